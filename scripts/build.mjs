@@ -1,0 +1,65 @@
+// One esbuild script for the three bundles (see docs/architecture.md):
+//   dist/extension.js  node/cjs, `vscode` external        (src/extension/extension.ts)
+//   dist/cli.js        node/cjs, the `budget-lens` binary  (src/cli/main.ts)
+//   dist/webview.js    browser/iife                        (webview/main.ts)
+// Native and wasm assets stay outside the bundles: better-sqlite3 is external (it loads its .node
+// file relative to its package) and tree-sitter's .wasm files are copied to dist/.
+import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+const require = createRequire(import.meta.url);
+
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'info',
+  legalComments: 'none',
+};
+
+const nodeCommon = {
+  ...common,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['vscode', 'better-sqlite3'],
+};
+
+function copyAssets() {
+  mkdirSync('dist', { recursive: true });
+  const assets = [
+    require.resolve('web-tree-sitter/web-tree-sitter.wasm'),
+    join(dirname(require.resolve('tree-sitter-ruby/package.json')), 'tree-sitter-ruby.wasm'),
+  ];
+  for (const file of assets) copyFileSync(file, join('dist', file.split('/').pop()));
+}
+
+const contexts = await Promise.all([
+  esbuild.context({ ...nodeCommon, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' }),
+  esbuild.context({
+    ...nodeCommon,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    banner: { js: '#!/usr/bin/env node' },
+  }),
+  esbuild.context({
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    entryPoints: ['webview/main.ts'],
+    outfile: 'dist/webview.js',
+  }),
+]);
+
+copyAssets();
+if (watch) {
+  await Promise.all(contexts.map((c) => c.watch()));
+} else {
+  await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+}

@@ -1,0 +1,8 @@
+import type { CliIo } from '../io';
+
+export const summary = 'not implemented yet';
+
+export async function run(_args: string[], io: CliIo): Promise<number> {
+  io.stderr.write('budget-lens report: not implemented yet\n');
+  return 2;
+}

@@ -1,0 +1,84 @@
+/**
+ * Vocabulary of the budget engine (docs: ../shared/docs/domain.md sections 1-2).
+ * Pure data; no I/O anywhere under src/sdk/budget.
+ */
+
+/** SLI components GitLab measures; other names are allowed (custom SLIs). */
+export type KnownComponent = 'rails_request' | 'graphql_query' | 'sidekiq_execution';
+export type Component = KnownComponent | (string & {});
+
+export type Urgency = 'high' | 'medium' | 'default' | 'low' | 'throttled';
+
+/**
+ * Raw counts over a window, per component (domain.md F1):
+ * s apdex successes, w apdex measurements (weight), o operations, e errors.
+ * Counts may be fractional when they come from Prometheus rates.
+ */
+export interface SliCounts {
+  apdexSuccess: number;
+  apdexWeight: number;
+  ops: number;
+  errors: number;
+}
+
+export interface ComponentCounts {
+  component: Component;
+  counts: SliCounts;
+  /** Components without an error SLI contribute nothing to `o` (domain.md section 2). */
+  hasErrorSli: boolean;
+}
+
+/** A window length. `minutes` is an integer; 28 d = 40320. */
+export interface BudgetWindow {
+  /** '28d', '7d', '1h', or a custom label like '30d'. */
+  label: string;
+  minutes: number;
+}
+
+export type BudgetStatus = 'healthy' | 'over_budget' | 'no_data' | 'low_traffic';
+
+export type DataQualityCode = 'apdex_success_exceeds_weight' | 'errors_exceed_ops' | 'failures_exceed_measurements';
+
+export interface DataQualityWarning {
+  code: DataQualityCode;
+  message: string;
+}
+
+/** A target: the decimal string as configured ("99.95"), never a float. */
+export type TargetPercent = string;
+
+/** A custom target for one group (GitLab handbook: temporary exception with reason and review date). */
+export interface CustomTarget {
+  target: TargetPercent;
+  reason: string;
+  /** ISO date `YYYY-MM-DD`; past it the exception is flagged as expired. */
+  reviewDate: string;
+}
+
+/** The engine's answer for one group, category or endpoint over one window (F1-F6, F12). */
+export interface BudgetFigures {
+  target: TargetPercent;
+  window: BudgetWindow;
+  /** Summed counts of the non-ignored components. */
+  counts: SliCounts;
+  /** f = (w - s) + e */
+  failures: number;
+  /** m = w + o */
+  measurements: number;
+  /** F1, clamped to <= 1; null when m = 0 (no data is never 100 % nor 0 %). */
+  availability: number | null;
+  /** F3, exact decimal: 20.16 for 99.95 % over 28 d. */
+  budgetMinutes: number;
+  /** F4; null when no data. */
+  spentMinutes: number | null;
+  /** F5 = F3 - F4, may be negative; null when no data. */
+  remainingMinutes: number | null;
+  /** F6, unclamped; null when no data. */
+  remainingFraction: number | null;
+  /** F7 window_minutes / m; null when no data. */
+  costOfOneFailureMinutes: number | null;
+  status: BudgetStatus;
+  /** F12 */
+  lowTraffic: boolean;
+  warnings: DataQualityWarning[];
+}

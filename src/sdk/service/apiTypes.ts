@@ -1,0 +1,124 @@
+/**
+ * The high-level Budget API: what the extension, the CLI and the HTTP server speak.
+ * Implemented locally by BudgetService (a BudgetSource + the catalog + the engine) and remotely
+ * by BudgetApiClient (HTTP to `budget-lens serve`). JSON-serialisable throughout; the server's
+ * OpenAPI document describes exactly these shapes.
+ */
+import type { BudgetFigures, Component, CustomTarget } from '../budget/types';
+import type { ResultMeta, Scope } from '../sources/budgetSource';
+
+export interface ApiResult<T> {
+  meta: ResultMeta;
+  data: T;
+}
+
+export interface QueryOptions {
+  /** '28d' (default), '7d', or a custom 'Nd' / 'Nh'. */
+  window?: string;
+  /** Evaluation time: the instant the window ends. Default now. */
+  at?: Date;
+  signal?: AbortSignal;
+}
+
+export interface GroupBudget extends BudgetFigures {
+  group: string;
+  name: string;
+  stage: string;
+  categories: string[];
+  ignoredComponents: Component[];
+  /** F13: this group's m / all groups' m; null when nobody has data. */
+  trafficShare: number | null;
+  customTarget?: CustomTarget & { expired: boolean };
+}
+
+export interface CategoryBudget extends BudgetFigures {
+  category: string;
+  group: string;
+  stage: string;
+}
+
+/** F8: one row of the top failing endpoints. */
+export interface EndpointRow {
+  endpointId: string;
+  component: Component;
+  category: string;
+  urgency: string;
+  apdexFailures: number;
+  errors: number;
+  /** f_i */
+  failures: number;
+  /** m_i */
+  measurements: number;
+  /** f_i / f of the scope */
+  shareOfSpend: number;
+  /** F7: f_i * window_minutes / m (m of the scope) */
+  spentMinutes: number;
+  /** 1 - f_i / m_i; null when m_i = 0 */
+  ownAvailability: number | null;
+}
+
+export interface TopEndpoints {
+  scope: Scope;
+  total: BudgetFigures;
+  endpoints: EndpointRow[];
+}
+
+export interface DailyRow {
+  date: string;
+  apdexFailures: number;
+  errorFailures: number;
+  measurements: number;
+  /** Minutes of the window's budget spent by this day's failures: f_day * window_minutes / m_window. */
+  spentMinutes: number;
+  cumulativeSpentMinutes: number;
+}
+
+export interface DailySeries {
+  scope: Scope;
+  budgetMinutes: number;
+  days: DailyRow[];
+}
+
+export interface BurnRateRow {
+  /** '1h', '6h', '3d' */
+  window: string;
+  /** F9; null when no data in that window. */
+  burnRate: number | null;
+  /** F10 factor of the policy for this window (13.44, 5.6, 0.933...). */
+  threshold: number;
+  exceeded: boolean;
+  /** F11 in days at this burn rate; null when not burning or no data. */
+  daysToExhaustion: number | null;
+}
+
+export type ContractAction = 'understand_spend' | 'reliability_first' | 'escalate' | 'not_applicable' | 'no_data';
+
+export interface ReportGroupRow extends GroupBudget {
+  /** Contract applies at traffic share > 0.01 %. */
+  contractApplies: boolean;
+  action: ContractAction;
+  /** Consecutive months over budget ending with this one. */
+  monthsOverBudgetInRow: number;
+}
+
+export interface MonthlyReport {
+  /** 'YYYY-MM' */
+  month: string;
+  start: string;
+  end: string;
+  groups: ReportGroupRow[];
+  /** More than 5 groups with share > 0.1 % over budget -> investigate a shared cause first. */
+  investigateSharedCause: boolean;
+  significantOverBudget: string[];
+  expiredExceptions: string[];
+}
+
+export interface BudgetApi {
+  groups(q?: QueryOptions): Promise<ApiResult<GroupBudget[]>>;
+  group(key: string, q?: QueryOptions): Promise<ApiResult<GroupBudget>>;
+  categories(names: string[], q?: QueryOptions): Promise<ApiResult<CategoryBudget[]>>;
+  topEndpoints(scope: Scope, q?: QueryOptions & { limit?: number }): Promise<ApiResult<TopEndpoints>>;
+  daily(scope: Scope, q?: QueryOptions): Promise<ApiResult<DailySeries>>;
+  burnRates(scope: Scope, q?: Omit<QueryOptions, 'window'>): Promise<ApiResult<BurnRateRow[]>>;
+  report(month: string, q?: Omit<QueryOptions, 'window' | 'at'>): Promise<ApiResult<MonthlyReport>>;
+}

@@ -1,0 +1,79 @@
+/**
+ * The low-level contract every backend implements: raw SLI counts over a window ending at an
+ * evaluation instant. Budget arithmetic happens above it (src/sdk/budget via BudgetService), so
+ * Prometheus and the embedded store give the same numbers for the same events.
+ *
+ * Implementations: PrometheusSource (src/sdk/sources/prometheus*.ts), StoreSource (src/sdk/store).
+ */
+import type { BudgetWindow, ComponentCounts, Component, SliCounts } from '../budget/types';
+
+export interface EvalOptions {
+  window: BudgetWindow;
+  /** The instant the window ends. Default: now. Makes reports and comparisons reproducible. */
+  at?: Date;
+  signal?: AbortSignal;
+}
+
+/** What a result is about: one group or one category. */
+export type Scope = { group: string } | { category: string };
+
+/** How a result was computed, shown to users like Pyrra's "show the query". */
+export interface Provenance {
+  kind: 'promql' | 'store';
+  /** Prometheus base URL or store file path. */
+  source: string;
+  /** PromQL expressions, or a description of the store aggregate (SQL). */
+  queries: string[];
+}
+
+export interface ResultMeta {
+  window: { label: string; minutes: number; start: string; end: string };
+  /** ISO time the window ends (the evaluation time). */
+  asOf: string;
+  provenance: Provenance;
+}
+
+export interface Sourced<T> {
+  meta: ResultMeta;
+  data: T;
+}
+
+export interface GroupCounts {
+  group: string;
+  components: ComponentCounts[];
+}
+
+export interface CategoryCounts {
+  category: string;
+  components: ComponentCounts[];
+}
+
+export interface EndpointCounts {
+  endpointId: string;
+  component: Component;
+  category: string;
+  urgency: string;
+  counts: SliCounts;
+  hasErrorSli: boolean;
+}
+
+export interface DailyCounts {
+  /** UTC day `YYYY-MM-DD`. */
+  date: string;
+  components: ComponentCounts[];
+}
+
+export interface BudgetSource {
+  readonly kind: 'prometheus' | 'store';
+  /** Counts per group for the listed groups (all groups with data when omitted). */
+  groupCounts(opts: EvalOptions & { groups?: string[] }): Promise<Sourced<GroupCounts[]>>;
+  /** Counts per category for the listed categories (all with data when omitted). */
+  categoryCounts(opts: EvalOptions & { categories?: string[] }): Promise<Sourced<CategoryCounts[]>>;
+  /** Per-endpoint counts in a scope; the caller ranks them. `limit` bounds rows by failures. */
+  endpointCounts(opts: EvalOptions & { scope: Scope; limit?: number }): Promise<Sourced<EndpointCounts[]>>;
+  /** One row per UTC day of the window, oldest first, days without data included with zero counts. */
+  dailyCounts(opts: EvalOptions & { scope: Scope }): Promise<Sourced<DailyCounts[]>>;
+  /** Components a backend says a group ignores (Prometheus: gitlab:ignored_component:stage_group). */
+  ignoredComponents?(opts: { signal?: AbortSignal; at?: Date }): Promise<Array<{ group: string; component: Component }>>;
+  close(): Promise<void>;
+}
