@@ -1,0 +1,77 @@
+/**
+ * Per-file facts the Ruby extractor produces (cacheable, a pure function of file + text) and the
+ * context the workspace index gives back when resolving inheritance across files.
+ */
+import type { Finding } from '../types';
+
+/** One `feature_category` or `urgency` declaration, class-wide or for a list of actions. */
+export interface AttributeDeclaration {
+  /** The declared value: a category name or an urgency name, as written (without ':'). */
+  value: string;
+  /** Undefined for a class default; the action names for a per-action call. */
+  actions?: string[];
+  line: number;
+  column: number;
+  /** Where the value literal starts (for findings pointing at the value). */
+  valueLine: number;
+  valueColumn: number;
+}
+
+/** A public `def` in a controller. */
+export interface ActionFacts {
+  name: string;
+  line: number;
+  endLine: number;
+}
+
+/** A Grape route: `get ':id/tags', feature_category: :x do ... end`. */
+export interface RouteFacts {
+  method: string;
+  /** The full origin without the mount prefix, e.g. `/projects/:id/repository/tags`. */
+  path: string;
+  category?: AttributeDeclaration;
+  urgency?: AttributeDeclaration;
+  line: number;
+  endLine: number;
+}
+
+export type RubyClassKind = 'controller' | 'grape' | 'worker' | 'module' | 'other';
+
+export interface RubyClassFacts {
+  /** Fully qualified, e.g. `Projects::IssuesController`. */
+  name: string;
+  /** Fully qualified best guess, e.g. `Projects::ApplicationController`. */
+  superclass?: string;
+  kind: RubyClassKind;
+  /** True when the body includes ApplicationWorker / Sidekiq::Worker / Sidekiq::Job. */
+  includesWorker: boolean;
+  /**
+   * For EE-style modules (`prepended do ... end`, `extend ActiveSupport::Concern`): the class the
+   * module's declarations apply to (`EE::Projects::IssuesController` -> `Projects::IssuesController`).
+   */
+  prependsInto?: string;
+  /** Modules prepended into this class (`prepend_mod`, `prepend EE::Foo`), fully qualified. */
+  prepends: string[];
+  categories: AttributeDeclaration[];
+  urgencies: AttributeDeclaration[];
+  actions: ActionFacts[];
+  routes: RouteFacts[];
+  line: number;
+  endLine: number;
+}
+
+export interface RubyFileFacts {
+  file: string;
+  classes: RubyClassFacts[];
+  /** Fully qualified names of classes/modules this file depends on (superclasses, prepended/extended modules): when one of them changes, this file must be re-resolved. */
+  dependsOn: string[];
+  /** Parse errors etc. */
+  findings: Finding[];
+}
+
+export interface RubyResolveContext {
+  lookupClass(fullyQualifiedName: string): RubyClassFacts | undefined;
+  knownCategories: ReadonlySet<string>;
+  /** Default '/api/:version'. */
+  grapeMountPrefix: string;
+}
