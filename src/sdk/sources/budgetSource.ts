@@ -31,6 +31,11 @@ export interface ResultMeta {
   /** ISO time the window ends (the evaluation time). */
   asOf: string;
   provenance: Provenance;
+  /**
+   * Data-quality notes about this result (optional, added compatibly): a backend's partial-response
+   * warnings, NaN/Inf samples dropped as bad data. Absent or empty when there is nothing to say.
+   */
+  warnings?: string[];
 }
 
 export interface Sourced<T> {
