@@ -1,0 +1,93 @@
+/**
+ * Endpoint spend (F7) and the top failing endpoints of a scope (F8): which endpoints spent the
+ * group's budget. A row is one endpoint in one component, as the sources report them.
+ */
+import { ExactDecimal, ONE, dec, toNumber } from './exactDecimal';
+import type { BudgetWindow, Component } from './types';
+import type { EndpointCounts } from '../sources/budgetSource';
+import type { EndpointRow } from '../service/apiTypes';
+
+/** The scope's totals the rows are measured against (usually its BudgetFigures). */
+export interface ScopeTotals {
+  /** f of the scope */
+  failures: number;
+  /** m of the scope */
+  measurements: number;
+  window: BudgetWindow;
+}
+
+export interface RankOptions {
+  /** Rows to return (all when omitted). */
+  limit?: number;
+  /** Components the scope's group ignores: their endpoints spend nothing of its budget. */
+  ignoredComponents?: readonly Component[];
+}
+
+/** F7: f_i * window_minutes / m of the scope, exact. 10 of 15 failures, m = 20000, 28 d -> 20.16. */
+export function endpointSpentMinutes(endpointFailures: number, scopeMeasurements: number, window: BudgetWindow): number {
+  if (!(scopeMeasurements > 0)) return 0;
+  return toNumber(dec(endpointFailures).times(window.minutes).div(dec(scopeMeasurements)));
+}
+
+/** F7: window_minutes / m, exact: what one failure costs. m = 20000, 28 d -> 2.016. */
+export function costOfOneFailure(scopeMeasurements: number, window: BudgetWindow): number | null {
+  if (!(scopeMeasurements > 0)) return null;
+  return toNumber(dec(window.minutes).div(dec(scopeMeasurements)));
+}
+
+interface Ranked {
+  source: EndpointCounts;
+  apdexFailures: number;
+  errors: number;
+  failures: number;
+  measurements: number;
+}
+
+function byFailuresDesc(a: Ranked, b: Ranked): number {
+  // More failures first; at equal failures the worse own ratio (fewer measurements) first;
+  // then by id so the order never depends on the source's row order.
+  return (
+    b.failures - a.failures ||
+    a.measurements - b.measurements ||
+    (a.source.endpointId < b.source.endpointId ? -1 : a.source.endpointId > b.source.endpointId ? 1 : 0) ||
+    (a.source.component < b.source.component ? -1 : a.source.component > b.source.component ? 1 : 0)
+  );
+}
+
+/**
+ * F8: endpoints sorted by f_i descending with m_i, share f_i / f, F7 minutes and own ratio
+ * 1 - f_i / m_i. Example: A f=10 m=900, B f=5 m=19100 (scope f=15, m=20000) -> A then B.
+ * Counts are compared as numbers; the exact decimals are computed only for the returned rows.
+ */
+export function rankEndpoints(endpoints: readonly EndpointCounts[], scope: ScopeTotals, opts: RankOptions = {}): EndpointRow[] {
+  const ignored = opts.ignoredComponents ?? [];
+  const ranked: Ranked[] = [];
+  for (const e of endpoints) {
+    if (ignored.length > 0 && ignored.includes(e.component)) continue;
+    const apdexFailures = e.counts.apdexWeight - e.counts.apdexSuccess;
+    const errors = e.hasErrorSli ? e.counts.errors : 0;
+    const measurements = e.counts.apdexWeight + (e.hasErrorSli ? e.counts.ops : 0);
+    ranked.push({ source: e, apdexFailures, errors, failures: apdexFailures + errors, measurements });
+  }
+  ranked.sort(byFailuresDesc);
+  const rows = opts.limit === undefined ? ranked : ranked.slice(0, Math.max(0, opts.limit));
+  const scopeFailures = scope.failures > 0 ? dec(scope.failures) : null;
+  return rows.map((r) => toRow(r, scopeFailures, scope));
+}
+
+function toRow(r: Ranked, scopeFailures: ExactDecimal | null, scope: ScopeTotals): EndpointRow {
+  const fi = dec(r.failures);
+  return {
+    endpointId: r.source.endpointId,
+    component: r.source.component,
+    category: r.source.category,
+    urgency: r.source.urgency,
+    apdexFailures: r.apdexFailures,
+    errors: r.errors,
+    failures: r.failures,
+    measurements: r.measurements,
+    shareOfSpend: scopeFailures === null ? 0 : toNumber(fi.div(scopeFailures)),
+    spentMinutes: endpointSpentMinutes(r.failures, scope.measurements, scope.window),
+    ownAvailability: r.measurements > 0 ? toNumber(ExactDecimal.min(ExactDecimal.max(ONE.minus(fi.div(r.measurements)), 0), 1)) : null,
+  };
+}

@@ -1,0 +1,25 @@
+/**
+ * F13: a group's share of the environment's traffic, m_group / sum of m over all groups,
+ * and exact threshold checks on it (the policy's 0.01 % and 0.1 % lines).
+ */
+import { dec, toNumber } from './exactDecimal';
+
+/** Shares per key; every share is null when no key has measurements. */
+export function trafficShares(measurements: ReadonlyMap<string, number>): Map<string, number | null> {
+  let total = 0;
+  for (const m of measurements.values()) total += Math.max(0, m);
+  const shares = new Map<string, number | null>();
+  for (const [key, m] of measurements) {
+    shares.set(key, total > 0 ? toNumber(dec(Math.max(0, m)).div(dec(total))) : null);
+  }
+  return shares;
+}
+
+/**
+ * m / total > percent / 100, decided on exact decimals so a share of exactly 0.01 % is not
+ * "more than 0.01 %" (with doubles, 1/10000 vs 0.0001 is a coin toss of roundings).
+ */
+export function shareExceedsPercent(measurements: number, totalMeasurements: number, percent: string): boolean {
+  if (!(totalMeasurements > 0) || !(measurements > 0)) return false;
+  return dec(measurements).times(100).gt(dec(percent).times(dec(totalMeasurements)));
+}
