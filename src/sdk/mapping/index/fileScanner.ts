@@ -1,0 +1,119 @@
+/**
+ * The per-file half of indexing: read one file safely and extract what can be extracted without
+ * looking at other files. Runs in worker threads for the cold index and on the main thread for
+ * incremental updates, so it must stay a pure function of (path, bytes).
+ *
+ * Safety rules (each violation is a `file_skipped` finding, never an exception): files over
+ * `maxFileBytes` are not read at all (a 50 MB generated file costs one fstat), files with a NUL
+ * byte in the first 8 KB are binary, and a failed open/read is reported with its errno code.
+ */
+import { open } from 'node:fs/promises';
+import type { Finding } from '../types';
+import { mightDeclare, parseRubyFile } from '../ruby/index';
+import type { RubyFileFacts } from '../ruby/index';
+import { errorCode, skippedFinding } from './fileWalker';
+import type { WalkedFileKind } from './fileWalker';
+
+export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
+const BINARY_SNIFF_BYTES = 8192;
+
+/** Comment annotations (`# @feature_category x`, `// @endpoint "GET /x"`) are rare: cheap test first. */
+const ANNOTATION_MARKER = /@(?:feature_category|endpoint)\b/;
+
+export interface ScannedFile {
+  file: string;
+  kind: WalkedFileKind;
+  bytes: number;
+  /** Number of lines (a trailing newline does not start a new line); 0 for skipped files. */
+  lineCount: number;
+  /** Ruby facts, when the file is Ruby and might declare something. */
+  ruby?: RubyFileFacts;
+  /**
+   * The text, only for files the main thread still has to read: annotated files and the GraphQL
+   * operations file. Everything else stays in the worker.
+   */
+  text?: string;
+  /** True when the file contains an annotation marker. */
+  annotated: boolean;
+  /** Skips and parse errors. */
+  findings: Finding[];
+  /** True when the file was not indexed at all (too big, binary, unreadable). */
+  skipped: boolean;
+}
+
+export function isRubyPath(file: string): boolean {
+  return file.endsWith('.rb') || file.endsWith('.rake');
+}
+
+function countLines(text: string): number {
+  if (text.length === 0) return 0;
+  let lines = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
+  return text.endsWith('\n') ? lines - 1 : lines;
+}
+
+function skipped(file: string, kind: WalkedFileKind, bytes: number, finding: Finding): ScannedFile {
+  return { file, kind, bytes, lineCount: 0, annotated: false, findings: [finding], skipped: true };
+}
+
+/** Reads `abs` (bounded by `maxFileBytes`) and scans it; never throws for I/O or parse failures. */
+export async function scanFile(
+  abs: string,
+  file: string,
+  kind: WalkedFileKind,
+  maxFileBytes = DEFAULT_MAX_FILE_BYTES,
+): Promise<ScannedFile> {
+  let buf: Buffer;
+  try {
+    const handle = await open(abs, 'r');
+    try {
+      const st = await handle.stat();
+      if (!st.isFile()) return skipped(file, kind, 0, skippedFinding(file, 'file skipped: not a regular file'));
+      if (st.size > maxFileBytes) {
+        const mb = (st.size / 1048576).toFixed(1);
+        return skipped(file, kind, st.size, skippedFinding(file, `file skipped: ${mb} MB is over the ${maxFileBytes / 1048576} MB limit`));
+      }
+      buf = await handle.readFile();
+    } finally {
+      await handle.close();
+    }
+  } catch (e) {
+    return skipped(file, kind, 0, skippedFinding(file, `file skipped: cannot read (${errorCode(e)})`, 'warning'));
+  }
+  return scanBuffer(file, kind, buf, maxFileBytes);
+}
+
+/** Scans bytes already in memory (an editor buffer, or what scanFile read). */
+export function scanBuffer(file: string, kind: WalkedFileKind, buf: Buffer, maxFileBytes = DEFAULT_MAX_FILE_BYTES): ScannedFile {
+  if (buf.length > maxFileBytes) {
+    const mb = (buf.length / 1048576).toFixed(1);
+    return skipped(file, kind, buf.length, skippedFinding(file, `file skipped: ${mb} MB is over the ${maxFileBytes / 1048576} MB limit`));
+  }
+  const nul = buf.indexOf(0);
+  if (nul !== -1 && nul < BINARY_SNIFF_BYTES) {
+    return skipped(file, kind, buf.length, skippedFinding(file, 'file skipped: binary (NUL byte in the first 8 KB)'));
+  }
+  return scanText(file, kind, buf.toString('utf8'), buf.length);
+}
+
+export function scanText(file: string, kind: WalkedFileKind, text: string, bytes = Buffer.byteLength(text)): ScannedFile {
+  const annotated = ANNOTATION_MARKER.test(text);
+  const result: ScannedFile = { file, kind, bytes, lineCount: countLines(text), annotated, findings: [], skipped: false };
+  if (kind === 'graphql' || annotated) result.text = text;
+  if (kind === 'source' && isRubyPath(file) && mightDeclare(text)) {
+    try {
+      result.ruby = parseRubyFile(file, text);
+    } catch (e) {
+      // A crash in the extractor must not take the index down; it is reported like a syntax error.
+      result.findings.push({
+        code: 'parse_error',
+        severity: 'warning',
+        message: `could not parse Ruby: ${e instanceof Error ? e.message : String(e)}`,
+        file,
+        line: 1,
+        column: 1,
+      });
+    }
+  }
+  return result;
+}

@@ -1,0 +1,170 @@
+/**
+ * Finds the files the workspace index reads: source files that can declare or annotate a feature
+ * category, plus GitLab's `graphql_known_operations.yml`. Honours `.gitignore` (nested ones too,
+ * each relative to its own directory), `mapping.exclude` globs, and always skips `node_modules`,
+ * `vendor` and `.git`.
+ *
+ * Directory symlinks are never followed, so a symlink loop cannot make the walk run forever;
+ * file symlinks are followed once (a dangling or looping one is reported, not fatal). Anything
+ * that is not a regular file (FIFO, socket, device) is reported and skipped: opening a FIFO would
+ * block the whole index.
+ */
+import { readFile, readdir, stat } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import { join } from 'node:path';
+import ignore from 'ignore';
+import type { Ignore } from 'ignore';
+import picomatch from 'picomatch';
+import type { Finding } from '../types';
+
+/** Extensions of files that may carry a category (Ruby declarations or comment annotations). */
+export const SOURCE_EXTENSIONS: ReadonlySet<string> = new Set([
+  '.rb', '.rake', '.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.py', '.go', '.java', '.kt', '.rs',
+]);
+
+/** Directories never indexed, whatever .gitignore says. */
+export const ALWAYS_SKIPPED_DIRS: ReadonlySet<string> = new Set(['node_modules', 'vendor', '.git']);
+
+export const GRAPHQL_OPERATIONS_BASENAME = 'graphql_known_operations.yml';
+
+export interface WalkOptions {
+  /** Globs relative to the root (`mapping.exclude`), picomatch syntax. */
+  exclude?: readonly string[];
+  /** Workspace-relative path of the GraphQL operations file, if configured. */
+  graphqlOperations?: string;
+  signal?: AbortSignal;
+}
+
+export type WalkedFileKind = 'source' | 'graphql';
+
+export interface WalkedFile {
+  /** Workspace-relative, '/' separators. */
+  file: string;
+  kind: WalkedFileKind;
+}
+
+export interface WalkResult {
+  files: WalkedFile[];
+  /** Skipped entries (symlinked directories, FIFOs, dangling symlinks). */
+  findings: Finding[];
+  /** Directories read. */
+  directories: number;
+}
+
+/** A `file_skipped` finding at line 1 of a workspace-relative path. */
+export function skippedFinding(file: string, message: string, severity: Finding['severity'] = 'info'): Finding {
+  return { code: 'file_skipped', severity, message, file, line: 1, column: 1 };
+}
+
+interface IgnoreScope {
+  /** Workspace-relative directory the rules belong to ('' for the root). */
+  dir: string;
+  rules: Ignore;
+}
+
+/** Classifies a workspace-relative path, or undefined when the index does not read it. */
+export function classifyPath(file: string, graphqlOperations?: string): WalkedFileKind | undefined {
+  const base = file.slice(file.lastIndexOf('/') + 1);
+  if (graphqlOperations ? file === graphqlOperations : base === GRAPHQL_OPERATIONS_BASENAME) return 'graphql';
+  const dot = base.lastIndexOf('.');
+  return dot > 0 && SOURCE_EXTENSIONS.has(base.slice(dot)) ? 'source' : undefined;
+}
+
+function isIgnored(scopes: readonly IgnoreScope[], rel: string, isDir: boolean): boolean {
+  for (const scope of scopes) {
+    const local = scope.dir === '' ? rel : rel.slice(scope.dir.length + 1);
+    if (scope.rules.ignores(isDir ? `${local}/` : local)) return true;
+  }
+  return false;
+}
+
+async function readGitignore(absDir: string): Promise<Ignore | undefined> {
+  try {
+    return ignore().add(await readFile(join(absDir, '.gitignore'), 'utf8'));
+  } catch {
+    return undefined; // no .gitignore here (or unreadable: then nothing is ignored by it)
+  }
+}
+
+/**
+ * Walks `root` breadth-first with a few directory reads in flight, returning files sorted by path
+ * so every run indexes in the same order.
+ */
+export async function walkWorkspace(root: string, options: WalkOptions = {}): Promise<WalkResult> {
+  const excluded = options.exclude?.length ? picomatch(options.exclude as string[], { dot: true }) : undefined;
+  const files: WalkedFile[] = [];
+  const findings: Finding[] = [];
+  let directories = 0;
+  const scopeOf = new Map<string, readonly IgnoreScope[]>();
+
+  const visit = async (dir: string, inherited: readonly IgnoreScope[]): Promise<string[]> => {
+    options.signal?.throwIfAborted();
+    const abs = dir === '' ? root : join(root, dir);
+    let entries: Dirent[];
+    try {
+      entries = await readdir(abs, { withFileTypes: true });
+    } catch (e) {
+      findings.push(skippedFinding(dir || '.', `directory skipped: cannot read (${errorCode(e)})`, 'warning'));
+      return [];
+    }
+    directories++;
+    const own = entries.some((d) => d.name === '.gitignore') ? await readGitignore(abs) : undefined;
+    const scopes = own ? [...inherited, { dir, rules: own }] : inherited;
+    const subdirs: string[] = [];
+    for (const entry of entries) {
+      const rel = dir === '' ? entry.name : `${dir}/${entry.name}`;
+      if (entry.isDirectory()) {
+        if (ALWAYS_SKIPPED_DIRS.has(entry.name)) continue;
+        if (isIgnored(scopes, rel, true) || (excluded && (excluded(rel) || excluded(`${rel}/`)))) continue;
+        subdirs.push(rel);
+        continue;
+      }
+      const kind = classifyPath(rel, options.graphqlOperations);
+      if (!kind) continue;
+      if (isIgnored(scopes, rel, false) || excluded?.(rel)) continue;
+      if (entry.isSymbolicLink()) {
+        const target = await stat(join(root, rel)).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+        if (target instanceof Error) {
+          findings.push(skippedFinding(rel, `file skipped: unreadable symlink (${errorCode(target)})`, 'warning'));
+        } else if (target.isDirectory()) {
+          findings.push(skippedFinding(rel, 'directory symlink not followed'));
+        } else if (target.isFile()) {
+          files.push({ file: rel, kind });
+        } else {
+          findings.push(skippedFinding(rel, 'file skipped: not a regular file'));
+        }
+        continue;
+      }
+      if (!entry.isFile()) {
+        findings.push(skippedFinding(rel, 'file skipped: not a regular file (FIFO, socket or device)'));
+        continue;
+      }
+      files.push({ file: rel, kind });
+    }
+    // Sub-directories carry the ignore scopes of their parent.
+    for (const sub of subdirs) scopeOf.set(sub, scopes);
+    return subdirs;
+  };
+
+  let frontier = [''];
+  scopeOf.set('', []);
+  const concurrency = 16;
+  while (frontier.length > 0) {
+    const next: string[] = [];
+    for (let i = 0; i < frontier.length; i += concurrency) {
+      const slice = frontier.slice(i, i + concurrency);
+      const results = await Promise.all(slice.map((d) => visit(d, scopeOf.get(d) ?? [])));
+      for (const d of slice) scopeOf.delete(d);
+      for (const r of results) next.push(...r);
+    }
+    frontier = next;
+  }
+  files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return { files, findings, directories };
+}
+
+export function errorCode(e: unknown): string {
+  if (e && typeof e === 'object' && 'code' in e && typeof e.code === 'string') return e.code;
+  return e instanceof Error ? e.message : String(e);
+}

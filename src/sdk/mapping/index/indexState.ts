@@ -1,0 +1,159 @@
+/**
+ * The data behind a WorkspaceIndex: per-file scan results, the class registry used to resolve
+ * inheritance across files, the reverse dependency map that makes incremental updates cheap, and
+ * the lookup tables (endpoint id, category). A cold build fills a fresh state and swaps it in, so a
+ * cancelled build never leaves a half-built index behind.
+ */
+import type { RubyClassFacts, RubyFileFacts } from '../ruby/index';
+import type { Endpoint, FileMapping, Finding } from '../types';
+import type { AnnotationScan } from './mappingMerge';
+
+/** What the index keeps per file once the text is gone. */
+export interface FileRecord {
+  file: string;
+  lineCount: number;
+  ruby?: RubyFileFacts;
+  /** GraphQL operations mapping (needs no cross-file resolution). */
+  graphql?: FileMapping;
+  annotations?: AnnotationScan;
+  scanFindings: Finding[];
+}
+
+interface ClassEntry {
+  file: string;
+  facts: RubyClassFacts;
+}
+
+function byFile(a: { file: string }, b: { file: string }): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : 0;
+}
+
+export class IndexState {
+  readonly records = new Map<string, FileRecord>();
+  readonly mappings = new Map<string, FileMapping>();
+  /** Findings about entries the walk skipped before any file was read (symlinks, FIFOs). */
+  walkFindings: Finding[] = [];
+  private readonly classes = new Map<string, ClassEntry[]>();
+  /** Class/module name -> files whose facts depend on it. */
+  private readonly dependents = new Map<string, Set<string>>();
+  private readonly endpointsById = new Map<string, Endpoint>();
+  private readonly filesByCategory = new Map<string, Set<string>>();
+
+  /** A class by fully qualified name: a definition with a superclass beats a bare reopening. */
+  lookupClass(name: string): RubyClassFacts | undefined {
+    const entries = this.classes.get(name);
+    if (!entries) return undefined;
+    return (entries.find((e) => e.facts.superclass !== undefined) ?? entries[0])?.facts;
+  }
+
+  classCount(): number {
+    return this.classes.size;
+  }
+
+  /** Installs or replaces a file's record, keeping the class registry and dependency map in step. */
+  putRecord(record: FileRecord): void {
+    this.dropRecord(record.file);
+    this.records.set(record.file, record);
+    for (const cls of record.ruby?.classes ?? []) {
+      const entries = this.classes.get(cls.name) ?? [];
+      entries.push({ file: record.file, facts: cls });
+      entries.sort(byFile);
+      this.classes.set(cls.name, entries);
+    }
+    for (const dep of record.ruby?.dependsOn ?? []) {
+      let set = this.dependents.get(dep);
+      if (!set) this.dependents.set(dep, (set = new Set()));
+      set.add(record.file);
+    }
+  }
+
+  dropRecord(file: string): void {
+    const old = this.records.get(file);
+    if (!old) return;
+    this.records.delete(file);
+    for (const cls of old.ruby?.classes ?? []) {
+      const entries = this.classes.get(cls.name)?.filter((e) => e.file !== file);
+      if (entries?.length) this.classes.set(cls.name, entries);
+      else this.classes.delete(cls.name);
+    }
+    for (const dep of old.ruby?.dependsOn ?? []) this.dependents.get(dep)?.delete(file);
+    this.setMapping(file, undefined);
+  }
+
+  /** Class names a record defines. */
+  static definedNames(record: FileRecord | undefined): string[] {
+    return record?.ruby?.classes.map((c) => c.name) ?? [];
+  }
+
+  /**
+   * Files to re-resolve when classes named `names` changed: their dependents, and transitively
+   * the dependents of classes those files define (A < B < C: a change to C reaches A).
+   */
+  dependentsOf(names: Iterable<string>): Set<string> {
+    const affected = new Set<string>();
+    const queue = [...names];
+    const seenNames = new Set(queue);
+    while (queue.length > 0) {
+      const name = queue.pop() as string;
+      for (const file of this.dependents.get(name) ?? []) {
+        if (affected.has(file)) continue;
+        affected.add(file);
+        for (const defined of IndexState.definedNames(this.records.get(file))) {
+          if (!seenNames.has(defined)) {
+            seenNames.add(defined);
+            queue.push(defined);
+          }
+        }
+      }
+    }
+    return affected;
+  }
+
+  /** Replaces a file's resolved mapping and its contributions to the lookup tables. */
+  setMapping(file: string, mapping: FileMapping | undefined): void {
+    const old = this.mappings.get(file);
+    if (old) {
+      for (const ep of old.endpoints) if (this.endpointsById.get(ep.id)?.file === file) this.endpointsById.delete(ep.id);
+      for (const cat of categoriesIn(old)) this.filesByCategory.get(cat)?.delete(file);
+    }
+    const keep = mapping && (mapping.categories.length > 0 || mapping.endpoints.length > 0 || mapping.findings.length > 0);
+    if (!keep) {
+      this.mappings.delete(file);
+      return;
+    }
+    this.mappings.set(file, mapping);
+    // The first file (by path) to define an endpoint id owns it, so lookups are stable.
+    for (const ep of mapping.endpoints) {
+      const current = this.endpointsById.get(ep.id);
+      if (!current || current.file >= file) this.endpointsById.set(ep.id, ep);
+    }
+    for (const cat of categoriesIn(mapping)) {
+      let set = this.filesByCategory.get(cat);
+      if (!set) this.filesByCategory.set(cat, (set = new Set()));
+      set.add(file);
+    }
+  }
+
+  endpoint(id: string): Endpoint | undefined {
+    return this.endpointsById.get(id);
+  }
+
+  allEndpoints(): Endpoint[] {
+    return [...this.endpointsById.values()].sort((a, b) => byFile(a, b) || a.line - b.line || (a.id < b.id ? -1 : 1));
+  }
+
+  filesOfCategory(category: string): string[] {
+    return [...(this.filesByCategory.get(category) ?? [])].sort();
+  }
+
+  categories(): string[] {
+    return [...this.filesByCategory.entries()].filter(([, files]) => files.size > 0).map(([c]) => c).sort();
+  }
+}
+
+function categoriesIn(mapping: FileMapping): Set<string> {
+  const cats = new Set<string>();
+  for (const r of mapping.categories) cats.add(r.category);
+  for (const ep of mapping.endpoints) cats.add(ep.category);
+  return cats;
+}

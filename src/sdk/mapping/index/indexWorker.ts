@@ -1,0 +1,37 @@
+/**
+ * Worker-thread entry of the cold index: reads and scans batches of files in parallel with the
+ * main thread (tree-sitter parsing is CPU-bound and web-tree-sitter is synchronous). Cross-file
+ * resolution stays on the main thread, which owns the class registry.
+ *
+ * Bundled as dist/indexWorker.js next to the CLI and extension bundles; under tsx (tests,
+ * benchmarks) the .ts file runs directly because workers inherit `--import tsx`.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { initRubyParser } from '../ruby/index';
+import { scanFile } from './fileScanner';
+import type { ScanRequest, ScanResponse, WorkerInit } from './workerProtocol';
+
+async function start(): Promise<void> {
+  const port = parentPort;
+  if (!port) throw new Error('indexWorker must run in a worker thread');
+  const init = workerData as WorkerInit;
+  let initError: string | undefined;
+  try {
+    await initRubyParser();
+  } catch (e) {
+    initError = e instanceof Error ? e.message : String(e);
+  }
+  port.on('message', (req: ScanRequest) => {
+    if (initError !== undefined) {
+      port.postMessage({ id: req.id, error: `tree-sitter failed to load: ${initError}` } satisfies ScanResponse);
+      return;
+    }
+    void Promise.all(req.items.map((it) => scanFile(it.abs, it.file, it.kind, init.maxFileBytes))).then(
+      (results) => port.postMessage({ id: req.id, results } satisfies ScanResponse),
+      (e: unknown) => port.postMessage({ id: req.id, error: e instanceof Error ? e.message : String(e) } satisfies ScanResponse),
+    );
+  });
+  port.postMessage({ id: -1, ready: true } satisfies ScanResponse);
+}
+
+void start();

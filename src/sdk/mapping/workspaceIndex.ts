@@ -1,0 +1,317 @@
+/**
+ * The workspace index: every file's feature categories and endpoints, kept current as files
+ * change. The editor wraps it (CodeLens, hover, "jump to offender"); the CLI's `map`,
+ * `endpoints` and `lint` read it once. No vscode import: it runs in plain Node.
+ *
+ * Cold build: walk (fileWalker) -> read + parse in worker threads (scanPool) -> resolve on this
+ * thread, where the class registry lives (inheritance and EE prepends cross files). Incremental
+ * update: one file is re-read and re-parsed, then it and the files that depend on the classes it
+ * defines (transitively) are re-resolved; nothing else is touched.
+ */
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import picomatch from 'picomatch';
+import { initRubyParser, parseGraphqlOperations, resolveRubyFile } from './ruby/index';
+import type { RubyResolveContext } from './ruby/index';
+import type { CategoryRange, Endpoint, FileMapping, Finding } from './types';
+import { ALWAYS_SKIPPED_DIRS, classifyPath, walkWorkspace } from './index/fileWalker';
+import { DEFAULT_MAX_FILE_BYTES, scanFile, scanText } from './index/fileScanner';
+import type { ScannedFile } from './index/fileScanner';
+import { scanInParallel } from './index/scanPool';
+import { IndexState } from './index/indexState';
+import type { FileRecord } from './index/indexState';
+import { categoryAtLine, mergeFileMapping } from './index/mappingMerge';
+import type { AnnotationScanner, PathRuleMatcher } from './index/mappingMerge';
+
+export type { AnnotationScan, AnnotationScanner, PathRuleMatcher } from './index/mappingMerge';
+export { categoryAtLine, primaryCategory } from './index/mappingMerge';
+
+export interface WorkspaceIndexOptions {
+  /** Absolute path of the workspace root; every file path the index reports is relative to it. */
+  root: string;
+  /** Known feature categories (catalog.knownCategories): anything else is an `unknown_category` finding. */
+  knownCategories: ReadonlySet<string>;
+  /** Grape mount prefix (`mapping.grapeMountPrefix`), default '/api/:version'. */
+  grapeMountPrefix?: string;
+  /** `mapping.exclude` globs, relative to the root. */
+  exclude?: readonly string[];
+  /** `mapping.pathRules`, compiled (last match wins). */
+  pathRules?: PathRuleMatcher;
+  /** Comment annotations scanner (`# @feature_category x`). */
+  annotations?: AnnotationScanner;
+  /** Workspace-relative path of graphql_known_operations.yml; default: any file with that name. */
+  graphqlOperations?: string;
+  /** Worker threads for the cold build; default min(2, cores). 1 scans on this thread. */
+  workers?: number;
+  maxFileBytes?: number;
+}
+
+export interface IndexChangeEvent {
+  /** Workspace-relative files whose mapping may have changed. */
+  files: string[];
+}
+
+export interface BuildStats {
+  files: number;
+  /** Files handed to the Ruby parser (the rest failed the cheap pre-filter). */
+  parsed: number;
+  skipped: number;
+  bytes: number;
+  classes: number;
+  endpoints: number;
+  ms: number;
+}
+
+export interface UpdateStats {
+  /** Files re-read and re-parsed (the changed file only). */
+  parsed: string[];
+  /** Files re-resolved: the changed file and its dependents. */
+  resolved: string[];
+  ms: number;
+}
+
+export type IndexListener = (event: IndexChangeEvent) => void;
+
+export class WorkspaceIndex {
+  private state = new IndexState();
+  private readonly listeners = new Set<IndexListener>();
+  private readonly excluded: ((file: string) => boolean) | undefined;
+  private readonly ctx: RubyResolveContext;
+  /** Total resolveRubyFile calls since creation (tests check incremental work with it). */
+  resolveCalls = 0;
+  lastBuild: BuildStats | undefined;
+  lastUpdate: UpdateStats | undefined;
+
+  constructor(readonly options: WorkspaceIndexOptions) {
+    this.excluded = options.exclude?.length ? picomatch(options.exclude as string[], { dot: true }) : undefined;
+    this.ctx = {
+      lookupClass: (name) => this.state.lookupClass(name),
+      knownCategories: options.knownCategories,
+      grapeMountPrefix: options.grapeMountPrefix ?? '/api/:version',
+    };
+  }
+
+  /** Listens for mapping changes; returns the disposer. */
+  onDidChange(listener: IndexListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Indexes the whole workspace. On cancellation (AbortSignal) it rejects with an AbortError and
+   * the previous index stays in place untouched.
+   */
+  async build(signal?: AbortSignal): Promise<BuildStats> {
+    const started = performance.now();
+    const { root } = this.options;
+    const walk = await walkWorkspace(root, { exclude: this.options.exclude, graphqlOperations: this.options.graphqlOperations, signal });
+    const items = walk.files.map((f) => ({ abs: join(root, f.file), file: f.file, kind: f.kind }));
+    const workers = this.options.workers ?? Math.min(2, cpus().length);
+    const maxFileBytes = this.options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+    const scans = await scanInParallel(items, { workers, maxFileBytes, signal });
+    signal?.throwIfAborted();
+
+    const next = new IndexState();
+    next.walkFindings = walk.findings;
+    let parsed = 0;
+    let skipped = 0;
+    let bytes = 0;
+    for (const scan of scans) {
+      if (scan.ruby) parsed++;
+      if (scan.skipped) skipped++;
+      bytes += scan.bytes;
+      next.putRecord(this.toRecord(scan));
+    }
+    // The resolve context reads the state being built; swap only once it is complete.
+    const previous = this.state;
+    this.state = next;
+    try {
+      let n = 0;
+      for (const file of next.records.keys()) {
+        if (++n % 2000 === 0) {
+          await new Promise((r) => setImmediate(r)); // stay responsive inside the extension host
+          signal?.throwIfAborted();
+        }
+        this.resolve(file);
+      }
+    } catch (e) {
+      this.state = previous;
+      throw e;
+    }
+    this.lastBuild = {
+      files: walk.files.length,
+      parsed,
+      skipped: skipped + walk.findings.length,
+      bytes,
+      classes: next.classCount(),
+      endpoints: next.allEndpoints().length,
+      ms: performance.now() - started,
+    };
+    this.emit([...next.records.keys()]);
+    return this.lastBuild;
+  }
+
+  /**
+   * Re-indexes one file after a change: from `text` (an unsaved editor buffer) or from disk.
+   * A file that is gone is removed. Files the index never reads (other extensions, excluded
+   * globs) are ignored.
+   */
+  async updateFile(file: string, text?: string): Promise<UpdateStats> {
+    const started = performance.now();
+    const kind = this.kindOf(file);
+    if (!kind) return (this.lastUpdate = { parsed: [], resolved: [], ms: performance.now() - started });
+    await initRubyParser();
+    const scan: ScannedFile =
+      text !== undefined ? scanText(file, kind, text) : await scanFile(join(this.options.root, file), file, kind, this.options.maxFileBytes);
+    if (text === undefined && scan.skipped && scan.findings.some((f) => /ENOENT/.test(f.message))) {
+      return this.removeFile(file);
+    }
+    return this.applyRecord(file, this.toRecord(scan), started, scan.ruby ? [file] : []);
+  }
+
+  /** Forgets a deleted file and re-resolves what depended on its classes. */
+  removeFile(file: string): UpdateStats {
+    return this.applyRecord(file, undefined, performance.now(), []);
+  }
+
+  private applyRecord(file: string, record: FileRecord | undefined, started: number, parsed: string[]): UpdateStats {
+    const names = new Set([...IndexState.definedNames(this.state.records.get(file)), ...IndexState.definedNames(record)]);
+    if (record) this.state.putRecord(record);
+    else this.state.dropRecord(file);
+    const affected = this.state.dependentsOf(names);
+    if (record) affected.add(file);
+    const resolved = [...affected].filter((f) => this.state.records.has(f)).sort();
+    for (const f of resolved) this.resolve(f);
+    const changed = record ? resolved : [...resolved, file].sort();
+    this.lastUpdate = { parsed, resolved, ms: performance.now() - started };
+    this.emit(changed);
+    return this.lastUpdate;
+  }
+
+  // ---- lookups -------------------------------------------------------------------------------
+
+  /** The merged mapping of one file; an indexed file with nothing in it maps to no ranges. */
+  fileMapping(file: string): FileMapping | undefined {
+    const mapping = this.state.mappings.get(file);
+    if (mapping) return mapping;
+    return this.state.records.has(file) ? { file, categories: [], endpoints: [], findings: [] } : undefined;
+  }
+
+  /** Reverse lookup for "jump to offender": endpoint id -> its definition. */
+  endpoint(id: string): Endpoint | undefined {
+    return this.state.endpoint(id);
+  }
+
+  /** The innermost, highest-precedence range at a 1-based line (hover, CodeLens). */
+  categoryAt(file: string, line: number): CategoryRange | undefined {
+    const mapping = this.state.mappings.get(file);
+    return mapping ? categoryAtLine(mapping.categories, line) : undefined;
+  }
+
+  /** Endpoints and files attributed to one category. */
+  byCategory(category: string): { endpoints: Endpoint[]; files: string[] } {
+    return { endpoints: this.endpoints().filter((e) => e.category === category), files: this.state.filesOfCategory(category) };
+  }
+
+  /** Every endpoint, sorted by file then line. */
+  endpoints(): Endpoint[] {
+    return this.state.allEndpoints();
+  }
+
+  /** Categories that appear anywhere in the workspace. */
+  categories(): string[] {
+    return this.state.categories();
+  }
+
+  /** Indexed files, sorted (including skipped ones, which carry a finding). */
+  files(): string[] {
+    return [...this.state.records.keys()].sort();
+  }
+
+  /** Files with at least one range, endpoint or finding, sorted. */
+  mappedFiles(): string[] {
+    return [...this.state.mappings.keys()].sort();
+  }
+
+  /** All findings (lint), sorted by file, line, column, message. */
+  findings(): Finding[] {
+    const all = [...this.state.walkFindings];
+    for (const m of this.state.mappings.values()) all.push(...m.findings);
+    return all.sort(
+      (a, b) =>
+        (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0),
+    );
+  }
+
+  dispose(): void {
+    this.listeners.clear();
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  private kindOf(file: string): ReturnType<typeof classifyPath> {
+    if (file.split('/').some((seg) => ALWAYS_SKIPPED_DIRS.has(seg))) return undefined;
+    if (this.excluded?.(file)) return undefined;
+    return classifyPath(file, this.options.graphqlOperations);
+  }
+
+  private toRecord(scan: ScannedFile): FileRecord {
+    const record: FileRecord = { file: scan.file, lineCount: scan.lineCount, scanFindings: [...scan.findings] };
+    if (scan.ruby) record.ruby = scan.ruby;
+    const text = scan.text;
+    if (text !== undefined && scan.kind === 'graphql') {
+      record.graphql = guard(scan.file, record.scanFindings, () => parseGraphqlOperations(scan.file, text, this.ctx));
+    }
+    const scanner = this.options.annotations;
+    if (text !== undefined && scan.annotated && scanner) {
+      const knownCategories = this.options.knownCategories;
+      record.annotations = guard(scan.file, record.scanFindings, () => scanner(scan.file, text, knownCategories));
+    }
+    return record;
+  }
+
+  private resolve(file: string): void {
+    const record = this.state.records.get(file);
+    if (!record) return;
+    let declared: FileMapping | undefined = record.graphql;
+    const scanFindings = [...record.scanFindings];
+    const facts = record.ruby;
+    if (facts) {
+      this.resolveCalls++;
+      scanFindings.push(...facts.findings);
+      declared = guard(file, scanFindings, () => resolveRubyFile(facts, this.ctx));
+    }
+    const skipped = record.scanFindings.some((f) => f.code === 'file_skipped');
+    const mapping = mergeFileMapping({
+      file,
+      lineCount: record.lineCount,
+      declared,
+      annotations: record.annotations,
+      pathRuleCategory: skipped ? undefined : this.options.pathRules?.(file),
+      scanFindings,
+    });
+    this.state.setMapping(file, mapping);
+  }
+
+  private emit(files: string[]): void {
+    if (files.length === 0) return;
+    const event = { files };
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A failing listener must not break the index or the other listeners.
+      }
+    }
+  }
+}
+
+/** Runs an extractor; a crash becomes a parse_error finding on the file instead of failing the index. */
+function guard<T>(file: string, findings: Finding[], run: () => T): T | undefined {
+  try {
+    return run();
+  } catch (e) {
+    findings.push({ code: 'parse_error', severity: 'warning', message: `extractor failed: ${e instanceof Error ? e.message : String(e)}`, file, line: 1, column: 1 });
+    return undefined;
+  }
+}
