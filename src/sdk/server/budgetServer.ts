@@ -1,0 +1,211 @@
+/**
+ * The Budget API server (`budget-lens serve`): plain node:http, JSON under /api/v1, routes from
+ * routes.ts, OpenAPI at /api/v1/openapi.json. Stateless apart from a short-TTL response cache, so
+ * replicas can sit behind a load balancer. Every request has a deadline; a slow backend is a 503
+ * with a reason, never a hung client.
+ */
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { BudgetApi } from '../service/apiTypes';
+import { BackendError, BackendTimeoutError, InvalidQueryError, UnknownScopeError } from '../service/serviceErrors';
+import { BearerAuth, WWW_AUTHENTICATE } from './bearerAuth';
+import { buildOpenApiDocument, OPENAPI_PATH } from './openapi';
+import type { ResponseCacheOptions } from './responseCache';
+import { ResponseCache } from './responseCache';
+import type { ParsedQuery, RouteSpec } from './routes';
+import { API_PREFIX, matchRoute, parseQuery } from './routes';
+
+export type LogSink = (entry: Record<string, unknown>) => void;
+
+/** One JSON object per line on stderr. */
+export const stderrLog: LogSink = (entry) => {
+  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
+};
+
+export interface BudgetServerOptions {
+  api: BudgetApi;
+  /** Require `Authorization: Bearer <token>` on data routes. Never logged. */
+  token?: string;
+  cache?: ResponseCacheOptions;
+  /** Per-request deadline for the backend. Default 10 s. */
+  deadlineMs?: number;
+  /** Default: JSON lines to stderr. */
+  log?: LogSink;
+  /** Shown by /healthz: 'store' or 'prometheus'. */
+  sourceKind?: string;
+  /** Called once after the last in-flight request finished (closes the source). */
+  onClose?: () => Promise<void>;
+  /** After this long, shutdown cuts connections that are still busy. Default 10 s. */
+  shutdownGraceMs?: number;
+}
+
+interface ErrorBody {
+  status: number;
+  code: string;
+  message: string;
+  field?: string;
+  headers?: Record<string, string>;
+}
+
+export class BudgetServer {
+  readonly http: Server;
+  readonly cache: ResponseCache;
+  private readonly auth: BearerAuth | undefined;
+  private readonly deadlineMs: number;
+  private readonly log: LogSink;
+  private readonly openApiBody: string;
+  private inFlight = 0;
+  private closing: Promise<void> | undefined;
+
+  constructor(private readonly opts: BudgetServerOptions) {
+    this.auth = opts.token ? new BearerAuth(opts.token) : undefined;
+    this.cache = new ResponseCache(opts.cache);
+    this.deadlineMs = opts.deadlineMs ?? 10_000;
+    this.log = opts.log ?? stderrLog;
+    this.openApiBody = JSON.stringify(buildOpenApiDocument({ withAuth: this.auth !== undefined }));
+    this.http = createServer((req, res) => void this.handle(req, res));
+  }
+
+  /** Listens (127.0.0.1 unless told otherwise; port 0 picks a free one) and returns the base URL. */
+  listen(port: number, host = '127.0.0.1'): Promise<string> {
+    return new Promise((resolve, reject) => {
+      this.http.once('error', reject);
+      this.http.listen(port, host, () => {
+        this.http.off('error', reject);
+        resolve(this.url);
+      });
+    });
+  }
+
+  get url(): string {
+    const addr = this.http.address() as AddressInfo | null;
+    if (!addr) throw new Error('server is not listening');
+    const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+    return `http://${host}:${addr.port}`;
+  }
+
+  /**
+   * Graceful shutdown: stop accepting, let in-flight requests finish (cutting them after the
+   * grace period), then close the source. Idempotent.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await new Promise<void>((resolve) => {
+        this.http.close(() => resolve());
+        this.http.closeIdleConnections();
+        const force = setTimeout(() => this.http.closeAllConnections(), this.opts.shutdownGraceMs ?? 10_000);
+        force.unref();
+      });
+      await this.opts.onClose?.();
+    })();
+    return this.closing;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    this.inFlight++;
+    let cache: 'hit' | 'miss' | undefined;
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    try {
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        this.sendError(res, { status: 405, code: 'method_not_allowed', message: `${req.method ?? ''} is not allowed; the API is read-only`, headers: { Allow: 'GET, HEAD' } });
+        return;
+      }
+      const rel = url.pathname.startsWith(`${API_PREFIX}/`) ? url.pathname.slice(API_PREFIX.length) : undefined;
+      if (rel === OPENAPI_PATH) {
+        this.send(res, 200, this.openApiBody);
+        return;
+      }
+      const match = rel === undefined ? undefined : matchRoute(rel);
+      if (!match) {
+        this.sendError(res, { status: 404, code: 'not_found', message: `no route GET ${url.pathname}; see ${API_PREFIX}${OPENAPI_PATH}` });
+        return;
+      }
+      if (!match.route.data) {
+        this.send(res, 200, JSON.stringify({ status: 'ok', source: this.opts.sourceKind ?? 'unknown' }));
+        return;
+      }
+      if (this.auth && !this.auth.accepts(req.headers.authorization)) {
+        this.sendError(res, { status: 401, code: 'unauthorized', message: 'missing or wrong bearer token', headers: { 'WWW-Authenticate': WWW_AUTHENTICATE } });
+        return;
+      }
+      const query = parseQuery(match.route, url.searchParams);
+      const key = ResponseCache.key(rel ?? '', url.searchParams);
+      const result = await this.cache.getOrProduce(key, query.at !== undefined, () =>
+        this.runWithDeadline(match.route, match.params, query),
+      );
+      cache = result.hit ? 'hit' : 'miss';
+      this.send(res, 200, result.value.body, { 'X-Cache': cache });
+    } catch (e) {
+      this.sendError(res, this.describeError(e));
+    } finally {
+      this.inFlight--;
+      const entry: Record<string, unknown> = {
+        level: res.statusCode >= 500 ? 'error' : 'info',
+        msg: 'request',
+        method: req.method,
+        path: url.pathname,
+        query: url.search,
+        status: res.statusCode,
+        ms: Math.round((performance.now() - started) * 100) / 100,
+      };
+      if (cache) entry['cache'] = cache;
+      this.log(entry);
+    }
+  }
+
+  /** Runs a route against the API, aborting it and answering 503 when the deadline passes. */
+  private async runWithDeadline(route: RouteSpec, params: Record<string, string>, query: ParsedQuery): Promise<string> {
+    const controller = new AbortController();
+    const timeout = new BackendTimeoutError(this.deadlineMs);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(timeout);
+        controller.abort(timeout);
+      }, this.deadlineMs);
+    });
+    try {
+      const result = await Promise.race([route.handle({ api: this.opts.api, params, query, signal: controller.signal }), deadline]);
+      return JSON.stringify(result);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private describeError(e: unknown): ErrorBody {
+    if (InvalidQueryError.is(e)) return { status: 400, code: 'invalid_parameter', message: e.message, field: e.field };
+    if (UnknownScopeError.is(e)) {
+      return { status: 404, code: `unknown_${e.kind}`, message: e.message, field: e.kind === 'group' ? 'key' : 'name' };
+    }
+    if (BackendTimeoutError.is(e) || (BackendError.is(e) && BackendTimeoutError.is(e.cause))) {
+      return { status: 503, code: 'backend_timeout', message: `backend did not answer within ${this.deadlineMs} ms`, headers: { 'Retry-After': '1' } };
+    }
+    if (BackendError.is(e)) {
+      return e.unavailable
+        ? { status: 503, code: 'backend_unavailable', message: e.message, headers: { 'Retry-After': '1' } }
+        : { status: 502, code: 'backend_error', message: e.message };
+    }
+    this.log({ level: 'error', msg: 'internal error', error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+    return { status: 500, code: 'internal_error', message: 'internal server error (see the server log)' };
+  }
+
+  private send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+    if (res.headersSent) return;
+    res.writeHead(status, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(body),
+      // Once shutting down, ask keep-alive clients to go so the server can finish closing.
+      ...(this.closing ? { Connection: 'close' } : {}),
+      ...headers,
+    });
+    res.end(res.req.method === 'HEAD' ? undefined : body);
+  }
+
+  private sendError(res: ServerResponse, err: ErrorBody): void {
+    const error: Record<string, string> = { code: err.code, message: err.message };
+    if (err.field !== undefined) error['field'] = err.field;
+    this.send(res, err.status, JSON.stringify({ error }), err.headers);
+  }
+}

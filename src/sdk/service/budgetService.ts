@@ -1,0 +1,304 @@
+/**
+ * BudgetService: the Budget API computed locally from any BudgetSource (raw counts) + the
+ * catalog (ownership, targets, ignored components) + the engine in src/sdk/budget (the math).
+ * The HTTP server serves one; the CLI and the extension use one directly or a BudgetApiClient.
+ * Every result carries the source's meta (window, asOf, provenance).
+ */
+import { budgetMinutes, computeBudget } from '../budget/budgetMath';
+import { buildBurnRateRows, DEFAULT_BURN_POLICIES } from '../budget/burnRate';
+import { sumComponents } from '../budget/counts';
+import { endpointSpentMinutes, rankEndpoints } from '../budget/endpointRanking';
+import { isExceptionExpired } from '../budget/policy';
+import { trafficShares } from '../budget/trafficShare';
+import type { BudgetWindow, Component, ComponentCounts } from '../budget/types';
+import { parseWindow, WINDOW_28D } from '../budget/window';
+import type { Catalog, GroupInfo } from '../catalog/types';
+import type { BudgetSource, ResultMeta, Scope } from '../sources/budgetSource';
+import type {
+  ApiResult,
+  BudgetApi,
+  BurnRateRow,
+  CategoryBudget,
+  DailyRow,
+  DailySeries,
+  GroupBudget,
+  MonthlyReport,
+  QueryOptions,
+  TopEndpoints,
+} from './apiTypes';
+import { buildMonthlyReport } from './monthlyReport';
+import { parseLimitParam, parseMonthParam, parseWindowParam } from './queryParams';
+import { BackendError, BackendTimeoutError, InvalidQueryError, UnknownScopeError } from './serviceErrors';
+
+export interface BudgetServiceOptions {
+  /** Extra ignored components per group (from .budgetlens.yml), on top of the catalog's. */
+  ignoredComponents?: Readonly<Record<string, readonly Component[]>>;
+  /** How long the source's own ignored-component list is reused. Default 60 s. */
+  ignoredComponentsTtlMs?: number;
+  /** The clock: "now" for queries without `at`. */
+  now?: () => Date;
+  /** How many months back the report looks for "months over budget in a row". Default 12. */
+  reportLookbackMonths?: number;
+}
+
+interface ScopeCounts {
+  components: ComponentCounts[];
+  meta: ResultMeta;
+}
+
+interface Evaluation {
+  window: BudgetWindow;
+  at: Date;
+  signal: AbortSignal | undefined;
+}
+
+/** Provenance of a result computed from several source queries: all of them, in order. */
+export function mergeMeta(primary: ResultMeta, ...others: ResultMeta[]): ResultMeta {
+  const queries = [...primary.provenance.queries, ...others.flatMap((m) => m.provenance.queries)];
+  const warnings = [...(primary.warnings ?? []), ...others.flatMap((m) => m.warnings ?? [])];
+  return {
+    ...primary,
+    provenance: { ...primary.provenance, queries },
+    ...(warnings.length ? { warnings: [...new Set(warnings)] } : {}),
+  };
+}
+
+export class BudgetService implements BudgetApi {
+  private readonly now: () => Date;
+  private sourceIgnored: { at: number; byGroup: Map<string, Component[]> } | undefined;
+
+  constructor(
+    readonly source: BudgetSource,
+    readonly catalog: Catalog,
+    private readonly opts: BudgetServiceOptions = {},
+  ) {
+    this.now = opts.now ?? (() => new Date());
+  }
+
+  groups(q: QueryOptions = {}): Promise<ApiResult<GroupBudget[]>> {
+    return this.groupsFor(this.evaluation(q));
+  }
+
+  private async groupsFor(ev: Evaluation): Promise<ApiResult<GroupBudget[]>> {
+    const [counts, ignored] = await Promise.all([
+      this.call(ev.signal, () => this.source.groupCounts({ window: ev.window, at: ev.at, signal: ev.signal })),
+      this.ignoredByGroup(ev),
+    ]);
+    const byGroup = new Map(counts.data.map((g) => [g.group, g.components]));
+    // F13 over every group the backend reports (also ones the catalog lacks): the environment's traffic.
+    const measurements = new Map<string, number>();
+    const figures = new Map<string, ReturnType<typeof computeBudget>>();
+    for (const key of new Set([...this.catalog.groups.keys(), ...byGroup.keys()])) {
+      const f = computeBudget(byGroup.get(key) ?? [], {
+        target: this.catalog.targetOf(key),
+        window: ev.window,
+        ignoredComponents: ignored.get(key) ?? [],
+      });
+      figures.set(key, f);
+      measurements.set(key, f.measurements);
+    }
+    const shares = trafficShares(measurements);
+    const data: GroupBudget[] = [];
+    for (const info of this.catalog.groups.values()) {
+      const f = figures.get(info.key);
+      if (f) data.push(this.groupBudget(info, f, shares.get(info.key) ?? null, ignored.get(info.key) ?? [], ev.at));
+    }
+    return { meta: counts.meta, data };
+  }
+
+  async group(key: string, q: QueryOptions = {}): Promise<ApiResult<GroupBudget>> {
+    this.groupInfo(key);
+    const all = await this.groups(q);
+    const data = all.data.find((g) => g.group === key);
+    if (!data) throw new UnknownScopeError('group', key);
+    return { meta: all.meta, data };
+  }
+
+  async categories(names: string[], q: QueryOptions = {}): Promise<ApiResult<CategoryBudget[]>> {
+    const ev = this.evaluation(q);
+    const wanted = names.length ? [...new Set(names)] : [...this.catalog.categories.keys()];
+    for (const name of wanted) this.assertCategory(name);
+    const [counts, ignored] = await Promise.all([
+      this.call(ev.signal, () => this.source.categoryCounts({ window: ev.window, at: ev.at, signal: ev.signal, categories: wanted })),
+      this.ignoredByGroup(ev),
+    ]);
+    const byCategory = new Map(counts.data.map((c) => [c.category, c.components]));
+    const data = wanted.map((category): CategoryBudget => {
+      const group = this.catalog.groupOf(category);
+      const f = computeBudget(byCategory.get(category) ?? [], {
+        target: this.catalog.targetOf(group.key),
+        window: ev.window,
+        ignoredComponents: ignored.get(group.key) ?? [],
+      });
+      return { ...f, category, group: group.key, stage: this.catalog.stageOf(category) };
+    });
+    return { meta: counts.meta, data };
+  }
+
+  async topEndpoints(scope: Scope, q: QueryOptions & { limit?: number } = {}): Promise<ApiResult<TopEndpoints>> {
+    const ev = this.evaluation(q);
+    const limit = q.limit === undefined ? parseLimitParam(undefined) : parseLimitParam(String(q.limit));
+    const group = this.scopeGroup(scope);
+    const ignored = (await this.ignoredByGroup(ev)).get(group.key) ?? [];
+    const [total, endpoints] = await Promise.all([
+      this.scopeCounts(scope, ev),
+      // With ignored components the source's own limit could cut rows we need; rank them all here.
+      this.call(ev.signal, () =>
+        this.source.endpointCounts({ window: ev.window, at: ev.at, signal: ev.signal, scope, ...(ignored.length ? {} : { limit }) }),
+      ),
+    ]);
+    const figures = computeBudget(total.components, { target: this.catalog.targetOf(group.key), window: ev.window, ignoredComponents: ignored });
+    const rows = rankEndpoints(endpoints.data, { failures: figures.failures, measurements: figures.measurements, window: ev.window }, { limit, ignoredComponents: ignored });
+    return { meta: mergeMeta(total.meta, endpoints.meta), data: { scope, total: figures, endpoints: rows } };
+  }
+
+  async daily(scope: Scope, q: QueryOptions = {}): Promise<ApiResult<DailySeries>> {
+    const ev = this.evaluation(q);
+    const group = this.scopeGroup(scope);
+    const [series, ignoredMap] = await Promise.all([
+      this.call(ev.signal, () => this.source.dailyCounts({ window: ev.window, at: ev.at, signal: ev.signal, scope })),
+      this.ignoredByGroup(ev),
+    ]);
+    const ignored = ignoredMap.get(group.key) ?? [];
+    const perDay = series.data.map((d) => ({ date: d.date, counts: sumComponents(d.components, ignored) }));
+    // Each day's spend is measured against the whole window's m, so the days add up to F4.
+    const windowMeasurements = perDay.reduce((acc, d) => acc + d.counts.apdexWeight + d.counts.ops, 0);
+    let cumulativeFailures = 0;
+    const days = perDay.map(({ date, counts }): DailyRow => {
+      const apdexFailures = counts.apdexWeight - counts.apdexSuccess;
+      const failures = apdexFailures + counts.errors;
+      cumulativeFailures += failures;
+      return {
+        date,
+        apdexFailures,
+        errorFailures: counts.errors,
+        measurements: counts.apdexWeight + counts.ops,
+        spentMinutes: endpointSpentMinutes(failures, windowMeasurements, ev.window),
+        cumulativeSpentMinutes: endpointSpentMinutes(cumulativeFailures, windowMeasurements, ev.window),
+      };
+    });
+    return {
+      meta: series.meta,
+      data: { scope, budgetMinutes: budgetMinutes(this.catalog.targetOf(group.key), ev.window), days },
+    };
+  }
+
+  async burnRates(scope: Scope, q: Omit<QueryOptions, 'window'> = {}): Promise<ApiResult<BurnRateRow[]>> {
+    const period = WINDOW_28D;
+    const ev = this.evaluation({ ...q, window: period.label });
+    const group = this.scopeGroup(scope);
+    const target = this.catalog.targetOf(group.key);
+    const ignored = (await this.ignoredByGroup(ev)).get(group.key) ?? [];
+    const [periodCounts, ...windowCounts] = await Promise.all([
+      this.scopeCounts(scope, ev),
+      ...DEFAULT_BURN_POLICIES.map((p) => this.scopeCounts(scope, { ...ev, window: parseWindow(p.window) })),
+    ]);
+    if (!periodCounts) throw new Error('unreachable: the period query is always first');
+    const figures = computeBudget(periodCounts.components, { target, window: period, ignoredComponents: ignored });
+    const rows = buildBurnRateRows(
+      DEFAULT_BURN_POLICIES.map((policy, i) => ({ policy, counts: sumComponents(windowCounts[i]?.components ?? [], ignored) })),
+      { target, period, remainingFraction: figures.remainingFraction },
+    );
+    return { meta: mergeMeta(periodCounts.meta, ...windowCounts.map((w) => w.meta)), data: rows };
+  }
+
+  async report(month: string, q: Omit<QueryOptions, 'window' | 'at'> = {}): Promise<ApiResult<MonthlyReport>> {
+    const range = parseMonthParam(month);
+    const lookback = this.opts.reportLookbackMonths ?? 12;
+    return buildMonthlyReport(range, lookback, (r) => this.groupsFor({ window: r.window, at: r.end, signal: q.signal }));
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------
+
+  private evaluation(q: QueryOptions): Evaluation {
+    const window = parseWindowParam(q.window);
+    const at = q.at ?? this.now();
+    if (!(at instanceof Date) || Number.isNaN(at.getTime())) throw new InvalidQueryError('at', 'not a valid time');
+    return { window, at, signal: q.signal };
+  }
+
+  private groupInfo(key: string): GroupInfo {
+    const info = this.catalog.groups.get(key);
+    if (!info) throw new UnknownScopeError('group', key);
+    return info;
+  }
+
+  private assertCategory(name: string): void {
+    if (!this.catalog.categories.has(name) && !this.catalog.knownCategories.has(name)) {
+      throw new UnknownScopeError('category', name);
+    }
+  }
+
+  /** The group whose target and ignored components apply to a scope; 404 for unknown scopes. */
+  private scopeGroup(scope: Scope): GroupInfo {
+    if ('group' in scope) return this.groupInfo(scope.group);
+    this.assertCategory(scope.category);
+    return this.catalog.groupOf(scope.category);
+  }
+
+  private async scopeCounts(scope: Scope, ev: Evaluation): Promise<ScopeCounts> {
+    const base = { window: ev.window, at: ev.at, signal: ev.signal };
+    if ('group' in scope) {
+      const r = await this.call(ev.signal, () => this.source.groupCounts({ ...base, groups: [scope.group] }));
+      return { components: r.data.find((g) => g.group === scope.group)?.components ?? [], meta: r.meta };
+    }
+    const r = await this.call(ev.signal, () => this.source.categoryCounts({ ...base, categories: [scope.category] }));
+    return { components: r.data.find((c) => c.category === scope.category)?.components ?? [], meta: r.meta };
+  }
+
+  private groupBudget(info: GroupInfo, f: ReturnType<typeof computeBudget>, share: number | null, ignored: Component[], at: Date): GroupBudget {
+    const g: GroupBudget = {
+      ...f,
+      group: info.key,
+      name: info.name,
+      stage: info.stage,
+      categories: info.categories,
+      ignoredComponents: ignored,
+      trafficShare: share,
+    };
+    if (info.customTarget) g.customTarget = { ...info.customTarget, expired: isExceptionExpired(info.customTarget, at) };
+    return g;
+  }
+
+  /** Catalog + config + the source's own list (Prometheus: gitlab:ignored_component:stage_group). */
+  private async ignoredByGroup(ev: Evaluation): Promise<Map<string, Component[]>> {
+    const fromSource = await this.sourceIgnoredComponents(ev);
+    const result = new Map<string, Component[]>();
+    const add = (group: string, components: readonly Component[]): void => {
+      const list = result.get(group) ?? [];
+      for (const c of components) if (!list.includes(c)) list.push(c);
+      result.set(group, list);
+    };
+    for (const g of this.catalog.groups.values()) add(g.key, g.ignoredComponents);
+    for (const [g, list] of Object.entries(this.opts.ignoredComponents ?? {})) add(g, list);
+    for (const [g, list] of fromSource) add(g, list);
+    return result;
+  }
+
+  private async sourceIgnoredComponents(ev: Evaluation): Promise<Map<string, Component[]>> {
+    const fetch = this.source.ignoredComponents?.bind(this.source);
+    if (!fetch) return new Map();
+    const ttl = this.opts.ignoredComponentsTtlMs ?? 60_000;
+    const cached = this.sourceIgnored;
+    if (cached && Date.now() - cached.at < ttl) return cached.byGroup;
+    const rows = await this.call(ev.signal, () => fetch({ signal: ev.signal, at: ev.at }));
+    const byGroup = new Map<string, Component[]>();
+    for (const { group, component } of rows) byGroup.set(group, [...(byGroup.get(group) ?? []), component]);
+    this.sourceIgnored = { at: Date.now(), byGroup };
+    return byGroup;
+  }
+
+  /**
+   * Runs a source call; its failures become BackendError (502/503 at the server), except when
+   * the request's deadline aborted it, where the deadline's reason is the truth.
+   */
+  private async call<T>(signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      if (signal?.aborted && BackendTimeoutError.is(signal.reason)) throw signal.reason;
+      if (InvalidQueryError.is(e) || UnknownScopeError.is(e)) throw e;
+      throw new BackendError(e);
+    }
+  }
+}
