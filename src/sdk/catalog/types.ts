@@ -3,6 +3,7 @@
  * Built from GitLab's `stages.yml` + `feature_categories.yml`, plus `.budgetlens.yml`.
  */
 import type { Component, CustomTarget } from '../budget/types';
+import type { SourceLocation } from '../errors';
 
 export interface GroupInfo {
   /** Normalised key: downcased, chars outside [a-z0-9_-] replaced by '-'. */
@@ -36,4 +37,10 @@ export interface Catalog {
   stageOf(category: string): string;
   /** The effective target of a group ("99.95" unless a custom target applies). */
   targetOf(group: string): string;
+}
+
+/** Something odd but usable in the catalog inputs (first-group-wins, unknown group in config...). */
+export interface CatalogWarning {
+  message: string;
+  location: SourceLocation;
 }

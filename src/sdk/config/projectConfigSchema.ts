@@ -1,0 +1,151 @@
+/**
+ * JSON Schema (draft-07) of `.budgetlens.yml`. The SDK validates with it (ajv), and the extension
+ * can contribute the same object to `yamlValidation` so editors complete and check the file.
+ * Keep docs/config.md in step with it.
+ */
+
+const TARGET_PATTERN = '^[0-9]{1,2}(\\.[0-9]+)?$';
+const TARGET_DESCRIPTION = 'a percentage below 100 written as a decimal, e.g. "99.95"';
+const CATEGORY_PATTERN = '^[a-z][a-z0-9_-]*$';
+const CATEGORY_DESCRIPTION = 'a feature category name: lower case letters, digits, "_" and "-"';
+const URL_PATTERN = '^https?://[^\\s/@]+(/\\S*)?$';
+const URL_DESCRIPTION = 'an http(s) URL without credentials (tokens go in the editor\'s secret storage or BUDGET_LENS_TOKEN)';
+
+const nonEmptyString = { type: 'string', minLength: 1 } as const;
+
+export const projectConfigSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://budget-lens.dev/schemas/budgetlens.schema.json',
+  title: 'Budget Lens project config (.budgetlens.yml)',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    catalog: {
+      description: 'Where the ownership catalog is; paths are relative to this file.',
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        stages: { ...nonEmptyString, description: 'Path of stages.yml (stages.<stage>.groups.<group>.{name, categories}).' },
+        featureCategories: { ...nonEmptyString, description: 'Path of feature_categories.yml (a flat list of category names).' },
+      },
+    },
+    defaultTarget: {
+      description: TARGET_DESCRIPTION,
+      type: ['string', 'number'],
+      pattern: TARGET_PATTERN,
+      default: '99.95',
+    },
+    window: {
+      description: 'a window length: a positive whole number followed by m, h, d or w, e.g. "28d"',
+      type: 'string',
+      pattern: '^[1-9][0-9]{0,5}[mhdw]$',
+      default: '28d',
+    },
+    groups: {
+      description: 'Per-group settings, keyed by group key (e.g. project_management).',
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          ignoredComponents: {
+            description: 'SLI components that do not count toward this group\'s budget.',
+            type: 'array',
+            uniqueItems: true,
+            items: { type: 'string', pattern: '^[a-z][a-z0-9_]*$', description: 'a component name such as graphql_query' },
+          },
+          customTarget: {
+            description: 'A temporary exception to the default target.',
+            type: 'object',
+            additionalProperties: false,
+            required: ['target', 'reason', 'reviewDate'],
+            properties: {
+              target: { description: TARGET_DESCRIPTION, type: ['string', 'number'], pattern: TARGET_PATTERN },
+              reason: { ...nonEmptyString, description: 'Why the exception exists.' },
+              reviewDate: {
+                description: 'an ISO date YYYY-MM-DD after which the exception is flagged',
+                type: 'string',
+                pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$',
+              },
+            },
+          },
+        },
+      },
+    },
+    mapping: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        pathRules: {
+          description: 'Ordered CODEOWNERS-style rules; the last matching rule wins.',
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['pattern', 'category'],
+            properties: {
+              pattern: { ...nonEmptyString, description: 'A glob; no "/" = any depth, leading "/" = root, trailing "/" = directory contents.' },
+              category: { type: 'string', pattern: CATEGORY_PATTERN, description: CATEGORY_DESCRIPTION },
+            },
+          },
+        },
+        grapeMountPrefix: {
+          description: 'a route prefix starting with "/", e.g. "/api/:version"',
+          type: 'string',
+          pattern: '^/\\S*$',
+          default: '/api/:version',
+        },
+        exclude: { description: 'Globs of files never indexed.', type: 'array', items: nonEmptyString },
+        graphqlOperations: { ...nonEmptyString, description: 'Path of graphql_known_operations.yml.' },
+      },
+    },
+    backend: {
+      description: 'Where the numbers come from. Never put tokens here.',
+      type: 'object',
+      required: ['kind'],
+      properties: { kind: { type: 'string', enum: ['store', 'prometheus', 'api'] } },
+      discriminator: { propertyName: 'kind' },
+      oneOf: [
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['kind', 'path'],
+          properties: {
+            kind: { const: 'store' },
+            path: { ...nonEmptyString, description: 'Path of the embedded store database.' },
+          },
+        },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['kind', 'url'],
+          properties: {
+            kind: { const: 'prometheus' },
+            url: { type: 'string', pattern: URL_PATTERN, description: URL_DESCRIPTION },
+            mode: { type: 'string', enum: ['recording_rules', 'raw'], default: 'recording_rules' },
+            selectors: {
+              description: 'Label matchers added to every query.',
+              type: 'object',
+              propertyNames: { pattern: '^[a-zA-Z_][a-zA-Z0-9_]*$' },
+              additionalProperties: { type: 'string' },
+            },
+            metricPrefix: {
+              type: 'string',
+              pattern: '^[a-zA-Z_:][a-zA-Z0-9_:]*$',
+              description: 'a Prometheus metric name prefix',
+            },
+          },
+        },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['kind', 'url'],
+          properties: {
+            kind: { const: 'api' },
+            url: { type: 'string', pattern: URL_PATTERN, description: URL_DESCRIPTION },
+          },
+        },
+      ],
+    },
+  },
+} as const;

@@ -1,0 +1,97 @@
+/**
+ * The project config `.budgetlens.yml` after validation and defaults (docs/config.md).
+ * Every path in it is absolute, resolved against the directory holding the config file.
+ * It never holds credentials: tokens live in the editor's SecretStorage or BUDGET_LENS_TOKEN.
+ */
+import type { BudgetWindow, Component, CustomTarget, TargetPercent } from '../budget/types';
+import type { SourceLocation } from '../errors';
+
+export const CONFIG_FILE_NAME = '.budgetlens.yml';
+export const DEFAULT_TARGET: TargetPercent = '99.95';
+export const DEFAULT_WINDOW = '28d';
+export const DEFAULT_GRAPE_MOUNT_PREFIX = '/api/:version';
+/** Where a backend token comes from outside the editor (the CLI, CI). */
+export const TOKEN_ENV_VAR = 'BUDGET_LENS_TOKEN';
+
+export interface CatalogPaths {
+  /** Absolute path of GitLab's stages.yml layout; undefined when not configured. */
+  stagesPath?: string;
+  /** Absolute path of the flat feature_categories.yml list; optional. */
+  featureCategoriesPath?: string;
+}
+
+export interface GroupSettings {
+  /** Components that do not count toward this group's budget (e.g. `graphql_query`). */
+  ignoredComponents: Component[];
+  customTarget?: CustomTarget;
+}
+
+/** One CODEOWNERS-style rule: files matching `pattern` belong to `category`. Last match wins. */
+export interface PathRule {
+  pattern: string;
+  category: string;
+}
+
+export interface MappingConfig {
+  /** In file order; the last matching rule wins (as in CODEOWNERS). */
+  pathRules: PathRule[];
+  /** Prefix of Grape route origins; GitLab mounts its API at `/api/:version`. */
+  grapeMountPrefix: string;
+  /** Globs (CODEOWNERS semantics) of workspace files never indexed. */
+  exclude: string[];
+  /** Absolute path of graphql_known_operations.yml (operation -> feature_category, urgency). */
+  graphqlOperationsPath?: string;
+}
+
+export interface StoreBackendConfig {
+  kind: 'store';
+  /** Absolute path of the embedded store's database file. */
+  path: string;
+}
+
+export type PrometheusMode = 'recording_rules' | 'raw';
+
+export interface PrometheusBackendConfig {
+  kind: 'prometheus';
+  /** Base URL of anything that speaks the Prometheus HTTP API (Prometheus, Thanos, Mimir, VictoriaMetrics). */
+  url: string;
+  /** `recording_rules`: GitLab's gitlab:component:stage_group:* series; `raw`: gitlab_sli_* counters. */
+  mode: PrometheusMode;
+  /** Label matchers added to every query, e.g. {environment: "gprd", stage: "main"}. */
+  selectors: Record<string, string>;
+  /** Prepended to every metric name (for re-namespaced metrics); empty when not set. */
+  metricPrefix: string;
+}
+
+export interface ApiBackendConfig {
+  kind: 'api';
+  /** Base URL of a `budget-lens serve` Budget API. */
+  url: string;
+}
+
+export type BackendConfig = StoreBackendConfig | PrometheusBackendConfig | ApiBackendConfig;
+
+/** Where things were written, for diagnostics that point back into the config file. */
+export interface ConfigLocations {
+  /** Group key as written -> location of the key. */
+  groups: Record<string, SourceLocation>;
+  /** Same order as mapping.pathRules: location of each rule's `category` value. */
+  pathRuleCategories: SourceLocation[];
+}
+
+export interface ProjectConfig {
+  /** Absolute path of the config file (or the name it was parsed under). */
+  file: string;
+  /** The directory relative paths are resolved against. */
+  root: string;
+  catalog: CatalogPaths;
+  /** Decimal string, e.g. "99.95". */
+  defaultTarget: TargetPercent;
+  window: BudgetWindow;
+  /** Keyed as written in the config; the catalog normalises keys when merging. */
+  groups: Record<string, GroupSettings>;
+  mapping: MappingConfig;
+  /** Undefined when the config names no backend. */
+  backend?: BackendConfig;
+  locations: ConfigLocations;
+}
