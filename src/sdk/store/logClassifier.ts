@@ -1,0 +1,183 @@
+/**
+ * Turns one parsed GitLab log line into an SLI event (domain.md sections 1 and 5).
+ *
+ * Rails, Grape and GraphQL request lines: a 5xx is an error and not an apdex measurement; any
+ * other status is an apdex measurement, successful iff `duration_s < threshold` (strictly). Every
+ * request is an operation. Sidekiq: `fail` is an error, `done` an apdex measurement; both are
+ * operations; other statuses (`start`) are ignored. Pure: no I/O, so the rules test in isolation.
+ */
+import type { Component, Urgency } from '../budget/types';
+
+/** Apdex thresholds in seconds per component and urgency (domain.md section 1 table). */
+const REQUEST_THRESHOLDS: Readonly<Record<string, number>> = { high: 0.25, medium: 0.5, default: 1, low: 5 };
+const SIDEKIQ_THRESHOLDS: Readonly<Record<string, number>> = { high: 10, low: 300, throttled: 300 };
+const REQUEST_DEFAULT_URGENCY: Urgency = 'default';
+const SIDEKIQ_DEFAULT_URGENCY: Urgency = 'low';
+
+/** The threshold for a component and urgency; undefined for a pair the table does not define. */
+export function apdexThresholdSeconds(component: Component, urgency: string): number | undefined {
+  const table = component === 'sidekiq_execution' ? SIDEKIQ_THRESHOLDS : REQUEST_THRESHOLDS;
+  return Object.prototype.hasOwnProperty.call(table, urgency) ? table[urgency] : undefined;
+}
+
+/** One classified line. `hour` is the epoch hour (ms / 3,600,000, floored) of its `time`. */
+export interface SliEvent {
+  hour: number;
+  component: Component;
+  endpointId: string;
+  category: string;
+  urgency: string;
+  /** 1 when an apdex measurement succeeded. */
+  s: 0 | 1;
+  /** 1 when the line is an apdex measurement. */
+  w: 0 | 1;
+  /** Every classified line is one operation. */
+  o: 1;
+  /** 1 when the line is an error (5xx, failed job). */
+  e: 0 | 1;
+}
+
+export type Classification = { kind: 'event'; event: SliEvent } | { kind: 'ignored' } | { kind: 'malformed'; reason: string };
+
+const IGNORED: Classification = { kind: 'ignored' };
+
+function malformed(reason: string): Classification {
+  return { kind: 'malformed', reason };
+}
+
+type LogLine = Record<string, unknown>;
+
+/** Reads `meta.x` either flat (`"meta.caller_id"`, GitLab's format) or nested (`meta: {caller_id}`). */
+function metaField(line: LogLine, name: string): unknown {
+  const flat = line[`meta.${name}`];
+  if (flat !== undefined) return flat;
+  const meta = line['meta'];
+  return meta !== null && typeof meta === 'object' ? (meta as LogLine)[name] : undefined;
+}
+
+function nonEmptyString(v: unknown): string | undefined {
+  return typeof v === 'string' && v.length > 0 ? v : undefined;
+}
+
+// Strict ISO 8601 with seconds and an explicit offset, as GitLab writes it.
+const ISO_TIME = /^\d{4}-[01]\d-[0-3]\dT[0-2]\d:[0-5]\d:[0-5]\d(?:\.\d{1,9})?(?:Z|[+-][01]\d:[0-5]\d)$/;
+const HOUR_MS = 3_600_000;
+
+/**
+ * Parses `time` to an epoch hour. Logs are written in time order, so consecutive lines share an
+ * hour prefix; caching the last UTC prefix keeps Date.parse off the hot path.
+ */
+export class HourParser {
+  private lastPrefix = '';
+  private lastHour = 0;
+
+  parse(time: unknown): number | undefined {
+    if (typeof time !== 'string' || !ISO_TIME.test(time)) return undefined;
+    if (time.endsWith('Z')) {
+      const prefix = time.slice(0, 13);
+      if (prefix === this.lastPrefix) return this.lastHour;
+      const ms = Date.parse(`${prefix}:00:00Z`);
+      if (Number.isNaN(ms)) return undefined;
+      this.lastPrefix = prefix;
+      this.lastHour = ms / HOUR_MS;
+      return this.lastHour;
+    }
+    const ms = Date.parse(time);
+    return Number.isNaN(ms) ? undefined : Math.floor(ms / HOUR_MS);
+  }
+}
+
+function requestComponent(endpointId: string): Component {
+  return endpointId.startsWith('graphql:') ? 'graphql_query' : 'rails_request';
+}
+
+/** Endpoint id of a request line: caller id, else `Controller#action`, else `METHOD route`. */
+function requestEndpointId(line: LogLine): string | undefined {
+  const callerId = nonEmptyString(metaField(line, 'caller_id'));
+  if (callerId) return callerId;
+  const controller = nonEmptyString(line['controller']);
+  const action = nonEmptyString(line['action']);
+  if (controller && action) return `${controller}#${action}`;
+  const method = nonEmptyString(line['method']);
+  const route = nonEmptyString(line['route']);
+  if (method && route) return `${method} ${route}`;
+  return undefined;
+}
+
+function isRequestLine(line: LogLine): boolean {
+  return line['status'] !== undefined || line['controller'] !== undefined || line['route'] !== undefined;
+}
+
+function isSidekiqLine(line: LogLine): boolean {
+  return line['job_status'] !== undefined;
+}
+
+function categoryOf(line: LogLine): string | undefined {
+  const c = metaField(line, 'feature_category');
+  if (c === undefined || c === null || c === '') return 'unknown';
+  return typeof c === 'string' ? c : undefined;
+}
+
+function thresholdFor(line: LogLine, component: Component, urgency: string): number | undefined {
+  const target = line['target_duration_s'];
+  if (typeof target === 'number' && target > 0) return target;
+  return apdexThresholdSeconds(component, urgency);
+}
+
+function classifyRequest(line: LogLine, hour: number): Classification {
+  const endpointId = requestEndpointId(line);
+  if (!endpointId) return malformed('request line without meta.caller_id, controller#action or method+route');
+  const status = line['status'];
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) {
+    return malformed('missing or invalid "status"');
+  }
+  const component = requestComponent(endpointId);
+  const category = categoryOf(line);
+  if (category === undefined) return malformed('"meta.feature_category" is not a string');
+  const urgencyRaw = line['request_urgency'] ?? REQUEST_DEFAULT_URGENCY;
+  if (typeof urgencyRaw !== 'string') return malformed('"request_urgency" is not a string');
+  const urgency = urgencyRaw;
+  if (status >= 500) {
+    return { kind: 'event', event: { hour, component, endpointId, category, urgency, s: 0, w: 0, o: 1, e: 1 } };
+  }
+  const duration = line['duration_s'];
+  if (typeof duration !== 'number' || !(duration >= 0)) return malformed('missing or invalid "duration_s"');
+  const threshold = thresholdFor(line, component, urgency);
+  if (threshold === undefined) return malformed(`unknown request_urgency "${urgency}" and no target_duration_s`);
+  const s = duration < threshold ? 1 : 0;
+  return { kind: 'event', event: { hour, component, endpointId, category, urgency, s, w: 1, o: 1, e: 0 } };
+}
+
+function classifySidekiq(line: LogLine, hour: number): Classification {
+  const status = line['job_status'];
+  if (status !== 'done' && status !== 'fail') return IGNORED;
+  const endpointId = nonEmptyString(line['class']);
+  if (!endpointId) return malformed('sidekiq line without "class"');
+  const category = categoryOf(line);
+  if (category === undefined) return malformed('"meta.feature_category" is not a string');
+  const urgencyRaw = line['urgency'] ?? SIDEKIQ_DEFAULT_URGENCY;
+  if (typeof urgencyRaw !== 'string') return malformed('"urgency" is not a string');
+  const urgency = urgencyRaw;
+  const component: Component = 'sidekiq_execution';
+  if (status === 'fail') {
+    return { kind: 'event', event: { hour, component, endpointId, category, urgency, s: 0, w: 0, o: 1, e: 1 } };
+  }
+  const duration = line['duration_s'];
+  if (typeof duration !== 'number' || !(duration >= 0)) return malformed('missing or invalid "duration_s"');
+  const threshold = thresholdFor(line, component, urgency);
+  if (threshold === undefined) return malformed(`unknown urgency "${urgency}" for a sidekiq job`);
+  const s = duration < threshold ? 1 : 0;
+  return { kind: 'event', event: { hour, component, endpointId, category, urgency, s, w: 1, o: 1, e: 0 } };
+}
+
+/** Classifies one parsed line; `hours` carries the time-prefix cache across a file's lines. */
+export function classifyLogLine(parsed: unknown, hours: HourParser): Classification {
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return malformed('not a JSON object');
+  const line = parsed as LogLine;
+  const sidekiq = isSidekiqLine(line);
+  if (!sidekiq && !isRequestLine(line)) return malformed('neither a request line (status) nor a sidekiq line (job_status)');
+  if (sidekiq && line['job_status'] !== 'done' && line['job_status'] !== 'fail') return IGNORED;
+  const hour = hours.parse(line['time']);
+  if (hour === undefined) return malformed('missing or invalid "time" (ISO 8601 with offset expected)');
+  return sidekiq ? classifySidekiq(line, hour) : classifyRequest(line, hour);
+}

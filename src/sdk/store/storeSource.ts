@@ -1,0 +1,254 @@
+/**
+ * StoreSource: BudgetSource over the embedded SQLite store (storeSchema.ts). Group and category
+ * reads use the category rollups only; endpoint reads use the per-endpoint tables restricted to
+ * the scope's categories. Whole days come from the daily rollups, the window's edges from the
+ * hourly tables (windowBuckets.ts). Statements are prepared once per source.
+ */
+import type { Statement } from 'better-sqlite3';
+import type { ComponentCounts, SliCounts } from '../budget/types';
+import type { Catalog } from '../catalog/types';
+import type {
+  BudgetSource,
+  CategoryCounts,
+  DailyCounts,
+  EndpointCounts,
+  EvalOptions,
+  GroupCounts,
+  ResultMeta,
+  Scope,
+  Sourced,
+} from '../sources/budgetSource';
+import type { StoreDatabase } from './storeSchema';
+import { openStoreDatabase } from './storeSchema';
+import type { WindowBuckets } from './windowBuckets';
+import { epochDayToDate, windowBuckets } from './windowBuckets';
+
+export interface StoreSourceOptions {
+  path: string;
+  catalog: Catalog;
+  /** Open without writing (no migration, the file must exist). */
+  readonly?: boolean;
+}
+
+export interface StoreSource extends BudgetSource {
+  readonly kind: 'store';
+  readonly path: string;
+}
+
+const IN_SCOPE = 'category IN (SELECT value FROM json_each(@categories))';
+
+/** Rows of the category rollups in the window, for the categories in @categories. */
+const CATEGORY_ROWS = (cols: string, hourCols: string): string => `
+    SELECT ${cols} FROM daily_category WHERE ${IN_SCOPE} AND day >= @firstDay AND day < @endDay
+    UNION ALL
+    SELECT ${hourCols} FROM hourly_category WHERE ${IN_SCOPE} AND hour >= @headStart AND hour < @headEnd
+    UNION ALL
+    SELECT ${hourCols} FROM hourly_category WHERE ${IN_SCOPE} AND hour >= @tailStart AND hour < @tailEnd`;
+
+const CATEGORY_COUNTS_SQL = `SELECT category, component, SUM(s) AS s, SUM(w) AS w, SUM(o) AS o, SUM(e) AS e FROM (${CATEGORY_ROWS(
+  'category, component, s, w, o, e',
+  'category, component, s, w, o, e',
+)}
+  ) GROUP BY category, component ORDER BY category, component`;
+
+const DAILY_COUNTS_SQL = `SELECT day, component, SUM(s) AS s, SUM(w) AS w, SUM(o) AS o, SUM(e) AS e FROM (${CATEGORY_ROWS(
+  'day, component, s, w, o, e',
+  'hour / 24 AS day, component, s, w, o, e',
+)}
+  ) GROUP BY day, component ORDER BY day, component`;
+
+const ENDPOINT_ROWS = (table: string, range: string): string =>
+  `SELECT t.endpoint, t.s, t.w, t.o, t.e FROM endpoints en JOIN ${table} t ON t.endpoint = en.id AND ${range} WHERE en.${IN_SCOPE}`;
+
+const ENDPOINT_COUNTS_SQL = `SELECT en.endpoint_id AS endpointId, en.component AS component, en.category AS category, en.urgency AS urgency,
+    a.s AS s, a.w AS w, a.o AS o, a.e AS e
+  FROM (SELECT endpoint, SUM(s) AS s, SUM(w) AS w, SUM(o) AS o, SUM(e) AS e FROM (
+    ${ENDPOINT_ROWS('daily_endpoint', 't.day >= @firstDay AND t.day < @endDay')}
+    UNION ALL
+    ${ENDPOINT_ROWS('hourly_endpoint', 't.hour >= @headStart AND t.hour < @headEnd')}
+    UNION ALL
+    ${ENDPOINT_ROWS('hourly_endpoint', 't.hour >= @tailStart AND t.hour < @tailEnd')}
+  ) GROUP BY endpoint) a
+  JOIN endpoints en ON en.id = a.endpoint
+  ORDER BY (a.w - a.s + a.e) DESC, en.endpoint_id, en.component
+  LIMIT @limit`;
+
+const DATA_CATEGORIES_SQL = 'SELECT DISTINCT category FROM endpoints ORDER BY category';
+
+interface CountsRecord {
+  s: number;
+  w: number;
+  o: number;
+  e: number;
+}
+
+function sli(r: CountsRecord): SliCounts {
+  return { apdexSuccess: r.s, apdexWeight: r.w, ops: r.o, errors: r.e };
+}
+
+function componentCounts(component: string, counts: SliCounts): ComponentCounts {
+  // Every log-derived component has an error SLI: requests have 5xx, jobs have failures.
+  return { component, counts, hasErrorSli: true };
+}
+
+function addInto(into: SliCounts, c: SliCounts): void {
+  into.apdexSuccess += c.apdexSuccess;
+  into.apdexWeight += c.apdexWeight;
+  into.ops += c.ops;
+  into.errors += c.errors;
+}
+
+function zero(): SliCounts {
+  return { apdexSuccess: 0, apdexWeight: 0, ops: 0, errors: 0 };
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('aborted');
+}
+
+class SqliteStoreSource implements StoreSource {
+  readonly kind = 'store' as const;
+  private readonly db: StoreDatabase;
+  private readonly categoryCountsStmt: Statement;
+  private readonly dailyCountsStmt: Statement;
+  private readonly endpointCountsStmt: Statement;
+  private readonly dataCategoriesStmt: Statement;
+
+  constructor(
+    readonly path: string,
+    private readonly catalog: Catalog,
+    readonly: boolean,
+  ) {
+    this.db = openStoreDatabase(path, { readonly });
+    this.categoryCountsStmt = this.db.prepare(CATEGORY_COUNTS_SQL);
+    this.dailyCountsStmt = this.db.prepare(DAILY_COUNTS_SQL);
+    this.endpointCountsStmt = this.db.prepare(ENDPOINT_COUNTS_SQL);
+    this.dataCategoriesStmt = this.db.prepare(DATA_CATEGORIES_SQL).pluck();
+  }
+
+  private params(b: WindowBuckets, categories: string[]): Record<string, number | string> {
+    return {
+      categories: JSON.stringify(categories),
+      firstDay: b.firstDay,
+      endDay: b.endDay,
+      headStart: b.headStart,
+      headEnd: b.headEnd,
+      tailStart: b.tailStart,
+      tailEnd: b.tailEnd,
+    };
+  }
+
+  private meta(opts: EvalOptions, b: WindowBuckets, sql: string, params: Record<string, number | string>): ResultMeta {
+    const end = new Date(b.endMs).toISOString();
+    return {
+      window: { label: opts.window.label, minutes: opts.window.minutes, start: new Date(b.startMs).toISOString(), end },
+      asOf: end,
+      provenance: { kind: 'store', source: this.path, queries: [`-- params: ${JSON.stringify(params)}\n${sql.trim()}`] },
+    };
+  }
+
+  /** Categories with any stored data (a small indexed table, not the counts). */
+  private dataCategories(): string[] {
+    return this.dataCategoriesStmt.all() as string[];
+  }
+
+  private scopeCategories(scope: Scope): string[] {
+    if ('category' in scope) return [scope.category];
+    const group = scope.group;
+    // Data categories owned by the group (unlisted ones belong to not_owned via groupOf), plus
+    // the catalog's own list so a group without data is still a well-formed empty scope.
+    const fromData = this.dataCategories().filter((c) => this.catalog.groupOf(c).key === group);
+    return [...new Set([...this.catalog.categoriesOf(group), ...fromData])];
+  }
+
+  private categoryRows(b: WindowBuckets, categories: string[]): Array<CountsRecord & { category: string; component: string }> {
+    return this.categoryCountsStmt.all(this.params(b, categories)) as Array<CountsRecord & { category: string; component: string }>;
+  }
+
+  async groupCounts(opts: EvalOptions & { groups?: string[] }): Promise<Sourced<GroupCounts[]>> {
+    throwIfAborted(opts.signal);
+    const b = windowBuckets(opts.window, opts.at ?? new Date());
+    const wanted = opts.groups ? new Set(opts.groups) : undefined;
+    const categories = this.dataCategories().filter((c) => !wanted || wanted.has(this.catalog.groupOf(c).key));
+    const params = this.params(b, categories);
+    const byGroup = new Map<string, Map<string, SliCounts>>();
+    for (const g of opts.groups ?? []) byGroup.set(g, new Map());
+    for (const row of this.categoryRows(b, categories)) {
+      const group = this.catalog.groupOf(row.category).key;
+      let comps = byGroup.get(group);
+      if (!comps) byGroup.set(group, (comps = new Map()));
+      const c = comps.get(row.component);
+      if (c) addInto(c, sli(row));
+      else comps.set(row.component, sli(row));
+    }
+    const data = [...byGroup].map(([group, comps]) => ({
+      group,
+      components: [...comps].map(([component, counts]) => componentCounts(component, counts)),
+    }));
+    if (!opts.groups) data.sort((x, y) => x.group.localeCompare(y.group));
+    return { meta: this.meta(opts, b, CATEGORY_COUNTS_SQL, params), data };
+  }
+
+  async categoryCounts(opts: EvalOptions & { categories?: string[] }): Promise<Sourced<CategoryCounts[]>> {
+    throwIfAborted(opts.signal);
+    const b = windowBuckets(opts.window, opts.at ?? new Date());
+    const categories = opts.categories ?? this.dataCategories();
+    const params = this.params(b, categories);
+    const byCategory = new Map<string, ComponentCounts[]>();
+    for (const c of opts.categories ?? []) byCategory.set(c, []);
+    for (const row of this.categoryRows(b, categories)) {
+      let comps = byCategory.get(row.category);
+      if (!comps) byCategory.set(row.category, (comps = []));
+      comps.push(componentCounts(row.component, sli(row)));
+    }
+    const data = [...byCategory].map(([category, components]) => ({ category, components }));
+    return { meta: this.meta(opts, b, CATEGORY_COUNTS_SQL, params), data };
+  }
+
+  async endpointCounts(opts: EvalOptions & { scope: Scope; limit?: number }): Promise<Sourced<EndpointCounts[]>> {
+    throwIfAborted(opts.signal);
+    const b = windowBuckets(opts.window, opts.at ?? new Date());
+    const params = { ...this.params(b, this.scopeCategories(opts.scope)), limit: opts.limit ?? -1 };
+    const rows = this.endpointCountsStmt.all(params) as Array<
+      CountsRecord & { endpointId: string; component: string; category: string; urgency: string }
+    >;
+    const data = rows.map((r) => ({
+      endpointId: r.endpointId,
+      component: r.component,
+      category: r.category,
+      urgency: r.urgency,
+      counts: sli(r),
+      hasErrorSli: true,
+    }));
+    return { meta: this.meta(opts, b, ENDPOINT_COUNTS_SQL, params), data };
+  }
+
+  async dailyCounts(opts: EvalOptions & { scope: Scope }): Promise<Sourced<DailyCounts[]>> {
+    throwIfAborted(opts.signal);
+    const b = windowBuckets(opts.window, opts.at ?? new Date());
+    const params = this.params(b, this.scopeCategories(opts.scope));
+    const rows = this.dailyCountsStmt.all(params) as Array<CountsRecord & { day: number; component: string }>;
+    const components = [...new Set(rows.map((r) => r.component))].sort();
+    const byDay = new Map<number, Map<string, SliCounts>>();
+    for (const r of rows) {
+      let comps = byDay.get(r.day);
+      if (!comps) byDay.set(r.day, (comps = new Map()));
+      comps.set(r.component, sli(r));
+    }
+    // Zero-filled: every UTC day of the window, every component seen anywhere in the window.
+    const data = b.calendarDays.map((day) => ({
+      date: epochDayToDate(day),
+      components: components.map((component) => componentCounts(component, byDay.get(day)?.get(component) ?? zero())),
+    }));
+    return { meta: this.meta(opts, b, DAILY_COUNTS_SQL, params), data };
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+/** Opens the store at `path` as a BudgetSource. Throws StoreError when the file is unusable. */
+export function openStoreSource(opts: StoreSourceOptions): StoreSource {
+  return new SqliteStoreSource(opts.path, opts.catalog, opts.readonly ?? false);
+}

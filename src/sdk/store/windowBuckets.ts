@@ -1,0 +1,60 @@
+/**
+ * Which stored buckets a window covers. A window of `minutes` ending at `at` covers the hour
+ * buckets whose start lies in [at - window, at). Whole UTC days inside that hour range are read
+ * from the daily rollups and only the ragged edges from the hourly tables.
+ */
+import type { BudgetWindow } from '../budget/types';
+
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
+const HOURS_PER_DAY = 24;
+
+export interface WindowBuckets {
+  startMs: number;
+  endMs: number;
+  /** Epoch hours [firstHour, endHour): every hour bucket in the window. */
+  firstHour: number;
+  endHour: number;
+  /** Epoch days [firstDay, endDay) read from the daily rollups (empty when equal). */
+  firstDay: number;
+  endDay: number;
+  /** Hours read from the hourly tables: [headStart, headEnd) and [tailStart, tailEnd). */
+  headStart: number;
+  headEnd: number;
+  tailStart: number;
+  tailEnd: number;
+  /** UTC days (epoch days) the window touches, for zero-filled daily series. */
+  calendarDays: number[];
+}
+
+export function windowBuckets(window: BudgetWindow, at: Date): WindowBuckets {
+  const endMs = at.getTime();
+  if (!Number.isFinite(endMs)) throw new RangeError('evaluation time `at` is not a valid date');
+  if (!Number.isInteger(window.minutes) || window.minutes <= 0) throw new RangeError(`window minutes must be a positive integer, got ${window.minutes}`);
+  const startMs = endMs - window.minutes * 60_000;
+  // Hour h is in the window iff startMs <= h * HOUR_MS < endMs.
+  const firstHour = Math.ceil(startMs / HOUR_MS);
+  const endHour = Math.ceil(endMs / HOUR_MS);
+  const fullFirstDay = Math.ceil(firstHour / HOURS_PER_DAY);
+  const fullEndDay = Math.floor(endHour / HOURS_PER_DAY);
+  const hasFullDays = fullFirstDay < fullEndDay;
+  const calendarDays: number[] = [];
+  for (let d = Math.floor(startMs / DAY_MS); d <= Math.floor((endMs - 1) / DAY_MS); d++) calendarDays.push(d);
+  return {
+    startMs,
+    endMs,
+    firstHour,
+    endHour,
+    firstDay: hasFullDays ? fullFirstDay : 0,
+    endDay: hasFullDays ? fullEndDay : 0,
+    headStart: firstHour,
+    headEnd: hasFullDays ? fullFirstDay * HOURS_PER_DAY : endHour,
+    tailStart: hasFullDays ? fullEndDay * HOURS_PER_DAY : endHour,
+    tailEnd: endHour,
+    calendarDays,
+  };
+}
+
+export function epochDayToDate(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}

@@ -1,0 +1,112 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { forEachLine, isGzipFile } from '../../../src/sdk/store/lineReader';
+import { aggregateLogFile } from '../../../src/sdk/store/logIngest';
+
+let dir = '';
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'bl-logfile-'));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const LINES = [
+  '{"time":"2024-03-05T10:15:00Z","controller":"A","action":"b","status":200,"duration_s":0.5,"meta.feature_category":"wiki"}',
+  '{"time":"2024-03-05T10:59:59.999Z","controller":"A","action":"b","status":500,"duration_s":0.1,"meta.feature_category":"wiki"}',
+  'not json at all',
+  '',
+  '{"time":"2024-03-05T11:00:00Z","controller":"A","action":"b","status":200,"duration_s":1,"meta.feature_category":"wiki"}',
+  '{"time":"2024-03-05T11:00:00Z","class":"W","job_status":"start","meta.feature_category":"wiki"}',
+  '{"time":"bad","controller":"A","action":"b","status":200,"duration_s":0.2}',
+  '{"time":"2024-03-05T11:30:00Z","class":"W","job_status":"fail","duration_s":3,"meta.feature_category":"wiki"}',
+];
+const TEXT = `${LINES.join('\n')}\n`;
+
+describe('forEachLine', () => {
+  test('plain and gzip give the same lines; gzip detected by magic bytes, not the name', async () => {
+    const plain = join(dir, 'plain.log.gz'); // misleading name on purpose
+    const gz = join(dir, 'compressed.log');
+    writeFileSync(plain, TEXT);
+    writeFileSync(gz, gzipSync(TEXT));
+    assert.equal(await isGzipFile(plain), false);
+    assert.equal(await isGzipFile(gz), true);
+    const a: string[] = [];
+    const b: string[] = [];
+    const ra = await forEachLine(plain, (l) => a.push(l));
+    const rb = await forEachLine(gz, (l) => b.push(l));
+    assert.deepEqual(a, LINES);
+    assert.deepEqual(b, LINES);
+    assert.equal(ra.lines, 8);
+    assert.equal(rb.gzip, true);
+    // The hash is of the bytes as stored.
+    assert.equal(rb.sha256, createHash('sha256').update(readFileSync(gz)).digest('hex'));
+    assert.equal(ra.sha256, createHash('sha256').update(TEXT).digest('hex'));
+    assert.equal(rb.size, readFileSync(gz).length);
+  });
+
+  test('CRLF, no final newline, multi-byte chars across chunk borders', async () => {
+    const f = join(dir, 'crlf.log');
+    // A 3-byte char repeated so it straddles the 1 MiB chunk border somewhere.
+    const long = '€'.repeat(400_000);
+    writeFileSync(f, `a\r\n${long}\r\nlast`);
+    const got: Array<[string, number]> = [];
+    await forEachLine(f, (l, n) => got.push([l, n]));
+    assert.deepEqual(got.map(([l, n]) => [l.length, n]), [
+      [1, 1],
+      [400_000, 2],
+      [4, 3],
+    ]);
+    assert.equal(got[1]?.[0], long);
+  });
+
+  test('a corrupt gzip file rejects', async () => {
+    const f = join(dir, 'corrupt.gz');
+    const gz = gzipSync(TEXT);
+    writeFileSync(f, Buffer.concat([gz.subarray(0, 20), Buffer.from('garbage garbage garbage')]));
+    await assert.rejects(forEachLine(f, () => undefined));
+  });
+
+  test('a missing file rejects', async () => {
+    await assert.rejects(forEachLine(join(dir, 'nope.log'), () => undefined), /ENOENT/);
+  });
+});
+
+describe('aggregateLogFile', () => {
+  test('counts, malformed line numbers, hour bucketing', async () => {
+    const f = join(dir, 'mixed.log');
+    writeFileSync(f, gzipSync(TEXT));
+    const { report, agg } = await aggregateLogFile(f, 10);
+    assert.equal(report.lines, 8);
+    // accepted: lines 1, 2, 5, 8; ignored: blank line 4, sidekiq start line 6; malformed: 3, 7.
+    assert.equal(report.accepted, 4);
+    assert.equal(report.ignored, 2);
+    assert.equal(report.malformed, 2);
+    assert.deepEqual(report.malformedLines.map((m) => m.line), [3, 7]);
+    assert.equal(report.malformedLines[0]?.reason, 'invalid JSON');
+    assert.match(report.malformedLines[1]?.reason ?? '', /time/);
+    assert.equal(report.firstHour, '2024-03-05T10:00:00.000Z');
+    assert.equal(report.lastHour, '2024-03-05T11:00:00.000Z');
+    const eps = [...agg.endpoints()];
+    const a = eps.find((e) => e.key.endpointId === 'A#b');
+    const w = eps.find((e) => e.key.endpointId === 'W');
+    // Hour 10: line 1 (0.5 s < 1 s: success) and line 2 (500: error). Hour 11: line 5 (1 s: not a success).
+    assert.deepEqual(a?.hours.get(474898), { s: 1, w: 1, o: 2, e: 1 });
+    assert.deepEqual(a?.hours.get(474899), { s: 0, w: 1, o: 1, e: 0 });
+    assert.deepEqual(w?.hours.get(474899), { s: 0, w: 0, o: 1, e: 1 });
+    assert.equal(w?.key.component, 'sidekiq_execution');
+    assert.equal(agg.rowCount, 3);
+  });
+
+  test('lists only the first N malformed lines but counts all', async () => {
+    const f = join(dir, 'bad.log');
+    writeFileSync(f, Array.from({ length: 25 }, (_, i) => (i % 2 === 0 ? '{' : '[]')).join('\n'));
+    const { report } = await aggregateLogFile(f, 5);
+    assert.equal(report.malformed, 25);
+    assert.deepEqual(report.malformedLines.map((m) => m.line), [1, 2, 3, 4, 5]);
+    assert.equal(report.accepted, 0);
+  });
+});
