@@ -13,6 +13,7 @@ import { trafficShares } from '../budget/trafficShare';
 import type { BudgetWindow, Component, ComponentCounts } from '../budget/types';
 import { parseWindow, WINDOW_28D } from '../budget/window';
 import type { Catalog, GroupInfo } from '../catalog/types';
+import { NOT_OWNED_GROUP, UNKNOWN_CATEGORY } from '../catalog/types';
 import type { BudgetSource, ResultMeta, Scope } from '../sources/budgetSource';
 import type {
   ApiResult,
@@ -75,7 +76,7 @@ export class BudgetService implements BudgetApi {
     this.now = opts.now ?? (() => new Date());
   }
 
-  groups(q: QueryOptions = {}): Promise<ApiResult<GroupBudget[]>> {
+  async groups(q: QueryOptions = {}): Promise<ApiResult<GroupBudget[]>> {
     return this.groupsFor(this.evaluation(q));
   }
 
@@ -224,7 +225,8 @@ export class BudgetService implements BudgetApi {
   }
 
   private assertCategory(name: string): void {
-    if (!this.catalog.categories.has(name) && !this.catalog.knownCategories.has(name)) {
+    const pseudo = name === NOT_OWNED_GROUP || name === UNKNOWN_CATEGORY;
+    if (!pseudo && !this.catalog.categories.has(name) && !this.catalog.knownCategories.has(name)) {
       throw new UnknownScopeError('category', name);
     }
   }
@@ -270,6 +272,7 @@ export class BudgetService implements BudgetApi {
       result.set(group, list);
     };
     for (const g of this.catalog.groups.values()) add(g.key, g.ignoredComponents);
+    add(NOT_OWNED_GROUP, this.catalog.groupOf(NOT_OWNED_GROUP).ignoredComponents);
     for (const [g, list] of Object.entries(this.opts.ignoredComponents ?? {})) add(g, list);
     for (const [g, list] of fromSource) add(g, list);
     return result;

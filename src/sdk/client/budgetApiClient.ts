@@ -1,0 +1,194 @@
+/**
+ * BudgetApiClient: the Budget API over HTTP against `budget-lens serve` (axios). A default
+ * timeout, cancellation bridged to axios `signal`, retries with exponential backoff for 502/503/
+ * 504 and network errors only (never 4xx), typed errors naming URL and status, and every body
+ * validated against the shared schema before anybody reads it.
+ */
+import axios from 'axios';
+import type { AxiosInstance, AxiosResponse } from 'axios';
+import type { ResponseSchemaName } from '../service/apiSchemas';
+import type {
+  ApiResult,
+  BudgetApi,
+  BurnRateRow,
+  CategoryBudget,
+  DailySeries,
+  GroupBudget,
+  MonthlyReport,
+  QueryOptions,
+  TopEndpoints,
+} from '../service/apiTypes';
+import type { Scope } from '../sources/budgetSource';
+import {
+  BadResponseError,
+  InvalidRequestError,
+  NotFoundError,
+  RequestCancelledError,
+  UnauthorizedError,
+  UnavailableError,
+} from './clientErrors';
+import { schemaProblem } from './responseValidator';
+
+export interface BudgetApiClientOptions {
+  /** Server base URL, e.g. http://127.0.0.1:7464 (the client adds /api/v1). */
+  baseUrl: string;
+  /** Bearer token (BUDGET_LENS_TOKEN); sent only in the Authorization header. */
+  token?: string;
+  /** Per attempt. Default 10 s. */
+  timeoutMs?: number;
+  /** Extra attempts after a retryable failure. Default 3. */
+  retries?: number;
+  /** First backoff; doubles each retry (with jitter). Default 200 ms. */
+  retryBaseDelayMs?: number;
+}
+
+type Params = Record<string, string | number | undefined>;
+
+const RETRYABLE_STATUS = new Set([502, 503, 504]);
+
+interface ServerErrorBody {
+  error?: { code?: unknown; message?: unknown; field?: unknown };
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function scopePath(scope: Scope): string {
+  return 'group' in scope ? `/groups/${encodeURIComponent(scope.group)}` : `/categories/${encodeURIComponent(scope.category)}`;
+}
+
+function dataParams(q: QueryOptions | undefined): Params {
+  return { window: q?.window, at: q?.at?.toISOString() };
+}
+
+export class BudgetApiClient implements BudgetApi {
+  private readonly http: AxiosInstance;
+  private readonly retries: number;
+  private readonly retryBaseDelayMs: number;
+  readonly apiBase: string;
+
+  constructor(opts: BudgetApiClientOptions) {
+    this.apiBase = `${opts.baseUrl.replace(/\/+$/, '')}/api/v1`;
+    this.retries = opts.retries ?? 3;
+    this.retryBaseDelayMs = opts.retryBaseDelayMs ?? 200;
+    this.http = axios.create({
+      baseURL: this.apiBase,
+      timeout: opts.timeoutMs ?? 10_000,
+      headers: { Accept: 'application/json', ...(opts.token ? { Authorization: `Bearer ${opts.token}` } : {}) },
+      // Every status comes back as a response; this class decides what is an error.
+      validateStatus: () => true,
+      // Parse JSON ourselves so a non-JSON body is a BadResponseError, not a string.
+      responseType: 'text',
+      transformResponse: [(data: unknown) => data],
+      proxy: false,
+    });
+  }
+
+  groups(q?: QueryOptions): Promise<ApiResult<GroupBudget[]>> {
+    return this.get('/groups', dataParams(q), 'GroupList', q?.signal);
+  }
+
+  group(key: string, q?: QueryOptions): Promise<ApiResult<GroupBudget>> {
+    return this.get(`/groups/${encodeURIComponent(key)}`, dataParams(q), 'Group', q?.signal);
+  }
+
+  categories(names: string[], q?: QueryOptions): Promise<ApiResult<CategoryBudget[]>> {
+    return this.get('/categories', { ...dataParams(q), names: names.length ? names.join(',') : undefined }, 'CategoryList', q?.signal);
+  }
+
+  topEndpoints(scope: Scope, q?: QueryOptions & { limit?: number }): Promise<ApiResult<TopEndpoints>> {
+    return this.get(`${scopePath(scope)}/endpoints`, { ...dataParams(q), limit: q?.limit }, 'TopEndpoints', q?.signal);
+  }
+
+  daily(scope: Scope, q?: QueryOptions): Promise<ApiResult<DailySeries>> {
+    return this.get(`${scopePath(scope)}/daily`, dataParams(q), 'DailySeries', q?.signal);
+  }
+
+  burnRates(scope: Scope, q?: Omit<QueryOptions, 'window'>): Promise<ApiResult<BurnRateRow[]>> {
+    return this.get(`${scopePath(scope)}/burn-rates`, { at: q?.at?.toISOString() }, 'BurnRates', q?.signal);
+  }
+
+  report(month: string, q?: Omit<QueryOptions, 'window' | 'at'>): Promise<ApiResult<MonthlyReport>> {
+    return this.get('/report', { month }, 'MonthlyReport', q?.signal);
+  }
+
+  /** GET /healthz: resolves when the server is up. */
+  health(signal?: AbortSignal): Promise<{ status: 'ok'; source: string }> {
+    return this.get('/healthz', {}, 'Health', signal);
+  }
+
+  private async get<T>(path: string, params: Params, schema: ResponseSchemaName, signal: AbortSignal | undefined): Promise<T> {
+    const query = new URLSearchParams();
+    for (const [k, v] of Object.entries(params)) if (v !== undefined) query.set(k, String(v));
+    const rel = query.size ? `${path}?${query.toString()}` : path;
+    const url = this.apiBase + rel;
+    for (let attempt = 0; ; attempt++) {
+      let response: AxiosResponse<string> | undefined;
+      let networkError: unknown;
+      try {
+        response = await this.http.get<string>(rel, { signal });
+      } catch (e) {
+        if (signal?.aborted || axios.isCancel(e)) throw new RequestCancelledError('request cancelled', url, 0);
+        networkError = e;
+      }
+      const retryable = response ? RETRYABLE_STATUS.has(response.status) : !isTimeout(networkError);
+      if (retryable && attempt < this.retries) {
+        const delay = this.retryBaseDelayMs * 2 ** attempt * (0.75 + Math.random() / 2);
+        try {
+          await sleep(delay, signal);
+        } catch {
+          throw new RequestCancelledError('request cancelled', url, 0);
+        }
+        continue;
+      }
+      if (!response) {
+        const reason = networkError instanceof Error ? networkError.message : String(networkError);
+        throw new UnavailableError(`Budget API unreachable: ${reason}`, url, 0);
+      }
+      return this.decode<T>(response, url, schema);
+    }
+  }
+
+  private decode<T>(response: AxiosResponse<string>, url: string, schema: ResponseSchemaName): T {
+    let body: unknown;
+    try {
+      body = JSON.parse(response.data);
+    } catch {
+      throw new BadResponseError(`response is not JSON: ${String(response.data).slice(0, 80)}`, url, response.status);
+    }
+    const status = response.status;
+    if (status !== 200) {
+      const err = (body as ServerErrorBody | null)?.error;
+      const message = typeof err?.message === 'string' ? err.message : `unexpected status ${status}`;
+      const code = typeof err?.code === 'string' ? err.code : undefined;
+      if (status === 400) return this.fail(new InvalidRequestError(message, url, status, code, typeof err?.field === 'string' ? err.field : undefined));
+      if (status === 401) return this.fail(new UnauthorizedError(message, url, status, code));
+      if (status === 404) return this.fail(new NotFoundError(message, url, status, code));
+      if (RETRYABLE_STATUS.has(status)) return this.fail(new UnavailableError(message, url, status, code));
+      return this.fail(new BadResponseError(message, url, status, code));
+    }
+    const problem = schemaProblem(schema, body);
+    if (problem !== null) throw new BadResponseError(`response does not match schema ${schema}: ${problem}`, url, status);
+    return body as T;
+  }
+
+  private fail(e: Error): never {
+    throw e;
+  }
+}
+
+function isTimeout(e: unknown): boolean {
+  return axios.isAxiosError(e) && (e.code === 'ECONNABORTED' || e.code === 'ETIMEDOUT');
+}
