@@ -1,8 +1,51 @@
+/**
+ * `budget-lens lint [paths…]`: the mapping's validation findings (unknown categories with the
+ * closest known name, re-declared actions, per-action values under a class default, bad
+ * urgencies, unparseable or skipped files) as `file:line:col: severity: message [code]`, sorted.
+ * Exit 1 when any finding is an error, so CI can gate on it.
+ */
 import type { CliIo } from '../io';
+import {
+  COMMON_OPTIONS,
+  formatFinding,
+  isInFilters,
+  loadIndexedWorkspace,
+  parseCommandArgs,
+  reportInputError,
+  writeJson,
+  writeLines,
+} from '../mappingOutput';
 
-export const summary = 'not implemented yet';
+export const summary = 'Check feature category declarations; exit 1 on errors';
 
-export async function run(_args: string[], io: CliIo): Promise<number> {
-  io.stderr.write('budget-lens lint: not implemented yet\n');
-  return 2;
+const USAGE = `usage: budget-lens lint [paths…] [--json] [--root dir] [--catalog dir]
+
+  paths          files or directories to check (default: the whole workspace)
+  --root dir     workspace root (default: the nearest directory with .budgetlens.yml)
+  --catalog dir  directory with stages.yml and feature_categories.yml
+  --json         machine-readable output
+`;
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, COMMON_OPTIONS, true);
+  if (values.help) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  let ws;
+  try {
+    ws = await loadIndexedWorkspace(io, values, positionals);
+  } catch (e) {
+    return reportInputError(io, 'lint', e);
+  }
+  const findings = ws.index.findings().filter((f) => isInFilters(f.file, ws.filters));
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  if (values.json) {
+    writeJson(io, findings);
+  } else {
+    writeLines(io, findings.map(formatFinding));
+    const warnings = findings.filter((f) => f.severity === 'warning').length;
+    io.stderr.write(`${errors} errors, ${warnings} warnings, ${findings.length - errors - warnings} notes\n`);
+  }
+  return errors > 0 ? 1 : 0;
 }

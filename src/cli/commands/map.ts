@@ -1,8 +1,78 @@
+/**
+ * `budget-lens map [paths…]`: which feature category each file belongs to, with its group and
+ * stage, and the endpoints it defines — what the editor's CodeLens shows, as text or JSON.
+ */
 import type { CliIo } from '../io';
+import {
+  COMMON_OPTIONS,
+  alignColumns,
+  endpointRow,
+  fileCategories,
+  formatThreshold,
+  isInFilters,
+  loadIndexedWorkspace,
+  parseCommandArgs,
+  reportInputError,
+  writeJson,
+  writeLines,
+} from '../mappingOutput';
 
-export const summary = 'not implemented yet';
+export const summary = 'Show file -> feature category -> group -> stage, and each file\'s endpoints';
 
-export async function run(_args: string[], io: CliIo): Promise<number> {
-  io.stderr.write('budget-lens map: not implemented yet\n');
-  return 2;
+const USAGE = `usage: budget-lens map [paths…] [--json] [--root dir] [--catalog dir]
+
+  paths          files or directories to show (default: the whole workspace)
+  --root dir     workspace root (default: the nearest directory with .budgetlens.yml)
+  --catalog dir  directory with stages.yml and feature_categories.yml (overrides .budgetlens.yml)
+  --json         machine-readable output
+`;
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, COMMON_OPTIONS, true);
+  if (values.help) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  let ws;
+  try {
+    ws = await loadIndexedWorkspace(io, values, positionals);
+  } catch (e) {
+    return reportInputError(io, 'map', e);
+  }
+  const { index, catalog } = ws;
+  const files = index.files().filter((f) => isInFilters(f, ws.filters));
+  const mappings = files.map((f) => index.fileMapping(f) ?? { file: f, categories: [], endpoints: [], findings: [] });
+
+  if (values.json) {
+    writeJson(io, {
+      root: ws.root,
+      files: mappings.map((m) => ({
+        file: m.file,
+        categories: fileCategories(m, catalog),
+        endpoints: m.endpoints.map((ep) => endpointRow(ep, catalog)),
+        findings: m.findings,
+      })),
+    });
+    return 0;
+  }
+
+  // Two global tables (categories, endpoints) so columns line up across files.
+  const categoryRows = mappings.map((m) => fileCategories(m, catalog).map((c) => [c.category, c.group, c.stage, `(${c.attribution})`]));
+  const endpointRows = mappings.map((m) =>
+    m.endpoints.map((ep) => [`${ep.line}`.padStart(4), ep.id, ep.category, ep.urgency, formatThreshold(ep.thresholdS)]),
+  );
+  const alignedCategories = alignColumns(categoryRows.flat(), '  ');
+  const alignedEndpoints = alignColumns(endpointRows.flat(), '    ');
+  const lines: string[] = [];
+  let c = 0;
+  let e = 0;
+  mappings.forEach((m, i) => {
+    lines.push(m.file);
+    for (let k = 0; k < (categoryRows[i]?.length ?? 0); k++) lines.push(alignedCategories[c++] ?? '');
+    for (let k = 0; k < (endpointRows[i]?.length ?? 0); k++) lines.push(alignedEndpoints[e++] ?? '');
+  });
+  const endpoints = mappings.reduce((n, m) => n + m.endpoints.length, 0);
+  lines.push('', `${mappings.length} files, ${endpoints} endpoints`);
+  writeLines(io, lines);
+  return 0;
 }

@@ -1,0 +1,112 @@
+/**
+ * Wires a WorkspaceIndex from what a workspace declares: `.budgetlens.yml` (catalog paths,
+ * mapping options, path rules) and the catalog. Shared by the CLI commands and the extension so
+ * both index a workspace the same way.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import picomatch from 'picomatch';
+import { loadCatalog } from '../../catalog/catalogParser';
+import type { GitLabCatalog } from '../../catalog/gitlabCatalog';
+import { NOT_OWNED_GROUP, UNKNOWN_CATEGORY } from '../../catalog/types';
+import { loadProjectConfig } from '../../config/projectConfig';
+import { CONFIG_FILE_NAME } from '../../config/types';
+import type { PathRule, ProjectConfig } from '../../config/types';
+import { InputError } from '../../errors';
+import { WorkspaceIndex } from '../workspaceIndex';
+import type { AnnotationScanner, PathRuleMatcher, WorkspaceIndexOptions } from '../workspaceIndex';
+
+export interface OpenWorkspaceOptions {
+  /** Workspace root (absolute). */
+  root: string;
+  /** A directory holding stages.yml (and optionally feature_categories.yml); overrides the config. */
+  catalogDir?: string;
+  annotations?: AnnotationScanner;
+  workers?: number;
+}
+
+export interface OpenedWorkspace {
+  root: string;
+  config?: ProjectConfig;
+  catalog: GitLabCatalog;
+  index: WorkspaceIndex;
+}
+
+/** Thrown when no catalog can be found; the CLI turns it into a usage error. */
+export class MissingCatalogError extends Error {
+  override readonly name = 'MissingCatalogError';
+}
+
+/** The nearest directory at or above `start` holding a `.budgetlens.yml`, if any. */
+export function findWorkspaceRoot(start: string): string | undefined {
+  let dir = resolve(start);
+  if (existsSync(dir) && !statSync(dir).isDirectory()) dir = dirname(dir);
+  for (;;) {
+    if (existsSync(join(dir, CONFIG_FILE_NAME))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/** Workspace-relative with '/' separators. */
+export function toWorkspacePath(root: string, abs: string): string {
+  return relative(root, abs).split(sep).join('/');
+}
+
+/**
+ * Compiles ordered path rules; the last matching rule wins (CODEOWNERS). A pattern without a
+ * slash matches a basename anywhere; a trailing `/` means everything under that directory.
+ */
+export function compilePathRules(rules: readonly PathRule[]): PathRuleMatcher | undefined {
+  if (rules.length === 0) return undefined;
+  const compiled = rules.map((rule) => {
+    let pattern = rule.pattern.replace(/^\//, '');
+    if (pattern.endsWith('/')) pattern += '**';
+    return { category: rule.category, match: picomatch(pattern, { dot: true, basename: !pattern.includes('/') }) };
+  });
+  return (file) => {
+    for (let i = compiled.length - 1; i >= 0; i--) {
+      const rule = compiled[i];
+      if (rule?.match(file)) return rule.category;
+    }
+    return undefined;
+  };
+}
+
+async function catalogFor(options: OpenWorkspaceOptions, config: ProjectConfig | undefined): Promise<GitLabCatalog> {
+  if (options.catalogDir !== undefined) {
+    const stagesPath = join(options.catalogDir, 'stages.yml');
+    if (!existsSync(stagesPath)) {
+      throw new InputError(`no stages.yml in the catalog directory ${options.catalogDir}`, { file: stagesPath, line: 1, column: 1 });
+    }
+    const fc = join(options.catalogDir, 'feature_categories.yml');
+    return loadCatalog({ stagesPath, featureCategoriesPath: existsSync(fc) ? fc : undefined, config });
+  }
+  const stagesPath = config?.catalog.stagesPath;
+  if (stagesPath === undefined) {
+    throw new MissingCatalogError(`no catalog: pass --catalog <dir> or set catalog.stages in ${CONFIG_FILE_NAME}`);
+  }
+  return loadCatalog({ stagesPath, featureCategoriesPath: config?.catalog.featureCategoriesPath, config });
+}
+
+/** Loads config and catalog and creates (but does not build) the index. */
+export async function openWorkspace(options: OpenWorkspaceOptions): Promise<OpenedWorkspace> {
+  const root = resolve(options.root);
+  const configPath = join(root, CONFIG_FILE_NAME);
+  const config = existsSync(configPath) ? await loadProjectConfig(configPath) : undefined;
+  const catalog = await catalogFor(options, config);
+  const known = new Set([...catalog.knownCategories, ...catalog.categories.keys(), NOT_OWNED_GROUP, UNKNOWN_CATEGORY]);
+  const indexOptions: WorkspaceIndexOptions = {
+    root,
+    knownCategories: known,
+    grapeMountPrefix: config?.mapping.grapeMountPrefix,
+    exclude: config?.mapping.exclude,
+    pathRules: compilePathRules(config?.mapping.pathRules ?? []),
+    annotations: options.annotations,
+    graphqlOperations:
+      config?.mapping.graphqlOperationsPath !== undefined ? toWorkspacePath(root, config.mapping.graphqlOperationsPath) : undefined,
+    workers: options.workers,
+  };
+  return { root, config, catalog, index: new WorkspaceIndex(indexOptions) };
+}
