@@ -1,0 +1,136 @@
+/**
+ * Path rules: `.budgetlens.yml` `mapping.pathRules`, an ordered list of CODEOWNERS-style globs
+ * mapping files to a feature category; the last matching rule wins, as in CODEOWNERS.
+ *
+ * Pattern semantics (GitHub/GitLab CODEOWNERS, which follow .gitignore):
+ * - no '/' except a trailing one: matches at any depth (`*.rb`, `docs`, `models/`);
+ * - a leading or inner '/': anchored at the workspace root (`/app/models`, `app/models/*.rb`);
+ * - a trailing '/': the directory's contents at any depth (`app/models/`);
+ * - a last segment without wildcards also matches the directory of that name and its contents
+ *   (`/apps/github` owns `apps/github/x.rb`); `docs/*` matches only files directly in docs/.
+ * Each rule compiles to one regular expression (picomatch), so matching is a handful of regex
+ * tests per file: fast enough for the 25,000 files of a workspace index.
+ */
+import picomatch from 'picomatch';
+import type { PathRule } from '../config/types';
+
+export interface PathRuleMatch {
+  category: string;
+  rule: PathRule;
+  /** Index of the winning rule in the configured list. */
+  index: number;
+}
+
+const GLOB_CHARS = /[*?[\]{}]/;
+const PICOMATCH_OPTIONS = { dot: true } as const;
+
+/** The picomatch globs (relative to the workspace root) that a CODEOWNERS pattern stands for. */
+export function codeownersGlobs(pattern: string): string[] {
+  let p = pattern.trim().replace(/\\/g, '/');
+  const directoryOnly = p.endsWith('/');
+  p = p.replace(/\/+$/, '');
+  const anchored = p.startsWith('/') || p.includes('/');
+  p = p.replace(/^\/+/, '');
+  if (p === '') return directoryOnly ? ['**'] : [];
+  const body = anchored || p.startsWith('**') ? p : `**/${p}`;
+  if (directoryOnly) return [`${body}/**`];
+  const last = p.slice(p.lastIndexOf('/') + 1);
+  return GLOB_CHARS.test(last) ? [body] : [body, `${body}/**`];
+}
+
+/** A workspace-relative path with '/' separators and no leading './' or '/'. */
+export function normaliseWorkspacePath(file: string): string {
+  return file.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/^\/+/, '');
+}
+
+/** Characters that end a glob's literal prefix/suffix (wildcards, classes, braces, extglobs, escapes). */
+const SPECIAL = /[*?[\]{}()!+@\\]/;
+
+/**
+ * One pattern as a regex plus literal prefix/suffix filters. The filters are exact consequences of
+ * the glob (a literal head must start the path, a literal tail must end it), so checking them
+ * first only skips regex tests that would fail: a rule like `/app/models/` costs a startsWith for
+ * files elsewhere.
+ */
+interface CompiledPattern {
+  re: RegExp;
+  prefix: string;
+  suffix: string;
+}
+
+function literalPrefix(glob: string): string {
+  const i = glob.search(SPECIAL);
+  return i < 0 ? glob : glob.slice(0, i);
+}
+
+function literalSuffix(glob: string): string {
+  let i = glob.length;
+  while (i > 0 && !SPECIAL.test(glob[i - 1]!)) i--;
+  return glob.slice(i);
+}
+
+function commonPrefix(a: string, b: string): string {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return a.slice(0, i);
+}
+
+function compilePattern(pattern: string): CompiledPattern | undefined {
+  const globs = codeownersGlobs(pattern);
+  if (globs.length === 0) return undefined;
+  const sources = globs.map((g) => picomatch.makeRe(g, PICOMATCH_OPTIONS).source);
+  const re = new RegExp(sources.length === 1 ? sources[0]! : sources.map((s) => `(?:${s})`).join('|'));
+  const prefix = globs.map(literalPrefix).reduce(commonPrefix);
+  // A suffix filter is only exact for a single glob; the `/**` alternative may end anywhere.
+  const suffix = globs.length === 1 ? literalSuffix(globs[0]!) : '';
+  return { re, prefix, suffix };
+}
+
+function matches(c: CompiledPattern, path: string): boolean {
+  return path.startsWith(c.prefix) && path.endsWith(c.suffix) && c.re.test(path);
+}
+
+/** Compiled path rules. Build once per config, then ask for as many files as needed. */
+export class PathRuleMatcher {
+  private readonly compiled: Array<{ rule: PathRule; index: number; pattern: CompiledPattern }>;
+
+  constructor(readonly rules: readonly PathRule[]) {
+    this.compiled = [];
+    rules.forEach((rule, index) => {
+      const pattern = compilePattern(rule.pattern);
+      if (pattern) this.compiled.push({ rule, index, pattern });
+    });
+  }
+
+  /** The last rule matching `file` (workspace-relative), or undefined. */
+  match(file: string): PathRuleMatch | undefined {
+    const path = normaliseWorkspacePath(file);
+    // Last match wins: scan from the end and stop at the first hit.
+    for (let i = this.compiled.length - 1; i >= 0; i--) {
+      const c = this.compiled[i]!;
+      if (matches(c.pattern, path)) return { category: c.rule.category, rule: c.rule, index: c.index };
+    }
+    return undefined;
+  }
+
+  /** The category of `file` by path rules, or undefined when no rule matches. */
+  categoryFor(file: string): string | undefined {
+    return this.match(file)?.category;
+  }
+}
+
+export function compilePathRules(rules: readonly PathRule[]): PathRuleMatcher {
+  return new PathRuleMatcher(rules);
+}
+
+/**
+ * A predicate for a list of CODEOWNERS-style globs (e.g. `mapping.exclude`): true when any
+ * pattern matches the workspace-relative path.
+ */
+export function compileGlobList(patterns: readonly string[]): (file: string) => boolean {
+  const compiled = patterns.map(compilePattern).filter((c): c is CompiledPattern => c !== undefined);
+  return (file) => {
+    const path = normaliseWorkspacePath(file);
+    return compiled.some((c) => matches(c, path));
+  };
+}
