@@ -1,8 +1,106 @@
+/**
+ * `budget-lens ingest <files|dirs…> [--store path] [--json]`: GitLab NDJSON request and Sidekiq
+ * logs (plain or gzip) into the embedded store. Prints one summary line per file; exit 0 unless
+ * a file could not be read (1). Re-ingesting the same content adds nothing.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { CliIo } from '../io';
+import { UsageError } from '../io';
+import type { FileIngestReport } from '../../sdk/store/logIngest';
+import { ingestFiles } from '../../sdk/store/logIngest';
 
-export const summary = 'not implemented yet';
+export const summary = 'ingest GitLab request/Sidekiq logs (NDJSON, plain or gzip) into the local store';
 
-export async function run(_args: string[], io: CliIo): Promise<number> {
-  io.stderr.write('budget-lens ingest: not implemented yet\n');
-  return 2;
+export const DEFAULT_STORE_PATH = '.budgetlens/store.db';
+
+const USAGE = `usage: budget-lens ingest <file|dir>... [--store path] [--json]
+
+  <file|dir>     NDJSON log files (plain or gzip, detected by content); a directory means its files
+  --store path   store file (default ${DEFAULT_STORE_PATH} under the current directory)
+  --json         print the full report as JSON instead of one line per file
+`;
+
+interface IngestArgs {
+  inputs: string[];
+  store: string;
+  json: boolean;
+  help: boolean;
+}
+
+function parseArgs(args: string[], cwd: string): IngestArgs {
+  const out: IngestArgs = { inputs: [], store: resolve(cwd, DEFAULT_STORE_PATH), json: false, help: false };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a === '--help' || a === '-h') out.help = true;
+    else if (a === '--json') out.json = true;
+    else if (a === '--store' || a.startsWith('--store=')) {
+      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
+      if (!v) throw new UsageError('--store needs a path');
+      out.store = resolve(cwd, v);
+    } else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option '${a}'\n\n${USAGE}`);
+    else out.inputs.push(resolve(cwd, a));
+  }
+  return out;
+}
+
+/** Files named directly, plus the regular files directly inside named directories (sorted). */
+function expandInputs(inputs: string[]): string[] {
+  const files: string[] = [];
+  for (const input of inputs) {
+    let isDir = false;
+    try {
+      isDir = statSync(input).isDirectory();
+    } catch {
+      // Missing files are reported by the ingest as unreadable, with the OS error.
+    }
+    if (!isDir) {
+      files.push(input);
+      continue;
+    }
+    const inside = readdirSync(input)
+      .map((name) => join(input, name))
+      .filter((p) => statSync(p).isFile())
+      .sort();
+    files.push(...inside);
+  }
+  return files;
+}
+
+export function formatFileReport(r: FileIngestReport, displayName: string): string {
+  if (r.status === 'failed') return `${displayName}: cannot read: ${r.error ?? 'unknown error'}`;
+  const malformed =
+    r.malformed === 0
+      ? '0 malformed'
+      : `${r.malformed} malformed (line${r.malformed === 1 ? '' : 's'} ${r.malformedLines
+          .map((m) => `${m.line}: ${m.reason}`)
+          .slice(0, 5)
+          .join('; ')}${r.malformed > Math.min(5, r.malformedLines.length) ? '; …' : ''})`;
+  const counts = `${r.lines} lines, ${r.accepted} accepted, ${r.ignored} ignored, ${malformed}`;
+  if (r.status === 'duplicate') {
+    return `${displayName}: ${counts}; duplicate of ${r.previous?.name ?? '?'} ingested ${r.previous?.ingestedAt ?? '?'}: skipped, nothing added`;
+  }
+  const span = r.firstHour && r.lastHour ? `, hours ${r.firstHour} .. ${r.lastHour}` : '';
+  return `${displayName}: ${counts}; ${r.rowsWritten} aggregate rows written${span}`;
+}
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  const opts = parseArgs(args, io.cwd);
+  if (opts.help) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  if (opts.inputs.length === 0) throw new UsageError(`no log files given\n\n${USAGE}`);
+  const files = expandInputs(opts.inputs);
+  const report = await ingestFiles(opts.store, files, {
+    onFile: opts.json ? undefined : (r) => (r.status === 'failed' ? io.stderr : io.stdout).write(`${formatFileReport(r, r.file)}\n`),
+  });
+  if (opts.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else {
+    const t = report.totals;
+    io.stdout.write(
+      `${t.files} file(s): ${t.ingested} ingested, ${t.duplicates} duplicate, ${t.failed} unreadable; ${t.accepted} events added to ${report.store}\n`,
+    );
+  }
+  return report.totals.failed > 0 ? 1 : 0;
 }

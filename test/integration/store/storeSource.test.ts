@@ -1,0 +1,200 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { ComponentCounts, SliCounts } from '../../../src/sdk/budget/types';
+import { ingestFiles } from '../../../src/sdk/store/logIngest';
+import type { StoreSource } from '../../../src/sdk/store/storeSource';
+import { openStoreSource } from '../../../src/sdk/store/storeSource';
+import { StoreError } from '../../../src/sdk/store/storeSchema';
+import { fakeCatalog } from '../../unit/store/fakeCatalog';
+
+const catalog = fakeCatalog({ project_management: ['team_planning', 'wiki'], source_code: ['source_code_management'] });
+
+function req(time: string, id: string, category: string | undefined, status: number, duration: number, urgency?: string): string {
+  const line: Record<string, unknown> = { time, status, duration_s: duration, 'meta.caller_id': id };
+  if (category) line['meta.feature_category'] = category;
+  if (urgency) line['request_urgency'] = urgency;
+  return JSON.stringify(line);
+}
+
+function job(time: string, cls: string, category: string, status: string, duration: number): string {
+  return JSON.stringify({ time, class: cls, job_status: status, duration_s: duration, 'meta.feature_category': category, urgency: 'low' });
+}
+
+// Numbered as in the comments of the expectations below.
+const FILE_A = [
+  req('2024-03-03T10:00:00Z', 'A#x', 'team_planning', 200, 0.1), // 1: hour 03-03 10:00
+  req('2024-03-03T11:00:00Z', 'A#x', 'team_planning', 200, 0.1), // 2: success
+  req('2024-03-04T05:00:00Z', 'A#x', 'team_planning', 500, 0.1), // 3: error
+  req('2024-03-04T23:59:59Z', 'B#y', 'team_planning', 200, 0.3, 'high'), // 4: 0.3 >= 0.25, not a success
+  req('2024-03-05T10:00:00Z', 'A#x', 'team_planning', 200, 2), // 5: 2 >= 1, not a success
+  req('2024-03-05T11:00:00Z', 'A#x', 'team_planning', 500, 0.1), // 6: hour 03-05 11:00
+];
+const FILE_B = [
+  job('2024-03-04T12:00:00Z', 'W', 'team_planning', 'done', 5), // 7: 5 < 300, success
+  job('2024-03-05T01:00:00Z', 'W', 'team_planning', 'fail', 1), // 8: error
+  req('2024-03-04T01:00:00Z', 'graphql:getWiki', 'wiki', 200, 0.1, 'high'), // 9: success
+  req('2024-03-03T20:00:00Z', 'GET /api/:version/projects/:id/repository/tags', 'source_code_management', 500, 0.1), // 10
+  req('2024-03-04T02:00:00Z', 'M#m', 'mystery', 200, 0.1), // 11: unlisted category -> not_owned
+  req('2024-03-04T03:00:00Z', 'U#u', undefined, 500, 0.1), // 12: no category -> unknown -> not_owned
+];
+
+// 2-day window ending 2024-03-05T10:30Z: hour buckets 03-03 11:00 .. 03-05 10:00, so line 1 and
+// line 6 are outside; it reads 03-03 11:00-24:00 hourly, 03-04 from the daily rollup, 03-05 hourly.
+const WINDOW = { label: '2d', minutes: 2880 };
+const AT = new Date('2024-03-05T10:30:00Z');
+
+function c(s: number, w: number, o: number, e: number): SliCounts {
+  return { apdexSuccess: s, apdexWeight: w, ops: o, errors: e };
+}
+
+function byComponent(components: ComponentCounts[]): Record<string, SliCounts> {
+  for (const cc of components) assert.equal(cc.hasErrorSli, true);
+  return Object.fromEntries(components.map((cc) => [cc.component, cc.counts]));
+}
+
+let dir = '';
+let storePath = '';
+let source: StoreSource;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'bl-store-'));
+  storePath = join(dir, 'nested', 'store.db');
+  writeFileSync(join(dir, 'a.log'), `${FILE_A.join('\n')}\n`);
+  writeFileSync(join(dir, 'b.log.gz'), gzipSync(`${FILE_B.join('\n')}\n`));
+  const report = await ingestFiles(storePath, [join(dir, 'a.log'), join(dir, 'b.log.gz')]);
+  assert.equal(report.totals.ingested, 2);
+  source = openStoreSource({ path: storePath, catalog, readonly: true });
+});
+
+after(async () => {
+  await source.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('StoreSource over a real SQLite store', () => {
+  test('categoryCounts: lines 2-5 and 7-8 for team_planning (1 and 6 fall outside)', async () => {
+    const r = await source.categoryCounts({ window: WINDOW, at: AT, categories: ['team_planning', 'wiki', 'nothing_here'] });
+    const got = Object.fromEntries(r.data.map((d) => [d.category, byComponent(d.components)]));
+    // rails: 2 (s1 w1 o1) + 3 (o1 e1) + 4 (w1 o1) + 5 (w1 o1) = s1 w3 o4 e1; sidekiq: 7 (s1 w1 o1) + 8 (o1 e1).
+    assert.deepEqual(got['team_planning'], { rails_request: c(1, 3, 4, 1), sidekiq_execution: c(1, 1, 2, 1) });
+    assert.deepEqual(got['wiki'], { graphql_query: c(1, 1, 1, 0) });
+    assert.deepEqual(got['nothing_here'], {});
+    assert.equal(r.meta.provenance.kind, 'store');
+    assert.equal(r.meta.provenance.source, storePath);
+    assert.equal(r.meta.window.start, '2024-03-03T10:30:00.000Z');
+    assert.equal(r.meta.window.end, '2024-03-05T10:30:00.000Z');
+    assert.equal(r.meta.asOf, '2024-03-05T10:30:00.000Z');
+  });
+
+  test('groupCounts: categories roll up to groups; unlisted and unknown go to not_owned', async () => {
+    const r = await source.groupCounts({ window: WINDOW, at: AT });
+    const got = Object.fromEntries(r.data.map((d) => [d.group, byComponent(d.components)]));
+    assert.deepEqual(Object.keys(got).sort(), ['not_owned', 'project_management', 'source_code']);
+    assert.deepEqual(got['project_management'], {
+      rails_request: c(1, 3, 4, 1),
+      sidekiq_execution: c(1, 1, 2, 1),
+      graphql_query: c(1, 1, 1, 0),
+    });
+    assert.deepEqual(got['source_code'], { rails_request: c(0, 0, 1, 1) });
+    // 11 (s1 w1 o1) + 12 (o1 e1).
+    assert.deepEqual(got['not_owned'], { rails_request: c(1, 1, 2, 1) });
+    // Group reads use the category rollups, never the per-endpoint tables.
+    for (const q of r.meta.provenance.queries) assert.doesNotMatch(q, /_endpoint/);
+  });
+
+  test('groupCounts for listed groups, including one without data', async () => {
+    const r = await source.groupCounts({ window: WINDOW, at: AT, groups: ['not_owned', 'empty_group'] });
+    assert.deepEqual(
+      r.data.map((d) => [d.group, byComponent(d.components)]),
+      [
+        ['not_owned', { rails_request: c(1, 1, 2, 1) }],
+        ['empty_group', {}],
+      ],
+    );
+  });
+
+  test('the evaluation time moves the window: at 10:00 takes line 1 and drops line 5', async () => {
+    const r = await source.categoryCounts({ window: WINDOW, at: new Date('2024-03-05T10:00:00Z'), categories: ['team_planning'] });
+    // rails: 1 (s1 w1 o1) + 2 (s1 w1 o1) + 3 (o1 e1) + 4 (w1 o1) = s2 w3 o4 e1.
+    assert.deepEqual(byComponent(r.data[0]?.components ?? []).rails_request, c(2, 3, 4, 1));
+  });
+
+  test('endpointCounts: ranked by failures (w - s) + e, ties by id, limit', async () => {
+    const r = await source.endpointCounts({ window: WINDOW, at: AT, scope: { group: 'project_management' } });
+    // A#x: (2 - 1) + 1 = 2; B#y: (1 - 0) + 0 = 1; W: (1 - 1) + 1 = 1; graphql:getWiki: 0.
+    assert.deepEqual(
+      r.data.map((d) => d.endpointId),
+      ['A#x', 'B#y', 'W', 'graphql:getWiki'],
+    );
+    const a = r.data[0];
+    assert.deepEqual(a?.counts, c(1, 2, 3, 1));
+    assert.equal(a?.category, 'team_planning');
+    assert.equal(a?.component, 'rails_request');
+    assert.equal(a?.urgency, 'default');
+    assert.equal(r.data[1]?.urgency, 'high');
+    assert.equal(r.data[2]?.component, 'sidekiq_execution');
+    const limited = await source.endpointCounts({ window: WINDOW, at: AT, scope: { group: 'project_management' }, limit: 2 });
+    assert.deepEqual(
+      limited.data.map((d) => d.endpointId),
+      ['A#x', 'B#y'],
+    );
+    const cat = await source.endpointCounts({ window: WINDOW, at: AT, scope: { category: 'wiki' } });
+    assert.deepEqual(
+      cat.data.map((d) => d.endpointId),
+      ['graphql:getWiki'],
+    );
+    const notOwned = await source.endpointCounts({ window: WINDOW, at: AT, scope: { group: 'not_owned' } });
+    assert.deepEqual(notOwned.data.map((d) => [d.endpointId, d.category]).sort(), [
+      ['M#m', 'mystery'],
+      ['U#u', 'unknown'],
+    ]);
+  });
+
+  test('dailyCounts: one row per UTC day of the window, zero-filled', async () => {
+    const r = await source.dailyCounts({ window: WINDOW, at: AT, scope: { category: 'team_planning' } });
+    assert.deepEqual(
+      r.data.map((d) => [d.date, byComponent(d.components)]),
+      [
+        // 03-03: line 2 only (line 1 is before the window); no job that day -> zeros.
+        ['2024-03-03', { rails_request: c(1, 1, 1, 0), sidekiq_execution: c(0, 0, 0, 0) }],
+        // 03-04: lines 3, 4 and 7.
+        ['2024-03-04', { rails_request: c(0, 1, 2, 1), sidekiq_execution: c(1, 1, 1, 0) }],
+        // 03-05: lines 5 and 8 (line 6 is after the window).
+        ['2024-03-05', { rails_request: c(0, 1, 1, 0), sidekiq_execution: c(0, 0, 1, 1) }],
+      ],
+    );
+    const empty = await source.dailyCounts({ window: WINDOW, at: AT, scope: { group: 'empty_group' } });
+    assert.deepEqual(
+      empty.data.map((d) => [d.date, d.components.length]),
+      [
+        ['2024-03-03', 0],
+        ['2024-03-04', 0],
+        ['2024-03-05', 0],
+      ],
+    );
+  });
+
+  test('an aborted signal rejects', async () => {
+    const ac = new AbortController();
+    ac.abort(new Error('stop'));
+    await assert.rejects(source.groupCounts({ window: WINDOW, at: AT, signal: ac.signal }), /stop/);
+  });
+
+  test('read-only open of a missing store is a StoreError naming the path', () => {
+    const missing = join(dir, 'missing.db');
+    assert.throws(
+      () => openStoreSource({ path: missing, catalog, readonly: true }),
+      (e: unknown) => StoreError.is(e) && e.message.includes(missing),
+    );
+  });
+
+  test('a file that is not a store is a StoreError, not a crash', () => {
+    const bogus = join(dir, 'bogus.db');
+    writeFileSync(bogus, 'this is not sqlite '.repeat(100));
+    assert.throws(() => openStoreSource({ path: bogus, catalog }), (e: unknown) => StoreError.is(e) && e.message.includes(bogus));
+  });
+});
