@@ -1,0 +1,124 @@
+/**
+ * Markdown for a MonthlyReport: a header with the window and evaluation time, the shared-cause
+ * flag first (the handbook holds the report back until it is investigated), expired exceptions,
+ * then one table per stage with the groups that need action on top.
+ */
+import { formatAvailability, formatMinutes, formatPercent } from '../budget/format';
+import { compareStageKeys } from './monthlyReportBuilder';
+import type { ContractAction, MonthlyReport, ReportGroupRow } from '../service/apiTypes';
+
+export interface ReportMarkdownOptions {
+  /** ISO time the figures were computed; default the report's window end. */
+  evaluatedAt?: string;
+  /** Stage key -> display name (GroupInfo.stageDisplayName); default the key. */
+  stageNames?: ReadonlyMap<string, string>;
+}
+
+const ACTION_TEXT: Readonly<Record<ContractAction, string>> = {
+  escalate: '**escalate**',
+  reliability_first: '**reliability first**',
+  understand_spend: 'understand spend',
+  not_applicable: 'not applicable',
+  no_data: 'no data',
+};
+
+// Most urgent first inside a stage.
+const ACTION_ORDER: Readonly<Record<ContractAction, number>> = { escalate: 0, reliability_first: 1, understand_spend: 2, not_applicable: 3, no_data: 4 };
+
+/** Table cells may not contain '|' or line breaks. */
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+function byUrgency(a: ReportGroupRow, b: ReportGroupRow): number {
+  const action = ACTION_ORDER[a.action] - ACTION_ORDER[b.action];
+  if (action !== 0) return action;
+  const ra = a.remainingFraction ?? Number.POSITIVE_INFINITY;
+  const rb = b.remainingFraction ?? Number.POSITIVE_INFINITY;
+  if (ra !== rb) return ra < rb ? -1 : 1;
+  return a.name.localeCompare(b.name, 'en');
+}
+
+function humanTime(iso: string): string {
+  return iso.replace('T', ' ').replace(/:00(?:\.000)?Z$/, ' UTC').replace(/Z$/, ' UTC');
+}
+
+function windowText(report: MonthlyReport): string {
+  const days = (Date.parse(report.end) - Date.parse(report.start)) / 86_400_000;
+  const kind = /-01T00:00:00\.000Z$/.test(report.start) && /-01T00:00:00\.000Z$/.test(report.end) ? 'calendar month' : `rolling ${days} days`;
+  return `${humanTime(report.start)} to ${humanTime(report.end)} (${days} d, ${kind})`;
+}
+
+function targetText(row: ReportGroupRow): string {
+  if (row.customTarget === undefined) return `${row.target} %`;
+  return `${row.target} % (custom${row.customTarget.expired ? ', **expired**' : ''})`;
+}
+
+function monthsText(row: ReportGroupRow): string {
+  return row.monthsOverBudgetInRow === 0 ? '-' : String(row.monthsOverBudgetInRow);
+}
+
+function statusText(row: ReportGroupRow): string {
+  const status = row.status.replace('_', ' ');
+  return row.warnings.length > 0 ? `${status} (data warning)` : status;
+}
+
+function groupRow(row: ReportGroupRow): string {
+  const cells = [
+    `${row.name} (\`${row.group}\`)`,
+    targetText(row),
+    formatAvailability(row.availability),
+    `${formatMinutes(row.spentMinutes)} / ${formatMinutes(row.budgetMinutes)}`,
+    formatMinutes(row.remainingMinutes),
+    formatPercent(row.trafficShare, 3),
+    statusText(row),
+    ACTION_TEXT[row.action],
+    monthsText(row),
+  ];
+  return `| ${cells.map(cell).join(' | ')} |`;
+}
+
+const TABLE_HEADER = [
+  '| Group | Target | Availability | Spent / budget | Remaining | Traffic share | Status | Action | Months over budget |',
+  '|---|---|---:|---:|---:|---:|---|---|---:|',
+];
+
+export function renderReportMarkdown(report: MonthlyReport, opts: ReportMarkdownOptions = {}): string {
+  const lines: string[] = [];
+  lines.push(`# Error budget report ${report.month}`, '');
+  lines.push(`- Window: ${windowText(report)}`);
+  lines.push(`- Evaluated at: ${humanTime(opts.evaluatedAt ?? report.end)}`);
+  const over = report.groups.filter((g) => g.action === 'reliability_first' || g.action === 'escalate');
+  const escalations = report.groups.filter((g) => g.action === 'escalate');
+  lines.push(`- Groups: ${report.groups.length}; over budget under contract: ${over.length}; escalations: ${escalations.length}`, '');
+
+  if (report.investigateSharedCause) {
+    lines.push(
+      `> **Investigate a shared cause before publishing.** ${report.significantOverBudget.length} groups with traffic share above 0.1 % are over budget: ` +
+        `${report.significantOverBudget.map((g) => `\`${g}\``).join(', ')}. More than 5 such groups usually means one shared cause (infrastructure, a dependency).`,
+      '',
+    );
+  }
+
+  if (report.expiredExceptions.length > 0) {
+    lines.push('## Expired exceptions', '');
+    for (const key of report.expiredExceptions) {
+      const row = report.groups.find((g) => g.group === key);
+      const ct = row?.customTarget;
+      lines.push(ct === undefined ? `- \`${key}\`` : `- ${cell(row?.name ?? key)} (\`${key}\`): target ${ct.target} % ("${cell(ct.reason)}"), review date ${ct.reviewDate} has passed`);
+    }
+    lines.push('');
+  }
+
+  const stages = new Map<string, ReportGroupRow[]>();
+  for (const g of report.groups) {
+    const list = stages.get(g.stage) ?? [];
+    list.push(g);
+    stages.set(g.stage, list);
+  }
+  for (const stage of [...stages.keys()].sort(compareStageKeys)) {
+    const rows = (stages.get(stage) ?? []).slice().sort(byUrgency);
+    lines.push(`## ${cell(opts.stageNames?.get(stage) ?? stage)}`, '', ...TABLE_HEADER, ...rows.map(groupRow), '');
+  }
+  return lines.join('\n');
+}

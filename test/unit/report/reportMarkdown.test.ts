@@ -1,0 +1,97 @@
+/** The markdown rendering of a monthly report. */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildMonthlyReportFromCounts } from '../../../src/sdk/report/monthlyReportBuilder';
+import { renderReportMarkdown } from '../../../src/sdk/report/reportMarkdown';
+import type { GroupInfo } from '../../../src/sdk/catalog/types';
+import type { GroupCounts } from '../../../src/sdk/sources/budgetSource';
+
+function group(key: string, stage: string, extra: Partial<GroupInfo> = {}): GroupInfo {
+  return { key, name: key, stage, stageDisplayName: stage, categories: [], ignoredComponents: [], ...extra };
+}
+
+/** f failures in m measurements, as rails errors. */
+function counts(key: string, m: number, f: number): GroupCounts {
+  return { group: key, components: [{ component: 'rails_request', counts: { apdexSuccess: 0, apdexWeight: 0, ops: m, errors: f }, hasErrorSli: true }] };
+}
+
+const overKeys = ['o1', 'o2', 'o3', 'o4', 'o5', 'o6'];
+const groups: GroupInfo[] = [
+  group('calm', 'plan'),
+  group('burning', 'plan', { name: 'Burning | Team' }),
+  group('escalated', 'plan'),
+  group('stale', 'create', { customTarget: { target: '99.80', reason: 'legacy queue', reviewDate: '2026-09-30' } }),
+  group('not_owned', 'not_owned'),
+  group('silent', 'create'),
+  ...overKeys.map((k) => group(k, 'verify')),
+];
+// every group has m = 100000; over budget means f/m > 0.0005 (F1-F5): 100 failures spend 0.001 * 44640 = 44.64 min
+const current: GroupCounts[] = [
+  counts('calm', 100000, 10),
+  counts('burning', 100000, 100),
+  counts('escalated', 100000, 200),
+  counts('stale', 100000, 10),
+  counts('not_owned', 100000, 0),
+  ...overKeys.map((k) => counts(k, 100000, 100)),
+];
+const report = buildMonthlyReportFromCounts({
+  month: '2026-10',
+  groups,
+  counts: current,
+  history: [
+    { month: '2026-09', counts: [counts('escalated', 100000, 200)] },
+    { month: '2026-08', counts: [counts('escalated', 100000, 200)] },
+  ],
+});
+const stageNames = new Map([['plan', 'Plan'], ['create', 'Create'], ['verify', 'Verify'], ['not_owned', 'Not owned']]);
+const md = renderReportMarkdown(report, { evaluatedAt: '2026-11-04T06:00:00.000Z', stageNames });
+const lines = md.split('\n');
+
+describe('renderReportMarkdown', () => {
+  test('header: month, window, evaluation time, counts', () => {
+    assert.equal(lines[0], '# Error budget report 2026-10');
+    assert.ok(lines.includes('- Window: 2026-10-01 00:00 UTC to 2026-11-01 00:00 UTC (31 d, calendar month)'), md);
+    assert.ok(lines.includes('- Evaluated at: 2026-11-04 06:00 UTC'), md);
+    // over under contract: burning, escalated, o1..o6 = 8; escalations: escalated
+    assert.ok(lines.includes('- Groups: 12; over budget under contract: 8; escalations: 1'), md);
+  });
+  test('the shared-cause flag comes before any table, naming the groups', () => {
+    const flag = lines.findIndex((l) => l.startsWith('> **Investigate a shared cause'));
+    const firstTable = lines.findIndex((l) => l.startsWith('| Group |'));
+    assert.ok(flag > 0 && flag < firstTable, md);
+    // burning, escalated and o1..o6 each have 100000 of 1.1 M measurements (11 groups with data) (> 0.1 %): 8 groups
+    assert.match(lines[flag] ?? '', /8 groups with traffic share above 0\.1 % are over budget: `burning`, `escalated`, `o1`/);
+  });
+  test('no flag when the report does not ask for one', () => {
+    const quiet = buildMonthlyReportFromCounts({ month: '2026-10', groups: [group('calm', 'plan')], counts: [counts('calm', 100000, 10)] });
+    assert.doesNotMatch(renderReportMarkdown(quiet), /shared cause/);
+  });
+  test('expired exceptions are listed with target, reason and review date', () => {
+    assert.ok(lines.includes('## Expired exceptions'), md);
+    assert.ok(lines.includes('- stale (`stale`): target 99.80 % ("legacy queue"), review date 2026-09-30 has passed'), md);
+  });
+  test('one table per stage, real stages alphabetically, not_owned last, display names used', () => {
+    const headings = lines.filter((l) => l.startsWith('## ') && l !== '## Expired exceptions');
+    assert.deepEqual(headings, ['## Create', '## Plan', '## Verify', '## Not owned']);
+  });
+  test('inside a stage: escalate, then reliability first, then understand spend', () => {
+    const plan = lines.slice(lines.indexOf('## Plan'), lines.indexOf('## Verify')).filter((l) => l.startsWith('| ') && !l.startsWith('| Group'));
+    assert.deepEqual(
+      plan.map((l) => l.split(' | ')[0]),
+      ['| escalated (`escalated`)', '| Burning \\| Team (`burning`)', '| calm (`calm`)'],
+    );
+  });
+  test('a row shows availability, spent / budget, remaining, share, status, action and the run', () => {
+    const row = lines.find((l) => l.startsWith('| escalated'));
+    // f/m = 0.002: availability 99.800 %, spent 0.002 * 44640 = 89.28, budget 22.32, remaining -66.96, share 1/11 = 9.091 %
+    assert.equal(row, '| escalated (`escalated`) | 99.95 % | 99.800 % | 89.28 min / 22.32 min | -66.96 min | 9.091 % | over budget | **escalate** | 3 |');
+  });
+  test('custom targets are marked, expired ones loudly; no-data rows say so', () => {
+    assert.match(lines.find((l) => l.startsWith('| stale')) ?? '', /99\.80 % \(custom, \*\*expired\*\*\)/);
+    assert.match(lines.find((l) => l.startsWith('| silent')) ?? '', /\| no data \| no data \/ 22\.32 min \| no data \|/);
+  });
+  test('rolling windows say so', () => {
+    const rolling = buildMonthlyReportFromCounts({ month: '2026-10', mode: 'rolling', groups: [group('calm', 'plan')], counts: [] });
+    assert.match(renderReportMarkdown(rolling), /- Window: 2026-10-07 00:00 UTC to 2026-11-04 00:00 UTC \(28 d, rolling 28 days\)/);
+  });
+});
