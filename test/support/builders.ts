@@ -81,6 +81,36 @@ export function anApiResult<T>(data: T, meta: ResultMeta = aResultMeta()): ApiRe
   return { meta, data };
 }
 
+// ---- the shared scenario --------------------------------------------------------------------
+// Described with its hand-computed figures at the top of test/unit/service/budgetService.test.ts.
+
+/** The evaluation time of the scenario: 28 d window 2026-10-01 .. 2026-10-29. */
+export const SCENARIO_AT = new Date('2026-10-29T00:00:00Z');
+
+export const SCENARIO: MemoryRow[] = [
+  { category: 'team_planning', endpointId: 'Projects::IssuesController#index', urgency: 'low', hour: '2026-10-05T10:00:00Z', counts: { apdexWeight: 450, apdexSuccess: 440, ops: 450, errors: 0 } },
+  { category: 'team_planning', endpointId: 'GET /api/:version/projects/:id/issues', hour: '2026-10-20T12:00:00Z', counts: { apdexWeight: 9550, apdexSuccess: 9550, ops: 9550, errors: 5 } },
+  { category: 'source_code_management', endpointId: 'Projects::TreeController#show', hour: '2026-10-10T08:00:00Z', counts: { apdexWeight: 3000, apdexSuccess: 3000, ops: 3000, errors: 0 } },
+  { category: 'source_code_management', endpointId: 'graphql:getBlobInfo', component: 'graphql_query', hour: '2026-10-10T08:00:00Z', counts: { apdexWeight: 1000, apdexSuccess: 500, ops: 1000, errors: 0 } },
+  { category: 'wiki', endpointId: 'Projects::WikisController#show', hour: '2026-10-02T00:00:00Z', counts: { apdexWeight: 40000, apdexSuccess: 40000, ops: 40000, errors: 0 } },
+  { category: 'wiki', endpointId: 'Projects::WikisController#show', hour: '2026-10-28T23:30:00Z', counts: { apdexWeight: 10000, apdexSuccess: 9980, ops: 10000, errors: 0 } },
+  // September and August: project_management over budget again (f=15 of m=20000 each month).
+  { category: 'team_planning', endpointId: 'Projects::IssuesController#index', hour: '2026-09-10T10:00:00Z', counts: { apdexWeight: 10000, apdexSuccess: 9990, ops: 10000, errors: 5 } },
+  { category: 'team_planning', endpointId: 'Projects::IssuesController#index', hour: '2026-08-10T10:00:00Z', counts: { apdexWeight: 10000, apdexSuccess: 9990, ops: 10000, errors: 5 } },
+];
+
+export async function scenarioCatalog(): Promise<Catalog> {
+  return gitlabCatalog({
+    defaultTarget: '99.95',
+    groups: {
+      source_code: {
+        ignoredComponents: ['graphql_query'],
+        customTarget: { target: '99.80', reason: 'Gitaly migration', reviewDate: '2026-09-30' },
+      },
+    },
+  });
+}
+
 // ---- in-memory BudgetSource ----------------------------------------------------------------
 
 /** Counts of one endpoint in one hour. */
@@ -95,8 +125,11 @@ export interface MemoryRow {
   hasErrorSli?: boolean;
 }
 
-/** `ok` answers; `hang` never resolves (ignores the signal); `fail` rejects like a vanished backend. */
-export type MemoryBehaviour = 'ok' | 'hang' | 'fail';
+/**
+ * `ok` answers; `hang` never resolves (ignores the signal); `fail` rejects like a vanished
+ * backend (ECONNREFUSED); `broken` rejects like a backend that answers nonsense.
+ */
+export type MemoryBehaviour = 'ok' | 'hang' | 'fail' | 'broken';
 
 function add(into: SliCounts, from: Partial<SliCounts>): void {
   into.apdexSuccess += from.apdexSuccess ?? 0;
@@ -126,6 +159,7 @@ export class MemorySource implements BudgetSource {
     if (this.behaviour === 'hang') await new Promise<never>(() => {});
     if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
     if (this.behaviour === 'fail') throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9090'), { code: 'ECONNREFUSED' });
+    if (this.behaviour === 'broken') throw new Error('no such table: daily_category');
     const end = opts.at ?? this.now();
     const start = new Date(end.getTime() - opts.window.minutes * 60_000);
     const rows = this.rows.filter((r) => {

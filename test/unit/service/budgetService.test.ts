@@ -17,34 +17,9 @@ import assert from 'node:assert/strict';
 import type { Catalog } from '../../../src/sdk/catalog/types';
 import { BudgetService } from '../../../src/sdk/service/budgetService';
 import { InvalidQueryError, UnknownScopeError } from '../../../src/sdk/service/serviceErrors';
-import type { MemoryRow } from '../../support/builders';
-import { MemorySource, gitlabCatalog } from '../../support/builders';
+import { MemorySource, SCENARIO, SCENARIO_AT, scenarioCatalog } from '../../support/builders';
 
-const AT = new Date('2026-10-29T00:00:00Z');
-
-export const SCENARIO: MemoryRow[] = [
-  { category: 'team_planning', endpointId: 'Projects::IssuesController#index', urgency: 'low', hour: '2026-10-05T10:00:00Z', counts: { apdexWeight: 450, apdexSuccess: 440, ops: 450, errors: 0 } },
-  { category: 'team_planning', endpointId: 'GET /api/:version/projects/:id/issues', hour: '2026-10-20T12:00:00Z', counts: { apdexWeight: 9550, apdexSuccess: 9550, ops: 9550, errors: 5 } },
-  { category: 'source_code_management', endpointId: 'Projects::TreeController#show', hour: '2026-10-10T08:00:00Z', counts: { apdexWeight: 3000, apdexSuccess: 3000, ops: 3000, errors: 0 } },
-  { category: 'source_code_management', endpointId: 'graphql:getBlobInfo', component: 'graphql_query', hour: '2026-10-10T08:00:00Z', counts: { apdexWeight: 1000, apdexSuccess: 500, ops: 1000, errors: 0 } },
-  { category: 'wiki', endpointId: 'Projects::WikisController#show', hour: '2026-10-02T00:00:00Z', counts: { apdexWeight: 40000, apdexSuccess: 40000, ops: 40000, errors: 0 } },
-  { category: 'wiki', endpointId: 'Projects::WikisController#show', hour: '2026-10-28T23:30:00Z', counts: { apdexWeight: 10000, apdexSuccess: 9980, ops: 10000, errors: 0 } },
-  // September and August: project_management over budget again (f=15 of m=20000 each month).
-  { category: 'team_planning', endpointId: 'Projects::IssuesController#index', hour: '2026-09-10T10:00:00Z', counts: { apdexWeight: 10000, apdexSuccess: 9990, ops: 10000, errors: 5 } },
-  { category: 'team_planning', endpointId: 'Projects::IssuesController#index', hour: '2026-08-10T10:00:00Z', counts: { apdexWeight: 10000, apdexSuccess: 9990, ops: 10000, errors: 5 } },
-];
-
-export async function scenarioCatalog(): Promise<Catalog> {
-  return gitlabCatalog({
-    defaultTarget: '99.95',
-    groups: {
-      source_code: {
-        ignoredComponents: ['graphql_query'],
-        customTarget: { target: '99.80', reason: 'Gitaly migration', reviewDate: '2026-09-30' },
-      },
-    },
-  });
-}
+const AT = SCENARIO_AT;
 
 describe('BudgetService', () => {
   let catalog: Catalog;
