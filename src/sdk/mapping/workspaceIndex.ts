@@ -10,10 +10,10 @@
  */
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import picomatch from 'picomatch';
 import { initRubyParser, parseGraphqlOperations, resolveRubyFile } from './ruby/index';
 import type { RubyResolveContext } from './ruby/index';
 import type { CategoryRange, Endpoint, FileMapping, Finding } from './types';
+import { compileGlobList } from './pathRules';
 import { ALWAYS_SKIPPED_DIRS, classifyPath, walkWorkspace } from './index/fileWalker';
 import { DEFAULT_MAX_FILE_BYTES, scanFile, scanText } from './index/fileScanner';
 import type { ScannedFile } from './index/fileScanner';
@@ -21,9 +21,9 @@ import { scanInParallel } from './index/scanPool';
 import { IndexState } from './index/indexState';
 import type { FileRecord } from './index/indexState';
 import { categoryAtLine, mergeFileMapping } from './index/mappingMerge';
-import type { AnnotationScanner, PathRuleMatcher } from './index/mappingMerge';
+import type { AnnotationScanner, PathCategoryLookup } from './index/mappingMerge';
 
-export type { AnnotationScan, AnnotationScanner, PathRuleMatcher } from './index/mappingMerge';
+export type { AnnotationScan, AnnotationScanner, PathCategoryLookup } from './index/mappingMerge';
 export { categoryAtLine, primaryCategory } from './index/mappingMerge';
 
 export interface WorkspaceIndexOptions {
@@ -33,10 +33,10 @@ export interface WorkspaceIndexOptions {
   knownCategories: ReadonlySet<string>;
   /** Grape mount prefix (`mapping.grapeMountPrefix`), default '/api/:version'. */
   grapeMountPrefix?: string;
-  /** `mapping.exclude` globs, relative to the root. */
+  /** `mapping.exclude` globs, relative to the root (CODEOWNERS semantics, as path rules). */
   exclude?: readonly string[];
-  /** `mapping.pathRules`, compiled (last match wins). */
-  pathRules?: PathRuleMatcher;
+  /** `mapping.pathRules`, compiled (last match wins): file -> category. */
+  pathRules?: PathCategoryLookup;
   /** Comment annotations scanner (`# @feature_category x`). */
   annotations?: AnnotationScanner;
   /** Workspace-relative path of graphql_known_operations.yml; default: any file with that name. */
@@ -83,7 +83,7 @@ export class WorkspaceIndex {
   lastUpdate: UpdateStats | undefined;
 
   constructor(readonly options: WorkspaceIndexOptions) {
-    this.excluded = options.exclude?.length ? picomatch(options.exclude as string[], { dot: true }) : undefined;
+    this.excluded = options.exclude?.length ? compileGlobList(options.exclude) : undefined;
     this.ctx = {
       lookupClass: (name) => this.state.lookupClass(name),
       knownCategories: options.knownCategories,

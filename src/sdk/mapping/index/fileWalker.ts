@@ -14,7 +14,7 @@ import type { Dirent } from 'node:fs';
 import { join } from 'node:path';
 import ignore from 'ignore';
 import type { Ignore } from 'ignore';
-import picomatch from 'picomatch';
+import { compileGlobList } from '../pathRules';
 import type { Finding } from '../types';
 
 /** Extensions of files that may carry a category (Ruby declarations or comment annotations). */
@@ -28,7 +28,7 @@ export const ALWAYS_SKIPPED_DIRS: ReadonlySet<string> = new Set(['node_modules',
 export const GRAPHQL_OPERATIONS_BASENAME = 'graphql_known_operations.yml';
 
 export interface WalkOptions {
-  /** Globs relative to the root (`mapping.exclude`), picomatch syntax. */
+  /** Globs relative to the root (`mapping.exclude`), CODEOWNERS semantics like path rules. */
   exclude?: readonly string[];
   /** Workspace-relative path of the GraphQL operations file, if configured. */
   graphqlOperations?: string;
@@ -91,7 +91,7 @@ async function readGitignore(absDir: string): Promise<Ignore | undefined> {
  * so every run indexes in the same order.
  */
 export async function walkWorkspace(root: string, options: WalkOptions = {}): Promise<WalkResult> {
-  const excluded = options.exclude?.length ? picomatch(options.exclude as string[], { dot: true }) : undefined;
+  const excluded = options.exclude?.length ? compileGlobList(options.exclude) : undefined;
   const files: WalkedFile[] = [];
   const findings: Finding[] = [];
   let directories = 0;

@@ -15,7 +15,7 @@ export interface AnnotationScan {
 export type AnnotationScanner = (file: string, text: string, knownCategories: ReadonlySet<string>) => AnnotationScan;
 
 /** Ordered path rules (last match wins): workspace-relative path -> category, or undefined. */
-export type PathRuleMatcher = (file: string) => string | undefined;
+export type PathCategoryLookup = (file: string) => string | undefined;
 
 const RANK: Record<AttributionSource, number> = { declaration: 3, inherited: 3, annotation: 2, path_rule: 1, unknown: 0 };
 

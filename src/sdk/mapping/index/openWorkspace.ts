@@ -5,16 +5,17 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import picomatch from 'picomatch';
 import { loadCatalog } from '../../catalog/catalogParser';
 import type { GitLabCatalog } from '../../catalog/gitlabCatalog';
 import { NOT_OWNED_GROUP, UNKNOWN_CATEGORY } from '../../catalog/types';
 import { loadProjectConfig } from '../../config/projectConfig';
 import { CONFIG_FILE_NAME } from '../../config/types';
-import type { PathRule, ProjectConfig } from '../../config/types';
+import type { ProjectConfig } from '../../config/types';
 import { InputError } from '../../errors';
 import { WorkspaceIndex } from '../workspaceIndex';
-import type { AnnotationScanner, PathRuleMatcher, WorkspaceIndexOptions } from '../workspaceIndex';
+import { compilePathRules } from '../pathRules';
+import type { PathRuleMatcher } from '../pathRules';
+import type { AnnotationScanner, PathCategoryLookup, WorkspaceIndexOptions } from '../workspaceIndex';
 
 export interface OpenWorkspaceOptions {
   /** Workspace root (absolute). */
@@ -54,24 +55,8 @@ export function toWorkspacePath(root: string, abs: string): string {
   return relative(root, abs).split(sep).join('/');
 }
 
-/**
- * Compiles ordered path rules; the last matching rule wins (CODEOWNERS). A pattern without a
- * slash matches a basename anywhere; a trailing `/` means everything under that directory.
- */
-export function compilePathRules(rules: readonly PathRule[]): PathRuleMatcher | undefined {
-  if (rules.length === 0) return undefined;
-  const compiled = rules.map((rule) => {
-    let pattern = rule.pattern.replace(/^\//, '');
-    if (pattern.endsWith('/')) pattern += '**';
-    return { category: rule.category, match: picomatch(pattern, { dot: true, basename: !pattern.includes('/') }) };
-  });
-  return (file) => {
-    for (let i = compiled.length - 1; i >= 0; i--) {
-      const rule = compiled[i];
-      if (rule?.match(file)) return rule.category;
-    }
-    return undefined;
-  };
+function ruleLookup(matcher: PathRuleMatcher): PathCategoryLookup {
+  return (file) => matcher.categoryFor(file);
 }
 
 async function catalogFor(options: OpenWorkspaceOptions, config: ProjectConfig | undefined): Promise<GitLabCatalog> {
@@ -102,7 +87,7 @@ export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Open
     knownCategories: known,
     grapeMountPrefix: config?.mapping.grapeMountPrefix,
     exclude: config?.mapping.exclude,
-    pathRules: compilePathRules(config?.mapping.pathRules ?? []),
+    pathRules: config?.mapping.pathRules.length ? ruleLookup(compilePathRules(config.mapping.pathRules)) : undefined,
     annotations: options.annotations,
     graphqlOperations:
       config?.mapping.graphqlOperationsPath !== undefined ? toWorkspacePath(root, config.mapping.graphqlOperationsPath) : undefined,
