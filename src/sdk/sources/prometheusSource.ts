@@ -1,0 +1,266 @@
+/**
+ * BudgetSource over the Prometheus HTTP API (Prometheus, Thanos, Mimir, VictoriaMetrics).
+ * Builds PromQL with prometheusQueries, sends it with prometheusClient, folds the answers with
+ * prometheusCounts. Every result's meta lists the exact PromQL sent and any warnings.
+ */
+import type { Catalog } from '../catalog/types';
+import type { Component } from '../budget/types';
+import type {
+  BudgetSource,
+  CategoryCounts,
+  DailyCounts,
+  EndpointCounts,
+  EvalOptions,
+  GroupCounts,
+  ResultMeta,
+  Scope,
+  Sourced,
+} from './budgetSource';
+import { PrometheusClient } from './prometheusClient';
+import { CountTable, failuresOf } from './prometheusCounts';
+import {
+  COUNTER_KINDS,
+  countExpr,
+  ignoredComponentsExpr,
+  promDuration,
+  resolveMetricNames,
+  type CountLevel,
+  type CountQuerySpec,
+  type CounterKind,
+  type MetricNameOverrides,
+  type PrometheusMetricNames,
+  type SourceMode,
+} from './prometheusQueries';
+import { daySegments, fullDayRun, windowBounds, windowMeta, type WindowBounds } from './prometheusWindow';
+
+export interface PrometheusSourceOptions {
+  /** Base URL, e.g. `http://prometheus:9090` or a VictoriaMetrics `…/select/0/prometheus`. */
+  url: string;
+  /** Default `recording_rules`. */
+  mode?: SourceMode;
+  /** Exact-match labels added to every SLI selector, e.g. `{ environment: 'gprd', stage: 'main' }`. */
+  selectors?: Record<string, string>;
+  metricNames?: MetricNameOverrides;
+  /** Per HTTP request; default 30 s. */
+  timeoutMs?: number;
+  /** How often the recording rules are evaluated; the count factor in recording mode. Default 60. */
+  evaluationIntervalSeconds?: number;
+  /**
+   * Category -> group. Used to narrow a group to its categories for endpoint queries and, in raw
+   * mode, to roll categories up to groups. Without it the source uses the recorded mapping series.
+   */
+  catalog?: Catalog;
+  headers?: Record<string, string>;
+}
+
+const SEP = '\u0000';
+
+interface Run {
+  queries: string[];
+  warnings: string[];
+}
+
+export function createPrometheusSource(opts: PrometheusSourceOptions): BudgetSource {
+  return new PrometheusSource(opts);
+}
+
+export class PrometheusSource implements BudgetSource {
+  readonly kind = 'prometheus' as const;
+  private readonly client: PrometheusClient;
+  private readonly mode: SourceMode;
+  private readonly names: PrometheusMetricNames;
+  private readonly selectors: Record<string, string>;
+  private readonly interval: number;
+  private readonly catalog: Catalog | undefined;
+
+  constructor(opts: PrometheusSourceOptions) {
+    this.client = new PrometheusClient({ url: opts.url, timeoutMs: opts.timeoutMs, headers: opts.headers });
+    this.mode = opts.mode ?? 'recording_rules';
+    this.names = resolveMetricNames(opts.metricNames);
+    this.selectors = opts.selectors ?? {};
+    this.interval = opts.evaluationIntervalSeconds ?? 60;
+    if (!(this.interval > 0)) throw new RangeError(`evaluationIntervalSeconds must be > 0, got ${this.interval}`);
+    this.catalog = opts.catalog;
+  }
+
+  async groupCounts(opts: EvalOptions & { groups?: string[] }): Promise<Sourced<GroupCounts[]>> {
+    const b = windowBounds(opts.window, opts.at);
+    const run: Run = { queries: [], warnings: [] };
+    const table = new CountTable();
+    if (this.mode === 'recording_rules') {
+      const level: CountLevel = { level: 'stage_group', groups: opts.groups };
+      await this.countInto(run, table, level, b, opts.signal, (l) => l['stage_group']);
+    } else {
+      // Raw counters carry feature_category only: count per category, then roll up to groups.
+      const groupOf = await this.categoryToGroup(run, b.end, opts.signal);
+      const level = this.categoryLevelForGroups(opts.groups);
+      if (level) await this.countInto(run, table, level, b, opts.signal, (l) => groupOf(l['feature_category'] ?? ''));
+    }
+    const wanted = opts.groups ?? [...table.rows.keys()].sort();
+    const data = wanted.map((group) => ({ group, components: table.components(group) }));
+    return { meta: this.meta(opts, b, run), data };
+  }
+
+  async categoryCounts(opts: EvalOptions & { categories?: string[] }): Promise<Sourced<CategoryCounts[]>> {
+    const b = windowBounds(opts.window, opts.at);
+    const run: Run = { queries: [], warnings: [] };
+    const table = new CountTable();
+    if (!opts.categories || opts.categories.length > 0) {
+      const level: CountLevel = { level: 'feature_category', categories: opts.categories };
+      await this.countInto(run, table, level, b, opts.signal, (l) => l['feature_category']);
+    }
+    const wanted = opts.categories ?? [...table.rows.keys()].sort();
+    return { meta: this.meta(opts, b, run), data: wanted.map((category) => ({ category, components: table.components(category) })) };
+  }
+
+  async endpointCounts(opts: EvalOptions & { scope: Scope; limit?: number }): Promise<Sourced<EndpointCounts[]>> {
+    const b = windowBounds(opts.window, opts.at);
+    const run: Run = { queries: [], warnings: [] };
+    const table = new CountTable();
+    const scoped = this.scopeLevel(opts.scope);
+    if (scoped) {
+      const level: CountLevel = { ...scoped, level: 'endpoint' };
+      await this.countInto(run, table, level, b, opts.signal, (l) =>
+        [l['endpoint_id'] ?? l['worker'] ?? '', l['feature_category'] ?? '', l['request_urgency'] ?? l['urgency'] ?? ''].join(SEP),
+      );
+    }
+    const withErrorSli = table.componentsWithErrorSli();
+    const rows: EndpointCounts[] = [];
+    for (const key of table.rows.keys()) {
+      const [endpointId = '', category = '', urgency = ''] = key.split(SEP);
+      for (const c of table.components(key)) {
+        rows.push({ endpointId, component: c.component, category, urgency, counts: c.counts, hasErrorSli: withErrorSli.has(c.component) });
+      }
+    }
+    rows.sort((a, b2) => failuresOf(b2.counts, b2.hasErrorSli) - failuresOf(a.counts, a.hasErrorSli) || a.endpointId.localeCompare(b2.endpointId));
+    const data = opts.limit !== undefined ? rows.slice(0, Math.max(0, opts.limit)) : rows;
+    return { meta: this.meta(opts, b, run), data };
+  }
+
+  async dailyCounts(opts: EvalOptions & { scope: Scope }): Promise<Sourced<DailyCounts[]>> {
+    const b = windowBounds(opts.window, opts.at);
+    const run: Run = { queries: [], warnings: [] };
+    const segments = daySegments(b);
+    const table = new CountTable();
+    const level: CountLevel | undefined =
+      this.mode === 'recording_rules' && 'group' in opts.scope ? { level: 'stage_group', groups: [opts.scope.group] } : this.scopeLevel(opts.scope);
+    if (level) {
+      const jobs: Array<Promise<void>> = [];
+      const run1d = fullDayRun(segments);
+      for (const kind of COUNTER_KINDS) {
+        if (run1d) {
+          const expr = countExpr(this.spec(level), kind, '1d');
+          run.queries.push(expr);
+          jobs.push(
+            this.client.queryRange(expr, run1d.first.end, run1d.last.end, 86_400, opts.signal).then((ans) => {
+              run.warnings.push(...ans.warnings);
+              for (const series of ans.result) {
+                for (const [t, v] of series.points) {
+                  // A point at midnight T sums the day that ends at T.
+                  const date = new Date(t * 1000 - 86_400_000).toISOString().slice(0, 10);
+                  table.add(date, series.labels['component'] ?? 'unknown', kind, v);
+                }
+              }
+            }),
+          );
+        }
+        for (const seg of segments.filter((s) => !s.full)) {
+          const expr = countExpr(this.spec(level), kind, promDuration((seg.end.getTime() - seg.start.getTime()) / 1000));
+          run.queries.push(expr);
+          jobs.push(
+            this.client.query(expr, seg.end, opts.signal).then((ans) => {
+              run.warnings.push(...ans.warnings);
+              table.addSamples(kind, ans.result, () => seg.date);
+            }),
+          );
+        }
+      }
+      await Promise.all(jobs);
+    }
+    const data = segments.map((s) => ({ date: s.date, components: table.components(s.date) }));
+    return { meta: this.meta(opts, b, run), data };
+  }
+
+  async ignoredComponents(opts: { signal?: AbortSignal; at?: Date } = {}): Promise<Array<{ group: string; component: Component }>> {
+    const ans = await this.client.query(ignoredComponentsExpr(this.names), opts.at ?? new Date(), opts.signal);
+    const seen = new Set<string>();
+    const out: Array<{ group: string; component: Component }> = [];
+    for (const s of ans.result) {
+      const group = s.labels['stage_group'];
+      const component = s.labels['component'];
+      if (!group || !component || seen.has(group + SEP + component)) continue;
+      seen.add(group + SEP + component);
+      out.push({ group, component });
+    }
+    return out.sort((a, b) => a.group.localeCompare(b.group) || a.component.localeCompare(b.component));
+  }
+
+  async close(): Promise<void> {
+    // Stateless HTTP: nothing to release.
+  }
+
+  private spec(target: CountLevel): CountQuerySpec {
+    return { mode: this.mode, names: this.names, selectors: this.selectors, evaluationIntervalSeconds: this.interval, target };
+  }
+
+  /** One instant query per counter kind over the whole window, in parallel. */
+  private async countInto(
+    run: Run,
+    table: CountTable,
+    level: CountLevel,
+    b: WindowBounds,
+    signal: AbortSignal | undefined,
+    entityOf: (labels: Record<string, string>) => string | undefined,
+  ): Promise<void> {
+    const range = promDuration((b.end.getTime() - b.start.getTime()) / 1000);
+    const exprs = COUNTER_KINDS.map((kind) => [kind, countExpr(this.spec(level), kind, range)] as const);
+    run.queries.push(...exprs.map(([, e]) => e));
+    const answers = await Promise.all(exprs.map(([, e]) => this.client.query(e, b.end, signal)));
+    answers.forEach((ans, i) => {
+      run.warnings.push(...ans.warnings);
+      table.addSamples(exprs[i]![0] as CounterKind, ans.result, entityOf);
+    });
+  }
+
+  /** Narrowing for a scope at category level: the category itself, or a group's categories. */
+  private scopeLevel(scope: Scope): { level: 'feature_category'; categories?: string[]; mappingGroups?: string[] } | undefined {
+    if ('category' in scope) return { level: 'feature_category', categories: [scope.category] };
+    return this.categoryLevelForGroups([scope.group]);
+  }
+
+  /** undefined when the catalog says the groups own no categories (nothing to query). */
+  private categoryLevelForGroups(groups: string[] | undefined): { level: 'feature_category'; categories?: string[]; mappingGroups?: string[] } | undefined {
+    if (!groups) return { level: 'feature_category' };
+    if (groups.length === 0) return undefined;
+    if (!this.catalog) return { level: 'feature_category', mappingGroups: groups };
+    const categories = groups.flatMap((g) => this.catalog?.categoriesOf(g) ?? []);
+    return categories.length > 0 ? { level: 'feature_category', categories } : undefined;
+  }
+
+  /** Category -> group from the catalog, else from the recorded mapping series (one query). */
+  private async categoryToGroup(run: Run, at: Date, signal: AbortSignal | undefined): Promise<(category: string) => string | undefined> {
+    const catalog = this.catalog;
+    if (catalog) return (c) => catalog.groupOf(c).key;
+    const expr = this.names.mapping;
+    run.queries.push(expr);
+    const ans = await this.client.query(expr, at, signal);
+    run.warnings.push(...ans.warnings);
+    const map = new Map<string, string>();
+    for (const s of ans.result) {
+      const c = s.labels['feature_category'];
+      const g = s.labels['stage_group'];
+      if (c && g && !map.has(c)) map.set(c, g);
+    }
+    if (map.size === 0) run.warnings.push(`no ${expr} series at ${at.toISOString()}: raw counters cannot be attributed to groups (pass a catalog)`);
+    return (c) => map.get(c);
+  }
+
+  private meta(opts: EvalOptions, b: WindowBounds, run: Run): ResultMeta {
+    const meta: ResultMeta = {
+      ...windowMeta(opts.window, b),
+      provenance: { kind: 'promql', source: this.client.baseUrl, queries: [...new Set(run.queries)] },
+    };
+    if (run.warnings.length > 0) meta.warnings = [...new Set(run.warnings)];
+    return meta;
+  }
+}
