@@ -17,8 +17,8 @@ import type { WalkedFileKind } from './fileWalker';
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
 const BINARY_SNIFF_BYTES = 8192;
 
-/** Comment annotations (`# @feature_category x`, `// @endpoint "GET /x"`) are rare: cheap test first. */
-const ANNOTATION_MARKER = /@(?:feature_category|endpoint)\b/;
+/** Comment annotations (`# @feature_category x`, `# @urgency high`, `// @endpoint "GET /x"`) are rare: cheap test first. */
+const ANNOTATION_MARKER = /@(?:feature_category|urgency|endpoint)\b/;
 
 export interface ScannedFile {
   file: string;

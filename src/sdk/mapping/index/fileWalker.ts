@@ -120,11 +120,14 @@ export async function walkWorkspace(root: string, options: WalkOptions = {}): Pr
         continue;
       }
       const kind = classifyPath(rel, options.graphqlOperations);
-      if (!kind) continue;
+      if (!kind && !entry.isSymbolicLink()) continue;
       if (isIgnored(scopes, rel, false) || excluded?.(rel)) continue;
       if (entry.isSymbolicLink()) {
+        // Symlinks are rare: stat each one so a linked directory is reported, never followed.
         const target = await stat(join(root, rel)).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
-        if (target instanceof Error) {
+        if (!kind) {
+          if (!(target instanceof Error) && target.isDirectory()) findings.push(skippedFinding(rel, 'directory symlink not followed'));
+        } else if (target instanceof Error) {
           findings.push(skippedFinding(rel, `file skipped: unreadable symlink (${errorCode(target)})`, 'warning'));
         } else if (target.isDirectory()) {
           findings.push(skippedFinding(rel, 'directory symlink not followed'));
@@ -135,6 +138,7 @@ export async function walkWorkspace(root: string, options: WalkOptions = {}): Pr
         }
         continue;
       }
+      if (!kind) continue;
       if (!entry.isFile()) {
         findings.push(skippedFinding(rel, 'file skipped: not a regular file (FIFO, socket or device)'));
         continue;
