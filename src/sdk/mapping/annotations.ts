@@ -1,0 +1,353 @@
+/**
+ * Comment annotations, for code in any language that has no `feature_category` DSL:
+ *
+ *   # @feature_category team_planning        (also //, /* *\/, -- and JSDoc ` * ` lines)
+ *   # @urgency high                           (high | medium | default | low)
+ *   # @endpoint "GET /users/:id"              (the next function definition is this endpoint)
+ *
+ * Where an annotation block (consecutive comment lines) sits decides what it covers:
+ * - directly above a function or class (no blank line between; decorators allowed): that
+ *   definition's range;
+ * - otherwise, before any code (only comments, blank lines, package/import/require lines above
+ *   it): the whole file;
+ * - anywhere else: nothing (a warning says so). `@endpoint` always attaches to the next function
+ *   definition, wherever the block is.
+ * Range heuristic (no parser, any language): Python (.py, or a signature ending in ':') ends at
+ * the last line indented deeper than the `def`; Ruby (.rb, or a `def`/`class` without '{') ends
+ * at the first `end` at the definition's indentation; everything else counts braces from the
+ * first '{' (ignoring braces in quotes and // comments) until they balance; a definition that
+ * ends before any '{' (`const f = () => x;`) is one line. An unclosed range runs to end of file.
+ */
+import { closestCategory, editDistance } from '../catalog/closestCategory';
+import type { Urgency } from '../budget/types';
+import type { CategoryRange, Endpoint, FileMapping, Finding, FindingCode, RangeScope } from './types';
+
+/** Apdex thresholds of annotated endpoints: the rails_request column of domain.md section 1. */
+export const ANNOTATED_THRESHOLDS_S: Readonly<Record<'high' | 'medium' | 'default' | 'low', number>> = {
+  high: 0.25,
+  medium: 0.5,
+  default: 1,
+  low: 5,
+};
+
+export interface AnnotationOptions {
+  /** Known feature categories; when given, other names get an `unknown_category` finding. */
+  knownCategories?: ReadonlySet<string>;
+}
+
+type Tag = 'feature_category' | 'urgency' | 'endpoint';
+interface TagValue {
+  value: string;
+  line: number;
+  column: number;
+}
+interface Block {
+  /** 0-based index of the first and last comment line. */
+  first: number;
+  last: number;
+  tags: Partial<Record<Tag, TagValue>>;
+}
+interface Definition {
+  name: string;
+  scope: Extract<RangeScope, 'class' | 'action'>;
+  /** 0-based line of the `def`/`function`/`class` itself. */
+  line: number;
+}
+/** An annotated scope: what CategoryRange is built from, plus urgency for endpoints inside. */
+interface Scope {
+  category?: string;
+  urgency?: Urgency;
+  range: CategoryRange;
+}
+
+const TAG_RE = /@(feature_category|urgency|endpoint)\b/g;
+const AT_WORD_RE = /@([A-Za-z][\w-]*)/g;
+const CATEGORY_RE = /^[a-z][a-z0-9_-]*$/;
+const PREAMBLE_RE = /^\s*(package\s|import\b|from\s+\S+\s+import\b|require(_relative)?\b|(const|let|var)\s+\S+\s*=\s*require\(|['"]use strict['"]|using\s|#include\b|export\s+(\*|\{[^}]*\})\s+from\b)/;
+const CLASS_RES = [
+  /^\s*(?:export\s+)?(?:default\s+)?(?:abstract\s+)?class\s+([A-Za-z_$][\w$]*(?:::[\w]+)*)/,
+  /^\s*module\s+([A-Z][\w]*(?:::[\w]+)*)/,
+  /^type\s+([A-Za-z_]\w*)\s+(?:struct|interface)\b/,
+];
+const FUNCTION_RES = [
+  /^\s*(?:export\s+)?(?:default\s+)?(?:async\s+)?function\s*\*?\s*([A-Za-z_$][\w$]*)/,
+  /^\s*(?:export\s+)?(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=]+)?=\s*(?:async\s+)?(?:function\b|\(|[A-Za-z_$][\w$]*\s*=>)/,
+  /^\s*(?:async\s+)?def\s+(?:self\.)?([A-Za-z_]\w*[?!=]?)/,
+  /^func\s+(?:\([^)]*\)\s*)?([A-Za-z_]\w*)/,
+  /^\s*(?:(?:public|private|protected|static|async|override|readonly|abstract)\s+)*(?:[gs]et\s+)?\*?([A-Za-z_$][\w$]*)\s*(?:<[^>]*>)?\s*\([^;]*$/,
+];
+const NOT_METHOD_NAMES = new Set(['if', 'for', 'while', 'switch', 'catch', 'return', 'function', 'with', 'super', 'new', 'typeof', 'await', 'elif', 'else']);
+
+function isCommentStart(trimmed: string): boolean {
+  return /^(\/\/|#(?!\[)|--|\/\*|\*)/.test(trimmed);
+}
+
+/** Which lines are comments (whole-line only: an annotation never trails code). */
+function classifyComments(lines: readonly string[]): boolean[] {
+  const comment = new Array<boolean>(lines.length).fill(false);
+  let inBlock = false;
+  for (let i = 0; i < lines.length; i++) {
+    const t = lines[i]!.trim();
+    if (inBlock) {
+      comment[i] = true;
+      if (t.includes('*/')) inBlock = false;
+      continue;
+    }
+    if (t.startsWith('/*')) {
+      comment[i] = true;
+      inBlock = !t.slice(2).includes('*/');
+    } else if (t !== '' && isCommentStart(t)) {
+      comment[i] = true;
+    }
+  }
+  return comment;
+}
+
+function definitionAt(line: string, lineIndex: number): Definition | undefined {
+  for (const re of CLASS_RES) {
+    const m = re.exec(line);
+    if (m) return { name: m[1]!, scope: 'class', line: lineIndex };
+  }
+  for (const re of FUNCTION_RES) {
+    const m = re.exec(line);
+    if (m && !NOT_METHOD_NAMES.has(m[1]!)) return { name: m[1]!, scope: 'action', line: lineIndex };
+  }
+  return undefined;
+}
+
+const indentOf = (line: string): number => line.length - line.trimStart().length;
+/** The line without quoted strings and a trailing // comment, so braces in them do not count. */
+const codeOnly = (line: string): string =>
+  line.replace(/(["'`])(?:\\.|(?!\1).)*\1/g, '""').replace(/\/\/.*$/, '');
+
+function pythonEnd(lines: readonly string[], def: number): number {
+  const indent = indentOf(lines[def]!);
+  let sig = def;
+  // A multi-line signature ends at the first line whose code ends with ':'.
+  while (sig < lines.length - 1 && !/:\s*(#.*)?$/.test(lines[sig]!)) sig++;
+  let end = sig;
+  for (let i = sig + 1; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (l.trim() === '') continue;
+    if (indentOf(l) <= indent) break;
+    end = i;
+  }
+  return end;
+}
+
+function rubyEnd(lines: readonly string[], def: number): number {
+  const first = lines[def]!;
+  // One-liners: `def x; end`, `def x = expr` (endless method), `class A < B; end`.
+  if (/\bend\s*$/.test(first) || /^\s*def\s+[\w.?!]+(\([^)]*\))?\s*=[^=~>]/.test(first)) return def;
+  const indent = indentOf(first);
+  for (let i = def + 1; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (indentOf(l) === indent && /^end\b/.test(l.trim())) return i;
+  }
+  return lines.length - 1;
+}
+
+function braceEnd(lines: readonly string[], def: number): number {
+  let depth = 0;
+  let opened = false;
+  for (let i = def; i < lines.length; i++) {
+    for (const ch of codeOnly(lines[i]!)) {
+      if (ch === '{') {
+        depth++;
+        opened = true;
+      } else if (ch === '}') {
+        depth--;
+        if (opened && depth === 0) return i;
+      } else if (ch === ';' && !opened && depth === 0) {
+        return i; // `const f = () => x;` or an abstract signature: no body.
+      }
+    }
+    if (!opened && i > def && /^\s*$/.test(lines[i]!)) return i - 1;
+  }
+  return opened ? lines.length - 1 : def;
+}
+
+function definitionEnd(lines: readonly string[], def: number, file: string): number {
+  const line = lines[def]!;
+  if (/\.pyi?$/.test(file)) return pythonEnd(lines, def);
+  if (/\.(rb|rake|ru)$/.test(file)) return rubyEnd(lines, def);
+  if (/\.(ts|tsx|js|jsx|mjs|cjs|go|java|kt|cs|swift|rs|c|cc|cpp|h|hpp|php|scala)$/.test(file)) return braceEnd(lines, def);
+  // Unknown language: guess from the definition line itself.
+  if (/:\s*(#.*)?$/.test(line) && !line.includes('{')) return pythonEnd(lines, def);
+  if (/^\s*(def|class|module)\s/.test(line) && !line.includes('{')) return rubyEnd(lines, def);
+  return braceEnd(lines, def);
+}
+
+function parseBlockTags(lines: readonly string[], block: Block, file: string, findings: Finding[]): void {
+  const push = (code: FindingCode, severity: Finding['severity'], message: string, line: number, column: number, suggestion?: string): void => {
+    findings.push({ code, severity, message, file, line: line + 1, column: column + 1, ...(suggestion ? { suggestion } : {}) });
+  };
+  for (let i = block.first; i <= block.last; i++) {
+    const text = lines[i]!;
+    for (const m of text.matchAll(AT_WORD_RE)) {
+      // A misspelt tag would silently attribute nothing; `@featureCategory`, `@feature_categroy`.
+      const word = m[1]!.toLowerCase().replace(/-/g, '_');
+      if (m[1] !== 'feature_category' && word.length > 10 && editDistance(word, 'feature_category') <= 3) {
+        push('parse_error', 'warning', `"${m[0]}" is not an annotation; did you mean "@feature_category"?`, i, m.index);
+      }
+    }
+    for (const m of text.matchAll(TAG_RE)) {
+      const tag = m[1] as Tag;
+      const col = m.index;
+      const rest = text.slice(col + m[0].length);
+      if (block.tags[tag]) {
+        push('parse_error', 'error', `@${tag} given twice in one annotation block (first on line ${block.tags[tag].line})`, i, col);
+        continue;
+      }
+      let value: string | undefined;
+      if (tag === 'endpoint') {
+        const q = /^\s+(["'])(.*?)\1/.exec(rest);
+        if (!q || q[2]!.trim() === '') {
+          push('parse_error', 'error', '@endpoint needs a quoted endpoint id, e.g. @endpoint "GET /users/:id"', i, col);
+          continue;
+        }
+        value = q[2]!.trim();
+      } else {
+        const w = /^\s+:?([^\s*]+)/.exec(rest);
+        // Strip what closes a comment on the same line (`*/`, `-->`), not part of the value.
+        value = w?.[1]!.replace(/(\*\/|-->)$/, '');
+        if (!value) {
+          push('parse_error', 'error', `@${tag} needs a value`, i, col);
+          continue;
+        }
+        if (tag === 'feature_category' && !CATEGORY_RE.test(value)) {
+          push('parse_error', 'error', `"${value}" is not a feature category name (lower case letters, digits, "_" and "-")`, i, col);
+          continue;
+        }
+        if (tag === 'urgency' && !(value in ANNOTATED_THRESHOLDS_S)) {
+          const why = value === 'throttled' ? 'throttled applies only to Sidekiq jobs; ' : '';
+          push('unknown_urgency', 'error', `unknown urgency "${value}": ${why}use high, medium, default or low`, i, col);
+          continue;
+        }
+      }
+      block.tags[tag] = { value, line: i + 1, column: col + 1 };
+    }
+  }
+}
+
+function checkCategory(tag: TagValue, file: string, options: AnnotationOptions, findings: Finding[]): void {
+  const known = options.knownCategories;
+  const name = tag.value;
+  if (!known || known.has(name) || name === 'unknown' || name === 'not_owned') return;
+  const suggestion = closestCategory(name, known);
+  findings.push({
+    code: 'unknown_category',
+    severity: 'error',
+    message: `unknown feature category "${name}"${suggestion ? `; did you mean "${suggestion}"?` : ''}`,
+    file,
+    line: tag.line,
+    column: tag.column,
+    ...(suggestion ? { suggestion } : {}),
+  });
+}
+
+/** First code line at or after `from` (skipping blanks and comments), or -1. */
+function nextCode(lines: readonly string[], comment: readonly boolean[], from: number): number {
+  for (let i = from; i < lines.length; i++) if (!comment[i] && lines[i]!.trim() !== '') return i;
+  return -1;
+}
+
+/** The definition starting at code line `at` once decorators (`@app.get(...)`, `@Get()`) are skipped. */
+function definitionFrom(lines: readonly string[], comment: readonly boolean[], at: number): Definition | undefined {
+  let i = at;
+  while (i >= 0 && /^\s*@/.test(lines[i]!)) i = nextCode(lines, comment, i + 1);
+  return i >= 0 ? definitionAt(lines[i]!, i) : undefined;
+}
+
+/** Finds annotation blocks in a source file and turns them into ranges, endpoints and findings. */
+export function scanAnnotations(text: string, file: string, options: AnnotationOptions = {}): FileMapping {
+  const out: FileMapping = { file, categories: [], endpoints: [], findings: [] };
+  // Most files have no annotation at all: skip the line work for them.
+  if (!/@(feature|urgency|endpoint|\w*categ)/i.test(text)) return out;
+  const lines = text.split(/\r?\n/);
+  const comment = classifyComments(lines);
+
+  const blocks: Block[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (!comment[i]) continue;
+    const block: Block = { first: i, last: i, tags: {} };
+    while (block.last + 1 < lines.length && comment[block.last + 1]) block.last++;
+    parseBlockTags(lines, block, file, out.findings);
+    if (Object.keys(block.tags).length > 0) blocks.push(block);
+    i = block.last;
+  }
+
+  const scopes: Scope[] = [];
+  const pendingEndpoints: Array<{ block: Block; def: Definition }> = [];
+  for (const block of blocks) {
+    const { feature_category: category, urgency, endpoint } = block.tags;
+    if (category) checkCategory(category, file, options, out.findings);
+    const code = nextCode(lines, comment, block.last + 1);
+    const adjacent = code === block.last + 1;
+    const def = code >= 0 && adjacent ? definitionFrom(lines, comment, code) : undefined;
+    const beforeCode = lines.slice(0, block.first).every((l, i) => comment[i] || l.trim() === '' || PREAMBLE_RE.test(l));
+
+    if (endpoint) {
+      let target: Definition | undefined;
+      for (let i = code; i >= 0 && !target; i = nextCode(lines, comment, i + 1)) {
+        const d = definitionAt(lines[i]!, i);
+        if (d?.scope === 'action') target = d;
+      }
+      if (target) pendingEndpoints.push({ block, def: target });
+      else out.findings.push({ code: 'parse_error', severity: 'error', message: `no function definition follows @endpoint "${endpoint.value}"`, file, line: endpoint.line, column: endpoint.column });
+    }
+    if (!category && !urgency) continue;
+
+    let range: CategoryRange | undefined;
+    const attribution = 'annotation' as const;
+    if (def) {
+      const scope: RangeScope = endpoint && def.scope === 'action' ? 'route' : def.scope;
+      const name = scope === 'route' ? endpoint!.value : def.name;
+      range = { category: category?.value ?? '', scope, name, startLine: code + 1, endLine: definitionEnd(lines, def.line, file) + 1, attribution };
+    } else if (beforeCode) {
+      range = { category: category?.value ?? '', scope: 'file', name: file, startLine: 1, endLine: Math.max(1, lines.length - (lines.at(-1) === '' ? 1 : 0)), attribution };
+    } else if (!endpoint) {
+      const tag = (category ?? urgency)!;
+      out.findings.push({
+        code: 'parse_error',
+        severity: 'warning',
+        message: 'this annotation covers nothing: put it at the top of the file (before any code) or directly above a function or class',
+        file,
+        line: tag.line,
+        column: tag.column,
+      });
+    }
+    if (range) {
+      scopes.push({ category: category?.value, urgency: urgency?.value as Urgency | undefined, range });
+      if (category) out.categories.push(range);
+    }
+  }
+
+  for (const { block, def } of pendingEndpoints) {
+    const line = def.line + 1;
+    // Innermost annotated scope around the definition: the narrowest range containing it.
+    const around = scopes
+      .filter((s) => s.range.startLine <= line && line <= s.range.endLine)
+      .sort((a, b) => a.range.endLine - a.range.startLine - (b.range.endLine - b.range.startLine));
+    const category = block.tags.feature_category?.value ?? around.find((s) => s.category)?.category;
+    const urgency = (block.tags.urgency?.value ?? around.find((s) => s.urgency)?.urgency ?? 'default') as keyof typeof ANNOTATED_THRESHOLDS_S;
+    const id = block.tags.endpoint!.value;
+    if (!category) {
+      const tag = block.tags.endpoint!;
+      out.findings.push({ code: 'unknown_category', severity: 'warning', message: `endpoint "${id}" has no @feature_category (here or around it); it counts as unknown`, file, line: tag.line, column: tag.column });
+    }
+    const endpoint: Endpoint = {
+      id,
+      kind: 'annotated',
+      category: category ?? 'unknown',
+      urgency,
+      thresholdS: ANNOTATED_THRESHOLDS_S[urgency],
+      file,
+      line,
+      attribution: category ? 'annotation' : 'unknown',
+    };
+    out.endpoints.push(endpoint);
+  }
+  out.findings.sort((a, b) => a.line - b.line || a.column - b.column);
+  return out;
+}
