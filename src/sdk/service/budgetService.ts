@@ -27,7 +27,7 @@ import type {
   QueryOptions,
   TopEndpoints,
 } from './apiTypes';
-import { buildMonthlyReport } from './monthlyReport';
+import { buildMonthlyReport, defaultTargetOf } from './monthlyReport';
 import { parseLimitParam, parseMonthParam, parseWindowParam } from './queryParams';
 import { BackendError, BackendTimeoutError, InvalidQueryError, UnknownScopeError } from './serviceErrors';
 
@@ -205,8 +205,20 @@ export class BudgetService implements BudgetApi {
 
   async report(month: string, q: Omit<QueryOptions, 'window' | 'at'> = {}): Promise<ApiResult<MonthlyReport>> {
     const range = parseMonthParam(month);
-    const lookback = this.opts.reportLookbackMonths ?? 12;
-    return buildMonthlyReport(range, lookback, (r) => this.groupsFor({ window: r.window, at: r.end, signal: q.signal }));
+    const ev: Evaluation = { window: range.window, at: range.end, signal: q.signal };
+    const ignored = await this.ignoredByGroup(ev);
+    const groups = [...this.catalog.groups.values(), this.catalog.groupOf(NOT_OWNED_GROUP)].map((g) => ({
+      ...g,
+      ignoredComponents: ignored.get(g.key) ?? g.ignoredComponents,
+    }));
+    return buildMonthlyReport({
+      month: range.month,
+      groups,
+      defaultTarget: defaultTargetOf(this.catalog),
+      lookbackMonths: this.opts.reportLookbackMonths ?? 12,
+      fetch: (w) =>
+        this.call(q.signal, () => this.source.groupCounts({ window: { label: w.label, minutes: w.minutes }, at: w.end, signal: q.signal })),
+    });
   }
 
   // ---- helpers -------------------------------------------------------------------------------

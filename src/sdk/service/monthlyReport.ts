@@ -1,78 +1,57 @@
 /**
- * The monthly error-budget report (GitLab handbook, domain.md section 3): each group's figures for
- * a calendar month, whether the contract applies (share > 0.01 %), the action it implies, how many
- * months running it has been over budget (looking back month by month only while some group is
- * still in a run), the shared-cause rule and expired exceptions. The policy decisions themselves
- * are the engine's (src/sdk/budget/policy.ts); this file only gathers the months.
+ * Gathers the counts the monthly report needs and hands them to the engine's pure builder
+ * (src/sdk/report/monthlyReportBuilder.ts): the month's group counts, then earlier months one at
+ * a time, only while some group's run of months over budget reaches back to the oldest month
+ * fetched so far (usually zero to three extra queries).
  */
-import { isOverBudget } from '../budget/budgetMath';
-import { contractAction, contractApplies, isSignificantTraffic, needsSharedCauseInvestigation } from '../budget/policy';
-import type { ApiResult, GroupBudget, MonthlyReport, ReportGroupRow } from './apiTypes';
-import type { MonthRange } from './queryParams';
-import { previousMonth } from './queryParams';
+import type { Catalog, GroupInfo } from '../catalog/types';
+import { buildMonthlyReportFromCounts } from '../report/monthlyReportBuilder';
+import type { MonthCounts } from '../report/monthlyReportBuilder';
+import { monthWindow, previousMonthOf } from '../report/reportWindow';
+import type { GroupCounts, Sourced } from '../sources/budgetSource';
+import type { ApiResult, MonthlyReport } from './apiTypes';
 
-export type MonthFetcher = (range: MonthRange) => Promise<ApiResult<GroupBudget[]>>;
+export type MonthCountsFetcher = (window: { month: string; start: Date; end: Date; minutes: number; label: string }) => Promise<Sourced<GroupCounts[]>>;
 
-function totalMeasurements(groups: readonly GroupBudget[]): number {
-  return groups.reduce((acc, g) => acc + Math.max(0, g.measurements), 0);
+export interface ReportInputs {
+  month: string;
+  /** Catalog groups with every ignored component already merged in (catalog, config, backend). */
+  groups: readonly GroupInfo[];
+  defaultTarget: string;
+  lookbackMonths: number;
+  fetch: MonthCountsFetcher;
 }
 
-/**
- * Consecutive months over budget ending with `range`, per group. Fetches earlier months only
- * while at least one group's run is unbroken, at most `lookbackMonths` before `range`.
- */
-async function monthsOverBudgetInRow(
-  current: readonly GroupBudget[],
-  range: MonthRange,
-  lookbackMonths: number,
-  fetch: MonthFetcher,
-): Promise<Map<string, number>> {
-  const runs = new Map<string, number>();
-  const open = new Set<string>();
-  for (const g of current) {
-    const over = isOverBudget(g);
-    runs.set(g.group, over ? 1 : 0);
-    if (over) open.add(g.group);
-  }
-  for (let back = 1; back <= lookbackMonths && open.size > 0; back++) {
-    const earlier = await fetch(previousMonth(range, back));
-    const byGroup = new Map(earlier.data.map((g) => [g.group, g]));
-    for (const key of [...open]) {
-      const g = byGroup.get(key);
-      if (g && isOverBudget(g)) runs.set(key, (runs.get(key) ?? 0) + 1);
-      else open.delete(key);
-    }
-  }
-  return runs;
+function fetchMonth(fetch: MonthCountsFetcher, month: string): Promise<Sourced<GroupCounts[]>> {
+  const w = monthWindow(month);
+  return fetch({ month, start: new Date(w.start), end: new Date(w.end), minutes: w.minutes, label: w.window.label });
 }
 
-export async function buildMonthlyReport(range: MonthRange, lookbackMonths: number, fetch: MonthFetcher): Promise<ApiResult<MonthlyReport>> {
-  const current = await fetch(range);
-  const total = totalMeasurements(current.data);
-  const runs = await monthsOverBudgetInRow(current.data, range, lookbackMonths, fetch);
-  const groups = current.data.map((g): ReportGroupRow => {
-    const applies = contractApplies(g.measurements, total);
-    const inRow = runs.get(g.group) ?? 0;
-    return {
-      ...g,
-      contractApplies: applies,
-      action: contractAction({ figures: g, contractApplies: applies, monthsOverBudgetInRow: inRow }),
-      monthsOverBudgetInRow: inRow,
-    };
-  });
-  const significantOverBudget = groups
-    .filter((g) => isOverBudget(g) && isSignificantTraffic(g.measurements, total))
-    .map((g) => g.group);
-  return {
-    meta: current.meta,
-    data: {
-      month: range.month,
-      start: range.start.toISOString(),
-      end: range.end.toISOString(),
-      groups,
-      investigateSharedCause: needsSharedCauseInvestigation(significantOverBudget.length),
-      significantOverBudget,
-      expiredExceptions: groups.filter((g) => g.customTarget?.expired).map((g) => g.group),
-    },
-  };
+/** The default target of a catalog: GitLabCatalog carries it; otherwise what an unknown group gets. */
+export function defaultTargetOf(catalog: Catalog): string {
+  const own = (catalog as { defaultTarget?: unknown }).defaultTarget;
+  return typeof own === 'string' ? own : catalog.targetOf('');
+}
+
+export async function buildMonthlyReport(inputs: ReportInputs): Promise<ApiResult<MonthlyReport>> {
+  const current = await fetchMonth(inputs.fetch, inputs.month);
+  const history: MonthCounts[] = [];
+  const build = (): MonthlyReport =>
+    buildMonthlyReportFromCounts({
+      month: inputs.month,
+      groups: inputs.groups,
+      counts: current.data,
+      history,
+      defaultTarget: inputs.defaultTarget,
+    });
+  let report = build();
+  for (let back = 1; back <= inputs.lookbackMonths; back++) {
+    // A run that covers every month fetched so far might go on further back.
+    if (!report.groups.some((g) => g.monthsOverBudgetInRow === back)) break;
+    const month = previousMonthOf(inputs.month, back);
+    const earlier = await fetchMonth(inputs.fetch, month);
+    history.push({ month, counts: earlier.data });
+    report = build();
+  }
+  return { meta: current.meta, data: report };
 }

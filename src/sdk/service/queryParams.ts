@@ -63,11 +63,6 @@ export function parseMonthParam(value: string, field = 'month'): MonthRange {
   return monthRange(Number(m[1]), Number(m[2]) - 1);
 }
 
-/** The month `offset` months before `range` (offset 1 = the previous month). */
-export function previousMonth(range: MonthRange, offset = 1): MonthRange {
-  return monthRange(range.start.getUTCFullYear(), range.start.getUTCMonth() - offset);
-}
-
 function monthRange(year: number, monthIndex: number): MonthRange {
   const start = new Date(Date.UTC(year, monthIndex, 1));
   const end = new Date(Date.UTC(year, monthIndex + 1, 1));
