@@ -1,9 +1,15 @@
 /**
- * The Ruby extractors' public surface (the contract with the workspace index).
- * Rails controllers, Grape APIs, Sidekiq workers and GraphQL operations -> FileMapping.
+ * The Ruby extractors' public surface (the contract with the workspace index): Rails controllers,
+ * Grape APIs, Sidekiq workers and GraphQL operations -> FileMapping.
+ *
+ * Usage: `await initRubyParser()` once; then per file `mightDeclare(text)` (skip when false),
+ * `parseRubyFile(file, text)` (cache the facts), and `resolveRubyFile(facts, ctx)` whenever the file
+ * or one of `facts.dependsOn` changed.
  */
 import type { FileMapping } from '../types';
-import type { RubyClassFacts, RubyFileFacts, RubyResolveContext } from './types';
+import { extractRubyFacts } from './factsExtractor';
+import { resolveFacts } from './resolveFile';
+import type { RubyFileFacts, RubyResolveContext } from './types';
 
 export type {
   ActionFacts,
@@ -14,33 +20,21 @@ export type {
   RubyFileFacts,
   RubyResolveContext,
 } from './types';
+export { initRubyParser } from './parser';
+export { mightDeclare } from './prefilter';
+export { parseGraphqlOperations } from './graphqlOperations';
+export { grapeEndpointId, joinRoutePath } from './routePath';
+export { thresholdFor, defaultUrgency } from './urgency';
 
-/** Loads web-tree-sitter + tree-sitter-ruby.wasm once. */
-export function initRubyParser(): Promise<void> {
-  return Promise.reject(new Error('not implemented yet'));
-}
-
-/** Cheap pre-filter: false means the file cannot declare or inherit anything we map. */
-export function mightDeclare(text: string): boolean {
-  return text.length > 0;
-}
+/** The mount prefix GitLab's API classes are served under (`mount ::API::API` at `/api/:version`). */
+export const DEFAULT_GRAPE_MOUNT_PREFIX = '/api/:version';
 
 /** Per-file facts, cacheable; pure function of (file, text). Sync after initRubyParser(). */
 export function parseRubyFile(file: string, text: string): RubyFileFacts {
-  throw new Error(`not implemented yet: ${file} (${text.length} chars)`);
+  return extractRubyFacts(file, text);
 }
 
 /** Resolve one file's facts into a FileMapping, using other files' classes for inheritance/prepend. */
 export function resolveRubyFile(facts: RubyFileFacts, ctx: RubyResolveContext): FileMapping {
-  const known: RubyClassFacts | undefined = ctx.lookupClass(facts.file);
-  throw new Error(`not implemented yet: ${facts.file} ${known?.name ?? ''}`);
-}
-
-/** graphql_known_operations.yml -> graphql:<Operation> endpoints. */
-export function parseGraphqlOperations(
-  file: string,
-  text: string,
-  ctx: { knownCategories: ReadonlySet<string> },
-): FileMapping {
-  throw new Error(`not implemented yet: ${file} (${text.length} chars, ${ctx.knownCategories.size} categories)`);
+  return resolveFacts(facts, ctx);
 }

@@ -40,8 +40,17 @@ export type RubyClassKind = 'controller' | 'grape' | 'worker' | 'module' | 'othe
 export interface RubyClassFacts {
   /** Fully qualified, e.g. `Projects::IssuesController`. */
   name: string;
+  /** The file that defines it (workspace-relative, '/' separators). */
+  file: string;
   /** Fully qualified best guess, e.g. `Projects::ApplicationController`. */
   superclass?: string;
+  /**
+   * Every name Ruby's lexical constant lookup could mean, innermost scope first
+   * (`module Projects; class IssuesController < ApplicationController` ->
+   * `Projects::ApplicationController`, `ApplicationController`). Resolution takes the first one found.
+   */
+  superclassCandidates: string[];
+  /** A guess from this file alone; resolution refines it through the superclass chain. */
   kind: RubyClassKind;
   /** True when the body includes ApplicationWorker / Sidekiq::Worker / Sidekiq::Job. */
   includesWorker: boolean;

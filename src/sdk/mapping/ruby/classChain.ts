@@ -1,0 +1,186 @@
+/**
+ * Cross-file meaning of class facts, following GitLab's `Gitlab::EndpointAttributes`:
+ * a class's config is its own declarations followed by those of the modules prepended into it
+ * (EE `prepended do`), and a lookup falls back to the superclass chain.
+ */
+import type { Finding } from '../types';
+import { isGrapeRoot } from './factsExtractor';
+import type { AttributeDeclaration, RubyClassFacts, RubyResolveContext } from './types';
+
+export type Attribute = 'category' | 'urgency';
+export type ResolvedKind = 'controller' | 'grape' | 'worker' | 'other';
+
+/** A declaration with the file it was written in. */
+export interface SourcedDeclaration {
+  decl: AttributeDeclaration;
+  file: string;
+}
+
+interface AttributeConfig {
+  default?: SourcedDeclaration;
+  actions: Map<string, SourcedDeclaration>;
+}
+
+type ClassConfig = Record<Attribute, AttributeConfig>;
+
+/** What a lookup found, and whether it came from the class itself (or its prepended modules). */
+export interface FoundValue {
+  value: string;
+  inherited: boolean;
+  perAction: boolean;
+}
+
+const MAX_CHAIN = 32;
+const CONTROLLER_ROOTS = new Set(['ActionController::Base', 'ActionController::API']);
+const ATTRIBUTE_CALL: Record<Attribute, string> = { category: 'feature_category', urgency: 'urgency' };
+
+function emptyConfig(): ClassConfig {
+  return { category: { actions: new Map() }, urgency: { actions: new Map() } };
+}
+
+/** A class we only know by name (an EE module's target outside the workspace). */
+export function placeholderClass(name: string, file: string): RubyClassFacts {
+  return {
+    name,
+    file,
+    superclassCandidates: [],
+    kind: 'other',
+    includesWorker: false,
+    prepends: [],
+    categories: [],
+    urgencies: [],
+    actions: [],
+    routes: [],
+    line: 1,
+    endLine: 1,
+  };
+}
+
+export class ClassChain {
+  private readonly configs = new Map<string, ClassConfig>();
+
+  constructor(
+    private readonly local: ReadonlyMap<string, RubyClassFacts>,
+    private readonly ctx: RubyResolveContext,
+  ) {}
+
+  find(name: string): RubyClassFacts | undefined {
+    return this.local.get(name) ?? this.ctx.lookupClass(name);
+  }
+
+  superclassOf(cls: RubyClassFacts): RubyClassFacts | undefined {
+    for (const candidate of cls.superclassCandidates) {
+      if (candidate === cls.name) continue;
+      const found = this.find(candidate);
+      if (found !== undefined && found.kind !== 'module') return found;
+    }
+    return undefined;
+  }
+
+  /** The class followed by its ancestors, stopping at cycles and unknown superclasses. */
+  ancestors(cls: RubyClassFacts): RubyClassFacts[] {
+    const chain = [cls];
+    const seen = new Set([cls.name]);
+    for (let c = this.superclassOf(cls); c !== undefined && chain.length < MAX_CHAIN; c = this.superclassOf(c)) {
+      if (seen.has(c.name)) break;
+      seen.add(c.name);
+      chain.push(c);
+    }
+    return chain;
+  }
+
+  /** Worker beats Grape beats controller: a worker subclass of anything is still a job. */
+  kindOf(cls: RubyClassFacts): ResolvedKind {
+    const chain = this.ancestors(cls);
+    if (chain.some((c) => c.includesWorker)) return 'worker';
+    if (chain.some((c) => isGrapeRoot(c.name) || c.superclassCandidates.some(isGrapeRoot))) return 'grape';
+    if (chain.some((c) => c.name.endsWith('Controller') || c.superclassCandidates.some((s) => CONTROLLER_ROOTS.has(s)))) {
+      return 'controller';
+    }
+    if (cls.routes.length > 0) return 'grape';
+    return 'other';
+  }
+
+  /** Modules prepended into `cls` (found in the workspace), plus `extra` (the EE module being resolved). */
+  modulesOf(cls: RubyClassFacts, extra?: RubyClassFacts): RubyClassFacts[] {
+    const modules: RubyClassFacts[] = [];
+    for (const name of cls.prepends) {
+      const m = this.find(name);
+      if (m !== undefined && m.kind === 'module' && !modules.includes(m)) modules.push(m);
+    }
+    if (extra !== undefined && !modules.some((m) => m.name === extra.name)) modules.push(extra);
+    return modules;
+  }
+
+  /**
+   * The class's own config. With `report`, conflicts GitLab raises on are reported for
+   * declarations written in `report.file` (the later of two conflicting declarations is blamed).
+   */
+  configOf(cls: RubyClassFacts, extra?: RubyClassFacts, report?: { file: string; findings: Finding[] }): ClassConfig {
+    const cacheable = extra === undefined && report === undefined;
+    const cached = cacheable ? this.configs.get(cls.name) : undefined;
+    if (cached !== undefined) return cached;
+    const config = emptyConfig();
+    for (const owner of [cls, ...this.modulesOf(cls, extra)]) {
+      for (const decl of owner.categories) apply(config.category, 'category', { decl, file: owner.file }, report);
+      for (const decl of owner.urgencies) apply(config.urgency, 'urgency', { decl, file: owner.file }, report);
+    }
+    if (cacheable) this.configs.set(cls.name, config);
+    return config;
+  }
+
+  /**
+   * The value for an action (or, with `action` undefined, the class default): the class's own
+   * per-action value, then its own default, then the same lookup on the superclass.
+   */
+  lookup(cls: RubyClassFacts, attribute: Attribute, action: string | undefined, extra?: RubyClassFacts): FoundValue | undefined {
+    const chain = this.ancestors(cls);
+    for (let i = 0; i < chain.length; i++) {
+      const config = this.configOf(chain[i]!, i === 0 ? extra : undefined)[attribute];
+      const perAction = action === undefined ? undefined : config.actions.get(action);
+      const found = perAction ?? config.default;
+      if (found !== undefined) return { value: found.decl.value, inherited: i > 0, perAction: perAction !== undefined };
+    }
+    return undefined;
+  }
+}
+
+function conflict(
+  report: { file: string; findings: Finding[] } | undefined,
+  later: SourcedDeclaration,
+  code: 'redeclared_action' | 'action_under_class_default',
+  message: string,
+): void {
+  if (report === undefined || later.file !== report.file) return;
+  report.findings.push({ code, severity: 'error', message, file: later.file, line: later.decl.line, column: later.decl.column });
+}
+
+function apply(
+  config: AttributeConfig,
+  attribute: Attribute,
+  sourced: SourcedDeclaration,
+  report: { file: string; findings: Finding[] } | undefined,
+): void {
+  const call = ATTRIBUTE_CALL[attribute];
+  const { decl } = sourced;
+  if (decl.actions === undefined) {
+    if (config.actions.size > 0) {
+      const names = [...config.actions.keys()].join(', ');
+      conflict(report, sourced, 'action_under_class_default', `${call} :${decl.value} is a class default, but ${names} already have their own ${call} (GitLab raises on load)`);
+    }
+    config.default = sourced;
+    return;
+  }
+  if (config.default !== undefined) {
+    const where = config.default.file === sourced.file ? `line ${config.default.decl.line}` : `${config.default.file}:${config.default.decl.line}`;
+    conflict(report, sourced, 'action_under_class_default', `${call} for ${decl.actions.join(', ')} under the class default ${call} :${config.default.decl.value} (${where}); GitLab raises on load`);
+  }
+  for (const action of decl.actions) {
+    const previous = config.actions.get(action);
+    if (previous !== undefined && previous.decl.value !== decl.value) {
+      const where = previous.file === sourced.file ? `line ${previous.decl.line}` : `${previous.file}:${previous.decl.line}`;
+      conflict(report, sourced, 'redeclared_action', `${call} for action ${action} re-declared as :${decl.value}; it was :${previous.decl.value} (${where}); GitLab raises on load`);
+    }
+    config.actions.set(action, sourced);
+  }
+}

@@ -1,0 +1,406 @@
+/**
+ * One Ruby file -> RubyFileFacts: every class and module with its declarations, public actions,
+ * Grape routes, includes and prepends. Pure per file; cross-file meaning (inheritance, EE modules)
+ * is applied later by resolveFile.ts.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { Finding } from '../types';
+import { firstSyntaxError, originalLine, parseRuby } from './parser';
+import type { ParsedRuby } from './parser';
+import { joinRoutePath } from './routePath';
+import { blockStatements, callArguments, constantPath, isAbsoluteConstant, literalName, literalNameList } from './syntax';
+import type { AttributeDeclaration, RubyClassFacts, RubyClassKind, RubyFileFacts } from './types';
+
+const ROUTE_VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);
+/** Grape calls whose first argument is a path segment and whose block nests routes under it. */
+const NESTING_CALLS = new Set(['namespace', 'resource', 'resources', 'group', 'segment']);
+const WORKER_MODULES = new Set(['ApplicationWorker', 'Sidekiq::Worker', 'Sidekiq::Job']);
+const GRAPE_ROOTS = new Set(['API::Base', 'Grape::API', 'Grape::API::Instance']);
+/** Roots that are never defined in the workspace, so the written name is the best guess. */
+const EXTERNAL_ROOTS = new Set(['Grape', 'ActionController', 'ActiveRecord', 'ActiveJob', 'Sidekiq', 'ActiveSupport']);
+/** EE/JH overrides live in `EE::<Class>` / `JH::<Class>` modules prepended into `<Class>`. */
+const OVERRIDE_NAMESPACES = ['EE::', 'JH::'];
+
+export function isGrapeRoot(name: string): boolean {
+  return GRAPE_ROOTS.has(name);
+}
+
+interface Walk {
+  file: string;
+  parsed: ParsedRuby;
+  classes: RubyClassFacts[];
+  /** `Foo.prepend_mod` at file level: class name -> module names. */
+  filePrepends: Map<string, string[]>;
+}
+
+/** Per-class state while walking its body. */
+interface ClassWalk {
+  facts: RubyClassFacts;
+  /** Lexical scopes for constant lookup inside the body, innermost first. */
+  scopes: string[];
+  hasOwnStatements: boolean;
+  isConcern: boolean;
+}
+
+function line(walk: Walk, node: Node): number {
+  return originalLine(walk.parsed, node.startPosition.row);
+}
+
+function endLine(walk: Walk, node: Node): number {
+  const end = node.endPosition;
+  // A node that runs to the end of the file ends at column 0 of the row after its last line.
+  const row = end.column === 0 && end.row > node.startPosition.row ? end.row - 1 : end.row;
+  return originalLine(walk.parsed, row);
+}
+
+function qualify(scope: string | undefined, name: string): string {
+  return scope === undefined || scope === '' ? name : `${scope}::${name}`;
+}
+
+/** Ruby's lexical lookup of a written constant: innermost scope first, then the top level. */
+function constantCandidates(written: Node, scopes: string[], exclude?: string): string[] {
+  const name = constantPath(written);
+  if (name === undefined) return [];
+  if (isAbsoluteConstant(written)) return [name];
+  const out: string[] = [];
+  for (const scope of scopes) {
+    const candidate = qualify(scope, name);
+    if (candidate !== exclude && !out.includes(candidate)) out.push(candidate);
+  }
+  if (name !== exclude && !out.includes(name)) out.push(name);
+  return out;
+}
+
+function declaration(walk: Walk, call: Node, valueNode: Node, value: string, actions?: string[]): AttributeDeclaration {
+  const decl: AttributeDeclaration = {
+    value,
+    line: line(walk, call),
+    column: call.startPosition.column + 1,
+    valueLine: line(walk, valueNode),
+    valueColumn: valueNode.startPosition.column + 1,
+  };
+  if (actions !== undefined && actions.length > 0) decl.actions = actions;
+  return decl;
+}
+
+/** `feature_category :x` / `urgency :low, [:index]`. */
+function readDeclaration(walk: Walk, call: Node): AttributeDeclaration | undefined {
+  const { positional } = callArguments(call);
+  const valueNode = positional[0];
+  if (valueNode === undefined) return undefined;
+  const value = literalName(valueNode);
+  if (value === undefined) return undefined;
+  const actionsNode = positional[1];
+  const actions = actionsNode === undefined ? undefined : literalNameList(actionsNode);
+  return declaration(walk, call, valueNode, value, actions);
+}
+
+function readRoute(walk: Walk, cls: ClassWalk, call: Node, verb: string, prefix: string): void {
+  const { positional, options } = callArguments(call);
+  const pathNode = positional[0];
+  const path = pathNode === undefined ? '' : literalName(pathNode);
+  if (path === undefined) return; // computed path: the origin cannot be known statically
+  const route: RubyClassFacts['routes'][number] = {
+    method: verb.toUpperCase(),
+    path: joinRoutePath(prefix, path),
+    line: line(walk, call),
+    endLine: endLine(walk, call),
+  };
+  for (const [key, field] of [['feature_category', 'category'], ['urgency', 'urgency']] as const) {
+    const valueNode = options.get(key);
+    const value = valueNode === undefined ? undefined : literalName(valueNode);
+    if (valueNode !== undefined && value !== undefined) route[field] = declaration(walk, call, valueNode, value);
+  }
+  cls.facts.routes.push(route);
+  cls.hasOwnStatements = true;
+}
+
+/** Statements of a Grape namespace block (and of the class body, with prefix ''). */
+function walkNesting(walk: Walk, cls: ClassWalk, call: Node, method: string, prefix: string): boolean {
+  if (ROUTE_VERBS.has(method)) {
+    readRoute(walk, cls, call, method, prefix);
+    return true;
+  }
+  if (!NESTING_CALLS.has(method) && method !== 'route_param') return false;
+  const block = call.childForFieldName('block');
+  if (block === null) return true;
+  const first = callArguments(call).positional[0];
+  const segment = first === undefined ? '' : literalName(first);
+  if (segment === undefined) return true;
+  const nested = joinRoutePath(prefix, method === 'route_param' ? `:${segment}` : segment);
+  for (const statement of blockStatements(block)) {
+    if (statement.type !== 'call' || statement.childForFieldName('receiver') !== null) continue;
+    const name = statement.childForFieldName('method')?.text;
+    if (name !== undefined) walkNesting(walk, cls, statement, name, nested);
+  }
+  return true;
+}
+
+function prependTarget(name: string): string | undefined {
+  for (const ns of OVERRIDE_NAMESPACES) if (name.startsWith(ns)) return name.slice(ns.length);
+  return undefined;
+}
+
+function addPrepend(facts: RubyClassFacts, module: string): void {
+  if (!facts.prepends.includes(module)) facts.prepends.push(module);
+}
+
+/** `prepend_mod` / `prepend_mod_with('X')` -> `EE::<self or X>`. */
+function modPrepend(call: Node, self: string): string | undefined {
+  const method = call.childForFieldName('method')?.text;
+  if (method === 'prepend_mod') return `EE::${self}`;
+  if (method !== 'prepend_mod_with') return undefined;
+  const arg = callArguments(call).positional[0];
+  const name = arg === undefined ? undefined : literalName(arg);
+  return name === undefined ? undefined : `EE::${name.replace(/^::/, '')}`;
+}
+
+function walkClassCall(walk: Walk, cls: ClassWalk, call: Node): void {
+  const method = call.childForFieldName('method')?.text;
+  if (method === undefined) return;
+  const facts = cls.facts;
+  switch (method) {
+    case 'feature_category':
+    case 'urgency': {
+      const decl = readDeclaration(walk, call);
+      if (decl !== undefined) (method === 'urgency' ? facts.urgencies : facts.categories).push(decl);
+      cls.hasOwnStatements = true;
+      return;
+    }
+    case 'feature_category_not_owned!': {
+      const value = 'not_owned';
+      facts.categories.push(declaration(walk, call, call, value));
+      cls.hasOwnStatements = true;
+      return;
+    }
+    case 'include':
+    case 'extend':
+    case 'prepend': {
+      for (const arg of callArguments(call).positional) {
+        const name = constantPath(arg);
+        if (name === undefined) continue;
+        if (method === 'include' && WORKER_MODULES.has(name)) facts.includesWorker = true;
+        if (method === 'extend' && name === 'ActiveSupport::Concern') cls.isConcern = true;
+        if (method === 'prepend') addPrepend(facts, constantCandidates(arg, cls.scopes)[0] ?? name);
+      }
+      cls.hasOwnStatements = true;
+      return;
+    }
+    case 'prepend_mod':
+    case 'prepend_mod_with': {
+      const module = modPrepend(call, facts.name);
+      if (module !== undefined) addPrepend(facts, module);
+      return;
+    }
+    case 'prepended':
+    case 'included': {
+      cls.isConcern = true;
+      cls.hasOwnStatements = true;
+      walkClassBody(walk, cls, blockStatements(call.childForFieldName('block')));
+      return;
+    }
+    case 'private':
+    case 'protected':
+    case 'public': {
+      // `private def foo` makes only that method non-public; bare `private` is an identifier node.
+      for (const arg of callArguments(call).positional) {
+        if (arg.type === 'method') addAction(walk, cls, arg, method === 'public');
+      }
+      return;
+    }
+    default:
+      if (walkNesting(walk, cls, call, method, '')) cls.hasOwnStatements = true;
+  }
+}
+
+function addAction(walk: Walk, cls: ClassWalk, method: Node, isPublic: boolean): void {
+  cls.hasOwnStatements = true;
+  if (!isPublic) return;
+  const name = method.childForFieldName('name')?.text;
+  if (name === undefined) return;
+  cls.facts.actions.push({ name, line: line(walk, method), endLine: endLine(walk, method) });
+}
+
+function walkClassBody(walk: Walk, cls: ClassWalk, statements: Node[]): void {
+  const visibility = { public: true };
+  for (const statement of statements) {
+    switch (statement.type) {
+      case 'method':
+        addAction(walk, cls, statement, visibility.public);
+        break;
+      case 'identifier':
+        if (statement.text === 'private' || statement.text === 'protected') visibility.public = false;
+        else if (statement.text === 'public') visibility.public = true;
+        break;
+      case 'call':
+        if (statement.childForFieldName('receiver') === null) walkClassCall(walk, cls, statement);
+        else walkReceiverCall(walk, statement, cls.scopes);
+        break;
+      case 'class':
+      case 'module':
+      case 'ERROR':
+        walkDefinition(walk, statement, cls.scopes);
+        break;
+      default:
+        cls.hasOwnStatements = true;
+    }
+  }
+}
+
+/** `Projects::IssuesController.prepend_mod` (GitLab puts it after the class, at file level). */
+function walkReceiverCall(walk: Walk, call: Node, scopes: string[]): void {
+  const receiver = call.childForFieldName('receiver');
+  if (receiver === null) return;
+  const target = constantCandidates(receiver, scopes)[0];
+  if (target === undefined) return;
+  const module = modPrepend(call, target);
+  if (module === undefined) return;
+  const list = walk.filePrepends.get(target) ?? [];
+  if (!list.includes(module)) list.push(module);
+  walk.filePrepends.set(target, list);
+}
+
+function guessKind(facts: RubyClassFacts, isModule: boolean): RubyClassKind {
+  if (isModule) return 'module';
+  if (facts.includesWorker) return 'worker';
+  if (facts.superclassCandidates.some(isGrapeRoot) || facts.routes.length > 0) return 'grape';
+  if (facts.name.endsWith('Controller') || (facts.superclass ?? '').endsWith('Controller')) return 'controller';
+  return 'other';
+}
+
+interface DefinitionParts {
+  isModule: boolean;
+  nameNode: Node | null;
+  superNode: Node | null;
+  statements: Node[];
+}
+
+/**
+ * The parts of a `class`/`module` node, or of an ERROR node that tree-sitter produced for a class
+ * with a syntax error inside (`ERROR: class <name> <superclass> ...statements`), so declarations
+ * before and around the error are still extracted.
+ */
+function definitionParts(node: Node): DefinitionParts | undefined {
+  if (node.type === 'class' || node.type === 'module') {
+    const isModule = node.type === 'module';
+    return {
+      isModule,
+      nameNode: node.childForFieldName('name'),
+      superNode: isModule ? null : (node.childForFieldName('superclass')?.namedChild(0) ?? null),
+      statements: blockStatements(node),
+    };
+  }
+  if (node.type !== 'ERROR') return undefined;
+  const keyword = node.child(0)?.type;
+  if (keyword !== 'class' && keyword !== 'module') return undefined;
+  const parts: DefinitionParts = { isModule: keyword === 'module', nameNode: null, superNode: null, statements: [] };
+  for (let i = 0; i < node.namedChildCount; i++) {
+    const child = node.namedChild(i);
+    if (child === null || child.type === 'comment') continue;
+    if (parts.nameNode === null && (child.type === 'constant' || child.type === 'scope_resolution')) parts.nameNode = child;
+    else if (child.type === 'superclass') parts.superNode = child.namedChild(0);
+    else if (child.type === 'body_statement') parts.statements.push(...blockStatements(child));
+    else parts.statements.push(child);
+  }
+  return parts;
+}
+
+function walkDefinition(walk: Walk, node: Node, scopes: string[]): void {
+  const parts = definitionParts(node);
+  if (parts === undefined) {
+    // Statements tree-sitter could not place: look inside for definitions it did recognise.
+    if (node.type === 'ERROR') for (const child of node.namedChildren) if (child !== null) walkDefinition(walk, child, scopes);
+    return;
+  }
+  const { nameNode, isModule, superNode } = parts;
+  const written = nameNode === null ? undefined : constantPath(nameNode);
+  if (nameNode === null || written === undefined) return;
+  const name = isAbsoluteConstant(nameNode) ? written : qualify(scopes[0], written);
+  const candidates = superNode === null ? [] : constantCandidates(superNode, scopes, name);
+  const writtenSuper = superNode === null ? undefined : constantPath(superNode);
+  const external = writtenSuper !== undefined && EXTERNAL_ROOTS.has(writtenSuper.split('::')[0]!);
+  const facts: RubyClassFacts = {
+    name,
+    file: walk.file,
+    superclassCandidates: candidates,
+    kind: 'other',
+    includesWorker: false,
+    prepends: [],
+    categories: [],
+    urgencies: [],
+    actions: [],
+    routes: [],
+    line: line(walk, node),
+    endLine: endLine(walk, node),
+  };
+  const superclass = external ? writtenSuper : candidates[0];
+  if (superclass !== undefined) facts.superclass = superclass;
+  walk.classes.push(facts);
+  const cls: ClassWalk = { facts, scopes: [name, ...scopes], hasOwnStatements: false, isConcern: false };
+  walkClassBody(walk, cls, parts.statements);
+  if (isModule) {
+    const target = prependTarget(name);
+    // Namespace-only modules (`module EE; module Projects`) hold nothing of their own.
+    if (target !== undefined && (cls.isConcern || cls.hasOwnStatements)) facts.prependsInto = target;
+  }
+  facts.kind = guessKind(facts, isModule);
+}
+
+function parseErrorFinding(file: string, parsed: ParsedRuby): Finding | undefined {
+  const error = firstSyntaxError(parsed.tree.rootNode);
+  if (error === undefined) return undefined;
+  const what = error.isMissing ? `missing ${error.type}` : `unexpected ${JSON.stringify(error.text.slice(0, 40))}`;
+  return {
+    code: 'parse_error',
+    severity: 'error',
+    message: `Ruby syntax error (${what}); declarations after this point may be incomplete`,
+    file,
+    line: originalLine(parsed, error.startPosition.row),
+    column: error.startPosition.column + 1,
+  };
+}
+
+/** Per-file facts; a pure function of (file, text). Requires initRubyParser(). */
+export function extractRubyFacts(file: string, text: string): RubyFileFacts {
+  const parsed = parseRuby(text);
+  try {
+    const walk: Walk = { file, parsed, classes: [], filePrepends: new Map() };
+    const top: Node[] = [];
+    const root = parsed.tree.rootNode;
+    // With a bad enough error the root itself is an ERROR node holding the class's parts.
+    if (root.type === 'ERROR') top.push(root);
+    else {
+      for (let i = 0; i < root.namedChildCount; i++) {
+        const child = root.namedChild(i);
+        if (child !== null) top.push(child);
+      }
+    }
+    for (const statement of top) {
+      if (statement.type === 'class' || statement.type === 'module' || statement.type === 'ERROR') walkDefinition(walk, statement, []);
+      else if (statement.type === 'call') walkReceiverCall(walk, statement, []);
+    }
+    for (const [target, modules] of walk.filePrepends) {
+      const cls = walk.classes.find((c) => c.name === target);
+      if (cls !== undefined) for (const m of modules) addPrepend(cls, m);
+    }
+    const findings: Finding[] = [];
+    const parseError = parseErrorFinding(file, parsed);
+    if (parseError !== undefined) findings.push(parseError);
+    return { file, classes: walk.classes, dependsOn: dependencies(walk.classes), findings };
+  } finally {
+    parsed.tree.delete();
+  }
+}
+
+function dependencies(classes: RubyClassFacts[]): string[] {
+  const own = new Set(classes.map((c) => c.name));
+  const deps = new Set<string>();
+  for (const c of classes) {
+    for (const s of c.superclassCandidates) deps.add(s);
+    if (c.superclass !== undefined) deps.add(c.superclass);
+    for (const p of c.prepends) deps.add(p);
+    if (c.prependsInto !== undefined) deps.add(c.prependsInto);
+  }
+  for (const name of own) deps.delete(name);
+  return [...deps].sort();
+}

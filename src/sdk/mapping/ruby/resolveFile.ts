@@ -1,0 +1,137 @@
+/**
+ * RubyFileFacts + the workspace's other classes -> FileMapping: endpoints with category, urgency
+ * and threshold, the category ranges the editor shows, and validation findings.
+ */
+import type { Urgency } from '../../budget/types';
+import type { AttributionSource, CategoryRange, Endpoint, EndpointKind, FileMapping, Finding } from '../types';
+import { ClassChain, placeholderClass } from './classChain';
+import type { FoundValue, ResolvedKind } from './classChain';
+import { grapeEndpointId } from './routePath';
+import type { RubyClassFacts, RubyFileFacts, RubyResolveContext } from './types';
+import { defaultUrgency, thresholdFor, urgencyFor } from './urgency';
+import { validateDeclarations } from './validation';
+
+const ENDPOINT_KIND: Record<Exclude<ResolvedKind, 'other'>, EndpointKind> = {
+  controller: 'rails',
+  grape: 'grape',
+  worker: 'sidekiq',
+};
+
+const UNKNOWN_CATEGORY = 'unknown';
+
+interface Resolved {
+  category: string;
+  attribution: AttributionSource;
+  perAction: boolean;
+}
+
+function attributed(found: FoundValue | undefined): Resolved {
+  if (found === undefined) return { category: UNKNOWN_CATEGORY, attribution: 'unknown', perAction: false };
+  return { category: found.value, attribution: found.inherited ? 'inherited' : 'declaration', perAction: found.perAction };
+}
+
+function urgencyOf(kind: EndpointKind, found: FoundValue | undefined): Urgency {
+  const valid = found === undefined ? undefined : urgencyFor(kind, found.value);
+  return valid ?? defaultUrgency(kind);
+}
+
+/** The class an EE module applies to, or the class itself. */
+function homeOf(cls: RubyClassFacts, chain: ClassChain): { home: RubyClassFacts; extra?: RubyClassFacts } {
+  if (cls.kind !== 'module' || cls.prependsInto === undefined) return { home: cls };
+  return { home: chain.find(cls.prependsInto) ?? placeholderClass(cls.prependsInto, cls.file), extra: cls };
+}
+
+function kindOfHome(home: RubyClassFacts, extra: RubyClassFacts | undefined, chain: ClassChain): ResolvedKind {
+  const kind = chain.kindOf(home);
+  if (kind !== 'other' || extra === undefined) return kind;
+  // Target outside the workspace: guess from its name, as GitLab's naming conventions allow.
+  if (home.name.endsWith('Controller')) return 'controller';
+  if (home.name.endsWith('Worker')) return 'worker';
+  return extra.routes.length > 0 ? 'grape' : 'other';
+}
+
+function resolveClass(cls: RubyClassFacts, chain: ClassChain, ctx: RubyResolveContext, out: FileMapping): void {
+  const { home, extra } = homeOf(cls, chain);
+  // A module applied to no known class (a namespace or a plain concern) maps nothing itself.
+  const resolvedKind = cls.kind === 'module' && extra === undefined ? 'other' : kindOfHome(home, extra, chain);
+  // Builds the merged config once with conflict reporting for this file's declarations.
+  chain.configOf(home, extra, { file: out.file, findings: out.findings });
+  const endpointKind = resolvedKind === 'other' ? undefined : ENDPOINT_KIND[resolvedKind];
+  validateDeclarations(cls, endpointKind, ctx.knownCategories, out.findings);
+  if (endpointKind === undefined) return;
+
+  const classDefault = attributed(chain.lookup(home, 'category', undefined, extra));
+  out.categories.push({
+    category: classDefault.category,
+    scope: 'class',
+    name: home.name,
+    startLine: cls.line,
+    endLine: cls.endLine,
+    attribution: classDefault.attribution,
+  });
+
+  const endpoint = (id: string, line: number, category: Resolved, urgency: Urgency): Endpoint => ({
+    id,
+    kind: endpointKind,
+    category: category.category,
+    urgency,
+    thresholdS: thresholdFor(endpointKind, urgency),
+    file: out.file,
+    line,
+    attribution: category.attribution,
+  });
+
+  if (resolvedKind === 'worker') {
+    if (extra !== undefined) return; // the worker's own file reports its endpoint
+    const urgency = urgencyOf(endpointKind, chain.lookup(home, 'urgency', undefined));
+    out.endpoints.push(endpoint(home.name, cls.line, classDefault, urgency));
+    return;
+  }
+
+  if (resolvedKind === 'controller') {
+    for (const action of cls.actions) {
+      const category = attributed(chain.lookup(home, 'category', action.name, extra));
+      const urgency = urgencyOf(endpointKind, chain.lookup(home, 'urgency', action.name, extra));
+      const id = `${home.name}#${action.name}`;
+      out.endpoints.push(endpoint(id, action.line, category, urgency));
+      if (category.perAction) out.categories.push(range(category, 'action', id, action.line, action.endLine));
+    }
+    return;
+  }
+
+  const classUrgency = chain.lookup(home, 'urgency', undefined, extra);
+  for (const route of cls.routes) {
+    const id = grapeEndpointId(route.method, ctx.grapeMountPrefix, route.path);
+    const category: Resolved =
+      route.category === undefined ? classDefault : { category: route.category.value, attribution: 'declaration', perAction: true };
+    const urgency =
+      route.urgency === undefined ? urgencyOf(endpointKind, classUrgency) : (urgencyFor(endpointKind, route.urgency.value) ?? defaultUrgency(endpointKind));
+    out.endpoints.push(endpoint(id, route.line, category, urgency));
+    out.categories.push(range(category, 'route', id, route.line, route.endLine));
+  }
+}
+
+function range(resolved: Resolved, scope: CategoryRange['scope'], name: string, startLine: number, endLine: number): CategoryRange {
+  return { category: resolved.category, scope, name, startLine, endLine, attribution: resolved.attribution };
+}
+
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.code}:${f.line}:${f.column}:${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Resolve one file's facts into a FileMapping, using other files' classes for inheritance/prepend. */
+export function resolveFacts(facts: RubyFileFacts, ctx: RubyResolveContext): FileMapping {
+  const local = new Map(facts.classes.map((c) => [c.name, c] as const));
+  const chain = new ClassChain(local, ctx);
+  const out: FileMapping = { file: facts.file, categories: [], endpoints: [], findings: [...facts.findings] };
+  for (const cls of facts.classes) resolveClass(cls, chain, ctx, out);
+  out.findings = dedupe(out.findings).sort((a, b) => a.line - b.line || a.column - b.column);
+  out.categories.sort((a, b) => a.startLine - b.startLine || b.endLine - a.endLine);
+  return out;
+}

@@ -1,0 +1,107 @@
+/**
+ * Small readers for the tree-sitter-ruby nodes the extractor looks at: symbol and string literals,
+ * action lists, constant paths and keyword options.
+ */
+import type { Node } from 'web-tree-sitter';
+
+/** `:x`, `:"x"`, `'x'`, `"x"`, `x:` -> `x`; undefined for anything computed (interpolation, calls). */
+export function literalName(node: Node): string | undefined {
+  switch (node.type) {
+    case 'simple_symbol':
+      return node.text.slice(1);
+    case 'hash_key_symbol':
+    case 'identifier':
+    case 'constant':
+      return node.text;
+    case 'bare_symbol':
+    case 'bare_string':
+    case 'delimited_symbol':
+    case 'string': {
+      if (node.namedChildCount === 0) return node.type === 'bare_symbol' || node.type === 'bare_string' ? node.text : '';
+      if (node.namedChildCount !== 1) return undefined;
+      const content = node.namedChild(0);
+      return content?.type === 'string_content' ? content.text : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** `[:a, 'b']`, `%i[a b]`, `%w[a b]`, or a single `:a` -> names; undefined when not a literal list. */
+export function literalNameList(node: Node): string[] | undefined {
+  if (node.type === 'array' || node.type === 'symbol_array' || node.type === 'string_array') {
+    const names: string[] = [];
+    for (let i = 0; i < node.namedChildCount; i++) {
+      const child = node.namedChild(i);
+      if (child === null || child.type === 'comment') continue;
+      const name = literalName(child);
+      if (name === undefined) return undefined;
+      names.push(name);
+    }
+    return names;
+  }
+  const single = literalName(node);
+  return single === undefined ? undefined : [single];
+}
+
+/** `::API::Base` -> `API::Base`; `Projects::IssuesController` as written. */
+export function constantPath(node: Node): string | undefined {
+  if (node.type !== 'constant' && node.type !== 'scope_resolution') return undefined;
+  const text = node.text.replace(/\s+/g, '');
+  return text.startsWith('::') ? text.slice(2) : text;
+}
+
+/** Whether the written constant was absolute (`::API::Base`). */
+export function isAbsoluteConstant(node: Node): boolean {
+  return node.text.trimStart().startsWith('::');
+}
+
+/** The positional (non-pair, non-block) arguments and keyword pairs of a call. */
+export interface CallArguments {
+  positional: Node[];
+  options: Map<string, Node>;
+}
+
+export function callArguments(call: Node): CallArguments {
+  const positional: Node[] = [];
+  const options = new Map<string, Node>();
+  const list = call.childForFieldName('arguments');
+  if (list === null) return { positional, options };
+  for (let i = 0; i < list.namedChildCount; i++) {
+    const arg = list.namedChild(i);
+    if (arg === null || arg.type === 'comment' || arg.type === 'block_argument') continue;
+    if (arg.type === 'pair') {
+      const key = arg.childForFieldName('key');
+      const value = arg.childForFieldName('value');
+      const name = key === null ? undefined : literalName(key);
+      if (name !== undefined && value !== null) options.set(name, value);
+      continue;
+    }
+    if (arg.type === 'hash') {
+      // `get 'x', { urgency: :low }`
+      for (let j = 0; j < arg.namedChildCount; j++) {
+        const pair = arg.namedChild(j);
+        const key = pair?.childForFieldName('key');
+        const value = pair?.childForFieldName('value');
+        const name = key ? literalName(key) : undefined;
+        if (name !== undefined && value) options.set(name, value);
+      }
+      continue;
+    }
+    positional.push(arg);
+  }
+  return { positional, options };
+}
+
+/** The statements of a `do ... end` / `{ ... }` block, or of a class/module body. */
+export function blockStatements(node: Node | null): Node[] {
+  if (node === null) return [];
+  const body = node.type === 'body_statement' || node.type === 'block_body' ? node : node.childForFieldName('body');
+  if (body === null) return [];
+  const out: Node[] = [];
+  for (let i = 0; i < body.namedChildCount; i++) {
+    const child = body.namedChild(i);
+    if (child !== null && child.type !== 'comment') out.push(child);
+  }
+  return out;
+}
