@@ -2,7 +2,8 @@
  * Endpoint spend (F7) and the top failing endpoints of a scope (F8): which endpoints spent the
  * group's budget. A row is one endpoint in one component, as the sources report them.
  */
-import { ExactDecimal, ONE, dec, toNumber } from './exactDecimal';
+import { dec, toNumber } from './exactDecimal';
+import { exactProduct } from './exactRatio';
 import type { BudgetWindow, Component } from './types';
 import type { EndpointCounts } from '../sources/budgetSource';
 import type { EndpointRow } from '../service/apiTypes';
@@ -26,7 +27,14 @@ export interface RankOptions {
 /** F7: f_i * window_minutes / m of the scope, exact. 10 of 15 failures, m = 20000, 28 d -> 20.16. */
 export function endpointSpentMinutes(endpointFailures: number, scopeMeasurements: number, window: BudgetWindow): number {
   if (!(scopeMeasurements > 0)) return 0;
+  const fW = exactProduct(endpointFailures, window.minutes);
+  if (fW !== null && Number.isSafeInteger(scopeMeasurements)) return fW / scopeMeasurements;
   return toNumber(dec(endpointFailures).times(window.minutes).div(dec(scopeMeasurements)));
+}
+
+/** a / b rounded once: plain division for safe integers (exact operands), decimals otherwise. */
+function exactQuotient(a: number, b: number): number {
+  return Number.isSafeInteger(a) && Number.isSafeInteger(b) ? a / b : toNumber(dec(a).div(dec(b)));
 }
 
 /** F7: window_minutes / m, exact: what one failure costs. m = 20000, 28 d -> 2.016. */
@@ -57,7 +65,7 @@ function byFailuresDesc(a: Ranked, b: Ranked): number {
 /**
  * F8: endpoints sorted by f_i descending with m_i, share f_i / f, F7 minutes and own ratio
  * 1 - f_i / m_i. Example: A f=10 m=900, B f=5 m=19100 (scope f=15, m=20000) -> A then B.
- * Counts are compared as numbers; the exact decimals are computed only for the returned rows.
+ * Counts are compared as numbers; exact quotients are computed only for the returned rows.
  */
 export function rankEndpoints(endpoints: readonly EndpointCounts[], scope: ScopeTotals, opts: RankOptions = {}): EndpointRow[] {
   const ignored = opts.ignoredComponents ?? [];
@@ -71,12 +79,11 @@ export function rankEndpoints(endpoints: readonly EndpointCounts[], scope: Scope
   }
   ranked.sort(byFailuresDesc);
   const rows = opts.limit === undefined ? ranked : ranked.slice(0, Math.max(0, opts.limit));
-  const scopeFailures = scope.failures > 0 ? dec(scope.failures) : null;
-  return rows.map((r) => toRow(r, scopeFailures, scope));
+  return rows.map((r) => toRow(r, scope));
 }
 
-function toRow(r: Ranked, scopeFailures: ExactDecimal | null, scope: ScopeTotals): EndpointRow {
-  const fi = dec(r.failures);
+function toRow(r: Ranked, scope: ScopeTotals): EndpointRow {
+  const own = r.measurements > 0 ? Math.min(Math.max(r.failures, 0), r.measurements) : 0;
   return {
     endpointId: r.source.endpointId,
     component: r.source.component,
@@ -86,8 +93,9 @@ function toRow(r: Ranked, scopeFailures: ExactDecimal | null, scope: ScopeTotals
     errors: r.errors,
     failures: r.failures,
     measurements: r.measurements,
-    shareOfSpend: scopeFailures === null ? 0 : toNumber(fi.div(scopeFailures)),
+    shareOfSpend: scope.failures > 0 ? exactQuotient(r.failures, scope.failures) : 0,
     spentMinutes: endpointSpentMinutes(r.failures, scope.measurements, scope.window),
-    ownAvailability: r.measurements > 0 ? toNumber(ExactDecimal.min(ExactDecimal.max(ONE.minus(fi.div(r.measurements)), 0), 1)) : null,
+    // 1 - f_i/m_i as (m_i - f_i) / m_i, with f_i clamped to [0, m_i] as in computeBudget
+    ownAvailability: r.measurements > 0 ? exactQuotient(r.measurements - own, r.measurements) : null,
   };
 }

@@ -10,7 +10,10 @@ export function trafficShares(measurements: ReadonlyMap<string, number>): Map<st
   for (const m of measurements.values()) total += Math.max(0, m);
   const shares = new Map<string, number | null>();
   for (const [key, m] of measurements) {
-    shares.set(key, total > 0 ? toNumber(dec(Math.max(0, m)).div(dec(total))) : null);
+    const mine = Math.max(0, m);
+    // Safe integers are exact doubles: one division rounds the exact share once.
+    const exact = Number.isSafeInteger(mine) && Number.isSafeInteger(total);
+    shares.set(key, total > 0 ? (exact ? mine / total : toNumber(dec(mine).div(dec(total)))) : null);
   }
   return shares;
 }
