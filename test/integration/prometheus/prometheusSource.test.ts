@@ -1,0 +1,4 @@
+import { startPrometheus } from '../../support/prometheusServer';
+import { defineSourceSuite } from './sourceSuite';
+
+defineSourceSuite('Prometheus', startPrometheus);

@@ -1,0 +1,4 @@
+import { startVictoriaMetrics } from '../../support/victoriaMetricsServer';
+import { defineSourceSuite } from './sourceSuite';
+
+defineSourceSuite('VictoriaMetrics', startVictoriaMetrics);
