@@ -146,7 +146,7 @@ function recordedSeries(env: string, errorFactor: number): Series[] {
   const out: Series[] = [];
   const base = { ...SELECTORS, environment: env };
   for (const ep of ENDPOINTS) {
-    const idLabel = ep.component === 'sidekiq_execution' ? { worker: ep.id, urgency: ep.urgency } : { endpoint_id: ep.id, request_urgency: ep.urgency };
+    const idLabel: Record<string, string> = ep.component === 'sidekiq_execution' ? { worker: ep.id, urgency: ep.urgency } : { endpoint_id: ep.id, request_urgency: ep.urgency };
     for (const k of Object.keys(KIND_SUFFIX) as RateKey[]) {
       if (ep.a[k] === undefined) continue;
       const name = `application_sli_aggregation:${ep.component}:${KIND_SUFFIX[k]}:rate_1h`;
