@@ -1,0 +1,140 @@
+/**
+ * Opening a Budget API for the data commands (`serve`, `report`, `status`) from flags and
+ * `.budgetlens.yml`: `--store path` (default .budgetlens/store.db), `--prometheus url`, or
+ * `--api url` (a remote `budget-lens serve`), with the catalog from `--catalog dir` or the config.
+ * The backend token comes only from the environment (BUDGET_LENS_TOKEN), never from a flag, and
+ * is never printed: descriptions show the URL or path only.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { ParseArgsConfig } from 'node:util';
+import { loadCatalog } from '../sdk/catalog/catalogParser';
+import type { Catalog } from '../sdk/catalog/types';
+import { BudgetApiClient } from '../sdk/client/budgetApiClient';
+import { loadProjectConfig } from '../sdk/config/projectConfig';
+import type { ProjectConfig } from '../sdk/config/types';
+import { CONFIG_FILE_NAME, TOKEN_ENV_VAR } from '../sdk/config/types';
+import { findWorkspaceRoot } from '../sdk/mapping/index/openWorkspace';
+import type { BudgetApi } from '../sdk/service/apiTypes';
+import { BudgetService } from '../sdk/service/budgetService';
+import type { BudgetSource } from '../sdk/sources/budgetSource';
+import { createPrometheusSource } from '../sdk/sources/prometheusSource';
+import { openStoreSource } from '../sdk/store/storeSource';
+import type { CliIo } from './io';
+import { UsageError } from './io';
+
+export const DEFAULT_STORE_PATH = '.budgetlens/store.db';
+
+export const BACKEND_OPTIONS = {
+  store: { type: 'string' },
+  prometheus: { type: 'string' },
+  api: { type: 'string' },
+  catalog: { type: 'string' },
+  config: { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
+
+export const BACKEND_USAGE = `backend (one of; default: the config's backend, else the store):
+  --store path         embedded store (default ${DEFAULT_STORE_PATH})
+  --prometheus url     anything speaking the Prometheus HTTP API (recording-rule series)
+  --api url            a running 'budget-lens serve'
+  --catalog dir        directory with stages.yml (+ feature_categories.yml); default from the config
+  --config path        .budgetlens.yml (default: the nearest one above the current directory)
+  Token for Prometheus or the API: environment variable ${TOKEN_ENV_VAR}.`;
+
+export interface BackendFlags {
+  store?: string;
+  prometheus?: string;
+  api?: string;
+  catalog?: string;
+  config?: string;
+}
+
+export interface OpenedBackend {
+  api: BudgetApi;
+  kind: 'store' | 'prometheus' | 'api';
+  /** Where the data comes from, safe to print: a path or URL, never the token. */
+  description: string;
+  /** The local catalog (absent for `--api`, whose server has its own). */
+  catalog?: Catalog;
+  source?: BudgetSource;
+  close(): Promise<void>;
+}
+
+async function loadConfig(io: CliIo, flags: BackendFlags): Promise<ProjectConfig | undefined> {
+  if (flags.config !== undefined) return loadProjectConfig(resolve(io.cwd, flags.config));
+  const root = findWorkspaceRoot(io.cwd);
+  return root === undefined ? undefined : loadProjectConfig(join(root, CONFIG_FILE_NAME));
+}
+
+async function loadCatalogFor(io: CliIo, flags: BackendFlags, config: ProjectConfig | undefined): Promise<Catalog> {
+  if (flags.catalog !== undefined) {
+    const dir = resolve(io.cwd, flags.catalog);
+    const stagesPath = join(dir, 'stages.yml');
+    if (!existsSync(stagesPath)) throw new UsageError(`--catalog: no stages.yml in ${dir}`);
+    const fc = join(dir, 'feature_categories.yml');
+    return loadCatalog({ stagesPath, featureCategoriesPath: existsSync(fc) ? fc : undefined, config });
+  }
+  const stagesPath = config?.catalog.stagesPath;
+  if (stagesPath === undefined) {
+    throw new UsageError(`no catalog: pass --catalog <dir> (with stages.yml) or set catalog.stages in ${CONFIG_FILE_NAME}`);
+  }
+  return loadCatalog({ stagesPath, featureCategoriesPath: config?.catalog.featureCategoriesPath, config });
+}
+
+function checkUrl(flag: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${flag}: '${value}' is not a URL (expected e.g. http://127.0.0.1:9090)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${flag}: only http and https URLs are supported`);
+  if (url.username || url.password) throw new UsageError(`${flag}: put credentials in ${TOKEN_ENV_VAR}, not in the URL`);
+  return value.replace(/\/+$/, '');
+}
+
+/** Opens the backend the flags (or the config) name. `allowApi: false` for `serve`. */
+export async function openBackend(io: CliIo, flags: BackendFlags, opts: { allowApi?: boolean } = {}): Promise<OpenedBackend> {
+  const chosen = (['store', 'prometheus', 'api'] as const).filter((k) => flags[k] !== undefined);
+  if (chosen.length > 1) throw new UsageError(`choose one backend: --${chosen.join(', --')} were all given`);
+  if (flags.api !== undefined && opts.allowApi === false) throw new UsageError('--api cannot be served again; point clients at that server directly');
+  const token = io.env[TOKEN_ENV_VAR] || undefined;
+  const config = await loadConfig(io, flags);
+  const configured = chosen.length === 0 ? config?.backend : undefined;
+
+  const apiUrl = flags.api !== undefined ? checkUrl('--api', flags.api) : configured?.kind === 'api' && opts.allowApi !== false ? configured.url : undefined;
+  if (apiUrl !== undefined) {
+    const client = new BudgetApiClient({ baseUrl: apiUrl, token });
+    return { api: client, kind: 'api', description: `Budget API ${apiUrl}`, close: async () => {} };
+  }
+
+  const catalog = await loadCatalogFor(io, flags, config);
+  let source: BudgetSource;
+  let description: string;
+  if (flags.prometheus !== undefined || configured?.kind === 'prometheus') {
+    const prom = configured?.kind === 'prometheus' ? configured : undefined;
+    const url = flags.prometheus !== undefined ? checkUrl('--prometheus', flags.prometheus) : (prom?.url ?? '');
+    source = createPrometheusSource({
+      url,
+      mode: prom?.mode ?? 'recording_rules',
+      selectors: prom?.selectors ?? {},
+      catalog,
+      ...(token ? { headers: { Authorization: `Bearer ${token}` } } : {}),
+    });
+    description = `Prometheus ${url}`;
+  } else {
+    const path =
+      flags.store !== undefined
+        ? resolve(io.cwd, flags.store)
+        : configured?.kind === 'store'
+          ? configured.path
+          : resolve(io.cwd, DEFAULT_STORE_PATH);
+    if (!existsSync(path)) {
+      throw new UsageError(`no store at ${path}: create it with 'budget-lens ingest <logs>' or 'budget-lens sample --ingest' (in ${dirname(path)})`);
+    }
+    source = openStoreSource({ path, catalog, readonly: true });
+    description = `store ${path}`;
+  }
+  const api = new BudgetService(source, catalog);
+  return { api, kind: source.kind, description, catalog, source, close: () => source.close() };
+}
