@@ -99,16 +99,16 @@ export class WorkspaceIndex {
 
   /**
    * Indexes the whole workspace. On cancellation (AbortSignal) it rejects with an AbortError and
-   * the previous index stays in place untouched.
+   * the previous index stays in place untouched. `onProgress` is called as files are scanned.
    */
-  async build(signal?: AbortSignal): Promise<BuildStats> {
+  async build(signal?: AbortSignal, onProgress?: (scanned: number, total: number) => void): Promise<BuildStats> {
     const started = performance.now();
     const { root } = this.options;
     const walk = await walkWorkspace(root, { exclude: this.options.exclude, graphqlOperations: this.options.graphqlOperations, signal });
     const items = walk.files.map((f) => ({ abs: join(root, f.file), file: f.file, kind: f.kind }));
     const workers = this.options.workers ?? Math.min(2, cpus().length);
     const maxFileBytes = this.options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-    const scans = await scanInParallel(items, { workers, maxFileBytes, signal });
+    const scans = await scanInParallel(items, { workers, maxFileBytes, signal, onProgress });
     signal?.throwIfAborted();
 
     const next = new IndexState();

@@ -13,6 +13,7 @@ import { CONFIG_FILE_NAME } from '../../config/types';
 import type { ProjectConfig } from '../../config/types';
 import { InputError } from '../../errors';
 import { WorkspaceIndex } from '../workspaceIndex';
+import { scanAnnotations } from '../annotations';
 import { compilePathRules } from '../pathRules';
 import type { PathRuleMatcher } from '../pathRules';
 import type { AnnotationScanner, PathCategoryLookup, WorkspaceIndexOptions } from '../workspaceIndex';
@@ -22,6 +23,7 @@ export interface OpenWorkspaceOptions {
   root: string;
   /** A directory holding stages.yml (and optionally feature_categories.yml); overrides the config. */
   catalogDir?: string;
+  /** Default: the comment-annotation scanner of src/sdk/mapping/annotations.ts. */
   annotations?: AnnotationScanner;
   workers?: number;
 }
@@ -54,6 +56,8 @@ export function findWorkspaceRoot(start: string): string | undefined {
 export function toWorkspacePath(root: string, abs: string): string {
   return relative(root, abs).split(sep).join('/');
 }
+
+const annotationScanner: AnnotationScanner = (file, text, knownCategories) => scanAnnotations(text, file, { knownCategories });
 
 function ruleLookup(matcher: PathRuleMatcher): PathCategoryLookup {
   return (file) => matcher.categoryFor(file);
@@ -88,7 +92,7 @@ export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Open
     grapeMountPrefix: config?.mapping.grapeMountPrefix,
     exclude: config?.mapping.exclude,
     pathRules: config?.mapping.pathRules.length ? ruleLookup(compilePathRules(config.mapping.pathRules)) : undefined,
-    annotations: options.annotations,
+    annotations: options.annotations ?? annotationScanner,
     graphqlOperations:
       config?.mapping.graphqlOperationsPath !== undefined ? toWorkspacePath(root, config.mapping.graphqlOperationsPath) : undefined,
     workers: options.workers,

@@ -28,6 +28,16 @@ export function findWorkerScript(): string | undefined {
   return candidates.find((c) => existsSync(c));
 }
 
+/**
+ * A worker on the bundled .js directly; on the .ts source through tsx's CommonJS hook, because a
+ * worker does not get the parent's `--import tsx` hooks for its entry file (Node 20).
+ */
+function startWorker(script: string, init: WorkerInit): Worker {
+  if (!script.endsWith('.ts')) return new Worker(script, { workerData: init });
+  const tsx = require.resolve('tsx/cjs');
+  return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(script)});`, { eval: true, workerData: init });
+}
+
 function abortError(signal: AbortSignal): Error {
   return signal.reason instanceof Error ? signal.reason : new DOMException('indexing cancelled', 'AbortError');
 }
@@ -79,7 +89,7 @@ export async function scanInParallel(items: readonly ScanItem[], options: ScanPo
       };
 
       for (let w = 0; w < workerCount; w++) {
-        const worker = new Worker(script, { workerData: { maxFileBytes: options.maxFileBytes } satisfies WorkerInit });
+        const worker = startWorker(script, { maxFileBytes: options.maxFileBytes });
         workers.push(worker);
         worker.on('error', (e) => fail(e));
         worker.on('message', (msg: ScanResponse) => {
