@@ -31,11 +31,13 @@ export function codeownersGlobs(pattern: string): string[] {
   p = p.replace(/\/+$/, '');
   const anchored = p.startsWith('/') || p.includes('/');
   p = p.replace(/^\/+/, '');
-  if (p === '') return directoryOnly ? ['**'] : [];
+  if (p === '') return directoryOnly ? ['**/*'] : [];
   const body = anchored || p.startsWith('**') ? p : `**/${p}`;
-  if (directoryOnly) return [`${body}/**`];
+  // `dir/**/*`, not `dir/**`: picomatch's `dir/**` also matches a *file* named `dir`.
+  const contents = `${body}/**/*`;
+  if (directoryOnly) return [contents];
   const last = p.slice(p.lastIndexOf('/') + 1);
-  return GLOB_CHARS.test(last) ? [body] : [body, `${body}/**`];
+  return GLOB_CHARS.test(last) ? [body] : [body, contents];
 }
 
 /** A workspace-relative path with '/' separators and no leading './' or '/'. */
