@@ -277,6 +277,10 @@ export function scanAnnotations(text: string, file: string, options: AnnotationO
     i = block.last;
   }
 
+  // The first line that is code proper (not a comment, blank, package/import/require line).
+  let firstCode = 0;
+  while (firstCode < lines.length && (comment[firstCode] || lines[firstCode]!.trim() === '' || PREAMBLE_RE.test(lines[firstCode]!))) firstCode++;
+
   const scopes: Scope[] = [];
   const pendingEndpoints: Array<{ block: Block; def: Definition }> = [];
   for (const block of blocks) {
@@ -285,7 +289,7 @@ export function scanAnnotations(text: string, file: string, options: AnnotationO
     const code = nextCode(lines, comment, block.last + 1);
     const adjacent = code === block.last + 1;
     const def = code >= 0 && adjacent ? definitionFrom(lines, comment, code) : undefined;
-    const beforeCode = lines.slice(0, block.first).every((l, i) => comment[i] || l.trim() === '' || PREAMBLE_RE.test(l));
+    const beforeCode = block.first <= firstCode;
 
     if (endpoint) {
       let target: Definition | undefined;

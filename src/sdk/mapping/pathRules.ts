@@ -83,7 +83,7 @@ function compilePattern(pattern: string): CompiledPattern | undefined {
   const sources = globs.map((g) => picomatch.makeRe(g, PICOMATCH_OPTIONS).source);
   const re = new RegExp(sources.length === 1 ? sources[0]! : sources.map((s) => `(?:${s})`).join('|'));
   const prefix = globs.map(literalPrefix).reduce(commonPrefix);
-  // A suffix filter is only exact for a single glob; the `/**` alternative may end anywhere.
+  // A suffix filter is only exact for a single glob; the `/**/*` alternative may end anywhere.
   const suffix = globs.length === 1 ? literalSuffix(globs[0]!) : '';
   return { re, prefix, suffix };
 }
