@@ -10,7 +10,8 @@ import type { GitLabCatalog } from '../sdk/catalog/gitlabCatalog';
 import { InputError } from '../sdk/errors';
 import { MissingCatalogError, findWorkspaceRoot, openWorkspace, toWorkspacePath } from '../sdk/mapping/index/openWorkspace';
 import type { OpenedWorkspace } from '../sdk/mapping/index/openWorkspace';
-import type { AttributionSource, Endpoint, FileMapping, Finding } from '../sdk/mapping/types';
+import { attributionRank } from '../sdk/mapping/index/mappingMerge';
+import type { AttributionSource, CategoryRange, Endpoint, FileMapping, Finding } from '../sdk/mapping/types';
 import type { CliIo } from './io';
 import { UsageError } from './io';
 
@@ -108,7 +109,10 @@ export function fileCategories(mapping: FileMapping, catalog: GitLabCatalog): Ca
     const prev = seen.get(category);
     if (!prev || line < prev.line) seen.set(category, { line, attribution });
   };
-  for (const r of mapping.categories) note(r.category, r.startLine, r.attribution);
+  // A range wholly covered by a stronger one (a path rule under a file annotation) never applies.
+  const shadowed = (r: CategoryRange): boolean =>
+    mapping.categories.some((o) => attributionRank(o.attribution) > attributionRank(r.attribution) && o.startLine <= r.startLine && o.endLine >= r.endLine);
+  for (const r of mapping.categories) if (!shadowed(r)) note(r.category, r.startLine, r.attribution);
   for (const ep of mapping.endpoints) note(ep.category, ep.line, ep.attribution);
   if (seen.size === 0) seen.set('unknown', { line: 0, attribution: 'unknown' });
   return [...seen.entries()]

@@ -1,0 +1,176 @@
+/**
+ * `budget-lens map`, `endpoints` and `lint` run in-process through main(argv, io) on
+ * examples/gitlab-style, with captured streams: exact output lines and exit codes.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { main } from '../../../src/cli/main';
+import type { CliIo } from '../../../src/cli/io';
+
+const REPO_ROOT = join(__dirname, '../../..');
+const EXAMPLE = join(REPO_ROOT, 'examples/gitlab-style');
+const CATALOG = join(REPO_ROOT, '../shared/fixtures/gitlab');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+  lines: string[];
+}
+
+function sink(chunks: string[]): Writable {
+  return new Writable({
+    write(chunk: Buffer | string, _enc, done) {
+      chunks.push(chunk.toString());
+      done();
+    },
+  });
+}
+
+async function cli(argv: string[], cwd = REPO_ROOT): Promise<Run> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = { stdout: sink(out), stderr: sink(err), cwd, env: {} };
+  const code = await main(argv, io);
+  const stdout = out.join('');
+  return { code, stdout, stderr: err.join(''), lines: stdout.split('\n') };
+}
+
+describe('budget-lens map', () => {
+  test('from the repo root on examples/gitlab-style: file -> category -> group -> stage and endpoints', async () => {
+    const r = await cli(['map', 'examples/gitlab-style']);
+    assert.equal(r.code, 0, r.stderr);
+    const start = r.lines.indexOf('app/controllers/projects/issues_controller.rb');
+    assert.ok(start >= 0);
+    assert.deepEqual(r.lines.slice(start, start + 9), [
+      'app/controllers/projects/issues_controller.rb',
+      '  team_planning           project_management  plan       (declaration)',
+      '  service_desk            project_management  plan       (declaration)',
+      '      16  Projects::IssuesController#index                                      team_planning           low      5s',
+      '      26  Projects::IssuesController#show                                       team_planning           low      5s',
+      '      36  Projects::IssuesController#new                                        team_planning           default  1s',
+      '      40  Projects::IssuesController#create                                     team_planning           high     0.25s',
+      '      50  Projects::IssuesController#update                                     team_planning           default  1s',
+      '      55  Projects::IssuesController#service_desk                               service_desk            default  1s',
+    ]);
+    assert.deepEqual(r.lines.slice(-3), ['', '27 files, 56 endpoints', '']);
+  });
+
+  test('a path filter, the inherited category, the annotation over the path rule', async () => {
+    const r = await cli(['map', 'examples/gitlab-style/app/controllers/projects/merge_requests', 'examples/gitlab-style/scripts']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.lines, [
+      'app/controllers/projects/merge_requests/application_controller.rb',
+      '  code_review_workflow    code_review         create  (declaration)',
+      'app/controllers/projects/merge_requests/diffs_controller.rb',
+      '  code_review_workflow    code_review         create  (inherited)',
+      '      11  Projects::MergeRequests::DiffsController#show            code_review_workflow  default  1s',
+      '      15  Projects::MergeRequests::DiffsController#diffs_batch     code_review_workflow  default  1s',
+      '      20  Projects::MergeRequests::DiffsController#diffs_metadata  code_review_workflow  default  1s',
+      'scripts/pipeline_metrics/exporter.py',
+      '  continuous_integration  pipeline_execution  verify  (path_rule)',
+      'scripts/pipeline_metrics/retry_stats.py',
+      '  code_testing            pipeline_execution  verify  (annotation)',
+      '',
+      '4 files, 3 endpoints',
+      '',
+    ]);
+  });
+
+  test('--json gives files with categories, groups, stages and endpoints', async () => {
+    const r = await cli(['map', '--json', '--root', 'examples/gitlab-style', 'examples/gitlab-style/app/workers/merge_worker.rb']);
+    assert.equal(r.code, 0, r.stderr);
+    const json = JSON.parse(r.stdout) as { root: string; files: Array<{ file: string; categories: unknown[]; endpoints: Array<Record<string, unknown>> }> };
+    assert.equal(json.root, EXAMPLE);
+    assert.equal(json.files.length, 1);
+    assert.deepEqual(json.files[0]?.categories, [{ category: 'code_review_workflow', group: 'code_review', stage: 'create', attribution: 'declaration' }]);
+    assert.deepEqual(json.files[0]?.endpoints.map((e) => [e.id, e.kind, e.urgency, e.thresholdS, e.line, e.group]), [['MergeWorker', 'sidekiq', 'high', 10, 3, 'code_review']]);
+  });
+
+  test('--catalog overrides the config; a directory without stages.yml is an error with its path', async () => {
+    const ok = await cli(['map', '--catalog', CATALOG, 'examples/gitlab-style/lib/api/tags.rb']);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal(ok.lines[1], '  source_code_management  source_code  create  (declaration)');
+    const bad = await cli(['map', '--catalog', 'examples', 'examples/gitlab-style']);
+    assert.equal(bad.code, 1);
+    assert.equal(bad.stderr, `budget-lens map: ${join(REPO_ROOT, 'examples/stages.yml')}:1:1: no stages.yml in the catalog directory ${join(REPO_ROOT, 'examples')}\n`);
+  });
+
+  test('usage errors exit 2: unknown flag, missing path, no catalog', async () => {
+    const flag = await cli(['map', '--bogus']);
+    assert.equal(flag.code, 2);
+    assert.match(flag.stderr, /^budget-lens map: Unknown option '--bogus'/);
+    const missing = await cli(['map', 'examples/nope']);
+    assert.deepEqual([missing.code, missing.stderr], [2, 'budget-lens map: no such file or directory: examples/nope\n']);
+    const empty = mkdtempSync(join(tmpdir(), 'bl-cli-'));
+    try {
+      writeFileSync(join(empty, 'a.rb'), 'class A\nend\n');
+      const none = await cli(['map'], empty);
+      assert.deepEqual([none.code, none.stderr], [2, 'budget-lens map: no catalog: pass --catalog <dir> or set catalog.stages in .budgetlens.yml\n']);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('budget-lens endpoints', () => {
+  test('--group project_management lists the inventory of that group', async () => {
+    const r = await cli(['endpoints', '--group', 'project_management'], EXAMPLE);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.lines[0], 'ID                                                                    KIND       CATEGORY       GROUP               URGENCY  THRESHOLD  LOCATION');
+    assert.equal(r.lines[1], 'GET /-/boards/:board_id/lists                                         annotated  team_planning  project_management  default  1s         app/assets/javascripts/boards/board_list_api.ts:14');
+    assert.equal(r.lines[11], 'WorkItems::CopyTimelogsWorker                                         sidekiq    team_planning  project_management  high     10s        app/workers/work_items/copy_timelogs_worker.rb:4');
+    assert.deepEqual(r.lines.slice(-3), ['', '17 endpoints', '']);
+  });
+
+  test('--category service_desk --json', async () => {
+    const r = await cli(['endpoints', '--category', 'service_desk', '--json'], EXAMPLE);
+    assert.equal(r.code, 0, r.stderr);
+    const rows = JSON.parse(r.stdout) as Array<{ id: string; file: string; line: number; stage: string }>;
+    assert.deepEqual(rows.map((e) => `${e.id} ${e.file}:${e.line} ${e.stage}`), [
+      'Projects::IssuesController#service_desk app/controllers/projects/issues_controller.rb:55 plan',
+      'Projects::LabelsController#index app/controllers/projects/labels_controller.rb:13 plan',
+      'GET /api/:version/projects/:id/issues/:issue_iid/service_desk_emails lib/api/issues.rb:43 plan',
+    ]);
+  });
+
+  test('an unknown group or category is a usage error', async () => {
+    const g = await cli(['endpoints', '--group', 'nope'], EXAMPLE);
+    assert.deepEqual([g.code, g.stderr], [2, 'budget-lens endpoints: --group: unknown group "nope"\n']);
+    const c = await cli(['endpoints', '--category', 'team_planing'], EXAMPLE);
+    assert.deepEqual([c.code, c.stderr], [2, 'budget-lens endpoints: --category: unknown feature category "team_planing"\n']);
+    const extra = await cli(['endpoints', 'app'], EXAMPLE);
+    assert.equal(extra.code, 2);
+  });
+});
+
+describe('budget-lens lint', () => {
+  test('prints the deliberate mistakes sorted as file:line:col and exits 1', async () => {
+    const r = await cli(['lint', 'examples/gitlab-style']);
+    assert.equal(r.code, 1);
+    assert.deepEqual(r.lines, [
+      "app/controllers/projects/commits_controller.rb:12:3: error: feature_category for signatures under the class default feature_category :source_code_management (line 10); GitLab raises on load [action_under_class_default]",
+      "app/controllers/projects/labels_controller.rb:11:3: error: feature_category for action index re-declared as :service_desk; it was :team_planning (line 9); GitLab raises on load [redeclared_action]",
+      "app/controllers/projects/milestones_controller.rb:11:20: error: unknown feature category 'team_planing'; did you mean 'team_planning'? [unknown_category]",
+      "app/controllers/projects/pipeline_schedules_controller.rb:9:11: error: unknown urgency 'urgent' for a request; expected one of high, medium, default, low [unknown_urgency]",
+      '',
+    ]);
+    assert.equal(r.stderr, '4 errors, 0 warnings, 0 notes\n');
+  });
+
+  test('a clean subtree exits 0 with no output', async () => {
+    const r = await cli(['lint', 'examples/gitlab-style/lib']);
+    assert.deepEqual([r.code, r.stdout, r.stderr], [0, '', '0 errors, 0 warnings, 0 notes\n']);
+  });
+
+  test('--json gives the findings with codes and suggestions', async () => {
+    const r = await cli(['lint', '--json', 'examples/gitlab-style/app/controllers/projects/milestones_controller.rb']);
+    assert.equal(r.code, 1);
+    const findings = JSON.parse(r.stdout) as Array<{ code: string; line: number; column: number; suggestion?: string }>;
+    assert.deepEqual(findings.map((f) => [f.code, f.line, f.column, f.suggestion]), [['unknown_category', 11, 20, 'team_planning']]);
+  });
+});
