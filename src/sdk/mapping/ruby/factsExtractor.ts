@@ -360,9 +360,12 @@ function parseErrorFinding(file: string, parsed: ParsedRuby): Finding | undefine
   };
 }
 
-/** Per-file facts; a pure function of (file, text). Requires initRubyParser(). */
-export function extractRubyFacts(file: string, text: string): RubyFileFacts {
-  const parsed = parseRuby(text);
+/**
+ * Per-file facts; a pure function of (file, text). Requires initRubyParser().
+ * `skeleton: false` parses the full text (slower; tests compare both).
+ */
+export function extractRubyFacts(file: string, text: string, options: { skeleton?: boolean } = {}): RubyFileFacts {
+  const parsed = parseRuby(text, options);
   try {
     const walk: Walk = { file, parsed, classes: [], filePrepends: new Map() };
     const top: Node[] = [];

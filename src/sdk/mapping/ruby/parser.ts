@@ -54,8 +54,13 @@ export interface ParsedRuby {
  * reported error location and the recovered declarations are those of the real file. Callers
  * must `tree.delete()` (wasm memory is not garbage collected).
  */
-export function parseRuby(text: string): ParsedRuby {
+export function parseRuby(text: string, options: { skeleton?: boolean } = {}): ParsedRuby {
   const p = requireParser();
+  if (options.skeleton === false) {
+    const tree = p.parse(text);
+    if (tree === null) throw new Error('tree-sitter returned no tree');
+    return { tree, lineMap: undefined };
+  }
   const skeleton = buildSkeleton(text);
   const tree = p.parse(skeleton.text);
   if (tree !== null && !tree.rootNode.hasError) return { tree, lineMap: skeleton.lineMap };

@@ -1,0 +1,39 @@
+/** mightDeclare: the substring pre-filter that lets the index skip files without parsing them. */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { mightDeclare } from '../../../../src/sdk/mapping/ruby';
+import { FIXTURES } from './fixtureWorkspace';
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? files(join(dir, n)) : [join(dir, n)]));
+}
+
+describe('mightDeclare', () => {
+  test('every Ruby fixture (controllers, APIs, workers, EE modules, unannotated controllers) passes', () => {
+    const rb = files(FIXTURES).filter((f) => f.endsWith('.rb'));
+    assert.ok(rb.length >= 20);
+    for (const f of rb) assert.equal(mightDeclare(readFileSync(f, 'utf8')), true, f);
+  });
+
+  test('models, services and specs without any marker are skipped', () => {
+    assert.equal(mightDeclare('class Issue < ApplicationRecord\n  belongs_to :project\nend\n'), false);
+    assert.equal(mightDeclare('module Issues\n  class CreateService < BaseService\n    def execute; end\n  end\nend\n'), false);
+    assert.equal(mightDeclare(''), false);
+  });
+
+  test('each kind of marker alone is enough', () => {
+    for (const text of [
+      'feature_category :wiki',
+      'urgency :low',
+      'class FooController < Bar; end',
+      'class Tags < ::API::Base; end',
+      'class Ping < Grape::API; end',
+      'include ApplicationWorker',
+      'include Sidekiq::Job',
+    ]) {
+      assert.equal(mightDeclare(text), true, text);
+    }
+  });
+});
