@@ -13,6 +13,11 @@
  * the failures used for the figures are clamped to [0, m], i.e. availability to [0, 1]
  * (GitLab's dashboard clamps only the top, with clamp_max(..., 1)), and `warnings` says the
  * figure cannot be trusted. `failures` keeps the raw f so the bad number stays visible.
+ *
+ * Status precedence: `no_data` (m = 0) > `low_traffic` (F12: one failure would already break the
+ * target, so "over budget" would be noise) > `over_budget` (spent > budget) > `healthy`
+ * (spent <= budget, "understand your spend"). isOverBudget() answers the spend question whatever
+ * the status.
  */
 import { BudgetInputError } from './budgetInputError';
 import { dataQualityWarnings, failuresOf, measurementsOf, sumComponents } from './counts';
