@@ -1,7 +1,8 @@
 /**
  * Markdown for a MonthlyReport: a header with the window and evaluation time, the shared-cause
  * flag first (the handbook holds the report back until it is investigated), expired exceptions,
- * then one table per stage with the groups that need action on top.
+ * all custom targets with their reasons, then one table per stage with the groups that need
+ * action on top.
  */
 import { formatAvailability, formatMinutes, formatPercent } from '../budget/format';
 import { compareStageKeys } from './monthlyReportBuilder';
@@ -106,6 +107,18 @@ export function renderReportMarkdown(report: MonthlyReport, opts: ReportMarkdown
       const row = report.groups.find((g) => g.group === key);
       const ct = row?.customTarget;
       lines.push(ct === undefined ? `- \`${key}\`` : `- ${cell(row?.name ?? key)} (\`${key}\`): target ${ct.target} % ("${cell(ct.reason)}"), review date ${ct.reviewDate} has passed`);
+    }
+    lines.push('');
+  }
+
+  const custom = report.groups.filter((g) => g.customTarget !== undefined).sort((a, b) => a.group.localeCompare(b.group, 'en'));
+  if (custom.length > 0) {
+    lines.push('## Custom targets', '', '| Group | Target | Reason | Review date |', '|---|---|---|---|');
+    for (const g of custom) {
+      const ct = g.customTarget;
+      if (ct === undefined) continue;
+      const review = ct.expired ? `${ct.reviewDate} (**expired**)` : ct.reviewDate;
+      lines.push(`| ${[`${g.name} (\`${g.group}\`)`, `${ct.target} %`, ct.reason, review].map(cell).join(' | ')} |`);
     }
     lines.push('');
   }

@@ -56,6 +56,11 @@ describe('F13 traffic share', () => {
     assert.equal(shareExceedsPercent(2, 10000, '0.01'), true);
     assert.equal(shareExceedsPercent(1, 9999, '0.01'), true);
   });
+  test('fractional measurements take the decimal path with the same boundary', () => {
+    // 0.5 / 5000 = 0.0001 exactly
+    assert.equal(shareExceedsPercent(0.5, 5000, '0.01'), false);
+    assert.equal(shareExceedsPercent(0.5000001, 5000, '0.01'), true);
+  });
 });
 
 describe('targets are decimal strings', () => {

@@ -70,8 +70,13 @@ describe('renderReportMarkdown', () => {
     assert.ok(lines.includes('## Expired exceptions'), md);
     assert.ok(lines.includes('- stale (`stale`): target 99.80 % ("legacy queue"), review date 2026-09-30 has passed'), md);
   });
+  test('custom targets are listed with reason and review date', () => {
+    const at = lines.indexOf('## Custom targets');
+    assert.ok(at > 0, md);
+    assert.equal(lines[at + 4], '| stale (`stale`) | 99.80 % | legacy queue | 2026-09-30 (**expired**) |');
+  });
   test('one table per stage, real stages alphabetically, not_owned last, display names used', () => {
-    const headings = lines.filter((l) => l.startsWith('## ') && l !== '## Expired exceptions');
+    const headings = lines.filter((l) => l.startsWith('## ') && l !== '## Expired exceptions' && l !== '## Custom targets');
     assert.deepEqual(headings, ['## Create', '## Plan', '## Verify', '## Not owned']);
   });
   test('inside a stage: escalate, then reliability first, then understand spend', () => {
@@ -87,7 +92,8 @@ describe('renderReportMarkdown', () => {
     assert.equal(row, '| escalated (`escalated`) | 99.95 % | 99.800 % | 89.28 min / 22.32 min | -66.96 min | 9.091 % | over budget | **escalate** | 3 |');
   });
   test('custom targets are marked, expired ones loudly; no-data rows say so', () => {
-    assert.match(lines.find((l) => l.startsWith('| stale')) ?? '', /99\.80 % \(custom, \*\*expired\*\*\)/);
+    const createTable = lines.slice(lines.indexOf('## Create'));
+    assert.match(createTable.find((l) => l.startsWith('| stale')) ?? '', /\| 99\.80 % \(custom, \*\*expired\*\*\) \| 99\.990 % \|/);
     assert.match(lines.find((l) => l.startsWith('| silent')) ?? '', /\| no data \| no data \/ 22\.32 min \| no data \|/);
   });
   test('rolling windows say so', () => {
