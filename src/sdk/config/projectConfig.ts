@@ -92,6 +92,15 @@ function buildBackend(raw: Raw, root: string): BackendConfig | undefined {
   }
 }
 
+/**
+ * A top-level key with nothing after it (`mapping:` with every line below commented out) means
+ * the same as leaving the section out, rather than "must be a mapping, got null".
+ */
+function withoutEmptySections(value: unknown): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null));
+}
+
 export interface ConfigCheck {
   /** Present only when there are no errors. */
   config?: ProjectConfig;
@@ -109,7 +118,7 @@ export function checkProjectConfig(text: string, file: string): ConfigCheck {
     throw e;
   }
   const errors = secretKeyErrors(src);
-  const value = src.value ?? {};
+  const value = withoutEmptySections(src.value ?? {});
   errors.push(...validateYamlSource(src, projectConfigSchema, value));
   // Schema errors and secret keys overlap (a `token` key is also an unknown key); say it once.
   const seenAt = new Set<string>();
