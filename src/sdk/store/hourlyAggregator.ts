@@ -27,22 +27,34 @@ export interface EndpointHours {
 }
 
 export class HourlyAggregator {
-  private readonly byKey = new Map<string, EndpointHours>();
+  /**
+   * Endpoint id -> its variants. An endpoint nearly always has one (component, category,
+   * urgency), so the hot path is one Map lookup and three string compares, no key building.
+   */
+  private readonly byId = new Map<string, EndpointHours[]>();
   /** Smallest and largest epoch hour seen; undefined before the first event. */
   firstHour: number | undefined;
   lastHour: number | undefined;
 
   add(ev: SliEvent): void {
-    // A tab cannot occur in the four fields of a well-formed line, and a collision would only
-    // merge two rows that differ by a tab: harmless for counting.
-    const k = `${ev.component}\t${ev.endpointId}\t${ev.category}\t${ev.urgency}`;
-    let ep = this.byKey.get(k);
+    let variants = this.byId.get(ev.endpointId);
+    if (variants === undefined) {
+      variants = [];
+      this.byId.set(ev.endpointId, variants);
+    }
+    let ep: EndpointHours | undefined;
+    for (const v of variants) {
+      if (v.key.category === ev.category && v.key.urgency === ev.urgency && v.key.component === ev.component) {
+        ep = v;
+        break;
+      }
+    }
     if (ep === undefined) {
       ep = {
         key: { endpointId: ev.endpointId, component: ev.component, category: ev.category, urgency: ev.urgency },
         hours: new Map(),
       };
-      this.byKey.set(k, ep);
+      variants.push(ep);
     }
     let row = ep.hours.get(ev.hour);
     if (row === undefined) {
@@ -57,14 +69,14 @@ export class HourlyAggregator {
     if (this.lastHour === undefined || ev.hour > this.lastHour) this.lastHour = ev.hour;
   }
 
-  endpoints(): IterableIterator<EndpointHours> {
-    return this.byKey.values();
+  *endpoints(): IterableIterator<EndpointHours> {
+    for (const variants of this.byId.values()) yield* variants;
   }
 
   /** Number of (endpoint, hour) rows the aggregate holds. */
   get rowCount(): number {
     let n = 0;
-    for (const ep of this.byKey.values()) n += ep.hours.size;
+    for (const ep of this.endpoints()) n += ep.hours.size;
     return n;
   }
 }

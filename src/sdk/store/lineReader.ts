@@ -1,10 +1,10 @@
 /**
- * Streams the lines of a plain or gzip file (detected by the magic bytes 1f 8b, not the name),
- * hashing the raw bytes on the way. Only one chunk and one partial line are ever in memory.
+ * Streams the lines of a plain or gzip file (detected by the magic bytes 1f 8b, not the name).
+ * Only one chunk and one partial line are ever in memory. Hashing is separate (fileHash.ts) so
+ * it can run on another thread while this one parses.
  * The ingest and its benchmark baseline both read through here, so the benchmark compares the
  * parsing and classification cost alone.
  */
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
@@ -13,9 +13,7 @@ import { createGunzip } from 'node:zlib';
 const CHUNK_BYTES = 1 << 20;
 
 export interface LineReadResult {
-  /** Hex sha256 of the file's bytes as stored (compressed bytes for a gzip file). */
-  sha256: string;
-  /** File size in bytes. */
+  /** Bytes read from the file (compressed bytes for a gzip file). */
   size: number;
   gzip: boolean;
   /** Number of lines seen (a final newline does not start an extra line). */
@@ -39,18 +37,13 @@ export async function isGzipFile(path: string): Promise<boolean> {
  */
 export async function forEachLine(path: string, onLine: (line: string, lineNumber: number) => void): Promise<LineReadResult> {
   const gzip = await isGzipFile(path);
-  const hash = createHash('sha256');
   let size = 0;
-  const countRaw = (b: Buffer): void => {
-    hash.update(b);
-    size += b.length;
-  };
   const raw = createReadStream(path, { highWaterMark: CHUNK_BYTES });
   let text: NodeJS.ReadableStream = raw;
   if (gzip) {
     // pipe() reads with 'data' events, so a second 'data' listener sees every compressed chunk.
     const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
-    raw.on('data', (chunk: Buffer | string) => countRaw(typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
+    raw.on('data', (chunk: Buffer | string) => (size += chunk.length));
     raw.on('error', (e) => gunzip.destroy(e));
     text = raw.pipe(gunzip);
   }
@@ -64,7 +57,7 @@ export async function forEachLine(path: string, onLine: (line: string, lineNumbe
   };
   for await (const chunk of text) {
     const buf = chunk as Buffer;
-    if (!gzip) countRaw(buf);
+    if (!gzip) size += buf.length;
     const str = carry + decoder.write(buf);
     let start = 0;
     let nl = str.indexOf('\n', start);
@@ -77,5 +70,5 @@ export async function forEachLine(path: string, onLine: (line: string, lineNumbe
   }
   carry += decoder.end();
   if (carry.length > 0) emit(carry);
-  return { sha256: hash.digest('hex'), size, gzip, lines: lineNumber };
+  return { size, gzip, lines: lineNumber };
 }

@@ -4,12 +4,14 @@
  * and written in one transaction (aggregateWriter). Malformed lines are counted and listed with
  * their line numbers, never fatal; a file that cannot be read fails alone and writes nothing.
  */
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { StoreDatabase } from './storeSchema';
 import { openStoreDatabase } from './storeSchema';
 import { HourlyAggregator } from './hourlyAggregator';
 import { HourParser, classifyLogLine } from './logClassifier';
 import { forEachLine } from './lineReader';
+import { fileSha256 } from './fileHash';
 import type { PreviousIngest } from './aggregateWriter';
 import { findIngestedFile, writeFileAggregate } from './aggregateWriter';
 
@@ -80,6 +82,9 @@ export async function aggregateLogFile(
     report.malformed++;
     if (report.malformedLines.length < maxListed) report.malformedLines.push({ line, reason });
   };
+  const { size } = await stat(path);
+  const hashing = fileSha256(path, size);
+  hashing.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
   const read = await forEachLine(path, (text, lineNumber) => {
     if (text.length === 0 || text.trim().length === 0) {
       report.ignored++;
@@ -102,7 +107,9 @@ export async function aggregateLogFile(
       onMalformed(lineNumber, c.reason);
     }
   });
-  report.sha256 = read.sha256;
+  const hash = await hashing;
+  if (hash.size !== read.size) throw new Error(`file changed while being read (${hash.size} then ${read.size} bytes); ingest it once it is complete`);
+  report.sha256 = hash.sha256;
   report.size = read.size;
   report.gzip = read.gzip;
   report.lines = read.lines;

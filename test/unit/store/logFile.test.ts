@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { fileSha256 } from '../../../src/sdk/store/fileHash';
 import { forEachLine, isGzipFile } from '../../../src/sdk/store/lineReader';
 import { aggregateLogFile } from '../../../src/sdk/store/logIngest';
 
@@ -42,10 +43,9 @@ describe('forEachLine', () => {
     assert.deepEqual(b, LINES);
     assert.equal(ra.lines, 8);
     assert.equal(rb.gzip, true);
-    // The hash is of the bytes as stored.
-    assert.equal(rb.sha256, createHash('sha256').update(readFileSync(gz)).digest('hex'));
-    assert.equal(ra.sha256, createHash('sha256').update(TEXT).digest('hex'));
+    // Sizes are of the bytes as stored.
     assert.equal(rb.size, readFileSync(gz).length);
+    assert.equal(ra.size, Buffer.byteLength(TEXT));
   });
 
   test('CRLF, no final newline, multi-byte chars across chunk borders', async () => {
@@ -75,11 +75,35 @@ describe('forEachLine', () => {
   });
 });
 
+describe('fileSha256', () => {
+  test('inline (small) and worker-thread (big) hashing give the sha256 of the stored bytes', async () => {
+    const small = join(dir, 'small.bin');
+    writeFileSync(small, gzipSync(TEXT));
+    const big = join(dir, 'big.bin');
+    // 9 MiB of varied bytes: above the 8 MiB worker threshold.
+    const bytes = Buffer.alloc(9 << 20);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31 + (i >> 11)) & 0xff;
+    writeFileSync(big, bytes);
+    const s = await fileSha256(small, 10);
+    assert.equal(s.sha256, createHash('sha256').update(readFileSync(small)).digest('hex'));
+    const b = await fileSha256(big, bytes.length);
+    assert.equal(b.sha256, createHash('sha256').update(bytes).digest('hex'));
+    assert.equal(b.size, bytes.length);
+  });
+
+  test('a missing file rejects on either path', async () => {
+    await assert.rejects(fileSha256(join(dir, 'nope'), 0), /ENOENT/);
+    await assert.rejects(fileSha256(join(dir, 'nope'), 100 << 20), /ENOENT/);
+  });
+});
+
 describe('aggregateLogFile', () => {
   test('counts, malformed line numbers, hour bucketing', async () => {
     const f = join(dir, 'mixed.log');
     writeFileSync(f, gzipSync(TEXT));
     const { report, agg } = await aggregateLogFile(f, 10);
+    assert.equal(report.sha256, createHash('sha256').update(readFileSync(f)).digest('hex'));
+    assert.equal(report.gzip, true);
     assert.equal(report.lines, 8);
     // accepted: lines 1, 2, 5, 8; ignored: blank line 4, sidekiq start line 6; malformed: 3, 7.
     assert.equal(report.accepted, 4);
