@@ -126,7 +126,7 @@ export const projectConfigSchema = {
             selectors: {
               description: 'Label matchers added to every query.',
               type: 'object',
-              propertyNames: { pattern: '^[a-zA-Z_][a-zA-Z0-9_]*$' },
+              propertyNames: { pattern: '^[a-zA-Z_][a-zA-Z0-9_]*$', description: 'a Prometheus label name: letters, digits and "_", not starting with a digit' },
               additionalProperties: { type: 'string' },
             },
             metricPrefix: {

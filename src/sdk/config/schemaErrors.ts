@@ -53,6 +53,11 @@ export function schemaErrorToInputError(src: YamlSource, e: ErrorObject): InputE
   const path: YamlPath = pointerToPath(e.instancePath);
   const where = formatPath(path);
   const params = e.params as Record<string, unknown>;
+  if (e.propertyName !== undefined) {
+    // A `propertyNames` failure: the key itself is wrong, so point at the key.
+    const what = schemaDescription(e) ?? e.message ?? 'invalid';
+    return new InputError(`${where}: key "${e.propertyName}" is not valid: ${what}`, locatePath(src, [...path, e.propertyName], true));
+  }
   switch (e.keyword) {
     case 'additionalProperties': {
       const key = String(params.additionalProperty);

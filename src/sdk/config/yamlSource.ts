@@ -36,7 +36,15 @@ export function parseYamlSource(text: string, file: string): YamlSource {
     const message = first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
     throw new InputError(`invalid YAML: ${message}`, { file, line: pos?.line ?? 1, column: pos?.col ?? 1 });
   }
-  return { file, text, doc, lineCounter, value: doc.toJS({ maxAliasCount: 100 }) ?? null };
+  let value: unknown;
+  try {
+    // maxAliasCount stops "billion laughs" alias expansion from eating the process.
+    value = doc.toJS({ maxAliasCount: 100 }) ?? null;
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    throw new InputError(`invalid YAML: ${reason}`, { file, line: 1, column: 1 });
+  }
+  return { file, text, doc, lineCounter, value };
 }
 
 /** The location of a byte offset in the source. */

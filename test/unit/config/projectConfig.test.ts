@@ -142,6 +142,7 @@ describe('parseProjectConfig: validation errors carry file:line:col', () => {
     ['backend:\n  kind: prometheus\n  url: http://x\n  mode: fast\n', '/ws/.budgetlens.yml:4:9', 'backend.mode: must be one of recording_rules, raw'],
     // `  selectors: {environment: ` is 27 characters: the list starts at column 28.
     ['backend:\n  kind: prometheus\n  url: http://x\n  selectors: {environment: [gprd]}\n', '/ws/.budgetlens.yml:4:28', 'backend.selectors.environment: must be a string'],
+    ['backend:\n  kind: prometheus\n  url: http://x\n  selectors:\n    env-name: gprd\n', '/ws/.budgetlens.yml:5:5', 'backend.selectors: key "env-name" is not valid: a Prometheus label name'],
     ['backend:\n  kind: api\n  url: http://x\n  mode: raw\n', '/ws/.budgetlens.yml:4:3', 'unknown key "mode" in backend (expected one of: kind, url)'],
     ['- a\n', '/ws/.budgetlens.yml:1:1', '(document): must be a mapping, got a list'],
     ['window: 7d\nwindow: 28d\n', '/ws/.budgetlens.yml:2:1', 'invalid YAML: Map keys must be unique'],
@@ -154,6 +155,11 @@ describe('parseProjectConfig: validation errors carry file:line:col', () => {
       assert.ok(msg.includes(fragment), `message: ${msg}`);
     });
   }
+
+  test('an alias bomb is an InputError, not a hang or a crash', () => {
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]', 'd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]', ''].join('\n');
+    assert.ok(firstError(bomb).startsWith('/ws/.budgetlens.yml:1:1: invalid YAML: Excessive alias count'));
+  });
 
   test('parseProjectConfig throws an InputError with the location', () => {
     assert.throws(
