@@ -98,6 +98,23 @@ describe('group keys, first group wins', () => {
   });
 });
 
+describe('feature_categories.yml names no group lists', () => {
+  test('are known (valid in declarations) but belong to not_owned', () => {
+    const c = parseCatalog(readFileSync(SMALL, 'utf8'), SMALL, '- team_planning\n- portfolio_management\n- code_review_workflow\n- orphan_feature\n', 'fc.yml');
+    assert.equal(c.knownCategories.has('orphan_feature'), true);
+    assert.equal(c.isValidCategory('orphan_feature'), true);
+    assert.equal(c.groupOf('orphan_feature').key, 'not_owned');
+    assert.equal(c.categories.has('orphan_feature'), false);
+  });
+
+  test('CRLF line endings locate the same line and column', () => {
+    const crlf = readFileSync(SMALL, 'utf8').replace(/\n/g, '\r\n');
+    const c = parseCatalog(crlf, SMALL);
+    assert.equal(c.groupOf('team_planning').key, 'project-management-');
+    assert.deepEqual(c.warnings[0]!.location, { file: SMALL, line: 18, column: 13 });
+  });
+});
+
 describe('project config merged into the catalog', () => {
   const stages = readFileSync(SMALL, 'utf8');
   const config = parseProjectConfig(
