@@ -69,44 +69,65 @@ export function spawnServer(cmd: string, args: string[]): { proc: ChildProcess; 
   return { proc, logs: () => tail, stop };
 }
 
+/** Backfills `series` into `<dir>/data` with promtool. */
+export async function backfillOpenMetrics(series: readonly Series[], dir: string): Promise<string> {
+  const input = join(dir, 'series.om');
+  const data = join(dir, 'data');
+  await writeFile(input, toOpenMetrics(series));
+  // --max-block-duration (a hidden flag in 2.42) writes a few long blocks instead of one per 2 h:
+  // promtool re-reads the whole input per block, so 35 days took ~70 s with the default, <1 s with this.
+  await execFileP('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', '--max-block-duration=720h', input, data], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return data;
+}
+
+/**
+ * Evaluates recording rule files over [start, end] against a running Prometheus and writes the
+ * results as blocks into `outDir` (`promtool tsdb create-blocks-from rules`).
+ */
+export async function backfillRules(url: string, ruleFiles: string[], start: Date, end: Date, outDir: string): Promise<void> {
+  await execFileP(
+    'promtool',
+    ['tsdb', 'create-blocks-from', 'rules', '--quiet', `--url=${url}`, `--start=${start.toISOString()}`, `--end=${end.toISOString()}`, `--output-dir=${outDir}`, ...ruleFiles],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
+}
+
+/** Serves an existing TSDB directory; `stop()` kills the server and removes `removeOnStop`. */
+export async function startPrometheusOnData(data: string, removeOnStop: string): Promise<MetricsServer> {
+  const config = join(removeOnStop, 'prometheus.yml');
+  await writeFile(config, '');
+  const port = await freePort();
+  const server = spawnServer('prometheus', [
+    `--config.file=${config}`,
+    `--storage.tsdb.path=${data}`,
+    '--storage.tsdb.retention.time=3650d',
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--log.level=warn',
+  ]);
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async (): Promise<void> => {
+    await server.stop();
+    await rm(removeOnStop, { recursive: true, force: true });
+  };
+  try {
+    await waitUntilReady(`${url}/-/ready`, server.proc, 30_000, server.logs);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { kind: 'prometheus', url, stop };
+}
+
 export async function startPrometheus(series: readonly Series[]): Promise<MetricsServer> {
   const dir = await mkdtemp(join(tmpdir(), 'budget-lens-prom-'));
+  let data: string;
   try {
-    const input = join(dir, 'series.om');
-    const data = join(dir, 'data');
-    const config = join(dir, 'prometheus.yml');
-    await writeFile(input, toOpenMetrics(series));
-    await writeFile(config, '');
-    // --max-block-duration (a hidden flag in 2.42) writes a few long blocks instead of one per 2 h:
-    // promtool re-reads the whole input per block, so 35 days took ~70 s with the default, <1 s with this.
-    await execFileP('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', '--max-block-duration=720h', input, data], {
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    const port = await freePort();
-    const server = spawnServer('prometheus', [
-      `--config.file=${config}`,
-      `--storage.tsdb.path=${data}`,
-      '--storage.tsdb.retention.time=3650d',
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--log.level=warn',
-    ]);
-    const url = `http://127.0.0.1:${port}`;
-    try {
-      await waitUntilReady(`${url}/-/ready`, server.proc, 30_000, server.logs);
-    } catch (e) {
-      await server.stop();
-      throw e;
-    }
-    return {
-      kind: 'prometheus',
-      url,
-      stop: async () => {
-        await server.stop();
-        await rm(dir, { recursive: true, force: true });
-      },
-    };
+    data = await backfillOpenMetrics(series, dir);
   } catch (e) {
     await rm(dir, { recursive: true, force: true });
     throw e;
   }
+  return startPrometheusOnData(data, dir);
 }
