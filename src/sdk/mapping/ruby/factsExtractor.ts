@@ -294,8 +294,7 @@ function definitionParts(node: Node): DefinitionParts | undefined {
   const keyword = node.child(0)?.type;
   if (keyword !== 'class' && keyword !== 'module') return undefined;
   const parts: DefinitionParts = { isModule: keyword === 'module', nameNode: null, superNode: null, statements: [] };
-  for (let i = 0; i < node.namedChildCount; i++) {
-    const child = node.namedChild(i);
+  for (const child of node.namedChildren) {
     if (child === null || child.type === 'comment') continue;
     if (parts.nameNode === null && (child.type === 'constant' || child.type === 'scope_resolution')) parts.nameNode = child;
     else if (child.type === 'superclass') parts.superNode = child.namedChild(0);
@@ -364,8 +363,8 @@ function parseErrorFinding(file: string, parsed: ParsedRuby): Finding | undefine
  * Per-file facts; a pure function of (file, text). Requires initRubyParser().
  * `skeleton: false` parses the full text (slower; tests compare both).
  */
-export function extractRubyFacts(file: string, text: string, options: { skeleton?: boolean } = {}): RubyFileFacts {
-  const parsed = parseRuby(text, options);
+export function extractRubyFacts(file: string, text: string, options: { skeleton?: boolean; reuseTrees?: boolean } = {}): RubyFileFacts {
+  const parsed = parseRuby(text, { skeleton: options.skeleton, cacheKey: options.reuseTrees === false ? undefined : file });
   try {
     const walk: Walk = { file, parsed, classes: [], filePrepends: new Map() };
     const top: Node[] = [];
@@ -373,10 +372,7 @@ export function extractRubyFacts(file: string, text: string, options: { skeleton
     // With a bad enough error the root itself is an ERROR node holding the class's parts.
     if (root.type === 'ERROR') top.push(root);
     else {
-      for (let i = 0; i < root.namedChildCount; i++) {
-        const child = root.namedChild(i);
-        if (child !== null) top.push(child);
-      }
+      for (const child of root.namedChildren) if (child !== null) top.push(child);
     }
     for (const statement of top) {
       if (statement.type === 'class' || statement.type === 'module' || statement.type === 'ERROR') walkDefinition(walk, statement, []);
@@ -391,7 +387,7 @@ export function extractRubyFacts(file: string, text: string, options: { skeleton
     if (parseError !== undefined) findings.push(parseError);
     return { file, classes: walk.classes, dependsOn: dependencies(walk.classes), findings };
   } finally {
-    parsed.tree.delete();
+    parsed.release();
   }
 }
 

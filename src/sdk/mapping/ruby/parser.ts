@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Language, Parser } from 'web-tree-sitter';
+import { Edit, Language, Parser } from 'web-tree-sitter';
 import type { Node, Tree } from 'web-tree-sitter';
 import { buildSkeleton } from './skeleton';
 
@@ -47,27 +47,102 @@ export interface ParsedRuby {
   tree: Tree;
   /** Original 0-based row of tree row `r`; undefined when the tree is of the full text. */
   lineMap: number[] | undefined;
+  /** Frees the tree unless the re-parse cache keeps it (wasm memory is not garbage collected). */
+  release(): void;
+}
+
+/**
+ * The last skeleton tree of a few recently parsed files. Re-parsing an edited file reuses it:
+ * an edit inside a method body leaves the skeleton unchanged (no parse at all), and any other
+ * edit is applied with `tree.edit()` and parsed incrementally, which tree-sitter guarantees gives
+ * the same tree as a fresh parse. Bounded so a cold index over thousands of files holds only a
+ * handful of trees.
+ */
+const REPARSE_CACHE_SIZE = 8;
+const reparseCache = new Map<string, { skeleton: string; tree: Tree }>();
+
+function pointAt(text: string, index: number): { row: number; column: number } {
+  let row = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  return { row, column: index - lineStart };
+}
+
+/** The smallest single edit turning `before` into `after` (common prefix and suffix kept). */
+function editBetween(before: string, after: string): Edit {
+  const max = Math.min(before.length, after.length);
+  let prefix = 0;
+  while (prefix < max && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (
+    suffix < max - prefix &&
+    before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)
+  ) {
+    suffix++;
+  }
+  return new Edit({
+    startIndex: prefix,
+    oldEndIndex: before.length - suffix,
+    newEndIndex: after.length - suffix,
+    startPosition: pointAt(before, prefix),
+    oldEndPosition: pointAt(before, before.length - suffix),
+    newEndPosition: pointAt(after, after.length - suffix),
+  });
+}
+
+function parseSkeletonCached(p: Parser, skeleton: string, cacheKey: string | undefined): Tree | null {
+  const cached = cacheKey === undefined ? undefined : reparseCache.get(cacheKey);
+  if (cacheKey !== undefined) reparseCache.delete(cacheKey);
+  let tree: Tree | null;
+  if (cached !== undefined && cached.skeleton === skeleton) {
+    tree = cached.tree;
+  } else if (cached !== undefined) {
+    cached.tree.edit(editBetween(cached.skeleton, skeleton));
+    tree = p.parse(skeleton, cached.tree);
+    cached.tree.delete();
+  } else {
+    tree = p.parse(skeleton);
+  }
+  if (tree === null || tree.rootNode.hasError || cacheKey === undefined) return tree;
+  reparseCache.set(cacheKey, { skeleton, tree });
+  if (reparseCache.size > REPARSE_CACHE_SIZE) {
+    const [oldestKey, oldest] = reparseCache.entries().next().value as [string, { tree: Tree }];
+    reparseCache.delete(oldestKey);
+    oldest.tree.delete();
+  }
+  return tree;
+}
+
+function owned(tree: Tree, lineMap: number[] | undefined): ParsedRuby {
+  return { tree, lineMap, release: () => tree.delete() };
 }
 
 /**
  * Parses the skeleton; if the skeleton has a syntax error, parses the full text instead so the
- * reported error location and the recovered declarations are those of the real file. Callers
- * must `tree.delete()` (wasm memory is not garbage collected).
+ * reported error location and the recovered declarations are those of the real file. With a
+ * `cacheKey` (the file path) the skeleton tree is kept for an incremental re-parse. Callers must
+ * call `release()`.
  */
-export function parseRuby(text: string, options: { skeleton?: boolean } = {}): ParsedRuby {
+export function parseRuby(text: string, options: { skeleton?: boolean; cacheKey?: string } = {}): ParsedRuby {
   const p = requireParser();
   if (options.skeleton === false) {
     const tree = p.parse(text);
     if (tree === null) throw new Error('tree-sitter returned no tree');
-    return { tree, lineMap: undefined };
+    return owned(tree, undefined);
   }
   const skeleton = buildSkeleton(text);
-  const tree = p.parse(skeleton.text);
-  if (tree !== null && !tree.rootNode.hasError) return { tree, lineMap: skeleton.lineMap };
+  const tree = parseSkeletonCached(p, skeleton.text, options.cacheKey);
+  if (tree !== null && !tree.rootNode.hasError) {
+    if (options.cacheKey === undefined) return owned(tree, skeleton.lineMap);
+    return { tree, lineMap: skeleton.lineMap, release: () => undefined };
+  }
   tree?.delete();
   const full = p.parse(text);
   if (full === null) throw new Error('tree-sitter returned no tree');
-  return { tree: full, lineMap: undefined };
+  return owned(full, undefined);
 }
 
 /** 1-based line in the original file of a tree row. */

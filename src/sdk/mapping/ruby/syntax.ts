@@ -31,8 +31,7 @@ export function literalName(node: Node): string | undefined {
 export function literalNameList(node: Node): string[] | undefined {
   if (node.type === 'array' || node.type === 'symbol_array' || node.type === 'string_array') {
     const names: string[] = [];
-    for (let i = 0; i < node.namedChildCount; i++) {
-      const child = node.namedChild(i);
+    for (const child of node.namedChildren) {
       if (child === null || child.type === 'comment') continue;
       const name = literalName(child);
       if (name === undefined) return undefined;
@@ -67,8 +66,7 @@ export function callArguments(call: Node): CallArguments {
   const options = new Map<string, Node>();
   const list = call.childForFieldName('arguments');
   if (list === null) return { positional, options };
-  for (let i = 0; i < list.namedChildCount; i++) {
-    const arg = list.namedChild(i);
+  for (const arg of list.namedChildren) {
     if (arg === null || arg.type === 'comment' || arg.type === 'block_argument') continue;
     if (arg.type === 'pair') {
       const key = arg.childForFieldName('key');
@@ -79,8 +77,7 @@ export function callArguments(call: Node): CallArguments {
     }
     if (arg.type === 'hash') {
       // `get 'x', { urgency: :low }`
-      for (let j = 0; j < arg.namedChildCount; j++) {
-        const pair = arg.namedChild(j);
+      for (const pair of arg.namedChildren) {
         const key = pair?.childForFieldName('key');
         const value = pair?.childForFieldName('value');
         const name = key ? literalName(key) : undefined;
@@ -98,10 +95,8 @@ export function blockStatements(node: Node | null): Node[] {
   if (node === null) return [];
   const body = node.type === 'body_statement' || node.type === 'block_body' ? node : node.childForFieldName('body');
   if (body === null) return [];
+  // `namedChildren` is one wasm call; `namedChild(i)` walks from the first child each time.
   const out: Node[] = [];
-  for (let i = 0; i < body.namedChildCount; i++) {
-    const child = body.namedChild(i);
-    if (child !== null && child.type !== 'comment') out.push(child);
-  }
+  for (const child of body.namedChildren) if (child !== null && child.type !== 'comment') out.push(child);
   return out;
 }
