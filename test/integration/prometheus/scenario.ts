@@ -3,18 +3,20 @@
  * 1h rates for three real groups (fixtures/gitlab/stages.yml), built from a per-endpoint model so
  * the endpoint, feature_category and stage_group levels agree, plus raw gitlab_sli_* counters.
  *
- * Time: AT = 2026-06-01T00:00Z. Recorded gauges are sampled every STEP = 900 s at AT-35d+30s+k*STEP
+ * Time: AT = 2026-06-01T00:00Z. Recorded gauges are sampled every STEP = 1800 s at AT-35d+30s+k*STEP
  * (never on a window edge, where Prometheus 2.x ranges are closed and VictoriaMetrics' are
- * half-open), so a 28 d window holds 2688 samples: 2016 of phase A (older than AT-7d) and 672 of
- * phase B (the last 7 days, an incident). Counts = sum_over_time(rate) * 900.
- * Raw counters are sampled on the STEP grid itself (edges included) from AT-36d, so `increase()`
+ * half-open), so a 28 d window holds 1344 samples: 1008 of phase A (older than AT-7d) and 336 of
+ * phase B (the last 7 days, an incident). Counts = sum_over_time(rate) * 1800, i.e. rate * seconds:
+ * 21 d of phase A = 1814400 s, 7 d of phase B = 604800 s, 28 d = 2419200 s.
+ * Raw counters are sampled every RAW_STEP = 900 s on the grid itself (edges included) from AT-36d, so `increase()`
  * is exact (no extrapolation) and equals domain.md F14.
  */
 import { counterSeries, infoSeries, sampledSeries, unix, type Series } from '../../support/seriesBuilders';
 
 export const AT = unix('2026-06-01T00:00:00Z');
 export const DAY = 86_400;
-export const STEP = 900;
+export const STEP = 1800;
+export const RAW_STEP = 900;
 export const PHASE_B_FROM = AT - 7 * DAY;
 export const SELECTORS = { environment: 'gprd', stage: 'main', monitor: 'global' };
 
@@ -46,10 +48,10 @@ export const GROUPS = ['pipeline_execution', 'project_management', 'source_code'
 
 // Failure rates f = (w - s) + e per second, phase A / phase B, for the ranking in project_management:
 //   P1 0.015 / 0.15, P2 0.002 / 0.002, P3 0.02 / 0.02, P4 1.5 / 1.5 (graphql, ignored by the group).
-// Failures over 28 d at AT (2016 samples of A, 672 of B, each * 900 s):
-//   P4 1.5*2688*900 = 3628800; P1 0.015*2016*900 + 0.15*672*900 = 27216 + 90720 = 117936;
-//   P3 0.02*2688*900 = 48384; P2 0.002*2688*900 = 4838.4   -> P4, P1, P3, P2
-// At AT-7d (all phase A): P4 3628800, P3 48384, P1 0.015*2688*900 = 36288, P2 4838.4 -> P4, P3, P1, P2
+// Failures over 28 d at AT (1814400 s of A, 604800 s of B):
+//   P4 1.5*2419200 = 3628800; P1 0.015*1814400 + 0.15*604800 = 27216 + 90720 = 117936;
+//   P3 0.02*2419200 = 48384; P2 0.002*2419200 = 4838.4   -> P4, P1, P3, P2
+// At AT-7d (all phase A): P4 3628800, P3 48384, P1 0.015*2419200 = 36288, P2 4838.4 -> P4, P3, P1, P2
 export const ENDPOINTS: EndpointModel[] = [
   {
     id: 'Projects::IssuesController#index',
@@ -142,10 +144,10 @@ function gauge(name: string, labels: Record<string, string>, value: (t: number) 
   return sampledSeries(name, labels, AT - 35 * DAY + 30, AT, STEP, value);
 }
 
-function recordedSeries(env: string, errorFactor: number): Series[] {
+function recordedSeries(env: string, errorFactor: number, levels: { endpoints: boolean; categories: boolean }): Series[] {
   const out: Series[] = [];
   const base = { ...SELECTORS, environment: env };
-  for (const ep of ENDPOINTS) {
+  for (const ep of levels.endpoints ? ENDPOINTS : []) {
     const idLabel: Record<string, string> = ep.component === 'sidekiq_execution' ? { worker: ep.id, urgency: ep.urgency } : { endpoint_id: ep.id, request_urgency: ep.urgency };
     for (const k of Object.keys(KIND_SUFFIX) as RateKey[]) {
       if (ep.a[k] === undefined) continue;
@@ -155,7 +157,7 @@ function recordedSeries(env: string, errorFactor: number): Series[] {
     }
   }
   // feature_category and stage_group levels: sums of their endpoints per component.
-  const levels = [
+  const levelDefs = [
     { label: 'feature_category', keyOf: (ep: EndpointModel) => ep.category, extra: (_k: string) => ({}) },
     {
       label: 'stage_group',
@@ -163,7 +165,7 @@ function recordedSeries(env: string, errorFactor: number): Series[] {
       extra: (k: string) => ({ product_stage: Object.values(GROUP_OF).find((g) => g.group === k)!.stage }),
     },
   ];
-  for (const level of levels) {
+  for (const level of levelDefs.filter((l) => levels.categories || l.label === 'stage_group')) {
     const buckets = new Map<string, EndpointModel[]>();
     for (const ep of ENDPOINTS) {
       const key = `${level.keyOf(ep)}|${ep.component}`;
@@ -190,7 +192,7 @@ const RAW_STEPS = 36 * 96;
 
 /** Increments per step: phase A before AT-7d, phase B after. */
 function rawIncrements(a: number, b: number): number[] {
-  return Array.from({ length: RAW_STEPS }, (_, i) => (RAW_START + (i + 1) * STEP > PHASE_B_FROM ? b : a));
+  return Array.from({ length: RAW_STEPS }, (_, i) => (RAW_START + (i + 1) * RAW_STEP > PHASE_B_FROM ? b : a));
 }
 
 export function rawCounterSeries(): Series[] {
@@ -199,14 +201,14 @@ export function rawCounterSeries(): Series[] {
   // The sidekiq process restarts at sample 3000 (AT-4.75d, inside the 28 d window at AT): its counters drop back.
   const restart = { initial: 500, resetsAt: [3000] };
   return [
-    counterSeries('gitlab_sli_rails_request_apdex_total', rails, RAW_START, STEP, rawIncrements(100, 100), { initial: 1000 }),
-    counterSeries('gitlab_sli_rails_request_apdex_success_total', rails, RAW_START, STEP, rawIncrements(99, 90), { initial: 990 }),
-    counterSeries('gitlab_sli_rails_request_total', rails, RAW_START, STEP, rawIncrements(100, 100), { initial: 1000 }),
-    counterSeries('gitlab_sli_rails_request_error_total', rails, RAW_START, STEP, rawIncrements(1, 5), { initial: 10 }),
-    counterSeries('gitlab_sli_sidekiq_execution_apdex_total', worker, RAW_START, STEP, rawIncrements(40, 40), restart),
-    counterSeries('gitlab_sli_sidekiq_execution_apdex_success_total', worker, RAW_START, STEP, rawIncrements(39, 39), restart),
-    counterSeries('gitlab_sli_sidekiq_execution_total', worker, RAW_START, STEP, rawIncrements(40, 40), restart),
-    counterSeries('gitlab_sli_sidekiq_execution_error_total', worker, RAW_START, STEP, rawIncrements(2, 2), restart),
+    counterSeries('gitlab_sli_rails_request_apdex_total', rails, RAW_START, RAW_STEP, rawIncrements(100, 100), { initial: 1000 }),
+    counterSeries('gitlab_sli_rails_request_apdex_success_total', rails, RAW_START, RAW_STEP, rawIncrements(99, 90), { initial: 990 }),
+    counterSeries('gitlab_sli_rails_request_total', rails, RAW_START, RAW_STEP, rawIncrements(100, 100), { initial: 1000 }),
+    counterSeries('gitlab_sli_rails_request_error_total', rails, RAW_START, RAW_STEP, rawIncrements(1, 5), { initial: 10 }),
+    counterSeries('gitlab_sli_sidekiq_execution_apdex_total', worker, RAW_START, RAW_STEP, rawIncrements(40, 40), restart),
+    counterSeries('gitlab_sli_sidekiq_execution_apdex_success_total', worker, RAW_START, RAW_STEP, rawIncrements(39, 39), restart),
+    counterSeries('gitlab_sli_sidekiq_execution_total', worker, RAW_START, RAW_STEP, rawIncrements(40, 40), restart),
+    counterSeries('gitlab_sli_sidekiq_execution_error_total', worker, RAW_START, RAW_STEP, rawIncrements(2, 2), restart),
   ];
 }
 
@@ -220,8 +222,13 @@ export function scenarioSeries(): Series[] {
       infoSeries('gitlab:feature_category:stage_group:mapping', { feature_category: category, stage_group: g.group, product_stage: g.stage }, from, AT, STEP),
     ),
   ];
-  // gstg carries 50x the errors: any query that forgets the selectors gets different numbers.
-  return [...recordedSeries('gprd', 1), ...recordedSeries('gstg', 50), ...info, ...rawCounterSeries()];
+  // gstg carries 50x the errors at group level: a query that forgets the selectors gets other numbers.
+  return [
+    ...recordedSeries('gprd', 1, { endpoints: true, categories: true }),
+    ...recordedSeries('gstg', 50, { endpoints: false, categories: false }),
+    ...info,
+    ...rawCounterSeries(),
+  ];
 }
 
 /** GitLab's dashboard availability query (domain.md section 4), verbatim, SEL filled in. */

@@ -82,10 +82,13 @@ export function defineSourceSuite(name: string, start: (series: readonly Series[
       const before7d = await source.groupCounts({ window: WINDOW_28D, at: past, groups: ['project_management'] });
       const rails = (r: typeof now) => r.data[0]!.components.find((c) => c.component === 'rails_request')!.counts;
       // IssuesController#index errors 0.005/s in phase A, 0.05/s in phase B; the API endpoint 0.001/s always.
-      // At AT: (0.005+0.001)*900*2016 + (0.05+0.001)*900*672 = 10886.4 + 30844.8 = 41731.2
+      // At AT: (0.005+0.001)*1814400 + (0.05+0.001)*604800 = 10886.4 + 30844.8 = 41731.2
       assertClose(rails(now).errors, 41731.2, 1e-9, 'rails errors now');
-      // At AT-7d: (0.005+0.001)*900*2688 = 14515.2
+      // At AT-7d: (0.005+0.001)*2419200 = 14515.2
       assertClose(rails(before7d).errors, 14515.2, 1e-9, 'rails errors 7 days ago');
+      // Without the selectors gstg's series (50x the errors) are summed in: 41731.2 * 51 = 2128291.2.
+      const everywhere = createPrometheusSource({ url: server.url, evaluationIntervalSeconds: STEP });
+      assertClose(rails(await everywhere.groupCounts({ window: WINDOW_28D, at, groups: ['project_management'] })).errors, 2_128_291.2, 1e-9, 'no selectors');
       assert.equal(now.meta.asOf, '2026-06-01T00:00:00.000Z');
       assert.equal(before7d.meta.window.start, '2026-04-27T00:00:00.000Z');
     });
@@ -106,7 +109,7 @@ export function defineSourceSuite(name: string, start: (series: readonly Series[
       assert.equal(byComp.get('sidekiq_execution')?.hasErrorSli, false);
       assert.equal(byComp.get('sidekiq_execution')?.counts.errors, 0);
       assert.equal(byComp.get('rails_request')?.hasErrorSli, true);
-      // PostReceive ops 8/s: 8*900*2688 = 19353600, reported though it has no error SLI.
+      // PostReceive ops 8/s: 8*2419200 = 19353600, reported though it has no error SLI.
       assertClose(byComp.get('sidekiq_execution')?.counts.ops, 19_353_600, 1e-9, 'sidekiq ops');
       const eps = await source.endpointCounts({ window: WINDOW_28D, at, scope: { group: 'source_code' } });
       const postReceive = eps.data.find((e) => e.endpointId === 'PostReceive');
@@ -161,7 +164,7 @@ export function defineSourceSuite(name: string, start: (series: readonly Series[
       assert.equal(cats.meta.provenance.queries.length, 4);
       assert.equal(
         cats.meta.provenance.queries[0],
-        'sum by (feature_category, component) (sum_over_time(gitlab:component:feature_category:execution:apdex:success:rate_1h{environment="gprd",stage="main",monitor="global",feature_category=~"service_desk|team_planning"}[28d])) * 900',
+        'sum by (feature_category, component) (sum_over_time(gitlab:component:feature_category:execution:apdex:success:rate_1h{environment="gprd",stage="main",monitor="global",feature_category=~"service_desk|team_planning"}[28d])) * 1800',
       );
       const unknown = await source.categoryCounts({ window: WINDOW_28D, at, categories: ['no_such_category'] });
       assert.deepEqual(unknown.data, [{ category: 'no_such_category', components: [] }]);
@@ -193,7 +196,7 @@ export function defineSourceSuite(name: string, start: (series: readonly Series[
       const raw = createPrometheusSource({ url: server.url, mode: 'raw', selectors: SELECTORS, catalog });
       const cats = await raw.categoryCounts({ window: WINDOW_28D, at, categories: ['team_planning', 'continuous_integration'] });
       const byCat = new Map(cats.data.map((c) => [c.category, c.components]));
-      // Rails: w 100/step * 2688 = 268800; s 99*2016 + 90*672 = 260064; e 1*2016 + 5*672 = 5376.
+      // 900 s steps, 2688 in 28 d (2016 of phase A, 672 of phase B). Rails: w 100/step * 2688 = 268800; s 99*2016 + 90*672 = 260064; e 1*2016 + 5*672 = 5376.
       assert.deepEqual(byCat.get('team_planning'), [
         { component: 'rails_request', counts: { apdexSuccess: 260_064, apdexWeight: 268_800, ops: 268_800, errors: 5376 }, hasErrorSli: true },
       ]);
