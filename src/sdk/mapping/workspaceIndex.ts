@@ -15,9 +15,10 @@ import type { RubyResolveContext } from './ruby/index';
 import type { CategoryRange, Endpoint, FileMapping, Finding } from './types';
 import { compileGlobList } from './pathRules';
 import { ALWAYS_SKIPPED_DIRS, classifyPath, walkWorkspace } from './index/fileWalker';
+import type { WalkResult } from './index/fileWalker';
 import { DEFAULT_MAX_FILE_BYTES, scanFile, scanText } from './index/fileScanner';
 import type { ScannedFile } from './index/fileScanner';
-import { scanInParallel } from './index/scanPool';
+import { ScanPool } from './index/scanPool';
 import { IndexState } from './index/indexState';
 import type { FileRecord } from './index/indexState';
 import { categoryAtLine, mergeFileMapping } from './index/mappingMerge';
@@ -60,6 +61,8 @@ export interface BuildStats {
   classes: number;
   endpoints: number;
   ms: number;
+  /** Where the time went: directory walk, read + parse (workers), cross-file resolution. */
+  phases: { walkMs: number; scanMs: number; resolveMs: number };
 }
 
 export interface UpdateStats {
@@ -104,12 +107,22 @@ export class WorkspaceIndex {
   async build(signal?: AbortSignal, onProgress?: (scanned: number, total: number) => void): Promise<BuildStats> {
     const started = performance.now();
     const { root } = this.options;
-    const walk = await walkWorkspace(root, { exclude: this.options.exclude, graphqlOperations: this.options.graphqlOperations, signal });
-    const items = walk.files.map((f) => ({ abs: join(root, f.file), file: f.file, kind: f.kind }));
     const workers = this.options.workers ?? Math.min(2, cpus().length);
     const maxFileBytes = this.options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-    const scans = await scanInParallel(items, { workers, maxFileBytes, signal, onProgress });
+    // Workers load tree-sitter while this thread walks the tree.
+    const pool = ScanPool.start({ workers, maxFileBytes, signal, onProgress });
+    let walk: WalkResult;
+    try {
+      walk = await walkWorkspace(root, { exclude: this.options.exclude, graphqlOperations: this.options.graphqlOperations, signal });
+    } catch (e) {
+      await pool.close();
+      throw e;
+    }
+    const walked = performance.now();
+    const items = walk.files.map((f) => ({ abs: join(root, f.file), file: f.file, kind: f.kind }));
+    const scans = await pool.scan(items);
     signal?.throwIfAborted();
+    const scanned = performance.now();
 
     const next = new IndexState();
     next.walkFindings = walk.findings;
@@ -138,6 +151,7 @@ export class WorkspaceIndex {
       this.state = previous;
       throw e;
     }
+    const done = performance.now();
     this.lastBuild = {
       files: walk.files.length,
       parsed,
@@ -145,7 +159,8 @@ export class WorkspaceIndex {
       bytes,
       classes: next.classCount(),
       endpoints: next.allEndpoints().length,
-      ms: performance.now() - started,
+      ms: done - started,
+      phases: { walkMs: walked - started, scanMs: scanned - walked, resolveMs: done - scanned },
     };
     this.emit([...next.records.keys()]);
     return this.lastBuild;
@@ -162,7 +177,7 @@ export class WorkspaceIndex {
     if (!kind) return (this.lastUpdate = { parsed: [], resolved: [], ms: performance.now() - started });
     await initRubyParser();
     const scan: ScannedFile =
-      text !== undefined ? scanText(file, kind, text) : await scanFile(join(this.options.root, file), file, kind, this.options.maxFileBytes);
+      text !== undefined ? scanText(file, kind, text) : scanFile(join(this.options.root, file), file, kind, this.options.maxFileBytes);
     if (text === undefined && scan.skipped && scan.findings.some((f) => /ENOENT/.test(f.message))) {
       return this.removeFile(file);
     }
@@ -273,6 +288,12 @@ export class WorkspaceIndex {
   private resolve(file: string): void {
     const record = this.state.records.get(file);
     if (!record) return;
+    const plain = !record.ruby && !record.graphql && !record.annotations && record.scanFindings.length === 0;
+    if (plain && !this.options.pathRules) {
+      // Most files of a big tree declare nothing: no mapping to build.
+      this.state.setMapping(file, undefined);
+      return;
+    }
     let declared: FileMapping | undefined = record.graphql;
     const scanFindings = [...record.scanFindings];
     const facts = record.ruby;

@@ -7,7 +7,7 @@
  * `maxFileBytes` are not read at all (a 50 MB generated file costs one fstat), files with a NUL
  * byte in the first 8 KB are binary, and a failed open/read is reported with its errno code.
  */
-import { open } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import type { Finding } from '../types';
 import { mightDeclare, parseRubyFile } from '../ruby/index';
 import type { RubyFileFacts } from '../ruby/index';
@@ -17,8 +17,14 @@ import type { WalkedFileKind } from './fileWalker';
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
 const BINARY_SNIFF_BYTES = 8192;
 
-/** Comment annotations (`# @feature_category x`, `# @urgency high`, `// @endpoint "GET /x"`) are rare: cheap test first. */
-const ANNOTATION_MARKER = /@(?:feature_category|urgency|endpoint)\b/;
+/**
+ * Comment annotations (`# @feature_category x`, `# @urgency high`, `// @endpoint "GET /x"`) are
+ * rare: three substring searches (faster than one regex over 75 MB) decide whether the main
+ * thread needs the text.
+ */
+function hasAnnotationMarker(text: string): boolean {
+  return text.includes('@feature_category') || text.includes('@urgency') || text.includes('@endpoint');
+}
 
 export interface ScannedFile {
   file: string;
@@ -56,29 +62,27 @@ function skipped(file: string, kind: WalkedFileKind, bytes: number, finding: Fin
   return { file, kind, bytes, lineCount: 0, annotated: false, findings: [finding], skipped: true };
 }
 
-/** Reads `abs` (bounded by `maxFileBytes`) and scans it; never throws for I/O or parse failures. */
-export async function scanFile(
-  abs: string,
-  file: string,
-  kind: WalkedFileKind,
-  maxFileBytes = DEFAULT_MAX_FILE_BYTES,
-): Promise<ScannedFile> {
+/**
+ * Reads `abs` (bounded by `maxFileBytes`) and scans it; never throws for I/O or parse failures.
+ * Synchronous on purpose: it runs in dedicated worker threads, where four promise round trips per
+ * file (open, stat, read, close) cost 4x the whole parse on a 25,000-file tree.
+ */
+export function scanFile(abs: string, file: string, kind: WalkedFileKind, maxFileBytes = DEFAULT_MAX_FILE_BYTES): ScannedFile {
   let buf: Buffer;
+  let fd: number | undefined;
   try {
-    const handle = await open(abs, 'r');
-    try {
-      const st = await handle.stat();
-      if (!st.isFile()) return skipped(file, kind, 0, skippedFinding(file, 'file skipped: not a regular file'));
-      if (st.size > maxFileBytes) {
-        const mb = (st.size / 1048576).toFixed(1);
-        return skipped(file, kind, st.size, skippedFinding(file, `file skipped: ${mb} MB is over the ${maxFileBytes / 1048576} MB limit`));
-      }
-      buf = await handle.readFile();
-    } finally {
-      await handle.close();
+    fd = openSync(abs, 'r');
+    const st = fstatSync(fd);
+    if (!st.isFile()) return skipped(file, kind, 0, skippedFinding(file, 'file skipped: not a regular file'));
+    if (st.size > maxFileBytes) {
+      const mb = (st.size / 1048576).toFixed(1);
+      return skipped(file, kind, st.size, skippedFinding(file, `file skipped: ${mb} MB is over the ${maxFileBytes / 1048576} MB limit`));
     }
+    buf = readFileSync(fd);
   } catch (e) {
     return skipped(file, kind, 0, skippedFinding(file, `file skipped: cannot read (${errorCode(e)})`, 'warning'));
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
   return scanBuffer(file, kind, buf, maxFileBytes);
 }
@@ -97,7 +101,7 @@ export function scanBuffer(file: string, kind: WalkedFileKind, buf: Buffer, maxF
 }
 
 export function scanText(file: string, kind: WalkedFileKind, text: string, bytes = Buffer.byteLength(text)): ScannedFile {
-  const annotated = ANNOTATION_MARKER.test(text);
+  const annotated = hasAnnotationMarker(text);
   const result: ScannedFile = { file, kind, bytes, lineCount: countLines(text), annotated, findings: [], skipped: false };
   if (kind === 'graphql' || annotated) result.text = text;
   if (kind === 'source' && isRubyPath(file) && mightDeclare(text)) {

@@ -26,10 +26,12 @@ async function start(): Promise<void> {
       port.postMessage({ id: req.id, error: `tree-sitter failed to load: ${initError}` } satisfies ScanResponse);
       return;
     }
-    void Promise.all(req.items.map((it) => scanFile(it.abs, it.file, it.kind, init.maxFileBytes))).then(
-      (results) => port.postMessage({ id: req.id, results } satisfies ScanResponse),
-      (e: unknown) => port.postMessage({ id: req.id, error: e instanceof Error ? e.message : String(e) } satisfies ScanResponse),
-    );
+    try {
+      const results = req.items.map((it) => scanFile(it.abs, it.file, it.kind, init.maxFileBytes));
+      port.postMessage({ id: req.id, results } satisfies ScanResponse);
+    } catch (e) {
+      port.postMessage({ id: req.id, error: e instanceof Error ? e.message : String(e) } satisfies ScanResponse);
+    }
   });
   port.postMessage({ id: -1, ready: true } satisfies ScanResponse);
 }

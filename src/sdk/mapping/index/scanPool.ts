@@ -1,8 +1,9 @@
 /**
  * Scans many files with a small pool of worker threads (one per core, 2 on the target machine),
- * handing out batches as workers free up so one slow file does not stall a whole share. Falls
- * back to scanning on the calling thread when workers cannot start (e.g. a bundle shipped without
- * dist/indexWorker.js): slower, same results.
+ * handing out batches as workers free up so one slow file does not stall a whole share. Workers
+ * are started before the directory walk so their start-up (tree-sitter's wasm) overlaps it.
+ * Falls back to scanning on the calling thread when workers cannot start (e.g. a bundle shipped
+ * without dist/indexWorker.js): slower, same results.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -48,36 +49,86 @@ export async function scanOnThisThread(items: readonly ScanItem[], options: Scan
   for (let i = 0; i < items.length; i += BATCH_SIZE) {
     options.signal?.throwIfAborted();
     const batch = items.slice(i, i + BATCH_SIZE);
-    results.push(...(await Promise.all(batch.map((it) => scanFile(it.abs, it.file, it.kind, options.maxFileBytes)))));
+    for (const it of batch) results.push(scanFile(it.abs, it.file, it.kind, options.maxFileBytes));
     options.onProgress?.(results.length, items.length);
+    // Yield between batches so a main-thread scan does not freeze its event loop.
+    await new Promise((r) => setImmediate(r));
   }
   return results;
 }
 
-/** Scans `items` in parallel; results come back in input order. Rejects with an AbortError when cancelled. */
-export async function scanInParallel(items: readonly ScanItem[], options: ScanPoolOptions): Promise<ScannedFile[]> {
-  const script = findWorkerScript();
-  const workerCount = Math.min(options.workers, Math.ceil(items.length / BATCH_SIZE));
-  if (!script || workerCount <= 1) return scanOnThisThread(items, options);
-  options.signal?.throwIfAborted();
+interface PooledWorker {
+  worker: Worker;
+  ready: Promise<void>;
+}
 
-  const results: ScannedFile[] = new Array<ScannedFile>(items.length);
-  const workers: Worker[] = [];
-  let next = 0;
-  let done = 0;
-  let requestId = 0;
-  const inFlight = new Map<number, number>(); // request id -> start index
+/** One cold build's workers: start, scan once, terminate. */
+export class ScanPool {
+  private readonly workers: PooledWorker[] = [];
+  private failure: Error | undefined;
 
-  try {
-    await new Promise<void>((resolve, reject) => {
+  private constructor(private readonly options: ScanPoolOptions) {}
+
+  /** Starts the workers without waiting for them. */
+  static start(options: ScanPoolOptions): ScanPool {
+    const pool = new ScanPool(options);
+    const script = options.workers > 1 ? findWorkerScript() : undefined;
+    if (!script) return pool;
+    for (let w = 0; w < options.workers; w++) {
+      const worker = startWorker(script, { maxFileBytes: options.maxFileBytes });
+      const ready = new Promise<void>((resolve, reject) => {
+        const onMessage = (msg: ScanResponse): void => {
+          if (!msg.ready) return;
+          worker.off('message', onMessage);
+          resolve();
+        };
+        worker.on('message', onMessage);
+        worker.once('error', reject);
+      });
+      ready.catch((e: unknown) => (pool.failure ??= e instanceof Error ? e : new Error(String(e))));
+      pool.workers.push({ worker, ready });
+    }
+    return pool;
+  }
+
+  /** Scans `items`; results come back in input order. Rejects with an AbortError when cancelled. */
+  async scan(items: readonly ScanItem[]): Promise<ScannedFile[]> {
+    const { signal } = this.options;
+    try {
+      signal?.throwIfAborted();
+      // Few files: not worth a round trip through the workers.
+      if (this.workers.length < 2 || items.length <= BATCH_SIZE) return await scanOnThisThread(items, this.options);
+      await Promise.all(this.workers.map((w) => w.ready));
+      if (this.failure) throw this.failure;
+      return await this.scanWithWorkers(items);
+    } finally {
+      await this.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    const workers = this.workers.splice(0);
+    await Promise.all(workers.map((w) => w.worker.terminate()));
+  }
+
+  private scanWithWorkers(items: readonly ScanItem[]): Promise<ScannedFile[]> {
+    const { signal, onProgress } = this.options;
+    const results: ScannedFile[] = new Array<ScannedFile>(items.length);
+    const inFlight = new Map<number, number>(); // request id -> start index
+    let next = 0;
+    let done = 0;
+    let requestId = 0;
+    return new Promise<ScannedFile[]>((resolve, reject) => {
       let settled = false;
-      const fail = (e: Error): void => {
+      const finish = (error?: Error): void => {
         if (settled) return;
         settled = true;
-        reject(e);
+        signal?.removeEventListener('abort', onAbort);
+        if (error) reject(error);
+        else resolve(results);
       };
-      const onAbort = (): void => fail(abortError(options.signal as AbortSignal));
-      options.signal?.addEventListener('abort', onAbort, { once: true });
+      const onAbort = (): void => finish(abortError(signal as AbortSignal));
+      signal?.addEventListener('abort', onAbort, { once: true });
 
       const feed = (worker: Worker): void => {
         if (next >= items.length) return;
@@ -88,31 +139,23 @@ export async function scanInParallel(items: readonly ScanItem[], options: ScanPo
         worker.postMessage({ id, items: items.slice(start, next) } satisfies ScanRequest);
       };
 
-      for (let w = 0; w < workerCount; w++) {
-        const worker = startWorker(script, { maxFileBytes: options.maxFileBytes });
-        workers.push(worker);
-        worker.on('error', (e) => fail(e));
+      for (const { worker } of this.workers) {
+        worker.on('error', (e) => finish(e));
         worker.on('message', (msg: ScanResponse) => {
-          if (settled) return;
-          if (msg.ready) return feed(worker);
-          if (msg.error !== undefined || !msg.results) return fail(new Error(`index worker failed: ${msg.error ?? 'no results'}`));
+          if (settled || msg.ready) return;
+          if (msg.error !== undefined || !msg.results) return finish(new Error(`index worker failed: ${msg.error ?? 'no results'}`));
           const start = inFlight.get(msg.id) ?? 0;
           inFlight.delete(msg.id);
           for (let i = 0; i < msg.results.length; i++) results[start + i] = msg.results[i] as ScannedFile;
           done += msg.results.length;
-          options.onProgress?.(done, items.length);
-          if (done === items.length) {
-            settled = true;
-            options.signal?.removeEventListener('abort', onAbort);
-            resolve();
-            return;
-          }
+          onProgress?.(done, items.length);
+          if (done === items.length) return finish();
           feed(worker);
         });
+        // Two batches in flight per worker, so a worker never idles waiting for the main thread.
+        feed(worker);
+        feed(worker);
       }
     });
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
   }
-  return results;
 }

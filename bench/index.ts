@@ -1,0 +1,151 @@
+/**
+ * `npm run bench:index`: the workspace index on a GitLab-sized tree (bench/gen/rubyTree.ts:
+ * 25,000 Ruby files, ~75 MB, ~20 % declaring), against `rg -l 'feature_category|urgency'` over
+ * the same tree in the same run as the baseline.
+ *
+ * Prints: cold full index time (2 workers, and 1 for comparison), files/s, MB/s, peak RSS,
+ * incremental re-index of one 3,000-line controller (median of N), the ripgrep time and the
+ * ratio. Each cold index runs in a fresh child process so its peak RSS and start-up costs
+ * (worker threads, tree-sitter wasm) are its own.
+ *
+ * Targets (task D): cold < 3 s on 2 cores and within 5x of ripgrep; incremental < 5 ms;
+ * peak RSS < 300 MB.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openWorkspace } from '../src/sdk/mapping/index/openWorkspace';
+import { BIG_CONTROLLER, GITLAB_SIZED, ensureTree } from './gen/rubyTree';
+
+const TREE = join(tmpdir(), 'budget-lens-bench-index');
+const CATALOG = join(__dirname, '../../shared/fixtures/gitlab');
+const RG = '/usr/bin/rg';
+const COLD_RUNS = 3;
+const INCREMENTAL_RUNS = 41;
+
+interface ChildResult {
+  coldMs: number;
+  files: number;
+  parsed: number;
+  bytes: number;
+  endpoints: number;
+  maxRssMb: number;
+  phases: { walkMs: number; scanMs: number; resolveMs: number };
+  incremental?: { medianMs: number; p90Ms: number; fromDiskMedianMs: number; resolved: number };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))] as number;
+}
+
+/** Child mode: one cold build (and optionally the incremental runs), JSON on stdout. */
+async function child(workers: number, incremental: boolean): Promise<void> {
+  const { index } = await openWorkspace({ root: TREE, catalogDir: CATALOG, workers });
+  const t0 = performance.now();
+  const stats = await index.build();
+  const coldMs = performance.now() - t0;
+  const result: ChildResult = {
+    coldMs,
+    files: stats.files,
+    parsed: stats.parsed,
+    bytes: stats.bytes,
+    endpoints: stats.endpoints,
+    phases: stats.phases,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+  };
+  if (incremental) {
+    const original = readFileSync(join(TREE, BIG_CONTROLLER), 'utf8');
+    const times: number[] = [];
+    let resolved = 0;
+    for (let i = 0; i < INCREMENTAL_RUNS; i++) {
+      // An edit like typing: the category of the first action flips back and forth.
+      const text = original.replace('feature_category :groups_and_projects, [:show]', `feature_category :${i % 2 ? 'wiki' : 'groups_and_projects'}, [:show]`);
+      const t = performance.now();
+      const u = await index.updateFile(BIG_CONTROLLER, text);
+      times.push(performance.now() - t);
+      resolved = u.resolved.length;
+    }
+    const disk: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      const t = performance.now();
+      await index.updateFile(BIG_CONTROLLER);
+      disk.push(performance.now() - t);
+    }
+    result.incremental = { medianMs: median(times), p90Ms: percentile(times, 0.9), fromDiskMedianMs: median(disk), resolved };
+    result.maxRssMb = process.resourceUsage().maxRSS / 1024;
+  }
+  process.stdout.write(JSON.stringify(result));
+}
+
+function runChild(workers: number, incremental: boolean): ChildResult {
+  const args = ['--import', 'tsx', __filename, '--child', String(workers), incremental ? 'incremental' : 'cold'];
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`bench child failed (${r.status}): ${r.stderr}`);
+  return JSON.parse(r.stdout) as ChildResult;
+}
+
+function timeRipgrep(): { ms: number; files: number } {
+  const t = performance.now();
+  const r = spawnSync(RG, ['-l', 'feature_category|urgency', TREE], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const ms = performance.now() - t;
+  if (r.status !== 0) throw new Error(`rg failed (${r.status}): ${r.stderr}`);
+  return { ms, files: r.stdout.split('\n').filter(Boolean).length };
+}
+
+async function parent(): Promise<void> {
+  const tg = performance.now();
+  const tree = ensureTree(TREE, GITLAB_SIZED);
+  const mb = tree.bytes / 1048576;
+  console.log(`tree: ${TREE}: ${tree.files} files, ${mb.toFixed(1)} MB (${tree.reused ? 'reused' : `generated in ${((performance.now() - tg) / 1000).toFixed(1)} s`})`);
+
+  timeRipgrep(); // warm the page cache so both sides read from memory
+  const rg = Array.from({ length: 5 }, () => timeRipgrep());
+  const rgMs = median(rg.map((r) => r.ms));
+  console.log(`baseline: rg -l 'feature_category|urgency': ${rgMs.toFixed(0)} ms median of 5, ${rg[0]?.files} files match`);
+
+  const single = runChild(1, false);
+  console.log(`cold index, 1 thread:  ${single.coldMs.toFixed(0)} ms, ${single.parsed} files parsed, peak RSS ${single.maxRssMb.toFixed(0)} MB`);
+  const runs: ChildResult[] = [];
+  for (let i = 0; i < COLD_RUNS; i++) runs.push(runChild(2, i === 0));
+  const coldMs = median(runs.map((r) => r.coldMs));
+  const first = runs[0] as ChildResult;
+  const peak = Math.max(...runs.map((r) => r.maxRssMb));
+  console.log(
+    `cold index, 2 workers: ${coldMs.toFixed(0)} ms median of ${COLD_RUNS} (${runs.map((r) => r.coldMs.toFixed(0)).join(', ')}), ` +
+      `${((first.files / coldMs) * 1000).toFixed(0)} files/s, ${((first.bytes / 1048576 / coldMs) * 1000).toFixed(1)} MB/s, ` +
+      `${first.parsed} parsed, ${first.endpoints} endpoints, peak RSS ${peak.toFixed(0)} MB`,
+  );
+  const ph = first.phases;
+  console.log(`  phases of the first 2-worker run: walk ${ph.walkMs.toFixed(0)} ms, read + parse ${ph.scanMs.toFixed(0)} ms, resolve ${ph.resolveMs.toFixed(0)} ms`);
+  const inc = first.incremental;
+  if (inc) {
+    console.log(
+      `incremental re-index of ${BIG_CONTROLLER} (3,000 lines): median ${inc.medianMs.toFixed(2)} ms, p90 ${inc.p90Ms.toFixed(2)} ms ` +
+        `of ${INCREMENTAL_RUNS} (from disk: ${inc.fromDiskMedianMs.toFixed(2)} ms), ${inc.resolved} file(s) re-resolved`,
+    );
+  }
+  const ratio = coldMs / rgMs;
+  console.log(`ratio cold index / ripgrep: ${ratio.toFixed(2)}x`);
+  console.log(
+    `targets: cold < 3000 ms ${coldMs < 3000 ? 'MET' : 'MISSED'}; within 5x of rg ${ratio <= 5 ? 'MET' : 'MISSED'}; ` +
+      `incremental < 5 ms ${inc && inc.medianMs < 5 ? 'MET' : 'MISSED'}; peak RSS < 300 MB ${peak < 300 ? 'MET' : 'MISSED'}`,
+  );
+}
+
+const childAt = process.argv.indexOf('--child');
+if (childAt >= 0) {
+  void child(Number(process.argv[childAt + 1]), process.argv[childAt + 2] === 'incremental');
+} else {
+  void parent().catch((e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
+}
