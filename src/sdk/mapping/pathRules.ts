@@ -92,27 +92,68 @@ function matches(c: CompiledPattern, path: string): boolean {
   return path.startsWith(c.prefix) && path.endsWith(c.suffix) && c.re.test(path);
 }
 
-/** Compiled path rules. Build once per config, then ask for as many files as needed. */
+interface CompiledRule {
+  rule: PathRule;
+  index: number;
+  pattern: CompiledPattern;
+}
+
+/** Rules filed under the directory their literal prefix names (`app/models/` for `/app/models/`). */
+interface DirectoryNode {
+  /** In ascending rule order. */
+  rules: CompiledRule[];
+  children: Map<string, DirectoryNode>;
+}
+
+const newNode = (): DirectoryNode => ({ rules: [], children: new Map() });
+
+/**
+ * Compiled path rules. Build once per config, then ask for as many files as needed.
+ * Each rule is filed in a directory tree under the directories its pattern spells out literally
+ * (`/app/models/` under app -> models; `*.rb` at the root). A file is tested only against the
+ * rules on its own directory chain, so a lookup costs a few checks even with hundreds of rules
+ * (CODEOWNERS files of that size are common in large monorepos).
+ */
 export class PathRuleMatcher {
-  private readonly compiled: Array<{ rule: PathRule; index: number; pattern: CompiledPattern }>;
+  private readonly root = newNode();
 
   constructor(readonly rules: readonly PathRule[]) {
-    this.compiled = [];
     rules.forEach((rule, index) => {
       const pattern = compilePattern(rule.pattern);
-      if (pattern) this.compiled.push({ rule, index, pattern });
+      if (!pattern) return;
+      const dirs = pattern.prefix.slice(0, pattern.prefix.lastIndexOf('/') + 1).split('/').filter((d) => d !== '');
+      let node = this.root;
+      for (const d of dirs) {
+        let child = node.children.get(d);
+        if (!child) node.children.set(d, (child = newNode()));
+        node = child;
+      }
+      node.rules.push({ rule, index, pattern });
     });
   }
 
   /** The last rule matching `file` (workspace-relative), or undefined. */
   match(file: string): PathRuleMatch | undefined {
     const path = normaliseWorkspacePath(file);
-    // Last match wins: scan from the end and stop at the first hit.
-    for (let i = this.compiled.length - 1; i >= 0; i--) {
-      const c = this.compiled[i]!;
-      if (matches(c.pattern, path)) return { category: c.rule.category, rule: c.rule, index: c.index };
+    let best: CompiledRule | undefined;
+    let node: DirectoryNode | undefined = this.root;
+    let start = 0;
+    while (node) {
+      // Last match wins: walk each list from its last rule, and only rules after the best so far.
+      for (let i = node.rules.length - 1; i >= 0; i--) {
+        const c: CompiledRule = node.rules[i]!;
+        if (best && c.index < best.index) break;
+        if (matches(c.pattern, path)) {
+          best = c;
+          break;
+        }
+      }
+      const slash = path.indexOf('/', start);
+      if (slash < 0) break;
+      node = node.children.get(path.slice(start, slash));
+      start = slash + 1;
     }
-    return undefined;
+    return best && { category: best.rule.category, rule: best.rule, index: best.index };
   }
 
   /** The category of `file` by path rules, or undefined when no rule matches. */
