@@ -4,9 +4,18 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Edit, Language, Parser } from 'web-tree-sitter';
+import type * as TreeSitter from 'web-tree-sitter';
 import type { Node, Tree } from 'web-tree-sitter';
 import { buildSkeleton } from './skeleton';
+
+// `require`, not `import`: the extension and CLI are CommonJS bundles, and esbuild resolves an
+// `import` to web-tree-sitter's ESM build, whose loader needs `import.meta.url` (undefined in
+// CJS: "createRequire ... Received undefined" at Parser.init). `require` selects
+// web-tree-sitter.cjs in the bundle, under tsx and in worker threads alike.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Edit, Language, Parser } = require('web-tree-sitter') as typeof TreeSitter;
+type Parser = TreeSitter.Parser;
+type Edit = TreeSitter.Edit;
 
 let parser: Parser | undefined;
 let loading: Promise<void> | undefined;
