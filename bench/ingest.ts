@@ -86,6 +86,7 @@ async function main(): Promise<void> {
     return;
   }
   const targetLines = Number(arg('--lines') ?? 1_000_000);
+  const days = Number(arg('--days') ?? 28);
   const dir = mkdtempSync(join(tmpdir(), 'bl-bench-ingest-'));
   try {
     const g0 = performance.now();
@@ -93,7 +94,7 @@ async function main(): Promise<void> {
     const sample = await writeSampleLogs({
       outDir: dir,
       endpoints: inventory(2000),
-      days: 28,
+      days,
       seed: 7,
       end: new Date('2024-03-05T00:00:00Z'),
       calls: Math.round(targetLines / 1.2),

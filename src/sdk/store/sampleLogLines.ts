@@ -48,103 +48,115 @@ function correlationId(n: number, timeMs: number): string {
   return `01${(timeMs * 7 + n).toString(36).toUpperCase().padStart(12, '0')}${(n % 46656).toString(36).toUpperCase().padStart(3, '0')}`;
 }
 
-function railsPath(controllerAction: string, n: number): string {
-  const [controller = 'Application', action = 'index'] = controllerAction.split('#');
-  const resource = controller
+/** A JSON string literal. */
+const q = (v: string): string => JSON.stringify(v);
+
+function railsResource(controller: string): string {
+  return controller
     .replace(/Controller$/, '')
     .split('::')
     .map((part) => part.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase())
     .join('/');
-  const id = n % 5000;
-  return action === 'index' ? `/gitlab-org/project-${id % 40}/-/${resource}` : `/gitlab-org/project-${id % 40}/-/${resource}/${id}/${action}`;
 }
 
-function grapePath(route: string, n: number): string {
-  return route.replace(':version', 'v4').replace(/:([a-z_]+)/g, (_m, name: string) => (name === 'id' ? String(n % 9000) : `${name}-${n % 97}`));
+/**
+ * The parts of an endpoint's lines that never change, JSON-encoded once: the generator writes
+ * hundreds of thousands of lines, so per-line work is kept to numbers, times and concatenation.
+ */
+interface PreparedEndpoint {
+  /** `,"meta.caller_id":...,"meta.feature_category":...,` plus urgency fields. */
+  tail: string;
+  /** Per-call path from the call number. */
+  path: (n: number) => string;
+  /** Kind-specific fields after `path` (method, controller/action or route...). */
+  head: string;
+  jobQueue: string;
 }
 
-function requestLine(ep: SampleEndpoint, call: SampleCall): Record<string, unknown> {
+const prepared = new WeakMap<SampleEndpoint, PreparedEndpoint>();
+
+function prepare(ep: SampleEndpoint): PreparedEndpoint {
+  const cached = prepared.get(ep);
+  if (cached) return cached;
   const urgency = effectiveUrgency(ep);
-  const dbShare = 0.2 + (call.n % 7) / 20;
-  const common = {
-    time: new Date(call.timeMs).toISOString(),
-    severity: 'INFO',
-    correlation_id: correlationId(call.n, call.timeMs),
-    remote_ip: `10.${call.n % 200}.${(call.n >> 3) % 250}.${call.n % 250}`,
-    ua: 'Mozilla/5.0 (X11; Linux x86_64)',
-    status: call.status,
-    duration_s: round(call.durationS, 5),
-    db_duration_s: round(call.durationS * dbShare, 5),
-    view_duration_s: round(call.durationS * 0.1, 5),
-    db_count: 3 + (call.n % 40),
-    'meta.caller_id': ep.id,
-    'meta.feature_category': ep.category,
-    'meta.client_id': `user/${call.n % 10000}`,
-    request_urgency: urgency,
-    target_duration_s: thresholdOf(ep),
-  };
-  if (ep.kind === 'grape') {
+  let p: PreparedEndpoint;
+  const tail = `,"meta.caller_id":${q(ep.id)},"meta.feature_category":${q(ep.category)}`;
+  if (ep.kind === 'sidekiq') {
+    const queue = ep.id
+      .replace(/Worker$/, '')
+      .replace(/::/g, '_')
+      .replace(/([a-z])([A-Z])/g, '$1_$2')
+      .toLowerCase();
+    p = { tail: `,"meta.feature_category":${q(ep.category)},"urgency":${q(urgency)}`, path: () => '', head: '', jobQueue: q(queue) };
+  } else if (ep.kind === 'grape') {
     const space = ep.id.indexOf(' ');
     const method = space > 0 ? ep.id.slice(0, space) : 'GET';
     const route = space > 0 ? ep.id.slice(space + 1) : ep.id;
-    return { ...common, method, path: grapePath(route, call.n), route, params: [], host: 'gitlab.example.com' };
-  }
-  if (ep.kind === 'graphql') {
-    return {
-      ...common,
-      method: 'POST',
-      path: '/api/graphql',
-      controller: 'GraphqlController',
-      action: 'execute',
-      format: '*/*',
-      params: [{ key: 'operationName', value: ep.id.replace(/^graphql:/, '') }],
+    const parts = route.replace(':version', 'v4').split(/(:[a-z_]+)/);
+    p = {
+      tail: `${tail},"request_urgency":${q(urgency)},"target_duration_s":${thresholdOf(ep)}`,
+      path: (n) => q(parts.map((x) => (x === ':id' ? String(n % 9000) : x.startsWith(':') ? `${x.slice(1)}-${n % 97}` : x)).join('')),
+      head: `,"method":${q(method)},"route":${q(route)},"params":[],"host":"gitlab.example.com"`,
+      jobQueue: '',
+    };
+  } else if (ep.kind === 'graphql') {
+    p = {
+      tail: `${tail},"request_urgency":${q(urgency)},"target_duration_s":${thresholdOf(ep)}`,
+      path: () => '"/api/graphql"',
+      head: `,"method":"POST","controller":"GraphqlController","action":"execute","format":"*/*","params":[{"key":"operationName","value":${q(ep.id.replace(/^graphql:/, ''))}}]`,
+      jobQueue: '',
+    };
+  } else {
+    const [controller = 'ApplicationController', action = 'index'] = ep.id.split('#');
+    const resource = railsResource(controller);
+    p = {
+      tail: `${tail},"request_urgency":${q(urgency)},"target_duration_s":${thresholdOf(ep)}`,
+      path: (n) => q(action === 'index' ? `/gitlab-org/project-${n % 40}/-/${resource}` : `/gitlab-org/project-${n % 40}/-/${resource}/${n % 5000}/${action}`),
+      head: `,"method":"GET","controller":${q(controller)},"action":${q(action)},"format":"html","params":[]`,
+      jobQueue: '',
     };
   }
-  const [controller, action] = ep.id.split('#');
-  return { ...common, method: 'GET', path: railsPath(ep.id, call.n), controller, action, format: 'html', params: [] };
+  prepared.set(ep, p);
+  return p;
 }
 
-function sidekiqLines(ep: SampleEndpoint, call: SampleCall): Array<Record<string, unknown>> {
-  const jid = (call.timeMs * 31 + call.n).toString(16).padStart(24, '0').slice(-24);
-  const queue = ep.id
-    .replace(/Worker$/, '')
-    .replace(/::/g, '_')
-    .replace(/([a-z])([A-Z])/g, '$1_$2')
-    .toLowerCase();
+function requestLine(ep: SampleEndpoint, call: SampleCall): string {
+  const p = prepare(ep);
+  const n = call.n;
+  const d = call.durationS;
+  const dbShare = 0.2 + (n % 7) / 20;
+  return (
+    `{"time":"${new Date(call.timeMs).toISOString()}","severity":"INFO","correlation_id":"${correlationId(n, call.timeMs)}"` +
+    `,"remote_ip":"10.${n % 200}.${(n >> 3) % 250}.${n % 250}","ua":"Mozilla/5.0 (X11; Linux x86_64)"` +
+    `,"path":${p.path(n)}${p.head},"status":${call.status},"duration_s":${round(d, 5)},"db_duration_s":${round(d * dbShare, 5)}` +
+    `,"view_duration_s":${round(d * 0.1, 5)},"db_count":${3 + (n % 40)},"meta.client_id":"user/${n % 10000}"${p.tail}}`
+  );
+}
+
+function sidekiqLines(ep: SampleEndpoint, call: SampleCall): string[] {
+  const p = prepare(ep);
+  const n = call.n;
+  const jid = (call.timeMs * 31 + n).toString(16).padStart(24, '0').slice(-24);
   const startMs = call.timeMs - Math.round(call.durationS * 1000);
-  const base = {
-    severity: 'INFO',
-    retry: 3,
-    queue,
-    class: ep.id,
-    args: [String(call.n % 100000)],
-    jid,
-    correlation_id: correlationId(call.n, call.timeMs),
-    'meta.feature_category': ep.category,
-    urgency: effectiveUrgency(ep),
-    worker_data_consistency: 'sticky',
-    created_at: new Date(startMs - 150).toISOString(),
-    enqueued_at: new Date(startMs - 120).toISOString(),
-  };
+  const cls = q(ep.id);
+  const base =
+    `"severity":"INFO","retry":3,"queue":${p.jobQueue},"class":${cls},"args":["${n % 100000}"],"jid":"${jid}"` +
+    `,"correlation_id":"${correlationId(n, call.timeMs)}"${p.tail},"worker_data_consistency":"sticky"` +
+    `,"created_at":"${new Date(startMs - 150).toISOString()}","enqueued_at":"${new Date(startMs - 120).toISOString()}"`;
   const done = call.status < 500;
-  const start = { ...base, time: new Date(startMs).toISOString(), job_status: 'start', message: `${ep.id} JID-${jid}: start` };
-  const end = {
-    ...base,
-    time: new Date(call.timeMs).toISOString(),
-    job_status: done ? 'done' : 'fail',
-    duration_s: round(call.durationS, 5),
-    db_duration_s: round(call.durationS * 0.3, 5),
-    completed_at: new Date(call.timeMs).toISOString(),
-    message: `${ep.id} JID-${jid}: ${done ? 'done' : 'fail'}: ${round(call.durationS, 6)} sec`,
-    ...(done ? {} : { error_class: 'ActiveRecord::QueryCanceled', error_message: 'canceling statement due to statement timeout' }),
-  };
-  return [start, end];
+  const end = new Date(call.timeMs).toISOString();
+  const status = done ? 'done' : 'fail';
+  const failure = done ? '' : ',"error_class":"ActiveRecord::QueryCanceled","error_message":"canceling statement due to statement timeout"';
+  return [
+    `{${base},"time":"${new Date(startMs).toISOString()}","job_status":"start","message":${q(`${ep.id} JID-${jid}: start`)}}`,
+    `{${base},"time":"${end}","job_status":"${status}","duration_s":${round(call.durationS, 5)},"db_duration_s":${round(call.durationS * 0.3, 5)}` +
+      `,"completed_at":"${end}","message":${q(`${ep.id} JID-${jid}: ${status}: ${round(call.durationS, 6)} sec`)}${failure}}`,
+  ];
 }
 
 /** The NDJSON lines (without newline) one call produces: one for a request, start + done/fail for a job. */
 export function formatSampleCall(ep: SampleEndpoint, call: SampleCall): string[] {
-  if (ep.kind === 'sidekiq') return sidekiqLines(ep, call).map((l) => JSON.stringify(l));
-  return [JSON.stringify(requestLine(ep, call))];
+  return ep.kind === 'sidekiq' ? sidekiqLines(ep, call) : [requestLine(ep, call)];
 }
 
 /** Which log file a kind goes to, as on a GitLab node. */

@@ -1,0 +1,126 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { gunzipSync } from 'node:zlib';
+import type { SampleEndpoint } from '../../../src/sdk/store/sampleLogLines';
+import { writeSampleLogs } from '../../../src/sdk/store/sampleLogs';
+import { ingestFiles } from '../../../src/sdk/store/logIngest';
+import { openStoreSource } from '../../../src/sdk/store/storeSource';
+import { run as runSample } from '../../../src/cli/commands/sample';
+import { fakeCatalog } from '../../unit/store/fakeCatalog';
+
+const ENDPOINTS: SampleEndpoint[] = [
+  { id: 'Projects::IssuesController#index', kind: 'rails', category: 'team_planning', urgency: 'low' },
+  { id: 'Projects::IssuesController#show', kind: 'rails', category: 'team_planning', urgency: 'default' },
+  { id: 'GET /api/:version/projects/:id/issues', kind: 'grape', category: 'team_planning', urgency: 'medium' },
+  { id: 'WorkItems::CopyTimelogsWorker', kind: 'sidekiq', category: 'team_planning', urgency: 'high' },
+  { id: 'graphql:getPipelineDetails', kind: 'graphql', category: 'continuous_integration', urgency: 'high' },
+  { id: 'Projects::PipelinesController#index', kind: 'rails', category: 'continuous_integration', urgency: 'default' },
+  { id: 'GET /api/:version/projects/:id/repository/tags', kind: 'grape', category: 'source_code_management', urgency: 'low' },
+];
+const catalog = fakeCatalog({ project_management: ['team_planning'], pipeline_execution: ['continuous_integration'], source_code: ['source_code_management'] });
+const END = new Date('2024-03-05T00:00:00Z');
+const WINDOW = { label: '28d', minutes: 40320 };
+
+let dir = '';
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'bl-sample-'));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function digest(files: string[]): string[] {
+  return files.map((f) => createHash('sha256').update(readFileSync(f)).digest('hex'));
+}
+
+describe('writeSampleLogs', () => {
+  test('deterministic: same seed and end give the same bytes; another seed does not', async () => {
+    const a = await writeSampleLogs({ outDir: join(dir, 'a'), endpoints: ENDPOINTS, end: END, seed: 3, calls: 5000 });
+    const b = await writeSampleLogs({ outDir: join(dir, 'b'), endpoints: ENDPOINTS, end: END, seed: 3, calls: 5000 });
+    const c = await writeSampleLogs({ outDir: join(dir, 'c'), endpoints: ENDPOINTS, end: END, seed: 4, calls: 5000 });
+    assert.deepEqual(digest(a.files), digest(b.files));
+    assert.notDeepEqual(digest(a.files), digest(c.files));
+    assert.deepEqual(
+      a.files.map((f) => f.slice(f.lastIndexOf('/') + 1)),
+      ['api_json.log.gz', 'production_json.log.gz', 'sidekiq.log.gz'],
+    );
+    assert.equal(a.start, '2024-02-06T00:00:00.000Z');
+  });
+
+  test('realistic set: every line ingests, the degraded group overspends, the others stay healthy', async () => {
+    const out = join(dir, 'full');
+    const r = await writeSampleLogs({ outDir: out, endpoints: ENDPOINTS, end: END, seed: 1 });
+    // Default ~150,000 calls; one in seven endpoints is a job writing start + done lines.
+    assert.ok(r.lines > 120_000 && r.lines < 260_000, `lines ${r.lines}`);
+    assert.equal(r.degradedCategory, 'team_planning');
+    assert.deepEqual(
+      r.incidents.map((i) => i.kind),
+      ['errors', 'latency'],
+    );
+    const prod = gunzipSync(readFileSync(join(out, 'production_json.log.gz'))).toString('utf8');
+    assert.match(prod, /"meta\.caller_id":"graphql:getPipelineDetails"/);
+    assert.match(prod, /"controller":"Projects::IssuesController","action":"index"/);
+
+    const store = join(dir, 'full.db');
+    const report = await ingestFiles(store, r.files);
+    assert.equal(report.totals.malformed, 0);
+    assert.equal(report.totals.failed, 0);
+    const source = openStoreSource({ path: store, catalog, readonly: true });
+    try {
+      const groups = await source.groupCounts({ window: WINDOW, at: END });
+      const spentMinutes = Object.fromEntries(
+        groups.data.map((g) => {
+          let f = 0;
+          let m = 0;
+          for (const c of g.components) {
+            f += c.counts.apdexWeight - c.counts.apdexSuccess + c.counts.errors;
+            m += c.counts.apdexWeight + c.counts.ops;
+          }
+          // F4 with A = 1 - f/m: spent = f/m * 40320 minutes; the budget is 20.16.
+          return [g.group, (f / m) * 40320];
+        }),
+      );
+      assert.ok((spentMinutes['project_management'] ?? 0) > 20.16 * 3, JSON.stringify(spentMinutes));
+      assert.ok((spentMinutes['pipeline_execution'] ?? Infinity) < 20.16, JSON.stringify(spentMinutes));
+      assert.ok((spentMinutes['source_code'] ?? Infinity) < 20.16, JSON.stringify(spentMinutes));
+      // The error incident is visible in the slow endpoint's daily series.
+      const daily = await source.dailyCounts({ window: WINDOW, at: END, scope: { category: 'team_planning' } });
+      assert.equal(daily.data.length, 28);
+      const incidentDay = r.incidents[0]?.start.slice(0, 10);
+      const errorsOn = (date: string | undefined): number =>
+        (daily.data.find((d) => d.date === date)?.components ?? []).reduce((n, c) => n + c.counts.errors, 0);
+      assert.ok(errorsOn(incidentDay) > 5 * errorsOn('2024-02-10') + 5, `errors ${errorsOn(incidentDay)} vs ${errorsOn('2024-02-10')}`);
+    } finally {
+      await source.close();
+    }
+  });
+});
+
+describe('budget-lens sample (CLI)', () => {
+  test('--endpoints file, --ingest into --store', async () => {
+    const inv = join(dir, 'endpoints.json');
+    writeFileSync(inv, JSON.stringify({ endpoints: ENDPOINTS.map((e) => ({ ...e, file: 'app/x.rb', line: 1 })) }));
+    const stdout = new PassThrough();
+    let out = '';
+    stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const code = await runSample(
+      ['--endpoints', inv, '--out', 'logs', '--days', '2', '--calls', '2000', '--end', '2024-03-05T00:00:00Z', '--ingest', '--store', 'cli.db'],
+      { stdout, stderr: new PassThrough(), cwd: dir, env: {} },
+    );
+    assert.equal(code, 0, out);
+    assert.match(out, /wrote \d+ lines for 7 endpoints, 2024-03-03T00:00:00\.000Z \.\. 2024-03-05T00:00:00\.000Z/);
+    assert.match(out, /production_json\.log\.gz: \d+ lines, \d+ accepted, 0 ignored, 0 malformed/);
+  });
+
+  test('bad flags and bad inventories are clear errors', async () => {
+    const io = { stdout: new PassThrough(), stderr: new PassThrough(), cwd: dir, env: {} };
+    await assert.rejects(runSample(['--days', 'x'], io), /--days needs a positive integer/);
+    await assert.rejects(runSample(['--end', 'soon'], io), /--end needs an ISO date/);
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify([{ kind: 'rails' }]));
+    await assert.rejects(runSample(['--endpoints', bad, '--out', 'x'], io), /bad\.json: endpoint \[0\]: missing "id"/);
+  });
+});
