@@ -91,8 +91,17 @@ function parseFeatureCategories(src: YamlSource): string[] {
 }
 
 function mergeConfig(groups: Map<string, GroupInfo>, notOwned: GroupInfo, config: CatalogConfigInput, warnings: CatalogWarning[]): void {
+  const seen = new Map<string, string>();
   for (const [rawKey, settings] of Object.entries(config.groups)) {
     const key = normaliseGroupKey(rawKey);
+    const earlier = seen.get(key);
+    seen.set(key, rawKey);
+    if (earlier !== undefined) {
+      warnings.push({
+        message: `group "${rawKey}" in the project config is the same group as "${earlier}" (both normalise to "${key}"); its settings replace the earlier ones`,
+        location: config.locations?.groups[rawKey] ?? { file: config.file ?? '.budgetlens.yml', line: 1, column: 1 },
+      });
+    }
     const group = groups.get(key) ?? (key === NOT_OWNED_GROUP ? notOwned : undefined);
     if (!group) {
       const near = closestCategory(key, groups.keys());

@@ -158,6 +158,15 @@ describe('project config merged into the catalog', () => {
     assert.deepEqual(c.groupOf('code_review_workflow').ignoredComponents, []);
   });
 
+  test('two config keys for one group: a warning at the second, whose settings apply', () => {
+    const twice = parseProjectConfig('groups:\n  "Code Review":\n    ignoredComponents: [a]\n  code-review:\n    ignoredComponents: [b]\n', '/ws/.budgetlens.yml');
+    const stagesWithDash = stages.replace('      code_review:', '      code-review:');
+    const cat = parseCatalog(stagesWithDash, SMALL, undefined, undefined, twice);
+    assert.deepEqual(cat.groupOf('code_review_workflow').ignoredComponents, ['b']);
+    const w = cat.warnings.find((x) => x.message.includes('same group'));
+    assert.deepEqual(w?.location, { file: '/ws/.budgetlens.yml', line: 4, column: 3 });
+  });
+
   test('expired custom targets', () => {
     const ct = c.groupOf('team_planning').customTarget!;
     assert.equal(isCustomTargetExpired(ct, new Date('2026-12-31T23:59:00Z')), false);
