@@ -25,10 +25,14 @@ export function isGrapeRoot(name: string): boolean {
   return GRAPE_ROOTS.has(name);
 }
 
+/** Deeper class/module nesting is not real code; stop before the recursion or names blow up. */
+const MAX_NESTING = 64;
+
 interface Walk {
   file: string;
   parsed: ParsedRuby;
   classes: RubyClassFacts[];
+  findings: Finding[];
   /** `Foo.prepend_mod` at file level: class name -> module names. */
   filePrepends: Map<string, string[]>;
 }
@@ -305,6 +309,19 @@ function definitionParts(node: Node): DefinitionParts | undefined {
 }
 
 function walkDefinition(walk: Walk, node: Node, scopes: string[]): void {
+  if (scopes.length >= MAX_NESTING) {
+    if (!walk.findings.some((f) => f.code === 'file_skipped')) {
+      walk.findings.push({
+        code: 'file_skipped',
+        severity: 'warning',
+        message: `classes and modules nested deeper than ${MAX_NESTING} levels are not mapped`,
+        file: walk.file,
+        line: line(walk, node),
+        column: node.startPosition.column + 1,
+      });
+    }
+    return;
+  }
   const parts = definitionParts(node);
   if (parts === undefined) {
     // Statements tree-sitter could not place: look inside for definitions it did recognise.
@@ -366,7 +383,7 @@ function parseErrorFinding(file: string, parsed: ParsedRuby): Finding | undefine
 export function extractRubyFacts(file: string, text: string, options: { skeleton?: boolean; reuseTrees?: boolean } = {}): RubyFileFacts {
   const parsed = parseRuby(text, { skeleton: options.skeleton, cacheKey: options.reuseTrees === false ? undefined : file });
   try {
-    const walk: Walk = { file, parsed, classes: [], filePrepends: new Map() };
+    const walk: Walk = { file, parsed, classes: [], findings: [], filePrepends: new Map() };
     const top: Node[] = [];
     const root = parsed.tree.rootNode;
     // With a bad enough error the root itself is an ERROR node holding the class's parts.
@@ -385,6 +402,7 @@ export function extractRubyFacts(file: string, text: string, options: { skeleton
     const findings: Finding[] = [];
     const parseError = parseErrorFinding(file, parsed);
     if (parseError !== undefined) findings.push(parseError);
+    findings.push(...walk.findings);
     return { file, classes: walk.classes, dependsOn: dependencies(walk.classes), findings };
   } finally {
     parsed.release();

@@ -99,4 +99,13 @@ describe('findings', () => {
       ],
     );
   });
+
+  test('absurdly deep nesting is reported as skipped instead of overflowing the stack', async () => {
+    // 3,000 nested modules: the 65th `module A` (line 65) is where mapping stops.
+    const text = 'module A\n'.repeat(3000) + 'class BController\n  def x; end\nend\n' + 'end\n'.repeat(3000);
+    const local = await FixtureWorkspace.of({ 'deep.rb': text });
+    const m = local.map('deep.rb');
+    assert.deepEqual(m.findings.map((f) => [f.code, f.severity, f.line, f.column]), [['file_skipped', 'warning', 65, 1]]);
+    assert.equal(m.endpoints.length, 0);
+  });
 });
