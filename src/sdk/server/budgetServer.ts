@@ -54,8 +54,7 @@ export class BudgetServer {
   private readonly auth: BearerAuth | undefined;
   private readonly deadlineMs: number;
   private readonly log: LogSink;
-  private readonly openApiBody: string;
-  private inFlight = 0;
+  private readonly openApiBody: Buffer;
   private closing: Promise<void> | undefined;
 
   constructor(private readonly opts: BudgetServerOptions) {
@@ -63,7 +62,7 @@ export class BudgetServer {
     this.cache = new ResponseCache(opts.cache);
     this.deadlineMs = opts.deadlineMs ?? 10_000;
     this.log = opts.log ?? stderrLog;
-    this.openApiBody = JSON.stringify(buildOpenApiDocument({ withAuth: this.auth !== undefined }));
+    this.openApiBody = Buffer.from(JSON.stringify(buildOpenApiDocument({ withAuth: this.auth !== undefined })));
     this.http = createServer((req, res) => void this.handle(req, res));
   }
 
@@ -104,7 +103,6 @@ export class BudgetServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
-    this.inFlight++;
     let cache: 'hit' | 'miss' | undefined;
     const url = new URL(req.url ?? '/', 'http://localhost');
     try {
@@ -140,7 +138,6 @@ export class BudgetServer {
     } catch (e) {
       this.sendError(res, this.describeError(e));
     } finally {
-      this.inFlight--;
       const entry: Record<string, unknown> = {
         level: res.statusCode >= 500 ? 'error' : 'info',
         msg: 'request',
@@ -191,7 +188,7 @@ export class BudgetServer {
     return { status: 500, code: 'internal_error', message: 'internal server error (see the server log)' };
   }
 
-  private send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+  private send(res: ServerResponse, status: number, body: string | Buffer, headers: Record<string, string> = {}): void {
     if (res.headersSent) return;
     res.writeHead(status, {
       'Content-Type': 'application/json; charset=utf-8',

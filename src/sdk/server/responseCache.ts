@@ -5,7 +5,8 @@
  */
 
 export interface CachedBody {
-  body: string;
+  /** Encoded once, so a hit costs no JSON or UTF-8 work. */
+  body: Buffer;
   storedAt: number;
 }
 
@@ -58,7 +59,7 @@ export class ResponseCache {
   async getOrProduce(key: string, pinned: boolean, produce: () => Promise<string>): Promise<{ value: CachedBody; hit: boolean }> {
     if (!this.enabled) {
       this.misses++;
-      return { value: { body: await produce(), storedAt: this.now() }, hit: false };
+      return { value: { body: Buffer.from(await produce()), storedAt: this.now() }, hit: false };
     }
     const entry = this.entries.get(key);
     if (entry && entry.expiresAt > this.now()) {
@@ -73,7 +74,7 @@ export class ResponseCache {
     }
     this.misses++;
     const promise = produce().then((body) => {
-      const value = { body, storedAt: this.now() };
+      const value = { body: Buffer.from(body), storedAt: this.now() };
       this.store(key, value, pinned);
       return value;
     });
