@@ -31,7 +31,7 @@ import {
   type PrometheusMetricNames,
   type SourceMode,
 } from './prometheusQueries';
-import { daySegments, fullDayRun, windowBounds, windowMeta, type WindowBounds } from './prometheusWindow';
+import { daySegments, fullDayRun, windowBounds, windowMeta, type DaySegment, type WindowBounds } from './prometheusWindow';
 
 export interface PrometheusSourceOptions {
   /** Base URL, e.g. `http://prometheus:9090` or a VictoriaMetrics `…/select/0/prometheus`. */
@@ -145,40 +145,45 @@ export class PrometheusSource implements BudgetSource {
     const level: CountLevel | undefined =
       this.mode === 'recording_rules' && 'group' in opts.scope ? { level: 'stage_group', groups: [opts.scope.group] } : this.scopeLevel(opts.scope);
     if (level) {
-      const jobs: Array<Promise<void>> = [];
-      const run1d = fullDayRun(segments);
-      for (const kind of COUNTER_KINDS) {
-        if (run1d) {
-          const expr = countExpr(this.spec(level), kind, '1d');
-          run.queries.push(expr);
-          jobs.push(
-            this.client.queryRange(expr, run1d.first.end, run1d.last.end, 86_400, opts.signal).then((ans) => {
-              run.warnings.push(...ans.warnings);
-              for (const series of ans.result) {
-                for (const [t, v] of series.points) {
-                  // A point at midnight T sums the day that ends at T.
-                  const date = new Date(t * 1000 - 86_400_000).toISOString().slice(0, 10);
-                  table.add(date, series.labels['component'] ?? 'unknown', kind, v);
-                }
-              }
-            }),
-          );
-        }
-        for (const seg of segments.filter((s) => !s.full)) {
-          const expr = countExpr(this.spec(level), kind, promDuration((seg.end.getTime() - seg.start.getTime()) / 1000));
-          run.queries.push(expr);
-          jobs.push(
-            this.client.query(expr, seg.end, opts.signal).then((ans) => {
-              run.warnings.push(...ans.warnings);
-              table.addSamples(kind, ans.result, () => seg.date);
-            }),
-          );
-        }
-      }
-      await Promise.all(jobs);
+      await allOrCancel(opts.signal, (sig) => this.dailyJobs(level, segments, table, run, sig));
     }
     const data = segments.map((s) => ({ date: s.date, components: table.components(s.date) }));
     return { meta: this.meta(opts, b, run), data };
+  }
+
+  /** Per kind: one range query over the full days, one instant query per clipped day. */
+  private dailyJobs(level: CountLevel, segments: DaySegment[], table: CountTable, run: Run, signal: AbortSignal): Array<Promise<void>> {
+    const jobs: Array<Promise<void>> = [];
+    const run1d = fullDayRun(segments);
+    for (const kind of COUNTER_KINDS) {
+      if (run1d) {
+        const expr = countExpr(this.spec(level), kind, '1d');
+        run.queries.push(expr);
+        jobs.push(
+          this.client.queryRange(expr, run1d.first.end, run1d.last.end, 86_400, signal).then((ans) => {
+            run.warnings.push(...ans.warnings);
+            for (const series of ans.result) {
+              for (const [t, v] of series.points) {
+                // A point at midnight T sums the day that ends at T.
+                const date = new Date(t * 1000 - 86_400_000).toISOString().slice(0, 10);
+                table.add(date, series.labels['component'] ?? 'unknown', kind, v);
+              }
+            }
+          }),
+        );
+      }
+      for (const seg of segments.filter((s) => !s.full)) {
+        const expr = countExpr(this.spec(level), kind, promDuration((seg.end.getTime() - seg.start.getTime()) / 1000));
+        run.queries.push(expr);
+        jobs.push(
+          this.client.query(expr, seg.end, signal).then((ans) => {
+            run.warnings.push(...ans.warnings);
+            table.addSamples(kind, ans.result, () => seg.date);
+          }),
+        );
+      }
+    }
+    return jobs;
   }
 
   async ignoredComponents(opts: { signal?: AbortSignal; at?: Date } = {}): Promise<Array<{ group: string; component: Component }>> {
@@ -215,7 +220,7 @@ export class PrometheusSource implements BudgetSource {
     const range = promDuration((b.end.getTime() - b.start.getTime()) / 1000);
     const exprs = COUNTER_KINDS.map((kind) => [kind, countExpr(this.spec(level), kind, range)] as const);
     run.queries.push(...exprs.map(([, e]) => e));
-    const answers = await Promise.all(exprs.map(([, e]) => this.client.query(e, b.end, signal)));
+    const answers = await allOrCancel(signal, (sig) => exprs.map(([, e]) => this.client.query(e, b.end, sig)));
     answers.forEach((ans, i) => {
       run.warnings.push(...ans.warnings);
       table.addSamples(exprs[i]![0] as CounterKind, ans.result, entityOf);
@@ -262,5 +267,20 @@ export class PrometheusSource implements BudgetSource {
     };
     if (run.warnings.length > 0) meta.warnings = [...new Set(run.warnings)];
     return meta;
+  }
+}
+
+/**
+ * Runs a refresh's queries in parallel; the first failure cancels the others, so a broken backend
+ * is not left answering requests nobody will read.
+ */
+async function allOrCancel<T>(signal: AbortSignal | undefined, start: (signal: AbortSignal) => Array<Promise<T>>): Promise<T[]> {
+  const ctl = new AbortController();
+  const combined = signal ? AbortSignal.any([signal, ctl.signal]) : ctl.signal;
+  try {
+    return await Promise.all(start(combined));
+  } catch (e) {
+    ctl.abort();
+    throw e;
   }
 }

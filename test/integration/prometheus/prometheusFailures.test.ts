@@ -139,6 +139,55 @@ describe('Prometheus source failure modes', () => {
     });
   });
 
+  test('one refresh is a bounded number of queries, whatever the number of groups', async () => {
+    handler = (req, _body, res) => {
+      res.setHeader('content-type', 'application/json');
+      const resultType = req.url === '/api/v1/query_range' ? 'matrix' : 'vector';
+      res.end(JSON.stringify({ status: 'success', data: { resultType, result: [] } }));
+    };
+    const source = createPrometheusSource({ url: httpUrl });
+    const groups = Array.from({ length: 80 }, (_, i) => `group_${i}`);
+    // Let requests of earlier tests that were still in flight land first.
+    await new Promise((r) => setTimeout(r, 200));
+    const count = async (call: () => Promise<unknown>): Promise<number> => {
+      const before = seen.length;
+      await call();
+      return seen.length - before;
+    };
+    assert.equal(await count(() => source.groupCounts({ window: WINDOW_28D, at, groups })), 4);
+    assert.equal(await count(() => source.categoryCounts({ window: WINDOW_28D, at })), 4);
+    assert.equal(await count(() => source.endpointCounts({ window: WINDOW_28D, at, scope: { group: 'source_code' } })), 4);
+    // Midnight-aligned: one range query per kind. Unaligned: plus the two clipped days per kind.
+    assert.equal(await count(() => source.dailyCounts({ window: WINDOW_28D, at, scope: { group: 'source_code' } })), 4);
+    const unaligned = new Date(at.getTime() - 6 * 3_600_000);
+    assert.equal(await count(() => source.dailyCounts({ window: WINDOW_28D, at: unaligned, scope: { group: 'source_code' } })), 12);
+    const res = await source.dailyCounts({ window: WINDOW_28D, at: unaligned, scope: { group: 'source_code' } });
+    assert.equal(res.data.length, 29);
+    assert.ok(res.data.every((d) => d.components.length === 0), 'days without data are listed with no counts');
+  });
+
+  test('the first failing query of a refresh cancels its siblings', async () => {
+    let closedUnanswered = 0;
+    handler = (_req, body, res) => {
+      if ((new URLSearchParams(body).get('query') ?? '').includes(':error:')) {
+        res.statusCode = 503;
+        res.end('overloaded');
+        return;
+      }
+      // Never answer the others; count the ones the client gives up on.
+      res.on('close', () => {
+        if (!res.writableEnded) closedUnanswered++;
+      });
+    };
+    const source = createPrometheusSource({ url: httpUrl, timeoutMs: 20_000 });
+    const t0 = Date.now();
+    await assert.rejects(source.groupCounts({ window: WINDOW_28D, at }), (e: unknown) => PrometheusError.is(e) && e.kind === 'http' && e.details.status === 503);
+    assert.ok(Date.now() - t0 < 2000);
+    const deadline = Date.now() + 2000;
+    while (closedUnanswered < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(closedUnanswered, 3);
+  });
+
   test('NaN/Inf samples are dropped as bad data with a warning; partial-response warnings reach meta', async () => {
     handler = (_req, body, res) => {
       const q = new URLSearchParams(body).get('query') ?? '';

@@ -14,6 +14,7 @@ import type { BudgetSource } from '../../../src/sdk/sources/budgetSource';
 import type { ComponentCounts } from '../../../src/sdk/budget/types';
 import { PrometheusClient, PrometheusError } from '../../../src/sdk/sources/prometheusClient';
 import { createPrometheusSource } from '../../../src/sdk/sources/prometheusSource';
+import { BudgetService } from '../../../src/sdk/service/budgetService';
 import type { MetricsServer } from '../../support/prometheusServer';
 import { AT, DAY, GROUPS, SELECTORS, STEP, gitlabAvailabilityQuery, scenarioSeries } from './scenario';
 import type { Series } from '../../support/seriesBuilders';
@@ -213,6 +214,27 @@ export function defineSourceSuite(name: string, start: (series: readonly Series[
         eps.data.map((e) => [e.endpointId, e.component, e.urgency]),
         [['Ci::BuildFinishedWorker', 'sidekiq_execution', 'low']],
       );
+    });
+
+    test('BudgetService on this source: group budgets agree with GitLab dashboard query', async () => {
+      const service = new BudgetService(source, catalog);
+      for (const group of GROUPS) {
+        const res = await service.group(group, { window: '28d', at });
+        assertClose(res.data.availability, await gitlabAvailability(group, at), 1e-9, `service ${group}`);
+        assert.equal(res.data.budgetMinutes, 20.16);
+      }
+      const top = await service.topEndpoints({ group: 'project_management' }, { window: '28d', at });
+      // graphql_query is ignored by the group: its endpoint does not rank first any more.
+      assert.equal(top.data.endpoints[0]?.endpointId, 'Projects::IssuesController#index');
+    });
+
+    test('raw-counter daily counts add up to the raw window counts', async () => {
+      const raw = createPrometheusSource({ url: server.url, mode: 'raw', selectors: SELECTORS, catalog });
+      const daily = await raw.dailyCounts({ window: WINDOW_7D, at, scope: { category: 'team_planning' } });
+      assert.equal(daily.data.length, 7);
+      // Phase B: 5 errors per 900 s step, 96 steps a day = 480 errors per day.
+      for (const d of daily.data) assert.equal(d.components[0]?.counts.errors, 480, d.date);
+      assert.match(daily.meta.provenance.queries[0]!, /increase\(gitlab_sli_rails_request_apdex_success_total\{[^}]*\}\[1d\]\)/);
     });
 
     test('a query the server rejects surfaces as a typed error with errorType and URL', async () => {
