@@ -18,7 +18,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -165,6 +165,36 @@ describe('data commands on a real store', () => {
     const badMonth = captureIo(dir);
     assert.equal(await main(['report', ...backend(), '--month', '2026-13'], badMonth.io), 2);
     assert.match(badMonth.err(), /--month/);
+  });
+
+  test('.budgetlens.yml above the current directory chooses the catalog and the store', async () => {
+    const ws = join(dir, 'workspace');
+    mkdirSync(join(ws, 'app', 'models'), { recursive: true });
+    writeFileSync(
+      join(ws, '.budgetlens.yml'),
+      [
+        'catalog:',
+        `  stages: ${join(GITLAB_FIXTURES, 'stages.yml')}`,
+        'backend:',
+        '  kind: store',
+        `  path: ${store}`,
+        '',
+      ].join('\n'),
+    );
+    const c = captureIo(join(ws, 'app', 'models'));
+    assert.equal(await main(['status', '--group', 'source_code', '--at', AT, '--json'], c.io), 0, c.err());
+    const s = JSON.parse(c.out()) as GroupStatus;
+    assert.equal(s.group.data.measurements, 20);
+    assert.equal(s.group.meta.provenance.source, store);
+  });
+
+  test('a broken config is reported at file:line:col', async () => {
+    const ws = join(dir, 'broken');
+    mkdirSync(ws, { recursive: true });
+    writeFileSync(join(ws, '.budgetlens.yml'), 'backend:\n  kind: store\n  path: 5\n  extra: true\n');
+    const c = captureIo(ws);
+    assert.equal(await main(['report', '--month', '2026-10'], c.io), 1);
+    assert.match(c.err(), /\.budgetlens\.yml:\d+:\d+: /);
   });
 
   describe('serve as a child process', () => {
