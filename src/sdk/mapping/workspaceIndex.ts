@@ -44,6 +44,8 @@ export interface WorkspaceIndexOptions {
   graphqlOperations?: string;
   /** Worker threads for the cold build; default min(2, cores). 1 scans on this thread. */
   workers?: number;
+  /** The worker entry; default dist/indexWorker.js next to the bundle, or the .ts source under tsx. */
+  workerScript?: string;
   maxFileBytes?: number;
 }
 
@@ -110,7 +112,7 @@ export class WorkspaceIndex {
     const workers = this.options.workers ?? Math.min(2, cpus().length);
     const maxFileBytes = this.options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
     // Workers load tree-sitter while this thread walks the tree.
-    const pool = ScanPool.start({ workers, maxFileBytes, signal, onProgress });
+    const pool = ScanPool.start({ workers, maxFileBytes, signal, onProgress, workerScript: this.options.workerScript });
     let walk: WalkResult;
     try {
       walk = await walkWorkspace(root, { exclude: this.options.exclude, graphqlOperations: this.options.graphqlOperations, signal });

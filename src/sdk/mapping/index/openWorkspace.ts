@@ -26,6 +26,7 @@ export interface OpenWorkspaceOptions {
   /** Default: the comment-annotation scanner of src/sdk/mapping/annotations.ts. */
   annotations?: AnnotationScanner;
   workers?: number;
+  workerScript?: string;
 }
 
 export interface OpenedWorkspace {
@@ -96,6 +97,7 @@ export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Open
     graphqlOperations:
       config?.mapping.graphqlOperationsPath !== undefined ? toWorkspacePath(root, config.mapping.graphqlOperationsPath) : undefined,
     workers: options.workers,
+    workerScript: options.workerScript,
   };
   return { root, config, catalog, index: new WorkspaceIndex(indexOptions) };
 }

@@ -21,6 +21,8 @@ export interface ScanPoolOptions {
   signal?: AbortSignal;
   /** Called after each batch with the number of files scanned so far. */
   onProgress?: (done: number, total: number) => void;
+  /** Overrides findWorkerScript() (benchmarks run a freshly bundled worker). */
+  workerScript?: string;
 }
 
 /** dist/indexWorker.js in a bundle; the .ts source next to this file under tsx. */
@@ -72,7 +74,7 @@ export class ScanPool {
   /** Starts the workers without waiting for them. */
   static start(options: ScanPoolOptions): ScanPool {
     const pool = new ScanPool(options);
-    const script = options.workers > 1 ? findWorkerScript() : undefined;
+    const script = options.workers > 1 ? (options.workerScript ?? findWorkerScript()) : undefined;
     if (!script) return pool;
     for (let w = 0; w < options.workers; w++) {
       const worker = startWorker(script, { maxFileBytes: options.maxFileBytes });
