@@ -74,15 +74,25 @@ export type MetricNameOverrides = {
     : PrometheusMetricNames[K];
 };
 
-export function resolveMetricNames(o: MetricNameOverrides = {}): PrometheusMetricNames {
+/**
+ * Defaults, then overrides, then `prefix` prepended to every metric name (for metrics re-namespaced
+ * on the way into a shared Prometheus; `.budgetlens.yml` `metricPrefix`).
+ */
+export function resolveMetricNames(o: MetricNameOverrides = {}, prefix = ''): PrometheusMetricNames {
   const d = DEFAULT_METRIC_NAMES;
+  const p = (r: Record<CounterKind, string>): Record<CounterKind, string> => ({
+    apdexSuccess: prefix + r.apdexSuccess,
+    apdexWeight: prefix + r.apdexWeight,
+    ops: prefix + r.ops,
+    errors: prefix + r.errors,
+  });
   return {
-    stageGroup: { ...d.stageGroup, ...o.stageGroup },
-    featureCategory: { ...d.featureCategory, ...o.featureCategory },
-    endpoint: { ...d.endpoint, ...o.endpoint },
-    raw: { ...d.raw, ...o.raw },
-    mapping: o.mapping ?? d.mapping,
-    ignoredComponent: o.ignoredComponent ?? d.ignoredComponent,
+    stageGroup: p({ ...d.stageGroup, ...o.stageGroup }),
+    featureCategory: p({ ...d.featureCategory, ...o.featureCategory }),
+    endpoint: p({ ...d.endpoint, ...o.endpoint }),
+    raw: p({ ...d.raw, ...o.raw }),
+    mapping: prefix + (o.mapping ?? d.mapping),
+    ignoredComponent: prefix + (o.ignoredComponent ?? d.ignoredComponent),
     endpointComponents: o.endpointComponents ?? d.endpointComponents,
     rawComponents: o.rawComponents ?? d.rawComponents,
   };

@@ -41,6 +41,8 @@ export interface PrometheusSourceOptions {
   /** Exact-match labels added to every SLI selector, e.g. `{ environment: 'gprd', stage: 'main' }`. */
   selectors?: Record<string, string>;
   metricNames?: MetricNameOverrides;
+  /** Prepended to every metric name, overrides included (`.budgetlens.yml` `metricPrefix`). */
+  metricPrefix?: string;
   /** Per HTTP request; default 30 s. */
   timeoutMs?: number;
   /** How often the recording rules are evaluated; the count factor in recording mode. Default 60. */
@@ -76,7 +78,7 @@ export class PrometheusSource implements BudgetSource {
   constructor(opts: PrometheusSourceOptions) {
     this.client = new PrometheusClient({ url: opts.url, timeoutMs: opts.timeoutMs, headers: opts.headers });
     this.mode = opts.mode ?? 'recording_rules';
-    this.names = resolveMetricNames(opts.metricNames);
+    this.names = resolveMetricNames(opts.metricNames, opts.metricPrefix ?? '');
     this.selectors = opts.selectors ?? {};
     this.interval = opts.evaluationIntervalSeconds ?? 60;
     if (!(this.interval > 0)) throw new RangeError(`evaluationIntervalSeconds must be > 0, got ${this.interval}`);

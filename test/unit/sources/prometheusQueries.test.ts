@@ -59,6 +59,15 @@ describe('PromQL builders', () => {
     assert.match(countExpr(spec({ names }), 'errors', '1h'), /^sum by \(stage_group, component\) \(sum_over_time\(my:errors\{/);
   });
 
+  test('a metric prefix applies to every name, overrides included', () => {
+    const names = resolveMetricNames({ stageGroup: { errors: 'my:errors' } }, 'tenant_a:');
+    assert.equal(names.stageGroup.errors, 'tenant_a:my:errors');
+    assert.equal(names.raw.ops, 'tenant_a:gitlab_sli_{component}_total');
+    assert.equal(names.mapping, 'tenant_a:gitlab:feature_category:stage_group:mapping');
+    assert.equal(names.ignoredComponent, 'tenant_a:gitlab:ignored_component:stage_group');
+    assert.deepEqual(names.rawComponents, ['rails_request', 'graphql_query', 'sidekiq_execution']);
+  });
+
   test('label values are escaped; regex alternations are exact, sorted and deduplicated', () => {
     assert.equal(promString('a"b\\c'), '"a\\"b\\\\c"');
     assert.equal(vectorSelector('m', [{ label: 'x', op: '=', value: 'q"' }]), 'm{x="q\\""}');
