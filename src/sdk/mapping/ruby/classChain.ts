@@ -14,6 +14,8 @@ export type ResolvedKind = 'controller' | 'grape' | 'worker' | 'other';
 export interface SourcedDeclaration {
   decl: AttributeDeclaration;
   file: string;
+  /** Written in the class itself or a module prepended into it (not an included concern). */
+  own: boolean;
 }
 
 interface AttributeConfig {
@@ -31,6 +33,8 @@ export interface FoundValue {
 }
 
 const MAX_CHAIN = 32;
+/** `include` chains are short in practice (a worker includes a concern that includes a queue concern). */
+const MAX_INCLUDE_DEPTH = 4;
 const CONTROLLER_ROOTS = new Set(['ActionController::Base', 'ActionController::API']);
 const ATTRIBUTE_CALL: Record<Attribute, string> = { category: 'feature_category', urgency: 'urgency' };
 
@@ -47,6 +51,7 @@ export function placeholderClass(name: string, file: string): RubyClassFacts {
     kind: 'other',
     includesWorker: false,
     prepends: [],
+    includes: [],
     categories: [],
     urgencies: [],
     actions: [],
@@ -92,13 +97,34 @@ export class ClassChain {
   /** Worker beats Grape beats controller: a worker subclass of anything is still a job. */
   kindOf(cls: RubyClassFacts): ResolvedKind {
     const chain = this.ancestors(cls);
-    if (chain.some((c) => c.includesWorker)) return 'worker';
+    if (chain.some((c) => c.includesWorker || this.includedModules(c).some((m) => m.includesWorker))) return 'worker';
     if (chain.some((c) => isGrapeRoot(c.name) || c.superclassCandidates.some(isGrapeRoot))) return 'grape';
     if (chain.some((c) => c.name.endsWith('Controller') || c.superclassCandidates.some((s) => CONTROLLER_ROOTS.has(s)))) {
       return 'controller';
     }
     if (cls.routes.length > 0) return 'grape';
     return 'other';
+  }
+
+  /**
+   * Workspace modules `cls` includes, depth first (a concern's own includes before it), each
+   * once; modules outside the workspace (Rails, gems) are simply not found.
+   */
+  includedModules(cls: RubyClassFacts): RubyClassFacts[] {
+    const out: RubyClassFacts[] = [];
+    const seen = new Set<string>([cls.name]);
+    const visit = (c: RubyClassFacts, depth: number): void => {
+      if (depth > MAX_INCLUDE_DEPTH) return;
+      for (const candidates of c.includes) {
+        const m = candidates.map((name) => this.find(name)).find((f) => f !== undefined && f.kind === 'module');
+        if (m === undefined || seen.has(m.name)) continue;
+        seen.add(m.name);
+        visit(m, depth + 1);
+        out.push(m);
+      }
+    };
+    visit(cls, 1);
+    return out;
   }
 
   /** Modules prepended into `cls` (found in the workspace), plus `extra` (the EE module being resolved). */
@@ -121,9 +147,16 @@ export class ClassChain {
     const cached = cacheable ? this.configs.get(cls.name) : undefined;
     if (cached !== undefined) return cached;
     const config = emptyConfig();
-    for (const owner of [cls, ...this.modulesOf(cls, extra)]) {
-      for (const decl of owner.categories) apply(config.category, 'category', { decl, file: owner.file }, report);
-      for (const decl of owner.urgencies) apply(config.urgency, 'urgency', { decl, file: owner.file }, report);
+    // Included concerns first (`include` sits at the top of a class body and runs its `included`
+    // block there), then the class body, then prepended EE modules (prepend_mod is at file end).
+    const owners = [
+      ...this.includedModules(cls).map((m) => ({ owner: m, own: false })),
+      { owner: cls, own: true },
+      ...this.modulesOf(cls, extra).map((m) => ({ owner: m, own: true })),
+    ];
+    for (const { owner, own } of owners) {
+      for (const decl of owner.categories) apply(config.category, 'category', { decl, file: owner.file, own }, report);
+      for (const decl of owner.urgencies) apply(config.urgency, 'urgency', { decl, file: owner.file, own }, report);
     }
     if (cacheable) this.configs.set(cls.name, config);
     return config;
@@ -139,7 +172,7 @@ export class ClassChain {
       const config = this.configOf(chain[i]!, i === 0 ? extra : undefined)[attribute];
       const perAction = action === undefined ? undefined : config.actions.get(action);
       const found = perAction ?? config.default;
-      if (found !== undefined) return { value: found.decl.value, inherited: i > 0, perAction: perAction !== undefined };
+      if (found !== undefined) return { value: found.decl.value, inherited: i > 0 || !found.own, perAction: perAction !== undefined };
     }
     return undefined;
   }

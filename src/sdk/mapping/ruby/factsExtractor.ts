@@ -184,6 +184,7 @@ function walkClassCall(walk: Walk, cls: ClassWalk, call: Node): void {
         const name = constantPath(arg);
         if (name === undefined) continue;
         if (method === 'include' && WORKER_MODULES.has(name)) facts.includesWorker = true;
+        else if (method === 'include' && !EXTERNAL_ROOTS.has(name.split('::')[0]!)) facts.includes.push(constantCandidates(arg, cls.scopes));
         if (method === 'extend' && name === 'ActiveSupport::Concern') cls.isConcern = true;
         if (method === 'prepend') addPrepend(facts, constantCandidates(arg, cls.scopes)[0] ?? name);
       }
@@ -342,6 +343,7 @@ function walkDefinition(walk: Walk, node: Node, scopes: string[]): void {
     kind: 'other',
     includesWorker: false,
     prepends: [],
+    includes: [],
     categories: [],
     urgencies: [],
     actions: [],
@@ -416,6 +418,7 @@ function dependencies(classes: RubyClassFacts[]): string[] {
     for (const s of c.superclassCandidates) deps.add(s);
     if (c.superclass !== undefined) deps.add(c.superclass);
     for (const p of c.prepends) deps.add(p);
+    for (const candidates of c.includes) for (const i of candidates) deps.add(i);
     if (c.prependsInto !== undefined) deps.add(c.prependsInto);
   }
   for (const name of own) deps.delete(name);

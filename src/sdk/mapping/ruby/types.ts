@@ -61,6 +61,12 @@ export interface RubyClassFacts {
   prependsInto?: string;
   /** Modules prepended into this class (`prepend_mod`, `prepend EE::Foo`), fully qualified. */
   prepends: string[];
+  /**
+   * Modules included (`include Gitlab::GithubImport::Queue`), each as its lexical-lookup
+   * candidates, innermost first. Concerns may include ApplicationWorker or declare
+   * feature_category in `included do`, which then applies to the including class.
+   */
+  includes: string[][];
   categories: AttributeDeclaration[];
   urgencies: AttributeDeclaration[];
   actions: ActionFacts[];

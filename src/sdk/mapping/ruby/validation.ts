@@ -32,12 +32,16 @@ export function checkCategory(
   findings.push(finding);
 }
 
-export function checkUrgency(decl: AttributeDeclaration, file: string, kind: EndpointKind, findings: Finding[]): void {
-  if (urgencyFor(kind, decl.value) !== undefined) return;
+/** With `kind` undefined (a concern or a class of unknown kind), any urgency some component has is accepted. */
+export function checkUrgency(decl: AttributeDeclaration, file: string, kind: EndpointKind | undefined, findings: Finding[]): void {
+  const kinds: EndpointKind[] = kind === undefined ? ['rails', 'sidekiq'] : [kind];
+  if (kinds.some((k) => urgencyFor(k, decl.value) !== undefined)) return;
+  const names = [...new Set(kinds.flatMap(urgencyNames))].join(', ');
+  const what = kind === undefined ? '' : kind === 'sidekiq' ? ' for a Sidekiq worker' : ' for a request';
   findings.push({
     code: 'unknown_urgency',
     severity: 'error',
-    message: `unknown urgency '${decl.value}' for ${kind === 'sidekiq' ? 'a Sidekiq worker' : 'a request'}; expected one of ${urgencyNames(kind).join(', ')}`,
+    message: `unknown urgency '${decl.value}'${what}; expected one of ${names}`,
     file,
     line: decl.valueLine,
     column: decl.valueColumn,
@@ -46,7 +50,7 @@ export function checkUrgency(decl: AttributeDeclaration, file: string, kind: End
 
 /**
  * Validates the declarations written in `cls` (a class or an EE module). Urgencies are checked
- * against the resolved component; for classes that map to no endpoint, against request urgencies.
+ * against the resolved component; for concerns and classes that map to no endpoint, against all.
  */
 export function validateDeclarations(
   cls: RubyClassFacts,
@@ -56,7 +60,6 @@ export function validateDeclarations(
 ): void {
   for (const decl of cls.categories) checkCategory(decl, cls.file, knownCategories, findings);
   for (const route of cls.routes) if (route.category) checkCategory(route.category, cls.file, knownCategories, findings);
-  const urgencyKind = kind ?? 'rails';
-  for (const decl of cls.urgencies) checkUrgency(decl, cls.file, urgencyKind, findings);
-  for (const route of cls.routes) if (route.urgency) checkUrgency(route.urgency, cls.file, urgencyKind, findings);
+  for (const decl of cls.urgencies) checkUrgency(decl, cls.file, kind, findings);
+  for (const route of cls.routes) if (route.urgency) checkUrgency(route.urgency, cls.file, kind, findings);
 }

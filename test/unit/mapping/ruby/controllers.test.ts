@@ -146,8 +146,23 @@ describe('inheritance', () => {
       'Boards::ApplicationController',
       'Groups::Boards::ApplicationController',
     ]);
-    assert.deepEqual(ws.facts.get(ISSUES)?.dependsOn, ['EE::Projects::IssuesController', 'Projects::ApplicationController']);
-    assert.deepEqual(ws.facts.get(EE_ISSUES)?.dependsOn, ['Projects::IssuesController']);
+    // Included concerns too (a concern can declare feature_category in `included do`). Inside the
+    // compact `class Projects::IssuesController`, Ruby looks in Projects::IssuesController, then the top level.
+    assert.deepEqual(ws.facts.get(ISSUES)?.dependsOn, [
+      'EE::Projects::IssuesController',
+      'IssuableActions',
+      'Projects::ApplicationController',
+      'Projects::IssuesController::IssuableActions',
+      'Projects::IssuesController::ToggleSubscriptionAction',
+      'ToggleSubscriptionAction',
+    ]);
+    assert.deepEqual(ws.facts.get(EE_ISSUES)?.dependsOn, [
+      'DescriptionDiffActions', // `include DescriptionDiffActions` in the prepended block, looked up lexically
+      'EE::DescriptionDiffActions',
+      'EE::Projects::DescriptionDiffActions',
+      'EE::Projects::IssuesController::DescriptionDiffActions',
+      'Projects::IssuesController',
+    ]);
   });
 });
 

@@ -108,4 +108,13 @@ describe('findings', () => {
     assert.deepEqual(m.findings.map((f) => [f.code, f.severity, f.line, f.column]), [['file_skipped', 'warning', 65, 1]]);
     assert.equal(m.endpoints.length, 0);
   });
+
+  test('in a concern, only urgencies no component has are reported', async () => {
+    const local = await FixtureWorkspace.of({
+      'concern.rb': 'module Foo\n  extend ActiveSupport::Concern\n  included do\n    urgency :throttled\n    urgency :urgentest\n  end\nend\n',
+    });
+    const findings = local.map('concern.rb').findings;
+    assert.deepEqual(findings.map((f) => [f.code, f.line, f.column]), [['unknown_urgency', 5, 13]]);
+    assert.match(findings[0]?.message ?? '', /expected one of high, medium, default, low, throttled/);
+  });
 });

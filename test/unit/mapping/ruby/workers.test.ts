@@ -57,4 +57,18 @@ describe('Sidekiq workers', () => {
     // A worker's `perform` is not a controller action.
     assert.equal(local.map('app/workers/bare_worker.rb').endpoints.length, 1);
   });
+
+  test('a worker made by concerns: ApplicationWorker and feature_category come from `included do` blocks', () => {
+    // ImportIssueWorker includes ObjectImporter, whose `included do` includes ApplicationWorker and
+    // GithubImport::Queue, whose `included do` declares feature_category :importers, urgency :throttled.
+    const e = ws.endpoint('app/workers/gitlab/github_import/import_issue_worker.rb', 'Gitlab::GithubImport::ImportIssueWorker');
+    assert.deepEqual([e.kind, e.category, e.urgency, e.thresholdS, e.line, e.attribution], ['sidekiq', 'importers', 'throttled', 300, 5, 'inherited']);
+    // A value the class writes itself is its own declaration: urgency :low overrides the concern's default.
+    const note = ws.endpoint('app/workers/gitlab/github_import/import_note_worker.rb', 'Gitlab::GithubImport::ImportNoteWorker');
+    assert.deepEqual([note.category, note.urgency, note.thresholdS], ['importers', 'low', 300]);
+    // The concerns themselves are modules: no endpoints of their own, and :throttled is a valid
+    // urgency there (a concern may be included by workers or controllers).
+    const queue = ws.map('app/workers/concerns/gitlab/github_import/queue.rb');
+    assert.deepEqual([queue.endpoints, queue.findings], [[], []]);
+  });
 });
