@@ -118,6 +118,7 @@ export async function openBackend(io: CliIo, flags: BackendFlags, opts: { allowA
       url,
       mode: prom?.mode ?? 'recording_rules',
       selectors: prom?.selectors ?? {},
+      ...(prom?.metricPrefix ? { metricPrefix: prom.metricPrefix } : {}),
       catalog,
       ...(token ? { headers: { Authorization: `Bearer ${token}` } } : {}),
     });
