@@ -137,6 +137,8 @@ export class PrometheusClient {
 
   private async post(path: string, form: Record<string, string>, expr: string, signal?: AbortSignal): Promise<ApiBody> {
     const url = this.baseUrl + path;
+    // Also tell the server, so it stops evaluating a query nobody will wait for.
+    form = { ...form, timeout: `${Math.max(1, Math.ceil(this.timeoutMs / 1000))}s` };
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     let res: AxiosResponse<unknown>;

@@ -211,6 +211,8 @@ describe('Prometheus source failure modes', () => {
     // Form-encoded POST with the evaluation time in unix seconds.
     const sent = new URLSearchParams(seen.at(-1)!.body);
     assert.equal(sent.get('time'), '1780272000.000');
+    // The default 30 s client timeout is passed on so the server gives up too.
+    assert.equal(sent.get('timeout'), '30s');
     assert.equal(seen.at(-1)!.url, '/api/v1/query');
   });
 });
