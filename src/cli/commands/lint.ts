@@ -4,6 +4,7 @@
  * urgencies, unparseable or skipped files) as `file:line:col: severity: message [code]`, sorted.
  * Exit 1 when any finding is an error, so CI can gate on it.
  */
+import { configFindings } from '../../sdk/mapping/index/openWorkspace';
 import type { CliIo } from '../io';
 import {
   COMMON_OPTIONS,
@@ -38,7 +39,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   } catch (e) {
     return reportInputError(io, 'lint', e);
   }
-  const findings = ws.index.findings().filter((f) => isInFilters(f.file, ws.filters));
+  const findings = [...configFindings(ws), ...ws.index.findings()]
+    .filter((f) => isInFilters(f.file, ws.filters))
+    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column);
   const errors = findings.filter((f) => f.severity === 'error').length;
   if (values.json) {
     writeJson(io, findings);

@@ -4,7 +4,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -165,6 +165,23 @@ describe('budget-lens lint', () => {
   test('a clean subtree exits 0 with no output', async () => {
     const r = await cli(['lint', 'examples/gitlab-style/lib']);
     assert.deepEqual([r.code, r.stdout, r.stderr], [0, '', '0 errors, 0 warnings, 0 notes\n']);
+  });
+
+  test('a path rule with an unknown category is reported at its place in .budgetlens.yml', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bl-cli-'));
+    try {
+      cpSync(EXAMPLE, dir, { recursive: true });
+      const config = join(dir, '.budgetlens.yml');
+      writeFileSync(config, readFileSync(config, 'utf8').replace('category: continuous_integration', 'category: continous_integration'));
+      const r = await cli(['lint', '--catalog', CATALOG, '--root', dir, join(dir, '.budgetlens.yml'), join(dir, 'scripts')]);
+      assert.equal(r.code, 1);
+      assert.deepEqual(r.lines, [
+        ".budgetlens.yml:18:17: error: path rule \"scripts/pipeline_metrics/**\" maps to unknown feature category 'continous_integration'; did you mean 'continuous_integration'? [unknown_category]",
+        '',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('--json gives the findings with codes and suggestions', async () => {

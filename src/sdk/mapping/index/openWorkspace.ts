@@ -12,6 +12,8 @@ import { loadProjectConfig } from '../../config/projectConfig';
 import { CONFIG_FILE_NAME } from '../../config/types';
 import type { ProjectConfig } from '../../config/types';
 import { InputError } from '../../errors';
+import { closestCategory } from '../../catalog/closestCategory';
+import type { Finding } from '../types';
 import { WorkspaceIndex } from '../workspaceIndex';
 import { scanAnnotations } from '../annotations';
 import { compilePathRules } from '../pathRules';
@@ -100,4 +102,30 @@ export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Open
     workerScript: options.workerScript,
   };
   return { root, config, catalog, index: new WorkspaceIndex(indexOptions) };
+}
+
+/**
+ * Findings about the workspace's `.budgetlens.yml` mapping section that only make sense with the
+ * catalog in hand: a path rule naming a category the catalog does not know.
+ */
+export function configFindings(ws: OpenedWorkspace): Finding[] {
+  const config = ws.config;
+  if (!config) return [];
+  const file = toWorkspacePath(ws.root, config.file);
+  const findings: Finding[] = [];
+  config.mapping.pathRules.forEach((rule, i) => {
+    if (ws.catalog.isValidCategory(rule.category)) return;
+    const at = config.locations.pathRuleCategories[i] ?? { line: 1, column: 1 };
+    const suggestion = closestCategory(rule.category, ws.catalog.knownCategories);
+    findings.push({
+      code: 'unknown_category',
+      severity: 'error',
+      message: `path rule "${rule.pattern}" maps to unknown feature category '${rule.category}'${suggestion ? `; did you mean '${suggestion}'?` : ''}`,
+      file,
+      line: at.line,
+      column: at.column,
+      ...(suggestion ? { suggestion } : {}),
+    });
+  });
+  return findings;
 }

@@ -6,6 +6,7 @@
  * without dist/indexWorker.js): slower, same results.
  */
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { initRubyParser } from '../ruby/index';
@@ -37,7 +38,9 @@ export function findWorkerScript(): string | undefined {
  */
 function startWorker(script: string, init: WorkerInit): Worker {
   if (!script.endsWith('.ts')) return new Worker(script, { workerData: init });
-  const tsx = require.resolve('tsx/cjs');
+  // Resolved from the source tree (where tsx is a devDependency); createRequire keeps bundlers
+  // from trying to resolve a dev-only package at build time.
+  const tsx = createRequire(script).resolve('tsx/cjs');
   return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(script)});`, { eval: true, workerData: init });
 }
 
