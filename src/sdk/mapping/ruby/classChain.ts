@@ -63,6 +63,8 @@ export function placeholderClass(name: string, file: string): RubyClassFacts {
 
 export class ClassChain {
   private readonly configs = new Map<string, ClassConfig>();
+  private readonly chains = new Map<RubyClassFacts, RubyClassFacts[]>();
+  private readonly included = new Map<RubyClassFacts, RubyClassFacts[]>();
 
   constructor(
     private readonly local: ReadonlyMap<string, RubyClassFacts>,
@@ -84,7 +86,10 @@ export class ClassChain {
 
   /** The class followed by its ancestors, stopping at cycles and unknown superclasses. */
   ancestors(cls: RubyClassFacts): RubyClassFacts[] {
+    const cached = this.chains.get(cls);
+    if (cached !== undefined) return cached;
     const chain = [cls];
+    this.chains.set(cls, chain);
     const seen = new Set([cls.name]);
     for (let c = this.superclassOf(cls); c !== undefined && chain.length < MAX_CHAIN; c = this.superclassOf(c)) {
       if (seen.has(c.name)) break;
@@ -111,7 +116,10 @@ export class ClassChain {
    * once; modules outside the workspace (Rails, gems) are simply not found.
    */
   includedModules(cls: RubyClassFacts): RubyClassFacts[] {
+    const cached = this.included.get(cls);
+    if (cached !== undefined) return cached;
     const out: RubyClassFacts[] = [];
+    this.included.set(cls, out);
     const seen = new Set<string>([cls.name]);
     const visit = (c: RubyClassFacts, depth: number): void => {
       if (depth > MAX_INCLUDE_DEPTH) return;
@@ -143,8 +151,9 @@ export class ClassChain {
    * declarations written in `report.file` (the later of two conflicting declarations is blamed).
    */
   configOf(cls: RubyClassFacts, extra?: RubyClassFacts, report?: { file: string; findings: Finding[] }): ClassConfig {
-    const cacheable = extra === undefined && report === undefined;
-    const cached = cacheable ? this.configs.get(cls.name) : undefined;
+    const cacheable = report === undefined;
+    const key = extra === undefined ? cls.name : `${cls.name}+${extra.name}`;
+    const cached = cacheable ? this.configs.get(key) : undefined;
     if (cached !== undefined) return cached;
     const config = emptyConfig();
     // Included concerns first (`include` sits at the top of a class body and runs its `included`
@@ -158,7 +167,7 @@ export class ClassChain {
       for (const decl of owner.categories) apply(config.category, 'category', { decl, file: owner.file, own }, report);
       for (const decl of owner.urgencies) apply(config.urgency, 'urgency', { decl, file: owner.file, own }, report);
     }
-    if (cacheable) this.configs.set(cls.name, config);
+    if (cacheable) this.configs.set(key, config);
     return config;
   }
 
