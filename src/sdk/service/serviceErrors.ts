@@ -3,6 +3,7 @@
  * (InvalidQueryError -> 400 naming the field, UnknownScopeError -> 404); local callers (CLI,
  * extension) print their message, which already says what and where.
  */
+import { PrometheusError } from '../sources/prometheusClient';
 
 /** A query parameter is malformed (window, at, limit, month, names...). */
 export class InvalidQueryError extends Error {
@@ -37,6 +38,16 @@ export class UnknownScopeError extends Error {
 /** Error codes of a backend that is down or unreachable, rather than one that answered badly. */
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND', 'ETIMEDOUT', 'EPIPE', 'SQLITE_BUSY', 'SQLITE_CANTOPEN']);
 
+function isUnavailable(cause: unknown): boolean {
+  const code = (cause as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+  // Prometheus: unreachable, too slow, or a 5xx from it (or the proxy in front of it).
+  if (PrometheusError.is(cause)) {
+    return cause.kind === 'network' || cause.kind === 'timeout' || (cause.details.status ?? 0) >= 500;
+  }
+  return false;
+}
+
 /**
  * The BudgetSource failed (Prometheus down, store file gone...). Wraps the cause so the server
  * can tell backend failures (502/503) from its own bugs (500).
@@ -48,8 +59,7 @@ export class BackendError extends Error {
   constructor(cause: unknown) {
     const message = cause instanceof Error ? cause.message : String(cause);
     super(`backend failed: ${message}`, { cause });
-    const code = (cause as { code?: unknown } | null)?.code;
-    this.unavailable = typeof code === 'string' && UNAVAILABLE_CODES.has(code);
+    this.unavailable = isUnavailable(cause);
   }
 
   static is(e: unknown): e is BackendError {
