@@ -1,18 +1,18 @@
 /**
- * The composition root: `activate` builds everything and registers every disposable on the
- * extension context. Adapters in src/extension stay thin; the logic lives in src/sdk.
+ * The composition root: `activate` builds the one BudgetLensContext, which owns every disposable,
+ * and hands it to the extension context. Adapters in src/extension stay thin; the logic lives in
+ * src/sdk.
  */
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
+import { BudgetLensContext } from './budgetLensContext';
 
 export function activate(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(
-    vscode.commands.registerCommand('budgetLens.showVersion', () => {
-      const version = (context.extension.packageJSON as { version?: string }).version ?? 'unknown';
-      void vscode.window.showInformationMessage(`Budget Lens ${version}`);
-    }),
-  );
+  const version = (context.extension.packageJSON as { version?: string }).version ?? 'unknown';
+  const ctx = new BudgetLensContext(version);
+  context.subscriptions.push(ctx);
+  ctx.start();
 }
 
 export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+  // Everything is disposed through context.subscriptions (the BudgetLensContext).
 }

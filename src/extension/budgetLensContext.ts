@@ -1,0 +1,82 @@
+/**
+ * The one context object `activate` builds (rust-analyzer's ctx.ts, GitLens' container.ts): it
+ * creates every adapter, owns every disposable, and reacts to settings changes. Nothing in
+ * src/extension registers a listener that this object does not end up owning.
+ */
+import * as vscode from 'vscode';
+import { registerMappingCommands } from './mappingCommands';
+import { MappingCodeLensProvider } from './mappingCodeLens';
+import { CategoryQuickFixProvider, MappingDiagnostics } from './mappingDiagnostics';
+import { MappingHoverProvider } from './mappingHover';
+import { affects, readSettings } from './settings';
+import { GroupStatusBar } from './statusBar';
+import { WorkspaceIndexer } from './workspaceIndexer';
+
+/** Ruby is what declares categories; annotations and path rules reach any file type. */
+const RUBY: vscode.DocumentSelector = [{ scheme: 'file', language: 'ruby' }];
+const ANY_FILE: vscode.DocumentSelector = [{ scheme: 'file' }];
+
+export class BudgetLensContext implements vscode.Disposable {
+  readonly log = vscode.window.createOutputChannel('Budget Lens');
+  readonly indexer = new WorkspaceIndexer(this.log);
+  readonly codeLens = new MappingCodeLensProvider(this.indexer);
+  readonly statusBar: GroupStatusBar;
+  readonly diagnostics: MappingDiagnostics;
+  private readonly disposables: vscode.Disposable[] = [];
+  private codeLensRegistration: vscode.Disposable | undefined;
+  private hoverRegistration: vscode.Disposable | undefined;
+
+  constructor(version: string) {
+    const settings = readSettings();
+    this.statusBar = new GroupStatusBar(this.indexer, settings.statusBarEnabled);
+    this.diagnostics = new MappingDiagnostics(this.indexer, settings.diagnosticsEnabled);
+    this.disposables.push(
+      this.log,
+      this.indexer,
+      this.codeLens,
+      this.statusBar,
+      this.diagnostics,
+      vscode.languages.registerCodeActionsProvider(RUBY, new CategoryQuickFixProvider(this.indexer), { providedCodeActionKinds: CategoryQuickFixProvider.kinds }),
+      ...registerMappingCommands({ indexer: this.indexer, statusBar: () => this.statusBar.state, version }),
+      vscode.workspace.onDidChangeConfiguration((e) => this.onSettingsChanged(e)),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.indexer.reindex()),
+    );
+    this.applyProviderSettings();
+  }
+
+  /** Starts the first build in the background; activation does not wait for it. */
+  start(): void {
+    void this.indexer.reindex();
+  }
+
+  /** CodeLens and hover are registered only while enabled (GitLens registers lazily too). */
+  private applyProviderSettings(): void {
+    const settings = readSettings();
+    if (settings.codeLensEnabled && !this.codeLensRegistration) {
+      this.codeLensRegistration = vscode.languages.registerCodeLensProvider(ANY_FILE, this.codeLens);
+    } else if (!settings.codeLensEnabled && this.codeLensRegistration) {
+      this.codeLensRegistration.dispose();
+      this.codeLensRegistration = undefined;
+    }
+    if (settings.hoverEnabled && !this.hoverRegistration) {
+      this.hoverRegistration = vscode.languages.registerHoverProvider(RUBY, new MappingHoverProvider(this.indexer));
+    } else if (!settings.hoverEnabled && this.hoverRegistration) {
+      this.hoverRegistration.dispose();
+      this.hoverRegistration = undefined;
+    }
+  }
+
+  private onSettingsChanged(e: vscode.ConfigurationChangeEvent): void {
+    if (affects(e, 'codeLens.enabled') || affects(e, 'hover.enabled')) this.applyProviderSettings();
+    if (affects(e, 'statusBar.enabled')) this.statusBar.setEnabled(readSettings().statusBarEnabled);
+    if (affects(e, 'diagnostics.enabled')) this.diagnostics.setEnabled(readSettings().diagnosticsEnabled);
+    if (affects(e, 'catalogPath')) void this.indexer.reindex();
+  }
+
+  dispose(): void {
+    this.codeLensRegistration?.dispose();
+    this.hoverRegistration?.dispose();
+    // Reverse order: adapters go before the indexer they listen to.
+    for (const d of this.disposables.reverse()) d.dispose();
+  }
+}

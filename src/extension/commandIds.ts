@@ -1,0 +1,28 @@
+/**
+ * Every command id the extension registers, in one place. No `vscode` import: the manifest check
+ * (test/unit/extension-manifest) compares these lists with package.json's `contributes.commands`.
+ */
+
+/** Commands users see: each one is contributed in package.json with category "Budget Lens". */
+export const CONTRIBUTED_COMMANDS = {
+  showVersion: 'budgetLens.showVersion',
+  showMapping: 'budgetLens.showMapping',
+  goToEndpoint: 'budgetLens.goToEndpoint',
+  reindex: 'budgetLens.reindex',
+  cancelIndexing: 'budgetLens.cancelIndexing',
+} as const;
+
+/**
+ * Registered but deliberately not contributed: the extension-host tests read state through it.
+ * The leading underscore keeps it out of the command palette's fuzzy matches too.
+ */
+export const INTERNAL_COMMANDS = {
+  testState: 'budgetLens._testState',
+} as const;
+
+export type ContributedCommandId = (typeof CONTRIBUTED_COMMANDS)[keyof typeof CONTRIBUTED_COMMANDS];
+export type InternalCommandId = (typeof INTERNAL_COMMANDS)[keyof typeof INTERNAL_COMMANDS];
+export type CommandId = ContributedCommandId | InternalCommandId;
+
+/** The context key that is true while a workspace index is being built (gates Cancel Indexing). */
+export const INDEXING_CONTEXT_KEY = 'budgetLens.indexing';

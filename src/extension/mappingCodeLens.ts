@@ -1,0 +1,96 @@
+/**
+ * CodeLens above each endpoint definition and each class (or file) that declares a feature
+ * category: `team_planning · Project Management · plan`.
+ *
+ * GitLens' recipe (docs/style.md): ranges come from the local index only, never the network; a
+ * CodeLens subclass carries what resolveCodeLens needs; cancellation is checked after every await;
+ * onDidChangeCodeLenses fires only when a file's mapping actually changed; while the index is
+ * rebuilt the last good lenses are returned so the code does not jump.
+ *
+ * Budget figures come later through `LensFigures` (the seam): resolveCodeLens appends what it
+ * returns, e.g. `· 12.3 of 20.16 min left`, without changing where lenses are.
+ */
+import * as vscode from 'vscode';
+import { CONTRIBUTED_COMMANDS } from './commandIds';
+import { categoryLensTitle, lensSubjects } from './text/mappingText';
+import type { LensSubject } from './text/mappingText';
+import type { WorkspaceIndexer } from './workspaceIndexer';
+
+/** The seam for budget data: a short suffix for a lens, from a cache, or undefined. */
+export interface LensFigures {
+  figuresFor(subject: LensSubject, token: vscode.CancellationToken): Promise<string | undefined> | string | undefined;
+  /** Fires when figures change (a new budget snapshot), so lenses re-resolve. */
+  readonly onDidChange?: vscode.Event<void>;
+}
+
+/** A lens that knows its subject; its command is filled in by resolveCodeLens. */
+export class CategoryCodeLens extends vscode.CodeLens {
+  constructor(
+    readonly subject: LensSubject,
+    readonly file: string,
+  ) {
+    super(new vscode.Range(subject.line - 1, 0, subject.line - 1, 0));
+  }
+}
+
+export class MappingCodeLensProvider implements vscode.CodeLensProvider<CategoryCodeLens>, vscode.Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changeEmitter.event;
+  /** Last lenses handed out per file, returned again while the index is rebuilding. */
+  private readonly lastGood = new Map<string, CategoryCodeLens[]>();
+  private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
+  private figures: LensFigures | undefined;
+
+  constructor(private readonly indexer: WorkspaceIndexer) {
+    this.disposables.push(
+      indexer.onDidChangeMapping((files) => {
+        // Only files whose lenses were asked for can be on screen; others are computed on demand.
+        const changed = files.filter((f) => this.lastGood.has(f));
+        for (const f of changed) this.lastGood.delete(f);
+        if (changed.length > 0 || files.length === 0) this.changeEmitter.fire();
+      }),
+      indexer.onDidChangeState((state) => {
+        // The first build ends: editors opened before it finished have no lenses yet.
+        if (state.phase === 'ready' && this.lastGood.size === 0) this.changeEmitter.fire();
+      }),
+    );
+  }
+
+  /** Installs the budget-figures seam (later: the Budget API cache). */
+  setFigures(figures: LensFigures | undefined): void {
+    this.figures = figures;
+    if (figures?.onDidChange) this.disposables.push(figures.onDidChange(() => this.changeEmitter.fire()));
+    this.changeEmitter.fire();
+  }
+
+  provideCodeLenses(document: vscode.TextDocument, token: vscode.CancellationToken): CategoryCodeLens[] {
+    const file = this.indexer.relativePath(document.uri);
+    if (file === undefined || token.isCancellationRequested) return [];
+    const last = this.lastGood.get(file);
+    if (this.indexer.state.phase === 'indexing' && last) return last;
+    const ws = this.indexer.current;
+    const mapping = ws?.index.fileMapping(file);
+    if (!mapping) return last ?? [];
+    const lenses = lensSubjects(mapping.endpoints, mapping.categories)
+      .filter((s) => s.line <= document.lineCount)
+      .map((s) => new CategoryCodeLens(s, file));
+    this.lastGood.set(file, lenses);
+    return lenses;
+  }
+
+  async resolveCodeLens(lens: CategoryCodeLens, token: vscode.CancellationToken): Promise<CategoryCodeLens> {
+    const catalog = this.indexer.current?.catalog;
+    let title = catalog ? categoryLensTitle(lens.subject.category, catalog) : lens.subject.category;
+    const figures = await this.figures?.figuresFor(lens.subject, token);
+    if (token.isCancellationRequested) return lens;
+    if (figures) title += ` · ${figures}`;
+    const tooltip = lens.subject.kind === 'endpoint' ? `Endpoint ${lens.subject.endpoint.id}` : `${lens.subject.range.scope} ${lens.subject.range.name}`;
+    lens.command = { title, tooltip, command: CONTRIBUTED_COMMANDS.showMapping, arguments: [] };
+    return lens;
+  }
+
+  dispose(): void {
+    this.lastGood.clear();
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * Hover on `feature_category :x` and `urgency :y` (class, per-action and Grape route option forms):
+ * category -> group -> stage, the urgency's apdex threshold, and the endpoints the line covers.
+ * Everything comes from the local index and catalog.
+ */
+import * as vscode from 'vscode';
+import { categoryHoverLines, declarationAt, endpointsCovered, urgencyHoverLines } from './text/mappingText';
+import type { WorkspaceIndexer } from './workspaceIndexer';
+
+export class MappingHoverProvider implements vscode.HoverProvider {
+  constructor(private readonly indexer: WorkspaceIndexer) {}
+
+  provideHover(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): vscode.Hover | undefined {
+    const file = this.indexer.relativePath(document.uri);
+    const ws = this.indexer.current;
+    if (file === undefined || !ws || token.isCancellationRequested) return undefined;
+    const lineText = document.lineAt(position.line).text;
+    const decl = declarationAt(lineText, position.character);
+    if (!decl) return undefined;
+    const fileEndpoints = ws.index.fileMapping(file)?.endpoints ?? [];
+    const covered = endpointsCovered(decl, position.line + 1, fileEndpoints);
+    const lines =
+      decl.attribute === 'feature_category'
+        ? categoryHoverLines(decl.value, ws.catalog, covered)
+        : urgencyHoverLines(decl.value, covered, fileEndpoints);
+    const markdown = new vscode.MarkdownString(lines.join('\n'));
+    return new vscode.Hover(markdown, new vscode.Range(position.line, decl.start, position.line, decl.end));
+  }
+}
