@@ -79,6 +79,12 @@ export type IndexListener = (event: IndexChangeEvent) => void;
 
 export class WorkspaceIndex {
   private state = new IndexState();
+  /**
+   * Files changed while a build was reading the tree (file -> editor text, or undefined for
+   * "read from disk"): the build may have read them before the change, so they are re-applied
+   * once it swaps its state in.
+   */
+  private changedDuringBuild: Map<string, string | undefined> | undefined;
   private readonly listeners = new Set<IndexListener>();
   private readonly excluded: ((file: string) => boolean) | undefined;
   private readonly ctx: RubyResolveContext;
@@ -107,6 +113,19 @@ export class WorkspaceIndex {
    * the previous index stays in place untouched. `onProgress` is called as files are scanned.
    */
   async build(signal?: AbortSignal, onProgress?: (scanned: number, total: number) => void): Promise<BuildStats> {
+    const changed = new Map<string, string | undefined>();
+    this.changedDuringBuild = changed;
+    try {
+      const stats = await this.buildOnce(signal, onProgress);
+      this.changedDuringBuild = undefined;
+      for (const [file, text] of changed) await this.updateFile(file, text);
+      return stats;
+    } finally {
+      if (this.changedDuringBuild === changed) this.changedDuringBuild = undefined;
+    }
+  }
+
+  private async buildOnce(signal: AbortSignal | undefined, onProgress: ((scanned: number, total: number) => void) | undefined): Promise<BuildStats> {
     const started = performance.now();
     const { root } = this.options;
     const workers = this.options.workers ?? Math.min(2, cpus().length);
@@ -175,6 +194,7 @@ export class WorkspaceIndex {
    */
   async updateFile(file: string, text?: string): Promise<UpdateStats> {
     const started = performance.now();
+    this.changedDuringBuild?.set(file, text);
     const kind = this.kindOf(file);
     if (!kind) return (this.lastUpdate = { parsed: [], resolved: [], ms: performance.now() - started });
     await initRubyParser();
@@ -188,6 +208,7 @@ export class WorkspaceIndex {
 
   /** Forgets a deleted file and re-resolves what depended on its classes. */
   removeFile(file: string): UpdateStats {
+    this.changedDuringBuild?.set(file, undefined);
     return this.applyRecord(file, undefined, performance.now(), []);
   }
 

@@ -89,6 +89,38 @@ describe('incremental updates', () => {
   });
 });
 
+describe('change events and builds racing with edits', () => {
+  let root: string;
+  before(() => {
+    root = copyExample();
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  test('the disposer stops events; a throwing listener does not stop the others', async () => {
+    const { index } = await openExample(root);
+    await index.build();
+    const seen: string[][] = [];
+    index.onDidChange(() => {
+      throw new Error('listener bug');
+    });
+    const dispose = index.onDidChange((e) => seen.push(e.files));
+    await index.updateFile(TREE);
+    dispose();
+    await index.updateFile(TREE);
+    assert.deepEqual(seen, [[TREE]]);
+  });
+
+  test('an edit made while a build runs is applied after the build swaps in', async () => {
+    const { index } = await openExample(root);
+    const text = readFileSync(join(root, TREE), 'utf8').replace('feature_category :source_code_management', 'feature_category :web_ide');
+    const building = index.build();
+    // The build has only started walking: the edit lands on the old (empty) state first.
+    await index.updateFile(TREE, text);
+    await building;
+    assert.equal(index.endpoint('Projects::TreeController#show')?.category, 'web_ide');
+  });
+});
+
 describe('cancellation', () => {
   let root: string;
   before(() => {
