@@ -33,6 +33,8 @@ interface Walk {
   parsed: ParsedRuby;
   classes: RubyClassFacts[];
   findings: Finding[];
+  /** tree-sitter-ruby parses a surplus `end` as an identifier; Ruby rejects it. */
+  strayEnd?: Node;
   /** `Foo.prepend_mod` at file level: class name -> module names. */
   filePrepends: Map<string, string[]>;
 }
@@ -236,6 +238,7 @@ function walkClassBody(walk: Walk, cls: ClassWalk, statements: Node[]): void {
       case 'identifier':
         if (statement.text === 'private' || statement.text === 'protected') visibility.public = false;
         else if (statement.text === 'public') visibility.public = true;
+        else if (statement.text === 'end') walk.strayEnd ??= statement;
         break;
       case 'call':
         if (statement.childForFieldName('receiver') === null) walkClassCall(walk, cls, statement);
@@ -364,14 +367,30 @@ function walkDefinition(walk: Walk, node: Node, scopes: string[]): void {
   facts.kind = guessKind(facts, isModule);
 }
 
-function parseErrorFinding(file: string, parsed: ParsedRuby): Finding | undefined {
-  const error = firstSyntaxError(parsed.tree.rootNode);
+const OPENING_KEYWORDS = new Set(['class', 'module', 'def', 'do', 'if', 'unless', 'case', 'begin', 'while', 'until']);
+
+function describeSyntaxError(error: Node): string {
+  if (error.isMissing) return `missing "${error.type}"`;
+  const opener = error.child(0)?.type;
+  if (opener !== undefined && OPENING_KEYWORDS.has(opener) && error.endPosition.row > error.startPosition.row) {
+    // tree-sitter could not close this construct at all: the cause is somewhere inside it.
+    return `the ${opener} starting here does not parse: an unclosed bracket, string or block, or a missing end`;
+  }
+  return `unexpected ${JSON.stringify(error.text.split('\n')[0]!.slice(0, 40))}`;
+}
+
+function parseErrorFinding(file: string, parsed: ParsedRuby, strayEnd: Node | undefined): Finding | undefined {
+  let error = firstSyntaxError(parsed.tree.rootNode);
+  let what = error === undefined ? '' : describeSyntaxError(error);
+  if (strayEnd !== undefined && (error === undefined || strayEnd.startIndex < error.startIndex)) {
+    error = strayEnd;
+    what = 'unexpected "end" (more ends than openings)';
+  }
   if (error === undefined) return undefined;
-  const what = error.isMissing ? `missing ${error.type}` : `unexpected ${JSON.stringify(error.text.slice(0, 40))}`;
   return {
     code: 'parse_error',
     severity: 'error',
-    message: `Ruby syntax error (${what}); declarations after this point may be incomplete`,
+    message: `Ruby syntax error: ${what}; declarations after this point may be incomplete`,
     file,
     line: originalLine(parsed, error.startPosition.row),
     column: error.startPosition.column + 1,
@@ -396,13 +415,18 @@ export function extractRubyFacts(file: string, text: string, options: { skeleton
     for (const statement of top) {
       if (statement.type === 'class' || statement.type === 'module' || statement.type === 'ERROR') walkDefinition(walk, statement, []);
       else if (statement.type === 'call') walkReceiverCall(walk, statement, []);
+      else if (statement.type === 'identifier' && statement.text === 'end') walk.strayEnd ??= statement;
+    }
+    if (walk.strayEnd !== undefined && parsed.lineMap !== undefined) {
+      // Only the full text can tell a real surplus `end` from a body the skeleton cut wrongly.
+      return extractRubyFacts(file, text, { ...options, skeleton: false });
     }
     for (const [target, modules] of walk.filePrepends) {
       const cls = walk.classes.find((c) => c.name === target);
       if (cls !== undefined) for (const m of modules) addPrepend(cls, m);
     }
     const findings: Finding[] = [];
-    const parseError = parseErrorFinding(file, parsed);
+    const parseError = parseErrorFinding(file, parsed, walk.strayEnd);
     if (parseError !== undefined) findings.push(parseError);
     findings.push(...walk.findings);
     return { file, classes: walk.classes, dependsOn: dependencies(walk.classes), findings };

@@ -117,4 +117,20 @@ describe('findings', () => {
     assert.deepEqual(findings.map((f) => [f.code, f.line, f.column]), [['unknown_urgency', 5, 13]]);
     assert.match(findings[0]?.message ?? '', /expected one of high, medium, default, low, throttled/);
   });
+
+  test('an unclosed class is reported at its start; a surplus end at the end', async () => {
+    const local = await FixtureWorkspace.of({
+      'unclosed.rb': 'class AController < ApplicationController\n  feature_category :wiki\n  def show\n',
+      'surplus.rb': 'class AController < ApplicationController\n  feature_category :wiki\nend\nend\n',
+    });
+    const unclosed = local.map('unclosed.rb').findings;
+    assert.deepEqual(unclosed.map((f) => [f.code, f.line, f.column]), [['parse_error', 1, 1]]);
+    assert.match(unclosed[0]?.message ?? '', /the class starting here does not parse: .*missing end/);
+    // The declaration before the damage is still read.
+    assert.equal(local.map('unclosed.rb').categories[0]?.category, 'wiki');
+    // tree-sitter-ruby takes a surplus `end` for an identifier; Ruby does not.
+    const surplus = local.map('surplus.rb').findings;
+    assert.deepEqual(surplus.map((f) => [f.code, f.line, f.column]), [['parse_error', 4, 1]]);
+    assert.match(surplus[0]?.message ?? '', /unexpected "end"/);
+  });
 });
