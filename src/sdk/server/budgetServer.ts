@@ -64,6 +64,9 @@ export class BudgetServer {
     this.log = opts.log ?? stderrLog;
     this.openApiBody = Buffer.from(JSON.stringify(buildOpenApiDocument({ withAuth: this.auth !== undefined })));
     this.http = createServer((req, res) => void this.handle(req, res));
+    // Slow or stalled clients must not hold sockets for Node's defaults (5 min per request).
+    this.http.headersTimeout = 10_000;
+    this.http.requestTimeout = 30_000;
   }
 
   /** Listens (127.0.0.1 unless told otherwise; port 0 picks a free one) and returns the base URL. */
@@ -134,7 +137,13 @@ export class BudgetServer {
         this.runWithDeadline(match.route, match.params, query),
       );
       cache = result.hit ? 'hit' : 'miss';
-      this.send(res, 200, result.value.body, { 'X-Cache': cache });
+      const headers = { 'X-Cache': cache, ETag: result.value.etag };
+      if (req.headers['if-none-match'] === result.value.etag) {
+        res.writeHead(304, headers);
+        res.end();
+        return;
+      }
+      this.send(res, 200, result.value.body, headers);
     } catch (e) {
       this.sendError(res, this.describeError(e));
     } finally {

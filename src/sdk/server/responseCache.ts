@@ -3,11 +3,19 @@
  * in-flight coalescing: N identical concurrent requests cost one backend query. The only state
  * the server keeps, so replicas behind a load balancer stay interchangeable.
  */
+import { createHash } from 'node:crypto';
 
 export interface CachedBody {
   /** Encoded once, so a hit costs no JSON or UTF-8 work. */
   body: Buffer;
+  /** Strong validator of the body, for If-None-Match (polling clients get 304s). */
+  etag: string;
   storedAt: number;
+}
+
+function cachedBody(body: string, storedAt: number): CachedBody {
+  const buffer = Buffer.from(body);
+  return { body: buffer, etag: `"${createHash('sha1').update(buffer).digest('base64url')}"`, storedAt };
 }
 
 interface Entry {
@@ -59,7 +67,7 @@ export class ResponseCache {
   async getOrProduce(key: string, pinned: boolean, produce: () => Promise<string>): Promise<{ value: CachedBody; hit: boolean }> {
     if (!this.enabled) {
       this.misses++;
-      return { value: { body: Buffer.from(await produce()), storedAt: this.now() }, hit: false };
+      return { value: cachedBody(await produce(), this.now()), hit: false };
     }
     const entry = this.entries.get(key);
     if (entry && entry.expiresAt > this.now()) {
@@ -74,7 +82,7 @@ export class ResponseCache {
     }
     this.misses++;
     const promise = produce().then((body) => {
-      const value = { body: Buffer.from(body), storedAt: this.now() };
+      const value = cachedBody(body, this.now());
       this.store(key, value, pinned);
       return value;
     });

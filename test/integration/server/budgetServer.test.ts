@@ -177,6 +177,20 @@ describe('Budget API server: cache and concurrency', () => {
     assert.equal(other.headers.get('x-cache'), 'miss');
   });
 
+  test('ETag and If-None-Match: an unchanged answer is a 304 without a body', async () => {
+    const first = await h.get('/api/v1/groups/knowledge');
+    const etag = first.headers.get('etag');
+    assert.match(etag ?? '', /^"[A-Za-z0-9_-]{27}"$/); // sha1, base64url
+    const again = await h.get('/api/v1/groups/knowledge', { 'If-None-Match': etag ?? '' });
+    assert.equal(again.status, 304);
+    assert.equal(again.text, '');
+    const stale = await h.get('/api/v1/groups/knowledge', { 'If-None-Match': '"something-else"' });
+    assert.equal(stale.status, 200);
+    assert.equal(stale.text, first.text);
+    const other = await h.get('/api/v1/groups/source_code');
+    assert.notEqual(other.headers.get('etag'), etag);
+  });
+
   test('50 concurrent requests over 5 routes all answer correctly', async () => {
     h.server.cache.clear();
     const paths = [
