@@ -4,7 +4,7 @@
  * (EE `prepended do`), and a lookup falls back to the superclass chain.
  */
 import type { Finding } from '../types';
-import { isGrapeRoot } from './factsExtractor';
+import { isGrapeRoot } from './grapeRoutes';
 import type { AttributeDeclaration, RubyClassFacts, RubyResolveContext } from './types';
 
 export type Attribute = 'category' | 'urgency';

@@ -5,142 +5,22 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { Finding } from '../types';
-import { firstSyntaxError, originalLine, parseRuby } from './parser';
-import type { ParsedRuby } from './parser';
-import { joinRoutePath } from './routePath';
-import { blockStatements, callArguments, constantPath, isAbsoluteConstant, literalName, literalNameList } from './syntax';
-import type { AttributeDeclaration, RubyClassFacts, RubyClassKind, RubyFileFacts } from './types';
+import { isGrapeRoot, walkNesting } from './grapeRoutes';
+import { parseRuby } from './parser';
+import { blockStatements, callArguments, constantPath, isAbsoluteConstant, literalName } from './syntax';
+import { parseErrorFinding } from './syntaxErrors';
+import type { RubyClassFacts, RubyClassKind, RubyFileFacts } from './types';
+import { constantCandidates, declaration, endLine, line, qualify, readDeclaration } from './walkContext';
+import type { ClassWalk, Walk } from './walkContext';
 
-const ROUTE_VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);
-/** Grape calls whose first argument is a path segment and whose block nests routes under it. */
-const NESTING_CALLS = new Set(['namespace', 'resource', 'resources', 'group', 'segment']);
 const WORKER_MODULES = new Set(['ApplicationWorker', 'Sidekiq::Worker', 'Sidekiq::Job']);
-const GRAPE_ROOTS = new Set(['API::Base', 'Grape::API', 'Grape::API::Instance']);
 /** Roots that are never defined in the workspace, so the written name is the best guess. */
 const EXTERNAL_ROOTS = new Set(['Grape', 'ActionController', 'ActiveRecord', 'ActiveJob', 'Sidekiq', 'ActiveSupport']);
 /** EE/JH overrides live in `EE::<Class>` / `JH::<Class>` modules prepended into `<Class>`. */
 const OVERRIDE_NAMESPACES = ['EE::', 'JH::'];
 
-export function isGrapeRoot(name: string): boolean {
-  return GRAPE_ROOTS.has(name);
-}
-
 /** Deeper class/module nesting is not real code; stop before the recursion or names blow up. */
 const MAX_NESTING = 64;
-
-interface Walk {
-  file: string;
-  parsed: ParsedRuby;
-  classes: RubyClassFacts[];
-  findings: Finding[];
-  /** tree-sitter-ruby parses a surplus `end` as an identifier; Ruby rejects it. */
-  strayEnd?: Node;
-  /** `Foo.prepend_mod` at file level: class name -> module names. */
-  filePrepends: Map<string, string[]>;
-}
-
-/** Per-class state while walking its body. */
-interface ClassWalk {
-  facts: RubyClassFacts;
-  /** Lexical scopes for constant lookup inside the body, innermost first. */
-  scopes: string[];
-  hasOwnStatements: boolean;
-  isConcern: boolean;
-}
-
-function line(walk: Walk, node: Node): number {
-  return originalLine(walk.parsed, node.startPosition.row);
-}
-
-function endLine(walk: Walk, node: Node): number {
-  const end = node.endPosition;
-  // A node that runs to the end of the file ends at column 0 of the row after its last line.
-  const row = end.column === 0 && end.row > node.startPosition.row ? end.row - 1 : end.row;
-  return originalLine(walk.parsed, row);
-}
-
-function qualify(scope: string | undefined, name: string): string {
-  return scope === undefined || scope === '' ? name : `${scope}::${name}`;
-}
-
-/** Ruby's lexical lookup of a written constant: innermost scope first, then the top level. */
-function constantCandidates(written: Node, scopes: string[], exclude?: string): string[] {
-  const name = constantPath(written);
-  if (name === undefined) return [];
-  if (isAbsoluteConstant(written)) return [name];
-  const out: string[] = [];
-  for (const scope of scopes) {
-    const candidate = qualify(scope, name);
-    if (candidate !== exclude && !out.includes(candidate)) out.push(candidate);
-  }
-  if (name !== exclude && !out.includes(name)) out.push(name);
-  return out;
-}
-
-function declaration(walk: Walk, call: Node, valueNode: Node, value: string, actions?: string[]): AttributeDeclaration {
-  const decl: AttributeDeclaration = {
-    value,
-    line: line(walk, call),
-    column: call.startPosition.column + 1,
-    valueLine: line(walk, valueNode),
-    valueColumn: valueNode.startPosition.column + 1,
-  };
-  if (actions !== undefined && actions.length > 0) decl.actions = actions;
-  return decl;
-}
-
-/** `feature_category :x` / `urgency :low, [:index]`. */
-function readDeclaration(walk: Walk, call: Node): AttributeDeclaration | undefined {
-  const { positional } = callArguments(call);
-  const valueNode = positional[0];
-  if (valueNode === undefined) return undefined;
-  const value = literalName(valueNode);
-  if (value === undefined) return undefined;
-  const actionsNode = positional[1];
-  const actions = actionsNode === undefined ? undefined : literalNameList(actionsNode);
-  return declaration(walk, call, valueNode, value, actions);
-}
-
-function readRoute(walk: Walk, cls: ClassWalk, call: Node, verb: string, prefix: string): void {
-  const { positional, options } = callArguments(call);
-  const pathNode = positional[0];
-  const path = pathNode === undefined ? '' : literalName(pathNode);
-  if (path === undefined) return; // computed path: the origin cannot be known statically
-  const route: RubyClassFacts['routes'][number] = {
-    method: verb.toUpperCase(),
-    path: joinRoutePath(prefix, path),
-    line: line(walk, call),
-    endLine: endLine(walk, call),
-  };
-  for (const [key, field] of [['feature_category', 'category'], ['urgency', 'urgency']] as const) {
-    const valueNode = options.get(key);
-    const value = valueNode === undefined ? undefined : literalName(valueNode);
-    if (valueNode !== undefined && value !== undefined) route[field] = declaration(walk, call, valueNode, value);
-  }
-  cls.facts.routes.push(route);
-  cls.hasOwnStatements = true;
-}
-
-/** Statements of a Grape namespace block (and of the class body, with prefix ''). */
-function walkNesting(walk: Walk, cls: ClassWalk, call: Node, method: string, prefix: string): boolean {
-  if (ROUTE_VERBS.has(method)) {
-    readRoute(walk, cls, call, method, prefix);
-    return true;
-  }
-  if (!NESTING_CALLS.has(method) && method !== 'route_param') return false;
-  const block = call.childForFieldName('block');
-  if (block === null) return true;
-  const first = callArguments(call).positional[0];
-  const segment = first === undefined ? '' : literalName(first);
-  if (segment === undefined) return true;
-  const nested = joinRoutePath(prefix, method === 'route_param' ? `:${segment}` : segment);
-  for (const statement of blockStatements(block)) {
-    if (statement.type !== 'call' || statement.childForFieldName('receiver') !== null) continue;
-    const name = statement.childForFieldName('method')?.text;
-    if (name !== undefined) walkNesting(walk, cls, statement, name, nested);
-  }
-  return true;
-}
 
 function prependTarget(name: string): string | undefined {
   for (const ns of OVERRIDE_NAMESPACES) if (name.startsWith(ns)) return name.slice(ns.length);
@@ -365,36 +245,6 @@ function walkDefinition(walk: Walk, node: Node, scopes: string[]): void {
     if (target !== undefined && (cls.isConcern || cls.hasOwnStatements)) facts.prependsInto = target;
   }
   facts.kind = guessKind(facts, isModule);
-}
-
-const OPENING_KEYWORDS = new Set(['class', 'module', 'def', 'do', 'if', 'unless', 'case', 'begin', 'while', 'until']);
-
-function describeSyntaxError(error: Node): string {
-  if (error.isMissing) return `missing "${error.type}"`;
-  const opener = error.child(0)?.type;
-  if (opener !== undefined && OPENING_KEYWORDS.has(opener) && error.endPosition.row > error.startPosition.row) {
-    // tree-sitter could not close this construct at all: the cause is somewhere inside it.
-    return `the ${opener} starting here does not parse: an unclosed bracket, string or block, or a missing end`;
-  }
-  return `unexpected ${JSON.stringify(error.text.split('\n')[0]!.slice(0, 40))}`;
-}
-
-function parseErrorFinding(file: string, parsed: ParsedRuby, strayEnd: Node | undefined): Finding | undefined {
-  let error = firstSyntaxError(parsed.tree.rootNode);
-  let what = error === undefined ? '' : describeSyntaxError(error);
-  if (strayEnd !== undefined && (error === undefined || strayEnd.startIndex < error.startIndex)) {
-    error = strayEnd;
-    what = 'unexpected "end" (more ends than openings)';
-  }
-  if (error === undefined) return undefined;
-  return {
-    code: 'parse_error',
-    severity: 'error',
-    message: `Ruby syntax error: ${what}; declarations after this point may be incomplete`,
-    file,
-    line: originalLine(parsed, error.startPosition.row),
-    column: error.startPosition.column + 1,
-  };
 }
 
 /**

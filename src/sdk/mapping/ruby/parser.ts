@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as TreeSitter from 'web-tree-sitter';
-import type { Node, Tree } from 'web-tree-sitter';
+import type { Tree } from 'web-tree-sitter';
 import { buildSkeleton } from './skeleton';
 
 // `require`, not `import`: the extension and CLI are CommonJS bundles, and esbuild resolves an
@@ -157,27 +157,4 @@ export function parseRuby(text: string, options: { skeleton?: boolean; cacheKey?
 /** 1-based line in the original file of a tree row. */
 export function originalLine(parsed: ParsedRuby, row: number): number {
   return (parsed.lineMap === undefined ? row : (parsed.lineMap[row] ?? row)) + 1;
-}
-
-/**
- * The innermost first ERROR or MISSING node in document order. tree-sitter often wraps a whole
- * class in an ERROR node when one token is wrong, so an ERROR that contains a nested error is
- * descended into: the nested one is where the file actually went wrong.
- */
-export function firstSyntaxError(root: Node): Node | undefined {
-  if (!root.hasError) return undefined;
-  let node: Node = root;
-  for (;;) {
-    if (node.isMissing) return node;
-    let next: Node | undefined;
-    for (let i = 0; i < node.childCount; i++) {
-      const child = node.child(i);
-      if (child !== null && (child.hasError || child.isMissing || child.isError)) {
-        next = child;
-        break;
-      }
-    }
-    if (next === undefined) return node;
-    node = next;
-  }
 }
