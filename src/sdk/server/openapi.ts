@@ -33,6 +33,7 @@ function operation(route: RouteSpec, withAuth: boolean): Record<string, unknown>
   }));
   const responses: Record<string, unknown> = { '200': jsonResponse('OK', route.schema) };
   if (route.data) {
+    responses['304'] = { description: 'Not modified: If-None-Match matched the ETag of the cached answer.' };
     responses['400'] = jsonResponse('Invalid parameter; `error.field` names it.', 'Error');
     if (withAuth) responses['401'] = jsonResponse('Missing or wrong bearer token.', 'Error');
     if (route.path.includes('{')) responses['404'] = jsonResponse('Unknown group or category.', 'Error');
