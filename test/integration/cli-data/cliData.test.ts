@@ -252,13 +252,22 @@ describe('data commands on a real store', () => {
       await assert.rejects(new BudgetApiClient({ baseUrl: url }).groups(), UnauthorizedError);
     });
 
+    test('status --api reads the same figures through the server (token from BUDGET_LENS_TOKEN)', async () => {
+      const c = captureIo(dir, { BUDGET_LENS_TOKEN: token });
+      assert.equal(await main(['status', '--group', 'project_management', '--api', url, '--at', AT, '--json'], c.io), 0, c.err());
+      const s = JSON.parse(c.out()) as GroupStatus;
+      assert.equal(s.group.data.spentMinutes, 3024);
+      assert.equal(s.topEndpoints.data.endpoints[0]?.endpointId, 'Projects::IssuesController#index');
+      assert.ok(!c.out().includes(token) && !c.err().includes(token));
+    });
+
     test('SIGTERM: graceful exit 0, JSON request logs on stderr without the token', async () => {
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       child.kill('SIGTERM');
       assert.equal(await exited, 0);
       const lines = stderr.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
       const requests = lines.filter((l) => l['msg'] === 'request');
-      assert.equal(requests.length, 8); // the 8 calls of the test above
+      assert.equal(requests.length, 11); // 8 client calls + 3 of `status --api`
       assert.ok(requests.every((l) => typeof l['status'] === 'number' && typeof l['ms'] === 'number' && l['method'] === 'GET'));
       assert.ok(lines.some((l) => l['msg'] === 'shutting down'));
       assert.ok(!stderr.includes(token));
