@@ -26,7 +26,7 @@ interface Manifest {
 
 const root = join(__dirname, '..', '..', '..');
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Manifest;
-const declared = manifest.contributes.commands.map((c) => c.command).sort();
+const declared: string[] = manifest.contributes.commands.map((c) => c.command).sort();
 const contributedIds = Object.values(CONTRIBUTED_COMMANDS).sort();
 const internalIds = Object.values(INTERNAL_COMMANDS).sort();
 
@@ -63,7 +63,7 @@ describe('extension manifest', () => {
   });
 
   test('commands called or registered by a literal id are declared in commandIds.ts', () => {
-    const known = new Set([...contributedIds, ...internalIds]);
+    const known = new Set<string>([...contributedIds, ...internalIds]);
     assert.deepEqual(literalCommandIds().filter((id) => !known.has(id)), []);
   });
 

@@ -1,0 +1,105 @@
+// `npm run test:extension`: runs test/extension/suite/*.test.ts inside a real VS Code extension
+// host (VS Code 1.100.3 server + headless Chromium, no internet needed) with examples/gitlab-style
+// open, prints mocha's results and `N passed, N failed`, exits non-zero on any failure.
+//
+//   1. npm run build              (the extension bundle under test; skip with --no-build)
+//   2. scripts/install-vscode-server.sh   (cached in .vscode-test/, a no-op when present)
+//   3. esbuild the suites          -> out/test/extension/{index,*.test}.js (vscode, mocha external)
+//   4. start server-main.js, open the workbench with extensionDevelopmentPath/extensionTestsPath in
+//      the `payload` URL parameter; the exit code arrives through `codeAutomationExit`
+//   5. always kill the server and the browser; hard timeout (--timeout seconds, default 300)
+//
+// Options: --no-build, --verbose (print the server's and workbench's log), --timeout <s>.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import * as esbuild from 'esbuild';
+import { REPO, launchWorkbench } from '../test/extension/vscodeServer.mjs';
+
+const args = process.argv.slice(2);
+const verbose = args.includes('--verbose');
+const timeoutS = args.includes('--timeout') ? Number(args[args.indexOf('--timeout') + 1]) : 300;
+const started = Date.now();
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+
+function step(title, command, commandArgs) {
+  console.log(`> ${title}`);
+  const r = spawnSync(command, commandArgs, { cwd: REPO, stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error(`✖ ${title} failed (exit ${r.status ?? r.signal}); run it alone to see why: ${command} ${commandArgs.join(' ')}`);
+    process.exit(1);
+  }
+}
+
+if (!args.includes('--no-build')) step('npm run build', 'npm', ['run', 'build', '--silent']);
+if (!existsSync(join(REPO, 'dist', 'extension.js'))) {
+  console.error('✖ dist/extension.js is missing: run `npm run build` first');
+  process.exit(1);
+}
+step('install the VS Code server (cached in .vscode-test/)', 'bash', [join(REPO, 'scripts', 'install-vscode-server.sh')]);
+
+const suiteDir = join(REPO, 'test', 'extension', 'suite');
+const outDir = join(REPO, 'out', 'test', 'extension');
+rmSync(outDir, { recursive: true, force: true });
+mkdirSync(outDir, { recursive: true });
+const entryPoints = readdirSync(suiteDir)
+  .filter((f) => f === 'index.ts' || f.endsWith('.test.ts'))
+  .map((f) => join(suiteDir, f));
+await esbuild.build({
+  entryPoints,
+  outdir: outDir,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: 'inline',
+  // `vscode` is the host's; mocha must be the one instance index.js runs the suites with.
+  external: ['vscode', 'mocha'],
+  logLevel: 'warning',
+});
+console.log(`> bundled ${entryPoints.length - 1} suite file(s) into out/test/extension (${elapsed()})`);
+
+const reportFile = join(outDir, 'report.json');
+const workspace = join(REPO, 'examples', 'gitlab-style');
+const wb = await launchWorkbench({
+  workspace,
+  extensionTestsPath: join(outDir, 'index.js'),
+  env: { BUDGET_LENS_TEST_REPORT: reportFile },
+  log: verbose ? (line) => console.log(line) : undefined,
+});
+
+let exitCode;
+try {
+  const { page, url } = wb;
+  const result = new Promise((resolve) => {
+    page.exposeFunction('codeAutomationExit', (code) => resolve({ code }));
+  });
+  await page.exposeFunction('codeAutomationLog', (_level, logArgs) => {
+    if (verbose) console.log(`[workbench] ${Array.isArray(logArgs) ? logArgs.join(' ') : String(logArgs)}`);
+  });
+  page.on('pageerror', (e) => verbose && console.log(`[page error] ${e.message}`));
+  let timer;
+  const timeout = new Promise((resolve) => {
+    timer = setTimeout(() => resolve({ timedOut: true }), timeoutS * 1000);
+  });
+  console.log(`> running the suites in VS Code (${elapsed()})`);
+  await page.goto(url);
+  const outcome = await Promise.race([result, timeout]);
+  clearTimeout(timer);
+
+  let report;
+  if (existsSync(reportFile)) report = JSON.parse(readFileSync(reportFile, 'utf8'));
+  if (report) for (const line of report.lines) console.log(line);
+  if (outcome.timedOut) {
+    console.error(`✖ timed out after ${timeoutS} s (rerun with --verbose to see the workbench log)`);
+    if (!verbose) for (const line of wb.serverOutput.slice(-30)) console.error(`[server] ${line}`);
+  }
+  const passed = report?.passed ?? 0;
+  const failed = (report?.failed ?? 0) + (report ? 0 : 1);
+  if (!report && !outcome.timedOut) console.error(`✖ the test module reported nothing (exit code ${outcome.code}); rerun with --verbose`);
+  console.log(`\n${passed} passed, ${failed} failed (${elapsed()})`);
+  exitCode = outcome.timedOut || failed > 0 || outcome.code !== 0 ? 1 : 0;
+} finally {
+  await wb.close();
+}
+process.exit(exitCode ?? 1);

@@ -1,0 +1,52 @@
+/**
+ * Activation on the example workspace and the index behind every adapter. Numbers: the example
+ * has 56 endpoints (`budget-lens endpoints` in examples/gitlab-style prints "56 endpoints").
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { EXTENSION_ID, eventually, lensTitles, testState, workspaceRoot } from './helpers';
+
+describe('activation', () => {
+  it('activates on the example workspace and indexes it', async () => {
+    const state = await testState();
+    assert.equal(vscode.extensions.getExtension(EXTENSION_ID)?.isActive, true);
+    assert.equal(state.phase, 'ready', state.error);
+    assert.equal(state.root, workspaceRoot());
+    assert.equal(state.endpoints, 56);
+  });
+
+  it('contributes its commands under the Budget Lens category', async () => {
+    const all = await vscode.commands.getCommands(true);
+    for (const id of ['budgetLens.showMapping', 'budgetLens.goToEndpoint', 'budgetLens.reindex', 'budgetLens._testState']) {
+      assert.ok(all.includes(id), `${id} is not registered`);
+    }
+  });
+});
+
+describe('re-indexing on file changes', () => {
+  // A folder of its own inside the example, removed afterwards (also if a test fails).
+  const dir = 'app/workers/budget_lens_watch_test';
+  const file = `${dir}/watched_worker.rb`;
+  after(() => rmSync(join(workspaceRoot(), dir), { recursive: true, force: true }));
+
+  it('indexes a created file, re-indexes it on change and forgets it on delete', async () => {
+    const before = (await testState()).endpoints;
+    mkdirSync(join(workspaceRoot(), dir), { recursive: true });
+    const worker = (category: string): string =>
+      `class WatchedWorker\n  include ApplicationWorker\n  feature_category :${category}\n  urgency :high\nend\n`;
+    writeFileSync(join(workspaceRoot(), file), worker('team_planning'));
+    await eventually('the created worker in the index', async () => ((await testState()).endpoints === before + 1 ? true : undefined));
+    assert.deepEqual(await lensTitles(file), [[1, 'team_planning · Project Management · plan']]);
+
+    writeFileSync(join(workspaceRoot(), file), worker('continuous_integration'));
+    await eventually('the changed category', async () => {
+      const titles = await lensTitles(file);
+      return titles[0]?.[1] === 'continuous_integration · Pipeline Execution · verify' ? titles : undefined;
+    });
+
+    rmSync(join(workspaceRoot(), dir), { recursive: true, force: true });
+    await eventually('the deleted worker gone', async () => ((await testState()).endpoints === before ? true : undefined));
+  });
+});

@@ -1,0 +1,67 @@
+/**
+ * Shared by the extension-host suites: the example workspace's files, the internal state command,
+ * and a poll for things the editor settles asynchronously (diagnostics, status bar).
+ */
+import * as vscode from 'vscode';
+import { join } from 'node:path';
+import type { TestState } from '../../../src/extension/mappingCommands';
+
+export const EXTENSION_ID = 'budget-lens.budget-lens';
+
+/** The example workspace the launcher opens (examples/gitlab-style). */
+export function workspaceRoot(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error('no workspace folder open: the launcher must open examples/gitlab-style');
+  return folder.uri.fsPath;
+}
+
+export function workspaceUri(file: string): vscode.Uri {
+  return vscode.Uri.file(join(workspaceRoot(), file));
+}
+
+export async function openFile(file: string): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument(workspaceUri(file));
+  return vscode.window.showTextDocument(doc, { preview: false });
+}
+
+/** Activates the extension and waits for the index (the command awaits any build in progress). */
+export async function testState(): Promise<TestState> {
+  await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
+  const state = await vscode.commands.executeCommand<TestState>('budgetLens._testState');
+  if (!state) throw new Error('budgetLens._testState returned nothing');
+  return state;
+}
+
+/** Polls `probe` until it returns a value that is not undefined, or fails after `ms`. */
+export async function eventually<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 10_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await probe();
+    if (last !== undefined) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+}
+
+/** Lens titles by 1-based line, resolved (the provider fills in titles in resolveCodeLens). */
+export async function lensTitles(file: string): Promise<Array<[number, string]>> {
+  // The editor's CodeLens command needs a loaded document ("Illegal argument" otherwise).
+  await vscode.workspace.openTextDocument(workspaceUri(file));
+  const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', workspaceUri(file), 1000);
+  return (lenses ?? [])
+    .filter((l) => l.command?.command.startsWith('budgetLens.'))
+    .map((l): [number, string] => [l.range.start.line + 1, l.command?.title ?? ''])
+    .sort((a, b) => a[0] - b[0]);
+}
+
+/** The hover's markdown at a 1-based line and column, joined. */
+export async function hoverText(file: string, line: number, column: number): Promise<string> {
+  await vscode.workspace.openTextDocument(workspaceUri(file));
+  const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', workspaceUri(file), new vscode.Position(line - 1, column - 1));
+  return (hovers ?? [])
+    .flatMap((h) => h.contents)
+    .map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))
+    .filter((v) => v.includes('Budget Lens'))
+    .join('\n---\n');
+}

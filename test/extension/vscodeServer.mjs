@@ -1,0 +1,113 @@
+// Starts the cached VS Code server (scripts/install-vscode-server.sh) and opens its workbench in
+// Debian's headless Chromium through playwright-core, following /work/shared/docs/vscode-server-tests.md.
+// Used by scripts/test-extension.mjs (the suites) and test/extension/screenshots.mjs (the pictures).
+// The caller must always call `close()`: it kills the server's whole process group and the browser.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const REPO = resolve(import.meta.dirname, '..', '..');
+export const SERVER_DIR = join(REPO, '.vscode-test', 'server');
+const SERVER_MAIN = join(SERVER_DIR, 'node_modules', 'code-server', 'lib', 'vscode', 'out', 'server-main.js');
+
+/** Settings for a quiet, predictable workbench (no welcome page, no tips, no telemetry). */
+const MACHINE_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'telemetry.telemetryLevel': 'off',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'update.mode': 'none',
+  'security.workspace.trust.enabled': false,
+  'editor.minimap.enabled': false,
+  'chat.disableAIFeatures': true,
+  'workbench.colorTheme': 'Default Dark Modern',
+};
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+async function waitForHttp(url, ms, server) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`the VS Code server exited early with code ${server.exitCode}`);
+    try {
+      const res = await fetch(url);
+      if (res.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`the VS Code server did not answer ${url} within ${ms} ms`);
+}
+
+/**
+ * @param {{ workspace: string, extensionTestsPath?: string, env?: Record<string,string>, viewport?: {width:number,height:number}, log?: (line: string) => void }} options
+ */
+export async function launchWorkbench(options) {
+  const tmp = mkdtempSync(join(tmpdir(), 'budget-lens-vscode-'));
+  const dataDir = join(tmp, 'data');
+  mkdirSync(join(dataDir, 'data', 'Machine'), { recursive: true });
+  writeFileSync(join(dataDir, 'data', 'Machine', 'settings.json'), JSON.stringify(MACHINE_SETTINGS, null, 2));
+  const port = await freePort();
+  const log = options.log ?? (() => {});
+  const serverOutput = [];
+  const server = spawn(
+    process.execPath,
+    [
+      SERVER_MAIN,
+      '--host', '127.0.0.1', '--port', String(port), '--without-connection-token', '--accept-server-license-terms',
+      '--disable-telemetry', '--disable-workspace-trust',
+      '--server-data-dir', dataDir, '--user-data-dir', join(tmp, 'user'), '--extensions-dir', join(tmp, 'ext'),
+    ],
+    { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+  );
+  for (const stream of [server.stdout, server.stderr]) {
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk) => {
+      for (const line of chunk.split('\n')) if (line.trim()) { serverOutput.push(line); log(`[server] ${line}`); }
+    });
+  }
+  let browser;
+  const close = async () => {
+    await browser?.close().catch(() => {});
+    if (server.exitCode === null && server.pid !== undefined) {
+      // The server forks an extension host and more: end the whole group we started.
+      try { process.kill(-server.pid, 'SIGTERM'); } catch { /* already gone */ }
+      await new Promise((r) => setTimeout(r, 300));
+      try { process.kill(-server.pid, 'SIGKILL'); } catch { /* already gone */ }
+    }
+    rmSync(tmp, { recursive: true, force: true });
+  };
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    await waitForHttp(`${base}/version`, 30_000, server);
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    });
+    const page = await browser.newPage({ viewport: options.viewport ?? { width: 1400, height: 900 } });
+    const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
+    const payload = [['extensionDevelopmentPath', remote(REPO)]];
+    if (options.extensionTestsPath) payload.push(['extensionTestsPath', remote(options.extensionTestsPath)]);
+    const url = `${base}/?folder=${encodeURIComponent(options.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    return { page, url, port, serverOutput, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
