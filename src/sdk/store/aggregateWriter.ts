@@ -2,11 +2,16 @@
  * Writes one file's aggregate into the store in ONE transaction: either every row of the file
  * lands together with its `ingested_files` record, or nothing does (a crash, a kill or an error
  * mid-way leaves the store exactly as before the file).
+ *
+ * AggregateSink holds the transaction open while the file is parsed: drained chunks of closed
+ * hours are added as they come (hourly tables at once, daily rollups at commit), so the writes can
+ * run on another thread alongside the parsing (storeWriter.ts). All writes add to existing
+ * counts, so a late line for an already written hour is simply added again.
  */
 import type { Statement } from 'better-sqlite3';
 import type { StoreDatabase } from './storeSchema';
-import type { CountsRow, HourlyAggregator } from './hourlyAggregator';
-import { accumulate } from './hourlyAggregator';
+import type { AggregateChunk, CountsRow, HourlyAggregator } from './hourlyAggregator';
+import { CHUNK_ROW_WIDTH } from './hourlyAggregator';
 
 export interface IngestedFileRecord {
   sha256: string;
@@ -22,6 +27,10 @@ export interface IngestedFileRecord {
 export interface PreviousIngest {
   name: string;
   ingestedAt: string;
+  lines: number;
+  accepted: number;
+  ignored: number;
+  malformed: number;
 }
 
 export type WriteOutcome = { kind: 'written'; rows: number } | { kind: 'duplicate'; previous: PreviousIngest };
@@ -36,8 +45,8 @@ const HOURS_PER_DAY = 24;
 
 /**
  * Adds to counts with multi-row `INSERT ... ON CONFLICT DO UPDATE` statements: one native call
- * per BATCH_ROWS rows instead of one per row, the main cost of writing a big file's aggregate.
- * Keys are unique within one file's aggregate, so no row conflicts with another of its batch.
+ * per BATCH_ROWS rows instead of one per row. Keys are unique within one batch (callers add each
+ * key once per flush), which a multi-row upsert requires.
  */
 class BatchedUpsert {
   private static readonly BATCH_ROWS = 128;
@@ -58,7 +67,7 @@ class BatchedUpsert {
   }
 
   add(...values: Array<string | number>): void {
-    for (const v of values) this.buffer.push(v);
+    this.buffer.push(...values);
     if (this.buffer.length === this.width * BatchedUpsert.BATCH_ROWS) {
       this.batch.run(this.buffer);
       this.buffer = [];
@@ -69,80 +78,177 @@ class BatchedUpsert {
     for (let i = 0; i < this.buffer.length; i += this.width) this.single.run(this.buffer.slice(i, i + this.width));
     this.buffer = [];
   }
+
+  discard(): void {
+    this.buffer = [];
+  }
 }
 
 export function findIngestedFile(db: StoreDatabase, sha256: string): PreviousIngest | undefined {
-  const row = db.prepare('SELECT name, ingested_at FROM ingested_files WHERE sha256 = ?').get(sha256) as
-    | { name: string; ingested_at: string }
+  const row = db.prepare('SELECT name, ingested_at, lines, accepted, ignored, malformed FROM ingested_files WHERE sha256 = ?').get(sha256) as
+    | { name: string; ingested_at: string; lines: number; accepted: number; ignored: number; malformed: number }
     | undefined;
-  return row ? { name: row.name, ingestedAt: row.ingested_at } : undefined;
+  return row
+    ? { name: row.name, ingestedAt: row.ingested_at, lines: row.lines, accepted: row.accepted, ignored: row.ignored, malformed: row.malformed }
+    : undefined;
 }
 
-export function writeFileAggregate(
-  db: StoreDatabase,
-  agg: HourlyAggregator,
-  file: IngestedFileRecord,
-  ingestedAt: Date,
-  env: NodeJS.ProcessEnv = process.env,
-): WriteOutcome {
-  const killAfter = env[KILL_AFTER_ROWS_ENV] ? Number(env[KILL_AFTER_ROWS_ENV]) : Infinity;
-  const upsertEndpoint = db.prepare(
-    `INSERT INTO endpoints (endpoint_id, component, category, urgency) VALUES (?, ?, ?, ?)
-     ON CONFLICT (endpoint_id, component, category, urgency) DO UPDATE SET urgency = excluded.urgency RETURNING id`,
-  );
-  const upsertHourlyEndpoint = new BatchedUpsert(db, 'hourly_endpoint', ['endpoint', 'hour'], ['s', 'w', 'o', 'e']);
-  const upsertDailyEndpoint = new BatchedUpsert(db, 'daily_endpoint', ['endpoint', 'day'], ['s', 'w', 'o', 'e']);
-  const upsertHourlyCategory = new BatchedUpsert(db, 'hourly_category', ['category', 'hour', 'component'], ['s', 'w', 'o', 'e']);
-  const upsertDailyCategory = new BatchedUpsert(db, 'daily_category', ['category', 'day', 'component'], ['s', 'w', 'o', 'e']);
-  const insertFile = db.prepare(
-    `INSERT INTO ingested_files (sha256, name, size, gzip, lines, accepted, ignored, malformed, first_hour, last_hour, ingested_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
+interface CategoryDays {
+  category: string;
+  component: string;
+  /** Hour or day -> counts. */
+  days: Map<number, CountsRow>;
+}
 
-  let rows = 0;
-  const wrote = (): void => {
-    rows++;
-    if (rows >= killAfter) process.kill(process.pid, 'SIGKILL');
-  };
+function categoryBucket(map: Map<string, Map<string, CategoryDays>>, category: string, component: string): CategoryDays {
+  let byComponent = map.get(category);
+  if (!byComponent) map.set(category, (byComponent = new Map()));
+  let bucket = byComponent.get(component);
+  if (!bucket) byComponent.set(component, (bucket = { category, component, days: new Map() }));
+  return bucket;
+}
 
-  const tx = db.transaction((): WriteOutcome => {
-    // Checked again inside the write lock: another process may have ingested the same file meanwhile.
-    const previous = findIngestedFile(db, file.sha256);
-    if (previous) return { kind: 'duplicate', previous };
-    // Category rollups per (category, component), then hour / day.
-    const catHours = new Map<string, { category: string; component: string; hours: Map<number, CountsRow> }>();
-    for (const ep of agg.endpoints()) {
-      const { endpointId, component, category, urgency } = ep.key;
-      const { id } = upsertEndpoint.get(endpointId, component, category, urgency) as { id: number };
-      const days = new Map<number, CountsRow>();
-      const catKey = JSON.stringify([category, component]);
-      let perCat = catHours.get(catKey);
-      if (!perCat) catHours.set(catKey, (perCat = { category, component, hours: new Map() }));
-      for (const [hour, c] of ep.hours) {
-        upsertHourlyEndpoint.add(id, hour, c.s, c.w, c.o, c.e);
-        wrote();
-        accumulate(days, Math.floor(hour / HOURS_PER_DAY), c);
-        accumulate(perCat.hours, hour, c);
-      }
-      for (const [day, c] of days) {
-        upsertDailyEndpoint.add(id, day, c.s, c.w, c.o, c.e);
-        wrote();
+function addCounts(map: Map<number, CountsRow>, key: number, s: number, w: number, o: number, e: number): void {
+  const row = map.get(key);
+  if (row === undefined) {
+    map.set(key, { s, w, o, e });
+  } else {
+    row.s += s;
+    row.w += w;
+    row.o += o;
+    row.e += e;
+  }
+}
+
+export class AggregateSink {
+  private readonly upsertEndpoint: Statement;
+  private readonly hourlyEndpoint: BatchedUpsert;
+  private readonly dailyEndpoint: BatchedUpsert;
+  private readonly hourlyCategory: BatchedUpsert;
+  private readonly dailyCategory: BatchedUpsert;
+  private readonly insertFile: Statement;
+  private readonly killAfter: number;
+  /** Per transaction: endpoint key -> row id (ids of a rolled-back transaction must be forgotten). */
+  private endpointIds = new Map<string, number>();
+  private endpointDays = new Map<number, Map<number, CountsRow>>();
+  /** category -> component -> day counts. */
+  private categoryDays = new Map<string, Map<string, CategoryDays>>();
+  private rows = 0;
+  private firstHour: number | undefined;
+  private lastHour: number | undefined;
+
+  constructor(
+    private readonly db: StoreDatabase,
+    env: NodeJS.ProcessEnv = process.env,
+  ) {
+    this.killAfter = env[KILL_AFTER_ROWS_ENV] ? Number(env[KILL_AFTER_ROWS_ENV]) : Infinity;
+    this.upsertEndpoint = db.prepare(
+      `INSERT INTO endpoints (endpoint_id, component, category, urgency) VALUES (?, ?, ?, ?)
+       ON CONFLICT (endpoint_id, component, category, urgency) DO UPDATE SET urgency = excluded.urgency RETURNING id`,
+    );
+    const counts = ['s', 'w', 'o', 'e'];
+    this.hourlyEndpoint = new BatchedUpsert(db, 'hourly_endpoint', ['endpoint', 'hour'], counts);
+    this.dailyEndpoint = new BatchedUpsert(db, 'daily_endpoint', ['endpoint', 'day'], counts);
+    this.hourlyCategory = new BatchedUpsert(db, 'hourly_category', ['category', 'hour', 'component'], counts);
+    this.dailyCategory = new BatchedUpsert(db, 'daily_category', ['category', 'day', 'component'], counts);
+    this.insertFile = db.prepare(
+      `INSERT INTO ingested_files (sha256, name, size, gzip, lines, accepted, ignored, malformed, first_hour, last_hour, ingested_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+  }
+
+  /** Starts the file's transaction, taking the write lock now (IMMEDIATE), not at the first write. */
+  begin(): void {
+    this.discard();
+    this.db.exec('BEGIN IMMEDIATE');
+  }
+
+  private wrote(): void {
+    this.rows++;
+    if (this.rows >= this.killAfter) process.kill(process.pid, 'SIGKILL');
+  }
+
+  private endpointId(key: AggregateChunk['endpoints'][number]): number {
+    const k = JSON.stringify([key.endpointId, key.component, key.category, key.urgency]);
+    let id = this.endpointIds.get(k);
+    if (id === undefined) {
+      id = (this.upsertEndpoint.get(key.endpointId, key.component, key.category, key.urgency) as { id: number }).id;
+      this.endpointIds.set(k, id);
+    }
+    return id;
+  }
+
+  /** Adds a chunk: hourly rows now, daily rollups accumulated until commit. */
+  write(chunk: AggregateChunk): void {
+    if (!this.db.inTransaction) throw new Error('AggregateSink.write outside a transaction');
+    // Per chunk endpoint: its row id and the accumulators its rows feed, looked up once, so the
+    // per-row loop below does no key building.
+    const ids = chunk.endpoints.map((k) => this.endpointId(k));
+    const categoryHours = new Map<string, Map<string, CategoryDays>>();
+    const catHours = chunk.endpoints.map((k) => categoryBucket(categoryHours, k.category, k.component).days);
+    const catDays = chunk.endpoints.map((k) => categoryBucket(this.categoryDays, k.category, k.component).days);
+    const epDays = ids.map((id) => {
+      let days = this.endpointDays.get(id);
+      if (!days) this.endpointDays.set(id, (days = new Map()));
+      return days;
+    });
+    const r = chunk.rows;
+    for (let i = 0; i < r.length; i += CHUNK_ROW_WIDTH) {
+      const ep = r[i] as number;
+      const hour = r[i + 1] as number;
+      const s = r[i + 2] as number;
+      const w = r[i + 3] as number;
+      const o = r[i + 4] as number;
+      const e = r[i + 5] as number;
+      this.hourlyEndpoint.add(ids[ep] as number, hour, s, w, o, e);
+      this.wrote();
+      if (this.firstHour === undefined || hour < this.firstHour) this.firstHour = hour;
+      if (this.lastHour === undefined || hour > this.lastHour) this.lastHour = hour;
+      const day = Math.floor(hour / HOURS_PER_DAY);
+      addCounts(epDays[ep] as Map<number, CountsRow>, day, s, w, o, e);
+      addCounts(catHours[ep] as Map<number, CountsRow>, hour, s, w, o, e);
+      addCounts(catDays[ep] as Map<number, CountsRow>, day, s, w, o, e);
+    }
+    this.hourlyEndpoint.flush();
+    for (const byComponent of categoryHours.values()) {
+      for (const { category, component, days: hours } of byComponent.values()) {
+        for (const [hour, c] of hours) {
+          this.hourlyCategory.add(category, hour, component, c.s, c.w, c.o, c.e);
+          this.wrote();
+        }
       }
     }
-    for (const { category, component, hours } of catHours.values()) {
-      const days = new Map<number, CountsRow>();
-      for (const [hour, c] of hours) {
-        upsertHourlyCategory.add(category, hour, component, c.s, c.w, c.o, c.e);
-        wrote();
-        accumulate(days, Math.floor(hour / HOURS_PER_DAY), c);
-      }
+    this.hourlyCategory.flush();
+  }
+
+  /**
+   * Records the file and commits, unless the same content was ingested meanwhile (checked inside
+   * the write lock): then everything is rolled back and the earlier ingest is returned.
+   */
+  commit(file: IngestedFileRecord, ingestedAt: string): WriteOutcome {
+    if (!this.db.inTransaction) throw new Error('AggregateSink.commit outside a transaction');
+    const previous = findIngestedFile(this.db, file.sha256);
+    if (previous) {
+      this.rollback();
+      return { kind: 'duplicate', previous };
+    }
+    for (const [id, days] of this.endpointDays) {
       for (const [day, c] of days) {
-        upsertDailyCategory.add(category, day, component, c.s, c.w, c.o, c.e);
-        wrote();
+        this.dailyEndpoint.add(id, day, c.s, c.w, c.o, c.e);
+        this.wrote();
       }
     }
-    for (const u of [upsertHourlyEndpoint, upsertDailyEndpoint, upsertHourlyCategory, upsertDailyCategory]) u.flush();
-    insertFile.run(
+    this.dailyEndpoint.flush();
+    for (const byComponent of this.categoryDays.values()) {
+      for (const { category, component, days } of byComponent.values()) {
+        for (const [day, c] of days) {
+          this.dailyCategory.add(category, day, component, c.s, c.w, c.o, c.e);
+          this.wrote();
+        }
+      }
+    }
+    this.dailyCategory.flush();
+    this.insertFile.run(
       file.sha256,
       file.name,
       file.size,
@@ -151,11 +257,41 @@ export function writeFileAggregate(
       file.accepted,
       file.ignored,
       file.malformed,
-      agg.firstHour ?? null,
-      agg.lastHour ?? null,
-      ingestedAt.toISOString(),
+      this.firstHour ?? null,
+      this.lastHour ?? null,
+      ingestedAt,
     );
+    this.db.exec('COMMIT');
+    const rows = this.rows;
+    this.discard();
     return { kind: 'written', rows };
-  });
-  return tx.immediate();
+  }
+
+  rollback(): void {
+    if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    this.discard();
+  }
+
+  private discard(): void {
+    this.endpointIds = new Map();
+    this.endpointDays = new Map();
+    this.categoryDays = new Map();
+    for (const u of [this.hourlyEndpoint, this.dailyEndpoint, this.hourlyCategory, this.dailyCategory]) u.discard();
+    this.rows = 0;
+    this.firstHour = undefined;
+    this.lastHour = undefined;
+  }
+}
+
+/** Writes a whole in-memory aggregate as one file, in one transaction (no threads involved). */
+export function writeFileAggregate(db: StoreDatabase, agg: HourlyAggregator, file: IngestedFileRecord, ingestedAt: Date, env?: NodeJS.ProcessEnv): WriteOutcome {
+  const sink = new AggregateSink(db, env);
+  sink.begin();
+  try {
+    sink.write(agg.drain());
+    return sink.commit(file, ingestedAt.toISOString());
+  } catch (e) {
+    sink.rollback();
+    throw e;
+  }
 }

@@ -20,6 +20,17 @@ export interface CountsRow {
   e: number;
 }
 
+/**
+ * Drained aggregate rows in a form that crosses a thread boundary cheaply: endpoint keys once,
+ * counts in one transferable Float64Array of [endpointIndex, hour, s, w, o, e] per row.
+ */
+export interface AggregateChunk {
+  endpoints: EndpointKey[];
+  rows: Float64Array;
+}
+
+export const CHUNK_ROW_WIDTH = 6;
+
 export interface EndpointHours {
   key: EndpointKey;
   /** Epoch hour -> counts. */
@@ -71,6 +82,25 @@ export class HourlyAggregator {
 
   *endpoints(): IterableIterator<EndpointHours> {
     for (const variants of this.byId.values()) yield* variants;
+  }
+
+  /**
+   * Removes and returns the rows of hours before `beforeHour` (all rows when omitted), so a big
+   * file's closed hours can be written while later lines are still being parsed.
+   */
+  drain(beforeHour = Infinity): AggregateChunk {
+    const endpoints: EndpointKey[] = [];
+    const values: number[] = [];
+    for (const ep of this.endpoints()) {
+      let index = -1;
+      for (const [hour, c] of ep.hours) {
+        if (hour >= beforeHour) continue;
+        if (index < 0) index = endpoints.push(ep.key) - 1;
+        values.push(index, hour, c.s, c.w, c.o, c.e);
+        ep.hours.delete(hour);
+      }
+    }
+    return { endpoints, rows: Float64Array.from(values) };
   }
 
   /** Number of (endpoint, hour) rows the aggregate holds. */

@@ -10,10 +10,14 @@ import type { StoreDatabase } from './storeSchema';
 import { openStoreDatabase } from './storeSchema';
 import { HourlyAggregator } from './hourlyAggregator';
 import { HourParser, classifyLogLine } from './logClassifier';
-import { forEachLine } from './lineReader';
+import { forEachLine, isGzipFile } from './lineReader';
 import { fileSha256 } from './fileHash';
-import type { PreviousIngest } from './aggregateWriter';
-import { findIngestedFile, writeFileAggregate } from './aggregateWriter';
+import type { PreviousIngest, WriteOutcome } from './aggregateWriter';
+import { findIngestedFile } from './aggregateWriter';
+import type { AggregateChunk } from './hourlyAggregator';
+import type { FileHash } from './fileHash';
+import type { StoreWriter, WriterMode } from './storeWriter';
+import { openStoreWriter } from './storeWriter';
 
 export interface MalformedLine {
   /** 1-based line number in the (decompressed) file. */
@@ -62,6 +66,8 @@ export interface IngestOptions {
   now?: () => Date;
   /** Called after each file, e.g. to print progress. */
   onFile?: (report: FileIngestReport) => void;
+  /** Where SQLite writes run: a worker thread alongside the parsing (auto, the default) or here. */
+  writer?: WriterMode;
 }
 
 const HOUR_MS = 3_600_000;
@@ -70,22 +76,43 @@ function emptyReport(file: string): FileIngestReport {
   return { file, status: 'failed', size: 0, gzip: false, lines: 0, accepted: 0, ignored: 0, malformed: 0, malformedLines: [], rowsWritten: 0 };
 }
 
-/** Parses and aggregates one file without touching the store. */
-export async function aggregateLogFile(
-  path: string,
-  maxListed: number,
-): Promise<{ report: FileIngestReport; agg: HourlyAggregator }> {
+/** Thrown inside the line loop to stop parsing early (a duplicate found mid-file). */
+class ParseStopped extends Error {}
+
+export interface ParseOptions {
+  /** How many malformed lines to list (all are counted). */
+  maxListed: number;
+  /** Receives drained chunks of closed hours while parsing; without it all rows stay in the aggregate. */
+  onChunk?: (chunk: AggregateChunk) => void;
+  /** Called with the file's hash as soon as it is known (hashing runs alongside the parse). */
+  onHash?: (hash: FileHash) => void;
+  /** Polled every few thousand lines; returning true stops the parse with ParseStopped. */
+  shouldStop?: () => boolean;
+}
+
+/** Events between two drains of closed hours: small enough to bound memory, big enough to batch. */
+const DRAIN_EVERY_EVENTS = 32_768;
+const STOP_POLL_LINES = 4_096;
+
+/** Parses and aggregates one file. Touches the store only through `onChunk`. */
+export async function aggregateLogFile(path: string, opts: ParseOptions): Promise<{ report: FileIngestReport; agg: HourlyAggregator }> {
   const report = emptyReport(path);
   const agg = new HourlyAggregator();
   const hours = new HourParser();
+  const { maxListed, onChunk, shouldStop } = opts;
   const onMalformed = (line: number, reason: string): void => {
     report.malformed++;
     if (report.malformedLines.length < maxListed) report.malformedLines.push({ line, reason });
   };
   const { size } = await stat(path);
-  const hashing = fileSha256(path, size);
+  const hashing = fileSha256(path, size).then((h) => {
+    opts.onHash?.(h);
+    return h;
+  });
   hashing.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
+  let sinceDrain = 0;
   const read = await forEachLine(path, (text, lineNumber) => {
+    if (shouldStop && lineNumber % STOP_POLL_LINES === 0 && shouldStop()) throw new ParseStopped();
     if (text.length === 0 || text.trim().length === 0) {
       report.ignored++;
       return;
@@ -99,8 +126,14 @@ export async function aggregateLogFile(
     }
     const c = classifyLogLine(parsed, hours);
     if (c.kind === 'event') {
-      agg.add(c.event);
+      agg.add(c);
       report.accepted++;
+      // Logs are in time order: hours before the previous one are closed; later stragglers are
+      // added to the written counts, so draining early never loses an event.
+      if (onChunk && ++sinceDrain >= DRAIN_EVERY_EVENTS && agg.lastHour !== undefined) {
+        sinceDrain = 0;
+        onChunk(agg.drain(agg.lastHour - 1));
+      }
     } else if (c.kind === 'ignored') {
       report.ignored++;
     } else {
@@ -118,32 +151,70 @@ export async function aggregateLogFile(
   return { report, agg };
 }
 
-async function ingestOne(db: StoreDatabase, path: string, opts: IngestOptions): Promise<FileIngestReport> {
+async function duplicateReport(path: string, sha256: string, previous: PreviousIngest): Promise<FileIngestReport> {
+  const { size } = await stat(path);
+  return {
+    ...emptyReport(path),
+    status: 'duplicate',
+    sha256,
+    size,
+    gzip: await isGzipFile(path),
+    // The counts of the earlier ingest of the same bytes: this one stopped as soon as it knew.
+    lines: previous.lines,
+    accepted: previous.accepted,
+    ignored: previous.ignored,
+    malformed: previous.malformed,
+    previous,
+  };
+}
+
+function failed(path: string, e: unknown): FileIngestReport {
+  return { ...emptyReport(path), error: e instanceof Error ? e.message : String(e) };
+}
+
+async function ingestOne(db: StoreDatabase, writer: StoreWriter, path: string, opts: IngestOptions): Promise<FileIngestReport> {
+  let known: { sha256: string; previous: PreviousIngest } | undefined;
+  await writer.begin();
   let parsed: Awaited<ReturnType<typeof aggregateLogFile>>;
   try {
-    parsed = await aggregateLogFile(path, opts.maxMalformedListed ?? 10);
+    parsed = await aggregateLogFile(path, {
+      maxListed: opts.maxMalformedListed ?? 10,
+      onChunk: (chunk) => writer.write(chunk),
+      onHash: (h) => {
+        const previous = findIngestedFile(db, h.sha256);
+        if (previous) known = { sha256: h.sha256, previous };
+      },
+      shouldStop: () => known !== undefined,
+    });
   } catch (e) {
-    return { ...emptyReport(path), error: e instanceof Error ? e.message : String(e) };
+    await writer.rollback();
+    if (e instanceof ParseStopped && known) return duplicateReport(path, known.sha256, known.previous);
+    return failed(path, e);
   }
   const { report, agg } = parsed;
-  const sha256 = report.sha256 as string;
-  const previous = findIngestedFile(db, sha256);
-  if (previous) return { ...report, status: 'duplicate', previous };
-  const outcome = writeFileAggregate(
-    db,
-    agg,
-    {
-      sha256,
-      name: basename(path),
-      size: report.size,
-      gzip: report.gzip,
-      lines: report.lines,
-      accepted: report.accepted,
-      ignored: report.ignored,
-      malformed: report.malformed,
-    },
-    (opts.now ?? (() => new Date()))(),
-  );
+  if (known) {
+    await writer.rollback();
+    return { ...report, status: 'duplicate', previous: known.previous };
+  }
+  writer.write(agg.drain());
+  let outcome: WriteOutcome;
+  try {
+    outcome = await writer.commit(
+      {
+        sha256: report.sha256 as string,
+        name: basename(path),
+        size: report.size,
+        gzip: report.gzip,
+        lines: report.lines,
+        accepted: report.accepted,
+        ignored: report.ignored,
+        malformed: report.malformed,
+      },
+      (opts.now ?? (() => new Date()))(),
+    );
+  } catch (e) {
+    return failed(path, e);
+  }
   if (outcome.kind === 'duplicate') return { ...report, status: 'duplicate', previous: outcome.previous };
   return { ...report, status: 'ingested', rowsWritten: outcome.rows };
 }
@@ -156,13 +227,16 @@ async function ingestOne(db: StoreDatabase, path: string, opts: IngestOptions): 
 export async function ingestFiles(storePath: string, files: string[], opts: IngestOptions = {}): Promise<IngestReport> {
   const db = openStoreDatabase(storePath);
   const reports: FileIngestReport[] = [];
+  let writer: StoreWriter | undefined;
   try {
+    writer = await openStoreWriter(storePath, opts.writer);
     for (const file of files) {
-      const r = await ingestOne(db, file, opts);
+      const r = await ingestOne(db, writer, file, opts);
       reports.push(r);
       opts.onFile?.(r);
     }
   } finally {
+    await writer?.close();
     db.close();
   }
   return {

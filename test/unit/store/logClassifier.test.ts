@@ -14,7 +14,7 @@ function classify(line: Record<string, unknown>): Classification {
 function event(line: Record<string, unknown>): SliEvent {
   const c = classify(line);
   assert.equal(c.kind, 'event', JSON.stringify(c));
-  return (c as { kind: 'event'; event: SliEvent }).event;
+  return c as SliEvent;
 }
 
 function rails(extra: Record<string, unknown>): Record<string, unknown> {
@@ -195,6 +195,26 @@ describe('HourParser', () => {
     // 09:59:59.999Z is in the previous hour.
     assert.equal(p.parse('2024-03-05T09:59:59.999Z'), HOUR - 1);
   });
+  test('rejects out-of-range fields and odd shapes on the fast UTC path', () => {
+    const p = new HourParser();
+    for (const bad of [
+      '2024-03-05T24:00:00Z',
+      '2024-03-05T10:60:00Z',
+      '2024-03-05T10:00:60Z',
+      '2024-00-05T10:00:00Z',
+      '2024-03-32T10:00:00Z',
+      '2024-03-05 10:00:00Z',
+      '2024-03-05T10:00:00.Z',
+      '2024-03-05T10:00:00.1234567890Z',
+      '2024-03-05T10:00Z',
+      '2024-03-05T1a:00:00Z',
+    ]) {
+      assert.equal(p.parse(bad), undefined, bad);
+    }
+    assert.equal(p.parse('2024-03-05T10:00:00.123456789Z'), HOUR);
+    assert.equal(p.parse('2024-03-05T10:00:00.1Z'), HOUR);
+  });
+
   test('the cache does not leak between different prefixes', () => {
     const p = new HourParser();
     assert.equal(p.parse('2024-03-05T10:10:00Z'), HOUR);

@@ -101,7 +101,7 @@ describe('aggregateLogFile', () => {
   test('counts, malformed line numbers, hour bucketing', async () => {
     const f = join(dir, 'mixed.log');
     writeFileSync(f, gzipSync(TEXT));
-    const { report, agg } = await aggregateLogFile(f, 10);
+    const { report, agg } = await aggregateLogFile(f, { maxListed: 10 });
     assert.equal(report.sha256, createHash('sha256').update(readFileSync(f)).digest('hex'));
     assert.equal(report.gzip, true);
     assert.equal(report.lines, 8);
@@ -128,7 +128,7 @@ describe('aggregateLogFile', () => {
   test('lists only the first N malformed lines but counts all', async () => {
     const f = join(dir, 'bad.log');
     writeFileSync(f, Array.from({ length: 25 }, (_, i) => (i % 2 === 0 ? '{' : '[]')).join('\n'));
-    const { report } = await aggregateLogFile(f, 5);
+    const { report } = await aggregateLogFile(f, { maxListed: 5 });
     assert.equal(report.malformed, 25);
     assert.deepEqual(report.malformedLines.map((m) => m.line), [1, 2, 3, 4, 5]);
     assert.equal(report.accepted, 0);

@@ -1,0 +1,66 @@
+/**
+ * Worker-thread entry of the store writer (storeWriter.ts): runs an AggregateSink on its own
+ * SQLite connection and answers the main thread's requests in order. A failed `write` is kept
+ * and reported by the next `commit`, which then rolls the file back.
+ * Bundles must emit this file as storeWriterWorker.js next to the bundle that imports the store.
+ */
+import { parentPort } from 'node:worker_threads';
+import { AggregateSink } from './aggregateWriter';
+import { openStoreDatabase } from './storeSchema';
+import type { StoreDatabase } from './storeSchema';
+import type { WriterReply, WriterRequest } from './storeWriter';
+
+let db: StoreDatabase | undefined;
+let sink: AggregateSink | undefined;
+let writeFailure: string | undefined;
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function handle(req: WriterRequest): WriterReply | undefined {
+  switch (req.type) {
+    case 'open':
+      db = openStoreDatabase(req.path);
+      sink = new AggregateSink(db);
+      return { seq: req.seq, ok: true };
+    case 'begin':
+      writeFailure = undefined;
+      sink?.begin();
+      return { seq: req.seq, ok: true };
+    case 'write':
+      if (writeFailure === undefined) {
+        try {
+          sink?.write(req.chunk);
+        } catch (e) {
+          writeFailure = message(e);
+        }
+      }
+      return undefined;
+    case 'commit':
+      if (writeFailure !== undefined) {
+        sink?.rollback();
+        return { seq: req.seq, ok: false, error: writeFailure };
+      }
+      if (!sink) return { seq: req.seq, ok: false, error: 'store writer not open' };
+      return { seq: req.seq, ok: true, outcome: sink.commit(req.file, req.ingestedAt) };
+    case 'rollback':
+      sink?.rollback();
+      return { seq: req.seq, ok: true };
+    case 'close':
+      sink?.rollback();
+      db?.close();
+      return { seq: req.seq, ok: true };
+  }
+}
+
+parentPort?.on('message', (req: WriterRequest) => {
+  let reply: WriterReply | undefined;
+  try {
+    reply = handle(req);
+  } catch (e) {
+    if (req.type === 'commit') sink?.rollback();
+    reply = { seq: req.seq, ok: false, error: message(e) };
+  }
+  if (reply) parentPort?.postMessage(reply);
+});
