@@ -24,7 +24,16 @@ export interface ScanPoolOptions {
   onProgress?: (done: number, total: number) => void;
   /** Overrides findWorkerScript() (benchmarks run a freshly bundled worker). */
   workerScript?: string;
+  /**
+   * The calling thread scans too, in small batches between event-loop turns, so `workers`
+   * threads of parsing cost `workers - 1` extra tree-sitter instances (the calling thread loads
+   * one anyway for incremental updates). Default true.
+   */
+  shareWithCaller?: boolean;
 }
+
+/** Smaller batches on the calling thread keep each event-loop stall short (~5-10 ms). */
+const CALLER_BATCH_SIZE = 12;
 
 /** dist/indexWorker.js in a bundle; the .ts source next to this file under tsx. */
 export function findWorkerScript(): string | undefined {
@@ -79,7 +88,9 @@ export class ScanPool {
     const pool = new ScanPool(options);
     const script = options.workers > 1 ? (options.workerScript ?? findWorkerScript()) : undefined;
     if (!script) return pool;
-    for (let w = 0; w < options.workers; w++) {
+    const threads = options.shareWithCaller === false ? options.workers : options.workers - 1;
+    if (options.shareWithCaller !== false) void initRubyParser().catch(() => undefined); // loads during the walk
+    for (let w = 0; w < threads; w++) {
       const worker = startWorker(script, { maxFileBytes: options.maxFileBytes });
       const ready = new Promise<void>((resolve, reject) => {
         const onMessage = (msg: ScanResponse): void => {
@@ -102,7 +113,7 @@ export class ScanPool {
     try {
       signal?.throwIfAborted();
       // Few files: not worth a round trip through the workers.
-      if (this.workers.length < 2 || items.length <= BATCH_SIZE) return await scanOnThisThread(items, this.options);
+      if (this.workers.length === 0 || items.length <= BATCH_SIZE) return await scanOnThisThread(items, this.options);
       await Promise.all(this.workers.map((w) => w.ready));
       if (this.failure) throw this.failure;
       return await this.scanWithWorkers(items);
@@ -135,14 +146,41 @@ export class ScanPool {
       const onAbort = (): void => finish(abortError(signal as AbortSignal));
       signal?.addEventListener('abort', onAbort, { once: true });
 
-      const feed = (worker: Worker): void => {
-        if (next >= items.length) return;
+      const take = (size: number): { start: number; end: number } | undefined => {
+        if (next >= items.length) return undefined;
         const start = next;
-        next = Math.min(items.length, next + BATCH_SIZE);
-        const id = requestId++;
-        inFlight.set(id, start);
-        worker.postMessage({ id, items: items.slice(start, next) } satisfies ScanRequest);
+        next = Math.min(items.length, next + size);
+        return { start, end: next };
       };
+      const store = (start: number, scanned: readonly ScannedFile[]): void => {
+        for (let i = 0; i < scanned.length; i++) results[start + i] = scanned[i] as ScannedFile;
+        done += scanned.length;
+        onProgress?.(done, items.length);
+        if (done === items.length) finish();
+      };
+      const feed = (worker: Worker): void => {
+        const batch = take(BATCH_SIZE);
+        if (!batch) return;
+        const id = requestId++;
+        inFlight.set(id, batch.start);
+        worker.postMessage({ id, items: items.slice(batch.start, batch.end) } satisfies ScanRequest);
+      };
+
+      if (this.options.shareWithCaller !== false) {
+        const callerLoop = async (): Promise<void> => {
+          await initRubyParser();
+          for (let batch = take(CALLER_BATCH_SIZE); batch && !settled; batch = take(CALLER_BATCH_SIZE)) {
+            const scanned: ScannedFile[] = [];
+            for (let i = batch.start; i < batch.end; i++) {
+              const it = items[i] as ScanItem;
+              scanned.push(scanFile(it.abs, it.file, it.kind, this.options.maxFileBytes));
+            }
+            store(batch.start, scanned);
+            await new Promise((r) => setImmediate(r));
+          }
+        };
+        callerLoop().catch((e: unknown) => finish(e instanceof Error ? e : new Error(String(e))));
+      }
 
       for (const { worker } of this.workers) {
         worker.on('error', (e) => finish(e));
@@ -151,11 +189,8 @@ export class ScanPool {
           if (msg.error !== undefined || !msg.results) return finish(new Error(`index worker failed: ${msg.error ?? 'no results'}`));
           const start = inFlight.get(msg.id) ?? 0;
           inFlight.delete(msg.id);
-          for (let i = 0; i < msg.results.length; i++) results[start + i] = msg.results[i] as ScannedFile;
-          done += msg.results.length;
-          onProgress?.(done, items.length);
-          if (done === items.length) return finish();
-          feed(worker);
+          store(start, msg.results);
+          if (!settled) feed(worker);
         });
         // Two batches in flight per worker, so a worker never idles waiting for the main thread.
         feed(worker);
