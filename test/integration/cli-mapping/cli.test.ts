@@ -100,6 +100,14 @@ describe('budget-lens map', () => {
     assert.equal(bad.stderr, `budget-lens map: ${join(REPO_ROOT, 'examples/stages.yml')}:1:1: no stages.yml in the catalog directory ${join(REPO_ROOT, 'examples')}\n`);
   });
 
+  test('--help prints the usage and exits 0', async () => {
+    for (const command of ['map', 'endpoints', 'lint']) {
+      const r = await cli([command, '--help']);
+      assert.equal(r.code, 0);
+      assert.ok(r.stdout.startsWith(`usage: budget-lens ${command} `), r.stdout);
+    }
+  });
+
   test('usage errors exit 2: unknown flag, missing path, no catalog', async () => {
     const flag = await cli(['map', '--bogus']);
     assert.equal(flag.code, 2);
