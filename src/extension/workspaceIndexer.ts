@@ -6,7 +6,7 @@
  * `onDidChangeMapping`; none of them triggers indexing.
  */
 import * as vscode from 'vscode';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONFIG_FILE_NAME } from '../sdk/config/types';
 import { InputError } from '../sdk/errors';
@@ -31,6 +31,36 @@ export interface IndexerState {
 function isWorkspaceDefinition(ws: OpenedWorkspace, abs: string): boolean {
   const catalog = ws.config?.catalog;
   return abs === join(ws.root, CONFIG_FILE_NAME) || abs === catalog?.stagesPath || abs === catalog?.featureCategoriesPath;
+}
+
+function isDirectory(abs: string): boolean {
+  try {
+    return statSync(abs).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Files below a newly created folder, skipping dependency and VCS folders; capped. */
+function filesUnder(dir: string, limit = 5000): string[] {
+  const found: string[] = [];
+  const stack = [dir];
+  while (stack.length > 0 && found.length < limit) {
+    const current = stack.pop()!;
+    let entries;
+    try {
+      entries = readdirSync(current, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      if (e.name === 'node_modules' || e.name === '.git' || e.name === 'vendor') continue;
+      const p = join(current, e.name);
+      if (e.isDirectory()) stack.push(p);
+      else if (e.isFile()) found.push(p);
+    }
+  }
+  return found;
 }
 
 export class WorkspaceIndexer implements vscode.Disposable {
@@ -206,6 +236,7 @@ export class WorkspaceIndexer implements vscode.Disposable {
       await this.runBuild(controller);
       return;
     }
+    this.log.appendLine(`re-indexing ${batch.length} changed path(s)`);
     for (const [abs, kind] of batch) {
       const file = toWorkspacePath(ws.root, abs);
       if (file.startsWith('..')) continue;
@@ -214,6 +245,9 @@ export class WorkspaceIndexer implements vscode.Disposable {
           // A deleted folder is reported once, not per file: forget everything under it.
           const gone = ws.index.files().filter((f) => f === file || f.startsWith(`${file}/`));
           for (const f of gone) ws.index.removeFile(f);
+        } else if (isDirectory(abs)) {
+          // A created folder (checkout, unzip, mkdir + write) may be reported without its files.
+          for (const f of filesUnder(abs)) await ws.index.updateFile(toWorkspacePath(ws.root, f));
         } else {
           await ws.index.updateFile(file);
         }
