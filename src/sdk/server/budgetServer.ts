@@ -63,7 +63,10 @@ export class BudgetServer {
     this.deadlineMs = opts.deadlineMs ?? 10_000;
     this.log = opts.log ?? stderrLog;
     this.openApiBody = Buffer.from(JSON.stringify(buildOpenApiDocument({ withAuth: this.auth !== undefined })));
-    this.http = createServer((req, res) => void this.handle(req, res));
+    this.http = createServer((req, res) => {
+      // handle() answers every error itself; this only guards against a throwing log sink.
+      this.handle(req, res).catch(() => res.destroy());
+    });
     // Slow or stalled clients must not hold sockets for Node's defaults (5 min per request).
     this.http.headersTimeout = 10_000;
     this.http.requestTimeout = 30_000;
@@ -107,8 +110,14 @@ export class BudgetServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     let cache: 'hit' | 'miss' | undefined;
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    let url = new URL('http://localhost/');
     try {
+      // Absolute-form request targets can be unparsable ('GET http://[ HTTP/1.1').
+      try {
+        url = new URL(req.url ?? '/', 'http://localhost');
+      } catch {
+        throw new InvalidQueryError('path', 'the request target is not a valid URL');
+      }
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         this.sendError(res, { status: 405, code: 'method_not_allowed', message: `${req.method ?? ''} is not allowed; the API is read-only`, headers: { Allow: 'GET, HEAD' } });
         return;

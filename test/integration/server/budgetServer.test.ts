@@ -5,6 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { schemaProblem } from '../../../src/sdk/client/responseValidator';
 import type { ResponseSchemaName } from '../../../src/sdk/service/apiSchemas';
 import type { GroupBudget } from '../../../src/sdk/service/apiTypes';
@@ -136,6 +137,20 @@ describe('Budget API server: routes', () => {
     assert.equal(route.status, 404);
     assert.equal(errorOf(route.body).code, 'not_found');
     assert.equal((await h.get('/')).status, 404);
+  });
+
+  test('an unparsable request target is a 400, and the server stays up', async () => {
+    const port = new URL(h.url).port;
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.end('GET http://[ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+      let data = '';
+      socket.on('data', (c: Buffer) => (data += c.toString()));
+      socket.on('end', () => resolve(data));
+      socket.on('error', reject);
+    });
+    assert.match(raw, /^HTTP\/1\.1 400 /);
+    assert.match(raw, /"field":"path"/);
+    assert.equal((await h.get('/api/v1/healthz')).status, 200);
   });
 
   test('non-GET methods are 405 with Allow', async () => {
