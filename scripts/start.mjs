@@ -56,8 +56,8 @@ Create a store yourself with 'budget-lens ingest <your GitLab logs> --store ${re
   }
   const sampleArgs = ['sample', '--root', example, '--out', logs];
   if (step('writing 28 days of sample logs for examples/gitlab-style', process.execPath, [cli, ...sampleArgs]) !== 0) {
-    // The bundled CLI cannot always load tree-sitter's wasm (import.meta.url in a CJS bundle);
-    // the same command from the sources (tsx, a devDependency) inventories the example instead.
+    // Fallback for a bundle that cannot load tree-sitter's wasm (seen once with import.meta.url
+    // in the CJS bundle): the same command from the sources (tsx, a devDependency).
     const fromSources = [join(root, 'src', 'cli', 'main.ts'), ...sampleArgs];
     if (step('retrying from the sources', process.execPath, ['--import', 'tsx', ...fromSources]) !== 0) {
       fail('budget-lens sample failed (see above)');
