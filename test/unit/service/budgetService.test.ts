@@ -151,6 +151,27 @@ describe('BudgetService', () => {
     assert.deepEqual(r.data.expiredExceptions, ['source_code']);
   });
 
+  test("a backend's own ignored components (Prometheus: gitlab:ignored_component:stage_group) apply too", async () => {
+    // knowledge's only component is rails_request: ignoring it leaves the group without data.
+    class IgnoringSource extends MemorySource {
+      ignoredCalls = 0;
+      async ignoredComponents(): Promise<Array<{ group: string; component: string }>> {
+        this.ignoredCalls++;
+        return [{ group: 'knowledge', component: 'rails_request' }];
+      }
+    }
+    const ignoring = new IgnoringSource(catalog, SCENARIO, () => AT);
+    const svc = new BudgetService(ignoring, catalog, { now: () => AT });
+    const k = await svc.group('knowledge');
+    assert.deepEqual(k.data.ignoredComponents, ['rails_request']);
+    assert.equal(k.data.status, 'no_data');
+    const pm = await svc.group('project_management');
+    assert.equal(pm.data.measurements, 20000);
+    // m: pm 20000 + source_code 6000 (knowledge's 100000 no longer counts) -> 26000
+    assert.equal(pm.data.trafficShare, 20000 / 26000);
+    assert.equal(ignoring.ignoredCalls, 1, 'the list is reused for a minute');
+  });
+
   test('bad queries name the field; unknown scopes are UnknownScopeError', async () => {
     await assert.rejects(service.groups({ window: '28x' }), (e) => InvalidQueryError.is(e) && e.field === 'window');
     await assert.rejects(service.groups({ window: '0d' }), (e) => InvalidQueryError.is(e) && e.field === 'window');
