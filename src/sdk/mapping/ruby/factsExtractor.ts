@@ -5,9 +5,10 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { Finding } from '../types';
-import { isGrapeRoot, walkNesting } from './grapeRoutes';
+import { GRAPE_CALLS, isGrapeRoot, walkNesting } from './grapeRoutes';
 import { parseRuby } from './parser';
 import { blockStatements, callArguments, constantPath, isAbsoluteConstant, literalName } from './syntax';
+import { callName, defName } from './sourceReaders';
 import { parseErrorFinding } from './syntaxErrors';
 import type { RubyClassFacts, RubyClassKind, RubyFileFacts } from './types';
 import { constantCandidates, declaration, endLine, line, qualify, readDeclaration } from './walkContext';
@@ -41,9 +42,13 @@ function modPrepend(call: Node, self: string): string | undefined {
   return name === undefined ? undefined : `EE::${name.replace(/^::/, '')}`;
 }
 
-function walkClassCall(walk: Walk, cls: ClassWalk, call: Node): void {
-  const method = call.childForFieldName('method')?.text;
-  if (method === undefined) return;
+/** Receiver-less calls the extractor reads; the walk skips all others (`before_action`, ...) unread. */
+const INTERESTING_CALLS = new Set([
+  'feature_category', 'urgency', 'feature_category_not_owned!', 'include', 'extend', 'prepend', 'prepend_mod',
+  'prepend_mod_with', 'prepended', 'included', 'private', 'protected', 'public', ...GRAPE_CALLS,
+]);
+
+function walkClassCall(walk: Walk, cls: ClassWalk, call: Node, method: string): void {
   const facts = cls.facts;
   switch (method) {
     case 'feature_category':
@@ -103,7 +108,7 @@ function walkClassCall(walk: Walk, cls: ClassWalk, call: Node): void {
 function addAction(walk: Walk, cls: ClassWalk, method: Node, isPublic: boolean): void {
   cls.hasOwnStatements = true;
   if (!isPublic) return;
-  const name = method.childForFieldName('name')?.text;
+  const name = (walk.fast ? defName(walk.parsed.source, method) : undefined) ?? method.childForFieldName('name')?.text;
   if (name === undefined) return;
   cls.facts.actions.push({ name, line: line(walk, method), endLine: endLine(walk, method) });
 }
@@ -120,10 +125,21 @@ function walkClassBody(walk: Walk, cls: ClassWalk, statements: Node[]): void {
         else if (statement.text === 'public') visibility.public = true;
         else if (statement.text === 'end') walk.strayEnd ??= statement;
         break;
-      case 'call':
-        if (statement.childForFieldName('receiver') === null) walkClassCall(walk, cls, statement);
-        else walkReceiverCall(walk, statement, cls.scopes);
+      case 'call': {
+        const quick = walk.fast ? callName(walk.parsed.source, statement) : undefined;
+        if (quick !== undefined && !quick.receiver) {
+          if (INTERESTING_CALLS.has(quick.name)) walkClassCall(walk, cls, statement, quick.name);
+          else cls.hasOwnStatements = true;
+          break;
+        }
+        if (quick === undefined && statement.childForFieldName('receiver') === null) {
+          const method = statement.childForFieldName('method')?.text;
+          if (method !== undefined) walkClassCall(walk, cls, statement, method);
+          break;
+        }
+        walkReceiverCall(walk, statement, cls.scopes);
         break;
+      }
       case 'class':
       case 'module':
       case 'ERROR':
@@ -251,10 +267,14 @@ function walkDefinition(walk: Walk, node: Node, scopes: string[]): void {
  * Per-file facts; a pure function of (file, text). Requires initRubyParser().
  * `skeleton: false` parses the full text (slower; tests compare both).
  */
-export function extractRubyFacts(file: string, text: string, options: { skeleton?: boolean; reuseTrees?: boolean } = {}): RubyFileFacts {
+export function extractRubyFacts(
+  file: string,
+  text: string,
+  options: { skeleton?: boolean; reuseTrees?: boolean; fastPaths?: boolean } = {},
+): RubyFileFacts {
   const parsed = parseRuby(text, { skeleton: options.skeleton, cacheKey: options.reuseTrees === false ? undefined : file });
   try {
-    const walk: Walk = { file, parsed, classes: [], findings: [], filePrepends: new Map() };
+    const walk: Walk = { file, parsed, classes: [], findings: [], filePrepends: new Map(), fast: options.fastPaths !== false };
     const top: Node[] = [];
     const root = parsed.tree.rootNode;
     // With a bad enough error the root itself is an ERROR node holding the class's parts.

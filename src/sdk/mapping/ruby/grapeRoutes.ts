@@ -15,6 +15,9 @@ const ROUTE_VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'o
 const NESTING_CALLS = new Set(['namespace', 'resource', 'resources', 'group', 'segment']);
 const GRAPE_ROOTS = new Set(['API::Base', 'Grape::API', 'Grape::API::Instance']);
 
+/** Every call name walkNesting handles (the class-body walk skips other calls unread). */
+export const GRAPE_CALLS: readonly string[] = [...ROUTE_VERBS, ...NESTING_CALLS, 'route_param'];
+
 /** The classes a Grape API inherits from (GitLab's `::API::Base`, or Grape itself). */
 export function isGrapeRoot(name: string): boolean {
   return GRAPE_ROOTS.has(name);

@@ -56,6 +56,8 @@ export interface ParsedRuby {
   tree: Tree;
   /** Original 0-based row of tree row `r`; undefined when the tree is of the full text. */
   lineMap: number[] | undefined;
+  /** The text the tree was parsed from (the skeleton or the full text); node indices point into it. */
+  source: string;
   /** Frees the tree unless the re-parse cache keeps it (wasm memory is not garbage collected). */
   release(): void;
 }
@@ -125,8 +127,8 @@ function parseSkeletonCached(p: Parser, skeleton: string, cacheKey: string | und
   return tree;
 }
 
-function owned(tree: Tree, lineMap: number[] | undefined): ParsedRuby {
-  return { tree, lineMap, release: () => tree.delete() };
+function owned(tree: Tree, lineMap: number[] | undefined, source: string): ParsedRuby {
+  return { tree, lineMap, source, release: () => tree.delete() };
 }
 
 /**
@@ -140,18 +142,18 @@ export function parseRuby(text: string, options: { skeleton?: boolean; cacheKey?
   if (options.skeleton === false) {
     const tree = p.parse(text);
     if (tree === null) throw new Error('tree-sitter returned no tree');
-    return owned(tree, undefined);
+    return owned(tree, undefined, text);
   }
   const skeleton = buildSkeleton(text);
   const tree = parseSkeletonCached(p, skeleton.text, options.cacheKey);
   if (tree !== null && !tree.rootNode.hasError) {
-    if (options.cacheKey === undefined) return owned(tree, skeleton.lineMap);
-    return { tree, lineMap: skeleton.lineMap, release: () => undefined };
+    if (options.cacheKey === undefined) return owned(tree, skeleton.lineMap, skeleton.text);
+    return { tree, lineMap: skeleton.lineMap, source: skeleton.text, release: () => undefined };
   }
   tree?.delete();
   const full = p.parse(text);
   if (full === null) throw new Error('tree-sitter returned no tree');
-  return owned(full, undefined);
+  return owned(full, undefined, text);
 }
 
 /** 1-based line in the original file of a tree row. */

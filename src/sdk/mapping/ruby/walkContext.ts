@@ -7,6 +7,7 @@ import type { Finding } from '../types';
 import { originalLine } from './parser';
 import type { ParsedRuby } from './parser';
 import { callArguments, constantPath, isAbsoluteConstant, literalName, literalNameList } from './syntax';
+import { simpleDeclaration } from './sourceReaders';
 import type { AttributeDeclaration, RubyClassFacts } from './types';
 
 export interface Walk {
@@ -18,6 +19,8 @@ export interface Walk {
   strayEnd?: Node;
   /** `Foo.prepend_mod` at file level: class name -> module names. */
   filePrepends: Map<string, string[]>;
+  /** Read simple statements from the source text (sourceReaders.ts); false forces the tree path. */
+  fast: boolean;
 }
 
 /** Per-class state while walking its body. */
@@ -72,6 +75,11 @@ export function declaration(walk: Walk, call: Node, valueNode: Node, value: stri
 
 /** `feature_category :x` / `urgency :low, [:index]`. */
 export function readDeclaration(walk: Walk, call: Node): AttributeDeclaration | undefined {
+  const simple = walk.fast ? simpleDeclaration(walk.parsed.source, call) : undefined;
+  if (simple !== undefined) {
+    const at = line(walk, call);
+    return { ...simple, line: at, valueLine: at };
+  }
   const { positional } = callArguments(call);
   const valueNode = positional[0];
   if (valueNode === undefined) return undefined;
