@@ -26,6 +26,9 @@ const MACHINE_SETTINGS = {
   'editor.minimap.enabled': false,
   'chat.disableAIFeatures': true,
   'workbench.colorTheme': 'Default Dark Modern',
+  'git.openRepositoryInParentFolders': 'never',
+  'git.enabled': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
 };
 
 function freePort() {
@@ -61,8 +64,10 @@ async function waitForHttp(url, ms, server) {
 export async function launchWorkbench(options) {
   const tmp = mkdtempSync(join(tmpdir(), 'budget-lens-vscode-'));
   const dataDir = join(tmp, 'data');
-  mkdirSync(join(dataDir, 'data', 'Machine'), { recursive: true });
-  writeFileSync(join(dataDir, 'data', 'Machine', 'settings.json'), JSON.stringify(MACHINE_SETTINGS, null, 2));
+  const userDir = join(tmp, 'user');
+  // The remote's machine settings live under --user-data-dir (Machine/settings.json).
+  mkdirSync(join(userDir, 'Machine'), { recursive: true });
+  writeFileSync(join(userDir, 'Machine', 'settings.json'), JSON.stringify(MACHINE_SETTINGS, null, 2));
   const port = await freePort();
   const log = options.log ?? (() => {});
   const serverOutput = [];
@@ -72,7 +77,7 @@ export async function launchWorkbench(options) {
       SERVER_MAIN,
       '--host', '127.0.0.1', '--port', String(port), '--without-connection-token', '--accept-server-license-terms',
       '--disable-telemetry', '--disable-workspace-trust',
-      '--server-data-dir', dataDir, '--user-data-dir', join(tmp, 'user'), '--extensions-dir', join(tmp, 'ext'),
+      '--server-data-dir', dataDir, '--user-data-dir', userDir, '--extensions-dir', join(tmp, 'ext'),
     ],
     { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );

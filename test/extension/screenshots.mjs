@@ -1,0 +1,100 @@
+// Looks at the extension as a person would: the same VS Code server and headless Chromium as the
+// suites, driven by keyboard and mouse on examples/gitlab-style, with a screenshot per step into
+// docs/screenshots/ (codelens.png, hover.png, problems.png, goto-endpoint.png). Each step waits
+// for what a user would wait for (the lens text, the hover, the problem), so a missing feature
+// fails the script instead of producing an empty picture.
+//
+// Usage: node test/extension/screenshots.mjs [--no-build]   (needs the server: scripts/install-vscode-server.sh)
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO, launchWorkbench } from './vscodeServer.mjs';
+
+const outDir = join(REPO, 'docs', 'screenshots');
+mkdirSync(outDir, { recursive: true });
+if (!process.argv.includes('--no-build')) {
+  const r = spawnSync('npm', ['run', 'build', '--silent'], { cwd: REPO, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(1);
+}
+spawnSync('bash', [join(REPO, 'scripts', 'install-vscode-server.sh')], { cwd: REPO, stdio: 'inherit' });
+
+const wb = await launchWorkbench({ workspace: join(REPO, 'examples', 'gitlab-style'), viewport: { width: 1280, height: 800 } });
+const { page } = wb;
+const shot = async (name) => {
+  await page.waitForTimeout(400); // let animations (hover fade-in, panel slide) finish
+  await page.screenshot({ path: join(outDir, name) });
+  console.log(`wrote docs/screenshots/${name}`);
+};
+
+/** Runs a command from the command palette by its title. */
+async function runCommand(title) {
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
+  await page.keyboard.type(title);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+/** Opens a workspace file through Quick Open, like a user typing its name. */
+async function openFile(name) {
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
+  await page.keyboard.type(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.tab.active', { hasText: name }).waitFor();
+}
+
+async function goToLine(line, column) {
+  await page.keyboard.press('Control+G');
+  await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
+  await page.keyboard.type(`${line}:${column}`);
+  await page.keyboard.press('Enter');
+}
+
+try {
+  await page.goto(wb.url);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  // The workbench grabs focus once it has restored; give it a moment before typing.
+  await page.locator('.statusbar').waitFor();
+  await page.waitForTimeout(1500);
+
+  // 1. CodeLens above each action of a controller, and the group in the status bar.
+  await openFile('issues_controller.rb');
+  await page.locator('.codelens-decoration', { hasText: 'team_planning · Project Management · plan' }).first().waitFor({ timeout: 60_000 });
+  await page.locator('.statusbar-item', { hasText: 'Project Management' }).waitFor();
+  await goToLine(11, 22);
+  await shot('codelens.png');
+
+  // 2. The hover on `feature_category :team_planning`.
+  await runCommand('Show or Focus Hover');
+  await page.locator('.monaco-hover', { hasText: 'Budget Lens' }).waitFor();
+  await shot('hover.png');
+  await page.keyboard.press('Escape');
+
+  // 3. The deliberately broken example file and the Problems panel.
+  await openFile('milestones_controller.rb');
+  await page.locator('.codelens-decoration', { hasText: 'team_planing · not in the catalog' }).first().waitFor({ timeout: 30_000 });
+  await runCommand('View: Focus Problems');
+  await page.locator('.markers-panel .monaco-list-row', { hasText: "unknown feature category 'team_planing'" }).first().waitFor({ timeout: 30_000 });
+  await goToLine(11, 21);
+  await page.keyboard.press('Control+.');
+  await page.locator('.action-widget', { hasText: 'Change to team_planning' }).waitFor();
+  await shot('problems.png');
+  await page.keyboard.press('Escape');
+
+  // 4. Go to Endpoint… (the QuickPick over the inventory).
+  await runCommand('Budget Lens: Go to Endpoint');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Projects::IssuesController#index' }).first().waitFor();
+  await page.keyboard.type('repository/tags');
+  await page.waitForTimeout(300);
+  await shot('goto-endpoint.png');
+  await page.keyboard.press('Enter');
+  await page.locator('.tab.active', { hasText: 'tags.rb' }).waitFor();
+} catch (e) {
+  await page.screenshot({ path: join(outDir, 'failure.png') }).catch(() => {});
+  console.error(`✖ ${e instanceof Error ? e.message : String(e)} (see docs/screenshots/failure.png; do not commit it)`);
+  process.exitCode = 1;
+} finally {
+  await wb.close();
+}
