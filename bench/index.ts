@@ -12,7 +12,7 @@
  * peak RSS < 300 MB.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { buildSync } from 'esbuild';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +24,7 @@ const CATALOG = join(__dirname, '../../shared/fixtures/gitlab');
 const RG = '/usr/bin/rg';
 const WORKER_DIR = join(tmpdir(), 'budget-lens-bench-worker');
 const COLD_RUNS = 3;
+const INCREMENTAL_WARMUP = 20;
 const INCREMENTAL_RUNS = 41;
 
 interface ChildResult {
@@ -36,7 +37,7 @@ interface ChildResult {
   endpoints: number;
   maxRssMb: number;
   phases: { walkMs: number; scanMs: number; resolveMs: number };
-  incremental?: { medianMs: number; p90Ms: number; fromDiskMedianMs: number; resolved: number };
+  incremental?: { firstMs: number; medianMs: number; cpuMedianMs: number; p90Ms: number; fromDiskMedianMs: number; resolved: number };
 }
 
 function median(xs: number[]): number {
@@ -85,21 +86,34 @@ async function child(workers: number, incremental: boolean): Promise<void> {
     const original = readFileSync(join(TREE, BIG_CONTROLLER), 'utf8');
     const times: number[] = [];
     let resolved = 0;
-    for (let i = 0; i < INCREMENTAL_RUNS; i++) {
+    // The editor's index lives in a long-running process: the first edits after the cold build
+    // run unoptimised code (and the build's garbage), so they are reported apart.
+    const firstEdits: number[] = [];
+    const cpuTimes: number[] = [];
+    for (let i = 0; i < INCREMENTAL_WARMUP + INCREMENTAL_RUNS; i++) {
       // An edit like typing: the category of the first action flips back and forth.
       const text = original.replace('feature_category :groups_and_projects, [:show]', `feature_category :${i % 2 ? 'wiki' : 'groups_and_projects'}, [:show]`);
       const t = performance.now();
+      const c = process.cpuUsage();
       const u = await index.updateFile(BIG_CONTROLLER, text);
-      times.push(performance.now() - t);
+      const spent = process.cpuUsage(c);
+      (i < INCREMENTAL_WARMUP ? firstEdits : times).push(performance.now() - t);
+      if (i >= INCREMENTAL_WARMUP) cpuTimes.push((spent.user + spent.system) / 1000);
       resolved = u.resolved.length;
     }
+    // From disk (what a file watcher does): the file really changes each time; restored after.
     const disk: number[] = [];
-    for (let i = 0; i < 11; i++) {
-      const t = performance.now();
-      await index.updateFile(BIG_CONTROLLER);
-      disk.push(performance.now() - t);
+    try {
+      for (let i = 0; i < 11; i++) {
+        writeFileSync(join(TREE, BIG_CONTROLLER), original.replace('[:show]', `[:show] # edit ${i}`));
+        const t = performance.now();
+        await index.updateFile(BIG_CONTROLLER);
+        disk.push(performance.now() - t);
+      }
+    } finally {
+      writeFileSync(join(TREE, BIG_CONTROLLER), original);
     }
-    result.incremental = { medianMs: median(times), p90Ms: percentile(times, 0.9), fromDiskMedianMs: median(disk), resolved };
+    result.incremental = { firstMs: firstEdits[0] ?? 0, medianMs: median(times), cpuMedianMs: median(cpuTimes), p90Ms: percentile(times, 0.9), fromDiskMedianMs: median(disk), resolved };
     result.maxRssMb = process.resourceUsage().maxRSS / 1024;
   }
   process.stdout.write(JSON.stringify(result));
@@ -154,15 +168,22 @@ async function parent(): Promise<void> {
   const inc = first.incremental;
   if (inc) {
     console.log(
-      `incremental re-index of ${BIG_CONTROLLER} (3,000 lines): median ${inc.medianMs.toFixed(2)} ms, p90 ${inc.p90Ms.toFixed(2)} ms ` +
-        `of ${INCREMENTAL_RUNS} (from disk: ${inc.fromDiskMedianMs.toFixed(2)} ms), ${inc.resolved} file(s) re-resolved`,
+      `incremental re-index of ${BIG_CONTROLLER} (3,000 lines, editor text): median ${inc.medianMs.toFixed(2)} ms wall (${inc.cpuMedianMs.toFixed(2)} ms CPU), p90 ${inc.p90Ms.toFixed(2)} ms ` +
+        `of ${INCREMENTAL_RUNS} after ${INCREMENTAL_WARMUP} warm-up edits (first edit after the build: ${inc.firstMs.toFixed(1)} ms); ` +
+        `from disk: ${inc.fromDiskMedianMs.toFixed(2)} ms median of 11; ${inc.resolved} file(s) re-resolved`,
     );
   }
   const ratio = coldMs / rgMs;
   console.log(`ratio cold index / ripgrep: ${ratio.toFixed(2)}x wall, ${(coldCpuMs / rgCpuMs).toFixed(2)}x CPU`);
   console.log(
-    `targets: cold < 3000 ms ${coldMs < 3000 ? 'MET' : 'MISSED'}; within 5x of rg ${ratio <= 5 ? 'MET' : 'MISSED'}; ` +
+    `targets (wall): cold < 3000 ms ${coldMs < 3000 ? 'MET' : 'MISSED'}; within 5x of rg ${ratio <= 5 ? 'MET' : 'MISSED'}; ` +
       `incremental < 5 ms ${inc && inc.medianMs < 5 ? 'MET' : 'MISSED'}; peak RSS < 300 MB ${peak < 300 ? 'MET' : 'MISSED'}`,
+  );
+  // On a machine busy with other work, CPU time is the steadier figure: an idle 2-core machine
+  // runs the build at about max(CPU / 2, serial part) wall.
+  console.log(
+    `targets (CPU): cold CPU / 2 cores = ${(coldCpuMs / 2).toFixed(0)} ms ${coldCpuMs / 2 < 3000 ? 'MET' : 'MISSED'}; ` +
+      `CPU within 5x of rg ${coldCpuMs / rgCpuMs <= 5 ? 'MET' : 'MISSED'}; incremental CPU < 5 ms ${inc && inc.cpuMedianMs < 5 ? 'MET' : 'MISSED'}`,
   );
 }
 
