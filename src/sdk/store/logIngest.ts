@@ -55,6 +55,8 @@ export interface FileIngestReport {
 
 export interface IngestReport {
   store: string;
+  /** Where the SQLite writes ran: a worker thread alongside the parsing, or the calling thread. */
+  writer: 'thread' | 'main';
   files: FileIngestReport[];
   totals: { files: number; ingested: number; duplicates: number; failed: number; accepted: number; malformed: number };
 }
@@ -228,8 +230,10 @@ export async function ingestFiles(storePath: string, files: string[], opts: Inge
   const db = openStoreDatabase(storePath);
   const reports: FileIngestReport[] = [];
   let writer: StoreWriter | undefined;
+  let threaded = false;
   try {
     writer = await openStoreWriter(storePath, opts.writer);
+    threaded = writer.threaded;
     for (const file of files) {
       const r = await ingestOne(db, writer, file, opts);
       reports.push(r);
@@ -241,6 +245,7 @@ export async function ingestFiles(storePath: string, files: string[], opts: Inge
   }
   return {
     store: storePath,
+    writer: threaded ? 'thread' : 'main',
     files: reports,
     totals: {
       files: reports.length,

@@ -202,8 +202,15 @@ export async function writeSampleLogs(opts: SampleLogOptions): Promise<SampleLog
     if (!writers.has(name)) writers.set(name, new LogWriter(join(opts.outDir, gzip ? `${name}.gz` : name), gzip));
   }
 
-  // Mean traffic shape over a week is ~0.886 (weekdays 1, weekends 0.6); dividing by it keeps the total near `calls`.
-  const perHour = calls / (days * 24) / ((5 + 2 * 0.6) / 7);
+  // Normalise by the traffic shape summed over the period, so the total stays near `calls`
+  // whatever the mix of weekdays and weekends.
+  let shapeSum = 0;
+  for (let h = Math.floor(startMs / HOUR_MS) * HOUR_MS; h < endMs; h += HOUR_MS) {
+    const from = Math.max(h, startMs);
+    const to = Math.min(h + HOUR_MS, endMs);
+    shapeSum += trafficShape(from + (to - from) / 2) * ((to - from) / HOUR_MS);
+  }
+  const perHour = calls / shapeSum;
   let n = 0;
   try {
     for (let hourStart = Math.floor(startMs / HOUR_MS) * HOUR_MS; hourStart < endMs; hourStart += HOUR_MS) {

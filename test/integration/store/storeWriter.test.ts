@@ -68,6 +68,8 @@ describe('store writer: worker thread vs calling thread', () => {
     writeFileSync(g, logWithStragglers().replace(/"cat_0"/g, '"cat_9"'));
     const threaded = await ingestFiles(join(dir, 'thread.db'), [f, g], { writer: 'thread' });
     const main = await ingestFiles(join(dir, 'main.db'), [f, g], { writer: 'main' });
+    assert.equal(threaded.writer, 'thread');
+    assert.equal(main.writer, 'main');
     assert.deepEqual(
       threaded.files.map((r) => r.status),
       ['ingested', 'ingested'],
