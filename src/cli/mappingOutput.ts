@@ -91,6 +91,11 @@ export function alignColumns(rows: readonly string[][], indent = ''): string[] {
   return rows.map((row) => (indent + row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ')).trimEnd());
 }
 
+/** `1 file`, `2 files`. */
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 export function formatThreshold(seconds: number): string {
   return `${seconds}s`;
 }

@@ -7,6 +7,7 @@ import { UsageError } from '../io';
 import {
   COMMON_OPTIONS,
   alignColumns,
+  count,
   endpointRow,
   formatThreshold,
   loadIndexedWorkspace,
@@ -62,6 +63,6 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     ['ID', 'KIND', 'CATEGORY', 'GROUP', 'URGENCY', 'THRESHOLD', 'LOCATION'],
     ...rows.map((r) => [r.id, r.kind, r.category, r.group, r.urgency, formatThreshold(r.thresholdS), `${r.file}:${r.line}`]),
   ];
-  writeLines(io, [...alignColumns(table), '', `${rows.length} endpoints`]);
+  writeLines(io, [...alignColumns(table), '', count(rows.length, 'endpoint')]);
   return 0;
 }

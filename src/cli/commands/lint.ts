@@ -8,6 +8,7 @@ import { configFindings } from '../../sdk/mapping/index/openWorkspace';
 import type { CliIo } from '../io';
 import {
   COMMON_OPTIONS,
+  count,
   formatFinding,
   isInFilters,
   loadIndexedWorkspace,
@@ -48,7 +49,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   } else {
     writeLines(io, findings.map(formatFinding));
     const warnings = findings.filter((f) => f.severity === 'warning').length;
-    io.stderr.write(`${errors} errors, ${warnings} warnings, ${findings.length - errors - warnings} notes\n`);
+    io.stderr.write(`${count(errors, 'error')}, ${count(warnings, 'warning')}, ${count(findings.length - errors - warnings, 'note')}\n`);
   }
   return errors > 0 ? 1 : 0;
 }

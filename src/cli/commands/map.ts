@@ -6,6 +6,7 @@ import type { CliIo } from '../io';
 import {
   COMMON_OPTIONS,
   alignColumns,
+  count,
   endpointRow,
   fileCategories,
   formatThreshold,
@@ -72,7 +73,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     for (let k = 0; k < (endpointRows[i]?.length ?? 0); k++) lines.push(alignedEndpoints[e++] ?? '');
   });
   const endpoints = mappings.reduce((n, m) => n + m.endpoints.length, 0);
-  lines.push('', `${mappings.length} files, ${endpoints} endpoints`);
+  lines.push('', `${count(mappings.length, 'file')}, ${count(endpoints, 'endpoint')}`);
   writeLines(io, lines);
   return 0;
 }
