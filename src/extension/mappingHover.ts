@@ -4,6 +4,7 @@
  * Everything comes from the local index and catalog.
  */
 import * as vscode from 'vscode';
+import { CONTRIBUTED_COMMANDS } from './commandIds';
 import { categoryHoverLines, declarationAt, endpointsCovered, urgencyHoverLines } from './text/mappingText';
 import type { WorkspaceIndexer } from './workspaceIndexer';
 
@@ -24,6 +25,8 @@ export class MappingHoverProvider implements vscode.HoverProvider {
         ? categoryHoverLines(decl.value, ws.catalog, covered)
         : urgencyHoverLines(decl.value, covered, fileEndpoints);
     const markdown = new vscode.MarkdownString(lines.join('\n'));
+    // The endpoint lines link to Go to Endpoint; trust that command and no other.
+    markdown.isTrusted = { enabledCommands: [CONTRIBUTED_COMMANDS.goToEndpoint] };
     return new vscode.Hover(markdown, new vscode.Range(position.line, decl.start, position.line, decl.end));
   }
 }

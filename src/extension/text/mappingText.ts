@@ -7,6 +7,7 @@ import type { GroupInfo } from '../../sdk/catalog/types';
 import type { Urgency } from '../../sdk/budget/types';
 import type { CategoryRange, Endpoint, EndpointKind } from '../../sdk/mapping/types';
 import { thresholdFor, urgencyFor } from '../../sdk/mapping/ruby/urgency';
+import { CONTRIBUTED_COMMANDS } from '../commandIds';
 
 /** The part of the catalog the texts need (GitLabCatalog satisfies it). */
 export interface CategoryLookup {
@@ -91,11 +92,20 @@ export function endpointsCovered(decl: Declaration, line: number, fileEndpoints:
 
 const MAX_LISTED_ENDPOINTS = 12;
 
+/**
+ * A markdown link that runs Go to Endpoint for one id (the hover must trust exactly this command).
+ * Parentheses are escaped too: markdown would end the link target at the first `)`.
+ */
+export function goToEndpointLink(text: string, endpointId: string): string {
+  const args = encodeURIComponent(JSON.stringify([endpointId])).replace(/\(/g, '%28').replace(/\)/g, '%29');
+  return `[${text}](command:${CONTRIBUTED_COMMANDS.goToEndpoint}?${args})`;
+}
+
 function endpointLines(endpoints: readonly Endpoint[]): string[] {
   if (endpoints.length === 0) return ['No endpoint of this file uses it.'];
   const lines = [`Endpoints (${endpoints.length}):`];
   for (const e of endpoints.slice(0, MAX_LISTED_ENDPOINTS)) {
-    lines.push(`- \`${e.id}\` (${e.urgency}, ${formatSeconds(e.thresholdS)}) line ${e.line}`);
+    lines.push(`- \`${e.id}\` (${e.urgency}, ${formatSeconds(e.thresholdS)}) ${goToEndpointLink(`line ${e.line}`, e.id)}`);
   }
   if (endpoints.length > MAX_LISTED_ENDPOINTS) lines.push(`- … and ${endpoints.length - MAX_LISTED_ENDPOINTS} more`);
   return lines;

@@ -50,3 +50,41 @@ describe('re-indexing on file changes', () => {
     await eventually('the deleted worker gone', async () => ((await testState()).endpoints === before ? true : undefined));
   });
 });
+
+describe('bad input and re-indexing', () => {
+  const settings = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('budgetLens');
+  after(async () => {
+    await settings().update('catalogPath', undefined, vscode.ConfigurationTarget.Global);
+    await testState();
+  });
+
+  it('keeps the lenses while the workspace is re-indexed', async () => {
+    const file = 'app/workers/merge_worker.rb';
+    const before = await lensTitles(file);
+    assert.deepEqual(before, [[3, 'code_review_workflow · Code Review · create']]);
+    const reindexed = vscode.commands.executeCommand('budgetLens.reindex');
+    assert.deepEqual(await lensTitles(file), before); // asked while the build runs
+    await reindexed;
+    assert.deepEqual(await lensTitles(file), before);
+    assert.equal((await testState()).phase, 'ready');
+  });
+
+  it('reports a catalog directory without stages.yml, then recovers when the setting is cleared', async () => {
+    const missing = join(workspaceRoot(), 'no-such-catalog');
+    await settings().update('catalogPath', missing, vscode.ConfigurationTarget.Global);
+    const failed = await eventually('the failed build', async () => {
+      const s = await testState();
+      return s.phase === 'failed' ? s : undefined;
+    });
+    assert.match(failed.error ?? '', /no stages\.yml in the catalog directory .*no-such-catalog/);
+    assert.equal(failed.statusBar.text, '$(warning) Budget Lens');
+    assert.equal(failed.statusBar.command, 'budgetLens.reindex');
+
+    await settings().update('catalogPath', undefined, vscode.ConfigurationTarget.Global);
+    const recovered = await eventually('the recovered index', async () => {
+      const s = await testState();
+      return s.phase === 'ready' ? s : undefined;
+    });
+    assert.equal(recovered.endpoints, 56);
+  });
+});

@@ -53,7 +53,7 @@ describe('hover', () => {
     const text = await hoverText(ISSUES, 11, 22);
     assert.match(text, /`team_planning` → group \*\*Project Management\*\* \(`project_management`\) → stage \*\*Plan\*\* \(`plan`\)/);
     assert.match(text, /Endpoints \(5\):/);
-    assert.match(text, /`Projects::IssuesController#create` \(high, 0\.25 s\) line 40/);
+    assert.match(text, /`Projects::IssuesController#create` \(high, 0\.25 s\) \[line 40\]\(command:budgetLens\.goToEndpoint\?/);
     assert.doesNotMatch(text, /service_desk/);
   });
 
@@ -61,7 +61,7 @@ describe('hover', () => {
     // Line 13: `  urgency :low, [:index, :show]`.
     const text = await hoverText(ISSUES, 13, 12);
     assert.match(text, /Apdex threshold \*\*5 s\*\* \(rails_request\)/);
-    assert.match(text, /Endpoints \(2\):\n- `Projects::IssuesController#index` \(low, 5 s\) line 16\n- `Projects::IssuesController#show` \(low, 5 s\) line 26/);
+    assert.match(text, /Endpoints \(2\):\n- `Projects::IssuesController#index` \(low, 5 s\) \[line 16\]\(.*\)\n- `Projects::IssuesController#show` \(low, 5 s\) \[line 26\]/);
   });
 
   it('uses the Sidekiq table in a worker (urgency :high = 10 s)', async () => {

@@ -16,6 +16,7 @@ import {
   declarationsOnLine,
   endpointsCovered,
   findingColumns,
+  goToEndpointLink,
   lensSubjects,
   statusBarText,
   urgencyHoverLines,
@@ -106,7 +107,7 @@ describe('hover lines', () => {
       '`team_planning` → group **Project Management** (`project_management`) → stage **Plan** (`plan`)',
       '',
       'Endpoints (1):',
-      '- `A#create` (high, 0.25 s) line 40',
+      '- `A#create` (high, 0.25 s) [line 40](command:budgetLens.goToEndpoint?%5B%22A%23create%22%5D)',
     ]);
   });
 
@@ -126,6 +127,15 @@ describe('hover lines', () => {
     const lines = categoryHoverLines('team_planning', await catalogPromise, many);
     assert.equal(lines.filter((l) => l.startsWith('- `')).length, 12);
     assert.equal(lines.at(-1), '- … and 3 more');
+  });
+});
+
+describe('goToEndpointLink', () => {
+  test('encodes the id as a one-element JSON argument list, parentheses included', () => {
+    const link = goToEndpointLink('line 3', 'GET /api/:version/x (beta)');
+    assert.equal(link, '[line 3](command:budgetLens.goToEndpoint?%5B%22GET%20%2Fapi%2F%3Aversion%2Fx%20%28beta%29%22%5D)');
+    const target = /\]\(command:budgetLens\.goToEndpoint\?([^)]*)\)$/.exec(link)?.[1] ?? '';
+    assert.deepEqual(JSON.parse(decodeURIComponent(target)), ['GET /api/:version/x (beta)']);
   });
 });
 
