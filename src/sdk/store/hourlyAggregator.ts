@@ -47,7 +47,7 @@ export class HourlyAggregator {
   firstHour: number | undefined;
   lastHour: number | undefined;
 
-  add(ev: SliEvent): void {
+  add(ev: Omit<SliEvent, 'kind'>): void {
     let variants = this.byId.get(ev.endpointId);
     if (variants === undefined) {
       variants = [];
