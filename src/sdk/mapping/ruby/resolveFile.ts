@@ -89,13 +89,18 @@ function resolveClass(cls: RubyClassFacts, chain: ClassChain, ctx: RubyResolveCo
   }
 
   if (resolvedKind === 'controller') {
+    const controllerAction = (name: string, line: number): Resolved => {
+      const category = attributed(chain.lookup(home, 'category', name, extra));
+      const urgency = urgencyOf(endpointKind, chain.lookup(home, 'urgency', name, extra));
+      out.endpoints.push(endpoint(`${home.name}#${name}`, line, category, urgency));
+      return category;
+    };
     for (const action of cls.actions) {
-      const category = attributed(chain.lookup(home, 'category', action.name, extra));
-      const urgency = urgencyOf(endpointKind, chain.lookup(home, 'urgency', action.name, extra));
+      const category = controllerAction(action.name, action.line);
       const id = `${home.name}#${action.name}`;
-      out.endpoints.push(endpoint(id, action.line, category, urgency));
       if (category.perAction) out.categories.push(range(category, 'action', id, action.line, action.endLine));
     }
+    for (const [name, line] of declaredElsewhere(cls, home, extra, chain)) controllerAction(name, line);
     return;
   }
 
@@ -109,6 +114,33 @@ function resolveClass(cls: RubyClassFacts, chain: ClassChain, ctx: RubyResolveCo
     out.endpoints.push(endpoint(id, route.line, category, urgency));
     out.categories.push(range(category, 'route', id, route.line, route.endLine));
   }
+}
+
+/**
+ * Actions this file's per-action declarations name but no `def` here defines: GitLab lists actions
+ * that come from concerns (`IssuableActions#update`) or a parent class, and Rails routes them, so
+ * they are endpoints too, located at the declaration. Each name is reported by one file only:
+ * the class file skips actions its EE module defines, the EE module file skips actions the class
+ * defines or declares. A controller with no public `def` anywhere is taken for a base class whose
+ * declarations are for subclasses, and reports none.
+ */
+function declaredElsewhere(
+  cls: RubyClassFacts,
+  home: RubyClassFacts,
+  extra: RubyClassFacts | undefined,
+  chain: ClassChain,
+): Map<string, number> {
+  const related = extra === undefined ? chain.modulesOf(home) : [home];
+  const defined = new Set([cls, ...related].flatMap((c) => c.actions.map((a) => a.name)));
+  const out = new Map<string, number>();
+  if (defined.size === 0) return out;
+  const skip = new Set(defined);
+  if (extra !== undefined) for (const d of [...home.categories, ...home.urgencies]) for (const a of d.actions ?? []) skip.add(a);
+  const declarations = [...cls.categories, ...cls.urgencies].sort((a, b) => a.line - b.line || a.column - b.column);
+  for (const decl of declarations) {
+    for (const action of decl.actions ?? []) if (!skip.has(action) && !out.has(action)) out.set(action, decl.line);
+  }
+  return out;
 }
 
 function range(resolved: Resolved, scope: CategoryRange['scope'], name: string, startLine: number, endLine: number): CategoryRange {

@@ -54,7 +54,7 @@ describe('per-action declarations (Projects::IssuesController)', () => {
   });
 
   test('only public methods are actions: protected and private methods are not endpoints', () => {
-    const ids = ws.map(ISSUES).endpoints.map((e) => e.id);
+    const ids = ws.map(ISSUES).endpoints.filter((e) => e.line >= 18).map((e) => e.id);
     assert.deepEqual(ids, [
       'Projects::IssuesController#index',
       'Projects::IssuesController#show',
@@ -62,6 +62,46 @@ describe('per-action declarations (Projects::IssuesController)', () => {
       'Projects::IssuesController#service_desk',
       'Projects::IssuesController#export_csv',
     ]);
+  });
+
+  test('declared actions without a def here (from concerns or a parent) are endpoints at their declaration', () => {
+    // Lines 9-12 list calendar, new, create, edit, update, destroy, move, related_branches, which
+    // IssuableActions and friends define; Rails routes them, so they are endpoints.
+    const declared = ws.map(ISSUES).endpoints.filter((e) => e.line < 18);
+    assert.deepEqual(
+      declared.map((e) => [e.id, e.category, e.urgency, e.line]),
+      ['calendar', 'new', 'create', 'edit', 'update', 'destroy', 'move', 'related_branches'].map((a) => [
+        `Projects::IssuesController#${a}`,
+        'team_planning',
+        'default',
+        9,
+      ]),
+    );
+  });
+
+  test('a controller with per-action declarations but no public def is a base class: no endpoints', () => {
+    // Boards::ApplicationController declares [:index] for its subclasses.
+    assert.deepEqual(ws.map('app/controllers/boards/application_controller.rb').endpoints, []);
+  });
+
+  test('an action declared in the class and defined in its EE module is reported once, by the EE file', async () => {
+    const local = await FixtureWorkspace.of({
+      'app/controllers/projects/wikis_controller.rb':
+        "class Projects::WikisController < ApplicationController\n  feature_category :wiki, [:show, :git_access]\n  def show; end\nend\n\nProjects::WikisController.prepend_mod\n",
+      'ee/app/controllers/ee/projects/wikis_controller.rb':
+        'module EE\n  module Projects\n    module WikisController\n      extend ActiveSupport::Concern\n      prepended do\n        feature_category :wiki, [:history]\n      end\n\n      def git_access; end\n    end\n  end\nend\n',
+    });
+    const ce = local.map('app/controllers/projects/wikis_controller.rb').endpoints;
+    const ee = local.map('ee/app/controllers/ee/projects/wikis_controller.rb').endpoints;
+    assert.deepEqual(ce.map((e) => [e.id, e.line]), [['Projects::WikisController#show', 3]]);
+    assert.deepEqual(
+      ee.map((e) => [e.id, e.category, e.line]),
+      [
+        ['Projects::WikisController#git_access', 'wiki', 9],
+        // declared in the EE module, defined nowhere in either file (a concern's action)
+        ['Projects::WikisController#history', 'wiki', 6],
+      ],
+    );
   });
 
   test('category ranges: the class (no default -> unknown) and each def with a per-action category', () => {
