@@ -41,6 +41,7 @@ const CATEGORY = 'continuous_integration';
 const DURATION_S = 5;
 const CONNECTIONS = 10;
 const PACED_RATE = 1000;
+const PACED_ROUNDS = 3;
 const STORE_RUNS = 40;
 const TARGET_CACHED_P99_MS = 10;
 const TARGET_COLD_STORE_MS = 50;
@@ -94,7 +95,7 @@ async function buildStore(path: string): Promise<{ rows: number; ms: number }> {
   for (let i = 0; i < ENDPOINTS; i++) {
     const category = categories[i % categories.length] as string;
     const endpointId = `GET /api/:version/bench/${category}/${i}`;
-    const base = { component: 'rails_request', endpointId, category, urgency: 'default' } as const;
+    const base = { kind: 'event', component: 'rails_request', endpointId, category, urgency: 'default' } as const;
     for (let h = 0; h < DAYS * 24; h++) {
       const hour = firstHour + h;
       // A few events per endpoint-hour: mostly good requests, now and then a slow one or a 500.
@@ -260,16 +261,23 @@ async function main(): Promise<void> {
       children.push(bare.child);
       console.log(`\nGET ${route} (${body.length} bytes; ${CONNECTIONS} connections, ${DURATION_S} s each)`);
       const baseMax = await load('baseline bare node:http, unpaced', bare.url, route, {});
-      const basePaced = await load(`baseline bare node:http, ${PACED_RATE} req/s`, bare.url, route, { rate: PACED_RATE });
       const cachedMax = await load('Budget API cached, unpaced', api.url, route, {});
-      const cachedPaced = await load(`Budget API cached, ${PACED_RATE} req/s`, api.url, route, { rate: PACED_RATE });
       const coldMax = await load('Budget API cold (unique at=), unpaced', api.url, route, { uniqueAt: true });
       printLoad([baseMax, cachedMax, coldMax], baseMax);
-      printLoad([basePaced, cachedPaced], basePaced);
+      // Paced runs alternate baseline and API, PACED_ROUNDS times; the medians damp a noisy machine.
+      const basePaced: LoadFigures[] = [];
+      const cachedPaced: LoadFigures[] = [];
+      for (let round = 1; round <= PACED_ROUNDS; round++) {
+        basePaced.push(await load(`baseline bare node:http, ${PACED_RATE} req/s #${round}`, bare.url, route, { rate: PACED_RATE }));
+        cachedPaced.push(await load(`Budget API cached, ${PACED_RATE} req/s #${round}`, api.url, route, { rate: PACED_RATE }));
+      }
+      printLoad([...basePaced, ...cachedPaced], basePaced[0] as LoadFigures);
+      const baseP99 = stats(basePaced.map((f) => f.p99)).median;
+      const cachedP99 = stats(cachedPaced.map((f) => f.p99)).median;
       console.log(
-        `  p99 cached at ${PACED_RATE} req/s: ${cachedPaced.p99.toFixed(2)} ms vs baseline ${basePaced.p99.toFixed(2)} ms` +
-          ` (ratio ${(cachedPaced.p99 / Math.max(basePaced.p99, 1)).toFixed(2)})` +
-          ` -> target < ${TARGET_CACHED_P99_MS} ms ${cachedPaced.p99 < TARGET_CACHED_P99_MS ? 'met' : 'NOT met'}`,
+        `  median p99 cached at ${PACED_RATE} req/s: ${cachedP99.toFixed(2)} ms vs baseline ${baseP99.toFixed(2)} ms` +
+          ` (ratio ${(cachedP99 / Math.max(baseP99, 1)).toFixed(2)})` +
+          ` -> target < ${TARGET_CACHED_P99_MS} ms ${cachedP99 < TARGET_CACHED_P99_MS ? 'met' : 'NOT met'}`,
       );
       bare.child.kill('SIGTERM');
     }
