@@ -16,6 +16,9 @@ import type { BuildStats } from '../sdk/mapping/workspaceIndex';
 import { INDEXING_CONTEXT_KEY } from './commandIds';
 import { readSettings } from './settings';
 
+/** 'buffer': re-index from the open editor's text (unsaved edits), not from disk. */
+type ChangeKind = 'changed' | 'deleted' | 'buffer';
+
 export type IndexPhase = 'idle' | 'indexing' | 'ready' | 'failed';
 
 export interface IndexerState {
@@ -68,7 +71,8 @@ export class WorkspaceIndexer implements vscode.Disposable {
   private stateValue: IndexerState = { phase: 'idle' };
   private build: AbortController | undefined;
   private running: Promise<void> = Promise.resolve();
-  private readonly pending = new Map<string, 'changed' | 'deleted'>();
+  /** Absolute path -> what happened; 'buffer' = an unsaved editor's text changed. */
+  private readonly pending = new Map<string, ChangeKind>();
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private watcher: vscode.FileSystemWatcher | undefined;
@@ -82,7 +86,18 @@ export class WorkspaceIndexer implements vscode.Disposable {
   readonly onDidChangeMapping = this.mappingEmitter.event;
 
   constructor(private readonly log: vscode.OutputChannel) {
-    this.disposables.push(this.stateEmitter, this.mappingEmitter);
+    this.disposables.push(
+      this.stateEmitter,
+      this.mappingEmitter,
+      // Unsaved edits move declarations: follow the buffer so lenses stay on their lines.
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length > 0 && e.document.uri.scheme === 'file' && this.opened) this.queue(e.document.uri, 'buffer');
+      }),
+      // A closed buffer's unsaved text is gone: go back to what is on disk.
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        if (d.uri.scheme === 'file' && this.opened) this.queue(d.uri, 'changed');
+      }),
+    );
   }
 
   /** The indexed workspace, once a build has succeeded (kept while a re-index runs). */
@@ -209,8 +224,12 @@ export class WorkspaceIndexer implements vscode.Disposable {
     }
   }
 
-  private queue(uri: vscode.Uri, kind: 'changed' | 'deleted'): void {
-    this.pending.set(uri.fsPath, kind);
+  private queue(uri: vscode.Uri, kind: ChangeKind): void {
+    const abs = uri.fsPath;
+    const ws = this.opened;
+    if (!ws || toWorkspacePath(ws.root, abs).startsWith('..')) return;
+    // A save reports 'changed' from the watcher; an open editor's text is still the truth then.
+    this.pending.set(abs, kind === 'changed' && this.openDocument(abs)?.isDirty ? 'buffer' : kind);
     if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
     this.flushTimer = setTimeout(() => void this.flushNow(), readSettings().reindexDelayMs);
   }
@@ -226,22 +245,30 @@ export class WorkspaceIndexer implements vscode.Disposable {
     return this.running;
   }
 
-  private async applyChanges(batch: ReadonlyArray<readonly [string, 'changed' | 'deleted']>): Promise<void> {
+  private openDocument(abs: string): vscode.TextDocument | undefined {
+    return vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === abs && !d.isClosed);
+  }
+
+  private async applyChanges(batch: ReadonlyArray<readonly [string, ChangeKind]>): Promise<void> {
     const ws = this.opened;
     if (!ws) return;
-    if (batch.some(([abs]) => isWorkspaceDefinition(ws, abs))) {
+    if (batch.some(([abs, kind]) => kind !== 'buffer' && isWorkspaceDefinition(ws, abs))) {
       this.log.appendLine('config or catalog changed: re-indexing');
       const controller = new AbortController();
       this.build = controller;
       await this.runBuild(controller);
       return;
     }
-    this.log.appendLine(`re-indexing ${batch.length} changed path(s)`);
+    const onDisk = batch.filter(([, kind]) => kind !== 'buffer').length;
+    if (onDisk > 0) this.log.appendLine(`re-indexing ${onDisk} changed path(s)`);
     for (const [abs, kind] of batch) {
       const file = toWorkspacePath(ws.root, abs);
       if (file.startsWith('..')) continue;
       try {
-        if (kind === 'deleted') {
+        const buffer = kind === 'buffer' ? this.openDocument(abs) : undefined;
+        if (buffer) {
+          await ws.index.updateFile(file, buffer.getText());
+        } else if (kind === 'deleted') {
           // A deleted folder is reported once, not per file: forget everything under it.
           const gone = ws.index.files().filter((f) => f === file || f.startsWith(`${file}/`));
           for (const f of gone) ws.index.removeFile(f);

@@ -160,3 +160,24 @@ describe('status bar and Show Mapping', () => {
     assert.deepEqual(rows, ['code_review_workflow · Code Review · create', 'MergeWorker']);
   });
 });
+
+describe('unsaved edits', () => {
+  it('moves the lenses with the buffer before it is saved, and back on revert', async () => {
+    const editor = await openFile(ISSUES);
+    const plan = 'team_planning · Project Management · plan';
+    await editor.edit((b) => b.insert(new vscode.Position(2, 0), '# one\n# two\n'));
+    const moved = await eventually('lenses two lines lower', async () => {
+      const titles = await lensTitles(ISSUES);
+      return titles[0]?.[0] === 18 ? titles : undefined;
+    });
+    assert.deepEqual(moved[0], [18, plan]); // def index, 16 + 2
+    assert.deepEqual(moved.at(-1), [57, 'service_desk · Project Management · plan']); // def service_desk, 55 + 2
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    const back = await eventually('lenses back in place', async () => {
+      const titles = await lensTitles(ISSUES);
+      return titles[0]?.[0] === 16 ? titles : undefined;
+    });
+    assert.deepEqual(back[0], [16, plan]);
+    assert.equal(editor.document.isDirty, false);
+  });
+});
