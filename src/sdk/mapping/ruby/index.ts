@@ -29,7 +29,11 @@ export { thresholdFor, defaultUrgency } from './urgency';
 /** The mount prefix GitLab's API classes are served under (`mount ::API::API` at `/api/:version`). */
 export const DEFAULT_GRAPE_MOUNT_PREFIX = '/api/:version';
 
-/** Per-file facts, cacheable; pure function of (file, text). Sync after initRubyParser(). */
+/**
+ * Per-file facts, cacheable; pure function of (file, text). Sync after initRubyParser().
+ * Internally the last skeleton trees of a few files are kept, so re-parsing an edited file is
+ * incremental; the result is identical to a fresh parse.
+ */
 export function parseRubyFile(file: string, text: string): RubyFileFacts {
   return extractRubyFacts(file, text);
 }
