@@ -73,7 +73,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     for (let k = 0; k < (endpointRows[i]?.length ?? 0); k++) lines.push(alignedEndpoints[e++] ?? '');
   });
   const endpoints = mappings.reduce((n, m) => n + m.endpoints.length, 0);
-  lines.push('', `${count(mappings.length, 'file')}, ${count(endpoints, 'endpoint')}`);
+  if (lines.length > 0) lines.push('');
+  lines.push(`${count(mappings.length, 'file')}, ${count(endpoints, 'endpoint')}`);
   writeLines(io, lines);
   return 0;
 }
