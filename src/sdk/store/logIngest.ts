@@ -176,7 +176,12 @@ function failed(path: string, e: unknown): FileIngestReport {
 
 async function ingestOne(db: StoreDatabase, writer: StoreWriter, path: string, opts: IngestOptions): Promise<FileIngestReport> {
   let known: { sha256: string; previous: PreviousIngest } | undefined;
-  await writer.begin();
+  try {
+    await writer.begin();
+  } catch (e) {
+    // Typically SQLITE_BUSY: another process held the store's write lock past the busy timeout.
+    return failed(path, new Error(`cannot start writing to the store: ${e instanceof Error ? e.message : String(e)}`));
+  }
   let parsed: Awaited<ReturnType<typeof aggregateLogFile>>;
   try {
     parsed = await aggregateLogFile(path, {

@@ -147,7 +147,8 @@ class LogWriter {
   ) {
     const file = createWriteStream(path);
     if (gzip) {
-      const gz = createGzip({ level: 6 });
+      // Level 1: a quarter bigger than the default level, three times faster (npm start waits for it).
+      const gz = createGzip({ level: 1 });
       this.sink = gz;
       this.done = pipeline(gz, file);
     } else {

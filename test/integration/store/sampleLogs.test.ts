@@ -124,3 +124,26 @@ describe('budget-lens sample (CLI)', () => {
     await assert.rejects(runSample(['--endpoints', bad, '--out', 'x'], io), /bad\.json: endpoint \[0\]: missing "id"/);
   });
 });
+
+describe('budget-lens sample over the example workspace', () => {
+  test('takes its inventory from `budget-lens endpoints --json --root examples/gitlab-style`', async () => {
+    const root = join(__dirname, '../../../examples/gitlab-style');
+    const stdout = new PassThrough();
+    let out = '';
+    stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const stderr = new PassThrough();
+    let err = '';
+    stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const code = await runSample(['--root', root, '--out', 'example-logs', '--days', '1', '--calls', '3000', '--end', '2024-03-05T00:00:00Z'], {
+      stdout,
+      stderr,
+      cwd: dir,
+      env: {},
+    });
+    assert.equal(code, 0, err);
+    const m = /wrote (\d+) lines for (\d+) endpoints/.exec(out);
+    assert.ok(m, out);
+    assert.ok(Number(m[2]) > 10, `endpoints: ${m[2]}`);
+    assert.match(out, /next: budget-lens ingest /);
+  });
+});
