@@ -10,6 +10,7 @@ import type { StoreSource } from '../../../src/sdk/store/storeSource';
 import { openStoreSource } from '../../../src/sdk/store/storeSource';
 import { StoreError } from '../../../src/sdk/store/storeSchema';
 import { fakeCatalog } from '../../unit/store/fakeCatalog';
+import { loadCatalog } from '../../../src/sdk/catalog/catalogParser';
 
 const catalog = fakeCatalog({ project_management: ['team_planning', 'wiki'], source_code: ['source_code_management'] });
 
@@ -196,5 +197,29 @@ describe('StoreSource over a real SQLite store', () => {
     const bogus = join(dir, 'bogus.db');
     writeFileSync(bogus, 'this is not sqlite '.repeat(100));
     assert.throws(() => openStoreSource({ path: bogus, catalog }), (e: unknown) => StoreError.is(e) && e.message.includes(bogus));
+  });
+});
+
+describe('StoreSource with the real GitLab catalog (fixtures/gitlab)', () => {
+  test('categories roll up to the real groups; unlisted and unknown to not_owned', async () => {
+    const fixtures = join(__dirname, '../../../../shared/fixtures/gitlab');
+    const real = await loadCatalog({ stagesPath: join(fixtures, 'stages.yml'), featureCategoriesPath: join(fixtures, 'feature_categories.yml') });
+    const src = openStoreSource({ path: storePath, catalog: real, readonly: true });
+    try {
+      const r = await src.groupCounts({ window: WINDOW, at: AT });
+      const got = Object.fromEntries(r.data.map((d) => [d.group, byComponent(d.components)]));
+      // team_planning -> project_management, wiki -> knowledge (separate groups in the real catalog).
+      assert.deepEqual(got['project_management'], { rails_request: c(1, 3, 4, 1), sidekiq_execution: c(1, 1, 2, 1) });
+      assert.deepEqual(got['knowledge'], { graphql_query: c(1, 1, 1, 0) });
+      assert.deepEqual(got['source_code'], { rails_request: c(0, 0, 1, 1) });
+      assert.deepEqual(got['not_owned'], { rails_request: c(1, 1, 2, 1) });
+      const wiki = await src.endpointCounts({ window: WINDOW, at: AT, scope: { group: 'knowledge' } });
+      assert.deepEqual(
+        wiki.data.map((d) => d.endpointId),
+        ['graphql:getWiki'],
+      );
+    } finally {
+      await src.close();
+    }
   });
 });
