@@ -3,7 +3,7 @@
  * 25,000 Ruby files, ~75 MB, ~20 % declaring), against `rg -l 'feature_category|urgency'` over
  * the same tree in the same run as the baseline.
  *
- * Prints: cold full index time (2 workers, and 1 for comparison), files/s, MB/s, peak RSS,
+ * Prints: cold full index time (2 threads: the main thread and one worker; 1 thread for comparison), files/s, MB/s, peak RSS,
  * incremental re-index of one 3,000-line controller (median of N), the ripgrep time and the
  * ratio. Each cold index runs in a fresh child process so its peak RSS and start-up costs
  * (worker threads, tree-sitter wasm) are its own.
@@ -151,7 +151,7 @@ async function parent(): Promise<void> {
   console.log(`baseline: rg -l 'feature_category|urgency': ${rgMs.toFixed(0)} ms wall, ${rgCpuMs.toFixed(0)} ms CPU, median of 5, ${rg[0]?.files} files match`);
 
   const single = runChild(1, false);
-  console.log(`cold index, 1 thread:  ${single.coldMs.toFixed(0)} ms wall, ${single.coldCpuMs.toFixed(0)} ms CPU, ${single.parsed} files parsed, peak RSS ${single.maxRssMb.toFixed(0)} MB`);
+  console.log(`cold index, 1 thread:                   ${single.coldMs.toFixed(0)} ms wall, ${single.coldCpuMs.toFixed(0)} ms CPU, ${single.parsed} files parsed, peak RSS ${single.maxRssMb.toFixed(0)} MB`);
   const runs: ChildResult[] = [];
   for (let i = 0; i < COLD_RUNS; i++) runs.push(runChild(2, i === 0));
   const coldMs = median(runs.map((r) => r.coldMs));
@@ -159,12 +159,12 @@ async function parent(): Promise<void> {
   const first = runs[0] as ChildResult;
   const peak = Math.max(...runs.map((r) => r.maxRssMb));
   console.log(
-    `cold index, 2 workers: ${coldMs.toFixed(0)} ms wall median of ${COLD_RUNS} (${runs.map((r) => r.coldMs.toFixed(0)).join(', ')}), ${coldCpuMs.toFixed(0)} ms CPU, ` +
+    `cold index, 2 threads (main + 1 worker): ${coldMs.toFixed(0)} ms wall median of ${COLD_RUNS} (${runs.map((r) => r.coldMs.toFixed(0)).join(', ')}), ${coldCpuMs.toFixed(0)} ms CPU, ` +
       `${((first.files / coldMs) * 1000).toFixed(0)} files/s, ${((first.bytes / 1048576 / coldMs) * 1000).toFixed(1)} MB/s, ` +
       `${first.parsed} parsed, ${first.endpoints} endpoints, peak RSS ${peak.toFixed(0)} MB`,
   );
   const ph = first.phases;
-  console.log(`  phases of the first 2-worker run: walk ${ph.walkMs.toFixed(0)} ms, read + parse ${ph.scanMs.toFixed(0)} ms, resolve ${ph.resolveMs.toFixed(0)} ms`);
+  console.log(`  phases of the first 2-thread run: walk ${ph.walkMs.toFixed(0)} ms, read + parse ${ph.scanMs.toFixed(0)} ms, resolve ${ph.resolveMs.toFixed(0)} ms`);
   const inc = first.incremental;
   if (inc) {
     console.log(
