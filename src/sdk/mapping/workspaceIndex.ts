@@ -14,7 +14,7 @@ import { initRubyParser, parseGraphqlOperations, resolveRubyFile } from './ruby/
 import type { RubyResolveContext } from './ruby/index';
 import type { CategoryRange, Endpoint, FileMapping, Finding } from './types';
 import { compileGlobList } from './pathRules';
-import { ALWAYS_SKIPPED_DIRS, classifyPath, walkWorkspace } from './index/fileWalker';
+import { ALWAYS_SKIPPED_DIRS, classifyPath, isGitIgnored, walkWorkspace } from './index/fileWalker';
 import type { WalkResult } from './index/fileWalker';
 import { DEFAULT_MAX_FILE_BYTES, scanFile, scanText } from './index/fileScanner';
 import type { ScannedFile } from './index/fileScanner';
@@ -190,13 +190,15 @@ export class WorkspaceIndex {
   /**
    * Re-indexes one file after a change: from `text` (an unsaved editor buffer) or from disk.
    * A file that is gone is removed. Files the index never reads (other extensions, excluded
-   * globs) are ignored.
+   * globs, .gitignore'd paths) are ignored.
    */
   async updateFile(file: string, text?: string): Promise<UpdateStats> {
     const started = performance.now();
     this.changedDuringBuild?.set(file, text);
     const kind = this.kindOf(file);
-    if (!kind) return (this.lastUpdate = { parsed: [], resolved: [], ms: performance.now() - started });
+    // A file the index already holds passed the walk's .gitignore check; a new one is checked now.
+    const ignored = kind !== undefined && !this.state.records.has(file) && (await isGitIgnored(this.options.root, file));
+    if (!kind || ignored) return (this.lastUpdate = { parsed: [], resolved: [], ms: performance.now() - started });
     await initRubyParser();
     const scan: ScannedFile =
       text !== undefined ? scanText(file, kind, text) : scanFile(join(this.options.root, file), file, kind, this.options.maxFileBytes);

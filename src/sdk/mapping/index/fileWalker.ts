@@ -87,6 +87,26 @@ async function readGitignore(absDir: string): Promise<Ignore | undefined> {
 }
 
 /**
+ * Whether one workspace-relative file is ignored by the .gitignore files on its path (or lies in
+ * an always-skipped or ignored directory). For single-file updates from a watcher, so that build
+ * output written under an ignored directory never enters the index.
+ */
+export async function isGitIgnored(root: string, file: string): Promise<boolean> {
+  const segments = file.split('/');
+  const scopes: IgnoreScope[] = [];
+  for (let depth = 0; depth < segments.length; depth++) {
+    const dir = segments.slice(0, depth).join('/');
+    const rules = await readGitignore(dir === '' ? root : join(root, dir));
+    if (rules) scopes.push({ dir, rules });
+    const rel = segments.slice(0, depth + 1).join('/');
+    const isDir = depth < segments.length - 1;
+    if (isDir && ALWAYS_SKIPPED_DIRS.has(segments[depth] as string)) return true;
+    if (isIgnored(scopes, rel, isDir)) return true;
+  }
+  return false;
+}
+
+/**
  * Walks `root` breadth-first with a few directory reads in flight, returning files sorted by path
  * so every run indexes in the same order.
  */

@@ -85,6 +85,11 @@ describe('incremental updates', () => {
     writeFileSync(join(root, 'node_modules/x/y.rb'), 'class Y < Projects::ApplicationController\nend\n');
     assert.deepEqual((await index.updateFile('node_modules/x/y.rb')).resolved, []);
     assert.deepEqual((await index.updateFile('README.md', '# hi')).resolved, []);
+    // The example's .gitignore ignores /public/assets/: a watcher event for build output there is dropped.
+    mkdirSync(join(root, 'public/assets'), { recursive: true });
+    writeFileSync(join(root, 'public/assets/generated_controller.rb'), 'class GeneratedController < ApplicationController\n  feature_category :wiki\n  def show; end\nend\n');
+    assert.deepEqual((await index.updateFile('public/assets/generated_controller.rb')).resolved, []);
+    assert.equal(index.endpoint('GeneratedController#show'), undefined);
     assert.equal(index.resolveCalls, before);
   });
 });
