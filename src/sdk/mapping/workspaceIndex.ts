@@ -3,8 +3,9 @@
  * change. The editor wraps it (CodeLens, hover, "jump to offender"); the CLI's `map`,
  * `endpoints` and `lint` read it once. No vscode import: it runs in plain Node.
  *
- * Cold build: walk (fileWalker) -> read + parse in worker threads (scanPool) -> resolve on this
- * thread, where the class registry lives (inheritance and EE prepends cross files). Incremental
+ * Cold build: walk (fileWalker) -> read + parse on this thread and worker threads (scanPool) ->
+ * resolve on this thread, where the class registry lives (inheritance and EE prepends cross
+ * files). Incremental
  * update: one file is re-read and re-parsed, then it and the files that depend on the classes it
  * defines (transitively) are re-resolved; nothing else is touched.
  */
@@ -42,7 +43,7 @@ export interface WorkspaceIndexOptions {
   annotations?: AnnotationScanner;
   /** Workspace-relative path of graphql_known_operations.yml; default: any file with that name. */
   graphqlOperations?: string;
-  /** Worker threads for the cold build; default min(2, cores). 1 scans on this thread. */
+  /** Threads parsing during the cold build, this one included; default min(2, cores). 1: this thread only. */
   workers?: number;
   /** The worker entry; default dist/indexWorker.js next to the bundle, or the .ts source under tsx. */
   workerScript?: string;
