@@ -44,8 +44,12 @@ function parseArgs(args: string[], cwd: string): IngestArgs {
   return out;
 }
 
-/** Files named directly, plus the regular files directly inside named directories (sorted). */
-function expandInputs(inputs: string[]): string[] {
+/**
+ * Files named directly, plus the regular files directly inside named directories (sorted),
+ * leaving out the store's own files when the store sits in a log directory.
+ */
+function expandInputs(inputs: string[], store: string): string[] {
+  const storeFiles = new Set([store, `${store}-wal`, `${store}-shm`, `${store}-journal`]);
   const files: string[] = [];
   for (const input of inputs) {
     let isDir = false;
@@ -60,7 +64,7 @@ function expandInputs(inputs: string[]): string[] {
     }
     const inside = readdirSync(input)
       .map((name) => join(input, name))
-      .filter((p) => statSync(p).isFile())
+      .filter((p) => !storeFiles.has(p) && statSync(p).isFile())
       .sort();
     files.push(...inside);
   }
@@ -81,7 +85,8 @@ export function formatFileReport(r: FileIngestReport, displayName: string): stri
     return `${displayName}: ${counts}; duplicate of ${r.previous?.name ?? '?'} ingested ${r.previous?.ingestedAt ?? '?'}: skipped, nothing added`;
   }
   const span = r.firstHour && r.lastHour ? `, hours ${r.firstHour} .. ${r.lastHour}` : '';
-  return `${displayName}: ${counts}; ${r.rowsWritten} aggregate rows written${span}`;
+  const hint = r.accepted === 0 && r.malformed > 0 ? ' (no line was a GitLab request or Sidekiq log line: is this the right file?)' : '';
+  return `${displayName}: ${counts}; ${r.rowsWritten} aggregate rows written${span}${hint}`;
 }
 
 export async function run(args: string[], io: CliIo): Promise<number> {
@@ -91,7 +96,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (opts.inputs.length === 0) throw new UsageError(`no log files given\n\n${USAGE}`);
-  const files = expandInputs(opts.inputs);
+  const files = expandInputs(opts.inputs, opts.store);
   const report = await ingestFiles(opts.store, files, {
     onFile: opts.json ? undefined : (r) => (r.status === 'failed' ? io.stderr : io.stdout).write(`${formatFileReport(r, r.file)}\n`),
   });

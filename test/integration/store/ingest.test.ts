@@ -168,6 +168,15 @@ describe('budget-lens ingest (CLI)', () => {
     const { io, out } = cliIo();
     assert.equal(await runIngest([logs, '--store', 'dir.db'], io), 0);
     assert.match(out(), /2 file\(s\): 2 ingested, 0 duplicate, 0 unreadable; 12 events added/);
+    // A store kept inside the log directory is not ingested as a log; other junk gets a hint.
+    writeFileSync(join(logs, 'notes.txt'), 'hello\nworld\n');
+    const again = cliIo();
+    assert.equal(await runIngest([logs, '--store', join(logs, 'store.db')], again.io), 0);
+    assert.doesNotMatch(again.out(), /store\.db:/);
+    assert.match(again.out(), /notes\.txt: 2 lines, 0 accepted, 0 ignored, 2 malformed .*is this the right file\?/);
+    const third = cliIo();
+    assert.equal(await runIngest([logs, '--store', join(logs, 'store.db')], third.io), 0);
+    assert.match(third.out(), /3 file\(s\): 0 ingested, 3 duplicate/);
     await assert.rejects(runIngest(['--store', 'x.db'], cliIo().io), /no log files given/);
   });
 });
