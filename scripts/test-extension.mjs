@@ -61,6 +61,8 @@ console.log(`> bundled ${entryPoints.length - 1} suite file(s) into out/test/ext
 
 const reportFile = join(outDir, 'report.json');
 const workspace = join(REPO, 'examples', 'gitlab-style');
+// The watcher suite writes into this folder and removes it; a killed run may have left it behind.
+rmSync(join(workspace, 'app', 'workers', 'budget_lens_watch_test'), { recursive: true, force: true });
 const wb = await launchWorkbench({
   workspace,
   extensionTestsPath: join(outDir, 'index.js'),
