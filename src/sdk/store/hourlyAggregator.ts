@@ -1,6 +1,6 @@
 /**
- * In-memory hourly aggregation of a file's SLI events, so a file becomes one short write
- * transaction of aggregate rows instead of one row per log line.
+ * In-memory hourly aggregation of a file's SLI events, so the store gets aggregate rows, not one
+ * row per log line. Closed hours are drained in chunks while the file is still being parsed.
  */
 import type { Component } from '../budget/types';
 import type { SliEvent } from './logClassifier';
@@ -109,18 +109,4 @@ export class HourlyAggregator {
     for (const ep of this.endpoints()) n += ep.hours.size;
     return n;
   }
-}
-
-export function addCounts(into: CountsRow, from: CountsRow): void {
-  into.s += from.s;
-  into.w += from.w;
-  into.o += from.o;
-  into.e += from.e;
-}
-
-/** Sums per-key rows into a map, creating rows on first use. */
-export function accumulate<K>(map: Map<K, CountsRow>, key: K, from: CountsRow): void {
-  const row = map.get(key);
-  if (row === undefined) map.set(key, { s: from.s, w: from.w, o: from.o, e: from.e });
-  else addCounts(row, from);
 }
