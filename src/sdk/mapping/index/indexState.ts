@@ -113,7 +113,13 @@ export class IndexState {
   setMapping(file: string, mapping: FileMapping | undefined): void {
     const old = this.mappings.get(file);
     if (old) {
-      for (const ep of old.endpoints) if (this.endpointsById.get(ep.id)?.file === file) this.endpointsById.delete(ep.id);
+      for (const ep of old.endpoints) {
+        if (this.endpointsById.get(ep.id)?.file !== file) continue;
+        this.endpointsById.delete(ep.id);
+        // The same id defined in another file (a copy, a reopened class) takes over the lookup.
+        const other = this.duplicateOwner(ep.id, file);
+        if (other) this.endpointsById.set(ep.id, other);
+      }
       for (const cat of categoriesIn(old)) this.filesByCategory.get(cat)?.delete(file);
     }
     const keep = mapping && (mapping.categories.length > 0 || mapping.endpoints.length > 0 || mapping.findings.length > 0);
@@ -132,6 +138,17 @@ export class IndexState {
       if (!set) this.filesByCategory.set(cat, (set = new Set()));
       set.add(file);
     }
+  }
+
+  /** Rare path (duplicate endpoint ids): the first other file, by path, defining `id`. */
+  private duplicateOwner(id: string, except: string): Endpoint | undefined {
+    let best: Endpoint | undefined;
+    for (const [file, mapping] of this.mappings) {
+      if (file === except || (best && best.file <= file)) continue;
+      const ep = mapping.endpoints.find((e) => e.id === id);
+      if (ep) best = ep;
+    }
+    return best;
   }
 
   endpoint(id: string): Endpoint | undefined {

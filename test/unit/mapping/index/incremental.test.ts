@@ -79,6 +79,17 @@ describe('incremental updates', () => {
     assert.equal(index.endpoint('Projects::MergeRequests::DiffsController#show')?.category, 'code_review_workflow');
   });
 
+  test('a duplicate endpoint id: the first file by path owns the lookup, the other takes over when it goes', async () => {
+    const copy = 'app/workers/zz_copy/merge_worker.rb';
+    mkdirSync(join(root, 'app/workers/zz_copy'), { recursive: true });
+    writeFileSync(join(root, copy), readFileSync(join(root, 'app/workers/merge_worker.rb')));
+    await index.updateFile(copy);
+    assert.equal(index.endpoint('MergeWorker')?.file, 'app/workers/merge_worker.rb');
+    unlinkSync(join(root, 'app/workers/merge_worker.rb'));
+    await index.updateFile('app/workers/merge_worker.rb');
+    assert.equal(index.endpoint('MergeWorker')?.file, copy);
+  });
+
   test('files the index never reads are ignored', async () => {
     const before = index.resolveCalls;
     mkdirSync(join(root, 'node_modules/x'), { recursive: true });
