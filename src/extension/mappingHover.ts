@@ -18,11 +18,13 @@ export class MappingHoverProvider implements vscode.HoverProvider {
     const lineText = document.lineAt(position.line).text;
     const decl = declarationAt(lineText, position.character);
     if (!decl) return undefined;
-    const fileEndpoints = ws.index.fileMapping(file)?.endpoints ?? [];
+    const mapping = ws.index.fileMapping(file);
+    const fileEndpoints = mapping?.endpoints ?? [];
     const covered = endpointsCovered(decl, position.line + 1, fileEndpoints);
+    const suggestion = mapping?.findings.find((f) => f.code === 'unknown_category' && f.line === position.line + 1)?.suggestion;
     const lines =
       decl.attribute === 'feature_category'
-        ? categoryHoverLines(decl.value, ws.catalog, covered)
+        ? categoryHoverLines(decl.value, ws.catalog, covered, suggestion)
         : urgencyHoverLines(decl.value, covered, fileEndpoints);
     const markdown = new vscode.MarkdownString(lines.join('\n'));
     // The endpoint lines link to Go to Endpoint; trust that command and no other.

@@ -112,10 +112,11 @@ function endpointLines(endpoints: readonly Endpoint[]): string[] {
 }
 
 /** Markdown lines of the hover on `feature_category :x`. */
-export function categoryHoverLines(category: string, catalog: CategoryLookup, covered: readonly Endpoint[]): string[] {
+export function categoryHoverLines(category: string, catalog: CategoryLookup, covered: readonly Endpoint[], suggestion?: string): string[] {
   const lines = [`**Budget Lens** · feature category \`${category}\``, ''];
   if (!catalog.isValidCategory(category)) {
-    lines.push(`\`${category}\` is not in the catalog: its traffic counts for no group.`);
+    const hint = suggestion !== undefined ? ` Did you mean \`${suggestion}\`?` : '';
+    lines.push(`\`${category}\` is not in the catalog: its traffic counts for no group.${hint}`);
   } else {
     const group = catalog.groupOf(category);
     lines.push(`\`${category}\` → group **${group.name}** (\`${group.key}\`) → stage **${group.stageDisplayName}** (\`${group.stage}\`)`);

@@ -76,6 +76,13 @@ describe('hover', () => {
     assert.match(text, /Endpoints \(1\):\n- `GET \/api\/:version\/projects\/:id\/repository\/tags`/);
   });
 
+  it('offers the suggestion on the misspelt category', async () => {
+    // MilestonesController line 11: `  feature_category :team_planing`.
+    const text = await hoverText(MILESTONES, 11, 24);
+    assert.match(text, /`team_planing` is not in the catalog: its traffic counts for no group\. Did you mean `team_planning`\?/);
+    assert.match(text, /Endpoints \(3\):/);
+  });
+
   it('stays quiet away from a declaration', async () => {
     assert.equal(await hoverText(ISSUES, 16, 7), '');
   });

@@ -111,6 +111,12 @@ describe('hover lines', () => {
     ]);
   });
 
+  test('a misspelt category says it counts for no group and offers the suggestion', async () => {
+    const lines = categoryHoverLines('team_planing', await catalogPromise, [], 'team_planning');
+    assert.equal(lines[2], '`team_planing` is not in the catalog: its traffic counts for no group. Did you mean `team_planning`?');
+    assert.equal(lines[4], 'No endpoint of this file uses it.');
+  });
+
   test('urgency thresholds follow the component: requests 5 s for low, Sidekiq 300 s for low', () => {
     assert.match(urgencyHoverLines('low', [endpoint('A#index', 16, 'x', 'low', 5)], []).join('\n'), /\*\*5 s\*\* \(rails_request\)/);
     assert.match(urgencyHoverLines('low', [endpoint('W', 3, 'x', 'low', 300, 'sidekiq')], []).join('\n'), /\*\*300 s\*\* \(sidekiq_execution\)/);
