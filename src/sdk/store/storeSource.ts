@@ -21,7 +21,7 @@ import type {
 import type { StoreDatabase } from './storeSchema';
 import { openStoreDatabase } from './storeSchema';
 import type { WindowBuckets } from './windowBuckets';
-import { epochDayToDate, windowBuckets } from './windowBuckets';
+import { HOUR_MS, epochDayToDate, windowBuckets } from './windowBuckets';
 
 export interface StoreSourceOptions {
   path: string;
@@ -75,6 +75,8 @@ const ENDPOINT_COUNTS_SQL = `SELECT en.endpoint_id AS endpointId, en.component A
 
 const DATA_CATEGORIES_SQL = 'SELECT DISTINCT category FROM endpoints ORDER BY category';
 
+const COVERAGE_SQL = 'SELECT MIN(first_hour) AS first, MAX(last_hour) AS last FROM ingested_files';
+
 interface CountsRecord {
   s: number;
   w: number;
@@ -113,6 +115,7 @@ class SqliteStoreSource implements StoreSource {
   private readonly dailyCountsStmt: Statement;
   private readonly endpointCountsStmt: Statement;
   private readonly dataCategoriesStmt: Statement;
+  private readonly coverageStmt: Statement;
 
   constructor(
     readonly path: string,
@@ -124,6 +127,7 @@ class SqliteStoreSource implements StoreSource {
     this.dailyCountsStmt = this.db.prepare(DAILY_COUNTS_SQL);
     this.endpointCountsStmt = this.db.prepare(ENDPOINT_COUNTS_SQL);
     this.dataCategoriesStmt = this.db.prepare(DATA_CATEGORIES_SQL).pluck();
+    this.coverageStmt = this.db.prepare(COVERAGE_SQL);
   }
 
   private params(b: WindowBuckets, categories: string[]): Record<string, number | string> {
@@ -140,11 +144,27 @@ class SqliteStoreSource implements StoreSource {
 
   private meta(opts: EvalOptions, b: WindowBuckets, sql: string, params: Record<string, number | string>): ResultMeta {
     const end = new Date(b.endMs).toISOString();
+    const warnings = this.coverageWarnings(b);
     return {
       window: { label: opts.window.label, minutes: opts.window.minutes, start: new Date(b.startMs).toISOString(), end },
       asOf: end,
       provenance: { kind: 'store', source: this.path, queries: [`-- params: ${JSON.stringify(params)}\n${sql.trim()}`] },
+      ...(warnings.length > 0 ? { warnings } : {}),
     };
+  }
+
+  /**
+   * Says when the window reaches past the ingested logs, so "no data" or a small spend is not
+   * mistaken for a healthy period: a store only knows the hours its files covered.
+   */
+  private coverageWarnings(b: WindowBuckets): string[] {
+    const { first, last } = this.coverageStmt.get() as { first: number | null; last: number | null };
+    if (first === null || last === null) return [];
+    const warnings: string[] = [];
+    const hourIso = (h: number): string => new Date(h * HOUR_MS).toISOString();
+    if (first > b.firstHour) warnings.push(`the store's logs start at ${hourIso(first)}, after the window starts: earlier hours have no data`);
+    if (last < b.endHour - 1) warnings.push(`the store's newest logs are from the hour ${hourIso(last)}, before the window ends: ingest newer logs`);
+    return warnings;
   }
 
   /** Categories with any stored data (a small indexed table, not the counts). */

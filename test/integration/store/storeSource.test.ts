@@ -107,6 +107,21 @@ describe('StoreSource over a real SQLite store', () => {
     for (const q of r.meta.provenance.queries) assert.doesNotMatch(q, /_endpoint/);
   });
 
+  test('coverage warnings when the window reaches past the ingested logs', async () => {
+    // Files cover hours 03-03 10:00 .. 03-05 11:00; the 2-day window at 10:30 is inside them.
+    const inside = await source.groupCounts({ window: WINDOW, at: AT });
+    assert.equal(inside.meta.warnings, undefined);
+    const wide = await source.groupCounts({ window: { label: '7d', minutes: 10080 }, at: AT });
+    assert.deepEqual(wide.meta.warnings, ["the store's logs start at 2024-03-03T10:00:00.000Z, after the window starts: earlier hours have no data"]);
+    const late = await source.groupCounts({ window: WINDOW, at: new Date('2024-03-05T13:00:00Z') });
+    assert.deepEqual(late.meta.warnings, [
+      "the store's newest logs are from the hour 2024-03-05T11:00:00.000Z, before the window ends: ingest newer logs",
+    ]);
+    // The last stored hour is 11:00; a window ending 12:00 has 11:00 as its last hour: covered.
+    const edge = await source.groupCounts({ window: WINDOW, at: new Date('2024-03-05T12:00:00Z') });
+    assert.equal(edge.meta.warnings, undefined);
+  });
+
   test('groupCounts for listed groups, including one without data', async () => {
     const r = await source.groupCounts({ window: WINDOW, at: AT, groups: ['not_owned', 'empty_group'] });
     assert.deepEqual(
