@@ -9,6 +9,7 @@
  * asked), the same sink runs on the calling thread: identical results, no overlap.
  */
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { AggregateChunk } from './hourlyAggregator';
@@ -170,7 +171,8 @@ function chooseMode(requested: WriterMode | undefined, env: NodeJS.ProcessEnv): 
   const fromEnv = env[WRITER_MODE_ENV];
   const mode = requested && requested !== 'auto' ? requested : fromEnv === 'thread' || fromEnv === 'main' ? fromEnv : 'auto';
   if (mode !== 'auto') return mode;
-  return 'thread';
+  // One core: a thread would only add hand-off costs.
+  return availableParallelism() > 1 ? 'thread' : 'main';
 }
 
 /**
