@@ -70,7 +70,10 @@ try {
   await runCommand('Show or Focus Hover');
   await page.locator('.monaco-hover', { hasText: 'Budget Lens' }).waitFor();
   await shot('hover.png');
-  await page.keyboard.press('Escape');
+  // The endpoint lines are links to Go to Endpoint: clicking one moves the cursor there.
+  await page.locator('.monaco-hover a', { hasText: 'line 40' }).click();
+  await page.locator('.statusbar-item', { hasText: 'Ln 40, Col 1' }).waitFor();
+  console.log('clicked the hover link "line 40": cursor at Ln 40');
 
   // 3. The deliberately broken example file and the Problems panel.
   await openFile('milestones_controller.rb');
