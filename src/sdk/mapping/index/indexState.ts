@@ -37,6 +37,8 @@ export class IndexState {
   /** Class/module name -> files whose facts depend on it. */
   private readonly dependents = new Map<string, Set<string>>();
   private readonly endpointsById = new Map<string, Endpoint>();
+  /** Endpoint id -> how many endpoints (across files) carry it. */
+  private readonly definitions = new Map<string, number>();
   private readonly filesByCategory = new Map<string, Set<string>>();
 
   /** A class by fully qualified name: a definition with a superclass beats a bare reopening. */
@@ -114,10 +116,14 @@ export class IndexState {
     const old = this.mappings.get(file);
     if (old) {
       for (const ep of old.endpoints) {
+        const left = (this.definitions.get(ep.id) ?? 1) - 1;
+        if (left > 0) this.definitions.set(ep.id, left);
+        else this.definitions.delete(ep.id);
         if (this.endpointsById.get(ep.id)?.file !== file) continue;
         this.endpointsById.delete(ep.id);
-        // The same id defined in another file (a copy, a reopened class) takes over the lookup.
-        const other = this.duplicateOwner(ep.id, file);
+        // The same id defined in another file (a copy, a reopened class) takes over the lookup;
+        // the definition count keeps this scan to the rare ids that really are duplicated.
+        const other = left > 0 ? this.duplicateOwner(ep.id, file) : undefined;
         if (other) this.endpointsById.set(ep.id, other);
       }
       for (const cat of categoriesIn(old)) this.filesByCategory.get(cat)?.delete(file);
@@ -130,6 +136,7 @@ export class IndexState {
     this.mappings.set(file, mapping);
     // The first file (by path) to define an endpoint id owns it, so lookups are stable.
     for (const ep of mapping.endpoints) {
+      this.definitions.set(ep.id, (this.definitions.get(ep.id) ?? 0) + 1);
       const current = this.endpointsById.get(ep.id);
       if (!current || current.file >= file) this.endpointsById.set(ep.id, ep);
     }
