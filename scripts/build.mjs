@@ -2,6 +2,7 @@
 //   dist/extension.js  node/cjs, `vscode` external        (src/extension/extension.ts)
 //   dist/cli.js        node/cjs, the `budget-lens` binary  (src/cli/main.ts)
 //   dist/webview.js    browser/iife                        (webview/main.ts)
+//   dist/indexWorker.js, dist/storeWriterWorker.js   worker_threads entries loaded next to the bundles
 // Native and wasm assets stay outside the bundles: better-sqlite3 is external (it loads its .node
 // file relative to its package) and tree-sitter's .wasm files are copied to dist/.
 import * as esbuild from 'esbuild';
@@ -45,6 +46,14 @@ const contexts = await Promise.all([
     entryPoints: ['src/cli/main.ts'],
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
+  }),
+  esbuild.context({
+    ...nodeCommon,
+    entryPoints: {
+      indexWorker: 'src/sdk/mapping/index/indexWorker.ts',
+      storeWriterWorker: 'src/sdk/store/storeWriterWorker.ts',
+    },
+    outdir: 'dist',
   }),
   esbuild.context({
     ...common,
