@@ -31,11 +31,20 @@ export async function isGzipFile(path: string): Promise<boolean> {
   }
 }
 
+/** Longer lines are not held in memory: they are skipped and reported through `onOverlong`. */
+export const MAX_LINE_CHARS = 4 << 20;
+
 /**
- * Calls `onLine(text, lineNumber)` for every line (1-based numbers, '\r\n' tolerated).
+ * Calls `onLine(text, lineNumber)` for every line (1-based numbers, '\r\n' tolerated, a UTF-8
+ * byte order mark dropped). A line longer than MAX_LINE_CHARS (a binary file, a runaway log
+ * entry) goes to `onOverlong` instead, so memory stays bounded.
  * Rejects when the file cannot be read or the gzip stream is corrupt.
  */
-export async function forEachLine(path: string, onLine: (line: string, lineNumber: number) => void): Promise<LineReadResult> {
+export async function forEachLine(
+  path: string,
+  onLine: (line: string, lineNumber: number) => void,
+  onOverlong: (lineNumber: number) => void = () => undefined,
+): Promise<LineReadResult> {
   const gzip = await isGzipFile(path);
   let size = 0;
   const raw = createReadStream(path, { highWaterMark: CHUNK_BYTES });
@@ -51,8 +60,15 @@ export async function forEachLine(path: string, onLine: (line: string, lineNumbe
   const decoder = new StringDecoder('utf8');
   let carry = '';
   let lineNumber = 0;
+  /** Inside a line already reported as overlong: drop text up to its newline. */
+  let skipping = false;
   const emit = (line: string): void => {
     lineNumber++;
+    if (skipping) {
+      skipping = false;
+      return;
+    }
+    if (lineNumber === 1 && line.charCodeAt(0) === 0xfeff) line = line.slice(1);
     onLine(line.endsWith('\r') ? line.slice(0, -1) : line, lineNumber);
   };
   for await (const chunk of text) {
@@ -67,8 +83,13 @@ export async function forEachLine(path: string, onLine: (line: string, lineNumbe
       nl = str.indexOf('\n', start);
     }
     carry = start === 0 ? str : str.slice(start);
+    if (carry.length > MAX_LINE_CHARS) {
+      if (!skipping) onOverlong(lineNumber + 1);
+      skipping = true;
+      carry = '';
+    }
   }
   carry += decoder.end();
-  if (carry.length > 0) emit(carry);
+  if (carry.length > 0 || skipping) emit(carry);
   return { size, gzip, lines: lineNumber };
 }

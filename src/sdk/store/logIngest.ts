@@ -10,7 +10,7 @@ import type { StoreDatabase } from './storeSchema';
 import { openStoreDatabase } from './storeSchema';
 import { HourlyAggregator } from './hourlyAggregator';
 import { HourParser, classifyLogLine } from './logClassifier';
-import { forEachLine, isGzipFile } from './lineReader';
+import { MAX_LINE_CHARS, forEachLine, isGzipFile } from './lineReader';
 import { fileSha256 } from './fileHash';
 import type { PreviousIngest, WriteOutcome } from './aggregateWriter';
 import { findIngestedFile } from './aggregateWriter';
@@ -141,7 +141,7 @@ export async function aggregateLogFile(path: string, opts: ParseOptions): Promis
     } else {
       onMalformed(lineNumber, c.reason);
     }
-  });
+  }, (lineNumber) => onMalformed(lineNumber, `line longer than ${MAX_LINE_CHARS} characters, skipped`));
   const hash = await hashing;
   if (hash.size !== read.size) throw new Error(`file changed while being read (${hash.size} then ${read.size} bytes); ingest it once it is complete`);
   report.sha256 = hash.sha256;

@@ -63,6 +63,30 @@ describe('forEachLine', () => {
     assert.equal(got[1]?.[0], long);
   });
 
+  test('an overlong line is skipped and reported, the lines around it keep their numbers', async () => {
+    const f = join(dir, 'overlong.log');
+    // 5 Mi characters without a newline (above MAX_LINE_CHARS = 4 Mi), between two short lines,
+    // then one more overlong line that ends the file without a newline.
+    writeFileSync(f, `first\n${'x'.repeat(5 << 20)}\nthird\n${'y'.repeat(5 << 20)}`);
+    const got: Array<[string, number]> = [];
+    const overlong: number[] = [];
+    const r = await forEachLine(f, (l, n) => got.push([l, n]), (n) => overlong.push(n));
+    assert.deepEqual(got, [
+      ['first', 1],
+      ['third', 3],
+    ]);
+    assert.deepEqual(overlong, [2, 4]);
+    assert.equal(r.lines, 4);
+  });
+
+  test('a UTF-8 byte order mark before the first line is dropped', async () => {
+    const f = join(dir, 'bom.log');
+    writeFileSync(f, `\uFEFF${LINES[0]}\n`);
+    const got: string[] = [];
+    await forEachLine(f, (l) => got.push(l));
+    assert.deepEqual(got, [LINES[0]]);
+  });
+
   test('a corrupt gzip file rejects', async () => {
     const f = join(dir, 'corrupt.gz');
     const gz = gzipSync(TEXT);
@@ -123,6 +147,16 @@ describe('aggregateLogFile', () => {
     assert.deepEqual(w?.hours.get(474899), { s: 0, w: 0, o: 1, e: 1 });
     assert.equal(w?.key.component, 'sidekiq_execution');
     assert.equal(agg.rowCount, 3);
+  });
+
+  test('an overlong line is one malformed line with its number', async () => {
+    const f = join(dir, 'overlong-ingest.log');
+    writeFileSync(f, `${LINES[0]}\n${'{"a":"'.padEnd(5 << 20, 'z')}"}\n${LINES[4]}\n`);
+    const { report } = await aggregateLogFile(f, { maxListed: 10 });
+    assert.equal(report.accepted, 2);
+    assert.equal(report.malformed, 1);
+    assert.equal(report.malformedLines[0]?.line, 2);
+    assert.match(report.malformedLines[0]?.reason ?? '', /longer than 4194304 characters/);
   });
 
   test('lists only the first N malformed lines but counts all', async () => {
