@@ -50,6 +50,7 @@ const FIXTURES = join(__dirname, '..', '..', 'shared', 'fixtures', 'gitlab');
 // autocannon ships no types; this is the part of its programmatic API the bench uses.
 interface Histogram {
   average: number;
+  total: number;
   p50: number;
   p99: number;
 }
@@ -121,6 +122,13 @@ async function buildStore(path: string): Promise<{ rows: number; ms: number }> {
 
 /** `--child api <store>`: the Budget API server; `--child baseline <bodyJson>`: a bare server. */
 async function runChild(mode: string, arg: string): Promise<void> {
+  // CPU time is steadier than wall-clock latency on a busy machine: the parent asks for it.
+  process.on('message', (m) => {
+    if (m === 'cpu') {
+      const u = process.cpuUsage();
+      process.send?.(u.user + u.system);
+    }
+  });
   if (mode === 'api') {
     const catalog = await loadBenchCatalog();
     const source = openStoreSource({ path: arg, catalog, readonly: true });
@@ -144,7 +152,7 @@ async function runChild(mode: string, arg: string): Promise<void> {
 }
 
 function startChild(mode: string, arg: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--child', mode, arg], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--child', mode, arg], { stdio: ['ignore', 'pipe', 'ignore', 'ipc'] });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (c: Buffer) => {
@@ -164,9 +172,25 @@ interface LoadFigures {
   p50: number;
   p99: number;
   bad: number;
+  /** Server CPU time (user + system) per answered request, in microseconds. */
+  cpuUs: number;
 }
 
-async function load(label: string, url: string, path: string, opts: { rate?: number; uniqueAt?: boolean }): Promise<LoadFigures> {
+interface Target {
+  child: ChildProcess;
+  url: string;
+}
+
+function cpuMicros(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    child.once('message', (m) => resolve(Number(m)));
+    child.send('cpu');
+  });
+}
+
+async function load(label: string, target: Target, path: string, opts: { rate?: number; uniqueAt?: boolean }): Promise<LoadFigures> {
+  const url = target.url;
+  const cpuBefore = await cpuMicros(target.child);
   let n = 0;
   const base = Math.floor(AT.getTime() / 1000);
   const r = await autocannon({
@@ -178,7 +202,8 @@ async function load(label: string, url: string, path: string, opts: { rate?: num
       ? { requests: [{ setupRequest: (req) => ({ ...req, path: `${path}${path.includes('?') ? '&' : '?'}at=${base - n++}` }) }] }
       : {}),
   });
-  return { label, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, bad: r.non2xx + r.errors };
+  const cpu = (await cpuMicros(target.child)) - cpuBefore;
+  return { label, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, bad: r.non2xx + r.errors, cpuUs: cpu / Math.max(1, r.requests.total) };
 }
 
 function printLoad(rows: LoadFigures[], baseline: LoadFigures): void {
@@ -186,7 +211,8 @@ function printLoad(rows: LoadFigures[], baseline: LoadFigures): void {
     const ratio = f.rps / baseline.rps;
     console.log(
       `  ${f.label.padEnd(44)} ${f.rps.toFixed(0).padStart(7)} req/s  p50 ${f.p50.toFixed(2).padStart(6)} ms  p99 ${f.p99.toFixed(2).padStart(6)} ms` +
-        `  ${(ratio * 100).toFixed(0).padStart(4)} % of baseline req/s${f.bad ? `  (${f.bad} non-2xx/errors!)` : ''}`,
+        `  ${(ratio * 100).toFixed(0).padStart(4)} % of baseline req/s` +
+        `  server CPU ${f.cpuUs.toFixed(0).padStart(5)} us/req (${(f.cpuUs / baseline.cpuUs).toFixed(2)}x)${f.bad ? `  (${f.bad} non-2xx/errors!)` : ''}`,
     );
   }
 }
@@ -260,16 +286,16 @@ async function main(): Promise<void> {
       const bare = await startChild('baseline', body);
       children.push(bare.child);
       console.log(`\nGET ${route} (${body.length} bytes; ${CONNECTIONS} connections, ${DURATION_S} s each)`);
-      const baseMax = await load('baseline bare node:http, unpaced', bare.url, route, {});
-      const cachedMax = await load('Budget API cached, unpaced', api.url, route, {});
-      const coldMax = await load('Budget API cold (unique at=), unpaced', api.url, route, { uniqueAt: true });
+      const baseMax = await load('baseline bare node:http, unpaced', bare, route, {});
+      const cachedMax = await load('Budget API cached, unpaced', api, route, {});
+      const coldMax = await load('Budget API cold (unique at=), unpaced', api, route, { uniqueAt: true });
       printLoad([baseMax, cachedMax, coldMax], baseMax);
       // Paced runs alternate baseline and API, PACED_ROUNDS times; the medians damp a noisy machine.
       const basePaced: LoadFigures[] = [];
       const cachedPaced: LoadFigures[] = [];
       for (let round = 1; round <= PACED_ROUNDS; round++) {
-        basePaced.push(await load(`baseline bare node:http, ${PACED_RATE} req/s #${round}`, bare.url, route, { rate: PACED_RATE }));
-        cachedPaced.push(await load(`Budget API cached, ${PACED_RATE} req/s #${round}`, api.url, route, { rate: PACED_RATE }));
+        basePaced.push(await load(`baseline bare node:http, ${PACED_RATE} req/s #${round}`, bare, route, { rate: PACED_RATE }));
+        cachedPaced.push(await load(`Budget API cached, ${PACED_RATE} req/s #${round}`, api, route, { rate: PACED_RATE }));
       }
       printLoad([...basePaced, ...cachedPaced], basePaced[0] as LoadFigures);
       const baseP99 = stats(basePaced.map((f) => f.p99)).median;
