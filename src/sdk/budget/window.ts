@@ -36,6 +36,9 @@ export function windowOfMinutes(minutes: number, label?: string): BudgetWindow {
   return { label: label ?? `${minutes}m`, minutes };
 }
 
+/** The default budget window (GitLab: rolling 28 days). */
+export const DEFAULT_WINDOW = '28d';
+
 export const WINDOW_28D: BudgetWindow = Object.freeze({ label: '28d', minutes: 40320 });
 export const WINDOW_7D: BudgetWindow = Object.freeze({ label: '7d', minutes: 10080 });
 

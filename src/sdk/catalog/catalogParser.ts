@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { TargetPercent } from '../budget/types';
-import { DEFAULT_TARGET } from '../config/types';
+import { DEFAULT_TARGET } from '../budget/target';
 import type { ProjectConfig } from '../config/types';
 import { validateYamlSource } from '../config/schemaErrors';
 import { locatePath, parseYamlSource } from '../config/yamlSource';

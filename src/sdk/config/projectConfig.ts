@@ -9,6 +9,8 @@ import * as path from 'node:path';
 import { isPair, isScalar, visit } from 'yaml';
 import type { BudgetWindow, CustomTarget } from '../budget/types';
 import { InputError } from '../errors';
+import { BudgetInputError } from '../budget/budgetInputError';
+import { parseWindow } from '../budget/window';
 import { projectConfigSchema } from './projectConfigSchema';
 import { validateYamlSource } from './schemaErrors';
 import {
@@ -27,10 +29,13 @@ const TARGET_TEXT = /^[0-9]{1,2}(\.[0-9]+)?$/;
 
 /** Minutes in a window label such as "28d" (m, h, d, w). */
 export function parseWindowLabel(label: string): BudgetWindow | undefined {
-  const m = /^([1-9][0-9]*)([mhdw])$/.exec(label);
-  if (!m) return undefined;
-  const unit: Record<string, number> = { m: 1, h: 60, d: 1440, w: 10080 };
-  return { label, minutes: Number(m[1]) * unit[m[2]!]! };
+  if (label.trim() !== label) return undefined;
+  try {
+    return parseWindow(label);
+  } catch (e) {
+    if (BudgetInputError.is(e)) return undefined;
+    throw e;
+  }
 }
 
 function secretKeyErrors(src: YamlSource): InputError[] {

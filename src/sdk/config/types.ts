@@ -7,8 +7,8 @@ import type { BudgetWindow, Component, CustomTarget, TargetPercent } from '../bu
 import type { SourceLocation } from '../errors';
 
 export const CONFIG_FILE_NAME = '.budgetlens.yml';
-export const DEFAULT_TARGET: TargetPercent = '99.95';
-export const DEFAULT_WINDOW = '28d';
+export { DEFAULT_TARGET } from '../budget/target';
+export { DEFAULT_WINDOW } from '../budget/window';
 export const DEFAULT_GRAPE_MOUNT_PREFIX = '/api/:version';
 /** Where a backend token comes from outside the editor (the CLI, CI). */
 export const TOKEN_ENV_VAR = 'BUDGET_LENS_TOKEN';

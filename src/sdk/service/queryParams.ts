@@ -4,9 +4,9 @@
  * can answer 400 `{error: {code, message, field}}` without knowing the rules itself.
  */
 import type { BudgetWindow } from '../budget/types';
+import { DEFAULT_WINDOW, parseWindow } from '../budget/window';
 import { InvalidQueryError } from './serviceErrors';
 
-export const DEFAULT_WINDOW = '28d';
 /** Longest window we accept: a year of days keeps store scans and PromQL ranges bounded. */
 export const MAX_WINDOW_MINUTES = 366 * 1440;
 export const DEFAULT_ENDPOINT_LIMIT = 10;
@@ -21,7 +21,7 @@ export function parseWindowParam(label: string | undefined, field = 'window'): B
   if (minutes > MAX_WINDOW_MINUTES) {
     throw new InvalidQueryError(field, `window '${value}' is longer than the maximum of 366d`);
   }
-  return { label: value, minutes };
+  return parseWindow(value);
 }
 
 /** Unix seconds (`1793836800`, fractions allowed) or RFC 3339 (`2026-10-31T00:00:00Z`). */
