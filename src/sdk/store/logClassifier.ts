@@ -100,20 +100,26 @@ function twoDigits(t: string, at: number): number {
   return (t.charCodeAt(at) - D0) * 10 + (t.charCodeAt(at + 1) - D0);
 }
 
-/**
- * `YYYY-MM-DDTHH:MM:SS[.fraction]Z` checked by character codes: the shape GitLab writes, and
- * several times cheaper than the regular expression on a million-line hot path.
- */
-function isUtcIsoTime(t: string): boolean {
+/** `:MM:SS[.fraction]Z` from index 13 on: the part after a `YYYY-MM-DDTHH` prefix. */
+function isUtcIsoTail(t: string): boolean {
   const n = t.length;
-  if (n < 20 || t.charCodeAt(n - 1) !== 90 /* Z */) return false;
-  if (t[4] !== '-' || t[7] !== '-' || t[10] !== 'T' || t[13] !== ':' || t[16] !== ':') return false;
-  if (!digitsAt(t, 0, 4) || !digitsAt(t, 5, 7) || !digitsAt(t, 8, 10) || !digitsAt(t, 11, 13) || !digitsAt(t, 14, 16) || !digitsAt(t, 17, 19)) return false;
-  const month = twoDigits(t, 5);
-  const day = twoDigits(t, 8);
-  if (month < 1 || month > 12 || day < 1 || day > 31 || twoDigits(t, 11) > 23 || twoDigits(t, 14) > 59 || twoDigits(t, 17) > 59) return false;
+  if (n < 20 || t.charCodeAt(n - 1) !== 90 /* Z */ || t[13] !== ':' || t[16] !== ':') return false;
+  if (!digitsAt(t, 14, 16) || !digitsAt(t, 17, 19) || twoDigits(t, 14) > 59 || twoDigits(t, 17) > 59) return false;
   if (n === 20) return true;
   return t[19] === '.' && n <= 30 && n > 21 && digitsAt(t, 20, n - 1);
+}
+
+/**
+ * `YYYY-MM-DDTHH:MM:SS[.fraction]Z` checked by character codes: the shape GitLab writes, with
+ * field ranges checked too (Date.parse would roll 24:00 or Feb 30 over into the next day).
+ */
+function isUtcIsoTime(t: string): boolean {
+  if (!isUtcIsoTail(t)) return false;
+  if (t[4] !== '-' || t[7] !== '-' || t[10] !== 'T') return false;
+  if (!digitsAt(t, 0, 4) || !digitsAt(t, 5, 7) || !digitsAt(t, 8, 10) || !digitsAt(t, 11, 13)) return false;
+  const month = twoDigits(t, 5);
+  const day = twoDigits(t, 8);
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31 && twoDigits(t, 11) <= 23;
 }
 
 /**
@@ -126,6 +132,8 @@ export class HourParser {
 
   parse(time: unknown): number | undefined {
     if (typeof time !== 'string') return undefined;
+    // Same hour as the previous line (the common case): the prefix was validated then.
+    if (this.lastPrefix !== '' && time.startsWith(this.lastPrefix) && isUtcIsoTail(time)) return this.lastHour;
     if (isUtcIsoTime(time)) {
       const prefix = time.slice(0, 13);
       if (prefix === this.lastPrefix) return this.lastHour;

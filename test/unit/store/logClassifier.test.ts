@@ -213,6 +213,10 @@ describe('HourParser', () => {
     }
     assert.equal(p.parse('2024-03-05T10:00:00.123456789Z'), HOUR);
     assert.equal(p.parse('2024-03-05T10:00:00.1Z'), HOUR);
+    // Now 2024-03-05T10 is the cached prefix: a bad tail after it is still rejected.
+    for (const bad of ['2024-03-05T10:61:00Z', '2024-03-05T10:00:00', '2024-03-05T10:00:0xZ', '2024-03-05T10']) {
+      assert.equal(p.parse(bad), undefined, bad);
+    }
   });
 
   test('the cache does not leak between different prefixes', () => {
