@@ -115,15 +115,13 @@ export async function aggregateLogFile(path: string, opts: ParseOptions): Promis
   let sinceDrain = 0;
   const read = await forEachLine(path, (text, lineNumber) => {
     if (shouldStop && lineNumber % STOP_POLL_LINES === 0 && shouldStop()) throw new ParseStopped();
-    if (text.length === 0 || text.trim().length === 0) {
-      report.ignored++;
-      return;
-    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch {
-      onMalformed(lineNumber, 'invalid JSON');
+      // Blank lines are not log lines, but not malformed either; checked here, off the hot path.
+      if (text.trim().length === 0) report.ignored++;
+      else onMalformed(lineNumber, 'invalid JSON');
       return;
     }
     const c = classifyLogLine(parsed, hours);
