@@ -6,6 +6,7 @@
  * SLI that exists elsewhere in the answer means zero errors.
  */
 import type { ComponentCounts, SliCounts } from '../budget/types';
+import { failuresOf as engineFailuresOf, zeroCounts } from '../budget/counts';
 import type { VectorSample } from './prometheusClient';
 import type { CounterKind } from './prometheusQueries';
 
@@ -19,10 +20,6 @@ const FIELD: Record<CounterKind, keyof SliCounts> = {
 export interface CountAccumulator {
   counts: SliCounts;
   kinds: Set<CounterKind>;
-}
-
-export function zeroCounts(): SliCounts {
-  return { apdexSuccess: 0, apdexWeight: 0, ops: 0, errors: 0 };
 }
 
 /** entity key -> component -> accumulated counts. */
@@ -70,5 +67,5 @@ export class CountTable {
 
 /** f = (w - s) + e, counting errors only for components with an error SLI (domain.md F2). */
 export function failuresOf(counts: SliCounts, hasErrorSli: boolean): number {
-  return counts.apdexWeight - counts.apdexSuccess + (hasErrorSli ? counts.errors : 0);
+  return hasErrorSli ? engineFailuresOf(counts) : engineFailuresOf({ ...counts, errors: 0 });
 }

@@ -1,0 +1,206 @@
+/**
+ * The Budget Lens SDK: plain Node, no `vscode`. Everything the CLI, the Budget API server and the
+ * extension use comes through here. Internals (exact decimals, PromQL builders, SQL, workers)
+ * stay behind their modules.
+ */
+
+// Errors with a location (file:line:col)
+export { InputError, formatLocation } from './errors';
+export type { SourceLocation } from './errors';
+
+// Budget engine (domain.md F1-F14)
+export type {
+  BudgetFigures,
+  BudgetStatus,
+  BudgetWindow,
+  Component,
+  ComponentCounts,
+  CustomTarget,
+  DataQualityCode,
+  DataQualityWarning,
+  KnownComponent,
+  SliCounts,
+  TargetPercent,
+  Urgency,
+} from './budget/types';
+export { computeBudget, computeBudgetFromCounts, budgetMinutes, isLowTraffic, isOverBudget } from './budget/budgetMath';
+export type { BudgetOptions } from './budget/budgetMath';
+export { BudgetInputError } from './budget/budgetInputError';
+export { DEFAULT_WINDOW, WINDOW_28D, WINDOW_7D, parseWindow, windowDays, windowHours, windowOfMinutes } from './budget/window';
+export { DEFAULT_TARGET, allowedFailureRatio, parseTarget, targetProblem } from './budget/target';
+export {
+  addComponentCounts,
+  counterDelta,
+  dataQualityWarnings,
+  failuresOf,
+  measurementsOf,
+  sumComponents,
+  zeroCounts,
+} from './budget/counts';
+export {
+  DEFAULT_BURN_POLICIES,
+  buildBurnRateRows,
+  burnFactor,
+  burnRate,
+  burnRateOf,
+  daysToExhaustion,
+} from './budget/burnRate';
+export type { BurnPolicy, BurnWindowCounts } from './budget/burnRate';
+export { costOfOneFailure, endpointSpentMinutes, rankEndpoints } from './budget/endpointRanking';
+export type { RankOptions, ScopeTotals } from './budget/endpointRanking';
+export { shareExceedsPercent, trafficShares } from './budget/trafficShare';
+export {
+  CONTRACT_MIN_SHARE_PERCENT,
+  ESCALATE_AFTER_MONTHS,
+  SHARED_CAUSE_MAX_GROUPS,
+  SIGNIFICANT_SHARE_PERCENT,
+  contractAction,
+  contractApplies,
+  effectiveTarget,
+  isExceptionExpired,
+  isSignificantTraffic,
+  needsSharedCauseInvestigation,
+  reviewDateProblem,
+} from './budget/policy';
+export { aggregateCategoriesToGroups, aggregateEndpointsByCategory, partitionEndpoints } from './budget/aggregate';
+export {
+  NO_DATA_TEXT,
+  formatAvailability,
+  formatCount,
+  formatFactor,
+  formatMinutes,
+  formatPercent,
+} from './budget/format';
+
+// Monthly report (pure builder + markdown)
+export { buildMonthlyReportFromCounts, compareStageKeys, NOT_IN_CATALOG_STAGE } from './report/monthlyReportBuilder';
+export type { MonthCounts, MonthlyReportInput } from './report/monthlyReportBuilder';
+export { renderReportMarkdown } from './report/reportMarkdown';
+export type { ReportMarkdownOptions } from './report/reportMarkdown';
+export { monthWindow, parseMonth, previousMonthOf, reportWindow, rollingReportWindow, REPORT_DAY_OF_MONTH } from './report/reportWindow';
+export type { ReportWindow, ReportWindowMode } from './report/reportWindow';
+
+// Catalog: category -> group -> stage
+export type { Catalog, CatalogWarning, CategoryInfo, GroupInfo } from './catalog/types';
+export { NOT_OWNED_GROUP, UNKNOWN_CATEGORY } from './catalog/types';
+export { loadCatalog, parseCatalog } from './catalog/catalogParser';
+export type { CatalogConfigInput, LoadCatalogOptions } from './catalog/catalogParser';
+export { GitLabCatalog, isCustomTargetExpired, isPseudoCategory, notOwnedGroupInfo } from './catalog/gitlabCatalog';
+export { normaliseGroupKey } from './catalog/groupKey';
+export { closestCategory, editDistance } from './catalog/closestCategory';
+export { featureCategoriesSchema, stagesSchema } from './catalog/catalogSchemas';
+
+// Project config: .budgetlens.yml
+export { checkProjectConfig, loadProjectConfig, parseProjectConfig, parseWindowLabel } from './config/projectConfig';
+export type { ConfigCheck } from './config/projectConfig';
+export { projectConfigSchema } from './config/projectConfigSchema';
+export { lintProjectConfig } from './config/configLint';
+export { CONFIG_FILE_NAME, DEFAULT_GRAPE_MOUNT_PREFIX, TOKEN_ENV_VAR } from './config/types';
+export type {
+  ApiBackendConfig,
+  BackendConfig,
+  CatalogPaths,
+  ConfigLocations,
+  GroupSettings,
+  MappingConfig,
+  PathRule,
+  ProjectConfig,
+  PrometheusBackendConfig,
+  PrometheusMode,
+  StoreBackendConfig,
+} from './config/types';
+
+// Code -> category mapping and endpoint inventory
+export type {
+  AttributionSource,
+  CategoryRange,
+  Endpoint,
+  EndpointKind,
+  FileMapping,
+  Finding,
+  FindingCode,
+  RangeScope,
+} from './mapping/types';
+export { initRubyParser, mightDeclare, parseGraphqlOperations, parseRubyFile, resolveRubyFile } from './mapping/ruby';
+export type { RubyClassFacts, RubyFileFacts, RubyResolveContext } from './mapping/ruby';
+export { ANNOTATED_THRESHOLDS_S, scanAnnotations } from './mapping/annotations';
+export type { AnnotationOptions } from './mapping/annotations';
+export { PathRuleMatcher, compileGlobList, compilePathRules, normaliseWorkspacePath } from './mapping/pathRules';
+export type { PathRuleMatch } from './mapping/pathRules';
+export { WorkspaceIndex, categoryAtLine, primaryCategory } from './mapping/workspaceIndex';
+export type { BuildStats, IndexChangeEvent, IndexListener, UpdateStats, WorkspaceIndexOptions } from './mapping/workspaceIndex';
+export {
+  MissingCatalogError,
+  configFindings,
+  findWorkspaceRoot,
+  openWorkspace,
+  toWorkspacePath,
+} from './mapping/index/openWorkspace';
+export type { OpenWorkspaceOptions, OpenedWorkspace } from './mapping/index/openWorkspace';
+
+// Budget sources: raw counts from Prometheus or the embedded store
+export type {
+  BudgetSource,
+  CategoryCounts,
+  DailyCounts,
+  EndpointCounts,
+  EvalOptions,
+  GroupCounts,
+  Provenance,
+  ResultMeta,
+  Scope,
+  Sourced,
+} from './sources/budgetSource';
+export { PrometheusSource, createPrometheusSource } from './sources/prometheusSource';
+export type { PrometheusSourceOptions } from './sources/prometheusSource';
+export { PrometheusClient, PrometheusError } from './sources/prometheusClient';
+export type { PrometheusErrorKind } from './sources/prometheusClient';
+export { DEFAULT_METRIC_NAMES } from './sources/prometheusQueries';
+export type { MetricNameOverrides, PrometheusMetricNames, SourceMode } from './sources/prometheusQueries';
+export { mappingRuleGroup, recordingRuleGroups, renderMappingRules, renderRecordingRules } from './sources/prometheusRules';
+export { openStoreSource } from './store/storeSource';
+export type { StoreSource, StoreSourceOptions } from './store/storeSource';
+export { StoreError } from './store/storeSchema';
+export { ingestFiles } from './store/logIngest';
+export type { FileIngestReport, IngestOptions, IngestReport, MalformedLine } from './store/logIngest';
+export { writeSampleLogs } from './store/sampleLogs';
+export type { SampleLogOptions, SampleLogResult } from './store/sampleLogs';
+
+// The Budget API: types, local service, HTTP server, HTTP client
+export type {
+  ApiResult,
+  BudgetApi,
+  BurnRateRow,
+  CategoryBudget,
+  ContractAction,
+  DailyRow,
+  DailySeries,
+  EndpointRow,
+  GroupBudget,
+  MonthlyReport,
+  QueryOptions,
+  ReportGroupRow,
+  TopEndpoints,
+} from './service/apiTypes';
+export { BudgetService, mergeMeta } from './service/budgetService';
+export type { BudgetServiceOptions } from './service/budgetService';
+export { BackendError, BackendTimeoutError, InvalidQueryError, UnknownScopeError } from './service/serviceErrors';
+export { parseAtParam, parseLimitParam, parseMonthParam, parseWindowParam } from './service/queryParams';
+export { apiResultSchema, responseSchemas } from './service/apiSchemas';
+export type { JsonSchema, ResponseSchemaName } from './service/apiSchemas';
+export { BudgetServer, stderrLog } from './server/budgetServer';
+export type { BudgetServerOptions, LogSink } from './server/budgetServer';
+export { buildOpenApiDocument } from './server/openapi';
+export { API_PREFIX, routes } from './server/routes';
+export { BudgetApiClient } from './client/budgetApiClient';
+export type { BudgetApiClientOptions } from './client/budgetApiClient';
+export {
+  BadResponseError,
+  BudgetApiError,
+  InvalidRequestError,
+  NotFoundError,
+  RequestCancelledError,
+  UnauthorizedError,
+  UnavailableError,
+} from './client/clientErrors';
+export { schemaProblem } from './client/responseValidator';
