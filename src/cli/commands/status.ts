@@ -67,7 +67,7 @@ export function formatStatus(s: GroupStatus): string {
           formatFactor(b.burnRate),
           formatFactor(b.threshold),
           b.exceeded ? 'EXCEEDED' : 'ok',
-          b.daysToExhaustion === null ? '-' : `${b.daysToExhaustion.toFixed(1)} d`,
+          exhaustionText(b.daysToExhaustion),
         ]),
       ],
       '  ',
@@ -118,4 +118,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   } finally {
     await backend.close();
   }
+}
+
+/** F11 in words: 0 days means the budget is already spent, not "gone in 0.0 d". */
+function exhaustionText(days: number | null): string {
+  if (days === null) return '-';
+  return days <= 0 ? 'already spent' : `${days.toFixed(1)} d`;
 }
