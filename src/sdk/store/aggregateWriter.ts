@@ -142,6 +142,9 @@ export class AggregateSink {
     env: NodeJS.ProcessEnv = process.env,
   ) {
     this.killAfter = env[KILL_AFTER_ROWS_ENV] ? Number(env[KILL_AFTER_ROWS_ENV]) : Infinity;
+    // Chunks of closed hours touch every endpoint's key range, all over the tables; with
+    // SQLite's default 2 MB page cache a long transaction keeps spilling and re-reading pages.
+    db.pragma('cache_size = -65536');
     this.upsertEndpoint = db.prepare(
       `INSERT INTO endpoints (endpoint_id, component, category, urgency) VALUES (?, ?, ?, ?)
        ON CONFLICT (endpoint_id, component, category, urgency) DO UPDATE SET urgency = excluded.urgency RETURNING id`,
