@@ -129,9 +129,19 @@ export function renderReportMarkdown(report: MonthlyReport, opts: ReportMarkdown
     list.push(g);
     stages.set(g.stage, list);
   }
+  // Groups without a single measurement have nothing to report: one line at the end instead of
+  // a table row each, so a catalog of 80 groups with a handful reporting stays readable.
+  const silent: ReportGroupRow[] = [];
   for (const stage of [...stages.keys()].sort(compareStageKeys)) {
-    const rows = (stages.get(stage) ?? []).slice().sort(byUrgency);
+    const all = stages.get(stage) ?? [];
+    const rows = all.filter((g) => g.status !== 'no_data').sort(byUrgency);
+    silent.push(...all.filter((g) => g.status === 'no_data'));
+    if (rows.length === 0) continue;
     lines.push(`## ${cell(opts.stageNames?.get(stage) ?? stage)}`, '', ...TABLE_HEADER, ...rows.map(groupRow), '');
+  }
+  if (silent.length > 0) {
+    const names = silent.map((g) => `\`${g.group}\``).sort((a, b) => a.localeCompare(b, 'en'));
+    lines.push('## No data', '', `${silent.length} ${silent.length === 1 ? 'group has' : 'groups have'} no measurements in the window: ${names.join(', ')}.`, '');
   }
   return lines.join('\n');
 }

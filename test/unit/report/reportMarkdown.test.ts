@@ -75,9 +75,9 @@ describe('renderReportMarkdown', () => {
     assert.ok(at > 0, md);
     assert.equal(lines[at + 4], '| stale (`stale`) | 99.80 % | legacy queue | 2026-09-30 (**expired**) |');
   });
-  test('one table per stage, real stages alphabetically, not_owned last, display names used', () => {
+  test('one table per stage, real stages alphabetically, not_owned last, display names used, no-data list last', () => {
     const headings = lines.filter((l) => l.startsWith('## ') && l !== '## Expired exceptions' && l !== '## Custom targets');
-    assert.deepEqual(headings, ['## Create', '## Plan', '## Verify', '## Not owned']);
+    assert.deepEqual(headings, ['## Create', '## Plan', '## Verify', '## Not owned', '## No data']);
   });
   test('inside a stage: escalate, then reliability first, then understand spend', () => {
     const plan = lines.slice(lines.indexOf('## Plan'), lines.indexOf('## Verify')).filter((l) => l.startsWith('| ') && !l.startsWith('| Group'));
@@ -94,7 +94,13 @@ describe('renderReportMarkdown', () => {
   test('custom targets are marked, expired ones loudly; no-data rows say so', () => {
     const createTable = lines.slice(lines.indexOf('## Create'));
     assert.match(createTable.find((l) => l.startsWith('| stale')) ?? '', /\| 99\.80 % \(custom, \*\*expired\*\*\) \| 99\.990 % \|/);
-    assert.match(lines.find((l) => l.startsWith('| silent')) ?? '', /\| no data \| no data \/ 22\.32 min \| no data \|/);
+    // no-data groups get no table row; they are listed once under "No data"
+    assert.equal(lines.find((l) => l.startsWith('| silent')), undefined);
+    assert.deepEqual(lines.slice(lines.indexOf('## No data'), lines.indexOf('## No data') + 3), [
+      '## No data',
+      '',
+      '1 group has no measurements in the window: `silent`.',
+    ]);
   });
   test('rolling windows say so', () => {
     const rolling = buildMonthlyReportFromCounts({ month: '2026-10', mode: 'rolling', groups: [group('calm', 'plan')], counts: [] });
