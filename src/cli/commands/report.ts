@@ -7,6 +7,7 @@ import { UsageError } from '../io';
 import { BACKEND_OPTIONS, BACKEND_USAGE, openBackend } from '../backend';
 import { parseCommandArgs } from '../mappingOutput';
 import { renderReportMarkdown } from '../../sdk/report/reportMarkdown';
+import { previousMonthOf } from '../../sdk/report/reportWindow';
 import { parseAtParam } from '../../sdk/service/queryParams';
 import { InvalidQueryError } from '../../sdk/service/serviceErrors';
 
@@ -20,12 +21,6 @@ const USAGE = `usage: budget-lens report [--month 2026-10] [--format md|json] [-
 
 ${BACKEND_USAGE}
 `;
-
-/** The calendar month before `at` ('YYYY-MM'): the report published on the 4th is about it. */
-export function previousMonthOf(at: Date): string {
-  const d = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() - 1, 1));
-  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
-}
 
 export async function run(args: string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(
@@ -46,7 +41,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     if (InvalidQueryError.is(e)) throw new UsageError(e.message);
     throw e;
   }
-  const month = values.month ?? previousMonthOf(at);
+  // The report published on the 4th is about the calendar month before `at`.
+  const month = values.month ?? previousMonthOf(at.toISOString().slice(0, 7));
   const backend = await openBackend(io, values);
   try {
     const result = await backend.api.report(month);
@@ -54,7 +50,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     } else {
       const stageNames = new Map([...(backend.catalog?.groups.values() ?? [])].map((g) => [g.stage, g.stageDisplayName]));
-      io.stdout.write(renderReportMarkdown(result.data, { evaluatedAt: result.meta.asOf, stageNames }));
+      // A month still in progress is evaluated now, not at its (future) end.
+      const evaluatedAt = Date.parse(result.meta.asOf) > Date.now() ? new Date().toISOString() : result.meta.asOf;
+      io.stdout.write(renderReportMarkdown(result.data, { evaluatedAt, stageNames }));
       io.stdout.write(`\n_Source: ${backend.description}._\n`);
     }
     return 0;

@@ -88,7 +88,9 @@ export function renderReportMarkdown(report: MonthlyReport, opts: ReportMarkdown
   const lines: string[] = [];
   lines.push(`# Error budget report ${report.month}`, '');
   lines.push(`- Window: ${windowText(report)}`);
-  lines.push(`- Evaluated at: ${humanTime(opts.evaluatedAt ?? report.end)}`);
+  const evaluatedAt = opts.evaluatedAt ?? report.end;
+  const inProgress = Date.parse(evaluatedAt) < Date.parse(report.end);
+  lines.push(`- Evaluated at: ${humanTime(evaluatedAt)}${inProgress ? ' (month in progress: figures so far)' : ''}`);
   const over = report.groups.filter((g) => g.action === 'reliability_first' || g.action === 'escalate');
   const escalations = report.groups.filter((g) => g.action === 'escalate');
   lines.push(`- Groups: ${report.groups.length}; over budget under contract: ${over.length}; escalations: ${escalations.length}`, '');

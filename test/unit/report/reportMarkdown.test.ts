@@ -102,6 +102,11 @@ describe('renderReportMarkdown', () => {
       '1 group has no measurements in the window: `silent`.',
     ]);
   });
+  test('a month evaluated before its end says it is in progress', () => {
+    const md = renderReportMarkdown(report, { evaluatedAt: '2026-10-22T07:00:00.000Z' });
+    assert.ok(md.split('\n').includes('- Evaluated at: 2026-10-22 07:00 UTC (month in progress: figures so far)'));
+    assert.ok(!lines.some((l) => l.includes('in progress')));
+  });
   test('rolling windows say so', () => {
     const rolling = buildMonthlyReportFromCounts({ month: '2026-10', mode: 'rolling', groups: [group('calm', 'plan')], counts: [] });
     assert.match(renderReportMarkdown(rolling), /- Window: 2026-10-07 00:00 UTC to 2026-11-04 00:00 UTC \(28 d, rolling 28 days\)/);
