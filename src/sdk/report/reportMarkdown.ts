@@ -40,8 +40,9 @@ function byUrgency(a: ReportGroupRow, b: ReportGroupRow): number {
   return a.name.localeCompare(b.name, 'en');
 }
 
+/** '2026-11-22T07:37:41.018Z' -> '2026-11-22 07:37 UTC' (a report is read to the minute). */
 function humanTime(iso: string): string {
-  return iso.replace('T', ' ').replace(/:00(?:\.000)?Z$/, ' UTC').replace(/Z$/, ' UTC');
+  return `${new Date(iso).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 function windowText(report: MonthlyReport): string {
