@@ -9,6 +9,7 @@ import { gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { ingestFiles } from '../../../src/sdk/store/logIngest';
 import { KILL_AFTER_ROWS_ENV } from '../../../src/sdk/store/aggregateWriter';
+import { WRITER_MODE_ENV } from '../../../src/sdk/store/storeWriter';
 import { run as runIngest } from '../../../src/cli/commands/ingest';
 
 const REPO = resolve(__dirname, '../../..');
@@ -109,34 +110,37 @@ describe('ingest into a real SQLite store', () => {
     assert.equal((snapshot(store)['hourly_category'] as { o: number }).o, 50);
   });
 
-  test('a process SIGKILLed mid-transaction leaves the store exactly as before', async () => {
-    const store = join(dir, 'killed.db');
-    const small = join(dir, 'small.log');
-    writeFileSync(small, bigLog(200, 4));
-    await ingestFiles(store, [small]);
-    const before = snapshot(store);
-    // 20,000 lines over 200 endpoints x 48 hours: ~9,600 hourly endpoint rows, far more than the
-    // 500 rows after which the child kills itself inside the open write transaction.
-    const big = join(dir, 'big.log.gz');
-    writeFileSync(big, gzipSync(bigLog(20_000, 200)));
-    const child = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), 'ingest', big, '--store', store], {
-      cwd: REPO,
-      env: { ...process.env, [KILL_AFTER_ROWS_ENV]: '500' },
-      encoding: 'utf8',
+  for (const mode of ['thread', 'main'] as const) {
+    test(`a process SIGKILLed mid-transaction leaves the store exactly as before (writes on ${mode === 'thread' ? 'a worker thread' : 'the main thread'})`, async () => {
+      const store = join(dir, `killed-${mode}.db`);
+      const small = join(dir, `small-${mode}.log`);
+      writeFileSync(small, bigLog(200, 4));
+      await ingestFiles(store, [small]);
+      const before = snapshot(store);
+      // 80,000 lines over 200 endpoints x 48 hours: the first chunk of closed hours is written
+      // after 32,768 lines, while the file is still being parsed, and holds far more than the
+      // 500 rows after which the child kills itself inside the open write transaction.
+      const big = join(dir, `big-${mode}.log.gz`);
+      writeFileSync(big, gzipSync(bigLog(80_000, 200)));
+      const child = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), 'ingest', big, '--store', store], {
+        cwd: REPO,
+        env: { ...process.env, [KILL_AFTER_ROWS_ENV]: '500', [WRITER_MODE_ENV]: mode },
+        encoding: 'utf8',
+      });
+      assert.equal(child.signal, 'SIGKILL', `child exited with ${child.status}: ${child.stderr}`);
+      assert.equal(integrity(store), 'ok');
+      assert.deepEqual(snapshot(store), before);
+      // The same file ingests fine afterwards, and only once.
+      const after = await ingestFiles(store, [big], { writer: mode });
+      assert.equal(after.files[0]?.status, 'ingested');
+      assert.equal(after.files[0]?.accepted, 80_000);
+      const s = snapshot(store);
+      // 200 + 80,000 operations; errors every 10th line: 20 + 8,000.
+      assert.equal((s['hourly_category'] as { o: number }).o, 80_200);
+      assert.equal((s['daily_endpoint'] as { e: number }).e, 8_020);
+      assert.equal((s['files'] as { n: number }).n, 2);
     });
-    assert.equal(child.signal, 'SIGKILL', `child exited with ${child.status}: ${child.stderr}`);
-    assert.equal(integrity(store), 'ok');
-    assert.deepEqual(snapshot(store), before);
-    // The same file ingests fine afterwards, and only once.
-    const after = await ingestFiles(store, [big]);
-    assert.equal(after.files[0]?.status, 'ingested');
-    assert.equal(after.files[0]?.accepted, 20_000);
-    const s = snapshot(store);
-    // 200 + 20,000 operations; errors every 10th line: 20 + 2,000.
-    assert.equal((s['hourly_category'] as { o: number }).o, 20_200);
-    assert.equal((s['daily_endpoint'] as { e: number }).e, 2_020);
-    assert.equal((s['files'] as { n: number }).n, 2);
-  });
+  }
 });
 
 describe('budget-lens ingest (CLI)', () => {
