@@ -163,7 +163,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     [
       `wrote ${result.lines} lines for ${endpoints.length} endpoints, ${result.start} .. ${result.end} (${Date.now() - started} ms):`,
       ...result.files.map((f) => `  ${f}`),
-      `degraded category: ${result.degradedCategory} (slow: ${result.slowEndpoints.join(', ') || 'none'})`,
+      `degraded category: ${result.degradedCategory} (slow: ${result.slowEndpoints.join(', ') || 'none'}; erroring: ${result.erroringEndpoints.join(', ') || 'none'})`,
       ...result.incidents.map((i) => `incident: ${i.kind} on ${i.endpointId}, ${i.start} .. ${i.end}`),
       '',
     ].join('\n'),

@@ -46,7 +46,10 @@ export interface SampleLogResult {
   end: string;
   /** The category whose group is made to overspend. */
   degradedCategory: string;
+  /** Chronically slow: a few percent of calls over the apdex threshold. */
   slowEndpoints: string[];
+  /** Chronically failing: a steady 5xx / failed-job rate far above the others. */
+  erroringEndpoints: string[];
   incidents: SampleIncident[];
 }
 
@@ -107,7 +110,11 @@ function degradedCategoryOf(endpoints: SampleEndpoint[]): string {
   return ranked[0]?.[0] ?? endpoints[0]?.category ?? 'unknown';
 }
 
-function buildModels(endpoints: SampleEndpoint[], rand: () => number, degraded: string): { models: EndpointModel[]; slow: string[]; hot: EndpointModel[] } {
+function buildModels(
+  endpoints: SampleEndpoint[],
+  rand: () => number,
+  degraded: string,
+): { models: EndpointModel[]; slow: string[]; erroring: string[]; hot: EndpointModel[] } {
   const models = endpoints.map((ep, i) => ({
     ep,
     // Zipf-like: a few busy endpoints, a long tail; order scrambled by the seed.
@@ -118,7 +125,8 @@ function buildModels(endpoints: SampleEndpoint[], rand: () => number, degraded: 
   }));
   const maxShare = Math.max(...models.map((m) => m.share));
   // The degraded category's request endpoints, busiest first: the first is chronically slow,
-  // the second has the incidents. Both get top traffic so the damage is visible.
+  // the second fails 0.4 % of its calls and has the incidents. Both get top traffic so the
+  // damage is visible.
   const hot = models
     .filter((m) => m.ep.category === degraded)
     .sort((a, b) => Number(a.ep.kind === 'sidekiq') - Number(b.ep.kind === 'sidekiq') || b.share - a.share)
@@ -131,9 +139,14 @@ function buildModels(endpoints: SampleEndpoint[], rand: () => number, degraded: 
     hot[0].sigma = 0.5;
     slow.push(hot[0].ep.id);
   }
+  const erroring: string[] = [];
+  if (hot[1]) {
+    hot[1].errorRate = 0.004;
+    erroring.push(hot[1].ep.id);
+  }
   const total = models.reduce((n, m) => n + m.share, 0);
   for (const m of models) m.share /= total;
-  return { models, slow, hot };
+  return { models, slow, erroring, hot };
 }
 
 class LogWriter {
@@ -179,7 +192,7 @@ export async function writeSampleLogs(opts: SampleLogOptions): Promise<SampleLog
   const gzip = opts.gzip ?? true;
   const rand = seededRandom(opts.seed ?? 1);
   const degraded = degradedCategoryOf(opts.endpoints);
-  const { models, slow, hot } = buildModels(opts.endpoints, rand, degraded);
+  const { models, slow, erroring, hot } = buildModels(opts.endpoints, rand, degraded);
 
   // Incidents on the second hot endpoint: 3 h of 30 % 5xx five days before the end, and 2 h
   // where every call is slower than its threshold twelve days before the end.
@@ -252,6 +265,7 @@ export async function writeSampleLogs(opts: SampleLogOptions): Promise<SampleLog
     end: new Date(endMs).toISOString(),
     degradedCategory: degraded,
     slowEndpoints: slow,
+    erroringEndpoints: erroring,
     incidents,
   };
 }

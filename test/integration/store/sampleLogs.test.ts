@@ -56,6 +56,8 @@ describe('writeSampleLogs', () => {
     // Default ~150,000 calls; one in seven endpoints is a job writing start + done lines.
     assert.ok(r.lines > 120_000 && r.lines < 260_000, `lines ${r.lines}`);
     assert.equal(r.degradedCategory, 'team_planning');
+    assert.equal(r.slowEndpoints.length, 1);
+    assert.equal(r.erroringEndpoints.length, 1);
     assert.deepEqual(
       r.incidents.map((i) => i.kind),
       ['errors', 'latency'],
@@ -92,7 +94,10 @@ describe('writeSampleLogs', () => {
       const incidentDay = r.incidents[0]?.start.slice(0, 10);
       const errorsOn = (date: string | undefined): number =>
         (daily.data.find((d) => d.date === date)?.components ?? []).reduce((n, c) => n + c.counts.errors, 0);
-      assert.ok(errorsOn(incidentDay) > 5 * errorsOn('2024-02-10') + 5, `errors ${errorsOn(incidentDay)} vs ${errorsOn('2024-02-10')}`);
+      assert.ok(errorsOn(incidentDay) > 3 * errorsOn('2024-02-10') + 5, `errors ${errorsOn(incidentDay)} vs ${errorsOn('2024-02-10')}`);
+      // The two bad endpoints lead the group's failures (F8 ranking input).
+      const top = await source.endpointCounts({ window: WINDOW, at: END, scope: { group: 'project_management' }, limit: 2 });
+      assert.deepEqual(top.data.map((e) => e.endpointId).sort(), [...r.slowEndpoints, ...r.erroringEndpoints].sort());
     } finally {
       await source.close();
     }
