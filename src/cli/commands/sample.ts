@@ -27,7 +27,7 @@ const USAGE = `usage: budget-lens sample [--out dir] [--days 28] [--seed n] [--e
   --out dir            where to write the logs (default ${DEFAULT_OUT})
   --days n             days of history before --end (default 28)
   --seed n             PRNG seed; same seed, end and inventory give the same files (default 1)
-  --end iso            end of the data, exclusive (default: the start of the current UTC hour)
+  --end iso            end of the data, exclusive (default: now, to the minute)
   --calls n            approximate requests + jobs in total (default 150000)
   --endpoints file     inventory JSON: an array (or {endpoints: [...]}) of {id, kind, category, urgency}
   --root dir           workspace to inventory with 'budget-lens endpoints --json' (default ${DEFAULT_ROOT})

@@ -24,7 +24,7 @@ export interface SampleLogOptions {
   days?: number;
   /** PRNG seed. Default 1. */
   seed?: number;
-  /** End of the data (exclusive). Default: the start of the current UTC hour. */
+  /** End of the data (exclusive). Default: now, to the minute, so even a 1-hour window has data. */
   end?: Date;
   /** Approximate number of requests + jobs over the whole period. Default 150,000 (~200k lines). */
   calls?: number;
@@ -185,7 +185,7 @@ export async function writeSampleLogs(opts: SampleLogOptions): Promise<SampleLog
   if (opts.endpoints.length === 0) throw new Error('the endpoint inventory is empty: nothing to simulate');
   const days = opts.days ?? 28;
   if (!(days > 0)) throw new RangeError(`--days must be positive, got ${days}`);
-  const endMs = (opts.end ?? new Date(Math.floor(Date.now() / HOUR_MS) * HOUR_MS)).getTime();
+  const endMs = (opts.end ?? new Date(Math.floor(Date.now() / 60_000) * 60_000)).getTime();
   if (!Number.isFinite(endMs)) throw new RangeError('--end is not a valid date');
   const startMs = endMs - days * 24 * HOUR_MS;
   const calls = opts.calls ?? 150_000;
