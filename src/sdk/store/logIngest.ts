@@ -1,8 +1,11 @@
 /**
  * `ingestFiles`: GitLab NDJSON request and Sidekiq logs (plain or gzip) -> the embedded store.
- * Each file is streamed, classified line by line (logClassifier), aggregated per hour in memory
- * and written in one transaction (aggregateWriter). Malformed lines are counted and listed with
- * their line numbers, never fatal; a file that cannot be read fails alone and writes nothing.
+ * Each file is streamed, classified line by line (logClassifier) and aggregated per hour in
+ * memory; closed hours go to the store writer (storeWriter, usually on a worker thread) inside
+ * ONE transaction per file that commits only after the last line. Its sha256 is computed
+ * alongside (fileHash): a file already ingested stops early and adds nothing. Malformed lines are
+ * counted and listed with their line numbers, never fatal; a file that cannot be read fails alone
+ * and writes nothing.
  */
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -16,6 +19,7 @@ import type { PreviousIngest, WriteOutcome } from './aggregateWriter';
 import { findIngestedFile } from './aggregateWriter';
 import type { AggregateChunk } from './hourlyAggregator';
 import type { FileHash } from './fileHash';
+import { HOUR_MS } from './windowBuckets';
 import type { StoreWriter, WriterMode } from './storeWriter';
 import { openStoreWriter } from './storeWriter';
 
@@ -71,8 +75,6 @@ export interface IngestOptions {
   /** Where SQLite writes run: a worker thread alongside the parsing (auto, the default) or here. */
   writer?: WriterMode;
 }
-
-const HOUR_MS = 3_600_000;
 
 function emptyReport(file: string): FileIngestReport {
   return { file, status: 'failed', size: 0, gzip: false, lines: 0, accepted: 0, ignored: 0, malformed: 0, malformedLines: [], rowsWritten: 0 };
