@@ -49,7 +49,7 @@ const HOURS_PER_DAY = 24;
  * key once per flush), which a multi-row upsert requires.
  */
 class BatchedUpsert {
-  private static readonly BATCH_ROWS = 128;
+  private static readonly BATCH_ROWS = 512;
   private readonly single: Statement;
   private readonly batch: Statement;
   private readonly width: number;
