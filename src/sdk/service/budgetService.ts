@@ -13,6 +13,7 @@ import { trafficShares } from '../budget/trafficShare';
 import type { BudgetWindow, Component, ComponentCounts } from '../budget/types';
 import { parseWindow, WINDOW_28D } from '../budget/window';
 import type { Catalog, GroupInfo } from '../catalog/types';
+import { closestCategory } from '../catalog/closestCategory';
 import { NOT_OWNED_GROUP, UNKNOWN_CATEGORY } from '../catalog/types';
 import type { BudgetSource, ResultMeta, Scope } from '../sources/budgetSource';
 import type {
@@ -232,14 +233,14 @@ export class BudgetService implements BudgetApi {
 
   private groupInfo(key: string): GroupInfo {
     const info = this.catalog.groups.get(key);
-    if (!info) throw new UnknownScopeError('group', key);
+    if (!info) throw new UnknownScopeError('group', key, closestCategory(key, this.catalog.groups.keys()));
     return info;
   }
 
   private assertCategory(name: string): void {
     const pseudo = name === NOT_OWNED_GROUP || name === UNKNOWN_CATEGORY;
     if (!pseudo && !this.catalog.categories.has(name) && !this.catalog.knownCategories.has(name)) {
-      throw new UnknownScopeError('category', name);
+      throw new UnknownScopeError('category', name, closestCategory(name, this.catalog.knownCategories));
     }
   }
 

@@ -26,8 +26,10 @@ export class UnknownScopeError extends Error {
   constructor(
     readonly kind: 'group' | 'category',
     readonly key: string,
+    /** The closest known key, for "did you mean". */
+    readonly suggestion?: string,
   ) {
-    super(`unknown ${kind} '${key}'`);
+    super(`unknown ${kind} '${key}'${suggestion === undefined ? '' : `; did you mean '${suggestion}'?`}`);
   }
 
   static is(e: unknown): e is UnknownScopeError {

@@ -180,6 +180,9 @@ describe('BudgetService', () => {
     await assert.rejects(service.report('2026-13'), (e) => InvalidQueryError.is(e) && e.field === 'month');
     await assert.rejects(service.group('nope'), (e) => UnknownScopeError.is(e) && e.kind === 'group');
     await assert.rejects(service.categories(['team_planing']), (e) => UnknownScopeError.is(e) && e.kind === 'category');
+    // a near miss says what was probably meant (one edit away in the real catalog)
+    await assert.rejects(service.categories(['team_planing']), { message: "unknown category 'team_planing'; did you mean 'team_planning'?" });
+    await assert.rejects(service.group('pipeline_executon'), { message: "unknown group 'pipeline_executon'; did you mean 'pipeline_execution'?" });
     await assert.rejects(service.daily({ category: 'nope' }), UnknownScopeError);
   });
 });
