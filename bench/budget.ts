@@ -23,6 +23,7 @@ import { monthWindow } from '../src/sdk/report/reportWindow';
 import { buildMonthlyReportFromCounts } from '../src/sdk/report/monthlyReportBuilder';
 import type { GroupInfo } from '../src/sdk/catalog/types';
 import type { EndpointCounts } from '../src/sdk/sources/budgetSource';
+import { seededRandom } from '../src/sdk/seededRandom';
 
 const ENDPOINTS = 5000;
 const WARMUP_RUNS = 30;
@@ -58,20 +59,8 @@ function loadGroups(): GroupInfo[] {
   return groups;
 }
 
-/** mulberry32: a seeded PRNG so every run measures the same data. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function makeEndpoints(categories: string[]): EndpointCounts[] {
-  const rand = rng(42);
+  const rand = seededRandom(42);
   const components = ['rails_request', 'graphql_query', 'sidekiq_execution'];
   const out: EndpointCounts[] = [];
   for (let i = 0; i < ENDPOINTS; i++) {

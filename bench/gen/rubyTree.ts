@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { seededRandom } from '../../src/sdk/seededRandom';
 
 export interface TreeSpec {
   files: number;
@@ -37,18 +38,6 @@ const NOUNS = [
 ];
 const NAMESPACES = ['projects', 'groups', 'admin', 'dashboard', 'profiles', 'organizations', 'explore'];
 
-/** mulberry32: tiny, fast, good enough for shaping a tree. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function camel(snake: string): string {
   return snake.split('_').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
 }
@@ -56,7 +45,7 @@ function camel(snake: string): string {
 class Gen {
   private readonly r: () => number;
   constructor(seed: number) {
-    this.r = rng(seed);
+    this.r = seededRandom(seed);
   }
   int(n: number): number {
     return Math.floor(this.r() * n);

@@ -16,6 +16,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type { SampleEndpoint } from './sampleLogLines';
 import { formatSampleCall, sampleLogFileOf, thresholdOf } from './sampleLogLines';
+import { seededRandom } from '../seededRandom';
 
 export interface SampleLogOptions {
   outDir: string;
@@ -55,17 +56,6 @@ export interface SampleLogResult {
 
 const HOUR_MS = 3_600_000;
 
-/** mulberry32: small, fast, deterministic. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function normal(rand: () => number): number {
   const u = Math.max(rand(), 1e-12);

@@ -8,6 +8,7 @@
  * Events never fall on the counter sampling grid, so "events up to sample time t" is unambiguous.
  */
 import type { Series } from '../../support/seriesBuilders';
+import { seededRandom } from '../../../src/sdk/seededRandom';
 
 export type EndpointKind = 'rails' | 'grape' | 'graphql' | 'sidekiq';
 
@@ -44,23 +45,11 @@ export function componentOf(ep: ParityEndpoint): string {
   return ep.kind === 'sidekiq' ? 'sidekiq_execution' : ep.kind === 'graphql' ? 'graphql_query' : 'rails_request';
 }
 
-/** mulberry32: a small seeded PRNG, so every run writes the same events. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const HOUR_MS = 3_600_000;
 
 /** Events in [fromMs, toMs), hour by hour, sorted by time; none lands on a multiple of `gridMs`. */
 export function generateEvents(endpoints: readonly ParityEndpoint[], fromMs: number, toMs: number, gridMs: number, seed = 42): SyntheticEvent[] {
-  const rnd = seeded(seed);
+  const rnd = seededRandom(seed);
   const out: SyntheticEvent[] = [];
   for (let h = fromMs; h < toMs; h += HOUR_MS) {
     for (const ep of endpoints) {
