@@ -15,7 +15,7 @@ import { HourlyAggregator } from './hourlyAggregator';
 import { HourParser, classifyLogLine } from './logClassifier';
 import { MAX_LINE_CHARS, forEachLine, isGzipFile } from './lineReader';
 import { fileSha256 } from './fileHash';
-import type { PreviousIngest, WriteOutcome } from './aggregateWriter';
+import type { IngestedFileRecord, PreviousIngest, WriteOutcome } from './aggregateWriter';
 import { findIngestedFile } from './aggregateWriter';
 import type { AggregateChunk } from './hourlyAggregator';
 import type { FileHash } from './fileHash';
@@ -174,14 +174,34 @@ function failed(path: string, e: unknown): FileIngestReport {
   return { ...emptyReport(path), error: e instanceof Error ? e.message : String(e) };
 }
 
-async function ingestOne(db: StoreDatabase, writer: StoreWriter, path: string, opts: IngestOptions): Promise<FileIngestReport> {
+/** A file whose parsing is done; its commit may still be running on the writer thread. */
+interface ParsedFile {
+  done: Promise<FileIngestReport>;
+}
+
+function parsedFile(report: FileIngestReport): ParsedFile {
+  return { done: Promise.resolve(report) };
+}
+
+function beginFailed(path: string, e: unknown): FileIngestReport {
+  // Typically SQLITE_BUSY: another process held the store's write lock past the busy timeout.
+  return failed(path, new Error(`cannot start writing to the store: ${e instanceof Error ? e.message : String(e)}`));
+}
+
+/**
+ * Parses one file into an open transaction and queues its commit. Resolves once the parsing is
+ * done, NOT the commit: the caller parses the next file while the writer thread commits this
+ * one (the writer runs requests in order, so the next file's transaction starts after it).
+ */
+async function ingestOne(db: StoreDatabase, writer: StoreWriter, path: string, opts: IngestOptions): Promise<ParsedFile> {
   let known: { sha256: string; previous: PreviousIngest } | undefined;
-  try {
-    await writer.begin();
-  } catch (e) {
-    // Typically SQLITE_BUSY: another process held the store's write lock past the busy timeout.
-    return failed(path, new Error(`cannot start writing to the store: ${e instanceof Error ? e.message : String(e)}`));
-  }
+  // Not awaited before parsing: the writer takes the lock (and, for the first file, finishes
+  // starting up) while this thread parses; chunks queue behind it. A failed begin is reported
+  // below, and the chunks it turned away are rolled back.
+  const beginning = writer.begin().then(
+    () => undefined,
+    (e: unknown) => ({ error: e }),
+  );
   let parsed: Awaited<ReturnType<typeof aggregateLogFile>>;
   try {
     parsed = await aggregateLogFile(path, {
@@ -194,36 +214,38 @@ async function ingestOne(db: StoreDatabase, writer: StoreWriter, path: string, o
       shouldStop: () => known !== undefined,
     });
   } catch (e) {
+    await beginning;
     await writer.rollback();
-    if (e instanceof ParseStopped && known) return duplicateReport(path, known.sha256, known.previous);
-    return failed(path, e);
+    if (e instanceof ParseStopped && known) return parsedFile(await duplicateReport(path, known.sha256, known.previous));
+    return parsedFile(failed(path, e));
   }
   const { report, agg } = parsed;
+  const begun = await beginning;
+  if (begun !== undefined) {
+    await writer.rollback();
+    return parsedFile(beginFailed(path, begun.error));
+  }
   if (known) {
     await writer.rollback();
-    return { ...report, status: 'duplicate', previous: known.previous };
+    return parsedFile({ ...report, status: 'duplicate', previous: known.previous });
   }
   writer.write(agg.drain());
-  let outcome: WriteOutcome;
-  try {
-    outcome = await writer.commit(
-      {
-        sha256: report.sha256 as string,
-        name: basename(path),
-        size: report.size,
-        gzip: report.gzip,
-        lines: report.lines,
-        accepted: report.accepted,
-        ignored: report.ignored,
-        malformed: report.malformed,
-      },
-      (opts.now ?? (() => new Date()))(),
-    );
-  } catch (e) {
-    return failed(path, e);
-  }
-  if (outcome.kind === 'duplicate') return { ...report, status: 'duplicate', previous: outcome.previous };
-  return { ...report, status: 'ingested', rowsWritten: outcome.rows };
+  const record: IngestedFileRecord = {
+    sha256: report.sha256 as string,
+    name: basename(path),
+    size: report.size,
+    gzip: report.gzip,
+    lines: report.lines,
+    accepted: report.accepted,
+    ignored: report.ignored,
+    malformed: report.malformed,
+  };
+  const done = writer.commit(record, (opts.now ?? (() => new Date()))()).then(
+    (outcome: WriteOutcome): FileIngestReport =>
+      outcome.kind === 'duplicate' ? { ...report, status: 'duplicate', previous: outcome.previous } : { ...report, status: 'ingested', rowsWritten: outcome.rows },
+    (e: unknown) => failed(path, e),
+  );
+  return { done };
 }
 
 /**
@@ -239,11 +261,23 @@ export async function ingestFiles(storePath: string, files: string[], opts: Inge
   try {
     writer = await openStoreWriter(storePath, opts.writer);
     threaded = writer.threaded;
+    // Reports in file order, each as soon as its commit is done, while later files parse.
+    let reported: Promise<void> = Promise.resolve();
+    let callbackError: { error: unknown } | undefined;
     for (const file of files) {
-      const r = await ingestOne(db, writer, file, opts);
-      reports.push(r);
-      opts.onFile?.(r);
+      const { done } = await ingestOne(db, writer, file, opts);
+      reported = reported.then(async () => {
+        const r = await done;
+        reports.push(r);
+        try {
+          opts.onFile?.(r);
+        } catch (e) {
+          callbackError ??= { error: e };
+        }
+      });
     }
+    await reported;
+    if (callbackError) throw callbackError.error;
   } finally {
     await writer?.close();
     db.close();

@@ -177,18 +177,16 @@ function chooseMode(requested: WriterMode | undefined, env: NodeJS.ProcessEnv): 
 
 /**
  * Opens a writer on the store at `path` (created and migrated by the caller beforehand).
- * 'auto' uses a thread when a worker script is available.
+ * 'auto' uses a thread when a worker script is available; the thread opens its connection in
+ * the background and a failure to open surfaces at the first `begin`.
  */
 export async function openStoreWriter(path: string, mode?: WriterMode, env: NodeJS.ProcessEnv = process.env): Promise<StoreWriter> {
   const launch = chooseMode(mode, env) === 'thread' ? workerLaunch() : undefined;
   if (!launch) return new InThreadWriter(openStoreDatabase(path));
   const worker = new Worker(launch.script, { eval: launch.eval, env });
   const writer = new ThreadedWriter(worker);
-  try {
-    await writer.open(path);
-  } catch (e) {
-    await worker.terminate();
-    throw e;
-  }
+  // Not awaited: the thread starts and opens the store while the caller already parses. Requests
+  // queue behind the open in order; if it fails, every `begin` reports why.
+  writer.open(path).catch(() => undefined);
   return writer;
 }

@@ -13,6 +13,7 @@ import type { WriterReply, WriterRequest } from './storeWriter';
 let db: StoreDatabase | undefined;
 let sink: AggregateSink | undefined;
 let writeFailure: string | undefined;
+let openFailure: string | undefined;
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -21,12 +22,19 @@ function message(e: unknown): string {
 function handle(req: WriterRequest): WriterReply | undefined {
   switch (req.type) {
     case 'open':
-      db = openStoreDatabase(req.path);
-      sink = new AggregateSink(db);
+      try {
+        db = openStoreDatabase(req.path);
+        sink = new AggregateSink(db);
+      } catch (e) {
+        openFailure = message(e);
+        throw e;
+      }
       return { seq: req.seq, ok: true };
     case 'begin':
       writeFailure = undefined;
-      sink?.begin();
+      // The open is not awaited by the main thread: its failure is every begin's answer.
+      if (!sink) return { seq: req.seq, ok: false, error: openFailure ?? 'store writer not open' };
+      sink.begin();
       return { seq: req.seq, ok: true };
     case 'write':
       if (writeFailure === undefined) {
