@@ -111,6 +111,35 @@ describe('ingest into a real SQLite store', () => {
   });
 
   for (const mode of ['thread', 'main'] as const) {
+    test(`files of one call: the next parses while the last commits; a copy within the call is a duplicate (${mode} writer)`, async () => {
+      const store = join(dir, `pipelined-${mode}.db`);
+      const a = join(dir, `a-${mode}.log`);
+      writeFileSync(a, bigLog(300, 6));
+      const copy = join(dir, `copy-of-a-${mode}.log`);
+      copyFileSync(a, copy);
+      const b = join(dir, `b-${mode}.log.gz`);
+      writeFileSync(b, gzipSync(bigLog(700, 9)));
+      const seen: string[] = [];
+      const r = await ingestFiles(store, [a, copy, b], { writer: mode, onFile: (f) => seen.push(f.file) });
+      assert.deepEqual(seen, [a, copy, b]);
+      assert.deepEqual(
+        r.files.map((f) => [f.status, f.previous?.name]),
+        [
+          ['ingested', undefined],
+          ['duplicate', `a-${mode}.log`],
+          ['ingested', undefined],
+        ],
+      );
+      assert.equal(r.files[1]?.rowsWritten, 0);
+      const s = snapshot(store);
+      // a once (300 operations, 30 errors) and b (700 operations, 70 errors); the copy adds nothing.
+      assert.deepEqual(s['files'], { n: 2 });
+      assert.equal((s['hourly_category'] as { o: number }).o, 1_000);
+      assert.equal((s['daily_endpoint'] as { e: number }).e, 100);
+    });
+  }
+
+  for (const mode of ['thread', 'main'] as const) {
     test(`a process SIGKILLed mid-transaction leaves the store exactly as before (writes on ${mode === 'thread' ? 'a worker thread' : 'the main thread'})`, async () => {
       const store = join(dir, `killed-${mode}.db`);
       const small = join(dir, `small-${mode}.log`);
