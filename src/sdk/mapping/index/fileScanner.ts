@@ -10,6 +10,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { Finding } from '../types';
 import { mightDeclare, parseRubyFile } from '../ruby/index';
+import { mightDeclareBytes } from '../ruby/prefilter';
 import type { RubyFileFacts } from '../ruby/index';
 import { errorCode, skippedFinding } from './fileWalker';
 import type { WalkedFileKind } from './fileWalker';
@@ -127,14 +128,20 @@ export function scanBuffer(file: string, kind: WalkedFileKind, buf: Buffer, maxF
   if (buf.subarray(0, BINARY_SNIFF_BYTES).includes(0)) {
     return skipped(file, kind, buf.length, skippedFinding(file, 'file skipped: binary (NUL byte in the first 8 KB)'));
   }
-  return scanText(file, kind, buf.toString('utf8'), buf.length);
+  const ruby = kind === 'source' && isRubyPath(file);
+  return scanDecoded(file, kind, buf.toString('utf8'), buf.length, ruby && mightDeclareBytes(buf));
 }
 
 export function scanText(file: string, kind: WalkedFileKind, text: string, bytes = Buffer.byteLength(text)): ScannedFile {
+  return scanDecoded(file, kind, text, bytes, kind === 'source' && isRubyPath(file) && mightDeclare(text));
+}
+
+/** `declares`: a Ruby source file that passed the pre-filter (on its bytes or its text). */
+function scanDecoded(file: string, kind: WalkedFileKind, text: string, bytes: number, declares: boolean): ScannedFile {
   const annotated = hasAnnotationMarker(text);
   const result: ScannedFile = { file, kind, bytes, lineCount: countLines(text), annotated, findings: [], skipped: false };
   if (kind === 'graphql' || annotated) result.text = text;
-  if (kind === 'source' && isRubyPath(file) && mightDeclare(text)) {
+  if (declares) {
     try {
       result.ruby = parseRubyFile(file, text);
     } catch (e) {

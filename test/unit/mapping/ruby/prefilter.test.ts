@@ -4,6 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { mightDeclare } from '../../../../src/sdk/mapping/ruby';
+import { mightDeclareBytes } from '../../../../src/sdk/mapping/ruby/prefilter';
 import { FIXTURES } from './fixtureWorkspace';
 
 function files(dir: string): string[] {
@@ -35,5 +36,28 @@ describe('mightDeclare', () => {
     ]) {
       assert.equal(mightDeclare(text), true, text);
     }
+  });
+});
+
+describe('mightDeclareBytes (the same test on undecoded UTF-8)', () => {
+  test('agrees with mightDeclare on every fixture file', () => {
+    const all = files(FIXTURES);
+    assert.ok(all.length >= 20);
+    for (const f of all) {
+      const bytes = readFileSync(f);
+      assert.equal(mightDeclareBytes(bytes), mightDeclare(bytes.toString('utf8')), f);
+    }
+  });
+
+  test('non-ASCII text and invalid UTF-8 around a marker give the same answer as the decoded text', () => {
+    const cases = [
+      Buffer.from('# Schöne Grüße\nclass ÜberController < ApplicationController; end\n'),
+      // A lone lead byte before the marker: the decoder emits U+FFFD and keeps the 'C'.
+      Buffer.concat([Buffer.from([0xc3]), Buffer.from('Controller')]),
+      Buffer.concat([Buffer.from('feature_'), Buffer.from([0xe2, 0x82]), Buffer.from('category')]),
+      Buffer.from('class Issue < ApplicationRecord # naïve\nend\n'),
+    ];
+    for (const bytes of cases) assert.equal(mightDeclareBytes(bytes), mightDeclare(bytes.toString('utf8')), bytes.toString('utf8'));
+    assert.deepEqual(cases.map(mightDeclareBytes), [true, true, false, false]);
   });
 });
