@@ -45,15 +45,18 @@ const HOURS_PER_DAY = 24;
 
 /**
  * Adds to counts with multi-row `INSERT ... ON CONFLICT DO UPDATE` statements: one native call
- * per BATCH_ROWS rows instead of one per row. Keys are unique within one batch (callers add each
- * key once per flush), which a multi-row upsert requires.
+ * per BATCH_ROWS rows instead of one per row, and a flush writes the remainder in smaller
+ * prepared batch sizes (a chunk's tail of up to 511 rows would otherwise be 511 calls). Keys are
+ * unique within one batch (callers add each key once per flush), which a multi-row upsert requires.
  */
 class BatchedUpsert {
-  private static readonly BATCH_ROWS = 512;
-  private readonly single: Statement;
-  private readonly batch: Statement;
+  /** Statement sizes in rows, largest first; the last must be 1. */
+  private static readonly SIZES = [512, 64, 8, 1] as const;
+  private readonly statements: Statement[];
   private readonly width: number;
-  private buffer: Array<string | number> = [];
+  /** Bound values of the pending rows; reused, only its first `used` entries are pending. */
+  private buffer: Array<string | number>;
+  private used = 0;
 
   constructor(db: StoreDatabase, table: string, keys: string[], counts: string[]) {
     const columns = [...keys, ...counts];
@@ -62,25 +65,43 @@ class BatchedUpsert {
     const sql = (rows: number): string =>
       `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array.from({ length: rows }, () => tuple).join(', ')}
        ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${counts.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`;
-    this.single = db.prepare(sql(1));
-    this.batch = db.prepare(sql(BatchedUpsert.BATCH_ROWS));
+    this.statements = BatchedUpsert.SIZES.map((rows) => db.prepare(sql(rows)));
+    this.buffer = new Array<string | number>(this.width * BatchedUpsert.SIZES[0]).fill(0);
   }
 
-  add(...values: Array<string | number>): void {
-    this.buffer.push(...values);
-    if (this.buffer.length === this.width * BatchedUpsert.BATCH_ROWS) {
-      this.batch.run(this.buffer);
-      this.buffer = [];
+  /** Queues one row: key values then s, w, o, e (no rest parameters: this runs per row). */
+  add(k1: string | number, k2: string | number, k3: string | number | undefined, s: number, w: number, o: number, e: number): void {
+    const b = this.buffer;
+    let i = this.used;
+    b[i++] = k1;
+    b[i++] = k2;
+    if (k3 !== undefined) b[i++] = k3;
+    b[i++] = s;
+    b[i++] = w;
+    b[i++] = o;
+    b[i++] = e;
+    this.used = i;
+    if (i === b.length) {
+      (this.statements[0] as Statement).run(b);
+      this.used = 0;
     }
   }
 
   flush(): void {
-    for (let i = 0; i < this.buffer.length; i += this.width) this.single.run(this.buffer.slice(i, i + this.width));
-    this.buffer = [];
+    let from = 0;
+    for (let k = 1; k < BatchedUpsert.SIZES.length; k++) {
+      const size = this.width * (BatchedUpsert.SIZES[k] as number);
+      const statement = this.statements[k] as Statement;
+      while (this.used - from >= size) {
+        statement.run(this.buffer.slice(from, from + size));
+        from += size;
+      }
+    }
+    this.used = 0;
   }
 
   discard(): void {
-    this.buffer = [];
+    this.used = 0;
   }
 }
 
@@ -203,7 +224,7 @@ export class AggregateSink {
       const w = r[i + 3] as number;
       const o = r[i + 4] as number;
       const e = r[i + 5] as number;
-      this.hourlyEndpoint.add(ids[ep] as number, hour, s, w, o, e);
+      this.hourlyEndpoint.add(ids[ep] as number, hour, undefined, s, w, o, e);
       this.wrote();
       if (this.firstHour === undefined || hour < this.firstHour) this.firstHour = hour;
       if (this.lastHour === undefined || hour > this.lastHour) this.lastHour = hour;
@@ -237,7 +258,7 @@ export class AggregateSink {
     }
     for (const [id, days] of this.endpointDays) {
       for (const [day, c] of days) {
-        this.dailyEndpoint.add(id, day, c.s, c.w, c.o, c.e);
+        this.dailyEndpoint.add(id, day, undefined, c.s, c.w, c.o, c.e);
         this.wrote();
       }
     }
