@@ -3,9 +3,9 @@
  * change. The editor wraps it (CodeLens, hover, "jump to offender"); the CLI's `map`,
  * `endpoints` and `lint` read it once. No vscode import: it runs in plain Node.
  *
- * Cold build: walk (fileWalker) -> read + parse on this thread and worker threads (scanPool) ->
- * resolve on this thread, where the class registry lives (inheritance and EE prepends cross
- * files). Incremental
+ * Cold build: walk (fileWalker), feeding each directory's files to read + parse on worker threads
+ * as it goes, and on this thread once the walk is done (scanPool) -> resolve on this thread, where
+ * the class registry lives (inheritance and EE prepends cross files). Incremental
  * update: one file is re-read and re-parsed, then it and the files that depend on the classes it
  * defines (transitively) are re-resolved; nothing else is touched.
  */
@@ -64,7 +64,10 @@ export interface BuildStats {
   classes: number;
   endpoints: number;
   ms: number;
-  /** Where the time went: directory walk, read + parse (workers), cross-file resolution. */
+  /**
+   * Where the time went: directory walk (worker threads already parse what it has found), the
+   * rest of read + parse after the walk, cross-file resolution.
+   */
   phases: { walkMs: number; scanMs: number; resolveMs: number };
 }
 
@@ -131,19 +134,27 @@ export class WorkspaceIndex {
     const { root } = this.options;
     const workers = this.options.workers ?? Math.min(2, cpus().length);
     const maxFileBytes = this.options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-    // Workers load tree-sitter while this thread walks the tree.
+    // Workers load tree-sitter while this thread walks the tree, and every directory's files are
+    // scanned as soon as the walk finds them (by this thread until a worker is ready).
     const pool = ScanPool.start({ workers, maxFileBytes, signal, onProgress, workerScript: this.options.workerScript });
     let walk: WalkResult;
     try {
-      walk = await walkWorkspace(root, { exclude: this.options.exclude, graphqlOperations: this.options.graphqlOperations, signal });
+      walk = await walkWorkspace(root, {
+        exclude: this.options.exclude,
+        graphqlOperations: this.options.graphqlOperations,
+        signal,
+        onFiles: (files) => pool.add(files.map((f) => ({ abs: join(root, f.file), file: f.file, kind: f.kind }))),
+      });
     } catch (e) {
       await pool.close();
       throw e;
     }
     const walked = performance.now();
-    const items = walk.files.map((f) => ({ abs: join(root, f.file), file: f.file, kind: f.kind }));
-    const scans = await pool.scan(items);
+    const byFile = new Map<string, ScannedFile>();
+    for (const scan of await pool.finish()) byFile.set(scan.file, scan);
     signal?.throwIfAborted();
+    // In walk order (sorted by path), whatever order the directories were read and scanned in.
+    const scans = walk.files.map((f) => byFile.get(f.file) as ScannedFile);
     const scanned = performance.now();
 
     const next = new IndexState();

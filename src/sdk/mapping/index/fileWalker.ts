@@ -33,6 +33,8 @@ export interface WalkOptions {
   /** Workspace-relative path of the GraphQL operations file, if configured. */
   graphqlOperations?: string;
   signal?: AbortSignal;
+  /** Called with each directory's files as soon as they are found (the scan starts on them). */
+  onFiles?: (files: WalkedFile[]) => void;
 }
 
 export type WalkedFileKind = 'source' | 'graphql';
@@ -131,6 +133,8 @@ export async function walkWorkspace(root: string, options: WalkOptions = {}): Pr
     const own = entries.some((d) => d.name === '.gitignore') ? await readGitignore(abs) : undefined;
     const scopes = own ? [...inherited, { dir, rules: own }] : inherited;
     const subdirs: string[] = [];
+    // This directory's files: other directories' visits run while this one awaits a stat.
+    const local: WalkedFile[] = [];
     for (const entry of entries) {
       const rel = dir === '' ? entry.name : `${dir}/${entry.name}`;
       if (entry.isDirectory()) {
@@ -152,7 +156,7 @@ export async function walkWorkspace(root: string, options: WalkOptions = {}): Pr
         } else if (target.isDirectory()) {
           findings.push(skippedFinding(rel, 'directory symlink not followed'));
         } else if (target.isFile()) {
-          files.push({ file: rel, kind });
+          local.push({ file: rel, kind });
         } else {
           findings.push(skippedFinding(rel, 'file skipped: not a regular file'));
         }
@@ -163,8 +167,10 @@ export async function walkWorkspace(root: string, options: WalkOptions = {}): Pr
         findings.push(skippedFinding(rel, 'file skipped: not a regular file (FIFO, socket or device)'));
         continue;
       }
-      files.push({ file: rel, kind });
+      local.push({ file: rel, kind });
     }
+    for (const f of local) files.push(f);
+    if (local.length > 0) options.onFiles?.(local);
     // Sub-directories carry the ignore scopes of their parent.
     for (const sub of subdirs) scopeOf.set(sub, scopes);
     return subdirs;

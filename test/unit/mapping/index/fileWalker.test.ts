@@ -61,6 +61,17 @@ describe('walkWorkspace', () => {
     );
   });
 
+  test('onFiles hands over every walked file exactly once, per directory, before the walk returns', async () => {
+    const batches: string[][] = [];
+    const result = await walkWorkspace(root, { exclude: ['excluded/'], onFiles: (files) => batches.push(files.map((f) => f.file)) });
+    const streamed = batches.flat();
+    assert.equal(streamed.length, result.files.length);
+    assert.deepEqual([...streamed].sort(), result.files.map((f) => f.file));
+    // One batch per directory with files: scripts/ holds c.py and the followed symlink alias.py.
+    assert.deepEqual(batches.find((b) => b.some((f) => f.startsWith('scripts/')))?.sort(), ['scripts/alias.py', 'scripts/c.py']);
+    assert.ok(batches.every((b) => new Set(b.map((f) => f.slice(0, f.lastIndexOf('/')))).size === 1));
+  });
+
   test('reports the directory symlink loop, dangling and looping file symlinks and the FIFO instead of failing', async () => {
     const result = await walkWorkspace(root, { exclude: ['excluded/'] });
     assert.deepEqual(

@@ -1,0 +1,77 @@
+/**
+ * The scan pool fed while the walk runs: items added in several chunks come back in the order
+ * they were added, with the same results as scanning each file on this thread, whether a worker
+ * thread or only this thread does the work; cancellation and a missing worker script behave.
+ */
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ScanPool } from '../../../../src/sdk/mapping/index/scanPool';
+import { scanFile } from '../../../../src/sdk/mapping/index/fileScanner';
+import type { ScanItem } from '../../../../src/sdk/mapping/index/workerProtocol';
+import { initRubyParser } from '../../../../src/sdk/mapping/ruby/index';
+
+const MAX = 2 * 1024 * 1024;
+
+describe('ScanPool', () => {
+  let root: string;
+  const items: ScanItem[] = [];
+  before(async () => {
+    root = mkdtempSync(join(tmpdir(), 'bl-pool-'));
+    mkdirSync(join(root, 'app'), { recursive: true });
+    // 300 files: some declaring (parsed), some plain, one annotated; enough for several worker batches.
+    for (let i = 0; i < 300; i++) {
+      const file = `app/f_${String(i).padStart(3, '0')}.rb`;
+      const text =
+        i % 3 === 0
+          ? `class F${i}Controller < ApplicationController\n  feature_category :wiki\n\n  def show\n  end\nend\n`
+          : i === 7
+            ? '# @feature_category team_planning\nclass Plain\nend\n'
+            : `class Plain${i}\n  def x\n  end\nend\n`;
+      writeFileSync(join(root, file), text);
+      items.push({ abs: join(root, file), file, kind: 'source' });
+    }
+    await initRubyParser();
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  const expected = (): unknown[] => items.map((it) => scanFile(it.abs, it.file, it.kind, MAX));
+
+  for (const workers of [1, 2]) {
+    test(`${workers} thread(s): chunks added over several turns come back in order, as scanned on this thread`, async () => {
+      let progress = 0;
+      const pool = ScanPool.start({ workers, maxFileBytes: MAX, onProgress: (done) => (progress = done) });
+      for (let i = 0; i < items.length; i += 25) {
+        pool.add(items.slice(i, i + 25));
+        await new Promise((r) => setImmediate(r));
+      }
+      const results = await pool.finish();
+      assert.deepEqual(results, expected());
+      assert.equal(progress, items.length);
+      // Every third file declares; the annotated one passes the pre-filter too ('@feature_category').
+      assert.equal(results.filter((r) => r.ruby).length, 101);
+    });
+  }
+
+  test('a pre-aborted signal rejects finish() with AbortError', async () => {
+    const pool = ScanPool.start({ workers: 2, maxFileBytes: MAX, signal: AbortSignal.abort() });
+    pool.add(items);
+    await assert.rejects(pool.finish(), { name: 'AbortError' });
+  });
+
+  test('a worker script that does not load: this thread scans everything, same results', async () => {
+    const pool = ScanPool.start({ workers: 2, maxFileBytes: MAX, workerScript: join(root, 'no-such-worker.js') });
+    pool.add(items.slice(0, 150));
+    // Let the worker's load error arrive before the rest is added.
+    await new Promise((r) => setTimeout(r, 200));
+    pool.add(items.slice(150));
+    assert.deepEqual(await pool.finish(), expected());
+  });
+
+  test('nothing added: finish() resolves with no results', async () => {
+    const pool = ScanPool.start({ workers: 2, maxFileBytes: MAX });
+    assert.deepEqual(await pool.finish(), []);
+  });
+});
