@@ -2,10 +2,12 @@
  * `ingestFiles`: GitLab NDJSON request and Sidekiq logs (plain or gzip) -> the embedded store.
  * Each file is streamed, classified line by line (logClassifier) and aggregated per hour in
  * memory; closed hours go to the store writer (storeWriter, usually on a worker thread) inside
- * ONE transaction per file that commits only after the last line. Its sha256 is computed
- * alongside (fileHash): a file already ingested stops early and adds nothing. Malformed lines are
- * counted and listed with their line numbers, never fatal; a file that cannot be read fails alone
- * and writes nothing.
+ * ONE transaction per file that commits only after the last line; while the writer thread
+ * commits a file, the next one is already being parsed (its transaction starts right after, as
+ * the writer runs requests in order). Each file's sha256 is computed alongside (fileHash): a
+ * file already ingested stops early and adds nothing; a copy of a file whose commit is still
+ * running is caught by the commit, inside the write lock. Malformed lines are counted and listed
+ * with their line numbers, never fatal; a file that cannot be read fails alone and writes nothing.
  */
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
