@@ -40,6 +40,43 @@ describe('buildSkeleton', () => {
     assert.equal(skeleton.text, 'class FooController < ApplicationController\n  feature_category :wiki\n  def index\n  end\nend\n');
   });
 
+  test('private methods after the first one in a private section are left out; public methods are kept', () => {
+    const text = [
+      'class FooController < ApplicationController', // 1
+      '  def index', // 2
+      '  end', // 3
+      '  private', // 4
+      '  def find_a', // 5 first private def: kept (the class has statements of its own)
+      '    A.find(params[:id])', // 6 body
+      '  end', // 7
+      '  def find_b(id, scope: nil)', // 8 dropped with its end
+      '    B.find(id)', // 9
+      '  end', // 10
+      "  def find_c(x = 'a')", // 11 a string in the header: kept (could hide a syntax error)
+      '  end', // 12
+      '  public', // 13
+      '  def show', // 14 public again: kept
+      '  end', // 15
+      '  protected', // 16
+      '  def guard', // 17 first after protected: kept
+      '  end', // 18
+      '  def other', // 19 dropped
+      '  end # done', // 20
+      'end', // 21
+    ].join('\n');
+    assert.deepEqual(keptLines(text), [1, 2, 3, 4, 5, 7, 11, 12, 13, 14, 15, 16, 17, 18, 21]);
+    const facts = extractRubyFacts('foo_controller.rb', text);
+    assert.deepEqual(facts.classes[0]?.actions.map((a) => `${a.name}:${a.line}-${a.endLine}`), ['index:2-3', 'show:14-15']);
+    assert.deepEqual(facts, extractRubyFacts('foo_controller.rb', text, { skeleton: false }));
+  });
+
+  test('an EE module with only private methods still applies to its class, as from the full text', () => {
+    const text = ['module EE', '  module FooController', '    private', '    def a', '    end', '    def b', '    end', '  end', 'end'].join('\n');
+    const facts = extractRubyFacts('ee/foo_controller.rb', text);
+    assert.equal(facts.classes.find((c) => c.name === 'EE::FooController')?.prependsInto, 'FooController');
+    assert.deepEqual(facts, extractRubyFacts('ee/foo_controller.rb', text, { skeleton: false }));
+  });
+
   test('keeps multi-line def headers and multi-line declarations', () => {
     const text = ['class A', '  feature_category :wiki, [', '    :index', '  ]', '  def initialize(a,', '                 b)', '    @a = a', '  end', 'end'].join('\n');
     assert.deepEqual(keptLines(text), [1, 2, 3, 4, 5, 6, 8, 9]);
