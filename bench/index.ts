@@ -9,14 +9,19 @@
  * (worker threads, tree-sitter wasm) are its own.
  *
  * Targets (task D): cold < 3 s on 2 cores and within 5x of ripgrep; incremental < 5 ms;
- * peak RSS < 300 MB.
+ * peak RSS < 300 MB. Also prints the floor: reading every file plus tree-sitter's wasm parse of
+ * the declaring files' skeletons, which no index with a real parser can go under.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { buildSync } from 'esbuild';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openWorkspace } from '../src/sdk/mapping/index/openWorkspace';
+import { walkWorkspace } from '../src/sdk/mapping/index/fileWalker';
+import { initRubyParser, mightDeclare } from '../src/sdk/mapping/ruby/index';
+import { parseRuby } from '../src/sdk/mapping/ruby/parser';
+import { buildSkeleton } from '../src/sdk/mapping/ruby/skeleton';
 import { BIG_CONTROLLER, GITLAB_SIZED, ensureTree } from './gen/rubyTree';
 
 const TREE = join(tmpdir(), 'budget-lens-bench-index');
@@ -119,6 +124,47 @@ async function child(workers: number, incremental: boolean): Promise<void> {
   process.stdout.write(JSON.stringify(result));
 }
 
+interface FloorResult {
+  files: number;
+  readMs: number;
+  declaring: number;
+  skeletonBytes: number;
+  parseMs: number;
+}
+
+/**
+ * Child mode `floor`: what no index can avoid, on one thread: reading every file (open, read,
+ * close: the syscalls ripgrep makes too) and tree-sitter's wasm parse of the declaring files'
+ * skeletons. Half of their sum is the best a 2-thread cold index could do.
+ */
+async function floorChild(): Promise<void> {
+  await initRubyParser();
+  const { files } = await walkWorkspace(TREE);
+  const buf = Buffer.allocUnsafe(4 << 20);
+  let t = performance.now();
+  for (const f of files) {
+    const fd = openSync(join(TREE, f.file), 'r');
+    while (readSync(fd, buf, 0, buf.length, null) > 0);
+    closeSync(fd);
+  }
+  const readMs = performance.now() - t;
+  const texts = files.map((f) => readFileSync(join(TREE, f.file), 'utf8'));
+  const skeletons = texts.filter(mightDeclare).map((text) => buildSkeleton(text).text);
+  // Warm the parser first: the index pays this too, but it is start-up, not a cost per byte.
+  for (const text of skeletons.slice(0, 300)) parseRuby(text, { skeleton: false }).release();
+  t = performance.now();
+  for (const text of skeletons) parseRuby(text, { skeleton: false }).release();
+  const parseMs = performance.now() - t;
+  const result: FloorResult = { files: files.length, readMs, declaring: skeletons.length, skeletonBytes: skeletons.reduce((n, s) => n + s.length, 0), parseMs };
+  process.stdout.write(JSON.stringify(result));
+}
+
+function runFloor(): FloorResult {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--child', '0', 'floor'], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`bench floor child failed (${r.status}): ${r.stderr}`);
+  return JSON.parse(r.stdout) as FloorResult;
+}
+
 function runChild(workers: number, incremental: boolean): ChildResult {
   const args = ['--import', 'tsx', __filename, '--child', String(workers), incremental ? 'incremental' : 'cold'];
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
@@ -173,6 +219,13 @@ async function parent(): Promise<void> {
         `from disk: ${inc.fromDiskMedianMs.toFixed(2)} ms median of 11; ${inc.resolved} file(s) re-resolved`,
     );
   }
+  const floor = runFloor();
+  const floorMs = (floor.readMs + floor.parseMs) / 2;
+  console.log(
+    `floor (one thread, warm parser): read ${floor.files} files ${floor.readMs.toFixed(0)} ms + wasm parse of ${floor.declaring} skeletons ` +
+      `(${(floor.skeletonBytes / 1048576).toFixed(2)} MB) ${floor.parseMs.toFixed(0)} ms (${(floor.skeletonBytes / 1048576 / (floor.parseMs / 1000)).toFixed(1)} MB/s) = ${(floor.readMs + floor.parseMs).toFixed(0)} ms; ` +
+      `/ 2 threads = ${floorMs.toFixed(0)} ms = ${(floorMs / rgMs).toFixed(2)}x rg before any extraction or resolution`,
+  );
   const ratio = coldMs / rgMs;
   console.log(`ratio cold index / ripgrep: ${ratio.toFixed(2)}x wall, ${(coldCpuMs / rgCpuMs).toFixed(2)}x CPU`);
   console.log(
@@ -188,7 +241,9 @@ async function parent(): Promise<void> {
 }
 
 const childAt = process.argv.indexOf('--child');
-if (childAt >= 0) {
+if (childAt >= 0 && process.argv[childAt + 2] === 'floor') {
+  void floorChild();
+} else if (childAt >= 0) {
   void child(Number(process.argv[childAt + 1]), process.argv[childAt + 2] === 'incremental');
 } else {
   void parent().catch((e: unknown) => {
