@@ -120,6 +120,7 @@ export class ScanPool {
    * After it has taken work, its failure fails the scan (its batches would be lost).
    */
   private workerFailed(pooled: PooledWorker, error: Error): void {
+    if (this.settled) return;
     if (pooled.ready) return this.fail(error);
     const at = this.workers.indexOf(pooled);
     if (at < 0) return;
@@ -151,6 +152,8 @@ export class ScanPool {
   }
 
   async close(): Promise<void> {
+    // Closed before finishing (the walk failed): nothing more is scanned, finish() rejects.
+    if (!this.settled) this.fail(new Error('scan cancelled: the pool was closed'));
     this.options.signal?.removeEventListener('abort', this.onAbort);
     const workers = this.workers.splice(0);
     await Promise.all(workers.map((w) => w.worker.terminate()));

@@ -70,6 +70,18 @@ describe('ScanPool', () => {
     assert.deepEqual(await pool.finish(), expected());
   });
 
+  test('closed before finish (the walk failed): the rest is not scanned and finish() rejects', async () => {
+    let progress = 0;
+    const pool = ScanPool.start({ workers: 2, maxFileBytes: MAX, onProgress: (done) => (progress = done) });
+    pool.add(items);
+    await pool.close();
+    const scannedAtClose = progress;
+    await assert.rejects(pool.finish(), /closed/);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(progress, scannedAtClose);
+    assert.ok(progress < items.length);
+  });
+
   test('nothing added: finish() resolves with no results', async () => {
     const pool = ScanPool.start({ workers: 2, maxFileBytes: MAX });
     assert.deepEqual(await pool.finish(), []);
