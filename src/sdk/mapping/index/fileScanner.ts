@@ -9,10 +9,12 @@
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { Finding } from '../types';
-import { mightDeclare, parseRubyFile } from '../ruby/index';
-import { mightDeclareBytes } from '../ruby/prefilter';
-import type { RubyFileFacts } from '../ruby/index';
-import { errorCode, skippedFinding } from './fileWalker';
+// Direct imports, not '../ruby/index': this file is the scan worker's whole job, and the index
+// module would pull the GraphQL parser's `yaml` (half the worker bundle) into every worker start.
+import { extractRubyFacts } from '../ruby/factsExtractor';
+import { mightDeclare, mightDeclareBytes } from '../ruby/prefilter';
+import type { RubyFileFacts } from '../ruby/types';
+import { errorCode, skippedFinding } from './skipFindings';
 import type { WalkedFileKind } from './fileWalker';
 
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -143,7 +145,7 @@ function scanDecoded(file: string, kind: WalkedFileKind, text: string, bytes: nu
   if (kind === 'graphql' || annotated) result.text = text;
   if (declares) {
     try {
-      result.ruby = parseRubyFile(file, text);
+      result.ruby = extractRubyFacts(file, text);
     } catch (e) {
       // A crash in the extractor must not take the index down; it is reported like a syntax error.
       result.findings.push({

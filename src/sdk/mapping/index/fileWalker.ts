@@ -16,6 +16,9 @@ import ignore from 'ignore';
 import type { Ignore } from 'ignore';
 import { compileGlobList } from '../pathRules';
 import type { Finding } from '../types';
+import { errorCode, skippedFinding } from './skipFindings';
+
+export { errorCode, skippedFinding } from './skipFindings';
 
 /** Extensions of files that may carry a category (Ruby declarations or comment annotations). */
 export const SOURCE_EXTENSIONS: ReadonlySet<string> = new Set([
@@ -53,10 +56,6 @@ export interface WalkResult {
   directories: number;
 }
 
-/** A `file_skipped` finding at line 1 of a workspace-relative path. */
-export function skippedFinding(file: string, message: string, severity: Finding['severity'] = 'info'): Finding {
-  return { code: 'file_skipped', severity, message, file, line: 1, column: 1 };
-}
 
 interface IgnoreScope {
   /** Workspace-relative directory the rules belong to ('' for the root). */
@@ -192,9 +191,4 @@ export async function walkWorkspace(root: string, options: WalkOptions = {}): Pr
   files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return { files, findings, directories };
-}
-
-export function errorCode(e: unknown): string {
-  if (e && typeof e === 'object' && 'code' in e && typeof e.code === 'string') return e.code;
-  return e instanceof Error ? e.message : String(e);
 }

@@ -7,7 +7,7 @@
  * benchmarks) the .ts file runs directly because workers inherit `--import tsx`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { initRubyParser } from '../ruby/index';
+import { initRubyParser } from '../ruby/parser';
 import { scanFile } from './fileScanner';
 import type { ScanRequest, ScanResponse, WorkerInit } from './workerProtocol';
 

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { initRubyParser } from '../ruby/index';
+import { initRubyParser } from '../ruby/parser';
 import { scanFile } from './fileScanner';
 import type { ScannedFile } from './fileScanner';
 import type { ScanItem, ScanRequest, ScanResponse, WorkerInit } from './workerProtocol';
