@@ -2,11 +2,10 @@
  * npm run bench:ingest — log ingest throughput against a same-run baseline.
  *
  * 1. Generates ~1,000,000 plain NDJSON lines (Rails, Grape, GraphQL, Sidekiq) for 2,000 endpoints
- *    with the sample generator, into a temp dir. Two scenarios:
+ *    with the sample generator, into a temp dir. Two scenarios, both checked against the targets:
  *    - "1 day": a day of logs (GitLab rotates its logs daily): ~20 lines per aggregate row.
- *      This is the one checked against the targets.
  *    - "28 days": the same number of lines spread over 28 days: about one aggregate row per
- *      1.5 lines, the store-write worst case; reported for information.
+ *      two lines, the store-write worst case.
  * 2. Baseline: a child process that reads the same files with the same reader (lineReader's
  *    forEachLine) and only JSON.parses each line.
  * 3. Ingest: a child process that runs ingestFiles into a fresh store (parse, classify,
@@ -163,9 +162,9 @@ async function main(): Promise<void> {
     return;
   }
   const daily = await scenario(targetLines, 1, runs);
-  await scenario(targetLines, 28, runs);
-  console.log(`\ntargets (1-day scenario): ${daily ? 'met' : 'NOT met'}`);
-  if (!daily) process.exitCode = 1;
+  const monthly = await scenario(targetLines, 28, runs);
+  console.log(`\ntargets: 1-day scenario ${daily ? 'met' : 'NOT met'}, 28-day scenario ${monthly ? 'met' : 'NOT met'}`);
+  if (!daily || !monthly) process.exitCode = 1;
 }
 
 main().catch((e: unknown) => {
