@@ -6,6 +6,7 @@
 import type { Finding } from '../types';
 import { isGrapeRoot } from './grapeRoutes';
 import type { AttributeDeclaration, RubyClassFacts, RubyResolveContext } from './types';
+import { newClassFacts } from './types';
 
 export type Attribute = 'category' | 'urgency';
 export type ResolvedKind = 'controller' | 'grape' | 'worker' | 'other';
@@ -44,21 +45,7 @@ function emptyConfig(): ClassConfig {
 
 /** A class we only know by name (an EE module's target outside the workspace). */
 export function placeholderClass(name: string, file: string): RubyClassFacts {
-  return {
-    name,
-    file,
-    superclassCandidates: [],
-    kind: 'other',
-    includesWorker: false,
-    prepends: [],
-    includes: [],
-    categories: [],
-    urgencies: [],
-    actions: [],
-    routes: [],
-    line: 1,
-    endLine: 1,
-  };
+  return newClassFacts(name, file, 1, 1);
 }
 
 export class ClassChain {

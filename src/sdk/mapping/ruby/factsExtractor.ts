@@ -11,6 +11,7 @@ import { blockStatements, callArguments, constantPath, isAbsoluteConstant, liter
 import { callName, defName } from './sourceReaders';
 import { parseErrorFinding } from './syntaxErrors';
 import type { RubyClassFacts, RubyClassKind, RubyFileFacts } from './types';
+import { newClassFacts } from './types';
 import { constantCandidates, declaration, endLine, line, qualify, readDeclaration } from './walkContext';
 import type { ClassWalk, Walk } from './walkContext';
 
@@ -235,21 +236,7 @@ function walkDefinition(walk: Walk, node: Node, scopes: string[]): void {
   const candidates = superNode === null ? [] : constantCandidates(superNode, scopes, name);
   const writtenSuper = superNode === null ? undefined : constantPath(superNode);
   const external = writtenSuper !== undefined && EXTERNAL_ROOTS.has(writtenSuper.split('::')[0]!);
-  const facts: RubyClassFacts = {
-    name,
-    file: walk.file,
-    superclassCandidates: candidates,
-    kind: 'other',
-    includesWorker: false,
-    prepends: [],
-    includes: [],
-    categories: [],
-    urgencies: [],
-    actions: [],
-    routes: [],
-    line: line(walk, node),
-    endLine: endLine(walk, node),
-  };
+  const facts = newClassFacts(name, walk.file, line(walk, node), endLine(walk, node), candidates);
   const superclass = external ? writtenSuper : candidates[0];
   if (superclass !== undefined) facts.superclass = superclass;
   walk.classes.push(facts);

@@ -75,6 +75,25 @@ export interface RubyClassFacts {
   endLine: number;
 }
 
+/** A class with nothing declared yet: what the extractor starts from, and a placeholder for a class known only by name. */
+export function newClassFacts(name: string, file: string, line: number, endLine: number, superclassCandidates: string[] = []): RubyClassFacts {
+  return {
+    name,
+    file,
+    superclassCandidates,
+    kind: 'other',
+    includesWorker: false,
+    prepends: [],
+    includes: [],
+    categories: [],
+    urgencies: [],
+    actions: [],
+    routes: [],
+    line,
+    endLine,
+  };
+}
+
 export interface RubyFileFacts {
   file: string;
   classes: RubyClassFacts[];
