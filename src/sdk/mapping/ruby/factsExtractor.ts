@@ -3,7 +3,7 @@
  * Grape routes, includes and prepends. Pure per file; cross-file meaning (inheritance, EE modules)
  * is applied later by resolveFile.ts.
  */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from './syntaxNode';
 import type { Finding } from '../types';
 import { GRAPE_CALLS, isGrapeRoot, walkNesting } from './grapeRoutes';
 import { parseRuby } from './parser';
@@ -257,9 +257,13 @@ function walkDefinition(walk: Walk, node: Node, scopes: string[]): void {
 export function extractRubyFacts(
   file: string,
   text: string,
-  options: { skeleton?: boolean; reuseTrees?: boolean; fastPaths?: boolean } = {},
+  options: { skeleton?: boolean; reuseTrees?: boolean; fastPaths?: boolean; subsetParser?: boolean } = {},
 ): RubyFileFacts {
-  const parsed = parseRuby(text, { skeleton: options.skeleton, cacheKey: options.reuseTrees === false ? undefined : file });
+  const parsed = parseRuby(text, {
+    skeleton: options.skeleton,
+    cacheKey: options.reuseTrees === false ? undefined : file,
+    subsetParser: options.subsetParser,
+  });
   try {
     const walk: Walk = { file, parsed, classes: [], findings: [], filePrepends: new Map(), fast: options.fastPaths !== false };
     const top: Node[] = [];

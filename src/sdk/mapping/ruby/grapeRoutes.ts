@@ -3,7 +3,7 @@
  * namespace/resource/resources/group/segment/route_param blocks (params/desc/helpers blocks add
  * nothing to the path and are not entered).
  */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from './syntaxNode';
 import { joinRoutePath } from './routePath';
 import { blockStatements, callArguments, literalName } from './syntax';
 import type { RubyClassFacts } from './types';

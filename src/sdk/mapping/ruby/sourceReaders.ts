@@ -8,7 +8,7 @@
  * one-line form (strings, %w[], comments, interpolation) returns undefined and the caller reads
  * the tree; tests check both paths give the same facts.
  */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from './syntaxNode';
 import type { AttributeDeclaration } from './types';
 
 const CALL_NAME = /([A-Za-z_][A-Za-z0-9_]*[?!]?)(::|\s*&?\.)?/y;

@@ -2,7 +2,7 @@
  * Small readers for the tree-sitter-ruby nodes the extractor looks at: symbol and string literals,
  * action lists, constant paths and keyword options.
  */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from './syntaxNode';
 
 /** `:x`, `:"x"`, `'x'`, `"x"`, `x:` -> `x`; undefined for anything computed (interpolation, calls). */
 export function literalName(node: Node): string | undefined {

@@ -1,7 +1,7 @@
 /**
  * The `parse_error` finding: where tree-sitter first gave up, in words a developer can act on.
  */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from './syntaxNode';
 import type { Finding } from '../types';
 import { originalLine } from './parser';
 import type { ParsedRuby } from './parser';

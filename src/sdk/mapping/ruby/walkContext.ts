@@ -2,7 +2,7 @@
  * The state of one file's tree walk and the small readers every extractor part shares: original
  * line numbers through the skeleton's line map, Ruby constant lookup, attribute declarations.
  */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from './syntaxNode';
 import type { Finding } from '../types';
 import { originalLine } from './parser';
 import type { ParsedRuby } from './parser';
