@@ -1,0 +1,587 @@
+/**
+ * The subset parser (subsetParser.ts) may decline any input, but whenever it accepts one its tree
+ * must be tree-sitter-ruby's tree exactly: same node types, anonymous tokens, fields, indices and
+ * positions, so the extractor gives the same facts whichever parser ran. Checked on real skeletons
+ * (fixtures, the example workspace, the benchmark generator), on targeted snippets, and on seeded
+ * random mutations of the skeletons. The acceptance floor keeps the fast path from silently
+ * declining everything.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { before, describe, test } from 'node:test';
+import { GITLAB_SIZED, generateTree } from '../../../../bench/gen/rubyTree';
+import { extractRubyFacts } from '../../../../src/sdk/mapping/ruby/factsExtractor';
+import { initRubyParser, parseRuby } from '../../../../src/sdk/mapping/ruby/parser';
+import { buildSkeleton } from '../../../../src/sdk/mapping/ruby/skeleton';
+import { parseSubset } from '../../../../src/sdk/mapping/ruby/subsetParser';
+import type { RubyFileFacts } from '../../../../src/sdk/mapping/ruby/types';
+import { seededRandom } from '../../../../src/sdk/seededRandom';
+import type { DumpedNode } from '../../../support/treeDump';
+import {
+  dumpTree,
+  firstDifference,
+  firstValueDifference,
+  formatDifference,
+  interfaceProblem,
+  nodeFromDump,
+} from '../../../support/treeDump';
+
+const REPO = join(__dirname, '../../../..');
+
+before(async () => {
+  await initRubyParser();
+});
+
+function treeSitterDump(source: string): DumpedNode {
+  const parsed = parseRuby(source, { skeleton: false });
+  try {
+    return dumpTree(parsed.tree.rootNode);
+  } finally {
+    parsed.release();
+  }
+}
+
+interface Verdict {
+  accepted: boolean;
+  expected?: DumpedNode;
+  got?: DumpedNode;
+  /** Compact description of the first disagreement, undefined when the trees are identical. */
+  problem?: string;
+}
+
+/** Parses `source` with both parsers; compares only when the subset parser accepts it. */
+function check(source: string): Verdict {
+  const subset = parseSubset(source);
+  if (subset === undefined) return { accepted: false };
+  const expected = treeSitterDump(source);
+  let got: DumpedNode;
+  try {
+    got = dumpTree(subset.rootNode);
+  } catch (e) {
+    return { accepted: true, expected, problem: `dumping the subset tree threw: ${String(e)}` };
+  }
+  const d = firstDifference(expected, got);
+  if (d !== undefined) return { accepted: true, expected, got, problem: formatDifference(d, source) };
+  const api = interfaceProblem(subset.rootNode, source);
+  if (api !== undefined) return { accepted: true, expected, got, problem: `node API: ${api}` };
+  return { accepted: true, expected, got };
+}
+
+/** True when `source` is accepted and differs; used to shrink a failing input. */
+function fails(source: string): boolean {
+  return check(source).problem !== undefined;
+}
+
+/** Drops lines (then single characters, for short inputs) while the mismatch persists: the lead reads the small input. */
+function shrink(source: string, stillFails: (s: string) => boolean = fails): string {
+  let current = source;
+  for (let changed = true; changed; ) {
+    changed = false;
+    const lines = current.split('\n');
+    for (let i = 0; i < lines.length && lines.length > 1; i++) {
+      const candidate = [...lines.slice(0, i), ...lines.slice(i + 1)].join('\n');
+      if (stillFails(candidate)) {
+        current = candidate;
+        lines.splice(i, 1);
+        i--;
+        changed = true;
+      }
+    }
+  }
+  if (current.length <= 400) {
+    for (let i = 0; i < current.length; i++) {
+      const candidate = current.slice(0, i) + current.slice(i + 1);
+      if (stillFails(candidate)) {
+        current = candidate;
+        i--;
+      }
+    }
+  }
+  return current;
+}
+
+function report(label: string, source: string): string {
+  const small = shrink(source);
+  return `${label}\n  shrunk input: ${JSON.stringify(small)}\n  ${check(small).problem?.replace(/\n/g, '\n  ') ?? '(shrinking lost the mismatch)'}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Corpus: skeletons of real-shaped files.
+
+interface CorpusFile {
+  /** Workspace-relative path (the extractor records it in facts). */
+  file: string;
+  text: string;
+  skeleton: string;
+}
+
+function rubyFilesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) return rubyFilesUnder(p);
+    return p.endsWith('.rb') ? [p] : [];
+  });
+}
+
+function readCorpus(root: string): CorpusFile[] {
+  return rubyFilesUnder(root)
+    .sort()
+    .map((p) => {
+      const text = readFileSync(p, 'utf8');
+      return { file: relative(root, p).split('\\').join('/'), text, skeleton: buildSkeleton(text).text };
+    });
+}
+
+/** Files in the generator's order; 600 give ~120 declaring files (20 % of a GitLab-like tree). */
+const BENCH_SAMPLE_FILES = 600;
+
+function benchCorpus(): CorpusFile[] {
+  const out: CorpusFile[] = [];
+  // In memory (generateTree is lazy): the test runs on a clean clone without writing a tree.
+  for (const f of generateTree({ ...GITLAB_SIZED, files: BENCH_SAMPLE_FILES })) {
+    out.push({ file: f.path, text: f.text, skeleton: buildSkeleton(f.text).text });
+  }
+  return out;
+}
+
+let corpora: { fixtures: CorpusFile[]; examples: CorpusFile[]; bench: CorpusFile[] } | undefined;
+function corpus(): { fixtures: CorpusFile[]; examples: CorpusFile[]; bench: CorpusFile[] } {
+  corpora ??= {
+    fixtures: readCorpus(join(REPO, 'test/fixtures/ruby')),
+    examples: readCorpus(join(REPO, 'examples/gitlab-style')),
+    bench: benchCorpus(),
+  };
+  return corpora;
+}
+
+function facts(f: CorpusFile, subsetParser: boolean): RubyFileFacts {
+  return extractRubyFacts(f.file, f.text, { reuseTrees: false, subsetParser });
+}
+
+/** A file declares when its (tree-sitter) facts hold a category or urgency anywhere. */
+function declares(x: RubyFileFacts): boolean {
+  return x.classes.some(
+    (c) => c.categories.length > 0 || c.urgencies.length > 0 || c.routes.some((r) => r.category !== undefined || r.urgency !== undefined),
+  );
+}
+
+interface CorpusResult {
+  files: number;
+  accepted: number;
+  declaring: number;
+  declaringAccepted: number;
+  treeMismatches: string[];
+  factMismatches: string[];
+  /** Accepted pairs, for the final deepEqual. */
+  pairs: { file: string; expected: DumpedNode; got: DumpedNode; expectedFacts: RubyFileFacts; gotFacts: RubyFileFacts }[];
+}
+
+function runCorpus(files: CorpusFile[]): CorpusResult {
+  const r: CorpusResult = { files: files.length, accepted: 0, declaring: 0, declaringAccepted: 0, treeMismatches: [], factMismatches: [], pairs: [] };
+  for (const f of files) {
+    const expectedFacts = facts(f, false);
+    const isDeclaring = declares(expectedFacts);
+    if (isDeclaring) r.declaring++;
+    const v = check(f.skeleton);
+    if (!v.accepted) continue;
+    r.accepted++;
+    if (isDeclaring) r.declaringAccepted++;
+    if (v.problem !== undefined) {
+      r.treeMismatches.push(report(`${f.file} (skeleton)`, f.skeleton));
+      continue;
+    }
+    const gotFacts = facts(f, true);
+    const fd = firstValueDifference(expectedFacts, gotFacts);
+    if (fd !== undefined) r.factMismatches.push(`${f.file}: facts differ at ${fd}`);
+    r.pairs.push({ file: f.file, expected: v.expected!, got: v.got!, expectedFacts, gotFacts });
+  }
+  return r;
+}
+
+function percent(n: number, d: number): string {
+  return d === 0 ? 'n/a' : `${((100 * n) / d).toFixed(1)} %`;
+}
+
+function assertCorpus(name: string, r: CorpusResult): void {
+  const shown = (xs: string[]): string => xs.slice(0, 8).join('\n') + (xs.length > 8 ? `\n... and ${xs.length - 8} more` : '');
+  assert.equal(r.treeMismatches.length, 0, `${name}: ${r.treeMismatches.length} accepted skeleton(s) differ from tree-sitter:\n${shown(r.treeMismatches)}`);
+  assert.equal(r.factMismatches.length, 0, `${name}: ${r.factMismatches.length} file(s) with different facts:\n${shown(r.factMismatches)}`);
+  for (const p of r.pairs) {
+    // Belt and braces: firstDifference/firstValueDifference found nothing, so these hold unless
+    // the dump comparison itself has a gap.
+    assert.deepEqual(p.got, p.expected, p.file);
+    assert.deepEqual(p.gotFacts, p.expectedFacts, p.file);
+  }
+}
+
+const results: Partial<Record<'fixtures' | 'examples' | 'bench', CorpusResult>> = {};
+function corpusResult(name: 'fixtures' | 'examples' | 'bench'): CorpusResult {
+  results[name] ??= runCorpus(corpus()[name]);
+  return results[name];
+}
+
+describe('subset parser on real skeletons: accepted => tree-sitter tree and facts', () => {
+  for (const name of ['fixtures', 'examples', 'bench'] as const) {
+    test(`${name}: every accepted skeleton has tree-sitter's tree and the tree-sitter facts`, (t) => {
+      const started = performance.now();
+      const r = corpusResult(name);
+      // fixtures: 29 .rb files, examples: 22, bench: BENCH_SAMPLE_FILES (600).
+      assert.ok(r.files >= (name === 'bench' ? BENCH_SAMPLE_FILES : 20), `${name}: only ${r.files} files found`);
+      t.diagnostic(
+        `${name}: ${r.accepted}/${r.files} skeletons accepted (${percent(r.accepted, r.files)}); ` +
+          `declaring files ${r.declaringAccepted}/${r.declaring} (${percent(r.declaringAccepted, r.declaring)}); ` +
+          `${Math.round(performance.now() - started)} ms`,
+      );
+      assertCorpus(name, r);
+    });
+  }
+});
+
+describe('acceptance rates (the fast path must keep working)', () => {
+  test('bench generator sample: at least 90 % of declaring files are accepted', () => {
+    const r = corpusResult('bench');
+    // ~20 % of the generated files declare (11 % controllers x 85 %, 6 % workers, 3 % Grape APIs).
+    assert.ok(r.declaring >= 80, `only ${r.declaring} declaring files in the sample`);
+    assert.ok(
+      r.declaringAccepted >= 0.9 * r.declaring,
+      `subset parser accepted ${r.declaringAccepted}/${r.declaring} declaring skeletons (${percent(r.declaringAccepted, r.declaring)}), floor 90 %`,
+    );
+  });
+
+  for (const name of ['examples', 'fixtures'] as const) {
+    test(`${name}: some skeletons are accepted`, (t) => {
+      const r = corpusResult(name);
+      t.diagnostic(`${name}: ${r.accepted}/${r.files} accepted (${percent(r.accepted, r.files)}), declaring ${r.declaringAccepted}/${r.declaring}`);
+      assert.ok(r.accepted > 0, `${name}: no skeleton accepted (0/${r.files})`);
+    });
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// Targeted snippets: one per construct a skeleton may hold, and the near misses around them.
+
+const deepModules = (n: number): string =>
+  Array.from({ length: n }, (_, i) => `${'  '.repeat(i)}module M${i}\n`).join('') +
+  Array.from({ length: n }, (_, i) => `${'  '.repeat(n - 1 - i)}end\n`).join('');
+
+const SNIPPETS: [label: string, source: string][] = [
+  ['empty input', ''],
+  ['only a newline', '\n'],
+  ['only spaces', '   '],
+  ['module', 'module A\nend\n'],
+  ['class', 'class A\nend\n'],
+  ['class without final newline', 'class A\nend'],
+  ['compact class name', 'class A::B::C\nend\n'],
+  ['root :: class name', 'class ::A\nend\n'],
+  ['root :: compact class name', 'class ::A::B\nend\n'],
+  ['compact module name', 'module A::B\nend\n'],
+  ['superclass', 'class A < B\nend\n'],
+  ['compact superclass', 'class A::B < C::D\nend\n'],
+  ['root superclass', 'class A < ::B::C\nend\n'],
+  ['superclass without spaces', 'class A<B\nend\n'],
+  ['superclass is a call', 'class A < Struct.new(:a)\nend\n'],
+  ['nested module/class', 'module A\n  module B\n    class C < D\n    end\n  end\nend\n'],
+  ['one-line class with ;', 'class A; end\n'],
+  ['one-line module with ;', 'module A; end\n'],
+  ['class with a body on one line', 'class A; foo :a; end\n'],
+  ['def', 'class A\n  def x\n  end\nend\n'],
+  ['def with params', 'def x(a, b)\nend\n'],
+  ['def with params, no parens', 'def x a, b\nend\n'],
+  ['def with empty parens', 'def x()\nend\n'],
+  ['def; end', 'def x; end\n'],
+  ['def x!', 'def x!\nend\n'],
+  ['def x?', 'def x?\nend\n'],
+  ['def x=', 'def x=(v)\nend\n'],
+  ['def self.x', 'class A\n  def self.x\n  end\nend\n'],
+  ['def self.x(a)', 'def self.x(a)\nend\n'],
+  ['def with default, keyword, splat, block params', 'def x(a, b = 1, *c, d:, e: 2, **f, &g)\nend\n'],
+  ['def with a string default', "def x(a = 'b')\nend\n"],
+  ['def operator', 'def ==(other)\nend\n'],
+  ['def keyword name', 'def class\nend\n'],
+  ['endless def', 'def x = 1\n'],
+  ['private def', 'private def x\nend\n'],
+  ['call with :sym', 'feature_category :wiki\n'],
+  ['call with \'str\'', "foo 'str'\n"],
+  ['call with "str"', 'foo "str"\n'],
+  ['call with "a#{b}"', 'foo "a#{b}"\n'],
+  ['call with escapes in strings', "foo \"a\\n\\\"b\", 'c\\'d'\n"],
+  ['call with empty strings', "foo '', \"\"\n"],
+  ['call with %i[]', 'foo %i[a b]\n'],
+  ['call with %w[]', 'foo %w[a b]\n'],
+  ['call with %i()', 'foo %i(a b)\n'],
+  ['call with :"quoted symbol"', 'foo :"a b"\n'],
+  ['call with operator symbols', 'foo :+, :[], :a?, :b!, :c=\n'],
+  ['call with [:a, :b]', 'feature_category :wiki, [:a, :b]\n'],
+  ['call with empty array', 'foo []\n'],
+  ['trailing comma in array', 'foo [:a, :b,]\n'],
+  ['multi-line arguments', 'foo :a,\n  :b\n'],
+  ['multi-line array with trailing comma', 'foo [\n  :a,\n  :b,\n]\n'],
+  ['keyword options', "get ':id/x', urgency: :low, feature_category: :wiki do\nend\n"],
+  ['keyword with string value', "foo a: 'b', c: \"d\"\n"],
+  ['hash rocket', 'foo :a => 1\n'],
+  ['quoted hash key', "foo 'a': 1\n"],
+  ['braced hash argument', 'foo({ a: 1 })\n'],
+  ['hash with regexp value', "get ':id', requirements: { id: /.+/ } do\nend\n"],
+  ['nested arrays', 'foo [[:a, 1], [:b, [2]]]\n'],
+  ['integers', 'foo 1, -2, 1_000, 0x1f\n'],
+  ['float', 'foo 1.5\n'],
+  ['true/false/nil', 'foo true, false, nil\n'],
+  ['self argument', 'foo self\n'],
+  ['constants', 'include Gitlab::Utils::StrongMemoize\n'],
+  ['root constant argument', 'include ::Gitlab::Foo\n'],
+  ['do ... end', 'namespace :a do\nend\n'],
+  ['do |x|', 'foo :a do |x|\nend\n'],
+  ['do |x, y|', 'foo do |x, y|\nend\n'],
+  ['do ... end on one line', 'foo do end\n'],
+  ['nested do blocks', "resource :projects do\n  get ':id' do\n  end\nend\n"],
+  ['{ ... } block', 'foo { |x| x }\n'],
+  ['empty { } block', 'foo {}\n'],
+  ['parenthesised call', 'foo(:a, :b)\n'],
+  ['parenthesised call, no arguments', 'foo()\n'],
+  ['parenthesised call with a do block', 'foo(:a) do\nend\n'],
+  ['space before the parenthesis', 'foo (:a)\n'],
+  ['foo! bare call', 'idempotent!\n'],
+  ['foo? bare call', 'foo?\n'],
+  ['foo! with an argument', 'deduplicate! :until_executing\n'],
+  ['private', 'class A\n  private\n  def x\n  end\nend\n'],
+  ['private :sym', 'private :x\n'],
+  ['bare identifier', 'foo\n'],
+  ['constant assignment', 'A = 1\n'],
+  ['local assignment', 'a = :b\n'],
+  ['instance variable assignment', '@a = 1\n'],
+  ['||=', 'a ||= 1\n'],
+  ['frozen constant array', 'ACTIONS = %i[a b].freeze\n'],
+  ['heredoc', 'foo <<~EOS\n  text\nEOS\n'],
+  ['quoted heredoc', "foo <<-'EOS'\n  text\n  EOS\n"],
+  ['comments at line end', 'class A # c\n  foo :a # c\nend # c\n'],
+  ['comment only', '# just a comment\n'],
+  [';', 'foo :a; bar :b\n'],
+  ['trailing ;', 'foo :a;\n'],
+  ['line continuation', 'foo :a, \\\n  :b\n'],
+  ['\\r\\n line ends', 'class A\r\n  foo :a\r\nend\r\n'],
+  ['\\r only line ends', 'class A\r  foo :a\rend\r'],
+  ['tabs', 'class A\n\tfoo :a\n\tdef x\n\tend\nend\n'],
+  ['trailing spaces', 'foo :a   \n'],
+  ['whitespace-only line', 'class A\n   \nend\n'],
+  ['non-ASCII string', "foo 'é ü 日本'\n"],
+  ['non-ASCII symbol', 'foo :é\n'],
+  ['non-ASCII identifier', 'é :a\n'],
+  ['astral character in a string', "foo '😀', :a\n"],
+  ['non-ASCII before a class', "x 'é'\nclass A\nend\n"],
+  ['BOM', '\uFEFFclass A\nend\n'],
+  ['NUL character', 'foo :a\u0000\n'],
+  ['=begin', '=begin\ncomment\n=end\nclass A\nend\n'],
+  ['__END__', 'class A\nend\n__END__\nstuff\n'],
+  ['class << self', 'class A\n  class << self\n    def x\n    end\n  end\nend\n'],
+  ['binary operator', 'foo 1 + 2\n'],
+  ['comparison', 'foo a == b\n'],
+  ['negation', 'foo !a\n'],
+  ['unary minus on a call', 'foo -a\n'],
+  ['. receiver', 'Foo.bar :a\n'],
+  ['&. receiver', 'a&.b\n'],
+  [':: method call', 'Foo::bar\n'],
+  ['method chain', 'foo.bar.baz\n'],
+  ['receiver call with a block', 'Foo.bar do\nend\n'],
+  ['lambda argument', 'foo -> { 1 }\n'],
+  ['if modifier', 'foo :a if b\n'],
+  ['unless modifier', 'foo :a unless b?\n'],
+  ['begin/rescue', 'begin\nrescue\nend\n'],
+  ['global variable', '$a = 1\n'],
+  ['class variable', '@@a = 1\n'],
+  ['regexp argument', 'foo /a/\n'],
+  ['character literal', 'foo ?a\n'],
+  ['splat argument', 'foo *a\n'],
+  ['block-pass argument', 'foo &:a\n'],
+  ['adjacent string literals', "foo 'a' 'b'\n"],
+  ['return', 'return\n'],
+  ['unbalanced: stray end', 'end\n'],
+  ['unbalanced: missing end', 'class A\n'],
+  ['unbalanced: two ends', 'class A\nend\nend\n'],
+  ['unclosed string', "foo 'a\n"],
+  ['unclosed array', 'foo [:a\n'],
+  ['unclosed parenthesis', 'foo(:a\n'],
+  ['stray parenthesis', 'foo :a)\n'],
+  ['dangling comma', 'foo :a,\n'],
+  ['deep module nesting (20)', deepModules(20)],
+  ['deep array nesting (30)', `foo ${'['.repeat(30)}${']'.repeat(30)}\n`],
+  [
+    'a controller skeleton',
+    "class Projects::IssuesController < Projects::ApplicationController\n  include Gitlab::Utils::StrongMemoize\n" +
+      "  before_action :authorize!, only: [:index, :show]\n  feature_category :team_planning\n  urgency :low, [:index, :show]\n" +
+      "  def index\n  end\n  def show\n  end\n  private\n  def find_a\n  end\nend\n",
+  ],
+  [
+    'a Grape skeleton',
+    "module API\n  class Tags < ::API::Base\n    feature_category :source_code_management\n" +
+      "    resource :projects, requirements: API::NAMESPACE_OR_PROJECT_REQUIREMENTS do\n" +
+      "      get ':id/tags', urgency: :low do\n      end\n    end\n    helpers do\n    end\n  end\nend\n",
+  ],
+];
+
+describe('subset parser on targeted snippets: rejected, or accepted with tree-sitter\'s tree', () => {
+  const accepted: string[] = [];
+  for (const [label, source] of SNIPPETS) {
+    test(label, () => {
+      const v = check(source);
+      if (!v.accepted) return;
+      accepted.push(label);
+      assert.equal(v.problem, undefined, `input ${JSON.stringify(source)}\n${v.problem}`);
+      assert.deepEqual(v.got, v.expected);
+    });
+  }
+  test('summary', (t) => {
+    t.diagnostic(`${accepted.length}/${SNIPPETS.length} snippets accepted: ${accepted.join(' | ')}`);
+    assert.ok(SNIPPETS.length >= 80);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Seeded mutation fuzz.
+
+const FUZZ_TOKENS = [
+  'do', 'end', "'", '"', '#', '(', ')', ',', '::', '%i[', '<<~EOS', ';', '{', '}', '|x|', '=', '.', '\\', 'é', '\t', '\r', '\n',
+  ' ', ':', '[', ']', 'def ', 'class ', 'module ', '#{', '?', '!', '<', '=begin\n', '__END__\n', '😀', ':a', 'x',
+];
+const FUZZ_CASES = 3000;
+const FUZZ_SEED = 20261122;
+
+function mutate(text: string, rnd: () => number): string {
+  const int = (n: number): number => Math.floor(rnd() * n);
+  let out = text;
+  const edits = 1 + int(3);
+  for (let e = 0; e < edits; e++) {
+    const at = int(out.length + 1);
+    switch (int(4)) {
+      case 0: // delete a character
+        out = out.slice(0, at) + out.slice(at + 1);
+        break;
+      case 1: {
+        // delete a whole line (keeps the rest well formed more often than a character does)
+        const start = out.lastIndexOf('\n', at - 1) + 1;
+        const end = out.indexOf('\n', at);
+        out = out.slice(0, start) + (end === -1 ? '' : out.slice(end + 1));
+        break;
+      }
+      default: // insert a token
+        out = out.slice(0, at) + FUZZ_TOKENS[int(FUZZ_TOKENS.length)]! + out.slice(at);
+    }
+  }
+  return out;
+}
+
+describe('subset parser under seeded mutations of real skeletons', () => {
+  test(`${FUZZ_CASES} mutated skeletons: every accepted one has tree-sitter's tree`, (t) => {
+    const c = corpus();
+    // Large skeletons (the 3,000-line benchmark controller) would dominate the run time.
+    const bases = [...c.fixtures, ...c.examples, ...c.bench].map((f) => f.skeleton).filter((s) => s.length > 0 && s.length <= 4000);
+    assert.ok(bases.length > 100, `only ${bases.length} base skeletons`);
+    const rnd = seededRandom(FUZZ_SEED);
+    const started = performance.now();
+    let accepted = 0;
+    const mismatches: string[] = [];
+    const pairs: { expected: DumpedNode; got: DumpedNode }[] = [];
+    for (let i = 0; i < FUZZ_CASES; i++) {
+      const source = mutate(bases[Math.floor(rnd() * bases.length)]!, rnd);
+      const v = check(source);
+      if (!v.accepted) continue;
+      accepted++;
+      if (v.problem !== undefined) {
+        if (mismatches.length < 5) mismatches.push(report(`case ${i}`, source));
+        else mismatches.push(`case ${i}`);
+      } else pairs.push({ expected: v.expected!, got: v.got! });
+    }
+    t.diagnostic(`${accepted}/${FUZZ_CASES} mutants accepted, ${mismatches.length} mismatches, ${Math.round(performance.now() - started)} ms`);
+    assert.equal(mismatches.length, 0, `${mismatches.length} accepted mutants differ from tree-sitter:\n${mismatches.slice(0, 6).join('\n')}`);
+    for (const p of pairs) assert.deepEqual(p.got, p.expected);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The comparison itself: it must see a difference when there is one.
+
+describe('tree dump and comparison', () => {
+  test('dumps tree-sitter trees with fields, anonymous tokens and positions', () => {
+    const dump = treeSitterDump('class A < B\nend\n');
+    const leaf = (type: string, isNamed: boolean, field: string | null, s: number, e: number, row: number, sc: number, ec: number): DumpedNode => ({
+      type, isNamed, field, startIndex: s, endIndex: e, startPosition: { row, column: sc }, endPosition: { row, column: ec }, isMissing: false, children: [],
+    });
+    // "class A < B\nend\n": class 0-5, A 6-7, "<" 8-9, B 10-11, newline 11, "end" 12-15, final newline 15.
+    assert.deepEqual(dump, {
+      ...leaf('program', true, null, 0, 16, 0, 0, 0),
+      endPosition: { row: 2, column: 0 },
+      children: [
+        {
+          ...leaf('class', true, null, 0, 15, 0, 0, 3),
+          endPosition: { row: 1, column: 3 },
+          children: [
+            leaf('class', false, null, 0, 5, 0, 0, 5),
+            leaf('constant', true, 'name', 6, 7, 0, 6, 7),
+            { ...leaf('superclass', true, 'superclass', 8, 11, 0, 8, 11), children: [leaf('<', false, null, 8, 9, 0, 8, 9), leaf('constant', true, null, 10, 11, 0, 10, 11)] },
+            leaf('end', false, null, 12, 15, 1, 0, 3),
+          ],
+        },
+      ],
+    });
+  });
+
+  test('tree-sitter nodes satisfy the node-API consistency check on every clean snippet', () => {
+    let checked = 0;
+    for (const [label, source] of SNIPPETS) {
+      const parsed = parseRuby(source, { skeleton: false });
+      try {
+        if (parsed.tree.rootNode.hasError) continue;
+        checked++;
+        assert.equal(interfaceProblem(parsed.tree.rootNode, source), undefined, label);
+      } finally {
+        parsed.release();
+      }
+    }
+    assert.ok(checked > 60, `only ${checked} snippets parse cleanly`);
+  });
+
+  test('a copy of the tree compares equal; one changed property is reported with its path', () => {
+    const source = "class A < B\n  feature_category :wiki, [:a]\nend\n";
+    const expected = treeSitterDump(source);
+    const copy = dumpTree(nodeFromDump(expected, source));
+    assert.equal(firstDifference(expected, copy), undefined);
+    assert.deepEqual(copy, expected);
+    assert.equal(interfaceProblem(nodeFromDump(expected, source), source), undefined);
+
+    // program > class > body:body_statement > call > arguments:argument_list > array > ":a"
+    const broken = structuredClone(expected);
+    const array = broken.children[0]!.children[3]!.children[0]!.children[1]!.children[2]!;
+    assert.equal(array.type, 'array');
+    array.children[1]!.endIndex -= 1;
+    const d = firstDifference(expected, broken);
+    assert.equal(d?.path, 'program[0] > class[0] > body:body_statement[3] > call[0] > arguments:argument_list[1] > array[2] > simple_symbol[1]');
+    assert.equal(d?.what, 'endIndex: expected 41, got 40');
+    assert.match(formatDifference(d!, source), /row 1: " {2}feature_category :wiki, \[:a\]"/);
+
+    const renamed = structuredClone(expected);
+    renamed.children[0]!.children[1]!.field = null;
+    assert.equal(firstDifference(expected, renamed)?.what, 'field: expected "name", got null');
+
+    const dropped = structuredClone(expected);
+    dropped.children[0]!.children.pop();
+    assert.match(firstDifference(expected, dropped)?.what ?? '', /^children: expected 5, got 4 \(first missing: "end"/);
+  });
+
+  test('the node-API check catches a text that does not match the indices', () => {
+    const source = 'foo :a\n';
+    const node = nodeFromDump(treeSitterDump(source), source);
+    const lying = { ...node, text: 'bar :a\n' };
+    assert.match(interfaceProblem(lying, source) ?? '', /^program \[0,7\]: text "bar :a\\n" is not source\[0,7\]/);
+  });
+
+  test('facts differences are reported with their path', () => {
+    assert.equal(firstValueDifference({ a: [1, { b: 2 }] }, { a: [1, { b: 2 }] }), undefined);
+    assert.equal(firstValueDifference({ a: [1, { b: 2 }] }, { a: [1, { b: 3 }] }), 'a[1].b: expected 2, got 3');
+    assert.equal(firstValueDifference({ a: [1] }, { a: [1, 2] }), 'a: length expected 1, got 2');
+  });
+
+  test('shrinking keeps a failing property and drops the rest', () => {
+    // A stand-in predicate: "fails" while the input still contains `bad`.
+    assert.equal(shrink('class A\n  ok :a\n  bad :b\nend\n', (s) => s.includes('bad')), 'bad');
+  });
+});
