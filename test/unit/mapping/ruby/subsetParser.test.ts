@@ -498,6 +498,165 @@ describe('subset parser under seeded mutations of real skeletons', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+// Generated skeletons: random programs from a small grammar of what skeletons hold, with random
+// spacing, so most of them are inside the subset (mutants of real files mostly fall outside it).
+
+const GENERATED_CASES = 2000;
+const GENERATED_SEED = 7;
+
+/**
+ * Random skeleton-shaped Ruby: declarations, defs, command calls with literal arguments,
+ * do-blocks. Each choice draws from what the subset holds, or with probability `oddity` (per
+ * program: most programs are plain, some are full of near misses) from the constructs just
+ * outside it.
+ */
+class SkeletonGen {
+  private readonly r: () => number;
+  private oddity = 0;
+  constructor(seed: number) {
+    this.r = seededRandom(seed);
+  }
+  private int(n: number): number {
+    return Math.floor(this.r() * n);
+  }
+  private chance(p: number): boolean {
+    return this.r() < p;
+  }
+  private pick<T>(xs: readonly T[]): T {
+    return xs[this.int(xs.length)]!;
+  }
+  /** From `usual`, or with probability `oddity` from `odd`. */
+  private either<T>(usual: readonly T[], odd: readonly T[]): T {
+    return this.chance(this.oddity) ? this.pick(odd) : this.pick(usual);
+  }
+  private gap(): string {
+    return this.either([' ', ' ', ' ', '  ', '\t', ' \t'], ['', '\n', ' \\\n ', '\r']);
+  }
+  /** What follows a line's last token: usually nothing, sometimes spaces or tabs. */
+  private trail(): string {
+    return this.chance(0.85) ? '' : this.either([' ', '  ', '\t', ' \t '], [' # c', ';', '\r', ' \\', ' if x']);
+  }
+  private indent(depth: number): string {
+    return this.either(['  '.repeat(depth), '  '.repeat(depth), '\t'.repeat(depth), '', '    '.repeat(depth)], ['\r', '\u00a0']);
+  }
+  private constName(): string {
+    return this.either(['A', 'Foo', 'API', 'Projects', 'IssuesController', 'B2', 'X_Y', 'Gitlab'], ['É', 'a', 'A?', 'A!', 'A()']);
+  }
+  private constPath(): string {
+    const parts = Array.from({ length: 1 + this.int(3) }, () => this.constName());
+    return (this.chance(0.15) ? '::' : '') + parts.join(this.either(['::'], [':: ', '.', ':']));
+  }
+  private word(): string {
+    return this.either(
+      ['foo', 'feature_category', 'urgency', 'get', 'include', 'before_action', 'a_b', 'x1', '_x', 'private', 'do_it', 'ender', 'classy', 'nil_x', 'defs'],
+      ['if', 'self', 'end', 'def', 'nil', 'true', 'BEGIN', '__END__', '__method__', 'é', 'x.y', '@x', 'A.b', 'yield', 'not'],
+    );
+  }
+  private scalar(): string {
+    switch (this.int(10)) {
+      case 0: return `'${this.either(['', 'a', ':id/tags', 'a b', 'a"b', 'a#b', 'a#{b}'], ['é', '\\\\', "\\'", '\n'])}'`;
+      case 1: return `"${this.either(['', 'a', ':id/x', "a'b"], ['a#{b}', 'a#b', 'a\\n', 'é', '#@x'])}"`;
+      case 2: return this.either(['0', '1', '42', '123456789'], ['007', '1_000', '-1', '1.5', '0x1f', '1e3', '1r', '2i']);
+      case 3: return this.constPath();
+      case 4: return this.either(['true', 'false', 'nil'], ['self', 'truex', 'nil?', '__FILE__']);
+      default: return `:${this.either(['a', 'wiki', 'low', 'a?', 'b!', 'A', '_x', 'a1'], ['a=', '"a"', '+', '@a', '$a', 'a?b', '[]', 'é'])}`;
+    }
+  }
+  private value(depth: number): string {
+    const k = this.int(10);
+    if (k === 0 && depth < 2) {
+      const items = Array.from({ length: this.int(4) }, () => (this.chance(0.1) ? this.value(depth + 1) : this.scalar()));
+      const sep = this.chance(0.15) ? ',\n  ' : `,${this.gap()}`;
+      return `[${this.chance(0.1) ? '\n' : ''}${items.join(sep)}${this.chance(this.oddity) ? ',' : ''}${this.chance(0.1) ? '\n' : ''}]`;
+    }
+    if (k === 1) {
+      const words = Array.from({ length: 1 + this.int(3) }, () => this.either(['a', 'b?', 'c!', 'd_e', 'F'], ['', 'é', 'a-b', ':a', 'a,']));
+      return `%${this.either(['i', 'w'], ['I', 'W', 's'])}${this.either(['['], ['(', '{', '<'])}${this.either([''], [' ', '\n'])}${words.join(this.gap())}]`;
+    }
+    return this.scalar();
+  }
+  private argument(): string {
+    if (this.chance(0.25)) {
+      const key = this.either(['urgency', 'feature_category', 'only', 'if', 'do', 'end', 'class', 'nil', 'true'], ['A', '"a"', 'a?', 'a!']);
+      return `${key}${this.either([':'], [' :', '::'])}${this.either([' ', '  ', '\t'], ['', '\n'])}${this.value(0)}`;
+    }
+    return this.value(0);
+  }
+  private call(depth: number): string[] {
+    let head = this.word() + (this.chance(0.1) ? this.pick(['?', '!']) : '');
+    const n = this.int(4);
+    if (n > 0) {
+      const parens = this.chance(this.oddity);
+      const args = Array.from({ length: n }, () => this.argument());
+      const sep = this.chance(0.1) ? `,\n${'  '.repeat(depth + 1)}` : `,${this.gap()}`;
+      head += parens ? `(${args.join(sep)})` : `${this.gap()}${args.join(sep)}`;
+    }
+    if (depth < 4 && this.chance(0.2)) {
+      head += `${this.gap()}do${this.either([''], [' |x|', ' end', '; '])}`;
+      return [head, ...this.body(depth + 1), 'end'];
+    }
+    return [head];
+  }
+  private def(): string[] {
+    const name = this.either(['index', 'show', 'x', 'a?', 'b!', 'end', 'class', '_y', 'x1'], ['self.x', 'x=', '==', 'A', '__x', 'é']);
+    let head = `def${this.gap()}${name}`;
+    if (this.chance(0.4)) head += `(${Array.from({ length: this.int(3) }, () => this.either(['a', 'b', 'c_d'], ['c = 1', 'd:', '*e', '&f', 'if'])).join(`,${this.gap()}`)})`;
+    if (this.chance(0.1)) return [`${head};${this.either([' ', '', '  '], ['; '])}end`];
+    return [head, 'end'];
+  }
+  private definition(depth: number): string[] {
+    const head = this.chance(0.5)
+      ? `module${this.gap()}${this.constPath()}`
+      : `class${this.gap()}${this.constPath()}${this.chance(0.4) ? `${this.gap()}<${this.gap()}${this.constPath()}` : ''}`;
+    return [head, ...this.body(depth + 1), 'end'];
+  }
+  /** Lines of a body at `depth`; the first and last line of each construct get indentation and trailers. */
+  private body(depth: number): string[] {
+    const out: string[] = [];
+    const n = this.int(depth > 2 ? 3 : 5);
+    for (let i = 0; i < n; i++) {
+      const k = this.int(10);
+      const lines = k < 2 && depth < 5 ? this.definition(depth) : k < 5 ? this.def() : this.call(depth);
+      out.push(...lines.map((l, j) => (j === 0 || j === lines.length - 1 ? this.indent(depth) + l + this.trail() : l)));
+      if (this.chance(0.03)) out.push(this.pick(['', '   ', '\t']));
+    }
+    return out;
+  }
+  program(): string {
+    this.oddity = this.chance(0.7) ? 0.003 : 0.1;
+    const lines: string[] = [];
+    for (let i = 1 + this.int(2); i > 0; i--) {
+      const top = this.chance(0.8) ? this.definition(0) : this.call(0);
+      lines.push(...top.map((l, j) => (j === 0 || j === top.length - 1 ? l + this.trail() : l)));
+    }
+    return this.pick(['', '', '', '\n', ' ']) + lines.join('\n') + this.pick(['\n', '\n', '\n', '', '\n\n', ' \n', '\n ']);
+  }
+}
+
+describe('subset parser on generated skeleton-shaped programs', () => {
+  test(`${GENERATED_CASES} generated programs: every accepted one has tree-sitter's tree`, (t) => {
+    const gen = new SkeletonGen(GENERATED_SEED);
+    const started = performance.now();
+    let accepted = 0;
+    const mismatches: string[] = [];
+    const pairs: { expected: DumpedNode; got: DumpedNode }[] = [];
+    for (let i = 0; i < GENERATED_CASES; i++) {
+      const source = gen.program();
+      const v = check(source);
+      if (!v.accepted) continue;
+      accepted++;
+      if (v.problem !== undefined) {
+        if (mismatches.length < 5) mismatches.push(report(`case ${i}`, source));
+        else mismatches.push(`case ${i}`);
+      } else pairs.push({ expected: v.expected!, got: v.got! });
+    }
+    t.diagnostic(`${accepted}/${GENERATED_CASES} generated programs accepted, ${mismatches.length} mismatches, ${Math.round(performance.now() - started)} ms`);
+    assert.equal(mismatches.length, 0, `${mismatches.length} accepted programs differ from tree-sitter:\n${mismatches.slice(0, 6).join('\n')}`);
+    for (const p of pairs) assert.deepEqual(p.got, p.expected);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
 // The comparison itself: it must see a difference when there is one.
 
 describe('tree dump and comparison', () => {
