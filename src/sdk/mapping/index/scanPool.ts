@@ -44,11 +44,37 @@ export function findWorkerScript(): string | undefined {
 }
 
 /**
+ * The Node options a bundled worker starts with: none, except the profilers' (`--cpu-prof*`,
+ * `--heap-prof*`), so profiling a cold build still covers the worker. By default a worker inherits
+ * the parent's execArgv, and under `node --import tsx` (benchmarks, tests) that made every bundled
+ * worker load tsx's hooks first (cjs-module-lexer, ESM loader hooks: ~100 ms of CPU and a later
+ * "ready" in the profile of bench:index). The bundle needs no loader; the product never has one.
+ */
+export function bundledWorkerExecArgv(parent: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < parent.length; i++) {
+    const arg = parent[i] as string;
+    if (!PROFILER_FLAG.test(arg)) continue;
+    kept.push(arg);
+    // `--cpu-prof-dir /tmp/p` (value as the next argument) as well as `--cpu-prof-dir=/tmp/p`.
+    const next = parent[i + 1];
+    if (PROFILER_VALUE_FLAG.test(arg) && next !== undefined) {
+      kept.push(next);
+      i++;
+    }
+  }
+  return kept;
+}
+
+const PROFILER_FLAG = /^--(cpu|heap)-prof(-|=|$)/;
+const PROFILER_VALUE_FLAG = /^--(cpu|heap)-prof-(dir|name|interval)$/;
+
+/**
  * A worker on the bundled .js directly; on the .ts source through tsx's CommonJS hook, because a
  * worker does not get the parent's `--import tsx` hooks for its entry file (Node 20).
  */
 function startWorker(script: string, init: WorkerInit): Worker {
-  if (!script.endsWith('.ts')) return new Worker(script, { workerData: init });
+  if (!script.endsWith('.ts')) return new Worker(script, { workerData: init, execArgv: bundledWorkerExecArgv(process.execArgv) });
   // Resolved from the source tree (where tsx is a devDependency); createRequire keeps bundlers
   // from trying to resolve a dev-only package at build time.
   const tsx = createRequire(script).resolve('tsx/cjs');

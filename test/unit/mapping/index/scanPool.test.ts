@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ScanPool } from '../../../../src/sdk/mapping/index/scanPool';
+import { ScanPool, bundledWorkerExecArgv } from '../../../../src/sdk/mapping/index/scanPool';
 import { scanFile } from '../../../../src/sdk/mapping/index/fileScanner';
 import type { ScanItem } from '../../../../src/sdk/mapping/index/workerProtocol';
 import { initRubyParser } from '../../../../src/sdk/mapping/ruby/index';
@@ -85,5 +85,32 @@ describe('ScanPool', () => {
   test('nothing added: finish() resolves with no results', async () => {
     const pool = ScanPool.start({ workers: 2, maxFileBytes: MAX });
     assert.deepEqual(await pool.finish(), []);
+  });
+
+  test('a bundled (.js) worker does not inherit the parent\'s --import tsx', async () => {
+    // This test process runs under `--import tsx`; a stand-in worker answers each batch with its
+    // own execArgv as the file name, and workers: 2 without sharing sends every item to it.
+    assert.ok(process.execArgv.join(' ').includes('tsx'), 'precondition: the tests run under tsx');
+    const script = join(root, 'echo-worker.js');
+    writeFileSync(
+      script,
+      `const { parentPort } = require('node:worker_threads');
+parentPort.on('message', (req) => parentPort.postMessage({ id: req.id, results: req.items.map((it) => ({ file: JSON.stringify(process.execArgv), kind: it.kind })) }));
+parentPort.postMessage({ id: -1, ready: true });`,
+    );
+    const pool = ScanPool.start({ workers: 2, maxFileBytes: MAX, workerScript: script, shareWithCaller: false });
+    const results = await pool.scan(items.slice(0, 1));
+    assert.deepEqual(results.map((r) => r.file), ['[]']);
+  });
+});
+
+describe('bundledWorkerExecArgv', () => {
+  test('drops loaders and other options, keeps the profilers\' flags with their values', () => {
+    assert.deepEqual(bundledWorkerExecArgv(['--import', 'tsx', '--enable-source-maps', '--inspect=9229']), []);
+    assert.deepEqual(bundledWorkerExecArgv(['--cpu-prof', '--cpu-prof-dir=/tmp/p', '--import', 'tsx']), ['--cpu-prof', '--cpu-prof-dir=/tmp/p']);
+    // The value as a separate argument travels with its flag; a lone --heap-prof takes no value.
+    assert.deepEqual(bundledWorkerExecArgv(['--heap-prof', '--heap-prof-dir', '/tmp/h', '--require', 'x']), ['--heap-prof', '--heap-prof-dir', '/tmp/h']);
+    // Names that only start like a profiler flag are not profiler flags.
+    assert.deepEqual(bundledWorkerExecArgv(['--cpu-profile-x', '--cpu-prof-interval', '100']), ['--cpu-prof-interval', '100']);
   });
 });
