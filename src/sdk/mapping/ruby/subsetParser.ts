@@ -1,17 +1,650 @@
 /**
- * A parser for the small subset of Ruby that declaration skeletons are made of. Work in progress:
- * accepts nothing yet (every caller falls back to tree-sitter).
+ * A parser for the small subset of Ruby that declaration skeletons (skeleton.ts) are usually made
+ * of, building exactly the tree tree-sitter-ruby builds: the same node types and field names, the
+ * same anonymous tokens, the same indices and positions. The extractor cannot tell the two apart.
+ *
+ * Why: tree-sitter-ruby costs 4-8 us per skeleton line even on `feature_category :x` (its external
+ * scanner runs at every token), which made the parse most of a cold index. This parser reads the
+ * same lines in well under a microsecond each.
+ *
+ * The subset, one construct per line (indentation free, spaces and tabs, `\n` line ends):
+ * - `module Name` / `class Name` / `class Name < Super` ... `end`, names `A`, `A::B`, `::A::B`;
+ * - `def name` / `def name(a, b)` ... `end` (names may end in `?`/`!`);
+ * - receiver-less calls: `name`, `name!`, `name args`, `name args do` ... `end`, `name do` ... `end`,
+ *   where args are `:sym`, `'str'`, `"str"`, integers, constants, `[...]` of those, `%i[..]`,
+ *   `%w[..]`, and `key: value` pairs of those.
+ * Anything else (comments, `;`, heredocs, interpolation, escapes, receivers, parentheses, brace
+ * blocks, block parameters, operators, assignments, keywords, multi-line arguments, `\r`,
+ * non-ASCII) makes parseSubset return undefined, and the caller parses with tree-sitter. Being
+ * exact on a small subset and refusing the rest is the point: test/unit/mapping/ruby/
+ * subsetParser.test.ts compares whole trees against tree-sitter's on the fixtures, the example
+ * workspace, the benchmark tree and mutated copies of them.
  */
-import type { SyntaxNode, SyntaxTree } from './syntaxNode';
+import type { Point, SyntaxNode, SyntaxTree } from './syntaxNode';
 
-export type SubsetNode = SyntaxNode;
+export class SubsetNode implements SyntaxNode {
+  private named: SubsetNode[] | undefined;
+
+  constructor(
+    private readonly source: string,
+    readonly type: string,
+    readonly isNamed: boolean,
+    readonly startIndex: number,
+    readonly endIndex: number,
+    readonly startPosition: Point,
+    readonly endPosition: Point,
+    readonly children: SubsetNode[],
+    /** Field name of each child (null when none), parallel to `children`. */
+    private readonly fields: (string | null)[],
+  ) {}
+
+  get text(): string {
+    return this.source.slice(this.startIndex, this.endIndex);
+  }
+
+  get childCount(): number {
+    return this.children.length;
+  }
+
+  get namedChildren(): SubsetNode[] {
+    return (this.named ??= this.children.filter((c) => c.isNamed));
+  }
+
+  get namedChildCount(): number {
+    return this.namedChildren.length;
+  }
+
+  child(index: number): SubsetNode | null {
+    return this.children[index] ?? null;
+  }
+
+  namedChild(index: number): SubsetNode | null {
+    return this.namedChildren[index] ?? null;
+  }
+
+  childForFieldName(fieldName: string): SubsetNode | null {
+    const i = this.fields.indexOf(fieldName);
+    return i === -1 ? null : (this.children[i] ?? null);
+  }
+
+  fieldNameForChild(index: number): string | null {
+    return this.fields[index] ?? null;
+  }
+
+  get hasError(): boolean {
+    return false;
+  }
+
+  get isMissing(): boolean {
+    return false;
+  }
+
+  get isError(): boolean {
+    return false;
+  }
+}
 
 export interface SubsetTree extends SyntaxTree {
   readonly rootNode: SubsetNode;
 }
 
+/** Thrown (one shared instance, no stack to capture) when the input leaves the subset. */
+const OUTSIDE = new Error('outside the Ruby subset');
+
+/**
+ * Words that are not plain method calls when they start a statement or name a method or
+ * parameter. `private`, `include`, `attr_reader` and the like are ordinary calls to tree-sitter.
+ */
+const KEYWORDS = new Set([
+  'BEGIN', 'END', 'alias', 'and', 'begin', 'break', 'case', 'class', 'def', 'defined', 'do', 'else', 'elsif', 'end',
+  'ensure', 'false', 'for', 'if', 'in', 'module', 'next', 'nil', 'not', 'or', 'redo', 'rescue', 'retry', 'return',
+  'self', 'super', 'then', 'true', 'undef', 'unless', 'until', 'when', 'while', 'yield',
+]);
+
+const MAX_DEPTH = 32;
+
+const NL = 10;
+const SPACE = 32;
+const TAB = 9;
+const COLON = 58;
+const COMMA = 44;
+const QUOTE = 39;
+const DQUOTE = 34;
+const HASH = 35;
+const BACKSLASH = 92;
+const LBRACKET = 91;
+const RBRACKET = 93;
+const LPAREN = 40;
+const RPAREN = 41;
+const PERCENT = 37;
+const LT = 60;
+const BANG = 33;
+const QUESTION = 63;
+const EQUALS = 61;
+const UNDERSCORE = 95;
+const SEMICOLON = 59;
+const DOT = 46;
+
+function isLower(c: number): boolean {
+  return (c >= 97 && c <= 122) || c === UNDERSCORE;
+}
+
+function isUpper(c: number): boolean {
+  return c >= 65 && c <= 90;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function isWordChar(c: number): boolean {
+  return isLower(c) || isUpper(c) || isDigit(c);
+}
+
+class Reader {
+  pos = 0;
+  private depth = 0;
+  private row = 0;
+  private lineStart = 0;
+  private readonly length: number;
+
+  constructor(private readonly src: string) {
+    this.length = src.length;
+  }
+
+  private at(i: number): number {
+    return i < this.length ? this.src.charCodeAt(i) : -1;
+  }
+
+  private point(index: number): Point {
+    return { row: this.row, column: index - this.lineStart };
+  }
+
+  /** A token or leaf on the current line. */
+  private leaf(type: string, isNamed: boolean, start: number, end: number, children: SubsetNode[] = [], fields: (string | null)[] = []): SubsetNode {
+    return new SubsetNode(this.src, type, isNamed, start, end, this.point(start), this.point(end), children, fields);
+  }
+
+  /** A node spanning its children (possibly over several lines). */
+  private parent(type: string, children: SubsetNode[], fields: (string | null)[]): SubsetNode {
+    const first = children[0] as SubsetNode;
+    const last = children[children.length - 1] as SubsetNode;
+    return new SubsetNode(this.src, type, true, first.startIndex, last.endIndex, first.startPosition, last.endPosition, children, fields);
+  }
+
+  private skipSpaces(): void {
+    for (let c = this.at(this.pos); c === SPACE || c === TAB; c = this.at(this.pos)) this.pos++;
+  }
+
+  /** Spaces, tabs and line ends (inside brackets, or after a comma, a line end is just space). */
+  private skipBlank(): void {
+    for (let c = this.at(this.pos); c === SPACE || c === TAB || c === NL; c = this.at(this.pos)) {
+      this.pos++;
+      if (c === NL) {
+        this.row++;
+        this.lineStart = this.pos;
+      }
+    }
+  }
+
+  /** The end of the line (consumed) or of the input, right here. */
+  private lineEnd(): void {
+    // No trailing spaces: tree-sitter stretches some enclosing nodes over them (`end\t` as the
+    // last line of a body widens the body_statement), so such lines are left to it.
+    const c = this.at(this.pos);
+    if (c === -1) return;
+    if (c !== NL) throw OUTSIDE;
+    this.pos++;
+    this.row++;
+    this.lineStart = this.pos;
+  }
+
+  /** An identifier at pos (`[a-z_][A-Za-z0-9_]*`), or the empty string. */
+  private word(): string {
+    const start = this.pos;
+    if (!isLower(this.at(start))) return '';
+    let i = start + 1;
+    while (isWordChar(this.at(i))) i++;
+    return this.src.slice(start, i);
+  }
+
+  /** Whether the word `w` sits at pos, not followed by an identifier character. */
+  private atWord(w: string): boolean {
+    return this.src.startsWith(w, this.pos) && !isWordChar(this.at(this.pos + w.length)) && this.at(this.pos + w.length) !== QUESTION && this.at(this.pos + w.length) !== BANG;
+  }
+
+  /** `do` closing the line (block parameters and anything else after it are outside the subset). */
+  private atDoLine(): boolean {
+    if (!this.atWord('do')) return false;
+    const c = this.at(this.pos + 2);
+    return c === NL || c === -1;
+  }
+
+  private atEndLine(): boolean {
+    if (!this.atWord('end')) return false;
+    const c = this.at(this.pos + 3);
+    return c === NL || c === -1;
+  }
+
+  private token(type: string, length: number): SubsetNode {
+    const node = this.leaf(type, false, this.pos, this.pos + length);
+    this.pos += length;
+    return node;
+  }
+
+  program(): SubsetNode | undefined {
+    const statements = this.statements(false);
+    if (statements.length === 0) return undefined;
+    const first = statements[0] as SubsetNode;
+    const end = { row: this.row, column: this.length - this.lineStart };
+    return new SubsetNode(this.src, 'program', true, first.startIndex, this.length, first.startPosition, end, statements, statements.map(() => null));
+  }
+
+  /** Statements up to an `end` line (left unread) or, at the top level, the end of the input. */
+  private statements(inBody: boolean): SubsetNode[] {
+    const out: SubsetNode[] = [];
+    for (;;) {
+      const indent = this.pos;
+      this.skipSpaces();
+      const c = this.at(this.pos);
+      if (c === NL) {
+        if (this.pos > indent) throw OUTSIDE; // a line of only spaces (see lineEnd)
+        this.lineEnd();
+        continue;
+      }
+      if (c === -1) {
+        if (inBody) throw OUTSIDE;
+        return out;
+      }
+      if (this.atEndLine()) {
+        if (!inBody) throw OUTSIDE;
+        return out;
+      }
+      out.push(this.statement());
+      this.lineEnd();
+    }
+  }
+
+  /** A `body_statement` of the statements up to `end`, or undefined when there are none; then the `end` token. */
+  private bodyAndEnd(children: SubsetNode[], fields: (string | null)[]): void {
+    // Real code nests a few levels; absurd nesting is left to tree-sitter (no deep recursion here).
+    if (++this.depth > MAX_DEPTH) throw OUTSIDE;
+    const statements = this.statements(true);
+    this.depth--;
+    if (statements.length > 0) {
+      children.push(this.parent('body_statement', statements, statements.map(() => null)));
+      fields.push('body');
+    }
+    children.push(this.token('end', 3));
+    fields.push(null);
+  }
+
+  private statement(): SubsetNode {
+    if (isUpper(this.at(this.pos))) return this.constantStatement();
+    const w = this.word();
+    if (w === '') throw OUTSIDE;
+    if (w === 'module' || w === 'class') return this.definition(w);
+    if (w === 'def') return this.method();
+    if (KEYWORDS.has(w) || w.startsWith('__')) throw OUTSIDE;
+    return this.call(w);
+  }
+
+  private definition(keyword: 'module' | 'class'): SubsetNode {
+    const children = [this.token(keyword, keyword.length)];
+    const fields: (string | null)[] = [null];
+    if (this.at(this.pos) !== SPACE && this.at(this.pos) !== TAB) throw OUTSIDE;
+    this.skipSpaces();
+    children.push(this.constantPath());
+    fields.push('name');
+    const end = this.pos;
+    this.skipSpaces();
+    if (keyword !== 'class' || this.at(this.pos) !== LT) this.pos = end; // trailing spaces: lineEnd refuses them
+    if (keyword === 'class' && this.at(this.pos) === LT) {
+      const lt = this.token('<', 1);
+      this.skipSpaces();
+      children.push(this.parent('superclass', [lt, this.constantPath()], [null, null]));
+      fields.push('superclass');
+    }
+    this.lineEnd();
+    this.bodyAndEnd(children, fields);
+    return this.parent(keyword, children, fields);
+  }
+
+  /** `name`, `name?`, `name!` (a method or call name); empty when not at one. */
+  private methodName(): string {
+    const w = this.word();
+    if (w === '') return '';
+    const after = this.at(this.pos + w.length);
+    if ((after === QUESTION || after === BANG) && this.at(this.pos + w.length + 1) !== EQUALS) return w + String.fromCharCode(after);
+    return w;
+  }
+
+  private method(): SubsetNode {
+    const children = [this.token('def', 3)];
+    const fields: (string | null)[] = [null];
+    if (this.at(this.pos) !== SPACE && this.at(this.pos) !== TAB) throw OUTSIDE;
+    this.skipSpaces();
+    const name = this.methodName();
+    // Keywords name methods too (`def retry`, `def end`: tree-sitter reads an identifier).
+    if (name === '' || name.startsWith('__')) throw OUTSIDE;
+    children.push(this.leaf('identifier', true, this.pos, this.pos + name.length));
+    fields.push('name');
+    this.pos += name.length;
+    if (this.at(this.pos) === LPAREN) {
+      children.push(this.parameters());
+      fields.push('parameters');
+    }
+    const end = this.pos;
+    this.skipSpaces();
+    if (this.at(this.pos) !== SEMICOLON) this.pos = end; // trailing spaces: lineEnd refuses them
+    if (this.at(this.pos) === SEMICOLON) {
+      // `def show; end`: the one-line empty method of controllers that only render.
+      children.push(this.token(';', 1));
+      fields.push(null);
+      this.skipSpaces();
+      if (!this.atWord('end')) throw OUTSIDE;
+      children.push(this.token('end', 3));
+      fields.push(null);
+      return this.parent('method', children, fields);
+    }
+    this.lineEnd();
+    this.bodyAndEnd(children, fields);
+    return this.parent('method', children, fields);
+  }
+
+  /** `(a, b)` or `()`: plain positional parameter names only. */
+  private parameters(): SubsetNode {
+    const children = [this.token('(', 1)];
+    this.skipSpaces();
+    if (this.at(this.pos) !== RPAREN) {
+      for (;;) {
+        const name = this.word();
+        if (name === '' || KEYWORDS.has(name) || name.startsWith('__')) throw OUTSIDE;
+        children.push(this.leaf('identifier', true, this.pos, this.pos + name.length));
+        this.pos += name.length;
+        this.skipSpaces();
+        if (this.at(this.pos) !== COMMA) break;
+        children.push(this.token(',', 1));
+        this.skipSpaces();
+      }
+    }
+    if (this.at(this.pos) !== RPAREN) throw OUTSIDE;
+    children.push(this.token(')', 1));
+    return this.parent('method_parameters', children, children.map(() => null));
+  }
+
+  /**
+   * A statement starting with a constant: `NAME = literal`, or a call on a constant such as
+   * EE's `Projects::IssuesController.prepend_mod_with('Projects::IssuesController')`.
+   */
+  private constantStatement(): SubsetNode {
+    const path = this.constantPath(true);
+    if (this.at(this.pos) === DOT) {
+      const children = [path, this.token('.', 1)];
+      const fields: (string | null)[] = ['receiver', 'operator'];
+      const name = this.methodName();
+      if (name === '' || name.startsWith('__')) throw OUTSIDE;
+      children.push(this.leaf('identifier', true, this.pos, this.pos + name.length));
+      fields.push('method');
+      this.pos += name.length;
+      if (this.at(this.pos) === LPAREN) {
+        children.push(this.parenthesizedArguments());
+        fields.push('arguments');
+      }
+      return this.parent('call', children, fields);
+    }
+    this.skipSpaces();
+    const next = this.at(this.pos + 1);
+    if (this.at(this.pos) !== EQUALS || next === EQUALS || next === 126 /* ~ */ || next === 62 /* > */) throw OUTSIDE;
+    const eq = this.token('=', 1);
+    this.skipSpaces();
+    return this.parent('assignment', [path, eq, this.value()], ['left', null, 'right']);
+  }
+
+  /** `('A::B')`, `(:a, key: 1)`: at least one argument. */
+  private parenthesizedArguments(): SubsetNode {
+    const children = [this.token('(', 1)];
+    this.skipBlank();
+    for (;;) {
+      children.push(this.argument(false));
+      this.skipBlank();
+      if (this.at(this.pos) !== COMMA) break;
+      children.push(this.token(',', 1));
+      this.skipBlank();
+    }
+    if (this.at(this.pos) !== RPAREN) throw OUTSIDE;
+    children.push(this.token(')', 1));
+    return this.parent('argument_list', children, children.map(() => null));
+  }
+
+  /** A receiver-less call statement, or a bare identifier (`private`). */
+  private call(name: string): SubsetNode {
+    const full = this.methodName();
+    const start = this.pos;
+    const method = this.leaf('identifier', true, start, start + full.length);
+    this.pos += full.length;
+    const c = this.at(this.pos);
+    const bare = c === -1 || c === NL;
+    if (bare) {
+      // tree-sitter reads a lone `name` as an identifier, a lone `name!`/`name?` as a call.
+      return full === name ? method : this.parent('call', [method], ['method']);
+    }
+    if (c !== SPACE && c !== TAB) throw OUTSIDE;
+    if (full !== name) throw OUTSIDE; // `name? :x` / `name! :x`: not worth the ambiguity
+    this.skipSpaces();
+    const children = [method];
+    const fields: (string | null)[] = ['method'];
+    if (!this.atDoLine()) {
+      children.push(this.argumentList());
+      fields.push('arguments');
+      const end = this.pos;
+      this.skipSpaces();
+      if (!this.atDoLine()) this.pos = end; // trailing spaces: lineEnd refuses them
+    }
+    if (this.atDoLine()) {
+      children.push(this.doBlock());
+      fields.push('block');
+    }
+    return this.parent('call', children, fields);
+  }
+
+  private doBlock(): SubsetNode {
+    const children = [this.token('do', 2)];
+    const fields: (string | null)[] = [null];
+    this.lineEnd();
+    this.bodyAndEnd(children, fields);
+    return this.parent('do_block', children, fields);
+  }
+
+  private argumentList(): SubsetNode {
+    const children: SubsetNode[] = [];
+    for (;;) {
+      children.push(this.argument(children.length === 0));
+      const end = this.pos;
+      this.skipSpaces();
+      if (this.at(this.pos) !== COMMA) {
+        this.pos = end;
+        break;
+      }
+      children.push(this.token(',', 1));
+      this.skipBlank(); // `get 'x',\n  urgency: :low do`: the arguments go on on the next line
+    }
+    return this.parent('argument_list', children, children.map(() => null));
+  }
+
+  /** One argument: a value, or a `key: value` pair. */
+  private argument(first: boolean): SubsetNode {
+    const c = this.at(this.pos);
+    if (isLower(c) && !this.atWord('true') && !this.atWord('false') && !this.atWord('nil')) return this.pair();
+    // `name [x]` and `name %i[x]` may read as an index or a modulo to Ruby.
+    if (first && (c === LBRACKET || c === PERCENT)) throw OUTSIDE;
+    return this.value();
+  }
+
+  private pair(): SubsetNode {
+    const key = this.word();
+    // Any identifier, keywords included (`if:`, `do:`, `end:`), is a hash key before `: `.
+    if (key === '' || this.at(this.pos + key.length) !== COLON) throw OUTSIDE;
+    const after = this.at(this.pos + key.length + 1);
+    if (after !== SPACE && after !== TAB) throw OUTSIDE;
+    const keyNode = this.leaf('hash_key_symbol', true, this.pos, this.pos + key.length);
+    this.pos += key.length;
+    const colon = this.token(':', 1);
+    this.skipSpaces();
+    return this.parent('pair', [keyNode, colon, this.value()], ['key', null, 'value']);
+  }
+
+  /** A literal value, checked to end where an argument can end. */
+  private value(): SubsetNode {
+    const c = this.at(this.pos);
+    let node: SubsetNode;
+    if (c === COLON) node = this.at(this.pos + 1) === COLON ? this.constantPath() : this.symbol();
+    else if (c === QUOTE || c === DQUOTE) node = this.string();
+    else if (isDigit(c)) node = this.integer();
+    else if (isUpper(c)) node = this.constantPath();
+    else if (c === LBRACKET) node = this.array();
+    else if (c === PERCENT) node = this.wordArray();
+    else if (this.atWord('true') || this.atWord('false')) node = this.keywordValue(this.atWord('true') ? 'true' : 'false');
+    else if (this.atWord('nil')) node = this.parent('nil', [this.token('nil', 3)], [null]);
+    else throw OUTSIDE;
+    const next = this.at(this.pos);
+    if (next !== SPACE && next !== TAB && next !== COMMA && next !== NL && next !== -1 && next !== RBRACKET && next !== RPAREN) throw OUTSIDE;
+    return node;
+  }
+
+  /** `true` / `false`: named leaves (`nil` is a named node around an anonymous `nil`). */
+  private keywordValue(word: 'true' | 'false'): SubsetNode {
+    const node = this.leaf(word, true, this.pos, this.pos + word.length);
+    this.pos += word.length;
+    return node;
+  }
+
+  private symbol(): SubsetNode {
+    const start = this.pos;
+    let i = start + 1;
+    const c = this.at(i);
+    if (!isLower(c) && !isUpper(c)) throw OUTSIDE; // `:"x"`, `:+`, `:@x`
+    while (isWordChar(this.at(i))) i++;
+    if (this.at(i) === QUESTION || this.at(i) === BANG) i++;
+    if (this.at(i) === EQUALS || this.at(i) === COLON) throw OUTSIDE;
+    this.pos = i;
+    return this.leaf('simple_symbol', true, start, i);
+  }
+
+  private string(): SubsetNode {
+    const quote = this.at(this.pos);
+    const start = this.pos;
+    let i = start + 1;
+    for (let c = this.at(i); c !== quote; c = this.at(++i)) {
+      if (c === -1 || c === NL || c === BACKSLASH || c < SPACE || c > 126 || (c === HASH && quote === DQUOTE)) throw OUTSIDE;
+    }
+    const open = this.token('"', 1);
+    const children = [open];
+    if (i > start + 1) children.push(this.leaf('string_content', true, start + 1, i));
+    this.pos = i;
+    children.push(this.token('"', 1));
+    return this.parent('string', children, children.map(() => null));
+  }
+
+  private integer(): SubsetNode {
+    const start = this.pos;
+    let i = start;
+    while (isDigit(this.at(i))) i++;
+    if (isWordChar(this.at(i)) || this.at(i) === DOT) throw OUTSIDE; // 1_000, 0x1f, 1.5, 1.day
+    if (this.at(start) === 48 && i > start + 1) throw OUTSIDE; // 0755 (octal)
+    this.pos = i;
+    return this.leaf('integer', true, start, i);
+  }
+
+  /** `A`, `A::B`, `::A::B`: constant or nested scope_resolution; `receiver`: a `.` may follow. */
+  private constantPath(receiver = false): SubsetNode {
+    let node: SubsetNode;
+    if (this.at(this.pos) === COLON && this.at(this.pos + 1) === COLON) {
+      const sep = this.token('::', 2);
+      node = this.parent('scope_resolution', [sep, this.constant(receiver)], [null, 'name']);
+    } else {
+      node = this.constant(receiver);
+    }
+    while (this.at(this.pos) === COLON && this.at(this.pos + 1) === COLON) {
+      const sep = this.token('::', 2);
+      node = this.parent('scope_resolution', [node, sep, this.constant(receiver)], ['scope', null, 'name']);
+    }
+    return node;
+  }
+
+  private constant(receiver: boolean): SubsetNode {
+    const start = this.pos;
+    if (!isUpper(this.at(start))) throw OUTSIDE;
+    let i = start + 1;
+    while (isWordChar(this.at(i))) i++;
+    const after = this.at(i);
+    if (after === QUESTION || after === BANG || after === LPAREN || (after === DOT && !receiver)) throw OUTSIDE;
+    this.pos = i;
+    return this.leaf('constant', true, start, i);
+  }
+
+  /** `[:a, 'b', 1, C]`, on one line or several. */
+  private array(): SubsetNode {
+    const children = [this.token('[', 1)];
+    this.skipBlank();
+    if (this.at(this.pos) !== RBRACKET) {
+      for (;;) {
+        const c = this.at(this.pos);
+        if (c === LBRACKET || c === PERCENT || isLower(c)) throw OUTSIDE; // nested arrays, pairs, true/nil
+        children.push(this.value());
+        this.skipBlank();
+        if (this.at(this.pos) !== COMMA) break;
+        children.push(this.token(',', 1));
+        this.skipBlank();
+        if (this.at(this.pos) === RBRACKET) throw OUTSIDE; // trailing comma
+      }
+    }
+    if (this.at(this.pos) !== RBRACKET) throw OUTSIDE;
+    children.push(this.token(']', 1));
+    return this.parent('array', children, children.map(() => null));
+  }
+
+  /** `%i[a b]` / `%w[a b]` on one line (tree-sitter names the opener `%i(` whatever the bracket). */
+  private wordArray(): SubsetNode {
+    const kind = this.at(this.pos + 1);
+    if ((kind !== 105 /* i */ && kind !== 119) /* w */ || this.at(this.pos + 2) !== LBRACKET) throw OUTSIDE;
+    const symbols = kind === 105;
+    const children = [this.token(symbols ? '%i(' : '%w(', 3)];
+    for (;;) {
+      this.skipSpaces();
+      if (this.at(this.pos) === RBRACKET) break;
+      const start = this.pos;
+      let i = start;
+      for (let c = this.at(i); isWordChar(c) || c === QUESTION || c === BANG; c = this.at(++i));
+      if (i === start) throw OUTSIDE;
+      const content = this.leaf('string_content', true, start, i);
+      this.pos = i;
+      children.push(this.parent(symbols ? 'bare_symbol' : 'bare_string', [content], [null]));
+    }
+    if (children.length === 1) throw OUTSIDE; // empty list
+    children.push(this.token(')', 1));
+    return this.parent(symbols ? 'symbol_array' : 'string_array', children, children.map(() => null));
+  }
+}
+
 /** The tree tree-sitter-ruby would build for `source`, or undefined when `source` is outside the subset. */
 export function parseSubset(source: string): SubsetTree | undefined {
-  void source;
-  return undefined;
+  try {
+    const root = new Reader(source).program();
+    return root === undefined ? undefined : { rootNode: root };
+  } catch (e) {
+    if (e === OUTSIDE) return undefined;
+    throw e;
+  }
+}
+
+/** Where parseSubset gives up on `source` (0-based index), or undefined when it accepts it: for tests and tuning. */
+export function subsetRejection(source: string): number | undefined {
+  const reader = new Reader(source);
+  try {
+    return reader.program() === undefined ? 0 : undefined;
+  } catch (e) {
+    if (e === OUTSIDE) return reader.pos;
+    throw e;
+  }
 }
