@@ -166,11 +166,26 @@ function declares(x: RubyFileFacts): boolean {
   );
 }
 
+/**
+ * Whether parseRuby's default path (the extractor's) returned the subset parser's tree:
+ * web-tree-sitter nodes carry their `tree`, the subset parser's nodes do not.
+ */
+function parsedBySubset(text: string): boolean {
+  const parsed = parseRuby(text);
+  try {
+    return !('tree' in parsed.tree.rootNode);
+  } finally {
+    parsed.release();
+  }
+}
+
 interface CorpusResult {
   files: number;
   accepted: number;
   declaring: number;
   declaringAccepted: number;
+  /** Accepted files whose default parseRuby() tree came from the subset parser. */
+  parsedBySubset: number;
   treeMismatches: string[];
   factMismatches: string[];
   /** Accepted pairs, for the final deepEqual. */
@@ -178,7 +193,7 @@ interface CorpusResult {
 }
 
 function runCorpus(files: CorpusFile[]): CorpusResult {
-  const r: CorpusResult = { files: files.length, accepted: 0, declaring: 0, declaringAccepted: 0, treeMismatches: [], factMismatches: [], pairs: [] };
+  const r: CorpusResult = { files: files.length, accepted: 0, declaring: 0, declaringAccepted: 0, parsedBySubset: 0, treeMismatches: [], factMismatches: [], pairs: [] };
   for (const f of files) {
     const expectedFacts = facts(f, false);
     const isDeclaring = declares(expectedFacts);
@@ -191,6 +206,8 @@ function runCorpus(files: CorpusFile[]): CorpusResult {
       r.treeMismatches.push(report(`${f.file} (skeleton)`, f.skeleton));
       continue;
     }
+    // The default path must really have used the subset tree, or the facts comparison proves nothing.
+    if (parsedBySubset(f.text)) r.parsedBySubset++;
     const gotFacts = facts(f, true);
     const fd = firstValueDifference(expectedFacts, gotFacts);
     if (fd !== undefined) r.factMismatches.push(`${f.file}: facts differ at ${fd}`);
@@ -207,6 +224,7 @@ function assertCorpus(name: string, r: CorpusResult): void {
   const shown = (xs: string[]): string => xs.slice(0, 8).join('\n') + (xs.length > 8 ? `\n... and ${xs.length - 8} more` : '');
   assert.equal(r.treeMismatches.length, 0, `${name}: ${r.treeMismatches.length} accepted skeleton(s) differ from tree-sitter:\n${shown(r.treeMismatches)}`);
   assert.equal(r.factMismatches.length, 0, `${name}: ${r.factMismatches.length} file(s) with different facts:\n${shown(r.factMismatches)}`);
+  assert.equal(r.parsedBySubset, r.pairs.length, `${name}: parseRuby() used tree-sitter for accepted skeletons`);
   for (const p of r.pairs) {
     // Belt and braces: firstDifference/firstValueDifference found nothing, so these hold unless
     // the dump comparison itself has a gap.
@@ -513,7 +531,7 @@ describe('subset parser under seeded mutations of real skeletons', () => {
 // Generated skeletons: random programs from a small grammar of what skeletons hold, with random
 // spacing, so most of them are inside the subset (mutants of real files mostly fall outside it).
 
-const GENERATED_CASES = 2000;
+const GENERATED_CASES = 3000;
 const GENERATED_SEED = 7;
 
 /**
@@ -571,7 +589,7 @@ class SkeletonGen {
       case 2: return this.either(['0', '1', '42', '123456789'], ['007', '1_000', '-1', '1.5', '0x1f', '1e3', '1r', '2i']);
       case 3: return this.constPath();
       case 4: return this.either(['true', 'false', 'nil'], ['self', 'truex', 'nil?', '__FILE__']);
-      default: return `:${this.either(['a', 'wiki', 'low', 'a?', 'b!', 'A', '_x', 'a1'], ['a=', '"a"', '+', '@a', '$a', 'a?b', '[]', 'é'])}`;
+      default: return `:${this.either(['a', 'wiki', 'low', 'a?', 'b!', 'A', '_x', 'a1', 'end', 'if', 'class', 'nil', 'true', 'self', 'do', 'Ab_c'], ['a=', '"a"', '+', '@a', '$a', 'a?b', '[]', 'é', '__FILE__', 'a!=', 'A::B', '::A'])}`;
     }
   }
   private value(depth: number): string {
@@ -609,6 +627,16 @@ class SkeletonGen {
     }
     return [head];
   }
+  /** `NAME = value` or a call on a constant (`Foo::Bar.prepend_mod_with('Foo::Bar')`). */
+  private constantStatement(): string[] {
+    if (this.chance(0.5)) return [`${this.constPath()}${this.gap()}${this.either(['='], ['==', '||=', '=~', '=>'])}${this.gap()}${this.value(0)}`];
+    const name = this.either(['prepend_mod_with', 'prepend_mod', 'include_mod', 'x', 'a?', 'b!', 'class', 'end'], ['new', 'A', '[]', '__x']);
+    const n = this.int(3);
+    const args = Array.from({ length: n }, () => this.argument()).join(this.chance(0.2) ? ',\n  ' : `,${this.gap()}`);
+    const call = `${this.constPath()}${this.either(['.'], ['&.', '::', ' .'])}${name}`;
+    if (n === 0) return [call + this.either([''], ['()', ' do', ' {}'])];
+    return [`${call}${this.either(['('], [' (', ' '])}${this.chance(0.1) ? '\n  ' : ''}${args}${this.chance(0.1) ? '\n' : ''}${this.either([')'], [',)', ''])}`];
+  }
   private def(): string[] {
     const name = this.either(['index', 'show', 'x', 'a?', 'b!', 'end', 'class', '_y', 'x1'], ['self.x', 'x=', '==', 'A', '__x', 'é']);
     let head = `def${this.gap()}${name}`;
@@ -628,7 +656,7 @@ class SkeletonGen {
     const n = this.int(depth > 2 ? 3 : 5);
     for (let i = 0; i < n; i++) {
       const k = this.int(10);
-      const lines = k < 2 && depth < 5 ? this.definition(depth) : k < 5 ? this.def() : this.call(depth);
+      const lines = k < 2 && depth < 5 ? this.definition(depth) : k < 5 ? this.def() : k < 7 ? this.constantStatement() : this.call(depth);
       out.push(...lines.map((l, j) => (j === 0 || j === lines.length - 1 ? this.indent(depth) + l + this.trail() : l)));
       if (this.chance(0.03)) out.push(this.pick(['', '   ', '\t']));
     }
@@ -761,6 +789,18 @@ describe('tree dump and comparison', () => {
     const node = nodeFromDump(treeSitterDump(source), source);
     const lying = { ...node, text: 'bar :a\n' };
     assert.match(interfaceProblem(lying, source) ?? '', /^program \[0,7\]: text "bar :a\\n" is not source\[0,7\]/);
+  });
+
+  test('parsedBySubset tells a tree-sitter tree from a subset tree', () => {
+    const parsed = parseRuby('class A\nend\n', { subsetParser: false });
+    try {
+      assert.equal('tree' in parsed.tree.rootNode, true);
+    } finally {
+      parsed.release();
+    }
+    // Accepted by the subset parser (once it lands) => the default path returns its tree.
+    assert.equal(parsedBySubset('class A\nend\n'), parseSubset('class A\nend\n') !== undefined);
+    assert.equal(parsedBySubset("foo 'a\n"), false); // outside any subset: an unclosed string
   });
 
   test('facts differences are reported with their path', () => {
