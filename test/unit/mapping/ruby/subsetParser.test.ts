@@ -491,8 +491,14 @@ const FUZZ_TOKENS = [
   'do', 'end', "'", '"', '#', '(', ')', ',', '::', '%i[', '<<~EOS', ';', '{', '}', '|x|', '=', '.', '\\', 'é', '\t', '\r', '\n',
   ' ', ':', '[', ']', 'def ', 'class ', 'module ', '#{', '?', '!', '<', '=begin\n', '__END__\n', '😀', ':a', 'x',
 ];
-const FUZZ_CASES = 3000;
-const FUZZ_SEED = 20261122;
+/**
+ * A deeper hunt on demand, e.g. `SUBSET_FUZZ_SCALE=30 SUBSET_FUZZ_SEED=5 node --import tsx --test
+ * <this file>`: the scale multiplies both random tests' case counts, the seed replaces theirs.
+ */
+const FUZZ_SCALE = Math.max(1, Number(process.env.SUBSET_FUZZ_SCALE ?? '1') || 1);
+const SEED_OVERRIDE = process.env.SUBSET_FUZZ_SEED === undefined ? undefined : Number(process.env.SUBSET_FUZZ_SEED);
+const FUZZ_CASES = 3000 * FUZZ_SCALE;
+const FUZZ_SEED = SEED_OVERRIDE ?? 20261122;
 
 function mutate(text: string, rnd: () => number): string {
   const int = (n: number): number => Math.floor(rnd() * n);
@@ -549,8 +555,8 @@ describe('subset parser under seeded mutations of real skeletons', () => {
 // Generated skeletons: random programs from a small grammar of what skeletons hold, with random
 // spacing, so most of them are inside the subset (mutants of real files mostly fall outside it).
 
-const GENERATED_CASES = 3000;
-const GENERATED_SEED = 7;
+const GENERATED_CASES = 3000 * FUZZ_SCALE;
+const GENERATED_SEED = SEED_OVERRIDE ?? 7;
 
 /**
  * Random skeleton-shaped Ruby: declarations, defs, command calls with literal arguments,
