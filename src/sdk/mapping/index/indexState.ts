@@ -61,10 +61,17 @@ export class IndexState {
     this.forgetRecord(record.file);
     this.records.set(record.file, record);
     for (const cls of record.ruby?.classes ?? []) {
-      const entries = this.classes.get(cls.name) ?? [];
-      entries.push({ file: record.file, facts: cls });
-      entries.sort(byFile);
-      this.classes.set(cls.name, entries);
+      const entries = this.classes.get(cls.name);
+      const entry = { file: record.file, facts: cls };
+      if (!entries) {
+        this.classes.set(cls.name, [entry]);
+        continue;
+      }
+      entries.push(entry);
+      // A cold build adds files in path order, so the list is usually still sorted (a stable sort
+      // of a sorted list changes nothing).
+      const before = entries[entries.length - 2] as ClassEntry;
+      if (byFile(before, entry) > 0) entries.sort(byFile);
     }
     for (const dep of record.ruby?.dependsOn ?? []) {
       let set = this.dependents.get(dep);
@@ -191,6 +198,11 @@ export class IndexState {
       if (ep) best = ep;
     }
     return best;
+  }
+
+  /** allEndpoints().length without building and sorting the list. */
+  endpointCount(): number {
+    return this.endpointsById.size;
   }
 
   endpoint(id: string): Endpoint | undefined {
