@@ -41,6 +41,34 @@ export function hasAnnotationMarker(text: string): boolean {
   return false;
 }
 
+const AT = 64;
+const NEWLINE = 10;
+const FEATURE_CATEGORY = Buffer.from('feature_category', 'latin1');
+const URGENCY = Buffer.from('urgency', 'latin1');
+const ENDPOINT = Buffer.from('endpoint', 'latin1');
+
+/** True when `word` (ASCII) is at `at` in `buf`. */
+function bytesAt(buf: Uint8Array, at: number, word: Uint8Array): boolean {
+  if (at + word.length > buf.length) return false;
+  for (let k = 0; k < word.length; k++) if (buf[at + k] !== word[k]) return false;
+  return true;
+}
+
+/**
+ * hasAnnotationMarker on the file's UTF-8 bytes, before (or instead of) decoding. The same answer:
+ * the marker is ASCII, and an ASCII byte in UTF-8 is always that character (never inside a
+ * multi-byte sequence, never swallowed into a replacement character by the decoder).
+ */
+export function hasAnnotationMarkerBytes(buf: Buffer): boolean {
+  for (let i = buf.indexOf(AT); i !== -1; i = buf.indexOf(AT, i + 1)) {
+    const next = buf[i + 1];
+    if (next === LOWER_F && bytesAt(buf, i + 1, FEATURE_CATEGORY)) return true;
+    if (next === LOWER_U && bytesAt(buf, i + 1, URGENCY)) return true;
+    if (next === LOWER_E && bytesAt(buf, i + 1, ENDPOINT)) return true;
+  }
+  return false;
+}
+
 export interface ScannedFile {
   file: string;
   kind: WalkedFileKind;
@@ -66,11 +94,24 @@ export function isRubyPath(file: string): boolean {
   return file.endsWith('.rb') || file.endsWith('.rake');
 }
 
-function countLines(text: string): number {
+export function countLines(text: string): number {
   if (text.length === 0) return 0;
   let lines = 1;
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
   return text.endsWith('\n') ? lines - 1 : lines;
+}
+
+/**
+ * countLines on UTF-8 bytes: a 0x0A byte is always a '\n' of the decoded text and every '\n'
+ * is one, so the counts agree (a file ending in a truncated sequence ends in U+FFFD, not '\n',
+ * and its last byte is not 0x0A either).
+ */
+export function countLinesBytes(buf: Buffer): number {
+  const length = buf.length;
+  if (length === 0) return 0;
+  let lines = 1;
+  for (let i = buf.indexOf(NEWLINE); i !== -1; i = buf.indexOf(NEWLINE, i + 1)) lines++;
+  return buf[length - 1] === NEWLINE ? lines - 1 : lines;
 }
 
 function skipped(file: string, kind: WalkedFileKind, bytes: number, finding: Finding): ScannedFile {
@@ -127,11 +168,20 @@ function safeIsFile(fd: number): boolean {
 /** Scans bytes already in memory (an editor buffer, or what scanFile read). */
 export function scanBuffer(file: string, kind: WalkedFileKind, buf: Buffer, maxFileBytes = DEFAULT_MAX_FILE_BYTES): ScannedFile {
   if (buf.length > maxFileBytes) return tooBig(file, kind, buf.length, maxFileBytes);
-  if (buf.subarray(0, BINARY_SNIFF_BYTES).includes(0)) {
+  // One search of the whole file instead of `subarray(0, 8 KB).includes(0)`: no view allocated
+  // per file (~8 ms of 25,000 files on the main thread), and a text file has no NUL to stop at.
+  const nul = buf.indexOf(0);
+  if (nul !== -1 && nul < BINARY_SNIFF_BYTES) {
     return skipped(file, kind, buf.length, skippedFinding(file, 'file skipped: binary (NUL byte in the first 8 KB)'));
   }
-  const ruby = kind === 'source' && isRubyPath(file);
-  return scanDecoded(file, kind, buf.toString('utf8'), buf.length, ruby && mightDeclareBytes(buf));
+  const declares = kind === 'source' && isRubyPath(file) && mightDeclareBytes(buf);
+  // Most files of a big tree (80 % of the benchmark's 25,000) neither declare nor annotate: their
+  // lines are counted on the bytes and the text is never decoded. Decoding them made 73 MB of
+  // strings on the two threads for nothing; the byte checks cost what the string ones did.
+  if (!declares && kind !== 'graphql' && !hasAnnotationMarkerBytes(buf)) {
+    return { file, kind, bytes: buf.length, lineCount: countLinesBytes(buf), annotated: false, findings: [], skipped: false };
+  }
+  return scanDecoded(file, kind, buf.toString('utf8'), buf.length, declares);
 }
 
 export function scanText(file: string, kind: WalkedFileKind, text: string, bytes = Buffer.byteLength(text)): ScannedFile {
