@@ -124,6 +124,8 @@ const EQUALS = 61;
 const UNDERSCORE = 95;
 const SEMICOLON = 59;
 const DOT = 46;
+const LBRACE = 123;
+const RBRACE = 125;
 
 function isLower(c: number): boolean {
   return (c >= 97 && c <= 122) || c === UNDERSCORE;
@@ -144,6 +146,8 @@ function isWordChar(c: number): boolean {
 class Reader {
   pos = 0;
   private depth = 0;
+  /** Brace blocks being read: a bare name may end at their `}`. */
+  private braceDepth = 0;
   private row = 0;
   private lineStart = 0;
   private readonly length: number;
@@ -215,15 +219,49 @@ class Reader {
 
   /** `do` closing the line (block parameters and anything else after it are outside the subset). */
   private atDoLine(): boolean {
-    if (!this.atWord('do')) return false;
-    const c = this.at(this.pos + 2);
-    return c === NL || c === -1;
+    return this.atWord('do') && this.lineEndsAt(this.pos + 2);
   }
 
   private atEndLine(): boolean {
-    if (!this.atWord('end')) return false;
-    const c = this.at(this.pos + 3);
-    return c === NL || c === -1;
+    return this.atWord('end') && this.lineEndsAt(this.pos + 3);
+  }
+
+  /** The line ends at `i`, or only a trailing comment follows. */
+  private lineEndsAt(i: number): boolean {
+    let c = this.at(i);
+    if (c === NL || c === -1) return true;
+    if (c !== SPACE && c !== TAB) return false;
+    while (c === SPACE || c === TAB) c = this.at(++i);
+    return c === HASH;
+  }
+
+  /**
+   * ` # text` closing the line: tree-sitter's `comment`. It goes where tree-sitter puts it: after a
+   * statement, into the enclosing statement list; after a `class`/`module`/`def` header or a `do`,
+   * into that node before its body. Restores pos when there is none.
+   */
+  private trailingComment(): SubsetNode | undefined {
+    const start = this.pos;
+    this.skipSpaces();
+    if (this.pos === start || this.at(this.pos) !== HASH) {
+      this.pos = start;
+      return undefined;
+    }
+    const from = this.pos;
+    let i = from;
+    for (let c = this.at(i); c !== NL && c !== -1; c = this.at(++i)) if (c < SPACE || c > 126) throw OUTSIDE;
+    const last = this.at(i - 1);
+    if (last === SPACE || last === TAB) throw OUTSIDE; // trailing spaces (see lineEnd)
+    const node = this.leaf('comment', true, from, i);
+    this.pos = i;
+    return node;
+  }
+
+  private pushComment(children: SubsetNode[], fields: (string | null)[]): void {
+    const comment = this.trailingComment();
+    if (comment === undefined) return;
+    children.push(comment);
+    fields.push(null);
   }
 
   private token(type: string, length: number): SubsetNode {
@@ -261,6 +299,8 @@ class Reader {
         return out;
       }
       out.push(this.statement());
+      const comment = this.trailingComment();
+      if (comment !== undefined) out.push(comment);
       this.lineEnd();
     }
   }
@@ -305,6 +345,7 @@ class Reader {
       children.push(this.parent('superclass', [lt, this.constantPath()], [null, null]));
       fields.push('superclass');
     }
+    this.pushComment(children, fields);
     this.lineEnd();
     this.bodyAndEnd(children, fields);
     return this.parent(keyword, children, fields);
@@ -325,8 +366,9 @@ class Reader {
     if (this.at(this.pos) !== SPACE && this.at(this.pos) !== TAB) throw OUTSIDE;
     this.skipSpaces();
     const name = this.methodName();
-    // Keywords name methods too (`def retry`, `def end`: tree-sitter reads an identifier).
-    if (name === '' || name.startsWith('__')) throw OUTSIDE;
+    // Keywords name methods too (`def retry`, `def end`: tree-sitter reads an identifier), except
+    // `self` and `super` (checked for every keyword against tree-sitter).
+    if (name === '' || name.startsWith('__') || name === 'self' || name === 'super') throw OUTSIDE;
     children.push(this.leaf('identifier', true, this.pos, this.pos + name.length));
     fields.push('name');
     this.pos += name.length;
@@ -347,6 +389,7 @@ class Reader {
       fields.push(null);
       return this.parent('method', children, fields);
     }
+    this.pushComment(children, fields);
     this.lineEnd();
     this.bodyAndEnd(children, fields);
     return this.parent('method', children, fields);
@@ -380,18 +423,9 @@ class Reader {
   private constantStatement(): SubsetNode {
     const path = this.constantPath(true);
     if (this.at(this.pos) === DOT) {
-      const children = [path, this.token('.', 1)];
-      const fields: (string | null)[] = ['receiver', 'operator'];
-      const name = this.methodName();
-      if (name === '' || name.startsWith('__')) throw OUTSIDE;
-      children.push(this.leaf('identifier', true, this.pos, this.pos + name.length));
-      fields.push('method');
-      this.pos += name.length;
-      if (this.at(this.pos) === LPAREN) {
-        children.push(this.parenthesizedArguments());
-        fields.push('arguments');
-      }
-      return this.parent('call', children, fields);
+      let node = this.methodCallOn(path);
+      while (this.at(this.pos) === DOT) node = this.methodCallOn(node);
+      return node;
     }
     this.skipSpaces();
     const next = this.at(this.pos + 1);
@@ -399,6 +433,22 @@ class Reader {
     const eq = this.token('=', 1);
     this.skipSpaces();
     return this.parent('assignment', [path, eq, this.value()], ['left', null, 'right']);
+  }
+
+  /** `.name` or `.name(args)` on `receiver`. */
+  private methodCallOn(receiver: SubsetNode): SubsetNode {
+    const children = [receiver, this.token('.', 1)];
+    const fields: (string | null)[] = ['receiver', 'operator'];
+    const name = this.methodName();
+    if (name === '' || name.startsWith('__')) throw OUTSIDE;
+    children.push(this.leaf('identifier', true, this.pos, this.pos + name.length));
+    fields.push('method');
+    this.pos += name.length;
+    if (this.at(this.pos) === LPAREN) {
+      children.push(this.parenthesizedArguments());
+      fields.push('arguments');
+    }
+    return this.parent('call', children, fields);
   }
 
   /** `('A::B')`, `(:a, key: 1)`: at least one argument. */
@@ -424,7 +474,7 @@ class Reader {
     const method = this.leaf('identifier', true, start, start + full.length);
     this.pos += full.length;
     const c = this.at(this.pos);
-    const bare = c === -1 || c === NL;
+    const bare = this.lineEndsAt(this.pos) || (this.braceDepth > 0 && this.closesBrace(this.pos));
     if (bare) {
       // tree-sitter reads a lone `name` as an identifier, a lone `name!`/`name?` as a call.
       return full === name ? method : this.parent('call', [method], ['method']);
@@ -434,6 +484,12 @@ class Reader {
     this.skipSpaces();
     const children = [method];
     const fields: (string | null)[] = ['method'];
+    if (this.at(this.pos) === LBRACE) {
+      // `before { authenticate_non_get! }`: a one-line brace block of one statement, or empty.
+      children.push(this.braceBlock());
+      fields.push('block');
+      return this.parent('call', children, fields);
+    }
     if (!this.atDoLine()) {
       children.push(this.argumentList());
       fields.push('arguments');
@@ -448,9 +504,36 @@ class Reader {
     return this.parent('call', children, fields);
   }
 
+  /** Spaces then `}` at `i`. */
+  private closesBrace(i: number): boolean {
+    while (this.at(i) === SPACE || this.at(i) === TAB) i++;
+    return this.at(i) === RBRACE;
+  }
+
+  private braceBlock(): SubsetNode {
+    const children = [this.token('{', 1)];
+    const fields: (string | null)[] = [null];
+    this.skipSpaces();
+    if (this.at(this.pos) !== RBRACE) {
+      if (++this.depth > MAX_DEPTH) throw OUTSIDE;
+      this.braceDepth++;
+      const statement = this.statement();
+      this.braceDepth--;
+      this.depth--;
+      children.push(this.parent('block_body', [statement], [null]));
+      fields.push('body');
+      this.skipSpaces();
+      if (this.at(this.pos) !== RBRACE) throw OUTSIDE;
+    }
+    children.push(this.token('}', 1));
+    fields.push(null);
+    return this.parent('block', children, fields);
+  }
+
   private doBlock(): SubsetNode {
     const children = [this.token('do', 2)];
     const fields: (string | null)[] = [null];
+    this.pushComment(children, fields);
     this.lineEnd();
     this.bodyAndEnd(children, fields);
     return this.parent('do_block', children, fields);
@@ -498,17 +581,21 @@ class Reader {
   private value(): SubsetNode {
     const c = this.at(this.pos);
     let node: SubsetNode;
-    if (c === COLON) node = this.at(this.pos + 1) === COLON ? this.constantPath() : this.symbol();
+    if (c === COLON) node = this.at(this.pos + 1) === COLON ? this.constantPath(true) : this.symbol();
     else if (c === QUOTE || c === DQUOTE) node = this.string();
     else if (isDigit(c)) node = this.integer();
-    else if (isUpper(c)) node = this.constantPath();
+    else if (isUpper(c)) node = this.constantPath(true);
     else if (c === LBRACKET) node = this.array();
     else if (c === PERCENT) node = this.wordArray();
     else if (this.atWord('true') || this.atWord('false')) node = this.keywordValue(this.atWord('true') ? 'true' : 'false');
     else if (this.atWord('nil')) node = this.parent('nil', [this.token('nil', 3)], [null]);
     else throw OUTSIDE;
+    // `5.minutes`, `%w[a b].freeze`, `Gitlab::Routing.url_helpers`, `A.merge(b: 1)`.
+    while (this.at(this.pos) === DOT && isLower(this.at(this.pos + 1))) node = this.methodCallOn(node);
     const next = this.at(this.pos);
-    if (next !== SPACE && next !== TAB && next !== COMMA && next !== NL && next !== -1 && next !== RBRACKET && next !== RPAREN) throw OUTSIDE;
+    if (next !== SPACE && next !== TAB && next !== COMMA && next !== NL && next !== -1 && next !== RBRACKET && next !== RPAREN && next !== RBRACE) {
+      throw OUTSIDE;
+    }
     return node;
   }
 
@@ -550,7 +637,8 @@ class Reader {
     const start = this.pos;
     let i = start;
     while (isDigit(this.at(i))) i++;
-    if (isWordChar(this.at(i)) || this.at(i) === DOT) throw OUTSIDE; // 1_000, 0x1f, 1.5, 1.day
+    // 1_000, 0x1f, 1.5 (`1.day` is a call, read by value())
+    if (isWordChar(this.at(i)) || (this.at(i) === DOT && !isLower(this.at(i + 1)))) throw OUTSIDE;
     if (this.at(start) === 48 && i > start + 1) throw OUTSIDE; // 0755 (octal)
     this.pos = i;
     return this.leaf('integer', true, start, i);
@@ -579,6 +667,10 @@ class Reader {
     while (isWordChar(this.at(i))) i++;
     const after = this.at(i);
     if (after === QUESTION || after === BANG || after === LPAREN || (after === DOT && !receiver)) throw OUTSIDE;
+    const length = i - start;
+    if ((length === 5 || length === 3) && (this.src.slice(start, i) === 'BEGIN' || this.src.slice(start, i) === 'END')) {
+      throw OUTSIDE; // keywords, not constants
+    }
     this.pos = i;
     return this.leaf('constant', true, start, i);
   }
