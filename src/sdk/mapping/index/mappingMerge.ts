@@ -94,16 +94,21 @@ export function mergeFileMapping(input: MergeInput): FileMapping {
   const endpoints = [...byId.values()].sort((a, b) => a.line - b.line || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
   const findings = [...input.scanFindings, ...(input.annotations?.findings ?? []), ...(input.declared?.findings ?? [])];
+  const unique = findings.length < 2 ? findings : dedupeFindings(findings);
+  unique.sort(compareFindings);
+  categories.sort((a, b) => a.startLine - b.startLine || b.endLine - a.endLine);
+  return { file, categories, endpoints, findings: unique };
+}
+
+/** Drops repeated findings (same place, code and message), keeping the first. */
+function dedupeFindings(findings: Finding[]): Finding[] {
   const seen = new Set<string>();
-  const unique = findings.filter((f) => {
+  return findings.filter((f) => {
     const key = `${f.line}:${f.column}:${f.code}:${f.message}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
-  unique.sort(compareFindings);
-  categories.sort((a, b) => a.startLine - b.startLine || b.endLine - a.endLine);
-  return { file, categories, endpoints, findings: unique };
 }
 
 /** The file's headline category: the best range covering its first declaring line, else the file range. */

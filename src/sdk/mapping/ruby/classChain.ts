@@ -111,7 +111,7 @@ export class ClassChain {
     const visit = (c: RubyClassFacts, depth: number): void => {
       if (depth > MAX_INCLUDE_DEPTH) return;
       for (const candidates of c.includes) {
-        const m = candidates.map((name) => this.find(name)).find((f) => f !== undefined && f.kind === 'module');
+        const m = this.firstModule(candidates);
         if (m === undefined || seen.has(m.name)) continue;
         seen.add(m.name);
         visit(m, depth + 1);
@@ -120,6 +120,15 @@ export class ClassChain {
     };
     visit(cls, 1);
     return out;
+  }
+
+  /** The first candidate name that is a workspace module (a loop: this runs for every include of every ancestor). */
+  private firstModule(candidates: readonly string[]): RubyClassFacts | undefined {
+    for (const name of candidates) {
+      const found = this.find(name);
+      if (found !== undefined && found.kind === 'module') return found;
+    }
+    return undefined;
   }
 
   /** Modules prepended into `cls` (found in the workspace), plus `extra` (the EE module being resolved). */
@@ -154,7 +163,10 @@ export class ClassChain {
       for (const decl of owner.categories) apply(config.category, 'category', { decl, file: owner.file, own }, report);
       for (const decl of owner.urgencies) apply(config.urgency, 'urgency', { decl, file: owner.file, own }, report);
     }
-    if (cacheable) this.configs.set(key, config);
+    // A reporting build gives the same config (reporting only adds findings), so it fills the
+    // cache too: resolveClass reports on a class and then looks its values up, which built the
+    // same config twice per class.
+    if (cacheable || !this.configs.has(key)) this.configs.set(key, config);
     return config;
   }
 

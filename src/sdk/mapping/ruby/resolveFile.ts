@@ -130,9 +130,11 @@ function declaredElsewhere(
   extra: RubyClassFacts | undefined,
   chain: ClassChain,
 ): Map<string, number> {
+  const out = new Map<string, number>();
+  // Most classes declare no per-action values: nothing to look for (and no sets to build).
+  if (!cls.categories.some((d) => d.actions !== undefined) && !cls.urgencies.some((d) => d.actions !== undefined)) return out;
   const related = extra === undefined ? chain.modulesOf(home) : [home];
   const defined = new Set([cls, ...related].flatMap((c) => c.actions.map((a) => a.name)));
-  const out = new Map<string, number>();
   if (defined.size === 0) return out;
   const skip = new Set(defined);
   if (extra !== undefined) for (const d of [...home.categories, ...home.urgencies]) for (const a of d.actions ?? []) skip.add(a);
@@ -148,6 +150,7 @@ function range(resolved: Resolved, scope: CategoryRange['scope'], name: string, 
 }
 
 function dedupe(findings: Finding[]): Finding[] {
+  if (findings.length < 2) return findings;
   const seen = new Set<string>();
   return findings.filter((f) => {
     const key = `${f.code}:${f.line}:${f.column}:${f.message}`;
