@@ -102,6 +102,7 @@ const KEYWORDS = new Set([
 ]);
 
 const MAX_DEPTH = 32;
+const SPACE_CODE = 32;
 
 const NL = 10;
 const SPACE = 32;
@@ -125,6 +126,9 @@ const UNDERSCORE = 95;
 const SEMICOLON = 59;
 const DOT = 46;
 const LBRACE = 123;
+const PIPE = 124;
+const MINUS = 45;
+const GT = 62;
 const RBRACE = 125;
 
 function isLower(c: number): boolean {
@@ -137,6 +141,11 @@ function isUpper(c: number): boolean {
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
+}
+
+/** Printable ASCII allowed inside a `%w[]` word besides letters and digits. */
+function isWordPunctuation(c: number): boolean {
+  return c > SPACE_CODE && c < 127 && c !== 91 && c !== 93 && c !== 92 && c !== 35 && c !== 40 && c !== 41 && c !== 123 && c !== 125 && c !== 60 && c !== 62;
 }
 
 function isWordChar(c: number): boolean {
@@ -218,8 +227,9 @@ class Reader {
   }
 
   /** `do` closing the line (block parameters and anything else after it are outside the subset). */
+  /** A `do` (a block: its parameters, if any, and the line end are checked by doBlock). */
   private atDoLine(): boolean {
-    return this.atWord('do') && this.lineEndsAt(this.pos + 2);
+    return this.atWord('do');
   }
 
   private atEndLine(): boolean {
@@ -365,6 +375,16 @@ class Reader {
     const fields: (string | null)[] = [null];
     if (this.at(this.pos) !== SPACE && this.at(this.pos) !== TAB) throw OUTSIDE;
     this.skipSpaces();
+    let type = 'method';
+    if (this.src.startsWith('self.', this.pos)) {
+      // `def self.name`: a singleton_method whose object is `self`
+      type = 'singleton_method';
+      children.push(this.leaf('self', true, this.pos, this.pos + 4));
+      fields.push('object');
+      this.pos += 4;
+      children.push(this.token('.', 1));
+      fields.push(null);
+    }
     const name = this.methodName();
     // Keywords name methods too (`def retry`, `def end`: tree-sitter reads an identifier), except
     // `self` and `super` (checked for every keyword against tree-sitter).
@@ -387,12 +407,12 @@ class Reader {
       if (!this.atWord('end')) throw OUTSIDE;
       children.push(this.token('end', 3));
       fields.push(null);
-      return this.parent('method', children, fields);
+      return this.parent(type, children, fields);
     }
     this.pushComment(children, fields);
     this.lineEnd();
     this.bodyAndEnd(children, fields);
-    return this.parent('method', children, fields);
+    return this.parent(type, children, fields);
   }
 
   /** `(a, b)` or `()`: plain positional parameter names only. */
@@ -403,9 +423,18 @@ class Reader {
       for (;;) {
         const name = this.word();
         if (name === '' || KEYWORDS.has(name) || name.startsWith('__')) throw OUTSIDE;
-        children.push(this.leaf('identifier', true, this.pos, this.pos + name.length));
+        const id = this.leaf('identifier', true, this.pos, this.pos + name.length);
         this.pos += name.length;
         this.skipSpaces();
+        if (this.at(this.pos) === EQUALS && this.at(this.pos + 1) !== EQUALS) {
+          // `tries = 0`: an optional parameter with a literal default
+          const eq = this.token('=', 1);
+          this.skipSpaces();
+          children.push(this.parent('optional_parameter', [id, eq, this.value()], ['name', null, 'value']));
+          this.skipSpaces();
+        } else {
+          children.push(id);
+        }
         if (this.at(this.pos) !== COMMA) break;
         children.push(this.token(',', 1));
         this.skipSpaces();
@@ -533,10 +562,36 @@ class Reader {
   private doBlock(): SubsetNode {
     const children = [this.token('do', 2)];
     const fields: (string | null)[] = [null];
+    const end = this.pos;
+    this.skipSpaces();
+    if (this.at(this.pos) === PIPE && this.pos > end) {
+      children.push(this.blockParameters());
+      fields.push('parameters');
+    } else {
+      this.pos = end;
+    }
     this.pushComment(children, fields);
     this.lineEnd();
     this.bodyAndEnd(children, fields);
     return this.parent('do_block', children, fields);
+  }
+
+  /** `|a, b|`: plain names only. */
+  private blockParameters(): SubsetNode {
+    const children = [this.token('|', 1)];
+    for (;;) {
+      this.skipSpaces();
+      const name = this.word();
+      if (name === '' || KEYWORDS.has(name) || name.startsWith('__')) throw OUTSIDE;
+      children.push(this.leaf('identifier', true, this.pos, this.pos + name.length));
+      this.pos += name.length;
+      this.skipSpaces();
+      if (this.at(this.pos) !== COMMA) break;
+      children.push(this.token(',', 1));
+    }
+    if (this.at(this.pos) !== PIPE) throw OUTSIDE;
+    children.push(this.token('|', 1));
+    return this.parent('block_parameters', children, children.map(() => null));
   }
 
   private argumentList(): SubsetNode {
@@ -558,9 +613,11 @@ class Reader {
   /** One argument: a value, or a `key: value` pair. */
   private argument(first: boolean): SubsetNode {
     const c = this.at(this.pos);
+    void first;
     if (isLower(c) && !this.atWord('true') && !this.atWord('false') && !this.atWord('nil')) return this.pair();
-    // `name [x]` and `name %i[x]` may read as an index or a modulo to Ruby.
-    if (first && (c === LBRACKET || c === PERCENT)) throw OUTSIDE;
+    // A `{` here would be a block (call() reads those before the arguments); `[`/`%w[` after a
+    // space are arguments to tree-sitter (`allow_access_with_scope [:api]`).
+    if (c === LBRACE) throw OUTSIDE;
     return this.value();
   }
 
@@ -587,6 +644,8 @@ class Reader {
     else if (isUpper(c)) node = this.constantPath(true);
     else if (c === LBRACKET) node = this.array();
     else if (c === PERCENT) node = this.wordArray();
+    else if (c === LBRACE) node = this.hash();
+    else if (c === MINUS && this.at(this.pos + 1) === GT) node = this.lambda();
     else if (this.atWord('true') || this.atWord('false')) node = this.keywordValue(this.atWord('true') ? 'true' : 'false');
     else if (this.atWord('nil')) node = this.parent('nil', [this.token('nil', 3)], [null]);
     else throw OUTSIDE;
@@ -597,6 +656,59 @@ class Reader {
       throw OUTSIDE;
     }
     return node;
+  }
+
+  /** `-> { value }` / `-> { call }`: no parameters. */
+  private lambda(): SubsetNode {
+    const arrow = this.token('->', 2);
+    if (this.at(this.pos) !== SPACE) throw OUTSIDE;
+    this.skipSpaces();
+    if (this.at(this.pos) !== LBRACE) throw OUTSIDE;
+    const open = this.token('{', 1);
+    const children = [open];
+    this.skipSpaces();
+    if (this.at(this.pos) === RBRACE) throw OUTSIDE;
+    if (++this.depth > MAX_DEPTH) throw OUTSIDE;
+    this.braceDepth++;
+    const c = this.at(this.pos);
+    const inner = isLower(c) && !this.atWord('true') && !this.atWord('false') && !this.atWord('nil') ? this.statement() : this.value();
+    this.braceDepth--;
+    this.depth--;
+    children.push(this.parent('block_body', [inner], [null]));
+    this.skipSpaces();
+    if (this.at(this.pos) !== RBRACE) throw OUTSIDE;
+    children.push(this.token('}', 1));
+    const block = this.parent('block', children, [null, 'body', null]);
+    return this.parent('lambda', [arrow, block], [null, 'body']);
+  }
+
+  /** `{ key: value, 'k' => value }`, on one line or several; `{}`. */
+  private hash(): SubsetNode {
+    const children = [this.token('{', 1)];
+    this.skipBlank();
+    if (this.at(this.pos) !== RBRACE) {
+      for (;;) {
+        const c = this.at(this.pos);
+        if (isLower(c)) {
+          children.push(this.pair());
+        } else {
+          const key = this.value();
+          this.skipSpaces();
+          if (this.at(this.pos) !== EQUALS || this.at(this.pos + 1) !== GT) throw OUTSIDE;
+          const arrow = this.token('=>', 2);
+          this.skipBlank();
+          children.push(this.parent('pair', [key, arrow, this.value()], ['key', null, 'value']));
+        }
+        this.skipBlank();
+        if (this.at(this.pos) !== COMMA) break;
+        children.push(this.token(',', 1));
+        this.skipBlank();
+        if (this.at(this.pos) === RBRACE) break; // a trailing comma is just a token
+      }
+    }
+    if (this.at(this.pos) !== RBRACE) throw OUTSIDE;
+    children.push(this.token('}', 1));
+    return this.parent('hash', children, children.map(() => null));
   }
 
   /** `true` / `false`: named leaves (`nil` is a named node around an anonymous `nil`). */
@@ -688,7 +800,7 @@ class Reader {
         if (this.at(this.pos) !== COMMA) break;
         children.push(this.token(',', 1));
         this.skipBlank();
-        if (this.at(this.pos) === RBRACKET) throw OUTSIDE; // trailing comma
+        if (this.at(this.pos) === RBRACKET) break; // a trailing comma is just a token
       }
     }
     if (this.at(this.pos) !== RBRACKET) throw OUTSIDE;
@@ -707,7 +819,8 @@ class Reader {
       if (this.at(this.pos) === RBRACKET) break;
       const start = this.pos;
       let i = start;
-      for (let c = this.at(i); isWordChar(c) || c === QUESTION || c === BANG; c = this.at(++i));
+      // %w words are any printable characters but brackets, `\` and `#`; %i words stay plain.
+      for (let c = this.at(i); isWordChar(c) || c === QUESTION || c === BANG || (!symbols && isWordPunctuation(c)); c = this.at(++i));
       if (i === start) throw OUTSIDE;
       const content = this.leaf('string_content', true, start, i);
       this.pos = i;
