@@ -114,6 +114,16 @@ export function countLinesBytes(buf: Buffer): number {
   return buf[length - 1] === NEWLINE ? lines - 1 : lines;
 }
 
+/** A file indexed with nothing in it: no facts, no annotation, no findings, no text kept. */
+export function plainScan(file: string, kind: WalkedFileKind, bytes: number, lineCount: number): ScannedFile {
+  return { file, kind, bytes, lineCount, annotated: false, findings: [], skipped: false };
+}
+
+/** True when `scan` is what plainScan builds (a worker sends such files as three numbers). */
+export function isPlainScan(scan: ScannedFile): boolean {
+  return !scan.skipped && !scan.annotated && scan.ruby === undefined && scan.text === undefined && scan.findings.length === 0;
+}
+
 function skipped(file: string, kind: WalkedFileKind, bytes: number, finding: Finding): ScannedFile {
   return { file, kind, bytes, lineCount: 0, annotated: false, findings: [finding], skipped: true };
 }
@@ -179,7 +189,7 @@ export function scanBuffer(file: string, kind: WalkedFileKind, buf: Buffer, maxF
   // lines are counted on the bytes and the text is never decoded. Decoding them made 73 MB of
   // strings on the two threads for nothing; the byte checks cost what the string ones did.
   if (!declares && kind !== 'graphql' && !hasAnnotationMarkerBytes(buf)) {
-    return { file, kind, bytes: buf.length, lineCount: countLinesBytes(buf), annotated: false, findings: [], skipped: false };
+    return plainScan(file, kind, buf.length, countLinesBytes(buf));
   }
   return scanDecoded(file, kind, buf.toString('utf8'), buf.length, declares);
 }

@@ -8,7 +8,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { initRubyParser } from '../ruby/parser';
-import { scanFile } from './fileScanner';
+import { isPlainScan, scanFile } from './fileScanner';
+import type { ScannedFile } from './fileScanner';
 import type { ScanRequest, ScanResponse, WorkerInit } from './workerProtocol';
 
 async function start(): Promise<void> {
@@ -27,8 +28,14 @@ async function start(): Promise<void> {
       return;
     }
     try {
-      const results = req.items.map((it) => scanFile(it.abs, it.file, it.kind, init.maxFileBytes));
-      port.postMessage({ id: req.id, results } satisfies ScanResponse);
+      const results: ScannedFile[] = [];
+      const plain: number[] = [];
+      req.items.forEach((it, i) => {
+        const scan = scanFile(it.abs, it.file, it.kind, init.maxFileBytes);
+        if (isPlainScan(scan)) plain.push(i, scan.bytes, scan.lineCount);
+        else results.push(scan);
+      });
+      port.postMessage({ id: req.id, results, plain } satisfies ScanResponse);
     } catch (e) {
       port.postMessage({ id: req.id, error: e instanceof Error ? e.message : String(e) } satisfies ScanResponse);
     }

@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { initRubyParser } from '../ruby/parser';
-import { scanFile } from './fileScanner';
+import { plainScan, scanFile } from './fileScanner';
 import type { ScannedFile } from './fileScanner';
 import type { ScanItem, ScanRequest, ScanResponse, WorkerInit } from './workerProtocol';
 
@@ -202,7 +202,7 @@ export class ScanPool {
       if (msg.error !== undefined || !msg.results) return this.fail(new Error(`index worker failed: ${msg.error ?? 'no results'}`));
       const start = pooled.inFlight.get(msg.id) ?? 0;
       pooled.inFlight.delete(msg.id);
-      this.store(start, msg.results);
+      this.store(start, this.unpack(start, msg.results, msg.plain ?? []));
       this.feedUpTo(pooled, 2);
     });
     this.workers.push(pooled);
@@ -223,6 +223,21 @@ export class ScanPool {
       pooled.inFlight.set(id, batch.start);
       pooled.worker.postMessage({ id, items: this.queue.slice(batch.start, batch.end) } satisfies ScanRequest);
     }
+  }
+
+  /** A worker's answer in batch order: its plain files rebuilt from the items sent (workerProtocol). */
+  private unpack(start: number, others: readonly ScannedFile[], plain: readonly number[]): ScannedFile[] {
+    if (plain.length === 0) return others as ScannedFile[];
+    const scanned: ScannedFile[] = [];
+    let other = 0;
+    for (let p = 0; p < plain.length; p += 3) {
+      const at = plain[p] as number;
+      while (scanned.length < at) scanned.push(others[other++] as ScannedFile);
+      const item = this.queue[start + at] as ScanItem;
+      scanned.push(plainScan(item.file, item.kind, plain[p + 1] as number, plain[p + 2] as number));
+    }
+    while (other < others.length) scanned.push(others[other++] as ScannedFile);
+    return scanned;
   }
 
   private store(start: number, scanned: readonly ScannedFile[]): void {
