@@ -10,7 +10,33 @@
  */
 const MARKERS = ['feature_category', 'urgency', 'Controller', 'API::Base', 'Grape::API', 'Worker', 'Sidekiq::Job'];
 
-const MARKER_BYTES = MARKERS.map((m) => Buffer.from(m, 'latin1'));
+const LOWER_Y = 0x79;
+
+/**
+ * The markers ending in 'y' (feature_category, urgency) are found from their last byte: one
+ * memchr for 'y' and a look back at each. Searched as wholes they were the slow two of the seven
+ * (lowercase letters are everywhere, so the substring search skips little): 14.6 + 27.7 ms of
+ * the 81 ms the seven searches took over the benchmark's 20,000 files that fail them all, against
+ * 9-15 ms for the 'y' walk ('y' is 0.3 % of those bytes; 0.65-0.8 % of real Ruby and JS, still
+ * ahead). The others start with a capital, which the substring search finds fast.
+ */
+const Y_MARKER_STEMS = MARKERS.filter((m) => m.endsWith('y')).map((m) => Buffer.from(m.slice(0, -1), 'latin1'));
+const OTHER_MARKER_BYTES = MARKERS.filter((m) => !m.endsWith('y')).map((m) => Buffer.from(m, 'latin1'));
+
+/** True when `stem` ends right before `end` in `buf`. */
+function stemBefore(buf: Uint8Array, end: number, stem: Uint8Array): boolean {
+  const start = end - stem.length;
+  if (start < 0) return false;
+  for (let k = 0; k < stem.length; k++) if (buf[start + k] !== stem[k]) return false;
+  return true;
+}
+
+function hasYMarker(buf: Buffer): boolean {
+  for (let y = buf.indexOf(LOWER_Y); y !== -1; y = buf.indexOf(LOWER_Y, y + 1)) {
+    for (const stem of Y_MARKER_STEMS) if (stemBefore(buf, y, stem)) return true;
+  }
+  return false;
+}
 
 /** False means the file cannot declare or inherit anything we map, so it is skipped without parsing. */
 export function mightDeclare(text: string): boolean {
@@ -26,6 +52,7 @@ export function mightDeclare(text: string): boolean {
  * tree), and most files of a monolith fail all seven searches.
  */
 export function mightDeclareBytes(buf: Buffer): boolean {
-  for (const marker of MARKER_BYTES) if (buf.includes(marker)) return true;
+  if (hasYMarker(buf)) return true;
+  for (const marker of OTHER_MARKER_BYTES) if (buf.includes(marker)) return true;
   return false;
 }

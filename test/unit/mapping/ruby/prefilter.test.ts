@@ -60,4 +60,27 @@ describe('mightDeclareBytes (the same test on undecoded UTF-8)', () => {
     for (const bytes of cases) assert.equal(mightDeclareBytes(bytes), mightDeclare(bytes.toString('utf8')), bytes.toString('utf8'));
     assert.deepEqual(cases.map(mightDeclareBytes), [true, true, false, false]);
   });
+
+  test('markers ending in y (found from their y) at the edges of the buffer, and near misses', () => {
+    const cases: [string, boolean][] = [
+      ['urgency', true], // the stem starts at byte 0
+      ['feature_category', true],
+      ['x = 1 # urgency', true], // the y is the last byte
+      ['rgency feature_categor y', false], // stems cut short or split from their y
+      ['yyyy urgenc y urgen cy', false],
+      ['URGENCY Feature_category', false],
+      ['ürgency', false], // ü is two bytes: no 'u' before 'rgency'
+      ['ÿ urgency', true], // ÿ (0xC3 0xBF) holds no 0x79 byte; the real y still counts
+      ['any key by query policy', false], // many y's, no marker
+      ['', false],
+    ];
+    for (const [text, expected] of cases) {
+      const bytes = Buffer.from(text);
+      assert.equal(mightDeclareBytes(bytes), expected, text);
+      assert.equal(mightDeclare(text), expected, text);
+    }
+    // A view into a larger buffer: the stem before the view's start does not count.
+    const view = Buffer.from('urgency').subarray(6); // 'y'
+    assert.equal(mightDeclareBytes(view), false);
+  });
 });
