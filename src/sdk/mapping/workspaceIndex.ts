@@ -318,7 +318,9 @@ export class WorkspaceIndex {
   }
 
   private toRecord(scan: ScannedFile): FileRecord {
-    const record: FileRecord = { file: scan.file, lineCount: scan.lineCount, scanFindings: [...scan.findings] };
+    // The scan is dropped once it is a record, so its findings list becomes the record's (no copy
+    // of 25,000 mostly empty lists in a cold build).
+    const record: FileRecord = { file: scan.file, lineCount: scan.lineCount, scanFindings: scan.findings };
     if (scan.ruby) record.ruby = scan.ruby;
     const text = scan.text;
     if (text !== undefined && scan.kind === 'graphql') {

@@ -60,7 +60,9 @@ export class IndexState {
   putRecord(record: FileRecord): void {
     this.forgetRecord(record.file);
     this.records.set(record.file, record);
-    for (const cls of record.ruby?.classes ?? []) {
+    const ruby = record.ruby;
+    if (!ruby) return; // most records: no classes, no dependencies (and no empty lists to allocate)
+    for (const cls of ruby.classes) {
       const entries = this.classes.get(cls.name);
       const entry = { file: record.file, facts: cls };
       if (!entries) {
@@ -73,7 +75,7 @@ export class IndexState {
       const before = entries[entries.length - 2] as ClassEntry;
       if (byFile(before, entry) > 0) entries.sort(byFile);
     }
-    for (const dep of record.ruby?.dependsOn ?? []) {
+    for (const dep of ruby.dependsOn) {
       let set = this.dependents.get(dep);
       if (!set) this.dependents.set(dep, (set = new Set()));
       set.add(record.file);

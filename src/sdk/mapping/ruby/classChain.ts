@@ -154,15 +154,9 @@ export class ClassChain {
     const config = emptyConfig();
     // Included concerns first (`include` sits at the top of a class body and runs its `included`
     // block there), then the class body, then prepended EE modules (prepend_mod is at file end).
-    const owners = [
-      ...this.includedModules(cls).map((m) => ({ owner: m, own: false })),
-      { owner: cls, own: true },
-      ...this.modulesOf(cls, extra).map((m) => ({ owner: m, own: true })),
-    ];
-    for (const { owner, own } of owners) {
-      for (const decl of owner.categories) apply(config.category, 'category', { decl, file: owner.file, own }, report);
-      for (const decl of owner.urgencies) apply(config.urgency, 'urgency', { decl, file: owner.file, own }, report);
-    }
+    for (const m of this.includedModules(cls)) applyOwner(config, m, false, report);
+    applyOwner(config, cls, true, report);
+    for (const m of this.modulesOf(cls, extra)) applyOwner(config, m, true, report);
     // A reporting build gives the same config (reporting only adds findings), so it fills the
     // cache too: resolveClass reports on a class and then looks its values up, which built the
     // same config twice per class.
@@ -184,6 +178,12 @@ export class ClassChain {
     }
     return undefined;
   }
+}
+
+/** Applies one owner's declarations to a config, in order (a loop, not a list of owners: this runs per class per file). */
+function applyOwner(config: ClassConfig, owner: RubyClassFacts, own: boolean, report: { file: string; findings: Finding[] } | undefined): void {
+  for (const decl of owner.categories) apply(config.category, 'category', { decl, file: owner.file, own }, report);
+  for (const decl of owner.urgencies) apply(config.urgency, 'urgency', { decl, file: owner.file, own }, report);
 }
 
 function conflict(
