@@ -559,10 +559,10 @@ const GENERATED_CASES = 3000 * FUZZ_SCALE;
 const GENERATED_SEED = SEED_OVERRIDE ?? 7;
 
 /**
- * Random skeleton-shaped Ruby: declarations, defs, command calls with literal arguments,
- * do-blocks. Each choice draws from what the subset holds, or with probability `oddity` (per
- * program: most programs are plain, some are full of near misses) from the constructs just
- * outside it.
+ * Random skeleton-shaped Ruby: declarations, defs, command calls with literal arguments, do- and
+ * brace blocks, lambdas, hashes, calls on constants and literals, comments at line end. Each
+ * choice draws from what skeletons usually hold, or with probability `oddity` (per program: most
+ * programs are plain, some are full of near misses) from the constructs just outside that.
  */
 class SkeletonGen {
   private readonly r: () => number;
@@ -586,9 +586,10 @@ class SkeletonGen {
   private gap(): string {
     return this.either([' ', ' ', ' ', '  ', '\t', ' \t'], ['', '\n', ' \\\n ', '\r']);
   }
-  /** What follows a line's last token: usually nothing, sometimes spaces or tabs. */
+  /** What follows a line's last token: usually nothing, sometimes a comment, spaces or tabs. */
   private trail(): string {
-    return this.chance(0.93) ? '' : this.either([' ', '  ', '\t', ' \t '], [' # c', ';', '\r', ' \\', ' if x']);
+    if (this.chance(0.9)) return '';
+    return this.either([' # c', '\t# x: y', ' #', ' ## :a', ' # rubocop:disable A/B', ' ', '\t'], [' # é', ' # c ', ';', '\r', ' \\', ' if x', '# c', ' =begin']);
   }
   private indent(depth: number): string {
     return this.either(['  '.repeat(depth), '  '.repeat(depth), '\t'.repeat(depth), '', '    '.repeat(depth)], ['\r', '\u00a0']);
@@ -602,51 +603,86 @@ class SkeletonGen {
   }
   private word(): string {
     return this.either(
-      ['foo', 'feature_category', 'urgency', 'get', 'include', 'before_action', 'a_b', 'x1', '_x', 'private', 'do_it', 'ender', 'classy', 'nil_x', 'defs'],
-      ['if', 'self', 'end', 'def', 'nil', 'true', 'BEGIN', '__END__', '__method__', 'é', 'x.y', '@x', 'A.b', 'yield', 'not'],
+      ['foo', 'feature_category', 'urgency', 'get', 'include', 'before_action', 'a_b', 'x1', '_x', 'private', 'do_it', 'ender', 'classy', 'nil_x', 'defs', 'it', 'p', 'then_x'],
+      ['if', 'self', 'end', 'def', 'nil', 'true', 'BEGIN', '__END__', '__method__', 'é', 'x.y', '@x', 'A.b', 'yield', 'not', 'super', 'then', 'defined?'],
     );
+  }
+  private methodName(): string {
+    return this.either(['freeze', 'minutes', 'b', 'c?', 'd!', 'end', 'class', 'do', 'then', 'if', 'self', 'nil', 'new', 'x_y', 'it'], ['B', '__x', '[]', 'call', '()', 'e=', '+']);
   }
   private scalar(): string {
     switch (this.int(10)) {
       case 0: return `'${this.either(['', 'a', ':id/tags', 'a b', 'a"b', 'a#b', 'a#{b}'], ['é', '\\\\', "\\'", '\n'])}'`;
       case 1: return `"${this.either(['', 'a', ':id/x', "a'b"], ['a#{b}', 'a#b', 'a\\n', 'é', '#@x'])}"`;
-      case 2: return this.either(['0', '1', '42', '123456789'], ['007', '1_000', '-1', '1.5', '0x1f', '1e3', '1r', '2i']);
+      case 2: return this.either(['0', '1', '42', '123456789'], ['007', '1_000', '-1', '1.5', '0x1f', '1e3', '1r', '2i', '1.e5']);
       case 3: return this.constPath();
       case 4: return this.either(['true', 'false', 'nil'], ['self', 'truex', 'nil?', '__FILE__']);
       default: return `:${this.either(['a', 'wiki', 'low', 'a?', 'b!', 'A', '_x', 'a1', 'end', 'if', 'class', 'nil', 'true', 'self', 'do', 'Ab_c'], ['a=', '"a"', '+', '@a', '$a', 'a?b', '[]', 'é', '__FILE__', 'a!=', 'A::B', '::A'])}`;
     }
   }
+  /** A value, maybe followed by `.name` / `.name(args)` calls. */
   private value(depth: number): string {
-    const k = this.int(10);
+    let v = this.baseValue(depth);
+    while (this.chance(0.12)) {
+      v += `${this.either(['.'], ['&.', '::', ' .', '. '])}${this.methodName()}`;
+      if (this.chance(0.3) && depth < 2) v += `(${Array.from({ length: 1 + this.int(2) }, () => this.argument(depth + 1)).join(`,${this.gap()}`)})`;
+    }
+    return v;
+  }
+  private baseValue(depth: number): string {
+    const k = this.int(14);
     if (k === 0 && depth < 2) {
-      const items = Array.from({ length: this.int(4) }, () => (this.chance(0.1) ? this.value(depth + 1) : this.scalar()));
+      const items = Array.from({ length: this.int(4) }, () => (this.chance(0.15) ? this.value(depth + 1) : this.scalar()));
       const sep = this.chance(0.15) ? ',\n  ' : `,${this.gap()}`;
-      return `[${this.chance(0.1) ? '\n' : ''}${items.join(sep)}${this.chance(this.oddity) ? ',' : ''}${this.chance(0.1) ? '\n' : ''}]`;
+      const trailing = items.length > 0 && this.chance(0.1) ? ',' : '';
+      return `[${this.chance(0.1) ? '\n' : ''}${items.join(sep)}${trailing}${this.chance(0.1) ? '\n' : ''}]`;
     }
     if (k === 1) {
-      const words = Array.from({ length: 1 + this.int(3) }, () => this.either(['a', 'b?', 'c!', 'd_e', 'F'], ['', 'é', 'a-b', ':a', 'a,']));
-      return `%${this.either(['i', 'w'], ['I', 'W', 's'])}${this.either(['['], ['(', '{', '<'])}${this.either([''], [' ', '\n'])}${words.join(this.gap())}]`;
+      const symbols = this.chance(0.5);
+      const words = Array.from({ length: 1 + this.int(3) }, () =>
+        symbols ? this.either(['a', 'b?', 'c!', 'd_e', 'F'], ['', 'é', 'a-b', ':a', 'a,']) : this.either(['a', 'b?', 'd_e', 'F', 'a-b', 'c.d', 'e/f', "a'b", 'a,b', '@x', ':y', '*', '-'], ['', 'é', 'a#b', 'a(b)', 'a[b]', 'a{b}', 'a<b>', 'a\\b']),
+      );
+      return `%${symbols ? 'i' : 'w'}${this.either(['['], ['(', '{', '<'])}${this.either([''], [' ', '\n'])}${words.join(this.gap())}${this.either(['', ' '], ['\n'])}]`;
     }
+    if (k === 2 && depth < 2) {
+      const pairs = Array.from({ length: this.int(3) }, () =>
+        this.chance(0.5) ? `${this.pick(['a', 'only', 'if', 'end'])}: ${this.value(depth + 1)}` : `${this.scalar()}${this.either([' => ', '=>', ' =>\n  '], [' =>', ' = > '])}${this.value(depth + 1)}`,
+      );
+      const sep = this.chance(0.2) ? ',\n  ' : `,${this.gap()}`;
+      const trailing = pairs.length > 0 && this.chance(0.1) ? ',' : '';
+      return `{${this.either([' ', '', '\n  '], ['  \n'])}${pairs.join(sep)}${trailing}${pairs.length > 0 ? this.either([' ', '', '\n'], ['\t\n']) : ''}}`;
+    }
+    if (k === 3 && depth < 2) return `->${this.either([' '], ['', '(x) ', ' do '])}{ ${this.blockStatement(depth + 1)} }`;
     return this.scalar();
   }
-  private argument(): string {
+  /** What goes inside `{ }` of a brace block or lambda. */
+  private blockStatement(depth: number): string {
+    switch (this.int(4)) {
+      case 0: return this.scalar();
+      case 1: return this.either([''], ['|x| x']);
+      default: return this.call(depth + 3, true)[0]!;
+    }
+  }
+  private argument(depth = 0): string {
     if (this.chance(0.25)) {
       const key = this.either(['urgency', 'feature_category', 'only', 'if', 'do', 'end', 'class', 'nil', 'true'], ['A', '"a"', 'a?', 'a!']);
-      return `${key}${this.either([':'], [' :', '::'])}${this.either([' ', '  ', '\t'], ['', '\n'])}${this.value(0)}`;
+      return `${key}${this.either([':'], [' :', '::'])}${this.either([' ', '  ', '\t'], ['', '\n'])}${this.value(depth)}`;
     }
-    return this.value(0);
+    return this.value(depth);
   }
-  private call(depth: number): string[] {
+  private call(depth: number, oneLine = false): string[] {
     let head = this.word() + (this.chance(0.1) ? this.pick(['?', '!']) : '');
+    if (this.chance(0.15)) return [`${head}${this.gap()}{${this.either([' ', ''], ['\n'])}${this.blockStatement(depth)}${this.either([' ', ''], ['\n'])}}`];
     const n = this.int(4);
     if (n > 0) {
       const parens = this.chance(this.oddity);
       const args = Array.from({ length: n }, () => this.argument());
-      const sep = this.chance(0.1) ? `,\n${'  '.repeat(depth + 1)}` : `,${this.gap()}`;
+      const sep = !oneLine && this.chance(0.1) ? `,\n${'  '.repeat(depth + 1)}` : `,${this.gap()}`;
       head += parens ? `(${args.join(sep)})` : `${this.gap()}${args.join(sep)}`;
     }
-    if (depth < 4 && this.chance(0.2)) {
-      head += `${this.gap()}do${this.either([''], [' |x|', ' end', '; '])}`;
+    if (!oneLine && depth < 4 && this.chance(0.2)) {
+      const params = this.chance(0.3) ? ` |${Array.from({ length: 1 + this.int(2) }, () => this.either(['x', 'y', '_', 'a1'], ['', '*x', 'x = 1', 'end'])).join(this.either([', ', ','], [' ,', ', ,']))}|` : '';
+      head += `${this.gap()}do${params}${this.either(['', '', ' # c'], [' end', '; ', '|x|'])}`;
       return [head, ...this.body(depth + 1), 'end'];
     }
     return [head];
@@ -658,13 +694,16 @@ class SkeletonGen {
     const n = this.int(3);
     const args = Array.from({ length: n }, () => this.argument()).join(this.chance(0.2) ? ',\n  ' : `,${this.gap()}`);
     const call = `${this.constPath()}${this.either(['.'], ['&.', '::', ' .'])}${name}`;
-    if (n === 0) return [call + this.either([''], ['()', ' do', ' {}'])];
+    if (n === 0) return [call + this.either(['', `.${this.methodName()}`], ['()', ' do', ' {}'])];
     return [`${call}${this.either(['('], [' (', ' '])}${this.chance(0.1) ? '\n  ' : ''}${args}${this.chance(0.1) ? '\n' : ''}${this.either([')'], [',)', ''])}`];
   }
   private def(): string[] {
-    const name = this.either(['index', 'show', 'x', 'a?', 'b!', 'end', 'class', '_y', 'x1'], ['self.x', 'x=', '==', 'A', '__x', 'é', 'self', 'super', 'defined?', 'self()']);
+    const name = this.either(['index', 'show', 'x', 'a?', 'b!', 'end', 'class', '_y', 'x1', 'self.x', 'self.end', 'self.a?'], ['x=', '==', 'A', '__x', 'é', 'self', 'super', 'defined?', 'self()', 'self.self', 'self. x', 'A.x']);
     let head = `def${this.gap()}${name}`;
-    if (this.chance(0.4)) head += `(${Array.from({ length: this.int(3) }, () => this.either(['a', 'b', 'c_d'], ['c = 1', 'd:', '*e', '&f', 'if'])).join(`,${this.gap()}`)})`;
+    if (this.chance(0.4)) {
+      const param = (): string => this.either(['a', 'b', 'c_d', 'e = 1', 'f = :g', "h = 'i'", 'j = nil', 'k=[]', 'l = {}', 'm = A::B'], ['d:', '*e', '&f', 'if', 'g = h', 'i = -1', 'self']);
+      head += `(${Array.from({ length: this.int(3) }, param).join(`,${this.gap()}`)})`;
+    }
     if (this.chance(0.1)) return [`${head};${this.either([' ', '', '  '], ['; '])}end`];
     return [head, 'end'];
   }
