@@ -3,8 +3,9 @@
  * main thread (tree-sitter parsing is CPU-bound and web-tree-sitter is synchronous). Cross-file
  * resolution stays on the main thread, which owns the class registry.
  *
- * Bundled as dist/indexWorker.js next to the CLI and extension bundles; under tsx (tests,
- * benchmarks) the .ts file runs directly because workers inherit `--import tsx`.
+ * Bundled as dist/indexWorker.js next to the CLI and extension bundles, and started with no
+ * Node options (scanPool.bundledWorkerExecArgv); under tsx (tests) the .ts file runs through
+ * tsx's CommonJS hook. The benchmark bundles it like the build does.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { initRubyParser } from '../ruby/parser';
