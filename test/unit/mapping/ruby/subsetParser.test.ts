@@ -154,12 +154,21 @@ function benchCorpus(): CorpusFile[] {
   return out;
 }
 
-let corpora: { fixtures: CorpusFile[]; examples: CorpusFile[]; bench: CorpusFile[] } | undefined;
-function corpus(): { fixtures: CorpusFile[]; examples: CorpusFile[]; bench: CorpusFile[] } {
+/**
+ * More Ruby on demand (`SUBSET_EXTRA_CORPUS=/path/to/gitlab/checkout`): its skeletons join the
+ * corpus checks and the mutation fuzz. Empty by default, so the test runs on a clean clone.
+ */
+const EXTRA_CORPUS = process.env.SUBSET_EXTRA_CORPUS;
+
+type CorpusName = 'fixtures' | 'examples' | 'bench' | 'extra';
+
+let corpora: Record<CorpusName, CorpusFile[]> | undefined;
+function corpus(): Record<CorpusName, CorpusFile[]> {
   corpora ??= {
     fixtures: readCorpus(join(REPO, 'test/fixtures/ruby')),
     examples: readCorpus(join(REPO, 'examples/gitlab-style')),
     bench: benchCorpus(),
+    extra: EXTRA_CORPUS === undefined || EXTRA_CORPUS === '' ? [] : readCorpus(EXTRA_CORPUS),
   };
   return corpora;
 }
@@ -242,19 +251,20 @@ function assertCorpus(name: string, r: CorpusResult): void {
   }
 }
 
-const results: Partial<Record<'fixtures' | 'examples' | 'bench', CorpusResult>> = {};
-function corpusResult(name: 'fixtures' | 'examples' | 'bench'): CorpusResult {
+const results: Partial<Record<CorpusName, CorpusResult>> = {};
+function corpusResult(name: CorpusName): CorpusResult {
   results[name] ??= runCorpus(corpus()[name]);
   return results[name];
 }
 
 describe('subset parser on real skeletons: accepted => tree-sitter tree and facts', () => {
-  for (const name of ['fixtures', 'examples', 'bench'] as const) {
+  const names: CorpusName[] = EXTRA_CORPUS ? ['fixtures', 'examples', 'bench', 'extra'] : ['fixtures', 'examples', 'bench'];
+  for (const name of names) {
     test(`${name}: every accepted skeleton has tree-sitter's tree and the tree-sitter facts`, (t) => {
       const started = performance.now();
       const r = corpusResult(name);
       // fixtures: 29 .rb files, examples: 22, bench: BENCH_SAMPLE_FILES (600).
-      assert.ok(r.files >= (name === 'bench' ? BENCH_SAMPLE_FILES : 20), `${name}: only ${r.files} files found`);
+      assert.ok(r.files >= (name === 'bench' ? BENCH_SAMPLE_FILES : name === 'extra' ? 1 : 20), `${name}: only ${r.files} files found`);
       t.diagnostic(
         `${name}: ${r.accepted}/${r.files} skeletons accepted (${percent(r.accepted, r.files)}); ` +
           `declaring files ${r.declaringAccepted}/${r.declaring} (${percent(r.declaringAccepted, r.declaring)}); ` +
@@ -528,7 +538,12 @@ describe('subset parser under seeded mutations of real skeletons', () => {
   test(`${FUZZ_CASES} mutated skeletons: every accepted one has tree-sitter's tree`, (t) => {
     const c = corpus();
     // Large skeletons (the 3,000-line benchmark controller) would dominate the run time.
-    const bases = [...c.fixtures, ...c.examples, ...c.bench].map((f) => f.skeleton).filter((s) => s.length > 0 && s.length <= 4000);
+    // Per corpus, picked evenly: the 600 look-alike benchmark files would otherwise drown the
+    // hand-written fixtures and examples.
+    const groups = [c.fixtures, c.examples, c.bench, c.extra]
+      .map((files) => files.map((f) => f.skeleton).filter((s) => s.length > 0 && s.length <= 4000))
+      .filter((g) => g.length > 0);
+    const bases = groups.flat();
     assert.ok(bases.length > 100, `only ${bases.length} base skeletons`);
     const rnd = seededRandom(FUZZ_SEED);
     const started = performance.now();
@@ -536,7 +551,8 @@ describe('subset parser under seeded mutations of real skeletons', () => {
     const mismatches: string[] = [];
     const pairs: { expected: DumpedNode; got: DumpedNode }[] = [];
     for (let i = 0; i < FUZZ_CASES; i++) {
-      const source = mutate(bases[Math.floor(rnd() * bases.length)]!, rnd);
+      const group = groups[Math.floor(rnd() * groups.length)]!;
+      const source = mutate(group[Math.floor(rnd() * group.length)]!, rnd);
       const v = check(source);
       if (!v.accepted) continue;
       accepted++;
