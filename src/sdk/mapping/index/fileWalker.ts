@@ -65,10 +65,16 @@ interface IgnoreScope {
 
 /** Classifies a workspace-relative path, or undefined when the index does not read it. */
 export function classifyPath(file: string, graphqlOperations?: string): WalkedFileKind | undefined {
-  const base = file.slice(file.lastIndexOf('/') + 1);
-  if (graphqlOperations ? file === graphqlOperations : base === GRAPHQL_OPERATIONS_BASENAME) return 'graphql';
-  const dot = base.lastIndexOf('.');
-  return dot > 0 && SOURCE_EXTENSIONS.has(base.slice(dot)) ? 'source' : undefined;
+  // Index arithmetic instead of slicing out the base name: the walk classifies every file it
+  // sees (25,000 on the benchmark tree, ~11 ms and 2 MB of short strings while the code is cold).
+  const slash = file.lastIndexOf('/');
+  const isGraphqlBase = file.length - slash - 1 === GRAPHQL_OPERATIONS_BASENAME.length && file.endsWith(GRAPHQL_OPERATIONS_BASENAME);
+  if (graphqlOperations ? file === graphqlOperations : isGraphqlBase) return 'graphql';
+  const dot = file.lastIndexOf('.');
+  // The extension's dot must be in the base name and not its first character ('.rb' is a hidden file).
+  if (dot <= slash + 1) return undefined;
+  if (file.endsWith('.rb')) return 'source'; // most files of a Ruby monolith
+  return SOURCE_EXTENSIONS.has(file.slice(dot)) ? 'source' : undefined;
 }
 
 function isIgnored(scopes: readonly IgnoreScope[], rel: string, isDir: boolean): boolean {

@@ -107,4 +107,24 @@ describe('classifyPath', () => {
     assert.equal(classifyPath('Gemfile'), undefined);
     assert.equal(classifyPath('.rb'), undefined);
   });
+
+  test('edge cases: dots outside the base name, hidden files, case, configured GraphQL path', () => {
+    const cases: [string, string | undefined, ReturnType<typeof classifyPath>][] = [
+      ['app/.rb', undefined, undefined], // a hidden file named '.rb'
+      ['app/x.rb', undefined, 'source'],
+      ['x.rb', undefined, 'source'],
+      ['lib.rb/README', undefined, undefined], // the dot is in a directory name
+      ['lib.rb/x', undefined, undefined],
+      ['app/x.RB', undefined, undefined], // extensions are case-sensitive
+      ['app/x.rb.orig', undefined, undefined],
+      ['app/x.min.js', undefined, 'source'],
+      ['app/.eslintrc.js', undefined, 'source'], // the last dot is not the first character
+      ['graphql_known_operations.yml', undefined, 'graphql'],
+      ['config/xgraphql_known_operations.yml', undefined, undefined],
+      ['config/graphql_known_operations.yml', 'other/ops.yml', undefined], // only the configured path
+      ['other/ops.yml', 'other/ops.yml', 'graphql'],
+      ['other/ops.rb', 'other/ops.yml', 'source'],
+    ];
+    for (const [file, configured, expected] of cases) assert.equal(classifyPath(file, configured), expected, `${file} (${configured ?? 'default'})`);
+  });
 });
