@@ -47,8 +47,9 @@ export function findWorkerScript(): string | undefined {
  * The Node options a bundled worker starts with: none, except the profilers' (`--cpu-prof*`,
  * `--heap-prof*`), so profiling a cold build still covers the worker. By default a worker inherits
  * the parent's execArgv, and under `node --import tsx` (benchmarks, tests) that made every bundled
- * worker load tsx's hooks first (cjs-module-lexer, ESM loader hooks: ~100 ms of CPU and a later
- * "ready" in the profile of bench:index). The bundle needs no loader; the product never has one.
+ * worker load tsx's hooks first (cjs-module-lexer, ESM loader hooks): bench:index's cold build
+ * took ~190 ms more CPU and ~95 ms more wall (median of 6 runs each). The bundle needs no
+ * loader; the product never has one.
  */
 export function bundledWorkerExecArgv(parent: readonly string[]): string[] {
   const kept: string[] = [];
