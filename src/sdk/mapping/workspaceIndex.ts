@@ -141,8 +141,8 @@ export class WorkspaceIndex {
     const { root } = this.options;
     const workers = this.options.workers ?? Math.min(2, cpus().length);
     const maxFileBytes = this.options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-    // Workers load tree-sitter while this thread walks the tree, and every directory's files are
-    // scanned as soon as the walk finds them (by this thread until a worker is ready).
+    // Workers load tree-sitter while this thread walks the tree, and scan every directory's files
+    // as soon as the walk finds them; this thread joins in once the walk is done (scanPool).
     const pool = ScanPool.start({ workers, maxFileBytes, signal, onProgress, workerScript: this.options.workerScript });
     // Walked paths are plain relative paths ('/'-separated, no '.' or '..'), so joining is a
     // concatenation; path.join's normalisation cost 12-30 ms per 25,000 files in the profiles.

@@ -9,8 +9,9 @@
  * that is not a regular file (FIFO, socket, device) is reported and skipped: opening a FIFO would
  * block the whole index.
  */
-import { readFile, readdir, stat } from 'node:fs/promises';
-import type { Dirent } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import type { Dirent, Stats } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import ignore from 'ignore';
 import type { Ignore } from 'ignore';
@@ -93,6 +94,14 @@ async function readGitignore(absDir: string): Promise<Ignore | undefined> {
   }
 }
 
+function readGitignoreSync(absDir: string): Ignore | undefined {
+  try {
+    return ignore().add(readFileSync(join(absDir, '.gitignore'), 'utf8'));
+  } catch {
+    return undefined; // unreadable: then nothing is ignored by it
+  }
+}
+
 /**
  * Whether one workspace-relative file is ignored by the .gitignore files on its path (or lies in
  * an always-skipped or ignored directory). For single-file updates from a watcher, so that build
@@ -113,39 +122,42 @@ export async function isGitIgnored(root: string, file: string): Promise<boolean>
   return false;
 }
 
+/** A sync walk yields to the event loop after this much work, as async directory reads did. */
+const WALK_SLICE_MS = 4;
+
 /**
- * Walks `root` breadth-first with a few directory reads in flight, returning files sorted by path
- * so every run indexes in the same order.
+ * Walks `root` breadth-first, returning files sorted by path so every run indexes in the same
+ * order. Directories are read synchronously, a few milliseconds' worth between event-loop turns:
+ * 16 async reads in flight cost 66-78 ms of CPU and ~50 ms wall on the benchmark's 904
+ * directories against 50 and 35 ms read in turn (the promise and thread-pool round trip per
+ * directory is most of the work), and the cold build's scan starts when the walk ends.
  */
 export async function walkWorkspace(root: string, options: WalkOptions = {}): Promise<WalkResult> {
   const excluded = options.exclude?.length ? compileGlobList(options.exclude) : undefined;
   const files: WalkedFile[] = [];
   const findings: Finding[] = [];
   let directories = 0;
-  const scopeOf = new Map<string, readonly IgnoreScope[]>();
 
-  const visit = async (dir: string, inherited: readonly IgnoreScope[]): Promise<string[]> => {
-    options.signal?.throwIfAborted();
+  /** Reads one directory; queues its sub-directories with the ignore scopes they inherit. */
+  const visit = (dir: string, inherited: readonly IgnoreScope[], queue: QueuedDir[]): void => {
     const abs = dir === '' ? root : join(root, dir);
     let entries: Dirent[];
     try {
-      entries = await readdir(abs, { withFileTypes: true });
+      entries = readdirSync(abs, { withFileTypes: true });
     } catch (e) {
       findings.push(skippedFinding(dir || '.', `directory skipped: cannot read (${errorCode(e)})`, 'warning'));
-      return [];
+      return;
     }
     directories++;
-    const own = entries.some((d) => d.name === '.gitignore') ? await readGitignore(abs) : undefined;
+    const own = entries.some((d) => d.name === '.gitignore') ? readGitignoreSync(abs) : undefined;
     const scopes = own ? [...inherited, { dir, rules: own }] : inherited;
-    const subdirs: string[] = [];
-    // This directory's files: other directories' visits run while this one awaits a stat.
     const local: WalkedFile[] = [];
     for (const entry of entries) {
       const rel = dir === '' ? entry.name : `${dir}/${entry.name}`;
       if (entry.isDirectory()) {
         if (ALWAYS_SKIPPED_DIRS.has(entry.name)) continue;
         if (isIgnored(scopes, rel, true) || (excluded && (excluded(rel) || excluded(`${rel}/`)))) continue;
-        subdirs.push(rel);
+        queue.push({ dir: rel, scopes });
         continue;
       }
       const kind = classifyPath(rel, options.graphqlOperations);
@@ -153,7 +165,7 @@ export async function walkWorkspace(root: string, options: WalkOptions = {}): Pr
       if (isIgnored(scopes, rel, false) || excluded?.(rel)) continue;
       if (entry.isSymbolicLink()) {
         // Symlinks are rare: stat each one so a linked directory is reported, never followed.
-        const target = await stat(join(root, rel)).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+        const target = statOrError(join(root, rel));
         if (!kind) {
           if (!(target instanceof Error) && target.isDirectory()) findings.push(skippedFinding(rel, 'directory symlink not followed'));
         } else if (target instanceof Error) {
@@ -176,25 +188,33 @@ export async function walkWorkspace(root: string, options: WalkOptions = {}): Pr
     }
     for (const f of local) files.push(f);
     if (local.length > 0) options.onFiles?.(local);
-    // Sub-directories carry the ignore scopes of their parent.
-    for (const sub of subdirs) scopeOf.set(sub, scopes);
-    return subdirs;
   };
 
-  let frontier = [''];
-  scopeOf.set('', []);
-  const concurrency = 16;
-  while (frontier.length > 0) {
-    const next: string[] = [];
-    for (let i = 0; i < frontier.length; i += concurrency) {
-      const slice = frontier.slice(i, i + concurrency);
-      const results = await Promise.all(slice.map((d) => visit(d, scopeOf.get(d) ?? [])));
-      for (const d of slice) scopeOf.delete(d);
-      for (const r of results) next.push(...r);
+  const queue: QueuedDir[] = [{ dir: '', scopes: [] }];
+  let sliceStart = performance.now();
+  for (let next = 0; next < queue.length; next++) {
+    options.signal?.throwIfAborted();
+    const { dir, scopes } = queue[next] as QueuedDir;
+    visit(dir, scopes, queue);
+    if (performance.now() - sliceStart >= WALK_SLICE_MS) {
+      await new Promise((r) => setImmediate(r)); // the extension host, and the scan workers' messages
+      sliceStart = performance.now();
     }
-    frontier = next;
   }
   files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return { files, findings, directories };
+}
+
+interface QueuedDir {
+  dir: string;
+  scopes: readonly IgnoreScope[];
+}
+
+function statOrError(path: string): Stats | Error {
+  try {
+    return statSync(path);
+  } catch (e) {
+    return e instanceof Error ? e : new Error(String(e));
+  }
 }
