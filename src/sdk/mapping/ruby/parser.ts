@@ -48,8 +48,25 @@ export function initRubyParser(): Promise<void> {
   return loading;
 }
 
+/**
+ * Thrown when a file needs tree-sitter (the subset parser refused it) before initRubyParser() has
+ * completed. The cold index starts its threads without loading tree-sitter, since most skeletons
+ * never need it; a thread that meets one of these loads it then and scans that file again.
+ */
+export class TreeSitterNotLoaded extends Error {
+  constructor() {
+    super('initRubyParser() must complete before parsing Ruby with tree-sitter');
+    this.name = 'TreeSitterNotLoaded';
+  }
+}
+
+/** Whether tree-sitter is loaded (parseRuby then never throws TreeSitterNotLoaded). */
+export function rubyParserLoaded(): boolean {
+  return parser !== undefined;
+}
+
 function requireParser(): Parser {
-  if (parser === undefined) throw new Error('initRubyParser() must complete before parsing Ruby');
+  if (parser === undefined) throw new TreeSitterNotLoaded();
   return parser;
 }
 
@@ -141,9 +158,8 @@ function owned(tree: Tree, lineMap: number[] | undefined, source: string): Parse
  * call `release()`.
  */
 export function parseRuby(text: string, options: { skeleton?: boolean; cacheKey?: string; subsetParser?: boolean } = {}): ParsedRuby {
-  const p = requireParser();
   if (options.skeleton === false) {
-    const tree = p.parse(text);
+    const tree = requireParser().parse(text);
     if (tree === null) throw new Error('tree-sitter returned no tree');
     return owned(tree, undefined, text);
   }
@@ -154,6 +170,7 @@ export function parseRuby(text: string, options: { skeleton?: boolean; cacheKey?
     const subset = parseSubset(skeleton.text);
     if (subset !== undefined) return { tree: subset, lineMap: skeleton.lineMap, source: skeleton.text, release: () => undefined };
   }
+  const p = requireParser();
   const tree = parseSkeletonCached(p, skeleton.text, options.cacheKey);
   if (tree !== null && !tree.rootNode.hasError) {
     if (options.cacheKey === undefined) return owned(tree, skeleton.lineMap, skeleton.text);
