@@ -1,15 +1,19 @@
 // `npm run test:extension`: runs test/extension/suite/*.test.ts inside a real VS Code extension
-// host (VS Code 1.100.3 server + headless Chromium, no internet needed) with examples/gitlab-style
-// open, prints mocha's results and `N passed, N failed`, exits non-zero on any failure.
+// host (VS Code 1.100.3 server + headless Chromium, no internet needed), prints mocha's results and
+// `N passed, N failed`, exits non-zero on any failure. Each suite runs in the workspace it needs
+// (SUITE_WORKSPACES; default examples/gitlab-style), one VS Code launch per workspace.
 //
 //   1. npm run build              (the extension bundle under test; skip with --no-build)
 //   2. scripts/install-vscode-server.sh   (cached in .vscode-test/, a no-op when present)
 //   3. esbuild the suites          -> out/test/extension/{index,*.test}.js (vscode, mocha external)
-//   4. start server-main.js, open the workbench with extensionDevelopmentPath/extensionTestsPath in
-//      the `payload` URL parameter; the exit code arrives through `codeAutomationExit`
-//   5. always kill the server and the browser; hard timeout (--timeout seconds, default 300)
+//   4. per workspace: start server-main.js, open the workbench with extensionDevelopmentPath /
+//      extensionTestsPath in the `payload` URL parameter; the exit code arrives through
+//      `codeAutomationExit`; BUDGET_LENS_SUITE tells index.js which suites to run there
+//   5. always kill the server and the browser; hard timeout per launch (--timeout seconds, default 300)
 //
 // Options: --no-build, --verbose (print the server's and workbench's log), --timeout <s>.
+// BUDGET_LENS_SUITE=multiRoot (comma-separated suite names, the file names without .test.ts) runs
+// only those suites, and starts VS Code only for the workspaces they need.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -59,49 +63,84 @@ await esbuild.build({
 });
 console.log(`> bundled ${entryPoints.length - 1} suite file(s) into out/test/extension (${elapsed()})`);
 
-const reportFile = join(outDir, 'report.json');
-const workspace = join(REPO, 'examples', 'gitlab-style');
-// The watcher suite writes into this folder and removes it; a killed run may have left it behind.
-rmSync(join(workspace, 'app', 'workers', 'budget_lens_watch_test'), { recursive: true, force: true });
-const wb = await launchWorkbench({
-  workspace,
-  extensionTestsPath: join(outDir, 'index.js'),
-  env: { BUDGET_LENS_TEST_REPORT: reportFile },
-  log: verbose ? (line) => console.log(line) : undefined,
-});
+/** Suites that need another workspace than examples/gitlab-style (relative to the repo). */
+const SUITE_WORKSPACES = {
+  multiRoot: join('examples', 'multi-root', 'multi-root.code-workspace'),
+};
+const DEFAULT_WORKSPACE = join('examples', 'gitlab-style');
 
-let exitCode;
-try {
-  const { page, url } = wb;
-  const result = new Promise((resolve) => {
-    page.exposeFunction('codeAutomationExit', (code) => resolve({ code }));
-  });
-  await page.exposeFunction('codeAutomationLog', (_level, logArgs) => {
-    if (verbose) console.log(`[workbench] ${Array.isArray(logArgs) ? logArgs.join(' ') : String(logArgs)}`);
-  });
-  page.on('pageerror', (e) => verbose && console.log(`[page error] ${e.message}`));
-  let timer;
-  const timeout = new Promise((resolve) => {
-    timer = setTimeout(() => resolve({ timedOut: true }), timeoutS * 1000);
-  });
-  console.log(`> running the suites in VS Code (${elapsed()})`);
-  await page.goto(url);
-  const outcome = await Promise.race([result, timeout]);
-  clearTimeout(timer);
-
-  let report;
-  if (existsSync(reportFile)) report = JSON.parse(readFileSync(reportFile, 'utf8'));
-  if (report) for (const line of report.lines) console.log(line);
-  if (outcome.timedOut) {
-    console.error(`✖ timed out after ${timeoutS} s (rerun with --verbose to see the workbench log)`);
-    if (!verbose) for (const line of wb.serverOutput.slice(-30)) console.error(`[server] ${line}`);
-  }
-  const passed = report?.passed ?? 0;
-  const failed = (report?.failed ?? 0) + (report ? 0 : 1);
-  if (!report && !outcome.timedOut) console.error(`✖ the test module reported nothing (exit code ${outcome.code}); rerun with --verbose`);
-  console.log(`\n${passed} passed, ${failed} failed (${elapsed()})`);
-  exitCode = outcome.timedOut || failed > 0 || outcome.code !== 0 ? 1 : 0;
-} finally {
-  await wb.close();
+const allSuites = entryPoints.map((f) => f.split(/[\\/]/).pop()).filter((f) => f.endsWith('.test.ts')).map((f) => f.slice(0, -'.test.ts'.length))
+  .sort();
+const wanted = (process.env.BUDGET_LENS_SUITE ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const unknown = wanted.filter((s) => !allSuites.includes(s));
+if (unknown.length > 0) {
+  console.error(`✖ no suite named ${unknown.join(', ')} in test/extension/suite (there are: ${allSuites.join(', ')})`);
+  process.exit(1);
 }
-process.exit(exitCode ?? 1);
+const selected = wanted.length > 0 ? wanted : allSuites;
+/** workspace -> suites to run there, in a stable order. */
+const launches = new Map();
+for (const suite of selected) {
+  const workspace = join(REPO, SUITE_WORKSPACES[suite] ?? DEFAULT_WORKSPACE);
+  launches.set(workspace, [...(launches.get(workspace) ?? []), suite]);
+}
+
+// The watcher suite writes into this folder and removes it; a killed run may have left it behind.
+rmSync(join(REPO, DEFAULT_WORKSPACE, 'app', 'workers', 'budget_lens_watch_test'), { recursive: true, force: true });
+
+/** One VS Code launch on `workspace` running `suites`; resolves to { passed, failed, ok }. */
+async function runLaunch(workspace, suites, n) {
+  const reportFile = join(outDir, `report-${n}.json`);
+  console.log(`> ${suites.join(', ')} in ${workspace.slice(REPO.length + 1)} (${elapsed()})`);
+  const wb = await launchWorkbench({
+    workspace,
+    extensionTestsPath: join(outDir, 'index.js'),
+    env: { BUDGET_LENS_TEST_REPORT: reportFile, BUDGET_LENS_SUITE: suites.join(',') },
+    log: verbose ? (line) => console.log(line) : undefined,
+  });
+  try {
+    const { page, url } = wb;
+    const result = new Promise((resolve) => {
+      page.exposeFunction('codeAutomationExit', (code) => resolve({ code }));
+    });
+    await page.exposeFunction('codeAutomationLog', (_level, logArgs) => {
+      if (verbose) console.log(`[workbench] ${Array.isArray(logArgs) ? logArgs.join(' ') : String(logArgs)}`);
+    });
+    page.on('pageerror', (e) => verbose && console.log(`[page error] ${e.message}`));
+    let timer;
+    const timeout = new Promise((resolve) => {
+      timer = setTimeout(() => resolve({ timedOut: true }), timeoutS * 1000);
+    });
+    console.log(`> running the suites in VS Code (${elapsed()})`);
+    await page.goto(url);
+    const outcome = await Promise.race([result, timeout]);
+    clearTimeout(timer);
+
+    let report;
+    if (existsSync(reportFile)) report = JSON.parse(readFileSync(reportFile, 'utf8'));
+    if (report) for (const line of report.lines) console.log(line);
+    if (outcome.timedOut) {
+      console.error(`✖ timed out after ${timeoutS} s (rerun with --verbose to see the workbench log)`);
+      if (!verbose) for (const line of wb.serverOutput.slice(-30)) console.error(`[server] ${line}`);
+    }
+    const passed = report?.passed ?? 0;
+    const failed = (report?.failed ?? 0) + (report ? 0 : 1);
+    if (!report && !outcome.timedOut) console.error(`✖ the test module reported nothing (exit code ${outcome.code}); rerun with --verbose`);
+    return { passed, failed, ok: !outcome.timedOut && failed === 0 && outcome.code === 0 };
+  } finally {
+    await wb.close();
+  }
+}
+
+let passed = 0;
+let failed = 0;
+let ok = true;
+let n = 0;
+for (const [workspace, suites] of launches) {
+  const r = await runLaunch(workspace, suites, n++);
+  passed += r.passed;
+  failed += r.failed;
+  ok &&= r.ok;
+}
+console.log(`\n${passed} passed, ${failed} failed (${elapsed()})`);
+process.exit(ok ? 0 : 1);

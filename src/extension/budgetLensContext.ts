@@ -38,15 +38,15 @@ export class BudgetLensContext implements vscode.Disposable {
       this.diagnostics,
       vscode.languages.registerCodeActionsProvider(RUBY, new CategoryQuickFixProvider(this.indexer), { providedCodeActionKinds: CategoryQuickFixProvider.kinds }),
       ...registerMappingCommands({ indexer: this.indexer, statusBar: () => this.statusBar.state, version }),
+      // Folders added or removed are followed by the indexer itself (one index per root).
       vscode.workspace.onDidChangeConfiguration((e) => this.onSettingsChanged(e)),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.indexer.reindex()),
     );
     this.applyProviderSettings();
   }
 
-  /** Starts the first build in the background; activation does not wait for it. */
+  /** Starts the first builds (one per root) in the background; activation does not wait for them. */
   start(): void {
-    void this.indexer.reindex();
+    this.indexer.start();
   }
 
   /** CodeLens and hover are registered only while enabled (GitLens registers lazily too). */
@@ -70,6 +70,7 @@ export class BudgetLensContext implements vscode.Disposable {
     if (affects(e, 'codeLens.enabled') || affects(e, 'hover.enabled')) this.applyProviderSettings();
     if (affects(e, 'statusBar.enabled')) this.statusBar.setEnabled(readSettings().statusBarEnabled);
     if (affects(e, 'diagnostics.enabled')) this.diagnostics.setEnabled(readSettings().diagnosticsEnabled);
+    // The catalog setting can also make folders without a config indexable: reindex() re-matches roots.
     if (affects(e, 'catalogPath')) void this.indexer.reindex();
   }
 

@@ -11,10 +11,11 @@
  * returns, e.g. `· 12.3 of 20.16 min left`, without changing where lenses are.
  */
 import * as vscode from 'vscode';
+import { join } from 'node:path';
 import { CONTRIBUTED_COMMANDS } from './commandIds';
 import { categoryLensTitle, lensSubjects } from './text/mappingText';
 import type { LensSubject } from './text/mappingText';
-import type { WorkspaceIndexer } from './workspaceIndexer';
+import type { RootIndexer, WorkspaceIndexer } from './workspaceIndexer';
 
 /** The seam for budget data: a short suffix for a lens, from a cache, or undefined. */
 export interface LensFigures {
@@ -28,6 +29,8 @@ export class CategoryCodeLens extends vscode.CodeLens {
   constructor(
     readonly subject: LensSubject,
     readonly file: string,
+    /** The root the file belongs to (its catalog titles the lens). */
+    readonly index: RootIndexer,
   ) {
     super(new vscode.Range(subject.line - 1, 0, subject.line - 1, 0));
   }
@@ -36,22 +39,27 @@ export class CategoryCodeLens extends vscode.CodeLens {
 export class MappingCodeLensProvider implements vscode.CodeLensProvider<CategoryCodeLens>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changeEmitter.event;
-  /** Last lenses handed out per file, returned again while the index is rebuilding. */
+  /** Last lenses handed out per absolute path, returned again while the file's root is rebuilding. */
   private readonly lastGood = new Map<string, CategoryCodeLens[]>();
   private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
   private figures: LensFigures | undefined;
 
   constructor(private readonly indexer: WorkspaceIndexer) {
     this.disposables.push(
-      indexer.onDidChangeMapping((files) => {
+      indexer.onDidChangeMapping(({ index, files }) => {
         // Only files whose lenses were asked for can be on screen; others are computed on demand.
-        const changed = files.filter((f) => this.lastGood.has(f));
-        for (const f of changed) this.lastGood.delete(f);
+        const changed = files.map((f) => join(index.root, f)).filter((abs) => this.lastGood.has(abs));
+        for (const abs of changed) this.lastGood.delete(abs);
         if (changed.length > 0 || files.length === 0) this.changeEmitter.fire();
       }),
-      indexer.onDidChangeState((state) => {
-        // The first build ends: editors opened before it finished have no lenses yet.
-        if (state.phase === 'ready' && this.lastGood.size === 0) this.changeEmitter.fire();
+      indexer.onDidChangeState((index) => {
+        // A root's first build ends: editors opened before it finished have no lenses yet.
+        if (index.state.phase === 'ready' && ![...this.lastGood.keys()].some((abs) => index.contains(abs))) this.changeEmitter.fire();
+      }),
+      indexer.onDidChangeIndexes(({ removed }) => {
+        // A closed root's files have no lenses any more (or those of a root they now fall under).
+        for (const abs of [...this.lastGood.keys()]) if (removed.some((i) => i.contains(abs))) this.lastGood.delete(abs);
+        this.changeEmitter.fire();
       }),
     );
   }
@@ -64,22 +72,23 @@ export class MappingCodeLensProvider implements vscode.CodeLensProvider<Category
   }
 
   provideCodeLenses(document: vscode.TextDocument, token: vscode.CancellationToken): CategoryCodeLens[] {
-    const file = this.indexer.relativePath(document.uri);
-    if (file === undefined || token.isCancellationRequested) return [];
-    const last = this.lastGood.get(file);
-    if (this.indexer.state.phase === 'indexing' && last) return last;
-    const ws = this.indexer.current;
-    const mapping = ws?.index.fileMapping(file);
+    const located = this.indexer.locate(document.uri);
+    if (located === undefined || token.isCancellationRequested) return [];
+    const { index, file } = located;
+    const abs = document.uri.fsPath;
+    const last = this.lastGood.get(abs);
+    if (index.state.phase === 'indexing' && last) return last;
+    const mapping = index.current?.index.fileMapping(file);
     if (!mapping) return last ?? [];
     const lenses = lensSubjects(mapping.endpoints, mapping.categories)
       .filter((s) => s.line <= document.lineCount)
-      .map((s) => new CategoryCodeLens(s, file));
-    this.lastGood.set(file, lenses);
+      .map((s) => new CategoryCodeLens(s, file, index));
+    this.lastGood.set(abs, lenses);
     return lenses;
   }
 
   async resolveCodeLens(lens: CategoryCodeLens, token: vscode.CancellationToken): Promise<CategoryCodeLens> {
-    const catalog = this.indexer.current?.catalog;
+    const catalog = lens.index.current?.catalog;
     let title = catalog ? categoryLensTitle(lens.subject.category, catalog) : lens.subject.category;
     const figures = await this.figures?.figuresFor(lens.subject, token);
     if (token.isCancellationRequested) return lens;

@@ -10,16 +10,42 @@ import type { CommandId } from './commandIds';
 import { CONTRIBUTED_COMMANDS, INTERNAL_COMMANDS } from './commandIds';
 import type { StatusBarState } from './statusBar';
 import { categoryLensTitle, formatSeconds } from './text/mappingText';
-import type { IndexerState, WorkspaceIndexer } from './workspaceIndexer';
+import type { IndexerState, RootIndexer, WorkspaceIndexer } from './workspaceIndexer';
+
+/** One root's part of `budgetLens._testState`. */
+export interface IndexTestState {
+  /** The workspace folder names sharing the root, comma-separated. */
+  name: string;
+  root: string;
+  /** The workspace folders (fsPath) under the root. */
+  folders: string[];
+  phase: IndexerState['phase'];
+  error?: string;
+  files: number;
+  endpoints: number;
+  /** Successful full builds of this root since it was opened. */
+  builds: number;
+}
+
+/** A Go to Endpoint item as `_testState` reports it with `{ picks: true }`. */
+export interface PickTestState {
+  label: string;
+  description?: string;
+  detail?: string;
+}
 
 /** What `budgetLens._testState` returns (tests only; not a public API). */
 export interface TestState {
+  /** All roots at once (WorkspaceIndexer.state); files and endpoints are summed. */
   phase: IndexerState['phase'];
   error?: string;
+  /** The first root's, once indexed. */
   root?: string;
   files: number;
   endpoints: number;
   statusBar: StatusBarState;
+  indexes: IndexTestState[];
+  picks?: PickTestState[];
 }
 
 export interface CommandDeps {
@@ -28,51 +54,71 @@ export interface CommandDeps {
   version: string;
 }
 
-/** Where a jump landed (returned so callers and tests can check it). */
+/** Where a jump landed (returned so callers and tests can check it); `file` is root-relative. */
 export interface JumpTarget {
   file: string;
   line: number;
 }
 
-type EndpointPick = vscode.QuickPickItem & { endpoint: Endpoint };
+type EndpointPick = vscode.QuickPickItem & { endpoint: Endpoint; index: RootIndexer };
 type LinePick = vscode.QuickPickItem & { line: number };
 
-/** Opens `file` at 1-based `line`, cursor at the line start, revealed in the middle. */
-export async function revealLine(indexer: WorkspaceIndexer, file: string, line: number): Promise<JumpTarget | undefined> {
-  const uri = indexer.uriOf(file);
-  if (!uri) return undefined;
+/** Opens `file` of a root at 1-based `line`, cursor at the line start, revealed in the middle. */
+export async function revealLine(index: RootIndexer, file: string, line: number): Promise<JumpTarget> {
   const position = new vscode.Position(Math.max(0, line - 1), 0);
-  const editor = await vscode.window.showTextDocument(uri, { selection: new vscode.Range(position, position), preview: false });
+  const editor = await vscode.window.showTextDocument(index.uriOf(file), { selection: new vscode.Range(position, position), preview: false });
   editor.revealRange(new vscode.Range(position, position), vscode.TextEditorRevealType.InCenter);
   return { file, line };
+}
+
+/** The indexed roots, the active file's first: an id both define resolves where the user is. */
+function readyIndexes(indexer: WorkspaceIndexer): RootIndexer[] {
+  const uri = vscode.window.activeTextEditor?.document.uri;
+  const activeIndex = uri ? indexer.locate(uri)?.index : undefined;
+  const ready = indexer.indexes.filter((i) => i.current !== undefined);
+  return activeIndex && ready.includes(activeIndex) ? [activeIndex, ...ready.filter((i) => i !== activeIndex)] : ready;
+}
+
+/** Go to Endpoint's items: every endpoint of every indexed root, the folder named when there are several. */
+export function endpointPicks(indexer: WorkspaceIndexer): EndpointPick[] {
+  const several = indexer.indexes.length > 1;
+  return indexer.indexes.flatMap((index) =>
+    (index.current?.index.endpoints() ?? []).map((e) => ({
+      label: e.id,
+      description: `${e.category} · ${e.urgency} (${formatSeconds(e.thresholdS)})`,
+      detail: several ? `${index.name} · ${e.file}:${e.line}` : `${e.file}:${e.line}`,
+      endpoint: e,
+      index,
+    })),
+  );
 }
 
 /** Jumps to an endpoint's definition by id: the jump "top offender" will reuse. */
 export async function goToEndpoint(indexer: WorkspaceIndexer, id?: string): Promise<JumpTarget | undefined> {
   await indexer.whenIdle();
-  const ws = indexer.current;
-  if (!ws) {
+  const ready = readyIndexes(indexer);
+  if (ready.length === 0) {
     void vscode.window.showWarningMessage('Budget Lens: the workspace is not indexed (no .budgetlens.yml found, or indexing failed).');
     return undefined;
   }
-  let endpoint: Endpoint | undefined;
+  let target: { endpoint: Endpoint; index: RootIndexer } | undefined;
   if (typeof id === 'string') {
-    endpoint = ws.index.endpoint(id);
-    if (!endpoint) {
+    for (const index of ready) {
+      const endpoint = index.current?.index.endpoint(id);
+      if (endpoint) {
+        target = { endpoint, index };
+        break;
+      }
+    }
+    if (!target) {
       void vscode.window.showWarningMessage(`Budget Lens: no endpoint '${id}' in this workspace.`);
       return undefined;
     }
   } else {
-    const picks: EndpointPick[] = ws.index.endpoints().map((e) => ({
-      label: e.id,
-      description: `${e.category} · ${e.urgency} (${formatSeconds(e.thresholdS)})`,
-      detail: `${e.file}:${e.line}`,
-      endpoint: e,
-    }));
-    const picked = await vscode.window.showQuickPick(picks, { title: 'Go to Endpoint', placeHolder: 'Endpoint id, category or file', matchOnDescription: true, matchOnDetail: true });
-    endpoint = picked?.endpoint;
+    const placeHolder = indexer.indexes.length > 1 ? 'Endpoint id, category, folder or file' : 'Endpoint id, category or file';
+    target = await vscode.window.showQuickPick(endpointPicks(indexer), { title: 'Go to Endpoint', placeHolder, matchOnDescription: true, matchOnDetail: true });
   }
-  return endpoint ? revealLine(indexer, endpoint.file, endpoint.line) : undefined;
+  return target ? revealLine(target.index, target.endpoint.file, target.endpoint.line) : undefined;
 }
 
 /**
@@ -81,14 +127,15 @@ export async function goToEndpoint(indexer: WorkspaceIndexer, id?: string): Prom
  */
 export async function showMapping(indexer: WorkspaceIndexer): Promise<string[]> {
   await indexer.whenIdle();
-  const ws = indexer.current;
   const uri = vscode.window.activeTextEditor?.document.uri;
-  const file = uri ? indexer.relativePath(uri) : undefined;
-  const mapping = ws && file !== undefined ? ws.index.fileMapping(file) : undefined;
-  if (!ws || file === undefined || !mapping) {
+  const located = uri ? indexer.locate(uri) : undefined;
+  const ws = located?.index.current;
+  const mapping = ws && located ? ws.index.fileMapping(located.file) : undefined;
+  if (!ws || !located || !mapping) {
     void vscode.window.showInformationMessage('Budget Lens: the current file is not part of an indexed workspace.');
     return [];
   }
+  const { index, file } = located;
   const picks: LinePick[] = [];
   for (const r of mapping.categories) {
     picks.push({ label: `$(tag) ${categoryLensTitle(r.category, ws.catalog)}`, description: `${r.scope} ${r.name}`, detail: `lines ${r.startLine}-${r.endLine} · ${r.attribution}`, line: r.startLine });
@@ -101,9 +148,39 @@ export async function showMapping(indexer: WorkspaceIndexer): Promise<string[]> 
   }
   if (picks.length === 0) picks.push({ label: 'No feature category, endpoint or finding in this file', line: 1 });
   void vscode.window.showQuickPick(picks, { title: `Budget Lens mapping of ${file}`, matchOnDescription: true }).then((picked) => {
-    if (picked && mapping.categories.length + mapping.endpoints.length + mapping.findings.length > 0) void revealLine(indexer, file, picked.line);
+    if (picked && mapping.categories.length + mapping.endpoints.length + mapping.findings.length > 0) void revealLine(index, file, picked.line);
   });
   return picks.map((p) => p.label.replace(/^\$\([\w-]+\) /, ''));
+}
+
+/** Reindex and cancel take the Uri of a file (the status bar passes the active one) to act on its root only. */
+function uriArg(arg: unknown): vscode.Uri | undefined {
+  return arg instanceof vscode.Uri ? arg : undefined;
+}
+
+function testState(deps: CommandDeps, withPicks: boolean): TestState {
+  const { indexer } = deps;
+  const indexes: IndexTestState[] = indexer.indexes.map((i) => ({
+    name: i.name,
+    root: i.root,
+    folders: i.folders.map((f) => f.uri.fsPath),
+    phase: i.state.phase,
+    error: i.state.error,
+    files: i.current?.index.files().length ?? 0,
+    endpoints: i.current?.index.endpoints().length ?? 0,
+    builds: i.builds,
+  }));
+  const state = indexer.state;
+  return {
+    phase: state.phase,
+    error: state.error,
+    root: indexer.indexes[0]?.current?.root,
+    files: indexes.reduce((n, i) => n + i.files, 0),
+    endpoints: indexes.reduce((n, i) => n + i.endpoints, 0),
+    statusBar: deps.statusBar(),
+    indexes,
+    ...(withPicks ? { picks: endpointPicks(indexer).map(({ label, description, detail }) => ({ label, description, detail })) } : {}),
+  };
 }
 
 export function registerMappingCommands(deps: CommandDeps): vscode.Disposable[] {
@@ -112,19 +189,12 @@ export function registerMappingCommands(deps: CommandDeps): vscode.Disposable[] 
     [CONTRIBUTED_COMMANDS.showVersion]: () => vscode.window.showInformationMessage(`Budget Lens ${deps.version}`),
     [CONTRIBUTED_COMMANDS.showMapping]: () => showMapping(indexer),
     [CONTRIBUTED_COMMANDS.goToEndpoint]: (id?: unknown) => goToEndpoint(indexer, typeof id === 'string' ? id : undefined),
-    [CONTRIBUTED_COMMANDS.reindex]: () => indexer.reindex(),
-    [CONTRIBUTED_COMMANDS.cancelIndexing]: () => indexer.cancel(),
-    [INTERNAL_COMMANDS.testState]: async (): Promise<TestState> => {
+    [CONTRIBUTED_COMMANDS.reindex]: (uri?: unknown) => indexer.reindex(uriArg(uri)),
+    [CONTRIBUTED_COMMANDS.cancelIndexing]: (uri?: unknown) => indexer.cancel(uriArg(uri)),
+    [INTERNAL_COMMANDS.testState]: async (options?: unknown): Promise<TestState> => {
       await indexer.whenIdle();
-      const ws = indexer.current;
-      return {
-        phase: indexer.state.phase,
-        error: indexer.state.error,
-        root: ws?.root,
-        files: ws?.index.files().length ?? 0,
-        endpoints: ws?.index.endpoints().length ?? 0,
-        statusBar: deps.statusBar(),
-      };
+      const withPicks = typeof options === 'object' && options !== null && (options as { picks?: unknown }).picks === true;
+      return testState(deps, withPicks);
     },
   };
   return Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, handler));

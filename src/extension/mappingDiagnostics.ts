@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { readFileSync } from 'node:fs';
 import type { Finding } from '../sdk/mapping/types';
 import { findingColumns } from './text/mappingText';
-import type { WorkspaceIndexer } from './workspaceIndexer';
+import type { MappingChange, RootIndexer, WorkspaceIndexer } from './workspaceIndexer';
 
 export const DIAGNOSTIC_SOURCE = 'Budget Lens';
 
@@ -40,6 +40,8 @@ export function toDiagnostic(finding: Finding, lines: readonly string[]): vscode
 export class MappingDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('budgetLens');
   private readonly disposables: vscode.Disposable[] = [this.collection];
+  /** The documents each root has problems on, so a root's rebuild or removal clears only its own. */
+  private readonly shown = new Map<RootIndexer, Set<string>>();
   private enabled: boolean;
 
   constructor(
@@ -47,7 +49,12 @@ export class MappingDiagnostics implements vscode.Disposable {
     enabled: boolean,
   ) {
     this.enabled = enabled;
-    this.disposables.push(indexer.onDidChangeMapping((files) => this.refresh(files)));
+    this.disposables.push(
+      indexer.onDidChangeMapping((change) => this.refresh(change)),
+      indexer.onDidChangeIndexes(({ removed }) => {
+        for (const index of removed) this.clear(index);
+      }),
+    );
     this.refreshAll();
   }
 
@@ -56,36 +63,50 @@ export class MappingDiagnostics implements vscode.Disposable {
     this.refreshAll();
   }
 
-  /** Recomputes every file's problems (after a full build or a settings change). */
+  /** Recomputes every root's problems (after a settings change). */
   refreshAll(): void {
     this.collection.clear();
-    const ws = this.indexer.current;
+    this.shown.clear();
+    for (const index of this.indexer.indexes) this.refreshRoot(index);
+  }
+
+  /** Recomputes one root's problems from scratch (after its full build). */
+  private refreshRoot(index: RootIndexer): void {
+    this.clear(index);
+    const ws = index.current;
     if (!this.enabled || !ws) return;
     const byFile = new Map<string, Finding[]>();
     for (const f of ws.index.findings()) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
-    for (const [file, findings] of byFile) this.set(file, findings);
+    for (const [file, findings] of byFile) this.set(index, file, findings);
   }
 
-  private refresh(files: readonly string[]): void {
-    const ws = this.indexer.current;
-    if (!this.enabled || !ws) return;
-    // A full build reports every file: recompute from scratch rather than file by file.
-    if (files.length > 1 && files.length >= ws.index.files().length) {
-      this.refreshAll();
+  private refresh({ index, files, full }: MappingChange): void {
+    if (full) {
+      this.refreshRoot(index);
       return;
     }
-    for (const file of files) this.set(file, ws.index.fileMapping(file)?.findings ?? []);
+    const ws = index.current;
+    if (!this.enabled || !ws) return;
+    for (const file of files) this.set(index, file, ws.index.fileMapping(file)?.findings ?? []);
   }
 
-  private set(file: string, findings: readonly Finding[]): void {
-    const uri = this.indexer.uriOf(file);
-    if (!uri) return;
+  private clear(index: RootIndexer): void {
+    for (const key of this.shown.get(index) ?? []) this.collection.delete(vscode.Uri.parse(key));
+    this.shown.delete(index);
+  }
+
+  private set(index: RootIndexer, file: string, findings: readonly Finding[]): void {
+    const uri = index.uriOf(file);
+    const shown = this.shown.get(index) ?? new Set<string>();
+    this.shown.set(index, shown);
     if (findings.length === 0) {
       this.collection.delete(uri);
+      shown.delete(uri.toString());
       return;
     }
     const lines = fileLines(uri);
     this.collection.set(uri, findings.map((f) => toDiagnostic(f, lines)));
+    shown.add(uri.toString());
   }
 
   dispose(): void {
@@ -100,8 +121,8 @@ export class CategoryQuickFixProvider implements vscode.CodeActionProvider {
   constructor(private readonly indexer: WorkspaceIndexer) {}
 
   provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
-    const file = this.indexer.relativePath(document.uri);
-    const findings = file !== undefined ? (this.indexer.current?.index.fileMapping(file)?.findings ?? []) : [];
+    const located = this.indexer.locate(document.uri);
+    const findings = located ? (located.index.current?.index.fileMapping(located.file)?.findings ?? []) : [];
     const actions: vscode.CodeAction[] = [];
     for (const diagnostic of context.diagnostics) {
       if (diagnostic.source !== DIAGNOSTIC_SOURCE || diagnostic.code !== 'unknown_category') continue;

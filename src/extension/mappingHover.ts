@@ -12,9 +12,10 @@ export class MappingHoverProvider implements vscode.HoverProvider {
   constructor(private readonly indexer: WorkspaceIndexer) {}
 
   provideHover(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): vscode.Hover | undefined {
-    const file = this.indexer.relativePath(document.uri);
-    const ws = this.indexer.current;
-    if (file === undefined || !ws || token.isCancellationRequested) return undefined;
+    const located = this.indexer.locate(document.uri);
+    const ws = located?.index.current;
+    if (located === undefined || !ws || token.isCancellationRequested) return undefined;
+    const { file } = located;
     const lineText = document.lineAt(position.line).text;
     const decl = declarationAt(lineText, position.character);
     if (!decl) return undefined;

@@ -1,12 +1,13 @@
 /**
  * The status bar item: the active file's group (click -> Show Mapping of Current File), and the
- * indexing progress while a build runs (click -> cancel it).
+ * indexing progress while its root builds (click -> cancel it) or the root's error (click ->
+ * re-index it). In a multi-root workspace the active file's root decides.
  */
 import * as vscode from 'vscode';
 import { primaryCategory } from '../sdk/mapping/workspaceIndex';
 import { CONTRIBUTED_COMMANDS } from './commandIds';
 import { categoryLensTitle, statusBarText } from './text/mappingText';
-import type { WorkspaceIndexer } from './workspaceIndexer';
+import type { Located, WorkspaceIndexer } from './workspaceIndexer';
 
 /** What the item shows, also returned to the extension-host tests. */
 export interface StatusBarState {
@@ -31,9 +32,10 @@ export class GroupStatusBar implements vscode.Disposable {
     this.disposables.push(
       vscode.window.onDidChangeActiveTextEditor(() => this.update()),
       indexer.onDidChangeState(() => this.update()),
-      indexer.onDidChangeMapping((files) => {
-        const active = this.activeFile();
-        if (active !== undefined && files.includes(active)) this.update();
+      indexer.onDidChangeIndexes(() => this.update()),
+      indexer.onDidChangeMapping(({ index, files }) => {
+        const active = this.active();
+        if (active?.index === index && files.includes(active.file)) this.update();
       }),
     );
     this.update();
@@ -48,13 +50,15 @@ export class GroupStatusBar implements vscode.Disposable {
     return { ...this.shown };
   }
 
-  private activeFile(): string | undefined {
+  /** The active editor's document: its root and path there, if it is under one. */
+  private active(): Located | undefined {
     const uri = vscode.window.activeTextEditor?.document.uri;
-    return uri ? this.indexer.relativePath(uri) : undefined;
+    return uri ? this.indexer.locate(uri) : undefined;
   }
 
   update(): void {
-    const next = this.compute();
+    const active = this.active();
+    const next = this.compute(active);
     this.shown = next;
     if (!next.visible) {
       this.item.hide();
@@ -62,32 +66,35 @@ export class GroupStatusBar implements vscode.Disposable {
     }
     this.item.text = next.text;
     this.item.tooltip = next.tooltip;
-    this.item.command = next.command;
+    // Cancel and re-index act on the active file's root (every root when no file is active).
+    const args = active && next.command !== CONTRIBUTED_COMMANDS.showMapping ? [active.index.uriOf(active.file)] : [];
+    this.item.command = next.command === undefined ? undefined : { title: next.text, command: next.command, arguments: args };
     this.item.show();
   }
 
-  private compute(): StatusBarState {
+  /** The active file's root decides (indexing, failed, or its group); without one, all roots do. */
+  private compute(active: Located | undefined): StatusBarState {
     const hidden: StatusBarState = { visible: false, text: '', tooltip: '', command: undefined };
     if (!this.enabled) return hidden;
-    const state = this.indexer.state;
+    const state = active ? active.index.state : this.indexer.state;
+    const where = active && this.indexer.indexes.length > 1 ? ` (${active.index.name})` : '';
     if (state.phase === 'indexing') {
       const p = state.progress;
       const count = p && p.total > 0 ? ` ${p.scanned}/${p.total}` : '';
-      return { visible: true, text: `$(sync~spin) Budget Lens: indexing${count}`, tooltip: 'Indexing feature categories. Click to cancel.', command: CONTRIBUTED_COMMANDS.cancelIndexing };
+      return { visible: true, text: `$(sync~spin) Budget Lens: indexing${count}`, tooltip: `Indexing feature categories${where}. Click to cancel.`, command: CONTRIBUTED_COMMANDS.cancelIndexing };
     }
     if (state.phase === 'failed') {
-      return { visible: true, text: '$(warning) Budget Lens', tooltip: `Indexing failed: ${state.error ?? ''}\nClick to re-index.`, command: CONTRIBUTED_COMMANDS.reindex };
+      return { visible: true, text: '$(warning) Budget Lens', tooltip: `Indexing failed${where}: ${state.error ?? ''}\nClick to re-index.`, command: CONTRIBUTED_COMMANDS.reindex };
     }
-    const ws = this.indexer.current;
-    const file = this.activeFile();
-    if (!ws || file === undefined) return hidden;
-    const mapping = ws.index.fileMapping(file);
+    const ws = active?.index.current;
+    if (!active || !ws) return hidden;
+    const mapping = ws.index.fileMapping(active.file);
     if (!mapping || (mapping.categories.length === 0 && mapping.endpoints.length === 0)) return hidden;
     const { category } = primaryCategory(mapping);
     return {
       visible: true,
       text: `$(organization) ${statusBarText(category, ws.catalog)}`,
-      tooltip: `${file}: ${categoryLensTitle(category, ws.catalog)}\nClick to show the file's mapping.`,
+      tooltip: `${active.file}${where}: ${categoryLensTitle(category, ws.catalog)}\nClick to show the file's mapping.`,
       command: CONTRIBUTED_COMMANDS.showMapping,
     };
   }

@@ -59,6 +59,7 @@ async function waitForHttp(url, ms, server) {
 }
 
 /**
+ * `workspace` is a folder, or a `.code-workspace` file (opened as a multi-root workspace).
  * @param {{ workspace: string, extensionTestsPath?: string, env?: Record<string,string>, viewport?: {width:number,height:number}, log?: (line: string) => void }} options
  */
 export async function launchWorkbench(options) {
@@ -109,7 +110,9 @@ export async function launchWorkbench(options) {
     const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
     const payload = [['extensionDevelopmentPath', remote(REPO)]];
     if (options.extensionTestsPath) payload.push(['extensionTestsPath', remote(options.extensionTestsPath)]);
-    const url = `${base}/?folder=${encodeURIComponent(options.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    // A `.code-workspace` file opens as a (multi-root) workspace, anything else as a folder.
+    const kind = options.workspace.endsWith('.code-workspace') ? 'workspace' : 'folder';
+    const url = `${base}/?${kind}=${encodeURIComponent(options.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
     return { page, url, port, serverOutput, close };
   } catch (e) {
     await close();

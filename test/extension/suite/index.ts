@@ -43,13 +43,26 @@ function attachReporter(runner: Mocha.Runner, report: SuiteReport): void {
   });
 }
 
+/**
+ * The compiled suites to run: all of them, or those BUDGET_LENS_SUITE names (comma-separated,
+ * file names without `.test.js`; scripts/test-extension.mjs sets it per workspace it opens).
+ */
+function suiteFiles(dir: string): string[] {
+  const all = readdirSync(dir).filter((n) => n.endsWith('.test.js')).sort();
+  const wanted = (process.env.BUDGET_LENS_SUITE ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (wanted.length === 0) return all;
+  const picked = all.filter((f) => wanted.includes(f.slice(0, -'.test.js'.length)));
+  if (picked.length !== wanted.length) throw new Error(`BUDGET_LENS_SUITE=${wanted.join(',')} but the suites are ${all.join(', ')}`);
+  return picked;
+}
+
 export async function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 30_000, color: false, reporter: class {} as unknown as typeof Mocha.reporters.Base });
   const dir = __dirname;
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.test.js')).sort()) mocha.addFile(join(dir, f));
   const report: SuiteReport = { passed: 0, failed: 0, lines: [] };
   const reportFile = process.env.BUDGET_LENS_TEST_REPORT;
   try {
+    for (const f of suiteFiles(dir)) mocha.addFile(join(dir, f));
     await new Promise<void>((resolve) => {
       const runner = mocha.run(() => resolve());
       attachReporter(runner, report);
