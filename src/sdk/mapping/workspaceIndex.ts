@@ -3,8 +3,8 @@
  * change. The editor wraps it (CodeLens, hover, "jump to offender"); the CLI's `map`,
  * `endpoints` and `lint` read it once. No vscode import: it runs in plain Node.
  *
- * Cold build: walk (fileWalker), feeding each directory's files to read + parse on worker threads
- * as it goes, and on this thread once the walk is done (scanPool) -> resolve on this thread, where
+ * Cold build: walk (fileWalker), feeding each directory's files to be read on this thread as it
+ * goes, their Ruby facts extracted on worker threads (scanPool) -> resolve on this thread, where
  * the class registry lives (inheritance and EE prepends cross files). Incremental
  * update: one file is re-read and re-parsed, then it and the files that depend on the classes it
  * defines (transitively) are re-resolved; nothing else is touched.
@@ -43,7 +43,7 @@ export interface WorkspaceIndexOptions {
   annotations?: AnnotationScanner;
   /** Workspace-relative path of graphql_known_operations.yml; default: any file with that name. */
   graphqlOperations?: string;
-  /** Threads parsing during the cold build, this one included; default min(2, cores). 1: this thread only. */
+  /** Threads extracting Ruby facts during the cold build, this one included; default min(2, cores). 1: this thread only. */
   workers?: number;
   /** The worker entry; default dist/indexWorker.js next to the bundle, or the .ts source under tsx. */
   workerScript?: string;
@@ -65,8 +65,8 @@ export interface BuildStats {
   endpoints: number;
   ms: number;
   /**
-   * Where the time went: directory walk (worker threads already parse what it has found), the
-   * rest of read + parse after the walk, cross-file resolution.
+   * Where the time went: directory walk (the files it has found are already being read and
+   * parsed), the rest of read + parse after the walk, cross-file resolution.
    */
   phases: { walkMs: number; scanMs: number; resolveMs: number };
 }
@@ -141,8 +141,8 @@ export class WorkspaceIndex {
     const { root } = this.options;
     const workers = this.options.workers ?? Math.min(2, cpus().length);
     const maxFileBytes = this.options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-    // Workers load tree-sitter while this thread walks the tree, and scan every directory's files
-    // as soon as the walk finds them; this thread joins in once the walk is done (scanPool).
+    // Workers load their parser while this thread walks the tree and reads every directory's
+    // files as the walk finds them (the walk yields every few ms); workers extract the facts.
     const pool = ScanPool.start({ workers, maxFileBytes, signal, onProgress, workerScript: this.options.workerScript });
     // Walked paths are plain relative paths ('/'-separated, no '.' or '..'), so joining is a
     // concatenation; path.join's normalisation cost 12-30 ms per 25,000 files in the profiles.

@@ -1,7 +1,8 @@
 /**
  * The per-file half of indexing: read one file safely and extract what can be extracted without
- * looking at other files. Runs in worker threads for the cold index and on the main thread for
- * incremental updates, so it must stay a pure function of (path, bytes).
+ * looking at other files. The cold index reads on the main thread and hands the Ruby extraction
+ * to worker threads (scanFileDeferred, parseRubyOutcome, applyRubyParse); incremental updates do
+ * both on the main thread (scanFile); either way it must stay a pure function of (path, bytes).
  *
  * Safety rules (each violation is a `file_skipped` finding, never an exception): files over
  * `maxFileBytes` are not read at all (a 50 MB generated file costs one fstat), files with a NUL
@@ -115,13 +116,8 @@ export function countLinesBytes(buf: Buffer): number {
 }
 
 /** A file indexed with nothing in it: no facts, no annotation, no findings, no text kept. */
-export function plainScan(file: string, kind: WalkedFileKind, bytes: number, lineCount: number): ScannedFile {
+function plainScan(file: string, kind: WalkedFileKind, bytes: number, lineCount: number): ScannedFile {
   return { file, kind, bytes, lineCount, annotated: false, findings: [], skipped: false };
-}
-
-/** True when `scan` is what plainScan builds (a worker sends such files as three numbers). */
-export function isPlainScan(scan: ScannedFile): boolean {
-  return !scan.skipped && !scan.annotated && scan.ruby === undefined && scan.text === undefined && scan.findings.length === 0;
 }
 
 function skipped(file: string, kind: WalkedFileKind, bytes: number, finding: Finding): ScannedFile {
@@ -143,6 +139,47 @@ function tooBig(file: string, kind: WalkedFileKind, size: number, maxFileBytes: 
  * blocking the open; a read that fails on something that is not a regular file says so.
  */
 export function scanFile(abs: string, file: string, kind: WalkedFileKind, maxFileBytes = DEFAULT_MAX_FILE_BYTES): ScannedFile {
+  return parsed(scanFileDeferred(abs, file, kind, maxFileBytes));
+}
+
+/**
+ * A scan whose Ruby extraction is left to the caller (the scan pool hands it to a worker thread):
+ * `parseText` is the text to extract from when the file needs it (parseRubyOutcome, then
+ * applyRubyParse). Reading and extracting apart give exactly what scanFile gives.
+ */
+export interface DeferredScan {
+  scan: ScannedFile;
+  parseText?: string;
+}
+
+function parsed(deferred: DeferredScan): ScannedFile {
+  if (deferred.parseText !== undefined) applyRubyParse(deferred.scan, parseRubyOutcome(deferred.scan.file, deferred.parseText));
+  return deferred.scan;
+}
+
+/** The Ruby extractor's answer for one file: its facts, or the message of its crash. */
+export type RubyParseOutcome = RubyFileFacts | string;
+
+/** Runs the extractor; a crash must not take the index down, it is reported like a syntax error. */
+export function parseRubyOutcome(file: string, text: string): RubyParseOutcome {
+  try {
+    return extractRubyFacts(file, text);
+  } catch (e) {
+    return `could not parse Ruby: ${e instanceof Error ? e.message : String(e)}`;
+  }
+}
+
+/** Puts an extraction's outcome into its file's scan: the facts, or a parse_error finding. */
+export function applyRubyParse(scan: ScannedFile, outcome: RubyParseOutcome): void {
+  if (typeof outcome !== 'string') {
+    scan.ruby = outcome;
+    return;
+  }
+  scan.findings.push({ code: 'parse_error', severity: 'warning', message: outcome, file: scan.file, line: 1, column: 1 });
+}
+
+/** scanFile without the Ruby extraction (DeferredScan). */
+export function scanFileDeferred(abs: string, file: string, kind: WalkedFileKind, maxFileBytes = DEFAULT_MAX_FILE_BYTES): DeferredScan {
   if (!readBuffer || readBuffer.length !== maxFileBytes + 1) readBuffer = Buffer.allocUnsafe(maxFileBytes + 1);
   const buf = readBuffer;
   let fd: number | undefined;
@@ -153,18 +190,18 @@ export function scanFile(abs: string, file: string, kind: WalkedFileKind, maxFil
       const n = readSync(fd, buf, length, buf.length - length, null);
       if (n === 0) break;
       length += n;
-      if (length === buf.length) return tooBig(file, kind, fstatSync(fd).size, maxFileBytes);
+      if (length === buf.length) return { scan: tooBig(file, kind, fstatSync(fd).size, maxFileBytes) };
     }
   } catch (e) {
     const notRegular = fd !== undefined && !safeIsFile(fd);
     const finding = notRegular
       ? skippedFinding(file, 'file skipped: not a regular file')
       : skippedFinding(file, `file skipped: cannot read (${errorCode(e)})`, 'warning');
-    return skipped(file, kind, 0, finding);
+    return { scan: skipped(file, kind, 0, finding) };
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
-  return scanBuffer(file, kind, buf.subarray(0, length), maxFileBytes);
+  return scanBufferDeferred(file, kind, buf.subarray(0, length), maxFileBytes);
 }
 
 function safeIsFile(fd: number): boolean {
@@ -177,12 +214,16 @@ function safeIsFile(fd: number): boolean {
 
 /** Scans bytes already in memory (an editor buffer, or what scanFile read). */
 export function scanBuffer(file: string, kind: WalkedFileKind, buf: Buffer, maxFileBytes = DEFAULT_MAX_FILE_BYTES): ScannedFile {
-  if (buf.length > maxFileBytes) return tooBig(file, kind, buf.length, maxFileBytes);
+  return parsed(scanBufferDeferred(file, kind, buf, maxFileBytes));
+}
+
+function scanBufferDeferred(file: string, kind: WalkedFileKind, buf: Buffer, maxFileBytes: number): DeferredScan {
+  if (buf.length > maxFileBytes) return { scan: tooBig(file, kind, buf.length, maxFileBytes) };
   // One search of the whole file instead of `subarray(0, 8 KB).includes(0)`: no view allocated
   // per file (~8 ms of 25,000 files on the main thread), and a text file has no NUL to stop at.
   const nul = buf.indexOf(0);
   if (nul !== -1 && nul < BINARY_SNIFF_BYTES) {
-    return skipped(file, kind, buf.length, skippedFinding(file, 'file skipped: binary (NUL byte in the first 8 KB)'));
+    return { scan: skipped(file, kind, buf.length, skippedFinding(file, 'file skipped: binary (NUL byte in the first 8 KB)')) };
   }
   const declares = kind === 'source' && isRubyPath(file) && mightDeclareBytes(buf);
   // Most files of a big tree (80 % of the benchmark's 25,000) neither declare nor annotate: their
@@ -190,34 +231,22 @@ export function scanBuffer(file: string, kind: WalkedFileKind, buf: Buffer, maxF
   // strings for nothing; decode + string checks took 45-50 ms over those files, the byte checks
   // 42 ms (cold, one thread), and the strings no longer reach the garbage collector.
   if (!declares && kind !== 'graphql' && !hasAnnotationMarkerBytes(buf)) {
-    return plainScan(file, kind, buf.length, countLinesBytes(buf));
+    return { scan: plainScan(file, kind, buf.length, countLinesBytes(buf)) };
   }
-  return scanDecoded(file, kind, buf.toString('utf8'), buf.length, declares);
+  const text = buf.toString('utf8');
+  const scan = decodedScan(file, kind, text, buf.length);
+  return declares ? { scan, parseText: text } : { scan };
 }
 
 export function scanText(file: string, kind: WalkedFileKind, text: string, bytes = Buffer.byteLength(text)): ScannedFile {
-  return scanDecoded(file, kind, text, bytes, kind === 'source' && isRubyPath(file) && mightDeclare(text));
+  const scan = decodedScan(file, kind, text, bytes);
+  return parsed(kind === 'source' && isRubyPath(file) && mightDeclare(text) ? { scan, parseText: text } : { scan });
 }
 
-/** `declares`: a Ruby source file that passed the pre-filter (on its bytes or its text). */
-function scanDecoded(file: string, kind: WalkedFileKind, text: string, bytes: number, declares: boolean): ScannedFile {
+/** A decoded file's scan before any Ruby extraction. */
+function decodedScan(file: string, kind: WalkedFileKind, text: string, bytes: number): ScannedFile {
   const annotated = hasAnnotationMarker(text);
   const result: ScannedFile = { file, kind, bytes, lineCount: countLines(text), annotated, findings: [], skipped: false };
   if (kind === 'graphql' || annotated) result.text = text;
-  if (declares) {
-    try {
-      result.ruby = extractRubyFacts(file, text);
-    } catch (e) {
-      // A crash in the extractor must not take the index down; it is reported like a syntax error.
-      result.findings.push({
-        code: 'parse_error',
-        severity: 'warning',
-        message: `could not parse Ruby: ${e instanceof Error ? e.message : String(e)}`,
-        file,
-        line: 1,
-        column: 1,
-      });
-    }
-  }
   return result;
 }

@@ -1,46 +1,57 @@
 /**
- * Scans many files with a small pool of worker threads (one per core, 2 on the target machine),
- * handing out batches as workers free up so one slow file does not stall a whole share. Files are
- * fed in while the directory walk is still finding them (`add`), so a worker starts parsing as
- * soon as its tree-sitter is loaded instead of after the whole walk; the calling thread scans its
- * share once the walk is done, without waiting for a worker that is not ready yet (a small tree is
- * often done before one is). Falls back to scanning on the calling thread when
+ * Scans many files for the cold index: this thread reads every file and runs the cheap checks
+ * (pre-filter, line count, annotation marker), and the Ruby extraction of the files that need it
+ * (a fifth of a monolith) goes to a small pool of worker threads, in batches handed out as workers
+ * free up, this thread taking a share whenever it has nothing to read. Files are fed in while the
+ * directory walk is still finding them (`add`). Falls back to extracting on this thread when
  * workers cannot start (e.g. a bundle shipped without dist/indexWorker.js): slower, same results.
+ *
+ * Why the reading stays here: with both threads reading (each scanning whole files), the cold
+ * build of the 25,000-file benchmark cost ~400 ms more CPU than one thread alone and was no
+ * faster (1,950-2,030 ms CPU, 1,090-1,210 ms wall against 1,530-1,615 and 1,010-1,060): open,
+ * read and close got ~50 % dearer with two threads in one process, and every result crossed
+ * threads. Extraction is most of the CPU per file and its input and output are small.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { initRubyParser } from '../ruby/parser';
-import { plainScan, scanFile } from './fileScanner';
-import type { ScannedFile } from './fileScanner';
-import type { ScanItem, ScanRequest, ScanResponse, WorkerInit } from './workerProtocol';
+import { applyRubyParse, parseRubyOutcome, scanFileDeferred } from './fileScanner';
+import type { RubyParseOutcome, ScannedFile } from './fileScanner';
+import type { ParseRequest, ParseResponse, ScanItem, WorkerInit } from './workerProtocol';
 
-const BATCH_SIZE = 48;
+/**
+ * Files per extraction batch sent to a worker (~2-3 ms of work), and batches in flight per worker:
+ * enough queued work (~8 ms) that a worker does not idle while this thread finishes a slice of
+ * reading before it reads the worker's answer (16 x 2 left the worker idle: it extracted 56-60 %
+ * of the files and the scan took ~770 ms; 32 x 3: ~700 ms).
+ */
+const PARSE_BATCH_SIZE = 32;
+const PARSE_BATCHES_IN_FLIGHT = 3;
 
 export interface ScanPoolOptions {
   workers: number;
   maxFileBytes: number;
   signal?: AbortSignal;
-  /** Called after each batch with the number of files scanned so far. */
+  /** Called after each batch with the number of files scanned so far (read, and extracted if needed). */
   onProgress?: (done: number, total: number) => void;
   /** Overrides findWorkerScript() (benchmarks run a freshly bundled worker). */
   workerScript?: string;
   /**
-   * The calling thread scans too, in small batches between event-loop turns, so `workers`
-   * threads of parsing cost `workers - 1` extra tree-sitter instances (the calling thread loads
-   * one anyway for incremental updates). Default true.
+   * This thread extracts too when it has nothing to read, so `workers` threads of extraction cost
+   * `workers - 1` extra workers. Default true; false leaves all extraction to the workers.
    */
   shareWithCaller?: boolean;
 }
 
-/** Smaller batches on the calling thread: results are stored (and progress reported) per batch. */
+/** Files read per batch on this thread: results are stored (and progress reported) per batch. */
 const CALLER_BATCH_SIZE = 12;
 
 /**
- * The calling thread yields to the event loop after this much scanning. A yield per batch of 12
- * made ~1,000 event-loop turns per cold build of the benchmark tree once a batch took well under
- * a millisecond (the promise and async-hook bookkeeping of each turn showed in the profile).
+ * This thread yields to the event loop after this much work. A yield per batch of 12 made ~1,000
+ * event-loop turns per cold build of the benchmark tree once a batch took well under a
+ * millisecond (the promise and async-hook bookkeeping of each turn showed in the profile).
  */
 const CALLER_SLICE_MS = 4;
 
@@ -96,22 +107,27 @@ function abortError(signal: AbortSignal): Error {
 interface PooledWorker {
   worker: Worker;
   ready: boolean;
-  /** Batches sent and not answered yet: request id -> index of its first item. */
-  inFlight: Map<number, number>;
+  /** Batches sent and not answered yet: request id -> the result indices of its files. */
+  inFlight: Map<number, number[]>;
 }
 
-/** One cold build's workers: start, scan what is added until `finish`, terminate. */
+/** One cold build's scan: read what is added until `finish`, extract with the workers, terminate them. */
 export class ScanPool {
   private readonly workers: PooledWorker[] = [];
   private readonly queue: ScanItem[] = [];
   private readonly results: ScannedFile[] = [];
-  /** Index of the next queued item nobody has taken yet. */
+  /** Index of the next queued item not read yet. */
   private next = 0;
+  /** Files read whose Ruby extraction nobody has taken yet: result index and text, in order. */
+  private readonly toParse: { at: number; text: string }[] = [];
+  private nextParse = 0;
+  /** Results complete (read, and extracted when needed). */
   private done = 0;
   private ended = false;
   private settled = false;
   private requestId = 0;
   private failure: Error | undefined;
+  private parserReady: Promise<void> | undefined;
   /** Wakes the calling thread's loop when items arrive or the input ends. */
   private wake: (() => void) | undefined;
   private readonly finished: Promise<ScannedFile[]>;
@@ -128,7 +144,7 @@ export class ScanPool {
     this.finished.catch(() => undefined);
   }
 
-  /** Starts the workers (without waiting for them) and the calling thread's share. */
+  /** Starts the workers (without waiting for them) and this thread's loop. */
   static start(options: ScanPoolOptions): ScanPool {
     const pool = new ScanPool(options);
     if (options.signal?.aborted) pool.onAbort();
@@ -136,22 +152,14 @@ export class ScanPool {
     const script = options.workers > 1 ? (options.workerScript ?? findWorkerScript()) : undefined;
     const threads = script === undefined ? 0 : options.shareWithCaller === false ? options.workers : options.workers - 1;
     for (let w = 0; w < threads; w++) pool.startWorker(script as string);
-    if (options.shareWithCaller !== false || pool.workers.length === 0) pool.startCallerLoop();
+    pool.callerLoop().catch((e: unknown) => pool.fail(e instanceof Error ? e : new Error(String(e))));
     return pool;
-  }
-
-  private callerRunning = false;
-
-  private startCallerLoop(): void {
-    if (this.callerRunning) return;
-    this.callerRunning = true;
-    this.callerLoop().catch((e: unknown) => this.fail(e instanceof Error ? e : new Error(String(e))));
   }
 
   /**
    * A worker that fails before it is ready (no script, a bundle that does not load) has taken no
-   * work: it is dropped and this thread carries on with its share, as when workers are off.
-   * After it has taken work, its failure fails the scan (its batches would be lost).
+   * work: it is dropped and this thread extracts in its place, as when workers are off. After it
+   * has taken work, its failure fails the scan (its batches would be lost).
    */
   private workerFailed(pooled: PooledWorker, error: Error): void {
     if (this.settled) return;
@@ -160,14 +168,13 @@ export class ScanPool {
     if (at < 0) return;
     this.workers.splice(at, 1);
     void pooled.worker.terminate();
-    this.startCallerLoop();
+    this.wakeCaller();
   }
 
   /** Queues files to scan (the walk calls this per directory). */
   add(items: readonly ScanItem[]): void {
     if (this.settled || items.length === 0) return;
-    for (const it of items) this.queue.push(it);
-    for (const w of this.workers) if (w.ready) this.feedUpTo(w, 2);
+    for (let i = 0; i < items.length; i++) this.queue.push(items[i] as ScanItem);
     this.wakeCaller();
   }
 
@@ -199,59 +206,43 @@ export class ScanPool {
     worker.on('error', (e) => this.workerFailed(pooled, e));
     // A worker gone without an error event would leave its batches unanswered forever.
     worker.on('exit', (code) => this.workerFailed(pooled, new Error(`index worker exited (code ${code})`)));
-    worker.on('message', (msg: ScanResponse) => {
+    worker.on('message', (msg: ParseResponse) => {
       if (this.settled) return;
       if (msg.ready) {
         pooled.ready = true;
-        // Two batches in flight per worker, so a worker never idles waiting for the main thread.
-        this.feedUpTo(pooled, 2);
+        this.feedUpTo(pooled);
         return;
       }
-      if (msg.error !== undefined || !msg.results) return this.fail(new Error(`index worker failed: ${msg.error ?? 'no results'}`));
-      const start = pooled.inFlight.get(msg.id) ?? 0;
+      const indices = pooled.inFlight.get(msg.id);
+      if (msg.error !== undefined || !msg.outcomes || !indices || msg.outcomes.length !== indices.length) {
+        return this.fail(new Error(`index worker failed: ${msg.error ?? 'no results'}`));
+      }
       pooled.inFlight.delete(msg.id);
-      this.store(start, this.unpack(start, msg.results, msg.plain ?? []));
-      this.feedUpTo(pooled, 2);
+      for (let i = 0; i < indices.length; i++) applyRubyParse(this.results[indices[i] as number] as ScannedFile, msg.outcomes[i] as RubyParseOutcome);
+      this.completed(indices.length);
+      this.feedUpTo(pooled);
     });
     this.workers.push(pooled);
   }
 
-  private take(size: number): { start: number; end: number } | undefined {
-    if (this.next >= this.queue.length) return undefined;
-    const start = this.next;
-    this.next = Math.min(this.queue.length, this.next + size);
-    return { start, end: this.next };
-  }
-
-  private feedUpTo(pooled: PooledWorker, inFlight: number): void {
-    while (!this.settled && pooled.inFlight.size < inFlight) {
-      const batch = this.take(BATCH_SIZE);
-      if (!batch) return;
+  private feedUpTo(pooled: PooledWorker): void {
+    while (!this.settled && pooled.inFlight.size < PARSE_BATCHES_IN_FLIGHT && this.nextParse < this.toParse.length) {
+      const end = Math.min(this.toParse.length, this.nextParse + PARSE_BATCH_SIZE);
+      const batch = this.toParse.slice(this.nextParse, end);
+      this.nextParse = end;
       const id = this.requestId++;
-      pooled.inFlight.set(id, batch.start);
-      pooled.worker.postMessage({ id, items: this.queue.slice(batch.start, batch.end) } satisfies ScanRequest);
+      pooled.inFlight.set(id, batch.map((p) => p.at));
+      const files = batch.map((p) => ({ file: (this.results[p.at] as ScannedFile).file, text: p.text }));
+      pooled.worker.postMessage({ id, files } satisfies ParseRequest);
     }
   }
 
-  /** A worker's answer in batch order: its plain files rebuilt from the items sent (workerProtocol). */
-  private unpack(start: number, others: readonly ScannedFile[], plain: readonly number[]): ScannedFile[] {
-    if (plain.length === 0) return others as ScannedFile[];
-    const scanned: ScannedFile[] = [];
-    let other = 0;
-    for (let p = 0; p < plain.length; p += 3) {
-      const at = plain[p] as number;
-      while (scanned.length < at) scanned.push(others[other++] as ScannedFile);
-      const item = this.queue[start + at] as ScanItem;
-      scanned.push(plainScan(item.file, item.kind, plain[p + 1] as number, plain[p + 2] as number));
-    }
-    while (other < others.length) scanned.push(others[other++] as ScannedFile);
-    return scanned;
+  private feedWorkers(): void {
+    for (const w of this.workers) if (w.ready) this.feedUpTo(w);
   }
 
-  private store(start: number, scanned: readonly ScannedFile[]): void {
-    if (this.settled) return;
-    for (let i = 0; i < scanned.length; i++) this.results[start + i] = scanned[i] as ScannedFile;
-    this.done += scanned.length;
+  private completed(count: number): void {
+    this.done += count;
     this.options.onProgress?.(this.done, this.queue.length);
     this.checkDone();
   }
@@ -278,39 +269,60 @@ export class ScanPool {
     wake?.();
   }
 
-  /**
-   * With workers, this thread leaves the scanning to them while the walk still runs: it is what
-   * feeds them (its directory reads complete between event-loop turns), and a worker loading
-   * tree-sitter next to a busy calling thread took up to ~900 ms instead of ~150 ms on the 2-core
-   * machine, so scanning here early made cold builds slower, not faster. Once the walk is done
-   * (or when there is no worker) it scans its share.
-   */
-  private callerShouldScan(): boolean {
-    return this.ended || this.workers.length === 0;
+  /** Reads (and pre-checks) files `start` to `end`; queues the ones that need extracting. */
+  private read(start: number, end: number): void {
+    let plain = 0;
+    for (let i = start; i < end; i++) {
+      const it = this.queue[i] as ScanItem;
+      const { scan, parseText } = scanFileDeferred(it.abs, it.file, it.kind, this.options.maxFileBytes);
+      this.results[i] = scan;
+      if (parseText === undefined) plain++;
+      else this.toParse.push({ at: i, text: parseText });
+    }
+    this.feedWorkers();
+    this.completed(plain);
+  }
+
+  /** This thread extracts when no worker is there to, or when it is asked to share. */
+  private callerMayParse(): boolean {
+    return this.options.shareWithCaller !== false || this.workers.length === 0;
+  }
+
+  /** Extracts a few queued files here (loading the parser first: a build whose workers extract everything never needs it on this thread). */
+  private async parseHere(): Promise<void> {
+    this.parserReady ??= initRubyParser();
+    await this.parserReady;
+    const sliceStart = performance.now();
+    while (!this.settled && this.nextParse < this.toParse.length) {
+      const { at, text } = this.toParse[this.nextParse++] as { at: number; text: string };
+      const scan = this.results[at] as ScannedFile;
+      applyRubyParse(scan, parseRubyOutcome(scan.file, text));
+      this.completed(1);
+      if (performance.now() - sliceStart >= CALLER_SLICE_MS) break;
+    }
   }
 
   /**
-   * The calling thread's share: small batches between event-loop turns (the walk's directory
-   * reads and the workers' answers run in between), sleeping while the queue is empty.
+   * This thread's loop: read what the walk has found, a few milliseconds between event-loop turns
+   * (the walk and the workers' answers run in between); when there is nothing to read, extract
+   * what no worker has taken; sleep while there is neither.
    */
   private async callerLoop(): Promise<void> {
-    await initRubyParser(); // loads while the walk runs
     while (!this.settled) {
-      const batch = this.callerShouldScan() ? this.take(CALLER_BATCH_SIZE) : undefined;
-      if (!batch) {
-        if (this.ended) return;
+      if (this.next < this.queue.length) {
+        const sliceStart = performance.now();
+        while (!this.settled && this.next < this.queue.length) {
+          const start = this.next;
+          this.next = Math.min(this.queue.length, start + CALLER_BATCH_SIZE);
+          this.read(start, this.next);
+          if (performance.now() - sliceStart >= CALLER_SLICE_MS) break;
+        }
+      } else if (this.nextParse < this.toParse.length && this.callerMayParse()) {
+        await this.parseHere();
+      } else {
+        if (this.settled) return;
         await new Promise<void>((resolve) => (this.wake = resolve));
         continue;
-      }
-      const sliceStart = performance.now();
-      for (let next: { start: number; end: number } | undefined = batch; next; next = this.take(CALLER_BATCH_SIZE)) {
-        const scanned: ScannedFile[] = [];
-        for (let i = next.start; i < next.end; i++) {
-          const it = this.queue[i] as ScanItem;
-          scanned.push(scanFile(it.abs, it.file, it.kind, this.options.maxFileBytes));
-        }
-        this.store(next.start, scanned);
-        if (this.settled || performance.now() - sliceStart >= CALLER_SLICE_MS) break;
       }
       await new Promise((r) => setImmediate(r));
     }

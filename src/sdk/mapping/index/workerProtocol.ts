@@ -1,6 +1,6 @@
 /** Messages between the workspace index and its scan workers (indexWorker.ts). */
 import type { WalkedFileKind } from './fileWalker';
-import type { ScannedFile } from './fileScanner';
+import type { RubyParseOutcome } from './fileScanner';
 
 export interface WorkerInit {
   maxFileBytes: number;
@@ -12,22 +12,19 @@ export interface ScanItem {
   kind: WalkedFileKind;
 }
 
-export interface ScanRequest {
+/** Files whose Ruby facts the worker extracts (parseRubyOutcome), in order. */
+export interface ParseRequest {
   id: number;
-  items: ScanItem[];
+  files: { file: string; text: string }[];
 }
 
 /**
- * `id: -1, ready: true` once tree-sitter is loaded; otherwise the answer to request `id`: the
- * plain files of the batch (nothing declared, annotated or found: 80 % of a monolith) as three
- * numbers each in `plain` (index in the batch, bytes, line count), every other file in `results`,
- * in batch order. Structured clone costs ~4 us per object on each side; numbers cost next to
- * nothing, and the pool rebuilds the plain files from the items it sent (plainScan).
+ * `id: -1, ready: true` once the parser is loaded; otherwise the answer to request `id`: one
+ * outcome per file, in order (the facts, or the message of the extractor's crash).
  */
-export interface ScanResponse {
+export interface ParseResponse {
   id: number;
   ready?: boolean;
-  results?: ScannedFile[];
-  plain?: number[];
+  outcomes?: RubyParseOutcome[];
   error?: string;
 }

@@ -55,6 +55,18 @@ describe('ScanPool', () => {
     });
   }
 
+  test('every extraction on the worker (no sharing): the same results as scanned on this thread', async () => {
+    const pool = ScanPool.start({ workers: 2, maxFileBytes: MAX, shareWithCaller: false });
+    for (let i = 0; i < items.length; i += 50) {
+      pool.add(items.slice(i, i + 50));
+      await new Promise((r) => setImmediate(r));
+    }
+    const results = await pool.finish();
+    assert.deepEqual(results, expected());
+    // 100 controllers and the annotated file 7 were extracted, all by the worker.
+    assert.equal(results.filter((r) => r.ruby).length, 101);
+  });
+
   test('a pre-aborted signal rejects finish() with AbortError', async () => {
     const pool = ScanPool.start({ workers: 2, maxFileBytes: MAX, signal: AbortSignal.abort() });
     pool.add(items);
@@ -88,19 +100,20 @@ describe('ScanPool', () => {
   });
 
   test('a bundled (.js) worker does not inherit the parent\'s --import tsx', async () => {
-    // This test process runs under `--import tsx`; a stand-in worker answers each batch with its
-    // own execArgv as the file name, and workers: 2 without sharing sends every item to it.
+    // This test process runs under `--import tsx`; a stand-in worker answers each file to extract
+    // with its own execArgv as the extractor's crash message, and without sharing every
+    // extraction goes to it. items[0] declares (a controller), so it is extracted.
     assert.ok(process.execArgv.join(' ').includes('tsx'), 'precondition: the tests run under tsx');
     const script = join(root, 'echo-worker.js');
     writeFileSync(
       script,
       `const { parentPort } = require('node:worker_threads');
-parentPort.on('message', (req) => parentPort.postMessage({ id: req.id, results: req.items.map((it) => ({ file: JSON.stringify(process.execArgv), kind: it.kind })) }));
+parentPort.on('message', (req) => parentPort.postMessage({ id: req.id, outcomes: req.files.map(() => JSON.stringify(process.execArgv)) }));
 parentPort.postMessage({ id: -1, ready: true });`,
     );
     const pool = ScanPool.start({ workers: 2, maxFileBytes: MAX, workerScript: script, shareWithCaller: false });
     const results = await pool.scan(items.slice(0, 1));
-    assert.deepEqual(results.map((r) => r.file), ['[]']);
+    assert.deepEqual(results.map((r) => r.findings.map((f) => f.message)), [['[]']]);
   });
 });
 
