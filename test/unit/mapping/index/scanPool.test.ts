@@ -67,6 +67,18 @@ describe('ScanPool', () => {
     assert.equal(results.filter((r) => r.ruby).length, 101);
   });
 
+  test('a worker that dies after taking work fails the scan (its batches would be lost)', async () => {
+    const script = join(root, 'dying-worker.js');
+    writeFileSync(
+      script,
+      `const { parentPort } = require('node:worker_threads');
+parentPort.on('message', () => process.exit(3));
+parentPort.postMessage({ id: -1, ready: true });`,
+    );
+    const pool = ScanPool.start({ workers: 2, maxFileBytes: MAX, workerScript: script, shareWithCaller: false });
+    await assert.rejects(pool.scan(items), /index worker exited \(code 3\)/);
+  });
+
   test('a pre-aborted signal rejects finish() with AbortError', async () => {
     const pool = ScanPool.start({ workers: 2, maxFileBytes: MAX, signal: AbortSignal.abort() });
     pool.add(items);
