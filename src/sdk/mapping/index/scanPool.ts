@@ -6,11 +6,13 @@
  * directory walk is still finding them (`add`). Falls back to extracting on this thread when
  * workers cannot start (e.g. a bundle shipped without dist/indexWorker.js): slower, same results.
  *
- * Why the reading stays here: with both threads reading (each scanning whole files), the cold
- * build of the 25,000-file benchmark cost ~400 ms more CPU than one thread alone and was no
- * faster (1,950-2,030 ms CPU, 1,090-1,210 ms wall against 1,530-1,615 and 1,010-1,060): open,
- * read and close got ~50 % dearer with two threads in one process, and every result crossed
- * threads. Extraction is most of the CPU per file and its input and output are small.
+ * Why the reading stays here: extraction is most of the CPU of a file that needs it, and its
+ * input (the text) and output (the facts) are small; reading and the cheap checks are a little
+ * work on each of many files, and every file a worker read came back across threads. Cold build
+ * of the 25,000-file benchmark, 6 runs each on the shared 2-core machine: workers reading and
+ * extracting 2,060-2,220 ms CPU, 1,145-1,213 ms wall; this split 1,860-1,910 ms CPU,
+ * 1,067-1,123 ms wall. One thread alone took ~1,640 ms CPU and ~1,045 ms wall there: a worker's
+ * start-up (Node, the bundle, the parser: ~165 ms) and the facts crossing threads are its price.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
