@@ -13,6 +13,7 @@ import type { Finding } from '../types';
 // Direct imports, not '../ruby/index': this file is the scan worker's whole job, and the index
 // module would pull the GraphQL parser's `yaml` (half the worker bundle) into every worker start.
 import { extractRubyFacts } from '../ruby/factsExtractor';
+import { TreeSitterNotLoaded } from '../ruby/parser';
 import { mightDeclare, mightDeclareBytes } from '../ruby/prefilter';
 import type { RubyFileFacts } from '../ruby/types';
 import { errorCode, skippedFinding } from './skipFindings';
@@ -116,8 +117,14 @@ export function countLinesBytes(buf: Buffer): number {
 }
 
 /** A file indexed with nothing in it: no facts, no annotation, no findings, no text kept. */
-function plainScan(file: string, kind: WalkedFileKind, bytes: number, lineCount: number): ScannedFile {
+/** The scan of a file that neither declares nor annotates (four of five files of a monolith). */
+export function plainScan(file: string, kind: WalkedFileKind, bytes: number, lineCount: number): ScannedFile {
   return { file, kind, bytes, lineCount, annotated: false, findings: [], skipped: false };
+}
+
+/** Whether `scan` is exactly plainScan(file, kind, bytes, lineCount) (a worker sends those as two numbers). */
+export function isPlainScan(scan: ScannedFile): boolean {
+  return !scan.annotated && !scan.skipped && scan.findings.length === 0 && scan.ruby === undefined && scan.text === undefined;
 }
 
 function skipped(file: string, kind: WalkedFileKind, bytes: number, finding: Finding): ScannedFile {
@@ -165,6 +172,8 @@ export function parseRubyOutcome(file: string, text: string): RubyParseOutcome {
   try {
     return extractRubyFacts(file, text);
   } catch (e) {
+    // Not a crash: this thread has not loaded tree-sitter yet; the caller loads it and retries.
+    if (e instanceof TreeSitterNotLoaded) throw e;
     return `could not parse Ruby: ${e instanceof Error ? e.message : String(e)}`;
   }
 }

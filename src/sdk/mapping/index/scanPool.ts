@@ -1,25 +1,29 @@
 /**
- * Scans many files for the cold index: this thread reads every file and runs the cheap checks
- * (pre-filter, line count, annotation marker), and the Ruby extraction of the files that need it
- * (a fifth of a monolith) goes to a small pool of worker threads, in batches handed out as workers
- * free up, this thread taking a share whenever it has nothing to read. Files are fed in while the
+ * Scans many files for the cold index. This thread reads files and runs the cheap checks
+ * (pre-filter, line count, annotation marker) and hands the Ruby extraction of the files that need
+ * it (a fifth of a monolith) to a small pool of worker threads; a worker with no extraction waiting
+ * takes a batch of unread files and reads, checks and extracts them itself, so the reading is
+ * shared too. This thread extracts whenever it has nothing to read. Files are fed in while the
  * directory walk is still finding them (`add`). Falls back to extracting on this thread when
  * workers cannot start (e.g. a bundle shipped without dist/indexWorker.js): slower, same results.
+ * Neither side loads tree-sitter until the subset parser refuses a skeleton (TreeSitterNotLoaded).
  *
- * Why the reading stays here: extraction is most of the CPU of a file that needs it, and its
- * input (the text) and output (the facts) are small; reading and the cheap checks are a little
- * work on each of many files, and every file a worker read came back across threads. Cold build
- * of the 25,000-file benchmark, 6 runs each on the shared 2-core machine: workers reading and
- * extracting 2,060-2,220 ms CPU, 1,145-1,213 ms wall; this split 1,860-1,910 ms CPU,
- * 1,067-1,123 ms wall. One thread alone took ~1,640 ms CPU and ~1,045 ms wall there: a worker's
- * start-up (Node, the bundle, the parser: ~165 ms) and the facts crossing threads are its price.
+ * Why extraction goes to the worker first: its input (the text) and output (the facts) are small,
+ * while a file read there comes back as a scan; and the extractor's code is warmed up in one
+ * isolate instead of two. Cold build of the 25,000-file benchmark on the shared 2-core machine:
+ * workers reading and extracting their own share only 2,060-2,220 ms CPU, 1,145-1,213 ms wall;
+ * this thread reading everything 1,860-1,910 ms CPU, 1,067-1,123 ms wall; with the idle worker
+ * also reading (it then reads ~10 % of the files) 1,770-1,840 ms CPU, 995-1,035 ms wall. One
+ * thread alone took ~1,500 ms CPU and ~935-995 ms wall there: on a busy 2-core machine a worker
+ * (its start-up, its garbage collector and compiler threads, the facts crossing threads) about
+ * pays for itself.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { initRubyParser } from '../ruby/parser';
-import { applyRubyParse, parseRubyOutcome, scanFileDeferred } from './fileScanner';
+import { TreeSitterNotLoaded, initRubyParser } from '../ruby/parser';
+import { applyRubyParse, parseRubyOutcome, plainScan, scanFileDeferred } from './fileScanner';
 import type { RubyParseOutcome, ScannedFile } from './fileScanner';
 import type { ParseRequest, ParseResponse, ScanItem, WorkerInit } from './workerProtocol';
 
@@ -31,6 +35,11 @@ import type { ParseRequest, ParseResponse, ScanItem, WorkerInit } from './worker
  */
 const PARSE_BATCH_SIZE = 32;
 const PARSE_BATCHES_IN_FLIGHT = 3;
+/**
+ * Files per read batch a worker takes when no extraction is waiting: the worker reads and scans
+ * them itself (extracting their Ruby facts too), so reading is shared instead of all on this thread.
+ */
+const READ_BATCH_SIZE = 24;
 
 export interface ScanPoolOptions {
   workers: number;
@@ -115,8 +124,11 @@ interface ParseJob {
 interface PooledWorker {
   worker: Worker;
   ready: boolean;
-  /** Batches sent and not answered yet: request id -> the result indices of its files. */
-  inFlight: Map<number, number[]>;
+  /**
+   * Batches sent and not answered yet: request id -> the result indices of its files (an
+   * extraction batch), or the first index of a read batch.
+   */
+  inFlight: Map<number, number[] | number>;
 }
 
 /** One cold build's scan: read what is added until `finish`, extract with the workers, terminate them. */
@@ -226,6 +238,13 @@ export class ScanPool {
         return;
       }
       const indices = pooled.inFlight.get(msg.id);
+      if (typeof indices === 'number') {
+        if (msg.error !== undefined || !msg.plain || !msg.scans) return this.fail(new Error(`index worker failed: ${msg.error ?? 'no results'}`));
+        pooled.inFlight.delete(msg.id);
+        this.applyRead(indices, msg.plain, msg.scans);
+        this.feedUpTo(pooled);
+        return;
+      }
       if (msg.error !== undefined || !msg.outcomes || !indices || msg.outcomes.length !== indices.length) {
         return this.fail(new Error(`index worker failed: ${msg.error ?? 'no results'}`));
       }
@@ -237,15 +256,40 @@ export class ScanPool {
     this.workers.push(pooled);
   }
 
+  /**
+   * Keeps a worker busy: texts waiting for extraction first, else a batch of unread files for it
+   * to read and scan itself.
+   */
   private feedUpTo(pooled: PooledWorker): void {
-    while (!this.settled && pooled.inFlight.size < PARSE_BATCHES_IN_FLIGHT && this.nextParse < this.toParse.length) {
-      const end = Math.min(this.toParse.length, this.nextParse + PARSE_BATCH_SIZE);
-      const batch = this.takeParses(end);
-      const id = this.requestId++;
-      pooled.inFlight.set(id, batch.map((p) => p.at));
-      const files = batch.map((p) => ({ file: (this.results[p.at] as ScannedFile).file, text: p.text }));
-      pooled.worker.postMessage({ id, files } satisfies ParseRequest);
+    while (!this.settled && pooled.inFlight.size < PARSE_BATCHES_IN_FLIGHT) {
+      const id = this.requestId;
+      if (this.nextParse < this.toParse.length) {
+        const end = Math.min(this.toParse.length, this.nextParse + PARSE_BATCH_SIZE);
+        const batch = this.takeParses(end);
+        pooled.inFlight.set(id, batch.map((p) => p.at));
+        const files = batch.map((p) => ({ file: (this.results[p.at] as ScannedFile).file, text: p.text }));
+        pooled.worker.postMessage({ id, files } satisfies ParseRequest);
+      } else if (this.next < this.queue.length) {
+        const start = this.next;
+        this.next = Math.min(this.queue.length, start + READ_BATCH_SIZE);
+        pooled.inFlight.set(id, start);
+        pooled.worker.postMessage({ id, read: this.queue.slice(start, this.next) } satisfies ParseRequest);
+      } else {
+        return;
+      }
+      this.requestId++;
     }
+  }
+
+  /** A worker's read batch from result index `start`: plain files as numbers, the others as scans. */
+  private applyRead(start: number, plain: number[], scans: { at: number; scan: ScannedFile }[]): void {
+    for (let i = 0; i < plain.length; i += 3) {
+      const at = start + (plain[i] as number);
+      const it = this.queue[at] as ScanItem;
+      this.results[at] = plainScan(it.file, it.kind, plain[i + 1] as number, plain[i + 2] as number);
+    }
+    for (const { at, scan } of scans) this.results[start + at] = scan;
+    this.completed(plain.length / 3 + scans.length);
   }
 
   /** Takes the queued extractions up to `end` (exclusive), dropping the queue's hold on their texts. */
@@ -309,15 +353,25 @@ export class ScanPool {
     return this.options.shareWithCaller !== false || this.workers.length === 0;
   }
 
-  /** Extracts a few queued files here (loading the parser first: a build whose workers extract everything never needs it on this thread). */
+  /**
+   * Extracts a few queued files here. tree-sitter is loaded only for a file the subset parser
+   * refuses: a build whose skeletons it all reads never loads it on this thread.
+   */
   private async parseHere(): Promise<void> {
-    this.parserReady ??= initRubyParser();
-    await this.parserReady;
     const sliceStart = performance.now();
     while (!this.settled && this.nextParse < this.toParse.length) {
       const { at, text } = this.takeParses(this.nextParse + 1)[0] as ParseJob;
       const scan = this.results[at] as ScannedFile;
-      applyRubyParse(scan, parseRubyOutcome(scan.file, text));
+      let outcome: RubyParseOutcome;
+      try {
+        outcome = parseRubyOutcome(scan.file, text);
+      } catch (e) {
+        if (!(e instanceof TreeSitterNotLoaded)) throw e;
+        this.parserReady ??= initRubyParser();
+        await this.parserReady;
+        outcome = parseRubyOutcome(scan.file, text);
+      }
+      applyRubyParse(scan, outcome);
       this.completed(1);
       if (performance.now() - sliceStart >= CALLER_SLICE_MS) break;
     }

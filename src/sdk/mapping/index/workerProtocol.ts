@@ -1,6 +1,6 @@
 /** Messages between the workspace index and its scan workers (indexWorker.ts). */
 import type { WalkedFileKind } from './fileWalker';
-import type { RubyParseOutcome } from './fileScanner';
+import type { RubyParseOutcome, ScannedFile } from './fileScanner';
 
 export interface WorkerInit {
   maxFileBytes: number;
@@ -12,19 +12,27 @@ export interface ScanItem {
   kind: WalkedFileKind;
 }
 
-/** Files whose Ruby facts the worker extracts (parseRubyOutcome), in order. */
+/**
+ * Work for a worker: `files`, texts the main thread read whose Ruby facts the worker extracts
+ * (parseRubyOutcome), or `read`, files the worker reads and scans itself, extracting where needed.
+ */
 export interface ParseRequest {
   id: number;
-  files: { file: string; text: string }[];
+  files?: { file: string; text: string }[];
+  read?: ScanItem[];
 }
 
 /**
- * `id: -1, ready: true` once the parser is loaded; otherwise the answer to request `id`: one
- * outcome per file, in order (the facts, or the message of the extractor's crash).
+ * `id: -1, ready: true` once the worker listens; otherwise the answer to request `id`. For
+ * `files`: one outcome per file, in order (the facts, or the message of the extractor's crash).
+ * For `read`: `plain` holds [position in the batch, bytes, lineCount] for every file that
+ * neither declares nor annotates (plainScan), `scans` the other files' scans with their position.
  */
 export interface ParseResponse {
   id: number;
   ready?: boolean;
   outcomes?: RubyParseOutcome[];
+  plain?: number[];
+  scans?: { at: number; scan: ScannedFile }[];
   error?: string;
 }
