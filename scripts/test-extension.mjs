@@ -15,7 +15,7 @@
 // BUDGET_LENS_SUITE=multiRoot (comma-separated suite names, the file names without .test.ts) runs
 // only those suites, and starts VS Code only for the workspaces they need.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { REPO, launchWorkbench } from '../test/extension/vscodeServer.mjs';
@@ -92,6 +92,11 @@ rmSync(join(REPO, DEFAULT_WORKSPACE, 'app', 'workers', 'budget_lens_watch_test')
 async function runLaunch(workspace, suites, n) {
   const reportFile = join(outDir, `report-${n}.json`);
   console.log(`> ${suites.join(', ')} in ${workspace.slice(REPO.length + 1)} (${elapsed()})`);
+  // Adding or removing folders (the multi-root suite does) rewrites a .code-workspace file: put it back.
+  const workspaceText = workspace.endsWith('.code-workspace') ? readFileSync(workspace, 'utf8') : undefined;
+  const restore = () => {
+    if (workspaceText !== undefined && readFileSync(workspace, 'utf8') !== workspaceText) writeFileSync(workspace, workspaceText);
+  };
   const wb = await launchWorkbench({
     workspace,
     extensionTestsPath: join(outDir, 'index.js'),
@@ -129,6 +134,7 @@ async function runLaunch(workspace, suites, n) {
     return { passed, failed, ok: !outcome.timedOut && failed === 0 && outcome.code === 0 };
   } finally {
     await wb.close();
+    restore();
   }
 }
 

@@ -38,7 +38,6 @@ export class BudgetLensContext implements vscode.Disposable {
       this.diagnostics,
       vscode.languages.registerCodeActionsProvider(RUBY, new CategoryQuickFixProvider(this.indexer), { providedCodeActionKinds: CategoryQuickFixProvider.kinds }),
       ...registerMappingCommands({ indexer: this.indexer, statusBar: () => this.statusBar.state, version }),
-      // Folders added or removed are followed by the indexer itself (one index per root).
       vscode.workspace.onDidChangeConfiguration((e) => this.onSettingsChanged(e)),
     );
     this.applyProviderSettings();

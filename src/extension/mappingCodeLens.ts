@@ -15,7 +15,8 @@ import { join } from 'node:path';
 import { CONTRIBUTED_COMMANDS } from './commandIds';
 import { categoryLensTitle, lensSubjects } from './text/mappingText';
 import type { LensSubject } from './text/mappingText';
-import type { RootIndexer, WorkspaceIndexer } from './workspaceIndexer';
+import type { RootIndexer } from './rootIndexer';
+import type { WorkspaceIndexer } from './workspaceIndexer';
 
 /** The seam for budget data: a short suffix for a lens, from a cache, or undefined. */
 export interface LensFigures {

@@ -10,7 +10,8 @@ import type { CommandId } from './commandIds';
 import { CONTRIBUTED_COMMANDS, INTERNAL_COMMANDS } from './commandIds';
 import type { StatusBarState } from './statusBar';
 import { categoryLensTitle, formatSeconds } from './text/mappingText';
-import type { IndexerState, RootIndexer, WorkspaceIndexer } from './workspaceIndexer';
+import type { IndexerState, RootIndexer } from './rootIndexer';
+import type { WorkspaceIndexer } from './workspaceIndexer';
 
 /** One root's part of `budgetLens._testState`. */
 export interface IndexTestState {

@@ -7,7 +7,8 @@ import * as vscode from 'vscode';
 import { readFileSync } from 'node:fs';
 import type { Finding } from '../sdk/mapping/types';
 import { findingColumns } from './text/mappingText';
-import type { MappingChange, RootIndexer, WorkspaceIndexer } from './workspaceIndexer';
+import type { MappingChange, RootIndexer } from './rootIndexer';
+import type { WorkspaceIndexer } from './workspaceIndexer';
 
 export const DIAGNOSTIC_SOURCE = 'Budget Lens';
 

@@ -203,6 +203,24 @@ describe('multi-root workspace', () => {
     );
   });
 
+  it("cancels only the file's folder when given a file", async () => {
+    const before = await testState();
+    // Builds run one root at a time, gitlab-style first: billing's is still queued when cancelled.
+    const all = vscode.commands.executeCommand('budgetLens.reindex');
+    await vscode.commands.executeCommand('budgetLens.cancelIndexing', billing(CHECKOUT));
+    await all;
+    const after = await testState();
+    assert.deepEqual(
+      after.indexes.map((i) => i.builds),
+      [before.indexes[0]!.builds + 1, before.indexes[1]!.builds],
+    );
+    // The cancelled root keeps its previous index.
+    assert.deepEqual(summary(after), [
+      ['gitlab-style', 'ready', 56],
+      ['billing', 'ready', 3],
+    ]);
+  });
+
   it('shares one index between two folders under the same .budgetlens.yml', async () => {
     const before = await testState();
     await changeFolders(2, 0, { uri: gitlab('app') });

@@ -1,0 +1,315 @@
+/**
+ * Keeps the WorkspaceIndex (src/sdk/mapping) of one `.budgetlens.yml` root current inside the
+ * editor: opens the root (config + catalog), builds in the background with progress and
+ * cancellation, and re-indexes the files its FileSystemWatcher reports (save, create, delete) and
+ * the unsaved buffers WorkspaceIndexer hands it, debounced. WorkspaceIndexer (workspaceIndexer.ts)
+ * owns one RootIndexer per root and routes documents to them.
+ */
+import * as vscode from 'vscode';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, isAbsolute, join } from 'node:path';
+import { CONFIG_FILE_NAME } from '../sdk/config/types';
+import { InputError } from '../sdk/errors';
+import { openWorkspace, toWorkspacePath } from '../sdk/mapping/index/openWorkspace';
+import type { OpenedWorkspace } from '../sdk/mapping/index/openWorkspace';
+import type { BuildStats } from '../sdk/mapping/workspaceIndex';
+import { readSettings } from './settings';
+
+/** 'buffer': re-index from the open editor's text (unsaved edits), not from disk. */
+export type ChangeKind = 'changed' | 'deleted' | 'buffer';
+
+export type IndexPhase = 'idle' | 'indexing' | 'ready' | 'failed';
+
+export interface IndexerState {
+  phase: IndexPhase;
+  /** Files scanned / to scan while indexing. */
+  progress?: { scanned: number; total: number };
+  /** Why the last build failed (config or catalog error with file:line:col). */
+  error?: string;
+  lastBuild?: BuildStats;
+}
+
+/** What `onDidChangeMapping` reports: files of one root whose mapping changed. */
+export interface MappingChange {
+  index: RootIndexer;
+  /** Root-relative paths. */
+  files: readonly string[];
+  /** A full build (or the root went away): every file may have changed, listed or not. */
+  full: boolean;
+}
+
+/** Files whose change means "start over": the config and the catalog it names. */
+function isWorkspaceDefinition(root: string, ws: OpenedWorkspace | undefined, abs: string): boolean {
+  const catalog = ws?.config?.catalog;
+  return abs === join(root, CONFIG_FILE_NAME) || abs === catalog?.stagesPath || abs === catalog?.featureCategoriesPath;
+}
+
+function isDirectory(abs: string): boolean {
+  try {
+    return statSync(abs).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Files below a newly created folder, skipping dependency and VCS folders; capped. */
+function filesUnder(dir: string, limit = 5000): string[] {
+  const found: string[] = [];
+  const stack = [dir];
+  while (stack.length > 0 && found.length < limit) {
+    const current = stack.pop()!;
+    let entries;
+    try {
+      entries = readdirSync(current, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      if (e.name === 'node_modules' || e.name === '.git' || e.name === 'vendor') continue;
+      const p = join(current, e.name);
+      if (e.isDirectory()) stack.push(p);
+      else if (e.isFile()) found.push(p);
+    }
+  }
+  return found;
+}
+
+/** What a RootIndexer needs from the WorkspaceIndexer that owns it. */
+export interface RootHooks {
+  log: vscode.OutputChannel;
+  /** Runs builds one at a time across roots (see WorkspaceIndexer.exclusive). */
+  exclusive<T>(task: () => Promise<T>): Promise<T>;
+  stateChanged(index: RootIndexer): void;
+  mappingChanged(change: MappingChange): void;
+  /** True when more than one root is open: messages then name the folder. */
+  several(): boolean;
+}
+
+/** The index of one `.budgetlens.yml` root, shared by the workspace folders at or below it. */
+export class RootIndexer implements vscode.Disposable {
+  private opened: OpenedWorkspace | undefined;
+  private stateValue: IndexerState = { phase: 'idle' };
+  private build: AbortController | undefined;
+  private running: Promise<void> = Promise.resolve();
+  /** Absolute path -> what happened; 'buffer' = an unsaved editor's text changed. */
+  private readonly pending = new Map<string, ChangeKind>();
+  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly watcher: vscode.FileSystemWatcher;
+  private stopIndexListener: (() => void) | undefined;
+  private disposed = false;
+  /** Successful full builds so far (tests tell a re-indexed root from one left alone). */
+  builds = 0;
+  /** The workspace folders under this root, in workspace order (WorkspaceIndexer keeps it current). */
+  folders: readonly vscode.WorkspaceFolder[] = [];
+
+  constructor(
+    readonly root: string,
+    private readonly hooks: RootHooks,
+  ) {
+    // Watched from the start, not from the first good build: fixing a broken config re-indexes.
+    this.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(root), '**/*'));
+    this.watcher.onDidChange((uri) => this.queue(uri, 'changed'));
+    this.watcher.onDidCreate((uri) => this.queue(uri, 'changed'));
+    this.watcher.onDidDelete((uri) => this.queue(uri, 'deleted'));
+  }
+
+  /** The folder names users see (`gitlab-style`, or `app, lib` for two folders of one root). */
+  get name(): string {
+    return this.folders.length > 0 ? this.folders.map((f) => f.name).join(', ') : basename(this.root);
+  }
+
+  /** The indexed workspace, once a build has succeeded (kept while a re-index runs). */
+  get current(): OpenedWorkspace | undefined {
+    return this.stateValue.phase === 'failed' ? undefined : this.opened;
+  }
+
+  get state(): IndexerState {
+    return this.stateValue;
+  }
+
+  /** True for an absolute path strictly inside the root. */
+  contains(abs: string): boolean {
+    const rel = toWorkspacePath(this.root, abs);
+    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+  }
+
+  /** Root-relative path of a document, or undefined when it is outside the root. */
+  relativePath(uri: vscode.Uri): string | undefined {
+    return uri.scheme === 'file' && this.contains(uri.fsPath) ? toWorkspacePath(this.root, uri.fsPath) : undefined;
+  }
+
+  uriOf(file: string): vscode.Uri {
+    return vscode.Uri.file(join(this.root, file));
+  }
+
+  /** Cancels any build in progress and indexes the root from scratch. */
+  reindex(): Promise<void> {
+    if (this.disposed) return Promise.resolve();
+    this.build?.abort();
+    const controller = new AbortController();
+    this.build = controller;
+    this.running = this.running.catch(() => undefined).then(() => this.runBuild(controller));
+    return this.running;
+  }
+
+  /** Stops the build in progress; the previous index (if any) stays in use. */
+  cancel(): void {
+    this.build?.abort(new vscode.CancellationError());
+  }
+
+  /** Resolves once no build or queued file update is left (tests, commands that need data). */
+  async whenIdle(): Promise<void> {
+    for (;;) {
+      const running = this.running;
+      await running.catch(() => undefined);
+      if (this.flushTimer !== undefined) await this.flushNow();
+      if (running === this.running && this.flushTimer === undefined) return;
+    }
+  }
+
+  private async runBuild(controller: AbortController): Promise<void> {
+    if (controller.signal.aborted || this.disposed) return;
+    this.setState({ phase: 'indexing', progress: { scanned: 0, total: 0 } });
+    const started = Date.now();
+    try {
+      const { ws, stats } = await this.hooks.exclusive(async () => {
+        controller.signal.throwIfAborted();
+        // `catalogPath` is machine-overridable: a folder's own value wins over the user's.
+        const catalogPath = readSettings(this.folders[0]?.uri).catalogPath;
+        const opened = await openWorkspace({ root: this.root, catalogDir: catalogPath === '' ? undefined : catalogPath });
+        try {
+          controller.signal.throwIfAborted();
+          const built = await opened.index.build(controller.signal, (scanned, total) => {
+            this.setState({ phase: 'indexing', progress: { scanned, total } });
+          });
+          return { ws: opened, stats: built };
+        } catch (e) {
+          opened.index.dispose();
+          throw e;
+        }
+      });
+      if (this.disposed) {
+        ws.index.dispose();
+        return;
+      }
+      this.adopt(ws);
+      this.builds++;
+      this.setState({ phase: 'ready', lastBuild: stats });
+      this.hooks.log.appendLine(`indexed ${stats.files} files, ${stats.endpoints} endpoints in ${Date.now() - started} ms (${this.root})`);
+      this.hooks.mappingChanged({ index: this, files: ws.index.files(), full: true });
+    } catch (e) {
+      if (this.disposed) return;
+      if (controller.signal.aborted) {
+        // Cancelled: keep whatever index was there before.
+        this.hooks.log.appendLine(`indexing cancelled (${this.root})`);
+        this.setState(this.opened ? { ...this.stateValue, phase: 'ready', progress: undefined } : { phase: 'idle' });
+        return;
+      }
+      const message = e instanceof Error ? e.message : String(e);
+      this.hooks.log.appendLine(`indexing failed (${this.root}): ${message}`);
+      this.setState({ phase: 'failed', error: message });
+      void this.reportFailure(e, message);
+    } finally {
+      if (this.build === controller) this.build = undefined;
+    }
+  }
+
+  /** Swaps in a freshly built workspace. */
+  private adopt(ws: OpenedWorkspace): void {
+    const previous = this.opened;
+    this.stopIndexListener?.();
+    this.opened = ws;
+    previous?.index.dispose();
+    // Incremental updates report the files they re-resolved (dependents included).
+    this.stopIndexListener = ws.index.onDidChange((event) => this.hooks.mappingChanged({ index: this, files: event.files, full: false }));
+  }
+
+  private async reportFailure(e: unknown, message: string): Promise<void> {
+    const open = 'Open';
+    const location = InputError.is(e) ? e.location : undefined;
+    const what = this.hooks.several() ? `the folder ${this.name}` : 'the workspace';
+    const choice = await vscode.window.showErrorMessage(`Budget Lens could not index ${what}: ${message}`, ...(location ? [open] : []));
+    if (choice === open && location && existsSync(location.file)) {
+      const position = new vscode.Position(Math.max(0, location.line - 1), Math.max(0, location.column - 1));
+      await vscode.window.showTextDocument(vscode.Uri.file(location.file), { selection: new vscode.Range(position, position) });
+    }
+  }
+
+  /** Queues a change under the root (the watcher's, or an editor buffer's from WorkspaceIndexer). */
+  queue(uri: vscode.Uri, kind: ChangeKind): void {
+    const abs = uri.fsPath;
+    if (this.disposed || !this.contains(abs)) return;
+    // Before a first good build only the config matters: a fix to it starts the build again.
+    if (!this.opened && !(kind !== 'buffer' && isWorkspaceDefinition(this.root, undefined, abs))) return;
+    // A save reports 'changed' from the watcher; an open editor's text is still the truth then.
+    this.pending.set(abs, kind === 'changed' && this.openDocument(abs)?.isDirty ? 'buffer' : kind);
+    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
+    this.flushTimer = setTimeout(() => void this.flushNow(), readSettings().reindexDelayMs);
+  }
+
+  /** Applies the queued file changes, after any build in progress. */
+  private flushNow(): Promise<void> {
+    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const batch = [...this.pending];
+    this.pending.clear();
+    if (batch.length === 0) return this.running;
+    this.running = this.running.catch(() => undefined).then(() => this.applyChanges(batch));
+    return this.running;
+  }
+
+  private openDocument(abs: string): vscode.TextDocument | undefined {
+    return vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === abs && !d.isClosed);
+  }
+
+  private async applyChanges(batch: ReadonlyArray<readonly [string, ChangeKind]>): Promise<void> {
+    if (this.disposed) return;
+    const ws = this.opened;
+    if (!ws || batch.some(([abs, kind]) => kind !== 'buffer' && isWorkspaceDefinition(this.root, ws, abs))) {
+      this.hooks.log.appendLine(`config or catalog changed: re-indexing ${this.root}`);
+      const controller = new AbortController();
+      this.build = controller;
+      await this.runBuild(controller);
+      return;
+    }
+    const onDisk = batch.filter(([, kind]) => kind !== 'buffer').length;
+    if (onDisk > 0) this.hooks.log.appendLine(`re-indexing ${onDisk} changed path(s) in ${this.root}`);
+    for (const [abs, kind] of batch) {
+      const file = toWorkspacePath(this.root, abs);
+      try {
+        const buffer = kind === 'buffer' ? this.openDocument(abs) : undefined;
+        if (buffer) {
+          await ws.index.updateFile(file, buffer.getText());
+        } else if (kind === 'deleted') {
+          // A deleted folder is reported once, not per file: forget everything under it.
+          const gone = ws.index.files().filter((f) => f === file || f.startsWith(`${file}/`));
+          for (const f of gone) ws.index.removeFile(f);
+        } else if (isDirectory(abs)) {
+          // A created folder (checkout, unzip, mkdir + write) may be reported without its files.
+          for (const f of filesUnder(abs)) await ws.index.updateFile(toWorkspacePath(this.root, f));
+        } else {
+          await ws.index.updateFile(file);
+        }
+      } catch (e) {
+        this.hooks.log.appendLine(`re-indexing ${file} failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+  }
+
+  private setState(next: IndexerState): void {
+    this.stateValue = next;
+    this.hooks.stateChanged(this);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.build?.abort();
+    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    this.pending.clear();
+    this.stopIndexListener?.();
+    this.watcher.dispose();
+    this.opened?.index.dispose();
+    this.opened = undefined;
+  }
+}
