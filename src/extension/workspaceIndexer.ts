@@ -189,8 +189,9 @@ export class WorkspaceIndexer implements vscode.Disposable {
   }
 
   /**
-   * Runs one build at a time across roots: two cold builds would split the same cores and both
-   * finish late, while one after the other gives the first root its lenses in half the time.
+   * Runs one build at a time across roots: each cold build already uses two worker threads, so two
+   * at once would split the same cores and both finish late; one after the other, the first root
+   * (the first folder's) gets its lenses sooner.
    */
   private exclusive<T>(task: () => Promise<T>): Promise<T> {
     const run = this.buildSlot.catch(() => undefined).then(task);
