@@ -145,6 +145,13 @@ export class ScanPool {
    */
   private readonly toParse: (ParseJob | undefined)[] = [];
   private nextParse = 0;
+  /**
+   * Extractions this thread took and found needing tree-sitter (the subset parser refused the
+   * skeleton): sent to a worker rather than loading tree-sitter here too. The first use of
+   * tree-sitter in a thread costs ~140 ms and ~300 ms of compiler CPU for ~500 skeletons, so a
+   * build pays it once, in the worker.
+   */
+  private readonly forWorkers: ParseJob[] = [];
   /** Results complete (read, and extracted when needed). */
   private done = 0;
   private ended = false;
@@ -263,7 +270,12 @@ export class ScanPool {
   private feedUpTo(pooled: PooledWorker): void {
     while (!this.settled && pooled.inFlight.size < PARSE_BATCHES_IN_FLIGHT) {
       const id = this.requestId;
-      if (this.nextParse < this.toParse.length) {
+      if (this.forWorkers.length > 0) {
+        const batch = this.forWorkers.splice(0, PARSE_BATCH_SIZE);
+        pooled.inFlight.set(id, batch.map((p) => p.at));
+        const files = batch.map((p) => ({ file: (this.results[p.at] as ScannedFile).file, text: p.text }));
+        pooled.worker.postMessage({ id, files } satisfies ParseRequest);
+      } else if (this.nextParse < this.toParse.length) {
         const end = Math.min(this.toParse.length, this.nextParse + PARSE_BATCH_SIZE);
         const batch = this.takeParses(end);
         pooled.inFlight.set(id, batch.map((p) => p.at));
@@ -359,17 +371,25 @@ export class ScanPool {
    */
   private async parseHere(): Promise<void> {
     const sliceStart = performance.now();
-    while (!this.settled && this.nextParse < this.toParse.length) {
-      const { at, text } = this.takeParses(this.nextParse + 1)[0] as ParseJob;
-      const scan = this.results[at] as ScannedFile;
+    while (!this.settled) {
+      // Jobs left for workers that are gone (failed before they were ready) come back here.
+      const orphan = this.workers.length === 0 ? this.forWorkers.shift() : undefined;
+      if (orphan === undefined && this.nextParse >= this.toParse.length) break;
+      const job = orphan ?? (this.takeParses(this.nextParse + 1)[0] as ParseJob);
+      const scan = this.results[job.at] as ScannedFile;
       let outcome: RubyParseOutcome;
       try {
-        outcome = parseRubyOutcome(scan.file, text);
+        outcome = parseRubyOutcome(scan.file, job.text);
       } catch (e) {
         if (!(e instanceof TreeSitterNotLoaded)) throw e;
+        if (this.workers.length > 0) {
+          this.forWorkers.push(job);
+          this.feedWorkers();
+          continue;
+        }
         this.parserReady ??= initRubyParser();
         await this.parserReady;
-        outcome = parseRubyOutcome(scan.file, text);
+        outcome = parseRubyOutcome(scan.file, job.text);
       }
       applyRubyParse(scan, outcome);
       this.completed(1);
@@ -392,7 +412,7 @@ export class ScanPool {
           this.read(start, this.next);
           if (performance.now() - sliceStart >= CALLER_SLICE_MS) break;
         }
-      } else if (this.nextParse < this.toParse.length && this.callerMayParse()) {
+      } else if ((this.nextParse < this.toParse.length && this.callerMayParse()) || (this.workers.length === 0 && this.forWorkers.length > 0)) {
         await this.parseHere();
       } else {
         if (this.settled) return;

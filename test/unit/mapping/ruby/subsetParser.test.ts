@@ -279,14 +279,18 @@ describe('subset parser on real skeletons: accepted => tree-sitter tree and fact
 });
 
 describe('acceptance rates (the fast path must keep working)', () => {
-  test('bench generator sample: at least 90 % of declaring files are accepted', () => {
+  test('bench generator sample: at least 80 % of declaring files are accepted', () => {
     const r = corpusResult('bench');
-    // ~20 % of the generated files declare (11 % controllers x 85 %, 6 % workers, 3 % Grape APIs).
+    // ~20 % of the generated files declare (11 % controllers x 85 %, 6 % workers, 3 % Grape APIs),
+    // and the generator gives ~10 % of them a line outside the subset on purpose (REFUSED_SHARE in
+    // bench/gen/rubyTree.ts, the share refused in a sample of real GitLab files), so ~90 % is
+    // expected; the floor leaves room for the seeded sample's spread.
     assert.ok(r.declaring >= 80, `only ${r.declaring} declaring files in the sample`);
     assert.ok(
-      r.declaringAccepted >= 0.9 * r.declaring,
-      `subset parser accepted ${r.declaringAccepted}/${r.declaring} declaring skeletons (${percent(r.declaringAccepted, r.declaring)}), floor 90 %`,
+      r.declaringAccepted >= 0.8 * r.declaring,
+      `subset parser accepted ${r.declaringAccepted}/${r.declaring} declaring skeletons (${percent(r.declaringAccepted, r.declaring)}), floor 80 %`,
     );
+    assert.ok(r.declaringAccepted < r.declaring, 'the generator should include skeletons the subset parser refuses');
   });
 
   for (const name of ['examples', 'fixtures'] as const) {
