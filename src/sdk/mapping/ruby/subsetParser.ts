@@ -128,6 +128,8 @@ const DOT = 46;
 const LBRACE = 123;
 const PIPE = 124;
 const MINUS = 45;
+const PLUS = 43;
+const STAR = 42;
 const GT = 62;
 const RBRACE = 125;
 
@@ -336,7 +338,24 @@ class Reader {
     if (w === 'module' || w === 'class') return this.definition(w);
     if (w === 'def') return this.method();
     if (KEYWORDS.has(w) || w.startsWith('__')) throw OUTSIDE;
+    if (this.atAssignment(this.pos + w.length)) {
+      // `tags = %w[a b]`: a local variable (tree-sitter does not track locals afterwards).
+      const left = this.leaf('identifier', true, this.pos, this.pos + w.length);
+      this.pos += w.length;
+      this.skipSpaces();
+      const eq = this.token('=', 1);
+      this.skipSpaces();
+      return this.parent('assignment', [left, eq, this.value()], ['left', null, 'right']);
+    }
     return this.call(w);
+  }
+
+  /** Spaces, a lone `=` (not `==`, `=~`, `=>`) and a space at `i`. */
+  private atAssignment(i: number): boolean {
+    if (this.at(i) !== SPACE) return false;
+    while (this.at(i) === SPACE || this.at(i) === TAB) i++;
+    const next = this.at(i + 1);
+    return this.at(i) === EQUALS && (next === SPACE || next === TAB);
   }
 
   private definition(keyword: 'module' | 'class'): SubsetNode {
@@ -509,7 +528,7 @@ class Reader {
       return full === name ? method : this.parent('call', [method], ['method']);
     }
     if (c !== SPACE && c !== TAB) throw OUTSIDE;
-    if (full !== name) throw OUTSIDE; // `name? :x` / `name! :x`: not worth the ambiguity
+    if (full.endsWith('?')) throw OUTSIDE; // `name? :x`: not worth the ternary's ambiguity
     this.skipSpaces();
     const children = [method];
     const fields: (string | null)[] = ['method'];
@@ -614,11 +633,20 @@ class Reader {
   private argument(first: boolean): SubsetNode {
     const c = this.at(this.pos);
     void first;
-    if (isLower(c) && !this.atWord('true') && !this.atWord('false') && !this.atWord('nil')) return this.pair();
+    if (this.atLabel()) return this.pair();
     // A `{` here would be a block (call() reads those before the arguments); `[`/`%w[` after a
     // space are arguments to tree-sitter (`allow_access_with_scope [:api]`).
     if (c === LBRACE) throw OUTSIDE;
     return this.value();
+  }
+
+  /** `name: ` (a hash key) at pos. */
+  private atLabel(): boolean {
+    if (!isLower(this.at(this.pos))) return false;
+    let i = this.pos + 1;
+    while (isWordChar(this.at(i))) i++;
+    const after = this.at(i + 1);
+    return this.at(i) === COLON && (after === SPACE || after === TAB);
   }
 
   private pair(): SubsetNode {
@@ -634,8 +662,35 @@ class Reader {
     return this.parent('pair', [keyNode, colon, this.value()], ['key', null, 'value']);
   }
 
-  /** A literal value, checked to end where an argument can end. */
-  private value(): SubsetNode {
+  /** A local variable or method name as a value (`user_project`); not `name?`/`name!`/keywords. */
+  private identifierValue(): SubsetNode {
+    const name = this.word();
+    const after = this.at(this.pos + name.length);
+    if (KEYWORDS.has(name) || name.startsWith('__') || after === QUESTION || after === BANG) throw OUTSIDE;
+    const node = this.leaf('identifier', true, this.pos, this.pos + name.length);
+    this.pos += name.length;
+    return node;
+  }
+
+  /**
+   * ` + value`, ` - value`, ` * value` after `left`, spaces on both sides of the operator (`x -1`
+   * is a call with a negative argument to Ruby); one operator only, no chains (precedence).
+   */
+  private binaryAfter(left: SubsetNode): SubsetNode {
+    const c = this.at(this.pos);
+    const op = this.at(this.pos + 1);
+    if ((c !== SPACE && c !== TAB) || (op !== PLUS && op !== MINUS && op !== STAR) || this.at(this.pos + 2) !== SPACE) return left;
+    this.pos++;
+    const operator = this.token(String.fromCharCode(op), 1);
+    this.skipSpaces();
+    const right = this.value(false);
+    const next = this.at(this.pos + 1);
+    if ((this.at(this.pos) === SPACE || this.at(this.pos) === TAB) && (next === PLUS || next === MINUS || next === STAR || next === 47 /* / */)) throw OUTSIDE;
+    return this.parent('binary', [left, operator, right], ['left', 'operator', 'right']);
+  }
+
+  /** A literal value, checked to end where an argument can end; `binary`: `a + b` allowed. */
+  private value(binary = true): SubsetNode {
     const c = this.at(this.pos);
     let node: SubsetNode;
     if (c === COLON) node = this.at(this.pos + 1) === COLON ? this.constantPath(true) : this.symbol();
@@ -648,9 +703,11 @@ class Reader {
     else if (c === MINUS && this.at(this.pos + 1) === GT) node = this.lambda();
     else if (this.atWord('true') || this.atWord('false')) node = this.keywordValue(this.atWord('true') ? 'true' : 'false');
     else if (this.atWord('nil')) node = this.parent('nil', [this.token('nil', 3)], [null]);
+    else if (isLower(c)) node = this.identifierValue();
     else throw OUTSIDE;
     // `5.minutes`, `%w[a b].freeze`, `Gitlab::Routing.url_helpers`, `A.merge(b: 1)`.
     while (this.at(this.pos) === DOT && isLower(this.at(this.pos + 1))) node = this.methodCallOn(node);
+    if (binary) node = this.binaryAfter(node);
     const next = this.at(this.pos);
     if (next !== SPACE && next !== TAB && next !== COMMA && next !== NL && next !== -1 && next !== RBRACKET && next !== RPAREN && next !== RBRACE) {
       throw OUTSIDE;
@@ -745,15 +802,21 @@ class Reader {
     return this.parent('string', children, children.map(() => null));
   }
 
+  /** `42`, `10_000`, `0.5` (`1.day` is a call on 1, read by value()). */
   private integer(): SubsetNode {
     const start = this.pos;
     let i = start;
-    while (isDigit(this.at(i))) i++;
-    // 1_000, 0x1f, 1.5 (`1.day` is a call, read by value())
-    if (isWordChar(this.at(i)) || (this.at(i) === DOT && !isLower(this.at(i + 1)))) throw OUTSIDE;
-    if (this.at(start) === 48 && i > start + 1) throw OUTSIDE; // 0755 (octal)
+    while (isDigit(this.at(i)) || (this.at(i) === UNDERSCORE && isDigit(this.at(i - 1)) && isDigit(this.at(i + 1)))) i++;
+    if (this.at(start) === 48 && i > start + 1) throw OUTSIDE; // 0755 (octal), 0x1f, 0b1
+    let type = 'integer';
+    if (this.at(i) === DOT && isDigit(this.at(i + 1))) {
+      type = 'float';
+      i++;
+      while (isDigit(this.at(i))) i++;
+    }
+    if (isWordChar(this.at(i)) || (this.at(i) === DOT && !isLower(this.at(i + 1)))) throw OUTSIDE; // 1e5, 1r, 1.5.5
     this.pos = i;
-    return this.leaf('integer', true, start, i);
+    return this.leaf(type, true, start, i);
   }
 
   /** `A`, `A::B`, `::A::B`: constant or nested scope_resolution; `receiver`: a `.` may follow. */
