@@ -637,14 +637,21 @@ class SkeletonGen {
     switch (this.int(10)) {
       case 0: return `'${this.either(['', 'a', ':id/tags', 'a b', 'a"b', 'a#b', 'a#{b}'], ['é', '\\\\', "\\'", '\n'])}'`;
       case 1: return `"${this.either(['', 'a', ':id/x', "a'b"], ['a#{b}', 'a#b', 'a\\n', 'é', '#@x'])}"`;
-      case 2: return this.either(['0', '1', '42', '123456789'], ['007', '1_000', '-1', '1.5', '0x1f', '1e3', '1r', '2i', '1.e5']);
+      case 2: return this.either(['0', '1', '42', '123456789', '1.5', '0.25', '10_000', '1_0.0_1'], ['007', '1__0', '1_', '-1', '1.5e3', '0x1f', '1e3', '1r', '2i', '1.e5', '1.5.5', '00.5']);
       case 3: return this.constPath();
-      case 4: return this.either(['true', 'false', 'nil'], ['self', 'truex', 'nil?', '__FILE__']);
+      case 4: return this.either(['true', 'false', 'nil', 'user_project', 'x', '_y', 'it', 'p', 'ends'], ['self', 'truex', 'nil?', '__FILE__', 'a?', 'b!', 'then', 'end', 'a(1)']);
       default: return `:${this.either(['a', 'wiki', 'low', 'a?', 'b!', 'A', '_x', 'a1', 'end', 'if', 'class', 'nil', 'true', 'self', 'do', 'Ab_c'], ['a=', '"a"', '+', '@a', '$a', 'a?b', '[]', 'é', '__FILE__', 'a!=', 'A::B', '::A'])}`;
     }
   }
-  /** A value, maybe followed by `.name` / `.name(args)` calls. */
+  /** A value, maybe followed by `.name` / `.name(args)` calls, maybe an operand of a binary operator. */
   private value(depth: number): string {
+    const v = this.operand(depth);
+    if (!this.chance(0.12)) return v;
+    const op = this.either([' + ', ' - ', ' * '], [' / ', ' % ', ' ** ', ' == ', ' && ', ' < ', '+', ' +', '+ ', '  +  ', '\t-\t', ' +\n']);
+    const right = `${v}${op}${this.operand(depth + 1)}`;
+    return this.chance(0.1) ? `${right}${this.either([' + ', ' - '], [' / '])}${this.operand(depth + 1)}` : right;
+  }
+  private operand(depth: number): string {
     let v = this.baseValue(depth);
     while (this.chance(0.12)) {
       v += `${this.either(['.'], ['&.', '::', ' .', '. '])}${this.methodName()}`;
@@ -720,6 +727,11 @@ class SkeletonGen {
     if (n === 0) return [call + this.either(['', `.${this.methodName()}`], ['()', ' do', ' {}'])];
     return [`${call}${this.either(['('], [' (', ' '])}${this.chance(0.1) ? '\n  ' : ''}${args}${this.chance(0.1) ? '\n' : ''}${this.either([')'], [',)', ''])}`];
   }
+  /** `name = value` (tree-sitter does not track the local afterwards). */
+  private localAssignment(): string[] {
+    const name = this.either(['x', 'tags', '_y', 'a1', 'it', 'p'], ['end', 'self', '__x', 'A', 'x?']);
+    return [`${name}${this.either([' = ', '  =  ', ' =\t'], ['=', '= ', ' =', ' == ', ' ||= ', '\t= '])}${this.value(0)}`];
+  }
   private def(): string[] {
     const name = this.either(['index', 'show', 'x', 'a?', 'b!', 'end', 'class', '_y', 'x1', 'self.x', 'self.end', 'self.a?'], ['x=', '==', 'A', '__x', 'é', 'self', 'super', 'defined?', 'self()', 'self.self', 'self. x', 'A.x']);
     let head = `def${this.gap()}${name}`;
@@ -742,7 +754,8 @@ class SkeletonGen {
     const n = this.int(depth > 2 ? 3 : 5);
     for (let i = 0; i < n; i++) {
       const k = this.int(10);
-      const lines = k < 2 && depth < 5 ? this.definition(depth) : k < 5 ? this.def() : k < 7 ? this.constantStatement() : this.call(depth);
+      const lines =
+        k < 2 && depth < 5 ? this.definition(depth) : k < 5 ? this.def() : k < 7 ? this.constantStatement() : k < 8 && this.chance(0.4) ? this.localAssignment() : this.call(depth);
       out.push(...lines.map((l, j) => (j === 0 || j === lines.length - 1 ? this.indent(depth) + l + this.trail() : l)));
       if (this.chance(0.03)) out.push(this.pick(['', '   ', '\t']));
     }
