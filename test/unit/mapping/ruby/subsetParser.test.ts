@@ -470,6 +470,21 @@ const SNIPPETS: [label: string, source: string][] = [
   ['dangling comma', 'foo :a,\n'],
   ['deep module nesting (20)', deepModules(20)],
   ['deep array nesting (30)', `foo ${'['.repeat(30)}${']'.repeat(30)}\n`],
+  // Constructs the subset grew into during the session, and their neighbours.
+  ['comments after headers, statements and ends', 'class A # c\n  def x # d\n  end # e\n  foo do |y| # f\n  end\nend # g\n'],
+  ['comment closing a brace block\'s line', 'foo { bar } # c\n'],
+  ['brace block holding a multi-line call', 'foo { bar :a,\n  :b }\n'],
+  ['lambda in a hash in an array', 'foo x: [{ a: -> { b :c } }]\n'],
+  ['hash with => and a trailing comma', "A = {\n  'a' => 1,\n  b: :c,\n}.freeze\n"],
+  ['calls on literals', 'foo 5.minutes, %w[a b].freeze, :a.to_proc, 1.5.floor\n'],
+  ['keyword method names after a dot', 'foo A.end, A.do, A.class, 1.then\n'],
+  ['binary operators', 'foo a + b.c, 1 - 2, A * 2.5\n'],
+  ['binary operator chain', 'foo a + b - c\n'],
+  ['local assignment, then the local with a bracket', 'x = 1\nx [1]\n'],
+  ['optional parameters', "def x(a = 1, b = 'c', d = nil, e = A::B)\nend\n"],
+  ['def self.x; end', 'def self.x; end\n'],
+  ['name! with arguments', 'foo! :a, b: 1 do\nend\n'],
+  ['%w words with punctuation', 'foo :a, %w[a-b c.d e/f @g :h *]\n'],
   [
     'a controller skeleton',
     "class Projects::IssuesController < Projects::ApplicationController\n  include Gitlab::Utils::StrongMemoize\n" +
