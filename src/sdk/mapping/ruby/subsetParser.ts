@@ -22,6 +22,14 @@
  */
 import type { Point, SyntaxNode, SyntaxTree } from './syntaxNode';
 
+/** Shared by every leaf and every node whose children have no field names (never mutated). */
+const NO_CHILDREN: SubsetNode[] = Object.freeze([]) as unknown as SubsetNode[];
+const NO_FIELDS: (string | null)[] = Object.freeze([]) as unknown as (string | null)[];
+
+/**
+ * Positions are kept as four numbers and made into points on demand: a cold index builds a few
+ * hundred thousand nodes, and two point objects each were most of the parser's garbage.
+ */
 export class SubsetNode implements SyntaxNode {
   private named: SubsetNode[] | undefined;
 
@@ -31,12 +39,22 @@ export class SubsetNode implements SyntaxNode {
     readonly isNamed: boolean,
     readonly startIndex: number,
     readonly endIndex: number,
-    readonly startPosition: Point,
-    readonly endPosition: Point,
+    readonly startRow: number,
+    readonly startColumn: number,
+    readonly endRow: number,
+    readonly endColumn: number,
     readonly children: SubsetNode[],
-    /** Field name of each child (null when none), parallel to `children`. */
+    /** Field name of each child (null when none), parallel to `children`; empty when none has one. */
     private readonly fields: (string | null)[],
   ) {}
+
+  get startPosition(): Point {
+    return { row: this.startRow, column: this.startColumn };
+  }
+
+  get endPosition(): Point {
+    return { row: this.endRow, column: this.endColumn };
+  }
 
   get text(): string {
     return this.source.slice(this.startIndex, this.endIndex);
@@ -171,20 +189,20 @@ class Reader {
     return i < this.length ? this.src.charCodeAt(i) : -1;
   }
 
-  private point(index: number): Point {
-    return { row: this.row, column: index - this.lineStart };
-  }
-
   /** A token or leaf on the current line. */
-  private leaf(type: string, isNamed: boolean, start: number, end: number, children: SubsetNode[] = [], fields: (string | null)[] = []): SubsetNode {
-    return new SubsetNode(this.src, type, isNamed, start, end, this.point(start), this.point(end), children, fields);
+  private leaf(type: string, isNamed: boolean, start: number, end: number): SubsetNode {
+    const row = this.row;
+    const lineStart = this.lineStart;
+    return new SubsetNode(this.src, type, isNamed, start, end, row, start - lineStart, row, end - lineStart, NO_CHILDREN, NO_FIELDS);
   }
 
-  /** A node spanning its children (possibly over several lines). */
-  private parent(type: string, children: SubsetNode[], fields: (string | null)[]): SubsetNode {
+  /** A node spanning its children (possibly over several lines); `fields` omitted: none has a field name. */
+  private parent(type: string, children: SubsetNode[], fields: (string | null)[] = NO_FIELDS): SubsetNode {
     const first = children[0] as SubsetNode;
     const last = children[children.length - 1] as SubsetNode;
-    return new SubsetNode(this.src, type, true, first.startIndex, last.endIndex, first.startPosition, last.endPosition, children, fields);
+    return new SubsetNode(
+      this.src, type, true, first.startIndex, last.endIndex, first.startRow, first.startColumn, last.endRow, last.endColumn, children, fields,
+    );
   }
 
   private skipSpaces(): void {
@@ -286,8 +304,9 @@ class Reader {
     const statements = this.statements(false);
     if (statements.length === 0) return undefined;
     const first = statements[0] as SubsetNode;
-    const end = { row: this.row, column: this.length - this.lineStart };
-    return new SubsetNode(this.src, 'program', true, first.startIndex, this.length, first.startPosition, end, statements, statements.map(() => null));
+    return new SubsetNode(
+      this.src, 'program', true, first.startIndex, this.length, first.startRow, first.startColumn, this.row, this.length - this.lineStart, statements, NO_FIELDS,
+    );
   }
 
   /** Statements up to an `end` line (left unread) or, at the top level, the end of the input. */
@@ -324,7 +343,7 @@ class Reader {
     const statements = this.statements(true);
     this.depth--;
     if (statements.length > 0) {
-      children.push(this.parent('body_statement', statements, statements.map(() => null)));
+      children.push(this.parent('body_statement', statements));
       fields.push('body');
     }
     children.push(this.token('end', 3));
@@ -371,7 +390,7 @@ class Reader {
     if (keyword === 'class' && this.at(this.pos) === LT) {
       const lt = this.token('<', 1);
       this.skipSpaces();
-      children.push(this.parent('superclass', [lt, this.constantPath()], [null, null]));
+      children.push(this.parent('superclass', [lt, this.constantPath()]));
       fields.push('superclass');
     }
     this.pushComment(children, fields);
@@ -461,7 +480,7 @@ class Reader {
     }
     if (this.at(this.pos) !== RPAREN) throw OUTSIDE;
     children.push(this.token(')', 1));
-    return this.parent('method_parameters', children, children.map(() => null));
+    return this.parent('method_parameters', children);
   }
 
   /**
@@ -512,7 +531,7 @@ class Reader {
     }
     if (this.at(this.pos) !== RPAREN) throw OUTSIDE;
     children.push(this.token(')', 1));
-    return this.parent('argument_list', children, children.map(() => null));
+    return this.parent('argument_list', children);
   }
 
   /** A receiver-less call statement, or a bare identifier (`private`). */
@@ -568,7 +587,7 @@ class Reader {
       const statement = this.statement();
       this.braceDepth--;
       this.depth--;
-      children.push(this.parent('block_body', [statement], [null]));
+      children.push(this.parent('block_body', [statement]));
       fields.push('body');
       this.skipSpaces();
       if (this.at(this.pos) !== RBRACE) throw OUTSIDE;
@@ -610,7 +629,7 @@ class Reader {
     }
     if (this.at(this.pos) !== PIPE) throw OUTSIDE;
     children.push(this.token('|', 1));
-    return this.parent('block_parameters', children, children.map(() => null));
+    return this.parent('block_parameters', children);
   }
 
   private argumentList(): SubsetNode {
@@ -626,7 +645,7 @@ class Reader {
       children.push(this.token(',', 1));
       this.skipBlank(); // `get 'x',\n  urgency: :low do`: the arguments go on on the next line
     }
-    return this.parent('argument_list', children, children.map(() => null));
+    return this.parent('argument_list', children);
   }
 
   /** One argument: a value, or a `key: value` pair. */
@@ -702,7 +721,7 @@ class Reader {
     else if (c === LBRACE) node = this.hash();
     else if (c === MINUS && this.at(this.pos + 1) === GT) node = this.lambda();
     else if (this.atWord('true') || this.atWord('false')) node = this.keywordValue(this.atWord('true') ? 'true' : 'false');
-    else if (this.atWord('nil')) node = this.parent('nil', [this.token('nil', 3)], [null]);
+    else if (this.atWord('nil')) node = this.parent('nil', [this.token('nil', 3)]);
     else if (isLower(c)) node = this.identifierValue();
     else throw OUTSIDE;
     // `5.minutes`, `%w[a b].freeze`, `Gitlab::Routing.url_helpers`, `A.merge(b: 1)`.
@@ -731,7 +750,7 @@ class Reader {
     const inner = isLower(c) && !this.atWord('true') && !this.atWord('false') && !this.atWord('nil') ? this.statement() : this.value();
     this.braceDepth--;
     this.depth--;
-    children.push(this.parent('block_body', [inner], [null]));
+    children.push(this.parent('block_body', [inner]));
     this.skipSpaces();
     if (this.at(this.pos) !== RBRACE) throw OUTSIDE;
     children.push(this.token('}', 1));
@@ -765,7 +784,7 @@ class Reader {
     }
     if (this.at(this.pos) !== RBRACE) throw OUTSIDE;
     children.push(this.token('}', 1));
-    return this.parent('hash', children, children.map(() => null));
+    return this.parent('hash', children);
   }
 
   /** `true` / `false`: named leaves (`nil` is a named node around an anonymous `nil`). */
@@ -799,7 +818,7 @@ class Reader {
     if (i > start + 1) children.push(this.leaf('string_content', true, start + 1, i));
     this.pos = i;
     children.push(this.token('"', 1));
-    return this.parent('string', children, children.map(() => null));
+    return this.parent('string', children);
   }
 
   /** `42`, `10_000`, `0.5` (`1.day` is a call on 1, read by value()). */
@@ -868,7 +887,7 @@ class Reader {
     }
     if (this.at(this.pos) !== RBRACKET) throw OUTSIDE;
     children.push(this.token(']', 1));
-    return this.parent('array', children, children.map(() => null));
+    return this.parent('array', children);
   }
 
   /** `%i[a b]` / `%w[a b]` on one line (tree-sitter names the opener `%i(` whatever the bracket). */
@@ -887,11 +906,11 @@ class Reader {
       if (i === start) throw OUTSIDE;
       const content = this.leaf('string_content', true, start, i);
       this.pos = i;
-      children.push(this.parent(symbols ? 'bare_symbol' : 'bare_string', [content], [null]));
+      children.push(this.parent(symbols ? 'bare_symbol' : 'bare_string', [content]));
     }
     if (children.length === 1) throw OUTSIDE; // empty list
     children.push(this.token(')', 1));
-    return this.parent(symbols ? 'symbol_array' : 'string_array', children, children.map(() => null));
+    return this.parent(symbols ? 'symbol_array' : 'string_array', children);
   }
 }
 
