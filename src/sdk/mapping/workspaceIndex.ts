@@ -90,6 +90,8 @@ const RESOLVE_SLICE = 500;
 
 export class WorkspaceIndex {
   private state = new IndexState();
+  /** Sub-directories with their own .budgetlens.yml, found by the last walk (walkWorkspace). */
+  private nested: readonly string[] = [];
   /**
    * Files changed while a build was reading the tree (file -> editor text, or undefined for
    * "read from disk"): the build may have read them before the change, so they are re-applied
@@ -169,6 +171,7 @@ export class WorkspaceIndex {
 
     const next = new IndexState();
     next.walkFindings = walk.findings;
+    this.nested = walk.nestedRoots;
     let parsed = 0;
     let skipped = 0;
     let bytes = 0;
@@ -289,6 +292,11 @@ export class WorkspaceIndex {
     return this.state.categories();
   }
 
+  /** Sub-directories that are projects of their own (a nested .budgetlens.yml): not indexed here. */
+  nestedRoots(): readonly string[] {
+    return this.nested;
+  }
+
   /** Indexed files, sorted (including skipped ones, which carry a finding). */
   files(): string[] {
     return [...this.state.records.keys()].sort();
@@ -317,6 +325,8 @@ export class WorkspaceIndex {
 
   private kindOf(file: string): ReturnType<typeof classifyPath> {
     if (file.split('/').some((seg) => ALWAYS_SKIPPED_DIRS.has(seg))) return undefined;
+    // A file of a nested project (its own .budgetlens.yml) belongs to that project's index.
+    for (const dir of this.nested) if (file.startsWith(dir) && file.charCodeAt(dir.length) === 47 /* / */) return undefined;
     if (this.excluded?.(file)) return undefined;
     return classifyPath(file, this.options.graphqlOperations);
   }

@@ -15,6 +15,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import ignore from 'ignore';
 import type { Ignore } from 'ignore';
+import { CONFIG_FILE_NAME } from '../../config/types';
 import { compileGlobList } from '../pathRules';
 import type { Finding } from '../types';
 import { errorCode, skippedFinding } from './skipFindings';
@@ -55,6 +56,11 @@ export interface WalkResult {
   findings: Finding[];
   /** Directories read. */
   directories: number;
+  /**
+   * Sub-directories with a `.budgetlens.yml` of their own, workspace-relative: separate projects
+   * (their own catalog, rules and index), so this walk does not go into them.
+   */
+  nestedRoots: string[];
 }
 
 
@@ -136,6 +142,7 @@ export async function walkWorkspace(root: string, options: WalkOptions = {}): Pr
   const excluded = options.exclude?.length ? compileGlobList(options.exclude) : undefined;
   const files: WalkedFile[] = [];
   const findings: Finding[] = [];
+  const nestedRoots: string[] = [];
   let directories = 0;
 
   /** Reads one directory; queues its sub-directories with the ignore scopes they inherit. */
@@ -149,6 +156,11 @@ export async function walkWorkspace(root: string, options: WalkOptions = {}): Pr
       return;
     }
     directories++;
+    if (dir !== '' && entries.some((d) => d.name === CONFIG_FILE_NAME && !d.isDirectory())) {
+      // A nested project (its own .budgetlens.yml): indexed as its own root, never twice.
+      nestedRoots.push(dir);
+      return;
+    }
     const own = entries.some((d) => d.name === '.gitignore') ? readGitignoreSync(abs) : undefined;
     const scopes = own ? [...inherited, { dir, rules: own }] : inherited;
     const local: WalkedFile[] = [];
@@ -203,7 +215,7 @@ export async function walkWorkspace(root: string, options: WalkOptions = {}): Pr
   }
   files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  return { files, findings, directories };
+  return { files, findings, directories, nestedRoots: nestedRoots.sort() };
 }
 
 interface QueuedDir {
