@@ -790,6 +790,8 @@ class SkeletonGen {
 describe('subset parser on generated skeleton-shaped programs', () => {
   test(`${GENERATED_CASES} generated programs: every accepted one has tree-sitter's tree and the tree-sitter facts`, (t) => {
     const gen = new SkeletonGen(GENERATED_SEED);
+    const edgeRnd = seededRandom(GENERATED_SEED + 1);
+    let mutantsAccepted = 0;
     // The path decides what the extractor looks for (controller actions, Grape routes, workers).
     const paths = ['app/controllers/projects/generated_controller.rb', 'lib/api/generated.rb', 'app/workers/generated_worker.rb'];
     const started = performance.now();
@@ -809,6 +811,14 @@ describe('subset parser on generated skeleton-shaped programs', () => {
           continue;
         }
         pairs.push({ expected: v.expected!, got: v.got! });
+        // A mutant of an accepted program sits right at the subset's edge, where mistakes hide.
+        const mutant = mutate(source, edgeRnd);
+        const m = check(mutant);
+        if (m.accepted) mutantsAccepted++;
+        if (m.problem !== undefined) {
+          if (mismatches.length < 5) mismatches.push(report(`case ${i}, mutated`, mutant));
+          else mismatches.push(`case ${i}, mutated`);
+        } else if (m.accepted) pairs.push({ expected: m.expected!, got: m.got! });
       }
       // The extractor parses the skeleton of the program, which the subset parser may accept even
       // when it declines the program itself.
@@ -819,7 +829,7 @@ describe('subset parser on generated skeleton-shaped programs', () => {
       if (d !== undefined) factMismatches.push(`case ${i} (${f.file}) ${JSON.stringify(source)}: facts differ at ${d}`);
     }
     t.diagnostic(
-      `${accepted}/${GENERATED_CASES} generated programs accepted, ${mismatches.length} tree mismatches; ` +
+      `${accepted}/${GENERATED_CASES} generated programs accepted (and ${mutantsAccepted}/${accepted} of their mutants), ${mismatches.length} tree mismatches; ` +
         `facts compared on ${factsCompared}, ${factMismatches.length} differ; ${Math.round(performance.now() - started)} ms`,
     );
     assert.equal(mismatches.length, 0, `${mismatches.length} accepted programs differ from tree-sitter:\n${mismatches.slice(0, 6).join('\n')}`);
