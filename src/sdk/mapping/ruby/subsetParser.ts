@@ -147,6 +147,7 @@ const LBRACE = 123;
 const PIPE = 124;
 const MINUS = 45;
 const PLUS = 43;
+const AMPERSAND = 38;
 const STAR = 42;
 const GT = 62;
 const RBRACE = 125;
@@ -351,7 +352,8 @@ class Reader {
   }
 
   private statement(): SubsetNode {
-    if (isUpper(this.at(this.pos))) return this.constantStatement();
+    const first = this.at(this.pos);
+    if (isUpper(first) || (first === COLON && this.at(this.pos + 1) === COLON)) return this.constantStatement();
     const w = this.word();
     if (w === '') throw OUTSIDE;
     if (w === 'module' || w === 'class') return this.definition(w);
@@ -459,10 +461,32 @@ class Reader {
     this.skipSpaces();
     if (this.at(this.pos) !== RPAREN) {
       for (;;) {
+        const special = this.specialParameter();
+        if (special !== undefined) {
+          children.push(special);
+          this.skipSpaces();
+          if (this.at(this.pos) !== COMMA) break;
+          children.push(this.token(',', 1));
+          this.skipSpaces();
+          continue;
+        }
         const name = this.word();
         if (name === '' || KEYWORDS.has(name) || name.startsWith('__')) throw OUTSIDE;
         const id = this.leaf('identifier', true, this.pos, this.pos + name.length);
         this.pos += name.length;
+        if (this.at(this.pos) === COLON && this.at(this.pos + 1) !== COLON) {
+          // `scope:` / `proxy: nil`: a keyword parameter, with or without a literal default
+          const colon = this.token(':', 1);
+          this.skipSpaces();
+          const c = this.at(this.pos);
+          if (c === COMMA || c === RPAREN) children.push(this.parent('keyword_parameter', [id, colon], ['name', null]));
+          else children.push(this.parent('keyword_parameter', [id, colon, this.value()], ['name', null, 'value']));
+          this.skipSpaces();
+          if (this.at(this.pos) !== COMMA) break;
+          children.push(this.token(',', 1));
+          this.skipSpaces();
+          continue;
+        }
         this.skipSpaces();
         if (this.at(this.pos) === EQUALS && this.at(this.pos + 1) !== EQUALS) {
           // `tries = 0`: an optional parameter with a literal default
@@ -481,6 +505,25 @@ class Reader {
     if (this.at(this.pos) !== RPAREN) throw OUTSIDE;
     children.push(this.token(')', 1));
     return this.parent('method_parameters', children);
+  }
+
+  /** `*args`, `*`, `**options`, `**`, `&block`, `...` in a parameter list; undefined if none is at pos. */
+  private specialParameter(): SubsetNode | undefined {
+    const c = this.at(this.pos);
+    if (c === DOT && this.src.startsWith('...', this.pos)) return this.parent('forward_parameter', [this.token('...', 3)]);
+    let type: string;
+    let sigil: string;
+    if (c === STAR && this.at(this.pos + 1) === STAR) [type, sigil] = ['hash_splat_parameter', '**'];
+    else if (c === STAR) [type, sigil] = ['splat_parameter', '*'];
+    else if (c === AMPERSAND) [type, sigil] = ['block_parameter', '&'];
+    else return undefined;
+    const op = this.token(sigil, sigil.length);
+    const name = this.word();
+    if (name === '') return this.parent(type, [op]);
+    if (KEYWORDS.has(name) || name.startsWith('__')) throw OUTSIDE;
+    const id = this.leaf('identifier', true, this.pos, this.pos + name.length);
+    this.pos += name.length;
+    return this.parent(type, [op, id], [null, 'name']);
   }
 
   /**
@@ -897,7 +940,7 @@ class Reader {
     const symbols = kind === 105;
     const children = [this.token(symbols ? '%i(' : '%w(', 3)];
     for (;;) {
-      this.skipSpaces();
+      this.skipBlank(); // words may go on over several lines
       if (this.at(this.pos) === RBRACKET) break;
       const start = this.pos;
       let i = start;
