@@ -685,7 +685,7 @@ class SkeletonGen {
     if (k === 1) {
       const symbols = this.chance(0.5);
       const words = Array.from({ length: 1 + this.int(3) }, () =>
-        symbols ? this.either(['a', 'b?', 'c!', 'd_e', 'F'], ['', 'é', 'a-b', ':a', 'a,']) : this.either(['a', 'b?', 'd_e', 'F', 'a-b', 'c.d', 'e/f', "a'b", 'a,b', '@x', ':y', '*', '-'], ['', 'é', 'a#b', 'a(b)', 'a[b]', 'a{b}', 'a<b>', 'a\\b']),
+        symbols ? this.either(['a', 'b?', 'c!', 'd_e', 'F', '\n  a'], ['', 'é', 'a-b', ':a', 'a,']) : this.either(['a', 'b?', 'd_e', 'F', 'a-b', 'c.d', 'e/f', "a'b", 'a,b', '@x', ':y', '*', '-'], ['', 'é', 'a#b', 'a(b)', 'a[b]', 'a{b}', 'a<b>', 'a\\b']),
       );
       return `%${symbols ? 'i' : 'w'}${this.either(['['], ['(', '{', '<'])}${this.either([''], [' ', '\n'])}${words.join(this.gap())}${this.either(['', ' '], ['\n'])}]`;
     }
@@ -751,7 +751,11 @@ class SkeletonGen {
     const name = this.either(['index', 'show', 'x', 'a?', 'b!', 'end', 'class', '_y', 'x1', 'self.x', 'self.end', 'self.a?'], ['x=', '==', 'A', '__x', 'é', 'self', 'super', 'defined?', 'self()', 'self.self', 'self. x', 'A.x']);
     let head = `def${this.gap()}${name}`;
     if (this.chance(0.4)) {
-      const param = (): string => this.either(['a', 'b', 'c_d', 'e = 1', 'f = :g', "h = 'i'", 'j = nil', 'k=[]', 'l = {}', 'm = A::B'], ['d:', '*e', '&f', 'if', 'g = h', 'i = -1', 'self']);
+      const param = (): string =>
+        this.either(
+          ['a', 'b', 'c_d', 'e = 1', 'f = :g', "h = 'i'", 'j = nil', 'k=[]', 'l = {}', 'm = A::B', '*n', '**o', '&p', 'q:', 'r: 1', 's:nil', '...', '*', '**', '&'],
+          ['if', 'g = h', 'i = -1', 'self', '* a', '**nil', 'end:', 'd :1', '&&', '(a, b)', 'a = b = 1'],
+        );
       head += `(${Array.from({ length: this.int(3) }, param).join(`,${this.gap()}`)})`;
     }
     if (this.chance(0.1)) return [`${head};${this.either([' ', '', '  '], ['; '])}end`];
