@@ -29,7 +29,11 @@ import { BIG_CONTROLLER, GITLAB_SIZED, ensureTree } from './gen/rubyTree';
 const TREE = join(tmpdir(), 'budget-lens-bench-index');
 const CATALOG = join(__dirname, '../../shared/fixtures/gitlab');
 const RG = '/usr/bin/rg';
-const WORKER_DIR = join(tmpdir(), 'budget-lens-bench-worker');
+/**
+ * Inside node_modules (a cache folder), so the bundled worker resolves the native tree-sitter
+ * binding from the repository's node_modules like dist/indexWorker.js does.
+ */
+const WORKER_DIR = join(__dirname, '../node_modules/.cache/budget-lens-bench-worker');
 const COLD_RUNS = 3;
 const INCREMENTAL_WARMUP = 20;
 const INCREMENTAL_RUNS = 41;
@@ -65,7 +69,16 @@ function percentile(xs: number[], p: number): number {
 function bundleWorker(): string {
   mkdirSync(WORKER_DIR, { recursive: true });
   const out = join(WORKER_DIR, 'indexWorker.js');
-  buildSync({ entryPoints: [join(__dirname, '../src/sdk/mapping/index/indexWorker.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: out, logLevel: 'warning' });
+  buildSync({
+    entryPoints: [join(__dirname, '../src/sdk/mapping/index/indexWorker.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile: out,
+    logLevel: 'warning',
+    external: ['tree-sitter', 'tree-sitter-ruby'],
+  });
   copyFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), join(WORKER_DIR, 'web-tree-sitter.wasm'));
   copyFileSync(require.resolve('tree-sitter-ruby/tree-sitter-ruby.wasm'), join(WORKER_DIR, 'tree-sitter-ruby.wasm'));
   return out;

@@ -3,8 +3,10 @@
 //   dist/cli.js        node/cjs, the `budget-lens` binary  (src/cli/main.ts)
 //   dist/webview.js    browser/iife                        (webview/main.ts)
 //   dist/indexWorker.js, dist/storeWriterWorker.js   worker_threads entries loaded next to the bundles
-// Native and wasm assets stay outside the bundles: better-sqlite3 is external (it loads its .node
-// file relative to its package) and tree-sitter's .wasm files are copied to dist/.
+// Native and wasm assets stay outside the bundles: better-sqlite3 and the native tree-sitter
+// binding (tree-sitter, tree-sitter-ruby) are external (they load their .node files relative to
+// their packages; without node_modules the parser falls back to wasm), and tree-sitter's .wasm
+// files are copied to dist/.
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -27,7 +29,7 @@ const nodeCommon = {
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  external: ['vscode', 'better-sqlite3'],
+  external: ['vscode', 'better-sqlite3', 'tree-sitter', 'tree-sitter-ruby'],
 };
 
 function copyAssets() {

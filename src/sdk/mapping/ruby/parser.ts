@@ -1,14 +1,22 @@
 /**
- * Loads web-tree-sitter and the Ruby grammar once, and parses Ruby text into a tree whose rows can
- * be mapped back to the original file (skeleton parsing, see skeleton.ts).
+ * Loads tree-sitter and the Ruby grammar once, and parses Ruby text into a tree whose rows can be
+ * mapped back to the original file (skeleton parsing, see skeleton.ts); the subset parser
+ * (subsetParser.ts) goes first and tree-sitter parses what it refuses.
+ *
+ * Two bindings of the same grammar: the native one (`tree-sitter` + `tree-sitter-ruby`, N-API
+ * prebuilds inside the npm packages) where it loads, else web-tree-sitter (wasm). Why both: the
+ * first use of the wasm parser in a process makes V8 compile its lexer with TurboFan, ~190 ms of
+ * CPU even for one file, plus ~40 ms to load; the native binding costs nothing to warm up, and a
+ * cold index meets a few refused skeletons in every real tree. The wasm one needs no binary, so
+ * it is the fallback (a bundle without node_modules, a platform without a prebuild).
+ * `BUDGET_LENS_TREE_SITTER=wasm` forces it (tests run the Ruby suites on both).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as TreeSitter from 'web-tree-sitter';
-import type { Tree } from 'web-tree-sitter';
 import { buildSkeleton } from './skeleton';
 import { parseSubset } from './subsetParser';
-import type { SyntaxTree } from './syntaxNode';
+import type { SyntaxNode, SyntaxTree } from './syntaxNode';
 
 // `require`, not `import`: the extension and CLI are CommonJS bundles, and esbuild resolves an
 // `import` to web-tree-sitter's ESM build, whose loader needs `import.meta.url` (undefined in
@@ -16,11 +24,59 @@ import type { SyntaxTree } from './syntaxNode';
 // web-tree-sitter.cjs in the bundle, under tsx and in worker threads alike.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Edit, Language, Parser } = require('web-tree-sitter') as typeof TreeSitter;
-type Parser = TreeSitter.Parser;
 type Edit = TreeSitter.Edit;
 
-let parser: Parser | undefined;
+/** A tree of either binding, as used here (their node APIs are the same; see SyntaxNode). */
+interface RubyTree extends SyntaxTree {
+  readonly rootNode: SyntaxNode;
+  edit(edit: Edit): void;
+  delete(): void;
+}
+
+export type RubyParserKind = 'native' | 'wasm';
+
+interface RubyParserBinding {
+  readonly kind: RubyParserKind;
+  parse(text: string, oldTree?: RubyTree): RubyTree | null;
+}
+
+let parser: RubyParserBinding | undefined;
 let loading: Promise<void> | undefined;
+
+interface NativeParser {
+  setLanguage(language: unknown): void;
+  parse(input: string, oldTree: unknown, options: { bufferSize: number }): (RubyTree & { delete?: () => void }) | null;
+}
+
+/** The native binding, or undefined when it does not load here (or wasm is forced). */
+function loadNativeBinding(): RubyParserBinding | undefined {
+  if (process.env.BUDGET_LENS_TREE_SITTER === 'wasm') return undefined;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const NativeParserClass = require('tree-sitter') as new () => NativeParser;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const ruby = require('tree-sitter-ruby') as unknown;
+    const native = new NativeParserClass();
+    native.setLanguage(ruby);
+    return {
+      kind: 'native',
+      parse(text, oldTree) {
+        // The buffer must hold the whole input (a smaller one fails with "Invalid argument" past 32 KB).
+        const tree = native.parse(text, oldTree ?? null, { bufferSize: text.length + 1 });
+        // Native trees are garbage collected: delete() is a no-op, as the callers expect one.
+        if (tree !== null && typeof tree.delete !== 'function') tree.delete = () => undefined;
+        return tree;
+      },
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Which binding initRubyParser() loaded (undefined before it completed). */
+export function rubyParserKind(): RubyParserKind | undefined {
+  return parser?.kind;
+}
 
 /**
  * A wasm file next to the running bundle (dist/, where scripts/build.mjs copies both), else the
@@ -32,15 +88,20 @@ function locateWasm(fileName: string, packagePath: string): string {
   return require.resolve(packagePath);
 }
 
-/** Loads web-tree-sitter + tree-sitter-ruby.wasm once; later calls return the same promise. */
+/** Loads the native binding, else web-tree-sitter + tree-sitter-ruby.wasm, once; later calls return the same promise. */
 export function initRubyParser(): Promise<void> {
   loading ??= (async () => {
+    const native = loadNativeBinding();
+    if (native !== undefined) {
+      parser = native;
+      return;
+    }
     const runtimeWasm = locateWasm('web-tree-sitter.wasm', 'web-tree-sitter/web-tree-sitter.wasm');
     await Parser.init({ locateFile: () => runtimeWasm });
     const ruby = await Language.load(locateWasm('tree-sitter-ruby.wasm', 'tree-sitter-ruby/tree-sitter-ruby.wasm'));
     const p = new Parser();
     p.setLanguage(ruby);
-    parser = p;
+    parser = { kind: 'wasm', parse: (text, oldTree) => p.parse(text, oldTree as TreeSitter.Tree | undefined) };
   })().catch((e: unknown) => {
     loading = undefined;
     throw e;
@@ -65,7 +126,7 @@ export function rubyParserLoaded(): boolean {
   return parser !== undefined;
 }
 
-function requireParser(): Parser {
+function requireParser(): RubyParserBinding {
   if (parser === undefined) throw new TreeSitterNotLoaded();
   return parser;
 }
@@ -90,7 +151,7 @@ export interface ParsedRuby {
  * handful of trees.
  */
 const REPARSE_CACHE_SIZE = 8;
-const reparseCache = new Map<string, { skeleton: string; tree: Tree }>();
+const reparseCache = new Map<string, { skeleton: string; tree: RubyTree }>();
 
 function pointAt(text: string, index: number): { row: number; column: number } {
   let row = 0;
@@ -124,10 +185,10 @@ function editBetween(before: string, after: string): Edit {
   });
 }
 
-function parseSkeletonCached(p: Parser, skeleton: string, cacheKey: string | undefined): Tree | null {
+function parseSkeletonCached(p: RubyParserBinding, skeleton: string, cacheKey: string | undefined): RubyTree | null {
   const cached = cacheKey === undefined ? undefined : reparseCache.get(cacheKey);
   if (cacheKey !== undefined) reparseCache.delete(cacheKey);
-  let tree: Tree | null;
+  let tree: RubyTree | null;
   if (cached !== undefined && cached.skeleton === skeleton) {
     tree = cached.tree;
   } else if (cached !== undefined) {
@@ -140,14 +201,14 @@ function parseSkeletonCached(p: Parser, skeleton: string, cacheKey: string | und
   if (tree === null || tree.rootNode.hasError || cacheKey === undefined) return tree;
   reparseCache.set(cacheKey, { skeleton, tree });
   if (reparseCache.size > REPARSE_CACHE_SIZE) {
-    const [oldestKey, oldest] = reparseCache.entries().next().value as [string, { tree: Tree }];
+    const [oldestKey, oldest] = reparseCache.entries().next().value as [string, { tree: RubyTree }];
     reparseCache.delete(oldestKey);
     oldest.tree.delete();
   }
   return tree;
 }
 
-function owned(tree: Tree, lineMap: number[] | undefined, source: string): ParsedRuby {
+function owned(tree: RubyTree, lineMap: number[] | undefined, source: string): ParsedRuby {
   return { tree, lineMap, source, release: () => tree.delete() };
 }
 
