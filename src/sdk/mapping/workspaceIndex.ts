@@ -43,7 +43,7 @@ export interface WorkspaceIndexOptions {
   annotations?: AnnotationScanner;
   /** Workspace-relative path of graphql_known_operations.yml; default: any file with that name. */
   graphqlOperations?: string;
-  /** Threads extracting Ruby facts during the cold build, this one included; default min(2, cores). 1: this thread only. */
+  /** Threads scanning during the cold build, this one included; default defaultWorkers(cores). 1: this thread only. */
   workers?: number;
   /** The worker entry; default dist/indexWorker.js next to the bundle, or the .ts source under tsx. */
   workerScript?: string;
@@ -80,6 +80,16 @@ export interface UpdateStats {
 }
 
 export type IndexListener = (event: IndexChangeEvent) => void;
+
+/**
+ * Threads for a cold build on a machine with `cores` cores: 2 (this thread and a worker) from 3
+ * cores up, else 1. On 2 cores a worker costs more than it takes off this thread: V8's compiler
+ * and garbage-collector threads of both isolates compete for the same two cores (bench:index,
+ * 5 alternating runs: 1 thread 1,136 ms wall and 1,790 ms CPU, 2 threads 1,245 ms and 2,252 ms).
+ */
+export function defaultWorkers(cores: number): number {
+  return cores > 2 ? 2 : 1;
+}
 
 /**
  * Files resolved between event-loop turns in a cold build: ~40 us each while the code is cold
@@ -141,7 +151,7 @@ export class WorkspaceIndex {
   private async buildOnce(signal: AbortSignal | undefined, onProgress: ((scanned: number, total: number) => void) | undefined): Promise<BuildStats> {
     const started = performance.now();
     const { root } = this.options;
-    const workers = this.options.workers ?? Math.min(2, cpus().length);
+    const workers = this.options.workers ?? defaultWorkers(cpus().length);
     const maxFileBytes = this.options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
     // Workers load their parser while this thread walks the tree and reads every directory's
     // files as the walk finds them (the walk yields every few ms); workers extract the facts.
