@@ -284,16 +284,16 @@ describe('subset parser on real skeletons: accepted => tree-sitter tree and fact
 });
 
 describe('acceptance rates (the fast path must keep working)', () => {
-  test('bench generator sample: at least 80 % of declaring files are accepted', () => {
+  test('bench generator sample: at least 90 % of declaring files are accepted', () => {
     const r = corpusResult('bench');
     // ~20 % of the generated files declare (11 % controllers x 85 %, 6 % workers, 3 % Grape APIs),
     // and the generator gives ~3.5 % of them a line outside the subset on purpose (REFUSED_SHARE in
     // bench/gen/rubyTree.ts, the share refused in samples of real GitLab files), so ~96 % is
-    // expected; the floor leaves room for the seeded sample's spread.
+    // expected (96.4 % in this sample); the floor leaves room for the seeded sample's spread.
     assert.ok(r.declaring >= 80, `only ${r.declaring} declaring files in the sample`);
     assert.ok(
-      r.declaringAccepted >= 0.8 * r.declaring,
-      `subset parser accepted ${r.declaringAccepted}/${r.declaring} declaring skeletons (${percent(r.declaringAccepted, r.declaring)}), floor 80 %`,
+      r.declaringAccepted >= 0.9 * r.declaring,
+      `subset parser accepted ${r.declaringAccepted}/${r.declaring} declaring skeletons (${percent(r.declaringAccepted, r.declaring)}), floor 90 %`,
     );
     assert.ok(r.declaringAccepted < r.declaring, 'the generator should include skeletons the subset parser refuses');
   });
