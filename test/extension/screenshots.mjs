@@ -1,6 +1,7 @@
 // Looks at the extension as a person would: the same VS Code server and headless Chromium as the
 // suites, driven by keyboard and mouse on examples/gitlab-style, with a screenshot per step into
-// docs/screenshots/ (codelens.png, hover.png, problems.png, goto-endpoint.png). Each step waits
+// docs/screenshots/ (codelens.png, hover.png, problems.png, goto-endpoint.png), then the same on
+// examples/multi-root (multi-root.png). Each step waits
 // for what a user would wait for (the lens text, the hover, the problem), so a missing feature
 // fails the script instead of producing an empty picture.
 //
@@ -100,4 +101,43 @@ try {
   process.exitCode = 1;
 } finally {
   await wb.close();
+}
+
+// 5. A multi-root workspace (examples/multi-root): each folder its own index; Go to Endpoint…
+//    lists both, the folder name in each item's detail.
+if (process.exitCode !== 1) {
+  const multi = await launchWorkbench({ workspace: join(REPO, 'examples', 'multi-root', 'multi-root.code-workspace'), viewport: { width: 1280, height: 800 } });
+  const mp = multi.page;
+  try {
+    await mp.goto(multi.url);
+    await mp.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await mp.locator('.statusbar').waitFor();
+    await mp.waitForTimeout(1500);
+    await mp.keyboard.press('Control+P');
+    await mp.locator('.quick-input-widget input').waitFor({ state: 'visible' });
+    await mp.keyboard.type('seats_controller.rb');
+    await mp.locator('.quick-input-list .monaco-list-row', { hasText: 'seats_controller.rb' }).first().waitFor();
+    await mp.keyboard.press('Enter');
+    await mp.locator('.tab.active', { hasText: 'seats_controller.rb' }).waitFor();
+    await mp.locator('.codelens-decoration').first().waitFor({ timeout: 60_000 });
+    await mp.keyboard.press('F1');
+    await mp.locator('.quick-input-widget input').waitFor({ state: 'visible' });
+    await mp.keyboard.type('Budget Lens: Go to Endpoint');
+    await mp.locator('.quick-input-list .monaco-list-row', { hasText: 'Go to Endpoint' }).first().waitFor();
+    await mp.keyboard.press('Enter');
+    await mp.locator('.quick-input-list .monaco-list-row', { hasText: 'gitlab-style' }).first().waitFor();
+    // The list starts with the first folder's endpoints; the second folder's are one filter away.
+    await mp.keyboard.type('Seats');
+    await mp.locator('.quick-input-list .monaco-list-row', { hasText: 'billing' }).first().waitFor();
+    await mp.waitForTimeout(400);
+    await mp.screenshot({ path: join(outDir, 'multi-root.png') });
+    console.log('wrote docs/screenshots/multi-root.png');
+    await mp.keyboard.press('Escape');
+  } catch (e) {
+    await mp.screenshot({ path: join(outDir, 'failure.png') }).catch(() => {});
+    console.error(`✖ multi-root: ${e instanceof Error ? e.message : String(e)} (see docs/screenshots/failure.png; do not commit it)`);
+    process.exitCode = 1;
+  } finally {
+    await multi.close();
+  }
 }
