@@ -247,9 +247,8 @@ class Reader {
     return this.src.startsWith(w, this.pos) && !isWordChar(this.at(this.pos + w.length)) && this.at(this.pos + w.length) !== QUESTION && this.at(this.pos + w.length) !== BANG;
   }
 
-  /** `do` closing the line (block parameters and anything else after it are outside the subset). */
   /** A `do` (a block: its parameters, if any, and the line end are checked by doBlock). */
-  private atDoLine(): boolean {
+  private atDo(): boolean {
     return this.atWord('do');
   }
 
@@ -455,48 +454,14 @@ class Reader {
     return this.parent(type, children, fields);
   }
 
-  /** `(a, b)` or `()`: plain positional parameter names only. */
+  /** `(a, b = 1, c:, *d, **e, &f)`, `(...)` or `()`. */
   private parameters(): SubsetNode {
     const children = [this.token('(', 1)];
     this.skipSpaces();
     if (this.at(this.pos) !== RPAREN) {
       for (;;) {
-        const special = this.specialParameter();
-        if (special !== undefined) {
-          children.push(special);
-          this.skipSpaces();
-          if (this.at(this.pos) !== COMMA) break;
-          children.push(this.token(',', 1));
-          this.skipSpaces();
-          continue;
-        }
-        const name = this.word();
-        if (name === '' || KEYWORDS.has(name) || name.startsWith('__')) throw OUTSIDE;
-        const id = this.leaf('identifier', true, this.pos, this.pos + name.length);
-        this.pos += name.length;
-        if (this.at(this.pos) === COLON && this.at(this.pos + 1) !== COLON) {
-          // `scope:` / `proxy: nil`: a keyword parameter, with or without a literal default
-          const colon = this.token(':', 1);
-          this.skipSpaces();
-          const c = this.at(this.pos);
-          if (c === COMMA || c === RPAREN) children.push(this.parent('keyword_parameter', [id, colon], ['name', null]));
-          else children.push(this.parent('keyword_parameter', [id, colon, this.value()], ['name', null, 'value']));
-          this.skipSpaces();
-          if (this.at(this.pos) !== COMMA) break;
-          children.push(this.token(',', 1));
-          this.skipSpaces();
-          continue;
-        }
+        children.push(this.parameter());
         this.skipSpaces();
-        if (this.at(this.pos) === EQUALS && this.at(this.pos + 1) !== EQUALS) {
-          // `tries = 0`: an optional parameter with a literal default
-          const eq = this.token('=', 1);
-          this.skipSpaces();
-          children.push(this.parent('optional_parameter', [id, eq, this.value()], ['name', null, 'value']));
-          this.skipSpaces();
-        } else {
-          children.push(id);
-        }
         if (this.at(this.pos) !== COMMA) break;
         children.push(this.token(',', 1));
         this.skipSpaces();
@@ -505,6 +470,40 @@ class Reader {
     if (this.at(this.pos) !== RPAREN) throw OUTSIDE;
     children.push(this.token(')', 1));
     return this.parent('method_parameters', children);
+  }
+
+  /** One parameter of a method's list. */
+  private parameter(): SubsetNode {
+    const special = this.specialParameter();
+    if (special !== undefined) return special;
+    const id = this.localName();
+    if (this.at(this.pos) === COLON && this.at(this.pos + 1) !== COLON) {
+      // `scope:` / `proxy: nil`: a keyword parameter, with or without a literal default
+      const colon = this.token(':', 1);
+      this.skipSpaces();
+      const c = this.at(this.pos);
+      if (c === COMMA || c === RPAREN) return this.parent('keyword_parameter', [id, colon], ['name', null]);
+      return this.parent('keyword_parameter', [id, colon, this.value()], ['name', null, 'value']);
+    }
+    const end = this.pos;
+    this.skipSpaces();
+    if (this.at(this.pos) !== EQUALS || this.at(this.pos + 1) === EQUALS) {
+      this.pos = end;
+      return id;
+    }
+    // `tries = 0`: an optional parameter with a literal default
+    const eq = this.token('=', 1);
+    this.skipSpaces();
+    return this.parent('optional_parameter', [id, eq, this.value()], ['name', null, 'value']);
+  }
+
+  /** A parameter or local variable name: an identifier that is no keyword and no `__x__` name. */
+  private localName(): SubsetNode {
+    const name = this.word();
+    if (name === '' || KEYWORDS.has(name) || name.startsWith('__')) throw OUTSIDE;
+    const id = this.leaf('identifier', true, this.pos, this.pos + name.length);
+    this.pos += name.length;
+    return id;
   }
 
   /** `*args`, `*`, `**options`, `**`, `&block`, `...` in a parameter list; undefined if none is at pos. */
@@ -518,12 +517,8 @@ class Reader {
     else if (c === AMPERSAND) [type, sigil] = ['block_parameter', '&'];
     else return undefined;
     const op = this.token(sigil, sigil.length);
-    const name = this.word();
-    if (name === '') return this.parent(type, [op]);
-    if (KEYWORDS.has(name) || name.startsWith('__')) throw OUTSIDE;
-    const id = this.leaf('identifier', true, this.pos, this.pos + name.length);
-    this.pos += name.length;
-    return this.parent(type, [op, id], [null, 'name']);
+    if (!isLower(this.at(this.pos))) return this.parent(type, [op]);
+    return this.parent(type, [op, this.localName()], [null, 'name']);
   }
 
   /**
@@ -566,7 +561,7 @@ class Reader {
     const children = [this.token('(', 1)];
     this.skipBlank();
     for (;;) {
-      children.push(this.argument(false));
+      children.push(this.argument());
       this.skipBlank();
       if (this.at(this.pos) !== COMMA) break;
       children.push(this.token(',', 1));
@@ -600,14 +595,14 @@ class Reader {
       fields.push('block');
       return this.parent('call', children, fields);
     }
-    if (!this.atDoLine()) {
+    if (!this.atDo()) {
       children.push(this.argumentList());
       fields.push('arguments');
       const end = this.pos;
       this.skipSpaces();
-      if (!this.atDoLine()) this.pos = end; // trailing spaces: lineEnd refuses them
+      if (!this.atDo()) this.pos = end; // trailing spaces: lineEnd refuses them
     }
-    if (this.atDoLine()) {
+    if (this.atDo()) {
       children.push(this.doBlock());
       fields.push('block');
     }
@@ -620,17 +615,22 @@ class Reader {
     return this.at(i) === RBRACE;
   }
 
+  /** Reads the one statement or value of a brace block or lambda body (a bare name may end at `}`). */
+  private insideBraces(read: () => SubsetNode): SubsetNode {
+    if (++this.depth > MAX_DEPTH) throw OUTSIDE;
+    this.braceDepth++;
+    const node = read();
+    this.braceDepth--;
+    this.depth--;
+    return node;
+  }
+
   private braceBlock(): SubsetNode {
     const children = [this.token('{', 1)];
     const fields: (string | null)[] = [null];
     this.skipSpaces();
     if (this.at(this.pos) !== RBRACE) {
-      if (++this.depth > MAX_DEPTH) throw OUTSIDE;
-      this.braceDepth++;
-      const statement = this.statement();
-      this.braceDepth--;
-      this.depth--;
-      children.push(this.parent('block_body', [statement]));
+      children.push(this.parent('block_body', [this.insideBraces(() => this.statement())]));
       fields.push('body');
       this.skipSpaces();
       if (this.at(this.pos) !== RBRACE) throw OUTSIDE;
@@ -662,10 +662,7 @@ class Reader {
     const children = [this.token('|', 1)];
     for (;;) {
       this.skipSpaces();
-      const name = this.word();
-      if (name === '' || KEYWORDS.has(name) || name.startsWith('__')) throw OUTSIDE;
-      children.push(this.leaf('identifier', true, this.pos, this.pos + name.length));
-      this.pos += name.length;
+      children.push(this.localName());
       this.skipSpaces();
       if (this.at(this.pos) !== COMMA) break;
       children.push(this.token(',', 1));
@@ -678,7 +675,7 @@ class Reader {
   private argumentList(): SubsetNode {
     const children: SubsetNode[] = [];
     for (;;) {
-      children.push(this.argument(children.length === 0));
+      children.push(this.argument());
       const end = this.pos;
       this.skipSpaces();
       if (this.at(this.pos) !== COMMA) {
@@ -692,13 +689,11 @@ class Reader {
   }
 
   /** One argument: a value, or a `key: value` pair. */
-  private argument(first: boolean): SubsetNode {
-    const c = this.at(this.pos);
-    void first;
+  private argument(): SubsetNode {
     if (this.atLabel()) return this.pair();
     // A `{` here would be a block (call() reads those before the arguments); `[`/`%w[` after a
     // space are arguments to tree-sitter (`allow_access_with_scope [:api]`).
-    if (c === LBRACE) throw OUTSIDE;
+    if (this.at(this.pos) === LBRACE) throw OUTSIDE;
     return this.value();
   }
 
@@ -787,13 +782,9 @@ class Reader {
     const children = [open];
     this.skipSpaces();
     if (this.at(this.pos) === RBRACE) throw OUTSIDE;
-    if (++this.depth > MAX_DEPTH) throw OUTSIDE;
-    this.braceDepth++;
     const c = this.at(this.pos);
-    const inner = isLower(c) && !this.atWord('true') && !this.atWord('false') && !this.atWord('nil') ? this.statement() : this.value();
-    this.braceDepth--;
-    this.depth--;
-    children.push(this.parent('block_body', [inner]));
+    const callLike = isLower(c) && !this.atWord('true') && !this.atWord('false') && !this.atWord('nil');
+    children.push(this.parent('block_body', [this.insideBraces(() => (callLike ? this.statement() : this.value()))]));
     this.skipSpaces();
     if (this.at(this.pos) !== RBRACE) throw OUTSIDE;
     children.push(this.token('}', 1));
