@@ -270,14 +270,11 @@ export class ScanPool {
   private feedUpTo(pooled: PooledWorker): void {
     while (!this.settled && pooled.inFlight.size < PARSE_BATCHES_IN_FLIGHT) {
       const id = this.requestId;
-      if (this.forWorkers.length > 0) {
-        const batch = this.forWorkers.splice(0, PARSE_BATCH_SIZE);
-        pooled.inFlight.set(id, batch.map((p) => p.at));
-        const files = batch.map((p) => ({ file: (this.results[p.at] as ScannedFile).file, text: p.text }));
-        pooled.worker.postMessage({ id, files } satisfies ParseRequest);
-      } else if (this.nextParse < this.toParse.length) {
-        const end = Math.min(this.toParse.length, this.nextParse + PARSE_BATCH_SIZE);
-        const batch = this.takeParses(end);
+      const batch =
+        this.forWorkers.length > 0
+          ? this.forWorkers.splice(0, PARSE_BATCH_SIZE)
+          : this.takeParses(Math.min(this.toParse.length, this.nextParse + PARSE_BATCH_SIZE));
+      if (batch.length > 0) {
         pooled.inFlight.set(id, batch.map((p) => p.at));
         const files = batch.map((p) => ({ file: (this.results[p.at] as ScannedFile).file, text: p.text }));
         pooled.worker.postMessage({ id, files } satisfies ParseRequest);
