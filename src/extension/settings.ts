@@ -15,6 +15,8 @@ export interface BudgetLensSettings {
   catalogPath: string;
   /** Quiet time after the last file change before re-indexing the changed files. */
   reindexDelayMs: number;
+  /** Let ripgrep rule out files without markers before a cold build (index/ripgrepPrefilter.ts). */
+  useRipgrep: boolean;
 }
 
 export function readSettings(scope?: vscode.ConfigurationScope): BudgetLensSettings {
@@ -26,6 +28,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): BudgetLensSetti
     diagnosticsEnabled: c.get<boolean>('diagnostics.enabled', true),
     catalogPath: c.get<string>('catalogPath', '').trim(),
     reindexDelayMs: Math.max(0, c.get<number>('reindexDelayMs', 300)),
+    useRipgrep: c.get<boolean>('index.useRipgrep', true),
   };
 }
 

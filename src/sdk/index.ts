@@ -137,6 +137,8 @@ export {
   toWorkspacePath,
 } from './mapping/index/openWorkspace';
 export type { OpenWorkspaceOptions, OpenedWorkspace } from './mapping/index/openWorkspace';
+export { RIPGREP_ENV, findRipgrep, ripgrepPrefilter, vscodeRipgrep } from './mapping/index/ripgrepPrefilter';
+export type { RipgrepPrefilterOptions, RipgrepPrefilterResult } from './mapping/index/ripgrepPrefilter';
 
 // Budget sources: raw counts from Prometheus or the embedded store
 export type {

@@ -9,6 +9,7 @@
  * update: one file is re-read and re-parsed, then it and the files that depend on the classes it
  * defines (transitively) are re-resolved; nothing else is touched.
  */
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, sep } from 'node:path';
 import { initRubyParser, parseGraphqlOperations, resolveRubyFile } from './ruby/index';
@@ -16,8 +17,10 @@ import type { RubyResolveContext } from './ruby/index';
 import type { CategoryRange, Endpoint, FileMapping, Finding } from './types';
 import { compileGlobList } from './pathRules';
 import { ALWAYS_SKIPPED_DIRS, classifyPath, isGitIgnored, walkWorkspace } from './index/fileWalker';
-import type { WalkResult } from './index/fileWalker';
-import { DEFAULT_MAX_FILE_BYTES, scanFile, scanText } from './index/fileScanner';
+import type { WalkResult, WalkedFileKind } from './index/fileWalker';
+import type { ScanItem } from './index/workerProtocol';
+import { DEFAULT_MAX_FILE_BYTES, countLinesBytes, scanFile, scanText } from './index/fileScanner';
+import { ripgrepPrefilter } from './index/ripgrepPrefilter';
 import type { ScannedFile } from './index/fileScanner';
 import { ScanPool } from './index/scanPool';
 import { IndexState } from './index/indexState';
@@ -48,6 +51,11 @@ export interface WorkspaceIndexOptions {
   /** The worker entry; default dist/indexWorker.js next to the bundle, or the .ts source under tsx. */
   workerScript?: string;
   maxFileBytes?: number;
+  /**
+   * A ripgrep binary for the cold build's pre-filter (index/ripgrepPrefilter.ts): the files it
+   * finds no marker in are never opened here. Without one every file is read here.
+   */
+  ripgrep?: string;
 }
 
 export interface IndexChangeEvent {
@@ -60,7 +68,10 @@ export interface BuildStats {
   /** Files handed to the Ruby parser (the rest failed the cheap pre-filter). */
   parsed: number;
   skipped: number;
+  /** Bytes this process read (files ripgrep ruled out are not read). */
   bytes: number;
+  /** The ripgrep pre-filter: files it ruled out, or why it was not used (absent: not configured). */
+  prefilter?: { ripgrep: string; ruledOut: number; error?: string };
   classes: number;
   endpoints: number;
   ms: number;
@@ -155,28 +166,55 @@ export class WorkspaceIndex {
     const maxFileBytes = this.options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
     // Workers load their parser while this thread walks the tree and reads every directory's
     // files as the walk finds them (the walk yields every few ms); workers extract the facts.
-    const pool = ScanPool.start({ workers, maxFileBytes, signal, onProgress, workerScript: this.options.workerScript });
     // Walked paths are plain relative paths ('/'-separated, no '.' or '..'), so joining is a
     // concatenation; path.join's normalisation cost 12-30 ms per 25,000 files in the profiles.
     const absPrefix = root.endsWith('/') || root.endsWith(sep) ? root : root + sep;
+    const pool = ScanPool.start({ workers, maxFileBytes, signal, onProgress, workerScript: this.options.workerScript });
+    // ripgrep reads the tree on the other core while this thread walks it. The files it finds a
+    // marker in are scanned as it reports them (before the walk has reached some: a file the walk
+    // then leaves out is scanned for nothing and dropped); the ones it finds none in are recorded
+    // without being opened; whatever it did not list is scanned once both are done.
+    const { ripgrep } = this.options;
+    const queued = new Set<string>();
+    const queue = (files: readonly string[], kinds: (file: string) => WalkedFileKind | undefined): void => {
+      const items: ScanItem[] = [];
+      for (const file of files) {
+        const kind = kinds(file);
+        if (kind === undefined || queued.has(file)) continue;
+        queued.add(file);
+        items.push({ abs: absPrefix + file, file, kind });
+      }
+      pool.add(items);
+    };
+    const prefilter = ripgrep
+      ? ripgrepPrefilter(ripgrep, root, { maxFileBytes, signal, onMarked: (files) => queue(files, (f) => this.kindOf(f)) })
+      : undefined;
     let walk: WalkResult;
     try {
       walk = await walkWorkspace(root, {
         exclude: this.options.exclude,
         graphqlOperations: this.options.graphqlOperations,
         signal,
-        onFiles: (files) => pool.add(files.map((f) => ({ abs: absPrefix + f.file, file: f.file, kind: f.kind }))),
+        onFiles: prefilter ? undefined : (files) => pool.add(files.map((f) => ({ abs: absPrefix + f.file, file: f.file, kind: f.kind }))),
       });
     } catch (e) {
-      await pool.close();
+      await Promise.all([pool.close(), prefilter]);
       throw e;
     }
     const walked = performance.now();
+    const ruledOut = prefilter ? await prefilter : undefined;
+    if (ruledOut) {
+      const { clean } = ruledOut;
+      const kinds = new Map(walk.files.map((f) => [f.file, f.kind]));
+      // The GraphQL operations file is always read: it is parsed whatever it contains.
+      queue(
+        walk.files.filter((f) => f.kind !== 'source' || !clean.has(f.file)).map((f) => f.file),
+        (f) => kinds.get(f),
+      );
+    }
     const byFile = new Map<string, ScannedFile>();
     for (const scan of await pool.finish()) byFile.set(scan.file, scan);
     signal?.throwIfAborted();
-    // In walk order (sorted by path), whatever order the directories were read and scanned in.
-    const scans = walk.files.map((f) => byFile.get(f.file) as ScannedFile);
     const scanned = performance.now();
 
     const next = new IndexState();
@@ -185,14 +223,22 @@ export class WorkspaceIndex {
     let parsed = 0;
     let skipped = 0;
     let bytes = 0;
+    let unread = 0;
     // Only files with something to map are resolved: in a fresh state a plain file's mapping is
     // already "none" (resolving it was a no-op setMapping, 20,000 times on the benchmark tree).
     const toResolve: string[] = [];
-    for (const scan of scans) {
-      if (scan.ruby) parsed++;
-      if (scan.skipped) skipped++;
-      bytes += scan.bytes;
-      const record = this.toRecord(scan);
+    // In walk order (sorted by path), whatever order the directories were read and scanned in.
+    for (const { file } of walk.files) {
+      const scan = byFile.get(file);
+      // Not scanned: ripgrep found no marker in it, so it maps to nothing but a path rule.
+      const record = scan ? this.toRecord(scan) : { file, scanFindings: [] };
+      if (scan) {
+        if (scan.ruby) parsed++;
+        if (scan.skipped) skipped++;
+        bytes += scan.bytes;
+      } else {
+        unread++;
+      }
       next.putRecord(record);
       if (!this.isPlain(record)) toResolve.push(record.file);
     }
@@ -217,6 +263,7 @@ export class WorkspaceIndex {
       parsed,
       skipped: skipped + walk.findings.length,
       bytes,
+      ...(ripgrep && ruledOut ? { prefilter: { ripgrep, ruledOut: unread, ...(ruledOut.error ? { error: ruledOut.error } : {}) } } : {}),
       classes: next.classCount(),
       endpoints: next.endpointCount(),
       ms: done - started,
@@ -380,15 +427,27 @@ export class WorkspaceIndex {
       declared = guard(file, scanFindings, () => resolveRubyFile(facts, this.ctx));
     }
     const skipped = record.scanFindings.some((f) => f.code === 'file_skipped');
+    const pathRuleCategory = skipped ? undefined : this.options.pathRules?.(file);
     const mapping = mergeFileMapping({
       file,
-      lineCount: record.lineCount,
+      // A file the cold build never opened (ripgrep ruled it out) is counted when a path rule
+      // needs its length, and only then.
+      lineCount: record.lineCount ?? (pathRuleCategory === undefined ? 0 : (record.lineCount = this.countLinesOnDisk(file))),
       declared,
       annotations: record.annotations,
-      pathRuleCategory: skipped ? undefined : this.options.pathRules?.(file),
+      pathRuleCategory,
       scanFindings,
     });
     this.state.setMapping(file, mapping);
+  }
+
+  /** Lines of a file on disk; 0 when it cannot be read (the watcher reports what became of it). */
+  private countLinesOnDisk(file: string): number {
+    try {
+      return countLinesBytes(readFileSync(join(this.options.root, file)));
+    } catch {
+      return 0;
+    }
   }
 
   private emit(files: string[]): void {

@@ -43,6 +43,9 @@ export function hasAnnotationMarker(text: string): boolean {
   return false;
 }
 
+/** The words after '@' that make a comment annotation (hasAnnotationMarker). */
+export const ANNOTATION_WORDS: readonly string[] = ['feature_category', 'urgency', 'endpoint'];
+
 const AT = 64;
 const NEWLINE = 10;
 const FEATURE_CATEGORY = Buffer.from('feature_category', 'latin1');

@@ -11,7 +11,11 @@ import type { AnnotationScan } from './mappingMerge';
 /** What the index keeps per file once the text is gone. */
 export interface FileRecord {
   file: string;
-  lineCount: number;
+  /**
+   * Undefined for a file the cold build never opened (ripgrep found none of the index's markers
+   * in it) until a path rule needs the length of its whole-file range.
+   */
+  lineCount?: number;
   ruby?: RubyFileFacts;
   /** GraphQL operations mapping (needs no cross-file resolution). */
   graphql?: FileMapping;

@@ -17,6 +17,7 @@ import type { Finding } from '../types';
 import { WorkspaceIndex } from '../workspaceIndex';
 import { scanAnnotations } from '../annotations';
 import { compilePathRules } from '../pathRules';
+import { findRipgrep } from './ripgrepPrefilter';
 import type { PathRuleMatcher } from '../pathRules';
 import type { AnnotationScanner, PathCategoryLookup, WorkspaceIndexOptions } from '../workspaceIndex';
 
@@ -29,6 +30,11 @@ export interface OpenWorkspaceOptions {
   annotations?: AnnotationScanner;
   workers?: number;
   workerScript?: string;
+  /**
+   * The ripgrep binary for the cold build's pre-filter; default findRipgrep() (`BUDGET_LENS_RIPGREP`,
+   * else `rg` on PATH); false: none, every file is read in this process.
+   */
+  ripgrep?: string | false;
 }
 
 export interface OpenedWorkspace {
@@ -100,6 +106,7 @@ export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Open
       config?.mapping.graphqlOperationsPath !== undefined ? toWorkspacePath(root, config.mapping.graphqlOperationsPath) : undefined,
     workers: options.workers,
     workerScript: options.workerScript,
+    ripgrep: options.ripgrep === false ? undefined : (options.ripgrep ?? findRipgrep()),
   };
   return { root, config, catalog, index: new WorkspaceIndex(indexOptions) };
 }

@@ -8,7 +8,7 @@
  * Substrings one of which every mapped file contains: declarations, controller classes (also
  * unannotated ones, which inherit), Grape APIs, Sidekiq workers, EE modules prepended into them.
  */
-const MARKERS = ['feature_category', 'urgency', 'Controller', 'API::Base', 'Grape::API', 'Worker', 'Sidekiq::Job'];
+export const MARKERS: readonly string[] = ['feature_category', 'urgency', 'Controller', 'API::Base', 'Grape::API', 'Worker', 'Sidekiq::Job'];
 
 const LOWER_Y = 0x79;
 

@@ -6,6 +6,9 @@
  * dangling symlink (ENOENT), a pair of symlinks pointing at each other (ELOOP), and a FIFO (which
  * the walk must not open at all: a read would block forever). A directory named like a Ruby file
  * is fed to updateFile directly: the open succeeds but it is not a regular file.
+ *
+ * Run twice: reading every file here, and with ripgrep ruling out the files without markers
+ * first (index/ripgrepPrefilter.ts); the bad files must come out the same.
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,6 +17,7 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, write
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { WorkspaceIndex } from '../../../../src/sdk/mapping/workspaceIndex';
+import { findRipgrep } from '../../../../src/sdk/mapping/index/ripgrepPrefilter';
 import type { Finding } from '../../../../src/sdk/mapping/types';
 
 const KNOWN = new Set(['team_planning', 'source_code_management', 'unknown', 'not_owned']);
@@ -27,7 +31,9 @@ function describeFinding(f: Finding): string {
   return `${f.file} ${f.code} ${f.severity}`;
 }
 
-describe('bad input', () => {
+const RIPGREP = findRipgrep();
+
+for (const ripgrep of [undefined, RIPGREP ?? '/usr/bin/rg (not installed: apt-get install ripgrep)']) describe(`bad input (${ripgrep ? 'ripgrep pre-filter' : 'every file read here'})`, () => {
   let root: string;
   let index: WorkspaceIndex;
   before(async () => {
@@ -49,7 +55,11 @@ describe('bad input', () => {
     symlinkSync(join(root, 'app/pong.rb'), join(root, 'app/ping.rb'));
     execFileSync('mkfifo', [join(root, 'app/fifo_worker.rb')]);
     mkdirSync(join(root, 'lib/not_a_file.rb'), { recursive: true });
-    index = new WorkspaceIndex({ root, knownCategories: KNOWN, workers: 1 });
+    // Two files without markers: one plain, one with a NUL byte past the first 8 KB (text for the
+    // scanner; ripgrep stops at the NUL and leaves it to the scanner).
+    write(root, 'app/models/plain.rb', 'class Plain\n  def x\n  end\nend\n');
+    write(root, 'app/models/late_nul.rb', Buffer.concat([Buffer.from('# '.padEnd(9000, 'x') + '\n'), Buffer.from([0, 0x0a])]));
+    index = new WorkspaceIndex({ root, knownCategories: KNOWN, workers: 1, ripgrep });
     await index.build();
   });
   after(() => rmSync(root, { recursive: true, force: true }));
@@ -89,6 +99,19 @@ describe('bad input', () => {
   test('skipped files count in the build stats', () => {
     // blob.rb and structure_dump.rb are read-skipped; 5 walk findings (symlinks, FIFO, loop).
     assert.equal(index.lastBuild?.skipped, 7);
+  });
+
+  test('ripgrep rules out only the plain file, so the bad ones are still read and reported', () => {
+    if (!ripgrep) {
+      assert.equal(index.lastBuild?.prefilter, undefined);
+      return;
+    }
+    assert.equal(index.lastBuild?.prefilter?.error, undefined);
+    // plain.rb only: the controllers hold markers, blob.rb and late_nul.rb a NUL byte, the
+    // 50 MB file is over the size limit, the symlinks and the FIFO are not searched.
+    assert.equal(index.lastBuild?.prefilter?.ruledOut, 1);
+    assert.deepEqual(index.fileMapping('app/models/plain.rb'), { file: 'app/models/plain.rb', categories: [], endpoints: [], findings: [] });
+    assert.deepEqual(index.fileMapping('app/models/late_nul.rb'), { file: 'app/models/late_nul.rb', categories: [], endpoints: [], findings: [] });
   });
 
   test('updateFile on a directory named like a file reports it instead of throwing', async () => {
