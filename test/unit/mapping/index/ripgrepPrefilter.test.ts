@@ -19,6 +19,7 @@ import {
   prefilterPattern,
   ripgrepArgs,
   ripgrepPrefilter,
+  ripgrepThreads,
   vscodeRipgrep,
 } from '../../../../src/sdk/mapping/index/ripgrepPrefilter';
 import { isPlainScan, scanBuffer } from '../../../../src/sdk/mapping/index/fileScanner';
@@ -317,5 +318,15 @@ describe('finding ripgrep', () => {
     } finally {
       rmSync(app, { recursive: true, force: true });
     }
+  });
+});
+
+describe('ripgrep threads', () => {
+  test('all cores but the one the index thread runs on, at least one', () => {
+    assert.equal(ripgrepThreads(1), 1);
+    assert.equal(ripgrepThreads(2), 1);
+    assert.equal(ripgrepThreads(8), 7);
+    const args = ripgrepArgs(MAX, 3);
+    assert.equal(args[args.indexOf('--threads') + 1], '3');
   });
 });
