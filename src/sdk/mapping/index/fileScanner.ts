@@ -119,8 +119,10 @@ export function countLinesBytes(buf: Buffer): number {
   return buf[length - 1] === NEWLINE ? lines - 1 : lines;
 }
 
-/** A file indexed with nothing in it: no facts, no annotation, no findings, no text kept. */
-/** The scan of a file that neither declares nor annotates (four of five files of a monolith). */
+/**
+ * The scan of a file that neither declares nor annotates (four of five files of a monolith):
+ * indexed with nothing in it, no facts, no annotation, no findings, no text kept.
+ */
 export function plainScan(file: string, kind: WalkedFileKind, bytes: number, lineCount: number): ScannedFile {
   return { file, kind, bytes, lineCount, annotated: false, findings: [], skipped: false };
 }

@@ -73,6 +73,15 @@ describe('CountListParser', () => {
     assert.deepEqual([...parser.clean], ['k:v.rb']);
   });
 
+  test('a UTF-8 character cut between two chunks is decoded whole', () => {
+    const parser = new CountListParser();
+    const out = Buffer.from('café/ü.rb\x000\n');
+    const cut = out.indexOf(0xc3) + 1; // between the two bytes of 'é'
+    assert.deepEqual(parser.push(out.subarray(0, cut)), []);
+    assert.deepEqual(parser.push(out.subarray(cut)), []);
+    assert.deepEqual([...parser.clean], ['café/ü.rb']);
+  });
+
   test('a line never completed (ripgrep killed) counts as neither', () => {
     const parser = new CountListParser();
     assert.deepEqual(parser.push(Buffer.from('a.rb\x000\nb.rb\x000')), []);
