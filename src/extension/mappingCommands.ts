@@ -26,6 +26,8 @@ export interface IndexTestState {
   endpoints: number;
   /** Successful full builds of this root since it was opened. */
   builds: number;
+  /** The last build's ripgrep pre-filter (which binary, files ruled out), if it ran. */
+  prefilter?: { ripgrep: string; ruledOut: number; error?: string };
 }
 
 /** A Go to Endpoint item as `_testState` reports it with `{ picks: true }`. */
@@ -170,6 +172,7 @@ function testState(deps: CommandDeps, withPicks: boolean): TestState {
     files: i.current?.index.files().length ?? 0,
     endpoints: i.current?.index.endpoints().length ?? 0,
     builds: i.builds,
+    prefilter: i.state.lastBuild?.prefilter,
   }));
   const state = indexer.state;
   return {

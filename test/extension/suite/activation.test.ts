@@ -17,6 +17,17 @@ describe('activation', () => {
     assert.equal(state.endpoints, 56);
   });
 
+  it("rules out files without markers with VS Code's own ripgrep", async () => {
+    const prefilter = (await testState()).indexes[0]?.prefilter;
+    assert.ok(prefilter, 'the build ran without the ripgrep pre-filter');
+    assert.equal(prefilter.error, undefined);
+    // The binary under VS Code's application root, not one found on PATH.
+    assert.ok(prefilter.ripgrep.startsWith(vscode.env.appRoot), `${prefilter.ripgrep} is not under ${vscode.env.appRoot}`);
+    assert.match(prefilter.ripgrep, /@vscode[/\\]ripgrep[/\\]bin[/\\]rg(\.exe)?$/);
+    // The example's two path-ruled files without markers (blob_viewer.ts, exporter.py).
+    assert.equal(prefilter.ruledOut, 2);
+  });
+
   it('contributes its commands under the Budget Lens category', async () => {
     const all = await vscode.commands.getCommands(true);
     for (const id of ['budgetLens.showMapping', 'budgetLens.goToEndpoint', 'budgetLens.reindex', 'budgetLens._testState']) {
