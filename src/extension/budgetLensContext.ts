@@ -4,6 +4,8 @@
  * src/extension registers a listener that this object does not end up owning.
  */
 import * as vscode from 'vscode';
+import { ApiTokenStore } from './apiToken';
+import { BudgetData } from './budgetData';
 import { registerMappingCommands } from './mappingCommands';
 import { MappingCodeLensProvider } from './mappingCodeLens';
 import { CategoryQuickFixProvider, MappingDiagnostics } from './mappingDiagnostics';
@@ -20,32 +22,37 @@ export class BudgetLensContext implements vscode.Disposable {
   readonly log = vscode.window.createOutputChannel('Budget Lens');
   readonly indexer = new WorkspaceIndexer(this.log);
   readonly codeLens = new MappingCodeLensProvider(this.indexer);
+  readonly budget: BudgetData;
   readonly statusBar: GroupStatusBar;
   readonly diagnostics: MappingDiagnostics;
   private readonly disposables: vscode.Disposable[] = [];
   private codeLensRegistration: vscode.Disposable | undefined;
   private hoverRegistration: vscode.Disposable | undefined;
 
-  constructor(version: string) {
+  constructor(version: string, secrets: vscode.SecretStorage) {
     const settings = readSettings();
-    this.statusBar = new GroupStatusBar(this.indexer, settings.statusBarEnabled);
+    this.budget = new BudgetData(this.indexer, new ApiTokenStore(secrets), this.log);
+    this.statusBar = new GroupStatusBar(this.indexer, this.budget, settings.statusBarEnabled);
     this.diagnostics = new MappingDiagnostics(this.indexer, settings.diagnosticsEnabled);
     this.disposables.push(
       this.log,
       this.indexer,
+      this.budget,
       this.codeLens,
       this.statusBar,
       this.diagnostics,
       vscode.languages.registerCodeActionsProvider(RUBY, new CategoryQuickFixProvider(this.indexer), { providedCodeActionKinds: CategoryQuickFixProvider.kinds }),
-      ...registerMappingCommands({ indexer: this.indexer, statusBar: () => this.statusBar.state, version }),
+      ...registerMappingCommands({ indexer: this.indexer, statusBar: () => this.statusBar.state, budget: this.budget, version }),
       vscode.workspace.onDidChangeConfiguration((e) => this.onSettingsChanged(e)),
     );
     this.applyProviderSettings();
   }
 
-  /** Starts the first builds (one per root) in the background; activation does not wait for them. */
+  /** Starts the first builds (one per root) and the budget data in the background; activation does not wait for them. */
   start(): void {
     this.indexer.start();
+    this.codeLens.setFigures(this.budget);
+    void this.budget.configure();
   }
 
   /** CodeLens and hover are registered only while enabled (GitLens registers lazily too). */
@@ -58,7 +65,7 @@ export class BudgetLensContext implements vscode.Disposable {
       this.codeLensRegistration = undefined;
     }
     if (settings.hoverEnabled && !this.hoverRegistration) {
-      this.hoverRegistration = vscode.languages.registerHoverProvider(RUBY, new MappingHoverProvider(this.indexer));
+      this.hoverRegistration = vscode.languages.registerHoverProvider(RUBY, new MappingHoverProvider(this.indexer, this.budget));
     } else if (!settings.hoverEnabled && this.hoverRegistration) {
       this.hoverRegistration.dispose();
       this.hoverRegistration = undefined;
@@ -71,6 +78,9 @@ export class BudgetLensContext implements vscode.Disposable {
     if (affects(e, 'diagnostics.enabled')) this.diagnostics.setEnabled(readSettings().diagnosticsEnabled);
     // The catalog setting can also make folders without a config indexable: reindex() re-matches roots.
     if (affects(e, 'catalogPath')) void this.indexer.reindex();
+    // A new URL (or interval) reconfigures the client and refreshes; the group only moves the status bar.
+    if (affects(e, 'api.url') || affects(e, 'refreshIntervalSeconds')) void this.budget.configure();
+    if (affects(e, 'group')) this.statusBar.update();
   }
 
   dispose(): void {

@@ -10,6 +10,9 @@ export const CONTRIBUTED_COMMANDS = {
   goToEndpoint: 'budgetLens.goToEndpoint',
   reindex: 'budgetLens.reindex',
   cancelIndexing: 'budgetLens.cancelIndexing',
+  setApiToken: 'budgetLens.setApiToken',
+  clearApiToken: 'budgetLens.clearApiToken',
+  refreshBudget: 'budgetLens.refreshBudget',
 } as const;
 
 /**

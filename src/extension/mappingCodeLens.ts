@@ -7,8 +7,9 @@
  * onDidChangeCodeLenses fires only when a file's mapping actually changed; while the index is
  * rebuilt the last good lenses are returned so the code does not jump.
  *
- * Budget figures come later through `LensFigures` (the seam): resolveCodeLens appends what it
- * returns, e.g. `· 12.3 of 20.16 min left`, without changing where lenses are.
+ * Budget figures come through `LensFigures` (the seam, implemented by BudgetData): with figures a
+ * lens reads `team_planning · 4.03 of 20.16 budget-min (20 %) · 28 d` (group and stage move to the
+ * tooltip), without changing where lenses are. Categories outside the catalog are not asked for.
  */
 import * as vscode from 'vscode';
 import { join } from 'node:path';
@@ -90,11 +91,12 @@ export class MappingCodeLensProvider implements vscode.CodeLensProvider<Category
 
   async resolveCodeLens(lens: CategoryCodeLens, token: vscode.CancellationToken): Promise<CategoryCodeLens> {
     const catalog = lens.index.current?.catalog;
-    let title = catalog ? categoryLensTitle(lens.subject.category, catalog) : lens.subject.category;
-    const figures = await this.figures?.figuresFor(lens.subject, token);
+    const mappingTitle = catalog ? categoryLensTitle(lens.subject.category, catalog) : lens.subject.category;
+    const figures = catalog?.isValidCategory(lens.subject.category) ? await this.figures?.figuresFor(lens.subject, token) : undefined;
     if (token.isCancellationRequested) return lens;
-    if (figures) title += ` · ${figures}`;
-    const tooltip = lens.subject.kind === 'endpoint' ? `Endpoint ${lens.subject.endpoint.id}` : `${lens.subject.range.scope} ${lens.subject.range.name}`;
+    const title = figures ? `${lens.subject.category} · ${figures}` : mappingTitle;
+    const subject = lens.subject.kind === 'endpoint' ? `Endpoint ${lens.subject.endpoint.id}` : `${lens.subject.range.scope} ${lens.subject.range.name}`;
+    const tooltip = figures ? `${subject}\n${mappingTitle}` : subject;
     lens.command = { title, tooltip, command: CONTRIBUTED_COMMANDS.showMapping, arguments: [] };
     return lens;
   }

@@ -1,11 +1,13 @@
 /**
  * The "Budget Lens" commands: Show Mapping of Current File, Go to Endpoint…, Re-index Workspace,
- * Cancel Indexing, Show Version, and the internal `_testState` the extension-host tests read.
+ * Cancel Indexing, Show Version, Set / Clear API Token, Refresh Budget Data (the last three act on
+ * BudgetData), and the internal `_testState` the extension-host tests read.
  * The handler table is typed by command id, so a command missing here fails to compile and the
  * manifest check (test/unit/extension-manifest) keeps package.json in step.
  */
 import * as vscode from 'vscode';
 import type { Endpoint } from '../sdk/mapping/types';
+import type { BudgetData, BudgetTestState } from './budgetData';
 import type { CommandId } from './commandIds';
 import { CONTRIBUTED_COMMANDS, INTERNAL_COMMANDS } from './commandIds';
 import type { StatusBarState } from './statusBar';
@@ -49,11 +51,13 @@ export interface TestState {
   statusBar: StatusBarState;
   indexes: IndexTestState[];
   picks?: PickTestState[];
+  budget: BudgetTestState;
 }
 
 export interface CommandDeps {
   indexer: WorkspaceIndexer;
   statusBar: () => StatusBarState;
+  budget: BudgetData;
   version: string;
 }
 
@@ -183,6 +187,7 @@ function testState(deps: CommandDeps, withPicks: boolean): TestState {
     endpoints: indexes.reduce((n, i) => n + i.endpoints, 0),
     statusBar: deps.statusBar(),
     indexes,
+    budget: deps.budget.state(),
     ...(withPicks ? { picks: endpointPicks(indexer).map(({ label, description, detail }) => ({ label, description, detail })) } : {}),
   };
 }
@@ -195,6 +200,10 @@ export function registerMappingCommands(deps: CommandDeps): vscode.Disposable[] 
     [CONTRIBUTED_COMMANDS.goToEndpoint]: (id?: unknown) => goToEndpoint(indexer, typeof id === 'string' ? id : undefined),
     [CONTRIBUTED_COMMANDS.reindex]: (uri?: unknown) => indexer.reindex(uriArg(uri)),
     [CONTRIBUTED_COMMANDS.cancelIndexing]: (uri?: unknown) => indexer.cancel(uriArg(uri)),
+    // A string argument sets the token without the input box (scripts and the extension-host tests).
+    [CONTRIBUTED_COMMANDS.setApiToken]: (token?: unknown) => deps.budget.setToken(typeof token === 'string' ? token : undefined),
+    [CONTRIBUTED_COMMANDS.clearApiToken]: () => deps.budget.clearToken(),
+    [CONTRIBUTED_COMMANDS.refreshBudget]: () => deps.budget.refresh(),
     [INTERNAL_COMMANDS.testState]: async (options?: unknown): Promise<TestState> => {
       await indexer.whenIdle();
       const withPicks = typeof options === 'object' && options !== null && (options as { picks?: unknown }).picks === true;

@@ -1,17 +1,23 @@
 /**
  * Hover on `feature_category :x` and `urgency :y` (class, per-action and Grape route option forms):
- * category -> group -> stage, the urgency's apdex threshold, and the endpoints the line covers.
- * Everything comes from the local index and catalog.
+ * category -> group -> stage, the urgency's apdex threshold, and the endpoints the line covers,
+ * all from the local index and catalog. With a Budget API configured, a category's hover adds its
+ * budget (BudgetData): spent, remaining, availability, and the top 3 failing endpoints, each a
+ * link that jumps to its code when this workspace defines it. Backend text is escaped.
  */
 import * as vscode from 'vscode';
 import { CONTRIBUTED_COMMANDS } from './commandIds';
 import { categoryHoverLines, declarationAt, endpointsCovered, urgencyHoverLines } from './text/mappingText';
+import type { BudgetData } from './budgetData';
 import type { WorkspaceIndexer } from './workspaceIndexer';
 
 export class MappingHoverProvider implements vscode.HoverProvider {
-  constructor(private readonly indexer: WorkspaceIndexer) {}
+  constructor(
+    private readonly indexer: WorkspaceIndexer,
+    private readonly budget?: BudgetData,
+  ) {}
 
-  provideHover(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): vscode.Hover | undefined {
+  async provideHover(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
     const located = this.indexer.locate(document.uri);
     const ws = located?.index.current;
     if (located === undefined || !ws || token.isCancellationRequested) return undefined;
@@ -27,6 +33,13 @@ export class MappingHoverProvider implements vscode.HoverProvider {
       decl.attribute === 'feature_category'
         ? categoryHoverLines(decl.value, ws.catalog, covered, suggestion)
         : urgencyHoverLines(decl.value, covered, fileEndpoints);
+    if (decl.attribute === 'feature_category' && ws.catalog.isValidCategory(decl.value) && this.budget?.enabled) {
+      // Any root that defines an endpoint id makes it a link (Go to Endpoint searches them all).
+      const inWorkspace = (id: string): boolean => this.indexer.indexes.some((i) => i.current?.index.endpoint(id) !== undefined);
+      const budget = await this.budget.hoverLines(decl.value, ws.catalog.groupOf(decl.value).name, inWorkspace, token);
+      if (token.isCancellationRequested) return undefined;
+      if (budget) lines.push(...budget);
+    }
     const markdown = new vscode.MarkdownString(lines.join('\n'));
     // The endpoint lines link to Go to Endpoint; trust that command and no other.
     markdown.isTrusted = { enabledCommands: [CONTRIBUTED_COMMANDS.goToEndpoint] };

@@ -17,7 +17,15 @@ export interface BudgetLensSettings {
   reindexDelayMs: number;
   /** Let ripgrep rule out files without markers before a cold build (index/ripgrepPrefilter.ts). */
   useRipgrep: boolean;
+  /** Budget API base URL (`budget-lens serve`); empty = no budget figures. */
+  apiUrl: string;
+  /** The developer's group key for the status bar; empty = the active file's group. */
+  group: string;
+  /** Seconds between budget refreshes, at least MIN_REFRESH_SECONDS. */
+  refreshIntervalSeconds: number;
 }
+
+export const MIN_REFRESH_SECONDS = 30;
 
 export function readSettings(scope?: vscode.ConfigurationScope): BudgetLensSettings {
   const c = vscode.workspace.getConfiguration(SETTINGS_SECTION, scope);
@@ -29,6 +37,9 @@ export function readSettings(scope?: vscode.ConfigurationScope): BudgetLensSetti
     catalogPath: c.get<string>('catalogPath', '').trim(),
     reindexDelayMs: Math.max(0, c.get<number>('reindexDelayMs', 300)),
     useRipgrep: c.get<boolean>('index.useRipgrep', true),
+    apiUrl: c.get<string>('api.url', '').trim().replace(/\/+$/, ''),
+    group: c.get<string>('group', '').trim(),
+    refreshIntervalSeconds: Math.max(MIN_REFRESH_SECONDS, c.get<number>('refreshIntervalSeconds', 300)),
   };
 }
 

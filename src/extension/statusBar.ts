@@ -2,12 +2,22 @@
  * The status bar item: the active file's group (click -> Show Mapping of Current File), and the
  * indexing progress while its root builds (click -> cancel it) or the root's error (click ->
  * re-index it). In a multi-root workspace the active file's root decides.
+ *
+ * With a Budget API configured it shows the developer's group (`budgetLens.group`, else the
+ * active file's) and its remaining budget-min, on a warning background once the budget is
+ * exhausted, with the stale reason in the tooltip when the figures are the last good ones.
  */
 import * as vscode from 'vscode';
 import { primaryCategory } from '../sdk/mapping/workspaceIndex';
 import { CONTRIBUTED_COMMANDS } from './commandIds';
+import type { BudgetData } from './budgetData';
+import { readSettings } from './settings';
+import { isExhausted, statusBarBudgetText, statusBarBudgetTooltip, staleReasonText } from './text/budgetText';
 import { categoryLensTitle, statusBarText } from './text/mappingText';
 import type { Located, WorkspaceIndexer } from './workspaceIndexer';
+
+/** The theme color of an exhausted budget's item. */
+const EXHAUSTED_BACKGROUND = 'statusBarItem.warningBackground';
 
 /** What the item shows, also returned to the extension-host tests. */
 export interface StatusBarState {
@@ -15,6 +25,8 @@ export interface StatusBarState {
   text: string;
   tooltip: string;
   command: string | undefined;
+  /** A theme color id, set when the group's budget is exhausted. */
+  backgroundColor?: string;
 }
 
 export class GroupStatusBar implements vscode.Disposable {
@@ -25,6 +37,7 @@ export class GroupStatusBar implements vscode.Disposable {
 
   constructor(
     private readonly indexer: WorkspaceIndexer,
+    private readonly budget: BudgetData,
     enabled: boolean,
   ) {
     this.enabled = enabled;
@@ -33,6 +46,7 @@ export class GroupStatusBar implements vscode.Disposable {
       vscode.window.onDidChangeActiveTextEditor(() => this.update()),
       indexer.onDidChangeState(() => this.update()),
       indexer.onDidChangeIndexes(() => this.update()),
+      budget.onDidChange(() => this.update()),
       indexer.onDidChangeMapping(({ index, files }) => {
         const active = this.active();
         if (active?.index === index && files.includes(active.file)) this.update();
@@ -66,6 +80,7 @@ export class GroupStatusBar implements vscode.Disposable {
     }
     this.item.text = next.text;
     this.item.tooltip = next.tooltip;
+    this.item.backgroundColor = next.backgroundColor ? new vscode.ThemeColor(next.backgroundColor) : undefined;
     // Cancel and re-index act on the active file's root (every root when no file is active).
     const args = active && next.command !== CONTRIBUTED_COMMANDS.showMapping ? [active.index.uriOf(active.file)] : [];
     this.item.command = next.command === undefined ? undefined : { title: next.text, command: next.command, arguments: args };
@@ -87,16 +102,39 @@ export class GroupStatusBar implements vscode.Disposable {
       return { visible: true, text: '$(warning) Budget Lens', tooltip: `Indexing failed${where}: ${state.error ?? ''}\nClick to re-index.`, command: CONTRIBUTED_COMMANDS.reindex };
     }
     const ws = active?.index.current;
-    if (!active || !ws) return hidden;
-    const mapping = ws.index.fileMapping(active.file);
-    if (!mapping || (mapping.categories.length === 0 && mapping.endpoints.length === 0)) return hidden;
-    const { category } = primaryCategory(mapping);
+    const mapping = active && ws ? ws.index.fileMapping(active.file) : undefined;
+    const category = mapping && (mapping.categories.length > 0 || mapping.endpoints.length > 0) ? primaryCategory(mapping).category : undefined;
+    const fileGroup = category !== undefined && ws?.catalog.isValidCategory(category) ? ws.catalog.groupOf(category).key : undefined;
+    const budgetState = this.budgetState(readSettings().group || fileGroup);
+    if (budgetState) return budgetState;
+    if (!active || !ws || category === undefined) return hidden;
     return {
       visible: true,
       text: `$(organization) ${statusBarText(category, ws.catalog)}`,
       tooltip: `${active.file}${where}: ${categoryLensTitle(category, ws.catalog)}\nClick to show the file's mapping.`,
       command: CONTRIBUTED_COMMANDS.showMapping,
     };
+  }
+
+  /** The group's budget, once the API has answered for it (or failed before any answer). */
+  private budgetState(group: string | undefined): StatusBarState | undefined {
+    if (group === undefined || group === '' || !this.budget.enabled) return undefined;
+    const entry = this.budget.groupEntry(group);
+    const command = CONTRIBUTED_COMMANDS.refreshBudget;
+    if (entry?.value) {
+      const stale = entry.failure !== undefined;
+      return {
+        visible: true,
+        text: `$(organization) ${statusBarBudgetText(entry.value, stale)}`,
+        tooltip: `${statusBarBudgetTooltip(entry.value, entry.failure, entry.fetchedAt)}\nClick to refresh the budget data.`,
+        command,
+        ...(isExhausted(entry.value) ? { backgroundColor: EXHAUSTED_BACKGROUND } : {}),
+      };
+    }
+    if (entry?.failure) {
+      return { visible: true, text: `$(warning) ${group}: no budget data`, tooltip: `${staleReasonText(entry.failure, undefined)}\nClick to refresh the budget data.`, command };
+    }
+    return undefined;
   }
 
   dispose(): void {

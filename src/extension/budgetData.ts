@@ -1,0 +1,352 @@
+/**
+ * The one owner of budget figures in the editor: it holds the BudgetApiClient for
+ * `budgetLens.api.url` (token from SecretStorage, sent as Bearer), fetches what the adapters ask
+ * for (category budgets of the lenses on screen, batched into one request; the status bar's group;
+ * a category's top failing endpoints when its hover opens), keeps the last good answer per key
+ * (budgetCache.ts), and refreshes on the interval, on Refresh Budget Data and on settings or token
+ * changes. A failed refresh keeps the figures, marks them stale with the reason and fires
+ * onDidChange; a 401 offers "Set API Token" once per URL and token. Dispose aborts what is in flight.
+ *
+ * Adapters never wait on the network for longer than ASK_TIMEOUT_MS; later answers arrive
+ * through onDidChange.
+ */
+import * as vscode from 'vscode';
+import { BudgetApiClient } from '../sdk/client/budgetApiClient';
+import type { CategoryBudget, EndpointRow, GroupBudget } from '../sdk/service/apiTypes';
+import type { ApiTokenStore } from './apiToken';
+import { promptForToken } from './apiToken';
+import type { CacheEntry, Failure } from './budgetCache';
+import { BudgetCache, UnauthorizedOffer, failureOf } from './budgetCache';
+import { CONTRIBUTED_COMMANDS } from './commandIds';
+import type { LensFigures } from './mappingCodeLens';
+import { readSettings } from './settings';
+import { HOVER_TOP_ENDPOINTS, budgetHoverLines, lensFiguresText } from './text/budgetText';
+import type { LensSubject } from './text/mappingText';
+import type { WorkspaceIndexer } from './workspaceIndexer';
+
+/** Longest an adapter waits for a first answer before showing what it has. */
+const ASK_TIMEOUT_MS = 5_000;
+/** Lens requests arriving within this many ms go out as one `/categories?names=` request. */
+const BATCH_MS = 30;
+
+/** One key's state as `_testState` reports it. */
+export interface BudgetKeyState {
+  key: string;
+  hasValue: boolean;
+  stale: boolean;
+  fetchedAt?: number;
+  failure?: Failure;
+}
+
+/** What `_testState` reports about the budget data (tests only). */
+export interface BudgetTestState {
+  url: string;
+  hasToken: boolean;
+  categories: BudgetKeyState[];
+  groups: BudgetKeyState[];
+  topEndpoints: BudgetKeyState[];
+  /** How many times "Set API Token" was offered after a 401. */
+  unauthorizedOffers: number;
+  /** Requests sent to the Budget API since activation. */
+  requests: number;
+}
+
+function keyStates<T>(cache: BudgetCache<T>): BudgetKeyState[] {
+  return cache.keys().sort().map((key) => {
+    const e = cache.get(key) ?? {};
+    return { key, hasValue: e.value !== undefined, stale: cache.isStale(key), fetchedAt: e.fetchedAt, failure: e.failure };
+  });
+}
+
+/** Resolves when `p` settles, the token is cancelled, or `ms` pass, whichever is first. */
+function bounded(p: Promise<unknown>, token: vscode.CancellationToken | undefined, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    const sub = token?.onCancellationRequested(() => finish());
+    const finish = (): void => {
+      clearTimeout(timer);
+      sub?.dispose();
+      resolve();
+    };
+    p.then(finish, finish);
+  });
+}
+
+export class BudgetData implements LensFigures, vscode.Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changeEmitter.event;
+  private readonly categories = new BudgetCache<CategoryBudget>();
+  private readonly groups = new BudgetCache<GroupBudget>();
+  private readonly top = new BudgetCache<EndpointRow[]>();
+  private readonly offer = new UnauthorizedOffer();
+  private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
+  private client: BudgetApiClient | undefined;
+  private url = '';
+  private token: string | undefined;
+  /** Bumped on every new client: answers of an older one are dropped. */
+  private generation = 0;
+  private tokenGeneration = 0;
+  private abort = new AbortController();
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private intervalMs = 300_000;
+  private pending = new Set<string>();
+  private batch: { promise: Promise<void>; timer: ReturnType<typeof setTimeout> } | undefined;
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private requests = 0;
+  private disposed = false;
+  /** The latest refresh: a configure() that finds nothing new waits for it (a token set twice at once). */
+  private lastRefresh: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly indexer: WorkspaceIndexer,
+    private readonly tokens: ApiTokenStore,
+    private readonly log: vscode.OutputChannel,
+  ) {
+    this.disposables.push(tokens.onDidChange(() => void this.configure()));
+  }
+
+  /** True when an API URL is configured (the adapters show figures only then). */
+  get enabled(): boolean {
+    return this.client !== undefined;
+  }
+
+  /**
+   * Reads the settings and the URL's token; a new URL drops every cached figure, a new token
+   * keeps them until the refresh it triggers decides. Then refreshes (unless nothing changed).
+   */
+  async configure(): Promise<void> {
+    const settings = readSettings();
+    const token = settings.apiUrl ? await this.tokens.get(settings.apiUrl) : undefined;
+    if (this.disposed) return;
+    const intervalMs = settings.refreshIntervalSeconds * 1000;
+    if (settings.apiUrl === this.url && token === this.token && intervalMs === this.intervalMs && (this.client !== undefined) === (settings.apiUrl !== '')) return this.lastRefresh;
+    const urlChanged = settings.apiUrl !== this.url;
+    if (urlChanged || token !== this.token) {
+      this.abort.abort();
+      this.abort = new AbortController();
+      this.generation++;
+      this.tokenGeneration++;
+      this.offer.rearm();
+      this.pending.clear();
+      this.inFlight.clear();
+    }
+    if (urlChanged) {
+      this.categories.clear();
+      this.groups.clear();
+      this.top.clear();
+    }
+    this.url = settings.apiUrl;
+    this.token = token;
+    this.intervalMs = intervalMs;
+    this.client = this.url ? new BudgetApiClient({ baseUrl: this.url, token, retries: 1 }) : undefined;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = this.client ? setInterval(() => void this.refresh(), this.intervalMs) : undefined;
+    this.log.appendLine(this.client ? `Budget API ${this.url}: ${token ? 'with a token' : 'no token'}, refresh every ${settings.refreshIntervalSeconds} s` : 'Budget API: none configured (budgetLens.api.url is empty)');
+    this.changeEmitter.fire();
+    if (this.client) await this.refresh();
+  }
+
+  /** Fetches every key asked for so far, plus the categories of the visible editors. */
+  refresh(): Promise<void> {
+    this.lastRefresh = this.refreshNow();
+    return this.lastRefresh;
+  }
+
+  private async refreshNow(): Promise<void> {
+    if (!this.client) return;
+    const names = new Set([...this.categories.keys(), ...this.visibleCategories()]);
+    await Promise.all([
+      names.size > 0 ? this.fetchCategories([...names]) : undefined,
+      ...this.groups.keys().map((key) => this.fetchGroup(key)),
+      ...this.top.keys().map((category) => this.fetchTop(category)),
+    ]);
+  }
+
+  // ---- what the adapters ask ----
+
+  /** The lens suffix of a category (the LensFigures seam); waits briefly for a first answer. */
+  async figuresFor(subject: LensSubject, token: vscode.CancellationToken): Promise<string | undefined> {
+    const entry = await this.categoryEntry(subject.category, token);
+    return entry?.value ? lensFiguresText(entry.value, entry.failure !== undefined) : undefined;
+  }
+
+  /** A category's cached figures, fetching them if they are unknown or old (bounded wait). */
+  async categoryEntry(category: string, token?: vscode.CancellationToken): Promise<CacheEntry<CategoryBudget> | undefined> {
+    if (!this.client) return undefined;
+    const asked = this.askCategory(category);
+    if (this.categories.get(category)?.value === undefined) await bounded(asked, token, ASK_TIMEOUT_MS);
+    return this.categories.get(category);
+  }
+
+  /** The group's cached figures; an unknown or old group is fetched and announced by onDidChange. */
+  groupEntry(key: string): CacheEntry<GroupBudget> | undefined {
+    if (!this.client) return undefined;
+    this.askGroup(key);
+    return this.groups.get(key);
+  }
+
+  /** The hover's budget section for a category, or undefined without an API or figures. */
+  async hoverLines(category: string, groupName: string, inWorkspace: (id: string) => boolean, token: vscode.CancellationToken): Promise<string[] | undefined> {
+    if (!this.client) return undefined;
+    const topAsked = this.top.needsFetch(category, Date.now(), this.intervalMs) ? this.fetchTop(category) : Promise.resolve();
+    const [entry] = await Promise.all([this.categoryEntry(category, token), this.top.get(category)?.value ? undefined : bounded(topAsked, token, ASK_TIMEOUT_MS)]);
+    if (!entry?.value || token.isCancellationRequested) return undefined;
+    const top = this.top.get(category);
+    const failure = entry.failure ?? top?.failure;
+    return budgetHoverLines({ figures: entry.value, groupName, topEndpoints: top?.value, inWorkspace, failure, lastGoodAt: entry.fetchedAt });
+  }
+
+  // ---- tokens ----
+
+  /** Set API Token: from the argument (scripts, tests) or a password box; stored for the current URL. */
+  async setToken(arg?: string): Promise<boolean> {
+    const url = readSettings().apiUrl;
+    if (!url) {
+      void vscode.window.showWarningMessage('Budget Lens: set budgetLens.api.url first; the token is stored for that URL.');
+      return false;
+    }
+    const token = arg ?? (await promptForToken(url));
+    if (token === undefined || token.trim() === '') return false;
+    await this.tokens.store(url, token.trim());
+    this.log.appendLine(`Budget API ${url}: token stored`);
+    await this.configure();
+    return true;
+  }
+
+  async clearToken(): Promise<void> {
+    const url = readSettings().apiUrl;
+    if (!url) return;
+    await this.tokens.delete(url);
+    this.log.appendLine(`Budget API ${url}: token cleared`);
+    await this.configure();
+  }
+
+  state(): BudgetTestState {
+    return {
+      url: this.url,
+      hasToken: this.token !== undefined,
+      categories: keyStates(this.categories),
+      groups: keyStates(this.groups),
+      topEndpoints: keyStates(this.top),
+      unauthorizedOffers: this.offer.count,
+      requests: this.requests,
+    };
+  }
+
+  // ---- fetching ----
+
+  /** Adds a category to the next batch unless it is fresh or on its way; resolves when its answer is in. */
+  private askCategory(category: string): Promise<void> {
+    const running = this.inFlight.get(`category:${category}`);
+    if (running) return running;
+    if (!this.categories.needsFetch(category, Date.now(), this.intervalMs)) return Promise.resolve();
+    this.pending.add(category);
+    this.batch ??= this.scheduleBatch();
+    return this.batch.promise;
+  }
+
+  private scheduleBatch(): { promise: Promise<void>; timer: ReturnType<typeof setTimeout> } {
+    let resolveBatch!: () => void;
+    const promise = new Promise<void>((resolve) => (resolveBatch = resolve));
+    const timer = setTimeout(() => {
+      this.batch = undefined;
+      const names = [...this.pending];
+      this.pending.clear();
+      void this.fetchCategories(names).then(resolveBatch);
+    }, BATCH_MS);
+    return { promise, timer };
+  }
+
+  /** Fetches a group unless it is fresh or on its way. */
+  private askGroup(key: string): void {
+    if (!this.inFlight.has(`group:${key}`) && this.groups.needsFetch(key, Date.now(), this.intervalMs)) void this.fetchGroup(key);
+  }
+
+  private fetchCategories(names: string[]): Promise<void> {
+    return this.fetch('category', names, this.categories, (client, signal) => client.categories(names, { signal }), (data) => data.map((c) => [c.category, c]));
+  }
+
+  private fetchGroup(key: string): Promise<void> {
+    return this.fetch('group', [key], this.groups, (client, signal) => client.group(key, { signal }), (data) => [[key, data]]);
+  }
+
+  private fetchTop(category: string): Promise<void> {
+    const running = this.inFlight.get(`top:${category}`);
+    if (running) return running;
+    return this.fetch('top', [category], this.top, (client, signal) => client.topEndpoints({ category }, { signal, limit: HOVER_TOP_ENDPOINTS }), (data) => [[category, data.endpoints]]);
+  }
+
+  /**
+   * One request for `keys`: good answers replace the cached ones; a failure marks every key
+   * stale (keeping its value) and is logged once with its URL and status. onDidChange fires
+   * when what a reader sees changed. Answers of a replaced client are dropped.
+   */
+  private fetch<R, T>(
+    kind: 'category' | 'group' | 'top',
+    keys: string[],
+    cache: BudgetCache<T>,
+    call: (client: BudgetApiClient, signal: AbortSignal) => Promise<{ data: R }>,
+    entries: (data: R) => Array<[string, T]>,
+  ): Promise<void> {
+    const client = this.client;
+    if (!client || keys.length === 0) return Promise.resolve();
+    const generation = this.generation;
+    const signal = this.abort.signal;
+    const run = async (): Promise<void> => {
+      this.requests++;
+      let changed = false;
+      try {
+        const { data } = await call(client, signal);
+        if (generation !== this.generation || this.disposed) return;
+        const wasFailing = keys.some((k) => cache.get(k)?.failure !== undefined);
+        const now = Date.now();
+        for (const [key, value] of entries(data)) changed = cache.succeed(key, value, now) || changed;
+        if (wasFailing) this.log.appendLine(`Budget API ${client.apiBase}: answering again`);
+      } catch (e) {
+        if (generation !== this.generation || this.disposed || signal.aborted) return;
+        const failure = failureOf(e, client.apiBase, Date.now());
+        for (const key of keys) changed = cache.fail(key, failure) || changed;
+        if (changed) this.log.appendLine(`Budget API ${failure.url}: ${failure.status ? `HTTP ${failure.status}` : 'no response'}`);
+        if (failure.unauthorized && this.offer.shouldOffer(`${this.url}#${this.tokenGeneration}`)) this.offerToken(failure);
+      }
+      if (changed) this.changeEmitter.fire();
+    };
+    const done = run().finally(() => {
+      for (const key of keys) if (this.inFlight.get(`${kind}:${key}`) === done) this.inFlight.delete(`${kind}:${key}`);
+    });
+    for (const key of keys) this.inFlight.set(`${kind}:${key}`, done);
+    return done;
+  }
+
+  private offerToken(failure: Failure): void {
+    const action = 'Set API Token';
+    void vscode.window
+      .showWarningMessage(`Budget Lens: the Budget API at ${this.url} refused the request (HTTP ${failure.status}). Budget figures stay as they were, marked stale.`, action)
+      .then((picked) => {
+        if (picked === action) void vscode.commands.executeCommand(CONTRIBUTED_COMMANDS.setApiToken);
+      });
+  }
+
+  /** Valid categories of the files in the visible editors (what the lenses on screen need). */
+  private visibleCategories(): string[] {
+    const names = new Set<string>();
+    for (const editor of vscode.window.visibleTextEditors) {
+      const located = this.indexer.locate(editor.document.uri);
+      const ws = located?.index.current;
+      const mapping = located && ws?.index.fileMapping(located.file);
+      if (!ws || !mapping) continue;
+      for (const c of [...mapping.categories.map((r) => r.category), ...mapping.endpoints.map((e) => e.category)]) {
+        if (ws.catalog.isValidCategory(c)) names.add(c);
+      }
+    }
+    return [...names];
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.abort.abort();
+    if (this.timer) clearInterval(this.timer);
+    if (this.batch) clearTimeout(this.batch.timer);
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * What the editor says about budget figures, as plain strings: the CodeLens suffix, the hover's
+ * budget section, the status bar text and tooltip, and why data is stale. No `vscode` import, so
+ * every wording and rounding is unit tested in plain Node (test/unit/extension/budgetText.test.ts).
+ *
+ * Figures arrive exact from the Budget API (20.16, not 20.15999999999778) and are rounded here
+ * only for display, through the SDK's formatters (domain.md section 2, "Precision"). Backend text
+ * (endpoint ids, error messages) is escaped before it goes into Markdown.
+ */
+import { NO_DATA_TEXT, formatAvailability, formatMinutes, formatPercent } from '../../sdk/budget/format';
+import type { BudgetFigures } from '../../sdk/budget/types';
+import type { EndpointRow, GroupBudget } from '../../sdk/service/apiTypes';
+import type { Failure } from '../budgetCache';
+import { goToEndpointLink } from './mappingText';
+
+/** Minutes with two decimals and no unit: 4.032 -> "4.03", -1995.84 -> "-1995.84". */
+export function budgetMinutesText(minutes: number): string {
+  return formatMinutes(minutes).slice(0, -' min'.length);
+}
+
+/** A window label as people write it: "28d" -> "28 d", "6h" -> "6 h"; anything else unchanged. */
+export function windowText(label: string): string {
+  const m = /^(\d+)([dh])$/.exec(label);
+  return m ? `${m[1]} ${m[2]}` : label;
+}
+
+/**
+ * The share of the budget spent, as a whole percentage: spent / budget = 1 - F6.
+ * 4.032 of 20.16 -> "20 %"; 30.24 of 20.16 -> "150 %".
+ */
+export function spentShareText(figures: Pick<BudgetFigures, 'remainingFraction'>): string {
+  return figures.remainingFraction === null ? NO_DATA_TEXT : formatPercent(1 - figures.remainingFraction, 0);
+}
+
+/**
+ * The lens suffix for a category: `4.03 of 20.16 budget-min (20 %) · 28 d`, `(stale)` appended
+ * when the figures are the last good ones after a failed refresh. No data (m = 0) says so rather
+ * than 0 % or 100 %; bad instrumentation (f > m, s > w, e > o) is named instead of a figure.
+ */
+export function lensFiguresText(figures: BudgetFigures, stale: boolean): string {
+  const window = windowText(figures.window.label);
+  const budget = budgetMinutesText(figures.budgetMinutes);
+  let text: string;
+  if (figures.warnings.length > 0) text = `bad data (${figures.warnings.map((w) => w.code).join(', ')}) · ${budget} budget-min · ${window}`;
+  else if (figures.spentMinutes === null) text = `${NO_DATA_TEXT} · ${budget} budget-min · ${window}`;
+  else text = `${budgetMinutesText(figures.spentMinutes)} of ${budget} budget-min (${spentShareText(figures)}) · ${window}`;
+  return stale ? `${text} (stale)` : text;
+}
+
+/** True when the budget is used up: remaining (F5) at or below zero. No data is not exhausted. */
+export function isExhausted(figures: Pick<BudgetFigures, 'remainingMinutes'>): boolean {
+  return figures.remainingMinutes !== null && figures.remainingMinutes <= 0;
+}
+
+/** Status bar text: `Project Management: 14.11 budget-min left`, `… -1995.84 budget-min left`. */
+export function statusBarBudgetText(group: Pick<GroupBudget, 'name' | 'remainingMinutes'>, stale: boolean): string {
+  const left = group.remainingMinutes === null ? NO_DATA_TEXT : `${budgetMinutesText(group.remainingMinutes)} budget-min left`;
+  return `${group.name}: ${left}${stale ? ' (stale)' : ''}`;
+}
+
+/** Status bar tooltip lines: the group's figures, and the stale reason when there is one. */
+export function statusBarBudgetTooltip(group: GroupBudget, failure: Failure | undefined, lastGoodAt: number | undefined): string {
+  const lines = [
+    `${group.name} (${group.group}, stage ${group.stage}) · target ${group.target} % over ${windowText(group.window.label)}`,
+    `availability ${formatAvailability(group.availability)}`,
+    `spent ${group.spentMinutes === null ? NO_DATA_TEXT : budgetMinutesText(group.spentMinutes)} of ${budgetMinutesText(group.budgetMinutes)} budget-min`,
+    `remaining ${group.remainingMinutes === null ? NO_DATA_TEXT : budgetMinutesText(group.remainingMinutes)} budget-min`,
+  ];
+  if (isExhausted(group)) lines.push('The budget is exhausted: reliability work comes first.');
+  if (failure) lines.push('', staleReasonText(failure, lastGoodAt));
+  return lines.join('\n');
+}
+
+/** `2026-11-22 11:03:04 UTC` (the time of the last good data; always UTC so tests and logs agree). */
+export function utcTime(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+/**
+ * Why figures are stale: what failed (the client's message already names the status and URL),
+ * and since when the shown figures date. `Stale: Budget API unreachable: connect ECONNREFUSED …
+ * (no response from http://…/categories?names=…). Showing the data of 2026-11-22 11:03:04 UTC.`
+ */
+export function staleReasonText(failure: Failure, lastGoodAt: number | undefined): string {
+  const shown = lastGoodAt === undefined ? 'No data to show yet.' : `Showing the data of ${utcTime(lastGoodAt)}.`;
+  return `Stale since ${utcTime(failure.at)}: ${failure.message}. ${shown}`;
+}
+
+/**
+ * Backslash-escapes what Markdown reads inside a line, so backend text shows as typed and can
+ * never become a link, code span, emphasis or HTML (`[x](command:…)` stays text). The text is
+ * always placed mid-line, so line-start syntax (`#`, `-`, `1.`) needs nothing.
+ */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`);
+}
+
+function failuresText(n: number): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? 'failure' : 'failures'}`;
+}
+
+/** What the hover's budget section shows for one category. */
+export interface BudgetHoverInput {
+  figures: BudgetFigures & { group: string };
+  /** The group's display name from the local catalog. */
+  groupName: string;
+  /** Up to 3 shown; `inWorkspace(id)` decides whether a row links to the code. */
+  topEndpoints: readonly EndpointRow[] | undefined;
+  inWorkspace(endpointId: string): boolean;
+  /** Set when the shown figures are the last good ones. */
+  failure: Failure | undefined;
+  lastGoodAt: number | undefined;
+}
+
+export const HOVER_TOP_ENDPOINTS = 3;
+
+/** Markdown lines of the hover's budget section (appended under the mapping lines). */
+export function budgetHoverLines(input: BudgetHoverInput): string[] {
+  const f = input.figures;
+  const window = windowText(f.window.label);
+  const lines = ['', `**Budget** · group ${escapeMarkdown(input.groupName)} (${escapeMarkdown(f.group)}) · target ${escapeMarkdown(f.target)} % over ${window}${input.failure ? ' · **stale**' : ''}`, ''];
+  if (f.spentMinutes === null || f.remainingMinutes === null) {
+    lines.push(`No data for this category in the window (no requests or jobs measured); budget ${budgetMinutesText(f.budgetMinutes)} budget-min.`);
+  } else {
+    lines.push(
+      `- spent **${budgetMinutesText(f.spentMinutes)}** of ${budgetMinutesText(f.budgetMinutes)} budget-min (${spentShareText(f)})`,
+      `- remaining **${budgetMinutesText(f.remainingMinutes)}** budget-min${isExhausted(f) ? ' — exhausted: reliability work comes first' : ''}`,
+      `- availability ${formatAvailability(f.availability)} (${failuresText(f.failures)} in ${f.measurements.toLocaleString('en-US')} measurements)`,
+    );
+  }
+  for (const w of f.warnings) lines.push(`- data-quality warning: ${escapeMarkdown(w.message)}`);
+  const failing = (input.topEndpoints ?? []).filter((e) => e.failures > 0).slice(0, HOVER_TOP_ENDPOINTS);
+  if (input.topEndpoints !== undefined) {
+    lines.push('', failing.length === 0 ? 'No failing endpoint in the window.' : `Top failing endpoints (${failing.length}):`);
+    for (const e of failing) {
+      const name = escapeMarkdown(e.endpointId);
+      const where = input.inWorkspace(e.endpointId) ? goToEndpointLink(name, e.endpointId) : `${name} (not in this workspace)`;
+      lines.push(`- ${where}: ${failuresText(e.failures)}, ${budgetMinutesText(e.spentMinutes)} budget-min (${formatPercent(e.shareOfSpend)} of the spend)`);
+    }
+  }
+  if (input.failure) lines.push('', escapeMarkdown(staleReasonText(input.failure, input.lastGoodAt)));
+  return lines;
+}
