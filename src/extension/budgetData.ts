@@ -189,11 +189,18 @@ export class BudgetData implements LensFigures, vscode.Disposable {
   async hoverLines(category: string, groupName: string, inWorkspace: (id: string) => boolean, token: vscode.CancellationToken): Promise<string[] | undefined> {
     if (!this.client) return undefined;
     const topAsked = this.top.needsFetch(category, Date.now(), this.intervalMs) ? this.fetchTop(category) : Promise.resolve();
-    const [entry] = await Promise.all([this.categoryEntry(category, token), this.top.get(category)?.value ? undefined : bounded(topAsked, token, ASK_TIMEOUT_MS)]);
+    const entry = await this.categoryEntry(category, token);
     if (!entry?.value || token.isCancellationRequested) return undefined;
+    const groupKey = entry.value.group;
+    this.askGroup(groupKey);
+    await Promise.all([
+      this.top.get(category)?.value ? undefined : bounded(topAsked, token, ASK_TIMEOUT_MS),
+      this.groups.get(groupKey)?.value ? undefined : bounded(this.inFlight.get(`group:${groupKey}`) ?? Promise.resolve(), token, ASK_TIMEOUT_MS),
+    ]);
+    if (token.isCancellationRequested) return undefined;
     const top = this.top.get(category);
     const failure = entry.failure ?? top?.failure;
-    return budgetHoverLines({ figures: entry.value, groupName, topEndpoints: top?.value, inWorkspace, failure, lastGoodAt: entry.fetchedAt });
+    return budgetHoverLines({ figures: entry.value, groupName, group: this.groups.get(groupKey)?.value, topEndpoints: top?.value, inWorkspace, failure, lastGoodAt: entry.fetchedAt });
   }
 
   // ---- tokens ----

@@ -29,17 +29,17 @@ export class MappingHoverProvider implements vscode.HoverProvider {
     const fileEndpoints = mapping?.endpoints ?? [];
     const covered = endpointsCovered(decl, position.line + 1, fileEndpoints);
     const suggestion = mapping?.findings.find((f) => f.code === 'unknown_category' && f.line === position.line + 1)?.suggestion;
-    const lines =
-      decl.attribute === 'feature_category'
-        ? categoryHoverLines(decl.value, ws.catalog, covered, suggestion)
-        : urgencyHoverLines(decl.value, covered, fileEndpoints);
+    let budget: string[] | undefined;
     if (decl.attribute === 'feature_category' && ws.catalog.isValidCategory(decl.value) && this.budget?.enabled) {
       // Any root that defines an endpoint id makes it a link (Go to Endpoint searches them all).
       const inWorkspace = (id: string): boolean => this.indexer.indexes.some((i) => i.current?.index.endpoint(id) !== undefined);
-      const budget = await this.budget.hoverLines(decl.value, ws.catalog.groupOf(decl.value).name, inWorkspace, token);
+      budget = await this.budget.hoverLines(decl.value, ws.catalog.groupOf(decl.value).name, inWorkspace, token);
       if (token.isCancellationRequested) return undefined;
-      if (budget) lines.push(...budget);
     }
+    const lines =
+      decl.attribute === 'feature_category'
+        ? categoryHoverLines(decl.value, ws.catalog, covered, suggestion, budget)
+        : urgencyHoverLines(decl.value, covered, fileEndpoints);
     const markdown = new vscode.MarkdownString(lines.join('\n'));
     // The endpoint lines link to Go to Endpoint; trust that command and no other.
     markdown.isTrusted = { enabledCommands: [CONTRIBUTED_COMMANDS.goToEndpoint] };

@@ -1,15 +1,23 @@
 // Looks at the extension as a person would: the same VS Code server and headless Chromium as the
 // suites, driven by keyboard and mouse on examples/gitlab-style, with a screenshot per step into
 // docs/screenshots/ (codelens.png, hover.png, problems.png, goto-endpoint.png), then the same on
-// examples/multi-root (multi-root.png). Each step waits
+// examples/multi-root (multi-root.png), then budget figures from a real Budget API
+// (budget-lens.png: `budget-lens sample` logs ingested into a temporary store and served with a
+// token that is typed into Set API Token's password box). Each step waits
 // for what a user would wait for (the lens text, the hover, the problem), so a missing feature
 // fails the script instead of producing an empty picture.
 //
-// Usage: node test/extension/screenshots.mjs [--no-build]   (needs the server: scripts/install-vscode-server.sh)
-import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+// Usage: node test/extension/screenshots.mjs [--no-build] [--only gitlab-style|multi-root|budget]
+// (needs the server: scripts/install-vscode-server.sh)
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO, launchWorkbench } from './vscodeServer.mjs';
+
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+const want = (part) => only === undefined || only === part;
 
 const outDir = join(REPO, 'docs', 'screenshots');
 mkdirSync(outDir, { recursive: true });
@@ -19,8 +27,8 @@ if (!process.argv.includes('--no-build')) {
 }
 spawnSync('bash', [join(REPO, 'scripts', 'install-vscode-server.sh')], { cwd: REPO, stdio: 'inherit' });
 
-const wb = await launchWorkbench({ workspace: join(REPO, 'examples', 'gitlab-style'), viewport: { width: 1280, height: 800 } });
-const { page } = wb;
+/** The page the helpers below drive (one workbench at a time). */
+let page;
 const shot = async (name) => {
   await page.waitForTimeout(400); // let animations (hover fade-in, panel slide) finish
   await page.screenshot({ path: join(outDir, name) });
@@ -53,12 +61,20 @@ async function goToLine(line, column) {
   await page.keyboard.press('Enter');
 }
 
-try {
+/** Opens the workbench and waits until it takes keyboard input. */
+async function openWorkbench(wb) {
+  page = wb.page;
   await page.goto(wb.url);
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   // The workbench grabs focus once it has restored; give it a moment before typing.
   await page.locator('.statusbar').waitFor();
   await page.waitForTimeout(1500);
+}
+
+if (want('gitlab-style')) {
+const wb = await launchWorkbench({ workspace: join(REPO, 'examples', 'gitlab-style'), viewport: { width: 1280, height: 800 } });
+try {
+  await openWorkbench(wb);
 
   // 1. CodeLens above each action of a controller, and the group in the status bar.
   await openFile('issues_controller.rb');
@@ -102,10 +118,11 @@ try {
 } finally {
   await wb.close();
 }
+}
 
 // 5. A multi-root workspace (examples/multi-root): each folder its own index; Go to Endpoint…
 //    lists both, the folder name in each item's detail.
-if (process.exitCode !== 1) {
+if (process.exitCode !== 1 && want('multi-root')) {
   const multi = await launchWorkbench({ workspace: join(REPO, 'examples', 'multi-root', 'multi-root.code-workspace'), viewport: { width: 1280, height: 800 } });
   const mp = multi.page;
   try {
@@ -139,5 +156,65 @@ if (process.exitCode !== 1) {
     process.exitCode = 1;
   } finally {
     await multi.close();
+  }
+}
+
+// 6. Budget figures from a real Budget API: 28 days of `budget-lens sample` logs for the example,
+//    ingested into a temporary store, served with a token; the token goes in through the Set API
+//    Token password box like a user would; then the lenses, the status bar and the hover.
+if (process.exitCode !== 1 && want('budget')) {
+  const tmp = mkdtempSync(join(tmpdir(), 'budget-lens-shot-'));
+  const cli = join(REPO, 'dist', 'cli.js');
+  const runCli = (args) => {
+    const r = spawnSync(process.execPath, [cli, ...args], { cwd: tmp, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`budget-lens ${args[0]} failed: ${r.stderr}`);
+  };
+  const token = randomBytes(16).toString('hex');
+  let server;
+  let bwb;
+  try {
+    runCli(['sample', '--root', join(REPO, 'examples', 'gitlab-style'), '--out', join(tmp, 'logs'), '--seed', '7']);
+    runCli(['ingest', join(tmp, 'logs'), '--store', join(tmp, 'store.db')]);
+    server = spawn(process.execPath, [cli, 'serve', '--store', join(tmp, 'store.db'), '--catalog', join(REPO, '..', 'shared', 'fixtures', 'gitlab'), '--port', '0'], {
+      cwd: tmp,
+      env: { ...process.env, BUDGET_LENS_SERVE_TOKEN: token },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const url = await new Promise((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`budget-lens serve printed no URL: ${out}`)), 30_000);
+      server.stdout.on('data', (c) => {
+        out += c.toString();
+        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)\/api\/v1/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]);
+        }
+      });
+    });
+    bwb = await launchWorkbench({ workspace: join(REPO, 'examples', 'gitlab-style'), viewport: { width: 1280, height: 800 }, settings: { 'budgetLens.api.url': url, 'editor.hover.above': false } });
+    await openWorkbench(bwb);
+    await openFile('issues_controller.rb');
+    await page.locator('.codelens-decoration').first().waitFor({ timeout: 60_000 });
+    await runCommand('Budget Lens: Set API Token');
+    await page.locator('.quick-input-widget input[type="password"]').waitFor({ state: 'visible' });
+    await page.keyboard.type(token);
+    await page.keyboard.press('Enter');
+    await page.locator('.codelens-decoration', { hasText: 'budget-min' }).first().waitFor({ timeout: 60_000 });
+    await page.locator('.statusbar-item', { hasText: 'budget-min left' }).waitFor({ timeout: 30_000 });
+    // Before the token there was a 401, and its one "Set API Token" offer; the picture is of what follows.
+    await runCommand('Notifications: Clear All Notifications');
+    await goToLine(11, 22);
+    await runCommand('Show or Focus Hover');
+    await page.locator('.monaco-hover', { hasText: 'Top failing endpoints' }).waitFor({ timeout: 30_000 });
+    await shot('budget-lens.png');
+  } catch (e) {
+    await page?.screenshot({ path: join(outDir, 'failure.png') }).catch(() => {});
+    console.error(`✖ budget: ${e instanceof Error ? e.message : String(e)} (see docs/screenshots/failure.png; do not commit it)`);
+    process.exitCode = 1;
+  } finally {
+    await bwb?.close();
+    if (server && server.exitCode === null) server.kill('SIGTERM');
+    rmSync(tmp, { recursive: true, force: true });
   }
 }

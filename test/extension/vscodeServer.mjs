@@ -60,7 +60,8 @@ async function waitForHttp(url, ms, server) {
 
 /**
  * `workspace` is a folder, or a `.code-workspace` file (opened as a multi-root workspace).
- * @param {{ workspace: string, extensionTestsPath?: string, env?: Record<string,string>, viewport?: {width:number,height:number}, log?: (line: string) => void }} options
+ * `settings` are added to the machine settings (e.g. `budgetLens.api.url` for the budget screenshot).
+ * @param {{ workspace: string, extensionTestsPath?: string, env?: Record<string,string>, settings?: Record<string,unknown>, viewport?: {width:number,height:number}, log?: (line: string) => void }} options
  */
 export async function launchWorkbench(options) {
   const tmp = mkdtempSync(join(tmpdir(), 'budget-lens-vscode-'));
@@ -68,7 +69,7 @@ export async function launchWorkbench(options) {
   const userDir = join(tmp, 'user');
   // The remote's machine settings live under --user-data-dir (Machine/settings.json).
   mkdirSync(join(userDir, 'Machine'), { recursive: true });
-  writeFileSync(join(userDir, 'Machine', 'settings.json'), JSON.stringify(MACHINE_SETTINGS, null, 2));
+  writeFileSync(join(userDir, 'Machine', 'settings.json'), JSON.stringify({ ...MACHINE_SETTINGS, ...options.settings }, null, 2));
   const port = await freePort();
   const log = options.log ?? (() => {});
   const serverOutput = [];

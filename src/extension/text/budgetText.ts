@@ -101,9 +101,10 @@ function failuresText(n: number): string {
 
 /** What the hover's budget section shows for one category. */
 export interface BudgetHoverInput {
-  figures: BudgetFigures & { group: string };
-  /** The group's display name from the local catalog. */
+  figures: BudgetFigures & { category: string; group: string };
+  /** The category's group: its display name (local catalog) and, once fetched, its figures. */
   groupName: string;
+  group: Pick<GroupBudget, 'remainingMinutes' | 'budgetMinutes'> | undefined;
   /** Up to 3 shown; `inWorkspace(id)` decides whether a row links to the code. */
   topEndpoints: readonly EndpointRow[] | undefined;
   inWorkspace(endpointId: string): boolean;
@@ -114,13 +115,17 @@ export interface BudgetHoverInput {
 
 export const HOVER_TOP_ENDPOINTS = 3;
 
-/** Markdown lines of the hover's budget section (appended under the mapping lines). */
+/**
+ * Markdown lines of the hover's budget section: the category's spent and remaining minutes and
+ * availability, its group's remaining minutes, the top 3 failing endpoints (links to their code
+ * when the workspace defines them), and the stale reason when the figures are the last good ones.
+ */
 export function budgetHoverLines(input: BudgetHoverInput): string[] {
   const f = input.figures;
   const window = windowText(f.window.label);
-  const lines = ['', `**Budget** · group ${escapeMarkdown(input.groupName)} (${escapeMarkdown(f.group)}) · target ${escapeMarkdown(f.target)} % over ${window}${input.failure ? ' · **stale**' : ''}`, ''];
+  const lines = ['', `**Budget** of ${escapeMarkdown(f.category)} · target ${escapeMarkdown(f.target)} % over ${window}${input.failure ? ' · **stale**' : ''}`, ''];
   if (f.spentMinutes === null || f.remainingMinutes === null) {
-    lines.push(`No data for this category in the window (no requests or jobs measured); budget ${budgetMinutesText(f.budgetMinutes)} budget-min.`);
+    lines.push(`- no data for this category in the window (nothing measured); budget ${budgetMinutesText(f.budgetMinutes)} budget-min`);
   } else {
     lines.push(
       `- spent **${budgetMinutesText(f.spentMinutes)}** of ${budgetMinutesText(f.budgetMinutes)} budget-min (${spentShareText(f)})`,
@@ -129,6 +134,11 @@ export function budgetHoverLines(input: BudgetHoverInput): string[] {
     );
   }
   for (const w of f.warnings) lines.push(`- data-quality warning: ${escapeMarkdown(w.message)}`);
+  const g = input.group;
+  if (g) {
+    const left = g.remainingMinutes === null ? NO_DATA_TEXT : `${budgetMinutesText(g.remainingMinutes)} of ${budgetMinutesText(g.budgetMinutes)} budget-min left`;
+    lines.push(`- group ${escapeMarkdown(input.groupName)} (${escapeMarkdown(f.group)}): ${left}${isExhausted(g) ? ' — exhausted' : ''}`);
+  }
   const failing = (input.topEndpoints ?? []).filter((e) => e.failures > 0).slice(0, HOVER_TOP_ENDPOINTS);
   if (input.topEndpoints !== undefined) {
     lines.push('', failing.length === 0 ? 'No failing endpoint in the window.' : `Top failing endpoints (${failing.length}):`);

@@ -111,8 +111,11 @@ function endpointLines(endpoints: readonly Endpoint[]): string[] {
   return lines;
 }
 
-/** Markdown lines of the hover on `feature_category :x`. */
-export function categoryHoverLines(category: string, catalog: CategoryLookup, covered: readonly Endpoint[], suggestion?: string): string[] {
+/**
+ * Markdown lines of the hover on `feature_category :x`. `budgetLines` (the Budget API's figures,
+ * text/budgetText.ts) go between the group line and the endpoint list, where a short hover shows them.
+ */
+export function categoryHoverLines(category: string, catalog: CategoryLookup, covered: readonly Endpoint[], suggestion?: string, budgetLines: readonly string[] = []): string[] {
   const lines = [`**Budget Lens** · feature category \`${category}\``, ''];
   if (!catalog.isValidCategory(category)) {
     const hint = suggestion !== undefined ? ` Did you mean \`${suggestion}\`?` : '';
@@ -121,7 +124,7 @@ export function categoryHoverLines(category: string, catalog: CategoryLookup, co
     const group = catalog.groupOf(category);
     lines.push(`\`${category}\` → group **${group.name}** (\`${group.key}\`) → stage **${group.stageDisplayName}** (\`${group.stage}\`)`);
   }
-  lines.push('', ...endpointLines(covered));
+  lines.push(...budgetLines, '', ...endpointLines(covered));
   return lines;
 }
 

@@ -174,7 +174,11 @@ describe('budget figures from a real Budget API', function () {
       const t = await hoverText(ISSUES, 11, 22);
       return t.includes('Top failing endpoints') ? t : undefined;
     });
-    assert.match(text, /\*\*Budget\*\* · group Project Management \(project\\_management\) · target 99\.95 % over 28 d\n/);
+    assert.match(text, /\*\*Budget\*\* of team\\_planning · target 99\.95 % over 28 d\n/);
+    // The group's only category with traffic is team_planning: the same 14.112 remaining.
+    assert.match(text, /- group Project Management \(project\\_management\): 14\.11 of 20\.16 budget-min left\n/);
+    // Between the group line and the mapping's endpoint list.
+    assert.ok(text.indexOf('**Budget**') < text.indexOf('Endpoints (5):'), text);
     assert.match(text, /- spent \*\*6\.05\*\* of 20\.16 budget-min \(30 %\)/);
     assert.match(text, /- remaining \*\*14\.11\*\* budget-min\n/);
     assert.match(text, /- availability 99\.985 % \(6 failures in 40,000 measurements\)/);
@@ -187,8 +191,8 @@ describe('budget figures from a real Budget API', function () {
         ['Projects::IssuesController#show', '1 failure, 1.01 budget-min (16.67 % of the spend)'],
       ],
     );
-    // #update had no failure: not among the failing endpoints (the mapping part above lists it).
-    assert.doesNotMatch(text.slice(text.indexOf('**Budget** ·')), /#update/);
+    // #update had no failure: not among the failing endpoints (the mapping's list below has it).
+    assert.doesNotMatch(text.slice(text.indexOf('**Budget**'), text.indexOf('Endpoints (5):')), /#update/);
     // Follow the second link as VS Code would: its arguments are the URI-encoded JSON after `?`.
     const args = JSON.parse(decodeURIComponent(rows[1]?.[2] ?? '[]')) as unknown[];
     const target = await vscode.commands.executeCommand<{ file: string; line: number }>('budgetLens.goToEndpoint', ...args);

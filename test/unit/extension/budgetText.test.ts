@@ -147,11 +147,15 @@ describe('staleReasonText', () => {
 
 describe('budgetHoverLines', () => {
   const top = [row('Projects::IssuesController#index', 3, 3.024, 0.5), row('Projects::IssuesController#create', 2, 2.016, 2 / 6), row('Projects::IssuesController#show', 1, 1.008, 1 / 6), row('GET /api/:version/elsewhere', 0, 0, 0)];
-  const base = { figures: { ...sixIn40000, group: 'project_management' }, groupName: 'Project Management', topEndpoints: top, inWorkspace: (id: string) => id !== 'Projects::IssuesController#show', failure: undefined, lastGoodAt: lastGood };
+  const tp = { category: 'team_planning', group: 'project_management' };
+  // The group's figures: team_planning is its only category with traffic here, so the same 14.112.
+  const group = { remainingMinutes: 14.112, budgetMinutes: 20.16 };
+  const base = { figures: { ...sixIn40000, ...tp }, groupName: 'Project Management', group, topEndpoints: top, inWorkspace: (id: string) => id !== 'Projects::IssuesController#show', failure: undefined, lastGoodAt: lastGood };
 
-  test('group, spent, remaining, availability and the top 3 failing endpoints (F7 minutes, F8 shares)', () => {
+  test('spent, remaining, availability, the group and the top 3 failing endpoints (F7 minutes, F8 shares)', () => {
     const text = budgetHoverLines(base).join('\n');
-    assert.match(text, /\*\*Budget\*\* · group Project Management \(project\\_management\) · target 99\.95 % over 28 d\n/);
+    assert.match(text, /\*\*Budget\*\* of team\\_planning · target 99\.95 % over 28 d\n/);
+    assert.match(text, /- group Project Management \(project\\_management\): 14\.11 of 20\.16 budget-min left\n/);
     assert.match(text, /- spent \*\*6\.05\*\* of 20\.16 budget-min \(30 %\)/);
     assert.match(text, /- remaining \*\*14\.11\*\* budget-min\n/);
     // A = 1 - 6/40000 = 0.99985
@@ -173,8 +177,12 @@ describe('budgetHoverLines', () => {
   });
 
   test('exhausted budgets and missing data', () => {
-    assert.match(budgetHoverLines({ ...base, figures: { ...aBudgetFigures(), group: 'project_management' } }).join('\n'), /remaining \*\*-10\.08\*\* budget-min — exhausted/);
-    assert.match(budgetHoverLines({ ...base, figures: { ...noData, group: 'project_management' }, topEndpoints: [] }).join('\n'), /No data for this category in the window.*\n\nNo failing endpoint in the window\./);
+    const over = budgetHoverLines({ ...base, figures: { ...aBudgetFigures(), ...tp }, group: { remainingMinutes: -10.08, budgetMinutes: 20.16 } }).join('\n');
+    assert.match(over, /remaining \*\*-10\.08\*\* budget-min — exhausted/);
+    assert.match(over, /- group Project Management \(project\\_management\): -10\.08 of 20\.16 budget-min left — exhausted/);
+    const none = budgetHoverLines({ ...base, figures: { ...noData, ...tp }, group: undefined, topEndpoints: [] }).join('\n');
+    assert.match(none, /- no data for this category in the window \(nothing measured\); budget 20\.16 budget-min\n\nNo failing endpoint in the window\./);
+    assert.doesNotMatch(none, /- group/);
   });
 
   test('backend text cannot inject markdown, links or commands', () => {
