@@ -92,6 +92,8 @@ export class BudgetData implements LensFigures, vscode.Disposable {
   private pending = new Set<string>();
   private batch: { promise: Promise<void>; timer: ReturnType<typeof setTimeout> } | undefined;
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Categories the server answered 404 for on their own (left out of batches until the URL changes). */
+  private readonly unknownToServer = new Set<string>();
   private requests = 0;
   private disposed = false;
   /** The latest refresh: a configure() that finds nothing new waits for it (a token set twice at once). */
@@ -131,6 +133,7 @@ export class BudgetData implements LensFigures, vscode.Disposable {
       this.inFlight.clear();
     }
     if (urlChanged) {
+      this.unknownToServer.clear();
       this.categories.clear();
       this.groups.clear();
       this.top.clear();
@@ -269,8 +272,19 @@ export class BudgetData implements LensFigures, vscode.Disposable {
     if (!this.inFlight.has(`group:${key}`) && this.groups.needsFetch(key, Date.now(), this.intervalMs)) void this.fetchGroup(key);
   }
 
-  private fetchCategories(names: string[]): Promise<void> {
-    return this.fetch('category', names, this.categories, (client, signal) => client.categories(names, { signal }), (data) => data.map((c) => [c.category, c]));
+  /**
+   * One request for all `names`. The server answers 404 for the whole batch when it does not know
+   * one of them (its catalog may differ from the workspace's): then each is asked alone, and those
+   * it does not know are left out of later batches until the URL changes.
+   */
+  private async fetchCategories(names: string[]): Promise<void> {
+    const asked = names.filter((n) => !this.unknownToServer.has(n));
+    const one = (batch: string[]): Promise<void> =>
+      this.fetch('category', batch, this.categories, (client, signal) => client.categories(batch, { signal }), (data) => data.map((c) => [c.category, c]));
+    await one(asked);
+    if (asked.length < 2 || !asked.some((n) => this.categories.get(n)?.failure?.status === 404)) return;
+    await Promise.all(asked.map((n) => one([n])));
+    for (const n of asked) if (this.categories.get(n)?.failure?.status === 404) this.unknownToServer.add(n);
   }
 
   private fetchGroup(key: string): Promise<void> {

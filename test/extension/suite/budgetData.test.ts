@@ -23,7 +23,10 @@
  *   service_desk (same group as team_planning): no lines -> "no data".
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -108,6 +111,8 @@ describe('budget figures from a real Budget API', function () {
   let repo: string;
   let api: BudgetApiProcess;
   let start: (port?: number) => Promise<BudgetApiProcess>;
+  let store: string;
+  const extra: Array<{ stop(): Promise<void> }> = [];
 
   before(async () => {
     assert.equal((await testState()).phase, 'ready');
@@ -124,7 +129,7 @@ describe('budget figures from a real Budget API', function () {
     ];
     writeFileSync(join(dir, 'production_json.log'), `${lines.join('\n')}\n`);
     writeFileSync(join(dir, 'api_json.log'), `${grapeLines(time, 10, 1).join('\n')}\n`);
-    const store = join(dir, 'store.db');
+    store = join(dir, 'store.db');
     await runCli(repo, ['ingest', join(dir, 'production_json.log'), join(dir, 'api_json.log'), '--store', store], dir);
     // GitLab's catalog, as the example's .budgetlens.yml names it (../shared/fixtures/gitlab from the repo).
     const catalogDir = join(repo, '..', 'shared', 'fixtures', 'gitlab');
@@ -138,6 +143,7 @@ describe('budget figures from a real Budget API', function () {
     await setSetting('api.url', undefined);
     await setSetting('group', undefined);
     await api?.stop();
+    for (const e of extra) await e.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -252,5 +258,72 @@ describe('budget figures from a real Budget API', function () {
     await vscode.commands.executeCommand('budgetLens.refreshBudget');
     await lensesBecome(ISSUES_LENSES, 'fresh lenses after the restart');
     assert.equal((await testState()).statusBar.text, '$(organization) Project Management: 14.11 budget-min left');
+  });
+  it('a body that fails the schema and a 503 keep the figures, stale, with the status and the reason', async () => {
+    // A proxy in front of the real server that can answer for it: what a broken deployment or a
+    // load balancer in trouble sends. Everything else is forwarded, Authorization included.
+    let mode: 'pass' | 'bad-body' | '503' = 'pass';
+    const proxy: Server = createServer((req, res) => {
+      if (mode === 'bad-body') {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ meta: {}, data: [{ category: 'team_planning' }] }));
+        return;
+      }
+      if (mode === '503') {
+        res.writeHead(503, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ error: { code: 'backend_unavailable', message: 'upstream Prometheus is down' } }));
+        return;
+      }
+      void fetch(api.url + (req.url ?? ''), { headers: { authorization: req.headers.authorization ?? '' } }).then(async (r) => {
+        res.writeHead(r.status, { 'Content-Type': r.headers.get('content-type') ?? 'application/json' });
+        res.end(await r.text());
+      });
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    extra.push({ stop: () => new Promise<void>((r) => { proxy.closeAllConnections(); proxy.close(() => r()); }) });
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+
+    // A new URL starts from nothing; the token is stored per URL, so it is set again for this one.
+    await setSetting('api.url', proxyUrl);
+    await vscode.commands.executeCommand('budgetLens.setApiToken', TOKEN);
+    await lensesBecome(ISSUES_LENSES, 'lenses through the proxy');
+
+    mode = 'bad-body';
+    await vscode.commands.executeCommand('budgetLens.refreshBudget');
+    let tp = key((await budgetState()).categories, 'team_planning');
+    assert.deepEqual([tp?.hasValue, tp?.stale, tp?.failure?.status], [true, true, 200]);
+    assert.match(tp?.failure?.message ?? '', /response does not match schema CategoryList/);
+    await lensesBecome(ISSUES_LENSES.map(([l, t]) => [l, `${t} (stale)`]), 'stale lenses after a bad body');
+
+    mode = '503';
+    await vscode.commands.executeCommand('budgetLens.refreshBudget');
+    tp = key((await budgetState()).categories, 'team_planning');
+    assert.deepEqual([tp?.hasValue, tp?.stale, tp?.failure?.status], [true, true, 503]);
+    assert.match(tp?.failure?.message ?? '', new RegExp(`^upstream Prometheus is down \\(HTTP 503 from ${proxyUrl}/api/v1/categories\\?names=`));
+    // The server's message reaches the hover as text: `Stale since … UTC: upstream Prometheus is down (HTTP 503 from …`.
+    assert.match(await hoverText(ISSUES, 11, 22), /Stale since .* UTC: upstream Prometheus is down \(HTTP 503 from http:\/\/127\.0\.0\.1:\d+\/api\/v1\//);
+
+    mode = 'pass';
+    await vscode.commands.executeCommand('budgetLens.refreshBudget');
+    await lensesBecome(ISSUES_LENSES, 'fresh lenses once the proxy passes again');
+  });
+
+  it("a category the server's catalog lacks costs only its own figures, not the batch's", async () => {
+    // The same store served with GitLab's catalog minus service_desk: /categories?names=team_planning,
+    // service_desk is a 404 for both, so the extension asks each alone.
+    const trimmed = join(dir, 'catalog-without-service-desk');
+    mkdirSync(trimmed);
+    const stages = readFileSync(join(repo, '..', 'shared', 'fixtures', 'gitlab', 'stages.yml'), 'utf8');
+    const without = stages.replace(/^\s*- service_desk\n/m, '');
+    assert.notEqual(without, stages, 'stages.yml lists service_desk');
+    writeFileSync(join(trimmed, 'stages.yml'), without);
+    const other = await startBudgetApi({ repo, store, catalogDir: trimmed, token: TOKEN, cwd: dir });
+    extra.push(other);
+    await setSetting('api.url', other.url);
+    await vscode.commands.executeCommand('budgetLens.setApiToken', TOKEN);
+    await lensesBecome([...ISSUES_LENSES.slice(0, 5), [55, 'service_desk · Project Management · plan']], 'team_planning figures without service_desk');
+    const sd = key((await budgetState()).categories, 'service_desk');
+    assert.deepEqual([sd?.hasValue, sd?.failure?.status], [false, 404]);
+    assert.match(sd?.failure?.message ?? '', /service_desk/);
   });
 });
