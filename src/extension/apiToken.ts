@@ -28,7 +28,7 @@ export class ApiTokenStore {
     return this.secrets.delete(tokenKey(url));
   }
 
-  /** Fires with the URL-key of a changed token (also for changes made in another window). */
+  /** Calls `listener` when any Budget Lens token changes (also when another window changed it). */
   onDidChange(listener: () => void): vscode.Disposable {
     return this.secrets.onDidChange((e) => {
       if (e.key.startsWith(KEY_PREFIX)) listener();

@@ -158,8 +158,14 @@ describe('budget figures from a real Budget API', function () {
     assert.equal(tp.hasValue, false);
     assert.equal(tp.failure?.status, 401);
     assert.match(tp.failure?.url ?? '', new RegExp(`^${api.url}/api/v1/categories\\?names=`));
-    // The lenses stay the mapping's while there is nothing to show.
+    // The lenses stay the mapping's while there is nothing to show; the status bar says why.
     assert.equal((await lensTitles(ISSUES))[0]?.[1], 'team_planning · Project Management · plan');
+    const bar = await eventually('the status bar without budget data', async () => {
+      const s = (await testState()).statusBar;
+      return s.text.includes('no budget data') ? s : undefined;
+    });
+    assert.equal(bar.text, '$(warning) project_management: no budget data');
+    assert.match(bar.tooltip, new RegExp(`\\(HTTP 401 from ${api.url}/api/v1/groups/project_management\\)\\. No data to show yet\\.`));
     await vscode.commands.executeCommand('budgetLens.refreshBudget');
     await vscode.commands.executeCommand('budgetLens.refreshBudget');
     assert.equal((await budgetState()).unauthorizedOffers, offersBefore + 1, 'one offer, not one per refresh');
