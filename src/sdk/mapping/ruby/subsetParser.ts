@@ -8,17 +8,21 @@
  * same lines in well under a microsecond each.
  *
  * The subset, one construct per line (indentation free, spaces and tabs, `\n` line ends):
- * - `module Name` / `class Name` / `class Name < Super` ... `end`, names `A`, `A::B`, `::A::B`;
- * - `def name` / `def name(a, b)` ... `end` (names may end in `?`/`!`);
- * - receiver-less calls: `name`, `name!`, `name args`, `name args do` ... `end`, `name do` ... `end`,
- *   where args are `:sym`, `'str'`, `"str"`, integers, constants, `[...]` of those, `%i[..]`,
- *   `%w[..]`, and `key: value` pairs of those.
- * Anything else (comments, `;`, heredocs, interpolation, escapes, receivers, parentheses, brace
- * blocks, block parameters, operators, assignments, keywords, multi-line arguments, `\r`,
- * non-ASCII) makes parseSubset return undefined, and the caller parses with tree-sitter. Being
- * exact on a small subset and refusing the rest is the point: test/unit/mapping/ruby/
- * subsetParser.test.ts compares whole trees against tree-sitter's on the fixtures, the example
- * workspace, the benchmark tree and mutated copies of them.
+ * - `module Name` / `class Name` / `class Name < Super` / `class << self` ... `end`, names `A`,
+ *   `A::B`, `::A::B`;
+ * - `def name` / `def name(a, b = 1, c:, *d, &e)` ... `end`, `def self.name`, `def name; end`;
+ * - receiver-less calls: `name`, `name!`, `name args`, `name(args)`, each maybe with a `do` ... `end`
+ *   or one-line `{ ... }` block, where args are literals (`:sym`, `'str'`, numbers, constants,
+ *   `[...]`, `%i[..]`, `%w[..]`, `{ ... }`, `/regexp/`, `%r{regexp}`, `-> { ... }`), `key: value`
+ *   pairs, and calls on them (`5.minutes`, `A.b(c)`); constant and local assignments of those;
+ * - a statement followed by an `if` / `unless` modifier whose condition is one such value;
+ * - comments at line ends, also between the elements of multi-line lists.
+ * Anything else (`;` but in `def x; end`, heredocs, interpolation, escapes in strings, other
+ * receivers, operators but a lone `+ - *`, lambda parameters, assignments to anything else,
+ * other keywords, `\r`, non-ASCII) makes parseSubset return undefined, and the caller parses
+ * with tree-sitter. Being exact on a small subset and refusing the rest is the point: test/unit/
+ * mapping/ruby/subsetParser.test.ts compares whole trees against tree-sitter's on the fixtures,
+ * the example workspace, the benchmark tree, snippets, mutated copies and generated programs.
  */
 import type { Point, SyntaxNode, SyntaxTree } from './syntaxNode';
 
@@ -151,6 +155,7 @@ const AMPERSAND = 38;
 const STAR = 42;
 const GT = 62;
 const RBRACE = 125;
+const SLASH = 47;
 
 function isLower(c: number): boolean {
   return (c >= 97 && c <= 122) || c === UNDERSCORE;
@@ -277,6 +282,11 @@ class Reader {
       this.pos = start;
       return undefined;
     }
+    return this.comment();
+  }
+
+  /** `# text` at pos, up to the line end (left unread). */
+  private comment(): SubsetNode {
     const from = this.pos;
     let i = from;
     for (let c = this.at(i); c !== NL && c !== -1; c = this.at(++i)) if (c < SPACE || c > 126) throw OUTSIDE;
@@ -285,6 +295,15 @@ class Reader {
     const node = this.leaf('comment', true, from, i);
     this.pos = i;
     return node;
+  }
+
+  /**
+   * Spaces and line ends between the elements of a bracketed list, or after a comma in an argument
+   * list, and the `# comments` closing those lines: each is a child of the list being read, where
+   * tree-sitter puts it (a comment after an element ends up beside the element, not inside it).
+   */
+  private skipBlankAndComments(children: SubsetNode[]): void {
+    for (this.skipBlank(); this.at(this.pos) === HASH; this.skipBlank()) children.push(this.comment());
   }
 
   private pushComment(children: SubsetNode[], fields: (string | null)[]): void {
@@ -329,7 +348,7 @@ class Reader {
         if (!inBody) throw OUTSIDE;
         return out;
       }
-      out.push(this.statement());
+      out.push(this.modifierAfter(this.statement()));
       const comment = this.trailingComment();
       if (comment !== undefined) out.push(comment);
       this.lineEnd();
@@ -383,6 +402,7 @@ class Reader {
     const fields: (string | null)[] = [null];
     if (this.at(this.pos) !== SPACE && this.at(this.pos) !== TAB) throw OUTSIDE;
     this.skipSpaces();
+    if (keyword === 'class' && this.at(this.pos) === LT) return this.singletonClass(children, fields);
     children.push(this.constantPath());
     fields.push('name');
     const end = this.pos;
@@ -398,6 +418,22 @@ class Reader {
     this.lineEnd();
     this.bodyAndEnd(children, fields);
     return this.parent(keyword, children, fields);
+  }
+
+  /** `class << self` ... `end` after the `class` token in `children`: a singleton_class. */
+  private singletonClass(children: SubsetNode[], fields: (string | null)[]): SubsetNode {
+    if (this.at(this.pos + 1) !== LT) throw OUTSIDE;
+    children.push(this.token('<<', 2));
+    fields.push(null);
+    this.skipSpaces();
+    if (!this.atWord('self')) throw OUTSIDE; // `class << obj`
+    children.push(this.leaf('self', true, this.pos, this.pos + 4));
+    fields.push('value');
+    this.pos += 4;
+    this.pushComment(children, fields);
+    this.lineEnd();
+    this.bodyAndEnd(children, fields);
+    return this.parent('singleton_class', children, fields);
   }
 
   /** `name`, `name?`, `name!` (a method or call name); empty when not at one. */
@@ -556,16 +592,16 @@ class Reader {
     return this.parent('call', children, fields);
   }
 
-  /** `('A::B')`, `(:a, key: 1)`: at least one argument. */
+  /** `('A::B')`, `(:a, key: 1)`, `({ a: 1 })`, `()`. */
   private parenthesizedArguments(): SubsetNode {
     const children = [this.token('(', 1)];
-    this.skipBlank();
-    for (;;) {
-      children.push(this.argument());
-      this.skipBlank();
+    this.skipBlankAndComments(children);
+    while (this.at(this.pos) !== RPAREN) {
+      children.push(this.argument(true));
+      this.skipBlankAndComments(children);
       if (this.at(this.pos) !== COMMA) break;
       children.push(this.token(',', 1));
-      this.skipBlank();
+      this.skipBlankAndComments(children);
     }
     if (this.at(this.pos) !== RPAREN) throw OUTSIDE;
     children.push(this.token(')', 1));
@@ -579,10 +615,27 @@ class Reader {
     const method = this.leaf('identifier', true, start, start + full.length);
     this.pos += full.length;
     const c = this.at(this.pos);
-    const bare = this.lineEndsAt(this.pos) || (this.braceDepth > 0 && this.closesBrace(this.pos));
+    const bare = this.lineEndsAt(this.pos) || (this.braceDepth > 0 && this.closesBrace(this.pos)) || this.modifierAt(this.pos) !== undefined;
     if (bare) {
       // tree-sitter reads a lone `name` as an identifier, a lone `name!`/`name?` as a call.
       return full === name ? method : this.parent('call', [method], ['method']);
+    }
+    if (c === LPAREN) {
+      // `error!('404 Not Found', 404)`, `foo()`: arguments in parentheses, then maybe a block.
+      const children = [method, this.parenthesizedArguments()];
+      const fields: (string | null)[] = ['method', 'arguments'];
+      const end = this.pos;
+      this.skipSpaces();
+      if (this.atDo()) {
+        children.push(this.doBlock());
+        fields.push('block');
+      } else if (this.at(this.pos) === LBRACE && this.pos > end) {
+        children.push(this.braceBlock());
+        fields.push('block');
+      } else {
+        this.pos = end; // trailing spaces: lineEnd refuses them
+      }
+      return this.parent('call', children, fields);
     }
     if (c !== SPACE && c !== TAB) throw OUTSIDE;
     if (full.endsWith('?')) throw OUTSIDE; // `name? :x`: not worth the ternary's ambiguity
@@ -615,6 +668,32 @@ class Reader {
     return this.at(i) === RBRACE;
   }
 
+  /** `if` / `unless` after spaces at `i`, followed by a space: a statement modifier. */
+  private modifierAt(i: number): 'if' | 'unless' | undefined {
+    if (this.at(i) !== SPACE && this.at(i) !== TAB) return undefined;
+    while (this.at(i) === SPACE || this.at(i) === TAB) i++;
+    for (const keyword of ['if', 'unless'] as const) {
+      const after = this.at(i + keyword.length);
+      if (this.src.startsWith(keyword, i) && (after === SPACE || after === TAB)) return keyword;
+    }
+    return undefined;
+  }
+
+  /**
+   * `statement if condition` / `statement unless condition` around `body` when a modifier follows:
+   * tree-sitter's if_modifier / unless_modifier. The condition is one value (`Feature.enabled?(:x)`,
+   * `user_project`); a second modifier or an operator after it is left to tree-sitter.
+   */
+  private modifierAfter(body: SubsetNode): SubsetNode {
+    const keyword = this.modifierAt(this.pos);
+    if (keyword === undefined) return body;
+    this.skipSpaces();
+    const word = this.token(keyword, keyword.length);
+    this.skipSpaces();
+    const condition = this.value();
+    return this.parent(`${keyword}_modifier`, [body, word, condition], ['body', null, 'condition']);
+  }
+
   /** Reads the one statement or value of a brace block or lambda body (a bare name may end at `}`). */
   private insideBraces(read: () => SubsetNode): SubsetNode {
     if (++this.depth > MAX_DEPTH) throw OUTSIDE;
@@ -630,7 +709,7 @@ class Reader {
     const fields: (string | null)[] = [null];
     this.skipSpaces();
     if (this.at(this.pos) !== RBRACE) {
-      children.push(this.parent('block_body', [this.insideBraces(() => this.statement())]));
+      children.push(this.parent('block_body', [this.insideBraces(() => this.modifierAfter(this.statement()))]));
       fields.push('body');
       this.skipSpaces();
       if (this.at(this.pos) !== RBRACE) throw OUTSIDE;
@@ -640,11 +719,13 @@ class Reader {
     return this.parent('block', children, fields);
   }
 
-  private doBlock(): SubsetNode {
+  /** `do` ... `end`; `parameters`: `do |a, b|` allowed (not after a lambda's `->`). */
+  private doBlock(parameters = true): SubsetNode {
     const children = [this.token('do', 2)];
     const fields: (string | null)[] = [null];
     const end = this.pos;
     this.skipSpaces();
+    if (this.at(this.pos) === PIPE && !parameters) throw OUTSIDE;
     if (this.at(this.pos) === PIPE && this.pos > end) {
       children.push(this.blockParameters());
       fields.push('parameters');
@@ -675,7 +756,12 @@ class Reader {
   private argumentList(): SubsetNode {
     const children: SubsetNode[] = [];
     for (;;) {
-      children.push(this.argument());
+      // `{` first would be a block (call() reads those before the arguments); `/` first may be a
+      // division to tree-sitter when the name is a local variable. `[`/`%w[` after a space are
+      // arguments (`allow_access_with_scope [:api]`).
+      const c = this.at(this.pos);
+      if (children.length === 0 && (c === LBRACE || c === SLASH)) throw OUTSIDE;
+      children.push(this.argument(children.length > 0));
       const end = this.pos;
       this.skipSpaces();
       if (this.at(this.pos) !== COMMA) {
@@ -683,17 +769,15 @@ class Reader {
         break;
       }
       children.push(this.token(',', 1));
-      this.skipBlank(); // `get 'x',\n  urgency: :low do`: the arguments go on on the next line
+      this.skipBlankAndComments(children); // `get 'x',\n  urgency: :low do`: the arguments go on on the next line
     }
     return this.parent('argument_list', children);
   }
 
-  /** One argument: a value, or a `key: value` pair. */
-  private argument(): SubsetNode {
+  /** One argument: a value, a `key: value` pair, or (`hash`) a `{ ... }` hash. */
+  private argument(hash: boolean): SubsetNode {
     if (this.atLabel()) return this.pair();
-    // A `{` here would be a block (call() reads those before the arguments); `[`/`%w[` after a
-    // space are arguments to tree-sitter (`allow_access_with_scope [:api]`).
-    if (this.at(this.pos) === LBRACE) throw OUTSIDE;
+    if (this.at(this.pos) === LBRACE && !hash) throw OUTSIDE;
     return this.value();
   }
 
@@ -742,7 +826,7 @@ class Reader {
     this.skipSpaces();
     const right = this.value(false);
     const next = this.at(this.pos + 1);
-    if ((this.at(this.pos) === SPACE || this.at(this.pos) === TAB) && (next === PLUS || next === MINUS || next === STAR || next === 47 /* / */)) throw OUTSIDE;
+    if ((this.at(this.pos) === SPACE || this.at(this.pos) === TAB) && (next === PLUS || next === MINUS || next === STAR || next === SLASH)) throw OUTSIDE;
     return this.parent('binary', [left, operator, right], ['left', 'operator', 'right']);
   }
 
@@ -755,6 +839,7 @@ class Reader {
     else if (isDigit(c)) node = this.integer();
     else if (isUpper(c)) node = this.constantPath(true);
     else if (c === LBRACKET) node = this.array();
+    else if (c === SLASH || (c === PERCENT && this.at(this.pos + 1) === 114 /* r */)) node = this.regex();
     else if (c === PERCENT) node = this.wordArray();
     else if (c === LBRACE) node = this.hash();
     else if (c === MINUS && this.at(this.pos + 1) === GT) node = this.lambda();
@@ -772,11 +857,15 @@ class Reader {
     return node;
   }
 
-  /** `-> { value }` / `-> { call }`: no parameters. */
+  /** `-> { value }` / `-> { call }` / `-> do` ... `end`: no parameters. */
   private lambda(): SubsetNode {
     const arrow = this.token('->', 2);
     if (this.at(this.pos) !== SPACE) throw OUTSIDE;
     this.skipSpaces();
+    if (this.atDo()) {
+      // `if: -> do` ... `end`: what a skeleton keeps of a multi-line lambda (its body is dropped).
+      return this.parent('lambda', [arrow, this.doBlock(false)], [null, 'body']);
+    }
     if (this.at(this.pos) !== LBRACE) throw OUTSIDE;
     const open = this.token('{', 1);
     const children = [open];
@@ -784,7 +873,7 @@ class Reader {
     if (this.at(this.pos) === RBRACE) throw OUTSIDE;
     const c = this.at(this.pos);
     const callLike = isLower(c) && !this.atWord('true') && !this.atWord('false') && !this.atWord('nil');
-    children.push(this.parent('block_body', [this.insideBraces(() => (callLike ? this.statement() : this.value()))]));
+    children.push(this.parent('block_body', [this.insideBraces(() => (callLike ? this.modifierAfter(this.statement()) : this.value()))]));
     this.skipSpaces();
     if (this.at(this.pos) !== RBRACE) throw OUTSIDE;
     children.push(this.token('}', 1));
@@ -795,13 +884,13 @@ class Reader {
   /** `{ key: value, 'k' => value }`, on one line or several; `{}`. */
   private hash(): SubsetNode {
     const children = [this.token('{', 1)];
-    this.skipBlank();
+    this.skipBlankAndComments(children);
     if (this.at(this.pos) !== RBRACE) {
       for (;;) {
-        const c = this.at(this.pos);
-        if (isLower(c)) {
+        if (this.atLabel()) {
           children.push(this.pair());
         } else {
+          // `'a' => 1`, `A::B => 1`, `nil => 1`
           const key = this.value();
           this.skipSpaces();
           if (this.at(this.pos) !== EQUALS || this.at(this.pos + 1) !== GT) throw OUTSIDE;
@@ -809,16 +898,57 @@ class Reader {
           this.skipBlank();
           children.push(this.parent('pair', [key, arrow, this.value()], ['key', null, 'value']));
         }
-        this.skipBlank();
+        this.skipBlankAndComments(children);
         if (this.at(this.pos) !== COMMA) break;
         children.push(this.token(',', 1));
-        this.skipBlank();
+        this.skipBlankAndComments(children);
         if (this.at(this.pos) === RBRACE) break; // a trailing comma is just a token
       }
     }
     if (this.at(this.pos) !== RBRACE) throw OUTSIDE;
     children.push(this.token('}', 1));
     return this.parent('hash', children);
+  }
+
+  /**
+   * `/[0-9]+/`, `%r{/repositories/(.*)/}i` on one line: tree-sitter's regex, whose opening and
+   * closing tokens are both named `/` (the closing one takes the flags). Interpolation, `#`,
+   * nested braces and the escapes tree-sitter reads as longer sequences (`\x41`, `\u0041`, `\101`,
+   * `\cA`, `\M-a`) are left to it; any other backslash and the character after it make a two-character
+   * escape_sequence, checked for every printable character against tree-sitter.
+   */
+  private regex(): SubsetNode {
+    const start = this.pos;
+    const percent = this.at(start) === PERCENT;
+    if (percent && this.at(start + 2) !== LBRACE) throw OUTSIDE; // %r(...), %r[...], %r|...|
+    const close = percent ? RBRACE : SLASH;
+    let i = start + (percent ? 3 : 1);
+    const first = this.at(i);
+    if (first === close || (!percent && (first === SPACE || first === TAB || first === EQUALS))) throw OUTSIDE; // `//`, `/ x/`, `/=`
+    const children = [this.leaf('/', false, start, i)];
+    let text = i;
+    for (let c = this.at(i); c !== close; c = this.at(i)) {
+      if (c < SPACE || c > 126 || c === HASH || (percent && c === LBRACE)) throw OUTSIDE;
+      if (c !== BACKSLASH) {
+        i++;
+        continue;
+      }
+      const e = this.at(i + 1);
+      if (e <= SPACE || e > 126 || isDigit(e) || e === 120 /* x */ || e === 117 /* u */ || e === 99 /* c */ || e === 67 /* C */ || e === 77 /* M */) {
+        throw OUTSIDE;
+      }
+      if (i > text) children.push(this.leaf('string_content', true, text, i));
+      children.push(this.leaf('escape_sequence', true, i, i + 2));
+      i += 2;
+      text = i;
+    }
+    if (i > text) children.push(this.leaf('string_content', true, text, i));
+    let end = i + 1;
+    while (this.at(end) === 105 /* i */ || this.at(end) === 109 /* m */ || this.at(end) === 120 /* x */) end++;
+    if (isWordChar(this.at(end))) throw OUTSIDE; // other flags (`o`, `u`, `n`), or a word run on
+    children.push(this.leaf('/', false, i, end));
+    this.pos = end;
+    return this.parent('regex', children);
   }
 
   /** `true` / `false`: named leaves (`nil` is a named node around an anonymous `nil`). */
@@ -906,16 +1036,16 @@ class Reader {
   /** `[:a, 'b', 1, C]`, on one line or several. */
   private array(): SubsetNode {
     const children = [this.token('[', 1)];
-    this.skipBlank();
+    this.skipBlankAndComments(children);
     if (this.at(this.pos) !== RBRACKET) {
       for (;;) {
         const c = this.at(this.pos);
         if (c === LBRACKET || c === PERCENT || isLower(c)) throw OUTSIDE; // nested arrays, pairs, true/nil
         children.push(this.value());
-        this.skipBlank();
+        this.skipBlankAndComments(children);
         if (this.at(this.pos) !== COMMA) break;
         children.push(this.token(',', 1));
-        this.skipBlank();
+        this.skipBlankAndComments(children);
         if (this.at(this.pos) === RBRACKET) break; // a trailing comma is just a token
       }
     }

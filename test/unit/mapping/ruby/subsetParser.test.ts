@@ -287,9 +287,9 @@ describe('acceptance rates (the fast path must keep working)', () => {
   test('bench generator sample: at least 90 % of declaring files are accepted', () => {
     const r = corpusResult('bench');
     // ~20 % of the generated files declare (11 % controllers x 85 %, 6 % workers, 3 % Grape APIs),
-    // and the generator gives ~3.5 % of them a line outside the subset on purpose (REFUSED_SHARE in
-    // bench/gen/rubyTree.ts, the share refused in samples of real GitLab files), so ~96 % is
-    // expected (96.4 % in this sample); the floor leaves room for the seeded sample's spread.
+    // and the generator gives 2 % of them a line outside the subset on purpose (REFUSED_SHARE in
+    // bench/gen/rubyTree.ts, the share refused in a sample of real GitLab files), so ~98 % is
+    // expected (108/112, 96.4 %, in this sample); the floor leaves room for the seeded sample's spread.
     assert.ok(r.declaring >= 80, `only ${r.declaring} declaring files in the sample`);
     assert.ok(
       r.declaringAccepted >= 0.9 * r.declaring,
@@ -490,6 +490,47 @@ const SNIPPETS: [label: string, source: string][] = [
   ['def self.x; end', 'def self.x; end\n'],
   ['name! with arguments', 'foo! :a, b: 1 do\nend\n'],
   ['%w words with punctuation', 'foo :a, %w[a-b c.d e/f @g :h *]\n'],
+  // Constructs the subset grew into for real GitLab files (issue 3), and their near misses.
+  ['brace block with an if modifier', 'before { authenticate! if Feature.enabled?(:markdown_api, type: :ops) }\n'],
+  ['brace block with an unless modifier around a parenthesised call', "before { error!('404 Not Found', 404) unless Feature.enabled?(:a_api, user_project) }\n"],
+  ['statement modifiers in a class body', 'class A\n  include B if Gitlab.ee?\n  foo :a, b: 1 unless c\n  private if x\n  X = 1 if y # c\nend\n'],
+  ['modifier after a do block', 'foo do\nend if x\n'],
+  ['modifier after a bare name!', 'idempotent! unless x\n'],
+  ['lambda body with a modifier', 'foo if: -> { bar if baz }\n'],
+  ['two modifiers', 'foo if a unless b\n'],
+  ['modifier with an operator condition', 'foo if a && b\n'],
+  ['modifier with a negated condition', 'foo unless !x\n'],
+  ['modifier with parentheses and no space', 'foo if(x)\n'],
+  ['modifier without a condition', 'foo if\n'],
+  ['if: label, not a modifier', 'foo if: x, unless: y\n'],
+  ['while modifier', 'foo while x\n'],
+  ['parenthesised calls with blocks', 'foo(:a) { bar }\nfoo()\nbar(1, b: 2) do\nend\n'],
+  ['parenthesised call, then a call on it', 'foo(:a).bar\n'],
+  ['parenthesised call, twice', 'foo(:a)(:b)\n'],
+  ['hash literals as later arguments', 'foo :a, { b: 1 }\nfoo({ a: 1 }, { b: 2 })\n'],
+  ['hash literal as the first command argument', 'foo { a: 1 }, :b\n'],
+  ['=> keys that are not strings', 'A = { nil => 1, true => 2, B::C => 3, :d => 4, e => 5 }\n'],
+  ['comments inside a multi-line hash', "A = { # a\n  'a' => 1, # b\n  'b' => true # c\n}.freeze\n"],
+  ['comments inside a multi-line array', 'foo [\n  :a, # c\n  :b # d\n]\n'],
+  ['comments after commas in arguments', 'foo :a, # c\n  :b\nfoo(\n  :a, # c\n  b: 1 # d\n)\n'],
+  ['comment eating the closing brace', 'A = { a: 1 # c }\n'],
+  ['comment with trailing spaces inside a hash', 'A = {\n  a: 1, # c \n}\n'],
+  ['comment inside %w[]', 'foo %w[\n  a # b\n]\n'],
+  ['regexp literals', "A = %r{/repositories/(.*)/dockerImages/}\nB = /a\\d\\.\\/b[0-9]*/i\nget ':id', requirements: { id: /[^\\/]+/x } do\nend\n"],
+  ['regexp escapes of every kind', "A = [/\\A\\z\\s\\S\\w\\-\\#\\{\\}\\(\\)/, %r{\\}\\/}m]\n"],
+  ['regexp with interpolation', 'A = /a#{b}/\n'],
+  ['regexp with # or a hex escape', 'A = /a#b/\nB = /\\x41/\nC = /\\u0041/\nD = /\\101/\nE = /\\cA/\n'],
+  ['regexp with other delimiters and flags', 'A = %r(a)\nB = %r[a]\nC = /a/o\nD = /a/u\nE = %r{a{2}}\n'],
+  ['empty or spaced regexp', 'A = //\nB = / a/\nC = /=a/\n'],
+  ['division, not a regexp', 'x = a / b\nfoo 1 / 2\n'],
+  ['regexp in an argument list', 'foo :a, /b/\nfoo(/b/)\n'],
+  ['lambda with a do block', 'foo :a, if: -> do\nend\nfoo if: -> do # c\n  bar :b\nend, only: :c\n'],
+  ['lambda with a do block and parameters', 'foo if: -> do |x|\nend\nfoo if: ->(x) do\nend\n'],
+  ['lambda with parameters', 'foo if: ->(r) { r.get? }\nfoo if: -> (r) { r }\n'],
+  ['lambda with an operator', 'foo if: -> { a || b }\n'],
+  ['class << self with a comment and a body', 'class A\n  class << self # c\n    attr_reader :x\n    def y\n    end\n  end\nend\n'],
+  ['class << self without spaces', 'class A\n  class <<self\n  end\nend\n'],
+  ['class << something else', 'class << obj\nend\n'],
   [
     'a controller skeleton',
     "class Projects::IssuesController < Projects::ApplicationController\n  include Gitlab::Utils::StrongMemoize\n" +
@@ -660,6 +701,7 @@ class SkeletonGen {
       case 2: return this.either(['0', '1', '42', '123456789', '1.5', '0.25', '10_000', '1_0.0_1'], ['007', '1__0', '1_', '-1', '1.5e3', '0x1f', '1e3', '1r', '2i', '1.e5', '1.5.5', '00.5']);
       case 3: return this.constPath();
       case 4: return this.either(['true', 'false', 'nil', 'user_project', 'x', '_y', 'it', 'p', 'ends'], ['self', 'truex', 'nil?', '__FILE__', 'a?', 'b!', 'then', 'end', 'a(1)']);
+      case 5: return this.either(['/a/', '/[0-9]+/', '/a\\d\\/b/i', '%r{a/(.*)}', '%r{\\}}mx'], ['/a#{b}/', '/a#b/', '%r(a)', '/\\x41/', '//', '/ a/', '/a/o', '%r{a{1}}', '/\\101/']);
       default: return `:${this.either(['a', 'wiki', 'low', 'a?', 'b!', 'A', '_x', 'a1', 'end', 'if', 'class', 'nil', 'true', 'self', 'do', 'Ab_c'], ['a=', '"a"', '+', '@a', '$a', 'a?b', '[]', 'é', '__FILE__', 'a!=', 'A::B', '::A'])}`;
     }
   }
@@ -683,9 +725,9 @@ class SkeletonGen {
     const k = this.int(14);
     if (k === 0 && depth < 2) {
       const items = Array.from({ length: this.int(4) }, () => (this.chance(0.15) ? this.value(depth + 1) : this.scalar()));
-      const sep = this.chance(0.15) ? ',\n  ' : `,${this.gap()}`;
+      const sep = this.chance(0.15) ? `,${this.listComment()}\n  ` : `,${this.gap()}`;
       const trailing = items.length > 0 && this.chance(0.1) ? ',' : '';
-      return `[${this.chance(0.1) ? '\n' : ''}${items.join(sep)}${trailing}${this.chance(0.1) ? '\n' : ''}]`;
+      return `[${this.chance(0.1) ? `${this.listComment()}\n` : ''}${items.join(sep)}${trailing}${this.chance(0.1) ? `${this.listComment()}\n` : ''}]`;
     }
     if (k === 1) {
       const symbols = this.chance(0.5);
@@ -698,19 +740,31 @@ class SkeletonGen {
       const pairs = Array.from({ length: this.int(3) }, () =>
         this.chance(0.5) ? `${this.pick(['a', 'only', 'if', 'end'])}: ${this.value(depth + 1)}` : `${this.scalar()}${this.either([' => ', '=>', ' =>\n  '], [' =>', ' = > '])}${this.value(depth + 1)}`,
       );
-      const sep = this.chance(0.2) ? ',\n  ' : `,${this.gap()}`;
+      const sep = this.chance(0.2) ? `,${this.listComment()}\n  ` : `,${this.gap()}`;
       const trailing = pairs.length > 0 && this.chance(0.1) ? ',' : '';
       return `{${this.either([' ', '', '\n  '], ['  \n'])}${pairs.join(sep)}${trailing}${pairs.length > 0 ? this.either([' ', '', '\n'], ['\t\n']) : ''}}`;
     }
-    if (k === 3 && depth < 2) return `->${this.either([' '], ['', '(x) ', ' do '])}{ ${this.blockStatement(depth + 1)} }`;
+    if (k === 3 && depth < 2) {
+      if (this.chance(0.3)) return `->${this.either([' '], ['', '(x) '])}do${this.either(['', ' # c'], [' |x|', ' {'])}\n${this.chance(0.5) ? `  ${this.blockStatement(depth + 1)}\n` : ''}end`;
+      return `->${this.either([' '], ['', '(x) ', ' do '])}{ ${this.blockStatement(depth + 1)} }`;
+    }
     return this.scalar();
+  }
+  /** Nothing, or ` # comment` before a line break inside a bracketed list. */
+  private listComment(): string {
+    return this.chance(0.7) ? '' : this.either([' # c', '\t# a: b', ' #'], [' # c ', ' # é', '# c']);
+  }
+  /** Nothing, or ` if cond` / ` unless cond` after a statement. */
+  private modifier(): string {
+    if (!this.chance(0.1)) return '';
+    return `${this.either([' if ', ' unless ', '  if\t'], [' if', ' while ', ' if(', ' and ', ' if ! '])}${this.value(1)}${this.either([''], [' if x', ' && y'])}`;
   }
   /** What goes inside `{ }` of a brace block or lambda. */
   private blockStatement(depth: number): string {
     switch (this.int(4)) {
       case 0: return this.scalar();
       case 1: return this.either([''], ['|x| x']);
-      default: return this.call(depth + 3, true)[0]!;
+      default: return this.call(depth + 3, true)[0]! + this.modifier();
     }
   }
   private argument(depth = 0): string {
@@ -767,6 +821,7 @@ class SkeletonGen {
     return [head, 'end'];
   }
   private definition(depth: number): string[] {
+    if (depth > 0 && this.chance(0.08)) return [`class${this.gap()}<<${this.either([' self', 'self', '  self'], [' obj', ' self.x', ' Self'])}`, ...this.body(depth + 1), 'end'];
     const head = this.chance(0.5)
       ? `module${this.gap()}${this.constPath()}`
       : `class${this.gap()}${this.constPath()}${this.chance(0.4) ? `${this.gap()}<${this.gap()}${this.constPath()}` : ''}`;
@@ -780,6 +835,7 @@ class SkeletonGen {
       const k = this.int(10);
       const lines =
         k < 2 && depth < 5 ? this.definition(depth) : k < 5 ? this.def() : k < 7 ? this.constantStatement() : k < 8 && this.chance(0.4) ? this.localAssignment() : this.call(depth);
+      if (k >= 5) lines[lines.length - 1] += this.modifier();
       out.push(...lines.map((l, j) => (j === 0 || j === lines.length - 1 ? this.indent(depth) + l + this.trail() : l)));
       if (this.chance(0.03)) out.push(this.pick(['', '   ', '\t']));
     }
