@@ -208,7 +208,7 @@ export class BudgetData implements LensFigures, vscode.Disposable {
 
   // ---- tokens ----
 
-  /** Set API Token: from the argument (scripts, tests) or a password box; stored for the current URL. */
+  /** Set API Token: from the argument (extension-host tests only) or a password box; stored for the current URL. */
   async setToken(arg?: string): Promise<boolean> {
     const url = readSettings().apiUrl;
     if (!url) {

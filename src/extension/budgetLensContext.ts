@@ -29,7 +29,7 @@ export class BudgetLensContext implements vscode.Disposable {
   private codeLensRegistration: vscode.Disposable | undefined;
   private hoverRegistration: vscode.Disposable | undefined;
 
-  constructor(version: string, secrets: vscode.SecretStorage) {
+  constructor(version: string, secrets: vscode.SecretStorage, mode: vscode.ExtensionMode) {
     const settings = readSettings();
     this.budget = new BudgetData(this.indexer, new ApiTokenStore(secrets), this.log);
     this.statusBar = new GroupStatusBar(this.indexer, this.budget, settings.statusBarEnabled);
@@ -42,7 +42,7 @@ export class BudgetLensContext implements vscode.Disposable {
       this.statusBar,
       this.diagnostics,
       vscode.languages.registerCodeActionsProvider(RUBY, new CategoryQuickFixProvider(this.indexer), { providedCodeActionKinds: CategoryQuickFixProvider.kinds }),
-      ...registerMappingCommands({ indexer: this.indexer, statusBar: () => this.statusBar.state, budget: this.budget, version }),
+      ...registerMappingCommands({ indexer: this.indexer, statusBar: () => this.statusBar.state, budget: this.budget, version, tokenArgument: mode === vscode.ExtensionMode.Test }),
       vscode.workspace.onDidChangeConfiguration((e) => this.onSettingsChanged(e)),
     );
     this.applyProviderSettings();

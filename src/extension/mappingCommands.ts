@@ -59,6 +59,11 @@ export interface CommandDeps {
   statusBar: () => StatusBarState;
   budget: BudgetData;
   version: string;
+  /**
+   * Whether Set API Token takes the token as an argument (the extension-host tests, which cannot
+   * type into the password box). Otherwise any extension could plant a token by calling the command.
+   */
+  tokenArgument: boolean;
 }
 
 /** Where a jump landed (returned so callers and tests can check it); `file` is root-relative. */
@@ -201,7 +206,7 @@ export function registerMappingCommands(deps: CommandDeps): vscode.Disposable[] 
     [CONTRIBUTED_COMMANDS.reindex]: (uri?: unknown) => indexer.reindex(uriArg(uri)),
     [CONTRIBUTED_COMMANDS.cancelIndexing]: (uri?: unknown) => indexer.cancel(uriArg(uri)),
     // A string argument sets the token without the input box (scripts and the extension-host tests).
-    [CONTRIBUTED_COMMANDS.setApiToken]: (token?: unknown) => deps.budget.setToken(typeof token === 'string' ? token : undefined),
+    [CONTRIBUTED_COMMANDS.setApiToken]: (token?: unknown) => deps.budget.setToken(deps.tokenArgument && typeof token === 'string' ? token : undefined),
     [CONTRIBUTED_COMMANDS.clearApiToken]: () => deps.budget.clearToken(),
     [CONTRIBUTED_COMMANDS.refreshBudget]: () => deps.budget.refresh(),
     [INTERNAL_COMMANDS.testState]: async (options?: unknown): Promise<TestState> => {
