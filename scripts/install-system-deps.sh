@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Debian packages the tests and benchmarks run for real: prometheus (+promtool), victoria-metrics,
-# ripgrep (bench:index baseline, VS Code search), chromium (drives the VS Code workbench in the
+# ripgrep (the index's pre-filter, the bench:index baseline, VS Code search), chromium (drives the VS Code workbench in the
 # extension tests), libkrb5-dev (a native module of the VS Code server). Idempotent: installs only
 # what is missing. Needs root (CI and dev machines run as root).
 set -euo pipefail
