@@ -1,5 +1,23 @@
-/** The budget panel (browser bundle). Talks to the host only through src/shared/protocol.ts. */
-import type { HostToWebview, WebviewToHost } from '../src/shared/protocol';
+/**
+ * The budget panel (browser bundle dist/webview.js). Talks to the host only through
+ * src/shared/protocol.ts: says `ready`, then draws each `state` and `stale` message; its buttons
+ * post `refresh`, `chooseGroup` and `goToEndpoint`. Every string from the host is set with
+ * textContent (dom.ts); the UI is @vscode-elements/elements plus VS Code's theme variables.
+ */
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
+import '@vscode-elements/elements/dist/vscode-table/index.js';
+import '@vscode-elements/elements/dist/vscode-table-body/index.js';
+import '@vscode-elements/elements/dist/vscode-table-cell/index.js';
+import '@vscode-elements/elements/dist/vscode-table-header/index.js';
+import '@vscode-elements/elements/dist/vscode-table-header-cell/index.js';
+import '@vscode-elements/elements/dist/vscode-table-row/index.js';
+import type { Chart } from 'chart.js';
+import type { BudgetState, HostToWebview, PanelData, PanelStale, PanelView, WebviewToHost } from '../src/shared/protocol';
+import { drawBudgetChart } from './budgetChart';
+import { buildBudgetChartModel } from './chartModel';
+import { el, table } from './dom';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
@@ -7,13 +25,141 @@ interface VsCodeApi {
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
+const app = document.getElementById('app') ?? document.body;
+let view: PanelView = { kind: 'loading', groupKey: undefined };
+let stale: PanelStale | null = null;
+let chart: Chart | undefined;
+
+const STATE_LABELS: Record<BudgetState, string> = {
+  exhausted: 'exhausted',
+  overHalf: 'over half spent',
+  fine: 'fine',
+  noData: 'no data',
+};
+
+function button(label: string, message: WebviewToHost, secondary = true): HTMLElement {
+  const b = el('vscode-button', { secondary, 'data-action': message.type }, label);
+  b.addEventListener('click', () => vscode.postMessage(message));
+  return b;
+}
+
+function stateBadge(state: BudgetState): HTMLElement {
+  return el('vscode-badge', { class: `state-${state}`, 'data-state': state }, STATE_LABELS[state]);
+}
+
+function figure(label: string, value: string, cls?: string): HTMLElement {
+  return el('div', { class: 'figure' }, el('div', { class: cls ? `value ${cls}` : 'value' }, value), el('div', { class: 'label' }, label));
+}
+
+function staleBanner(s: PanelStale): HTMLElement {
+  const status = s.status === 0 ? 'no response' : `HTTP ${s.status}`;
+  return el(
+    'div',
+    { class: 'banner', id: 'stale-banner', role: 'alert' },
+    el('strong', {}, 'Stale data'),
+    el('span', { class: 'reason' }, s.reasonText),
+    el('div', { class: 'muted' }, `${s.url} · ${status}${s.lastGoodText ? ` · last good data ${s.lastGoodText}` : ''}`),
+  );
+}
+
+function renderData(d: PanelData): HTMLElement[] {
+  const g = d.group;
+  const out: HTMLElement[] = [
+    el('h1', { id: 'title' }, g.name),
+    el('div', { class: 'muted' }, `${g.key} · stage ${g.stage} · target ${g.targetText} · traffic share ${g.trafficShareText}`),
+    el(
+      'div',
+      { class: 'figures' },
+      figure('budget-min spent', `${g.spentText} of ${g.budgetText}`, `state-${g.state}`),
+      figure('budget-min remaining', g.remainingText, `state-${g.state}`),
+      figure('availability', g.availabilityText),
+      figure('of the budget spent', g.spentShareText, `state-${g.state}`),
+    ),
+    el('p', { class: 'policy' }, stateBadge(g.state), ' ', el('span', { id: 'policy' }, g.policyText)),
+    el('h2', {}, 'Daily spend over the window'),
+  ];
+  if (d.daily && d.daily.days.length > 0) {
+    out.push(el('div', { class: 'chart' }, el('canvas', { id: 'daily-chart', role: 'img', 'aria-label': 'Budget-min spent per day, cumulative, and the budget' })));
+  } else {
+    out.push(el('p', { class: 'muted' }, d.daily ? 'No failures or traffic in the window.' : 'Loading the daily series…'));
+  }
+  out.push(el('h2', {}, 'Burn rates'));
+  if (d.burnRates) {
+    out.push(
+      table(
+        ['window', 'burn rate', 'alert at', 'budget gone in'],
+        ['20%', '25%', '25%', '30%'],
+        d.burnRates.map((r) => [r.window, r.exceeded ? el('span', { class: 'exceeded' }, `${r.rateText} (alert)`) : r.rateText, r.thresholdText, r.exhaustionText]),
+        'Burn rates',
+      ),
+    );
+  } else out.push(el('p', { class: 'muted' }, 'Loading the burn rates…'));
+  out.push(el('h2', {}, 'Top failing endpoints'));
+  if (!d.endpoints) out.push(el('p', { class: 'muted' }, 'Loading the top failing endpoints…'));
+  else if (d.endpoints.length === 0) out.push(el('p', { class: 'muted' }, 'No failing endpoint in the window.'));
+  else {
+    out.push(
+      table(
+        ['endpoint', 'category', 'failures', 'budget-min', 'share', 'own avail.', ''],
+        ['30%', '13%', '9%', '9%', '8%', '12%', '19%'],
+        d.endpoints.map((e) => [
+          el('span', { class: 'endpoint-id' }, e.endpointId),
+          e.category,
+          e.failuresText,
+          e.minutesText,
+          e.shareText,
+          e.ownAvailabilityText,
+          e.inWorkspace ? button('Go to code', { type: 'goToEndpoint', endpointId: e.endpointId }) : el('span', { class: 'muted' }, 'not in this workspace'),
+        ]),
+        'Top failing endpoints',
+      ),
+    );
+  }
+  out.push(el('h2', {}, 'Categories'));
+  out.push(
+    d.categories.length === 0
+      ? el('p', { class: 'muted' }, 'Loading the categories…')
+      : table(
+          ['category', 'spent', 'budget', 'remaining', 'availability', 'state'],
+          ['26%', '14%', '14%', '14%', '16%', '16%'],
+          d.categories.map((c) => [c.category, c.spentText === 'no data' ? c.spentText : `${c.spentText} (${c.spentShareText})`, c.budgetText, c.remainingText, c.availabilityText, stateBadge(c.state)]),
+          'Categories',
+        ),
+  );
+  return out;
+}
+
+function render(): void {
+  chart?.destroy();
+  chart = undefined;
+  const nodes: HTMLElement[] = [];
+  nodes.push(el('div', { class: 'toolbar' }, button('Refresh', { type: 'refresh' }, false), button('Choose Group…', { type: 'chooseGroup' })));
+  if (stale) nodes.push(staleBanner(stale));
+  if (view.kind === 'loading') {
+    nodes.unshift(el('h1', { id: 'title' }, 'Budget Lens'));
+    nodes.push(el('div', { class: 'loading', id: 'loading' }, el('vscode-progress-ring', {}), el('span', {}, view.groupKey ? `Loading the budget of ${view.groupKey}…` : 'Loading…')));
+  } else if (view.kind === 'error') {
+    nodes.unshift(el('h1', { id: 'title' }, 'Budget Lens'));
+    nodes.push(el('div', { class: 'error', id: 'error', role: 'alert' }, el('strong', {}, view.title), el('div', {}, view.message)));
+  } else {
+    const [title, ...rest] = renderData(view.data);
+    if (title) nodes.unshift(title);
+    nodes.push(...rest);
+  }
+  app.replaceChildren(...nodes);
+  if (view.kind === 'ready' && view.data.daily && view.data.daily.days.length > 0) {
+    const canvas = document.getElementById('daily-chart');
+    if (canvas instanceof HTMLCanvasElement) chart = drawBudgetChart(canvas, buildBudgetChartModel(view.data.daily));
+  }
+}
 
 window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
   const message = event.data;
-  if (message.type === 'state') {
-    const title = document.getElementById('title');
-    if (title) title.textContent = message.title;
-  }
+  if (message.type === 'state') view = message.view;
+  else if (message.type === 'stale') stale = message.stale;
+  else return;
+  render();
 });
 
+render();
 vscode.postMessage({ type: 'ready' });

@@ -2,7 +2,8 @@
  * The one owner of budget figures in the editor: it holds the BudgetApiClient for
  * `budgetLens.api.url` (token from SecretStorage, sent as Bearer), fetches what the adapters ask
  * for (category budgets of the lenses on screen, batched into one request; the status bar's group;
- * a category's top failing endpoints when its hover opens), keeps the last good answer per key
+ * a category's top failing endpoints when its hover opens or its tree item expands; the budget
+ * panel's group top endpoints, daily series and burn rates), keeps the last good answer per key
  * (budgetCache.ts), and refreshes on the interval, on Refresh Budget Data and on settings or token
  * changes. A failed refresh keeps the figures, marks them stale with the reason and fires
  * onDidChange; a 401 offers "Set API Token" once per URL and token. Dispose aborts what is in flight.
@@ -12,7 +13,7 @@
  */
 import * as vscode from 'vscode';
 import { BudgetApiClient } from '../sdk/client/budgetApiClient';
-import type { CategoryBudget, EndpointRow, GroupBudget } from '../sdk/service/apiTypes';
+import type { BurnRateRow, CategoryBudget, DailySeries, EndpointRow, GroupBudget } from '../sdk/service/apiTypes';
 import type { ApiTokenStore } from './apiToken';
 import { promptForToken } from './apiToken';
 import type { CacheEntry, Failure } from './budgetCache';
@@ -28,6 +29,8 @@ import type { WorkspaceIndexer } from './workspaceIndexer';
 const ASK_TIMEOUT_MS = 5_000;
 /** Lens requests arriving within this many ms go out as one `/categories?names=` request. */
 const BATCH_MS = 30;
+/** How many of a group's top failing endpoints the budget panel asks for. */
+export const PANEL_TOP_ENDPOINTS = 10;
 
 /** One key's state as `_testState` reports it. */
 export interface BudgetKeyState {
@@ -45,10 +48,28 @@ export interface BudgetTestState {
   categories: BudgetKeyState[];
   groups: BudgetKeyState[];
   topEndpoints: BudgetKeyState[];
+  /** The budget panel's per-group data: top endpoints, daily series, burn rates. */
+  groupTopEndpoints: BudgetKeyState[];
+  daily: BudgetKeyState[];
+  burnRates: BudgetKeyState[];
   /** How many times "Set API Token" was offered after a 401. */
   unauthorizedOffers: number;
   /** Requests sent to the Budget API since activation. */
   requests: number;
+}
+
+/** The budget panel's per-group requests besides the group itself. */
+type GroupPart = 'groupTop' | 'daily' | 'burn';
+
+/** What BudgetData.panelEntries returns: each part as cached, and when the requests it started settle. */
+export interface PanelEntries {
+  group: CacheEntry<GroupBudget> | undefined;
+  topEndpoints: CacheEntry<EndpointRow[]> | undefined;
+  daily: CacheEntry<DailySeries> | undefined;
+  burnRates: CacheEntry<BurnRateRow[]> | undefined;
+  categories: Array<[string, CacheEntry<CategoryBudget> | undefined]>;
+  /** Settles when the requests this call started or found running are done; undefined when none were. */
+  loaded: Promise<void> | undefined;
 }
 
 function keyStates<T>(cache: BudgetCache<T>): BudgetKeyState[] {
@@ -78,6 +99,9 @@ export class BudgetData implements LensFigures, vscode.Disposable {
   private readonly categories = new BudgetCache<CategoryBudget>();
   private readonly groups = new BudgetCache<GroupBudget>();
   private readonly top = new BudgetCache<EndpointRow[]>();
+  private readonly groupTop = new BudgetCache<EndpointRow[]>();
+  private readonly daily = new BudgetCache<DailySeries>();
+  private readonly burn = new BudgetCache<BurnRateRow[]>();
   private readonly offer = new UnauthorizedOffer();
   private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
   private client: BudgetApiClient | undefined;
@@ -137,6 +161,9 @@ export class BudgetData implements LensFigures, vscode.Disposable {
       this.categories.clear();
       this.groups.clear();
       this.top.clear();
+      this.groupTop.clear();
+      this.daily.clear();
+      this.burn.clear();
     }
     this.url = settings.apiUrl;
     this.token = token;
@@ -162,6 +189,9 @@ export class BudgetData implements LensFigures, vscode.Disposable {
       names.size > 0 ? this.fetchCategories([...names]) : undefined,
       ...this.groups.keys().map((key) => this.fetchGroup(key)),
       ...this.top.keys().map((category) => this.fetchTop(category)),
+      ...this.groupTop.keys().map((key) => this.fetchGroupPart('groupTop', key)),
+      ...this.daily.keys().map((key) => this.fetchGroupPart('daily', key)),
+      ...this.burn.keys().map((key) => this.fetchGroupPart('burn', key)),
     ]);
   }
 
@@ -206,6 +236,52 @@ export class BudgetData implements LensFigures, vscode.Disposable {
     return budgetHoverLines({ figures: entry.value, groupName, group: this.groups.get(groupKey)?.value, topEndpoints: top?.value, inWorkspace, failure, lastGoodAt: entry.fetchedAt });
   }
 
+  /** A category's cached figures without waiting; unknown or old ones are fetched (onDidChange announces them). */
+  peekCategory(category: string): CacheEntry<CategoryBudget> | undefined {
+    if (!this.client) return undefined;
+    void this.askCategory(category);
+    return this.categories.get(category);
+  }
+
+  /** A category's cached top failing endpoints (the hover's 3) without waiting; fetched when unknown or old. */
+  peekTopEndpoints(category: string): CacheEntry<EndpointRow[]> | undefined {
+    if (!this.client) return undefined;
+    if (!this.inFlight.has(`top:${category}`) && this.top.needsFetch(category, Date.now(), this.intervalMs)) void this.fetchTop(category);
+    return this.top.get(category);
+  }
+
+  /**
+   * What the budget panel shows for a group, as cached, asking for whatever is unknown or old:
+   * the group, its top failing endpoints, daily series, burn rates and its categories' figures.
+   * `loaded` resolves when the requests this call started (or found running) have settled.
+   */
+  panelEntries(key: string, categories: readonly string[]): PanelEntries | undefined {
+    if (!this.client) return undefined;
+    this.askGroup(key);
+    const waits: Array<Promise<void>> = [];
+    const groupRunning = this.inFlight.get(`group:${key}`);
+    if (groupRunning) waits.push(groupRunning);
+    for (const part of ['groupTop', 'daily', 'burn'] as const) {
+      const running = this.inFlight.get(`${part}:${key}`);
+      if (running) waits.push(running);
+      else if (this.partCache(part).needsFetch(key, Date.now(), this.intervalMs)) waits.push(this.fetchGroupPart(part, key));
+    }
+    for (const c of categories) {
+      // A category the server said it does not know is not asked again (nor waited for) until the URL changes.
+      if (this.unknownToServer.has(c)) continue;
+      if (this.inFlight.has(`category:${c}`) || this.categories.needsFetch(c, Date.now(), this.intervalMs)) waits.push(this.askCategory(c));
+    }
+    const loaded = waits.length > 0 ? Promise.all(waits).then(() => undefined) : undefined;
+    return {
+      group: this.groups.get(key),
+      topEndpoints: this.groupTop.get(key),
+      daily: this.daily.get(key),
+      burnRates: this.burn.get(key),
+      categories: categories.map((c) => [c, this.categories.get(c)]),
+      loaded,
+    };
+  }
+
   // ---- tokens ----
 
   /** Set API Token: from the argument (extension-host tests only) or a password box; stored for the current URL. */
@@ -238,6 +314,9 @@ export class BudgetData implements LensFigures, vscode.Disposable {
       categories: keyStates(this.categories),
       groups: keyStates(this.groups),
       topEndpoints: keyStates(this.top),
+      groupTopEndpoints: keyStates(this.groupTop),
+      daily: keyStates(this.daily),
+      burnRates: keyStates(this.burn),
       unauthorizedOffers: this.offer.count,
       requests: this.requests,
     };
@@ -297,13 +376,29 @@ export class BudgetData implements LensFigures, vscode.Disposable {
     return this.fetch('top', [category], this.top, (client, signal) => client.topEndpoints({ category }, { signal, limit: HOVER_TOP_ENDPOINTS }), (data) => [[category, data.endpoints]]);
   }
 
+  private partCache(part: 'groupTop'): BudgetCache<EndpointRow[]>;
+  private partCache(part: 'daily'): BudgetCache<DailySeries>;
+  private partCache(part: 'burn'): BudgetCache<BurnRateRow[]>;
+  private partCache(part: GroupPart): BudgetCache<unknown>;
+  private partCache(part: GroupPart): BudgetCache<unknown> {
+    return part === 'groupTop' ? this.groupTop : part === 'daily' ? this.daily : this.burn;
+  }
+
+  /** One of the panel's per-group requests. */
+  private fetchGroupPart(part: GroupPart, key: string): Promise<void> {
+    const scope = { group: key };
+    if (part === 'groupTop') return this.fetch(part, [key], this.groupTop, (client, signal) => client.topEndpoints(scope, { signal, limit: PANEL_TOP_ENDPOINTS }), (data) => [[key, data.endpoints]]);
+    if (part === 'daily') return this.fetch(part, [key], this.daily, (client, signal) => client.daily(scope, { signal }), (data) => [[key, data]]);
+    return this.fetch(part, [key], this.burn, (client, signal) => client.burnRates(scope, { signal }), (data) => [[key, data]]);
+  }
+
   /**
    * One request for `keys`: good answers replace the cached ones; a failure marks every key
    * stale (keeping its value) and is logged once with its URL and status. onDidChange fires
    * when what a reader sees changed. Answers of a replaced client are dropped.
    */
   private fetch<R, T>(
-    kind: 'category' | 'group' | 'top',
+    kind: 'category' | 'group' | 'top' | GroupPart,
     keys: string[],
     cache: BudgetCache<T>,
     call: (client: BudgetApiClient, signal: AbortSignal) => Promise<{ data: R }>,

@@ -6,6 +6,8 @@
 import * as vscode from 'vscode';
 import { ApiTokenStore } from './apiToken';
 import { BudgetData } from './budgetData';
+import { BudgetPanel } from './budgetPanel';
+import { GroupTreeProvider } from './groupTree';
 import { registerMappingCommands } from './mappingCommands';
 import { MappingCodeLensProvider } from './mappingCodeLens';
 import { CategoryQuickFixProvider, MappingDiagnostics } from './mappingDiagnostics';
@@ -24,16 +26,20 @@ export class BudgetLensContext implements vscode.Disposable {
   readonly codeLens = new MappingCodeLensProvider(this.indexer);
   readonly budget: BudgetData;
   readonly statusBar: GroupStatusBar;
+  readonly tree: GroupTreeProvider;
+  readonly panel: BudgetPanel;
   readonly diagnostics: MappingDiagnostics;
   private readonly disposables: vscode.Disposable[] = [];
   private codeLensRegistration: vscode.Disposable | undefined;
   private hoverRegistration: vscode.Disposable | undefined;
 
-  constructor(version: string, secrets: vscode.SecretStorage, mode: vscode.ExtensionMode) {
+  constructor(version: string, secrets: vscode.SecretStorage, mode: vscode.ExtensionMode, extensionUri: vscode.Uri) {
     const settings = readSettings();
     this.budget = new BudgetData(this.indexer, new ApiTokenStore(secrets), this.log);
     this.statusBar = new GroupStatusBar(this.indexer, this.budget, settings.statusBarEnabled);
     this.diagnostics = new MappingDiagnostics(this.indexer, settings.diagnosticsEnabled);
+    this.tree = new GroupTreeProvider(this.indexer, this.budget);
+    this.panel = new BudgetPanel(extensionUri, this.indexer, this.budget);
     this.disposables.push(
       this.log,
       this.indexer,
@@ -41,8 +47,10 @@ export class BudgetLensContext implements vscode.Disposable {
       this.codeLens,
       this.statusBar,
       this.diagnostics,
+      this.tree,
+      this.panel,
       vscode.languages.registerCodeActionsProvider(RUBY, new CategoryQuickFixProvider(this.indexer), { providedCodeActionKinds: CategoryQuickFixProvider.kinds }),
-      ...registerMappingCommands({ indexer: this.indexer, statusBar: () => this.statusBar.state, budget: this.budget, version, tokenArgument: mode === vscode.ExtensionMode.Test }),
+      ...registerMappingCommands({ indexer: this.indexer, statusBar: () => this.statusBar.state, budget: this.budget, tree: this.tree, panel: this.panel, version, tokenArgument: mode === vscode.ExtensionMode.Test }),
       vscode.workspace.onDidChangeConfiguration((e) => this.onSettingsChanged(e)),
     );
     this.applyProviderSettings();

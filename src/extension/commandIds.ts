@@ -13,6 +13,8 @@ export const CONTRIBUTED_COMMANDS = {
   setApiToken: 'budgetLens.setApiToken',
   clearApiToken: 'budgetLens.clearApiToken',
   refreshBudget: 'budgetLens.refreshBudget',
+  openBudgetPanel: 'budgetLens.openBudgetPanel',
+  chooseGroup: 'budgetLens.chooseGroup',
 } as const;
 
 /**
@@ -21,6 +23,8 @@ export const CONTRIBUTED_COMMANDS = {
  */
 export const INTERNAL_COMMANDS = {
   testState: 'budgetLens._testState',
+  /** Hands a WebviewToHost message to the budget panel's host as if its webview had posted it. */
+  testPanelMessage: 'budgetLens._testPanelMessage',
 } as const;
 
 export type ContributedCommandId = (typeof CONTRIBUTED_COMMANDS)[keyof typeof CONTRIBUTED_COMMANDS];

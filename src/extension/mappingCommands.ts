@@ -7,7 +7,11 @@
  */
 import * as vscode from 'vscode';
 import type { Endpoint } from '../sdk/mapping/types';
+import { isWebviewToHost } from '../shared/protocol';
 import type { BudgetData, BudgetTestState } from './budgetData';
+import type { BudgetPanel, PanelTestState } from './budgetPanel';
+import { chooseGroup } from './developerGroup';
+import type { GroupTreeProvider, TreeItemState } from './groupTree';
 import type { CommandId } from './commandIds';
 import { CONTRIBUTED_COMMANDS, INTERNAL_COMMANDS } from './commandIds';
 import type { StatusBarState } from './statusBar';
@@ -52,12 +56,17 @@ export interface TestState {
   indexes: IndexTestState[];
   picks?: PickTestState[];
   budget: BudgetTestState;
+  /** The Group budget tree fully expanded, with `{ tree: true }` (walking it fetches like a user expanding it). */
+  tree?: TreeItemState[];
+  panel: PanelTestState;
 }
 
 export interface CommandDeps {
   indexer: WorkspaceIndexer;
   statusBar: () => StatusBarState;
   budget: BudgetData;
+  tree: GroupTreeProvider;
+  panel: BudgetPanel;
   version: string;
   /**
    * Whether Set API Token takes the token as an argument (the extension-host tests, which cannot
@@ -170,7 +179,7 @@ function uriArg(arg: unknown): vscode.Uri | undefined {
   return arg instanceof vscode.Uri ? arg : undefined;
 }
 
-function testState(deps: CommandDeps, withPicks: boolean): TestState {
+function testState(deps: CommandDeps, withPicks: boolean, withTree: boolean): TestState {
   const { indexer } = deps;
   const indexes: IndexTestState[] = indexer.indexes.map((i) => ({
     name: i.name,
@@ -193,6 +202,8 @@ function testState(deps: CommandDeps, withPicks: boolean): TestState {
     statusBar: deps.statusBar(),
     indexes,
     budget: deps.budget.state(),
+    ...(withTree ? { tree: deps.tree.items() } : {}),
+    panel: deps.panel.state(),
     ...(withPicks ? { picks: endpointPicks(indexer).map(({ label, description, detail }) => ({ label, description, detail })) } : {}),
   };
 }
@@ -209,10 +220,15 @@ export function registerMappingCommands(deps: CommandDeps): vscode.Disposable[] 
     [CONTRIBUTED_COMMANDS.setApiToken]: (token?: unknown) => deps.budget.setToken(deps.tokenArgument && typeof token === 'string' ? token : undefined),
     [CONTRIBUTED_COMMANDS.clearApiToken]: () => deps.budget.clearToken(),
     [CONTRIBUTED_COMMANDS.refreshBudget]: () => deps.budget.refresh(),
+    [CONTRIBUTED_COMMANDS.openBudgetPanel]: () => deps.panel.show(),
+    // A string argument picks the group without the quick pick (the extension-host tests).
+    [CONTRIBUTED_COMMANDS.chooseGroup]: (key?: unknown) => chooseGroup(indexer, typeof key === 'string' ? key : undefined),
+    [INTERNAL_COMMANDS.testPanelMessage]: (message?: unknown) => (isWebviewToHost(message) ? deps.panel.handle(message) : undefined),
     [INTERNAL_COMMANDS.testState]: async (options?: unknown): Promise<TestState> => {
       await indexer.whenIdle();
       const withPicks = typeof options === 'object' && options !== null && (options as { picks?: unknown }).picks === true;
-      return testState(deps, withPicks);
+      const withTree = typeof options === 'object' && options !== null && (options as { tree?: unknown }).tree === true;
+      return testState(deps, withPicks, withTree);
     },
   };
   return Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, handler));

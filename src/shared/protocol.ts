@@ -1,19 +1,156 @@
 /**
  * The only contract between the extension host and the budget panel webview. Both sides import
  * this file; the webview imports nothing else from src/. Each message says who sends it.
+ *
+ * The host sends display-ready text (rounded by the SDK's formatters in
+ * src/extension/text/panelText.ts) and, for the chart only, the raw daily minutes. Every string
+ * here may come from the backend: the webview renders each one with textContent, never as HTML.
  */
+
+/** A budget's state as the tree and the panel colour it. */
+export type BudgetState = 'exhausted' | 'overHalf' | 'fine' | 'noData';
+
+/** The group's figures, worded. */
+export interface PanelGroup {
+  key: string;
+  name: string;
+  stage: string;
+  /** `99.95 % over 28 d`, with the custom target's reason and review date when there is one. */
+  targetText: string;
+  spentText: string;
+  budgetText: string;
+  remainingText: string;
+  availabilityText: string;
+  /** Spent / budget as a whole percentage: `30 %`. */
+  spentShareText: string;
+  state: BudgetState;
+  /** The handbook's policy for this state: understand the spend / reliability work first / no data. */
+  policyText: string;
+  trafficShareText: string;
+}
+
+/** One day of the chart: budget-min spent that day and up to it (DailySeries). */
+export interface PanelDay {
+  date: string;
+  spentMinutes: number;
+  cumulativeSpentMinutes: number;
+}
+
+export interface PanelDaily {
+  /** F3 of the window, the chart's budget line. */
+  budgetMinutes: number;
+  days: PanelDay[];
+}
+
+/** One row of the burn rates (F9-F11), worded. */
+export interface PanelBurnRate {
+  window: string;
+  rateText: string;
+  thresholdText: string;
+  exceeded: boolean;
+  exhaustionText: string;
+}
+
+/** One top failing endpoint (F8), worded; `inWorkspace` says whether "Go to code" can jump. */
+export interface PanelEndpoint {
+  endpointId: string;
+  category: string;
+  failuresText: string;
+  minutesText: string;
+  shareText: string;
+  ownAvailabilityText: string;
+  inWorkspace: boolean;
+}
+
+/** One category of the group, worded. */
+export interface PanelCategory {
+  category: string;
+  spentText: string;
+  budgetText: string;
+  remainingText: string;
+  availabilityText: string;
+  spentShareText: string;
+  state: BudgetState;
+}
+
+/** Everything the panel shows for one group. */
+export interface PanelData {
+  group: PanelGroup;
+  daily: PanelDaily | undefined;
+  burnRates: PanelBurnRate[] | undefined;
+  endpoints: PanelEndpoint[] | undefined;
+  categories: PanelCategory[];
+}
+
+/** What the panel shows: loading, an error without any data, or the data. */
+export type PanelView =
+  | { kind: 'loading'; groupKey: string | undefined }
+  | { kind: 'error'; title: string; message: string }
+  | { kind: 'ready'; data: PanelData };
+
+/** Why the shown data is the last good one (the banner): URL, status, time of the last good data. */
+export interface PanelStale {
+  url: string;
+  /** HTTP status, 0 when no response arrived. */
+  status: number;
+  /** `Stale since … UTC: <the client's message>. Showing the data of … UTC.` */
+  reasonText: string;
+  /** `2026-11-22 11:03:04 UTC`, or undefined before any good data. */
+  lastGoodText: string | undefined;
+}
+
+// ---- host -> webview ----
+
+/** Host -> webview: what to show (sent after `ready`, and whenever the data changes). */
+export interface StateMessage {
+  type: 'state';
+  view: PanelView;
+}
+
+/** Host -> webview: the shown data became stale (with why) or fresh again (`stale: null`). */
+export interface StaleMessage {
+  type: 'stale';
+  stale: PanelStale | null;
+}
+
+// ---- webview -> host ----
 
 /** Webview -> host: the panel has loaded its script and can receive messages. */
 export interface ReadyMessage {
   type: 'ready';
 }
 
-/** Host -> webview: the panel's data changed. */
-export interface StateMessage {
-  type: 'state';
-  title: string;
-  stale: boolean;
+/** Webview -> host: "Go to code" on an endpoint row; the host jumps through the index. */
+export interface GoToEndpointMessage {
+  type: 'goToEndpoint';
+  endpointId: string;
 }
 
-export type WebviewToHost = ReadyMessage;
-export type HostToWebview = StateMessage;
+/** Webview -> host: the Refresh button. */
+export interface RefreshMessage {
+  type: 'refresh';
+}
+
+/** Webview -> host: the Choose Group button (the host shows the quick pick). */
+export interface ChooseGroupMessage {
+  type: 'chooseGroup';
+}
+
+export type WebviewToHost = ReadyMessage | GoToEndpointMessage | RefreshMessage | ChooseGroupMessage;
+export type HostToWebview = StateMessage | StaleMessage;
+
+/** Narrows what arrived from the webview (it is untyped at runtime). */
+export function isWebviewToHost(value: unknown): value is WebviewToHost {
+  if (typeof value !== 'object' || value === null) return false;
+  const m = value as { type?: unknown; endpointId?: unknown };
+  switch (m.type) {
+    case 'ready':
+    case 'refresh':
+    case 'chooseGroup':
+      return true;
+    case 'goToEndpoint':
+      return typeof m.endpointId === 'string';
+    default:
+      return false;
+  }
+}

@@ -33,6 +33,7 @@ import * as vscode from 'vscode';
 import type { BudgetKeyState } from '../../../src/extension/budgetData';
 import type { BudgetApiProcess } from './budgetApiProcess';
 import { runCli, startBudgetApi } from './budgetApiProcess';
+import { grapeLines, railsLines } from './budgetLog';
 import { EXTENSION_ID, eventually, hoverText, lensTitles, openFile, testState } from './helpers';
 
 const ISSUES = 'app/controllers/projects/issues_controller.rb';
@@ -47,38 +48,6 @@ const ISSUES_LENSES: Array<[number, string]> = [
   [50, TP],
   [55, SD],
 ];
-
-function railsLines(time: string, action: string, urgency: string, count: number, slow: number, errors: number): string[] {
-  return Array.from({ length: count }, (_, i) =>
-    JSON.stringify({
-      time,
-      method: action === 'create' ? 'POST' : 'GET',
-      path: '/gitlab-org/gitlab/-/issues',
-      controller: 'Projects::IssuesController',
-      action,
-      status: i < errors ? 500 : 200,
-      duration_s: i >= errors && i < errors + slow ? 6 : 0.1,
-      'meta.caller_id': `Projects::IssuesController#${action}`,
-      'meta.feature_category': 'team_planning',
-      request_urgency: urgency,
-    }),
-  );
-}
-
-function grapeLines(time: string, count: number, slow: number): string[] {
-  return Array.from({ length: count }, (_, i) =>
-    JSON.stringify({
-      time,
-      method: 'GET',
-      route: '/api/:version/projects/:id/repository/tags',
-      status: 200,
-      duration_s: i < slow ? 6 : 0.05,
-      'meta.caller_id': 'GET /api/:version/projects/:id/repository/tags',
-      'meta.feature_category': 'source_code_management',
-      request_urgency: 'low',
-    }),
-  );
-}
 
 const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('budgetLens');
 const setSetting = (key: string, value: unknown): Thenable<void> => config().update(key, value, vscode.ConfigurationTarget.Global);

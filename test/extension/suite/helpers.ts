@@ -25,9 +25,9 @@ export async function openFile(file: string): Promise<vscode.TextEditor> {
 }
 
 /** Activates the extension and waits for the index (the command awaits any build in progress). */
-export async function testState(): Promise<TestState> {
+export async function testState(options?: { picks?: boolean; tree?: boolean }): Promise<TestState> {
   await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
-  const state = await vscode.commands.executeCommand<TestState>('budgetLens._testState');
+  const state = await vscode.commands.executeCommand<TestState>('budgetLens._testState', options);
   if (!state) throw new Error('budgetLens._testState returned nothing');
   return state;
 }

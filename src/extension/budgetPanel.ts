@@ -1,0 +1,193 @@
+/**
+ * The budget panel's host side: one webview panel (revealed if open) showing the developer's
+ * group (developerGroup.ts): its budget, daily spend, burn rates, top failing endpoints and
+ * categories, all from BudgetData. The webview (webview/main.ts) speaks only the typed messages
+ * of src/shared/protocol.ts: it says `ready` before the host posts anything (the handshake of
+ * vscode-pull-request-github's src/common/webview.ts), then gets a `state` and a `stale` message
+ * whenever what it shows changes; `goToEndpoint`, `refresh` and `chooseGroup` come back.
+ *
+ * The page: panelHtml.ts (strict CSP with a nonce); localResourceRoots are dist/ and media/ only.
+ * A serializer restores the panel after a reload with the same options.
+ */
+import * as vscode from 'vscode';
+import type { HostToWebview, PanelStale, PanelView, WebviewToHost } from '../shared/protocol';
+import { isWebviewToHost } from '../shared/protocol';
+import type { CacheEntry } from './budgetCache';
+import type { BudgetData } from './budgetData';
+import { StickyGroup, chooseGroup, definesEndpoint, localCatalog } from './developerGroup';
+import type { JumpTarget } from './mappingCommands';
+import { goToEndpoint } from './mappingCommands';
+import { newNonce, panelHtml } from './panelHtml';
+import { affects } from './settings';
+import { staleReasonText } from './text/budgetText';
+import { panelData, panelStale } from './text/panelText';
+import type { WorkspaceIndexer } from './workspaceIndexer';
+
+export const BUDGET_PANEL_VIEW_TYPE = 'budgetLens.budgetPanel';
+/** How many posted messages the test hook keeps. */
+const KEPT_MESSAGES = 50;
+
+/** What `_testState` reports about the panel (tests only). */
+export interface PanelTestState {
+  open: boolean;
+  /** The webview said `ready` since the panel was (re)created. */
+  ready: boolean;
+  /** The latest posted messages, oldest first. */
+  posted: HostToWebview[];
+}
+
+export class BudgetPanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private panelDisposables: vscode.Disposable[] = [];
+  private readonly disposables: vscode.Disposable[] = [];
+  private ready = false;
+  private posted: HostToWebview[] = [];
+  private lastState = '';
+  private lastStale = '';
+  private readonly group: StickyGroup;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly indexer: WorkspaceIndexer,
+    private readonly budget: BudgetData,
+  ) {
+    this.group = new StickyGroup(indexer);
+    this.disposables.push(
+      this.group,
+      budget.onDidChange(() => this.post()),
+      indexer.onDidChangeIndexes(() => this.post()),
+      vscode.window.onDidChangeActiveTextEditor(() => this.post()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (affects(e, 'group')) this.post();
+      }),
+      vscode.window.registerWebviewPanelSerializer(BUDGET_PANEL_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel) => this.adopt(panel),
+      }),
+    );
+  }
+
+  /** Open Budget Panel: one panel, revealed when it is already open. */
+  show(): void {
+    if (this.panel) {
+      this.panel.reveal();
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(BUDGET_PANEL_VIEW_TYPE, 'Budget Lens: Group Budget', vscode.ViewColumn.Active, this.options());
+    this.adopt(panel);
+  }
+
+  private options(): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+    return {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')],
+    };
+  }
+
+  /** Takes a new or restored panel: options reset (a restored one keeps nothing of ours), page, listeners. */
+  private adopt(panel: vscode.WebviewPanel): void {
+    this.panel = panel;
+    this.ready = false;
+    this.lastState = '';
+    this.lastStale = '';
+    panel.webview.options = this.options();
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'budget-lens.svg');
+    const webview = panel.webview;
+    webview.html = panelHtml({
+      cspSource: webview.cspSource,
+      nonce: newNonce(),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js')).toString(),
+      title: 'Budget Lens: Group Budget',
+    });
+    this.panelDisposables.push(
+      webview.onDidReceiveMessage((m: unknown) => {
+        if (isWebviewToHost(m)) void this.handle(m);
+      }),
+      panel.onDidDispose(() => {
+        for (const d of this.panelDisposables) d.dispose();
+        this.panelDisposables = [];
+        this.panel = undefined;
+        this.ready = false;
+      }),
+    );
+  }
+
+  /** A message from the webview (the extension-host tests call this through `_testPanelMessage`). */
+  async handle(message: WebviewToHost): Promise<JumpTarget | undefined> {
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        this.lastState = '';
+        this.lastStale = '';
+        this.post();
+        return undefined;
+      case 'goToEndpoint':
+        return goToEndpoint(this.indexer, message.endpointId);
+      case 'refresh':
+        await this.budget.refresh();
+        return undefined;
+      case 'chooseGroup':
+        await chooseGroup(this.indexer);
+        return undefined;
+    }
+  }
+
+  /** Posts the state and the stale banner when they changed; asks BudgetData for what is missing. */
+  private post(): void {
+    if (!this.panel || !this.ready) return;
+    const { view, stale, loaded } = this.compute();
+    this.send({ type: 'state', view }, 'state');
+    this.send({ type: 'stale', stale }, 'stale');
+    // A first answer fires onDidChange; this covers requests that settle without changing anything.
+    void loaded?.then(() => this.post());
+  }
+
+  private send(message: HostToWebview, kind: 'state' | 'stale'): void {
+    const json = JSON.stringify(message);
+    if ((kind === 'state' ? this.lastState : this.lastStale) === json) return;
+    if (kind === 'state') this.lastState = json;
+    else this.lastStale = json;
+    this.posted.push(message);
+    if (this.posted.length > KEPT_MESSAGES) this.posted.shift();
+    void this.panel?.webview.postMessage(message);
+  }
+
+  private compute(): { view: PanelView; stale: PanelStale | null; loaded?: Promise<void> } {
+    const state = this.budget.state();
+    if (!this.budget.enabled) return { view: { kind: 'error', title: 'No Budget API configured', message: 'Set budgetLens.api.url to the URL of `budget-lens serve`.' }, stale: null };
+    if (!state.hasToken) return { view: { kind: 'error', title: 'No API token', message: `Run "Budget Lens: Set API Token" for ${state.url}.` }, stale: null };
+    const key = this.group.current();
+    if (key === undefined) return { view: { kind: 'error', title: 'No group', message: 'Open a file of your group, or choose a group (Budget Lens: Choose Group).' }, stale: null };
+    const catalogCategories = localCatalog(this.indexer)?.group(key)?.categories;
+    const known = catalogCategories ?? this.budget.groupEntry(key)?.value?.categories ?? [];
+    const e = this.budget.panelEntries(key, known);
+    if (!e) return { view: { kind: 'loading', groupKey: key }, stale: null };
+    const group = e.group?.value;
+    if (!group) {
+      if (e.group?.failure) return { view: { kind: 'error', title: `No budget data for ${key}`, message: staleReasonText(e.group.failure, undefined) }, stale: null, loaded: e.loaded };
+      return { view: { kind: 'loading', groupKey: key }, stale: null, loaded: e.loaded };
+    }
+    const categories = e.categories.flatMap(([, c]) => (c?.value ? [c.value] : []));
+    const data = panelData({
+      group,
+      daily: e.daily?.value,
+      burnRates: e.burnRates?.value,
+      endpoints: e.topEndpoints?.value,
+      categories,
+      inWorkspace: (id) => definesEndpoint(this.indexer, id),
+    });
+    const entries: Array<CacheEntry<unknown> | undefined> = [e.group, e.daily, e.burnRates, e.topEndpoints, ...e.categories.map(([, c]) => c)];
+    const failing = entries.find((x) => x?.failure !== undefined);
+    const goodTimes = entries.flatMap((x) => (x?.fetchedAt !== undefined ? [x.fetchedAt] : []));
+    const stale = failing?.failure ? panelStale(failing.failure, goodTimes.length > 0 ? Math.min(...goodTimes) : undefined) : null;
+    return { view: { kind: 'ready', data }, stale, loaded: e.loaded };
+  }
+
+  state(): PanelTestState {
+    return { open: this.panel !== undefined, ready: this.ready, posted: [...this.posted] };
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,202 @@
+/**
+ * The "Group budget" sidebar tree: the developer's group (developerGroup.ts) -> its categories
+ * with their budget figures -> each category's top failing endpoints, which jump to their code
+ * through Go to Endpoint when the workspace defines them. Everything comes from BudgetData's
+ * cache (never a request of its own); items appear as answers arrive through onDidChange.
+ *
+ * Without an API URL or a token the tree is empty, so the view's welcome content (package.json
+ * `viewsWelcome`, gated by the `budgetLens.hasToken` context key set here) says what to do.
+ */
+import * as vscode from 'vscode';
+import type { EndpointRow } from '../sdk/service/apiTypes';
+import type { BudgetState } from '../shared/protocol';
+import type { BudgetData } from './budgetData';
+import { CONTRIBUTED_COMMANDS } from './commandIds';
+import { StickyGroup, definesEndpoint, localCatalog } from './developerGroup';
+import { affects } from './settings';
+import { staleReasonText, statusBarBudgetTooltip } from './text/budgetText';
+import { budgetState, categoryTooltip, endpointDescription, endpointTooltip, figuresDescription } from './text/panelText';
+import type { WorkspaceIndexer } from './workspaceIndexer';
+
+export const GROUP_TREE_VIEW_ID = 'budgetLens.groupTree';
+/** True while the configured API URL has a token (the welcome content's "Set API Token" hides). */
+export const HAS_TOKEN_CONTEXT_KEY = 'budgetLens.hasToken';
+
+type Node =
+  | { kind: 'group'; key: string }
+  | { kind: 'category'; name: string }
+  | { kind: 'endpoint'; row: EndpointRow }
+  | { kind: 'message'; text: string; tooltip?: string };
+
+/** One item as `_testState` reports it (depth 0 = the group). */
+export interface TreeItemState {
+  depth: number;
+  label: string;
+  description?: string;
+  tooltip?: string;
+  icon?: string;
+  color?: string;
+  command?: { command: string; arguments: unknown[] };
+}
+
+const STATE_ICONS: Record<BudgetState, [string, string | undefined]> = {
+  exhausted: ['error', 'charts.red'],
+  overHalf: ['warning', 'charts.yellow'],
+  fine: ['pass', 'charts.green'],
+  noData: ['circle-outline', undefined],
+};
+
+function stateIcon(state: BudgetState): vscode.ThemeIcon {
+  const [id, color] = STATE_ICONS[state];
+  return new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
+}
+
+export class GroupTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.changeEmitter.event;
+  private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
+  private readonly view: vscode.TreeView<Node>;
+  private shownGroup: string | undefined;
+  private readonly group: StickyGroup;
+
+  constructor(
+    private readonly indexer: WorkspaceIndexer,
+    private readonly budget: BudgetData,
+  ) {
+    this.group = new StickyGroup(indexer);
+    this.view = vscode.window.createTreeView(GROUP_TREE_VIEW_ID, { treeDataProvider: this, showCollapseAll: true });
+    this.disposables.push(
+      this.group,
+      this.view,
+      budget.onDidChange(() => this.update()),
+      indexer.onDidChangeIndexes(() => this.update()),
+      indexer.onDidChangeState(() => this.update()),
+      vscode.window.onDidChangeActiveTextEditor(() => {
+        // Only a different group redraws the tree (switching between files of one group does not).
+        if (this.group.current() !== this.shownGroup) this.update();
+      }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (affects(e, 'group')) this.update();
+      }),
+    );
+    this.update();
+  }
+
+  update(): void {
+    void vscode.commands.executeCommand('setContext', HAS_TOKEN_CONTEXT_KEY, this.budget.state().hasToken);
+    this.changeEmitter.fire(undefined);
+  }
+
+  getChildren(node?: Node): Node[] {
+    if (!this.budget.enabled || !this.budget.state().hasToken) return [];
+    if (!node) {
+      const key = this.group.current();
+      this.shownGroup = key;
+      if (key === undefined) return [{ kind: 'message', text: 'Open a file of your group, or choose a group', tooltip: 'Budget Lens: Choose Group sets budgetLens.group.' }];
+      return [{ kind: 'group', key }];
+    }
+    if (node.kind === 'group') {
+      const catalog = localCatalog(this.indexer);
+      const categories = catalog?.group(node.key)?.categories ?? this.budget.groupEntry(node.key)?.value?.categories ?? [];
+      return categories.map((name) => ({ kind: 'category', name }));
+    }
+    if (node.kind === 'category') {
+      const top = this.budget.peekTopEndpoints(node.name);
+      if (!top?.value) return top?.failure ? [{ kind: 'message', text: 'no endpoint data', tooltip: staleReasonText(top.failure, undefined) }] : [];
+      const failing = top.value.filter((e) => e.failures > 0);
+      return failing.length > 0 ? failing.map((row) => ({ kind: 'endpoint', row })) : [{ kind: 'message', text: 'No failing endpoint in the window' }];
+    }
+    return [];
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    switch (node.kind) {
+      case 'group':
+        return this.groupItem(node.key);
+      case 'category':
+        return this.categoryItem(node.name);
+      case 'endpoint':
+        return this.endpointItem(node.row);
+      case 'message': {
+        const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+        item.tooltip = node.tooltip;
+        item.iconPath = new vscode.ThemeIcon('info');
+        return item;
+      }
+    }
+  }
+
+  private groupItem(key: string): vscode.TreeItem {
+    const entry = this.budget.groupEntry(key);
+    const name = entry?.value?.name ?? localCatalog(this.indexer)?.group(key)?.name ?? key;
+    const item = new vscode.TreeItem(name, vscode.TreeItemCollapsibleState.Expanded);
+    item.id = `group:${key}`;
+    item.contextValue = 'group';
+    if (entry?.value) {
+      item.description = figuresDescription(entry.value, entry.failure !== undefined);
+      item.iconPath = stateIcon(budgetState(entry.value));
+      item.tooltip = statusBarBudgetTooltip(entry.value, entry.failure, entry.fetchedAt);
+    } else {
+      item.description = entry?.failure ? 'no budget data' : 'loading…';
+      item.iconPath = new vscode.ThemeIcon('organization');
+      item.tooltip = entry?.failure ? staleReasonText(entry.failure, undefined) : `${name} (${key})`;
+    }
+    return item;
+  }
+
+  private categoryItem(name: string): vscode.TreeItem {
+    const entry = this.budget.peekCategory(name);
+    const item = new vscode.TreeItem(name, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = `category:${name}`;
+    item.contextValue = 'category';
+    if (entry?.value) {
+      item.description = figuresDescription(entry.value, entry.failure !== undefined);
+      item.tooltip = categoryTooltip(entry.value, entry.failure, entry.fetchedAt);
+      item.iconPath = stateIcon(budgetState(entry.value));
+    } else {
+      item.description = entry?.failure ? 'no budget data' : 'loading…';
+      item.tooltip = entry?.failure ? staleReasonText(entry.failure, undefined) : undefined;
+      item.iconPath = new vscode.ThemeIcon('tag');
+    }
+    return item;
+  }
+
+  private endpointItem(row: EndpointRow): vscode.TreeItem {
+    const inWorkspace = definesEndpoint(this.indexer, row.endpointId);
+    const item = new vscode.TreeItem(row.endpointId, vscode.TreeItemCollapsibleState.None);
+    item.id = `endpoint:${row.category}:${row.endpointId}`;
+    item.description = endpointDescription(row);
+    item.tooltip = endpointTooltip(row, inWorkspace);
+    item.contextValue = inWorkspace ? 'endpoint' : 'endpointElsewhere';
+    item.iconPath = new vscode.ThemeIcon(inWorkspace ? 'symbol-method' : 'circle-slash');
+    if (inWorkspace) item.command = { title: 'Go to code', command: CONTRIBUTED_COMMANDS.goToEndpoint, arguments: [row.endpointId] };
+    return item;
+  }
+
+  /** Every item, depth first, as the view would show them fully expanded (tests only). */
+  items(): TreeItemState[] {
+    const out: TreeItemState[] = [];
+    const walk = (nodes: Node[], depth: number): void => {
+      for (const node of nodes) {
+        const item = this.getTreeItem(node);
+        const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath : undefined;
+        out.push({
+          depth,
+          label: typeof item.label === 'string' ? item.label : (item.label?.label ?? ''),
+          description: typeof item.description === 'string' ? item.description : undefined,
+          tooltip: typeof item.tooltip === 'string' ? item.tooltip : undefined,
+          icon: icon?.id,
+          color: icon?.color?.id,
+          ...(item.command ? { command: { command: item.command.command, arguments: item.command.arguments ?? [] } } : {}),
+        });
+        walk(this.getChildren(node), depth + 1);
+      }
+    };
+    walk(this.getChildren(), 0);
+    return out;
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * What the group tree and the budget panel say, as plain data: the tree items' descriptions and
+ * tooltips, a budget's state (its icon and colour), and the panel's worded PanelData. No `vscode`
+ * import, so every wording and rounding is unit tested in Node (test/unit/extension/panelText.test.ts).
+ * Rounding goes through the SDK's formatters (display only; the figures arrive exact).
+ */
+import { NO_DATA_TEXT, formatAvailability, formatFactor, formatMinutes, formatPercent } from '../../sdk/budget/format';
+import type { BudgetFigures } from '../../sdk/budget/types';
+import type { BurnRateRow, CategoryBudget, DailySeries, EndpointRow, GroupBudget } from '../../sdk/service/apiTypes';
+import type { BudgetState, PanelBurnRate, PanelCategory, PanelData, PanelEndpoint, PanelGroup, PanelStale } from '../../shared/protocol';
+import type { Failure } from '../budgetCache';
+import { budgetMinutesText, isExhausted, spentShareText, staleReasonText, utcTime, windowText } from './budgetText';
+
+type Figures = Pick<BudgetFigures, 'spentMinutes' | 'remainingMinutes' | 'remainingFraction'>;
+
+/**
+ * exhausted: remaining (F5) <= 0; overHalf: more than half spent (F6 < 0.5); fine: the rest;
+ * noData: nothing measured (m = 0), which is neither fine nor exhausted.
+ */
+export function budgetState(f: Figures): BudgetState {
+  if (f.spentMinutes === null || f.remainingFraction === null) return 'noData';
+  if (isExhausted(f)) return 'exhausted';
+  return f.remainingFraction < 0.5 ? 'overHalf' : 'fine';
+}
+
+/** `6.05 of 20.16 budget-min (30 %)`; `no data · 20.16 budget-min`; `(stale)` appended when stale. */
+export function figuresDescription(f: BudgetFigures, stale: boolean): string {
+  const budget = budgetMinutesText(f.budgetMinutes);
+  const text = f.spentMinutes === null ? `${NO_DATA_TEXT} · ${budget} budget-min` : `${budgetMinutesText(f.spentMinutes)} of ${budget} budget-min (${spentShareText(f)})`;
+  return stale ? `${text} (stale)` : text;
+}
+
+const STATE_WORDS: Record<BudgetState, string> = {
+  exhausted: 'budget exhausted',
+  overHalf: 'more than half of the budget spent',
+  fine: 'less than half of the budget spent',
+  noData: 'no data in the window (nothing measured)',
+};
+
+/** A category item's tooltip: figures, state, and the stale reason when the figures are the last good ones. */
+export function categoryTooltip(c: CategoryBudget, failure: Failure | undefined, lastGoodAt: number | undefined): string {
+  const lines = [
+    `${c.category} · target ${c.target} % over ${windowText(c.window.label)}`,
+    c.spentMinutes === null || c.remainingMinutes === null
+      ? `${STATE_WORDS.noData}; budget ${budgetMinutesText(c.budgetMinutes)} budget-min`
+      : `spent ${budgetMinutesText(c.spentMinutes)} of ${budgetMinutesText(c.budgetMinutes)} budget-min, remaining ${budgetMinutesText(c.remainingMinutes)}`,
+    `availability ${formatAvailability(c.availability)} · ${STATE_WORDS[budgetState(c)]}`,
+  ];
+  if (failure) lines.push('', staleReasonText(failure, lastGoodAt));
+  return lines.join('\n');
+}
+
+function failuresText(n: number): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? 'failure' : 'failures'}`;
+}
+
+/** An endpoint item's description: `3 failures · 3.02 budget-min · 50.00 %`. */
+export function endpointDescription(e: EndpointRow): string {
+  return `${failuresText(e.failures)} · ${budgetMinutesText(e.spentMinutes)} budget-min · ${formatPercent(e.shareOfSpend)}`;
+}
+
+/** An endpoint item's tooltip; says when the workspace does not define it (no jump). */
+export function endpointTooltip(e: EndpointRow, inWorkspace: boolean): string {
+  return [
+    e.endpointId,
+    `${failuresText(e.failures)} in ${e.measurements.toLocaleString('en-US')} measurements (own availability ${formatAvailability(e.ownAvailability)})`,
+    `${budgetMinutesText(e.spentMinutes)} budget-min, ${formatPercent(e.shareOfSpend)} of the category's spend`,
+    inWorkspace ? 'Click to go to its code.' : 'Not defined in this workspace.',
+  ].join('\n');
+}
+
+/** The handbook's rule for a group's spend (domain.md section 3). */
+export function policyText(g: BudgetFigures): string {
+  if (g.spentMinutes === null) return 'No data in the window: nothing to judge.';
+  return g.spentMinutes > g.budgetMinutes ? 'Over budget: reliability work comes first.' : 'Within budget: understand your spend.';
+}
+
+function targetText(g: GroupBudget): string {
+  const base = `${g.target} % over ${windowText(g.window.label)}`;
+  const c = g.customTarget;
+  if (!c) return base;
+  return `${base} (custom target until ${c.reviewDate}${c.expired ? ', review date passed' : ''}: ${c.reason})`;
+}
+
+function minutesOrNoData(m: number | null): string {
+  return m === null ? NO_DATA_TEXT : budgetMinutesText(m);
+}
+
+export function panelGroup(g: GroupBudget): PanelGroup {
+  return {
+    key: g.group,
+    name: g.name,
+    stage: g.stage,
+    targetText: targetText(g),
+    spentText: minutesOrNoData(g.spentMinutes),
+    budgetText: budgetMinutesText(g.budgetMinutes),
+    remainingText: minutesOrNoData(g.remainingMinutes),
+    availabilityText: formatAvailability(g.availability),
+    spentShareText: spentShareText(g),
+    state: budgetState(g),
+    policyText: policyText(g),
+    trafficShareText: formatPercent(g.trafficShare),
+  };
+}
+
+/** F11 in days with one decimal: 65.333 -> `65.3 d`. */
+function daysText(days: number): string {
+  return `${formatMinutes(days, 1).slice(0, -' min'.length)} d`;
+}
+
+export function panelBurnRate(r: BurnRateRow): PanelBurnRate {
+  let exhaustionText: string;
+  if (r.burnRate === null) exhaustionText = NO_DATA_TEXT;
+  else if (r.daysToExhaustion === null) exhaustionText = 'not burning';
+  else exhaustionText = daysText(r.daysToExhaustion);
+  return { window: windowText(r.window), rateText: formatFactor(r.burnRate), thresholdText: formatFactor(r.threshold), exceeded: r.exceeded, exhaustionText };
+}
+
+export function panelEndpoint(e: EndpointRow, inWorkspace: boolean): PanelEndpoint {
+  return {
+    endpointId: e.endpointId,
+    category: e.category,
+    failuresText: failuresText(e.failures),
+    minutesText: budgetMinutesText(e.spentMinutes),
+    shareText: formatPercent(e.shareOfSpend),
+    ownAvailabilityText: formatAvailability(e.ownAvailability),
+    inWorkspace,
+  };
+}
+
+export function panelCategory(c: CategoryBudget): PanelCategory {
+  return {
+    category: c.category,
+    spentText: minutesOrNoData(c.spentMinutes),
+    budgetText: budgetMinutesText(c.budgetMinutes),
+    remainingText: minutesOrNoData(c.remainingMinutes),
+    availabilityText: formatAvailability(c.availability),
+    spentShareText: spentShareText(c),
+    state: budgetState(c),
+  };
+}
+
+export interface PanelInput {
+  group: GroupBudget;
+  daily: DailySeries | undefined;
+  burnRates: BurnRateRow[] | undefined;
+  /** The group's top endpoints; only failing ones are shown. */
+  endpoints: EndpointRow[] | undefined;
+  /** In the order of the group's categories; those without figures yet are left out. */
+  categories: CategoryBudget[];
+  inWorkspace(endpointId: string): boolean;
+}
+
+export function panelData(input: PanelInput): PanelData {
+  return {
+    group: panelGroup(input.group),
+    daily: input.daily && {
+      budgetMinutes: input.daily.budgetMinutes,
+      days: input.daily.days.map((d) => ({ date: d.date, spentMinutes: d.spentMinutes, cumulativeSpentMinutes: d.cumulativeSpentMinutes })),
+    },
+    burnRates: input.burnRates?.map(panelBurnRate),
+    endpoints: input.endpoints?.filter((e) => e.failures > 0).map((e) => panelEndpoint(e, input.inWorkspace(e.endpointId))),
+    categories: input.categories.map(panelCategory),
+  };
+}
+
+/** The stale banner's content from the failure that made the data stale. */
+export function panelStale(failure: Failure, lastGoodAt: number | undefined): PanelStale {
+  return { url: failure.url, status: failure.status, reasonText: staleReasonText(failure, lastGoodAt), lastGoodText: lastGoodAt === undefined ? undefined : utcTime(lastGoodAt) };
+}

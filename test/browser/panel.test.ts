@@ -1,0 +1,308 @@
+/**
+ * The budget panel's webview bundle (dist/webview.js, from `npm run build`) in a real headless
+ * Chromium (Debian's /usr/bin/chromium through playwright-core). The page is the host's own
+ * (src/extension/panelHtml.ts: the same CSP with a fresh nonce), served from 127.0.0.1 so
+ * `cspSource` is that origin; `acquireVsCodeApi` is a stub that records what the panel posts (the
+ * thing under test is the panel; the stub plays the host). State messages carry backend strings
+ * that would be markup if rendered as HTML; they must show as text.
+ *
+ * Screenshots (light and dark) go to docs/screenshots/panel-light.png and panel-dark.png.
+ *
+ * The figures below are those the extension-host suite computes by hand for its log
+ * (test/extension/suite/panelTree.test.ts): team_planning f = 6, m = 40000 over 28 d (40320 min):
+ * spent 6.048 -> "6.05" of 20.16, remaining 14.112 -> "14.11", 30 %; #index 3 failures
+ * 3.024 -> "3.02" budget-min, 3/6 = 50.00 %; burn rate over 6 h (6/40000)/0.0005 = 0.3.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import { newNonce, panelHtml } from '../../src/extension/panelHtml';
+import type { HostToWebview, PanelData, PanelStale, WebviewToHost } from '../../src/shared/protocol';
+
+const REPO = join(__dirname, '..', '..');
+const BUNDLE = join(REPO, 'dist', 'webview.js');
+const SHOTS = join(REPO, 'docs', 'screenshots');
+const XSS = '<img src=x onerror=alert(1)>';
+
+/** The bundle must be newer than every webview source, or this would test an old panel. */
+function assertBundleFresh(): void {
+  const built = statSync(BUNDLE, { throwIfNoEntry: false })?.mtimeMs;
+  assert.ok(built !== undefined, 'dist/webview.js is missing: run `npm run build`');
+  const sources = [...readdirSync(join(REPO, 'webview')).filter((f) => f.endsWith('.ts')).map((f) => join(REPO, 'webview', f)), join(REPO, 'src', 'shared', 'protocol.ts')];
+  for (const s of sources) assert.ok(statSync(s).mtimeMs <= built, `${s} is newer than dist/webview.js: run \`npm run build\``);
+}
+
+const data = (): PanelData => ({
+  group: {
+    key: 'project_management',
+    name: `Project Management ${XSS}`,
+    stage: 'plan',
+    targetText: '99.95 % over 28 d',
+    spentText: '6.05',
+    budgetText: '20.16',
+    remainingText: '14.11',
+    availabilityText: '99.985 %',
+    spentShareText: '30 %',
+    state: 'fine',
+    policyText: 'Within budget: understand your spend.',
+    trafficShareText: '99.95 %',
+  },
+  daily: {
+    budgetMinutes: 20.16,
+    days: [
+      { date: '2026-11-20', spentMinutes: 1.008, cumulativeSpentMinutes: 1.008 },
+      { date: '2026-11-21', spentMinutes: 2.016, cumulativeSpentMinutes: 3.024 },
+      { date: '2026-11-22', spentMinutes: 3.024, cumulativeSpentMinutes: 6.048 },
+    ],
+  },
+  burnRates: [
+    { window: '1 h', rateText: 'no data', thresholdText: '13.44x', exceeded: false, exhaustionText: 'no data' },
+    { window: '6 h', rateText: '0.30x', thresholdText: '5.60x', exceeded: false, exhaustionText: '65.3 d' },
+    { window: '3 d', rateText: '0.30x', thresholdText: '0.93x', exceeded: false, exhaustionText: '65.3 d' },
+  ],
+  endpoints: [
+    { endpointId: 'Projects::IssuesController#index', category: 'team_planning', failuresText: '3 failures', minutesText: '3.02', shareText: '50.00 %', ownAvailabilityText: '99.970 %', inWorkspace: true },
+    { endpointId: `GET /api/:version/evil ${XSS}`, category: 'team_planning', failuresText: '2 failures', minutesText: '2.02', shareText: '33.33 %', ownAvailabilityText: '99.980 %', inWorkspace: false },
+  ],
+  categories: [
+    { category: 'team_planning', spentText: '6.05', budgetText: '20.16', remainingText: '14.11', availabilityText: '99.985 %', spentShareText: '30 %', state: 'fine' },
+    { category: 'service_desk', spentText: 'no data', budgetText: '20.16', remainingText: 'no data', availabilityText: 'no data', spentShareText: 'no data', state: 'noData' },
+  ],
+});
+
+const stale: PanelStale = {
+  url: 'http://127.0.0.1:7464/api/v1/groups/project_management',
+  status: 503,
+  reasonText: `Stale since 2026-11-22 11:05:00 UTC: upstream ${XSS} is down (HTTP 503 from http://127.0.0.1:7464/api/v1/groups/project_management). Showing the data of 2026-11-22 11:00:00 UTC.`,
+  lastGoodText: '2026-11-22 11:00:00 UTC',
+};
+
+interface PageRecord {
+  posted: WebviewToHost[];
+  violations: string[];
+}
+
+describe('budget panel webview in Chromium', { timeout: 60_000 }, () => {
+  let server: Server;
+  let origin: string;
+  let browser: Browser;
+
+  before(async () => {
+    assertBundleFresh();
+    const bundle = readFileSync(BUNDLE);
+    server = createServer((req, res) => {
+      if (req.url === '/webview.js') {
+        res.writeHead(200, { 'Content-Type': 'text/javascript' });
+        res.end(bundle);
+        return;
+      }
+      if (req.url === '/') {
+        res.writeHead(200, { 'Content-Type': 'text/html' });
+        res.end(panelHtml({ cspSource: origin, nonce: newNonce(), scriptUri: `${origin}/webview.js`, title: 'Budget panel test' }));
+        return;
+      }
+      res.writeHead(404);
+      res.end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+  });
+
+  /** A page with the stub host; `theme` sets the --vscode-* variables a light or dark VS Code would. */
+  async function openPanel(theme: 'light' | 'dark'): Promise<{ page: Page; dialogs: string[] }> {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 1250 }, colorScheme: theme });
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    // A string, not a function: tsx compiles functions with `__name` helpers the page does not have.
+    await page.addInitScript(`
+      const record = { posted: [], violations: [] };
+      window.__record = record;
+      document.addEventListener('securitypolicyviolation', (e) => record.violations.push(e.violatedDirective + ' ' + e.blockedURI));
+      window.acquireVsCodeApi = () => ({ postMessage: (m) => record.posted.push(m) });
+      // VS Code sets these on the webview's <html>; CSSOM (not an inline style attribute) keeps the CSP intact.
+      document.addEventListener('DOMContentLoaded', () => {
+        for (const [k, v] of Object.entries(${JSON.stringify(THEMES[theme])})) document.documentElement.style.setProperty(k, v);
+      });
+    `);
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${origin}/`);
+    // Polled from Node: page.waitForFunction evaluates its predicate with eval, which this CSP forbids.
+    const deadline = Date.now() + 10_000;
+    while (!(await record(page)).posted.some((m) => m.type === 'ready')) {
+      assert.ok(Date.now() < deadline, `the panel never said ready; page errors: ${errors.join('; ')}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.deepEqual(errors, []);
+    return { page, dialogs };
+  }
+
+  const record = (page: Page): Promise<PageRecord> => page.evaluate('window.__record') as Promise<PageRecord>;
+  const send = async (page: Page, m: HostToWebview): Promise<void> => {
+    await page.evaluate(`window.postMessage(${JSON.stringify(m)}, '*')`);
+  };
+
+  test('says ready, shows loading, then the state; backend strings stay text', async () => {
+    const { page, dialogs } = await openPanel('dark');
+    assert.deepEqual((await record(page)).posted, [{ type: 'ready' }]);
+    assert.equal(await page.locator('#loading').count(), 1);
+    await send(page, { type: 'state', view: { kind: 'ready', data: data() } });
+    await page.locator('#title').waitFor();
+    assert.equal(await page.locator('#title').textContent(), `Project Management ${XSS}`);
+    assert.equal(await page.locator('.endpoint-id', { hasText: 'evil' }).textContent(), `GET /api/:version/evil ${XSS}`);
+    assert.equal(await page.locator('img').count(), 0, 'no <img> element was created');
+    assert.equal(await page.locator('#policy').textContent(), 'Within budget: understand your spend.');
+    // Figures as the host worded them.
+    const figures = await page.locator('.figure .value').allTextContents();
+    assert.deepEqual(figures, ['6.05 of 20.16', '14.11', '99.985 %', '30 %']);
+    await page.waitForTimeout(200);
+    assert.deepEqual(dialogs, [], 'no alert() ran');
+    assert.deepEqual((await record(page)).violations, []);
+    await page.close();
+  });
+
+  test('the chart canvas is drawn', async () => {
+    const { page } = await openPanel('dark');
+    await send(page, { type: 'state', view: { kind: 'ready', data: data() } });
+    const canvas = page.locator('#daily-chart');
+    await canvas.waitFor();
+    const painted = (await page.evaluate(`(() => {
+      const c = document.getElementById('daily-chart');
+      const ctx = c.getContext('2d');
+      if (!ctx || c.width === 0 || c.height === 0) return 0;
+      const px = ctx.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < px.length; i += 4) if (px[i] > 0) n++;
+      return n;
+    })()`)) as number;
+    // Bars, two lines, axes and the legend: far more than a few stray pixels.
+    assert.ok(painted > 2000, `only ${painted} painted pixels`);
+    await page.close();
+  });
+
+  test('"Go to code" posts the typed message; an endpoint outside the workspace has no button', async () => {
+    const { page } = await openPanel('dark');
+    await send(page, { type: 'state', view: { kind: 'ready', data: data() } });
+    const buttons = page.locator('vscode-button[data-action="goToEndpoint"]');
+    assert.equal(await buttons.count(), 1);
+    await buttons.first().click();
+    await page.locator('vscode-button[data-action="refresh"]').click();
+    await page.locator('vscode-button[data-action="chooseGroup"]').click();
+    assert.deepEqual((await record(page)).posted, [
+      { type: 'ready' },
+      { type: 'goToEndpoint', endpointId: 'Projects::IssuesController#index' },
+      { type: 'refresh' },
+      { type: 'chooseGroup' },
+    ]);
+    assert.equal(await page.locator('text=not in this workspace').count(), 1);
+    await page.close();
+  });
+
+  test('the stale banner shows the reason while the data stays; fresh again hides it', async () => {
+    const { page, dialogs } = await openPanel('dark');
+    await send(page, { type: 'state', view: { kind: 'ready', data: data() } });
+    await send(page, { type: 'stale', stale });
+    const banner = page.locator('#stale-banner');
+    await banner.waitFor();
+    assert.equal(await banner.locator('.reason').textContent(), stale.reasonText);
+    assert.match((await banner.textContent()) ?? '', /HTTP 503 · last good data 2026-11-22 11:00:00 UTC/);
+    assert.equal(await page.locator('#title').textContent(), `Project Management ${XSS}`, 'the last good data stays shown');
+    assert.equal(await page.locator('img').count(), 0);
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: join(SHOTS, 'panel-dark.png'), fullPage: true });
+    await send(page, { type: 'stale', stale: null });
+    assert.equal(await banner.count(), 0);
+    assert.deepEqual(dialogs, []);
+    assert.deepEqual((await record(page)).violations, []);
+    await page.close();
+  });
+
+  test('an error without data, in the light theme', async () => {
+    const { page } = await openPanel('light');
+    await send(page, { type: 'state', view: { kind: 'ready', data: data() } });
+    await send(page, { type: 'stale', stale });
+    await page.locator('#daily-chart').waitFor();
+    await page.screenshot({ path: join(SHOTS, 'panel-light.png'), fullPage: true });
+    await send(page, { type: 'stale', stale: null });
+    await send(page, { type: 'state', view: { kind: 'error', title: 'No budget data for project_management', message: `Stale since … ${XSS}` } });
+    assert.equal(await page.locator('#error').textContent(), `No budget data for project_management${'Stale since … ' + XSS}`);
+    assert.equal(await page.locator('img').count(), 0);
+    assert.deepEqual((await record(page)).violations, []);
+    await page.close();
+  });
+});
+
+/**
+ * A few of the variables VS Code defines on a webview's <html> (values from its Light Modern and
+ * Dark Modern themes), enough for what the panel's CSS and the chart read.
+ */
+const THEMES: Record<'light' | 'dark', Record<string, string>> = {
+  light: {
+    '--vscode-font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif',
+    '--vscode-font-size': '13px',
+    '--vscode-foreground': '#3b3b3b',
+    '--vscode-descriptionForeground': '#717171',
+    '--vscode-editor-background': '#ffffff',
+    '--vscode-editorGroup-border': '#e5e5e5',
+    '--vscode-panel-border': '#e5e5e5',
+    '--vscode-charts-red': '#e51400',
+    '--vscode-charts-yellow': '#bf8803',
+    '--vscode-charts-green': '#388a34',
+    '--vscode-charts-blue': '#1a85ff',
+    '--vscode-charts-orange': '#d18616',
+    '--vscode-inputValidation-warningBorder': '#bf8803',
+    '--vscode-inputValidation-warningBackground': '#f6eed1',
+    '--vscode-inputValidation-errorBorder': '#be1100',
+    '--vscode-inputValidation-errorBackground': '#f2dede',
+    '--vscode-button-background': '#005fb8',
+    '--vscode-button-foreground': '#ffffff',
+    '--vscode-button-secondaryBackground': '#e5e5e5',
+    '--vscode-button-secondaryForeground': '#3b3b3b',
+    '--vscode-badge-background': '#cccccc',
+    '--vscode-badge-foreground': '#3b3b3b',
+    '--vscode-keybindingTable-rowsBackground': 'rgba(128, 128, 128, 0.04)',
+  },
+  dark: {
+    '--vscode-font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif',
+    '--vscode-font-size': '13px',
+    '--vscode-foreground': '#cccccc',
+    '--vscode-descriptionForeground': '#9d9d9d',
+    '--vscode-editor-background': '#1f1f1f',
+    '--vscode-editorGroup-border': '#ffffff17',
+    '--vscode-panel-border': '#2b2b2b',
+    '--vscode-charts-red': '#f14c4c',
+    '--vscode-charts-yellow': '#cca700',
+    '--vscode-charts-green': '#89d185',
+    '--vscode-charts-blue': '#3794ff',
+    '--vscode-charts-orange': '#d18616',
+    '--vscode-inputValidation-warningBorder': '#b89500',
+    '--vscode-inputValidation-warningBackground': '#352a05',
+    '--vscode-inputValidation-errorBorder': '#be1100',
+    '--vscode-inputValidation-errorBackground': '#5a1d1d',
+    '--vscode-button-background': '#0078d4',
+    '--vscode-button-foreground': '#ffffff',
+    '--vscode-button-secondaryBackground': '#313131',
+    '--vscode-button-secondaryForeground': '#cccccc',
+    '--vscode-badge-background': '#616161',
+    '--vscode-badge-foreground': '#f8f8f8',
+    '--vscode-keybindingTable-rowsBackground': 'rgba(204, 204, 204, 0.04)',
+  },
+};

@@ -1,0 +1,214 @@
+/**
+ * The Group budget tree and the budget panel against a REAL Budget API (the budgetData suite's
+ * launcher: dist/cli.js ingests the log below and serves it with a token on 127.0.0.1).
+ *
+ * The log, all two hours before now (inside the 28 d window; 40320 min at 99.95 % -> 20.16, F3):
+ *   team_planning (group project_management): the budgetData suite's lines, f = 6, m = 40000:
+ *     spent 6 * 40320 / 40000 = 6.048 -> "6.05" of 20.16 (30 %); #index 3 failures -> 3.024 "3.02"
+ *     (3/6 = 50.00 %), #create 2 -> "2.02" (33.33 %), #show 1 -> "1.01" (16.67 %).
+ *   service_desk (same group): Projects::ServiceDesk::TicketsController#show, which the example
+ *     workspace does not define, urgency low: 1000 x 200, 2 take 6 s -> w = o = 1000, f = 2, m = 2000;
+ *     spent 2 * 40320 / 2000 = 40.32 of 20.16 (200 %), remaining -20.16: exhausted; the endpoint
+ *     is all of it: "2 failures · 40.32 budget-min · 100.00 %".
+ *   The group: f = 6 + 2 = 8, m = 42000: spent 8 * 40320 / 42000 = 7.68 -> "7.68"; F6 = 1 - 7.68 / 20.16
+ *     = 0.6190… -> 38 % spent (fine: less than half), remaining 12.48; A = 1 - 8/42000 = 0.99980952…
+ *     -> "99.980 %". Burn rate over 6 h and 3 d (all lines inside both): (8/42000)/0.0005 = 0.38095…
+ *     -> "0.38x", F11 0.6190… * 28 / 0.38095… = 45.5 d; factors F10: 5.6 -> "5.60x", 0.933… -> "0.93x".
+ *     Daily: every day of the window, one of them with all 8 failures: 7.68 that day and cumulative.
+ *   source_code (the tags API): f = 1, m = 20: spent 2016 of 20.16 -> "2016.00 of 20.16 budget-min (10000 %)".
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { TreeItemState } from '../../../src/extension/groupTree';
+import type { PanelData, PanelStale, StateMessage } from '../../../src/shared/protocol';
+import type { BudgetApiProcess } from './budgetApiProcess';
+import { runCli, startBudgetApi } from './budgetApiProcess';
+import { grapeLines, railsLines } from './budgetLog';
+import { EXTENSION_ID, eventually, openFile, testState } from './helpers';
+
+const ISSUES = 'app/controllers/projects/issues_controller.rb';
+const TOKEN = 'budget-lens-panel-token';
+const GHOST = 'Projects::ServiceDesk::TicketsController#show';
+
+const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('budgetLens');
+const setSetting = (key: string, value: unknown): Thenable<void> => config().update(key, value, vscode.ConfigurationTarget.Global);
+
+/** The tree fully expanded, once `ok` accepts it. */
+async function treeBecomes(what: string, ok: (items: TreeItemState[]) => boolean, ms = 20_000): Promise<TreeItemState[]> {
+  let last: TreeItemState[] = [];
+  try {
+    return await eventually(what, async () => {
+      last = (await vscode.commands.executeCommand<{ tree?: TreeItemState[] }>('budgetLens._testState', { tree: true }))?.tree ?? [];
+      return ok(last) ? last : undefined;
+    }, ms);
+  } catch (e) {
+    throw new Error(`${String(e)}; last tree: ${JSON.stringify(last, null, 1)}`);
+  }
+}
+
+const line = (i: TreeItemState): string => `${'  '.repeat(i.depth)}${i.label} | ${i.description ?? ''} | ${i.icon ?? ''} ${i.color ?? ''}${i.command ? ` -> ${i.command.command}(${JSON.stringify(i.command.arguments)})` : ''}`;
+
+async function lastPanelState(): Promise<PanelData | undefined> {
+  const posted = (await testState()).panel.posted;
+  const state = [...posted].reverse().find((m): m is StateMessage => m.type === 'state');
+  return state?.view.kind === 'ready' ? state.view.data : undefined;
+}
+
+async function lastPanelStale(): Promise<PanelStale | null | undefined> {
+  const posted = (await testState()).panel.posted;
+  const m = [...posted].reverse().find((x) => x.type === 'stale');
+  return m?.type === 'stale' ? m.stale : undefined;
+}
+
+describe('group tree and budget panel from a real Budget API', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let api: BudgetApiProcess;
+
+  before(async () => {
+    assert.equal((await testState()).phase, 'ready');
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    if (!ext) throw new Error(`extension ${EXTENSION_ID} not found`);
+    const repo = ext.extensionPath;
+    dir = mkdtempSync(join(tmpdir(), 'budget-lens-ext-panel-'));
+    const time = new Date(Date.now() - 2 * 3600_000).toISOString();
+    const lines = [
+      ...railsLines(time, 'index', 'low', 10000, 3, 0),
+      ...railsLines(time, 'create', 'high', 5001, 0, 2),
+      ...railsLines(time, 'show', 'low', 2000, 1, 0),
+      ...railsLines(time, 'update', 'default', 3000, 0, 0),
+      ...railsLines(time, 'show', 'low', 1000, 2, 0, { controller: 'Projects::ServiceDesk::TicketsController', category: 'service_desk' }),
+    ];
+    writeFileSync(join(dir, 'production_json.log'), `${lines.join('\n')}\n`);
+    writeFileSync(join(dir, 'api_json.log'), `${grapeLines(time, 10, 1).join('\n')}\n`);
+    const store = join(dir, 'store.db');
+    await runCli(repo, ['ingest', join(dir, 'production_json.log'), join(dir, 'api_json.log'), '--store', store], dir);
+    api = await startBudgetApi({ repo, store, catalogDir: join(repo, '..', 'shared', 'fixtures', 'gitlab'), token: TOKEN, cwd: dir });
+    await setSetting('group', undefined);
+    await openFile(ISSUES);
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    if (config().get<string>('api.url')) await vscode.commands.executeCommand('budgetLens.clearApiToken');
+    await setSetting('api.url', undefined);
+    await setSetting('group', undefined);
+    await api?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is empty (the welcome content shows) without a URL, and without a token', async () => {
+    assert.deepEqual((await testState({ tree: true })).tree, []);
+    await setSetting('api.url', api.url);
+    await eventually('the URL configured', async () => ((await testState()).budget.url === api.url ? true : undefined));
+    assert.deepEqual((await testState({ tree: true })).tree, []);
+  });
+
+  it("shows the file's group -> categories with figures and state -> top failing endpoints", async () => {
+    assert.equal(await vscode.commands.executeCommand('budgetLens.setApiToken', TOKEN), true);
+    const want = [
+      'Project Management | 7.68 of 20.16 budget-min (38 %) | pass charts.green',
+      '  team_planning | 6.05 of 20.16 budget-min (30 %) | pass charts.green',
+      '    Projects::IssuesController#index | 3 failures · 3.02 budget-min · 50.00 % | symbol-method  -> budgetLens.goToEndpoint(["Projects::IssuesController#index"])',
+      '    Projects::IssuesController#create | 2 failures · 2.02 budget-min · 33.33 % | symbol-method  -> budgetLens.goToEndpoint(["Projects::IssuesController#create"])',
+      '    Projects::IssuesController#show | 1 failure · 1.01 budget-min · 16.67 % | symbol-method  -> budgetLens.goToEndpoint(["Projects::IssuesController#show"])',
+      '  service_desk | 40.32 of 20.16 budget-min (200 %) | error charts.red',
+      `    ${GHOST} | 2 failures · 40.32 budget-min · 100.00 % | circle-slash `,
+    ];
+    const tree = await treeBecomes('the tree with figures', (items) => JSON.stringify(items.map(line)) === JSON.stringify(want));
+    assert.match(tree[6]?.tooltip ?? '', /Not defined in this workspace\.$/);
+    assert.match(tree[5]?.tooltip ?? '', /budget exhausted/);
+  });
+
+  it('an endpoint item jumps to its code (file:line through the index)', async () => {
+    const tree = (await testState({ tree: true })).tree ?? [];
+    const create = tree.find((i) => i.label === 'Projects::IssuesController#create');
+    assert.ok(create?.command, 'the #create item has a command');
+    await openFile('app/controllers/projects/labels_controller.rb');
+    const target = await vscode.commands.executeCommand<{ file: string; line: number }>(create.command.command, ...create.command.arguments);
+    assert.deepEqual(target, { file: ISSUES, line: 40 });
+    const editor = vscode.window.activeTextEditor;
+    assert.equal(vscode.workspace.asRelativePath(editor?.document.uri ?? ''), ISSUES);
+    assert.equal((editor?.selection.active.line ?? -1) + 1, 40);
+  });
+
+  it('Choose Group with a key switches the tree to that group', async () => {
+    assert.equal(await vscode.commands.executeCommand('budgetLens.chooseGroup', 'source_code'), 'source_code');
+    const tree = await treeBecomes('the source_code group', (items) => items[0]?.label === 'Source Code' && items[0].description !== 'loading…');
+    assert.equal(line(tree[0]!), 'Source Code | 2016.00 of 20.16 budget-min (10000 %) | error charts.red');
+    await vscode.commands.executeCommand('budgetLens.chooseGroup', '');
+    await setSetting('group', undefined);
+    await openFile(ISSUES);
+    await treeBecomes('back to the file group', (items) => items[0]?.label === 'Project Management');
+  });
+
+  it('the panel opens, says ready, and receives the figures the server computes', async () => {
+    await vscode.commands.executeCommand('budgetLens.openBudgetPanel');
+    const data = await eventually('a ready state posted to the panel', async () => {
+      const d = await lastPanelState();
+      return d && d.daily && d.burnRates && d.endpoints && d.categories.length === 2 ? d : undefined;
+    }, 30_000).catch(async (e: unknown) => {
+      const s = (await testState()).panel;
+      throw new Error(`${String(e)}; panel ${JSON.stringify({ open: s.open, ready: s.ready, posted: s.posted.slice(-2) })}`);
+    });
+    assert.equal((await testState()).panel.ready, true, 'the webview said ready (its script ran)');
+    const g = data.group;
+    assert.deepEqual(
+      [g.key, g.name, g.spentText, g.budgetText, g.remainingText, g.availabilityText, g.spentShareText, g.state, g.policyText],
+      ['project_management', 'Project Management', '7.68', '20.16', '12.48', '99.980 %', '38 %', 'fine', 'Within budget: understand your spend.'],
+    );
+    assert.equal(data.daily?.budgetMinutes, 20.16);
+    // Every day of the window is listed; the one with the log's lines has all 8 failures.
+    const days = data.daily?.days ?? [];
+    assert.ok(days.length >= 28, `${days.length} days`);
+    assert.deepEqual(days.filter((d) => d.spentMinutes > 0).map((d) => [d.spentMinutes, d.cumulativeSpentMinutes]), [[7.68, 7.68]]);
+    assert.equal(days.at(-1)?.cumulativeSpentMinutes, 7.68);
+    const burn = Object.fromEntries((data.burnRates ?? []).map((r) => [r.window, [r.rateText, r.thresholdText, r.exceeded, r.exhaustionText]]));
+    assert.deepEqual(burn['6 h'], ['0.38x', '5.60x', false, '45.5 d']);
+    assert.deepEqual(burn['3 d'], ['0.38x', '0.93x', false, '45.5 d']);
+    // Group scope: 8 failures; #index 3 -> 3 * 40320 / 42000 = 2.88 (37.50 %), the ghost and #create
+    // 2 each -> 1.92 (25.00 %), #show 1 -> 0.96 (12.50 %); #update has none and is left out.
+    const rows = Object.fromEntries((data.endpoints ?? []).map((e) => [e.endpointId, [e.failuresText, e.minutesText, e.shareText, e.inWorkspace]]));
+    assert.deepEqual(rows, {
+      'Projects::IssuesController#index': ['3 failures', '2.88', '37.50 %', true],
+      'Projects::IssuesController#create': ['2 failures', '1.92', '25.00 %', true],
+      [GHOST]: ['2 failures', '1.92', '25.00 %', false],
+      'Projects::IssuesController#show': ['1 failure', '0.96', '12.50 %', true],
+    });
+    assert.deepEqual(data.categories.map((c) => [c.category, c.spentText, c.remainingText, c.state]), [
+      ['team_planning', '6.05', '14.11', 'fine'],
+      ['service_desk', '40.32', '-20.16', 'exhausted'],
+    ]);
+    assert.equal(await lastPanelStale(), null);
+    // One panel: opening again reveals it rather than making a second.
+    await vscode.commands.executeCommand('budgetLens.openBudgetPanel');
+    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('budgetLens.budgetPanel'));
+    assert.equal(tabs.length, 1);
+  });
+
+  it("a goToEndpoint message from the panel opens the endpoint's code", async () => {
+    const target = await vscode.commands.executeCommand<{ file: string; line: number }>('budgetLens._testPanelMessage', { type: 'goToEndpoint', endpointId: 'Projects::IssuesController#create' });
+    assert.deepEqual(target, { file: ISSUES, line: 40 });
+    assert.equal(vscode.workspace.asRelativePath(vscode.window.activeTextEditor?.document.uri ?? ''), ISSUES);
+    // A malformed message is refused, not acted on.
+    assert.equal(await vscode.commands.executeCommand('budgetLens._testPanelMessage', { type: 'goToEndpoint', endpointId: 42 }), undefined);
+  });
+
+  it('the server stops: the tree says (stale) with the reason, the panel keeps the data and gets the stale banner', async () => {
+    await api.stop();
+    await vscode.commands.executeCommand('budgetLens.refreshBudget');
+    const tree = await treeBecomes('a stale tree', (items) => items[1]?.description?.endsWith('(stale)') === true);
+    assert.equal(tree[1]?.description, '6.05 of 20.16 budget-min (30 %) (stale)');
+    assert.match(tree[1]?.tooltip ?? '', new RegExp(`Stale since .* UTC: .*\\(no response from ${api.url}/api/v1/.*\\)\\. Showing the data of .* UTC\\.`));
+    const stale = await eventually('a stale message to the panel', async () => (await lastPanelStale()) ?? undefined);
+    assert.equal(stale.status, 0);
+    assert.match(stale.url, new RegExp(`^${api.url}/api/v1/`));
+    assert.match(stale.reasonText, /no response from/);
+    assert.match(stale.lastGoodText ?? '', /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
+    // The last good figures stay shown.
+    assert.equal((await lastPanelState())?.group.spentText, '7.68');
+  });
+});

@@ -1,0 +1,31 @@
+/**
+ * The daily-spend chart's data, apart from drawing (GitLens keeps timelineData.ts apart from its
+ * renderer the same way): pure, no DOM, tested in Node (test/unit/extension/chartModel.test.ts).
+ * budgetChart.ts hands it to chart.js.
+ */
+import type { PanelDaily } from '../src/shared/protocol';
+
+export interface BudgetChartModel {
+  /** `11-20` for 2026-11-20: the window is at most weeks long, the year adds nothing. */
+  labels: string[];
+  /** Budget-min spent each day (bars). */
+  spent: number[];
+  /** Budget-min spent up to and including each day (line). */
+  cumulative: number[];
+  /** F3 on every day (the dashed line the cumulative spend must stay under). */
+  budget: number[];
+  /** The y axis reaches at least the budget, so a day's small spend is seen against it. */
+  suggestedMax: number;
+}
+
+export function buildBudgetChartModel(daily: PanelDaily): BudgetChartModel {
+  const days = [...daily.days].sort((a, b) => a.date.localeCompare(b.date));
+  const cumulative = days.map((d) => d.cumulativeSpentMinutes);
+  return {
+    labels: days.map((d) => (/^\d{4}-\d{2}-\d{2}$/.test(d.date) ? d.date.slice(5) : d.date)),
+    spent: days.map((d) => d.spentMinutes),
+    cumulative,
+    budget: days.map(() => daily.budgetMinutes),
+    suggestedMax: Math.max(daily.budgetMinutes, ...cumulative),
+  };
+}
