@@ -3,11 +3,12 @@
 // docs/screenshots/ (codelens.png, hover.png, problems.png, goto-endpoint.png), then the same on
 // examples/multi-root (multi-root.png), then budget figures from a real Budget API
 // (budget-lens.png: `budget-lens sample` logs ingested into a temporary store and served with a
-// token that is typed into Set API Token's password box). Each step waits
+// token that is typed into Set API Token's password box), and from such data the Group budget
+// tree (tree.png) and the budget panel (panel.png). Each step waits
 // for what a user would wait for (the lens text, the hover, the problem), so a missing feature
 // fails the script instead of producing an empty picture.
 //
-// Usage: node test/extension/screenshots.mjs [--no-build] [--only gitlab-style|multi-root|budget]
+// Usage: node test/extension/screenshots.mjs [--no-build] [--only gitlab-style|multi-root|budget|panel]
 // (needs the server: scripts/install-vscode-server.sh)
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -162,7 +163,11 @@ if (process.exitCode !== 1 && want('multi-root')) {
 // 6. Budget figures from a real Budget API: 28 days of `budget-lens sample` logs for the example,
 //    ingested into a temporary store, served with a token; the token goes in through the Set API
 //    Token password box like a user would; then the lenses, the status bar and the hover.
-if (process.exitCode !== 1 && want('budget')) {
+/**
+ * 28 days of `budget-lens sample` logs for the example, ingested into a temporary store and
+ * served with a random token. `stop()` ends the server and removes the store.
+ */
+async function startSampleApi() {
   const tmp = mkdtempSync(join(tmpdir(), 'budget-lens-shot-'));
   const cli = join(REPO, 'dist', 'cli.js');
   const runCli = (args) => {
@@ -171,7 +176,10 @@ if (process.exitCode !== 1 && want('budget')) {
   };
   const token = randomBytes(16).toString('hex');
   let server;
-  let bwb;
+  const stop = () => {
+    if (server && server.exitCode === null) server.kill('SIGTERM');
+    rmSync(tmp, { recursive: true, force: true });
+  };
   try {
     runCli(['sample', '--root', join(REPO, 'examples', 'gitlab-style'), '--out', join(tmp, 'logs'), '--seed', '7']);
     runCli(['ingest', join(tmp, 'logs'), '--store', join(tmp, 'store.db')]);
@@ -192,14 +200,32 @@ if (process.exitCode !== 1 && want('budget')) {
         }
       });
     });
+    return { url, token, stop };
+  } catch (e) {
+    stop();
+    throw e;
+  }
+}
+
+/** Types the token into Set API Token's password box, like a user. */
+async function setTokenByHand(token) {
+  await runCommand('Budget Lens: Set API Token');
+  await page.locator('.quick-input-widget input[type="password"]').waitFor({ state: 'visible' });
+  await page.keyboard.type(token);
+  await page.keyboard.press('Enter');
+}
+
+if (process.exitCode !== 1 && want('budget')) {
+  let api;
+  let bwb;
+  try {
+    api = await startSampleApi();
+    const { url, token } = api;
     bwb = await launchWorkbench({ workspace: join(REPO, 'examples', 'gitlab-style'), viewport: { width: 1280, height: 800 }, settings: { 'budgetLens.api.url': url, 'editor.hover.above': false } });
     await openWorkbench(bwb);
     await openFile('issues_controller.rb');
     await page.locator('.codelens-decoration').first().waitFor({ timeout: 60_000 });
-    await runCommand('Budget Lens: Set API Token');
-    await page.locator('.quick-input-widget input[type="password"]').waitFor({ state: 'visible' });
-    await page.keyboard.type(token);
-    await page.keyboard.press('Enter');
+    await setTokenByHand(token);
     await page.locator('.codelens-decoration', { hasText: 'budget-min' }).first().waitFor({ timeout: 60_000 });
     await page.locator('.statusbar-item', { hasText: 'budget-min left' }).waitFor({ timeout: 30_000 });
     // Before the token there was a 401, and its one "Set API Token" offer; the picture is of what follows.
@@ -214,7 +240,63 @@ if (process.exitCode !== 1 && want('budget')) {
     process.exitCode = 1;
   } finally {
     await bwb?.close();
-    if (server && server.exitCode === null) server.kill('SIGTERM');
-    rmSync(tmp, { recursive: true, force: true });
+    api?.stop();
+  }
+}
+
+// 7. The Group budget tree in the Budget Lens sidebar, and the budget panel, from the same kind of
+//    sample data: tree.png with the categories expanded to their top failing endpoints, panel.png
+//    with the panel's figures, chart and tables (its webview is two iframes deep).
+if (process.exitCode !== 1 && want('panel')) {
+  let api;
+  let pwb;
+  try {
+    api = await startSampleApi();
+    pwb = await launchWorkbench({ workspace: join(REPO, 'examples', 'gitlab-style'), viewport: { width: 1280, height: 960 }, settings: { 'budgetLens.api.url': api.url } });
+    await openWorkbench(pwb);
+    await openFile('issues_controller.rb');
+    await page.locator('.codelens-decoration').first().waitFor({ timeout: 60_000 });
+    await setTokenByHand(api.token);
+    await page.locator('.codelens-decoration', { hasText: 'budget-min' }).first().waitFor({ timeout: 60_000 });
+    await runCommand('Notifications: Clear All Notifications');
+    await page.locator('.activitybar .action-item a[aria-label^="Budget Lens"]').click();
+    const tree = page.locator('.pane-body .monaco-list[aria-label^="Group budget"]');
+    await tree.locator('.monaco-list-row', { hasText: 'budget-min' }).first().waitFor({ timeout: 30_000 });
+    // Widen the side bar so the descriptions fit: drag the sash between it and the editor.
+    const sideBar = await page.locator('.part.sidebar').boundingBox();
+    if (sideBar) {
+      const x = sideBar.x + sideBar.width;
+      await page.mouse.move(x, sideBar.y + 300);
+      await page.mouse.down();
+      await page.mouse.move(x + 330, sideBar.y + 300, { steps: 10 });
+      await page.mouse.up();
+    }
+    // Expand each category (collapsed at first) to show its top failing endpoints: select, then Right.
+    for (const name of ['team_planning', 'service_desk']) {
+      const row = tree.locator('.monaco-list-row', { hasText: name }).first();
+      if ((await row.getAttribute('aria-expanded')) !== 'false') continue;
+      await row.click();
+      if ((await row.getAttribute('aria-expanded')) === 'false') await page.keyboard.press('ArrowRight');
+      await tree.locator('.monaco-list-row[aria-expanded="true"]', { hasText: name }).waitFor({ timeout: 10_000 });
+    }
+    await tree.locator('.monaco-list-row', { hasText: 'failure' }).first().waitFor({ timeout: 30_000 });
+    // Focus the editor so no tree row is drawn selected.
+    await page.locator('.editor-instance .view-lines').first().click();
+    await shot('tree.png');
+    await runCommand('Budget Lens: Open Budget Panel');
+    const frame = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    await frame.locator('#daily-chart').waitFor({ timeout: 30_000 });
+    await frame.locator('vscode-table').first().waitFor();
+    // Give the side bar's width to the panel.
+    await runCommand('View: Close Primary Side Bar');
+    await page.waitForTimeout(800);
+    await shot('panel.png');
+  } catch (e) {
+    await page?.screenshot({ path: join(outDir, 'failure.png') }).catch(() => {});
+    console.error(`✖ panel: ${e instanceof Error ? e.message : String(e)} (see docs/screenshots/failure.png; do not commit it)`);
+    process.exitCode = 1;
+  } finally {
+    await pwb?.close();
+    api?.stop();
   }
 }
