@@ -179,6 +179,14 @@ describe('budget panel webview in Chromium', { timeout: 60_000 }, () => {
     await page.close();
   });
 
+  test('the violation listener works: an inline style attribute is reported (so "no violation" above can fail)', async () => {
+    const { page } = await openPanel('dark');
+    await page.evaluate(`document.body.insertAdjacentHTML('beforeend', '<div style="color: red">x</div>')`);
+    await page.waitForTimeout(200);
+    assert.deepEqual((await record(page)).violations.map((v) => v.split(' ')[0]), ['style-src-attr']);
+    await page.close();
+  });
+
   test('the chart canvas is drawn', async () => {
     const { page } = await openPanel('dark');
     await send(page, { type: 'state', view: { kind: 'ready', data: data() } });
