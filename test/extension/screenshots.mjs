@@ -291,6 +291,11 @@ if (process.exitCode !== 1 && want('panel')) {
     await runCommand('View: Close Primary Side Bar');
     await page.waitForTimeout(800);
     await shot('panel.png');
+    // The webview -> host path in the real workbench: the first "Go to code" opens the endpoint's
+    // file (with the sample data, an annotated TypeScript client or a Ruby controller).
+    await frame.locator('vscode-button[data-action="goToEndpoint"]').first().click();
+    await page.locator('.tab.active', { hasText: /\.(rb|ts)$/ }).waitFor({ timeout: 30_000 });
+    console.log(`clicked "Go to code" in the panel: ${await page.locator('.tab.active').first().textContent()} is open`);
   } catch (e) {
     await page?.screenshot({ path: join(outDir, 'failure.png') }).catch(() => {});
     console.error(`✖ panel: ${e instanceof Error ? e.message : String(e)} (see docs/screenshots/failure.png; do not commit it)`);

@@ -25,6 +25,7 @@ import {
   policyText,
 } from '../../../src/extension/text/panelText';
 import type { CategoryBudget, EndpointRow } from '../../../src/sdk/service/apiTypes';
+import { isWebviewToHost } from '../../../src/shared/protocol';
 import { buildBudgetChartModel } from '../../../webview/chartModel';
 import { aBudgetFigures, aGroupBudget } from '../../support/builders';
 
@@ -143,5 +144,19 @@ describe('daily chart model', () => {
     // Over budget (domain.md's 30.24 of 20.16): the axis follows the spend.
     assert.equal(buildBudgetChartModel({ budgetMinutes: 20.16, days: [{ date: '2026-11-22', spentMinutes: 30.24, cumulativeSpentMinutes: 30.24 }] }).suggestedMax, 30.24);
     assert.deepEqual(buildBudgetChartModel({ budgetMinutes: 20.16, days: [] }).labels, []);
+  });
+});
+
+describe('messages from the webview', () => {
+  test('only the protocol\'s shapes are accepted', () => {
+    assert.equal(isWebviewToHost({ type: 'ready' }), true);
+    assert.equal(isWebviewToHost({ type: 'refresh' }), true);
+    assert.equal(isWebviewToHost({ type: 'chooseGroup' }), true);
+    assert.equal(isWebviewToHost({ type: 'goToEndpoint', endpointId: 'Projects::IssuesController#index' }), true);
+    assert.equal(isWebviewToHost({ type: 'goToEndpoint' }), false);
+    assert.equal(isWebviewToHost({ type: 'goToEndpoint', endpointId: 42 }), false);
+    assert.equal(isWebviewToHost({ type: 'runCommand', command: 'workbench.action.terminal.new' }), false);
+    assert.equal(isWebviewToHost('ready'), false);
+    assert.equal(isWebviewToHost(null), false);
   });
 });
