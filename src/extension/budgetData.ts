@@ -136,6 +136,11 @@ export class BudgetData implements LensFigures, vscode.Disposable {
     return this.client !== undefined;
   }
 
+  /** True when the configured URL has a token in SecretStorage. */
+  get hasToken(): boolean {
+    return this.token !== undefined;
+  }
+
   /**
    * Reads the settings and the URL's token; a new URL drops every cached figure, a new token
    * keeps them until the refresh it triggers decides. Then refreshes (unless nothing changed).
@@ -172,8 +177,11 @@ export class BudgetData implements LensFigures, vscode.Disposable {
     if (this.timer) clearInterval(this.timer);
     this.timer = this.client ? setInterval(() => void this.refresh(), this.intervalMs) : undefined;
     this.log.appendLine(this.client ? `Budget API ${this.url}: ${token ? 'with a token' : 'no token'}, refresh every ${settings.refreshIntervalSeconds} s` : 'Budget API: none configured (budgetLens.api.url is empty)');
+    // The refresh starts first (its requests are in flight synchronously), so readers told of the
+    // change see "loading" rather than a failure of the old token.
+    const refreshed = this.client ? this.refresh() : undefined;
     this.changeEmitter.fire();
-    if (this.client) await this.refresh();
+    await refreshed;
   }
 
   /** Fetches every key asked for so far, plus the categories of the visible editors. */

@@ -18,7 +18,7 @@ import { StickyGroup, chooseGroup, definesEndpoint, localCatalog } from './devel
 import type { JumpTarget } from './mappingCommands';
 import { goToEndpoint } from './mappingCommands';
 import { newNonce, panelHtml } from './panelHtml';
-import { affects } from './settings';
+import { affects, readSettings } from './settings';
 import { staleReasonText } from './text/budgetText';
 import { panelData, panelStale } from './text/panelText';
 import type { WorkspaceIndexer } from './workspaceIndexer';
@@ -102,6 +102,11 @@ export class BudgetPanel implements vscode.Disposable {
       webview.onDidReceiveMessage((m: unknown) => {
         if (isWebviewToHost(m)) void this.handle(m);
       }),
+      // Hidden, the webview is torn down (no retainContextWhenHidden): nothing is posted until its
+      // script runs again on the next show and says `ready`.
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) this.ready = false;
+      }),
       panel.onDidDispose(() => {
         for (const d of this.panelDisposables) d.dispose();
         this.panelDisposables = [];
@@ -152,9 +157,8 @@ export class BudgetPanel implements vscode.Disposable {
   }
 
   private compute(): { view: PanelView; stale: PanelStale | null; loaded?: Promise<void> } {
-    const state = this.budget.state();
     if (!this.budget.enabled) return { view: { kind: 'error', title: 'No Budget API configured', message: 'Set budgetLens.api.url to the URL of `budget-lens serve`.' }, stale: null };
-    if (!state.hasToken) return { view: { kind: 'error', title: 'No API token', message: `Run "Budget Lens: Set API Token" for ${state.url}.` }, stale: null };
+    if (!this.budget.hasToken) return { view: { kind: 'error', title: 'No API token', message: `Run "Budget Lens: Set API Token" for ${readSettings().apiUrl}.` }, stale: null };
     const key = this.group.current();
     if (key === undefined) return { view: { kind: 'error', title: 'No group', message: 'Open a file of your group, or choose a group (Budget Lens: Choose Group).' }, stale: null };
     const catalogCategories = localCatalog(this.indexer)?.group(key)?.categories;
@@ -163,7 +167,8 @@ export class BudgetPanel implements vscode.Disposable {
     if (!e) return { view: { kind: 'loading', groupKey: key }, stale: null };
     const group = e.group?.value;
     if (!group) {
-      if (e.group?.failure) return { view: { kind: 'error', title: `No budget data for ${key}`, message: staleReasonText(e.group.failure, undefined) }, stale: null, loaded: e.loaded };
+      // A failure is shown only when nothing is on its way that could replace it (a new token's refresh).
+      if (e.group?.failure && !e.loaded) return { view: { kind: 'error', title: `No budget data for ${key}`, message: staleReasonText(e.group.failure, undefined) }, stale: null, loaded: e.loaded };
       return { view: { kind: 'loading', groupKey: key }, stale: null, loaded: e.loaded };
     }
     const categories = e.categories.flatMap(([, c]) => (c?.value ? [c.value] : []));

@@ -57,6 +57,7 @@ export class GroupTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
   private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
   private readonly view: vscode.TreeView<Node>;
   private shownGroup: string | undefined;
+  private hasTokenContext: boolean | undefined;
   private readonly group: StickyGroup;
 
   constructor(
@@ -83,12 +84,15 @@ export class GroupTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
   }
 
   update(): void {
-    void vscode.commands.executeCommand('setContext', HAS_TOKEN_CONTEXT_KEY, this.budget.state().hasToken);
+    if (this.hasTokenContext !== this.budget.hasToken) {
+      this.hasTokenContext = this.budget.hasToken;
+      void vscode.commands.executeCommand('setContext', HAS_TOKEN_CONTEXT_KEY, this.hasTokenContext);
+    }
     this.changeEmitter.fire(undefined);
   }
 
   getChildren(node?: Node): Node[] {
-    if (!this.budget.enabled || !this.budget.state().hasToken) return [];
+    if (!this.budget.enabled || !this.budget.hasToken) return [];
     if (!node) {
       const key = this.group.current();
       this.shownGroup = key;

@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { TreeItemState } from '../../../src/extension/groupTree';
-import type { PanelData, PanelStale, StateMessage } from '../../../src/shared/protocol';
+import type { PanelData, PanelStale, PanelView, StateMessage } from '../../../src/shared/protocol';
 import type { BudgetApiProcess } from './budgetApiProcess';
 import { runCli, startBudgetApi } from './budgetApiProcess';
 import { grapeLines, railsLines } from './budgetLog';
@@ -51,10 +51,14 @@ async function treeBecomes(what: string, ok: (items: TreeItemState[]) => boolean
 
 const line = (i: TreeItemState): string => `${'  '.repeat(i.depth)}${i.label} | ${i.description ?? ''} | ${i.icon ?? ''} ${i.color ?? ''}${i.command ? ` -> ${i.command.command}(${JSON.stringify(i.command.arguments)})` : ''}`;
 
-async function lastPanelState(): Promise<PanelData | undefined> {
+async function lastPanelView(): Promise<PanelView | undefined> {
   const posted = (await testState()).panel.posted;
-  const state = [...posted].reverse().find((m): m is StateMessage => m.type === 'state');
-  return state?.view.kind === 'ready' ? state.view.data : undefined;
+  return [...posted].reverse().find((m): m is StateMessage => m.type === 'state')?.view;
+}
+
+async function lastPanelState(): Promise<PanelData | undefined> {
+  const view = await lastPanelView();
+  return view?.kind === 'ready' ? view.data : undefined;
 }
 
 async function lastPanelStale(): Promise<PanelStale | null | undefined> {
@@ -100,11 +104,17 @@ describe('group tree and budget panel from a real Budget API', function () {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('is empty (the welcome content shows) without a URL, and without a token', async () => {
+  it('is empty (the welcome content shows) without a URL, and without a token; the panel says what is missing', async () => {
     assert.deepEqual((await testState({ tree: true })).tree, []);
     await setSetting('api.url', api.url);
     await eventually('the URL configured', async () => ((await testState()).budget.url === api.url ? true : undefined));
     assert.deepEqual((await testState({ tree: true })).tree, []);
+    await vscode.commands.executeCommand('budgetLens.openBudgetPanel');
+    const view = await eventually('the panel says ready and gets a state', async () => {
+      const s = (await testState()).panel;
+      return s.ready ? lastPanelView() : undefined;
+    }, 30_000);
+    assert.deepEqual(view, { kind: 'error', title: 'No API token', message: `Run "Budget Lens: Set API Token" for ${api.url}.` });
   });
 
   it("shows the file's group -> categories with figures and state -> top failing endpoints", async () => {
@@ -148,13 +158,20 @@ describe('group tree and budget panel from a real Budget API', function () {
   it('the panel opens, says ready, and receives the figures the server computes', async () => {
     await vscode.commands.executeCommand('budgetLens.openBudgetPanel');
     const data = await eventually('a ready state posted to the panel', async () => {
+      if (!(await testState()).panel.ready) return undefined;
       const d = await lastPanelState();
       return d && d.daily && d.burnRates && d.endpoints && d.categories.length === 2 ? d : undefined;
     }, 30_000).catch(async (e: unknown) => {
       const s = (await testState()).panel;
       throw new Error(`${String(e)}; panel ${JSON.stringify({ open: s.open, ready: s.ready, posted: s.posted.slice(-2) })}`);
     });
-    assert.equal((await testState()).panel.ready, true, 'the webview said ready (its script ran)');
+    const panel = (await testState()).panel;
+    assert.equal(panel.ready, true, 'the webview said ready (its script ran)');
+    // Between "No API token" and the figures, the token's refresh showed "loading", not the old 401.
+    const kinds = panel.posted.flatMap((m) => (m.type === 'state' ? [m.view.kind === 'error' ? `error:${m.view.title}` : m.view.kind] : []));
+    const noToken = kinds.indexOf('error:No API token');
+    assert.ok(noToken >= 0 && kinds.indexOf('loading', noToken) > noToken && kinds.indexOf('ready', noToken) > kinds.indexOf('loading', noToken), kinds.join(', '));
+    assert.ok(!kinds.some((k) => k.startsWith('error:No budget data')), kinds.join(', '));
     const g = data.group;
     assert.deepEqual(
       [g.key, g.name, g.spentText, g.budgetText, g.remainingText, g.availabilityText, g.spentShareText, g.state, g.policyText],
@@ -200,6 +217,8 @@ describe('group tree and budget panel from a real Budget API', function () {
   it('the server stops: the tree says (stale) with the reason, the panel keeps the data and gets the stale banner', async () => {
     await api.stop();
     await vscode.commands.executeCommand('budgetLens.refreshBudget');
+    // The panel is behind the issues controller since the jump: show it again (its webview reloads).
+    await vscode.commands.executeCommand('budgetLens.openBudgetPanel');
     const tree = await treeBecomes('a stale tree', (items) => items[1]?.description?.endsWith('(stale)') === true);
     assert.equal(tree[1]?.description, '6.05 of 20.16 budget-min (30 %) (stale)');
     assert.match(tree[1]?.tooltip ?? '', new RegExp(`Stale since .* UTC: .*\\(no response from ${api.url}/api/v1/.*\\)\\. Showing the data of .* UTC\\.`));
