@@ -3,15 +3,15 @@
  * indexing progress while its root builds (click -> cancel it) or the root's error (click ->
  * re-index it). In a multi-root workspace the active file's root decides.
  *
- * With a Budget API configured it shows the developer's group (`budgetLens.group`, else the
- * active file's) and its remaining budget-min, on a warning background once the budget is
+ * With a Budget API configured it shows the developer's group (developerGroup.ts:
+ * `budgetLens.group`, else the active file's) and its remaining budget-min, on a warning background once the budget is
  * exhausted, with the stale reason in the tooltip when the figures are the last good ones.
  */
 import * as vscode from 'vscode';
 import { primaryCategory } from '../sdk/mapping/workspaceIndex';
 import { CONTRIBUTED_COMMANDS } from './commandIds';
 import type { BudgetData } from './budgetData';
-import { readSettings } from './settings';
+import { developerGroup } from './developerGroup';
 import { isExhausted, statusBarBudgetText, statusBarBudgetTooltip, staleReasonText } from './text/budgetText';
 import { categoryLensTitle, statusBarText } from './text/mappingText';
 import type { Located, WorkspaceIndexer } from './workspaceIndexer';
@@ -104,8 +104,9 @@ export class GroupStatusBar implements vscode.Disposable {
     const ws = active?.index.current;
     const mapping = active && ws ? ws.index.fileMapping(active.file) : undefined;
     const category = mapping && (mapping.categories.length > 0 || mapping.endpoints.length > 0) ? primaryCategory(mapping).category : undefined;
-    const fileGroup = category !== undefined && ws?.catalog.isValidCategory(category) ? ws.catalog.groupOf(category).key : undefined;
-    const budgetState = this.budgetState(readSettings().group || fileGroup);
+    // The same "my group" as the tree and the panel (developerGroup.ts), without their stickiness:
+    // the status bar follows the active file.
+    const budgetState = this.budgetState(developerGroup(this.indexer));
     if (budgetState) return budgetState;
     if (!active || !ws || category === undefined) return hidden;
     return {
