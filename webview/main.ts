@@ -1,7 +1,7 @@
 /**
  * The budget panel (browser bundle dist/webview.js). Talks to the host only through
  * src/shared/protocol.ts: says `ready`, then draws each `state` and `stale` message; its buttons
- * post `refresh`, `chooseGroup` and `goToEndpoint`. Every string from the host is set with
+ * post `refresh`, `chooseGroup`, `monthlyReport` and `goToEndpoint`. Every string from the host is set with
  * textContent (dom.ts); the UI is @vscode-elements/elements plus VS Code's theme variables.
  */
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
@@ -133,7 +133,7 @@ function render(): void {
   chart?.destroy();
   chart = undefined;
   const nodes: HTMLElement[] = [];
-  nodes.push(el('div', { class: 'toolbar' }, button('Refresh', { type: 'refresh' }, false), button('Choose Group…', { type: 'chooseGroup' })));
+  nodes.push(el('div', { class: 'toolbar' }, button('Refresh', { type: 'refresh' }, false), button('Choose Group…', { type: 'chooseGroup' }), button('Monthly Report…', { type: 'monthlyReport' })));
   if (stale) nodes.push(staleBanner(stale));
   if (view.kind === 'loading') {
     nodes.unshift(el('h1', { id: 'title' }, 'Budget Lens'));

@@ -3,7 +3,8 @@
  * `budgetLens.api.url` (token from SecretStorage, sent as Bearer), fetches what the adapters ask
  * for (category budgets of the lenses on screen, batched into one request; the status bar's group;
  * a category's top failing endpoints when its hover opens or its tree item expands; the budget
- * panel's group top endpoints, daily series and burn rates), keeps the last good answer per key
+ * panel's group top endpoints, daily series and burn rates; a month's report for the report
+ * command), keeps the last good answer per key
  * (budgetCache.ts), and refreshes on the interval, on Refresh Budget Data and on settings or token
  * changes. A failed refresh keeps the figures, marks them stale with the reason and fires
  * onDidChange; a 401 offers "Set API Token" once per URL and token. Dispose aborts what is in flight.
@@ -13,7 +14,7 @@
  */
 import * as vscode from 'vscode';
 import { BudgetApiClient } from '../sdk/client/budgetApiClient';
-import type { BurnRateRow, CategoryBudget, DailySeries, EndpointRow, GroupBudget } from '../sdk/service/apiTypes';
+import type { BurnRateRow, CategoryBudget, DailySeries, EndpointRow, GroupBudget, MonthlyReport } from '../sdk/service/apiTypes';
 import type { ApiTokenStore } from './apiToken';
 import { promptForToken } from './apiToken';
 import type { CacheEntry, Failure } from './budgetCache';
@@ -31,6 +32,14 @@ const ASK_TIMEOUT_MS = 5_000;
 const BATCH_MS = 30;
 /** How many of a group's top failing endpoints the budget panel asks for. */
 export const PANEL_TOP_ENDPOINTS = 10;
+/** Longest the report command waits for the report (the client's own timeout is 10 s per try). */
+const REPORT_WAIT_MS = 60_000;
+
+/** A month's report as cached: the answer and its meta.asOf (the CLI renders it as the evaluation time). */
+export interface ReportAnswer {
+  report: MonthlyReport;
+  asOf: string;
+}
 
 /** One key's state as `_testState` reports it. */
 export interface BudgetKeyState {
@@ -52,6 +61,8 @@ export interface BudgetTestState {
   groupTopEndpoints: BudgetKeyState[];
   daily: BudgetKeyState[];
   burnRates: BudgetKeyState[];
+  /** Monthly reports by month. */
+  reports: BudgetKeyState[];
   /** How many times "Set API Token" was offered after a 401. */
   unauthorizedOffers: number;
   /** Requests sent to the Budget API since activation. */
@@ -102,6 +113,7 @@ export class BudgetData implements LensFigures, vscode.Disposable {
   private readonly groupTop = new BudgetCache<EndpointRow[]>();
   private readonly daily = new BudgetCache<DailySeries>();
   private readonly burn = new BudgetCache<BurnRateRow[]>();
+  private readonly reports = new BudgetCache<ReportAnswer>();
   private readonly offer = new UnauthorizedOffer();
   private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
   private client: BudgetApiClient | undefined;
@@ -169,6 +181,7 @@ export class BudgetData implements LensFigures, vscode.Disposable {
       this.groupTop.clear();
       this.daily.clear();
       this.burn.clear();
+      this.reports.clear();
     }
     this.url = settings.apiUrl;
     this.token = token;
@@ -290,6 +303,25 @@ export class BudgetData implements LensFigures, vscode.Disposable {
     };
   }
 
+  /**
+   * The report of `month` ('YYYY-MM') for the report command: the cached answer, fetched first when
+   * unknown or old (and waited for: a user asked for it). A failed fetch keeps the last good report
+   * and marks it stale like every other figure. Reports are not part of the periodic refresh: the
+   * opened document does not change, and the next command run fetches again once the entry is old.
+   */
+  async reportEntry(month: string, token?: vscode.CancellationToken): Promise<CacheEntry<ReportAnswer> | undefined> {
+    if (!this.client) return undefined;
+    const running = this.inFlight.get(`report:${month}`);
+    const asked = running ?? (this.reports.needsFetch(month, Date.now(), this.intervalMs) ? this.fetchReport(month) : undefined);
+    if (asked) await bounded(asked, token, REPORT_WAIT_MS);
+    return this.reports.get(month);
+  }
+
+  /** The configured API URL ('' without one). */
+  get apiUrl(): string {
+    return this.url;
+  }
+
   // ---- tokens ----
 
   /** Set API Token: from the argument (extension-host tests only) or a password box; stored for the current URL. */
@@ -325,6 +357,7 @@ export class BudgetData implements LensFigures, vscode.Disposable {
       groupTopEndpoints: keyStates(this.groupTop),
       daily: keyStates(this.daily),
       burnRates: keyStates(this.burn),
+      reports: keyStates(this.reports),
       unauthorizedOffers: this.offer.count,
       requests: this.requests,
     };
@@ -384,6 +417,19 @@ export class BudgetData implements LensFigures, vscode.Disposable {
     return this.fetch('top', [category], this.top, (client, signal) => client.topEndpoints({ category }, { signal, limit: HOVER_TOP_ENDPOINTS }), (data) => [[category, data.endpoints]]);
   }
 
+  private fetchReport(month: string): Promise<void> {
+    return this.fetch(
+      'report',
+      [month],
+      this.reports,
+      async (client, signal) => {
+        const { data, meta } = await client.report(month, { signal });
+        return { data: { report: data, asOf: meta.asOf } };
+      },
+      (answer) => [[month, answer]],
+    );
+  }
+
   private partCache(part: 'groupTop'): BudgetCache<EndpointRow[]>;
   private partCache(part: 'daily'): BudgetCache<DailySeries>;
   private partCache(part: 'burn'): BudgetCache<BurnRateRow[]>;
@@ -406,7 +452,7 @@ export class BudgetData implements LensFigures, vscode.Disposable {
    * when what a reader sees changed. Answers of a replaced client are dropped.
    */
   private fetch<R, T>(
-    kind: 'category' | 'group' | 'top' | GroupPart,
+    kind: 'category' | 'group' | 'top' | 'report' | GroupPart,
     keys: string[],
     cache: BudgetCache<T>,
     call: (client: BudgetApiClient, signal: AbortSignal) => Promise<{ data: R }>,

@@ -4,7 +4,7 @@
  * categories, all from BudgetData. The webview (webview/main.ts) speaks only the typed messages
  * of src/shared/protocol.ts: it says `ready` before the host posts anything (the handshake of
  * vscode-pull-request-github's src/common/webview.ts), then gets a `state` and a `stale` message
- * whenever what it shows changes; `goToEndpoint`, `refresh` and `chooseGroup` come back.
+ * whenever what it shows changes; `goToEndpoint`, `refresh`, `chooseGroup` and `monthlyReport` come back.
  *
  * The page: panelHtml.ts (strict CSP with a nonce); localResourceRoots are dist/ and media/ only.
  * A serializer restores the panel after a reload with the same options.
@@ -20,6 +20,8 @@ import { goToEndpoint } from './mappingCommands';
 import { newNonce, panelHtml } from './panelHtml';
 import { affects, readSettings } from './settings';
 import { staleReasonText } from './text/budgetText';
+import type { ReportOutcome } from './reportCommand';
+import { monthlyReport } from './reportCommand';
 import { panelData, panelStale } from './text/panelText';
 import type { WorkspaceIndexer } from './workspaceIndexer';
 
@@ -117,7 +119,7 @@ export class BudgetPanel implements vscode.Disposable {
   }
 
   /** A message from the webview (the extension-host tests call this through `_testPanelMessage`). */
-  async handle(message: WebviewToHost): Promise<JumpTarget | undefined> {
+  async handle(message: WebviewToHost): Promise<JumpTarget | ReportOutcome | undefined> {
     switch (message.type) {
       case 'ready':
         this.ready = true;
@@ -133,6 +135,8 @@ export class BudgetPanel implements vscode.Disposable {
       case 'chooseGroup':
         await chooseGroup(this.indexer);
         return undefined;
+      case 'monthlyReport':
+        return monthlyReport(this.budget);
     }
   }
 

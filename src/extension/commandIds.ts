@@ -15,6 +15,7 @@ export const CONTRIBUTED_COMMANDS = {
   refreshBudget: 'budgetLens.refreshBudget',
   openBudgetPanel: 'budgetLens.openBudgetPanel',
   chooseGroup: 'budgetLens.chooseGroup',
+  monthlyReport: 'budgetLens.monthlyReport',
 } as const;
 
 /**

@@ -1,7 +1,8 @@
 /**
  * The "Budget Lens" commands: Show Mapping of Current File, Go to Endpoint…, Re-index Workspace,
  * Cancel Indexing, Show Version, Set / Clear API Token, Refresh Budget Data (the last three act on
- * BudgetData), and the internal `_testState` the extension-host tests read.
+ * BudgetData), Open Budget Panel, Choose Group…, Monthly Error-Budget Report (reportCommand.ts),
+ * and the internal `_testState` the extension-host tests read.
  * The handler table is typed by command id, so a command missing here fails to compile and the
  * manifest check (test/unit/extension-manifest) keeps package.json in step.
  */
@@ -11,6 +12,7 @@ import { isWebviewToHost } from '../shared/protocol';
 import type { BudgetData, BudgetTestState } from './budgetData';
 import type { BudgetPanel, PanelTestState } from './budgetPanel';
 import { chooseGroup } from './developerGroup';
+import { monthlyReport } from './reportCommand';
 import type { GroupTreeProvider, TreeItemState } from './groupTree';
 import type { CommandId } from './commandIds';
 import { CONTRIBUTED_COMMANDS, INTERNAL_COMMANDS } from './commandIds';
@@ -223,6 +225,7 @@ export function registerMappingCommands(deps: CommandDeps): vscode.Disposable[] 
     [CONTRIBUTED_COMMANDS.openBudgetPanel]: () => deps.panel.show(),
     // A string argument picks the group without the quick pick (the extension-host tests).
     [CONTRIBUTED_COMMANDS.chooseGroup]: (key?: unknown) => chooseGroup(indexer, typeof key === 'string' ? key : undefined),
+    [CONTRIBUTED_COMMANDS.monthlyReport]: (month?: unknown) => monthlyReport(deps.budget, month),
     [INTERNAL_COMMANDS.testPanelMessage]: (message?: unknown) => (isWebviewToHost(message) ? deps.panel.handle(message) : undefined),
     [INTERNAL_COMMANDS.testState]: async (options?: unknown): Promise<TestState> => {
       await indexer.whenIdle();

@@ -136,7 +136,12 @@ export interface ChooseGroupMessage {
   type: 'chooseGroup';
 }
 
-export type WebviewToHost = ReadyMessage | GoToEndpointMessage | RefreshMessage | ChooseGroupMessage;
+/** Webview -> host: the Monthly Report button (the host runs Monthly Error-Budget Report: month quick pick, document beside). */
+export interface MonthlyReportMessage {
+  type: 'monthlyReport';
+}
+
+export type WebviewToHost = ReadyMessage | GoToEndpointMessage | RefreshMessage | ChooseGroupMessage | MonthlyReportMessage;
 export type HostToWebview = StateMessage | StaleMessage;
 
 /** Narrows what arrived from the webview (it is untyped at runtime). */
@@ -147,6 +152,7 @@ export function isWebviewToHost(value: unknown): value is WebviewToHost {
     case 'ready':
     case 'refresh':
     case 'chooseGroup':
+    case 'monthlyReport':
       return true;
     case 'goToEndpoint':
       return typeof m.endpointId === 'string';

@@ -214,11 +214,13 @@ describe('budget panel webview in Chromium', { timeout: 60_000 }, () => {
     await buttons.first().click();
     await page.locator('vscode-button[data-action="refresh"]').click();
     await page.locator('vscode-button[data-action="chooseGroup"]').click();
+    await page.locator('vscode-button[data-action="monthlyReport"]').click();
     assert.deepEqual((await record(page)).posted, [
       { type: 'ready' },
       { type: 'goToEndpoint', endpointId: 'Projects::IssuesController#index' },
       { type: 'refresh' },
       { type: 'chooseGroup' },
+      { type: 'monthlyReport' },
     ]);
     assert.equal(await page.locator('text=not in this workspace').count(), 1);
     await page.close();

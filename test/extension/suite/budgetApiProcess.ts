@@ -23,15 +23,19 @@ function cli(repo: string): string {
   return join(repo, 'dist', 'cli.js');
 }
 
-/** Runs `budget-lens <args>` to completion; rejects with its output on a non-zero exit. */
-export function runCli(repo: string, args: string[], cwd: string): Promise<string> {
+/**
+ * Runs `budget-lens <args>` to completion; rejects with its output on a non-zero exit. Resolves
+ * with stdout and stderr together, or stdout alone with `stdoutOnly` (a report to compare).
+ */
+export function runCli(repo: string, args: string[], cwd: string, opts: { env?: Record<string, string>; stdoutOnly?: boolean } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli(repo), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli(repo), ...args], { cwd, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
+    let err = '';
     child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr?.on('data', (c: Buffer) => (opts.stdoutOnly ? (err += c.toString()) : (out += c.toString())));
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`budget-lens ${args.join(' ')} exited with ${code}: ${out}`))));
+    child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`budget-lens ${args.join(' ')} exited with ${code}: ${out}${err}`))));
   });
 }
 

@@ -17,6 +17,7 @@ interface ContributedCommand {
 }
 
 interface Manifest {
+  activationEvents: string[];
   contributes: {
     commands: ContributedCommand[];
     menus?: Record<string, Array<{ command: string }>>;
@@ -78,6 +79,16 @@ describe('extension manifest', () => {
     for (const [menu, items] of Object.entries(manifest.contributes.menus ?? {})) {
       for (const item of items) assert.ok(declared.includes(item.command), `${menu} names unknown command ${item.command}`);
     }
+  });
+
+  test('activation: the panel serializer\'s view type is an activation event; none that VS Code infers from contributions', () => {
+    // A restored panel only reaches registerWebviewPanelSerializer if the extension activates for it;
+    // VS Code infers onCommand:/onView: from contributes (since 1.74) but not onWebviewPanel:.
+    const panelSource = readFileSync(join(root, 'src', 'extension', 'budgetPanel.ts'), 'utf8');
+    const viewType = /BUDGET_PANEL_VIEW_TYPE = '([\w.]+)'/.exec(panelSource)?.[1];
+    assert.equal(viewType, 'budgetLens.budgetPanel');
+    assert.ok(manifest.activationEvents.includes(`onWebviewPanel:${viewType}`), manifest.activationEvents.join(', '));
+    assert.deepEqual(manifest.activationEvents.filter((e) => e.startsWith('onCommand:') || e.startsWith('onView:')), []);
   });
 
   test('every budgetLens setting has a description and a scope', () => {

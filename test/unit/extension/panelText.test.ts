@@ -152,6 +152,7 @@ describe('messages from the webview', () => {
     assert.equal(isWebviewToHost({ type: 'ready' }), true);
     assert.equal(isWebviewToHost({ type: 'refresh' }), true);
     assert.equal(isWebviewToHost({ type: 'chooseGroup' }), true);
+    assert.equal(isWebviewToHost({ type: 'monthlyReport' }), true);
     assert.equal(isWebviewToHost({ type: 'goToEndpoint', endpointId: 'Projects::IssuesController#index' }), true);
     assert.equal(isWebviewToHost({ type: 'goToEndpoint' }), false);
     assert.equal(isWebviewToHost({ type: 'goToEndpoint', endpointId: 42 }), false);

@@ -1,0 +1,65 @@
+/**
+ * The monthly report command's wording, without `vscode`: which months the quick pick offers, and
+ * the document's text, rendered exactly as `budget-lens report --api <url> --month <m>` prints it
+ * (src/cli/commands/report.ts: renderReportMarkdown, then the source line). Unit tested in Node;
+ * the extension-host suite `report` compares the document with the CLI's output.
+ */
+import { renderReportMarkdown } from '../../sdk/report/reportMarkdown';
+import { previousMonthOf } from '../../sdk/report/reportWindow';
+import type { MonthlyReport } from '../../sdk/service/apiTypes';
+import type { Failure } from '../budgetCache';
+
+/** How many months before the current one the quick pick offers. */
+export const REPORT_PAST_MONTHS = 12;
+
+const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** One month of the quick pick. */
+export interface ReportMonthChoice {
+  /** 'YYYY-MM' */
+  month: string;
+  /** 'October 2026' */
+  label: string;
+  /** 'in progress' for the current month, else 'complete'. */
+  description: string;
+}
+
+/** 'YYYY-MM' as the API takes it. */
+export function isReportMonth(value: unknown): value is string {
+  return typeof value === 'string' && /^\d{4}-(0[1-9]|1[0-2])$/.test(value);
+}
+
+/**
+ * The current UTC month and the 12 before it, newest first; `defaultIndex` is the last complete
+ * month (the one the report published on the 4th is about, as the CLI's default).
+ */
+export function reportMonthChoices(now: Date): { choices: ReportMonthChoice[]; defaultIndex: number } {
+  const current = now.toISOString().slice(0, 7);
+  const choices = Array.from({ length: REPORT_PAST_MONTHS + 1 }, (_, i): ReportMonthChoice => {
+    const month = i === 0 ? current : previousMonthOf(current, i);
+    return { month, label: `${MONTH_NAMES[Number(month.slice(5)) - 1] ?? month} ${month.slice(0, 4)}`, description: i === 0 ? 'in progress' : 'complete' };
+  });
+  return { choices, defaultIndex: 1 };
+}
+
+/** Where the report came from, as the CLI's `--api` backend describes it (trailing slashes dropped). */
+export function reportSourceText(apiUrl: string): string {
+  return `Budget API ${apiUrl.replace(/\/+$/, '')}`;
+}
+
+/**
+ * The report document: the CLI's Markdown. `asOf` is the answer's meta.asOf; a month still in
+ * progress is evaluated at `now`, not at its (future) end, as the CLI does.
+ */
+export function reportDocumentText(report: MonthlyReport, asOf: string, apiUrl: string, now: number): string {
+  const evaluatedAt = Date.parse(asOf) > now ? new Date(now).toISOString() : asOf;
+  return `${renderReportMarkdown(report, { evaluatedAt })}\n_Source: ${reportSourceText(apiUrl)}._\n`;
+}
+
+/** The error when there is no report to show: names the month, the request URL and the status. */
+export function reportFailureText(month: string, apiUrl: string, failure: Failure | undefined): string {
+  if (failure === undefined) return `Budget Lens: no report of ${month} to show: the Budget API at ${apiUrl} gave no answer before the URL or token changed or the wait was cancelled.`;
+  const answered = failure.status === 0 ? 'did not answer' : `answered HTTP ${failure.status}`;
+  const hint = failure.unauthorized ? ' Run "Budget Lens: Set API Token" with a token the server accepts.' : '';
+  return `Budget Lens: no report of ${month} to show: the Budget API at ${failure.url} ${answered}. ${failure.message}.${hint}`;
+}
