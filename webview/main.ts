@@ -161,5 +161,10 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
   render();
 });
 
+// On a theme change VS Code swaps the body's vscode-light / vscode-dark / vscode-high-contrast class
+// (and data-vscode-theme-kind) along with the --vscode-* variables; the chart reads its colours when
+// drawn, so draw again (seen in the real workbench: axes kept the dark theme's grey in Light Modern).
+new MutationObserver(() => render()).observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind'] });
+
 render();
 vscode.postMessage({ type: 'ready' });

@@ -206,6 +206,25 @@ describe('budget panel webview in Chromium', { timeout: 60_000 }, () => {
     await page.close();
   });
 
+  test('a theme change (body class, as VS Code swaps it) redraws the chart in the new colours', async () => {
+    const { page } = await openPanel('dark');
+    await send(page, { type: 'state', view: { kind: 'ready', data: data() } });
+    await page.locator('#daily-chart').waitFor();
+    const pixels = (): Promise<string> => page.evaluate(`document.getElementById('daily-chart').toDataURL()`) as Promise<string>;
+    const dark = await pixels();
+    await page.evaluate(`(() => {
+      for (const [k, v] of Object.entries(${JSON.stringify(THEMES.light)})) document.documentElement.style.setProperty(k, v);
+      document.body.classList.remove('vscode-dark');
+      document.body.classList.add('vscode-light');
+    })()`);
+    // The observer runs as a microtask after the change; the chart draws without animation.
+    await page.waitForTimeout(100);
+    const light = await pixels();
+    assert.notEqual(light, dark, 'the chart was drawn again with the light theme variables');
+    assert.deepEqual((await record(page)).violations, []);
+    await page.close();
+  });
+
   test('"Go to code" posts the typed message; an endpoint outside the workspace has no button', async () => {
     const { page } = await openPanel('dark');
     await send(page, { type: 'state', view: { kind: 'ready', data: data() } });

@@ -4,7 +4,8 @@
 // examples/multi-root (multi-root.png), then budget figures from a real Budget API
 // (budget-lens.png: `budget-lens sample` logs ingested into a temporary store and served with a
 // token that is typed into Set API Token's password box), and from such data the Group budget
-// tree (tree.png) and the budget panel (panel.png). Each step waits
+// tree (tree.png) and the budget panel (panel-dark-workbench.png in the launcher's Default Dark
+// Modern, panel.png after switching to Light Modern). Each step waits
 // for what a user would wait for (the lens text, the hover, the problem), so a missing feature
 // fails the script instead of producing an empty picture.
 //
@@ -252,8 +253,10 @@ if (process.exitCode !== 1 && want('panel')) {
   let pwb;
   try {
     api = await startSampleApi();
-    pwb = await launchWorkbench({ workspace: join(REPO, 'examples', 'gitlab-style'), viewport: { width: 1280, height: 960 }, settings: { 'budgetLens.api.url': api.url } });
+    // linkExtension: so the launcher's Default Dark Modern applies (see vscodeServer.mjs).
+    pwb = await launchWorkbench({ workspace: join(REPO, 'examples', 'gitlab-style'), viewport: { width: 1280, height: 960 }, settings: { 'budgetLens.api.url': api.url }, linkExtension: true });
     await openWorkbench(pwb);
+    await page.locator('.monaco-workbench.vs-dark').waitFor({ timeout: 30_000 });
     await openFile('issues_controller.rb');
     await page.locator('.codelens-decoration').first().waitFor({ timeout: 60_000 });
     // Before the token the view is empty and its welcome content offers Set API Token; use it.
@@ -294,6 +297,18 @@ if (process.exitCode !== 1 && want('panel')) {
     await frame.locator('vscode-table').first().waitFor();
     // Give the side bar's width to the panel.
     await runCommand('View: Close Primary Side Bar');
+    await page.waitForTimeout(800);
+    await shot('panel-dark-workbench.png');
+    // panel.png in a light theme: picked in the Color Theme picker (Ctrl+K Ctrl+T), like a user.
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+T');
+    await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Dark Modern' }).first().waitFor();
+    await page.keyboard.type('Light Modern');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Light Modern' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.monaco-workbench.vs').waitFor({ timeout: 30_000 });
+    await frame.locator('#daily-chart').waitFor({ timeout: 30_000 });
     await page.waitForTimeout(800);
     await shot('panel.png');
     // The webview -> host path in the real workbench: the first "Go to code" opens the endpoint's

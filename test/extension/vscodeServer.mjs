@@ -3,7 +3,7 @@
 // Used by scripts/test-extension.mjs (the suites) and test/extension/screenshots.mjs (the pictures).
 // The caller must always call `close()`: it kills the server's whole process group and the browser.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -61,7 +61,13 @@ async function waitForHttp(url, ms, server) {
 /**
  * `workspace` is a folder, or a `.code-workspace` file (opened as a multi-root workspace).
  * `settings` are added to the machine settings (e.g. `budgetLens.api.url` for the budget screenshot).
- * @param {{ workspace: string, extensionTestsPath?: string, env?: Record<string,string>, settings?: Record<string,unknown>, viewport?: {width:number,height:number}, log?: (line: string) => void }} options
+ * `linkExtension` loads the extension through a symlink outside the repo, so the workbench applies
+ * `workbench.colorTheme` (the screenshots): the server lives in the repo (.vscode-test/), so every
+ * built-in theme's file is under the extension development path, and with exactly one such path
+ * the workbench takes the first theme "of the extension under development" matching the current
+ * type instead of the setting (web starts light: Default Light+). The suites keep the repo path,
+ * which they resolve the shared fixtures from (`extensionPath/..`).
+ * @param {{ workspace: string, extensionTestsPath?: string, env?: Record<string,string>, settings?: Record<string,unknown>, viewport?: {width:number,height:number}, linkExtension?: boolean, log?: (line: string) => void }} options
  */
 export async function launchWorkbench(options) {
   const tmp = mkdtempSync(join(tmpdir(), 'budget-lens-vscode-'));
@@ -109,7 +115,13 @@ export async function launchWorkbench(options) {
     });
     const page = await browser.newPage({ viewport: options.viewport ?? { width: 1400, height: 900 } });
     const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
-    const payload = [['extensionDevelopmentPath', remote(REPO)]];
+    let extensionPath = REPO;
+    if (options.linkExtension) {
+      // Removed with `tmp` in close(): rmSync unlinks a symlink, it does not follow it.
+      extensionPath = join(tmp, 'budget-lens');
+      symlinkSync(REPO, extensionPath);
+    }
+    const payload = [['extensionDevelopmentPath', remote(extensionPath)]];
     if (options.extensionTestsPath) payload.push(['extensionTestsPath', remote(options.extensionTestsPath)]);
     // A `.code-workspace` file opens as a (multi-root) workspace, anything else as a folder.
     const kind = options.workspace.endsWith('.code-workspace') ? 'workspace' : 'folder';
