@@ -16,12 +16,21 @@
 // only those suites, and starts VS Code only for the workspaces they need.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as esbuild from 'esbuild';
+import { tmpdir } from 'node:os';
 import { REPO, launchWorkbench } from '../test/extension/vscodeServer.mjs';
+import { writePackagedLayout } from './packaged-layout.mjs';
 
 const args = process.argv.slice(2);
 const verbose = args.includes('--verbose');
+/**
+ * `--packaged`: run the extension from the files a VSIX would hold (scripts/packaged-layout.mjs),
+ * not from the repo, with the suites that need nothing else (the budget suites start the CLI from
+ * the extension's folder, which a VSIX does not ship).
+ */
+const packaged = args.includes('--packaged');
+const PACKAGED_SUITES = ['activation', 'adapters', 'multiRoot'];
 const timeoutS = args.includes('--timeout') ? Number(args[args.indexOf('--timeout') + 1]) : 300;
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
@@ -77,7 +86,30 @@ if (unknown.length > 0) {
   console.error(`✖ no suite named ${unknown.join(', ')} in test/extension/suite (there are: ${allSuites.join(', ')})`);
   process.exit(1);
 }
-const selected = wanted.length > 0 ? wanted : allSuites;
+const selected = wanted.length > 0 ? wanted : packaged ? PACKAGED_SUITES : allSuites;
+/**
+ * A folder for the packaged layout with no node_modules in it or above it: Node would resolve
+ * the extension's external packages (the native tree-sitter) from there, which a VSIX cannot.
+ */
+function isolatedDir(name) {
+  for (const base of [tmpdir(), '/var/tmp']) {
+    const ancestors = [];
+    for (let dir = base; ; dir = dirname(dir)) {
+      ancestors.push(dir);
+      if (dirname(dir) === dir) break;
+    }
+    if (!ancestors.some((dir) => existsSync(join(dir, 'node_modules')))) return join(base, name);
+  }
+  console.error('✖ --packaged: every candidate folder has a node_modules above it (remove the stray one)');
+  process.exit(1);
+}
+
+let extensionPath;
+if (packaged) {
+  extensionPath = isolatedDir('budget-lens-packaged');
+  const files = writePackagedLayout(extensionPath);
+  console.log(`> packaged layout: ${files.length} files in ${extensionPath} (${files.join(', ')})`);
+}
 /** workspace -> suites to run there, in a stable order. */
 const launches = new Map();
 for (const suite of selected) {
@@ -100,7 +132,8 @@ async function runLaunch(workspace, suites, n) {
   const wb = await launchWorkbench({
     workspace,
     extensionTestsPath: join(outDir, 'index.js'),
-    env: { BUDGET_LENS_TEST_REPORT: reportFile, BUDGET_LENS_SUITE: suites.join(',') },
+    env: { BUDGET_LENS_TEST_REPORT: reportFile, BUDGET_LENS_SUITE: suites.join(','), ...(packaged ? { BUDGET_LENS_PACKAGED: '1' } : {}) },
+    extensionPath,
     log: verbose ? (line) => console.log(line) : undefined,
   });
   try {

@@ -8,6 +8,7 @@
  */
 import * as vscode from 'vscode';
 import type { Endpoint } from '../sdk/mapping/types';
+import { rubyParserKind } from '../sdk/mapping/ruby/parser';
 import { isWebviewToHost } from '../shared/protocol';
 import type { BudgetData, BudgetTestState } from './budgetData';
 import type { BudgetPanel, PanelTestState } from './budgetPanel';
@@ -56,6 +57,8 @@ export interface TestState {
   endpoints: number;
   statusBar: StatusBarState;
   indexes: IndexTestState[];
+  /** The tree-sitter binding loaded so far ('native' or 'wasm'), if any skeleton needed it. */
+  rubyParser?: string;
   picks?: PickTestState[];
   budget: BudgetTestState;
   /** The Group budget tree fully expanded, with `{ tree: true }` (walking it fetches like a user expanding it). */
@@ -202,6 +205,7 @@ function testState(deps: CommandDeps, withPicks: boolean, withTree: boolean): Te
     files: indexes.reduce((n, i) => n + i.files, 0),
     endpoints: indexes.reduce((n, i) => n + i.endpoints, 0),
     statusBar: deps.statusBar(),
+    rubyParser: rubyParserKind(),
     indexes,
     budget: deps.budget.state(),
     ...(withTree ? { tree: deps.tree.items() } : {}),

@@ -67,7 +67,9 @@ async function waitForHttp(url, ms, server) {
  * the workbench takes the first theme "of the extension under development" matching the current
  * type instead of the setting (web starts light: Default Light+). The suites keep the repo path,
  * which they resolve the shared fixtures from (`extensionPath/..`).
- * @param {{ workspace: string, extensionTestsPath?: string, env?: Record<string,string>, settings?: Record<string,unknown>, viewport?: {width:number,height:number}, linkExtension?: boolean, log?: (line: string) => void }} options
+ * `extensionPath` runs another copy of the extension than the repo (the packaged layout of
+ * scripts/packaged-layout.mjs).
+ * @param {{ workspace: string, extensionTestsPath?: string, env?: Record<string,string>, settings?: Record<string,unknown>, viewport?: {width:number,height:number}, linkExtension?: boolean, extensionPath?: string, log?: (line: string) => void }} options
  */
 export async function launchWorkbench(options) {
   const tmp = mkdtempSync(join(tmpdir(), 'budget-lens-vscode-'));
@@ -115,7 +117,7 @@ export async function launchWorkbench(options) {
     });
     const page = await browser.newPage({ viewport: options.viewport ?? { width: 1400, height: 900 } });
     const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
-    let extensionPath = REPO;
+    let extensionPath = options.extensionPath ?? REPO;
     if (options.linkExtension) {
       // Removed with `tmp` in close(): rmSync unlinks a symlink, it does not follow it.
       extensionPath = join(tmp, 'budget-lens');

@@ -3,7 +3,8 @@
  * has 56 endpoints (`budget-lens endpoints` in examples/gitlab-style prints "56 endpoints").
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { EXTENSION_ID, eventually, lensTitles, testState, workspaceRoot } from './helpers';
@@ -35,6 +36,42 @@ describe('activation', () => {
     }
   });
 });
+
+// Only under `npm run test:extension -- --packaged`: the extension runs from the files a VSIX
+// holds (scripts/packaged-layout.mjs), without node_modules.
+if (process.env.BUDGET_LENS_PACKAGED === '1') {
+  describe('the packaged extension (the files a VSIX holds)', () => {
+    const file = 'app/controllers/projects/budget_lens_heredoc_controller.rb';
+    after(async () => {
+      rmSync(join(workspaceRoot(), file), { force: true });
+      await eventually('the heredoc controller gone', async () => ((await testState()).endpoints === 56 ? true : undefined));
+    });
+
+    it('runs without node_modules, so the native tree-sitter binding cannot load', () => {
+      const ext = vscode.extensions.getExtension(EXTENSION_ID);
+      assert.ok(ext, EXTENSION_ID);
+      assert.ok(!existsSync(join(ext.extensionPath, 'src')), 'the package holds no sources');
+      // Resolved the way dist/extension.js's require('tree-sitter') is: from dist/ upwards.
+      assert.throws(() => createRequire(join(ext.extensionPath, 'dist', 'extension.js')).resolve('tree-sitter'), /Cannot find module/);
+    });
+
+    it("parses what the subset parser refuses with tree-sitter's wasm from dist/", async () => {
+      // A heredoc: outside the subset parser's subset, so the skeleton goes to tree-sitter, whose
+      // native binding lives in node_modules, which a VSIX does not ship.
+      writeFileSync(
+        join(workspaceRoot(), file),
+        'class Projects::BudgetLensHeredocController < Projects::ApplicationController\n  HELP = <<~TEXT\n    plain text\n  TEXT\n\n  feature_category :wiki\n\n  def index\n  end\nend\n',
+      );
+      const state = await eventually('the heredoc controller in the index', async () => {
+        const s = await testState();
+        return s.endpoints === 57 ? s : undefined;
+      });
+      assert.equal(state.rubyParser, 'wasm');
+      const lenses = await lensTitles(file);
+      assert.ok(lenses.some(([line, title]) => line === 8 && title.startsWith('wiki')), JSON.stringify(lenses));
+    });
+  });
+}
 
 describe('re-indexing on file changes', () => {
   // A folder of its own inside the example, removed afterwards (also if a test fails).
