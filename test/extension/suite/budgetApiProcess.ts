@@ -7,6 +7,8 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface BudgetApiProcess {
@@ -37,6 +39,29 @@ export function runCli(repo: string, args: string[], cwd: string, opts: { env?: 
     child.once('error', reject);
     child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`budget-lens ${args.join(' ')} exited with ${code}: ${out}${err}`))));
   });
+}
+
+export interface IngestedStore {
+  /** The scratch folder holding the logs and the store (the server's cwd). */
+  dir: string;
+  store: string;
+  /** GitLab's catalog as the example's .budgetlens.yml names it: ../shared/fixtures/gitlab from the repo. */
+  catalogDir: string;
+}
+
+/**
+ * Writes request logs (file name -> NDJSON lines) into a new scratch folder and ingests them
+ * into a store there with the built CLI.
+ */
+export async function ingestLogs(repo: string, prefix: string, logs: Record<string, string[]>): Promise<IngestedStore> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const files = Object.entries(logs).map(([name, lines]) => {
+    writeFileSync(join(dir, name), `${lines.join('\n')}\n`);
+    return join(dir, name);
+  });
+  const store = join(dir, 'store.db');
+  await runCli(repo, ['ingest', ...files, '--store', store], dir);
+  return { dir, store, catalogDir: join(repo, '..', 'shared', 'fixtures', 'gitlab') };
 }
 
 /** Starts `budget-lens serve` on the store; `port` 0 picks a free one (pass the old one to restart). */

@@ -23,16 +23,15 @@
  *   service_desk (same group as team_planning): no lines -> "no data".
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { BudgetKeyState } from '../../../src/extension/budgetData';
 import type { BudgetApiProcess } from './budgetApiProcess';
-import { runCli, startBudgetApi } from './budgetApiProcess';
+import { ingestLogs, startBudgetApi } from './budgetApiProcess';
 import { grapeLines, railsLines } from './budgetLog';
 import { EXTENSION_ID, eventually, hoverText, lensTitles, openFile, testState } from './helpers';
 
@@ -88,7 +87,6 @@ describe('budget figures from a real Budget API', function () {
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
     if (!ext) throw new Error(`extension ${EXTENSION_ID} not found`);
     repo = ext.extensionPath;
-    dir = mkdtempSync(join(tmpdir(), 'budget-lens-ext-api-'));
     const time = new Date(Date.now() - 2 * 3600_000).toISOString();
     const lines = [
       ...railsLines(time, 'index', 'low', 10000, 3, 0),
@@ -96,13 +94,9 @@ describe('budget figures from a real Budget API', function () {
       ...railsLines(time, 'show', 'low', 2000, 1, 0),
       ...railsLines(time, 'update', 'default', 3000, 0, 0),
     ];
-    writeFileSync(join(dir, 'production_json.log'), `${lines.join('\n')}\n`);
-    writeFileSync(join(dir, 'api_json.log'), `${grapeLines(time, 10, 1).join('\n')}\n`);
-    store = join(dir, 'store.db');
-    await runCli(repo, ['ingest', join(dir, 'production_json.log'), join(dir, 'api_json.log'), '--store', store], dir);
-    // GitLab's catalog, as the example's .budgetlens.yml names it (../shared/fixtures/gitlab from the repo).
-    const catalogDir = join(repo, '..', 'shared', 'fixtures', 'gitlab');
-    start = (port) => startBudgetApi({ repo, store, catalogDir, token: TOKEN, cwd: dir, port });
+    const ingested = await ingestLogs(repo, 'budget-lens-ext-api-', { 'production_json.log': lines, 'api_json.log': grapeLines(time, 10, 1) });
+    ({ dir, store } = ingested);
+    start = (port) => startBudgetApi({ repo, store, catalogDir: ingested.catalogDir, token: TOKEN, cwd: dir, port });
     api = await start();
   });
 

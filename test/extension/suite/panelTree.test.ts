@@ -18,14 +18,12 @@
  *   source_code (the tags API): f = 1, m = 20: spent 2016 of 20.16 -> "2016.00 of 20.16 budget-min (10000 %)".
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { TreeItemState } from '../../../src/extension/groupTree';
 import type { PanelData, PanelStale, PanelView, StateMessage } from '../../../src/shared/protocol';
 import type { BudgetApiProcess } from './budgetApiProcess';
-import { runCli, startBudgetApi } from './budgetApiProcess';
+import { ingestLogs, startBudgetApi } from './budgetApiProcess';
 import { grapeLines, railsLines } from './budgetLog';
 import { EXTENSION_ID, eventually, openFile, testState } from './helpers';
 
@@ -77,7 +75,6 @@ describe('group tree and budget panel from a real Budget API', function () {
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
     if (!ext) throw new Error(`extension ${EXTENSION_ID} not found`);
     const repo = ext.extensionPath;
-    dir = mkdtempSync(join(tmpdir(), 'budget-lens-ext-panel-'));
     const time = new Date(Date.now() - 2 * 3600_000).toISOString();
     const lines = [
       ...railsLines(time, 'index', 'low', 10000, 3, 0),
@@ -86,11 +83,9 @@ describe('group tree and budget panel from a real Budget API', function () {
       ...railsLines(time, 'update', 'default', 3000, 0, 0),
       ...railsLines(time, 'show', 'low', 1000, 2, 0, { controller: 'Projects::ServiceDesk::TicketsController', category: 'service_desk' }),
     ];
-    writeFileSync(join(dir, 'production_json.log'), `${lines.join('\n')}\n`);
-    writeFileSync(join(dir, 'api_json.log'), `${grapeLines(time, 10, 1).join('\n')}\n`);
-    const store = join(dir, 'store.db');
-    await runCli(repo, ['ingest', join(dir, 'production_json.log'), join(dir, 'api_json.log'), '--store', store], dir);
-    api = await startBudgetApi({ repo, store, catalogDir: join(repo, '..', 'shared', 'fixtures', 'gitlab'), token: TOKEN, cwd: dir });
+    const ingested = await ingestLogs(repo, 'budget-lens-ext-panel-', { 'production_json.log': lines, 'api_json.log': grapeLines(time, 10, 1) });
+    dir = ingested.dir;
+    api = await startBudgetApi({ repo, ...ingested, token: TOKEN, cwd: dir });
     await setSetting('group', undefined);
     await openFile(ISSUES);
   });

@@ -12,14 +12,12 @@
  * printed for that log and month).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { ReportOutcome } from '../../../src/extension/reportCommand';
 import { previousMonthOf } from '../../../src/sdk/report/reportWindow';
 import type { BudgetApiProcess } from './budgetApiProcess';
-import { runCli, startBudgetApi } from './budgetApiProcess';
+import { ingestLogs, runCli, startBudgetApi } from './budgetApiProcess';
 import { railsLines } from './budgetLog';
 import { EXTENSION_ID, eventually, testState } from './helpers';
 
@@ -55,7 +53,6 @@ describe('monthly report from a real Budget API', function () {
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
     if (!ext) throw new Error(`extension ${EXTENSION_ID} not found`);
     repo = ext.extensionPath;
-    dir = mkdtempSync(join(tmpdir(), 'budget-lens-ext-report-'));
     const time = `${lastMonth}-15T12:00:00.000Z`;
     const lines = [
       ...railsLines(time, 'index', 'low', 10000, 3, 0),
@@ -63,10 +60,9 @@ describe('monthly report from a real Budget API', function () {
       ...railsLines(time, 'show', 'low', 2000, 1, 0),
       ...railsLines(time, 'update', 'default', 3000, 0, 0),
     ];
-    writeFileSync(join(dir, 'production_json.log'), `${lines.join('\n')}\n`);
-    const store = join(dir, 'store.db');
-    await runCli(repo, ['ingest', join(dir, 'production_json.log'), '--store', store], dir);
-    api = await startBudgetApi({ repo, store, catalogDir: join(repo, '..', 'shared', 'fixtures', 'gitlab'), token: TOKEN, cwd: dir });
+    const ingested = await ingestLogs(repo, 'budget-lens-ext-report-', { 'production_json.log': lines });
+    dir = ingested.dir;
+    api = await startBudgetApi({ repo, ...ingested, token: TOKEN, cwd: dir });
     await setSetting('api.url', api.url);
     await eventually('the URL configured', async () => ((await testState()).budget.url === api.url ? true : undefined));
     assert.equal(await vscode.commands.executeCommand('budgetLens.setApiToken', TOKEN), true);
