@@ -66,7 +66,7 @@ export class MappingCodeLensProvider implements vscode.CodeLensProvider<Category
     );
   }
 
-  /** Installs the budget-figures seam (later: the Budget API cache). */
+  /** Installs the budget-figures seam (BudgetData). */
   setFigures(figures: LensFigures | undefined): void {
     this.figures = figures;
     if (figures?.onDidChange) this.disposables.push(figures.onDidChange(() => this.changeEmitter.fire()));
