@@ -1,7 +1,8 @@
 /**
- * The Budget API token, kept in VS Code's SecretStorage per API URL (never in settings, never
- * logged), and the two commands that manage it: Set API Token (a password input box) and Clear
- * API Token. BudgetData reads the token for the configured URL and sends it as a Bearer header.
+ * The backend's token (Budget API or Prometheus), kept in VS Code's SecretStorage per URL (never
+ * in settings, never logged), and the two commands that manage it: Set API Token (a password input
+ * box) and Clear API Token. BudgetData reads the token for the configured URL and sends it as a
+ * Bearer header.
  */
 import * as vscode from 'vscode';
 
@@ -37,13 +38,13 @@ export class ApiTokenStore {
 }
 
 /**
- * Asks for the token of `url` in a password box. Returns undefined when dismissed; an empty
- * answer is refused in the box rather than stored.
+ * Asks for the token of `url` (a `backend` as backendLabel names it) in a password box. Returns
+ * undefined when dismissed; an empty answer is refused in the box rather than stored.
  */
-export function promptForToken(url: string): Thenable<string | undefined> {
+export function promptForToken(url: string, backend = 'Budget API'): Thenable<string | undefined> {
   return vscode.window.showInputBox({
     title: 'Budget Lens: Set API Token',
-    prompt: `Bearer token for the Budget API at ${url} (stored in VS Code's secret storage for this URL)`,
+    prompt: `Bearer token for the ${backend} at ${url} (stored in VS Code's secret storage for this URL)`,
     password: true,
     ignoreFocusOut: true,
     validateInput: (v) => (v.trim() === '' ? 'Enter a token, or press Escape to cancel' : undefined),

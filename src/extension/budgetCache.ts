@@ -11,6 +11,8 @@
  *   a new token keeps the values (same server) until the next fetch decides.
  */
 import { BudgetApiError, UnauthorizedError } from '../sdk/client/clientErrors';
+import { BackendError, InvalidQueryError, UnknownScopeError } from '../sdk/service/serviceErrors';
+import { PrometheusError } from '../sdk/sources/prometheusClient';
 
 /** Why the last fetch of a key failed. */
 export interface Failure {
@@ -33,9 +35,23 @@ export interface CacheEntry<T> {
   failure?: Failure;
 }
 
-/** A failure from whatever a fetch threw; `url` is the fallback when the error names none. */
+/**
+ * A failure from whatever a fetch threw; `url` is the fallback when the error names none.
+ * Budget API client errors carry URL and status. BudgetService over Prometheus (budgetBackend.ts)
+ * throws BackendError wrapping the source's PrometheusError, which names the query URL and, when
+ * an answer came, its HTTP status; its own 404/400 (a scope the catalog lacks, a bad parameter)
+ * get the statuses the Budget API would answer, so both backends fail the same way here.
+ */
 export function failureOf(e: unknown, url: string, at: number): Failure {
   if (BudgetApiError.is(e)) return { url: e.url, status: e.status, message: e.message, unauthorized: UnauthorizedError.is(e), at };
+  const cause = BackendError.is(e) ? e.cause : e;
+  if (PrometheusError.is(cause)) {
+    const status = cause.details.status ?? 0;
+    // Prometheus' messages name the URL, and the status whenever one arrived.
+    return { url: cause.url, status, message: `Prometheus: ${cause.message}${status === 0 ? ' (no response)' : ''}`, unauthorized: status === 401, at };
+  }
+  if (UnknownScopeError.is(e)) return { url, status: 404, message: e.message, unauthorized: false, at };
+  if (InvalidQueryError.is(e)) return { url, status: 400, message: e.message, unauthorized: false, at };
   const message = e instanceof Error ? e.message : String(e);
   return { url, status: 0, message, unauthorized: false, at };
 }

@@ -1,6 +1,8 @@
 /**
- * The one owner of budget figures in the editor: it holds the BudgetApiClient for
- * `budgetLens.api.url` (token from SecretStorage, sent as Bearer), fetches what the adapters ask
+ * The one owner of budget figures in the editor: it holds the BudgetApi of the configured backend
+ * (budgetBackend.ts: a BudgetApiClient for `budgetLens.api.url`, or BudgetService over Prometheus
+ * for `budgetLens.prometheus.url` with the workspace's catalog; token from SecretStorage per URL,
+ * sent as Bearer), fetches what the adapters ask
  * for (category budgets of the lenses on screen, batched into one request; the status bar's group;
  * a category's top failing endpoints when its hover opens or its tree item expands; the budget
  * panel's group top endpoints, daily series and burn rates; a month's report for the report
@@ -13,14 +15,18 @@
  * through onDidChange.
  */
 import * as vscode from 'vscode';
-import { BudgetApiClient } from '../sdk/client/budgetApiClient';
-import type { BurnRateRow, CategoryBudget, DailySeries, EndpointRow, GroupBudget, MonthlyReport } from '../sdk/service/apiTypes';
+import type { Catalog } from '../sdk/catalog/types';
+import type { ProjectConfig } from '../sdk/config/types';
+import type { BudgetApi, BurnRateRow, CategoryBudget, DailySeries, EndpointRow, GroupBudget, MonthlyReport } from '../sdk/service/apiTypes';
 import type { ApiTokenStore } from './apiToken';
 import { promptForToken } from './apiToken';
+import type { BackendChoice, BackendKind } from './budgetBackend';
+import { backendLabel, chooseBackend, openBudgetApi } from './budgetBackend';
 import type { CacheEntry, Failure } from './budgetCache';
 import { BudgetCache, UnauthorizedOffer, failureOf } from './budgetCache';
 import { CONTRIBUTED_COMMANDS } from './commandIds';
 import type { LensFigures } from './mappingCodeLens';
+import type { BudgetLensSettings } from './settings';
 import { readSettings } from './settings';
 import { HOVER_TOP_ENDPOINTS, budgetHoverLines, lensFiguresText } from './text/budgetText';
 import type { LensSubject } from './text/mappingText';
@@ -53,6 +59,8 @@ export interface BudgetKeyState {
 /** What `_testState` reports about the budget data (tests only). */
 export interface BudgetTestState {
   url: string;
+  /** The backend in use; undefined without one (or while Prometheus waits for the catalog). */
+  backend: BackendKind | undefined;
   hasToken: boolean;
   categories: BudgetKeyState[];
   groups: BudgetKeyState[];
@@ -65,7 +73,7 @@ export interface BudgetTestState {
   reports: BudgetKeyState[];
   /** How many times "Set API Token" was offered after a 401. */
   unauthorizedOffers: number;
-  /** Requests sent to the Budget API since activation. */
+  /** Requests sent to the backend since activation (one per BudgetApi call). */
   requests: number;
 }
 
@@ -116,7 +124,14 @@ export class BudgetData implements LensFigures, vscode.Disposable {
   private readonly reports = new BudgetCache<ReportAnswer>();
   private readonly offer = new UnauthorizedOffer();
   private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
-  private client: BudgetApiClient | undefined;
+  private client: BudgetApi | undefined;
+  /** The URL a failure names when the error carries none (the API's /api/v1 base, or Prometheus'). */
+  private errorUrl = '';
+  private kind: BackendKind | undefined;
+  /** The catalog the Prometheus backend was built with (a new index build brings a new one). */
+  private catalog: Catalog | undefined;
+  /** The URL pair already reported as "both set", so the output channel says it once. */
+  private bothSetLogged: string | undefined;
   private url = '';
   private token: string | undefined;
   /** Bumped on every new client: answers of an older one are dropped. */
@@ -140,10 +155,16 @@ export class BudgetData implements LensFigures, vscode.Disposable {
     private readonly tokens: ApiTokenStore,
     private readonly log: vscode.OutputChannel,
   ) {
-    this.disposables.push(tokens.onDidChange(() => void this.configure()));
+    this.disposables.push(
+      tokens.onDidChange(() => void this.configure()),
+      // Prometheus needs the workspace's catalog: configure once an index has it, again when a build replaces it.
+      indexer.onDidChangeState(() => {
+        if (this.wantsPrometheus() && this.workspaceCatalog()?.catalog !== this.catalog) void this.configure();
+      }),
+    );
   }
 
-  /** True when an API URL is configured (the adapters show figures only then). */
+  /** True when a backend is configured and ready (the adapters show figures only then). */
   get enabled(): boolean {
     return this.client !== undefined;
   }
@@ -154,17 +175,54 @@ export class BudgetData implements LensFigures, vscode.Disposable {
   }
 
   /**
+   * True when figures cannot come without a token first: a Budget API without one (the tree and
+   * the panel then say "Set API Token"). Prometheus is often open; a 401 from it offers the token.
+   */
+  get needsToken(): boolean {
+    return this.kind === 'api' && this.token === undefined;
+  }
+
+  /** The backend in use ('api' or 'prometheus'), undefined without one. */
+  get backend(): BackendKind | undefined {
+    return this.client ? this.kind : undefined;
+  }
+
+  /** The chosen backend of the current settings (also before the catalog is there). */
+  private static choice(settings: BudgetLensSettings): BackendChoice | undefined {
+    return chooseBackend(settings.apiUrl, settings.prometheusUrl);
+  }
+
+  private wantsPrometheus(): boolean {
+    return BudgetData.choice(readSettings())?.kind === 'prometheus';
+  }
+
+  /** The first root's indexed workspace (its catalog and config): what a Prometheus backend uses. */
+  private workspaceCatalog(): { catalog: Catalog; config: ProjectConfig | undefined } | undefined {
+    for (const index of this.indexer.indexes) {
+      const ws = index.current;
+      if (ws) return { catalog: ws.catalog, config: ws.config };
+    }
+    return undefined;
+  }
+
+  /**
    * Reads the settings and the URL's token; a new URL drops every cached figure, a new token
    * keeps them until the refresh it triggers decides. Then refreshes (unless nothing changed).
    */
   async configure(): Promise<void> {
     const settings = readSettings();
-    const token = settings.apiUrl ? await this.tokens.get(settings.apiUrl) : undefined;
+    const choice = BudgetData.choice(settings);
+    const token = choice ? await this.tokens.get(choice.url) : undefined;
     if (this.disposed) return;
+    const url = choice?.url ?? '';
     const intervalMs = settings.refreshIntervalSeconds * 1000;
-    if (settings.apiUrl === this.url && token === this.token && intervalMs === this.intervalMs && (this.client !== undefined) === (settings.apiUrl !== '')) return this.lastRefresh;
-    const urlChanged = settings.apiUrl !== this.url;
-    if (urlChanged || token !== this.token) {
+    const ws = choice?.kind === 'prometheus' ? this.workspaceCatalog() : undefined;
+    const catalog = ws?.catalog;
+    const ready = choice !== undefined && (choice.kind === 'api' || catalog !== undefined);
+    if (url === this.url && choice?.kind === this.kind && catalog === this.catalog && token === this.token && intervalMs === this.intervalMs && (this.client !== undefined) === ready) return this.lastRefresh;
+    const urlChanged = url !== this.url || choice?.kind !== this.kind;
+    // A new catalog (a re-index) is like a new token: same server, the refresh decides.
+    if (urlChanged || token !== this.token || catalog !== this.catalog) {
       this.abort.abort();
       this.abort = new AbortController();
       this.generation++;
@@ -183,13 +241,24 @@ export class BudgetData implements LensFigures, vscode.Disposable {
       this.burn.clear();
       this.reports.clear();
     }
-    this.url = settings.apiUrl;
+    this.url = url;
+    this.kind = choice?.kind;
+    this.catalog = catalog;
     this.token = token;
     this.intervalMs = intervalMs;
-    this.client = this.url ? new BudgetApiClient({ baseUrl: this.url, token, retries: 1 }) : undefined;
+    const opened = choice ? openBudgetApi(choice, token, catalog, ws?.config) : undefined;
+    this.client = opened?.api;
+    this.errorUrl = opened?.errorUrl ?? '';
     if (this.timer) clearInterval(this.timer);
     this.timer = this.client ? setInterval(() => void this.refresh(), this.intervalMs) : undefined;
-    this.log.appendLine(this.client ? `Budget API ${this.url}: ${token ? 'with a token' : 'no token'}, refresh every ${settings.refreshIntervalSeconds} s` : 'Budget API: none configured (budgetLens.api.url is empty)');
+    const both = choice?.ignoredPrometheusUrl !== undefined ? `${choice.url} ${choice.ignoredPrometheusUrl}` : undefined;
+    if (both !== undefined && both !== this.bothSetLogged) {
+      this.log.appendLine(`budgetLens.api.url and budgetLens.prometheus.url are both set: using the Budget API ${choice?.url}, not Prometheus ${choice?.ignoredPrometheusUrl}`);
+    }
+    this.bothSetLogged = both;
+    if (!choice) this.log.appendLine('Budget figures: no backend configured (budgetLens.api.url and budgetLens.prometheus.url are empty)');
+    else if (!this.client) this.log.appendLine(`Prometheus ${this.url}: waiting for the workspace's catalog (the index) before fetching budget figures`);
+    else this.log.appendLine(`${backendLabel(choice.kind)} ${this.url}: ${token ? 'with a token' : 'no token'}, refresh every ${settings.refreshIntervalSeconds} s`);
     // The refresh starts first (its requests are in flight synchronously), so readers told of the
     // change see "loading" rather than a failure of the old token.
     const refreshed = this.client ? this.refresh() : undefined;
@@ -317,7 +386,7 @@ export class BudgetData implements LensFigures, vscode.Disposable {
     return this.reports.get(month);
   }
 
-  /** The configured API URL ('' without one). */
+  /** The configured backend's URL ('' without one): the Budget API's, or Prometheus'. */
   get apiUrl(): string {
     return this.url;
   }
@@ -326,30 +395,31 @@ export class BudgetData implements LensFigures, vscode.Disposable {
 
   /** Set API Token: from the argument (extension-host tests only) or a password box; stored for the current URL. */
   async setToken(arg?: string): Promise<boolean> {
-    const url = readSettings().apiUrl;
-    if (!url) {
-      void vscode.window.showWarningMessage('Budget Lens: set budgetLens.api.url first; the token is stored for that URL.');
+    const choice = BudgetData.choice(readSettings());
+    if (!choice) {
+      void vscode.window.showWarningMessage('Budget Lens: set budgetLens.api.url or budgetLens.prometheus.url first; the token is stored for that URL.');
       return false;
     }
-    const token = arg ?? (await promptForToken(url));
+    const token = arg ?? (await promptForToken(choice.url, backendLabel(choice.kind)));
     if (token === undefined || token.trim() === '') return false;
-    await this.tokens.store(url, token.trim());
-    this.log.appendLine(`Budget API ${url}: token stored`);
+    await this.tokens.store(choice.url, token.trim());
+    this.log.appendLine(`${backendLabel(choice.kind)} ${choice.url}: token stored`);
     await this.configure();
     return true;
   }
 
   async clearToken(): Promise<void> {
-    const url = readSettings().apiUrl;
-    if (!url) return;
-    await this.tokens.delete(url);
-    this.log.appendLine(`Budget API ${url}: token cleared`);
+    const choice = BudgetData.choice(readSettings());
+    if (!choice) return;
+    await this.tokens.delete(choice.url);
+    this.log.appendLine(`${backendLabel(choice.kind)} ${choice.url}: token cleared`);
     await this.configure();
   }
 
   state(): BudgetTestState {
     return {
       url: this.url,
+      backend: this.backend,
       hasToken: this.token !== undefined,
       categories: keyStates(this.categories),
       groups: keyStates(this.groups),
@@ -455,11 +525,13 @@ export class BudgetData implements LensFigures, vscode.Disposable {
     kind: 'category' | 'group' | 'top' | 'report' | GroupPart,
     keys: string[],
     cache: BudgetCache<T>,
-    call: (client: BudgetApiClient, signal: AbortSignal) => Promise<{ data: R }>,
+    call: (client: BudgetApi, signal: AbortSignal) => Promise<{ data: R }>,
     entries: (data: R) => Array<[string, T]>,
   ): Promise<void> {
     const client = this.client;
     if (!client || keys.length === 0) return Promise.resolve();
+    const label = backendLabel(this.kind ?? 'api');
+    const errorUrl = this.errorUrl;
     const generation = this.generation;
     const signal = this.abort.signal;
     const run = async (): Promise<void> => {
@@ -471,12 +543,12 @@ export class BudgetData implements LensFigures, vscode.Disposable {
         const wasFailing = keys.some((k) => cache.get(k)?.failure !== undefined);
         const now = Date.now();
         for (const [key, value] of entries(data)) changed = cache.succeed(key, value, now) || changed;
-        if (wasFailing) this.log.appendLine(`Budget API ${client.apiBase}: answering again`);
+        if (wasFailing) this.log.appendLine(`${label} ${errorUrl}: answering again`);
       } catch (e) {
         if (generation !== this.generation || this.disposed || signal.aborted) return;
-        const failure = failureOf(e, client.apiBase, Date.now());
+        const failure = failureOf(e, errorUrl, Date.now());
         for (const key of keys) changed = cache.fail(key, failure) || changed;
-        if (changed) this.log.appendLine(`Budget API ${failure.url}: ${failure.status ? `HTTP ${failure.status}` : 'no response'}`);
+        if (changed) this.log.appendLine(`${label} ${failure.url}: ${failure.status ? `HTTP ${failure.status}` : 'no response'}`);
         if (failure.unauthorized && this.offer.shouldOffer(`${this.url}#${this.tokenGeneration}`)) this.offerToken(failure);
       }
       if (changed) this.changeEmitter.fire();
@@ -491,7 +563,7 @@ export class BudgetData implements LensFigures, vscode.Disposable {
   private offerToken(failure: Failure): void {
     const action = 'Set API Token';
     void vscode.window
-      .showWarningMessage(`Budget Lens: the Budget API at ${this.url} refused the request (HTTP ${failure.status}). Budget figures stay as they were, marked stale.`, action)
+      .showWarningMessage(`Budget Lens: the ${backendLabel(this.kind ?? 'api')} at ${this.url} refused the request (HTTP ${failure.status}). Budget figures stay as they were, marked stale.`, action)
       .then((picked) => {
         if (picked === action) void vscode.commands.executeCommand(CONTRIBUTED_COMMANDS.setApiToken);
       });

@@ -87,7 +87,7 @@ export class BudgetLensContext implements vscode.Disposable {
     // The catalog setting can also make folders without a config indexable: reindex() re-matches roots.
     if (affects(e, 'catalogPath')) void this.indexer.reindex();
     // A new URL (or interval) reconfigures the client and refreshes; the group only moves the status bar.
-    if (affects(e, 'api.url') || affects(e, 'refreshIntervalSeconds')) void this.budget.configure();
+    if (affects(e, 'api.url') || affects(e, 'prometheus.url') || affects(e, 'refreshIntervalSeconds')) void this.budget.configure();
     if (affects(e, 'group')) this.statusBar.update();
   }
 

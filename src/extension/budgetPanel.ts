@@ -161,8 +161,13 @@ export class BudgetPanel implements vscode.Disposable {
   }
 
   private compute(): { view: PanelView; stale: PanelStale | null; loaded?: Promise<void> } {
-    if (!this.budget.enabled) return { view: { kind: 'error', title: 'No Budget API configured', message: 'Set budgetLens.api.url to the URL of `budget-lens serve`.' }, stale: null };
-    if (!this.budget.hasToken) return { view: { kind: 'error', title: 'No API token', message: `Run "Budget Lens: Set API Token" for ${readSettings().apiUrl}.` }, stale: null };
+    if (!this.budget.enabled) {
+      // Prometheus waits for the index's catalog; without either URL there is nothing to ask.
+      const { apiUrl, prometheusUrl } = readSettings();
+      if (apiUrl === '' && prometheusUrl !== '') return { view: { kind: 'loading', groupKey: this.group.current() }, stale: null };
+      return { view: { kind: 'error', title: 'No Budget API configured', message: 'Set budgetLens.api.url to the URL of `budget-lens serve`, or budgetLens.prometheus.url to a Prometheus-compatible server.' }, stale: null };
+    }
+    if (this.budget.needsToken) return { view: { kind: 'error', title: 'No API token', message: `Run "Budget Lens: Set API Token" for ${this.budget.apiUrl}.` }, stale: null };
     const key = this.group.current();
     if (key === undefined) return { view: { kind: 'error', title: 'No group', message: 'Open a file of your group, or choose a group (Budget Lens: Choose Group).' }, stale: null };
     const catalogCategories = localCatalog(this.indexer)?.group(key)?.categories;

@@ -92,7 +92,7 @@ export class GroupTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
   }
 
   getChildren(node?: Node): Node[] {
-    if (!this.budget.enabled || !this.budget.hasToken) return [];
+    if (!this.budget.enabled || this.budget.needsToken) return [];
     if (!node) {
       const key = this.group.current();
       this.shownGroup = key;

@@ -45,7 +45,7 @@ export async function monthlyReport(budget: BudgetData, monthArg?: unknown): Pro
     void vscode.window.showErrorMessage(message);
     return { kind: 'failed', month, message };
   };
-  if (!budget.enabled) return fail(undefined, 'Budget Lens: no Budget API configured: set budgetLens.api.url to the URL of `budget-lens serve`.');
+  if (!budget.enabled) return fail(undefined, 'Budget Lens: no Budget API configured: set budgetLens.api.url to the URL of `budget-lens serve`, or budgetLens.prometheus.url (Prometheus waits for the workspace index).');
   const month = isReportMonth(monthArg) ? monthArg : await pickMonth();
   if (month === undefined) return undefined;
   const { entry, cancelled } = await vscode.window.withProgress(
@@ -54,9 +54,10 @@ export async function monthlyReport(budget: BudgetData, monthArg?: unknown): Pro
   );
   // Cancelled by the user: nothing to say (the request finishes in the background and is cached).
   if (cancelled && !entry?.value) return undefined;
-  if (!entry?.value) return fail(month, reportFailureText(month, budget.apiUrl, entry?.failure));
+  const backend = budget.backend ?? 'api';
+  if (!entry?.value) return fail(month, reportFailureText(month, budget.apiUrl, entry?.failure, backend));
   // The figures were computed when fetched: a month in progress is evaluated then, as the CLI does right after its request.
-  const text = reportDocumentText(entry.value.report, entry.value.asOf, budget.apiUrl, entry.fetchedAt ?? Date.now());
+  const text = reportDocumentText(entry.value.report, entry.value.asOf, budget.apiUrl, entry.fetchedAt ?? Date.now(), backend);
   const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: text });
   await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: false });
   const stale = entry.failure !== undefined;

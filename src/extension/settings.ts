@@ -17,8 +17,10 @@ export interface BudgetLensSettings {
   reindexDelayMs: number;
   /** Let ripgrep rule out files without markers before a cold build (index/ripgrepPrefilter.ts). */
   useRipgrep: boolean;
-  /** Budget API base URL (`budget-lens serve`); empty = no budget figures. */
+  /** Budget API base URL (`budget-lens serve`); empty = no budget figures from a Budget API. */
   apiUrl: string;
+  /** Prometheus-compatible base URL, used when `apiUrl` is empty (budgetBackend.ts). */
+  prometheusUrl: string;
   /** The developer's group key for the status bar; empty = the active file's group. */
   group: string;
   /** Seconds between budget refreshes, at least MIN_REFRESH_SECONDS. */
@@ -38,6 +40,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): BudgetLensSetti
     reindexDelayMs: Math.max(0, c.get<number>('reindexDelayMs', 300)),
     useRipgrep: c.get<boolean>('index.useRipgrep', true),
     apiUrl: c.get<string>('api.url', '').trim().replace(/\/+$/, ''),
+    prometheusUrl: c.get<string>('prometheus.url', '').trim().replace(/\/+$/, ''),
     group: c.get<string>('group', '').trim(),
     refreshIntervalSeconds: Math.max(MIN_REFRESH_SECONDS, c.get<number>('refreshIntervalSeconds', 300)),
   };

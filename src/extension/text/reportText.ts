@@ -7,6 +7,8 @@
 import { renderReportMarkdown } from '../../sdk/report/reportMarkdown';
 import { previousMonthOf } from '../../sdk/report/reportWindow';
 import type { MonthlyReport } from '../../sdk/service/apiTypes';
+import type { BackendKind } from '../budgetBackend';
+import { backendLabel } from '../budgetBackend';
 import type { Failure } from '../budgetCache';
 
 /** How many months before the current one the quick pick offers. */
@@ -42,24 +44,28 @@ export function reportMonthChoices(now: Date): { choices: ReportMonthChoice[]; d
   return { choices, defaultIndex: 1 };
 }
 
-/** Where the report came from, as the CLI's `--api` backend describes it (trailing slashes dropped). */
-export function reportSourceText(apiUrl: string): string {
-  return `Budget API ${apiUrl.replace(/\/+$/, '')}`;
+/**
+ * Where the report came from, as the CLI's `--api` / `--prometheus` backend describes it
+ * (`Budget API <url>`, `Prometheus <url>`; trailing slashes dropped).
+ */
+export function reportSourceText(apiUrl: string, backend: BackendKind = 'api'): string {
+  return `${backendLabel(backend)} ${apiUrl.replace(/\/+$/, '')}`;
 }
 
 /**
  * The report document: the CLI's Markdown. `asOf` is the answer's meta.asOf; a month still in
  * progress is evaluated at `now`, not at its (future) end, as the CLI does.
  */
-export function reportDocumentText(report: MonthlyReport, asOf: string, apiUrl: string, now: number): string {
+export function reportDocumentText(report: MonthlyReport, asOf: string, apiUrl: string, now: number, backend: BackendKind = 'api'): string {
   const evaluatedAt = Date.parse(asOf) > now ? new Date(now).toISOString() : asOf;
-  return `${renderReportMarkdown(report, { evaluatedAt })}\n_Source: ${reportSourceText(apiUrl)}._\n`;
+  return `${renderReportMarkdown(report, { evaluatedAt })}\n_Source: ${reportSourceText(apiUrl, backend)}._\n`;
 }
 
 /** The error when there is no report to show: names the month, the request URL and the status. */
-export function reportFailureText(month: string, apiUrl: string, failure: Failure | undefined): string {
-  if (failure === undefined) return `Budget Lens: no report of ${month} to show: the Budget API at ${apiUrl} gave no answer before the URL or token changed or the wait was cancelled.`;
+export function reportFailureText(month: string, apiUrl: string, failure: Failure | undefined, backend: BackendKind = 'api'): string {
+  const label = backendLabel(backend);
+  if (failure === undefined) return `Budget Lens: no report of ${month} to show: the ${label} at ${apiUrl} gave no answer before the URL or token changed or the wait was cancelled.`;
   const answered = failure.status === 0 ? 'did not answer' : `answered HTTP ${failure.status}`;
   const hint = failure.unauthorized ? ' Run "Budget Lens: Set API Token" with a token the server accepts.' : '';
-  return `Budget Lens: no report of ${month} to show: the Budget API at ${failure.url} ${answered}. ${failure.message}.${hint}`;
+  return `Budget Lens: no report of ${month} to show: the ${label} at ${failure.url} ${answered}. ${failure.message}.${hint}`;
 }

@@ -8,6 +8,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BadResponseError, UnauthorizedError, UnavailableError } from '../../../src/sdk/client/clientErrors';
 import { BudgetCache, UnauthorizedOffer, failureOf } from '../../../src/extension/budgetCache';
+import { BackendError, InvalidQueryError, UnknownScopeError } from '../../../src/sdk/service/serviceErrors';
+import { PrometheusError } from '../../../src/sdk/sources/prometheusClient';
 
 const URL_TP = 'http://127.0.0.1:7464/api/v1/categories?names=team_planning';
 const T0 = Date.parse('2026-11-22T11:00:00Z');
@@ -29,6 +31,37 @@ describe('failureOf', () => {
   test('a bad body and a foreign error', () => {
     assert.equal(failureOf(new BadResponseError('response does not match schema CategoryList: /0 must have required property', URL_TP, 200), 'x', T0).status, 200);
     assert.deepEqual(failureOf(new TypeError('boom'), 'http://127.0.0.1:7464/api/v1', T0), { url: 'http://127.0.0.1:7464/api/v1', status: 0, message: 'boom', unauthorized: false, at: T0 });
+  });
+});
+
+describe('failureOf with BudgetService over Prometheus', () => {
+  const QUERY = 'http://127.0.0.1:9090/api/v1/query';
+
+  test('a 401 from Prometheus, wrapped by BudgetService: the query URL, the status, unauthorized', () => {
+    const cause = new PrometheusError(`${QUERY} answered HTTP 401 (check the auth headers)`, 'http', QUERY, { status: 401 });
+    assert.deepEqual(failureOf(new BackendError(cause), 'http://127.0.0.1:9090', T0), {
+      url: QUERY,
+      status: 401,
+      message: `Prometheus: ${QUERY} answered HTTP 401 (check the auth headers)`,
+      unauthorized: true,
+      at: T0,
+    });
+  });
+
+  test('Prometheus gone or too slow: status 0, "no response"; a 503 keeps its status', () => {
+    const gone = failureOf(new BackendError(new PrometheusError(`cannot reach ${QUERY}: connect ECONNREFUSED 127.0.0.1:9090`, 'network', QUERY)), 'x', T0);
+    assert.deepEqual([gone.url, gone.status, gone.unauthorized], [QUERY, 0, false]);
+    assert.equal(gone.message, `Prometheus: cannot reach ${QUERY}: connect ECONNREFUSED 127.0.0.1:9090 (no response)`);
+    const slow = failureOf(new BackendError(new PrometheusError(`${QUERY} did not answer within 10000 ms`, 'timeout', QUERY)), 'x', T0);
+    assert.equal(slow.message, `Prometheus: ${QUERY} did not answer within 10000 ms (no response)`);
+    const busy = failureOf(new BackendError(new PrometheusError(`${QUERY} answered HTTP 503`, 'http', QUERY, { status: 503 })), 'x', T0);
+    assert.deepEqual([busy.status, busy.message], [503, `Prometheus: ${QUERY} answered HTTP 503`]);
+  });
+
+  test("BudgetService's own refusals get the Budget API's statuses (a 404 splits a lens batch)", () => {
+    const unknown = failureOf(new UnknownScopeError('category', 'team_planing', 'team_planning'), 'http://127.0.0.1:9090', T0);
+    assert.deepEqual(unknown, { url: 'http://127.0.0.1:9090', status: 404, message: "unknown category 'team_planing'; did you mean 'team_planning'?", unauthorized: false, at: T0 });
+    assert.equal(failureOf(new InvalidQueryError('window', 'not a window'), 'x', T0).status, 400);
   });
 });
 

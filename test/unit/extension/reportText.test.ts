@@ -59,6 +59,11 @@ describe('report text', () => {
     );
   });
 
+  test('from Prometheus the source line names it as `budget-lens report --prometheus <url>` does', () => {
+    const text = reportDocumentText(october, '2026-11-01T00:00:00.000Z', 'http://127.0.0.1:9090/', Date.parse('2026-11-22T11:03:00Z'), 'prometheus');
+    assert.ok(text.endsWith('\n\n_Source: Prometheus http://127.0.0.1:9090._\n'), text);
+  });
+
   test('a month in progress is evaluated at the fetch time, not at its future end', () => {
     const november = { ...october, month: '2026-11', start: '2026-11-01T00:00:00.000Z', end: '2026-12-01T00:00:00.000Z' };
     const text = reportDocumentText(november, '2026-12-01T00:00:00.000Z', 'http://127.0.0.1:7464', Date.parse('2026-11-22T11:03:59Z'));
@@ -76,5 +81,10 @@ describe('report text', () => {
     const refused: Failure = { ...down, status: 401, message: 'unauthorized (HTTP 401 from http://127.0.0.1:7464/api/v1/report?month=2026-10)', unauthorized: true };
     assert.match(reportFailureText('2026-10', 'http://127.0.0.1:7464', refused), /^Budget Lens: no report of 2026-10 to show: the Budget API at http:\/\/127\.0\.0\.1:7464\/api\/v1\/report\?month=2026-10 answered HTTP 401\. .* Run "Budget Lens: Set API Token"/);
     assert.match(reportFailureText('2026-10', 'http://127.0.0.1:7464', undefined), /no report of 2026-10 to show: the Budget API at http:\/\/127\.0\.0\.1:7464 gave no answer/);
+    const promDown: Failure = { url: 'http://127.0.0.1:9090/api/v1/query', status: 0, message: 'Prometheus: cannot reach http://127.0.0.1:9090/api/v1/query: connect ECONNREFUSED 127.0.0.1:9090 (no response)', unauthorized: false, at };
+    assert.equal(
+      reportFailureText('2026-10', 'http://127.0.0.1:9090', promDown, 'prometheus'),
+      `Budget Lens: no report of 2026-10 to show: the Prometheus at http://127.0.0.1:9090/api/v1/query did not answer. ${promDown.message}.`,
+    );
   });
 });

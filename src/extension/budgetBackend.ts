@@ -1,0 +1,70 @@
+/**
+ * Which backend the editor's budget figures come from, and the BudgetApi that talks to it, without
+ * `vscode` (unit tested in Node). `budgetLens.api.url` names a Budget API (`budget-lens serve`),
+ * reached through BudgetApiClient; `budgetLens.prometheus.url`, used when the API URL is empty,
+ * names anything that speaks the Prometheus HTTP API, reached through BudgetService over the
+ * Prometheus source with the workspace's catalog — the same pair `budget-lens --prometheus` builds
+ * in src/cli/backend.ts. Either way the token (SecretStorage, per URL) goes out as a Bearer header.
+ */
+import type { Catalog } from '../sdk/catalog/types';
+import { BudgetApiClient } from '../sdk/client/budgetApiClient';
+import type { ProjectConfig } from '../sdk/config/types';
+import type { BudgetApi } from '../sdk/service/apiTypes';
+import { BudgetService } from '../sdk/service/budgetService';
+import { createPrometheusSource } from '../sdk/sources/prometheusSource';
+
+export type BackendKind = 'api' | 'prometheus';
+
+export interface BackendChoice {
+  kind: BackendKind;
+  /** Base URL without trailing slashes; the token is stored for it. */
+  url: string;
+  /** Set when both URLs are configured: the Prometheus URL that the API URL overrides. */
+  ignoredPrometheusUrl?: string;
+}
+
+/** Per Prometheus request: the Budget API client's own default, so both backends go stale alike. */
+export const PROMETHEUS_TIMEOUT_MS = 10_000;
+
+/** The backend the settings name: the Budget API when its URL is set, else Prometheus, else none. */
+export function chooseBackend(apiUrl: string, prometheusUrl: string): BackendChoice | undefined {
+  if (apiUrl !== '') return { kind: 'api', url: apiUrl, ...(prometheusUrl !== '' ? { ignoredPrometheusUrl: prometheusUrl } : {}) };
+  if (prometheusUrl !== '') return { kind: 'prometheus', url: prometheusUrl };
+  return undefined;
+}
+
+/** How the output channel, notifications and the report's source line name a backend. */
+export function backendLabel(kind: BackendKind): string {
+  return kind === 'api' ? 'Budget API' : 'Prometheus';
+}
+
+export interface OpenedBudgetApi {
+  api: BudgetApi;
+  /** The URL a failure names when the error carries none. */
+  errorUrl: string;
+}
+
+/**
+ * The BudgetApi for a choice. Prometheus needs the workspace's catalog (categories -> groups,
+ * targets, ignored components, with `.budgetlens.yml` merged in) and takes the config's
+ * `backend` mode, selectors and metric prefix when that backend is `prometheus`; the URL is
+ * always the setting's.
+ */
+export function openBudgetApi(choice: BackendChoice, token: string | undefined, catalog: Catalog | undefined, config?: ProjectConfig): OpenedBudgetApi | undefined {
+  if (choice.kind === 'api') {
+    const client = new BudgetApiClient({ baseUrl: choice.url, token, retries: 1 });
+    return { api: client, errorUrl: client.apiBase };
+  }
+  if (!catalog) return undefined;
+  const prom = config?.backend?.kind === 'prometheus' ? config.backend : undefined;
+  const source = createPrometheusSource({
+    url: choice.url,
+    mode: prom?.mode ?? 'recording_rules',
+    selectors: prom?.selectors ?? {},
+    ...(prom?.metricPrefix ? { metricPrefix: prom.metricPrefix } : {}),
+    catalog,
+    timeoutMs: PROMETHEUS_TIMEOUT_MS,
+    ...(token ? { headers: { Authorization: `Bearer ${token}` } } : {}),
+  });
+  return { api: new BudgetService(source, catalog), errorUrl: choice.url };
+}

@@ -1,0 +1,288 @@
+/**
+ * Budget figures in the editor straight from a REAL Prometheus (Debian `prometheus` 2.42, started
+ * as test/integration does: promtool backfills the series below, the server serves them on a free
+ * loopback port), through `budgetLens.prometheus.url`: BudgetService over the Prometheus source
+ * with the workspace's catalog runs inside the extension, no `budget-lens serve`.
+ *
+ * The series are GitLab's recorded per-second rates (domain.md section 4), 64 samples one minute
+ * apart ending 5 minutes before the suite starts, so they sit inside the 28 d window evaluated at
+ * "now". The source counts `sum_over_time(rate_1h[28d]) * 60` (rules evaluated every 60 s), so a
+ * constant rate r gives 64 * 60 * r = 3840 r; every rate is a multiple of 1/256, exact in binary.
+ *   team_planning (group project_management), component rails_request, Projects::IssuesController:
+ *     #index  w = o = 32        -> 122880; s = 32 - 3/256 -> 122835; e = 0      -> f 45
+ *     #create w = s = o = 16    -> 61440;  e = 2/256 -> 30                      -> f 30
+ *     #show   w = o = 8         -> 30720;  s = 8 - 1/256 -> 30705; e = 0        -> f 15
+ *     #update w = s = o = 8     -> 30720;  e = 0                                -> f 0
+ *     w = o = 245760, s = 245700, e = 30: f = (w - s) + e = 90, m = w + o = 491520
+ *     A = 1 - 90/491520 = 0.99981689453125 -> "99.981 %" (rounded down)
+ *     spent (F4) = 90 * 40320 / 491520 = 7.3828125 -> "7.38"; of 20.16 that is 36.6 % -> "37 %"
+ *     remaining (F5) = 20.16 - 7.3828125 = 12.7771875 -> "12.78"
+ *     endpoints (F7): #index 45 * 40320 / 491520 = 3.69140625 -> "3.69" (45/90 = 50.00 %),
+ *     #create 2.4609375 -> "2.46" (33.33 %), #show 1.23046875 -> "1.23" (16.67 %)
+ *   The feature_category and stage_group series are the sums of those endpoint rates.
+ *   service_desk (same group): no series -> "no data".
+ *
+ * An auth proxy (node:http, in this process) sits in front of Prometheus for the token tests: it
+ * answers 401 unless `Authorization: Bearer <TOKEN>` arrives, as a Prometheus behind one would.
+ */
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as vscode from 'vscode';
+import type { BudgetKeyState } from '../../../src/extension/budgetData';
+import type { ReportOutcome } from '../../../src/extension/reportCommand';
+import type { TreeItemState } from '../../../src/extension/groupTree';
+import { startPrometheus, type MetricsServer } from '../../support/prometheusServer';
+import { sampledSeries, type Series } from '../../support/seriesBuilders';
+import { eventually, hoverText, lensTitles, openFile, testState } from './helpers';
+
+const ISSUES = 'app/controllers/projects/issues_controller.rb';
+const TOKEN = 'budget-lens-prometheus-token';
+const TP = 'team_planning · 7.38 of 20.16 budget-min (37 %) · 28 d';
+const SD = 'service_desk · no data · 20.16 budget-min · 28 d';
+const ISSUES_LENSES: Array<[number, string]> = [
+  [16, TP],
+  [26, TP],
+  [36, TP],
+  [40, TP],
+  [50, TP],
+  [55, SD],
+];
+
+/** Per-second rates of one endpoint (all multiples of 1/256). */
+interface Rates {
+  id: string;
+  urgency: string;
+  w: number;
+  s: number;
+  o: number;
+  e: number;
+}
+
+const ENDPOINTS: Rates[] = [
+  { id: 'Projects::IssuesController#index', urgency: 'low', w: 32, s: 32 - 3 / 256, o: 32, e: 0 },
+  { id: 'Projects::IssuesController#create', urgency: 'high', w: 16, s: 16, o: 16, e: 2 / 256 },
+  { id: 'Projects::IssuesController#show', urgency: 'low', w: 8, s: 8 - 1 / 256, o: 8, e: 0 },
+  { id: 'Projects::IssuesController#update', urgency: 'default', w: 8, s: 8, o: 8, e: 0 },
+];
+
+/** The recorded series of the header: endpoint, feature_category and stage_group levels. */
+function recordedSeries(endS: number): Series[] {
+  const from = endS - 63 * 60;
+  const gauge = (name: string, labels: Record<string, string>, value: number): Series => sampledSeries(name, labels, from, endS, 60, () => value);
+  const sum = (k: 'w' | 's' | 'o' | 'e'): number => ENDPOINTS.reduce((acc, ep) => acc + ep[k], 0);
+  const out: Series[] = [];
+  const endpointSuffix = { s: 'apdex:success:rate_1h', w: 'apdex:weight:rate_1h', o: 'ops:rate_1h', e: 'error:rate_1h' } as const;
+  const levelSuffix = { s: 'apdex:success:rate_1h', w: 'apdex:weight:score_1h', o: 'ops:rate_1h', e: 'error:rate_1h' } as const;
+  for (const k of ['s', 'w', 'o', 'e'] as const) {
+    for (const ep of ENDPOINTS) {
+      out.push(gauge(`application_sli_aggregation:rails_request:${endpointSuffix[k]}`, { type: 'web', endpoint_id: ep.id, feature_category: 'team_planning', request_urgency: ep.urgency }, ep[k]));
+    }
+    out.push(gauge(`gitlab:component:feature_category:execution:${levelSuffix[k]}`, { type: 'web', component: 'rails_request', feature_category: 'team_planning' }, sum(k)));
+    out.push(gauge(`gitlab:component:stage_group:execution:${levelSuffix[k]}`, { type: 'web', component: 'rails_request', stage_group: 'project_management', product_stage: 'plan' }, sum(k)));
+  }
+  return out;
+}
+
+const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('budgetLens');
+const setSetting = (key: string, value: unknown): Thenable<void> => config().update(key, value, vscode.ConfigurationTarget.Global);
+
+async function budgetState(): Promise<Awaited<ReturnType<typeof testState>>['budget']> {
+  return (await testState()).budget;
+}
+
+function key(list: BudgetKeyState[], name: string): BudgetKeyState | undefined {
+  return list.find((k) => k.key === name);
+}
+
+async function lensesBecome(want: Array<[number, string]>, what: string): Promise<void> {
+  let last: Array<[number, string]> = [];
+  try {
+    await eventually(what, async () => {
+      last = await lensTitles(ISSUES);
+      return JSON.stringify(last) === JSON.stringify(want) ? true : undefined;
+    }, 20_000);
+  } catch (e) {
+    assert.deepEqual(last, want, String(e));
+    throw e;
+  }
+}
+
+/** A proxy that needs the bearer token, forwarding everything else to Prometheus. */
+function authProxy(upstream: () => string, seen: Array<string | undefined>): Promise<{ url: string; close(): Promise<void> }> {
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      seen.push(req.headers.authorization);
+      if (req.headers.authorization !== `Bearer ${TOKEN}`) {
+        res.writeHead(401, { 'Content-Type': 'text/plain' });
+        res.end('401 Unauthorized');
+        return;
+      }
+      const body = Buffer.concat(chunks);
+      fetch(upstream() + (req.url ?? ''), { method: req.method, headers: { 'content-type': req.headers['content-type'] ?? '' }, ...(body.length ? { body } : {}) }).then(
+        async (r) => {
+          res.writeHead(r.status, { 'Content-Type': r.headers.get('content-type') ?? 'application/json' });
+          res.end(await r.text());
+        },
+        () => {
+          res.writeHead(502, { 'Content-Type': 'text/plain' });
+          res.end('upstream unreachable');
+        },
+      );
+    });
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        close: () => new Promise<void>((r) => server.close(() => r())),
+      }),
+    ),
+  );
+}
+
+describe('budget figures from a real Prometheus', function () {
+  this.timeout(120_000);
+  let prom: MetricsServer;
+  let proxy: { url: string; close(): Promise<void> };
+  const authHeaders: Array<string | undefined> = [];
+
+  before(async () => {
+    assert.equal((await testState()).phase, 'ready');
+    const endS = Math.floor(Date.now() / 60_000) * 60 - 300;
+    prom = await startPrometheus(recordedSeries(endS));
+    proxy = await authProxy(() => prom.url, authHeaders);
+  });
+
+  after(async () => {
+    // No token, no URL and no figures left for the next suites.
+    await setSetting('api.url', undefined);
+    await setSetting('prometheus.url', proxy.url);
+    await eventually('the proxy URL configured', async () => ((await budgetState()).url === proxy.url ? true : undefined));
+    await vscode.commands.executeCommand('budgetLens.clearApiToken');
+    await setSetting('prometheus.url', undefined);
+    await setSetting('group', undefined);
+    for (const doc of vscode.workspace.textDocuments.filter((d) => d.isUntitled && d.languageId === 'markdown' && !d.isClosed)) {
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+    await proxy?.close();
+    await prom?.stop();
+  });
+
+  it('behind an auth proxy without a token: 401 naming the query URL, no figures, Set API Token offered once', async () => {
+    const offersBefore = (await budgetState()).unauthorizedOffers;
+    await openFile(ISSUES);
+    await setSetting('prometheus.url', proxy.url);
+    const tp = await eventually('a 401 for team_planning', async () => {
+      const k = key((await budgetState()).categories, 'team_planning');
+      return k?.failure ? k : undefined;
+    });
+    assert.equal((await budgetState()).backend, 'prometheus');
+    assert.deepEqual([tp.hasValue, tp.failure?.status, tp.failure?.url], [false, 401, `${proxy.url}/api/v1/query`]);
+    assert.equal(tp.failure?.message, `Prometheus: ${proxy.url}/api/v1/query answered HTTP 401 (check the auth headers)`);
+    assert.equal((await lensTitles(ISSUES))[0]?.[1], 'team_planning · Project Management · plan');
+    await vscode.commands.executeCommand('budgetLens.refreshBudget');
+    await vscode.commands.executeCommand('budgetLens.refreshBudget');
+    assert.equal((await budgetState()).unauthorizedOffers, offersBefore + 1, 'one offer, not one per refresh');
+  });
+
+  it('the token set through the command goes to Prometheus as Bearer: lenses carry the figures computed from the series', async () => {
+    assert.equal(await vscode.commands.executeCommand('budgetLens.setApiToken', TOKEN), true);
+    assert.equal((await budgetState()).hasToken, true);
+    await lensesBecome(ISSUES_LENSES, 'lenses with the figures from Prometheus');
+    const tp = key((await budgetState()).categories, 'team_planning');
+    assert.deepEqual([tp?.hasValue, tp?.stale, tp?.failure], [true, false, undefined]);
+    assert.equal(authHeaders.at(-1), `Bearer ${TOKEN}`);
+  });
+
+  it('the hover adds the budget and the top 3 failing endpoints', async () => {
+    const text = await eventually('a hover with the budget', async () => {
+      const t = await hoverText(ISSUES, 11, 22);
+      return t.includes('Top failing endpoints') && t.includes('- group Project Management') ? t : undefined;
+    });
+    assert.match(text, /- spent \*\*7\.38\*\* of 20\.16 budget-min \(37 %\)/);
+    assert.match(text, /- remaining \*\*12\.78\*\* budget-min\n/);
+    assert.match(text, /- availability 99\.981 % \(90 failures in 491,520 measurements\)/);
+    // The group's only category with data is team_planning: the same 12.7771875 remaining.
+    assert.match(text, /- group Project Management \(project\\_management\): 12\.78 of 20\.16 budget-min left\n/);
+    const rows = [...text.matchAll(/^- \[(Projects::IssuesController#\w+)\]\(command:budgetLens\.goToEndpoint\?[^)]+\): (.*)$/gm)];
+    assert.deepEqual(
+      rows.map((r) => [r[1], r[2]]),
+      [
+        ['Projects::IssuesController#index', '45 failures, 3.69 budget-min (50.00 % of the spend)'],
+        ['Projects::IssuesController#create', '30 failures, 2.46 budget-min (33.33 % of the spend)'],
+        ['Projects::IssuesController#show', '15 failures, 1.23 budget-min (16.67 % of the spend)'],
+      ],
+    );
+  });
+
+  it('status bar, group tree and monthly report read the same figures', async () => {
+    const bar = await eventually('the group budget in the status bar', async () => {
+      const s = (await testState()).statusBar;
+      return s.text.includes('budget-min') ? s : undefined;
+    });
+    assert.equal(bar.text, '$(organization) Project Management: 12.78 budget-min left');
+    let tree: TreeItemState[] = [];
+    await eventually('the tree with figures', async () => {
+      tree = (await testState({ tree: true })).tree ?? [];
+      return tree[1]?.description?.includes('budget-min') && tree[2]?.description ? true : undefined;
+    }, 20_000);
+    assert.deepEqual(
+      tree.slice(0, 3).map((i) => [i.label, i.description]),
+      [
+        ['Project Management', '7.38 of 20.16 budget-min (37 %)'],
+        ['team_planning', '7.38 of 20.16 budget-min (37 %)'],
+        ['Projects::IssuesController#index', '45 failures · 3.69 budget-min · 50.00 %'],
+      ],
+    );
+    // The month in progress holds all 64 samples (unless the suite starts in a month's first 70 minutes):
+    // D days of D * 1440 minutes, spent 90 * D * 1440 / 491520, budget 0.0005 * D * 1440.
+    const month = new Date().toISOString().slice(0, 7);
+    const [y, m] = month.split('-').map(Number) as [number, number];
+    const minutes = new Date(Date.UTC(y, m, 0)).getUTCDate() * 1440;
+    const outcome = await vscode.commands.executeCommand<ReportOutcome>('budgetLens.monthlyReport', month);
+    assert.equal(outcome?.kind, 'opened', JSON.stringify(outcome));
+    const doc = vscode.workspace.textDocuments.find((d) => outcome?.kind === 'opened' && d.uri.toString() === outcome.uri);
+    const text = doc?.getText() ?? '';
+    assert.ok(text.includes(`| Project Management (\`project_management\`) | 99.95 % | 99.981 % | ${((90 * minutes) / 491520).toFixed(2)} min / ${(0.0005 * minutes).toFixed(2)} min |`), text);
+    assert.ok(text.endsWith(`\n_Source: Prometheus ${proxy.url}._\n`), text.slice(-200));
+  });
+
+  it('with budgetLens.api.url also set, the Budget API wins; cleared again, Prometheus answers', async () => {
+    const nowhere = 'http://127.0.0.1:9';
+    await setSetting('api.url', nowhere);
+    await eventually('the Budget API chosen', async () => ((await budgetState()).url === nowhere ? true : undefined));
+    assert.equal((await budgetState()).backend, 'api');
+    await setSetting('api.url', undefined);
+    await eventually('Prometheus chosen again', async () => ((await budgetState()).url === proxy.url ? true : undefined));
+    assert.equal((await budgetState()).backend, 'prometheus');
+    await lensesBecome(ISSUES_LENSES, 'the figures from Prometheus again');
+  });
+
+  it('Prometheus without a proxy needs no token; stopped: figures kept, stale, naming the URL and "no response"', async () => {
+    // The report left its document active: the status bar shows the active file's group.
+    await openFile(ISSUES);
+    await setSetting('prometheus.url', prom.url);
+    await eventually('the direct URL configured', async () => ((await budgetState()).url === prom.url ? true : undefined));
+    assert.equal((await budgetState()).hasToken, false);
+    await lensesBecome(ISSUES_LENSES, 'figures straight from Prometheus');
+    await eventually('the status bar with figures', async () => ((await testState()).statusBar.text.includes('12.78') ? true : undefined));
+
+    await prom.stop();
+    await vscode.commands.executeCommand('budgetLens.refreshBudget');
+    const tp = key((await budgetState()).categories, 'team_planning');
+    assert.deepEqual([tp?.hasValue, tp?.stale, tp?.failure?.status, tp?.failure?.url], [true, true, 0, `${prom.url}/api/v1/query`]);
+    assert.match(tp?.failure?.message ?? '', new RegExp(`^Prometheus: cannot reach ${prom.url}/api/v1/query: .*\\(no response\\)$`));
+    await lensesBecome(ISSUES_LENSES.map(([l, t]) => [l, `${t} (stale)`]), 'stale lenses');
+    const bar = await eventually('a stale status bar', async () => {
+      const s = (await testState()).statusBar;
+      return s.text.endsWith('(stale)') ? s : undefined;
+    });
+    assert.equal(bar.text, '$(organization) Project Management: 12.78 budget-min left (stale)');
+    assert.match(bar.tooltip, new RegExp(`Stale since .* UTC: Prometheus: cannot reach ${prom.url}/api/v1/query: .*\\(no response\\)\\. Showing the data of .* UTC\\.`));
+    assert.match(await hoverText(ISSUES, 11, 22), /· \*\*stale\*\*/);
+  });
+});
