@@ -32,6 +32,7 @@ import * as vscode from 'vscode';
 import type { BudgetKeyState } from '../../../src/extension/budgetData';
 import type { ReportOutcome } from '../../../src/extension/reportCommand';
 import type { TreeItemState } from '../../../src/extension/groupTree';
+import type { PanelData, StateMessage } from '../../../src/shared/protocol';
 import { startPrometheus, type MetricsServer } from '../../support/prometheusServer';
 import { sampledSeries, type Series } from '../../support/seriesBuilders';
 import { eventually, hoverText, lensTitles, openFile, testState } from './helpers';
@@ -93,6 +94,12 @@ async function budgetState(): Promise<Awaited<ReturnType<typeof testState>>['bud
 
 function key(list: BudgetKeyState[], name: string): BudgetKeyState | undefined {
   return list.find((k) => k.key === name);
+}
+
+async function lastPanelData(): Promise<PanelData | undefined> {
+  const posted = (await testState()).panel.posted;
+  const view = [...posted].reverse().find((m): m is StateMessage => m.type === 'state')?.view;
+  return view?.kind === 'ready' ? view.data : undefined;
 }
 
 async function lensesBecome(want: Array<[number, string]>, what: string): Promise<void> {
@@ -164,6 +171,8 @@ describe('budget figures from a real Prometheus', function () {
     await vscode.commands.executeCommand('budgetLens.clearApiToken');
     await setSetting('prometheus.url', undefined);
     await setSetting('group', undefined);
+    const panelTabs = vscode.window.tabGroups.all.flatMap((t) => t.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('budgetLens.budgetPanel'));
+    await vscode.window.tabGroups.close(panelTabs);
     for (const doc of vscode.workspace.textDocuments.filter((d) => d.isUntitled && d.languageId === 'markdown' && !d.isClosed)) {
       await vscode.window.showTextDocument(doc);
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
@@ -249,6 +258,37 @@ describe('budget figures from a real Prometheus', function () {
     const text = doc?.getText() ?? '';
     assert.ok(text.includes(`| Project Management (\`project_management\`) | 99.95 % | 99.981 % | ${((90 * minutes) / 491520).toFixed(2)} min / ${(0.0005 * minutes).toFixed(2)} min |`), text);
     assert.ok(text.endsWith(`\n_Source: Prometheus ${proxy.url}._\n`), text.slice(-200));
+  });
+
+  it('the budget panel gets the group, daily series, burn rates and top endpoints computed from the series', async () => {
+    await vscode.commands.executeCommand('budgetLens.openBudgetPanel');
+    const data = await eventually('a ready state posted to the panel', async () => {
+      if (!(await testState()).panel.ready) return undefined;
+      const d = await lastPanelData();
+      return d && d.daily && d.burnRates && d.endpoints && d.categories.length === 2 ? d : undefined;
+    }, 30_000);
+    const g = data.group;
+    assert.deepEqual(
+      [g.key, g.spentText, g.budgetText, g.remainingText, g.availabilityText, g.spentShareText, g.state],
+      ['project_management', '7.38', '20.16', '12.78', '99.981 %', '37 %', 'fine'],
+    );
+    // The days of the window add up to the 28 d spend, whichever day the 64 samples fall on.
+    assert.ok((data.daily?.days.length ?? 0) >= 28);
+    assert.equal(data.daily?.days.at(-1)?.cumulativeSpentMinutes, 7.3828125);
+    // 6 h and 3 d hold every sample: (90 / 491520) / 0.0005 = 0.3662109375 -> "0.37x"; budget left at
+    // that rate: (1 - 0.3662109375) * 28 d / 0.3662109375 = 48.46 d. The 1 h window holds only some samples.
+    const burn = Object.fromEntries((data.burnRates ?? []).map((r) => [r.window, [r.rateText, r.thresholdText, r.exceeded, r.exhaustionText]]));
+    assert.deepEqual(burn['6 h'], ['0.37x', '5.60x', false, '48.5 d']);
+    assert.deepEqual(burn['3 d'], ['0.37x', '0.93x', false, '48.5 d']);
+    // Group scope = team_planning's figures: the same three endpoints, #update has no failure.
+    const rows = (data.endpoints ?? []).map((e) => [e.endpointId, e.failuresText, e.minutesText, e.shareText, e.inWorkspace]);
+    assert.deepEqual(rows, [
+      ['Projects::IssuesController#index', '45 failures', '3.69', '50.00 %', true],
+      ['Projects::IssuesController#create', '30 failures', '2.46', '33.33 %', true],
+      ['Projects::IssuesController#show', '15 failures', '1.23', '16.67 %', true],
+    ]);
+    const tp = data.categories.find((c) => c.category === 'team_planning');
+    assert.deepEqual([tp?.spentText, tp?.remainingText, tp?.state], ['7.38', '12.78', 'fine']);
   });
 
   it('with budgetLens.api.url also set, the Budget API wins; cleared again, Prometheus answers', async () => {
