@@ -155,10 +155,20 @@ describe('budget figures from a real Prometheus', function () {
   let prom: MetricsServer;
   let proxy: { url: string; close(): Promise<void> };
   const authHeaders: Array<string | undefined> = [];
+  /** The month (YYYY-MM) all 64 samples fall in: the report test reads that month. */
+  let sampleMonth: string;
 
   before(async () => {
     assert.equal((await testState()).phase, 'ready');
-    const endS = Math.floor(Date.now() / 60_000) * 60 - 300;
+    const monthOf = (seconds: number): string => new Date(seconds * 1000).toISOString().slice(0, 7);
+    let endS = Math.floor(Date.now() / 60_000) * 60 - 300;
+    // In a month's first ~70 minutes the samples would straddle two months: they then end a minute
+    // before the month began (at most ~2 h 15 min ago, still inside the 6 h burn-rate window).
+    if (monthOf(endS - 63 * 60) !== monthOf(endS)) {
+      const [y, m] = monthOf(endS).split('-').map(Number) as [number, number];
+      endS = Date.UTC(y, m - 1, 1) / 1000 - 60;
+    }
+    sampleMonth = monthOf(endS);
     prom = await startPrometheus(recordedSeries(endS));
     proxy = await authProxy(() => prom.url, authHeaders);
   });
@@ -247,9 +257,9 @@ describe('budget figures from a real Prometheus', function () {
         ['Projects::IssuesController#index', '45 failures · 3.69 budget-min · 50.00 %'],
       ],
     );
-    // The month in progress holds all 64 samples (unless the suite starts in a month's first 70 minutes):
-    // D days of D * 1440 minutes, spent 90 * D * 1440 / 491520, budget 0.0005 * D * 1440.
-    const month = new Date().toISOString().slice(0, 7);
+    // The samples' month holds all 64 of them: D days of D * 1440 minutes, spent
+    // 90 * D * 1440 / 491520, budget 0.0005 * D * 1440.
+    const month = sampleMonth;
     const [y, m] = month.split('-').map(Number) as [number, number];
     const minutes = new Date(Date.UTC(y, m, 0)).getUTCDate() * 1440;
     const outcome = await vscode.commands.executeCommand<ReportOutcome>('budgetLens.monthlyReport', month);
