@@ -29,49 +29,15 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { BudgetKeyState } from '../../../src/extension/budgetData';
 import type { BudgetApiProcess } from './budgetApiProcess';
 import { ingestLogs, startBudgetApi } from './budgetApiProcess';
 import { grapeLines, railsLines } from './budgetLog';
-import { EXTENSION_ID, eventually, hoverText, lensTitles, openFile, testState } from './helpers';
+import { EXTENSION_ID, ISSUES, budgetKey, budgetState, config, eventually, hoverText, issuesLenses, lensTitles, lensesBecome, openFile, setSetting, testState } from './helpers';
 
-const ISSUES = 'app/controllers/projects/issues_controller.rb';
 const TOKEN = 'budget-lens-test-token';
 const TP = 'team_planning · 6.05 of 20.16 budget-min (30 %) · 28 d';
 const SD = 'service_desk · no data · 20.16 budget-min · 28 d';
-const ISSUES_LENSES: Array<[number, string]> = [
-  [16, TP],
-  [26, TP],
-  [36, TP],
-  [40, TP],
-  [50, TP],
-  [55, SD],
-];
-
-const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('budgetLens');
-const setSetting = (key: string, value: unknown): Thenable<void> => config().update(key, value, vscode.ConfigurationTarget.Global);
-
-async function budgetState(): Promise<Awaited<ReturnType<typeof testState>>['budget']> {
-  return (await testState()).budget;
-}
-
-function key(list: BudgetKeyState[], name: string): BudgetKeyState | undefined {
-  return list.find((k) => k.key === name);
-}
-
-/** Lens titles of the issues controller once they match `want` (lenses re-resolve as data arrives). */
-async function lensesBecome(want: Array<[number, string]>, what: string): Promise<Array<[number, string]>> {
-  let last: Array<[number, string]> = [];
-  try {
-    return await eventually(what, async () => {
-      last = await lensTitles(ISSUES);
-      return JSON.stringify(last) === JSON.stringify(want) ? last : undefined;
-    }, 20_000);
-  } catch (e) {
-    assert.deepEqual(last, want, `${String(e)}`);
-    throw e;
-  }
-}
+const ISSUES_LENSES = issuesLenses(TP, SD);
 
 describe('budget figures from a real Budget API', function () {
   this.timeout(120_000);
@@ -115,7 +81,7 @@ describe('budget figures from a real Budget API', function () {
     await openFile(ISSUES);
     await setSetting('api.url', api.url);
     const tp = await eventually('a 401 for team_planning', async () => {
-      const k = key((await budgetState()).categories, 'team_planning');
+      const k = budgetKey((await budgetState()).categories, 'team_planning');
       return k?.failure ? k : undefined;
     });
     assert.equal(tp.hasValue, false);
@@ -139,7 +105,7 @@ describe('budget figures from a real Budget API', function () {
     const state = await budgetState();
     assert.equal(state.hasToken, true);
     await lensesBecome(ISSUES_LENSES, 'lenses with the budget figures');
-    const tp = key((await budgetState()).categories, 'team_planning');
+    const tp = budgetKey((await budgetState()).categories, 'team_planning');
     assert.deepEqual([tp?.hasValue, tp?.stale, tp?.failure], [true, false, undefined]);
   });
 
@@ -198,7 +164,7 @@ describe('budget figures from a real Budget API', function () {
   it('a wrong token: 401, the last good figures stay, marked stale; offered once; the right token makes them fresh', async () => {
     const offersBefore = (await budgetState()).unauthorizedOffers;
     await vscode.commands.executeCommand('budgetLens.setApiToken', 'not-the-token');
-    const tp = key((await budgetState()).categories, 'team_planning');
+    const tp = budgetKey((await budgetState()).categories, 'team_planning');
     assert.deepEqual([tp?.hasValue, tp?.stale, tp?.failure?.status], [true, true, 401]);
     await lensesBecome(ISSUES_LENSES.map(([l, t]) => [l, `${t} (stale)`]), 'stale lenses');
     await vscode.commands.executeCommand('budgetLens.refreshBudget');
@@ -211,7 +177,7 @@ describe('budget figures from a real Budget API', function () {
     const port = api.port;
     await api.stop();
     await vscode.commands.executeCommand('budgetLens.refreshBudget');
-    const tp = key((await budgetState()).categories, 'team_planning');
+    const tp = budgetKey((await budgetState()).categories, 'team_planning');
     assert.deepEqual([tp?.hasValue, tp?.stale, tp?.failure?.status], [true, true, 0]);
     assert.match(tp?.failure?.message ?? '', new RegExp(`\\(no response from ${api.url}/api/v1/categories\\?names=`));
     await lensesBecome(ISSUES_LENSES.map(([l, t]) => [l, `${t} (stale)`]), 'stale lenses');
@@ -259,14 +225,14 @@ describe('budget figures from a real Budget API', function () {
 
     mode = 'bad-body';
     await vscode.commands.executeCommand('budgetLens.refreshBudget');
-    let tp = key((await budgetState()).categories, 'team_planning');
+    let tp = budgetKey((await budgetState()).categories, 'team_planning');
     assert.deepEqual([tp?.hasValue, tp?.stale, tp?.failure?.status], [true, true, 200]);
     assert.match(tp?.failure?.message ?? '', /response does not match schema CategoryList/);
     await lensesBecome(ISSUES_LENSES.map(([l, t]) => [l, `${t} (stale)`]), 'stale lenses after a bad body');
 
     mode = '503';
     await vscode.commands.executeCommand('budgetLens.refreshBudget');
-    tp = key((await budgetState()).categories, 'team_planning');
+    tp = budgetKey((await budgetState()).categories, 'team_planning');
     assert.deepEqual([tp?.hasValue, tp?.stale, tp?.failure?.status], [true, true, 503]);
     assert.match(tp?.failure?.message ?? '', new RegExp(`^upstream Prometheus is down \\(HTTP 503 from ${proxyUrl}/api/v1/categories\\?names=`));
     // The server's message reaches the hover as text: `Stale since … UTC: upstream Prometheus is down (HTTP 503 from …`.
@@ -291,7 +257,7 @@ describe('budget figures from a real Budget API', function () {
     await setSetting('api.url', other.url);
     await vscode.commands.executeCommand('budgetLens.setApiToken', TOKEN);
     await lensesBecome([...ISSUES_LENSES.slice(0, 5), [55, 'service_desk · Project Management · plan']], 'team_planning figures without service_desk');
-    const sd = key((await budgetState()).categories, 'service_desk');
+    const sd = budgetKey((await budgetState()).categories, 'service_desk');
     assert.deepEqual([sd?.hasValue, sd?.failure?.status], [false, 404]);
     assert.match(sd?.failure?.message ?? '', /service_desk/);
   });

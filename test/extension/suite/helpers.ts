@@ -2,9 +2,12 @@
  * Shared by the extension-host suites: the example workspace's files, the internal state command,
  * and a poll for things the editor settles asynchronously (diagnostics, status bar).
  */
-import * as vscode from 'vscode';
+import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { BudgetKeyState } from '../../../src/extension/budgetData';
 import type { TestState } from '../../../src/extension/mappingCommands';
+import type { PanelData, PanelView, StateMessage } from '../../../src/shared/protocol';
 
 export const EXTENSION_ID = 'budget-lens.budget-lens';
 
@@ -64,4 +67,58 @@ export async function hoverText(file: string, line: number, column: number): Pro
     .map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))
     .filter((v) => v.includes('Budget Lens'))
     .join('\n---\n');
+}
+
+// ---- the budget suites (budgetData, panelTree, report, prometheus) ----
+
+export const ISSUES = 'app/controllers/projects/issues_controller.rb';
+
+/** IssuesController's lenses with figures: five team_planning actions, then service_desk's. */
+export function issuesLenses(teamPlanning: string, serviceDesk: string): Array<[number, string]> {
+  return [
+    [16, teamPlanning],
+    [26, teamPlanning],
+    [36, teamPlanning],
+    [40, teamPlanning],
+    [50, teamPlanning],
+    [55, serviceDesk],
+  ];
+}
+
+export const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('budgetLens');
+/** A user setting of ours (`api.url`, `group`, ...); undefined removes it. */
+export const setSetting = (key: string, value: unknown): Thenable<void> => config().update(key, value, vscode.ConfigurationTarget.Global);
+
+export async function budgetState(): Promise<TestState['budget']> {
+  return (await testState()).budget;
+}
+
+export function budgetKey(list: BudgetKeyState[], name: string): BudgetKeyState | undefined {
+  return list.find((k) => k.key === name);
+}
+
+/** Lens titles of the issues controller once they match `want` (lenses re-resolve as data arrives). */
+export async function lensesBecome(want: Array<[number, string]>, what: string): Promise<Array<[number, string]>> {
+  let last: Array<[number, string]> = [];
+  try {
+    return await eventually(what, async () => {
+      last = await lensTitles(ISSUES);
+      return JSON.stringify(last) === JSON.stringify(want) ? last : undefined;
+    }, 20_000);
+  } catch (e) {
+    assert.deepEqual(last, want, String(e));
+    throw e;
+  }
+}
+
+/** The last view the host posted to the budget panel. */
+export async function lastPanelView(): Promise<PanelView | undefined> {
+  const posted = (await testState()).panel.posted;
+  return [...posted].reverse().find((m): m is StateMessage => m.type === 'state')?.view;
+}
+
+/** The figures of the last view posted to the panel, once it is a ready one. */
+export async function lastPanelData(): Promise<PanelData | undefined> {
+  const view = await lastPanelView();
+  return view?.kind === 'ready' ? view.data : undefined;
 }

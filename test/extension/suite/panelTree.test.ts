@@ -21,18 +21,15 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { TreeItemState } from '../../../src/extension/groupTree';
-import type { PanelData, PanelStale, PanelView, StateMessage } from '../../../src/shared/protocol';
+import type { PanelStale } from '../../../src/shared/protocol';
 import type { BudgetApiProcess } from './budgetApiProcess';
 import { ingestLogs, startBudgetApi } from './budgetApiProcess';
 import { grapeLines, railsLines } from './budgetLog';
-import { EXTENSION_ID, eventually, openFile, testState } from './helpers';
+import { EXTENSION_ID, ISSUES, config, eventually, lastPanelData, lastPanelView, openFile, setSetting, testState } from './helpers';
 
-const ISSUES = 'app/controllers/projects/issues_controller.rb';
 const TOKEN = 'budget-lens-panel-token';
 const GHOST = 'Projects::ServiceDesk::TicketsController#show';
 
-const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('budgetLens');
-const setSetting = (key: string, value: unknown): Thenable<void> => config().update(key, value, vscode.ConfigurationTarget.Global);
 
 /** The tree fully expanded, once `ok` accepts it. */
 async function treeBecomes(what: string, ok: (items: TreeItemState[]) => boolean, ms = 20_000): Promise<TreeItemState[]> {
@@ -48,16 +45,6 @@ async function treeBecomes(what: string, ok: (items: TreeItemState[]) => boolean
 }
 
 const line = (i: TreeItemState): string => `${'  '.repeat(i.depth)}${i.label} | ${i.description ?? ''} | ${i.icon ?? ''} ${i.color ?? ''}${i.command ? ` -> ${i.command.command}(${JSON.stringify(i.command.arguments)})` : ''}`;
-
-async function lastPanelView(): Promise<PanelView | undefined> {
-  const posted = (await testState()).panel.posted;
-  return [...posted].reverse().find((m): m is StateMessage => m.type === 'state')?.view;
-}
-
-async function lastPanelState(): Promise<PanelData | undefined> {
-  const view = await lastPanelView();
-  return view?.kind === 'ready' ? view.data : undefined;
-}
 
 async function lastPanelStale(): Promise<PanelStale | null | undefined> {
   const posted = (await testState()).panel.posted;
@@ -154,7 +141,7 @@ describe('group tree and budget panel from a real Budget API', function () {
     await vscode.commands.executeCommand('budgetLens.openBudgetPanel');
     const data = await eventually('a ready state posted to the panel', async () => {
       if (!(await testState()).panel.ready) return undefined;
-      const d = await lastPanelState();
+      const d = await lastPanelData();
       return d && d.daily && d.burnRates && d.endpoints && d.categories.length === 2 ? d : undefined;
     }, 30_000).catch(async (e: unknown) => {
       const s = (await testState()).panel;
@@ -223,6 +210,6 @@ describe('group tree and budget panel from a real Budget API', function () {
     assert.match(stale.reasonText, /no response from/);
     assert.match(stale.lastGoodText ?? '', /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
     // The last good figures stay shown.
-    assert.equal((await lastPanelState())?.group.spentText, '7.68');
+    assert.equal((await lastPanelData())?.group.spentText, '7.68');
   });
 });

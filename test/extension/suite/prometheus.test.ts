@@ -29,26 +29,16 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
-import type { BudgetKeyState } from '../../../src/extension/budgetData';
 import type { ReportOutcome } from '../../../src/extension/reportCommand';
 import type { TreeItemState } from '../../../src/extension/groupTree';
-import type { PanelData, StateMessage } from '../../../src/shared/protocol';
 import { startPrometheus, type MetricsServer } from '../../support/prometheusServer';
 import { sampledSeries, type Series } from '../../support/seriesBuilders';
-import { eventually, hoverText, lensTitles, openFile, testState } from './helpers';
+import { ISSUES, budgetKey, budgetState, eventually, hoverText, issuesLenses, lastPanelData, lensTitles, lensesBecome, openFile, setSetting, testState } from './helpers';
 
-const ISSUES = 'app/controllers/projects/issues_controller.rb';
 const TOKEN = 'budget-lens-prometheus-token';
 const TP = 'team_planning · 7.38 of 20.16 budget-min (37 %) · 28 d';
 const SD = 'service_desk · no data · 20.16 budget-min · 28 d';
-const ISSUES_LENSES: Array<[number, string]> = [
-  [16, TP],
-  [26, TP],
-  [36, TP],
-  [40, TP],
-  [50, TP],
-  [55, SD],
-];
+const ISSUES_LENSES = issuesLenses(TP, SD);
 
 /** Per-second rates of one endpoint (all multiples of 1/256). */
 interface Rates {
@@ -83,36 +73,6 @@ function recordedSeries(endS: number): Series[] {
     out.push(gauge(`gitlab:component:stage_group:execution:${levelSuffix[k]}`, { type: 'web', component: 'rails_request', stage_group: 'project_management', product_stage: 'plan' }, sum(k)));
   }
   return out;
-}
-
-const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('budgetLens');
-const setSetting = (key: string, value: unknown): Thenable<void> => config().update(key, value, vscode.ConfigurationTarget.Global);
-
-async function budgetState(): Promise<Awaited<ReturnType<typeof testState>>['budget']> {
-  return (await testState()).budget;
-}
-
-function key(list: BudgetKeyState[], name: string): BudgetKeyState | undefined {
-  return list.find((k) => k.key === name);
-}
-
-async function lastPanelData(): Promise<PanelData | undefined> {
-  const posted = (await testState()).panel.posted;
-  const view = [...posted].reverse().find((m): m is StateMessage => m.type === 'state')?.view;
-  return view?.kind === 'ready' ? view.data : undefined;
-}
-
-async function lensesBecome(want: Array<[number, string]>, what: string): Promise<void> {
-  let last: Array<[number, string]> = [];
-  try {
-    await eventually(what, async () => {
-      last = await lensTitles(ISSUES);
-      return JSON.stringify(last) === JSON.stringify(want) ? true : undefined;
-    }, 20_000);
-  } catch (e) {
-    assert.deepEqual(last, want, String(e));
-    throw e;
-  }
 }
 
 /** A proxy that needs the bearer token, forwarding everything else to Prometheus. */
@@ -196,7 +156,7 @@ describe('budget figures from a real Prometheus', function () {
     await openFile(ISSUES);
     await setSetting('prometheus.url', proxy.url);
     const tp = await eventually('a 401 for team_planning', async () => {
-      const k = key((await budgetState()).categories, 'team_planning');
+      const k = budgetKey((await budgetState()).categories, 'team_planning');
       return k?.failure ? k : undefined;
     });
     assert.equal((await budgetState()).backend, 'prometheus');
@@ -212,7 +172,7 @@ describe('budget figures from a real Prometheus', function () {
     assert.equal(await vscode.commands.executeCommand('budgetLens.setApiToken', TOKEN), true);
     assert.equal((await budgetState()).hasToken, true);
     await lensesBecome(ISSUES_LENSES, 'lenses with the figures from Prometheus');
-    const tp = key((await budgetState()).categories, 'team_planning');
+    const tp = budgetKey((await budgetState()).categories, 'team_planning');
     assert.deepEqual([tp?.hasValue, tp?.stale, tp?.failure], [true, false, undefined]);
     assert.equal(authHeaders.at(-1), `Bearer ${TOKEN}`);
   });
@@ -323,7 +283,7 @@ describe('budget figures from a real Prometheus', function () {
 
     await prom.stop();
     await vscode.commands.executeCommand('budgetLens.refreshBudget');
-    const tp = key((await budgetState()).categories, 'team_planning');
+    const tp = budgetKey((await budgetState()).categories, 'team_planning');
     assert.deepEqual([tp?.hasValue, tp?.stale, tp?.failure?.status, tp?.failure?.url], [true, true, 0, `${prom.url}/api/v1/query`]);
     assert.match(tp?.failure?.message ?? '', new RegExp(`^Prometheus: cannot reach ${prom.url}/api/v1/query: .*\\(no response\\)$`));
     await lensesBecome(ISSUES_LENSES.map(([l, t]) => [l, `${t} (stale)`]), 'stale lenses');

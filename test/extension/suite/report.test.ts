@@ -19,12 +19,10 @@ import { previousMonthOf } from '../../../src/sdk/report/reportWindow';
 import type { BudgetApiProcess } from './budgetApiProcess';
 import { ingestLogs, runCli, startBudgetApi } from './budgetApiProcess';
 import { railsLines } from './budgetLog';
-import { EXTENSION_ID, eventually, testState } from './helpers';
+import { EXTENSION_ID, config, eventually, setSetting, testState } from './helpers';
 
 const TOKEN = 'budget-lens-report-token';
 
-const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('budgetLens');
-const setSetting = (key: string, value: unknown): Thenable<void> => config().update(key, value, vscode.ConfigurationTarget.Global);
 
 const untitledMarkdown = (): vscode.TextDocument[] => vscode.workspace.textDocuments.filter((d) => d.isUntitled && d.languageId === 'markdown' && !d.isClosed);
 
