@@ -18,7 +18,7 @@ import { findWorkspaceRoot } from '../sdk/mapping/index/openWorkspace';
 import type { BudgetApi } from '../sdk/service/apiTypes';
 import { BudgetService } from '../sdk/service/budgetService';
 import type { BudgetSource } from '../sdk/sources/budgetSource';
-import { createPrometheusSource } from '../sdk/sources/prometheusSource';
+import { configuredPrometheusSource } from '../sdk/sources/prometheusSource';
 import { openStoreSource } from '../sdk/store/storeSource';
 import type { CliIo } from './io';
 import { UsageError } from './io';
@@ -112,16 +112,8 @@ export async function openBackend(io: CliIo, flags: BackendFlags, opts: { allowA
   let source: BudgetSource;
   let description: string;
   if (flags.prometheus !== undefined || configured?.kind === 'prometheus') {
-    const prom = configured?.kind === 'prometheus' ? configured : undefined;
-    const url = flags.prometheus !== undefined ? checkUrl('--prometheus', flags.prometheus) : (prom?.url ?? '');
-    source = createPrometheusSource({
-      url,
-      mode: prom?.mode ?? 'recording_rules',
-      selectors: prom?.selectors ?? {},
-      ...(prom?.metricPrefix ? { metricPrefix: prom.metricPrefix } : {}),
-      catalog,
-      ...(token ? { headers: { Authorization: `Bearer ${token}` } } : {}),
-    });
+    const url = flags.prometheus !== undefined ? checkUrl('--prometheus', flags.prometheus) : configured?.kind === 'prometheus' ? configured.url : '';
+    source = configuredPrometheusSource({ url, catalog, backend: configured, token });
     description = `Prometheus ${url}`;
   } else {
     const path =

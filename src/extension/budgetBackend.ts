@@ -3,15 +3,16 @@
  * `vscode` (unit tested in Node). `budgetLens.api.url` names a Budget API (`budget-lens serve`),
  * reached through BudgetApiClient; `budgetLens.prometheus.url`, used when the API URL is empty,
  * names anything that speaks the Prometheus HTTP API, reached through BudgetService over the
- * Prometheus source with the workspace's catalog — the same pair `budget-lens --prometheus` builds
- * in src/cli/backend.ts. Either way the token (SecretStorage, per URL) goes out as a Bearer header.
+ * Prometheus source with the workspace's catalog, opened by the SDK's configuredPrometheusSource
+ * as `budget-lens --prometheus` opens it. Either way the token (SecretStorage, per URL) goes out
+ * as a Bearer header.
  */
 import type { Catalog } from '../sdk/catalog/types';
 import { BudgetApiClient } from '../sdk/client/budgetApiClient';
-import type { ProjectConfig } from '../sdk/config/types';
+import type { BackendConfig } from '../sdk/config/types';
 import type { BudgetApi } from '../sdk/service/apiTypes';
 import { BudgetService } from '../sdk/service/budgetService';
-import { createPrometheusSource } from '../sdk/sources/prometheusSource';
+import { configuredPrometheusSource } from '../sdk/sources/prometheusSource';
 
 export type BackendKind = 'api' | 'prometheus';
 
@@ -47,24 +48,15 @@ export interface OpenedBudgetApi {
 /**
  * The BudgetApi for a choice. Prometheus needs the workspace's catalog (categories -> groups,
  * targets, ignored components, with `.budgetlens.yml` merged in) and takes the config's
- * `backend` mode, selectors and metric prefix when that backend is `prometheus`; the URL is
+ * `backend` section's mode, selectors and metric prefix when it is `prometheus`; the URL is
  * always the setting's.
  */
-export function openBudgetApi(choice: BackendChoice, token: string | undefined, catalog: Catalog | undefined, config?: ProjectConfig): OpenedBudgetApi | undefined {
+export function openBudgetApi(choice: BackendChoice, token: string | undefined, catalog: Catalog | undefined, backend?: BackendConfig): OpenedBudgetApi | undefined {
   if (choice.kind === 'api') {
     const client = new BudgetApiClient({ baseUrl: choice.url, token, retries: 1 });
     return { api: client, errorUrl: client.apiBase };
   }
   if (!catalog) return undefined;
-  const prom = config?.backend?.kind === 'prometheus' ? config.backend : undefined;
-  const source = createPrometheusSource({
-    url: choice.url,
-    mode: prom?.mode ?? 'recording_rules',
-    selectors: prom?.selectors ?? {},
-    ...(prom?.metricPrefix ? { metricPrefix: prom.metricPrefix } : {}),
-    catalog,
-    timeoutMs: PROMETHEUS_TIMEOUT_MS,
-    ...(token ? { headers: { Authorization: `Bearer ${token}` } } : {}),
-  });
+  const source = configuredPrometheusSource({ url: choice.url, catalog, backend, token, timeoutMs: PROMETHEUS_TIMEOUT_MS });
   return { api: new BudgetService(source, catalog), errorUrl: choice.url };
 }

@@ -246,7 +246,7 @@ export class BudgetData implements LensFigures, vscode.Disposable {
     this.catalog = catalog;
     this.token = token;
     this.intervalMs = intervalMs;
-    const opened = choice ? openBudgetApi(choice, token, catalog, ws?.config) : undefined;
+    const opened = choice ? openBudgetApi(choice, token, catalog, ws?.config?.backend) : undefined;
     this.client = opened?.api;
     this.errorUrl = opened?.errorUrl ?? '';
     if (this.timer) clearInterval(this.timer);

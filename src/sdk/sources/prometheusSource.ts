@@ -4,6 +4,7 @@
  * prometheusCounts. Every result's meta lists the exact PromQL sent and any warnings.
  */
 import type { Catalog } from '../catalog/types';
+import type { BackendConfig } from '../config/types';
 import type { Component } from '../budget/types';
 import type {
   BudgetSource,
@@ -64,6 +65,31 @@ interface Run {
 
 export function createPrometheusSource(opts: PrometheusSourceOptions): BudgetSource {
   return new PrometheusSource(opts);
+}
+
+/**
+ * The Prometheus source at `url` as a workspace configures it: mode, selectors and metric prefix
+ * from `.budgetlens.yml` when its backend is `prometheus` (defaults otherwise), the token as a
+ * Bearer header. The CLI's `--prometheus` and the editor's `budgetLens.prometheus.url` both
+ * open it this way.
+ */
+export function configuredPrometheusSource(opts: {
+  url: string;
+  catalog: Catalog;
+  backend?: BackendConfig;
+  token?: string;
+  timeoutMs?: number;
+}): BudgetSource {
+  const prom = opts.backend?.kind === 'prometheus' ? opts.backend : undefined;
+  return createPrometheusSource({
+    url: opts.url,
+    mode: prom?.mode ?? 'recording_rules',
+    selectors: prom?.selectors ?? {},
+    ...(prom?.metricPrefix ? { metricPrefix: prom.metricPrefix } : {}),
+    catalog: opts.catalog,
+    ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+    ...(opts.token ? { headers: { Authorization: `Bearer ${opts.token}` } } : {}),
+  });
 }
 
 export class PrometheusSource implements BudgetSource {

@@ -82,6 +82,22 @@ describe('the Prometheus backend over HTTP', () => {
     assert.ok(seen.some((r) => r.query.includes('gitlab:component:feature_category:execution:ops:rate_1h{feature_category=~"team_planning"}')), JSON.stringify(seen.map((r) => r.query)));
   });
 
+  test("a `.budgetlens.yml` prometheus backend's selectors and metric prefix reach every query; the setting's URL is used", async () => {
+    seen.length = 0;
+    const catalog = parseCatalog(readFileSync(STAGES, 'utf8'), STAGES);
+    const backend = { kind: 'prometheus' as const, url: 'http://elsewhere.invalid:9090', mode: 'recording_rules' as const, selectors: { environment: 'gprd' }, metricPrefix: 'acme_' };
+    const opened = openBudgetApi({ kind: 'prometheus', url }, undefined, catalog, backend);
+    assert.ok(opened);
+    await opened.api.categories(['team_planning']);
+    assert.equal(seen.length, 5);
+    const counters = seen.filter((r) => r.query.includes('feature_category=~"team_planning"'));
+    assert.equal(counters.length, 4, JSON.stringify(seen.map((r) => r.query)));
+    for (const r of counters) {
+      assert.ok(r.query.includes('acme_gitlab:component:feature_category:execution:'), r.query);
+      assert.ok(r.query.includes('environment="gprd"'), r.query);
+    }
+  });
+
   test('a 401 becomes the Failure the caches keep: query URL, status 401, unauthorized', async () => {
     answer = '401';
     const catalog = parseCatalog(readFileSync(STAGES, 'utf8'), STAGES);
