@@ -31,8 +31,8 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { BudgetApiProcess } from './budgetApiProcess';
 import { ingestLogs, startBudgetApi } from './budgetApiProcess';
-import { grapeLines, railsLines } from './budgetLog';
-import { EXTENSION_ID, ISSUES, budgetKey, budgetState, config, eventually, hoverText, issuesLenses, lensTitles, lensesBecome, openFile, setSetting, testState } from './helpers';
+import { grapeLines, issuesControllerLines } from './budgetLog';
+import { ISSUES, budgetKey, budgetState, config, eventually, extensionPath, hoverText, issuesLenses, lensTitles, lensesBecome, openFile, setSetting, testState } from './helpers';
 
 const TOKEN = 'budget-lens-test-token';
 const TP = 'team_planning · 6.05 of 20.16 budget-min (30 %) · 28 d';
@@ -50,17 +50,9 @@ describe('budget figures from a real Budget API', function () {
 
   before(async () => {
     assert.equal((await testState()).phase, 'ready');
-    const ext = vscode.extensions.getExtension(EXTENSION_ID);
-    if (!ext) throw new Error(`extension ${EXTENSION_ID} not found`);
-    repo = ext.extensionPath;
+    repo = extensionPath();
     const time = new Date(Date.now() - 2 * 3600_000).toISOString();
-    const lines = [
-      ...railsLines(time, 'index', 'low', 10000, 3, 0),
-      ...railsLines(time, 'create', 'high', 5001, 0, 2),
-      ...railsLines(time, 'show', 'low', 2000, 1, 0),
-      ...railsLines(time, 'update', 'default', 3000, 0, 0),
-    ];
-    const ingested = await ingestLogs(repo, 'budget-lens-ext-api-', { 'production_json.log': lines, 'api_json.log': grapeLines(time, 10, 1) });
+    const ingested = await ingestLogs(repo, 'budget-lens-ext-api-', { 'production_json.log': issuesControllerLines(time), 'api_json.log': grapeLines(time, 10, 1) });
     ({ dir, store } = ingested);
     start = (port) => startBudgetApi({ repo, store, catalogDir: ingested.catalogDir, token: TOKEN, cwd: dir, port });
     api = await start();

@@ -33,6 +33,23 @@ export function railsLines(
   );
 }
 
+/**
+ * The budget suites' base log: Projects::IssuesController (team_planning), all at `time`.
+ *   #index  low (5 s):     10000 requests, 3 take 6 s   -> f 3
+ *   #create high (0.25 s):  5001 requests, 2 answer 500 -> f 2
+ *   #show   low (5 s):      2000 requests, 1 takes 6 s  -> f 1
+ *   #update default (1 s):  3000 requests, all fast     -> f 0
+ *   o = 20001, e = 2, w = 19999, s = 19995: f = (w - s) + e = 6, m = w + o = 40000.
+ */
+export function issuesControllerLines(time: string): string[] {
+  return [
+    ...railsLines(time, 'index', 'low', 10000, 3, 0),
+    ...railsLines(time, 'create', 'high', 5001, 0, 2),
+    ...railsLines(time, 'show', 'low', 2000, 1, 0),
+    ...railsLines(time, 'update', 'default', 3000, 0, 0),
+  ];
+}
+
 /** `count` Grape requests of the tags API (source_code_management, urgency low); the first `slow` take 6 s. */
 export function grapeLines(time: string, count: number, slow: number): string[] {
   return Array.from({ length: count }, (_, i) =>

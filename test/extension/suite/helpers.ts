@@ -11,6 +11,13 @@ import type { PanelData, PanelView, StateMessage } from '../../../src/shared/pro
 
 export const EXTENSION_ID = 'budget-lens.budget-lens';
 
+/** Where the extension under test is loaded from (the repo, or the packaged layout). */
+export function extensionPath(): string {
+  const ext = vscode.extensions.getExtension(EXTENSION_ID);
+  if (!ext) throw new Error(`extension ${EXTENSION_ID} not found`);
+  return ext.extensionPath;
+}
+
 /** The example workspace the launcher opens (examples/gitlab-style). */
 export function workspaceRoot(): string {
   const folder = vscode.workspace.workspaceFolders?.[0];

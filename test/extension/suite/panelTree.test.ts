@@ -24,8 +24,8 @@ import type { TreeItemState } from '../../../src/extension/groupTree';
 import type { PanelStale } from '../../../src/shared/protocol';
 import type { BudgetApiProcess } from './budgetApiProcess';
 import { ingestLogs, startBudgetApi } from './budgetApiProcess';
-import { grapeLines, railsLines } from './budgetLog';
-import { EXTENSION_ID, ISSUES, config, eventually, lastPanelData, lastPanelView, openFile, setSetting, testState } from './helpers';
+import { grapeLines, issuesControllerLines, railsLines } from './budgetLog';
+import { ISSUES, config, eventually, extensionPath, lastPanelData, lastPanelView, openFile, setSetting, testState } from './helpers';
 
 const TOKEN = 'budget-lens-panel-token';
 const GHOST = 'Projects::ServiceDesk::TicketsController#show';
@@ -59,15 +59,10 @@ describe('group tree and budget panel from a real Budget API', function () {
 
   before(async () => {
     assert.equal((await testState()).phase, 'ready');
-    const ext = vscode.extensions.getExtension(EXTENSION_ID);
-    if (!ext) throw new Error(`extension ${EXTENSION_ID} not found`);
-    const repo = ext.extensionPath;
+    const repo = extensionPath();
     const time = new Date(Date.now() - 2 * 3600_000).toISOString();
     const lines = [
-      ...railsLines(time, 'index', 'low', 10000, 3, 0),
-      ...railsLines(time, 'create', 'high', 5001, 0, 2),
-      ...railsLines(time, 'show', 'low', 2000, 1, 0),
-      ...railsLines(time, 'update', 'default', 3000, 0, 0),
+      ...issuesControllerLines(time),
       ...railsLines(time, 'show', 'low', 1000, 2, 0, { controller: 'Projects::ServiceDesk::TicketsController', category: 'service_desk' }),
     ];
     const ingested = await ingestLogs(repo, 'budget-lens-ext-panel-', { 'production_json.log': lines, 'api_json.log': grapeLines(time, 10, 1) });

@@ -18,8 +18,8 @@ import type { ReportOutcome } from '../../../src/extension/reportCommand';
 import { previousMonthOf } from '../../../src/sdk/report/reportWindow';
 import type { BudgetApiProcess } from './budgetApiProcess';
 import { ingestLogs, runCli, startBudgetApi } from './budgetApiProcess';
-import { railsLines } from './budgetLog';
-import { EXTENSION_ID, config, eventually, setSetting, testState } from './helpers';
+import { issuesControllerLines } from './budgetLog';
+import { config, eventually, extensionPath, setSetting, testState } from './helpers';
 
 const TOKEN = 'budget-lens-report-token';
 
@@ -48,17 +48,9 @@ describe('monthly report from a real Budget API', function () {
 
   before(async () => {
     assert.equal((await testState()).phase, 'ready');
-    const ext = vscode.extensions.getExtension(EXTENSION_ID);
-    if (!ext) throw new Error(`extension ${EXTENSION_ID} not found`);
-    repo = ext.extensionPath;
+    repo = extensionPath();
     const time = `${lastMonth}-15T12:00:00.000Z`;
-    const lines = [
-      ...railsLines(time, 'index', 'low', 10000, 3, 0),
-      ...railsLines(time, 'create', 'high', 5001, 0, 2),
-      ...railsLines(time, 'show', 'low', 2000, 1, 0),
-      ...railsLines(time, 'update', 'default', 3000, 0, 0),
-    ];
-    const ingested = await ingestLogs(repo, 'budget-lens-ext-report-', { 'production_json.log': lines });
+    const ingested = await ingestLogs(repo, 'budget-lens-ext-report-', { 'production_json.log': issuesControllerLines(time) });
     dir = ingested.dir;
     api = await startBudgetApi({ repo, ...ingested, token: TOKEN, cwd: dir });
     await setSetting('api.url', api.url);
