@@ -10,13 +10,8 @@
 /** A budget's state as the tree and the panel colour it. */
 export type BudgetState = 'exhausted' | 'overHalf' | 'fine' | 'noData';
 
-/** The group's figures, worded. */
-export interface PanelGroup {
-  key: string;
-  name: string;
-  stage: string;
-  /** `99.95 % over 28 d`, with the custom target's reason and review date when there is one. */
-  targetText: string;
+/** A group's or a category's budget, worded. */
+export interface PanelFigures {
   spentText: string;
   budgetText: string;
   remainingText: string;
@@ -24,6 +19,15 @@ export interface PanelGroup {
   /** Spent / budget as a whole percentage: `30 %`. */
   spentShareText: string;
   state: BudgetState;
+}
+
+/** The group's figures, worded. */
+export interface PanelGroup extends PanelFigures {
+  key: string;
+  name: string;
+  stage: string;
+  /** `99.95 % over 28 d`, with the custom target's reason and review date when there is one. */
+  targetText: string;
   /** The handbook's policy for this state: understand the spend / reliability work first / no data. */
   policyText: string;
   trafficShareText: string;
@@ -63,14 +67,8 @@ export interface PanelEndpoint {
 }
 
 /** One category of the group, worded. */
-export interface PanelCategory {
+export interface PanelCategory extends PanelFigures {
   category: string;
-  spentText: string;
-  budgetText: string;
-  remainingText: string;
-  availabilityText: string;
-  spentShareText: string;
-  state: BudgetState;
 }
 
 /** Everything the panel shows for one group. */

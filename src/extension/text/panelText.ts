@@ -7,7 +7,7 @@
 import { NO_DATA_TEXT, formatAvailability, formatFactor, formatMinutes, formatPercent } from '../../sdk/budget/format';
 import type { BudgetFigures } from '../../sdk/budget/types';
 import type { BurnRateRow, CategoryBudget, DailySeries, EndpointRow, GroupBudget } from '../../sdk/service/apiTypes';
-import type { BudgetState, PanelBurnRate, PanelCategory, PanelData, PanelEndpoint, PanelGroup, PanelStale } from '../../shared/protocol';
+import type { BudgetState, PanelBurnRate, PanelCategory, PanelData, PanelEndpoint, PanelFigures, PanelGroup, PanelStale } from '../../shared/protocol';
 import type { Failure } from '../budgetCache';
 import { budgetMinutesText, isExhausted, spentShareText, staleReasonText, utcTime, windowText } from './budgetText';
 
@@ -86,18 +86,25 @@ function minutesOrNoData(m: number | null): string {
   return m === null ? NO_DATA_TEXT : budgetMinutesText(m);
 }
 
+/** The worded figures a group and a category share. */
+function panelFigures(b: GroupBudget | CategoryBudget): PanelFigures {
+  return {
+    spentText: minutesOrNoData(b.spentMinutes),
+    budgetText: budgetMinutesText(b.budgetMinutes),
+    remainingText: minutesOrNoData(b.remainingMinutes),
+    availabilityText: formatAvailability(b.availability),
+    spentShareText: spentShareText(b),
+    state: budgetState(b),
+  };
+}
+
 export function panelGroup(g: GroupBudget): PanelGroup {
   return {
     key: g.group,
     name: g.name,
     stage: g.stage,
     targetText: targetText(g),
-    spentText: minutesOrNoData(g.spentMinutes),
-    budgetText: budgetMinutesText(g.budgetMinutes),
-    remainingText: minutesOrNoData(g.remainingMinutes),
-    availabilityText: formatAvailability(g.availability),
-    spentShareText: spentShareText(g),
-    state: budgetState(g),
+    ...panelFigures(g),
     policyText: policyText(g),
     trafficShareText: formatPercent(g.trafficShare),
   };
@@ -129,15 +136,7 @@ export function panelEndpoint(e: EndpointRow, inWorkspace: boolean): PanelEndpoi
 }
 
 export function panelCategory(c: CategoryBudget): PanelCategory {
-  return {
-    category: c.category,
-    spentText: minutesOrNoData(c.spentMinutes),
-    budgetText: budgetMinutesText(c.budgetMinutes),
-    remainingText: minutesOrNoData(c.remainingMinutes),
-    availabilityText: formatAvailability(c.availability),
-    spentShareText: spentShareText(c),
-    state: budgetState(c),
-  };
+  return { category: c.category, ...panelFigures(c) };
 }
 
 export interface PanelInput {
