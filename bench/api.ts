@@ -45,7 +45,7 @@ const PACED_ROUNDS = 3;
 const STORE_RUNS = 40;
 const TARGET_CACHED_P99_MS = 10;
 const TARGET_COLD_STORE_MS = 50;
-const FIXTURES = join(__dirname, '..', '..', 'shared', 'fixtures', 'gitlab');
+const FIXTURES = join(__dirname, '..', 'catalog', 'gitlab');
 
 // autocannon ships no types; this is the part of its programmatic API the bench uses.
 interface Histogram {

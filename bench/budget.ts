@@ -1,7 +1,7 @@
 /**
  * npm run bench:budget — the budget engine over a GitLab-sized environment.
  *
- * Workload: the real catalog (../shared/fixtures/gitlab/stages.yml: 81 groups, 139 categories)
+ * Workload: the real catalog (catalog/gitlab/stages.yml: 81 groups, 139 categories)
  * and 5,000 synthetic endpoints spread over its categories and three components, with seeded
  * random counts. One "full report" = endpoints -> categories -> groups roll-up, exact figures for
  * all 139 categories and all groups, traffic shares, contract/policy per group (the monthly report
@@ -37,7 +37,7 @@ interface StagesYaml {
 
 /** A tiny stages.yml reader (the catalog module is another engineer's; the bench needs only this). */
 function loadGroups(): GroupInfo[] {
-  const file = join(__dirname, '..', '..', 'shared', 'fixtures', 'gitlab', 'stages.yml');
+  const file = join(__dirname, '..', 'catalog', 'gitlab', 'stages.yml');
   const doc = parse(readFileSync(file, 'utf8')) as StagesYaml;
   const seen = new Set<string>();
   const groups: GroupInfo[] = [];

@@ -31,7 +31,7 @@ import { parseSubset } from '../src/sdk/mapping/ruby/subsetParser';
 import { BIG_CONTROLLER, GITLAB_SIZED, ensureTree } from './gen/rubyTree';
 
 const TREE = join(tmpdir(), 'budget-lens-bench-index');
-const CATALOG = join(__dirname, '../../shared/fixtures/gitlab');
+const CATALOG = join(__dirname, '../catalog/gitlab');
 const RG = '/usr/bin/rg';
 /**
  * Inside node_modules (a cache folder), so the bundled worker resolves the native tree-sitter

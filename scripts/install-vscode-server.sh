@@ -2,7 +2,7 @@
 # Installs a real VS Code server (code-server@4.100.3 = VS Code 1.100.3, the newest that runs on
 # Node 20) into a git-ignored cache dir so extension tests run in a real extension host without
 # internet access (@vscode/test-electron downloads a desktop build, which fails offline).
-# Recipe: /work/shared/docs/vscode-server-tests.md. Idempotent: every step is skipped when its
+# Recipe: docs/testing.md (extension tests in a real VS Code server). Idempotent: every step is skipped when its
 # result is already there, so a cached run costs a few stat calls.
 #
 # Usage: scripts/install-vscode-server.sh [DIR]   (default: .vscode-test/server)

@@ -4,7 +4,7 @@
 //     writes 28 days of GitLab-style logs for the example workspace examples/gitlab-style, then
 //     `budget-lens ingest` loads them;
 //  3. `budget-lens serve`s it on 127.0.0.1 (PORT, default 7464) with the catalog configured in the
-//     example's .budgetlens.yml (else ../shared/fixtures/gitlab) and prints URLs to try.
+//     example's .budgetlens.yml (else catalog/gitlab) and prints URLs to try.
 // Ctrl-C stops the server gracefully. Delete .budgetlens/ to start over with fresh data.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -18,7 +18,7 @@ const store = join(dataDir, 'store.db');
 const logs = join(dataDir, 'sample-logs');
 const example = join(root, 'examples', 'gitlab-style');
 const exampleConfig = join(example, '.budgetlens.yml');
-const sharedCatalog = join(root, '..', 'shared', 'fixtures', 'gitlab');
+const sharedCatalog = join(root, 'catalog', 'gitlab');
 const port = process.env.PORT ?? '7464';
 
 function fail(message) {

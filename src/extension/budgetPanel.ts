@@ -10,8 +10,8 @@
  * A serializer restores the panel after a reload with the same options.
  */
 import * as vscode from 'vscode';
-import type { HostToWebview, PanelStale, PanelView, WebviewToHost } from '../shared/protocol';
-import { isWebviewToHost } from '../shared/protocol';
+import type { HostToWebview, PanelStale, PanelView, WebviewToHost } from '@shared/protocol';
+import { isWebviewToHost } from '@shared/protocol';
 import type { CacheEntry } from './budgetCache';
 import type { BudgetData } from './budgetData';
 import { StickyGroup, chooseGroup, definesEndpoint, localCatalog } from './developerGroup';

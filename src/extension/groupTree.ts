@@ -9,7 +9,7 @@
  */
 import * as vscode from 'vscode';
 import type { EndpointRow } from '../sdk/service/apiTypes';
-import type { BudgetState } from '../shared/protocol';
+import type { BudgetState } from '@shared/protocol';
 import type { BudgetData } from './budgetData';
 import { CONTRIBUTED_COMMANDS } from './commandIds';
 import { StickyGroup, definesEndpoint, localCatalog } from './developerGroup';

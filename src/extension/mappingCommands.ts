@@ -9,7 +9,7 @@
 import * as vscode from 'vscode';
 import type { Endpoint } from '../sdk/mapping/types';
 import { rubyParserKind } from '../sdk/mapping/ruby/parser';
-import { isWebviewToHost } from '../shared/protocol';
+import { isWebviewToHost } from '@shared/protocol';
 import type { BudgetData, BudgetTestState } from './budgetData';
 import type { BudgetPanel, PanelTestState } from './budgetPanel';
 import { chooseGroup } from './developerGroup';

@@ -184,7 +184,7 @@ async function startSampleApi() {
   try {
     runCli(['sample', '--root', join(REPO, 'examples', 'gitlab-style'), '--out', join(tmp, 'logs'), '--seed', '7']);
     runCli(['ingest', join(tmp, 'logs'), '--store', join(tmp, 'store.db')]);
-    server = spawn(process.execPath, [cli, 'serve', '--store', join(tmp, 'store.db'), '--catalog', join(REPO, '..', 'shared', 'fixtures', 'gitlab'), '--port', '0'], {
+    server = spawn(process.execPath, [cli, 'serve', '--store', join(tmp, 'store.db'), '--catalog', join(REPO, 'catalog', 'gitlab'), '--port', '0'], {
       cwd: tmp,
       env: { ...process.env, BUDGET_LENS_SERVE_TOKEN: token },
       stdio: ['ignore', 'pipe', 'ignore'],

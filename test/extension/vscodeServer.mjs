@@ -1,5 +1,5 @@
 // Starts the cached VS Code server (scripts/install-vscode-server.sh) and opens its workbench in
-// Debian's headless Chromium through playwright-core, following /work/shared/docs/vscode-server-tests.md.
+// Debian's headless Chromium through playwright-core, following docs/testing.md.
 // Used by scripts/test-extension.mjs (the suites) and test/extension/screenshots.mjs (the pictures).
 // The caller must always call `close()`: it kills the server's whole process group and the browser.
 import { spawn } from 'node:child_process';

@@ -22,7 +22,7 @@ import type {
 } from '../../src/sdk/sources/budgetSource';
 
 /** The real GitLab catalog (81 groups) shipped with the shared fixtures. */
-export const GITLAB_FIXTURES = join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'gitlab');
+export const GITLAB_FIXTURES = join(__dirname, '..', '..', 'catalog', 'gitlab');
 
 export function gitlabCatalog(config?: CatalogConfigInput): Promise<Catalog> {
   return loadCatalog({

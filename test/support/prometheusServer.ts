@@ -2,7 +2,7 @@
  * Starts a real Prometheus (Debian `prometheus` 2.42) for integration tests: backfills the given
  * series with `promtool tsdb create-blocks-from openmetrics` into a temp dir, serves it on a free
  * loopback port, waits for /-/ready. `stop()` kills the process it started and removes the dir.
- * Recipe: ../shared/docs/prometheus-tests.md.
+ * Recipe: docs/testing.md (a real Prometheus in tests).
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';

@@ -7,7 +7,7 @@
 import { NO_DATA_TEXT, formatAvailability, formatFactor, formatMinutes, formatPercent } from '../../sdk/budget/format';
 import type { BudgetFigures } from '../../sdk/budget/types';
 import type { BurnRateRow, CategoryBudget, DailySeries, EndpointRow, GroupBudget } from '../../sdk/service/apiTypes';
-import type { BudgetState, PanelBurnRate, PanelCategory, PanelData, PanelEndpoint, PanelFigures, PanelGroup, PanelStale } from '../../shared/protocol';
+import type { BudgetState, PanelBurnRate, PanelCategory, PanelData, PanelEndpoint, PanelFigures, PanelGroup, PanelStale } from '@shared/protocol';
 import type { Failure } from '../budgetCache';
 import { budgetMinutesText, isExhausted, spentShareText, staleReasonText, utcTime, windowText } from './budgetText';
 

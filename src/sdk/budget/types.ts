@@ -1,5 +1,5 @@
 /**
- * Vocabulary of the budget engine (docs: ../shared/docs/domain.md sections 1-2).
+ * Vocabulary of the budget engine (docs/domain.md sections 1-2).
  * Pure data; no I/O anywhere under src/sdk/budget.
  */
 

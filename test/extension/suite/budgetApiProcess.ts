@@ -45,7 +45,7 @@ export interface IngestedStore {
   /** The scratch folder holding the logs and the store (the server's cwd). */
   dir: string;
   store: string;
-  /** GitLab's catalog as the example's .budgetlens.yml names it: ../shared/fixtures/gitlab from the repo. */
+  /** GitLab's catalog as the example's .budgetlens.yml names it: catalog/gitlab in the repo. */
   catalogDir: string;
 }
 
@@ -61,7 +61,7 @@ export async function ingestLogs(repo: string, prefix: string, logs: Record<stri
   });
   const store = join(dir, 'store.db');
   await runCli(repo, ['ingest', ...files, '--store', store], dir);
-  return { dir, store, catalogDir: join(repo, '..', 'shared', 'fixtures', 'gitlab') };
+  return { dir, store, catalogDir: join(repo, 'catalog', 'gitlab') };
 }
 
 /** Starts `budget-lens serve` on the store; `port` 0 picks a free one (pass the old one to restart). */

@@ -240,7 +240,7 @@ describe('budget figures from a real Budget API', function () {
     // service_desk is a 404 for both, so the extension asks each alone.
     const trimmed = join(dir, 'catalog-without-service-desk');
     mkdirSync(trimmed);
-    const stages = readFileSync(join(repo, '..', 'shared', 'fixtures', 'gitlab', 'stages.yml'), 'utf8');
+    const stages = readFileSync(join(repo, 'catalog', 'gitlab', 'stages.yml'), 'utf8');
     const without = stages.replace(/^\s*- service_desk\n/m, '');
     assert.notEqual(without, stages, 'stages.yml lists service_desk');
     writeFileSync(join(trimmed, 'stages.yml'), without);

@@ -241,7 +241,7 @@ describe('multi-root workspace', () => {
 
   describe('a folder with a broken .budgetlens.yml', () => {
     let dir = '';
-    const catalog = (): string => resolve(folderPath('gitlab-style'), '../../../shared/fixtures/gitlab/stages.yml');
+    const catalog = (): string => resolve(folderPath('gitlab-style'), '../../catalog/gitlab/stages.yml');
     const config = (pathRules: string): string => `catalog:\n  stages: ${catalog()}\nmapping:\n  pathRules:${pathRules}\n`;
 
     before(() => {

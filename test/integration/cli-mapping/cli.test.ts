@@ -13,7 +13,7 @@ import type { CliIo } from '../../../src/cli/io';
 
 const REPO_ROOT = join(__dirname, '../../..');
 const EXAMPLE = join(REPO_ROOT, 'examples/gitlab-style');
-const CATALOG = join(REPO_ROOT, '../shared/fixtures/gitlab');
+const CATALOG = join(REPO_ROOT, 'catalog/gitlab');
 
 interface Run {
   code: number;

@@ -18,7 +18,7 @@ import { openStoreSource } from '../../../src/sdk/store/storeSource';
 import { startPrometheus, type MetricsServer } from '../../support/prometheusServer';
 import { counterSeriesOf, generateEvents, logLine, sidekiqStartLine, type ParityEndpoint } from './eventGenerator';
 
-const STAGES = '../shared/fixtures/gitlab/stages.yml';
+const STAGES = 'catalog/gitlab/stages.yml';
 const T = Date.parse('2026-06-01T00:00:00Z');
 const HOUR = 3_600_000;
 const FROM = T - 48 * HOUR;

@@ -21,7 +21,7 @@ import { backfillRules, startPrometheus, startPrometheusOnData, type MetricsServ
 import { counterSeries, infoSeries, unix, type Series } from '../../support/seriesBuilders';
 
 const execFileP = promisify(execFile);
-const STAGES = '../shared/fixtures/gitlab/stages.yml';
+const STAGES = 'catalog/gitlab/stages.yml';
 const T = unix('2026-06-01T00:00:00Z');
 const FROM = T - 8 * 3600;
 const MINUTES = 8 * 60;

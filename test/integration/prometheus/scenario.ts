@@ -1,6 +1,6 @@
 /**
  * The data set every Prometheus-compatible backend is loaded with: 35 days of GitLab-style recorded
- * 1h rates for three real groups (fixtures/gitlab/stages.yml), built from a per-endpoint model so
+ * 1h rates for three real groups (catalog/gitlab/stages.yml), built from a per-endpoint model so
  * the endpoint, feature_category and stage_group levels agree, plus raw gitlab_sli_* counters.
  *
  * Time: AT = 2026-06-01T00:00Z. Recorded gauges are sampled every STEP = 1800 s at AT-35d+30s+k*STEP

@@ -23,7 +23,7 @@ const at = new Date(AT * 1000);
 const past = new Date((AT - 7 * DAY) * 1000);
 
 function loadRealCatalog(): Catalog {
-  const stages = '../shared/fixtures/gitlab/stages.yml';
+  const stages = 'catalog/gitlab/stages.yml';
   return parseCatalog(readFileSync(stages, 'utf8'), stages);
 }
 

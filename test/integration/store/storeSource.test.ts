@@ -216,9 +216,9 @@ describe('StoreSource over a real SQLite store', () => {
   });
 });
 
-describe('StoreSource with the real GitLab catalog (fixtures/gitlab)', () => {
+describe('StoreSource with the real GitLab catalog (catalog/gitlab)', () => {
   test('categories roll up to the real groups; unlisted and unknown to not_owned', async () => {
-    const fixtures = join(__dirname, '../../../../shared/fixtures/gitlab');
+    const fixtures = join(__dirname, '../../../catalog/gitlab');
     const real = await loadCatalog({ stagesPath: join(fixtures, 'stages.yml'), featureCategoriesPath: join(fixtures, 'feature_categories.yml') });
     const src = openStoreSource({ path: storePath, catalog: real, readonly: true });
     try {

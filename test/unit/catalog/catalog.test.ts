@@ -10,11 +10,11 @@ import { normaliseGroupKey } from '../../../src/sdk/catalog/groupKey';
 import { parseProjectConfig } from '../../../src/sdk/config/projectConfig';
 
 // The real GitLab catalog (read-only, shared between projects).
-const STAGES = path.join(__dirname, '../../../../shared/fixtures/gitlab/stages.yml');
-const FEATURE_CATEGORIES = path.join(__dirname, '../../../../shared/fixtures/gitlab/feature_categories.yml');
+const STAGES = path.join(__dirname, '../../../catalog/gitlab/stages.yml');
+const FEATURE_CATEGORIES = path.join(__dirname, '../../../catalog/gitlab/feature_categories.yml');
 const SMALL = path.join(__dirname, '../../fixtures/catalog/stages-first-group-wins.yml');
 
-describe('the real GitLab catalog (fixtures/gitlab)', () => {
+describe('the real GitLab catalog (catalog/gitlab)', () => {
   test('has 81 groups, 139 categories, 22 stages and no warnings', async () => {
     const c = await loadCatalog({ stagesPath: STAGES, featureCategoriesPath: FEATURE_CATEGORIES });
     assert.equal(c.groups.size, 81);

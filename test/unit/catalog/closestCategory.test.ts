@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { closestCategory, editDistance } from '../../../src/sdk/catalog/closestCategory';
 
-const KNOWN: string[] = parse(readFileSync(path.join(__dirname, '../../../../shared/fixtures/gitlab/feature_categories.yml'), 'utf8'));
+const KNOWN: string[] = parse(readFileSync(path.join(__dirname, '../../../catalog/gitlab/feature_categories.yml'), 'utf8'));
 
 describe('editDistance', () => {
   test('classic examples', () => {

@@ -15,7 +15,7 @@ import { BudgetApiClient } from '../../../src/sdk/client/budgetApiClient';
 import { parseCatalog } from '../../../src/sdk/catalog/catalogParser';
 import { BudgetService } from '../../../src/sdk/service/budgetService';
 
-const STAGES = '../shared/fixtures/gitlab/stages.yml';
+const STAGES = 'catalog/gitlab/stages.yml';
 
 describe('chooseBackend', () => {
   test('the Budget API URL wins; Prometheus only when it is empty; neither: none', () => {

@@ -22,7 +22,7 @@ import {
   urgencyHoverLines,
 } from '../../../src/extension/text/mappingText';
 
-const fixtures = join(__dirname, '..', '..', '..', '..', 'shared', 'fixtures', 'gitlab');
+const fixtures = join(__dirname, '..', '..', '..', 'catalog', 'gitlab');
 const catalogPromise = loadCatalog({ stagesPath: join(fixtures, 'stages.yml'), featureCategoriesPath: join(fixtures, 'feature_categories.yml') });
 
 function endpoint(id: string, line: number, category: string, urgency: Endpoint['urgency'], thresholdS: number, kind: Endpoint['kind'] = 'rails'): Endpoint {

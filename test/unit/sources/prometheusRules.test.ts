@@ -6,7 +6,7 @@ import { parseCatalog } from '../../../src/sdk/catalog/catalogParser';
 import { mappingRuleGroup, recordingRuleGroups, renderMappingRules, renderRecordingRules } from '../../../src/sdk/sources/prometheusRules';
 import { DEFAULT_METRIC_NAMES } from '../../../src/sdk/sources/prometheusQueries';
 
-const STAGES = '../shared/fixtures/gitlab/stages.yml';
+const STAGES = 'catalog/gitlab/stages.yml';
 
 describe('shipped recording rules', () => {
   test('prometheus/recording-rules.yml is exactly what recordingRuleGroups() renders (regenerate it if this fails)', () => {

@@ -8,7 +8,7 @@ import type { OpenedWorkspace } from '../../../../src/sdk/mapping/index/openWork
 export const REPO_ROOT = join(__dirname, '../../../..');
 export const EXAMPLE_ROOT = join(REPO_ROOT, 'examples/gitlab-style');
 /** The real catalog lives beside the repo (read-only fixtures shared by every engineer). */
-export const CATALOG_DIR = join(REPO_ROOT, '../shared/fixtures/gitlab');
+export const CATALOG_DIR = join(REPO_ROOT, 'catalog/gitlab');
 
 /** A scratch copy of the example workspace that a test may edit. */
 export function copyExample(): string {

@@ -194,7 +194,7 @@ describe('ripgrep pre-filter: the index is the same with it', () => {
       'pathRules:\n',
       'pathRules:\n    - pattern: "lib/plain/**"\n      category: wiki\n',
     );
-    write(root, '.budgetlens.yml', config.replaceAll('../../../shared', join(CATALOG_DIR, '../..')));
+    write(root, '.budgetlens.yml', config.replaceAll('../../catalog', join(CATALOG_DIR, '..')));
     write(root, 'lib/plain/three_lines.rb', 'module Plain\n  X = 1\nend\n');
     write(root, 'lib/plain/no_newline_at_end.rb', 'module Plain\n  Y = 2\n\n\nend');
     write(root, 'lib/plain/empty.rb', '');

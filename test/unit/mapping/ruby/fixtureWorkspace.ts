@@ -11,7 +11,7 @@ import type { RubyClassFacts, RubyFileFacts, RubyResolveContext } from '../../..
 import type { Endpoint, FileMapping } from '../../../../src/sdk/mapping/types';
 
 export const FIXTURES = join(__dirname, '../../../fixtures/ruby');
-const CATALOG = join(__dirname, '../../../../../shared/fixtures/gitlab/feature_categories.yml');
+const CATALOG = join(__dirname, '../../../../catalog/gitlab/feature_categories.yml');
 
 /** The 139 categories of GitLab's real catalog (feature_categories.yml). */
 export function knownCategories(): ReadonlySet<string> {
