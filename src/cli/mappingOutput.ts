@@ -2,10 +2,12 @@
  * What `map`, `endpoints` and `lint` share: their common flags (`--root`, `--catalog`, `--json`,
  * path filters), opening and indexing the workspace, and the aligned-text formatting.
  */
-import { existsSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
+import { ignoredFieldsNote } from '../sdk/catalog/catalogParser';
+import { findGitLabCheckout } from '../sdk/catalog/defaultCatalog';
 import type { GitLabCatalog } from '../sdk/catalog/gitlabCatalog';
 import { InputError } from '../sdk/errors';
 import { MissingCatalogError, findWorkspaceRoot, openWorkspace, toWorkspacePath } from '../sdk/mapping/index/openWorkspace';
@@ -49,7 +51,8 @@ export interface IndexedWorkspace extends OpenedWorkspace {
 
 /**
  * The root is `--root`, else the nearest `.budgetlens.yml` above the first path (or the cwd),
- * else the first path when it is a directory, else the cwd.
+ * else the GitLab checkout holding it (a config/feature_categories.yml above it), else the first
+ * path when it is a directory (its folder when it is a file), else the cwd.
  */
 function chooseRoot(io: CliIo, flags: CommonFlags, paths: string[]): string {
   if (flags.root !== undefined) {
@@ -58,7 +61,10 @@ function chooseRoot(io: CliIo, flags: CommonFlags, paths: string[]): string {
     return root;
   }
   const first = paths[0] !== undefined ? resolve(io.cwd, paths[0]) : io.cwd;
-  return findWorkspaceRoot(first) ?? (paths[0] !== undefined ? first : io.cwd);
+  const configured = findWorkspaceRoot(first) ?? findGitLabCheckout(first);
+  if (configured !== undefined) return configured;
+  if (paths[0] === undefined) return io.cwd;
+  return statSync(first).isDirectory() ? first : dirname(first);
 }
 
 export async function loadIndexedWorkspace(io: CliIo, flags: CommonFlags, paths: string[] = []): Promise<IndexedWorkspace> {
@@ -71,13 +77,20 @@ export async function loadIndexedWorkspace(io: CliIo, flags: CommonFlags, paths:
   });
   let opened: OpenedWorkspace;
   try {
-    opened = await openWorkspace({ root, catalogDir: flags.catalog !== undefined ? resolve(io.cwd, flags.catalog) : undefined });
+    opened = await openWorkspace({ root, catalogDir: flags.catalog !== undefined ? resolve(io.cwd, flags.catalog) : undefined, catalogDirSource: '--catalog' });
   } catch (e) {
     if (e instanceof MissingCatalogError) throw new UsageError(e.message);
     throw e;
   }
   await opened.index.build();
+  const note = ignoredFieldsNote(opened.catalog.stagesFile, opened.catalog.ignoredFields);
+  if (note !== undefined) io.stderr.write(`note: ${note}\n`);
   return { ...opened, filters: filters.filter((f) => f !== '') };
+}
+
+/** `catalog: GitLab catalog snapshot 2025-04-04 (runbooks 8df1fb73), bundled`: which catalog map, endpoints and lint used. */
+export function catalogLine(ws: OpenedWorkspace): string {
+  return `catalog: ${ws.catalogOrigin.label}`;
 }
 
 export function isInFilters(file: string, filters: readonly string[]): boolean {

@@ -7,6 +7,7 @@ import { UsageError } from '../io';
 import {
   COMMON_OPTIONS,
   alignColumns,
+  catalogLine,
   count,
   endpointRow,
   formatThreshold,
@@ -24,7 +25,8 @@ const USAGE = `usage: budget-lens endpoints [--category c] [--group g] [--json] 
   --category c   only endpoints of this feature category
   --group g      only endpoints of this group's categories (group key, e.g. project_management)
   --root dir     workspace root (default: the nearest directory with .budgetlens.yml)
-  --catalog dir  directory with stages.yml and feature_categories.yml
+  --catalog dir  directory with stages.yml and feature_categories.yml (default: catalog: in
+                 .budgetlens.yml, else the bundled GitLab snapshot)
   --json         machine-readable output
 `;
 
@@ -63,6 +65,6 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     ['ID', 'KIND', 'CATEGORY', 'GROUP', 'URGENCY', 'THRESHOLD', 'LOCATION'],
     ...rows.map((r) => [r.id, r.kind, r.category, r.group, r.urgency, formatThreshold(r.thresholdS), `${r.file}:${r.line}`]),
   ];
-  writeLines(io, [...alignColumns(table), '', count(rows.length, 'endpoint')]);
+  writeLines(io, [catalogLine(ws), ...alignColumns(table), '', count(rows.length, 'endpoint')]);
   return 0;
 }

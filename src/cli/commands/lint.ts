@@ -8,6 +8,7 @@ import { configFindings } from '../../sdk/mapping/index/openWorkspace';
 import type { CliIo } from '../io';
 import {
   COMMON_OPTIONS,
+  catalogLine,
   count,
   formatFinding,
   isInFilters,
@@ -24,7 +25,8 @@ const USAGE = `usage: budget-lens lint [paths…] [--json] [--root dir] [--catal
 
   paths          files or directories to check (default: the whole workspace)
   --root dir     workspace root (default: the nearest directory with .budgetlens.yml)
-  --catalog dir  directory with stages.yml and feature_categories.yml
+  --catalog dir  directory with stages.yml and feature_categories.yml (default: catalog: in
+                 .budgetlens.yml, else the bundled GitLab snapshot)
   --json         machine-readable output
 `;
 
@@ -49,7 +51,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   } else {
     writeLines(io, findings.map(formatFinding));
     const warnings = findings.filter((f) => f.severity === 'warning').length;
-    io.stderr.write(`${count(errors, 'error')}, ${count(warnings, 'warning')}, ${count(findings.length - errors - warnings, 'note')}\n`);
+    io.stderr.write(`${catalogLine(ws)}\n${count(errors, 'error')}, ${count(warnings, 'warning')}, ${count(findings.length - errors - warnings, 'note')}\n`);
   }
   return errors > 0 ? 1 : 0;
 }

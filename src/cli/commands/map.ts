@@ -6,6 +6,7 @@ import type { CliIo } from '../io';
 import {
   COMMON_OPTIONS,
   alignColumns,
+  catalogLine,
   count,
   endpointRow,
   fileCategories,
@@ -24,7 +25,8 @@ const USAGE = `usage: budget-lens map [paths…] [--json] [--root dir] [--catalo
 
   paths          files or directories to show (default: the whole workspace)
   --root dir     workspace root (default: the nearest directory with .budgetlens.yml)
-  --catalog dir  directory with stages.yml and feature_categories.yml (overrides .budgetlens.yml)
+  --catalog dir  directory with stages.yml and feature_categories.yml (overrides .budgetlens.yml;
+                 default: catalog: in .budgetlens.yml, else the bundled GitLab snapshot)
   --json         machine-readable output
 `;
 
@@ -47,6 +49,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   if (values.json) {
     writeJson(io, {
       root: ws.root,
+      catalog: { kind: ws.catalogOrigin.kind, label: ws.catalogOrigin.label, stages: ws.catalogOrigin.stagesPath, featureCategories: ws.catalogOrigin.featureCategoriesPath ?? null },
       files: mappings.map((m) => ({
         file: m.file,
         categories: fileCategories(m, catalog),
@@ -64,7 +67,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   );
   const alignedCategories = alignColumns(categoryRows.flat(), '  ');
   const alignedEndpoints = alignColumns(endpointRows.flat(), '    ');
-  const lines: string[] = [];
+  const lines: string[] = [catalogLine(ws)];
   let c = 0;
   let e = 0;
   mappings.forEach((m, i) => {

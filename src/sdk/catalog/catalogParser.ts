@@ -25,7 +25,53 @@ export type CatalogConfigInput = Pick<ProjectConfig, 'defaultTarget' | 'groups'>
   Partial<Pick<ProjectConfig, 'file' | 'locations'>>;
 
 interface StagesFile {
-  stages: Record<string, { display_name?: string; groups?: Record<string, { name: string; categories?: string[] | null }> }>;
+  stages: Record<string, { display_name?: string; groups?: Record<string, { name: string; categories?: string[] | null }> | null }>;
+}
+
+/** The keys Budget Lens reads at each level of stages.yml; any other key is ignored (and noted). */
+const READ_KEYS = {
+  top: new Set(['stages']),
+  stage: new Set(['display_name', 'groups']),
+  group: new Set(['name', 'categories']),
+} as const;
+
+/**
+ * Keys of stages.yml that Budget Lens does not read, per level, sorted: GitLab's current
+ * `data/stages.yml` has many (marketing, pm, pdm, ux, be, fe, slack, label...). They are ignored,
+ * never an error; the CLI and the extension say so once (ignoredFieldsNote).
+ */
+export interface IgnoredCatalogFields {
+  top: string[];
+  stage: string[];
+  group: string[];
+}
+
+function collectIgnored(data: unknown): IgnoredCatalogFields {
+  const seen = { top: new Set<string>(), stage: new Set<string>(), group: new Set<string>() };
+  const unread = (value: unknown, level: keyof typeof READ_KEYS): void => {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
+    for (const key of Object.keys(value)) if (!READ_KEYS[level].has(key)) seen[level].add(key);
+  };
+  unread(data, 'top');
+  const stages = (data as StagesFile).stages;
+  for (const stage of Object.values(stages)) {
+    unread(stage, 'stage');
+    for (const group of Object.values(stage.groups ?? {})) unread(group, 'group');
+  }
+  return { top: [...seen.top].sort(), stage: [...seen.stage].sort(), group: [...seen.group].sort() };
+}
+
+/**
+ * One line naming the ignored fields of a stages.yml, or undefined when it has none:
+ * `stages.yml: 14 fields Budget Lens does not use were ignored (stage: body, marketing; group: be, fe, pm)`.
+ */
+export function ignoredFieldsNote(file: string, ignored: IgnoredCatalogFields): string | undefined {
+  const parts = (['top', 'stage', 'group'] as const)
+    .filter((level) => ignored[level].length > 0)
+    .map((level) => `${level === 'top' ? 'top level' : level}: ${ignored[level].join(', ')}`);
+  if (parts.length === 0) return undefined;
+  const n = ignored.top.length + ignored.stage.length + ignored.group.length;
+  return `${file}: ${n} field${n === 1 ? '' : 's'} Budget Lens does not use ${n === 1 ? 'was' : 'were'} ignored (${parts.join('; ')})`;
 }
 
 function throwFirst(errors: InputError[]): void {
@@ -41,6 +87,14 @@ function parseStages(src: YamlSource, warnings: CatalogWarning[]) {
   const categoryPaths = new Map<string, YamlPath>();
   let notOwned: GroupInfo | undefined;
   for (const [stageKey, stage] of Object.entries(data.stages)) {
+    // Categories belong to groups: under a stage they are ignored like any unread key, but said so
+    // where they are, since such a list was most likely meant for one of the stage's groups.
+    if ('categories' in stage) {
+      warnings.push({
+        message: `"categories" under stage "${stageKey}" is ignored: categories belong to a group (stages.${stageKey}.groups.<group>.categories)`,
+        location: locatePath(src, ['stages', stageKey, 'categories'], true),
+      });
+    }
     for (const [rawKey, g] of Object.entries(stage.groups ?? {})) {
       const key = normaliseGroupKey(rawKey);
       const groupPath = ['stages', stageKey, 'groups', rawKey];
@@ -82,7 +136,7 @@ function parseStages(src: YamlSource, warnings: CatalogWarning[]) {
       else groups.set(key, info);
     }
   }
-  return { groups, categories, categoryPaths, notOwned };
+  return { groups, categories, categoryPaths, notOwned, ignored: collectIgnored(data) };
 }
 
 function parseFeatureCategories(src: YamlSource): string[] {
@@ -150,7 +204,10 @@ export function parseCatalog(
 
   const defaultTarget: TargetPercent = config?.defaultTarget ?? DEFAULT_TARGET;
   if (config) mergeConfig(parsed.groups, notOwned, config, warnings);
-  return new GitLabCatalog(parsed.groups, parsed.categories, known, defaultTarget, warnings, notOwned);
+  const catalog = new GitLabCatalog(parsed.groups, parsed.categories, known, defaultTarget, warnings, notOwned);
+  catalog.ignoredFields = parsed.ignored;
+  catalog.stagesFile = stagesFile;
+  return catalog;
 }
 
 export interface LoadCatalogOptions {

@@ -1,7 +1,9 @@
 /**
- * JSON Schemas of GitLab's catalog files, as far as Budget Lens reads them. Unknown keys are
- * errors so a misplaced `categories:` (e.g. under a stage instead of a group) is caught with its
- * line and column instead of silently dropping a group's categories.
+ * JSON Schemas of GitLab's catalog files, as far as Budget Lens reads them. GitLab's current
+ * `data/stages.yml` carries many more fields per stage and group (display fields, people, Slack
+ * channels, labels...): keys the schema does not name are allowed here and ignored by the parser,
+ * which notes them once (catalogParser.ts `ignoredFields`). The keys it does read must have the
+ * right type, with their line and column when they do not.
  */
 
 const categoryName = {
@@ -15,21 +17,19 @@ export const stagesSchema = {
   $id: 'https://budget-lens.dev/schemas/stages.schema.json',
   title: 'GitLab stages.yml (stages.<stage>.groups.<group>.{name, categories})',
   type: 'object',
-  additionalProperties: false,
   required: ['stages'],
   properties: {
     stages: {
       type: 'object',
       additionalProperties: {
         type: 'object',
-        additionalProperties: false,
         properties: {
           display_name: { type: 'string' },
+          // A stage whose groups are not filled in yet has `groups:` empty (null).
           groups: {
-            type: 'object',
+            type: ['object', 'null'],
             additionalProperties: {
               type: 'object',
-              additionalProperties: false,
               required: ['name'],
               properties: {
                 name: { type: 'string' },

@@ -28,6 +28,10 @@ export function isPseudoCategory(category: string): boolean {
 
 export class GitLabCatalog implements Catalog {
   private readonly notOwned: GroupInfo;
+  /** The stages.yml this catalog was read from (as given to the parser). */
+  stagesFile = 'stages.yml';
+  /** Keys of stages.yml the parser does not read (catalogParser.ts); noted once, never an error. */
+  ignoredFields: { top: string[]; stage: string[]; group: string[] } = { top: [], stage: [], group: [] };
 
   constructor(
     readonly groups: ReadonlyMap<string, GroupInfo>,

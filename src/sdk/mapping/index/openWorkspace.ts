@@ -5,13 +5,13 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { loadCatalog } from '../../catalog/catalogParser';
+import { resolveCatalog } from '../../catalog/defaultCatalog';
+import type { CatalogOrigin } from '../../catalog/defaultCatalog';
 import type { GitLabCatalog } from '../../catalog/gitlabCatalog';
 import { NOT_OWNED_GROUP, UNKNOWN_CATEGORY } from '../../catalog/types';
 import { loadProjectConfig } from '../../config/projectConfig';
 import { CONFIG_FILE_NAME } from '../../config/types';
 import type { ProjectConfig } from '../../config/types';
-import { InputError } from '../../errors';
 import { closestCategory } from '../../catalog/closestCategory';
 import type { Finding } from '../types';
 import { WorkspaceIndex } from '../workspaceIndex';
@@ -24,8 +24,15 @@ import type { AnnotationScanner, PathCategoryLookup, WorkspaceIndexOptions } fro
 export interface OpenWorkspaceOptions {
   /** Workspace root (absolute). */
   root: string;
-  /** A directory holding stages.yml (and optionally feature_categories.yml); overrides the config. */
+  /**
+   * A directory holding stages.yml (and optionally feature_categories.yml); overrides the config.
+   * Without it and without `catalog:` in the config, the bundled snapshot (defaultCatalog.ts).
+   */
   catalogDir?: string;
+  /** How `catalogDir` is named in labels and errors (`budgetLens.catalogPath`, `--catalog`). */
+  catalogDirSource?: string;
+  /** Where the bundled snapshot is (default: found next to the running code); tests only. */
+  defaultCatalogDir?: string;
   /** Default: the comment-annotation scanner of src/sdk/mapping/annotations.ts. */
   annotations?: AnnotationScanner;
   workers?: number;
@@ -41,13 +48,13 @@ export interface OpenedWorkspace {
   root: string;
   config?: ProjectConfig;
   catalog: GitLabCatalog;
+  /** Which catalog is in use (setting/flag, config or the bundled snapshot), worded for users. */
+  catalogOrigin: CatalogOrigin;
   index: WorkspaceIndex;
 }
 
 /** Thrown when no catalog can be found; the CLI turns it into a usage error. */
-export class MissingCatalogError extends Error {
-  override readonly name = 'MissingCatalogError';
-}
+export { MissingCatalogError } from '../../catalog/defaultCatalog';
 
 /** The nearest directory at or above `start` holding a `.budgetlens.yml`, if any. */
 export function findWorkspaceRoot(start: string): string | undefined {
@@ -72,28 +79,18 @@ function ruleLookup(matcher: PathRuleMatcher): PathCategoryLookup {
   return (file) => matcher.categoryFor(file);
 }
 
-async function catalogFor(options: OpenWorkspaceOptions, config: ProjectConfig | undefined): Promise<GitLabCatalog> {
-  if (options.catalogDir !== undefined) {
-    const stagesPath = join(options.catalogDir, 'stages.yml');
-    if (!existsSync(stagesPath)) {
-      throw new InputError(`no stages.yml in the catalog directory ${options.catalogDir}`, { file: stagesPath, line: 1, column: 1 });
-    }
-    const fc = join(options.catalogDir, 'feature_categories.yml');
-    return loadCatalog({ stagesPath, featureCategoriesPath: existsSync(fc) ? fc : undefined, config });
-  }
-  const stagesPath = config?.catalog.stagesPath;
-  if (stagesPath === undefined) {
-    throw new MissingCatalogError(`no catalog: pass --catalog <dir> or set catalog.stages in ${CONFIG_FILE_NAME}`);
-  }
-  return loadCatalog({ stagesPath, featureCategoriesPath: config?.catalog.featureCategoriesPath, config });
-}
-
 /** Loads config and catalog and creates (but does not build) the index. */
 export async function openWorkspace(options: OpenWorkspaceOptions): Promise<OpenedWorkspace> {
   const root = resolve(options.root);
   const configPath = join(root, CONFIG_FILE_NAME);
   const config = existsSync(configPath) ? await loadProjectConfig(configPath) : undefined;
-  const catalog = await catalogFor(options, config);
+  const { catalog, origin } = await resolveCatalog({
+    root,
+    catalogDir: options.catalogDir,
+    catalogDirSource: options.catalogDirSource,
+    config,
+    defaultDir: options.defaultCatalogDir,
+  });
   const known = new Set([...catalog.knownCategories, ...catalog.categories.keys(), NOT_OWNED_GROUP, UNKNOWN_CATEGORY]);
   const indexOptions: WorkspaceIndexOptions = {
     root,
@@ -108,7 +105,7 @@ export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Open
     workerScript: options.workerScript,
     ripgrep: options.ripgrep === false ? undefined : (options.ripgrep ?? findRipgrep()),
   };
-  return { root, config, catalog, index: new WorkspaceIndex(indexOptions) };
+  return { root, config, catalog, catalogOrigin: origin, index: new WorkspaceIndex(indexOptions) };
 }
 
 /**
