@@ -62,6 +62,8 @@ export interface BudgetTestState {
   /** The backend in use; undefined without one (or while Prometheus waits for the catalog). */
   backend: BackendKind | undefined;
   hasToken: boolean;
+  /** The backend refused the last request (HTTP 401) and nothing has succeeded since: ask for a token. */
+  needsToken: boolean;
   categories: BudgetKeyState[];
   groups: BudgetKeyState[];
   topEndpoints: BudgetKeyState[];
@@ -137,6 +139,8 @@ export class BudgetData implements LensFigures, vscode.Disposable {
   /** Bumped on every new client: answers of an older one are dropped. */
   private generation = 0;
   private tokenGeneration = 0;
+  /** The backend answered 401 and nothing has succeeded since (cleared by a new URL, token or answer). */
+  private unauthorized = false;
   private abort = new AbortController();
   private timer: ReturnType<typeof setInterval> | undefined;
   private intervalMs = 300_000;
@@ -175,11 +179,13 @@ export class BudgetData implements LensFigures, vscode.Disposable {
   }
 
   /**
-   * True when figures cannot come without a token first: a Budget API without one (the tree and
-   * the panel then say "Set API Token"). Prometheus is often open; a 401 from it offers the token.
+   * True when figures cannot come without a (new) token: the backend refused the last request with
+   * HTTP 401 and nothing has succeeded since. The tree and the panel then say "Set API Token". A
+   * server that needs no token (`npm start`'s) is never asked for one: the token is asked for only
+   * after a 401, whatever the backend.
    */
   get needsToken(): boolean {
-    return this.kind === 'api' && this.token === undefined;
+    return this.client !== undefined && this.unauthorized;
   }
 
   /** The backend in use ('api' or 'prometheus'), undefined without one. */
@@ -227,6 +233,7 @@ export class BudgetData implements LensFigures, vscode.Disposable {
       this.abort = new AbortController();
       this.generation++;
       this.tokenGeneration++;
+      this.unauthorized = false;
       this.offer.rearm();
       this.pending.clear();
       this.inFlight.clear();
@@ -421,6 +428,7 @@ export class BudgetData implements LensFigures, vscode.Disposable {
       url: this.url,
       backend: this.backend,
       hasToken: this.token !== undefined,
+      needsToken: this.needsToken,
       categories: keyStates(this.categories),
       groups: keyStates(this.groups),
       topEndpoints: keyStates(this.top),
@@ -542,12 +550,20 @@ export class BudgetData implements LensFigures, vscode.Disposable {
         if (generation !== this.generation || this.disposed) return;
         const wasFailing = keys.some((k) => cache.get(k)?.failure !== undefined);
         const now = Date.now();
+        if (this.unauthorized) {
+          this.unauthorized = false;
+          changed = true;
+        }
         for (const [key, value] of entries(data)) changed = cache.succeed(key, value, now) || changed;
         if (wasFailing) this.log.appendLine(`${label} ${errorUrl}: answering again`);
       } catch (e) {
         if (generation !== this.generation || this.disposed || signal.aborted) return;
         const failure = failureOf(e, errorUrl, Date.now());
         for (const key of keys) changed = cache.fail(key, failure) || changed;
+        if (failure.unauthorized && !this.unauthorized) {
+          this.unauthorized = true;
+          changed = true;
+        }
         if (changed) this.log.appendLine(`${label} ${failure.url}: ${failure.status ? `HTTP ${failure.status}` : 'no response'}`);
         if (failure.unauthorized && this.offer.shouldOffer(`${this.url}#${this.tokenGeneration}`)) this.offerToken(failure);
       }

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { ApiTokenStore } from './apiToken';
 import { BudgetData } from './budgetData';
 import { BudgetPanel } from './budgetPanel';
+import { FirstContact } from './firstContact';
 import { GroupTreeProvider } from './groupTree';
 import { registerMappingCommands } from './mappingCommands';
 import { MappingCodeLensProvider } from './mappingCodeLens';
@@ -29,17 +30,19 @@ export class BudgetLensContext implements vscode.Disposable {
   readonly tree: GroupTreeProvider;
   readonly panel: BudgetPanel;
   readonly diagnostics: MappingDiagnostics;
+  readonly firstContact: FirstContact;
   private readonly disposables: vscode.Disposable[] = [];
   private codeLensRegistration: vscode.Disposable | undefined;
   private hoverRegistration: vscode.Disposable | undefined;
 
-  constructor(version: string, secrets: vscode.SecretStorage, mode: vscode.ExtensionMode, extensionUri: vscode.Uri) {
+  constructor(version: string, secrets: vscode.SecretStorage, mode: vscode.ExtensionMode, extensionUri: vscode.Uri, workspaceState: vscode.Memento) {
     const settings = readSettings();
     this.budget = new BudgetData(this.indexer, new ApiTokenStore(secrets), this.log);
     this.statusBar = new GroupStatusBar(this.indexer, this.budget, settings.statusBarEnabled);
     this.diagnostics = new MappingDiagnostics(this.indexer, settings.diagnosticsEnabled);
     this.tree = new GroupTreeProvider(this.indexer, this.budget);
     this.panel = new BudgetPanel(extensionUri, this.indexer, this.budget);
+    this.firstContact = new FirstContact(this.indexer, workspaceState, this.log);
     this.disposables.push(
       this.log,
       this.indexer,
@@ -49,8 +52,9 @@ export class BudgetLensContext implements vscode.Disposable {
       this.diagnostics,
       this.tree,
       this.panel,
+      this.firstContact,
       vscode.languages.registerCodeActionsProvider(RUBY, new CategoryQuickFixProvider(this.indexer), { providedCodeActionKinds: CategoryQuickFixProvider.kinds }),
-      ...registerMappingCommands({ indexer: this.indexer, statusBar: () => this.statusBar.state, budget: this.budget, tree: this.tree, panel: this.panel, version, tokenArgument: mode === vscode.ExtensionMode.Test }),
+      ...registerMappingCommands({ indexer: this.indexer, statusBar: () => this.statusBar.state, budget: this.budget, tree: this.tree, panel: this.panel, firstContact: this.firstContact, version, tokenArgument: mode === vscode.ExtensionMode.Test }),
       vscode.workspace.onDidChangeConfiguration((e) => this.onSettingsChanged(e)),
     );
     this.applyProviderSettings();

@@ -167,7 +167,10 @@ export class BudgetPanel implements vscode.Disposable {
       if (apiUrl === '' && prometheusUrl !== '') return { view: { kind: 'loading', groupKey: this.group.current() }, stale: null };
       return { view: { kind: 'error', title: 'No Budget API configured', message: 'Set budgetLens.api.url to the URL of `budget-lens serve`, or budgetLens.prometheus.url to a Prometheus-compatible server.' }, stale: null };
     }
-    if (this.budget.needsToken) return { view: { kind: 'error', title: 'No API token', message: `Run "Budget Lens: Set API Token" for ${this.budget.apiUrl}.` }, stale: null };
+    // Only after the server said 401: a server without a token (npm start's) is never asked for one.
+    if (this.budget.needsToken) {
+      return { view: { kind: 'error', title: 'No API token', message: `${this.budget.apiUrl} answered HTTP 401: run "Budget Lens: Set API Token" for it.` }, stale: null };
+    }
     const key = this.group.current();
     if (key === undefined) return { view: { kind: 'error', title: 'No group', message: 'Open a file of your group, or choose a group (Budget Lens: Choose Group).' }, stale: null };
     const catalogCategories = localCatalog(this.indexer)?.group(key)?.categories;

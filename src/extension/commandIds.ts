@@ -16,6 +16,10 @@ export const CONTRIBUTED_COMMANDS = {
   openBudgetPanel: 'budgetLens.openBudgetPanel',
   chooseGroup: 'budgetLens.chooseGroup',
   monthlyReport: 'budgetLens.monthlyReport',
+  setApiUrl: 'budgetLens.setApiUrl',
+  setPrometheusUrl: 'budgetLens.setPrometheusUrl',
+  createConfig: 'budgetLens.createConfig',
+  pickCatalog: 'budgetLens.pickCatalog',
 } as const;
 
 /**

@@ -8,7 +8,7 @@ import { BudgetLensContext } from './budgetLensContext';
 
 export function activate(context: vscode.ExtensionContext): void {
   const version = (context.extension.packageJSON as { version?: string }).version ?? 'unknown';
-  const ctx = new BudgetLensContext(version, context.secrets, context.extensionMode, context.extensionUri);
+  const ctx = new BudgetLensContext(version, context.secrets, context.extensionMode, context.extensionUri, context.workspaceState);
   context.subscriptions.push(ctx);
   ctx.start();
 }

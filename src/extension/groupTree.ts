@@ -4,8 +4,9 @@
  * through Go to Endpoint when the workspace defines them. Everything comes from BudgetData's
  * cache (never a request of its own); items appear as answers arrive through onDidChange.
  *
- * Without an API URL or a token the tree is empty, so the view's welcome content (package.json
- * `viewsWelcome`, gated by the `budgetLens.hasToken` context key set here) says what to do.
+ * Without a backend URL, or once the backend refused a request with HTTP 401, the tree is empty,
+ * so the view's welcome content (package.json `viewsWelcome`, gated by the `budgetLens.needsToken`
+ * context key set here) says what to do. A server that needs no token is never asked for one.
  */
 import * as vscode from 'vscode';
 import type { EndpointRow } from '../sdk/service/apiTypes';
@@ -19,8 +20,8 @@ import { budgetState, categoryTooltip, endpointDescription, endpointTooltip, fig
 import type { WorkspaceIndexer } from './workspaceIndexer';
 
 export const GROUP_TREE_VIEW_ID = 'budgetLens.groupTree';
-/** True while the configured API URL has a token (the welcome content's "Set API Token" hides). */
-export const HAS_TOKEN_CONTEXT_KEY = 'budgetLens.hasToken';
+/** True once the backend answered 401 and until something succeeds (the welcome content offers "Set API Token"). */
+export const NEEDS_TOKEN_CONTEXT_KEY = 'budgetLens.needsToken';
 
 type Node =
   | { kind: 'group'; key: string }
@@ -57,7 +58,7 @@ export class GroupTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
   private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
   private readonly view: vscode.TreeView<Node>;
   private shownGroup: string | undefined;
-  private hasTokenContext: boolean | undefined;
+  private needsTokenContext: boolean | undefined;
   private readonly group: StickyGroup;
 
   constructor(
@@ -84,9 +85,9 @@ export class GroupTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
   }
 
   update(): void {
-    if (this.hasTokenContext !== this.budget.hasToken) {
-      this.hasTokenContext = this.budget.hasToken;
-      void vscode.commands.executeCommand('setContext', HAS_TOKEN_CONTEXT_KEY, this.hasTokenContext);
+    if (this.needsTokenContext !== this.budget.needsToken) {
+      this.needsTokenContext = this.budget.needsToken;
+      void vscode.commands.executeCommand('setContext', NEEDS_TOKEN_CONTEXT_KEY, this.needsTokenContext);
     }
     this.changeEmitter.fire(undefined);
   }

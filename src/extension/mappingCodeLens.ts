@@ -14,7 +14,7 @@
 import * as vscode from 'vscode';
 import { join } from 'node:path';
 import { CONTRIBUTED_COMMANDS } from './commandIds';
-import { categoryLensTitle, lensSubjects } from './text/mappingText';
+import { catalogNote, categoryLensTitle, lensSubjects } from './text/mappingText';
 import type { LensSubject } from './text/mappingText';
 import type { RootIndexer } from './rootIndexer';
 import type { WorkspaceIndexer } from './workspaceIndexer';
@@ -90,13 +90,16 @@ export class MappingCodeLensProvider implements vscode.CodeLensProvider<Category
   }
 
   async resolveCodeLens(lens: CategoryCodeLens, token: vscode.CancellationToken): Promise<CategoryCodeLens> {
-    const catalog = lens.index.current?.catalog;
+    const ws = lens.index.current;
+    const catalog = ws?.catalog;
     const mappingTitle = catalog ? categoryLensTitle(lens.subject.category, catalog) : lens.subject.category;
     const figures = catalog?.isValidCategory(lens.subject.category) ? await this.figures?.figuresFor(lens.subject, token) : undefined;
     if (token.isCancellationRequested) return lens;
     const title = figures ? `${lens.subject.category} · ${figures}` : mappingTitle;
     const subject = lens.subject.kind === 'endpoint' ? `Endpoint ${lens.subject.endpoint.id}` : `${lens.subject.range.scope} ${lens.subject.range.name}`;
-    const tooltip = figures ? `${subject}\n${mappingTitle}` : subject;
+    // The tooltip says which catalog named the group (the bundled snapshot and its date, or the user's).
+    const note = ws ? `\n${catalogNote(ws.catalogOrigin.label)}` : '';
+    const tooltip = `${figures ? `${subject}\n${mappingTitle}` : subject}${note}`;
     lens.command = { title, tooltip, command: CONTRIBUTED_COMMANDS.showMapping, arguments: [] };
     return lens;
   }

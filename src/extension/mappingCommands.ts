@@ -13,12 +13,14 @@ import { isWebviewToHost } from '@shared/protocol';
 import type { BudgetData, BudgetTestState } from './budgetData';
 import type { BudgetPanel, PanelTestState } from './budgetPanel';
 import { chooseGroup } from './developerGroup';
+import type { FirstContact, FirstContactTestState } from './firstContact';
+import { setBackendUrl } from './firstContact';
 import { monthlyReport } from './reportCommand';
 import type { GroupTreeProvider, TreeItemState } from './groupTree';
 import type { CommandId } from './commandIds';
 import { CONTRIBUTED_COMMANDS, INTERNAL_COMMANDS } from './commandIds';
 import type { StatusBarState } from './statusBar';
-import { categoryLensTitle, formatSeconds } from './text/mappingText';
+import { catalogNote, categoryLensTitle, formatSeconds } from './text/mappingText';
 import type { IndexerState, RootIndexer } from './rootIndexer';
 import type { WorkspaceIndexer } from './workspaceIndexer';
 
@@ -35,6 +37,10 @@ export interface IndexTestState {
   endpoints: number;
   /** Successful full builds of this root since it was opened. */
   builds: number;
+  /** Which catalog the root uses, as the tooltips word it (once indexed). */
+  catalog?: string;
+  /** 'directory' (budgetLens.catalogPath), 'config' (.budgetlens.yml) or 'bundled'. */
+  catalogKind?: string;
   /** The last build's ripgrep pre-filter (which binary, files ruled out), if it ran. */
   prefilter?: { ripgrep: string; ruledOut: number; error?: string };
 }
@@ -64,6 +70,7 @@ export interface TestState {
   /** The Group budget tree fully expanded, with `{ tree: true }` (walking it fetches like a user expanding it). */
   tree?: TreeItemState[];
   panel: PanelTestState;
+  firstContact: FirstContactTestState;
 }
 
 export interface CommandDeps {
@@ -72,6 +79,7 @@ export interface CommandDeps {
   budget: BudgetData;
   tree: GroupTreeProvider;
   panel: BudgetPanel;
+  firstContact: FirstContact;
   version: string;
   /**
    * Whether Set API Token takes the token as an argument (the extension-host tests, which cannot
@@ -124,7 +132,7 @@ export async function goToEndpoint(indexer: WorkspaceIndexer, id?: string): Prom
   await indexer.whenIdle();
   const ready = readyIndexes(indexer);
   if (ready.length === 0) {
-    void vscode.window.showWarningMessage('Budget Lens: the workspace is not indexed (no .budgetlens.yml found, or indexing failed).');
+    void vscode.window.showWarningMessage('Budget Lens: the workspace is not indexed (indexing failed or is still running; see the Budget Lens output).');
     return undefined;
   }
   let target: { endpoint: Endpoint; index: RootIndexer } | undefined;
@@ -173,8 +181,10 @@ export async function showMapping(indexer: WorkspaceIndexer): Promise<string[]> 
     picks.push({ label: `$(warning) ${f.message}`, description: f.code, detail: `line ${f.line}:${f.column}`, line: f.line });
   }
   if (picks.length === 0) picks.push({ label: 'No feature category, endpoint or finding in this file', line: 1 });
+  // Which catalog named the groups above (the bundled snapshot and its date, or the user's); picking it does nothing.
+  picks.push({ label: `$(book) ${catalogNote(ws.catalogOrigin.label)}`, line: 0 });
   void vscode.window.showQuickPick(picks, { title: `Budget Lens mapping of ${file}`, matchOnDescription: true }).then((picked) => {
-    if (picked && mapping.categories.length + mapping.endpoints.length + mapping.findings.length > 0) void revealLine(index, file, picked.line);
+    if (picked && picked.line > 0 && mapping.categories.length + mapping.endpoints.length + mapping.findings.length > 0) void revealLine(index, file, picked.line);
   });
   return picks.map((p) => p.label.replace(/^\$\([\w-]+\) /, ''));
 }
@@ -195,6 +205,8 @@ function testState(deps: CommandDeps, withPicks: boolean, withTree: boolean): Te
     files: i.current?.index.files().length ?? 0,
     endpoints: i.current?.index.endpoints().length ?? 0,
     builds: i.builds,
+    catalog: i.current?.catalogOrigin.label,
+    catalogKind: i.current?.catalogOrigin.kind,
     prefilter: i.state.lastBuild?.prefilter,
   }));
   const state = indexer.state;
@@ -210,6 +222,7 @@ function testState(deps: CommandDeps, withPicks: boolean, withTree: boolean): Te
     budget: deps.budget.state(),
     ...(withTree ? { tree: deps.tree.items() } : {}),
     panel: deps.panel.state(),
+    firstContact: deps.firstContact.state,
     ...(withPicks ? { picks: endpointPicks(indexer).map(({ label, description, detail }) => ({ label, description, detail })) } : {}),
   };
 }
@@ -230,6 +243,12 @@ export function registerMappingCommands(deps: CommandDeps): vscode.Disposable[] 
     // A string argument picks the group without the quick pick (the extension-host tests).
     [CONTRIBUTED_COMMANDS.chooseGroup]: (key?: unknown) => chooseGroup(indexer, typeof key === 'string' ? key : undefined),
     [CONTRIBUTED_COMMANDS.monthlyReport]: (month?: unknown) => monthlyReport(deps.budget, month),
+    // A string argument is the URL (checked like the input box's): scripts and the extension-host tests.
+    [CONTRIBUTED_COMMANDS.setApiUrl]: (url?: unknown) => setBackendUrl('api.url', url),
+    [CONTRIBUTED_COMMANDS.setPrometheusUrl]: (url?: unknown) => setBackendUrl('prometheus.url', url),
+    [CONTRIBUTED_COMMANDS.createConfig]: (folder?: unknown) => deps.firstContact.createConfig(folder),
+    // A string argument is the picked path (no file dialog); a Uri second argument names the folder.
+    [CONTRIBUTED_COMMANDS.pickCatalog]: (path?: unknown, folder?: unknown) => deps.firstContact.pickCatalog(path, folder),
     [INTERNAL_COMMANDS.testPanelMessage]: (message?: unknown) => (isWebviewToHost(message) ? deps.panel.handle(message) : undefined),
     [INTERNAL_COMMANDS.testState]: async (options?: unknown): Promise<TestState> => {
       await indexer.whenIdle();

@@ -38,7 +38,7 @@ export class MappingHoverProvider implements vscode.HoverProvider {
     }
     const lines =
       decl.attribute === 'feature_category'
-        ? categoryHoverLines(decl.value, ws.catalog, covered, suggestion, budget)
+        ? categoryHoverLines(decl.value, ws.catalog, covered, suggestion, budget, ws.catalogOrigin.label)
         : urgencyHoverLines(decl.value, covered, fileEndpoints);
     const markdown = new vscode.MarkdownString(lines.join('\n'));
     // The endpoint lines link to Go to Endpoint; trust that command and no other.

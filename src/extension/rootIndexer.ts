@@ -8,6 +8,7 @@
 import * as vscode from 'vscode';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
+import { ignoredFieldsNote } from '../sdk/catalog/catalogParser';
 import { CONFIG_FILE_NAME } from '../sdk/config/types';
 import { InputError } from '../sdk/errors';
 import { openWorkspace, toWorkspacePath } from '../sdk/mapping/index/openWorkspace';
@@ -41,7 +42,8 @@ export interface MappingChange {
 
 /** Files whose change means "start over": the config and the catalog it names. */
 function isWorkspaceDefinition(root: string, ws: OpenedWorkspace | undefined, abs: string): boolean {
-  const catalog = ws?.config?.catalog;
+  // The catalog in use, whichever it is (a GitLab checkout's own config/feature_categories.yml too).
+  const catalog = ws?.catalogOrigin;
   return abs === join(root, CONFIG_FILE_NAME) || abs === catalog?.stagesPath || abs === catalog?.featureCategoriesPath;
 }
 
@@ -86,7 +88,7 @@ export interface RootHooks {
   several(): boolean;
 }
 
-/** The index of one `.budgetlens.yml` root, shared by the workspace folders at or below it. */
+/** The index of one root (a `.budgetlens.yml`'s, or a folder without one), shared by the workspace folders at or below it. */
 export class RootIndexer implements vscode.Disposable {
   private opened: OpenedWorkspace | undefined;
   private stateValue: IndexerState = { phase: 'idle' };
@@ -98,6 +100,8 @@ export class RootIndexer implements vscode.Disposable {
   private readonly watcher: vscode.FileSystemWatcher;
   private stopIndexListener: (() => void) | undefined;
   private disposed = false;
+  /** The ignored-fields note last logged, so a re-index does not repeat it. */
+  private notedFields: string | undefined;
   /** Successful full builds so far (tests tell a re-indexed root from one left alone). */
   builds = 0;
   /** The workspace folders under this root, in workspace order (WorkspaceIndexer keeps it current). */
@@ -180,6 +184,7 @@ export class RootIndexer implements vscode.Disposable {
         const opened = await openWorkspace({
           root: this.root,
           catalogDir: catalogPath === '' ? undefined : catalogPath,
+          catalogDirSource: 'budgetLens.catalogPath',
           // VS Code's own ripgrep, else one on PATH; the index is the same without it, only slower.
           ripgrep: useRipgrep ? (vscodeRipgrep(vscode.env.appRoot) ?? findRipgrep() ?? false) : false,
         });
@@ -203,7 +208,11 @@ export class RootIndexer implements vscode.Disposable {
       this.setState({ phase: 'ready', lastBuild: stats });
       const prefilter = stats.prefilter;
       const unopened = prefilter && !prefilter.error ? `, ${prefilter.ruledOut} ruled out by ripgrep unopened` : '';
-      this.hooks.log.appendLine(`indexed ${stats.files} files${unopened}, ${stats.endpoints} endpoints in ${Date.now() - started} ms (${this.root})`);
+      this.hooks.log.appendLine(`indexed ${stats.files} files${unopened}, ${stats.endpoints} endpoints in ${Date.now() - started} ms (${this.root}); catalog: ${ws.catalogOrigin.label}`);
+      // GitLab's current stages.yml has many fields Budget Lens does not read: said once per root and catalog.
+      const note = ignoredFieldsNote(ws.catalog.stagesFile, ws.catalog.ignoredFields);
+      if (note !== undefined && note !== this.notedFields) this.hooks.log.appendLine(note);
+      this.notedFields = note;
       if (prefilter?.error) this.hooks.log.appendLine(`ripgrep pre-filter not used (${prefilter.ripgrep}): ${prefilter.error}; every file was read`);
       this.hooks.mappingChanged({ index: this, files: ws.index.files(), full: true });
     } catch (e) {

@@ -13,7 +13,7 @@ import { CONTRIBUTED_COMMANDS } from './commandIds';
 import type { BudgetData } from './budgetData';
 import { developerGroup } from './developerGroup';
 import { isExhausted, statusBarBudgetText, statusBarBudgetTooltip, staleReasonText } from './text/budgetText';
-import { categoryLensTitle, statusBarText } from './text/mappingText';
+import { catalogNote, categoryLensTitle, statusBarText } from './text/mappingText';
 import type { Located, WorkspaceIndexer } from './workspaceIndexer';
 
 /** The theme color of an exhausted budget's item. */
@@ -112,7 +112,7 @@ export class GroupStatusBar implements vscode.Disposable {
     return {
       visible: true,
       text: `$(organization) ${statusBarText(category, ws.catalog)}`,
-      tooltip: `${active.file}${where}: ${categoryLensTitle(category, ws.catalog)}\nClick to show the file's mapping.`,
+      tooltip: `${active.file}${where}: ${categoryLensTitle(category, ws.catalog)}\n${catalogNote(ws.catalogOrigin.label)}\nClick to show the file's mapping.`,
       command: CONTRIBUTED_COMMANDS.showMapping,
     };
   }

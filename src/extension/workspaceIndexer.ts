@@ -1,7 +1,8 @@
 /**
- * Every `.budgetlens.yml` root of the workspace, indexed inside the editor. Each workspace folder
- * with a `.budgetlens.yml` at or above it (or any folder, when `budgetLens.catalogPath` names a
- * catalog) belongs to one root, and folders under the same root share one RootIndexer
+ * Every root of the workspace, indexed inside the editor. Each workspace folder belongs to one
+ * root: the nearest `.budgetlens.yml` at or above it, else the folder itself (indexed with
+ * `budgetLens.catalogPath`'s catalog, or the bundled GitLab catalog: a GitLab checkout with no
+ * configuration gets its lenses at once), and folders under the same root share one RootIndexer
  * (rootIndexer.ts: build, watcher, incremental updates). WorkspaceIndexer routes documents to
  * their root, follows folders added and removed at runtime, and merges the roots' events for the
  * adapters (CodeLens, hover, status bar, diagnostics); none of them triggers indexing.
@@ -12,7 +13,6 @@ import { findWorkspaceRoot, toWorkspacePath } from '../sdk/mapping/index/openWor
 import { INDEXING_CONTEXT_KEY } from './commandIds';
 import { RootIndexer } from './rootIndexer';
 import type { IndexerState, MappingChange, RootHooks } from './rootIndexer';
-import { readSettings } from './settings';
 
 /** A document's index and its path inside that index's root. */
 export interface Located {
@@ -74,13 +74,13 @@ export class WorkspaceIndexer implements vscode.Disposable {
     );
   }
 
-  /** The root a workspace folder belongs to: the nearest `.budgetlens.yml` at or above it. */
+  /**
+   * The root a workspace folder belongs to: the nearest `.budgetlens.yml` at or above it, else the
+   * folder itself (its catalog is the setting's or the bundled one). Only local folders.
+   */
   static rootOf(folder: vscode.WorkspaceFolder): string | undefined {
     if (folder.uri.scheme !== 'file') return undefined;
-    const root = findWorkspaceRoot(folder.uri.fsPath);
-    if (root !== undefined) return root;
-    // A catalog from the settings is enough to index a folder without a config file.
-    return readSettings(folder.uri).catalogPath !== '' ? folder.uri.fsPath : undefined;
+    return findWorkspaceRoot(folder.uri.fsPath) ?? folder.uri.fsPath;
   }
 
   /** Every root's indexer, in the order of their first workspace folder. */

@@ -4,6 +4,7 @@
  * tested in plain Node (test/unit/extension) and the adapters only place the text.
  */
 import type { GroupInfo } from '../../sdk/catalog/types';
+import { NOT_OWNED_GROUP } from '../../sdk/catalog/types';
 import type { Urgency } from '../../sdk/budget/types';
 import type { CategoryRange, Endpoint, EndpointKind } from '../../sdk/mapping/types';
 import { thresholdFor, urgencyFor } from '../../sdk/mapping/ruby/urgency';
@@ -15,11 +16,33 @@ export interface CategoryLookup {
   isValidCategory(category: string): boolean;
 }
 
+/**
+ * True for a valid category that no group of the catalog's stages.yml lists: a GitLab checkout's
+ * own feature_categories.yml may be newer than the bundled snapshot's groups.
+ */
+function withoutGroup(category: string, catalog: CategoryLookup): boolean {
+  return category !== NOT_OWNED_GROUP && category !== 'unknown' && catalog.groupOf(category).key === NOT_OWNED_GROUP;
+}
+
 /** `team_planning · Project Management · plan`; a category outside the catalog says so. */
 export function categoryLensTitle(category: string, catalog: CategoryLookup): string {
   if (!catalog.isValidCategory(category)) return `${category} · not in the catalog`;
+  if (withoutGroup(category, catalog)) return `${category} · no group in the catalog`;
   const group = catalog.groupOf(category);
   return `${category} · ${group.name} · ${group.stage}`;
+}
+
+/** The line tooltips and hovers end with: `Catalog: GitLab catalog snapshot 2025-04-04 (…), bundled`. */
+export function catalogNote(label: string): string {
+  return `Catalog: ${label}`;
+}
+
+/**
+ * The same note for a markdown hover, in italics; the label's markdown characters are escaped as
+ * budgetText.ts' escapeMarkdown does (a path may hold `_` or `*`).
+ */
+export function catalogHoverLine(label: string): string {
+  return `_${catalogNote(label).replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`)}_`;
 }
 
 /** What a lens sits on: an endpoint definition, or a class / file that declares a category. */
@@ -115,16 +138,26 @@ function endpointLines(endpoints: readonly Endpoint[]): string[] {
  * Markdown lines of the hover on `feature_category :x`. `budgetLines` (the Budget API's figures,
  * text/budgetText.ts) go between the group line and the endpoint list, where a short hover shows them.
  */
-export function categoryHoverLines(category: string, catalog: CategoryLookup, covered: readonly Endpoint[], suggestion?: string, budgetLines: readonly string[] = []): string[] {
+export function categoryHoverLines(
+  category: string,
+  catalog: CategoryLookup,
+  covered: readonly Endpoint[],
+  suggestion?: string,
+  budgetLines: readonly string[] = [],
+  catalogLabel?: string,
+): string[] {
   const lines = [`**Budget Lens** · feature category \`${category}\``, ''];
   if (!catalog.isValidCategory(category)) {
     const hint = suggestion !== undefined ? ` Did you mean \`${suggestion}\`?` : '';
     lines.push(`\`${category}\` is not in the catalog: its traffic counts for no group.${hint}`);
+  } else if (withoutGroup(category, catalog)) {
+    lines.push(`\`${category}\` is a valid category, but no group of the catalog lists it: its traffic counts for no group.`);
   } else {
     const group = catalog.groupOf(category);
     lines.push(`\`${category}\` → group **${group.name}** (\`${group.key}\`) → stage **${group.stageDisplayName}** (\`${group.stage}\`)`);
   }
   lines.push(...budgetLines, '', ...endpointLines(covered));
+  if (catalogLabel !== undefined) lines.push('', catalogHoverLine(catalogLabel));
   return lines;
 }
 

@@ -204,10 +204,6 @@ describe('broken catalogs are InputErrors at file:line:col', () => {
     ['bad-indent', (l) => (l[6] = '       categories:'), 7, 1, /invalid YAML: All mapping items must start at the same column/],
     // A tab as indentation on line 8, reported at its start.
     ['tab', (l) => (l[7] = '\t  - team_planning'), 8, 1, /invalid YAML: Tabs are not allowed as indentation/],
-    // An unknown key under a group: "        owner:" -> key at column 9 of the new line 7.
-    ['unknown-key', (l) => l.splice(6, 0, '        owner: "@alice"'), 7, 9, /unknown key "owner" in stages\.plan\.groups\.project_management \(expected one of: name, categories\)/],
-    // A misplaced key: categories under the stage (column 5 of the new line 4).
-    ['misplaced-key', (l) => l.splice(3, 0, '    categories: [team_planning]'), 4, 5, /unknown key "categories" in stages\.plan \(expected one of: display_name, groups\)/],
     // A wrong type: "        categories: " is 20 characters, the string starts at column 21.
     // (Line 8 goes too: "- team_planning" would continue the plain scalar.)
     ['wrong-type', (l) => l.splice(6, 2, '        categories: team_planning'), 7, 21, /stages\.plan\.groups\.project_management\.categories: must be a list or null, got the string "team_planning"/],
@@ -229,6 +225,23 @@ describe('broken catalogs are InputErrors at file:line:col', () => {
       });
     });
   }
+
+  test('an unknown key under a group is ignored and noted, not an error (GitLab adds fields all the time)', async () => {
+    const c = await loadCatalog({ stagesPath: variant('unknown-key', (l) => l.splice(6, 0, '        owner: "@alice"')) });
+    assert.deepEqual(c.categoriesOf('project_management'), ['team_planning']);
+    assert.deepEqual(c.ignoredFields.group, ['owner']);
+    assert.deepEqual(c.warnings, []);
+  });
+
+  test('categories under a stage are ignored with a warning at their line (they belong to a group)', async () => {
+    // "    categories:" on the new line 4, key at column 5.
+    const file = variant('misplaced-key', (l) => l.splice(3, 0, '    categories: [team_planning]'));
+    const c = await loadCatalog({ stagesPath: file });
+    assert.deepEqual(c.warnings.map((w) => [w.location.line, w.location.column, w.message]), [
+      [4, 5, '"categories" under stage "plan" is ignored: categories belong to a group (stages.plan.groups.<group>.categories)'],
+    ]);
+    assert.deepEqual(c.categoriesOf('project_management'), ['team_planning']);
+  });
 
   test('feature_categories.yml: a non-string item and a mapping instead of a list', () => {
     const stages = `${GOOD.join('\n')}\n`;

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { loadCatalog } from '../../../src/sdk/catalog/catalogParser';
 import type { CategoryRange, Endpoint } from '../../../src/sdk/mapping/types';
 import {
+  catalogHoverLine,
+  catalogNote,
   categoryHoverLines,
   categoryLensTitle,
   declarationAt,
@@ -165,5 +167,31 @@ describe('findingColumns', () => {
   test('quoted names and out-of-range columns', () => {
     assert.deepEqual(findingColumns("  urgency 'urgent'", 11), { start: 11, end: 17 });
     assert.deepEqual(findingColumns('x', 40), { start: 1, end: 2 });
+  });
+});
+
+describe('which catalog (tooltips and hovers)', () => {
+  const label = 'GitLab catalog snapshot 2025-04-04 (runbooks 8df1fb73), bundled';
+  test('the note and its markdown form (a path\'s _ and * escaped)', () => {
+    assert.equal(catalogNote(label), `Catalog: ${label}`);
+    assert.equal(catalogHoverLine(label), `_Catalog: ${label}_`);
+    assert.equal(catalogHoverLine('/my_cat/*.yml (budgetLens.catalogPath)'), '_Catalog: /my\\_cat/\\*.yml (budgetLens.catalogPath)_');
+  });
+
+  test('the category hover ends with it', async () => {
+    const lines = categoryHoverLines('team_planning', await catalogPromise, [], undefined, [], label);
+    assert.deepEqual(lines.slice(-2), ['', `_Catalog: ${label}_`]);
+  });
+
+  test('a category the checkout lists but no group of the snapshot owns: no group, not "Not owned"', async () => {
+    // The valid categories come from a newer checkout list (brand_new_thing); the groups from the snapshot.
+    const base = await catalogPromise;
+    const lookup = {
+      groupOf: (c: string) => base.groupOf(c),
+      isValidCategory: (c: string) => c === 'brand_new_thing' || base.isValidCategory(c),
+    };
+    assert.equal(categoryLensTitle('brand_new_thing', lookup), 'brand_new_thing · no group in the catalog');
+    assert.equal(categoryLensTitle('not_owned', lookup), 'not_owned · Not owned · not_owned');
+    assert.match(categoryHoverLines('brand_new_thing', lookup, [])[2] ?? '', /is a valid category, but no group of the catalog lists it/);
   });
 });
