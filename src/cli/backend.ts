@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
-import { loadCatalog } from '../sdk/catalog/catalogParser';
+import { MissingCatalogError, resolveCatalog } from '../sdk/catalog/defaultCatalog';
 import type { Catalog } from '../sdk/catalog/types';
 import { BudgetApiClient } from '../sdk/client/budgetApiClient';
 import { loadProjectConfig } from '../sdk/config/projectConfig';
@@ -37,7 +37,8 @@ export const BACKEND_USAGE = `backend (one of; default: the config's backend, el
   --store path         embedded store (default ${DEFAULT_STORE_PATH})
   --prometheus url     anything speaking the Prometheus HTTP API (recording-rule series)
   --api url            a running 'budget-lens serve'
-  --catalog dir        directory with stages.yml (+ feature_categories.yml); default from the config
+  --catalog dir        directory with stages.yml (+ feature_categories.yml); default: the config's
+                       catalog, else the bundled GitLab snapshot
   --config path        .budgetlens.yml (default: the nearest one above the current directory)
   Token for Prometheus or the API: environment variable ${TOKEN_ENV_VAR}.`;
 
@@ -66,19 +67,23 @@ async function loadConfig(io: CliIo, flags: BackendFlags): Promise<ProjectConfig
   return root === undefined ? undefined : loadProjectConfig(join(root, CONFIG_FILE_NAME));
 }
 
+/**
+ * The catalog by the one precedence (src/sdk/catalog/defaultCatalog.ts): `--catalog dir`, else
+ * `catalog:` in the config, else the bundled GitLab snapshot.
+ */
 async function loadCatalogFor(io: CliIo, flags: BackendFlags, config: ProjectConfig | undefined): Promise<Catalog> {
   if (flags.catalog !== undefined) {
     const dir = resolve(io.cwd, flags.catalog);
-    const stagesPath = join(dir, 'stages.yml');
-    if (!existsSync(stagesPath)) throw new UsageError(`--catalog: no stages.yml in ${dir}`);
-    const fc = join(dir, 'feature_categories.yml');
-    return loadCatalog({ stagesPath, featureCategoriesPath: existsSync(fc) ? fc : undefined, config });
+    if (!existsSync(join(dir, 'stages.yml'))) throw new UsageError(`--catalog: no stages.yml in ${dir}`);
   }
-  const stagesPath = config?.catalog.stagesPath;
-  if (stagesPath === undefined) {
-    throw new UsageError(`no catalog: pass --catalog <dir> (with stages.yml) or set catalog.stages in ${CONFIG_FILE_NAME}`);
+  try {
+    const root = config?.root ?? findWorkspaceRoot(io.cwd) ?? io.cwd;
+    const catalogDir = flags.catalog !== undefined ? resolve(io.cwd, flags.catalog) : undefined;
+    return (await resolveCatalog({ root, catalogDir, catalogDirSource: '--catalog', config })).catalog;
+  } catch (e) {
+    if (e instanceof MissingCatalogError) throw new UsageError(e.message);
+    throw e;
   }
-  return loadCatalog({ stagesPath, featureCategoriesPath: config?.catalog.featureCategoriesPath, config });
 }
 
 function checkUrl(flag: string, value: string): string {

@@ -4,7 +4,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -14,6 +14,8 @@ import type { CliIo } from '../../../src/cli/io';
 const REPO_ROOT = join(__dirname, '../../..');
 const EXAMPLE = join(REPO_ROOT, 'examples/gitlab-style');
 const CATALOG = join(REPO_ROOT, 'catalog/gitlab');
+/** The catalog line map, endpoints and lint print for the example (its .budgetlens.yml names catalog/gitlab). */
+const EXAMPLE_CATALOG = `catalog: ${join(CATALOG, 'stages.yml')} (.budgetlens.yml)`;
 
 interface Run {
   code: number;
@@ -44,6 +46,7 @@ describe('budget-lens map', () => {
   test('from the repo root on examples/gitlab-style: file -> category -> group -> stage and endpoints', async () => {
     const r = await cli(['map', 'examples/gitlab-style']);
     assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.lines[0], EXAMPLE_CATALOG);
     const start = r.lines.indexOf('app/controllers/projects/issues_controller.rb');
     assert.ok(start >= 0);
     assert.deepEqual(r.lines.slice(start, start + 9), [
@@ -64,6 +67,7 @@ describe('budget-lens map', () => {
     const r = await cli(['map', 'examples/gitlab-style/app/controllers/projects/merge_requests', 'examples/gitlab-style/scripts']);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(r.lines, [
+      EXAMPLE_CATALOG,
       'app/controllers/projects/merge_requests/application_controller.rb',
       '  code_review_workflow    code_review         create  (declaration)',
       'app/controllers/projects/merge_requests/diffs_controller.rb',
@@ -94,10 +98,11 @@ describe('budget-lens map', () => {
   test('--catalog overrides the config; a directory without stages.yml is an error with its path', async () => {
     const ok = await cli(['map', '--catalog', CATALOG, 'examples/gitlab-style/lib/api/tags.rb']);
     assert.equal(ok.code, 0, ok.stderr);
-    assert.equal(ok.lines[1], '  source_code_management  source_code  create  (declaration)');
+    assert.equal(ok.lines[0], `catalog: ${CATALOG} (--catalog)`);
+    assert.equal(ok.lines[2], '  source_code_management  source_code  create  (declaration)');
     const bad = await cli(['map', '--catalog', 'examples', 'examples/gitlab-style']);
     assert.equal(bad.code, 1);
-    assert.equal(bad.stderr, `budget-lens map: ${join(REPO_ROOT, 'examples/stages.yml')}:1:1: no stages.yml in the catalog directory ${join(REPO_ROOT, 'examples')}\n`);
+    assert.equal(bad.stderr, `budget-lens map: ${join(REPO_ROOT, 'examples/stages.yml')}:1:1: no stages.yml in the catalog directory ${join(REPO_ROOT, 'examples')} (--catalog)\n`);
   });
 
   test('--help prints the usage and exits 0', async () => {
@@ -108,19 +113,52 @@ describe('budget-lens map', () => {
     }
   });
 
-  test('usage errors exit 2: unknown flag, missing path, no catalog', async () => {
+  test('usage errors exit 2: unknown flag, missing path', async () => {
     const flag = await cli(['map', '--bogus']);
     assert.equal(flag.code, 2);
     assert.match(flag.stderr, /^budget-lens map: Unknown option '--bogus'/);
     const missing = await cli(['map', 'examples/nope']);
     assert.deepEqual([missing.code, missing.stderr], [2, 'budget-lens map: no such file or directory: examples/nope\n']);
+  });
+
+  test('no configuration at all: the bundled GitLab catalog, named with its date; a file path roots at its folder', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'bl-cli-'));
     try {
-      writeFileSync(join(empty, 'a.rb'), 'class A\nend\n');
+      writeFileSync(join(empty, 'issues_controller.rb'), 'class IssuesController < ApplicationController\n  feature_category :team_planning\n\n  def index\n  end\nend\n');
       const none = await cli(['map'], empty);
-      assert.deepEqual([none.code, none.stderr], [2, 'budget-lens map: no catalog: pass --catalog <dir> or set catalog.stages in .budgetlens.yml\n']);
+      assert.equal(none.code, 0, none.stderr);
+      // Before the default catalog this was exit 2, "no catalog: pass --catalog <dir> or set catalog.stages".
+      assert.deepEqual(none.lines, [
+        'catalog: GitLab catalog snapshot 2025-04-04 (runbooks 8df1fb73), bundled',
+        'issues_controller.rb',
+        '  team_planning  project_management  plan  (declaration)',
+        '       4  IssuesController#index  team_planning  default  1s',
+        '',
+        '1 file, 1 endpoint',
+        '',
+      ]);
+      // A file path outside any config: the root is its folder (it was the file itself, and ripgrep failed to start there).
+      const file = await cli(['map', join(empty, 'issues_controller.rb')]);
+      assert.equal(file.code, 0, file.stderr);
+      assert.equal(file.lines[1], 'issues_controller.rb');
     } finally {
       rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  test('a GitLab checkout without configuration: its own config/feature_categories.yml decides which categories are valid', async () => {
+    const checkout = mkdtempSync(join(tmpdir(), 'bl-cli-checkout-'));
+    try {
+      mkdirSync(join(checkout, 'config'));
+      mkdirSync(join(checkout, 'app/controllers'), { recursive: true });
+      // A newer list than the snapshot: brand_new_thing is valid here, though no snapshot group owns it.
+      writeFileSync(join(checkout, 'config/feature_categories.yml'), '---\n- brand_new_thing\n- team_planning\n');
+      writeFileSync(join(checkout, 'app/controllers/things_controller.rb'), 'class ThingsController < ApplicationController\n  feature_category :brand_new_thing\n\n  def index\n  end\nend\n');
+      const r = await cli(['lint', join(checkout, 'app/controllers/things_controller.rb')]);
+      assert.deepEqual([r.code, r.stdout], [0, '']);
+      assert.equal(r.stderr, "catalog: GitLab catalog snapshot 2025-04-04 (runbooks 8df1fb73), bundled; valid categories from this checkout's config/feature_categories.yml\n0 errors, 0 warnings, 0 notes\n");
+    } finally {
+      rmSync(checkout, { recursive: true, force: true });
     }
   });
 });
@@ -129,9 +167,10 @@ describe('budget-lens endpoints', () => {
   test('--group project_management lists the inventory of that group', async () => {
     const r = await cli(['endpoints', '--group', 'project_management'], EXAMPLE);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.lines[0], 'ID                                                                    KIND       CATEGORY       GROUP               URGENCY  THRESHOLD  LOCATION');
-    assert.equal(r.lines[1], 'GET /-/boards/:board_id/lists                                         annotated  team_planning  project_management  default  1s         app/assets/javascripts/boards/board_list_api.ts:14');
-    assert.equal(r.lines[11], 'WorkItems::CopyTimelogsWorker                                         sidekiq    team_planning  project_management  high     10s        app/workers/work_items/copy_timelogs_worker.rb:4');
+    assert.equal(r.lines[0], EXAMPLE_CATALOG);
+    assert.equal(r.lines[1], 'ID                                                                    KIND       CATEGORY       GROUP               URGENCY  THRESHOLD  LOCATION');
+    assert.equal(r.lines[2], 'GET /-/boards/:board_id/lists                                         annotated  team_planning  project_management  default  1s         app/assets/javascripts/boards/board_list_api.ts:14');
+    assert.equal(r.lines[12], 'WorkItems::CopyTimelogsWorker                                         sidekiq    team_planning  project_management  high     10s        app/workers/work_items/copy_timelogs_worker.rb:4');
     assert.deepEqual(r.lines.slice(-3), ['', '17 endpoints', '']);
   });
 
@@ -167,12 +206,12 @@ describe('budget-lens lint', () => {
       "app/controllers/projects/pipeline_schedules_controller.rb:9:11: error: unknown urgency 'urgent' for a request; expected one of high, medium, default, low [unknown_urgency]",
       '',
     ]);
-    assert.equal(r.stderr, '4 errors, 0 warnings, 0 notes\n');
+    assert.equal(r.stderr, `${EXAMPLE_CATALOG}\n4 errors, 0 warnings, 0 notes\n`);
   });
 
   test('a clean subtree exits 0 with no output', async () => {
     const r = await cli(['lint', 'examples/gitlab-style/lib']);
-    assert.deepEqual([r.code, r.stdout, r.stderr], [0, '', '0 errors, 0 warnings, 0 notes\n']);
+    assert.deepEqual([r.code, r.stdout, r.stderr], [0, '', `${EXAMPLE_CATALOG}\n0 errors, 0 warnings, 0 notes\n`]);
   });
 
   test('a path rule with an unknown category is reported at its place in .budgetlens.yml', async () => {

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after } from 'node:test';
 import { ignoredFieldsNote, loadCatalog, parseCatalog } from '../../../src/sdk/catalog/catalogParser';
 import {
@@ -196,7 +197,8 @@ describe('which catalog a workspace uses', () => {
 describe('the packaged .vsix layout ships the snapshot', () => {
   test('.vscodeignore keeps catalog/gitlab/*.yml, and from that layout dist/ finds them', async () => {
     // scripts/packaged-layout.mjs applies .vscodeignore the way vsce does.
-    const { packagedFiles } = (await import('../../../scripts/packaged-layout.mjs')) as { packagedFiles(): string[] };
+    const script = pathToFileURL(join(REPO, 'scripts/packaged-layout.mjs')).href;
+    const { packagedFiles } = (await import(script)) as { packagedFiles(): string[] };
     const files = packagedFiles();
     assert.ok(files.includes('catalog/gitlab/stages.yml'), files.join(', '));
     assert.ok(files.includes('catalog/gitlab/feature_categories.yml'), files.join(', '));
