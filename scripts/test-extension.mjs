@@ -30,7 +30,7 @@ const verbose = args.includes('--verbose');
  * the extension's folder, which a VSIX does not ship).
  */
 const packaged = args.includes('--packaged');
-const PACKAGED_SUITES = ['activation', 'adapters', 'multiRoot'];
+const PACKAGED_SUITES = ['activation', 'adapters', 'multiRoot', 'firstContact'];
 const timeoutS = args.includes('--timeout') ? Number(args[args.indexOf('--timeout') + 1]) : 300;
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
@@ -75,6 +75,8 @@ console.log(`> bundled ${entryPoints.length - 1} suite file(s) into out/test/ext
 /** Suites that need another workspace than examples/gitlab-style (relative to the repo). */
 const SUITE_WORKSPACES = {
   multiRoot: join('examples', 'multi-root', 'multi-root.code-workspace'),
+  // No configuration at all: the bundled catalog, the one-time message (test/fixtures/first-contact).
+  firstContact: join('test', 'fixtures', 'first-contact', 'first-contact.code-workspace'),
 };
 const DEFAULT_WORKSPACE = join('examples', 'gitlab-style');
 
