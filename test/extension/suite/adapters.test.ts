@@ -5,8 +5,9 @@
  * (domain.md urgency table), :high is 10 s for Sidekiq.
  */
 import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
 import * as vscode from 'vscode';
-import { eventually, hoverText, lensTitles, openFile, testState, workspaceUri } from './helpers';
+import { eventually, hoverText, lensTitles, openFile, testState, workspaceRoot, workspaceUri } from './helpers';
 
 const ISSUES = 'app/controllers/projects/issues_controller.rb';
 const MILESTONES = 'app/controllers/projects/milestones_controller.rb';
@@ -164,7 +165,9 @@ describe('status bar and Show Mapping', () => {
     await openFile(MERGE_WORKER);
     const rows = await vscode.commands.executeCommand<string[]>('budgetLens.showMapping');
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-    assert.deepEqual(rows, ['code_review_workflow · Code Review · create', 'MergeWorker']);
+    // The last row names the catalog: the example's .budgetlens.yml points at catalog/gitlab.
+    const catalog = `Catalog: ${resolve(workspaceRoot(), '../../catalog/gitlab/stages.yml')} (.budgetlens.yml)`;
+    assert.deepEqual(rows, ['code_review_workflow · Code Review · create', 'MergeWorker', catalog]);
   });
 });
 

@@ -170,7 +170,8 @@ describe('multi-root workspace', () => {
     await show(billing(SUBSCRIPTIONS));
     const rows = await vscode.commands.executeCommand<string[]>('budgetLens.showMapping');
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-    assert.deepEqual(rows, [SM, 'SubscriptionsController#index', 'SubscriptionsController#show']);
+    assert.equal(rows?.at(-1), `Catalog: ${resolve(folderPath('gitlab-style'), '../../catalog/gitlab/stages.yml')} (.budgetlens.yml)`);
+    assert.deepEqual(rows?.slice(0, -1), [SM, 'SubscriptionsController#index', 'SubscriptionsController#show']);
   });
 
   it('goes to an endpoint of either folder and lists them all with the folder name', async () => {

@@ -81,17 +81,20 @@ describe('group tree and budget panel from a real Budget API', function () {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('is empty (the welcome content shows) without a URL, and without a token; the panel says what is missing', async () => {
+  it('is empty (the welcome content shows) without a URL, and after the server answers 401; the panel says what is missing', async () => {
     assert.deepEqual((await testState({ tree: true })).tree, []);
     await setSetting('api.url', api.url);
     await eventually('the URL configured', async () => ((await testState()).budget.url === api.url ? true : undefined));
-    assert.deepEqual((await testState({ tree: true })).tree, []);
+    // No token is asked for up front (a server may need none): the tree asks, the server says 401,
+    // and only then does the tree empty itself so the welcome's "Set API Token" shows.
+    await treeBecomes('the tree empty after the 401', (items) => items.length === 0);
+    assert.equal((await testState()).budget.needsToken, true);
     await vscode.commands.executeCommand('budgetLens.openBudgetPanel');
     const view = await eventually('the panel says ready and gets a state', async () => {
       const s = (await testState()).panel;
       return s.ready ? lastPanelView() : undefined;
     }, 30_000);
-    assert.deepEqual(view, { kind: 'error', title: 'No API token', message: `Run "Budget Lens: Set API Token" for ${api.url}.` });
+    assert.deepEqual(view, { kind: 'error', title: 'No API token', message: `${api.url} answered HTTP 401: run "Budget Lens: Set API Token" for it.` });
   });
 
   it("shows the file's group -> categories with figures and state -> top failing endpoints", async () => {
