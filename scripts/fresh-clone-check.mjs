@@ -13,9 +13,9 @@
 // outside those roots. Without strace, only the empty surroundings check it (say so).
 // Prints each step's time. Exit 0 when everything passed.
 //
-// Usage: node scripts/fresh-clone-check.mjs [--keep] [--no-strace]
+// Usage: node scripts/fresh-clone-check.mjs [--keep] [--no-strace] | --recheck <kept traces dir>
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
@@ -23,9 +23,11 @@ const SOURCE = resolve(import.meta.dirname, '..');
 const keep = process.argv.includes('--keep');
 const useStrace = !process.argv.includes('--no-strace') && spawnSync('strace', ['-V'], { stdio: 'ignore' }).status === 0;
 
-const parent = mkdtempSync(join(tmpdir(), 'bl-fresh-'));
+// --recheck <dir>-traces: analyse the traces a --keep run left, without running anything.
+const recheck = process.argv.includes('--recheck') ? resolve(process.argv[process.argv.indexOf('--recheck') + 1]) : undefined;
+const parent = recheck ? recheck.replace(/-traces$/, '') : mkdtempSync(join(tmpdir(), 'bl-fresh-'));
 const clone = join(parent, 'budget-lens');
-const traces = join(tmpdir(), `${parent.split(sep).pop()}-traces`);
+const traces = recheck ?? join(tmpdir(), `${parent.split(sep).pop()}-traces`);
 const timings = [];
 const problems = [];
 let current;
@@ -38,6 +40,16 @@ function seconds(ms) {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
+/**
+ * Our environment as a new user's shell in the clone would have it: without what npm sets for the
+ * script running this check (npm_config_local_prefix, npm_package_json, INIT_CWD: all the source
+ * repository) and with PWD the clone (shells stat $PWD and $OLDPWD).
+ */
+function cleanEnv() {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'INIT_CWD' && k !== 'OLDPWD'));
+  return { ...env, PWD: clone };
+}
+
 /** Runs `command args` in the clone (under strace when available); resolves with its exit code. */
 function run(name, command, args, { env = {}, onOutput } = {}) {
   const traceFile = join(traces, `${name}.trace`);
@@ -48,7 +60,7 @@ function run(name, command, args, { env = {}, onOutput } = {}) {
   const started = Date.now();
   const child = spawn(argv[0], argv.slice(1), {
     cwd: clone,
-    env: { ...process.env, ...env },
+    env: { ...cleanEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -85,14 +97,36 @@ const inside = (p, dir) => p === dir || p.startsWith(dir + sep);
 /** Folders whose contents are outside the clone and must not be touched. */
 const forbiddenRoots = [dirname(SOURCE), parent].filter((d) => d !== sep && d !== tmpdir());
 
-/** True for a path the clone may not touch. */
+/** True for `path` on the way from / to the clone (stat-ing those is how any path in it resolves). */
+const ancestorOfClone = (path) => path === sep || inside(clone, path);
+
+/**
+ * True for a path the clone may not touch. Allowed above the clone (where nothing exists, by
+ * construction): the folders on its path, and the lookups that climb the tree and find nothing —
+ * node_modules (module resolution, npm's PATH), a package.json or tsconfig.json, a dotfile or
+ * dot-folder (.npmrc, .prebuild-installrc, .python-version, ripgrep's .git/info/exclude...). Anything else there (a sibling folder
+ * such as ../shared, a file under one) counts, found or not.
+ */
 function outsideClone(path, failed) {
   if (inside(path, clone)) return false;
   if (!forbiddenRoots.some((root) => inside(path, root))) return false;
-  // Node's and npm's lookups climb the tree for node_modules and package.json; above the clone
-  // there is nothing, so they fail without reading anything.
-  if (failed && inside(path, parent) && /(^|\/)(node_modules|package\.json)(\/|$)/.test(relative(parent, path))) return false;
+  if (ancestorOfClone(path)) return false;
+  if (failed && inside(path, parent)) {
+    const rel = relative(parent, path).split(sep);
+    if (rel[0] === 'node_modules') return false;
+    if (rel[0].startsWith('.') || (rel.length === 1 && /^(package|tsconfig|jsconfig)\.json$/.test(rel[0]))) return false;
+  }
   return true;
+}
+
+/** The strings a syscall names files with: [dir fd's path or undefined, path] pairs. */
+function pathArgs(syscall, rest) {
+  const strings = [...rest.matchAll(/(?:(?:AT_FDCWD|\d+)(?:<([^>]*)>)?, )?"((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]);
+  // symlink(target, linkpath), symlinkat(target, dirfd, linkpath): the target is the link's text, not a path touched.
+  if (syscall === 'symlink' || syscall === 'symlinkat') return strings.slice(1, 2);
+  if (syscall === 'execve' || syscall === 'execveat') return strings.slice(0, 1);
+  if (/^(rename|link)/.test(syscall)) return strings.slice(0, 2);
+  return strings.slice(0, 1);
 }
 
 /**
@@ -101,15 +135,30 @@ function outsideClone(path, failed) {
  * syscall that is outside the clone.
  */
 function checkTrace(step, file) {
-  const lines = readFileSync(file, 'utf8').split('\n');
+  // A syscall interrupted by another process's is split in two: `pid call(args <unfinished ...>`
+  // and later `pid <... call resumed>rest`; join them so each has its arguments and its result.
+  const pending = new Map();
+  const lines = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const unfinished = /^(\d+) (.*) <unfinished \.\.\.>$/.exec(line);
+    if (unfinished) {
+      pending.set(unfinished[1], `${unfinished[1]} ${unfinished[2]}`);
+      continue;
+    }
+    const resumed = /^(\d+) <\.\.\. [a-z0-9_]+ resumed>(.*)$/.exec(line);
+    if (resumed && pending.has(resumed[1])) {
+      lines.push(pending.get(resumed[1]) + resumed[2]);
+      pending.delete(resumed[1]);
+      continue;
+    }
+    lines.push(line);
+  }
   const parentOf = new Map();
   for (const line of lines) {
-    const m = /^(\d+) (?:<\.\.\. )?(?:clone3?|fork|vfork)\b.*= (\d+)$/.exec(line);
+    const m = /^(\d+) (?:clone3?|fork|vfork)\b.*= (\d+)$/.exec(line);
     if (m) parentOf.set(Number(m[2]), Number(m[1]));
   }
   const cwd = new Map();
-  const root = Number(lines[0]?.split(' ')[0]);
-  cwd.set(root, clone);
   const cwdOf = (pid) => {
     if (!cwd.has(pid)) cwd.set(pid, parentOf.has(pid) ? cwdOf(parentOf.get(pid)) : clone);
     return cwd.get(pid);
@@ -122,21 +171,15 @@ function checkTrace(step, file) {
     const [, , syscall, rest] = m;
     const failed = / = -1 E[A-Z]+/.test(line);
     const base = cwdOf(pid);
-    // The first argument's directory: AT_FDCWD (the working directory) or an fd shown by -y as 3</path>.
-    const dirFd = /^(?:AT_FDCWD|\d+<([^>]*)>), "/.exec(rest);
-    const strings = [...rest.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((s) => s[1]);
-    if (syscall === 'chdir' && !failed && strings[0] !== undefined) cwd.set(pid, resolve(base, strings[0]));
     if (syscall === 'fchdir' && !failed) {
       const fd = /^\d+<([^>]*)>/.exec(rest);
       if (fd) cwd.set(pid, fd[1]);
+      continue;
     }
-    const first = strings[0];
-    if (first === undefined || syscall === 'write') continue;
-    // Path arguments: execve's first, the *at calls' second (after the dir fd), the rest's first.
-    const paths = syscall === 'execve' ? [first] : strings.slice(0, syscall.startsWith('rename') || syscall.startsWith('link') || syscall === 'symlinkat' ? 2 : 1);
-    for (const p of paths) {
-      const from = dirFd?.[1] ?? base;
-      const abs = isAbsolute(p) ? p : resolve(from, p);
+    for (const [dir, p] of pathArgs(syscall, rest)) {
+      if (p === '') continue; // AT_EMPTY_PATH: the fd itself, checked when it was opened
+      const abs = isAbsolute(p) ? p : resolve(dir && isAbsolute(dir) ? dir : base, p);
+      if (syscall === 'chdir' && !failed) cwd.set(pid, abs);
       if (outsideClone(abs, failed)) {
         const key = `${syscall} ${abs}`;
         if (!seen.has(key)) {
@@ -205,6 +248,13 @@ async function main() {
 
   const unit = await run('test-unit', 'npm', ['run', 'test:unit']);
   if (unit.code !== 0) throw new Error(`npm run test:unit failed (exit ${unit.code})`);
+}
+
+if (recheck) {
+  for (const f of readdirSync(recheck).filter((n) => n.endsWith('.trace')).sort()) checkTrace(f.replace(/\.trace$/, ''), join(recheck, f));
+  for (const p of problems) log(p);
+  log(`${problems.length} path(s) outside the clone`);
+  process.exit(problems.length > 0 ? 1 : 0);
 }
 
 let failure;

@@ -79,13 +79,15 @@ export function ensureSampleStore(dataDir = DEFAULT_DATA_DIR) {
 
 /**
  * Spawns `budget-lens serve` on the store; resolves `{ child, base, api }` once it listens
- * (`base` = http://127.0.0.1:port, `api` = base + /api/v1). Its stdout goes to `onOutput`.
+ * (`base` = http://127.0.0.1:port, `api` = base + /api/v1). Its stdout goes to `onOutput`, its
+ * stderr (the request log) too when `stderr` is 'pipe', else to ours.
  */
-export function startSampleServer({ store, port = '7464', onOutput = (t) => process.stdout.write(t), env = process.env }) {
+export function startSampleServer({ store, port = '7464', onOutput = (t) => process.stdout.write(t), env = process.env, stderr = 'inherit' }) {
   const catalogArgs = existsSync(EXAMPLE_CONFIG) ? ['--config', EXAMPLE_CONFIG] : ['--catalog', CATALOG];
   const args = [CLI, 'serve', '--store', store, ...catalogArgs, '--host', '127.0.0.1', '--port', String(port)];
   console.log(`\n== serving\n$ node ${args.map((a) => (a.startsWith(ROOT) ? shown(a) : a)).join(' ')}`);
-  const child = track(spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env }));
+  const child = track(spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', stderr], env }));
+  child.stderr?.on('data', (c) => onOutput(c.toString()));
   return new Promise((resolve, reject) => {
     let seen = '';
     const onData = (chunk) => {
