@@ -104,8 +104,8 @@ const ancestorOfClone = (path) => path === sep || inside(clone, path);
  * True for a path the clone may not touch. Allowed above the clone (where nothing exists, by
  * construction): the folders on its path, and the lookups that climb the tree and find nothing —
  * node_modules (module resolution, npm's PATH), a package.json or tsconfig.json, a dotfile or
- * dot-folder (.npmrc, .prebuild-installrc, .python-version, ripgrep's .git/info/exclude...). Anything else there (a sibling folder
- * such as ../shared, a file under one) counts, found or not.
+ * dot-folder (.npmrc, .prebuild-installrc, .python-version, ripgrep's .git/info/exclude...).
+ * Anything else there (a folder next to the clone, a file under one) counts, found or not.
  */
 function outsideClone(path, failed) {
   if (inside(path, clone)) return false;
