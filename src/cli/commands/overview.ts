@@ -155,7 +155,13 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return reportInputError(io, 'overview', e);
   }
   const { index, catalog, root } = ws;
-  const backend = await openBackend(io, values);
+  let backend;
+  try {
+    backend = await openBackend(io, values);
+  } catch (e) {
+    index.dispose();
+    throw e;
+  }
   try {
     const keys = new Set<string>();
     for (const ep of index.endpoints()) if (catalog.isValidCategory(ep.category)) keys.add(catalog.groupOf(ep.category).key);
