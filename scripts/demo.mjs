@@ -11,7 +11,7 @@
 //     settings; it prints one URL that opens the over-budget controller with its lenses.
 // Ctrl-C stops all of it (the VS Code server's whole process group, the Budget API) and removes
 // the server's temporary folders.
-// Usage: npm run demo [-- --data-dir dir]
+// Usage: npm run demo [-- --data-dir dir] [-- --vsix file]   (--vsix: install that .vsix instead of packaging one)
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -103,16 +103,17 @@ async function waitForHttp(url, ms) {
 async function main() {
   let options;
   try {
-    options = parseArgs({ options: { 'data-dir': { type: 'string' } }, strict: true }).values;
+    options = parseArgs({ options: { 'data-dir': { type: 'string' }, vsix: { type: 'string' } }, strict: true }).values;
   } catch (e) {
-    throw new StartError(`${e.message}\nusage: npm run demo [-- --data-dir dir]   (PORT: the Budget API's port, DEMO_PORT: the workbench's, default 7465)`);
+    throw new StartError(`${e.message}\nusage: npm run demo [-- --data-dir dir] [-- --vsix file]   (PORT: the Budget API's port, DEMO_PORT: the workbench's, default 7465)`);
   }
   const dataDir = options['data-dir'] !== undefined ? resolve(options['data-dir']) : DEFAULT_DATA_DIR;
   const demoPort = Number(process.env.DEMO_PORT ?? '7465');
 
   ensureBuilt();
   ensureVscodeServer();
-  const vsix = packageVsix();
+  const vsix = options.vsix !== undefined ? resolve(options.vsix) : packageVsix();
+  if (vsix !== undefined && !existsSync(vsix)) throw new StartError(`--vsix: no such file ${vsix}`);
   const store = ensureSampleStore(dataDir);
   // No token: the extension keeps tokens in VS Code's secret storage, which a script cannot fill.
   // Its request log is kept for an error message, not printed: the URL stays the last screen.
@@ -158,7 +159,6 @@ async function main() {
     stream.setEncoding('utf8');
     stream.on('data', (text) => {
       serverLog.push(text);
-      if (/Installing extension|installed successfully|Error|error/.test(text)) process.stdout.write(text.replace(/^(?=.)/gm, '  [vscode] '));
     });
   }
   vscode.on('exit', (code) => {
@@ -166,6 +166,22 @@ async function main() {
   });
   const base = `http://127.0.0.1:${demoPort}`;
   await waitForHttp(`${base}/version`, 60_000);
+  if (vsix) {
+    // --start-server answers before the install is done: the URL waits for the install's verdict.
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const text = serverLog.join('');
+      const done = /Extension installed successfully: (\S+)/.exec(text);
+      if (done) {
+        log(`installed ${done[1]}`);
+        break;
+      }
+      const failed = /(Error while installing|Failed Installing|Unable to install)[^\n]*/i.exec(text);
+      if (failed) throw new StartError(`the VS Code server could not install ${shown(vsix)}: ${failed[0]}`);
+      if (Date.now() > deadline) throw new StartError(`no word from the VS Code server on installing ${shown(vsix)} within 2 minutes:\n${text.slice(-2000)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
   const remote = (p) => `vscode-remote://127.0.0.1:${demoPort}${p}`;
   const payload = [['openFile', remote(`${DEMO_FILE}:${DEMO_LINE}`)], ['gotoLineMode', 'true']];
   // Slashes and colons may stay as they are in a query: the URL stays readable.
