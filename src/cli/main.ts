@@ -12,6 +12,7 @@ import * as endpoints from './commands/endpoints';
 import * as lint from './commands/lint';
 import * as report from './commands/report';
 import * as status from './commands/status';
+import * as overview from './commands/overview';
 
 export const commands: CommandSpec[] = [
   { name: 'serve', ...serve },
@@ -22,6 +23,7 @@ export const commands: CommandSpec[] = [
   { name: 'lint', ...lint },
   { name: 'report', ...report },
   { name: 'status', ...status },
+  { name: 'overview', ...overview },
 ];
 
 function usage(): string {

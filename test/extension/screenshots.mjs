@@ -5,18 +5,20 @@
 // (budget-lens.png: `budget-lens sample` logs ingested into a temporary store and served with a
 // token that is typed into Set API Token's password box), and from such data the Group budget
 // tree (tree.png) and the budget panel (panel-dark-workbench.png in the launcher's Default Dark
-// Modern, panel.png after switching to Light Modern). Each step waits
+// Modern, panel.png after switching to Light Modern), and last what `npm run demo` prints a URL
+// for (demo.png, the README's first picture). Each step waits
 // for what a user would wait for (the lens text, the hover, the problem), so a missing feature
 // fails the script instead of producing an empty picture.
 //
-// Usage: node test/extension/screenshots.mjs [--no-build] [--only gitlab-style|multi-root|budget|panel]
+// Usage: node test/extension/screenshots.mjs [--no-build] [--only gitlab-style|multi-root|budget|panel|demo]
 // (needs the server: scripts/install-vscode-server.sh)
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO, launchWorkbench } from './vscodeServer.mjs';
+import { chromium } from 'playwright-core';
+import { REPO, freePort, launchWorkbench } from './vscodeServer.mjs';
 
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 const want = (part) => only === undefined || only === part;
@@ -323,5 +325,57 @@ if (process.exitCode !== 1 && want('panel')) {
   } finally {
     await pwb?.close();
     api?.stop();
+  }
+}
+
+// 8. `npm run demo` as a user runs it (README's first screen, demo.png): scripts/demo.mjs serves
+//    the sample data (a temporary data dir), installs the packaged extension into the VS Code
+//    server and prints one URL; the picture is that URL in the browser: the over-budget controller
+//    with its lenses and the group's remaining budget in the status bar. Then Ctrl-C (SIGINT)
+//    stops the demo.
+if (process.exitCode !== 1 && want('demo')) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'budget-lens-demo-data-'));
+  const demo = spawn(process.execPath, [join(REPO, 'scripts', 'demo.mjs'), '--data-dir', dataDir], {
+    cwd: REPO,
+    env: { ...process.env, PORT: '0', DEMO_PORT: String(await freePort()) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise((r) => demo.on('exit', r));
+  let browser;
+  try {
+    const url = await new Promise((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`npm run demo printed no URL in 5 minutes:\n${out}`)), 300_000);
+      demo.stdout.on('data', (c) => {
+        out += c.toString();
+        const m = /^ {2}(http:\/\/127\.0\.0\.1:\d+\/\?folder=\S+)$/m.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]);
+        }
+      });
+      demo.on('exit', (code) => reject(new Error(`npm run demo exited (${code}):\n${out}`)));
+    });
+    console.log(`npm run demo printed ${url}`);
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(url);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator('.tab.active', { hasText: 'pipeline_schedules_controller.rb' }).waitFor({ timeout: 60_000 });
+    await page.locator('.codelens-decoration', { hasText: 'budget-min' }).first().waitFor({ timeout: 60_000 });
+    await page.locator('.statusbar-item', { hasText: 'Pipeline Execution' }).waitFor({ timeout: 30_000 });
+    // What the URL opens, untouched: the hover's top endpoints scroll inside its 250 px and would
+    // cover the lenses (hover.png and budget-lens.png show it).
+    await page.waitForTimeout(1000);
+    await shot('demo.png');
+  } catch (e) {
+    await page?.screenshot({ path: join(outDir, 'failure.png') }).catch(() => {});
+    console.error(`✖ demo: ${e instanceof Error ? e.message : String(e)} (see docs/screenshots/failure.png; do not commit it)`);
+    process.exitCode = 1;
+  } finally {
+    await browser?.close();
+    demo.kill('SIGINT');
+    await exited;
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }

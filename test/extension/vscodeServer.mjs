@@ -11,10 +11,10 @@ import { chromium } from 'playwright-core';
 
 export const REPO = resolve(import.meta.dirname, '..', '..');
 export const SERVER_DIR = join(REPO, '.vscode-test', 'server');
-const SERVER_MAIN = join(SERVER_DIR, 'node_modules', 'code-server', 'lib', 'vscode', 'out', 'server-main.js');
+export const SERVER_MAIN = join(SERVER_DIR, 'node_modules', 'code-server', 'lib', 'vscode', 'out', 'server-main.js');
 
 /** Settings for a quiet, predictable workbench (no welcome page, no tips, no telemetry). */
-const MACHINE_SETTINGS = {
+export const MACHINE_SETTINGS = {
   'workbench.startupEditor': 'none',
   'workbench.tips.enabled': false,
   'workbench.enableExperiments': false,
@@ -31,7 +31,7 @@ const MACHINE_SETTINGS = {
   'workbench.welcomePage.walkthroughs.openOnInstall': false,
 };
 
-function freePort() {
+export function freePort() {
   return new Promise((ok, fail) => {
     const srv = createServer();
     srv.unref();

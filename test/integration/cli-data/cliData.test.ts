@@ -126,6 +126,29 @@ describe('data commands on a real store', () => {
     assert.match(c.out(), /Projects::IssuesController#index/);
   });
 
+  test('overview of the example: its groups least remaining first, low traffic is not over budget, no data last', async () => {
+    const c = captureIo(dir);
+    const example = join(REPO, 'examples', 'gitlab-style');
+    assert.equal(await main(['overview', '--root', example, ...backend(), '--at', AT], c.io), 0, c.err());
+    const lines = c.out().split('\n');
+    assert.equal(lines[0], `Error budgets of ${example}: 28d window ending 2026-10-29T00:00:00.000Z, target 99.95 %`);
+    assert.equal(lines[1], `(store ${store})`);
+    // The example's endpoints belong to four groups; the store has data for two of them:
+    // project_management spent 3 * 40320 / 40 = 3024, remaining 20.16 - 3024 = -3003.84, low traffic (F12);
+    // source_code f = 0: spent 0, remaining 20.16, low traffic too (0.0005 * 20 = 0.01 < 1).
+    assert.deepEqual(
+      lines.slice(3, 8).map((l) => l.trim().split(/\s{2,}/)),
+      [
+        ['group', 'key', 'spent', 'budget', 'remaining', 'state'],
+        ['Project Management', 'project_management', '3024.00', '20.16', '-3003.84', 'low traffic'],
+        ['Source Code', 'source_code', '0.00', '20.16', '20.16', 'low traffic'],
+        ['Code Review', 'code_review', 'no data', '20.16', 'no data', 'no data'],
+        ['Pipeline Execution', 'pipeline_execution', 'no data', '20.16', 'no data', 'no data'],
+      ],
+    );
+    assert.match(c.out(), /^No group of this workspace is over budget\.$/m);
+  });
+
   test('report --format json: the month with actions (31 d: spent 3 * 44640 / 40 = 3348)', async () => {
     const c = captureIo(dir);
     assert.equal(await main(['report', '--month', '2026-10', '--format', 'json', ...backend()], c.io), 0, c.err());
