@@ -1,0 +1,96 @@
+/**
+ * Grape routes the way GitLab's runtime names and attributes them (issue 10, item 1): EE
+ * `prepended` modules past the pre-filter, a class's own `prefix`/`version`, `version ... do`
+ * blocks, escaped quotes in paths, category and urgency resolved per path (API::Base#route keys
+ * route options by `namespace/path`, so every method on a path shares them), class-level lists
+ * of paths, and a concern's `included do feature_category` applying to the API that includes it.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, test } from 'node:test';
+import { mightDeclare } from '../../../../src/sdk/mapping/ruby';
+import { FIXTURES, FixtureWorkspace } from './fixtureWorkspace';
+
+let ws: FixtureWorkspace;
+before(async () => {
+  ws = await FixtureWorkspace.load();
+});
+
+function rows(file: string): [string, string, string, number][] {
+  return ws.map(file).endpoints.map((e) => [e.id, e.category, e.urgency, e.line]);
+}
+
+describe('Grape: EE prepended modules', () => {
+  test('an EE API module with no marker word passes the pre-filter (its routes were dropped before parsing)', () => {
+    assert.equal(mightDeclare(readFileSync(join(FIXTURES, 'ee/lib/ee/api/project_milestones.rb'), 'utf8')), true);
+  });
+
+  test('its route maps to the API class with the class defaults', () => {
+    assert.deepEqual(rows('ee/lib/ee/api/project_milestones.rb'), [
+      ['GET /api/:version/projects/:id/milestones/:milestone_id/burndown_events', 'team_planning', 'default', 10],
+    ]);
+  });
+});
+
+describe('Grape: per-path category and urgency', () => {
+  test('a GET and a POST on one path share the urgency one of them declares; so do a PUT and a DELETE with the category', () => {
+    assert.deepEqual(rows('lib/api/project_milestones.rb'), [
+      ['GET /api/:version/projects/:id/milestones', 'team_planning', 'default', 8],
+      ['GET /api/:version/projects/:id/milestones/:milestone_id/issues', 'team_planning', 'low', 13],
+      ['POST /api/:version/projects/:id/milestones/:milestone_id/issues', 'team_planning', 'low', 17],
+      ['PUT /api/:version/projects/:id/milestones/:milestone_id/promote', 'portfolio_management', 'high', 21],
+      ['DELETE /api/:version/projects/:id/milestones/:milestone_id/promote', 'portfolio_management', 'high', 25],
+    ]);
+  });
+
+  test('a class-level feature_category with a list of paths sets those routes', () => {
+    assert.deepEqual(rows('lib/api/project_shares.rb'), [
+      ['GET /api/:version/projects/:id/share_locations', 'groups_and_projects', 'low', 12],
+      ['POST /api/:version/projects/:id/share', 'groups_and_projects', 'low', 16],
+    ]);
+    assert.deepEqual(ws.map('lib/api/project_shares.rb').findings, []);
+  });
+});
+
+describe('Grape: prefix and version', () => {
+  test("a class's own prefix 'api/scim' and version 'v2' make /api/scim/:version/...", () => {
+    assert.deepEqual(rows('ee/lib/api/scim/group_scim.rb'), [
+      ['GET /api/scim/:version/groups/:group/Users', 'system_access', 'low', 15],
+      // DELETE ':id' declares urgency :default for the path, so the GET on it has it too
+      ['GET /api/scim/:version/groups/:group/Users/:id', 'system_access', 'default', 19],
+      ['DELETE /api/scim/:version/groups/:group/Users/:id', 'system_access', 'default', 23],
+    ]);
+  });
+
+  test('a version %w[v3 v4] do block nests its routes without adding to the path', () => {
+    assert.deepEqual(rows('lib/api/user_status.rb'), [
+      ['GET /api/:version/user', 'user_profile', 'low', 10],
+      ['GET /api/:version/user/status', 'user_profile', 'default', 15],
+    ]);
+  });
+});
+
+describe('Grape: path strings', () => {
+  test("escaped quotes and backslashes are read as Ruby reads them (\\' is ', \\\\ is \\)", () => {
+    assert.deepEqual(rows('lib/api/nuget_packages.rb'), [
+      ["GET /api/:version/projects/:project_id/packages/nuget/v2/Packages\\(Id='*package_name',Version='*package_version'\\)", 'package_registry', 'low', 10],
+      ['GET /api/:version/projects/:project_id/packages/nuget/v2/FindPackagesById\\(\\)', 'package_registry', 'low', 14],
+    ]);
+  });
+});
+
+describe('Grape: concerns included into a namespace', () => {
+  test("the concern's included-block category and urgency apply to the including API's own routes", () => {
+    assert.deepEqual(rows('lib/api/debian_project_packages.rb'), [
+      ['GET /api/:version/projects/:id/packages/debian/pool/:distribution/:letter/:package_name/:package_version/:file_name', 'package_registry', 'low', 9],
+      ['PUT /api/:version/projects/:id/packages/debian/:file_name', 'package_registry', 'default', 13],
+    ]);
+  });
+
+  test("the concern's routes get the namespace they are included in, in the concern's file", () => {
+    assert.deepEqual(rows('lib/api/concerns/packages/debian_package_endpoints.rb'), [
+      ['GET /api/:version/projects/:id/packages/debian/dists/*distribution/Release', 'package_registry', 'low', 13],
+    ]);
+  });
+});
