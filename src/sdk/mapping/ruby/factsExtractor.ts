@@ -5,7 +5,7 @@
  */
 import type { SyntaxNode as Node } from './syntaxNode';
 import type { Finding } from '../types';
-import { GRAPE_CALLS, isGrapeRoot, walkNesting } from './grapeRoutes';
+import { addMount, GRAPE_CALLS, isGrapeRoot, walkNesting } from './grapeRoutes';
 import { parseRuby } from './parser';
 import { blockStatements, callArguments, constantPath, isAbsoluteConstant, literalName } from './syntax';
 import { callName, defName } from './sourceReaders';
@@ -72,7 +72,7 @@ function walkClassCall(walk: Walk, cls: ClassWalk, call: Node, method: string): 
         const name = constantPath(arg);
         if (name === undefined) continue;
         if (method === 'include' && WORKER_MODULES.has(name)) facts.includesWorker = true;
-        else if (method === 'include' && !EXTERNAL_ROOTS.has(name.split('::')[0]!)) facts.includes.push(constantCandidates(arg, cls.scopes));
+        else if (method === 'include' && !EXTERNAL_ROOTS.has(name.split('::')[0]!)) facts.includes.push(addMount(walk, cls, call, 'include', '', arg)!);
         if (method === 'extend' && name === 'ActiveSupport::Concern') cls.isConcern = true;
         if (method === 'prepend') addPrepend(facts, constantCandidates(arg, cls.scopes)[0] ?? name);
       }
@@ -304,6 +304,7 @@ function dependencies(classes: RubyClassFacts[]): string[] {
     if (c.superclass !== undefined) deps.add(c.superclass);
     for (const p of c.prepends) deps.add(p);
     for (const candidates of c.includes) for (const i of candidates) deps.add(i);
+    for (const m of c.mounts) for (const i of m.candidates) deps.add(i);
     if (c.prependsInto !== undefined) deps.add(c.prependsInto);
   }
   for (const name of own) deps.delete(name);

@@ -21,7 +21,7 @@ export interface Skeleton {
   lineMap: number[];
 }
 
-/** Block calls whose bodies hold what we extract (Grape nesting, EE `prepended do`); all other `do` bodies are dropped. */
+/** Block calls whose bodies hold what we extract (Grape nesting and `version ... do`, EE `prepended do`); all other `do` bodies are dropped. */
 const KEPT_BLOCKS = new Set([
   'namespace',
   'resource',
@@ -29,6 +29,7 @@ const KEPT_BLOCKS = new Set([
   'group',
   'segment',
   'route_param',
+  'version',
   'prepended',
   'included',
 ]);
