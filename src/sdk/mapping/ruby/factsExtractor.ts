@@ -5,7 +5,7 @@
  */
 import type { SyntaxNode as Node } from './syntaxNode';
 import type { Finding } from '../types';
-import { addMount, GRAPE_CALLS, isGrapeRoot, walkNesting } from './grapeRoutes';
+import { addMount, GRAPE_CALLS, isGrapeRoot, readConstant, walkLoop, walkNesting } from './grapeRoutes';
 import { parseRuby } from './parser';
 import { blockStatements, callArguments, constantPath, isAbsoluteConstant, literalName } from './syntax';
 import { callName, defName } from './sourceReaders';
@@ -138,9 +138,14 @@ function walkClassBody(walk: Walk, cls: ClassWalk, statements: Node[]): void {
           if (method !== undefined) walkClassCall(walk, cls, statement, method);
           break;
         }
-        walkReceiverCall(walk, statement, cls.scopes);
+        if (walkLoop(walk, cls, statement, '')) cls.hasOwnStatements = true;
+        else walkReceiverCall(walk, statement, cls.scopes);
         break;
       }
+      case 'assignment':
+        readConstant(cls, statement);
+        cls.hasOwnStatements = true;
+        break;
       case 'class':
       case 'module':
       case 'ERROR':

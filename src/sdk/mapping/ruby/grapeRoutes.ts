@@ -23,11 +23,82 @@ export function isGrapeRoot(name: string): boolean {
   return GRAPE_ROOTS.has(name);
 }
 
+/** String methods a path may go through in a loop (`source_type.pluralize`, `"#{x}".to_sym`). */
+function stringMethod(value: string, method: string): string | undefined {
+  switch (method) {
+    case 'to_s':
+    case 'to_sym':
+    case 'freeze':
+      return value;
+    case 'pluralize':
+      if (/(s|x|z|ch|sh)$/.test(value)) return `${value}es`;
+      if (/[^aeiou]y$/.test(value)) return `${value.slice(0, -1)}ies`;
+      return `${value}s`;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The value of a path or option as Ruby computes it at load time, when it can be known here: a
+ * literal, a constant assigned a literal in the class, a loop variable over a literal list, an
+ * interpolation of those, or one of them through `to_s`/`to_sym`/`pluralize`. Undefined otherwise.
+ */
+export function staticValue(cls: ClassWalk, node: Node): string | undefined {
+  switch (node.type) {
+    case 'identifier': {
+      const bound = cls.env?.get(node.text);
+      return bound ?? undefined;
+    }
+    case 'constant':
+      return cls.constants?.get(node.text);
+    case 'parenthesized_statements':
+      return node.namedChildCount === 1 ? staticValue(cls, node.namedChild(0)!) : undefined;
+    case 'call': {
+      const receiver = node.childForFieldName('receiver');
+      const method = node.childForFieldName('method')?.text;
+      if (receiver === null || method === undefined || node.childForFieldName('arguments') !== null) return undefined;
+      const value = staticValue(cls, receiver);
+      return value === undefined ? undefined : stringMethod(value, method);
+    }
+    case 'string':
+    case 'delimited_symbol': {
+      if (!node.namedChildren.some((c) => c?.type === 'interpolation')) return literalName(node);
+      let out = '';
+      for (const part of node.namedChildren) {
+        if (part === null) continue;
+        if (part.type === 'string_content') out += part.text;
+        else if (part.type === 'interpolation' && part.namedChildCount === 1) {
+          const value = staticValue(cls, part.namedChild(0)!);
+          if (value === undefined) return undefined;
+          out += value;
+        } else if (part.type === 'escape_sequence' && /^\\[\\"']$/.test(part.text)) out += part.text.slice(1);
+        else return undefined;
+      }
+      return out;
+    }
+    case 'simple_symbol':
+    case 'hash_key_symbol':
+    case 'bare_string':
+    case 'bare_symbol':
+      return literalName(node);
+    default:
+      return undefined;
+  }
+}
+
+function unresolved(walk: Walk, call: Node, message: string): void {
+  walk.findings.push({ code: 'route_unresolved', severity: 'info', message, file: walk.file, line: line(walk, call), column: call.startPosition.column + 1 });
+}
+
 function readRoute(walk: Walk, cls: ClassWalk, call: Node, verb: string, prefix: string): void {
   const { positional, options } = callArguments(call);
   const pathNode = positional[0];
-  const path = pathNode === undefined ? '' : literalName(pathNode);
-  if (path === undefined) return; // computed path: the origin cannot be known statically
+  const path = pathNode === undefined ? '' : staticValue(cls, pathNode);
+  if (path === undefined) {
+    unresolved(walk, call, `${verb.toUpperCase()} route not mapped: its path \`${pathNode!.text}\` is computed at load time`);
+    return;
+  }
   const route: RubyClassFacts['routes'][number] = {
     method: verb.toUpperCase(),
     path: joinRoutePath(prefix, path),
@@ -36,8 +107,13 @@ function readRoute(walk: Walk, cls: ClassWalk, call: Node, verb: string, prefix:
   };
   for (const [key, field] of [['feature_category', 'category'], ['urgency', 'urgency']] as const) {
     const valueNode = options.get(key);
-    const value = valueNode === undefined ? undefined : literalName(valueNode);
-    if (valueNode !== undefined && value !== undefined) route[field] = declaration(walk, call, valueNode, value);
+    if (valueNode === undefined) continue;
+    const value = staticValue(cls, valueNode);
+    if (value !== undefined) route[field] = declaration(walk, call, valueNode, value);
+    else {
+      unresolved(walk, call, `${verb.toUpperCase()} ${route.path || '/'} not mapped: its ${key} \`${valueNode.text}\` is computed at load time`);
+      return;
+    }
   }
   cls.facts.routes.push(route);
   cls.hasOwnStatements = true;
@@ -84,15 +160,116 @@ export function walkNesting(walk: Walk, cls: ClassWalk, call: Node, method: stri
   const block = call.childForFieldName('block');
   if (block === null) return true;
   const first = callArguments(call).positional[0];
-  const segment = first === undefined ? '' : literalName(first);
-  if (segment === undefined) return true;
+  const segment = first === undefined ? '' : staticValue(cls, first);
+  if (segment === undefined) {
+    const routes = countRoutes(block);
+    if (routes > 0) unresolved(walk, call, `${routes} route(s) under \`${method} ${first!.text}\` not mapped: the path is computed at load time`);
+    return true;
+  }
   walkStatements(walk, cls, block, joinRoutePath(prefix, method === 'route_param' ? `:${segment}` : segment));
   return true;
 }
 
+/** Route calls anywhere inside a block (what an unresolvable nesting or loop would have defined). */
+function countRoutes(block: Node): number {
+  let n = 0;
+  for (const statement of blockStatements(block)) {
+    if (statement.type !== 'call') continue;
+    const name = statement.childForFieldName('method')?.text;
+    if (statement.childForFieldName('receiver') === null && name !== undefined && ROUTE_VERBS.has(name)) n++;
+    const inner = statement.childForFieldName('block');
+    if (inner !== null) n += countRoutes(inner);
+  }
+  return n;
+}
+
+const LOOP_METHODS = new Set(['each', 'each_pair', 'tap']);
+
+/** The values a literal receiver yields: `%w[group project]` -> [['group'], ['project']]; `{ 'group' => :x }` -> [['group', 'x']]. */
+function loopValues(cls: ClassWalk, receiver: Node, method: string): string[][] | undefined {
+  if (method === 'tap') {
+    const value = staticValue(cls, receiver);
+    return value === undefined ? undefined : [[value]];
+  }
+  const out: string[][] = [];
+  if (receiver.type === 'array' || receiver.type === 'string_array' || receiver.type === 'symbol_array') {
+    for (const element of receiver.namedChildren) {
+      if (element === null || element.type === 'comment') continue;
+      const value = staticValue(cls, element);
+      if (value === undefined) return undefined;
+      out.push([value]);
+    }
+    return out;
+  }
+  if (receiver.type === 'hash') {
+    for (const pair of receiver.namedChildren) {
+      if (pair === null || pair.type === 'comment') continue;
+      if (pair.type !== 'pair') return undefined;
+      const key = pair.childForFieldName('key');
+      const value = pair.childForFieldName('value');
+      const k = key === null ? undefined : staticValue(cls, key);
+      const v = value === null ? undefined : staticValue(cls, value);
+      if (k === undefined || v === undefined) return undefined;
+      out.push([k, v]);
+    }
+    return out;
+  }
+  return undefined;
+}
+
+/**
+ * `%w[group project].each do |source_type| ... end` (also a literal hash's `each` with two block
+ * variables, and `'x'.tap do |path|`): the block is walked once per value with its variables
+ * bound. A loop over anything else (a helper's list, a model's) is reported, with how many routes
+ * it would define, and not mapped. False when `call` is not such a loop.
+ */
+export function walkLoop(walk: Walk, cls: ClassWalk, call: Node, prefix: string): boolean {
+  const method = call.childForFieldName('method')?.text;
+  const receiver = call.childForFieldName('receiver');
+  const block = call.childForFieldName('block');
+  if (method === undefined || !LOOP_METHODS.has(method) || receiver === null || block === null) return false;
+  const params: string[] = [];
+  for (const p of block.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (p === null) continue;
+    if (p.type !== 'identifier') return false;
+    params.push(p.text);
+  }
+  const values = loopValues(cls, receiver, method);
+  if (values === undefined) {
+    const routes = countRoutes(block);
+    if (routes > 0) unresolved(walk, call, `${routes} route(s) in a loop over \`${receiver.text}\` not mapped: the list is computed at load time`);
+    return true;
+  }
+  const outer = cls.env;
+  try {
+    for (const value of values) {
+      const env = new Map(outer);
+      params.forEach((name, i) => env.set(name, value[i] ?? null));
+      cls.env = env;
+      walkStatements(walk, cls, block, prefix);
+    }
+  } finally {
+    cls.env = outer;
+  }
+  return true;
+}
+
+/** `MLFLOW_API_PREFIX = ':id/ml/mlflow/api/2.0/mlflow/'`: remembered for the paths below it. */
+export function readConstant(cls: ClassWalk, assignment: Node): void {
+  const left = assignment.childForFieldName('left');
+  const right = assignment.childForFieldName('right');
+  if (left?.type !== 'constant' || right === null) return;
+  const value = staticValue(cls, right);
+  if (value !== undefined) (cls.constants ??= new Map()).set(left.text, value);
+}
+
 function walkStatements(walk: Walk, cls: ClassWalk, block: Node, nested: string): void {
   for (const statement of blockStatements(block)) {
-    if (statement.type !== 'call' || statement.childForFieldName('receiver') !== null) continue;
+    if (statement.type !== 'call') continue;
+    if (statement.childForFieldName('receiver') !== null) {
+      walkLoop(walk, cls, statement, nested);
+      continue;
+    }
     const name = statement.childForFieldName('method')?.text;
     if (name === 'include') {
       // A concern included inside a namespace: its `included do` routes run under the namespace,

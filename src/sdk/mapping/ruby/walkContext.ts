@@ -30,6 +30,10 @@ export interface ClassWalk {
   scopes: string[];
   hasOwnStatements: boolean;
   isConcern: boolean;
+  /** Constants assigned a literal string in the body so far (`MLFLOW_API_PREFIX = ':id/ml/...'`). */
+  constants?: Map<string, string>;
+  /** The block variables of the literal-list loops being walked (null: bound to a value computed at load time). */
+  env?: Map<string, string | null>;
 }
 
 export function line(walk: Walk, node: Node): number {

@@ -94,3 +94,37 @@ describe('Grape: concerns included into a namespace', () => {
     ]);
   });
 });
+
+describe('Grape: routes in loops over literal lists', () => {
+  test('a literal hash and a %w list: resource source_type.pluralize, interpolated paths, a loop variable as the category', () => {
+    assert.deepEqual(rows('lib/api/members.rb'), [
+      ['GET /api/:version/groups/:id/members', 'groups_and_projects', 'low', 12],
+      ['DELETE /api/:version/groups/:id/members/:user_id', 'groups_and_projects', 'low', 16],
+      ['GET /api/:version/projects/:id/members', 'source_code_management', 'low', 12],
+      ['DELETE /api/:version/projects/:id/members/:user_id', 'source_code_management', 'low', 16],
+      ['GET /api/:version/groups/:id/group_invitations', 'groups_and_projects', 'low', 24],
+      ['GET /api/:version/projects/:id/project_invitations', 'groups_and_projects', 'low', 24],
+    ]);
+  });
+
+  test('a loop over a list computed at load time is reported with its line, and maps nothing', () => {
+    assert.deepEqual(
+      ws.map('lib/api/members.rb').findings.map((f) => [f.code, f.severity, f.line, f.message]),
+      [['route_unresolved', 'info', 30, '1 route(s) in a loop over `Helpers::MembersHelpers.member_sources` not mapped: the list is computed at load time']],
+    );
+  });
+});
+
+describe('Grape: classes mounted inside a namespace', () => {
+  test('the mounted class runs under the mounting namespace (a constant path), in its own file, with no category of its own', () => {
+    // A re-mounted plain Grape::API declares nothing, and GitLab's runtime looks the category up on it.
+    assert.deepEqual(rows('lib/api/hooks/url_variables.rb'), [
+      ['PUT /api/:version/projects/:id/hooks/:hook_id/url_variables/:key', 'unknown', 'default', 8],
+      ['DELETE /api/:version/projects/:id/hooks/:hook_id/url_variables/:key', 'unknown', 'default', 12],
+    ]);
+  });
+
+  test("the mounting class's own routes are unchanged by the top-level mount in API::API", () => {
+    assert.deepEqual(rows('lib/api/project_hooks.rb'), [['GET /api/:version/projects/:id/hooks/:hook_id', 'webhooks', 'low', 14]]);
+  });
+});
