@@ -8,7 +8,7 @@ import { joinRoutePath } from './routePath';
 import { blockStatements, callArguments, constantPath, literalName } from './syntax';
 import type { RubyClassFacts } from './types';
 import { constantCandidates, declaration, endLine, line } from './walkContext';
-import type { ClassWalk, Walk } from './walkContext';
+import type { ClassWalk, StaticValue, Walk } from './walkContext';
 
 const ROUTE_VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);
 /** Grape calls whose first argument is a path segment and whose block nests routes under it. */
@@ -45,21 +45,48 @@ function stringMethod(value: string, method: string): string | undefined {
  * interpolation of those, or one of them through `to_s`/`to_sym`/`pluralize`. Undefined otherwise.
  */
 export function staticValue(cls: ClassWalk, node: Node): string | undefined {
+  const value = staticData(cls, node);
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** staticValue, or a hash literal of such values (`{ gitignores: { feature_category: :x } }`), or `h[:key]` of one. */
+function staticData(cls: ClassWalk, node: Node): StaticValue | undefined {
   switch (node.type) {
-    case 'identifier': {
-      const bound = cls.env?.get(node.text);
-      return bound ?? undefined;
-    }
+    case 'identifier':
+      return cls.env?.get(node.text) ?? undefined;
     case 'constant':
       return cls.constants?.get(node.text);
+    case 'hash': {
+      const out = new Map<string, StaticValue>();
+      for (const pair of node.namedChildren) {
+        if (pair === null || pair.type === 'comment') continue;
+        const key = pair.type === 'pair' ? pair.childForFieldName('key') : null;
+        const value = pair.type === 'pair' ? pair.childForFieldName('value') : null;
+        const k = key === null ? undefined : staticValue(cls, key);
+        if (k === undefined) return undefined;
+        // A value we cannot know (a number, a call) is left out: only a lookup of it fails.
+        const v = value === null ? undefined : staticData(cls, value);
+        if (v !== undefined) out.set(k, v);
+      }
+      return out;
+    }
+    case 'element_reference': {
+      const object = node.childForFieldName('object');
+      // Compared by position: the wasm binding hands out a new wrapper for every node access.
+      const keys = node.namedChildren.filter((c) => c !== null && c.type !== 'comment' && c.startIndex !== object?.startIndex);
+      const hash = object === null ? undefined : staticData(cls, object);
+      const key = keys.length === 1 ? staticValue(cls, keys[0]!) : undefined;
+      return typeof hash === 'object' && key !== undefined ? hash.get(key) : undefined;
+    }
     case 'parenthesized_statements':
-      return node.namedChildCount === 1 ? staticValue(cls, node.namedChild(0)!) : undefined;
+      return node.namedChildCount === 1 ? staticData(cls, node.namedChild(0)!) : undefined;
     case 'call': {
       const receiver = node.childForFieldName('receiver');
       const method = node.childForFieldName('method')?.text;
       if (receiver === null || method === undefined || node.childForFieldName('arguments') !== null) return undefined;
-      const value = staticValue(cls, receiver);
-      return value === undefined ? undefined : stringMethod(value, method);
+      const value = staticData(cls, receiver);
+      if (method === 'freeze') return value;
+      return typeof value === 'string' ? stringMethod(value, method) : undefined;
     }
     case 'string':
     case 'delimited_symbol': {
@@ -186,12 +213,14 @@ function countRoutes(block: Node): number {
 const LOOP_METHODS = new Set(['each', 'each_pair', 'tap']);
 
 /** The values a literal receiver yields: `%w[group project]` -> [['group'], ['project']]; `{ 'group' => :x }` -> [['group', 'x']]. */
-function loopValues(cls: ClassWalk, receiver: Node, method: string): string[][] | undefined {
+function loopValues(cls: ClassWalk, receiver: Node, method: string): StaticValue[][] | undefined {
   if (method === 'tap') {
     const value = staticValue(cls, receiver);
     return value === undefined ? undefined : [[value]];
   }
-  const out: string[][] = [];
+  const data = receiver.type === 'constant' || receiver.type === 'call' ? staticData(cls, receiver) : undefined;
+  if (typeof data === 'object') return [...data].map(([k, v]) => [k, v]);
+  const out: StaticValue[][] = [];
   if (receiver.type === 'array' || receiver.type === 'string_array' || receiver.type === 'symbol_array') {
     for (const element of receiver.namedChildren) {
       if (element === null || element.type === 'comment') continue;
@@ -208,7 +237,7 @@ function loopValues(cls: ClassWalk, receiver: Node, method: string): string[][] 
       const key = pair.childForFieldName('key');
       const value = pair.childForFieldName('value');
       const k = key === null ? undefined : staticValue(cls, key);
-      const v = value === null ? undefined : staticValue(cls, value);
+      const v = value === null ? undefined : staticData(cls, value);
       if (k === undefined || v === undefined) return undefined;
       out.push([k, v]);
     }
@@ -259,7 +288,7 @@ export function readConstant(cls: ClassWalk, assignment: Node): void {
   const left = assignment.childForFieldName('left');
   const right = assignment.childForFieldName('right');
   if (left?.type !== 'constant' || right === null) return;
-  const value = staticValue(cls, right);
+  const value = staticData(cls, right);
   if (value !== undefined) (cls.constants ??= new Map()).set(left.text, value);
 }
 

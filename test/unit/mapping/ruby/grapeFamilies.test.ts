@@ -128,3 +128,15 @@ describe('Grape: classes mounted inside a namespace', () => {
     assert.deepEqual(rows('lib/api/project_hooks.rb'), [['GET /api/:version/projects/:id/hooks/:hook_id', 'webhooks', 'low', 14]]);
   });
 });
+
+describe('Grape: a loop over a constant hash of hashes', () => {
+  test('each key becomes a path; properties[:feature_category] the category', () => {
+    assert.deepEqual(rows('lib/api/templates.rb'), [
+      ['GET /api/:version/templates/gitignores', 'source_code_management', 'default', 17],
+      ['GET /api/:version/templates/gitignores/:name', 'source_code_management', 'low', 21],
+      ['GET /api/:version/templates/gitlab_ci_ymls', 'pipeline_composition', 'default', 17],
+      ['GET /api/:version/templates/gitlab_ci_ymls/:name', 'pipeline_composition', 'low', 21],
+    ]);
+    assert.deepEqual(ws.map('lib/api/templates.rb').findings, []);
+  });
+});
