@@ -46,7 +46,7 @@ function modPrepend(call: Node, self: string): string | undefined {
 /** Receiver-less calls the extractor reads; the walk skips all others (`before_action`, ...) unread. */
 const INTERESTING_CALLS = new Set([
   'feature_category', 'urgency', 'feature_category_not_owned!', 'include', 'extend', 'prepend', 'prepend_mod',
-  'prepend_mod_with', 'prepended', 'included', 'private', 'protected', 'public', ...GRAPE_CALLS,
+  'prepend_mod_with', 'prepended', 'included', 'mounted', 'private', 'protected', 'public', ...GRAPE_CALLS,
 ]);
 
 function walkClassCall(walk: Walk, cls: ClassWalk, call: Node, method: string): void {
@@ -85,6 +85,11 @@ function walkClassCall(walk: Walk, cls: ClassWalk, call: Node, method: string): 
       if (module !== undefined) addPrepend(facts, module);
       return;
     }
+    case 'mounted':
+      // A Grape::API's `mounted do` runs once per mount, with that mount's `configuration`.
+      cls.hasOwnStatements = true;
+      walkClassBody(walk, cls, blockStatements(call.childForFieldName('block')));
+      return;
     case 'prepended':
     case 'included': {
       cls.isConcern = true;

@@ -32,6 +32,7 @@ const KEPT_BLOCKS = new Set([
   'version',
   'prepended',
   'included',
+  'mounted',
 ]);
 
 /** `%w[group project].each do |source_type|`, `}.each do |a, b|`, `':id/x'.tap do |path|`: loops that may define routes are kept. */

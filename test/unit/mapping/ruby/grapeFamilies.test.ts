@@ -125,7 +125,19 @@ describe('Grape: classes mounted inside a namespace', () => {
   });
 
   test("the mounting class's own routes are unchanged by the top-level mount in API::API", () => {
-    assert.deepEqual(rows('lib/api/project_hooks.rb'), [['GET /api/:version/projects/:id/hooks/:hook_id', 'webhooks', 'low', 14]]);
+    assert.deepEqual(rows('lib/api/project_hooks.rb'), [['GET /api/:version/projects/:id/hooks/:hook_id', 'webhooks', 'low', 15]]);
+  });
+
+  test("a `mounted do` block's routes run under the mount; one built from the mount's configuration is reported, not guessed", () => {
+    const mapping = ws.map('lib/api/hooks/custom_headers.rb');
+    assert.deepEqual(
+      mapping.endpoints.map((e) => [e.id, e.category, e.urgency, e.line]),
+      [['DELETE /api/:version/projects/:id/hooks/:hook_id/custom_headers/:key', 'unknown', 'default', 12]],
+    );
+    assert.deepEqual(
+      mapping.findings.map((f) => [f.code, f.line, f.message]),
+      [['route_unresolved', 7, 'PUT route not mapped: its path `"#{configuration[:path]}/:key"` is computed at load time']],
+    );
   });
 });
 
