@@ -30,6 +30,10 @@ function stringMethod(value: string, method: string): string | undefined {
     case 'to_sym':
     case 'freeze':
       return value;
+    case 'singularize':
+      if (/ies$/.test(value)) return `${value.slice(0, -3)}y`;
+      if (/(ss|us)$/.test(value)) return value;
+      return value.replace(/(?:(s|x|z|ch|sh)es|s)$/, '$1');
     case 'pluralize':
       if (/(s|x|z|ch|sh)$/.test(value)) return `${value}es`;
       if (/[^aeiou]y$/.test(value)) return `${value.slice(0, -1)}ies`;
@@ -57,16 +61,16 @@ function staticData(cls: ClassWalk, node: Node): StaticValue | undefined {
     case 'constant':
       return cls.constants?.get(node.text);
     case 'hash': {
-      const out = new Map<string, StaticValue>();
+      const out = new Map<string, StaticValue | null>();
       for (const pair of node.namedChildren) {
         if (pair === null || pair.type === 'comment') continue;
         const key = pair.type === 'pair' ? pair.childForFieldName('key') : null;
         const value = pair.type === 'pair' ? pair.childForFieldName('value') : null;
         const k = key === null ? undefined : staticValue(cls, key);
         if (k === undefined) return undefined;
-        // A value we cannot know (a number, a call) is left out: only a lookup of it fails.
+        // A value we cannot know (a number, a lambda) is kept as unknown: only a use of it fails.
         const v = value === null ? undefined : staticData(cls, value);
-        if (v !== undefined) out.set(k, v);
+        out.set(k, v ?? null);
       }
       return out;
     }
@@ -76,7 +80,7 @@ function staticData(cls: ClassWalk, node: Node): StaticValue | undefined {
       const keys = node.namedChildren.filter((c) => c !== null && c.type !== 'comment' && c.startIndex !== object?.startIndex);
       const hash = object === null ? undefined : staticData(cls, object);
       const key = keys.length === 1 ? staticValue(cls, keys[0]!) : undefined;
-      return typeof hash === 'object' && key !== undefined ? hash.get(key) : undefined;
+      return typeof hash === 'object' && key !== undefined ? (hash.get(key) ?? undefined) : undefined;
     }
     case 'parenthesized_statements':
       return node.namedChildCount === 1 ? staticData(cls, node.namedChild(0)!) : undefined;
@@ -213,14 +217,14 @@ function countRoutes(block: Node): number {
 const LOOP_METHODS = new Set(['each', 'each_pair', 'tap']);
 
 /** The values a literal receiver yields: `%w[group project]` -> [['group'], ['project']]; `{ 'group' => :x }` -> [['group', 'x']]. */
-function loopValues(cls: ClassWalk, receiver: Node, method: string): StaticValue[][] | undefined {
+function loopValues(cls: ClassWalk, receiver: Node, method: string): (StaticValue | null)[][] | undefined {
   if (method === 'tap') {
     const value = staticValue(cls, receiver);
     return value === undefined ? undefined : [[value]];
   }
   const data = receiver.type === 'constant' || receiver.type === 'call' ? staticData(cls, receiver) : undefined;
   if (typeof data === 'object') return [...data].map(([k, v]) => [k, v]);
-  const out: StaticValue[][] = [];
+  const out: (StaticValue | null)[][] = [];
   if (receiver.type === 'array' || receiver.type === 'string_array' || receiver.type === 'symbol_array') {
     for (const element of receiver.namedChildren) {
       if (element === null || element.type === 'comment') continue;
@@ -237,9 +241,8 @@ function loopValues(cls: ClassWalk, receiver: Node, method: string): StaticValue
       const key = pair.childForFieldName('key');
       const value = pair.childForFieldName('value');
       const k = key === null ? undefined : staticValue(cls, key);
-      const v = value === null ? undefined : staticData(cls, value);
-      if (k === undefined || v === undefined) return undefined;
-      out.push([k, v]);
+      if (k === undefined) return undefined;
+      out.push([k, (value === null ? undefined : staticData(cls, value)) ?? null]);
     }
     return out;
   }
@@ -294,6 +297,13 @@ export function readConstant(cls: ClassWalk, assignment: Node): void {
 
 function walkStatements(walk: Walk, cls: ClassWalk, block: Node, nested: string): void {
   for (const statement of blockStatements(block)) {
+    if (statement.type === 'assignment' && cls.env !== undefined) {
+      // `type_id_str = :"#{type.singularize}_iid"` inside a loop: a local the routes below may use.
+      const left = statement.childForFieldName('left');
+      const right = statement.childForFieldName('right');
+      if (left?.type === 'identifier') cls.env.set(left.text, (right === null ? undefined : staticData(cls, right)) ?? null);
+      continue;
+    }
     if (statement.type !== 'call') continue;
     if (statement.childForFieldName('receiver') !== null) {
       walkLoop(walk, cls, statement, nested);

@@ -24,7 +24,7 @@ export interface Walk {
 }
 
 /** A value known without running Ruby: a string (or symbol) or a hash of them. */
-export type StaticValue = string | ReadonlyMap<string, StaticValue>;
+export type StaticValue = string | ReadonlyMap<string, StaticValue | null>;
 
 /** Per-class state while walking its body. */
 export interface ClassWalk {

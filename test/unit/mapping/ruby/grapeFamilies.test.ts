@@ -152,3 +152,13 @@ describe('Grape: a loop over a constant hash of hashes', () => {
     assert.deepEqual(ws.map('lib/api/templates.rb').findings, []);
   });
 });
+
+describe('Grape: a loop over a constant hash with lambda values and a loop-local variable', () => {
+  test('the keys drive the paths; a local built from the loop variable (singularize) is used in the path', () => {
+    assert.deepEqual(rows('lib/api/todos.rb'), [
+      ['POST /api/:version/projects/:id/merge_requests/:merge_request_iid/todo', 'notifications', 'low', 17],
+      ['POST /api/:version/projects/:id/issues/:issue_iid/todo', 'notifications', 'low', 17],
+    ]);
+    assert.deepEqual(ws.map('lib/api/todos.rb').findings, []);
+  });
+});
