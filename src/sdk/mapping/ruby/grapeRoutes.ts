@@ -23,13 +23,18 @@ export function isGrapeRoot(name: string): boolean {
   return GRAPE_ROOTS.has(name);
 }
 
-/** String methods a path may go through in a loop (`source_type.pluralize`, `"#{x}".to_sym`). */
+/** String methods a path may go through in a loop (`source_type.pluralize`, `slug.underscore`, `"#{x}".to_sym`). */
 function stringMethod(value: string, method: string): string | undefined {
   switch (method) {
     case 'to_s':
     case 'to_sym':
     case 'freeze':
       return value;
+    case 'underscore':
+      // ActiveSupport: `Foo::BarBaz` -> `foo/bar_baz`, `a-b` -> `a_b`
+      return value.replace(/::/g, '/').replace(/([A-Z\d]+)([A-Z][a-z])/g, '$1_$2').replace(/([a-z\d])([A-Z])/g, '$1_$2').replace(/-/g, '_').toLowerCase();
+    case 'dasherize':
+      return value.replace(/_/g, '-');
     case 'singularize':
       if (/ies$/.test(value)) return `${value.slice(0, -3)}y`;
       if (/(ss|us)$/.test(value)) return value;

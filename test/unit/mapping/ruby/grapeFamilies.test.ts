@@ -148,6 +148,9 @@ describe('Grape: a loop over a constant hash of hashes', () => {
       ['GET /api/:version/templates/gitignores/:name', 'source_code_management', 'low', 21],
       ['GET /api/:version/templates/gitlab_ci_ymls', 'pipeline_composition', 'default', 17],
       ['GET /api/:version/templates/gitlab_ci_ymls/:name', 'pipeline_composition', 'low', 21],
+      // ActiveSupport's underscore: dashes and CamelCase to snake_case
+      ['POST /api/:version/mattermost_slash_commands/trigger', 'integrations', 'default', 27],
+      ['POST /api/:version/slack_slash_commands/trigger', 'integrations', 'default', 27],
     ]);
     assert.deepEqual(ws.map('lib/api/templates.rb').findings, []);
   });
