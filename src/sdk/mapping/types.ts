@@ -43,7 +43,9 @@ export type FindingCode =
   | 'action_under_class_default'
   | 'unknown_urgency'
   | 'parse_error'
-  | 'file_skipped';
+  | 'file_skipped'
+  /** A Grape route whose path or options are computed at load time (a loop over a method's result, `configuration[:path]`): not mapped. */
+  | 'route_unresolved';
 
 export interface Finding {
   code: FindingCode;

@@ -131,6 +131,7 @@ export class WorkspaceIndex {
     this.excluded = options.exclude?.length ? compileGlobList(options.exclude) : undefined;
     this.ctx = {
       lookupClass: (name) => this.state.lookupClass(name),
+      mountersOf: (name) => this.state.mountersOf(name),
       knownCategories: options.knownCategories,
       grapeMountPrefix: options.grapeMountPrefix ?? '/api/:version',
     };
@@ -297,10 +298,14 @@ export class WorkspaceIndex {
   }
 
   private applyRecord(file: string, record: FileRecord | undefined, started: number, parsed: string[]): UpdateStats {
-    const names = new Set([...IndexState.definedNames(this.state.records.get(file)), ...IndexState.definedNames(record)]);
+    const old = this.state.records.get(file);
+    const names = new Set([...IndexState.definedNames(old), ...IndexState.definedNames(record)]);
+    // What this file mounted or included before and after: those routes run where it runs.
+    const mounted = this.state.mountedFilesOf([...(old?.ruby?.classes ?? []), ...(record?.ruby?.classes ?? [])]);
     if (record) this.state.putRecord(record);
     else this.state.dropRecord(file);
     const affected = this.state.dependentsOf(names);
+    for (const f of mounted) affected.add(f);
     if (record) affected.add(file);
     const resolved = [...affected].filter((f) => this.state.records.has(f)).sort();
     for (const f of resolved) this.resolve(f);

@@ -28,6 +28,13 @@ interface ClassEntry {
   facts: RubyClassFacts;
 }
 
+/** The names a class's mounts and includes may mean, each once. */
+function mountNames(cls: RubyClassFacts): Set<string> {
+  const names = new Set<string>();
+  for (const m of cls.mounts) for (const name of m.candidates) names.add(name);
+  return names;
+}
+
 function byFile(a: { file: string }, b: { file: string }): number {
   return a.file < b.file ? -1 : a.file > b.file ? 1 : 0;
 }
@@ -40,6 +47,8 @@ export class IndexState {
   private readonly classes = new Map<string, ClassEntry[]>();
   /** Class/module name -> files whose facts depend on it. */
   private readonly dependents = new Map<string, Set<string>>();
+  /** Class/module name -> the classes and modules with a `mount`/`include` naming it (a candidate of). */
+  private readonly mounters = new Map<string, RubyClassFacts[]>();
   private readonly endpointsById = new Map<string, Endpoint>();
   /** Endpoint id -> how many endpoints (across files) carry it. */
   private readonly definitions = new Map<string, number>();
@@ -50,6 +59,35 @@ export class IndexState {
     const entries = this.classes.get(name);
     if (!entries) return undefined;
     return (entries.find((e) => e.facts.superclass !== undefined) ?? entries[0])?.facts;
+  }
+
+  /** Classes and modules that mount or include `name` (RubyResolveContext.mountersOf). */
+  mountersOf(name: string): readonly RubyClassFacts[] {
+    return this.mounters.get(name) ?? [];
+  }
+
+  /**
+   * Files to re-resolve when the mounts and includes of `classes` changed: the mounted classes'
+   * and included modules' files (their routes run where they are mounted), and theirs in turn.
+   */
+  mountedFilesOf(classes: Iterable<RubyClassFacts>): Set<string> {
+    const files = new Set<string>();
+    const seen = new Set<string>();
+    const queue = [...classes];
+    while (queue.length > 0) {
+      const cls = queue.pop() as RubyClassFacts;
+      for (const m of cls.mounts) {
+        for (const name of m.candidates) {
+          if (seen.has(name)) continue;
+          seen.add(name);
+          for (const entry of this.classes.get(name) ?? []) {
+            files.add(entry.file);
+            queue.push(entry.facts);
+          }
+        }
+      }
+    }
+    return files;
   }
 
   classCount(): number {
@@ -79,6 +117,13 @@ export class IndexState {
       const before = entries[entries.length - 2] as ClassEntry;
       if (byFile(before, entry) > 0) entries.sort(byFile);
     }
+    for (const cls of ruby.classes) {
+      for (const name of mountNames(cls)) {
+        const list = this.mounters.get(name);
+        if (list) list.push(cls);
+        else this.mounters.set(name, [cls]);
+      }
+    }
     for (const dep of ruby.dependsOn) {
       let set = this.dependents.get(dep);
       if (!set) this.dependents.set(dep, (set = new Set()));
@@ -102,6 +147,13 @@ export class IndexState {
       else this.classes.delete(cls.name);
     }
     for (const dep of old.ruby?.dependsOn ?? []) this.dependents.get(dep)?.delete(file);
+    for (const cls of old.ruby?.classes ?? []) {
+      for (const name of mountNames(cls)) {
+        const list = this.mounters.get(name)?.filter((c) => c !== cls);
+        if (list?.length) this.mounters.set(name, list);
+        else this.mounters.delete(name);
+      }
+    }
   }
 
   /** Class names a record defines. */

@@ -5,7 +5,7 @@
  */
 import type { SyntaxNode as Node } from './syntaxNode';
 import type { Finding } from '../types';
-import { GRAPE_CALLS, isGrapeRoot, walkNesting } from './grapeRoutes';
+import { addMount, GRAPE_CALLS, isGrapeRoot, readConstant, walkLoop, walkNesting } from './grapeRoutes';
 import { parseRuby } from './parser';
 import { blockStatements, callArguments, constantPath, isAbsoluteConstant, literalName } from './syntax';
 import { callName, defName } from './sourceReaders';
@@ -46,7 +46,7 @@ function modPrepend(call: Node, self: string): string | undefined {
 /** Receiver-less calls the extractor reads; the walk skips all others (`before_action`, ...) unread. */
 const INTERESTING_CALLS = new Set([
   'feature_category', 'urgency', 'feature_category_not_owned!', 'include', 'extend', 'prepend', 'prepend_mod',
-  'prepend_mod_with', 'prepended', 'included', 'private', 'protected', 'public', ...GRAPE_CALLS,
+  'prepend_mod_with', 'prepended', 'included', 'mounted', 'private', 'protected', 'public', ...GRAPE_CALLS,
 ]);
 
 function walkClassCall(walk: Walk, cls: ClassWalk, call: Node, method: string): void {
@@ -72,7 +72,7 @@ function walkClassCall(walk: Walk, cls: ClassWalk, call: Node, method: string): 
         const name = constantPath(arg);
         if (name === undefined) continue;
         if (method === 'include' && WORKER_MODULES.has(name)) facts.includesWorker = true;
-        else if (method === 'include' && !EXTERNAL_ROOTS.has(name.split('::')[0]!)) facts.includes.push(constantCandidates(arg, cls.scopes));
+        else if (method === 'include' && !EXTERNAL_ROOTS.has(name.split('::')[0]!)) facts.includes.push(addMount(walk, cls, call, 'include', '', arg)!);
         if (method === 'extend' && name === 'ActiveSupport::Concern') cls.isConcern = true;
         if (method === 'prepend') addPrepend(facts, constantCandidates(arg, cls.scopes)[0] ?? name);
       }
@@ -85,6 +85,11 @@ function walkClassCall(walk: Walk, cls: ClassWalk, call: Node, method: string): 
       if (module !== undefined) addPrepend(facts, module);
       return;
     }
+    case 'mounted':
+      // A Grape::API's `mounted do` runs once per mount, with that mount's `configuration`.
+      cls.hasOwnStatements = true;
+      walkClassBody(walk, cls, blockStatements(call.childForFieldName('block')));
+      return;
     case 'prepended':
     case 'included': {
       cls.isConcern = true;
@@ -138,9 +143,14 @@ function walkClassBody(walk: Walk, cls: ClassWalk, statements: Node[]): void {
           if (method !== undefined) walkClassCall(walk, cls, statement, method);
           break;
         }
-        walkReceiverCall(walk, statement, cls.scopes);
+        if (walkLoop(walk, cls, statement, '')) cls.hasOwnStatements = true;
+        else walkReceiverCall(walk, statement, cls.scopes);
         break;
       }
+      case 'assignment':
+        readConstant(cls, statement);
+        cls.hasOwnStatements = true;
+        break;
       case 'class':
       case 'module':
       case 'ERROR':
@@ -304,6 +314,7 @@ function dependencies(classes: RubyClassFacts[]): string[] {
     if (c.superclass !== undefined) deps.add(c.superclass);
     for (const p of c.prepends) deps.add(p);
     for (const candidates of c.includes) for (const i of candidates) deps.add(i);
+    for (const m of c.mounts) for (const i of m.candidates) deps.add(i);
     if (c.prependsInto !== undefined) deps.add(c.prependsInto);
   }
   for (const name of own) deps.delete(name);

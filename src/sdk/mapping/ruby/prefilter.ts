@@ -6,9 +6,19 @@
 
 /**
  * Substrings one of which every mapped file contains: declarations, controller classes (also
- * unannotated ones, which inherit), Grape APIs, Sidekiq workers, EE modules prepended into them.
+ * unannotated ones, which inherit), Grape APIs, Sidekiq workers, EE modules prepended into them,
+ * concerns whose `included do` / `prepended do` block defines routes or declarations for the
+ * class that takes them in, and Grape's route descriptions (`desc '...'`), which a Grape API
+ * subclassing another (`class UsageDataServicePing < UsageData`) may be the only sign of. On
+ * GitLab (master 2026-02) 6 EE API modules (`ee/lib/ee/api/*.rb`), 4 route concerns (custom
+ * attributes, npm, time tracking) and that subclass name nothing else; the four add ~880 files
+ * of a 93,000-file checkout to the ones opened, and every file under app/, lib/, ee/app/, ee/lib/
+ * that declares anything then passes (parsed one by one without the filter: docs/benchmarks.md).
  */
-export const MARKERS: readonly string[] = ['feature_category', 'urgency', 'Controller', 'API::Base', 'Grape::API', 'Worker', 'Sidekiq::Job'];
+export const MARKERS: readonly string[] = [
+  'feature_category', 'urgency', 'Controller', 'API::Base', 'Grape::API', 'Worker', 'Sidekiq::Job', 'included do', 'prepended do',
+  "desc '", 'desc "',
+];
 
 const LOWER_Y = 0x79;
 

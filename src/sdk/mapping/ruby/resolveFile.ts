@@ -6,7 +6,8 @@ import type { Urgency } from '../../budget/types';
 import type { AttributionSource, CategoryRange, Endpoint, EndpointKind, FileMapping, Finding } from '../types';
 import { ClassChain, placeholderClass } from './classChain';
 import type { FoundValue, ResolvedKind } from './classChain';
-import { grapeEndpointId } from './routePath';
+import { GrapeResolver } from './grapeResolve';
+import type { RouteContext } from './grapeResolve';
 import type { RubyClassFacts, RubyFileFacts, RubyResolveContext } from './types';
 import { defaultUrgency, thresholdFor, urgencyFor } from './urgency';
 import { validateDeclarations } from './validation';
@@ -50,8 +51,14 @@ function kindOfHome(home: RubyClassFacts, extra: RubyClassFacts | undefined, cha
   return extra.routes.length > 0 ? 'grape' : 'other';
 }
 
-function resolveClass(cls: RubyClassFacts, chain: ClassChain, ctx: RubyResolveContext, out: FileMapping): void {
+function resolveClass(cls: RubyClassFacts, chain: ClassChain, grape: GrapeResolver, ctx: RubyResolveContext, out: FileMapping): void {
   const { home, extra } = homeOf(cls, chain);
+  if (cls.kind === 'module' && extra === undefined && cls.routes.length > 0) {
+    // A concern with routes (`included do get ... end`): they run in the APIs that include it.
+    validateDeclarations(cls, undefined, ctx.knownCategories, out.findings);
+    for (const c of grape.contexts(cls, cls, undefined)) if (chain.kindOf(c.home) === 'grape') grapeRoutes(cls, c, grape, out);
+    return;
+  }
   // A module applied to no known class (a namespace or a plain concern) maps nothing itself.
   const resolvedKind = cls.kind === 'module' && extra === undefined ? 'other' : kindOfHome(home, extra, chain);
   // Builds the merged config once with conflict reporting for this file's declarations.
@@ -104,15 +111,40 @@ function resolveClass(cls: RubyClassFacts, chain: ClassChain, ctx: RubyResolveCo
     return;
   }
 
-  const classUrgency = chain.lookup(home, 'urgency', undefined, extra);
+  for (const c of grape.contexts(cls, home, extra)) grapeRoutes(cls, c, grape, out);
+}
+
+/** The endpoints and route ranges of `cls`'s routes in one place they run. */
+function grapeRoutes(cls: RubyClassFacts, c: RouteContext, grape: GrapeResolver, out: FileMapping): void {
   for (const route of cls.routes) {
-    const id = grapeEndpointId(route.method, ctx.grapeMountPrefix, route.path);
-    const category: Resolved =
-      route.category === undefined ? classDefault : { category: route.category.value, attribution: 'declaration', perAction: true };
-    const urgency =
-      route.urgency === undefined ? urgencyOf(endpointKind, classUrgency) : (urgencyFor(endpointKind, route.urgency.value) ?? defaultUrgency(endpointKind));
-    out.endpoints.push(endpoint(id, route.line, category, urgency));
+    const id = GrapeResolver.id(c, route);
+    const category = attributed(grape.attribute(c, route, 'category'));
+    const urgency = urgencyOf('grape', grape.attribute(c, route, 'urgency'));
+    out.endpoints.push({
+      id,
+      kind: 'grape',
+      category: category.category,
+      urgency,
+      thresholdS: thresholdFor('grape', urgency),
+      file: out.file,
+      line: route.line,
+      attribution: category.attribution,
+    });
     out.categories.push(range(category, 'route', id, route.line, route.endLine));
+    for (const attribute of ['category', 'urgency'] as const) {
+      const first = grape.conflict(c, route, attribute);
+      const own = route[attribute];
+      if (first === undefined || own === undefined) continue;
+      const call = attribute === 'category' ? 'feature_category' : 'urgency';
+      out.findings.push({
+        code: 'redeclared_action',
+        severity: 'error',
+        message: `${call}: :${own.value} on ${route.method} ${route.path || '/'}, but another route on this path has ${call}: :${first.value} (line ${first.line}); GitLab keys route options by path and raises on load`,
+        file: out.file,
+        line: own.valueLine,
+        column: own.valueColumn,
+      });
+    }
   }
 }
 
@@ -164,8 +196,9 @@ function dedupe(findings: Finding[]): Finding[] {
 export function resolveFacts(facts: RubyFileFacts, ctx: RubyResolveContext): FileMapping {
   const local = new Map(facts.classes.map((c) => [c.name, c] as const));
   const chain = new ClassChain(local, ctx);
+  const grape = new GrapeResolver(chain, ctx);
   const out: FileMapping = { file: facts.file, categories: [], endpoints: [], findings: [...facts.findings] };
-  for (const cls of facts.classes) resolveClass(cls, chain, ctx, out);
+  for (const cls of facts.classes) resolveClass(cls, chain, grape, ctx, out);
   out.findings = dedupe(out.findings).sort((a, b) => a.line - b.line || a.column - b.column);
   out.categories.sort((a, b) => a.startLine - b.startLine || b.endLine - a.endLine);
   return out;

@@ -21,7 +21,7 @@ export interface Skeleton {
   lineMap: number[];
 }
 
-/** Block calls whose bodies hold what we extract (Grape nesting, EE `prepended do`); all other `do` bodies are dropped. */
+/** Block calls whose bodies hold what we extract (Grape nesting and `version ... do`, EE `prepended do`); all other `do` bodies are dropped. */
 const KEPT_BLOCKS = new Set([
   'namespace',
   'resource',
@@ -29,10 +29,14 @@ const KEPT_BLOCKS = new Set([
   'group',
   'segment',
   'route_param',
+  'version',
   'prepended',
   'included',
+  'mounted',
 ]);
 
+/** `%w[group project].each do |source_type|`, `}.each do |a, b|`, `':id/x'.tap do |path|`: loops that may define routes are kept. */
+const LOOP_DO = /\.(?:each|each_pair|tap)\s+do\b/;
 const DEF_LINE = /^(\s*)(?:(?:private|protected|public)\s+)?def\s/;
 const DO_AT_END = /\bdo(?:\s*\|[^|]*\|)?\s*(?:#.*)?$/;
 const FIRST_WORD = /^\s*([A-Za-z_][A-Za-z0-9_]*)/;
@@ -133,7 +137,7 @@ export function buildSkeleton(source: string): Skeleton {
       headerIndent = def[1]!.length;
     } else if (DO_AT_END.test(line)) {
       const word = FIRST_WORD.exec(lines[statementStart]!)?.[1];
-      if (word !== undefined && !KEPT_BLOCKS.has(word)) {
+      if (word !== undefined && !KEPT_BLOCKS.has(word) && !LOOP_DO.test(line)) {
         headerEnd = row;
         headerIndent = indentOf(lines[statementStart]!);
       }

@@ -18,13 +18,33 @@ export function literalName(node: Node): string | undefined {
     case 'delimited_symbol':
     case 'string': {
       if (node.namedChildCount === 0) return node.type === 'bare_symbol' || node.type === 'bare_string' ? node.text : '';
-      if (node.namedChildCount !== 1) return undefined;
-      const content = node.namedChild(0);
-      return content?.type === 'string_content' ? content.text : undefined;
+      if (node.type === 'string' && node.text.startsWith("'")) return singleQuoted(node);
+      return escapedContent(node);
     }
     default:
       return undefined;
   }
+}
+
+/** `'it\'s'`: in single quotes only `\'` and `\\` are escapes (Ruby keeps any other backslash). */
+function singleQuoted(node: Node): string | undefined {
+  if (node.namedChildCount > 1) return undefined;
+  const content = node.namedChild(0);
+  if (content === null) return '';
+  if (content.type !== 'string_content') return undefined;
+  return content.text.replace(/\\([\\'])/g, '$1');
+}
+
+/** Double-quoted (or %-quoted) text: `"a\\(\\)"` -> `a\(\)`; undefined for interpolation or escapes other than `\\ \" \'`. */
+function escapedContent(node: Node): string | undefined {
+  let out = '';
+  for (const part of node.namedChildren) {
+    if (part === null) continue;
+    if (part.type === 'string_content') out += part.text;
+    else if (part.type === 'escape_sequence' && /^\\[\\"']$/.test(part.text)) out += part.text.slice(1);
+    else return undefined;
+  }
+  return out;
 }
 
 /** `[:a, 'b']`, `%i[a b]`, `%w[a b]`, or a single `:a` -> names; undefined when not a literal list. */

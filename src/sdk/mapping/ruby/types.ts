@@ -35,6 +35,19 @@ export interface RouteFacts {
   endLine: number;
 }
 
+/**
+ * `mount API::Hooks::UrlVariables` or `include ::API::Concerns::Packages::DebianPackageEndpoints`
+ * in a class or module body: the routes the mounted class or included module defines run under
+ * `path`, the Grape nesting the call sits in (`''` at the top of the body).
+ */
+export interface MountFacts {
+  kind: 'mount' | 'include';
+  /** The written constant's lexical-lookup candidates, innermost first. */
+  candidates: string[];
+  path: string;
+  line: number;
+}
+
 export type RubyClassKind = 'controller' | 'grape' | 'worker' | 'module' | 'other';
 
 export interface RubyClassFacts {
@@ -67,6 +80,12 @@ export interface RubyClassFacts {
    * feature_category in `included do`, which then applies to the including class.
    */
   includes: string[][];
+  /** Every `mount` and `include` with the Grape nesting it sits in (see MountFacts). */
+  mounts: MountFacts[];
+  /** A Grape class's own `prefix 'api/scim'` (replaces the mount prefix's `/api`). */
+  apiPrefix?: string;
+  /** A Grape class's own `version 'v2'` (without a block): `:version` follows its prefix. */
+  apiVersion?: boolean;
   categories: AttributeDeclaration[];
   urgencies: AttributeDeclaration[];
   actions: ActionFacts[];
@@ -85,6 +104,7 @@ export function newClassFacts(name: string, file: string, line: number, endLine:
     includesWorker: false,
     prepends: [],
     includes: [],
+    mounts: [],
     categories: [],
     urgencies: [],
     actions: [],
@@ -108,4 +128,10 @@ export interface RubyResolveContext {
   knownCategories: ReadonlySet<string>;
   /** Default '/api/:version'. */
   grapeMountPrefix: string;
+  /**
+   * Classes and modules with a `mount`/`include` entry naming `name` among its candidates (the
+   * resolver checks which candidate it resolves to). Without it, a Grape class is taken as mounted
+   * at the root and an included module's routes are not mapped.
+   */
+  mountersOf?(name: string): readonly RubyClassFacts[];
 }

@@ -23,6 +23,9 @@ export interface Walk {
   fast: boolean;
 }
 
+/** A value known without running Ruby: a string (or symbol) or a hash of them. */
+export type StaticValue = string | ReadonlyMap<string, StaticValue | null>;
+
 /** Per-class state while walking its body. */
 export interface ClassWalk {
   facts: RubyClassFacts;
@@ -30,6 +33,10 @@ export interface ClassWalk {
   scopes: string[];
   hasOwnStatements: boolean;
   isConcern: boolean;
+  /** Constants assigned a literal in the body so far (`MLFLOW_API_PREFIX = ':id/ml/...'`, a hash of literals). */
+  constants?: Map<string, StaticValue>;
+  /** The block variables of the literal-list loops being walked (null: bound to a value computed at load time). */
+  env?: Map<string, StaticValue | null>;
 }
 
 export function line(walk: Walk, node: Node): number {

@@ -179,3 +179,39 @@ describe('cancellation', () => {
     assert.deepEqual(index.files(), []);
   });
 });
+
+describe('incremental updates: Grape mounts', () => {
+  let root: string;
+  let index: WorkspaceIndex;
+  const MOUNTED = 'lib/api/hooks/url_variables.rb';
+  const MOUNTER = 'lib/api/project_hooks.rb';
+  const mounter = (namespace: string): string =>
+    `module API\n  class ProjectHooks < ::API::Base\n    feature_category :webhooks\n\n    resource :projects do\n      namespace '${namespace}' do\n        mount ::API::Hooks::UrlVariables\n      end\n    end\n  end\nend\n`;
+  before(async () => {
+    root = copyExample();
+    mkdirSync(join(root, 'lib/api/hooks'), { recursive: true });
+    writeFileSync(
+      join(root, MOUNTED),
+      "module API\n  module Hooks\n    class UrlVariables < ::Grape::API\n      put ':hook_id/url_variables/:key' do\n      end\n    end\n  end\nend\n",
+    );
+    writeFileSync(join(root, MOUNTER), mounter(':id/hooks'));
+    index = (await openExample(root)).index;
+    await index.build();
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  test("a mounted class's routes run under the mount; moving the mount re-resolves the mounted class's file", async () => {
+    assert.equal(index.endpoint('PUT /api/:version/projects/:id/hooks/:hook_id/url_variables/:key')?.file, MOUNTED);
+    writeFileSync(join(root, MOUNTER), mounter(':id/webhooks'));
+    const stats = await index.updateFile(MOUNTER);
+    assert.deepEqual(stats.resolved, [MOUNTED, MOUNTER].sort());
+    assert.equal(index.endpoint('PUT /api/:version/projects/:id/hooks/:hook_id/url_variables/:key'), undefined);
+    assert.equal(index.endpoint('PUT /api/:version/projects/:id/webhooks/:hook_id/url_variables/:key')?.line, 4);
+  });
+
+  test('deleting the mounter puts the class back at the root', async () => {
+    unlinkSync(join(root, MOUNTER));
+    await index.updateFile(MOUNTER);
+    assert.equal(index.endpoint('PUT /api/:version/:hook_id/url_variables/:key')?.file, MOUNTED);
+  });
+});

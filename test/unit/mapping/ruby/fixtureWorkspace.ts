@@ -33,6 +33,7 @@ export function readFixture(file: string): string {
 export class FixtureWorkspace {
   readonly facts = new Map<string, RubyFileFacts>();
   private readonly classes = new Map<string, RubyClassFacts>();
+  private readonly mounters = new Map<string, RubyClassFacts[]>();
   readonly ctx: RubyResolveContext;
 
   private constructor(files: Record<string, string>) {
@@ -40,9 +41,13 @@ export class FixtureWorkspace {
       const facts = parseRubyFile(file, text);
       this.facts.set(file, facts);
       for (const cls of facts.classes) if (!this.classes.has(cls.name)) this.classes.set(cls.name, cls);
+      for (const cls of facts.classes) {
+        for (const name of new Set(cls.mounts.flatMap((m) => m.candidates))) this.mounters.set(name, [...(this.mounters.get(name) ?? []), cls]);
+      }
     }
     this.ctx = {
       lookupClass: (name) => this.classes.get(name),
+      mountersOf: (name) => this.mounters.get(name) ?? [],
       knownCategories: knownCategories(),
       grapeMountPrefix: '/api/:version',
     };

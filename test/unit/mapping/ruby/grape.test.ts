@@ -37,13 +37,21 @@ describe('API::Tags (domain.md example)', () => {
       eps.map((e) => [e.id, e.category, e.urgency, e.thresholdS, e.line]),
       [
         ['GET /api/:version/projects/:id/repository/tags', 'source_code_management', 'low', 5, 26],
-        // class default feature_category :source_code_management, urgency :low
-        ['GET /api/:version/projects/:id/repository/tags/:tag_name', 'source_code_management', 'low', 5, 32],
+        // no options: the class default urgency :low; the category is the one the DELETE on the
+        // same path declares (GitLab keys route options by path, API::Base.route)
+        ['GET /api/:version/projects/:id/repository/tags/:tag_name', 'continuous_integration', 'low', 5, 32],
         // urgency: :high on the route -> 0.25 s
         ['POST /api/:version/projects/:id/repository/tags', 'source_code_management', 'high', 0.25, 39],
         // feature_category: on the third line of a multi-line route header
         ['DELETE /api/:version/projects/:id/repository/tags/:tag_name', 'continuous_integration', 'low', 5, 46],
       ],
+    );
+  });
+
+  test('a route option that differs from another method\'s on the same path is reported (GitLab raises on load)', () => {
+    assert.deepEqual(
+      ws.map('lib/api/tags.rb').findings.map((f) => [f.code, f.line, f.column]),
+      [['redeclared_action', 39, 44]],
     );
   });
 
@@ -53,7 +61,7 @@ describe('API::Tags (domain.md example)', () => {
       routes.map((r) => [r.name, r.category, r.startLine, r.endLine]),
       [
         ['GET /api/:version/projects/:id/repository/tags', 'source_code_management', 26, 29],
-        ['GET /api/:version/projects/:id/repository/tags/:tag_name', 'source_code_management', 32, 37],
+        ['GET /api/:version/projects/:id/repository/tags/:tag_name', 'continuous_integration', 32, 37],
         ['POST /api/:version/projects/:id/repository/tags', 'source_code_management', 39, 44],
         ['DELETE /api/:version/projects/:id/repository/tags/:tag_name', 'continuous_integration', 46, 53],
       ],

@@ -33,6 +33,12 @@ describe('mightDeclare', () => {
       'class Ping < Grape::API; end',
       'include ApplicationWorker',
       'include Sidekiq::Job',
+      // an EE API module or a route concern: module API ... prepended do / included do ... get ... end
+      'module EE\n  module API\n    module Todos\n      prepended do\n        post \':id/todo\' do\n',
+      'module API\n  module TimeTrackingEndpoints\n    included do\n',
+      // a Grape API subclassing another, known only by its route descriptions
+      "class UsageDataServicePing < UsageData\n  desc 'Get the payload' do\n",
+      'class Ping < Base\n  desc "Ping" do\n',
     ]) {
       assert.equal(mightDeclare(text), true, text);
     }
