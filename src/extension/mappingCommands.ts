@@ -64,6 +64,8 @@ export interface TestState {
   /** The Group budget tree fully expanded, with `{ tree: true }` (walking it fetches like a user expanding it). */
   tree?: TreeItemState[];
   panel: PanelTestState;
+  /** When activate() ran (Date.now() in the extension host). */
+  activatedAt: number;
 }
 
 export interface CommandDeps {
@@ -73,6 +75,8 @@ export interface CommandDeps {
   tree: GroupTreeProvider;
   panel: BudgetPanel;
   version: string;
+  /** When activate() ran (Date.now()): the installed-.vsix test measures activation -> first lens from it. */
+  activatedAt: number;
   /**
    * Whether Set API Token takes the token as an argument (the extension-host tests, which cannot
    * type into the password box). Otherwise any extension could plant a token by calling the command.
@@ -210,6 +214,7 @@ function testState(deps: CommandDeps, withPicks: boolean, withTree: boolean): Te
     budget: deps.budget.state(),
     ...(withTree ? { tree: deps.tree.items() } : {}),
     panel: deps.panel.state(),
+    activatedAt: deps.activatedAt,
     ...(withPicks ? { picks: endpointPicks(indexer).map(({ label, description, detail }) => ({ label, description, detail })) } : {}),
   };
 }
