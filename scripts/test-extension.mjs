@@ -70,7 +70,8 @@ const entryPoints = [
   ...readdirSync(suiteDir).filter((f) => f.endsWith('.test.ts')).map((f) => join(suiteDir, f)),
 ];
 await esbuild.build({
-  entryPoints,
+  // Named outputs: index.js and <suite>.test.js side by side, whichever folder each comes from.
+  entryPoints: Object.fromEntries(entryPoints.map((f) => [f.split(/[\\/]/).pop().slice(0, -'.ts'.length), f])),
   outdir: outDir,
   bundle: true,
   platform: 'node',
