@@ -3,6 +3,10 @@
  * .budgetlens.yml in it or above it, no budgetLens.catalogPath (scripts/test-extension.mjs --vsix
  * copies examples/gitlab-style without its .budgetlens.yml into a temporary folder). The bundled
  * default catalog (catalog/gitlab in the package) gives the lenses GitLab's real groups and stages.
+ *
+ * PENDING until the default catalog lands (issue 9, item 1, branch `catalog`): the launcher sets
+ * BUDGET_LENS_DEFAULT_CATALOG=pending while src/sdk/catalog/defaultCatalog.ts is absent, and the
+ * case is then reported as pending (never as passed). Once it lands, the case runs.
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -13,7 +17,8 @@ import { EXTENSION_ID, ISSUES, eventually, lensTitles, testState, workspaceRoot 
 describe('the installed .vsix on GitLab-style Ruby without any configuration', function () {
   this.timeout(120_000);
 
-  it('lenses name the default catalog\'s groups and stages', async () => {
+  const pending = process.env.BUDGET_LENS_DEFAULT_CATALOG === 'pending';
+  (pending ? it.skip : it)('lenses name the default catalog\'s groups and stages', async () => {
     assert.ok(!existsSync(join(workspaceRoot(), '.budgetlens.yml')), 'the folder must have no .budgetlens.yml');
     assert.equal(vscode.workspace.getConfiguration('budgetLens').get('catalogPath'), '');
     await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
