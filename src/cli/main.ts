@@ -2,6 +2,8 @@
  * `budget-lens <command>`: the CLI on top of the SDK. Each command lives in commands/<name>.ts
  * and exports `summary` and `run(args, io)`.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CliIo, CommandSpec } from './io';
 import { UsageError, processIo } from './io';
 import * as serve from './commands/serve';
@@ -33,9 +35,22 @@ function usage(): string {
     '',
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    "Run 'budget-lens <command> --help' for a command's options.",
+    "Run 'budget-lens <command> --help' for a command's options; 'budget-lens --version' prints the version.",
     '',
   ].join('\n');
+}
+
+/**
+ * The package's version, from the package.json above this file: `dist/cli.js` (the repo's build,
+ * an installed tarball) has it one folder up, `src/cli/main.ts` (under tsx) two.
+ */
+export function cliVersion(): string {
+  for (const file of [join(__dirname, '..', 'package.json'), join(__dirname, '..', '..', 'package.json')]) {
+    if (!existsSync(file)) continue;
+    const manifest = JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown; version?: unknown };
+    if (manifest.name === 'budget-lens' && typeof manifest.version === 'string') return manifest.version;
+  }
+  return 'unknown';
 }
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
@@ -43,6 +58,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(usage());
     return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    io.stdout.write(`budget-lens ${cliVersion()}\n`);
+    return 0;
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {

@@ -54,7 +54,7 @@ export class BudgetLensContext implements vscode.Disposable {
       this.panel,
       this.firstContact,
       vscode.languages.registerCodeActionsProvider(RUBY, new CategoryQuickFixProvider(this.indexer), { providedCodeActionKinds: CategoryQuickFixProvider.kinds }),
-      ...registerMappingCommands({ indexer: this.indexer, statusBar: () => this.statusBar.state, budget: this.budget, tree: this.tree, panel: this.panel, firstContact: this.firstContact, version, tokenArgument: mode === vscode.ExtensionMode.Test }),
+      ...registerMappingCommands({ indexer: this.indexer, statusBar: () => this.statusBar.state, budget: this.budget, tree: this.tree, panel: this.panel, firstContact: this.firstContact, version, activatedAt: Date.now(), tokenArgument: mode === vscode.ExtensionMode.Test }),
       vscode.workspace.onDidChangeConfiguration((e) => this.onSettingsChanged(e)),
     );
     this.applyProviderSettings();

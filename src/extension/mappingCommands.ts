@@ -71,6 +71,8 @@ export interface TestState {
   tree?: TreeItemState[];
   panel: PanelTestState;
   firstContact: FirstContactTestState;
+  /** When activate() ran (Date.now() in the extension host). */
+  activatedAt: number;
 }
 
 export interface CommandDeps {
@@ -81,6 +83,8 @@ export interface CommandDeps {
   panel: BudgetPanel;
   firstContact: FirstContact;
   version: string;
+  /** When activate() ran (Date.now()): the installed-.vsix test measures activation -> first lens from it. */
+  activatedAt: number;
   /**
    * Whether Set API Token takes the token as an argument (the extension-host tests, which cannot
    * type into the password box). Otherwise any extension could plant a token by calling the command.
@@ -223,6 +227,7 @@ function testState(deps: CommandDeps, withPicks: boolean, withTree: boolean): Te
     ...(withTree ? { tree: deps.tree.items() } : {}),
     panel: deps.panel.state(),
     firstContact: deps.firstContact.state,
+    activatedAt: deps.activatedAt,
     ...(withPicks ? { picks: endpointPicks(indexer).map(({ label, description, detail }) => ({ label, description, detail })) } : {}),
   };
 }

@@ -2,7 +2,7 @@
 // Debian's headless Chromium through playwright-core, following docs/testing.md.
 // Used by scripts/test-extension.mjs (the suites) and test/extension/screenshots.mjs (the pictures).
 // The caller must always call `close()`: it kills the server's whole process group and the browser.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,19 @@ import { chromium } from 'playwright-core';
 export const REPO = resolve(import.meta.dirname, '..', '..');
 export const SERVER_DIR = join(REPO, '.vscode-test', 'server');
 export const SERVER_MAIN = join(SERVER_DIR, 'node_modules', 'code-server', 'lib', 'vscode', 'out', 'server-main.js');
+
+/**
+ * Installs a .vsix into `extensionsDir` with the server's own CLI (`server-main.js
+ * --install-extension`), as a user's "Install from VSIX…" would; returns its output.
+ */
+export function installVsix(vsix, extensionsDir) {
+  const r = spawnSync(process.execPath, [SERVER_MAIN, '--install-extension', vsix, '--extensions-dir', extensionsDir, '--accept-server-license-terms'], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  if (r.status !== 0) throw new Error(`installing ${vsix} failed (exit ${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
+  return `${r.stdout}${r.stderr}`.trim();
+}
 
 /** Settings for a quiet, predictable workbench (no welcome page, no tips, no telemetry). */
 export const MACHINE_SETTINGS = {
@@ -68,8 +81,10 @@ async function waitForHttp(url, ms, server) {
  * type instead of the setting (web starts light: Default Light+). The suites keep the repo path,
  * which they resolve the shared fixtures from (`extensionPath/..`).
  * `extensionPath` runs another copy of the extension than the repo (the packaged layout of
- * scripts/packaged-layout.mjs).
- * @param {{ workspace: string, extensionTestsPath?: string, env?: Record<string,string>, settings?: Record<string,unknown>, viewport?: {width:number,height:number}, linkExtension?: boolean, extensionPath?: string, log?: (line: string) => void }} options
+ * scripts/packaged-layout.mjs, or a test-runner extension when Budget Lens is installed).
+ * `extensionsDir` is the server's extensions folder (one a .vsix was installed into with
+ * installVsix); default an empty one in the temp folder.
+ * @param {{ workspace: string, extensionTestsPath?: string, env?: Record<string,string>, settings?: Record<string,unknown>, viewport?: {width:number,height:number}, linkExtension?: boolean, extensionPath?: string, extensionsDir?: string, log?: (line: string) => void }} options
  */
 export async function launchWorkbench(options) {
   const tmp = mkdtempSync(join(tmpdir(), 'budget-lens-vscode-'));
@@ -87,7 +102,7 @@ export async function launchWorkbench(options) {
       SERVER_MAIN,
       '--host', '127.0.0.1', '--port', String(port), '--without-connection-token', '--accept-server-license-terms',
       '--disable-telemetry', '--disable-workspace-trust',
-      '--server-data-dir', dataDir, '--user-data-dir', userDir, '--extensions-dir', join(tmp, 'ext'),
+      '--server-data-dir', dataDir, '--user-data-dir', userDir, '--extensions-dir', options.extensionsDir ?? join(tmp, 'ext'),
     ],
     { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );

@@ -13,12 +13,14 @@ import Mocha from 'mocha';
 export interface SuiteReport {
   passed: number;
   failed: number;
+  /** Tests declared without a body or skipped: listed, never counted as passed. */
+  pending: number;
   /** Spec-reporter style lines, in order. */
   lines: string[];
 }
 
 function attachReporter(runner: Mocha.Runner, report: SuiteReport): void {
-  const { EVENT_SUITE_BEGIN, EVENT_TEST_PASS, EVENT_TEST_FAIL } = Mocha.Runner.constants;
+  const { EVENT_SUITE_BEGIN, EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING } = Mocha.Runner.constants;
   const indent = (depth: number): string => '  '.repeat(depth);
   const depthOf = (t: Mocha.Runnable | Mocha.Suite): number => {
     let d = 0;
@@ -35,6 +37,10 @@ function attachReporter(runner: Mocha.Runner, report: SuiteReport): void {
   runner.on(EVENT_TEST_PASS, (test: Mocha.Test) => {
     report.passed++;
     say(`${indent(depthOf(test))}✔ ${test.title} (${test.duration ?? 0} ms)`);
+  });
+  runner.on(EVENT_TEST_PENDING, (test: Mocha.Test) => {
+    report.pending++;
+    say(`${indent(depthOf(test))}- ${test.title} (pending)`);
   });
   runner.on(EVENT_TEST_FAIL, (test: Mocha.Test, err: Error) => {
     report.failed++;
@@ -59,7 +65,7 @@ function suiteFiles(dir: string): string[] {
 export async function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 30_000, color: false, reporter: class {} as unknown as typeof Mocha.reporters.Base });
   const dir = __dirname;
-  const report: SuiteReport = { passed: 0, failed: 0, lines: [] };
+  const report: SuiteReport = { passed: 0, failed: 0, pending: 0, lines: [] };
   const reportFile = process.env.BUDGET_LENS_TEST_REPORT;
   try {
     for (const f of suiteFiles(dir)) mocha.addFile(join(dir, f));

@@ -32,48 +32,11 @@ import * as vscode from 'vscode';
 import type { ReportOutcome } from '../../../src/extension/reportCommand';
 import type { TreeItemState } from '../../../src/extension/groupTree';
 import { startPrometheus, type MetricsServer } from '../../support/prometheusServer';
-import { sampledSeries, type Series } from '../../support/seriesBuilders';
+import { PROMETHEUS_SD, PROMETHEUS_TP, recordedSeries, scenarioEnd } from './prometheusScenario';
 import { ISSUES, budgetKey, budgetState, eventually, hoverText, issuesLenses, lastPanelData, lensTitles, lensesBecome, openFile, setSetting, testState } from './helpers';
 
 const TOKEN = 'budget-lens-prometheus-token';
-const TP = 'team_planning · 7.38 of 20.16 budget-min (37 %) · 28 d';
-const SD = 'service_desk · no data · 20.16 budget-min · 28 d';
-const ISSUES_LENSES = issuesLenses(TP, SD);
-
-/** Per-second rates of one endpoint (all multiples of 1/256). */
-interface Rates {
-  id: string;
-  urgency: string;
-  w: number;
-  s: number;
-  o: number;
-  e: number;
-}
-
-const ENDPOINTS: Rates[] = [
-  { id: 'Projects::IssuesController#index', urgency: 'low', w: 32, s: 32 - 3 / 256, o: 32, e: 0 },
-  { id: 'Projects::IssuesController#create', urgency: 'high', w: 16, s: 16, o: 16, e: 2 / 256 },
-  { id: 'Projects::IssuesController#show', urgency: 'low', w: 8, s: 8 - 1 / 256, o: 8, e: 0 },
-  { id: 'Projects::IssuesController#update', urgency: 'default', w: 8, s: 8, o: 8, e: 0 },
-];
-
-/** The recorded series of the header: endpoint, feature_category and stage_group levels. */
-function recordedSeries(endS: number): Series[] {
-  const from = endS - 63 * 60;
-  const gauge = (name: string, labels: Record<string, string>, value: number): Series => sampledSeries(name, labels, from, endS, 60, () => value);
-  const sum = (k: 'w' | 's' | 'o' | 'e'): number => ENDPOINTS.reduce((acc, ep) => acc + ep[k], 0);
-  const out: Series[] = [];
-  const endpointSuffix = { s: 'apdex:success:rate_1h', w: 'apdex:weight:rate_1h', o: 'ops:rate_1h', e: 'error:rate_1h' } as const;
-  const levelSuffix = { s: 'apdex:success:rate_1h', w: 'apdex:weight:score_1h', o: 'ops:rate_1h', e: 'error:rate_1h' } as const;
-  for (const k of ['s', 'w', 'o', 'e'] as const) {
-    for (const ep of ENDPOINTS) {
-      out.push(gauge(`application_sli_aggregation:rails_request:${endpointSuffix[k]}`, { type: 'web', endpoint_id: ep.id, feature_category: 'team_planning', request_urgency: ep.urgency }, ep[k]));
-    }
-    out.push(gauge(`gitlab:component:feature_category:execution:${levelSuffix[k]}`, { type: 'web', component: 'rails_request', feature_category: 'team_planning' }, sum(k)));
-    out.push(gauge(`gitlab:component:stage_group:execution:${levelSuffix[k]}`, { type: 'web', component: 'rails_request', stage_group: 'project_management', product_stage: 'plan' }, sum(k)));
-  }
-  return out;
-}
+const ISSUES_LENSES = issuesLenses(PROMETHEUS_TP, PROMETHEUS_SD);
 
 /** A proxy that needs the bearer token, forwarding everything else to Prometheus. */
 function authProxy(upstream: () => string, seen: Array<string | undefined>): Promise<{ url: string; close(): Promise<void> }> {
@@ -120,15 +83,8 @@ describe('budget figures from a real Prometheus', function () {
 
   before(async () => {
     assert.equal((await testState()).phase, 'ready');
-    const monthOf = (seconds: number): string => new Date(seconds * 1000).toISOString().slice(0, 7);
-    let endS = Math.floor(Date.now() / 60_000) * 60 - 300;
-    // In a month's first ~70 minutes the samples would straddle two months: they then end a minute
-    // before the month began (at most ~2 h 15 min ago, still inside the 6 h burn-rate window).
-    if (monthOf(endS - 63 * 60) !== monthOf(endS)) {
-      const [y, m] = monthOf(endS).split('-').map(Number) as [number, number];
-      endS = Date.UTC(y, m - 1, 1) / 1000 - 60;
-    }
-    sampleMonth = monthOf(endS);
+    const endS = scenarioEnd();
+    sampleMonth = new Date(endS * 1000).toISOString().slice(0, 7);
     prom = await startPrometheus(recordedSeries(endS));
     proxy = await authProxy(() => prom.url, authHeaders);
   });

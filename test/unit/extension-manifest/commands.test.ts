@@ -6,9 +6,10 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONTRIBUTED_COMMANDS, INTERNAL_COMMANDS } from '../../../src/extension/commandIds';
+import { packagedFiles } from '../../../scripts/packaged-layout.mjs';
 
 interface ContributedCommand {
   command: string;
@@ -16,11 +17,30 @@ interface ContributedCommand {
   category?: string;
 }
 
+interface WalkthroughStep {
+  id: string;
+  title: string;
+  description: string;
+  media: { markdown?: string; image?: string; altText?: string };
+  completionEvents?: string[];
+}
+
 interface Manifest {
+  engines: { vscode: string };
+  icon: string;
+  license: string;
+  repository?: { url?: string };
+  categories?: string[];
+  keywords?: string[];
   activationEvents: string[];
+  capabilities?: { untrustedWorkspaces?: { supported: boolean | 'limited'; description?: string; restrictedConfigurations?: string[] } };
+  devDependencies: Record<string, string>;
   contributes: {
     commands: ContributedCommand[];
     menus?: Record<string, Array<{ command: string }>>;
+    viewsWelcome?: Array<{ contents: string }>;
+    views?: Record<string, Array<{ id: string }>>;
+    walkthroughs?: Array<{ id: string; title: string; steps: WalkthroughStep[] }>;
     configuration: { properties: Record<string, { description?: string; markdownDescription?: string; scope?: string }> };
   };
 }
@@ -98,5 +118,79 @@ describe('extension manifest', () => {
       assert.ok((p.description ?? p.markdownDescription ?? '').length > 10, `${key} has no description`);
       assert.ok(p.scope !== undefined, `${key} has no scope`);
     }
+  });
+
+  test('engines.vscode is the API the code is typed against: @types/vscode pinned to the same minor', () => {
+    const engine = /^\^(\d+\.\d+)\.\d+$/.exec(manifest.engines.vscode)?.[1];
+    assert.ok(engine, `engines.vscode ${manifest.engines.vscode} is not ^x.y.z`);
+    assert.equal(manifest.devDependencies['@types/vscode'], `~${engine}.0`, 'a newer @types/vscode would let code use API the engine does not have');
+    const installed = (JSON.parse(readFileSync(join(root, 'node_modules', '@types', 'vscode', 'package.json'), 'utf8')) as { version: string }).version;
+    assert.ok(installed.startsWith(`${engine}.`), `installed @types/vscode ${installed}`);
+  });
+
+  test('marketplace fields: repository, keywords, categories, MIT LICENSE, CHANGELOG, a PNG icon of at least 128 px', () => {
+    assert.match(manifest.repository?.url ?? '', /^https:\/\//);
+    assert.ok((manifest.keywords ?? []).length >= 3 && (manifest.keywords ?? []).length <= 30);
+    assert.ok((manifest.categories ?? []).length > 0);
+    assert.equal(manifest.license, 'MIT');
+    assert.match(readFileSync(join(root, 'LICENSE'), 'utf8'), /^MIT License\n/);
+    assert.match(readFileSync(join(root, 'CHANGELOG.md'), 'utf8'), /^# Changelog\n/);
+    const png = readFileSync(join(root, manifest.icon));
+    assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
+    const [width, height] = [png.readUInt32BE(16), png.readUInt32BE(20)];
+    assert.ok(width >= 128 && width === height, `icon is ${width}x${height}`);
+  });
+
+  test('Restricted Mode: every setting that names a server or a file is restricted, and the description says what is limited', () => {
+    const untrusted = manifest.capabilities?.untrustedWorkspaces;
+    assert.equal(untrusted?.supported, 'limited');
+    const restricted = untrusted?.restrictedConfigurations ?? [];
+    const props = manifest.contributes.configuration.properties;
+    // A URL or a path a workspace could set: the extension would talk to that server or read that file.
+    const risky = Object.keys(props).filter((k) => /url$|path$/i.test(k) && props[k]!.scope !== 'application' && props[k]!.scope !== 'machine');
+    assert.deepEqual([...risky].sort(), [...restricted].sort());
+    for (const key of restricted) assert.ok(untrusted?.description?.includes(key), `the description does not name ${key}`);
+  });
+
+  test('the walkthrough: every step has media that exists and ships, completes on a real event, and links only declared commands', () => {
+    const walkthroughs = manifest.contributes.walkthroughs ?? [];
+    assert.equal(walkthroughs.length, 1);
+    const shipped = new Set(packagedFiles());
+    const views = Object.values(manifest.contributes.views ?? {}).flat().map((v) => v.id);
+    const settings = Object.keys(manifest.contributes.configuration.properties);
+    // Built-in commands a step may link; anything else must be ours and declared.
+    const builtIn = new Set(['workbench.action.openSettings']);
+    const steps = walkthroughs[0]!.steps;
+    assert.deepEqual(steps.map((s) => s.id), ['pickBackend', 'setToken', 'chooseGroup', 'openPanel']);
+    for (const step of steps) {
+      const media = step.media.markdown ?? step.media.image;
+      assert.ok(media, `${step.id} has no media`);
+      assert.ok(existsSync(join(root, media)), `${step.id}: ${media} does not exist`);
+      assert.ok(shipped.has(media), `${step.id}: ${media} is not in the package (.vscodeignore)`);
+      if (step.media.image) assert.ok((step.media.altText ?? '').length > 10, `${step.id} image has no alt text`);
+      for (const link of step.description.matchAll(/\(command:([\w.]+)/g)) {
+        const id = link[1]!;
+        assert.ok(builtIn.has(id) || declared.includes(id), `${step.id} links ${id}, which is not a declared command`);
+      }
+      assert.ok((step.completionEvents ?? []).length > 0, `${step.id} never completes`);
+      for (const event of step.completionEvents ?? []) {
+        const [kind, arg = ''] = event.split(/:(.*)/s);
+        if (kind === 'onCommand') assert.ok(declared.includes(arg), `${step.id}: ${event} names no declared command`);
+        else if (kind === 'onSettingChanged') assert.ok(settings.includes(arg), `${step.id}: ${event} names no setting`);
+        else if (kind === 'onView') assert.ok(views.includes(arg), `${step.id}: ${event} names no view`);
+        else if (kind === 'onContext') assert.match(arg, /^budgetLens\.\w+$/, `${step.id}: ${event}`);
+        else assert.fail(`${step.id}: completion event ${event} is not checked here`);
+      }
+    }
+    // The context key the token step waits for is the one the extension sets.
+    assert.match(readFileSync(join(root, 'src', 'extension', 'groupTree.ts'), 'utf8'), /HAS_TOKEN_CONTEXT_KEY = 'budgetLens\.hasToken'/);
+  });
+
+  test('every media file the manifest names ships in the package', () => {
+    const shipped = new Set(packagedFiles());
+    const text = JSON.stringify(manifest.contributes) + manifest.icon;
+    const named = [...new Set([...text.matchAll(/media\/[\w./-]+\.(?:png|svg|md)/g)].map((m) => m[0]))];
+    assert.ok(named.length >= 5, named.join(', '));
+    for (const file of named) assert.ok(shipped.has(file), `${file} is named in package.json but not packaged`);
   });
 });

@@ -1,0 +1,131 @@
+/**
+ * The CLI installs by itself: `npm pack` of the repository gives a tarball holding the CLI bundle,
+ * its worker bundles, the wasm files and GitLab's catalog (nothing else), and after
+ * `npm install -g <tarball> --prefix <empty folder>` its `budget-lens` runs from the installed
+ * copy: --version, `map` and `lint` on examples/gitlab-style with the same output as the
+ * sources, and the store commands through the installed better-sqlite3.
+ *
+ * Slow on purpose: better-sqlite3 has no reachable prebuilt binary offline, so npm builds it from
+ * its bundled SQLite sources (about 80 s on 2 cores). `npm pack` runs `prepack`, which rebuilds
+ * dist/ as production bundles, as a release would.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { main } from '../../../src/cli/main';
+
+const REPO = join(__dirname, '..', '..', '..');
+const EXAMPLE = join(REPO, 'examples', 'gitlab-style');
+const VERSION = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
+
+/** What the tarball may hold, exactly (npm adds package.json, README.md and LICENSE itself). */
+const EXPECTED_FILES = [
+  'CHANGELOG.md',
+  'LICENSE',
+  'README.md',
+  'catalog/gitlab/feature_categories.yml',
+  'catalog/gitlab/stages.yml',
+  'dist/cli.js',
+  'dist/indexWorker.js',
+  'dist/storeWriterWorker.js',
+  'dist/tree-sitter-ruby.wasm',
+  'dist/web-tree-sitter.wasm',
+  'package.json',
+];
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The same command through the sources, in-process (what the other CLI tests check line by line). */
+async function fromSources(argv: string[], cwd: string): Promise<Run> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const sink = (chunks: string[]): Writable =>
+    new Writable({
+      write(chunk: Buffer | string, _enc, done) {
+        chunks.push(chunk.toString());
+        done();
+      },
+    });
+  const code = await main(argv, { stdout: sink(out), stderr: sink(err), cwd, env: {} });
+  return { code, stdout: out.join(''), stderr: err.join('') };
+}
+
+test('npm pack gives a lean tarball whose budget-lens runs after npm install -g into an empty prefix', { timeout: 600_000 }, async (t) => {
+  const tmp = mkdtempSync(join(tmpdir(), 'budget-lens-cli-package-'));
+  t.after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  // 1. npm pack (prepack: production bundles). --json lists the tarball's files.
+  const packed = JSON.parse(
+    execFileSync('npm', ['pack', '--json', '--pack-destination', tmp], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
+  ) as Array<{ filename: string; size: number; unpackedSize: number; files: Array<{ path: string; size: number }> }>;
+  const pack = packed[0]!;
+  assert.deepEqual(pack.files.map((f) => f.path).sort(), EXPECTED_FILES);
+  const tarball = join(tmp, pack.filename);
+  assert.ok(existsSync(tarball), tarball);
+  t.diagnostic(`tarball ${pack.filename}: ${pack.size} bytes, ${pack.unpackedSize} unpacked, ${pack.files.length} files`);
+  // Production bundles: minified (no source map reference) and well under the 1.8 MB of a dev build.
+  const cli = pack.files.find((f) => f.path === 'dist/cli.js')!;
+  assert.ok(cli.size < 1_200_000, `dist/cli.js is ${cli.size} bytes: not a production build?`);
+  assert.doesNotMatch(readFileSync(join(REPO, 'dist', 'cli.js'), 'utf8').slice(-200), /sourceMappingURL/);
+
+  // 2. Install it globally into an empty prefix, the way a user would, with nothing of the repo around.
+  const prefix = join(tmp, 'prefix');
+  mkdirSync(prefix);
+  const install = spawnSync('npm', ['install', '-g', tarball, '--prefix', prefix, '--no-audit', '--no-fund', '--prefer-offline'], {
+    cwd: tmp,
+    encoding: 'utf8',
+    timeout: 540_000,
+  });
+  assert.equal(install.status, 0, `npm install -g failed:\n${install.stdout}\n${install.stderr}`);
+  const bin = join(prefix, 'bin', 'budget-lens');
+  const installedDir = join(prefix, 'lib', 'node_modules', 'budget-lens');
+  assert.ok(existsSync(bin), `${bin} was not linked`);
+  // The runtime dependencies are the native modules the bundles leave external, nothing bundled.
+  const installedDeps = (JSON.parse(readFileSync(join(installedDir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies;
+  assert.deepEqual(Object.keys(installedDeps), ['better-sqlite3']);
+
+  const run = (args: string[], cwd: string): Run => {
+    const r = spawnSync(bin, args, { cwd, encoding: 'utf8', timeout: 120_000 });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  // 3. --version from the installed package.json.
+  const version = run(['--version'], tmp);
+  assert.equal(version.code, 0, version.stderr);
+  assert.equal(version.stdout, `budget-lens ${VERSION}\n`);
+
+  // 4. map and lint on the example: the installed copy prints what the sources print.
+  const mapArgs = ['map', 'app/controllers/projects/issues_controller.rb', 'lib/api/ci'];
+  const installedMap = run(mapArgs, EXAMPLE);
+  assert.equal(installedMap.code, 0, installedMap.stderr);
+  assert.match(installedMap.stdout, /^app\/controllers\/projects\/issues_controller\.rb\n {2}team_planning +project_management +plan +\(declaration\)/);
+  assert.match(installedMap.stdout, /POST \/api\/:version\/projects\/:id\/pipelines\/:pipeline_id\/retry +continuous_integration/);
+  assert.equal(installedMap.stdout, (await fromSources(mapArgs, EXAMPLE)).stdout);
+
+  const installedLint = run(['lint', '--root', EXAMPLE], tmp);
+  assert.equal(installedLint.code, 1, 'the example holds four mistakes on purpose');
+  assert.match(installedLint.stderr, /4 errors, 0 warnings, 0 notes/);
+  const sourceLint = await fromSources(['lint', '--root', EXAMPLE], tmp);
+  assert.deepEqual([installedLint.stdout, installedLint.stderr], [sourceLint.stdout, sourceLint.stderr]);
+
+  // 5. The store through the installed better-sqlite3: sample logs, ingest, a group's status.
+  const logs = join(tmp, 'logs');
+  const store = join(tmp, 'store.db');
+  const end = '2026-11-01T00:00:00Z';
+  const sample = run(['sample', '--out', logs, '--days', '2', '--calls', '2000', '--end', end, '--root', EXAMPLE], EXAMPLE);
+  assert.equal(sample.code, 0, sample.stderr);
+  const ingest = run(['ingest', logs, '--store', store], EXAMPLE);
+  assert.equal(ingest.code, 0, ingest.stderr);
+  const status = run(['status', '--group', 'project_management', '--store', store, '--window', '2d', '--at', end, '--json'], EXAMPLE);
+  assert.equal(status.code, 0, status.stderr);
+  const parsed = JSON.parse(status.stdout) as { group: { key?: string; group?: string } };
+  assert.ok(JSON.stringify(parsed.group).includes('project_management'), status.stdout.slice(0, 300));
+});
