@@ -75,6 +75,7 @@ console.log(`> bundled ${entryPoints.length - 1} suite file(s) into out/test/ext
 /** Suites that need another workspace than examples/gitlab-style (relative to the repo). */
 const SUITE_WORKSPACES = {
   multiRoot: join('examples', 'multi-root', 'multi-root.code-workspace'),
+  graphql: join('test', 'fixtures', 'graphql-workspace'),
 };
 const DEFAULT_WORKSPACE = join('examples', 'gitlab-style');
 
