@@ -56,6 +56,20 @@ describe('GraphQL operations in .graphql documents', () => {
     });
   }
 
+  test('an edit to a document (an unsaved buffer) re-maps its operations; the yml takes over when the document goes', async () => {
+    const { index } = await openWorkspace({ root: ROOT, catalogDir: CATALOG_DIR, ripgrep: false });
+    await index.build();
+    await index.updateFile(PIPELINE, '# @feature_category: pipeline_composition\n# @urgency: low\n\nquery getPipelineHeader { x }\nquery getPipelineStages { y }\n');
+    const ids = (): string[] => index.endpoints().filter((e) => e.id.startsWith('graphql:getPipeline')).map((e) => `${e.file}:${e.line} ${e.id} ${e.category} ${e.urgency}`);
+    assert.deepEqual(ids(), [
+      `${PIPELINE}:4 graphql:getPipelineHeader pipeline_composition low`,
+      `${PIPELINE}:5 graphql:getPipelineStages pipeline_composition low`,
+    ]);
+    // Emptied: the generated yml's entry is what is left for getPipelineHeader.
+    await index.updateFile(PIPELINE, '');
+    assert.deepEqual(ids(), ['config/graphql_known_operations.yml:1 graphql:getPipelineHeader continuous_integration low']);
+  });
+
   test('operations: top-level keywords only, outside strings, comments and selections; fragments are none', () => {
     const text = '# query commented { x }\nfragment F on T { query }\n"""\nquery inString\n"""\nquery a { b(q: "query c") { query } }\nmutation\n  d { e }\nsubscription { f }\n';
     assert.deepEqual(graphqlOperations(text), [
