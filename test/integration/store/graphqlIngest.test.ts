@@ -55,3 +55,20 @@ describe('graphql_json.log ingest', () => {
     ]);
   });
 });
+
+describe('budget-lens ingest --root', () => {
+  test("takes each GraphQL operation's urgency from the workspace's .graphql documents", async () => {
+    const { run } = await import('../../../src/cli/commands/ingest');
+    const dir = mkdtempSync(join(tmpdir(), 'bl-gql-cli-'));
+    const store = join(dir, 'store.db');
+    let out = '';
+    const io = { cwd: dir, stdout: { write: (s: string) => ((out += s), true) }, stderr: { write: (s: string) => ((out += s), true) }, env: {} };
+    const root = join(__dirname, '../../fixtures/graphql-workspace');
+    const code = await run([LOG, '--store', store, '--root', root], io as unknown as Parameters<typeof run>[1]);
+    assert.equal(code, 0, out);
+    // get_pipeline_header.query.graphql says `# @urgency: high` (0.25 s): 0.42, 1.0 and 1.7 s all miss it.
+    assert.deepEqual(rows(store, `${PER_ENDPOINT.replace('GROUP BY', "WHERE e.endpoint_id = 'graphql:getPipelineHeader' GROUP BY")}`), [
+      { id: 'graphql:getPipelineHeader', c: 'graphql_query', cat: 'continuous_integration', u: 'high', s: 0, w: 3, o: 4, e: 1 },
+    ]);
+  });
+});
