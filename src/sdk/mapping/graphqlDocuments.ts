@@ -23,7 +23,7 @@
  *   `@feature_category:` and would register no category.
  * Thresholds are the graphql_query column of domain.md section 1 (the request thresholds).
  */
-import type { CategoryRange, Endpoint, FileMapping, Finding } from './types';
+import type { CategoryRange, Endpoint, FileMapping } from './types';
 import { defaultUrgency, thresholdFor, urgencyFor } from './ruby/urgency';
 import { checkCategory, checkUrgency } from './ruby/validation';
 
