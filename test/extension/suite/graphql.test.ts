@@ -13,7 +13,7 @@ describe('CodeLens on .graphql documents', () => {
     const titles = await eventually('lenses on the query document', async () => {
       const t = await lensTitles(PIPELINE);
       return t.length > 0 ? t : undefined;
-    }, 60_000);
+    }, 20_000);
     const ci = 'continuous_integration · Pipeline Execution · verify';
     assert.deepEqual(titles, [
       [1, ci],
@@ -25,7 +25,7 @@ describe('CodeLens on .graphql documents', () => {
     const titles = await eventually('lenses on the mutation document', async () => {
       const t = await lensTitles(RETRY);
       return t.length > 0 ? t : undefined;
-    }, 60_000);
+    }, 20_000);
     assert.deepEqual(titles.map(([line]) => line), [1, 2, 8]);
   });
 });
