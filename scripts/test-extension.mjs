@@ -91,6 +91,7 @@ const SUITE_WORKSPACES = {
   multiRoot: join('examples', 'multi-root', 'multi-root.code-workspace'),
   // No configuration at all: the bundled catalog, the one-time message (test/fixtures/first-contact).
   firstContact: join('test', 'fixtures', 'first-contact', 'first-contact.code-workspace'),
+  graphql: join('test', 'fixtures', 'graphql-workspace'),
 };
 /** Absolute: the installed suites' folder of GitLab-style Ruby without any configuration. */
 const NO_CONFIG_WORKSPACE = join(tmpdir(), 'budget-lens-no-config', 'gitlab-style');

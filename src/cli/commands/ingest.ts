@@ -9,21 +9,27 @@ import type { CliIo } from '../io';
 import { UsageError } from '../io';
 import type { FileIngestReport } from '../../sdk/store/logIngest';
 import { ingestFiles } from '../../sdk/store/logIngest';
+import { loadIndexedWorkspace } from '../mappingOutput';
 
 export const summary = 'ingest GitLab request/Sidekiq logs (NDJSON, plain or gzip) into the local store';
 
 export const DEFAULT_STORE_PATH = '.budgetlens/store.db';
 
-const USAGE = `usage: budget-lens ingest <file|dir>... [--store path] [--json]
+const USAGE = `usage: budget-lens ingest <file|dir>... [--store path] [--root dir [--catalog dir]] [--json]
 
   <file|dir>     NDJSON log files (plain or gzip, detected by content); a directory means its files
   --store path   store file (default ${DEFAULT_STORE_PATH} under the current directory)
+  --root dir     index this workspace first: GraphQL operations (graphql_json.log) get the urgency
+                 of their graphql:<Operation> endpoint (GitLab does not log it; default otherwise)
+  --catalog dir  with --root: directory with stages.yml and feature_categories.yml
   --json         print the full report as JSON instead of one line per file
 `;
 
 interface IngestArgs {
   inputs: string[];
   store: string;
+  root?: string;
+  catalog?: string;
   json: boolean;
   help: boolean;
 }
@@ -38,6 +44,11 @@ function parseArgs(args: string[], cwd: string): IngestArgs {
       const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
       if (!v) throw new UsageError('--store needs a path');
       out.store = resolve(cwd, v);
+    } else if (a === '--root' || a === '--catalog' || a.startsWith('--root=') || a.startsWith('--catalog=')) {
+      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
+      if (!v) throw new UsageError(`${a.split('=')[0]} needs a directory`);
+      if (a.startsWith('--root')) out.root = v;
+      else out.catalog = v;
     } else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option '${a}'\n\n${USAGE}`);
     else out.inputs.push(resolve(cwd, a));
   }
@@ -97,7 +108,14 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   if (opts.inputs.length === 0) throw new UsageError(`no log files given\n\n${USAGE}`);
   const files = expandInputs(opts.inputs, opts.store);
+  let graphqlUrgency: ((operation: string) => string | undefined) | undefined;
+  if (opts.root !== undefined) {
+    const { index } = await loadIndexedWorkspace(io, { root: opts.root, catalog: opts.catalog, json: false, help: false });
+    const urgencies = new Map(index.endpoints().filter((e) => e.kind === 'graphql').map((e) => [e.id.slice('graphql:'.length), e.urgency]));
+    graphqlUrgency = (operation) => urgencies.get(operation);
+  }
   const report = await ingestFiles(opts.store, files, {
+    graphqlUrgency,
     onFile: opts.json ? undefined : (r) => (r.status === 'failed' ? io.stderr : io.stdout).write(`${formatFileReport(r, r.file)}\n`),
   });
   if (opts.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

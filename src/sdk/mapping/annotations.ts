@@ -5,6 +5,14 @@
  *   # @urgency high                           (high | medium | default | low)
  *   # @endpoint "GET /users/:id"              (the next function definition is this endpoint)
  *
+ * GitLab's colon form is the same annotation: `# @feature_category: team_planning`,
+ * `# @urgency: high` (also `@urgency:high`, `@urgency :high`). What is an annotation, and so what
+ * can be reported: a whole-line comment in the file's own comment syntax (`#` is no comment in
+ * JS/TS/Go/Java/... files, so `# @urgency: high` in a template literal is a string) whose text
+ * starts with the tag, as GitLab's eslint rules read them (`^\s+@feature_category:` on the
+ * comment's text). A tag further into a comment (`// Match: @urgency: <value>`) is prose about
+ * annotations and never a finding; on an annotation line a missing or bad value is an error.
+ *
  * Where an annotation block (consecutive comment lines) sits decides what it covers:
  * - directly above a function or class (no blank line between; decorators allowed): that
  *   definition's range;
@@ -78,12 +86,27 @@ const FUNCTION_RES = [
 ];
 const NOT_METHOD_NAMES = new Set(['if', 'for', 'while', 'switch', 'catch', 'return', 'function', 'with', 'super', 'new', 'typeof', 'await', 'elif', 'else']);
 
-function isCommentStart(trimmed: string): boolean {
-  return /^(\/\/|#(?!\[)|--|\/\*|\*)/.test(trimmed);
+/**
+ * Languages in which `#` starts no comment: there a `# @urgency: high` line is code or the text of
+ * a string (GitLab's JS specs hold GraphQL documents in template literals), never an annotation.
+ */
+const NO_HASH_COMMENTS = /\.(ts|tsx|js|jsx|mjs|cjs|vue|go|java|kt|cs|swift|rs|c|cc|cpp|h|hpp|scala)$/;
+
+function isCommentStart(trimmed: string, hashComments: boolean): boolean {
+  return hashComments ? /^(\/\/|#(?!\[)|--|\/\*|\*)/.test(trimmed) : /^(\/\/|\/\*|\*)/.test(trimmed);
+}
+
+/**
+ * Where the comment's text starts on a comment line: after the marker (`#`, `//`, `--`, `/*`, a
+ * JSDoc `*`) and the blanks after it.
+ */
+function commentTextStart(line: string): number {
+  const m = /^\s*(?:\/\/+|#+|--|\/\*+|\*+)?\s*/.exec(line);
+  return m ? m[0].length : 0;
 }
 
 /** Which lines are comments (whole-line only: an annotation never trails code). */
-function classifyComments(lines: readonly string[]): boolean[] {
+function classifyComments(lines: readonly string[], hashComments = true): boolean[] {
   const comment = new Array<boolean>(lines.length).fill(false);
   let inBlock = false;
   for (let i = 0; i < lines.length; i++) {
@@ -96,7 +119,7 @@ function classifyComments(lines: readonly string[]): boolean[] {
     if (t.startsWith('/*')) {
       comment[i] = true;
       inBlock = !t.slice(2).includes('*/');
-    } else if (t !== '' && isCommentStart(t)) {
+    } else if (t !== '' && isCommentStart(t, hashComments)) {
       comment[i] = true;
     }
   }
@@ -191,9 +214,14 @@ function parseBlockTags(lines: readonly string[], block: Block, file: string, fi
         push('parse_error', 'warning', `"${m[0]}" is not an annotation; did you mean "@feature_category"?`, i, m.index);
       }
     }
-    for (const m of text.matchAll(TAG_RE)) {
+    // An annotation line is a comment whose text starts with a tag, as GitLab's own tooling reads
+    // them (`^\s+@feature_category:` on the comment's text): a tag further on is prose about
+    // annotations (`// Match: @urgency: <value>`), not an annotation, and is never reported.
+    const start = commentTextStart(text);
+    if (!/^@(feature_category|urgency|endpoint)\b/.test(text.slice(start))) continue;
+    for (const m of text.slice(start).matchAll(TAG_RE)) {
       const tag = m[1] as Tag;
-      const col = m.index;
+      const col = m.index + start;
       const rest = text.slice(col + m[0].length);
       if (block.tags[tag]) {
         push('parse_error', 'error', `@${tag} given twice in one annotation block (first on line ${block.tags[tag].line})`, i, col);
@@ -208,7 +236,8 @@ function parseBlockTags(lines: readonly string[], block: Block, file: string, fi
         }
         value = q[2]!.trim();
       } else {
-        const w = /^\s+:?([^\s*]+)/.exec(rest);
+        // `@urgency high`, GitLab's `@urgency: high` (and `@urgency:high`), `@urgency :high`.
+        const w = /^(?:\s*:\s*|\s+:?)([^\s*]+)/.exec(rest);
         // Strip what closes a comment on the same line (`*/`, `-->`), not part of the value.
         value = w?.[1]!.replace(/(\*\/|-->)$/, '');
         if (!value) {
@@ -266,7 +295,7 @@ export function scanAnnotations(text: string, file: string, options: AnnotationO
   // (Misspellings the near-miss check reports all start with `@feature`, so they pass this test.)
   if (!/@(?:feature|urgency|endpoint)/i.test(text)) return out;
   const lines = text.split(/\r?\n/);
-  const comment = classifyComments(lines);
+  const comment = classifyComments(lines, !NO_HASH_COMMENTS.test(file));
 
   const blocks: Block[] = [];
   for (let i = 0; i < lines.length; i++) {

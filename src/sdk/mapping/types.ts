@@ -40,6 +40,7 @@ export interface CategoryRange {
 export type FindingCode =
   | 'unknown_category'
   | 'redeclared_action'
+  | 'redeclared_default'
   | 'action_under_class_default'
   | 'unknown_urgency'
   | 'parse_error'

@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, sep } from 'node:path';
 import { initRubyParser, parseGraphqlOperations, resolveRubyFile } from './ruby/index';
+import { parseGraphqlDocument } from './graphqlDocuments';
 import type { RubyResolveContext } from './ruby/index';
 import type { CategoryRange, Endpoint, FileMapping, Finding } from './types';
 import { compileGlobList } from './pathRules';
@@ -206,7 +207,7 @@ export class WorkspaceIndex {
     const listed = prefilter ? await prefilter : undefined;
     if (listed) {
       const { clean } = listed;
-      // The GraphQL operations file is always read: it is parsed whatever it contains.
+      // The GraphQL operations file and `.graphql` documents are always read: parsed whatever they contain.
       queue(walk.files.filter((f) => f.kind !== 'source' || !clean.has(f.file)).map((f) => [f.file, f.kind]));
     }
     const byFile = new Map<string, ScannedFile>();
@@ -398,8 +399,12 @@ export class WorkspaceIndex {
     if (text !== undefined && scan.kind === 'graphql') {
       record.graphql = guard(scan.file, record.scanFindings, () => parseGraphqlOperations(scan.file, text, this.ctx));
     }
+    if (text !== undefined && scan.kind === 'graphql_document') {
+      // Its `# @feature_category:` comments are read by the document parser, not the annotation scanner.
+      record.graphql = guard(scan.file, record.scanFindings, () => parseGraphqlDocument(scan.file, text, this.ctx));
+    }
     const scanner = this.options.annotations;
-    if (text !== undefined && scan.annotated && scanner) {
+    if (text !== undefined && scan.annotated && scanner && scan.kind !== 'graphql_document') {
       const knownCategories = this.options.knownCategories;
       record.annotations = guard(scan.file, record.scanFindings, () => scanner(scan.file, text, knownCategories));
     }

@@ -4,7 +4,12 @@
  * Rails, Grape and GraphQL request lines: a 5xx is an error and not an apdex measurement; any
  * other status is an apdex measurement, successful iff `duration_s < threshold` (strictly). Every
  * request is an operation. Sidekiq: `fail` is an error, `done` an apdex measurement; both are
- * operations; other statuses (`start`) are ignored. Pure: no I/O, so the rules test in isolation.
+ * operations; other statuses (`start`) are ignored. GraphQL executions (`graphql_json.log`, a
+ * line with `query_fingerprint`, domain.md section 5): component graphql_query, id `meta.caller_id`;
+ * an exception or a GraphQL error other than GitLab's ignored one is an error, an ignored error
+ * is an operation only, anything else an apdex measurement, successful iff `duration_s <=
+ * threshold` (inclusive, as GitLab's instrumentation tracer compares). Pure: no I/O, so the rules
+ * test in isolation.
  */
 import type { Component, Urgency } from '../budget/types';
 
@@ -171,6 +176,54 @@ function isRequestLine(line: LogLine): boolean {
   return line['status'] !== undefined || line['controller'] !== undefined || line['route'] !== undefined;
 }
 
+/** A GraphQL execution line of graphql_json.log: GitLab's tracer always logs the query's fingerprint. */
+function isGraphqlLine(line: LogLine): boolean {
+  return line['query_fingerprint'] !== undefined && line['status'] === undefined && line['job_status'] === undefined;
+}
+
+/**
+ * The one error message GitLab's instrumentation tracer does not count as an error
+ * (`Subscriptions::BaseSubscription::UNAUTHORIZED_ERROR_MESSAGE`): such a query is neither an
+ * error nor an apdex measurement.
+ */
+const IGNORED_GRAPHQL_ERROR = 'Unauthorized subscription';
+
+/** 'error', 'ignored' (only ignored errors) or undefined (no errors), as GitLab's tracer decides. */
+function graphqlErrorType(line: LogLine): 'error' | 'ignored' | undefined {
+  const exception = line['exception.class'];
+  const errors = line['graphql_errors'];
+  const messages = Array.isArray(errors) ? errors.map((e) => (e !== null && typeof e === 'object' ? (e as LogLine)['message'] : e)) : [];
+  if (typeof exception === 'string' && exception !== '') return 'error';
+  if (messages.length === 0) return undefined;
+  return messages.some((m) => m !== IGNORED_GRAPHQL_ERROR) ? 'error' : 'ignored';
+}
+
+/** Operation name -> urgency: GitLab does not log a query's urgency, it looks it up by operation. */
+export type GraphqlUrgencyLookup = (operationName: string) => string | undefined;
+
+function classifyGraphql(line: LogLine, hour: number, urgencyOf: GraphqlUrgencyLookup | undefined): Classification {
+  const callerId = nonEmptyString(callerIdOf(line));
+  const operation = nonEmptyString(line['operation_name']);
+  // GitLab's caller id is `graphql:<Operation>` for a registered operation, `graphql:unknown` else.
+  const endpointId = callerId?.startsWith('graphql:') ? callerId : `graphql:${operation ?? 'unknown'}`;
+  const category = categoryOf(line);
+  if (category === undefined) return malformed('"meta.feature_category" is not a string');
+  const name = endpointId.slice('graphql:'.length);
+  const logged = line['request_urgency'];
+  const urgency = typeof logged === 'string' ? logged : (urgencyOf?.(name) ?? REQUEST_DEFAULT_URGENCY);
+  const component: Component = 'graphql_query';
+  const errorType = graphqlErrorType(line);
+  if (errorType === 'error') return { kind: 'event', hour, component, endpointId, category, urgency, s: 0, w: 0, o: 1, e: 1 };
+  if (errorType === 'ignored') return { kind: 'event', hour, component, endpointId, category, urgency, s: 0, w: 0, o: 1, e: 0 };
+  const duration = line['duration_s'];
+  if (typeof duration !== 'number' || !(duration >= 0)) return malformed('missing or invalid "duration_s"');
+  const threshold = apdexThresholdSeconds(component, urgency);
+  if (threshold === undefined) return malformed(`unknown urgency "${urgency}" for a GraphQL operation`);
+  // instrumentation_tracer.rb: `success: duration_s <= query_urgency.duration` (inclusive, unlike Rails requests).
+  const s = duration <= threshold ? 1 : 0;
+  return { kind: 'event', hour, component, endpointId, category, urgency, s, w: 1, o: 1, e: 0 };
+}
+
 function isSidekiqLine(line: LogLine): boolean {
   return line['job_status'] !== undefined;
 }
@@ -234,11 +287,20 @@ function classifySidekiq(line: LogLine, hour: number): Classification {
 }
 
 /** Classifies one parsed line; `hours` carries the time-prefix cache across a file's lines. */
-export function classifyLogLine(parsed: unknown, hours: HourParser): Classification {
+export function classifyLogLine(parsed: unknown, hours: HourParser, graphqlUrgency?: GraphqlUrgencyLookup): Classification {
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return malformed('not a JSON object');
   const line = parsed as LogLine;
+  if (isGraphqlLine(line)) {
+    const hour = hours.parse(line['time']);
+    if (hour === undefined) return malformed('missing or invalid "time" (ISO 8601 with offset expected)');
+    return classifyGraphql(line, hour, graphqlUrgency);
+  }
   const sidekiq = isSidekiqLine(line);
-  if (!sidekiq && !isRequestLine(line)) return malformed('neither a request line (status) nor a sidekiq line (job_status)');
+  if (!sidekiq && !isRequestLine(line)) {
+    // graphql_json.log's other lines (a timeout, a deprecated argument, GLQL): messages, not requests.
+    if (typeof line['message'] === 'string' && line['duration_s'] === undefined) return IGNORED;
+    return malformed('neither a request line (status), a GraphQL execution (query_fingerprint) nor a sidekiq line (job_status)');
+  }
   if (sidekiq && line['job_status'] !== 'done' && line['job_status'] !== 'fail') return IGNORED;
   const hour = hours.parse(line['time']);
   if (hour === undefined) return malformed('missing or invalid "time" (ISO 8601 with offset expected)');

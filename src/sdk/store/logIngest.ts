@@ -15,6 +15,7 @@ import type { StoreDatabase } from './storeSchema';
 import { openStoreDatabase } from './storeSchema';
 import { HourlyAggregator } from './hourlyAggregator';
 import { HourParser, classifyLogLine } from './logClassifier';
+import type { GraphqlUrgencyLookup } from './logClassifier';
 import { MAX_LINE_CHARS, forEachLine, isGzipFile } from './lineReader';
 import { fileSha256 } from './fileHash';
 import type { IngestedFileRecord, PreviousIngest, WriteOutcome } from './aggregateWriter';
@@ -76,6 +77,11 @@ export interface IngestOptions {
   onFile?: (report: FileIngestReport) => void;
   /** Where SQLite writes run: a worker thread alongside the parsing (auto, the default) or here. */
   writer?: WriterMode;
+  /**
+   * A GraphQL operation's urgency (GitLab does not log it; it looks it up by operation), e.g. from
+   * the workspace index's `graphql:<Operation>` endpoints. Unknown operations: `default`.
+   */
+  graphqlUrgency?: GraphqlUrgencyLookup;
 }
 
 function emptyReport(file: string): FileIngestReport {
@@ -88,6 +94,8 @@ class ParseStopped extends Error {}
 export interface ParseOptions {
   /** How many malformed lines to list (all are counted). */
   maxListed: number;
+  /** See IngestOptions.graphqlUrgency. */
+  graphqlUrgency?: GraphqlUrgencyLookup;
   /** Receives drained chunks of closed hours while parsing; without it all rows stay in the aggregate. */
   onChunk?: (chunk: AggregateChunk) => void;
   /** Called with the file's hash as soon as it is known (hashing runs alongside the parse). */
@@ -128,7 +136,7 @@ export async function aggregateLogFile(path: string, opts: ParseOptions): Promis
       else onMalformed(lineNumber, 'invalid JSON');
       return;
     }
-    const c = classifyLogLine(parsed, hours);
+    const c = classifyLogLine(parsed, hours, opts.graphqlUrgency);
     if (c.kind === 'event') {
       agg.add(c);
       report.accepted++;
@@ -208,6 +216,7 @@ async function ingestOne(db: StoreDatabase, writer: StoreWriter, path: string, o
   try {
     parsed = await aggregateLogFile(path, {
       maxListed: opts.maxMalformedListed ?? 10,
+      graphqlUrgency: opts.graphqlUrgency,
       onChunk: (chunk) => writer.write(chunk),
       onHash: (h) => {
         const previous = findIngestedFile(db, h.sha256);

@@ -235,3 +235,54 @@ describe('malformed annotations are findings with file:line:col', () => {
     assert.deepEqual(scanAnnotations(src('# @feature_category unknown', 'x = 1'), 'a.py', { knownCategories: known }).findings, []);
   });
 });
+
+describe("GitLab's annotation syntax, and text that only looks like an annotation", () => {
+  test('the colon form `# @feature_category: x` / `# @urgency: high` (and `@urgency:low`) is read', () => {
+    const py = scanAnnotations(src('# @feature_category: code_review_workflow', '# @urgency: high', '', 'import os', '', '# @endpoint "GET /mr"', 'def mr():', '    pass'), 'svc.py');
+    assert.deepEqual(py.findings, []);
+    assert.deepEqual(py.categories, [range('code_review_workflow', 'file', 'svc.py', 1, 8)]);
+    assert.deepEqual(py.endpoints.map((e) => [e.id, e.category, e.urgency, e.thresholdS, e.line]), [['GET /mr', 'code_review_workflow', 'high', 0.25, 7]]);
+    const ts = scanAnnotations(src('// @feature_category:team_planning', '// @urgency:low', 'export const x = 1;'), 'x.ts');
+    assert.deepEqual(ts.findings, []);
+    assert.equal(ts.categories[0]?.category, 'team_planning');
+  });
+
+  test('`# ...` lines in JS/TS are not comments: GraphQL documents in template literals are not annotations', () => {
+    const spec = src(
+      "describe('operations plugin', () => {",
+      "  it('reads both directives', () => {",
+      '    const comments = `# @feature_category: code_review',
+      '# @urgency: high`;',
+      '    const empty = `# @urgency:',
+      '# @feature_category`;',
+      '    expect(comments).toBeDefined();',
+      '  });',
+      '});',
+    );
+    for (const file of ['spec/frontend/plugin_spec.js', 'spec/tooling/rule_spec.mjs', 'x.ts']) {
+      const r = scanAnnotations(spec, file);
+      assert.deepEqual([r.categories, r.endpoints, r.findings], [[], [], []], file);
+    }
+  });
+
+  test('a comment that talks about annotations (the tag not first in it) is prose, never a finding', () => {
+    const rule = src(
+      'function extractUrgency(commentText) {',
+      '  // Match: @urgency: <value> or @urgency:<value> (with or without space)',
+      '  // Note: a comment reads `# @feature_category: <category>`',
+      '  /* see @feature_category */',
+      "  return commentText.match(/^\\s+@urgency:\\s+(.+)$/);",
+      '}',
+    );
+    const r = scanAnnotations(rule, 'tooling/eslint-local-rules/require_urgency.mjs');
+    assert.deepEqual([r.categories, r.endpoints, r.findings], [[], [], []]);
+    // In a language where `#` is a comment, the same rule holds.
+    assert.deepEqual(scanAnnotations(src('x = 1', '# Annotate with @urgency: <value>', 'y = 2'), 'a.rb').findings, []);
+  });
+
+  test('an annotation line (tag first) with no value or a bad value is still an error', () => {
+    assert.deepEqual(scanAnnotations(src('# @urgency:', 'x = 1'), 'a.py').findings.map(at), ['a.py:1:3 parse_error']);
+    assert.deepEqual(scanAnnotations(src('// @urgency: <value>', 'x();'), 'a.js').findings.map(at), ['a.js:1:4 unknown_urgency']);
+    assert.deepEqual(scanAnnotations(src(' * @feature_category: <category>', 'x();'), 'a.js').findings.map(at), ['a.js:1:4 parse_error']);
+  });
+});

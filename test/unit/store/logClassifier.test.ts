@@ -226,3 +226,51 @@ describe('HourParser', () => {
     assert.equal(p.parse('2024-03-05T10:20:00Z'), HOUR);
   });
 });
+
+describe('GraphQL executions (graphql_json.log)', () => {
+  function graphql(extra: Record<string, unknown>): Record<string, unknown> {
+    return {
+      severity: 'INFO',
+      time: T,
+      query_fingerprint: '2/abc',
+      duration_s: 0.4,
+      operation_name: 'getPipelineHeader',
+      'meta.caller_id': 'graphql:getPipelineHeader',
+      'meta.feature_category': 'continuous_integration',
+      'query_analysis.duration_s': 0.001,
+      ...extra,
+    };
+  }
+  const counts = (e: SliEvent): string => `${e.component} ${e.endpointId} ${e.category} ${e.urgency} s${e.s} w${e.w} o${e.o} e${e.e}`;
+
+  test('component graphql_query, id from meta.caller_id, apdex against the default 1 s, inclusive', () => {
+    assert.equal(counts(event(graphql({}))), 'graphql_query graphql:getPipelineHeader continuous_integration default s1 w1 o1 e0');
+    assert.equal(event(graphql({})).hour, HOUR);
+    // GitLab's tracer: success iff duration_s <= threshold (1 s exactly is satisfactory).
+    assert.equal(counts(event(graphql({ duration_s: 1 }))), 'graphql_query graphql:getPipelineHeader continuous_integration default s1 w1 o1 e0');
+    assert.equal(counts(event(graphql({ duration_s: 1.0001 }))), 'graphql_query graphql:getPipelineHeader continuous_integration default s0 w1 o1 e0');
+    // query_analysis.duration_s is the analyzer's time, never the query's.
+    assert.equal(counts(event(graphql({ duration_s: 2, 'query_analysis.duration_s': 0.1 }))), 'graphql_query graphql:getPipelineHeader continuous_integration default s0 w1 o1 e0');
+  });
+
+  test('errors: an exception or a GraphQL error is an error; only "Unauthorized subscription" is an operation without apdex', () => {
+    assert.equal(counts(event(graphql({ 'exception.class': 'ActiveRecord::QueryCanceled' }))), 'graphql_query graphql:getPipelineHeader continuous_integration default s0 w0 o1 e1');
+    assert.equal(counts(event(graphql({ graphql_errors: [{ message: 'boom' }] }))), 'graphql_query graphql:getPipelineHeader continuous_integration default s0 w0 o1 e1');
+    assert.equal(counts(event(graphql({ graphql_errors: [{ message: 'Unauthorized subscription' }] }))), 'graphql_query graphql:getPipelineHeader continuous_integration default s0 w0 o1 e0');
+    assert.equal(counts(event(graphql({ graphql_errors: [{ message: 'Unauthorized subscription' }, { message: 'x' }] }))), 'graphql_query graphql:getPipelineHeader continuous_integration default s0 w0 o1 e1');
+  });
+
+  test("the operation's urgency comes from a lookup (GitLab does not log it); unregistered operations are graphql:unknown", () => {
+    const lookup = (op: string): string | undefined => (op === 'getPipelineHeader' ? 'high' : undefined);
+    const c = classifyLogLine(graphql({ duration_s: 0.3 }), new HourParser(), lookup) as SliEvent;
+    assert.equal(counts(c), 'graphql_query graphql:getPipelineHeader continuous_integration high s0 w1 o1 e0');
+    assert.equal(counts(event(graphql({ 'meta.caller_id': 'graphql:unknown', operation_name: 'other' }))), 'graphql_query graphql:unknown continuous_integration default s1 w1 o1 e0');
+    // Without a caller id: graphql:<operation_name>.
+    assert.equal(event(graphql({ 'meta.caller_id': undefined })).endpointId, 'graphql:getPipelineHeader');
+  });
+
+  test("graphql_json.log's other lines (timeouts, GLQL) are ignored, not malformed", () => {
+    assert.deepEqual(classify({ severity: 'ERROR', time: T, message: 'Timeout on validation of query', query: 'query { x }' }), { kind: 'ignored' });
+    assert.equal(classify(graphql({ duration_s: 'slow' })).kind, 'malformed');
+  });
+});

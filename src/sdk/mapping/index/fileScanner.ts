@@ -83,8 +83,8 @@ export interface ScannedFile {
   /** Ruby facts, when the file is Ruby and might declare something. */
   ruby?: RubyFileFacts;
   /**
-   * The text, only for files the main thread still has to read: annotated files and the GraphQL
-   * operations file. Everything else stays in the worker.
+   * The text, only for files the main thread still has to read: annotated files, the GraphQL
+   * operations file and `.graphql` documents. Everything else stays in the worker.
    */
   text?: string;
   /** True when the file contains an annotation marker. */
@@ -244,7 +244,7 @@ function scanBufferDeferred(file: string, kind: WalkedFileKind, buf: Buffer, max
   // lines are counted on the bytes and the text is never decoded. Decoding them made 55 MB of
   // strings for nothing; decode + string checks took 45-50 ms over those files, the byte checks
   // 42 ms (cold, one thread), and the strings no longer reach the garbage collector.
-  if (!declares && kind !== 'graphql' && !hasAnnotationMarkerBytes(buf)) {
+  if (!declares && kind === 'source' && !hasAnnotationMarkerBytes(buf)) {
     return { scan: plainScan(file, kind, buf.length, countLinesBytes(buf)) };
   }
   const text = buf.toString('utf8');
@@ -261,6 +261,6 @@ export function scanText(file: string, kind: WalkedFileKind, text: string, bytes
 function decodedScan(file: string, kind: WalkedFileKind, text: string, bytes: number): ScannedFile {
   const annotated = hasAnnotationMarker(text);
   const result: ScannedFile = { file, kind, bytes, lineCount: countLines(text), annotated, findings: [], skipped: false };
-  if (kind === 'graphql' || annotated) result.text = text;
+  if (kind !== 'source' || annotated) result.text = text;
   return result;
 }

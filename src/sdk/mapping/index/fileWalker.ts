@@ -1,6 +1,6 @@
 /**
  * Finds the files the workspace index reads: source files that can declare or annotate a feature
- * category, plus GitLab's `graphql_known_operations.yml`. Honours `.gitignore` (nested ones too,
+ * category, plus GitLab's `graphql_known_operations.yml` and every `.graphql` document. Honours `.gitignore` (nested ones too,
  * each relative to its own directory), `mapping.exclude` globs, and always skips `node_modules`,
  * `vendor` and `.git`.
  *
@@ -42,7 +42,8 @@ export interface WalkOptions {
   onFiles?: (files: WalkedFile[]) => void;
 }
 
-export type WalkedFileKind = 'source' | 'graphql';
+/** `graphql`: the generated graphql_known_operations.yml; `graphql_document`: a `.graphql` file. */
+export type WalkedFileKind = 'source' | 'graphql' | 'graphql_document';
 
 export interface WalkedFile {
   /** Workspace-relative, '/' separators. */
@@ -81,6 +82,8 @@ export function classifyPath(file: string, graphqlOperations?: string): WalkedFi
   // The extension's dot must be in the base name and not its first character ('.rb' is a hidden file).
   if (dot <= slash + 1) return undefined;
   if (file.endsWith('.rb')) return 'source'; // most files of a Ruby monolith
+  // Always read, like the operations file: an operation without any annotation is still an endpoint.
+  if (file.endsWith('.graphql')) return 'graphql_document';
   return SOURCE_EXTENSIONS.has(file.slice(dot)) ? 'source' : undefined;
 }
 

@@ -211,11 +211,12 @@ export class IndexState {
       return;
     }
     this.mappings.set(file, mapping);
-    // The first file (by path) to define an endpoint id owns it, so lookups are stable.
+    // The first file (by path) to define an endpoint id owns it, so lookups are stable; a
+    // GraphQL operation's `.graphql` source beats the generated known-operations yml (ownsBefore).
     for (const ep of mapping.endpoints) {
       this.definitions.set(ep.id, (this.definitions.get(ep.id) ?? 0) + 1);
       const current = this.endpointsById.get(ep.id);
-      if (!current || current.file >= file) this.endpointsById.set(ep.id, ep);
+      if (!current || current.file === file || ownsBefore(ep, current)) this.endpointsById.set(ep.id, ep);
     }
     for (const cat of categoriesIn(mapping)) {
       let set = this.filesByCategory.get(cat);
@@ -251,9 +252,9 @@ export class IndexState {
   private duplicateOwner(id: string, except: string): Endpoint | undefined {
     let best: Endpoint | undefined;
     for (const [file, mapping] of this.mappings) {
-      if (file === except || (best && best.file <= file)) continue;
+      if (file === except) continue;
       const ep = mapping.endpoints.find((e) => e.id === id);
-      if (ep) best = ep;
+      if (ep && (!best || ownsBefore(ep, best))) best = ep;
     }
     return best;
   }
@@ -278,6 +279,19 @@ export class IndexState {
   categories(): string[] {
     return [...this.filesByCategory.entries()].filter(([, files]) => files.size > 0).map(([c]) => c).sort();
   }
+}
+
+/**
+ * Which of two definitions of one endpoint id the lookup shows: a GraphQL operation defined in a
+ * `.graphql` document beats the same operation in graphql_known_operations.yml (the yml is
+ * generated from the documents, and may be stale; the document is the code you edit and has the
+ * operation's own line); otherwise the first file by path.
+ */
+function ownsBefore(a: Endpoint, b: Endpoint): boolean {
+  const generatedA = a.kind === 'graphql' && !a.file.endsWith('.graphql');
+  const generatedB = b.kind === 'graphql' && !b.file.endsWith('.graphql');
+  if (generatedA !== generatedB) return generatedB;
+  return a.file < b.file;
 }
 
 /** A mapping worth keeping: anything to show, look up or report. */

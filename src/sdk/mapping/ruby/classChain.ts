@@ -154,9 +154,13 @@ export class ClassChain {
     const config = emptyConfig();
     // Included concerns first (`include` sits at the top of a class body and runs its `included`
     // block there), then the class body, then prepended EE modules (prepend_mod is at file end).
-    for (const m of this.includedModules(cls)) applyOwner(config, m, false, report);
-    applyOwner(config, cls, true, report);
-    for (const m of this.modulesOf(cls, extra)) applyOwner(config, m, true, report);
+    // Controllers and Grape APIs declare through Gitlab::EndpointAttributes, which raises on a
+    // second, different class default; workers (WorkerAttributes#set_class_attribute) and plain
+    // modules just take the last value.
+    const endpointAttributes = cls.kind === 'controller' || cls.kind === 'grape';
+    for (const m of this.includedModules(cls)) applyOwner(config, m, false, report, endpointAttributes);
+    applyOwner(config, cls, true, report, endpointAttributes);
+    for (const m of this.modulesOf(cls, extra)) applyOwner(config, m, true, report, endpointAttributes);
     // A reporting build gives the same config (reporting only adds findings), so it fills the
     // cache too: resolveClass reports on a class and then looks its values up, which built the
     // same config twice per class.
@@ -181,46 +185,67 @@ export class ClassChain {
 }
 
 /** Applies one owner's declarations to a config, in order (a loop, not a list of owners: this runs per class per file). */
-function applyOwner(config: ClassConfig, owner: RubyClassFacts, own: boolean, report: { file: string; findings: Finding[] } | undefined): void {
-  for (const decl of owner.categories) apply(config.category, 'category', { decl, file: owner.file, own }, report);
-  for (const decl of owner.urgencies) apply(config.urgency, 'urgency', { decl, file: owner.file, own }, report);
+function applyOwner(
+  config: ClassConfig,
+  owner: RubyClassFacts,
+  own: boolean,
+  report: { file: string; findings: Finding[] } | undefined,
+  endpointAttributes: boolean,
+): void {
+  for (const decl of owner.categories) apply(config.category, 'category', { decl, file: owner.file, own }, report, endpointAttributes);
+  for (const decl of owner.urgencies) apply(config.urgency, 'urgency', { decl, file: owner.file, own }, report, endpointAttributes);
 }
 
 function conflict(
   report: { file: string; findings: Finding[] } | undefined,
   later: SourcedDeclaration,
-  code: 'redeclared_action' | 'action_under_class_default',
+  code: 'redeclared_action' | 'redeclared_default' | 'action_under_class_default',
   message: string,
 ): void {
   if (report === undefined || later.file !== report.file) return;
   report.findings.push({ code, severity: 'error', message, file: later.file, line: later.decl.line, column: later.decl.column });
 }
 
+/**
+ * One declaration into a class's config, with the conflicts GitLab's
+ * `Gitlab::EndpointAttributes::Config#set` raises on (lib/gitlab/endpoint_attributes/config.rb),
+ * checked in declaration order exactly as it checks them:
+ * - a class default (`feature_category :x`, no actions) when the class already has a default for
+ *   that attribute with a different value ("Attributes already defined"); an equal value is fine;
+ * - a per-action value when the class already has a default for that attribute with a different
+ *   value ("already defined for all actions, but re-defined for ..."); an equal value is fine, and
+ *   so is a class default declared *after* per-action values (a default is never checked against
+ *   the per-action values);
+ * - a per-action value for an action that already has a different one ("Attributes re-defined for
+ *   action").
+ * The per-action value wins over the default whatever the order (`attribute_for_action`).
+ */
 function apply(
   config: AttributeConfig,
   attribute: Attribute,
   sourced: SourcedDeclaration,
   report: { file: string; findings: Finding[] } | undefined,
+  endpointAttributes: boolean,
 ): void {
   const call = ATTRIBUTE_CALL[attribute];
   const { decl } = sourced;
+  const previousDefault = config.default;
+  const where = (earlier: SourcedDeclaration): string => (earlier.file === sourced.file ? `line ${earlier.decl.line}` : `${earlier.file}:${earlier.decl.line}`);
   if (decl.actions === undefined) {
-    if (config.actions.size > 0) {
-      const names = [...config.actions.keys()].join(', ');
-      conflict(report, sourced, 'action_under_class_default', `${call} :${decl.value} is a class default, but ${names} already have their own ${call} (GitLab raises on load)`);
+    if (endpointAttributes && previousDefault !== undefined && previousDefault.decl.value !== decl.value) {
+      conflict(report, sourced, 'redeclared_default', `class default ${call} re-declared as :${decl.value}; it was :${previousDefault.decl.value} (${where(previousDefault)}); GitLab raises on load`);
+      return; // GitLab raises before merging: the first default stands
     }
     config.default = sourced;
     return;
   }
-  if (config.default !== undefined) {
-    const where = config.default.file === sourced.file ? `line ${config.default.decl.line}` : `${config.default.file}:${config.default.decl.line}`;
-    conflict(report, sourced, 'action_under_class_default', `${call} for ${decl.actions.join(', ')} under the class default ${call} :${config.default.decl.value} (${where}); GitLab raises on load`);
+  if (previousDefault !== undefined && previousDefault.decl.value !== decl.value) {
+    conflict(report, sourced, 'action_under_class_default', `${call} for ${decl.actions.join(', ')} under the class default ${call} :${previousDefault.decl.value} (${where(previousDefault)}); GitLab raises on load`);
   }
   for (const action of decl.actions) {
     const previous = config.actions.get(action);
     if (previous !== undefined && previous.decl.value !== decl.value) {
-      const where = previous.file === sourced.file ? `line ${previous.decl.line}` : `${previous.file}:${previous.decl.line}`;
-      conflict(report, sourced, 'redeclared_action', `${call} for action ${action} re-declared as :${decl.value}; it was :${previous.decl.value} (${where}); GitLab raises on load`);
+      conflict(report, sourced, 'redeclared_action', `${call} for action ${action} re-declared as :${decl.value}; it was :${previous.decl.value} (${where(previous)}); GitLab raises on load`);
     }
     config.actions.set(action, sourced);
   }

@@ -39,15 +39,34 @@ describe('findings', () => {
     assert.match(m.findings[0]?.message ?? '', /show re-declared as :service_desk; it was :team_planning \(line 2\)/);
   });
 
-  test('action_under_class_default: per-action after a default, and a default after per-action values', () => {
+  test('action_under_class_default: a per-action value after a different class default (a default after per-action values is fine)', () => {
     const file = 'findings/class_default_controller.rb';
     const m = ws.map(file);
-    assert.deepEqual(summary(m.findings), [
-      ['action_under_class_default', 'error', file, 3, 3, undefined],
-      ['action_under_class_default', 'error', file, 5, 3, undefined],
-    ]);
+    // Line 5 (`urgency :high` after `urgency :low, [:show]`) is not reported: GitLab's
+    // EndpointAttributes::Config#set checks a class default only against an earlier default.
+    assert.deepEqual(summary(m.findings), [['action_under_class_default', 'error', file, 3, 3, undefined]]);
     assert.match(m.findings[0]?.message ?? '', /feature_category for show under the class default feature_category :team_planning/);
-    assert.match(m.findings[1]?.message ?? '', /urgency :high is a class default/);
+  });
+
+  test("GitLab's order rules: per-action before a default, equal values and a second equal default are fine", () => {
+    const file = 'findings/class_default_order_controller.rb';
+    const m = ws.map(file);
+    assert.deepEqual(summary(m.findings), [
+      // `urgency :default, [:erase]` under the class default `urgency :low` (line 5).
+      ['action_under_class_default', 'error', file, 12, 3, undefined],
+      // `feature_category :pipeline_composition`: a second class default with another value.
+      ['redeclared_default', 'error', file, 13, 3, undefined],
+    ]);
+    assert.match(m.findings[0]?.message ?? '', /urgency for erase under the class default urgency :low \(line 5\)/);
+    assert.match(m.findings[1]?.message ?? '', /class default feature_category re-declared as :pipeline_composition; it was :continuous_integration \(line 9\)/);
+    // Per-action values win over the class default whichever came first, as attribute_for_action reads them.
+    assert.deepEqual(m.endpoints.map((e) => [e.id, e.category, e.urgency, e.line]), [
+      ['Projects::PipelineJobsController#index', 'continuous_integration', 'high', 15],
+      ['Projects::PipelineJobsController#show', 'continuous_integration', 'high', 16],
+      ['Projects::PipelineJobsController#trace', 'continuous_integration', 'low', 17],
+      ['Projects::PipelineJobsController#raw', 'continuous_integration', 'low', 18],
+      ['Projects::PipelineJobsController#erase', 'continuous_integration', 'default', 19],
+    ]);
   });
 
   test('unknown_urgency: :medium is not a worker urgency; :critical is no urgency at all', () => {
