@@ -48,3 +48,11 @@ test('the check itself catches each way of naming the folder beside the clone', 
   assert.ok(!OUTSIDE.test("import type { X } from '@shared/protocol';"));
   assert.ok(!OUTSIDE.test("join(REPO, 'src', 'shared', 'protocol.ts')"));
 });
+
+test('no tracked file is a symbolic link (a link to a folder outside the clone dangles there, and a linked cache dir breaks CI)', () => {
+  const links = execFileSync('git', ['ls-files', '-s', '-z'], { encoding: 'utf8' })
+    .split('\0')
+    .filter((row) => row.startsWith('120000 '))
+    .map((row) => row.split('\t')[1]);
+  assert.deepEqual(links, []);
+});
