@@ -106,7 +106,8 @@ test('npm pack gives a lean tarball whose budget-lens runs after npm install -g 
   const mapArgs = ['map', 'app/controllers/projects/issues_controller.rb', 'lib/api/ci'];
   const installedMap = run(mapArgs, EXAMPLE);
   assert.equal(installedMap.code, 0, installedMap.stderr);
-  assert.match(installedMap.stdout, /^app\/controllers\/projects\/issues_controller\.rb\n {2}team_planning +project_management +plan +\(declaration\)/);
+  // First the catalog in use (the example's .budgetlens.yml names the repository's copy), then the files.
+  assert.match(installedMap.stdout, /^catalog: .*catalog\/gitlab\/stages\.yml \(\.budgetlens\.yml\)\napp\/controllers\/projects\/issues_controller\.rb\n {2}team_planning +project_management +plan +\(declaration\)/);
   assert.match(installedMap.stdout, /POST \/api\/:version\/projects\/:id\/pipelines\/:pipeline_id\/retry +continuous_integration/);
   assert.equal(installedMap.stdout, (await fromSources(mapArgs, EXAMPLE)).stdout);
 
