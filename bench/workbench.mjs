@@ -1,0 +1,123 @@
+// The extension on a real tree, in the real workbench, as a user meets it (issue 10 item 7): the
+// VS Code server and headless Chromium of the extension suites open `--tree` with no settings
+// beyond the defaults (so the bundled catalog, or the tree's own), open one file through Quick
+// Open at once, and measure
+//   - open -> first lens: from the file's tab becoming active to its first CodeLens text;
+//   - window -> index ready: from loading the workbench to the status bar leaving "indexing";
+//   - the extension host's resident memory (VmRSS sampled every 250 ms, and VmHWM, the kernel's peak);
+// and, as the baseline measured in the same run, `budget-lens endpoints --json` (dist/cli.js) on the
+// same tree: the ratio "index in the editor / CLI" is the figure the issue sets a target on (1.5x).
+// A screenshot of the editor with its lenses goes to --shot (default /tmp/budget-lens-workbench.png).
+//
+// Usage: node bench/workbench.mjs --tree <checkout> [--file app/controllers/projects/issues_controller.rb]
+//        [--lens-text <text the first lens must contain>] [--shot <png>] [--no-build]
+// The tree stays outside the repository; figures go to docs/benchmarks.md.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO, launchWorkbench } from '../test/extension/vscodeServer.mjs';
+
+const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
+const tree = arg('--tree');
+if (!tree) {
+  console.error('usage: node bench/workbench.mjs --tree <checkout> [--file <path>] [--lens-text <text>] [--shot <png>] [--no-build]');
+  process.exit(2);
+}
+const file = arg('--file', 'app/controllers/projects/issues_controller.rb');
+const lensText = arg('--lens-text', '·');
+const shotPath = arg('--shot', '/tmp/budget-lens-workbench.png');
+
+if (!process.argv.includes('--no-build')) {
+  const r = spawnSync('npm', ['run', 'build', '--silent'], { cwd: REPO, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(1);
+}
+
+/** Wall seconds and peak RSS of the CLI on the same tree (the baseline). */
+function cliBaseline() {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, join(REPO, 'dist', 'cli.js'), 'endpoints', '--root', tree, '--json'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
+  if (r.status !== 0) throw new Error(`budget-lens endpoints failed: ${r.stderr.slice(-2000)}`);
+  const [wall, kb] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
+  return { wallS: wall, rssMb: kb / 1024 };
+}
+
+/** The extension host processes of the server we started (VS Code forks one per window). */
+function extensionHosts() {
+  const pids = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (cmd.includes('--type=extensionHost') && cmd.includes('code-server')) pids.push(Number(pid));
+    } catch {
+      /* gone */
+    }
+  }
+  return pids;
+}
+
+function memoryOf(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
+    return { rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024 };
+  } catch {
+    return undefined;
+  }
+}
+
+const before = cliBaseline();
+console.log(`baseline: budget-lens endpoints --json on ${tree}: ${before.wallS.toFixed(1)} s wall, peak RSS ${before.rssMb.toFixed(0)} MB`);
+
+const wb = await launchWorkbench({ workspace: tree, viewport: { width: 1400, height: 900 } });
+let sampler;
+try {
+  const page = wb.page;
+  const t0 = Date.now();
+  const at = () => ((Date.now() - t0) / 1000).toFixed(1);
+  await page.goto(wb.url);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+  await page.locator('.statusbar').waitFor();
+  let peakRss = 0;
+  sampler = setInterval(() => {
+    for (const pid of extensionHosts()) peakRss = Math.max(peakRss, memoryOf(pid)?.rssMb ?? 0);
+  }, 250);
+  const indexingSeen = page
+    .locator('.statusbar-item', { hasText: 'Budget Lens: indexing' })
+    .first()
+    .waitFor({ timeout: 120_000 })
+    .then(() => at());
+  await page.waitForTimeout(1000);
+  // Quick Open, like a user typing the file's path.
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
+  await page.keyboard.type(file);
+  const name = file.split('/').pop();
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 120_000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.tab.active', { hasText: name }).waitFor({ timeout: 60_000 });
+  const opened = Date.now();
+  const openedAt = at();
+  await page.locator('.codelens-decoration', { hasText: lensText }).first().waitFor({ timeout: 300_000 });
+  const firstLensS = (Date.now() - opened) / 1000;
+  const firstLensAt = at();
+  const lensTexts = await page.locator('.codelens-decoration').allInnerTexts();
+  console.log(`window ${'->'} indexing shown: ${await Promise.race([indexingSeen, Promise.resolve('not (yet) seen')])} s`);
+  console.log(`file opened at ${openedAt} s; first lens at ${firstLensAt} s: ${firstLensS.toFixed(2)} s after the tab opened`);
+  console.log(`first lenses: ${lensTexts.slice(0, 3).join(' | ')}`);
+  // Ready: no "indexing" item left in the status bar.
+  const deadline = Date.now() + 600_000;
+  while (Date.now() < deadline && (await page.locator('.statusbar-item', { hasText: 'Budget Lens: indexing' }).count()) > 0) await page.waitForTimeout(250);
+  const readyAt = at();
+  const readyS = Number(readyAt);
+  await page.waitForTimeout(3000);
+  const hosts = extensionHosts().map((pid) => ({ pid, ...memoryOf(pid) }));
+  await page.screenshot({ path: shotPath });
+  console.log(`window -> index ready: ${readyAt} s (${(readyS / before.wallS).toFixed(2)}x the CLI's ${before.wallS.toFixed(1)} s)`);
+  for (const h of hosts) console.log(`extension host ${h.pid}: RSS ${h.rssMb.toFixed(0)} MB 3 s after ready, peak ${Math.max(h.hwmMb, peakRss).toFixed(0)} MB`);
+  console.log(`screenshot: ${shotPath}`);
+} finally {
+  clearInterval(sampler);
+  await wb.close();
+}
