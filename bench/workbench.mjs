@@ -67,6 +67,26 @@ function memoryOf(pid) {
   }
 }
 
+/** The extension's output channel logs of the servers under `dir` (budget-lens-vscode-* temp folders). */
+function findLogs(dir) {
+  const out = [];
+  const walk = (d, depth) => {
+    let entries = [];
+    try {
+      entries = readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = join(d, e.name);
+      if (e.isDirectory() && depth < 8 && (depth > 0 || e.name.startsWith('budget-lens-vscode-'))) walk(p, depth + 1);
+      else if (e.isFile() && /Budget Lens\.log$/.test(e.name)) out.push(p);
+    }
+  };
+  walk(dir, 0);
+  return out;
+}
+
 const before = cliBaseline();
 console.log(`baseline: budget-lens endpoints --json on ${tree}: ${before.wallS.toFixed(1)} s wall, peak RSS ${before.rssMb.toFixed(0)} MB`);
 
@@ -99,6 +119,14 @@ try {
   await page.locator('.tab.active', { hasText: name }).waitFor({ timeout: 60_000 });
   const opened = Date.now();
   const openedAt = at();
+  // Lenses render only on visible lines: go to the first declaration, as a reader would.
+  const declLine = readFileSync(join(tree, file), 'utf8').split('\n').findIndex((l) => /^\s*(feature_category|urgency|def )/.test(l)) + 1;
+  if (declLine > 0) {
+    await page.keyboard.press('Control+G');
+    await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
+    await page.keyboard.type(`${declLine}:1`);
+    await page.keyboard.press('Enter');
+  }
   await page.locator('.codelens-decoration', { hasText: lensText }).first().waitFor({ timeout: 300_000 });
   const firstLensS = (Date.now() - opened) / 1000;
   const firstLensAt = at();
@@ -117,6 +145,11 @@ try {
   console.log(`window -> index ready: ${readyAt} s (${(readyS / before.wallS).toFixed(2)}x the CLI's ${before.wallS.toFixed(1)} s)`);
   for (const h of hosts) console.log(`extension host ${h.pid}: RSS ${h.rssMb.toFixed(0)} MB 3 s after ready, peak ${Math.max(h.hwmMb, peakRss).toFixed(0)} MB`);
   console.log(`screenshot: ${shotPath}`);
+} catch (e) {
+  await wb.page.screenshot({ path: shotPath }).catch(() => {});
+  console.error(`failed; the workbench as it was: ${shotPath}`);
+  for (const log of findLogs('/tmp')) console.error(`--- ${log}\n${readFileSync(log, 'utf8').slice(-4000)}`);
+  throw e;
 } finally {
   clearInterval(sampler);
   await wb.close();

@@ -292,6 +292,24 @@ export class WorkspaceIndex {
     return this.applyRecord(file, this.toRecord(scan), started, scan.ruby ? [file] : []);
   }
 
+  /**
+   * The mapping of one file read on its own, without touching the index: what the editor shows
+   * for a file opened while the cold build is still reading the tree (lenses within a second
+   * instead of after the build). Classes of other files are looked up in the index as it is now
+   * (empty during a first build), so a file that inherits its category shows only what it
+   * declares itself until the build ends and the real mapping replaces this one. Undefined for a
+   * file the index does not read (its extension, an excluded glob, a nested project).
+   */
+  async previewFile(file: string, text?: string): Promise<FileMapping | undefined> {
+    const kind = this.kindOf(file);
+    if (!kind) return undefined;
+    await initRubyParser();
+    const scan: ScannedFile =
+      text !== undefined ? scanText(file, kind, text) : scanFile(join(this.options.root, file), file, kind, this.options.maxFileBytes);
+    const record = this.toRecord(scan);
+    return this.mappingOf(record);
+  }
+
   /** Forgets a deleted file and re-resolves what depended on its classes. */
   removeFile(file: string): UpdateStats {
     this.changedDuringBuild?.set(file, undefined);
@@ -419,11 +437,14 @@ export class WorkspaceIndex {
   private resolve(file: string): void {
     const record = this.state.records.get(file);
     if (!record) return;
-    if (this.isPlain(record)) {
-      // Most files of a big tree declare nothing: no mapping to build.
-      this.state.setMapping(file, undefined);
-      return;
-    }
+    // Most files of a big tree declare nothing: no mapping to build.
+    this.state.setMapping(file, this.isPlain(record) ? undefined : this.mappingOf(record));
+  }
+
+  /** A record's merged mapping (declarations, annotations, path rule, findings) against the current state. */
+  private mappingOf(record: FileRecord): FileMapping | undefined {
+    if (this.isPlain(record)) return undefined;
+    const file = record.file;
     let declared: FileMapping | undefined = record.graphql;
     const scanFindings = [...record.scanFindings];
     const facts = record.ruby;
@@ -434,7 +455,7 @@ export class WorkspaceIndex {
     }
     const skipped = record.scanFindings.some((f) => f.code === 'file_skipped');
     const pathRuleCategory = skipped ? undefined : this.options.pathRules?.(file);
-    const mapping = mergeFileMapping({
+    return mergeFileMapping({
       file,
       // A file the cold build never opened (ripgrep ruled it out) is counted when a path rule
       // needs its length, and only then.
@@ -444,7 +465,6 @@ export class WorkspaceIndex {
       pathRuleCategory,
       scanFindings,
     });
-    this.state.setMapping(file, mapping);
   }
 
   /** Lines of a file on disk; 0 when it cannot be read (the watcher reports what became of it). */
