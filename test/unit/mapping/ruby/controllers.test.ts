@@ -182,7 +182,10 @@ describe('inheritance', () => {
   });
 
   test('dependsOn names every class the file could inherit from or be prepended with', () => {
+    // and, for a controller, the routes and its templates' folder (pseudo-names the index re-resolves by).
     assert.deepEqual(ws.facts.get('app/controllers/groups/boards_controller.rb')?.dependsOn, [
+      '@routes',
+      '@views:groups/boards',
       'Boards::ApplicationController',
       'Groups::Boards::ApplicationController',
     ]);
