@@ -11,7 +11,7 @@
  */
 import type { SyntaxNode as Node } from './syntaxNode';
 import { parseRuby } from './parser';
-import { callArguments, literalName, literalNameList } from './syntax';
+import { callArguments, constantPath, literalName, literalNameList } from './syntax';
 
 export interface RailsRouteEntry {
   /** Controller path relative to the module scope the file is drawn in (`projects/issues`). */
@@ -89,6 +89,17 @@ export function pluralize(word: string): string {
   if (/[^aeiou]y$/.test(word)) return `${word.slice(0, -1)}ies`;
   if (/(?:x|ch|sh|ss)$/.test(word)) return `${word}es`;
   return `${word}s`;
+}
+
+/** `to: API::Graphql::GraphqlExplorerController.action(:show)` -> `/api/graphql/graphql_explorer#show` (an absolute controller path). */
+function actionEndpoint(node: Node): string | undefined {
+  if (node.type !== 'call' || node.childForFieldName('method')?.text !== 'action') return undefined;
+  const receiver = node.childForFieldName('receiver');
+  const name = receiver === null ? undefined : constantPath(receiver);
+  const arg = callArguments(node).positional[0];
+  const action = arg === undefined ? undefined : literalName(arg);
+  if (name === undefined || !name.endsWith('Controller') || action === undefined) return undefined;
+  return `/${controllerPath(name)}#${action}`;
 }
 
 function blockOf(call: Node): Node | null {
@@ -250,7 +261,7 @@ class RoutesWalk {
     let target: string | undefined;
     const to = options.get('to') ?? (method === 'root' ? positional[0] : undefined);
     if (to !== undefined) {
-      target = literalName(to);
+      target = literalName(to) ?? actionEndpoint(to);
       if (target === undefined) return; // a redirect or a Rack app
     } else {
       // `get 'path' => 'controller#action'`
