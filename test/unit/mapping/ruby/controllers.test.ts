@@ -192,6 +192,8 @@ describe('inheritance', () => {
     // Included concerns too (a concern can declare feature_category in `included do`). Inside the
     // compact `class Projects::IssuesController`, Ruby looks in Projects::IssuesController, then the top level.
     assert.deepEqual(ws.facts.get(ISSUES)?.dependsOn, [
+      '@routes',
+      '@views:projects/issues',
       'EE::Projects::IssuesController',
       'IssuableActions',
       'Projects::ApplicationController',
@@ -200,6 +202,8 @@ describe('inheritance', () => {
       'ToggleSubscriptionAction',
     ]);
     assert.deepEqual(ws.facts.get(EE_ISSUES)?.dependsOn, [
+      '@routes',
+      '@views:projects/issues',
       'DescriptionDiffActions', // `include DescriptionDiffActions` in the prepended block, looked up lexically
       'EE::DescriptionDiffActions',
       'EE::Projects::DescriptionDiffActions',
