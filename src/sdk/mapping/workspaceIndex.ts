@@ -291,7 +291,12 @@ export class WorkspaceIndex {
   async updateFile(file: string, text?: string): Promise<UpdateStats> {
     const started = performance.now();
     this.changedDuringBuild?.set(file, text);
-    if (viewTemplate(file) !== undefined) return this.updateView(file, text !== undefined || existsSync(join(this.options.root, file)), started);
+    if (viewTemplate(file) !== undefined) {
+      const present = text !== undefined || existsSync(join(this.options.root, file));
+      // A new template passes the walk's checks first: skipped dirs, nested projects, exclude, .gitignore.
+      const outside = this.outside(file) || (present && !this.views.has(file) && (await isGitIgnored(this.options.root, file)));
+      return this.updateView(file, present && !outside, started);
+    }
     const kind = this.kindOf(file);
     // A file the index already holds passed the walk's .gitignore check; a new one is checked now.
     const ignored = kind !== undefined && !this.state.records.has(file) && (await isGitIgnored(this.options.root, file));
@@ -310,9 +315,8 @@ export class WorkspaceIndex {
    * are re-resolved, since a template with a route is an action even without a method.
    */
   private updateView(file: string, present: boolean, started: number): UpdateStats {
-    const excluded = file.split('/').some((seg) => ALWAYS_SKIPPED_DIRS.has(seg)) || this.excluded?.(file) === true;
     const known = this.views.has(file);
-    if (excluded || known === present) return (this.lastUpdate = { parsed: [], resolved: [], ms: performance.now() - started });
+    if (known === present) return (this.lastUpdate = { parsed: [], resolved: [], ms: performance.now() - started });
     if (present) this.views.add(file);
     else this.views.delete(file);
     const dir = this.state.setView(file, present) as string;
@@ -417,11 +421,16 @@ export class WorkspaceIndex {
   // ---- internals -----------------------------------------------------------------------------
 
   private kindOf(file: string): ReturnType<typeof classifyPath> {
-    if (file.split('/').some((seg) => ALWAYS_SKIPPED_DIRS.has(seg))) return undefined;
-    // A file of a nested project (its own .budgetlens.yml) belongs to that project's index.
-    for (const dir of this.nested) if (file.startsWith(dir) && file.charCodeAt(dir.length) === 47 /* / */) return undefined;
-    if (this.excluded?.(file)) return undefined;
+    if (this.outside(file)) return undefined;
     return classifyPath(file, this.options.graphqlOperations);
+  }
+
+  /** A path the index never reads: in an always-skipped directory, a nested project, or excluded. */
+  private outside(file: string): boolean {
+    if (file.split('/').some((seg) => ALWAYS_SKIPPED_DIRS.has(seg))) return true;
+    // A file of a nested project (its own .budgetlens.yml) belongs to that project's index.
+    for (const dir of this.nested) if (file.startsWith(dir) && file.charCodeAt(dir.length) === 47 /* / */) return true;
+    return this.excluded?.(file) === true;
   }
 
   private toRecord(scan: ScannedFile): FileRecord {

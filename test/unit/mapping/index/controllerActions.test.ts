@@ -85,6 +85,15 @@ describe('incremental updates re-resolve the controllers a change concerns', () 
     const removed = await index.updateFile(view);
     assert.deepEqual(removed.resolved, [DISCOVER]);
     assert.deepEqual(ids(index, DISCOVER), ['show']);
+    // A template under an always-skipped or .gitignore'd directory is not one the walk would list.
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(root, 'node_modules/app/views/projects/security/discover'), { recursive: true });
+    writeFileSync(join(root, 'node_modules/app/views/projects/security/discover/index.html.haml'), '%p\n');
+    assert.deepEqual((await index.updateFile('node_modules/app/views/projects/security/discover/index.html.haml')).resolved, []);
+    writeFileSync(join(root, '.gitignore'), '/ee/app/views/projects/security/discover/index.html.haml\n');
+    writeFileSync(join(root, 'ee/app/views/projects/security/discover/index.html.haml'), '%p\n');
+    assert.deepEqual((await index.updateFile('ee/app/views/projects/security/discover/index.html.haml')).resolved, []);
+    assert.deepEqual(ids(index, DISCOVER), ['show']);
     // A partial is no template of an action: nothing to re-resolve.
     writeFileSync(join(root, 'app/views/projects/security/discover/_index.html.haml'), '%p\n');
     assert.deepEqual((await index.updateFile('app/views/projects/security/discover/_index.html.haml')).resolved, []);
