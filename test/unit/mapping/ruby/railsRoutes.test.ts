@@ -31,10 +31,10 @@ describe('one routes file', () => {
       'config/routes.rb': [
         'Rails.application.routes.draw do',
         '  namespace :admin do',
-        '    resources :topics, only: [:index, :new, :create, :edit, :update, :destroy] do',
-        "      resource :avatar, controller: 'topics/avatars', only: [:destroy]",
+        '    resources :labels, only: %i[index new create edit update destroy] do',
+        "      resource :color, controller: 'labels/colors', only: [:update]",
         '      collection do',
-        '        post :preview_markdown',
+        '        post :preview',
         '      end',
         '    end',
         '    resources :runners, except: [:new, :create] do',
@@ -46,8 +46,8 @@ describe('one routes file', () => {
         '',
       ].join('\n'),
     });
-    assert.deepEqual(actions(routes, 'admin/topics'), ['create', 'destroy', 'edit', 'index', 'new', 'preview_markdown', 'update']);
-    assert.deepEqual(actions(routes, 'admin/topics/avatars'), ['destroy']);
+    assert.deepEqual(actions(routes, 'admin/labels'), ['create', 'destroy', 'edit', 'index', 'new', 'preview', 'update']);
+    assert.deepEqual(actions(routes, 'admin/labels/colors'), ['update']);
     // 7 REST actions minus new and create, plus the member route.
     assert.deepEqual(actions(routes, 'admin/runners'), ['destroy', 'edit', 'index', 'pause', 'show', 'update']);
     // A nested resource's controller is not under its parent's name.
@@ -55,88 +55,89 @@ describe('one routes file', () => {
     assert.equal(actions(routes, 'admin/application'), undefined);
   });
 
-  test('a singular resource is served by the plural controller (and an uncountable word by itself)', () => {
+  test('a singular resource is served by the plural controller (and, for an uncountable word, the singular)', () => {
     const routes = routesOf({
       'config/routes.rb': [
         'scope module: :users do',
         '  resource :profile, only: [:show, :update]',
         '  resource :status, only: [:show]',
-        '  resource :discover_premium, only: [:show]',
-        "  resource :system_info, controller: 'system_info', only: [:show]",
+        '  resource :stadium, only: [:show]',
+        "  resource :server_info, controller: 'server_info', only: [:show]",
         'end',
         '',
       ].join('\n'),
     });
     assert.deepEqual(actions(routes, 'users/profiles'), ['show', 'update']);
     assert.deepEqual(actions(routes, 'users/statuses'), ['show']);
-    assert.deepEqual(actions(routes, 'users/discover_premium'), ['show']);
-    assert.deepEqual(actions(routes, 'users/system_info'), ['show']);
-    assert.equal(actions(routes, 'users/system_infos'), undefined);
+    assert.deepEqual(actions(routes, 'users/stadium'), ['show']);
+    assert.deepEqual(actions(routes, 'users/stadia'), ['show']);
+    assert.deepEqual(actions(routes, 'users/server_info'), ['show']);
+    assert.equal(actions(routes, 'users/server_infos'), undefined);
   });
 
   test("verbs: to: 'c#a', 'path' => 'c#a', action:, a scope's controller, a namespace as controller; redirects route nothing", () => {
     const routes = routesOf({
       'config/routes.rb': [
-        "get '/.well-known/security.txt', to: 'well_known#security_txt'",
-        "put '/service_desk' => 'projects/service_desk#update' # rubocop:todo Cop/PutProjectRoutesUnderScope",
-        "get 'help/:path', to: 'help#show', as: :help_page",
-        "get 'tree/*id', as: nil, to: redirect { |params, req| '/' }",
-        'scope controller: :ide do',
-        "  get '/oauth_redirect', action: :oauth_redirect",
+        "get '/.well-known/contact.txt', to: 'well_known#contact'",
+        "put '/inbox' => 'projects/inbox#update' # a trailing comment",
+        "get 'guide/:page', to: 'guides#show', as: :guide_page",
+        "get 'old/*path', to: redirect { |_params, _req| '/' }",
+        'scope controller: :editor do',
+        "  get '/callback', action: :callback",
         'end',
         'namespace :admin do',
-        '  namespace :elasticsearch do',
-        '    post :enqueue_index',
+        '  namespace :search_index do',
+        '    post :rebuild',
         '  end',
         'end',
-        "get '/-/graphql-explorer', to: API::Graphql::GraphqlExplorerController.action(:show)",
+        "get '/-/explorer', to: Tools::QueryExplorerController.action(:show)",
         '',
       ].join('\n'),
     });
-    assert.deepEqual(actions(routes, 'well_known'), ['security_txt']);
-    assert.deepEqual(actions(routes, 'projects/service_desk'), ['update']);
-    assert.deepEqual(actions(routes, 'help'), ['show']);
-    assert.deepEqual(actions(routes, 'ide'), ['oauth_redirect']);
-    assert.deepEqual(actions(routes, 'admin/elasticsearch'), ['enqueue_index']);
-    assert.deepEqual(actions(routes, 'api/graphql/graphql_explorer'), ['show']);
-    assert.equal(actions(routes, 'tree'), undefined);
+    assert.deepEqual(actions(routes, 'well_known'), ['contact']);
+    assert.deepEqual(actions(routes, 'projects/inbox'), ['update']);
+    assert.deepEqual(actions(routes, 'guides'), ['show']);
+    assert.deepEqual(actions(routes, 'editor'), ['callback']);
+    assert.deepEqual(actions(routes, 'admin/search_index'), ['rebuild']);
+    assert.deepEqual(actions(routes, 'tools/query_explorer'), ['show']);
+    assert.equal(actions(routes, 'old'), undefined);
   });
 
   test('route concerns: actions for the resource that uses them, resources they draw where they are used', () => {
     const routes = routesOf({
       'config/routes.rb': [
-        'concern :awardable do',
-        '  post :toggle_award_emoji, on: :member',
+        'concern :reactable do',
+        '  post :react, on: :member',
         'end',
-        'concern :clusterable do',
-        '  resources :clusters, only: [:index, :show] do',
-        '    collection { get :connect }',
+        'concern :deployable do',
+        '  resources :environments, only: [:index, :show] do',
+        '    collection { get :folder }',
         '  end',
         'end',
         'scope module: :projects do',
-        '  resources :issues, concerns: :awardable, only: [:show]',
-        '  concerns :clusterable',
+        '  resources :snippets, concerns: :reactable, only: [:show]',
+        '  concerns :deployable',
         'end',
         '',
       ].join('\n'),
     });
-    assert.deepEqual(actions(routes, 'projects/issues'), ['show', 'toggle_award_emoji']);
-    assert.deepEqual(actions(routes, 'projects/clusters'), ['connect', 'index', 'show']);
-    assert.equal(actions(routes, 'clusters'), undefined);
+    assert.deepEqual(actions(routes, 'projects/snippets'), ['react', 'show']);
+    assert.deepEqual(actions(routes, 'projects/environments'), ['folder', 'index', 'show']);
+    assert.equal(actions(routes, 'environments'), undefined);
   });
 
   test("gem-built routes (devise_for's controllers, even through a variable) and `:action` paths are open", () => {
     const routes = routesOf({
       'config/routes.rb': [
-        'devise_controllers = { omniauth_callbacks: :omniauth_callbacks,',
-        '                       sessions: :sessions }',
-        'devise_for :users, controllers: devise_controllers',
+        'auth_controllers = { sessions: :sign_ins,',
+        "                     passwords: 'accounts/passwords' }",
+        'devise_for :people, controllers: auth_controllers',
         "get 'legacy/:action', controller: 'legacy'",
         '',
       ].join('\n'),
     });
-    assert.equal(actions(routes, 'omniauth_callbacks'), 'open');
-    assert.equal(actions(routes, 'sessions'), 'open');
+    assert.equal(actions(routes, 'sign_ins'), 'open');
+    assert.equal(actions(routes, 'accounts/passwords'), 'open');
     assert.equal(actions(routes, 'legacy'), 'open');
   });
 });
@@ -147,13 +148,13 @@ describe('draws across files', () => {
       'config/routes.rb': "Rails.application.routes.draw do\n  scope path: '-' do\n    namespace :admin do\n      draw :admin\n    end\n  end\n  draw :import\nend\n",
       'config/routes/admin.rb': 'resources :keys, only: [:show, :destroy]\n',
       'ee/config/routes/admin.rb': 'resource :license, only: [:show]\n',
-      'config/routes/import.rb': "namespace :import do\n  resource :manifest, only: [:new], controller: :manifest do\n    get :status\n  end\nend\n",
+      'config/routes/import.rb': "namespace :import do\n  resource :archive, only: [:new], controller: :archive do\n    get :progress\n  end\nend\n",
       // Drawn by nobody: read at the top scope.
       'config/routes/orphan.rb': "get 'orphan', to: 'orphans#show'\n",
     });
     assert.deepEqual(actions(routes, 'admin/keys'), ['destroy', 'show']);
     assert.deepEqual(actions(routes, 'admin/licenses'), ['show']);
-    assert.deepEqual(actions(routes, 'import/manifest'), ['new', 'status']);
+    assert.deepEqual(actions(routes, 'import/archive'), ['new', 'progress']);
     assert.deepEqual(actions(routes, 'orphans'), ['show']);
     assert.equal(actions(routes, 'keys'), undefined);
   });
