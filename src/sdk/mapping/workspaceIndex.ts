@@ -9,10 +9,13 @@
  * update: one file is re-read and re-parsed, then it and the files that depend on the classes it
  * defines (transitively) are re-resolved; nothing else is touched.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, sep } from 'node:path';
 import { initRubyParser, parseGraphqlOperations, resolveRubyFile } from './ruby/index';
+import { mustParse } from './ruby/prefilter';
+import { ROUTES_DEPENDENCY, viewsDependency } from './ruby/factsExtractor';
+import { viewTemplate } from './ruby/railsRoutes';
 import { parseGraphqlDocument } from './graphqlDocuments';
 import type { RubyResolveContext } from './ruby/index';
 import type { CategoryRange, Endpoint, FileMapping, Finding } from './types';
@@ -112,6 +115,8 @@ const RESOLVE_SLICE = 500;
 
 export class WorkspaceIndex {
   private state = new IndexState();
+  /** View templates the index knows of (the walk's list, then watcher updates). */
+  private views = new Set<string>();
   /** Sub-directories with their own .budgetlens.yml, found by the last walk (walkWorkspace). */
   private nested: readonly string[] = [];
   /**
@@ -133,6 +138,8 @@ export class WorkspaceIndex {
     this.ctx = {
       lookupClass: (name) => this.state.lookupClass(name),
       mountersOf: (name) => this.state.mountersOf(name),
+      railsRoutes: () => this.state.railsRoutes(),
+      templatesOf: (path) => this.state.templatesOf(path),
       knownCategories: options.knownCategories,
       grapeMountPrefix: options.grapeMountPrefix ?? '/api/:version',
     };
@@ -207,8 +214,9 @@ export class WorkspaceIndex {
     const listed = prefilter ? await prefilter : undefined;
     if (listed) {
       const { clean } = listed;
-      // The GraphQL operations file and `.graphql` documents are always read: parsed whatever they contain.
-      queue(walk.files.filter((f) => f.kind !== 'source' || !clean.has(f.file)).map((f) => [f.file, f.kind]));
+      // The GraphQL operations file, `.graphql` documents, routes files and controller concerns
+      // are always read: parsed whatever they contain.
+      queue(walk.files.filter((f) => f.kind !== 'source' || !clean.has(f.file) || mustParse(f.file)).map((f) => [f.file, f.kind]));
     }
     const byFile = new Map<string, ScannedFile>();
     for (const scan of await pool.finish()) byFile.set(scan.file, scan);
@@ -217,6 +225,7 @@ export class WorkspaceIndex {
 
     const next = new IndexState();
     next.walkFindings = walk.findings;
+    for (const view of walk.views) next.setView(view, true);
     this.nested = walk.nestedRoots;
     let parsed = 0;
     let skipped = 0;
@@ -242,7 +251,9 @@ export class WorkspaceIndex {
     }
     // The resolve context reads the state being built; swap only once it is complete.
     const previous = this.state;
+    const previousViews = this.views;
     this.state = next;
+    this.views = new Set(walk.views);
     try {
       for (let i = 0; i < toResolve.length; i++) {
         if (i > 0 && i % RESOLVE_SLICE === 0) {
@@ -253,6 +264,7 @@ export class WorkspaceIndex {
       }
     } catch (e) {
       this.state = previous;
+      this.views = previousViews;
       throw e;
     }
     const done = performance.now();
@@ -279,6 +291,12 @@ export class WorkspaceIndex {
   async updateFile(file: string, text?: string): Promise<UpdateStats> {
     const started = performance.now();
     this.changedDuringBuild?.set(file, text);
+    if (viewTemplate(file) !== undefined) {
+      const present = text !== undefined || existsSync(join(this.options.root, file));
+      // A new template passes the walk's checks first: skipped dirs, nested projects, exclude, .gitignore.
+      const outside = this.outside(file) || (present && !this.views.has(file) && (await isGitIgnored(this.options.root, file)));
+      return this.updateView(file, present && !outside, started);
+    }
     const kind = this.kindOf(file);
     // A file the index already holds passed the walk's .gitignore check; a new one is checked now.
     const ignored = kind !== undefined && !this.state.records.has(file) && (await isGitIgnored(this.options.root, file));
@@ -301,7 +319,7 @@ export class WorkspaceIndex {
    * file the index does not read (its extension, an excluded glob, a nested project).
    */
   async previewFile(file: string, text?: string): Promise<FileMapping | undefined> {
-    const kind = this.kindOf(file);
+    const kind = viewTemplate(file) === undefined ? this.kindOf(file) : undefined;
     if (!kind) return undefined;
     await initRubyParser();
     const scan: ScannedFile =
@@ -310,8 +328,26 @@ export class WorkspaceIndex {
     return this.mappingOf(record);
   }
 
+  /**
+   * A view template appeared or went (its content never matters): the files of its controller
+   * are re-resolved, since a template with a route is an action even without a method.
+   */
+  private updateView(file: string, present: boolean, started: number): UpdateStats {
+    const known = this.views.has(file);
+    if (known === present) return (this.lastUpdate = { parsed: [], resolved: [], ms: performance.now() - started });
+    if (present) this.views.add(file);
+    else this.views.delete(file);
+    const dir = this.state.setView(file, present) as string;
+    const resolved = [...this.state.dependentsOf([viewsDependency(dir)])].filter((f) => this.state.records.has(f)).sort();
+    for (const f of resolved) this.resolve(f);
+    this.lastUpdate = { parsed: [], resolved, ms: performance.now() - started };
+    this.emit(resolved);
+    return this.lastUpdate;
+  }
+
   /** Forgets a deleted file and re-resolves what depended on its classes. */
   removeFile(file: string): UpdateStats {
+    if (viewTemplate(file) !== undefined) return this.updateView(file, false, performance.now());
     this.changedDuringBuild?.set(file, undefined);
     return this.applyRecord(file, undefined, performance.now(), []);
   }
@@ -319,6 +355,8 @@ export class WorkspaceIndex {
   private applyRecord(file: string, record: FileRecord | undefined, started: number, parsed: string[]): UpdateStats {
     const old = this.state.records.get(file);
     const names = new Set([...IndexState.definedNames(old), ...IndexState.definedNames(record)]);
+    // A routes file changed: every controller may have gained or lost actions.
+    if (old?.ruby?.railsRoutes || record?.ruby?.railsRoutes) names.add(ROUTES_DEPENDENCY);
     // What this file mounted or included before and after: those routes run where it runs.
     const mounted = this.state.mountedFilesOf([...(old?.ruby?.classes ?? []), ...(record?.ruby?.classes ?? [])]);
     if (record) this.state.putRecord(record);
@@ -401,11 +439,16 @@ export class WorkspaceIndex {
   // ---- internals -----------------------------------------------------------------------------
 
   private kindOf(file: string): ReturnType<typeof classifyPath> {
-    if (file.split('/').some((seg) => ALWAYS_SKIPPED_DIRS.has(seg))) return undefined;
-    // A file of a nested project (its own .budgetlens.yml) belongs to that project's index.
-    for (const dir of this.nested) if (file.startsWith(dir) && file.charCodeAt(dir.length) === 47 /* / */) return undefined;
-    if (this.excluded?.(file)) return undefined;
+    if (this.outside(file)) return undefined;
     return classifyPath(file, this.options.graphqlOperations);
+  }
+
+  /** A path the index never reads: in an always-skipped directory, a nested project, or excluded. */
+  private outside(file: string): boolean {
+    if (file.split('/').some((seg) => ALWAYS_SKIPPED_DIRS.has(seg))) return true;
+    // A file of a nested project (its own .budgetlens.yml) belongs to that project's index.
+    for (const dir of this.nested) if (file.startsWith(dir) && file.charCodeAt(dir.length) === 47 /* / */) return true;
+    return this.excluded?.(file) === true;
   }
 
   private toRecord(scan: ScannedFile): FileRecord {

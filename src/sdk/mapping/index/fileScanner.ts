@@ -14,7 +14,7 @@ import type { Finding } from '../types';
 // module would pull the GraphQL parser's `yaml` (half the worker bundle) into every worker start.
 import { extractRubyFacts } from '../ruby/factsExtractor';
 import { TreeSitterNotLoaded } from '../ruby/parser';
-import { mightDeclare, mightDeclareBytes } from '../ruby/prefilter';
+import { mightDeclare, mightDeclareBytes, mustParse } from '../ruby/prefilter';
 import type { RubyFileFacts } from '../ruby/types';
 import { errorCode, skippedFinding } from './skipFindings';
 import type { WalkedFileKind } from './fileWalker';
@@ -239,7 +239,7 @@ function scanBufferDeferred(file: string, kind: WalkedFileKind, buf: Buffer, max
   if (nul !== -1 && nul < BINARY_SNIFF_BYTES) {
     return { scan: skipped(file, kind, buf.length, skippedFinding(file, 'file skipped: binary (NUL byte in the first 8 KB)')) };
   }
-  const declares = kind === 'source' && isRubyPath(file) && mightDeclareBytes(buf);
+  const declares = kind === 'source' && isRubyPath(file) && (mightDeclareBytes(buf) || mustParse(file));
   // Most files of a big tree (80 % of the benchmark's 25,000) neither declare nor annotate: their
   // lines are counted on the bytes and the text is never decoded. Decoding them made 55 MB of
   // strings for nothing; decode + string checks took 45-50 ms over those files, the byte checks
@@ -254,7 +254,7 @@ function scanBufferDeferred(file: string, kind: WalkedFileKind, buf: Buffer, max
 
 export function scanText(file: string, kind: WalkedFileKind, text: string, bytes = Buffer.byteLength(text)): ScannedFile {
   const scan = decodedScan(file, kind, text, bytes);
-  return parsed(kind === 'source' && isRubyPath(file) && mightDeclare(text) ? { scan, parseText: text } : { scan });
+  return parsed(kind === 'source' && isRubyPath(file) && (mightDeclare(text) || mustParse(file)) ? { scan, parseText: text } : { scan });
 }
 
 /** A decoded file's scan before any Ruby extraction. */

@@ -17,6 +17,7 @@ import ignore from 'ignore';
 import type { Ignore } from 'ignore';
 import { CONFIG_FILE_NAME } from '../../config/types';
 import { compileGlobList } from '../pathRules';
+import { viewTemplate } from '../ruby/railsRoutes';
 import type { Finding } from '../types';
 import { errorCode, skippedFinding } from './skipFindings';
 
@@ -57,6 +58,11 @@ export interface WalkResult {
   findings: Finding[];
   /** Directories read. */
   directories: number;
+  /**
+   * Rails view templates (`app/views/<controller>/<action>.*`, not partials), listed, never read:
+   * an action with a template and a route but no method is still an action.
+   */
+  views: string[];
   /**
    * Sub-directories with a `.budgetlens.yml` of their own, workspace-relative: separate projects
    * (their own catalog, rules and index), so this walk does not go into them.
@@ -146,6 +152,7 @@ export async function walkWorkspace(root: string, options: WalkOptions = {}): Pr
   const files: WalkedFile[] = [];
   const findings: Finding[] = [];
   const nestedRoots: string[] = [];
+  const views: string[] = [];
   let directories = 0;
 
   /** Reads one directory; queues its sub-directories with the ignore scopes they inherit. */
@@ -176,7 +183,10 @@ export async function walkWorkspace(root: string, options: WalkOptions = {}): Pr
         continue;
       }
       const kind = classifyPath(rel, options.graphqlOperations);
-      if (!kind && !entry.isSymbolicLink()) continue;
+      if (!kind && !entry.isSymbolicLink()) {
+        if (entry.isFile() && viewTemplate(rel) !== undefined && !isIgnored(scopes, rel, false) && !excluded?.(rel)) views.push(rel);
+        continue;
+      }
       if (isIgnored(scopes, rel, false) || excluded?.(rel)) continue;
       if (entry.isSymbolicLink()) {
         // Symlinks are rare: stat each one so a linked directory is reported, never followed.
@@ -218,7 +228,7 @@ export async function walkWorkspace(root: string, options: WalkOptions = {}): Pr
   }
   files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  return { files, findings, directories, nestedRoots: nestedRoots.sort() };
+  return { files, findings, directories, nestedRoots: nestedRoots.sort(), views: views.sort() };
 }
 
 interface QueuedDir {

@@ -5,6 +5,8 @@
  * cancelled build never leaves a half-built index behind.
  */
 import type { RubyClassFacts, RubyFileFacts } from '../ruby/index';
+import { composeRailsRoutes, viewTemplate } from '../ruby/railsRoutes';
+import type { RailsRoutes, RailsRoutesFacts } from '../ruby/railsRoutes';
 import type { Endpoint, FileMapping, Finding } from '../types';
 import type { AnnotationScan } from './mappingMerge';
 
@@ -53,6 +55,35 @@ export class IndexState {
   /** Endpoint id -> how many endpoints (across files) carry it. */
   private readonly definitions = new Map<string, number>();
   private readonly filesByCategory = new Map<string, Set<string>>();
+  /** Routes files' facts; `routes` is composed from them when first asked for after a change. */
+  private readonly routesFiles = new Map<string, RailsRoutesFacts>();
+  private routes: RailsRoutes | undefined | null = null;
+  /** Controller path -> action -> how many template files (CE and EE may both have one). */
+  private readonly templates = new Map<string, Map<string, number>>();
+
+  /** The workspace's Rails routes (RubyResolveContext.railsRoutes). */
+  railsRoutes(): RailsRoutes | undefined {
+    if (this.routes === null) this.routes = composeRailsRoutes(this.routesFiles);
+    return this.routes;
+  }
+
+  /** Actions with a template, by controller path (RubyResolveContext.templatesOf). */
+  templatesOf(path: string): ReadonlySet<string> | undefined {
+    const actions = this.templates.get(path);
+    return actions === undefined ? undefined : new Set(actions.keys());
+  }
+
+  /** Adds (or, with `present` false, removes) a view template; returns its controller path, or undefined when `file` is none. */
+  setView(file: string, present: boolean): string | undefined {
+    const view = viewTemplate(file);
+    if (view === undefined) return undefined;
+    let actions = this.templates.get(view.dir);
+    if (actions === undefined) this.templates.set(view.dir, (actions = new Map()));
+    const count = (actions.get(view.action) ?? 0) + (present ? 1 : -1);
+    if (count > 0) actions.set(view.action, count);
+    else actions.delete(view.action);
+    return view.dir;
+  }
 
   /** A class by fully qualified name: a definition with a superclass beats a bare reopening. */
   lookupClass(name: string): RubyClassFacts | undefined {
@@ -104,6 +135,10 @@ export class IndexState {
     this.records.set(record.file, record);
     const ruby = record.ruby;
     if (!ruby) return; // most records: no classes, no dependencies (and no empty lists to allocate)
+    if (ruby.railsRoutes) {
+      this.routesFiles.set(record.file, ruby.railsRoutes);
+      this.routes = null;
+    }
     for (const cls of ruby.classes) {
       const entries = this.classes.get(cls.name);
       const entry = { file: record.file, facts: cls };
@@ -141,6 +176,7 @@ export class IndexState {
     const old = this.records.get(file);
     if (!old) return;
     this.records.delete(file);
+    if (this.routesFiles.delete(file)) this.routes = null;
     for (const cls of old.ruby?.classes ?? []) {
       const entries = this.classes.get(cls.name)?.filter((e) => e.file !== file);
       if (entries?.length) this.classes.set(cls.name, entries);

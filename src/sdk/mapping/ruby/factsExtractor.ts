@@ -10,6 +10,7 @@ import { parseRuby } from './parser';
 import { blockStatements, callArguments, constantPath, isAbsoluteConstant, literalName } from './syntax';
 import { callName, defName } from './sourceReaders';
 import { parseErrorFinding } from './syntaxErrors';
+import { controllerPath, extractRailsRoutes, isRoutesPath } from './railsRoutes';
 import type { RubyClassFacts, RubyClassKind, RubyFileFacts } from './types';
 import { newClassFacts } from './types';
 import { constantCandidates, declaration, endLine, line, qualify, readDeclaration } from './walkContext';
@@ -46,7 +47,7 @@ function modPrepend(call: Node, self: string): string | undefined {
 /** Receiver-less calls the extractor reads; the walk skips all others (`before_action`, ...) unread. */
 const INTERESTING_CALLS = new Set([
   'feature_category', 'urgency', 'feature_category_not_owned!', 'include', 'extend', 'prepend', 'prepend_mod',
-  'prepend_mod_with', 'prepended', 'included', 'mounted', 'private', 'protected', 'public', ...GRAPE_CALLS,
+  'prepend_mod_with', 'prepended', 'included', 'mounted', 'private', 'protected', 'public', 'helper_method', ...GRAPE_CALLS,
 ]);
 
 function walkClassCall(walk: Walk, cls: ClassWalk, call: Node, method: string): void {
@@ -95,6 +96,15 @@ function walkClassCall(walk: Walk, cls: ClassWalk, call: Node, method: string): 
       cls.isConcern = true;
       cls.hasOwnStatements = true;
       walkClassBody(walk, cls, blockStatements(call.childForFieldName('block')));
+      return;
+    }
+    case 'helper_method': {
+      // Methods the views call; public so the views can, never routed as actions.
+      for (const arg of callArguments(call).positional) {
+        const name = literalName(arg);
+        if (name !== undefined) (facts.helperMethods ??= []).push(name);
+      }
+      cls.hasOwnStatements = true;
       return;
     }
     case 'private':
@@ -269,6 +279,8 @@ export function extractRubyFacts(
   text: string,
   options: { skeleton?: boolean; reuseTrees?: boolean; fastPaths?: boolean; subsetParser?: boolean } = {},
 ): RubyFileFacts {
+  // A routes file is all blocks (the skeleton would drop them) and declares no class.
+  if (isRoutesPath(file)) return { file, classes: [], dependsOn: [], findings: [], railsRoutes: extractRailsRoutes(text) };
   const parsed = parseRuby(text, {
     skeleton: options.skeleton,
     cacheKey: options.reuseTrees === false ? undefined : file,
@@ -306,6 +318,14 @@ export function extractRubyFacts(
   }
 }
 
+/** The dependency name of every controller file on the workspace's routes. */
+export const ROUTES_DEPENDENCY = '@routes';
+
+/** The dependency name of a controller's file on its templates (`@views:projects/issues`). */
+export function viewsDependency(path: string): string {
+  return `@views:${path}`;
+}
+
 function dependencies(classes: RubyClassFacts[]): string[] {
   const own = new Set(classes.map((c) => c.name));
   const deps = new Set<string>();
@@ -316,6 +336,13 @@ function dependencies(classes: RubyClassFacts[]): string[] {
     for (const candidates of c.includes) for (const i of candidates) deps.add(i);
     for (const m of c.mounts) for (const i of m.candidates) deps.add(i);
     if (c.prependsInto !== undefined) deps.add(c.prependsInto);
+    // A controller's actions also depend on the routes and on its views (pseudo-names the index
+    // re-resolves by when a routes file or a template under app/views/<path>/ changes).
+    const controller = c.kind === 'module' ? c.prependsInto : c.name;
+    if (controller?.endsWith('Controller')) {
+      deps.add(ROUTES_DEPENDENCY);
+      deps.add(viewsDependency(controllerPath(controller)));
+    }
   }
   for (const name of own) deps.delete(name);
   return [...deps].sort();

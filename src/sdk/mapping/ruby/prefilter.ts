@@ -66,3 +66,16 @@ export function mightDeclareBytes(buf: Buffer): boolean {
   for (const marker of OTHER_MARKER_BYTES) if (buf.includes(marker)) return true;
   return false;
 }
+
+const CONTROLLERS_DIR = /(?:^|\/)app\/controllers\//;
+const ROUTES_FILE = /(?:^|\/)config\/routes(?:\.rb|\/.+\.rb)$/;
+
+/**
+ * Files parsed whatever their bytes: Rails routes files (which decide what a controller's actions
+ * are, and hold none of the markers), and everything under app/controllers/, where a concern
+ * (`IssuableActions`, no marker either) gives the controllers that include it their actions.
+ * On GitLab (master 2026-02) that is 955 files, of which 166 (216 KB) pass only by their path.
+ */
+export function mustParse(file: string): boolean {
+  return CONTROLLERS_DIR.test(file) || ROUTES_FILE.test(file);
+}

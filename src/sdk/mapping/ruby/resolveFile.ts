@@ -7,6 +7,7 @@ import type { AttributionSource, CategoryRange, Endpoint, EndpointKind, FileMapp
 import { ClassChain, placeholderClass } from './classChain';
 import type { FoundValue, ResolvedKind } from './classChain';
 import { GrapeResolver } from './grapeResolve';
+import { controllerPath } from './railsRoutes';
 import type { RouteContext } from './grapeResolve';
 import type { RubyClassFacts, RubyFileFacts, RubyResolveContext } from './types';
 import { defaultUrgency, thresholdFor, urgencyFor } from './urgency';
@@ -102,12 +103,42 @@ function resolveClass(cls: RubyClassFacts, chain: ClassChain, grape: GrapeResolv
       out.endpoints.push(endpoint(`${home.name}#${name}`, line, category, urgency));
       return category;
     };
+    const routes = ctx.railsRoutes?.();
+    const path = controllerPath(home.name);
+    const routed = routes?.get(path);
+    // The routes name this controller nowhere: an abstract parent (its actions run under its
+    // subclasses' names) or a controller GitLab never serves. No endpoint is its.
+    if (routes !== undefined && routed === undefined) return;
+    const helpers = helperMethods(home, extra, chain);
+    // Without routes every public method is taken for an action; with them, only routed ones
+    // (unless a route computes the action: `get ':action'`, a gem's controllers).
+    const reachable = (name: string): boolean => !helpers.has(name) && (routed === undefined || routed.open || routed.actions.has(name));
+    const reported = new Set<string>();
     for (const action of cls.actions) {
+      if (!reachable(action.name)) continue;
+      reported.add(action.name);
       const category = controllerAction(action.name, action.line);
       const id = `${home.name}#${action.name}`;
       if (category.perAction) out.categories.push(range(category, 'action', id, action.line, action.endLine));
     }
-    for (const [name, line] of declaredElsewhere(cls, home, extra, chain)) controllerAction(name, line);
+    for (const [name, line] of declaredElsewhere(cls, home, extra, chain, routed !== undefined)) {
+      if (!reachable(name)) continue;
+      reported.add(name);
+      controllerAction(name, line);
+    }
+    if (routed !== undefined && extra === undefined) {
+      // The EE module's file reports what the module defines or declares.
+      for (const m of chain.modulesOf(home)) {
+        for (const a of m.actions) reported.add(a.name);
+        for (const d of [...m.categories, ...m.urgencies]) for (const a of d.actions ?? []) reported.add(a);
+      }
+      const templates = ctx.templatesOf?.(path);
+      for (const [name, line] of actionsFromElsewhere(home, chain, templates)) {
+        if (reported.has(name) || !routed.actions.has(name) || helpers.has(name)) continue;
+        reported.add(name);
+        controllerAction(name, line);
+      }
+    }
     return;
   }
 
@@ -161,19 +192,74 @@ function declaredElsewhere(
   home: RubyClassFacts,
   extra: RubyClassFacts | undefined,
   chain: ClassChain,
+  routed: boolean,
 ): Map<string, number> {
   const out = new Map<string, number>();
   // Most classes declare no per-action values: nothing to look for (and no sets to build).
   if (!cls.categories.some((d) => d.actions !== undefined) && !cls.urgencies.some((d) => d.actions !== undefined)) return out;
   const related = extra === undefined ? chain.modulesOf(home) : [home];
   const defined = new Set([cls, ...related].flatMap((c) => c.actions.map((a) => a.name)));
-  if (defined.size === 0) return out;
+  // Without routes, a controller with no public def is taken for a base class (the routes tell).
+  if (defined.size === 0 && !routed) return out;
   const skip = new Set(defined);
   if (extra !== undefined) for (const d of [...home.categories, ...home.urgencies]) for (const a of d.actions ?? []) skip.add(a);
   const declarations = [...cls.categories, ...cls.urgencies].sort((a, b) => a.line - b.line || a.column - b.column);
   for (const decl of declarations) {
     for (const action of decl.actions ?? []) if (!skip.has(action) && !out.has(action)) out.set(action, decl.line);
   }
+  return out;
+}
+
+/**
+ * `helper_method` names of the controller, its EE modules, its concerns and its ancestors: public
+ * so the views can call them, never actions.
+ */
+function helperMethods(home: RubyClassFacts, extra: RubyClassFacts | undefined, chain: ClassChain): Set<string> {
+  const names = new Set<string>();
+  for (const c of chain.ancestors(home)) {
+    for (const owner of [c, ...chain.modulesOf(c, c === home ? extra : undefined)]) {
+      for (const n of owner.helperMethods ?? []) names.add(n);
+      for (const m of chain.includedModules(owner)) for (const n of m.helperMethods ?? []) names.add(n);
+    }
+  }
+  return names;
+}
+
+/**
+ * A routed controller's actions that no `def` of its own file or EE module defines, in Rails'
+ * order of lookup, each with the line it is reported at (in the controller's file):
+ * - public methods of the concerns it (or its EE module) includes, at the `include` that brings
+ *   them (a concern's concern at its includer's line; an EE module's include at the class line);
+ * - public methods of its ancestors and their concerns and EE modules, at the class line
+ *   (GitLab serves them under this controller's name);
+ * - templates with no method (`app/views/<path>/<action>.*`; Rails renders them), at the class line.
+ * The caller keeps the ones the routes reach.
+ */
+function actionsFromElsewhere(home: RubyClassFacts, chain: ClassChain, templates: ReadonlySet<string> | undefined): Map<string, number> {
+  const out = new Map<string, number>();
+  const add = (name: string, line: number): void => {
+    if (!out.has(name)) out.set(name, line);
+  };
+  const includeLines = new Map<string, number>();
+  for (const mount of home.mounts) {
+    if (mount.kind !== 'include') continue;
+    const module = mount.candidates.map((n) => chain.find(n)).find((m) => m !== undefined && m.kind === 'module');
+    if (module === undefined) continue;
+    for (const m of [module, ...chain.includedModules(module)]) if (!includeLines.has(m.name)) includeLines.set(m.name, mount.line);
+  }
+  const ancestors = chain.ancestors(home);
+  for (let i = 0; i < ancestors.length; i++) {
+    const c = ancestors[i]!;
+    const owners = [c, ...chain.modulesOf(c)];
+    if (i > 0) for (const owner of owners) for (const a of owner.actions) add(a.name, home.line);
+    for (const owner of owners) {
+      for (const m of chain.includedModules(owner)) {
+        const line = i === 0 ? (includeLines.get(m.name) ?? home.line) : home.line;
+        for (const a of m.actions) add(a.name, line);
+      }
+    }
+  }
+  for (const name of templates ?? []) add(name, home.line);
   return out;
 }
 

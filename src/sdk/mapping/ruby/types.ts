@@ -3,6 +3,7 @@
  * context the workspace index gives back when resolving inheritance across files.
  */
 import type { Finding } from '../types';
+import type { RailsRoutes, RailsRoutesFacts } from './railsRoutes';
 
 /** One `feature_category` or `urgency` declaration, class-wide or for a list of actions. */
 export interface AttributeDeclaration {
@@ -89,6 +90,8 @@ export interface RubyClassFacts {
   categories: AttributeDeclaration[];
   urgencies: AttributeDeclaration[];
   actions: ActionFacts[];
+  /** `helper_method :a, :b`: methods for the views, never actions (absent: none). */
+  helperMethods?: string[];
   routes: RouteFacts[];
   line: number;
   endLine: number;
@@ -121,6 +124,8 @@ export interface RubyFileFacts {
   dependsOn: string[];
   /** Parse errors etc. */
   findings: Finding[];
+  /** A Rails routes file's routes (config/routes.rb, config/routes/*.rb): composed by the workspace. */
+  railsRoutes?: RailsRoutesFacts;
 }
 
 export interface RubyResolveContext {
@@ -134,4 +139,11 @@ export interface RubyResolveContext {
    * at the root and an included module's routes are not mapped.
    */
   mountersOf?(name: string): readonly RubyClassFacts[];
+  /**
+   * What the workspace's Rails routes reach (railsRoutes.ts); undefined without config/routes.rb,
+   * and then a controller's actions are its public methods (no concern, parent or template actions).
+   */
+  railsRoutes?(): RailsRoutes | undefined;
+  /** Actions with a view template (`app/views/<controller path>/<action>.*`, also under ee/), by controller path. */
+  templatesOf?(controllerPath: string): ReadonlySet<string> | undefined;
 }

@@ -182,13 +182,18 @@ describe('inheritance', () => {
   });
 
   test('dependsOn names every class the file could inherit from or be prepended with', () => {
+    // and, for a controller, the routes and its templates' folder (pseudo-names the index re-resolves by).
     assert.deepEqual(ws.facts.get('app/controllers/groups/boards_controller.rb')?.dependsOn, [
+      '@routes',
+      '@views:groups/boards',
       'Boards::ApplicationController',
       'Groups::Boards::ApplicationController',
     ]);
     // Included concerns too (a concern can declare feature_category in `included do`). Inside the
     // compact `class Projects::IssuesController`, Ruby looks in Projects::IssuesController, then the top level.
     assert.deepEqual(ws.facts.get(ISSUES)?.dependsOn, [
+      '@routes',
+      '@views:projects/issues',
       'EE::Projects::IssuesController',
       'IssuableActions',
       'Projects::ApplicationController',
@@ -197,6 +202,8 @@ describe('inheritance', () => {
       'ToggleSubscriptionAction',
     ]);
     assert.deepEqual(ws.facts.get(EE_ISSUES)?.dependsOn, [
+      '@routes',
+      '@views:projects/issues',
       'DescriptionDiffActions', // `include DescriptionDiffActions` in the prepended block, looked up lexically
       'EE::DescriptionDiffActions',
       'EE::Projects::DescriptionDiffActions',

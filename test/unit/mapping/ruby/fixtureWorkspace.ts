@@ -7,10 +7,14 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { initRubyParser, parseRubyFile, resolveRubyFile } from '../../../../src/sdk/mapping/ruby';
+import { composeRailsRoutes, viewTemplate } from '../../../../src/sdk/mapping/ruby/railsRoutes';
+import type { RailsRoutesFacts } from '../../../../src/sdk/mapping/ruby/railsRoutes';
 import type { RubyClassFacts, RubyFileFacts, RubyResolveContext } from '../../../../src/sdk/mapping/ruby';
 import type { Endpoint, FileMapping } from '../../../../src/sdk/mapping/types';
 
 export const FIXTURES = join(__dirname, '../../../fixtures/ruby');
+/** A routed Rails workspace: config/routes.rb, concerns, views (controllers.routed.test.ts). */
+export const RAILS_FIXTURES = join(__dirname, '../../../fixtures/rails');
 const CATALOG = join(__dirname, '../../../../catalog/gitlab/feature_categories.yml');
 
 /** The 139 categories of GitLab's real catalog (feature_categories.yml). */
@@ -18,11 +22,11 @@ export function knownCategories(): ReadonlySet<string> {
   return new Set(parse(readFileSync(CATALOG, 'utf8')) as string[]);
 }
 
-function rubyFiles(dir: string): string[] {
+function rubyFiles(dir: string, views = false): string[] {
   return readdirSync(dir).flatMap((name) => {
     const p = join(dir, name);
-    if (statSync(p).isDirectory()) return rubyFiles(p);
-    return p.endsWith('.rb') ? [p] : [];
+    if (statSync(p).isDirectory()) return rubyFiles(p, views);
+    return p.endsWith('.rb') || (views && viewTemplate(p.split('\\').join('/')) !== undefined) ? [p] : [];
   });
 }
 
@@ -37,28 +41,40 @@ export class FixtureWorkspace {
   readonly ctx: RubyResolveContext;
 
   private constructor(files: Record<string, string>) {
+    const routes = new Map<string, RailsRoutesFacts>();
+    const templates = new Map<string, Set<string>>();
     for (const [file, text] of Object.entries(files)) {
+      // View templates are listed, never parsed (as the index's walk lists them).
+      const view = viewTemplate(file);
+      if (view !== undefined) {
+        templates.set(view.dir, new Set([...(templates.get(view.dir) ?? []), view.action]));
+        continue;
+      }
       const facts = parseRubyFile(file, text);
       this.facts.set(file, facts);
+      if (facts.railsRoutes) routes.set(file, facts.railsRoutes);
       for (const cls of facts.classes) if (!this.classes.has(cls.name)) this.classes.set(cls.name, cls);
       for (const cls of facts.classes) {
         for (const name of new Set(cls.mounts.flatMap((m) => m.candidates))) this.mounters.set(name, [...(this.mounters.get(name) ?? []), cls]);
       }
     }
+    const railsRoutes = composeRailsRoutes(routes);
     this.ctx = {
       lookupClass: (name) => this.classes.get(name),
       mountersOf: (name) => this.mounters.get(name) ?? [],
+      railsRoutes: () => railsRoutes,
+      templatesOf: (path) => templates.get(path),
       knownCategories: knownCategories(),
       grapeMountPrefix: '/api/:version',
     };
   }
 
   /** Every .rb file under test/fixtures/ruby, keyed by its path relative to that folder. */
-  static async load(only?: (file: string) => boolean): Promise<FixtureWorkspace> {
+  static async load(only?: (file: string) => boolean, root = FIXTURES): Promise<FixtureWorkspace> {
     await initRubyParser();
     const files: Record<string, string> = {};
-    for (const abs of rubyFiles(FIXTURES)) {
-      const file = relative(FIXTURES, abs).split('\\').join('/');
+    for (const abs of rubyFiles(root, root !== FIXTURES)) {
+      const file = relative(root, abs).split('\\').join('/');
       if (only === undefined || only(file)) files[file] = readFileSync(abs, 'utf8');
     }
     return new FixtureWorkspace(files);
