@@ -30,6 +30,8 @@ export const INTERNAL_COMMANDS = {
   testState: 'budgetLens._testState',
   /** Hands a WebviewToHost message to the budget panel's host as if its webview had posted it. */
   testPanelMessage: 'budgetLens._testPanelMessage',
+  /** `true` holds builds that have not started (WorkspaceIndexer.holdBuilds), `false` lets them run; test mode only. */
+  testHoldIndexing: 'budgetLens._testHoldIndexing',
 } as const;
 
 export type ContributedCommandId = (typeof CONTRIBUTED_COMMANDS)[keyof typeof CONTRIBUTED_COMMANDS];

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { CONTRIBUTED_COMMANDS } from './commandIds';
 import { catalogNote, categoryLensTitle, lensSubjects } from './text/mappingText';
 import type { LensSubject } from './text/mappingText';
+import type { FileMapping } from '../sdk/mapping/types';
 import type { RootIndexer } from './rootIndexer';
 import type { WorkspaceIndexer } from './workspaceIndexer';
 
@@ -73,7 +74,7 @@ export class MappingCodeLensProvider implements vscode.CodeLensProvider<Category
     this.changeEmitter.fire();
   }
 
-  provideCodeLenses(document: vscode.TextDocument, token: vscode.CancellationToken): CategoryCodeLens[] {
+  provideCodeLenses(document: vscode.TextDocument, token: vscode.CancellationToken): CategoryCodeLens[] | Promise<CategoryCodeLens[]> {
     const located = this.indexer.locate(document.uri);
     if (located === undefined || token.isCancellationRequested) return [];
     const { index, file } = located;
@@ -81,7 +82,20 @@ export class MappingCodeLensProvider implements vscode.CodeLensProvider<Category
     const last = this.lastGood.get(abs);
     if (index.state.phase === 'indexing' && last) return last;
     const mapping = index.current?.index.fileMapping(file);
-    if (!mapping) return last ?? [];
+    if (mapping) return this.remember(abs, document, file, index, mapping);
+    // A root's first build is still reading the tree: the file read on its own gives its lenses
+    // now (tens of ms) instead of after the build; the build's mapping replaces them when it ends.
+    if (index.current === undefined && index.state.phase === 'indexing' && last === undefined) return this.preview(document, file, index, token);
+    return last ?? [];
+  }
+
+  private async preview(document: vscode.TextDocument, file: string, index: RootIndexer, token: vscode.CancellationToken): Promise<CategoryCodeLens[]> {
+    const preview = await index.preview(file, document.getText());
+    if (preview === undefined || token.isCancellationRequested) return [];
+    return this.remember(document.uri.fsPath, document, file, index, preview.mapping);
+  }
+
+  private remember(abs: string, document: vscode.TextDocument, file: string, index: RootIndexer, mapping: FileMapping): CategoryCodeLens[] {
     const lenses = lensSubjects(mapping.endpoints, mapping.categories)
       .filter((s) => s.line <= document.lineCount)
       .map((s) => new CategoryCodeLens(s, file, index));
@@ -90,7 +104,8 @@ export class MappingCodeLensProvider implements vscode.CodeLensProvider<Category
   }
 
   async resolveCodeLens(lens: CategoryCodeLens, token: vscode.CancellationToken): Promise<CategoryCodeLens> {
-    const ws = lens.index.current;
+    // During a first build the catalog is the one that build opened (its lenses are previews).
+    const ws = lens.index.catalogWorkspace;
     const catalog = ws?.catalog;
     const mappingTitle = catalog ? categoryLensTitle(lens.subject.category, catalog) : lens.subject.category;
     const figures = catalog?.isValidCategory(lens.subject.category) ? await this.figures?.figuresFor(lens.subject, token) : undefined;

@@ -234,6 +234,7 @@ function testState(deps: CommandDeps, withPicks: boolean, withTree: boolean): Te
 
 export function registerMappingCommands(deps: CommandDeps): vscode.Disposable[] {
   const { indexer } = deps;
+  let releaseBuilds: (() => void) | undefined;
   const handlers: Record<CommandId, (...args: unknown[]) => unknown> = {
     [CONTRIBUTED_COMMANDS.showVersion]: () => vscode.window.showInformationMessage(`Budget Lens ${deps.version}`),
     [CONTRIBUTED_COMMANDS.showMapping]: () => showMapping(indexer),
@@ -255,6 +256,16 @@ export function registerMappingCommands(deps: CommandDeps): vscode.Disposable[] 
     // A string argument is the picked path (no file dialog); a Uri second argument names the folder.
     [CONTRIBUTED_COMMANDS.pickCatalog]: (path?: unknown, folder?: unknown) => deps.firstContact.pickCatalog(path, folder),
     [INTERNAL_COMMANDS.testPanelMessage]: (message?: unknown) => (isWebviewToHost(message) ? deps.panel.handle(message) : undefined),
+    // Test mode only (deps.tokenArgument): any other caller could stall indexing with it.
+    [INTERNAL_COMMANDS.testHoldIndexing]: (hold?: unknown) => {
+      if (!deps.tokenArgument) return false;
+      if (hold === true) releaseBuilds ??= indexer.holdBuilds();
+      else {
+        releaseBuilds?.();
+        releaseBuilds = undefined;
+      }
+      return true;
+    },
     [INTERNAL_COMMANDS.testState]: async (options?: unknown): Promise<TestState> => {
       await indexer.whenIdle();
       const withPicks = typeof options === 'object' && options !== null && (options as { picks?: unknown }).picks === true;

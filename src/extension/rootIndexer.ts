@@ -9,12 +9,14 @@ import * as vscode from 'vscode';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import { ignoredFieldsNote } from '../sdk/catalog/catalogParser';
+import { UNKNOWN_CATEGORY } from '../sdk/catalog/types';
 import { CONFIG_FILE_NAME } from '../sdk/config/types';
 import { InputError } from '../sdk/errors';
 import { openWorkspace, toWorkspacePath } from '../sdk/mapping/index/openWorkspace';
 import type { OpenedWorkspace } from '../sdk/mapping/index/openWorkspace';
 import { findRipgrep, vscodeRipgrep } from '../sdk/mapping/index/ripgrepPrefilter';
 import type { BuildStats } from '../sdk/mapping/workspaceIndex';
+import type { FileMapping } from '../sdk/mapping/types';
 import { readSettings } from './settings';
 
 /** 'buffer': re-index from the open editor's text (unsaved edits), not from disk. */
@@ -91,6 +93,8 @@ export interface RootHooks {
 /** The index of one root (a `.budgetlens.yml`'s, or a folder without one), shared by the workspace folders at or below it. */
 export class RootIndexer implements vscode.Disposable {
   private opened: OpenedWorkspace | undefined;
+  /** The workspace a build in progress has opened (config and catalog read, index not built yet). */
+  private building: OpenedWorkspace | undefined;
   private stateValue: IndexerState = { phase: 'idle' };
   private build: AbortController | undefined;
   private running: Promise<void> = Promise.resolve();
@@ -130,6 +134,33 @@ export class RootIndexer implements vscode.Disposable {
 
   get state(): IndexerState {
     return this.stateValue;
+  }
+
+  /**
+   * Before the first build of this root ends: a file's mapping read on its own (its own
+   * declarations; what it inherits from other files comes with the build), so an editor opened
+   * early has its lenses at once. Undefined once a build has succeeded (use `current`), before the
+   * config and catalog are read, or for a file the index does not read.
+   */
+  async preview(file: string, text: string): Promise<{ ws: OpenedWorkspace; mapping: FileMapping } | undefined> {
+    const ws = this.building;
+    if (this.current !== undefined || ws === undefined) return undefined;
+    try {
+      const read = await ws.index.previewFile(file, text);
+      if (read === undefined || this.building !== ws || this.current !== undefined) return undefined;
+      // `unknown` here mostly means "declared in a file not read yet" (a parent, a concern): the
+      // build will say; a lens claiming it now would be wrong half the time.
+      const known = <T extends { category: string }>(items: readonly T[]): T[] => items.filter((i) => i.category !== UNKNOWN_CATEGORY);
+      return { ws, mapping: { ...read, endpoints: known(read.endpoints), categories: known(read.categories) } };
+    } catch (e) {
+      this.hooks.log.appendLine(`preview of ${file} failed: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
+    }
+  }
+
+  /** The catalog to title lenses with: the built workspace's, else the one a first build has opened. */
+  get catalogWorkspace(): OpenedWorkspace | undefined {
+    return this.current ?? this.building;
   }
 
   /** True for an absolute path strictly inside the root. */
@@ -177,28 +208,34 @@ export class RootIndexer implements vscode.Disposable {
     this.setState({ phase: 'indexing', progress: { scanned: 0, total: 0 } });
     const started = Date.now();
     try {
-      const { ws, stats } = await this.hooks.exclusive(async () => {
-        controller.signal.throwIfAborted();
-        // `catalogPath` is machine-overridable: a folder's own value wins over the user's.
-        const { catalogPath, useRipgrep } = readSettings(this.folders[0]?.uri);
-        const opened = await openWorkspace({
-          root: this.root,
-          catalogDir: catalogPath === '' ? undefined : catalogPath,
-          catalogDirSource: 'budgetLens.catalogPath',
-          // VS Code's own ripgrep, else one on PATH; the index is the same without it, only slower.
-          ripgrep: useRipgrep ? (vscodeRipgrep(vscode.env.appRoot) ?? findRipgrep() ?? false) : false,
-        });
-        try {
+      // Config and catalog first, outside the one-build-at-a-time slot: they are cheap, and with
+      // them an editor opened while this root waits or builds gets its lenses (preview()).
+      // `catalogPath` is machine-overridable: a folder's own value wins over the user's.
+      const { catalogPath, useRipgrep } = readSettings(this.folders[0]?.uri);
+      const opened = await openWorkspace({
+        root: this.root,
+        catalogDir: catalogPath === '' ? undefined : catalogPath,
+        catalogDirSource: 'budgetLens.catalogPath',
+        // VS Code's own ripgrep, else one on PATH; the index is the same without it, only slower.
+        ripgrep: useRipgrep ? (vscodeRipgrep(vscode.env.appRoot) ?? findRipgrep() ?? false) : false,
+      });
+      this.building = opened;
+      let built: BuildStats;
+      try {
+        built = await this.hooks.exclusive(async () => {
           controller.signal.throwIfAborted();
-          const built = await opened.index.build(controller.signal, (scanned, total) => {
+          return opened.index.build(controller.signal, (scanned, total) => {
             this.setState({ phase: 'indexing', progress: { scanned, total } });
           });
-          return { ws: opened, stats: built };
-        } catch (e) {
-          opened.index.dispose();
-          throw e;
-        }
-      });
+        });
+      } catch (e) {
+        opened.index.dispose();
+        throw e;
+      } finally {
+        if (this.building === opened) this.building = undefined;
+      }
+      const ws = opened;
+      const stats = built;
       if (this.disposed) {
         ws.index.dispose();
         return;

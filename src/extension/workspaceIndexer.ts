@@ -193,6 +193,18 @@ export class WorkspaceIndexer implements vscode.Disposable {
    * at once would split the same cores and both finish late; one after the other, the first root
    * (the first folder's) gets its lenses sooner.
    */
+  /**
+   * Holds every build that has not started yet until the returned function is called (the
+   * extension-host tests' stand-in for a tree so big that its build is still running when an
+   * editor opens; only registered as a command in test mode).
+   */
+  holdBuilds(): () => void {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((done) => (release = done));
+    this.buildSlot = this.buildSlot.then(() => gate);
+    return release;
+  }
+
   private exclusive<T>(task: () => Promise<T>): Promise<T> {
     const run = this.buildSlot.catch(() => undefined).then(task);
     this.buildSlot = run.catch(() => undefined);

@@ -288,6 +288,57 @@ describe('multi-root workspace', () => {
     });
   });
 
+  it('gives a file opened while its folder waits to be indexed its own lenses at once, and the built ones after', async () => {
+    // A GitLab-style folder with no configuration (the bundled catalog): the example's issues
+    // controller, which declares its categories itself, and a controller that inherits its
+    // category from a parent in another file (groups_and_projects: group Organizations, stage
+    // tenant_scale in catalog/gitlab/stages.yml).
+    const dir = mkdtempSync(join(tmpdir(), 'budget-lens-early-'));
+    const controllers = join(dir, 'app', 'controllers');
+    mkdirSync(join(controllers, 'projects'), { recursive: true });
+    writeFileSync(join(controllers, 'projects', 'issues_controller.rb'), readFileSync(gitlab(ISSUES).fsPath, 'utf8'));
+    writeFileSync(join(controllers, 'application_controller.rb'), 'class ApplicationController < ActionController::Base\nend\n');
+    writeFileSync(join(controllers, 'projects', 'application_controller.rb'), 'class Projects::ApplicationController < ApplicationController\n  feature_category :groups_and_projects\nend\n');
+    writeFileSync(join(controllers, 'projects', 'stars_controller.rb'), 'class Projects::StarsController < Projects::ApplicationController\n  def toggle\n  end\nend\n');
+    const issues = vscode.Uri.file(join(controllers, 'projects', 'issues_controller.rb'));
+    const stars = vscode.Uri.file(join(controllers, 'projects', 'stars_controller.rb'));
+    const at = vscode.workspace.workspaceFolders?.length ?? 0;
+    // Builds that have not started wait (testState would wait too: not called until released).
+    assert.equal(await vscode.commands.executeCommand('budgetLens._testHoldIndexing', true), true);
+    let held = true;
+    try {
+      await changeFolders(at, 0, { uri: vscode.Uri.file(dir) });
+      // Read on its own: the declarations of the file itself, titled from the bundled catalog.
+      const early = await eventually('lenses before the build', async () => {
+        const titles = await lensTitles(issues);
+        return titles.length > 0 ? titles : undefined;
+      });
+      assert.deepEqual(early.filter(([line]) => line === 16 || line === 55), [
+        [16, 'team_planning · Project Management · plan'], // #index
+        [55, 'service_desk · Project Management · plan'], // #service_desk
+      ]);
+      // Its category comes from a file not read yet: no lens rather than a wrong `unknown`.
+      assert.deepEqual(await lensTitles(stars), []);
+      assert.equal(await vscode.commands.executeCommand('budgetLens._testHoldIndexing', false), true);
+      held = false;
+      const built = await stateWhen('the new folder indexed', (s) => s.indexes[at]?.phase === 'ready');
+      assert.equal(built.indexes[at]?.builds, 1);
+      // The build agrees with what the file said on its own, and adds what it inherits: the class
+      // line (3) now carries the parent's default, which the file alone could not know.
+      const after = await lensTitles(issues);
+      assert.deepEqual(after.filter(([line]) => line !== 3), early);
+      assert.deepEqual(after.filter(([line]) => line === 3), [[3, 'groups_and_projects · Organizations · tenant_scale']]);
+      assert.deepEqual(
+        (await lensTitles(stars)).filter(([line]) => line === 2),
+        [[2, 'groups_and_projects · Organizations · tenant_scale']], // #toggle, inherited
+      );
+    } finally {
+      if (held) await vscode.commands.executeCommand('budgetLens._testHoldIndexing', false);
+      if ((vscode.workspace.workspaceFolders?.length ?? 0) > at) await changeFolders(at, 1);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('closes the index of a removed folder and builds it again when the folder comes back', async () => {
     const seats = billing(SEATS);
     const billingFolder = vscode.workspace.workspaceFolders?.find((f) => f.name === 'billing');
