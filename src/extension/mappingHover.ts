@@ -19,13 +19,16 @@ export class MappingHoverProvider implements vscode.HoverProvider {
 
   async provideHover(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
     const located = this.indexer.locate(document.uri);
-    const ws = located?.index.current;
-    if (located === undefined || !ws || token.isCancellationRequested) return undefined;
-    const { file } = located;
+    if (located === undefined || token.isCancellationRequested) return undefined;
+    const { file, index } = located;
     const lineText = document.lineAt(position.line).text;
     const decl = declarationAt(lineText, position.character);
     if (!decl) return undefined;
-    const mapping = ws.index.fileMapping(file);
+    // Before the folder's first build ends: the file read on its own (as its lenses are).
+    const preview = index.current === undefined ? await index.preview(file, document.getText()) : undefined;
+    const ws = index.current ?? preview?.ws;
+    if (!ws || token.isCancellationRequested) return undefined;
+    const mapping = preview ? preview.mapping : ws.index.fileMapping(file);
     const fileEndpoints = mapping?.endpoints ?? [];
     const covered = endpointsCovered(decl, position.line + 1, fileEndpoints);
     const suggestion = mapping?.findings.find((f) => f.code === 'unknown_category' && f.line === position.line + 1)?.suggestion;

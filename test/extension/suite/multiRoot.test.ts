@@ -317,6 +317,11 @@ describe('multi-root workspace', () => {
         [16, 'team_planning · Project Management · plan'], // #index
         [55, 'service_desk · Project Management · plan'], // #service_desk
       ]);
+      // The hover on line 11 (`  feature_category :team_planning, [:index, :show, :new, :create, :update]`,
+      // column 24 in the symbol) names the group and the five endpoints it covers.
+      const hover = await hoverText(issues, 11, 24);
+      assert.match(hover, /Project Management/);
+      assert.match(hover, /Endpoints \(5\):/);
       // Its category comes from a file not read yet: no lens rather than a wrong `unknown`.
       assert.deepEqual(await lensTitles(stars), []);
       assert.equal(await vscode.commands.executeCommand('budgetLens._testHoldIndexing', false), true);
