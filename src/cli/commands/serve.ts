@@ -18,12 +18,15 @@ export const DEFAULT_PORT = 7464;
 export const SERVE_TOKEN_ENV_VAR = 'BUDGET_LENS_SERVE_TOKEN';
 
 const USAGE = `usage: budget-lens serve [--store path | --prometheus url] [--host 127.0.0.1] [--port ${DEFAULT_PORT}]
-                         [--deadline-ms 10000] [--cache-ttl-ms 15000]
+                         [--deadline-ms 10000] [--cache-ttl-ms 15000] [--allow-host name]...
 
   --host h            interface to bind (default 127.0.0.1; 0.0.0.0 exposes it to the network)
   --port n            port (default ${DEFAULT_PORT}; 0 picks a free one)
   --deadline-ms n     per-request backend deadline; past it the answer is 503 (default 10000)
   --cache-ttl-ms n    response cache TTL, 0 disables (default 15000)
+  --allow-host name   also answer requests whose Host header is this name (repeatable); IP
+                      addresses, localhost and this machine's name always pass, any other name
+                      gets 421 (a guard against DNS rebinding)
   Clients must send 'Authorization: Bearer <token>' when ${SERVE_TOKEN_ENV_VAR} is set.
 
 ${BACKEND_USAGE}
@@ -53,6 +56,7 @@ export async function startServe(args: string[], io: CliIo): Promise<RunningServ
       port: { type: 'string' },
       'deadline-ms': { type: 'string' },
       'cache-ttl-ms': { type: 'string' },
+      'allow-host': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h', default: false },
     },
     false,
@@ -74,6 +78,7 @@ export async function startServe(args: string[], io: CliIo): Promise<RunningServ
     cache: { ttlMs },
     log,
     sourceKind: backend.kind,
+    allowedHosts: values['allow-host'] ?? [],
     onClose: () => backend.close(),
   });
   let url: string;

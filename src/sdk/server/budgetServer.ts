@@ -10,10 +10,11 @@ import type { AddressInfo } from 'node:net';
 import type { BudgetApi } from '../service/apiTypes';
 import { BackendError, BackendTimeoutError, InvalidQueryError, UnknownScopeError } from '../service/serviceErrors';
 import { BearerAuth, WWW_AUTHENTICATE } from './bearerAuth';
+import { HostCheck } from './hostCheck';
 import { buildOpenApiDocument, OPENAPI_PATH } from './openapi';
 import type { ResponseCacheOptions } from './responseCache';
 import { ResponseCache } from './responseCache';
-import type { ParsedQuery, RouteSpec } from './routes';
+import type { ParsedQuery, QueryParamName, RouteSpec } from './routes';
 import { API_PREFIX, matchRoute, parseQuery } from './routes';
 
 export type LogSink = (entry: Record<string, unknown>) => void;
@@ -38,6 +39,18 @@ export interface BudgetServerOptions {
   onClose?: () => Promise<void>;
   /** After this long, shutdown cuts connections that are still busy. Default 10 s. */
   shutdownGraceMs?: number;
+  /** Host names served besides IP literals, localhost and this machine's name (hostCheck.ts). */
+  allowedHosts?: readonly string[];
+}
+
+/** The query parameters any route takes: their values are logged, any other's is not (a `?token=` must not reach the log). */
+const LOGGED_QUERY_PARAMS: ReadonlySet<string> = new Set<QueryParamName>(['window', 'at', 'limit', 'names', 'month']);
+
+/** The query string for the request log: known parameters as sent, the values of any other redacted. */
+export function loggedQuery(search: URLSearchParams): string {
+  const parts: string[] = [];
+  for (const [key, value] of search) parts.push(`${encodeURIComponent(key)}=${LOGGED_QUERY_PARAMS.has(key) ? encodeURIComponent(value) : '[redacted]'}`);
+  return parts.length > 0 ? `?${parts.join('&')}` : '';
 }
 
 interface ErrorBody {
@@ -52,6 +65,7 @@ export class BudgetServer {
   readonly http: Server;
   readonly cache: ResponseCache;
   private readonly auth: BearerAuth | undefined;
+  private readonly hosts: HostCheck;
   private readonly deadlineMs: number;
   private readonly log: LogSink;
   private readonly openApiBody: Buffer;
@@ -59,6 +73,7 @@ export class BudgetServer {
 
   constructor(private readonly opts: BudgetServerOptions) {
     this.auth = opts.token ? new BearerAuth(opts.token) : undefined;
+    this.hosts = new HostCheck(opts.allowedHosts);
     this.cache = new ResponseCache(opts.cache);
     this.deadlineMs = opts.deadlineMs ?? 10_000;
     this.log = opts.log ?? stderrLog;
@@ -118,6 +133,11 @@ export class BudgetServer {
       } catch {
         throw new InvalidQueryError('path', 'the request target is not a valid URL');
       }
+      const refusal = this.hosts.refusal(req.headers.host);
+      if (refusal !== undefined) {
+        this.sendError(res, { status: 421, code: 'host_not_allowed', message: refusal });
+        return;
+      }
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         this.sendError(res, { status: 405, code: 'method_not_allowed', message: `${req.method ?? ''} is not allowed; the API is read-only`, headers: { Allow: 'GET, HEAD' } });
         return;
@@ -161,7 +181,7 @@ export class BudgetServer {
         msg: 'request',
         method: req.method,
         path: url.pathname,
-        query: url.search,
+        query: loggedQuery(url.searchParams),
         status: res.statusCode,
         ms: Math.round((performance.now() - started) * 100) / 100,
       };

@@ -32,6 +32,8 @@ function operation(route: RouteSpec, withAuth: boolean): Record<string, unknown>
     schema: QUERY_PARAM_DOCS[name].schema,
   }));
   const responses: Record<string, unknown> = { '200': jsonResponse('OK', route.schema) };
+  // Every route: a Host header naming a host that is not allowed (DNS rebinding guard).
+  responses['421'] = jsonResponse('The Host header names a host this server does not answer for (`budget-lens serve --allow-host`).', 'Error');
   if (route.data) {
     responses['304'] = { description: 'Not modified: If-None-Match matched the ETag of the cached answer.' };
     responses['400'] = jsonResponse('Invalid parameter; `error.field` names it.', 'Error');

@@ -337,3 +337,51 @@ describe('Budget API server: graceful shutdown', () => {
     );
   });
 });
+
+/** GET with a Host header of our choosing (fetch sets its own). */
+function getWithHost(base: string, path: string, host: string): Promise<{ status: number; body: unknown }> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = request({ hostname, port, path, headers: { Host: host } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('Budget API server: hardening', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness({ allowedHosts: ['budget.internal'] });
+  });
+  after(() => h.server.close());
+
+  test('a name that is not allowed gets 421 and no data (DNS rebinding); addresses, localhost and allowed names pass', async () => {
+    const port = new URL(h.url).port;
+    const evil = await getWithHost(h.url, '/api/v1/groups', `rebind.evil.example:${port}`);
+    assert.equal(evil.status, 421);
+    const error = errorOf(evil.body);
+    assert.equal(error.code, 'host_not_allowed');
+    assert.match(error.message, /Host 'rebind\.evil\.example' is not allowed .*--allow-host rebind\.evil\.example/);
+    assert.ok(!JSON.stringify(evil.body).includes('project_management'), 'no figures in the refusal');
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`, `app.localhost:${port}`, `[::1]:${port}`, '10.1.2.3', `budget.internal:${port}`]) {
+      assert.equal((await getWithHost(h.url, '/api/v1/groups', host)).status, 200, host);
+    }
+    assert.equal((await getWithHost(h.url, '/api/v1/groups', 'bad host:x')).status, 421);
+  });
+
+  test('the request log keeps the API parameters and redacts the value of any other (a ?token= never reaches it)', async () => {
+    h.logs.length = 0;
+    const secret = 'glpat-s3cr3t-value';
+    const r = await h.get(`/api/v1/groups?window=7d&token=${secret}`);
+    assert.equal(r.status, 400); // unknown parameter
+    const logged = h.logs.filter((l) => l['msg'] === 'request');
+    assert.equal(logged.length, 1);
+    assert.equal(logged[0]?.['query'], '?window=7d&token=[redacted]');
+    assert.ok(!JSON.stringify(h.logs).includes(secret));
+  });
+});
