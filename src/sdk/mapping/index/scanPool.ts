@@ -54,6 +54,8 @@ export interface ScanPoolOptions {
    * `workers - 1` extra workers. Default true; false leaves all extraction to the workers.
    */
   shareWithCaller?: boolean;
+  /** WorkspaceIndexOptions.fullRead: every Ruby file extracted from its whole text (checks only). */
+  fullRead?: boolean;
 }
 
 /** Files read per batch on this thread: results are stored (and progress reported) per batch. */
@@ -232,7 +234,7 @@ export class ScanPool {
   }
 
   private startWorker(script: string): void {
-    const pooled: PooledWorker = { worker: startWorker(script, { maxFileBytes: this.options.maxFileBytes }), ready: false, inFlight: new Map() };
+    const pooled: PooledWorker = { worker: startWorker(script, { maxFileBytes: this.options.maxFileBytes, fullRead: this.options.fullRead === true }), ready: false, inFlight: new Map() };
     const { worker } = pooled;
     worker.on('error', (e) => this.workerFailed(pooled, e));
     // A worker gone without an error event would leave its batches unanswered forever.
@@ -348,7 +350,7 @@ export class ScanPool {
     let plain = 0;
     for (let i = start; i < end; i++) {
       const it = this.queue[i] as ScanItem;
-      const { scan, parseText } = scanFileDeferred(it.abs, it.file, it.kind, this.options.maxFileBytes);
+      const { scan, parseText } = scanFileDeferred(it.abs, it.file, it.kind, this.options.maxFileBytes, this.options.fullRead === true);
       this.results[i] = scan;
       if (parseText === undefined) plain++;
       else this.toParse.push({ at: i, text: parseText });
@@ -376,7 +378,7 @@ export class ScanPool {
       const scan = this.results[job.at] as ScannedFile;
       let outcome: RubyParseOutcome;
       try {
-        outcome = parseRubyOutcome(scan.file, job.text);
+        outcome = parseRubyOutcome(scan.file, job.text, this.options.fullRead === true);
       } catch (e) {
         if (!(e instanceof TreeSitterNotLoaded)) throw e;
         if (this.workers.length > 0) {
@@ -386,7 +388,7 @@ export class ScanPool {
         }
         this.parserReady ??= initRubyParser();
         await this.parserReady;
-        outcome = parseRubyOutcome(scan.file, job.text);
+        outcome = parseRubyOutcome(scan.file, job.text, this.options.fullRead === true);
       }
       applyRubyParse(scan, outcome);
       this.completed(1);

@@ -17,6 +17,7 @@ import { buildSkeleton } from '../../../../src/sdk/mapping/ruby/skeleton';
 import { parseSubset } from '../../../../src/sdk/mapping/ruby/subsetParser';
 import type { RubyFileFacts } from '../../../../src/sdk/mapping/ruby/types';
 import { seededRandom } from '../../../../src/sdk/seededRandom';
+import { shrink as shrinkWith } from '../../../support/shrink';
 import type { DumpedNode } from '../../../support/treeDump';
 import {
   dumpTree,
@@ -89,33 +90,7 @@ function fails(source: string): boolean {
 
 /** Drops lines (then single characters, for short inputs) while the mismatch persists: the lead reads the small input. */
 function shrink(source: string, stillFails: (s: string) => boolean = fails): string {
-  let current = source;
-  for (let changed = true; changed; ) {
-    changed = false;
-    const lines = current.split('\n');
-    // One line at a time, then pairs (a `def x` / `end` pair only goes as a whole).
-    for (const width of [1, 2]) {
-      for (let i = 0; i + width <= lines.length && lines.length > width; i++) {
-        const candidate = [...lines.slice(0, i), ...lines.slice(i + width)].join('\n');
-        if (stillFails(candidate)) {
-          current = candidate;
-          lines.splice(i, width);
-          i--;
-          changed = true;
-        }
-      }
-    }
-  }
-  if (current.length <= 400) {
-    for (let i = 0; i < current.length; i++) {
-      const candidate = current.slice(0, i) + current.slice(i + 1);
-      if (stillFails(candidate)) {
-        current = candidate;
-        i--;
-      }
-    }
-  }
-  return current;
+  return shrinkWith(source, stillFails);
 }
 
 function report(label: string, source: string): string {
