@@ -183,6 +183,8 @@ class Reader {
   private depth = 0;
   /** Brace blocks being read: a bare name may end at their `}`. */
   private braceDepth = 0;
+  /** Set by methodCallOn when it read command arguments (`A.b c`): nothing may be chained after them. */
+  private commandCall = false;
   private row = 0;
   private lineStart = 0;
   private readonly length: number;
@@ -564,8 +566,10 @@ class Reader {
   private constantStatement(): SubsetNode {
     const path = this.constantPath(true);
     if (this.at(this.pos) === DOT) {
-      let node = this.methodCallOn(path);
-      while (this.at(this.pos) === DOT) node = this.methodCallOn(node);
+      let node = this.methodCallOn(path, true);
+      while (this.at(this.pos) === DOT && node.childForFieldName('block') === null && !this.commandCall) node = this.methodCallOn(node, true);
+      // Nothing is chained after a block or command arguments (`end.and_return(x)` is tree-sitter's).
+      if (this.at(this.pos) === DOT) throw OUTSIDE;
       return node;
     }
     this.skipSpaces();
@@ -576,8 +580,14 @@ class Reader {
     return this.parent('assignment', [path, eq, this.value()], ['left', null, 'right']);
   }
 
-  /** `.name` or `.name(args)` on `receiver`. */
-  private methodCallOn(receiver: SubsetNode): SubsetNode {
+  /**
+   * `.name` or `.name(args)` on `receiver`. As a statement (`statement`), also a command call and
+   * a `do` block: `RSpec.describe Foo, feature_category: :x do` ... `end`, `A.b(c) do` ... `end`
+   * (the skeleton of most spec files: their `describe` body is left out). Command arguments must
+   * start with a constant, a string or a symbol: after a receiver, tree-sitter may read `[`, `-`,
+   * `*`, `/`, `::` and the like as operators.
+   */
+  private methodCallOn(receiver: SubsetNode, statement = false): SubsetNode {
     const children = [receiver, this.token('.', 1)];
     const fields: (string | null)[] = ['receiver', 'operator'];
     const name = this.methodName();
@@ -585,11 +595,46 @@ class Reader {
     children.push(this.leaf('identifier', true, this.pos, this.pos + name.length));
     fields.push('method');
     this.pos += name.length;
+    this.commandCall = false;
     if (this.at(this.pos) === LPAREN) {
       children.push(this.parenthesizedArguments());
       fields.push('arguments');
+      if (statement) this.blockAfter(children, fields);
+    } else if (statement && this.atCommandStart()) {
+      const start = this.pos;
+      this.skipSpaces();
+      if (this.atDo()) this.pos = start;
+      else {
+        children.push(this.argumentList());
+        fields.push('arguments');
+        this.commandCall = true;
+      }
+      this.blockAfter(children, fields);
     }
     return this.parent('call', children, fields);
+  }
+
+  /** Spaces, then a `do`, a constant, a string or a `:symbol` (not `::`, not a modifier keyword). */
+  private atCommandStart(): boolean {
+    let i = this.pos;
+    if (this.at(i) !== SPACE) return false;
+    while (this.at(i) === SPACE || this.at(i) === TAB) i++;
+    const c = this.at(i);
+    if (isUpper(c) || c === QUOTE || c === DQUOTE) return true;
+    if (c === COLON) return isLower(this.at(i + 1)) || isUpper(this.at(i + 1)) || this.at(i + 1) === 95; /* _ */
+    return this.src.startsWith('do', i) && !isWordChar(this.at(i + 2));
+  }
+
+  /** ` do` ... `end` after a call's arguments, when there is one; trailing spaces are left for lineEnd to refuse. */
+  private blockAfter(children: SubsetNode[], fields: (string | null)[]): void {
+    const end = this.pos;
+    this.skipSpaces();
+    if (this.atDo() && this.pos > end) {
+      children.push(this.doBlock());
+      fields.push('block');
+    } else {
+      this.pos = end;
+    }
   }
 
   /** `('A::B')`, `(:a, key: 1)`, `({ a: 1 })`, `()`. */
