@@ -584,8 +584,8 @@ class Reader {
    * `.name` or `.name(args)` on `receiver`. As a statement (`statement`), also a command call and
    * a `do` block: `RSpec.describe Foo, feature_category: :x do` ... `end`, `A.b(c) do` ... `end`
    * (the skeleton of most spec files: their `describe` body is left out). Command arguments must
-   * start with a constant, a string or a symbol: after a receiver, tree-sitter may read `[`, `-`,
-   * `*`, `/`, `::` and the like as operators.
+   * start with a constant (`::Foo` too), a string or a symbol: after a receiver, tree-sitter may
+   * read `[`, `-`, `*`, `/` and the like as operators.
    */
   private methodCallOn(receiver: SubsetNode, statement = false): SubsetNode {
     const children = [receiver, this.token('.', 1)];
@@ -614,13 +614,14 @@ class Reader {
     return this.parent('call', children, fields);
   }
 
-  /** Spaces, then a `do`, a constant, a string or a `:symbol` (not `::`, not a modifier keyword). */
+  /** Spaces, then a `do`, a constant, a string or a `:symbol` (not a modifier keyword). */
   private atCommandStart(): boolean {
     let i = this.pos;
     if (this.at(i) !== SPACE) return false;
     while (this.at(i) === SPACE || this.at(i) === TAB) i++;
     const c = this.at(i);
     if (isUpper(c) || c === QUOTE || c === DQUOTE) return true;
+    if (c === COLON && this.at(i + 1) === COLON) return isUpper(this.at(i + 2)); // `RSpec.describe ::Foo do`
     if (c === COLON) return isLower(this.at(i + 1)) || isUpper(this.at(i + 1)) || this.at(i + 1) === 95; /* _ */
     return this.src.startsWith('do', i) && !isWordChar(this.at(i + 2));
   }

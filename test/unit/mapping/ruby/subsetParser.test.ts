@@ -531,6 +531,8 @@ const SNIPPETS: [label: string, source: string][] = [
   ['call on a constant: a minus after a space', 'Foo.bar -1\n'],
   ['call on a constant: a splat after a space', 'Foo.bar *x\n'],
   ['call on a constant: a scope after a space', 'Foo.bar ::C\n'],
+  ['spec skeleton: describe a root constant', 'RSpec.describe ::Projects::Foo, :elastic, feature_category: :global_search do\nend\n'],
+  ['call on a constant: a root scope then a bracket', 'Foo.bar ::C[1] do\nend\n'],
   ['call on a constant: a local after a space', 'Foo.bar x\n'],
   ['call on a constant: a ternary', "Foo.bar :a ? 1 : 2\n"],
   ['call on a constant: a brace block after arguments', "Foo.bar 'a' { }\n"],
