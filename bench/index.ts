@@ -323,6 +323,7 @@ async function parent(): Promise<void> {
   const coldMs = def.ms;
   const coldCpuMs = def.cpuMs + def.rgCpuMs;
   const peak = Math.max(...figures.flatMap((f) => f.runs.map((r) => r.maxRssMb)));
+  const defaultPeak = Math.max(...def.runs.map((r) => r.maxRssMb));
   console.log(
     `default: ${((first.files / coldMs) * 1000).toFixed(0)} files/s, ${((mb / coldMs) * 1000).toFixed(1)} MB/s of tree, ${first.endpoints} endpoints; ` +
       `phases of its first run: walk ${first.phases.walkMs.toFixed(0)} ms, read + parse ${first.phases.scanMs.toFixed(0)} ms, resolve ${first.phases.resolveMs.toFixed(0)} ms`,
@@ -354,14 +355,16 @@ async function parent(): Promise<void> {
   const ratio = coldMs / rgMs;
   console.log(`ratio cold index / ripgrep: ${ratio.toFixed(2)}x wall, ${(coldCpuMs / rgCpuMs).toFixed(2)}x CPU`);
   console.log(
-    `targets (wall): cold < 3000 ms ${coldMs < 3000 ? 'MET' : 'MISSED'}; within ${RATIO_TARGET}x of rg ${ratio <= RATIO_TARGET ? 'MET' : 'MISSED'}; ` +
-      `${REAL_TREE ? '' : `incremental < 5 ms ${inc && inc.medianMs < 5 ? 'MET' : 'MISSED'}; `}peak RSS < 300 MB ${peak < 300 ? 'MET' : 'MISSED'} ` +
-      `(${peak.toFixed(0)} MB, the highest of all runs; default configuration's: ${Math.max(...def.runs.map((r) => r.maxRssMb)).toFixed(0)} MB)`,
+    REAL_TREE
+      ? `targets (issue 10 item 6, the default configuration): within ${RATIO_TARGET}x of rg ${ratio <= RATIO_TARGET ? 'MET' : 'MISSED'}; ` +
+          `peak RSS < 300 MB ${defaultPeak < 300 ? 'MET' : 'MISSED'} (${defaultPeak.toFixed(0)} MB, the highest of its ${COLD_RUNS} runs; of all configurations ${peak.toFixed(0)} MB)`
+      : `targets (wall): cold < 3000 ms ${coldMs < 3000 ? 'MET' : 'MISSED'}; within ${RATIO_TARGET}x of rg ${ratio <= RATIO_TARGET ? 'MET' : 'MISSED'}; ` +
+          `incremental < 5 ms ${inc && inc.medianMs < 5 ? 'MET' : 'MISSED'}; peak RSS < 300 MB ${peak < 300 ? 'MET' : 'MISSED'}`,
   );
   // On a machine busy with other work, CPU time is the steadier figure: an idle 2-core machine
   // runs the build at about max(CPU / 2, serial part) wall.
   console.log(
-    `targets (CPU, ripgrep's included): cold CPU / 2 cores = ${(coldCpuMs / 2).toFixed(0)} ms ${coldCpuMs / 2 < 3000 ? 'MET' : 'MISSED'}; ` +
+    `targets (CPU, ripgrep's included): ${REAL_TREE ? '' : `cold CPU / 2 cores = ${(coldCpuMs / 2).toFixed(0)} ms ${coldCpuMs / 2 < 3000 ? 'MET' : 'MISSED'}; `}` +
       `CPU within ${RATIO_TARGET}x of rg ${coldCpuMs / rgCpuMs <= RATIO_TARGET ? 'MET' : 'MISSED'}` +
       `${REAL_TREE ? '' : `; incremental CPU < 5 ms ${inc && inc.cpuMedianMs < 5 ? 'MET' : 'MISSED'}`}`,
   );
