@@ -52,7 +52,7 @@ async function main(): Promise<number> {
   for (const d of differences.slice(0, limit)) console.log(`  ${d}`);
   if (differences.length > limit) console.log(`  ... and ${differences.length - limit} more`);
   console.log(differences.length === 0
-      ? `EQUAL: the pre-filtered index equals the full-read index${referenceParseErrors.length > 0 ? ' (but for the full read's own parse errors above)' : ''}`
+      ? `EQUAL: the pre-filtered index equals the full-read index${referenceParseErrors.length > 0 ? ' (but for the parse errors of the full read above)' : ''}`
       : `DIFFERENT: ${differences.length} files`);
   return differences.length === 0 ? 0 : 1;
 }
