@@ -413,7 +413,9 @@ class Reader {
     if (keyword === 'class' && this.at(this.pos) === LT) {
       const lt = this.token('<', 1);
       this.skipSpaces();
-      children.push(this.parent('superclass', [lt, this.constantPath()]));
+      const path = this.constantPath();
+      // `class AddX < Gitlab::Database::Migration[2.3]`
+      children.push(this.parent('superclass', [lt, this.at(this.pos) === LBRACKET ? this.elementReference(path) : path]));
       fields.push('superclass');
     }
     this.pushComment(children, fields);
@@ -895,12 +897,37 @@ class Reader {
     else throw OUTSIDE;
     // `5.minutes`, `%w[a b].freeze`, `Gitlab::Routing.url_helpers`, `A.merge(b: 1)`.
     while (this.at(this.pos) === DOT && isLower(this.at(this.pos + 1))) node = this.methodCallOn(node);
+    // `GitlabSchema.types['Project']` (GraphQL type specs: `RSpec.describe GitlabSchema.types['X'] do`).
+    if (this.at(this.pos) === LBRACKET && (node.type === 'call' || node.type === 'constant' || node.type === 'scope_resolution') && node.childForFieldName('arguments') === null) {
+      node = this.elementReference(node);
+    }
     if (binary) node = this.binaryAfter(node);
     const next = this.at(this.pos);
     if (next !== SPACE && next !== TAB && next !== COMMA && next !== NL && next !== -1 && next !== RBRACKET && next !== RPAREN && next !== RBRACE) {
       throw OUTSIDE;
     }
     return node;
+  }
+
+  /** `object[value]`, `object[a, b]` right after the object: tree-sitter's element_reference (never empty). */
+  private elementReference(object: SubsetNode): SubsetNode {
+    if (++this.depth > MAX_DEPTH) throw OUTSIDE;
+    const children = [object, this.token('[', 1)];
+    const fields: (string | null)[] = ['object', null];
+    for (;;) {
+      if (this.at(this.pos) === RBRACKET) throw OUTSIDE;
+      children.push(this.value());
+      fields.push(null);
+      if (this.at(this.pos) !== COMMA) break;
+      children.push(this.token(',', 1));
+      fields.push(null);
+      this.skipSpaces();
+    }
+    if (this.at(this.pos) !== RBRACKET) throw OUTSIDE;
+    children.push(this.token(']', 1));
+    fields.push(null);
+    this.depth--;
+    return this.parent('element_reference', children, fields);
   }
 
   /** `-> { value }` / `-> { call }` / `-> do` ... `end`: no parameters. */

@@ -541,6 +541,17 @@ const SNIPPETS: [label: string, source: string][] = [
   ['call on a constant: two spaces before do', 'Foo.bar  do\nend\n'],
   ['call on a constant: a tab before the argument', 'Foo.bar\tBaz do\nend\n'],
   ['call on a call on a constant with a block', 'Foo.bar(1).baz 2 do\nend\n'],
+  ['spec skeleton: describe a GraphQL type', "RSpec.describe GitlabSchema.types['Project'], feature_category: :groups_and_projects do\nend\n"],
+  ['element reference on a constant', "foo A::B[:c], D['e', 1]\n"],
+  ['element reference: two arguments, spaces', "foo A[1,  2]\n"],
+  ['element reference: empty', 'foo A[]\n'],
+  ['element reference: spaces inside', 'foo A[ 1 ]\n'],
+  ['element reference after a call with arguments', 'foo A.b(1)[2]\n'],
+  ['element reference, then a call', 'foo A.types[:x].b\n'],
+  ['element reference on a local', 'foo a[1]\n'],
+  ['nested element references', "foo A[B['c']]\n"],
+  ['superclass: a migration version', 'class AddX < Gitlab::Database::Migration[2.3]\n  milestone :x\nend\n'],
+  ['superclass: an element reference then more', 'class A < B[1].c\nend\n'],
   [
     'a Grape skeleton',
     "module API\n  class Tags < ::API::Base\n    feature_category :source_code_management\n" +
@@ -703,7 +714,7 @@ class SkeletonGen {
       case 0: return `'${this.either(['', 'a', ':id/tags', 'a b', 'a"b', 'a#b', 'a#{b}'], ['é', '\\\\', "\\'", '\n'])}'`;
       case 1: return `"${this.either(['', 'a', ':id/x', "a'b"], ['a#{b}', 'a#b', 'a\\n', 'é', '#@x'])}"`;
       case 2: return this.either(['0', '1', '42', '123456789', '1.5', '0.25', '10_000', '1_0.0_1'], ['007', '1__0', '1_', '-1', '1.5e3', '0x1f', '1e3', '1r', '2i', '1.e5', '1.5.5', '00.5']);
-      case 3: return this.constPath();
+      case 3: return this.constPath() + (this.chance(0.1) ? `${this.either(['', '.types'], [' ', '.b(1)'])}[${this.either([this.scalar(), `${this.scalar()}, ${this.scalar()}`], ['', ' 1 '])}]` : '');
       case 4: return this.either(['true', 'false', 'nil', 'user_project', 'x', '_y', 'it', 'p', 'ends'], ['self', 'truex', 'nil?', '__FILE__', 'a?', 'b!', 'then', 'end', 'a(1)']);
       case 5: return this.either(['/a/', '/[0-9]+/', '/a\\d\\/b/i', '%r{a/(.*)}', '%r{\\}}mx'], ['/a#{b}/', '/a#b/', '%r(a)', '/\\x41/', '//', '/ a/', '/a/o', '%r{a{1}}', '/\\101/']);
       default: return `:${this.either(['a', 'wiki', 'low', 'a?', 'b!', 'A', '_x', 'a1', 'end', 'if', 'class', 'nil', 'true', 'self', 'do', 'Ab_c'], ['a=', '"a"', '+', '@a', '$a', 'a?b', '[]', 'é', '__FILE__', 'a!=', 'A::B', '::A'])}`;
