@@ -3,6 +3,12 @@
  * 25,000 Ruby files, ~75 MB, ~20 % declaring), against `rg -l 'feature_category|urgency'` over
  * the same tree in the same run as the baseline.
  *
+ * `npm run bench:index -- --tree <path>` runs on any checkout instead (a real GitLab one: issue 10
+ * item 6, peak RSS < 300 MB and the cold index within 4x of ripgrep); the tree is only read, so
+ * the incremental edits of the generated tree's big controller are left out. `--runs n` sets
+ * the cold runs per configuration (default 5). BENCH_WORKER_DIR moves the bundled worker out of
+ * node_modules/.cache (it then loads the wasm parser: the native one is not found from there).
+ *
  * Prints: cold full index time in three configurations, alternating (the default: the thread count
  * the index picks on this machine, defaultWorkers, with the ripgrep pre-filter; the same without
  * ripgrep, every file read in Node; 2 threads with ripgrep), files/s, MB/s, peak RSS, the full
@@ -20,7 +26,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, copyFileSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { buildSync } from 'esbuild';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { openWorkspace } from '../src/sdk/mapping/index/openWorkspace';
 import { defaultWorkers } from '../src/sdk/mapping/workspaceIndex';
 import { walkWorkspace } from '../src/sdk/mapping/index/fileWalker';
@@ -30,15 +36,22 @@ import { buildSkeleton } from '../src/sdk/mapping/ruby/skeleton';
 import { parseSubset } from '../src/sdk/mapping/ruby/subsetParser';
 import { BIG_CONTROLLER, GITLAB_SIZED, ensureTree } from './gen/rubyTree';
 
-const TREE = join(tmpdir(), 'budget-lens-bench-index');
+const GENERATED_TREE = join(tmpdir(), 'budget-lens-bench-index');
+const argTree = process.argv.indexOf('--tree');
+/** A checkout given with --tree (only read), else the generated tree. */
+const REAL_TREE = argTree >= 0 ? resolve(process.argv[argTree + 1] ?? '.') : undefined;
+const TREE = REAL_TREE ?? GENERATED_TREE;
+const argRuns = process.argv.indexOf('--runs');
 const CATALOG = join(__dirname, '../catalog/gitlab');
 const RG = '/usr/bin/rg';
 /**
  * Inside node_modules (a cache folder), so the bundled worker resolves the native tree-sitter
  * binding from the repository's node_modules like dist/indexWorker.js does.
  */
-const WORKER_DIR = join(__dirname, '../node_modules/.cache/budget-lens-bench-worker');
-const COLD_RUNS = 5;
+const WORKER_DIR = process.env.BENCH_WORKER_DIR ?? join(__dirname, '../node_modules/.cache/budget-lens-bench-worker');
+const COLD_RUNS = argRuns >= 0 ? Math.max(1, Number(process.argv[argRuns + 1]) || 5) : 5;
+/** The ratio target: 4x of ripgrep on a real checkout (issue 10 item 6), 5x on the generated tree (task D). */
+const RATIO_TARGET = REAL_TREE ? 4 : 5;
 const WARM_RUNS = 3;
 const INCREMENTAL_WARMUP = 20;
 const INCREMENTAL_RUNS = 41;
@@ -236,14 +249,17 @@ async function floorChild(): Promise<void> {
   process.stdout.write(JSON.stringify(result));
 }
 
+/** Passes --tree on to a child process. */
+const TREE_ARGS = REAL_TREE ? ['--tree', REAL_TREE] : [];
+
 function runFloor(): FloorResult {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--child', '0', 'floor'], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--child', '0', 'floor', ...TREE_ARGS], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`bench floor child failed (${r.status}): ${r.stderr}`);
   return JSON.parse(r.stdout) as FloorResult;
 }
 
 function runChild(workers: number, ripgrep: boolean, incremental: boolean): ChildResult {
-  const args = ['--import', 'tsx', __filename, '--child', String(workers), ripgrep ? 'rg' : 'no-rg', incremental ? 'incremental' : 'cold'];
+  const args = ['--import', 'tsx', __filename, '--child', String(workers), ripgrep ? 'rg' : 'no-rg', incremental ? 'incremental' : 'cold', ...TREE_ARGS];
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`bench child failed (${r.status}): ${r.stderr}`);
   return JSON.parse(r.stdout) as ChildResult;
@@ -261,9 +277,10 @@ function timeRipgrep(): { ms: number; cpuMs: number; files: number } {
 
 async function parent(): Promise<void> {
   const tg = performance.now();
-  const tree = ensureTree(TREE, GITLAB_SIZED);
-  const mb = tree.bytes / 1048576;
-  console.log(`tree: ${TREE}: ${tree.files} files, ${mb.toFixed(1)} MB (${tree.reused ? 'reused' : `generated in ${((performance.now() - tg) / 1000).toFixed(1)} s`})`);
+  const tree = REAL_TREE ? { files: 0, bytes: 0, reused: true } : ensureTree(TREE, GITLAB_SIZED);
+  let mb = tree.bytes / 1048576;
+  if (REAL_TREE) console.log(`tree: ${TREE} (given with --tree; read only, no incremental edits)`);
+  else console.log(`tree: ${TREE}: ${tree.files} files, ${mb.toFixed(1)} MB (${tree.reused ? 'reused' : `generated in ${((performance.now() - tg) / 1000).toFixed(1)} s`})`);
 
   bundleWorker();
   timeRipgrep(); // warm the page cache so both sides read from memory
@@ -283,7 +300,7 @@ async function parent(): Promise<void> {
     { name: `${threads === 1 ? 2 : 1} thread${threads === 1 ? 's' : ''} + ripgrep pre-filter`, workers: threads === 1 ? 2 : 1, ripgrep: true, runs: [] as ChildResult[] },
   ];
   for (let i = 0; i < COLD_RUNS; i++) {
-    for (const [c, config] of configs.entries()) config.runs.push(runChild(config.workers, config.ripgrep, c === 0 && i === 0));
+    for (const [c, config] of configs.entries()) config.runs.push(runChild(config.workers, config.ripgrep, !REAL_TREE && c === 0 && i === 0));
   }
   const figures = configs.map((config) => ({
     ...config,
@@ -300,9 +317,13 @@ async function parent(): Promise<void> {
   }
   const def = figures[0] as (typeof figures)[number];
   const first = def.runs[0] as ChildResult;
+  // A real tree's size is what the index read without ripgrep (every file the walk keeps).
+  if (REAL_TREE) mb = ((figures[1] as (typeof figures)[number]).runs[0]?.bytes ?? 0) / 1048576;
+  if (REAL_TREE) console.log(`tree: ${first.files} files indexed, ${mb.toFixed(1)} MB`);
   const coldMs = def.ms;
   const coldCpuMs = def.cpuMs + def.rgCpuMs;
   const peak = Math.max(...figures.flatMap((f) => f.runs.map((r) => r.maxRssMb)));
+  const defaultPeak = Math.max(...def.runs.map((r) => r.maxRssMb));
   console.log(
     `default: ${((first.files / coldMs) * 1000).toFixed(0)} files/s, ${((mb / coldMs) * 1000).toFixed(1)} MB/s of tree, ${first.endpoints} endpoints; ` +
       `phases of its first run: walk ${first.phases.walkMs.toFixed(0)} ms, read + parse ${first.phases.scanMs.toFixed(0)} ms, resolve ${first.phases.resolveMs.toFixed(0)} ms`,
@@ -334,14 +355,18 @@ async function parent(): Promise<void> {
   const ratio = coldMs / rgMs;
   console.log(`ratio cold index / ripgrep: ${ratio.toFixed(2)}x wall, ${(coldCpuMs / rgCpuMs).toFixed(2)}x CPU`);
   console.log(
-    `targets (wall): cold < 3000 ms ${coldMs < 3000 ? 'MET' : 'MISSED'}; within 5x of rg ${ratio <= 5 ? 'MET' : 'MISSED'}; ` +
-      `incremental < 5 ms ${inc && inc.medianMs < 5 ? 'MET' : 'MISSED'}; peak RSS < 300 MB ${peak < 300 ? 'MET' : 'MISSED'}`,
+    REAL_TREE
+      ? `targets (issue 10 item 6, the default configuration): within ${RATIO_TARGET}x of rg ${ratio <= RATIO_TARGET ? 'MET' : 'MISSED'}; ` +
+          `peak RSS < 300 MB ${defaultPeak < 300 ? 'MET' : 'MISSED'} (${defaultPeak.toFixed(0)} MB, the highest of its ${COLD_RUNS} runs; of all configurations ${peak.toFixed(0)} MB)`
+      : `targets (wall): cold < 3000 ms ${coldMs < 3000 ? 'MET' : 'MISSED'}; within ${RATIO_TARGET}x of rg ${ratio <= RATIO_TARGET ? 'MET' : 'MISSED'}; ` +
+          `incremental < 5 ms ${inc && inc.medianMs < 5 ? 'MET' : 'MISSED'}; peak RSS < 300 MB ${peak < 300 ? 'MET' : 'MISSED'}`,
   );
   // On a machine busy with other work, CPU time is the steadier figure: an idle 2-core machine
   // runs the build at about max(CPU / 2, serial part) wall.
   console.log(
-    `targets (CPU, ripgrep's included): cold CPU / 2 cores = ${(coldCpuMs / 2).toFixed(0)} ms ${coldCpuMs / 2 < 3000 ? 'MET' : 'MISSED'}; ` +
-      `CPU within 5x of rg ${coldCpuMs / rgCpuMs <= 5 ? 'MET' : 'MISSED'}; incremental CPU < 5 ms ${inc && inc.cpuMedianMs < 5 ? 'MET' : 'MISSED'}`,
+    `targets (CPU, ripgrep's included): ${REAL_TREE ? '' : `cold CPU / 2 cores = ${(coldCpuMs / 2).toFixed(0)} ms ${coldCpuMs / 2 < 3000 ? 'MET' : 'MISSED'}; `}` +
+      `CPU within ${RATIO_TARGET}x of rg ${coldCpuMs / rgCpuMs <= RATIO_TARGET ? 'MET' : 'MISSED'}` +
+      `${REAL_TREE ? '' : `; incremental CPU < 5 ms ${inc && inc.cpuMedianMs < 5 ? 'MET' : 'MISSED'}`}`,
   );
 }
 

@@ -60,6 +60,13 @@ export interface WorkspaceIndexOptions {
    * finds no marker in are never opened here. Without one every file is read here.
    */
   ripgrep?: string;
+  /**
+   * Internal, for checks (test/unit/mapping/index/prefilterProperty.test.ts, `npm run
+   * check:prefilter`): no pre-filter of any kind (ripgrep, the byte markers) and no skeleton:
+   * every Ruby source file is read and its whole text parsed by tree-sitter. Slow; the index it
+   * builds is the reference the default one must equal.
+   */
+  fullRead?: boolean;
 }
 
 export interface IndexChangeEvent {
@@ -178,12 +185,13 @@ export class WorkspaceIndex {
     // Walked paths are plain relative paths ('/'-separated, no '.' or '..'), so joining is a
     // concatenation; path.join's normalisation cost 12-30 ms per 25,000 files in the profiles.
     const absPrefix = root.endsWith('/') || root.endsWith(sep) ? root : root + sep;
-    const pool = ScanPool.start({ workers, maxFileBytes, signal, onProgress, workerScript: this.options.workerScript });
+    const { fullRead } = this.options;
+    const pool = ScanPool.start({ workers, maxFileBytes, signal, onProgress, workerScript: this.options.workerScript, fullRead });
     // ripgrep reads the tree on the other core while this thread walks it. The files it finds a
     // marker in are scanned as it reports them (before the walk has reached some: a file the walk
     // then leaves out is scanned for nothing and dropped); the ones it finds none in are recorded
     // without being opened; whatever it did not list is scanned once both are done.
-    const { ripgrep } = this.options;
+    const ripgrep = fullRead ? undefined : this.options.ripgrep;
     const queued = new Set<string>();
     /** Scans each file not queued yet; a file without a kind is not one the index reads. */
     const queue = (files: Iterable<[file: string, kind: WalkedFileKind | undefined]>): void => {
@@ -303,7 +311,9 @@ export class WorkspaceIndex {
     if (!kind || ignored) return (this.lastUpdate = { parsed: [], resolved: [], ms: performance.now() - started });
     await initRubyParser();
     const scan: ScannedFile =
-      text !== undefined ? scanText(file, kind, text) : scanFile(join(this.options.root, file), file, kind, this.options.maxFileBytes);
+      text !== undefined
+        ? scanText(file, kind, text, undefined, this.options.fullRead)
+        : scanFile(join(this.options.root, file), file, kind, this.options.maxFileBytes, this.options.fullRead);
     if (text === undefined && scan.skipped && scan.findings.some((f) => /ENOENT/.test(f.message))) {
       return this.removeFile(file);
     }

@@ -150,8 +150,8 @@ function tooBig(file: string, kind: WalkedFileKind, size: number, maxFileBytes: 
  * trips per file cost more than the parse on a 25,000-file tree. O_NONBLOCK keeps a FIFO from
  * blocking the open; a read that fails on something that is not a regular file says so.
  */
-export function scanFile(abs: string, file: string, kind: WalkedFileKind, maxFileBytes = DEFAULT_MAX_FILE_BYTES): ScannedFile {
-  return parsed(scanFileDeferred(abs, file, kind, maxFileBytes));
+export function scanFile(abs: string, file: string, kind: WalkedFileKind, maxFileBytes = DEFAULT_MAX_FILE_BYTES, fullRead = false): ScannedFile {
+  return parsed(scanFileDeferred(abs, file, kind, maxFileBytes, fullRead), fullRead);
 }
 
 /**
@@ -164,18 +164,22 @@ export interface DeferredScan {
   parseText?: string;
 }
 
-function parsed(deferred: DeferredScan): ScannedFile {
-  if (deferred.parseText !== undefined) applyRubyParse(deferred.scan, parseRubyOutcome(deferred.scan.file, deferred.parseText));
+function parsed(deferred: DeferredScan, fullRead = false): ScannedFile {
+  if (deferred.parseText !== undefined) applyRubyParse(deferred.scan, parseRubyOutcome(deferred.scan.file, deferred.parseText, fullRead));
   return deferred.scan;
 }
 
 /** The Ruby extractor's answer for one file: its facts, or the message of its crash. */
 export type RubyParseOutcome = RubyFileFacts | string;
 
-/** Runs the extractor; a crash must not take the index down, it is reported like a syntax error. */
-export function parseRubyOutcome(file: string, text: string): RubyParseOutcome {
+/**
+ * Runs the extractor; a crash must not take the index down, it is reported like a syntax error.
+ * `fullRead` (the reference the pre-filter checks compare with, WorkspaceIndexOptions.fullRead):
+ * tree-sitter parses the whole text, no skeleton, no subset parser, no tree kept for re-parsing.
+ */
+export function parseRubyOutcome(file: string, text: string, fullRead = false): RubyParseOutcome {
   try {
-    return extractRubyFacts(file, text);
+    return fullRead ? extractRubyFacts(file, text, { skeleton: false, reuseTrees: false }) : extractRubyFacts(file, text);
   } catch (e) {
     // Not a crash: this thread has not loaded tree-sitter yet; the caller loads it and retries.
     if (e instanceof TreeSitterNotLoaded) throw e;
@@ -192,8 +196,11 @@ export function applyRubyParse(scan: ScannedFile, outcome: RubyParseOutcome): vo
   scan.findings.push({ code: 'parse_error', severity: 'warning', message: outcome, file: scan.file, line: 1, column: 1 });
 }
 
-/** scanFile without the Ruby extraction (DeferredScan). */
-export function scanFileDeferred(abs: string, file: string, kind: WalkedFileKind, maxFileBytes = DEFAULT_MAX_FILE_BYTES): DeferredScan {
+/**
+ * scanFile without the Ruby extraction (DeferredScan). `fullRead`: every Ruby source file is
+ * extracted, whatever the pre-filter says (WorkspaceIndexOptions.fullRead).
+ */
+export function scanFileDeferred(abs: string, file: string, kind: WalkedFileKind, maxFileBytes = DEFAULT_MAX_FILE_BYTES, fullRead = false): DeferredScan {
   if (!readBuffer || readBuffer.length !== maxFileBytes + 1) readBuffer = Buffer.allocUnsafe(maxFileBytes + 1);
   const buf = readBuffer;
   let fd: number | undefined;
@@ -215,7 +222,7 @@ export function scanFileDeferred(abs: string, file: string, kind: WalkedFileKind
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
-  return scanBufferDeferred(file, kind, buf.subarray(0, length), maxFileBytes);
+  return scanBufferDeferred(file, kind, buf.subarray(0, length), maxFileBytes, fullRead);
 }
 
 function safeIsFile(fd: number): boolean {
@@ -231,7 +238,7 @@ export function scanBuffer(file: string, kind: WalkedFileKind, buf: Buffer, maxF
   return parsed(scanBufferDeferred(file, kind, buf, maxFileBytes));
 }
 
-function scanBufferDeferred(file: string, kind: WalkedFileKind, buf: Buffer, maxFileBytes: number): DeferredScan {
+function scanBufferDeferred(file: string, kind: WalkedFileKind, buf: Buffer, maxFileBytes: number, fullRead = false): DeferredScan {
   if (buf.length > maxFileBytes) return { scan: tooBig(file, kind, buf.length, maxFileBytes) };
   // One search of the whole file instead of `subarray(0, 8 KB).includes(0)`: no view allocated
   // per file (~8 ms of 25,000 files on the main thread), and a text file has no NUL to stop at.
@@ -239,7 +246,7 @@ function scanBufferDeferred(file: string, kind: WalkedFileKind, buf: Buffer, max
   if (nul !== -1 && nul < BINARY_SNIFF_BYTES) {
     return { scan: skipped(file, kind, buf.length, skippedFinding(file, 'file skipped: binary (NUL byte in the first 8 KB)')) };
   }
-  const declares = kind === 'source' && isRubyPath(file) && (mightDeclareBytes(buf) || mustParse(file));
+  const declares = kind === 'source' && isRubyPath(file) && (fullRead || mightDeclareBytes(buf) || mustParse(file));
   // Most files of a big tree (80 % of the benchmark's 25,000) neither declare nor annotate: their
   // lines are counted on the bytes and the text is never decoded. Decoding them made 55 MB of
   // strings for nothing; decode + string checks took 45-50 ms over those files, the byte checks
@@ -252,9 +259,9 @@ function scanBufferDeferred(file: string, kind: WalkedFileKind, buf: Buffer, max
   return declares ? { scan, parseText: text } : { scan };
 }
 
-export function scanText(file: string, kind: WalkedFileKind, text: string, bytes = Buffer.byteLength(text)): ScannedFile {
+export function scanText(file: string, kind: WalkedFileKind, text: string, bytes = Buffer.byteLength(text), fullRead = false): ScannedFile {
   const scan = decodedScan(file, kind, text, bytes);
-  return parsed(kind === 'source' && isRubyPath(file) && (mightDeclare(text) || mustParse(file)) ? { scan, parseText: text } : { scan });
+  return parsed(kind === 'source' && isRubyPath(file) && (fullRead || mightDeclare(text) || mustParse(file)) ? { scan, parseText: text } : { scan }, fullRead);
 }
 
 /** A decoded file's scan before any Ruby extraction. */

@@ -27,10 +27,10 @@ async function withParser<T>(work: () => T): Promise<T> {
   }
 }
 
-async function answer(req: ParseRequest, maxFileBytes: number): Promise<ParseResponse> {
+async function answer(req: ParseRequest, maxFileBytes: number, fullRead: boolean): Promise<ParseResponse> {
   if (req.files !== undefined) {
     const outcomes: RubyParseOutcome[] = [];
-    for (const f of req.files) outcomes.push(await withParser(() => parseRubyOutcome(f.file, f.text)));
+    for (const f of req.files) outcomes.push(await withParser(() => parseRubyOutcome(f.file, f.text, fullRead)));
     return { id: req.id, outcomes };
   }
   const plain: number[] = [];
@@ -38,8 +38,8 @@ async function answer(req: ParseRequest, maxFileBytes: number): Promise<ParseRes
   const items = req.read ?? [];
   for (let at = 0; at < items.length; at++) {
     const it = items[at]!;
-    const { scan, parseText } = scanFileDeferred(it.abs, it.file, it.kind, maxFileBytes);
-    if (parseText !== undefined) applyRubyParse(scan, await withParser(() => parseRubyOutcome(scan.file, parseText)));
+    const { scan, parseText } = scanFileDeferred(it.abs, it.file, it.kind, maxFileBytes, fullRead);
+    if (parseText !== undefined) applyRubyParse(scan, await withParser(() => parseRubyOutcome(scan.file, parseText, fullRead)));
     if (isPlainScan(scan)) plain.push(at, scan.bytes, scan.lineCount);
     else scans.push({ at, scan });
   }
@@ -49,9 +49,9 @@ async function answer(req: ParseRequest, maxFileBytes: number): Promise<ParseRes
 function start(): void {
   const port = parentPort;
   if (!port) throw new Error('indexWorker must run in a worker thread');
-  const { maxFileBytes } = workerData as WorkerInit;
+  const { maxFileBytes, fullRead = false } = workerData as WorkerInit;
   port.on('message', (req: ParseRequest) => {
-    answer(req, maxFileBytes).then(
+    answer(req, maxFileBytes, fullRead).then(
       (res) => port.postMessage(res),
       (e: unknown) => port.postMessage({ id: req.id, error: e instanceof Error ? e.message : String(e) } satisfies ParseResponse),
     );

@@ -42,6 +42,8 @@ export interface OpenWorkspaceOptions {
    * else `rg` on PATH); false: none, every file is read in this process.
    */
   ripgrep?: string | false;
+  /** WorkspaceIndexOptions.fullRead: the reference index of the pre-filter checks (internal). */
+  fullRead?: boolean;
 }
 
 export interface OpenedWorkspace {
@@ -104,6 +106,7 @@ export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Open
     workers: options.workers,
     workerScript: options.workerScript,
     ripgrep: options.ripgrep === false ? undefined : (options.ripgrep ?? findRipgrep()),
+    ...(options.fullRead ? { fullRead: true } : {}),
   };
   return { root, config, catalog, catalogOrigin: origin, index: new WorkspaceIndex(indexOptions) };
 }

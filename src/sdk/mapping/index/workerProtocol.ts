@@ -4,6 +4,8 @@ import type { RubyParseOutcome, ScannedFile } from './fileScanner';
 
 export interface WorkerInit {
   maxFileBytes: number;
+  /** WorkspaceIndexOptions.fullRead: no pre-filter, no skeleton. */
+  fullRead?: boolean;
 }
 
 export interface ScanItem {

@@ -9,7 +9,8 @@
  * CPU even for one file, plus ~40 ms to load; the native binding costs nothing to warm up, and a
  * cold index meets a few refused skeletons in every real tree. The wasm one needs no binary, so
  * it is the fallback (a bundle without node_modules, a platform without a prebuild).
- * `BUDGET_LENS_TREE_SITTER=wasm` forces it (tests run the Ruby suites on both).
+ * `BUDGET_LENS_TREE_SITTER=wasm` forces it (tests run the Ruby suites on both); `=native` keeps the
+ * native binding past NATIVE_TREE_BUDGET (below).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -88,6 +89,15 @@ function locateWasm(fileName: string, packagePath: string): string {
   return require.resolve(packagePath);
 }
 
+async function loadWasmBinding(): Promise<RubyParserBinding> {
+  const runtimeWasm = locateWasm('web-tree-sitter.wasm', 'web-tree-sitter/web-tree-sitter.wasm');
+  await Parser.init({ locateFile: () => runtimeWasm });
+  const ruby = await Language.load(locateWasm('tree-sitter-ruby.wasm', 'tree-sitter-ruby/tree-sitter-ruby.wasm'));
+  const p = new Parser();
+  p.setLanguage(ruby);
+  return { kind: 'wasm', parse: (text, oldTree) => p.parse(text, oldTree as TreeSitter.Tree | undefined) };
+}
+
 /** Loads the native binding, else web-tree-sitter + tree-sitter-ruby.wasm, once; later calls return the same promise. */
 export function initRubyParser(): Promise<void> {
   loading ??= (async () => {
@@ -96,17 +106,39 @@ export function initRubyParser(): Promise<void> {
       parser = native;
       return;
     }
-    const runtimeWasm = locateWasm('web-tree-sitter.wasm', 'web-tree-sitter/web-tree-sitter.wasm');
-    await Parser.init({ locateFile: () => runtimeWasm });
-    const ruby = await Language.load(locateWasm('tree-sitter-ruby.wasm', 'tree-sitter-ruby/tree-sitter-ruby.wasm'));
-    const p = new Parser();
-    p.setLanguage(ruby);
-    parser = { kind: 'wasm', parse: (text, oldTree) => p.parse(text, oldTree as TreeSitter.Tree | undefined) };
+    parser = await loadWasmBinding();
   })().catch((e: unknown) => {
     loading = undefined;
     throw e;
   });
   return loading;
+}
+
+/**
+ * Native parses after which a thread moves to the wasm binding (unless BUDGET_LENS_TREE_SITTER=native).
+ * The native binding has no `tree.delete()`: its trees (and a native cache entry per node the
+ * extractor reads) are freed only when V8 collects their wrappers, and V8 does not hurry for
+ * memory it cannot see. Extracting the 1,727 skeletons of a GitLab checkout that the subset
+ * parser refuses left 97 MB more RSS with it, 10 MB with wasm, whose trees are deleted at once;
+ * the cold `endpoints` peaked at 312-325 MB against 280-285 MB. Below the budget (a generated
+ * tree's hundred refused skeletons, an editor's edits) the native binding keeps its start-up
+ * advantage; past it the wasm one loads in the background and takes over when ready.
+ */
+const NATIVE_TREE_BUDGET = 256;
+let nativeParses = 0;
+let switching: Promise<void> | undefined;
+
+function countNativeParse(): void {
+  if (++nativeParses <= NATIVE_TREE_BUDGET || switching !== undefined || process.env.BUDGET_LENS_TREE_SITTER === 'native') return;
+  switching = loadWasmBinding().then(
+    (wasm) => {
+      parser = wasm;
+      // Cached native trees cannot be edited and handed to the wasm parser.
+      for (const { tree } of reparseCache.values()) tree.delete();
+      reparseCache.clear();
+    },
+    () => undefined, // wasm unavailable: stay native
+  );
 }
 
 /**
@@ -128,6 +160,7 @@ export function rubyParserLoaded(): boolean {
 
 function requireParser(): RubyParserBinding {
   if (parser === undefined) throw new TreeSitterNotLoaded();
+  if (parser.kind === 'native') countNativeParse();
   return parser;
 }
 
@@ -151,7 +184,7 @@ export interface ParsedRuby {
  * handful of trees.
  */
 const REPARSE_CACHE_SIZE = 8;
-const reparseCache = new Map<string, { skeleton: string; tree: RubyTree }>();
+const reparseCache = new Map<string, { skeleton: string; tree: RubyTree; kind: RubyParserKind }>();
 
 function pointAt(text: string, index: number): { row: number; column: number } {
   let row = 0;
@@ -189,7 +222,10 @@ function parseSkeletonCached(p: RubyParserBinding, skeleton: string, cacheKey: s
   const cached = cacheKey === undefined ? undefined : reparseCache.get(cacheKey);
   if (cacheKey !== undefined) reparseCache.delete(cacheKey);
   let tree: RubyTree | null;
-  if (cached !== undefined && cached.skeleton === skeleton) {
+  if (cached !== undefined && cached.kind !== p.kind) {
+    cached.tree.delete();
+    tree = p.parse(skeleton);
+  } else if (cached !== undefined && cached.skeleton === skeleton) {
     tree = cached.tree;
   } else if (cached !== undefined) {
     cached.tree.edit(editBetween(cached.skeleton, skeleton));
@@ -199,7 +235,7 @@ function parseSkeletonCached(p: RubyParserBinding, skeleton: string, cacheKey: s
     tree = p.parse(skeleton);
   }
   if (tree === null || tree.rootNode.hasError || cacheKey === undefined) return tree;
-  reparseCache.set(cacheKey, { skeleton, tree });
+  reparseCache.set(cacheKey, { skeleton, tree, kind: p.kind });
   if (reparseCache.size > REPARSE_CACHE_SIZE) {
     const [oldestKey, oldest] = reparseCache.entries().next().value as [string, { tree: RubyTree }];
     reparseCache.delete(oldestKey);

@@ -60,21 +60,63 @@ function indentOf(line: string): number {
   return i;
 }
 
-function isBlankOrComment(line: string, indent: number): boolean {
-  return indent === line.length || line.charCodeAt(indent) === 35; /* '#' */
+/**
+ * The source's lines by their offsets: a line is sliced out only when its text is needed (a line
+ * kept, or one at a body's indentation that may close it). `source.split('\n')` made a string per
+ * line, and most lines are in bodies that are skipped by their indentation alone: on a GitLab
+ * checkout 104 MB of declaring files became ~3.5 million line strings, most of the cold build's
+ * garbage (a spec file's whole `describe` body is skipped this way).
+ */
+class Lines {
+  /** Offset of each line's first character. */
+  private readonly starts: number[] = [0];
+  readonly length: number;
+
+  constructor(private readonly source: string) {
+    for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) this.starts.push(i + 1);
+    this.length = this.starts.length;
+  }
+
+  private end(row: number): number {
+    return row + 1 < this.length ? (this.starts[row + 1] as number) - 1 : this.source.length;
+  }
+
+  text(row: number): string {
+    return this.source.slice(this.starts[row], this.end(row));
+  }
+
+  /** Spaces and tabs before the first other character of the line. */
+  indent(row: number): number {
+    const start = this.starts[row] as number;
+    const end = this.end(row);
+    let i = start;
+    while (i < end && (this.source.charCodeAt(i) === 32 || this.source.charCodeAt(i) === 9)) i++;
+    return i - start;
+  }
+
+  /** Only spaces and tabs (`indent` === the line's length). */
+  isBlank(row: number, indent: number): boolean {
+    return (this.starts[row] as number) + indent === this.end(row);
+  }
+
+  /** Blank, or a comment: what isBlankOrComment says of the line's text. */
+  isBlankOrComment(row: number, indent: number): boolean {
+    const at = (this.starts[row] as number) + indent;
+    return at === this.end(row) || this.source.charCodeAt(at) === 35; /* '#' */
+  }
 }
 
 /**
  * Index of the `end` line closing a body whose header sits at `indent` and ends on row
  * `headerEnd`, or -1 when the indentation does not prove it (then nothing is dropped).
  */
-function findBodyEnd(lines: string[], headerEnd: number, indent: number): number {
+function findBodyEnd(lines: Lines, headerEnd: number, indent: number): number {
   for (let r = headerEnd + 1; r < lines.length; r++) {
-    const line = lines[r]!;
-    const ind = indentOf(line);
-    if (ind === line.length) continue;
+    const ind = lines.indent(r);
+    if (lines.isBlank(r, ind)) continue;
     if (ind > indent) continue;
     if (ind < indent) return -1;
+    const line = lines.text(r);
     if (END_LINE.test(line)) return r;
     if (BODY_CLAUSE.test(line)) continue;
     return -1;
@@ -83,14 +125,14 @@ function findBodyEnd(lines: string[], headerEnd: number, indent: number): number
 }
 
 /** Row where a multi-line header (`def foo(a,` / `get 'x',`) ends. */
-function headerEndRow(lines: string[], start: number, stop: (line: string) => boolean): number {
+function headerEndRow(lines: Lines, start: number): number {
   let r = start;
-  while (r < lines.length - 1 && !stop(lines[r]!) && CONTINUES.test(lines[r]!)) r++;
+  while (r < lines.length - 1 && CONTINUES.test(lines.text(r))) r++;
   return r;
 }
 
 export function buildSkeleton(source: string): Skeleton {
-  const lines = source.split('\n');
+  const lines = new Lines(source);
   const kept: string[] = [];
   const lineMap: number[] = [];
   let row = 0;
@@ -101,12 +143,12 @@ export function buildSkeleton(source: string): Skeleton {
   let privateIndent = -1;
   let keptPrivateDef = false;
   while (row < lines.length) {
-    const line = lines[row]!;
-    const indent = indentOf(line);
-    if (isBlankOrComment(line, indent)) {
+    const indent = lines.indent(row);
+    if (lines.isBlankOrComment(row, indent)) {
       row++;
       continue;
     }
+    const line = lines.text(row);
     if (indent < privateIndent) privateIndent = -1; // left the class body
     if (!previousContinues) {
       const visibility = BARE_VISIBILITY.exec(line)?.[1];
@@ -118,7 +160,7 @@ export function buildSkeleton(source: string): Skeleton {
         // extractor the class has statements of its own) they are left out of the skeleton
         // altogether when the indentation proves where they end: about a fifth less to parse.
         const end = keptPrivateDef ? findBodyEnd(lines, row, indent) : -1;
-        if (end >= 0 && PLAIN_END.test(lines[end]!)) {
+        if (end >= 0 && PLAIN_END.test(lines.text(end))) {
           row = end + 1;
           continue;
         }
@@ -133,31 +175,32 @@ export function buildSkeleton(source: string): Skeleton {
     let headerIndent = 0;
     const def = previousContinues ? null : DEF_LINE.exec(line);
     if (def) {
-      headerEnd = headerEndRow(lines, row, () => false);
+      headerEnd = headerEndRow(lines, row);
       headerIndent = def[1]!.length;
     } else if (DO_AT_END.test(line)) {
-      const word = FIRST_WORD.exec(lines[statementStart]!)?.[1];
+      const first = statementStart === row ? line : lines.text(statementStart);
+      const word = FIRST_WORD.exec(first)?.[1];
       if (word !== undefined && !KEPT_BLOCKS.has(word) && !LOOP_DO.test(line)) {
         headerEnd = row;
-        headerIndent = indentOf(lines[statementStart]!);
+        headerIndent = indentOf(first);
       }
     }
     if (headerEnd >= 0) {
       // Keep the rest of a multi-line header, then skip to the closing `end`.
       for (let r = row + 1; r <= headerEnd; r++) {
-        kept.push(lines[r]!);
+        kept.push(lines.text(r));
         lineMap.push(r);
       }
       const end = findBodyEnd(lines, headerEnd, headerIndent);
       if (end >= 0) {
-        kept.push(lines[end]!);
+        kept.push(lines.text(end));
         lineMap.push(end);
         row = end + 1;
         previousContinues = false;
         continue;
       }
       row = headerEnd + 1;
-      previousContinues = CONTINUES.test(lines[headerEnd]!);
+      previousContinues = CONTINUES.test(lines.text(headerEnd));
       continue;
     }
     previousContinues = CONTINUES.test(line) && !line.trimStart().startsWith('#');

@@ -183,6 +183,8 @@ class Reader {
   private depth = 0;
   /** Brace blocks being read: a bare name may end at their `}`. */
   private braceDepth = 0;
+  /** Set by methodCallOn when it read command arguments (`A.b c`): nothing may be chained after them. */
+  private commandCall = false;
   private row = 0;
   private lineStart = 0;
   private readonly length: number;
@@ -411,7 +413,9 @@ class Reader {
     if (keyword === 'class' && this.at(this.pos) === LT) {
       const lt = this.token('<', 1);
       this.skipSpaces();
-      children.push(this.parent('superclass', [lt, this.constantPath()]));
+      const path = this.constantPath();
+      // `class AddX < Gitlab::Database::Migration[2.3]`
+      children.push(this.parent('superclass', [lt, this.at(this.pos) === LBRACKET ? this.elementReference(path) : path]));
       fields.push('superclass');
     }
     this.pushComment(children, fields);
@@ -564,8 +568,10 @@ class Reader {
   private constantStatement(): SubsetNode {
     const path = this.constantPath(true);
     if (this.at(this.pos) === DOT) {
-      let node = this.methodCallOn(path);
-      while (this.at(this.pos) === DOT) node = this.methodCallOn(node);
+      let node = this.methodCallOn(path, true);
+      while (this.at(this.pos) === DOT && node.childForFieldName('block') === null && !this.commandCall) node = this.methodCallOn(node, true);
+      // Nothing is chained after a block or command arguments (`end.and_return(x)` is tree-sitter's).
+      if (this.at(this.pos) === DOT) throw OUTSIDE;
       return node;
     }
     this.skipSpaces();
@@ -576,8 +582,14 @@ class Reader {
     return this.parent('assignment', [path, eq, this.value()], ['left', null, 'right']);
   }
 
-  /** `.name` or `.name(args)` on `receiver`. */
-  private methodCallOn(receiver: SubsetNode): SubsetNode {
+  /**
+   * `.name` or `.name(args)` on `receiver`. As a statement (`statement`), also a command call and
+   * a `do` block: `RSpec.describe Foo, feature_category: :x do` ... `end`, `A.b(c) do` ... `end`
+   * (the skeleton of most spec files: their `describe` body is left out). Command arguments must
+   * start with a constant (`::Foo` too), a string or a symbol: after a receiver, tree-sitter may
+   * read `[`, `-`, `*`, `/` and the like as operators.
+   */
+  private methodCallOn(receiver: SubsetNode, statement = false): SubsetNode {
     const children = [receiver, this.token('.', 1)];
     const fields: (string | null)[] = ['receiver', 'operator'];
     const name = this.methodName();
@@ -585,11 +597,47 @@ class Reader {
     children.push(this.leaf('identifier', true, this.pos, this.pos + name.length));
     fields.push('method');
     this.pos += name.length;
+    this.commandCall = false;
     if (this.at(this.pos) === LPAREN) {
       children.push(this.parenthesizedArguments());
       fields.push('arguments');
+      if (statement) this.blockAfter(children, fields);
+    } else if (statement && this.atCommandStart()) {
+      const start = this.pos;
+      this.skipSpaces();
+      if (this.atDo()) this.pos = start;
+      else {
+        children.push(this.argumentList());
+        fields.push('arguments');
+        this.commandCall = true;
+      }
+      this.blockAfter(children, fields);
     }
     return this.parent('call', children, fields);
+  }
+
+  /** Spaces, then a `do`, a constant, a string or a `:symbol` (not a modifier keyword). */
+  private atCommandStart(): boolean {
+    let i = this.pos;
+    if (this.at(i) !== SPACE) return false;
+    while (this.at(i) === SPACE || this.at(i) === TAB) i++;
+    const c = this.at(i);
+    if (isUpper(c) || c === QUOTE || c === DQUOTE) return true;
+    if (c === COLON && this.at(i + 1) === COLON) return isUpper(this.at(i + 2)); // `RSpec.describe ::Foo do`
+    if (c === COLON) return isLower(this.at(i + 1)) || isUpper(this.at(i + 1)) || this.at(i + 1) === 95; /* _ */
+    return this.src.startsWith('do', i) && !isWordChar(this.at(i + 2));
+  }
+
+  /** ` do` ... `end` after a call's arguments, when there is one; trailing spaces are left for lineEnd to refuse. */
+  private blockAfter(children: SubsetNode[], fields: (string | null)[]): void {
+    const end = this.pos;
+    this.skipSpaces();
+    if (this.atDo() && this.pos > end) {
+      children.push(this.doBlock());
+      fields.push('block');
+    } else {
+      this.pos = end;
+    }
   }
 
   /** `('A::B')`, `(:a, key: 1)`, `({ a: 1 })`, `()`. */
@@ -849,12 +897,37 @@ class Reader {
     else throw OUTSIDE;
     // `5.minutes`, `%w[a b].freeze`, `Gitlab::Routing.url_helpers`, `A.merge(b: 1)`.
     while (this.at(this.pos) === DOT && isLower(this.at(this.pos + 1))) node = this.methodCallOn(node);
+    // `GitlabSchema.types['Project']` (GraphQL type specs: `RSpec.describe GitlabSchema.types['X'] do`).
+    if (this.at(this.pos) === LBRACKET && (node.type === 'call' || node.type === 'constant' || node.type === 'scope_resolution') && node.childForFieldName('arguments') === null) {
+      node = this.elementReference(node);
+    }
     if (binary) node = this.binaryAfter(node);
     const next = this.at(this.pos);
     if (next !== SPACE && next !== TAB && next !== COMMA && next !== NL && next !== -1 && next !== RBRACKET && next !== RPAREN && next !== RBRACE) {
       throw OUTSIDE;
     }
     return node;
+  }
+
+  /** `object[value]`, `object[a, b]` right after the object: tree-sitter's element_reference (never empty). */
+  private elementReference(object: SubsetNode): SubsetNode {
+    if (++this.depth > MAX_DEPTH) throw OUTSIDE;
+    const children = [object, this.token('[', 1)];
+    const fields: (string | null)[] = ['object', null];
+    for (;;) {
+      if (this.at(this.pos) === RBRACKET) throw OUTSIDE;
+      children.push(this.value());
+      fields.push(null);
+      if (this.at(this.pos) !== COMMA) break;
+      children.push(this.token(',', 1));
+      fields.push(null);
+      this.skipSpaces();
+    }
+    if (this.at(this.pos) !== RBRACKET) throw OUTSIDE;
+    children.push(this.token(']', 1));
+    fields.push(null);
+    this.depth--;
+    return this.parent('element_reference', children, fields);
   }
 
   /** `-> { value }` / `-> { call }` / `-> do` ... `end`: no parameters. */

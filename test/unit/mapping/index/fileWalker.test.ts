@@ -5,7 +5,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { classifyPath, walkWorkspace } from '../../../../src/sdk/mapping/index/fileWalker';
+import ignore from 'ignore';
+import { classifyPath, ignoreLiterals, walkWorkspace } from '../../../../src/sdk/mapping/index/fileWalker';
+import { seededRandom } from '../../../../src/sdk/seededRandom';
 
 function write(root: string, rel: string, text = '# x\n'): void {
   mkdirSync(dirname(join(root, rel)), { recursive: true });
@@ -126,5 +128,36 @@ describe('classifyPath', () => {
       ['other/ops.rb', 'other/ops.yml', 'source'],
     ];
     for (const [file, configured, expected] of cases) assert.equal(classifyPath(file, configured), expected, `${file} (${configured ?? 'default'})`);
+  });
+});
+
+describe('ignoreLiterals: the quick test in front of the .gitignore rules', () => {
+  test('every path a rule set ignores holds one of its literals (generated rules and paths)', () => {
+    const r = seededRandom(20261205);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
+    const parts = ['app', 'tmp', 'Log', 'cache', 'a.swp', 'x.LOG', 'config', 'gitlab.yml', 'node', 'spec', 'b.rb', 'foo.bar'];
+    const patterns = ['*.log', '*.swp', '/tmp', 'tmp/', '/config/gitlab.yml', 'cache/**', '**/spec', 'app/*/b.rb', '!tmp/keep', 'foo.bar', '/a*', '?.rb', 'x.*', '# c', '', 'LOG  '];
+    let ignored = 0;
+    for (let i = 0; i < 300; i++) {
+      const text = Array.from({ length: 1 + Math.floor(r() * 5) }, () => pick(patterns)).join('\n');
+      const literals = ignoreLiterals(text);
+      const rules = ignore().add(text);
+      for (let k = 0; k < 40; k++) {
+        const path = Array.from({ length: 1 + Math.floor(r() * 4) }, () => pick(parts)).join('/') + (r() < 0.3 ? '/' : '');
+        if (!rules.ignores(path)) continue;
+        ignored++;
+        assert.ok(literals === undefined || literals.test(path), `rules ${JSON.stringify(text)} ignore ${path}, literals ${String(literals)} do not match`);
+      }
+    }
+    assert.ok(ignored > 500, `only ${ignored} ignored paths`);
+  });
+
+  test('rules it cannot read, or that match everything, leave every path to the rules', () => {
+    assert.equal(ignoreLiterals('*\n!.gitignore\n'), undefined);
+    assert.equal(ignoreLiterals('foo[ab]\n'), undefined);
+    assert.equal(ignoreLiterals('\\#not-a-comment\n'), undefined);
+    assert.equal(ignoreLiterals(' lead\n'), undefined);
+    assert.equal(ignoreLiterals('# only a comment\n\n')?.test('anything'), false);
+    assert.equal(ignoreLiterals('/config/gitlab.yml\n*.log\n')?.source, 'config\\/gitlab\\.yml|\\.log');
   });
 });

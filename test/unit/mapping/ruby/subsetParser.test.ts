@@ -17,6 +17,7 @@ import { buildSkeleton } from '../../../../src/sdk/mapping/ruby/skeleton';
 import { parseSubset } from '../../../../src/sdk/mapping/ruby/subsetParser';
 import type { RubyFileFacts } from '../../../../src/sdk/mapping/ruby/types';
 import { seededRandom } from '../../../../src/sdk/seededRandom';
+import { shrink as shrinkWith } from '../../../support/shrink';
 import type { DumpedNode } from '../../../support/treeDump';
 import {
   dumpTree,
@@ -89,33 +90,7 @@ function fails(source: string): boolean {
 
 /** Drops lines (then single characters, for short inputs) while the mismatch persists: the lead reads the small input. */
 function shrink(source: string, stillFails: (s: string) => boolean = fails): string {
-  let current = source;
-  for (let changed = true; changed; ) {
-    changed = false;
-    const lines = current.split('\n');
-    // One line at a time, then pairs (a `def x` / `end` pair only goes as a whole).
-    for (const width of [1, 2]) {
-      for (let i = 0; i + width <= lines.length && lines.length > width; i++) {
-        const candidate = [...lines.slice(0, i), ...lines.slice(i + width)].join('\n');
-        if (stillFails(candidate)) {
-          current = candidate;
-          lines.splice(i, width);
-          i--;
-          changed = true;
-        }
-      }
-    }
-  }
-  if (current.length <= 400) {
-    for (let i = 0; i < current.length; i++) {
-      const candidate = current.slice(0, i) + current.slice(i + 1);
-      if (stillFails(candidate)) {
-        current = candidate;
-        i--;
-      }
-    }
-  }
-  return current;
+  return shrinkWith(source, stillFails);
 }
 
 function report(label: string, source: string): string {
@@ -537,6 +512,46 @@ const SNIPPETS: [label: string, source: string][] = [
       "  before_action :authorize!, only: [:index, :show]\n  feature_category :team_planning\n  urgency :low, [:index, :show]\n" +
       "  def index\n  end\n  def show\n  end\n  private\n  def find_a\n  end\nend\n",
   ],
+  // Calls on a constant as statements: command arguments and do blocks (spec skeletons).
+  ['spec skeleton: describe with metadata', 'RSpec.describe Projects::IssuesController, feature_category: :team_planning do\nend\n'],
+  ['spec skeleton: describe a string, symbols', "RSpec.describe 'Issue boards', :js, :aggregate_failures, feature_category: :portfolio_management do\nend\n"],
+  ['spec skeleton: a double-quoted string', 'RSpec.describe "Admin::Users" do\nend\n'],
+  ['spec skeleton: a body kept', 'RSpec.describe Foo do\n  feature_category :x\n  it :y\nend\n'],
+  ['spec skeleton: block parameters', 'Foo.each_x do |a, b|\nend\n'],
+  ['call on a constant: parenthesized arguments and a block', 'RSpec.describe(Foo, type: :request) do\nend\n'],
+  ['call on a constant: no arguments, a block', 'Gitlab::Seeder.quiet do\nend\n'],
+  ['call on a constant: command arguments, no block', "Foo.bar :x, 'y', z: 1\n"],
+  ['call on a root constant with a command argument', '::A::B.describe C do\nend\n'],
+  ['call on a constant: a comment after do', 'Foo.bar Baz do # c\nend\n'],
+  ['call on a constant: a modifier after command arguments', 'Foo.bar :x if y\n'],
+  ['call on a constant: multi-line command arguments', "Foo.bar :x,\n  'y' do\nend\n"],
+  ['call on a constant: chained after a block', 'Foo.bar do\nend.baz\n'],
+  ['call on a constant: chained after command arguments', 'Foo.bar :x.baz\n'],
+  ['call on a constant: an array after a space', 'Foo.bar [1]\n'],
+  ['call on a constant: a minus after a space', 'Foo.bar -1\n'],
+  ['call on a constant: a splat after a space', 'Foo.bar *x\n'],
+  ['call on a constant: a scope after a space', 'Foo.bar ::C\n'],
+  ['spec skeleton: describe a root constant', 'RSpec.describe ::Projects::Foo, :elastic, feature_category: :global_search do\nend\n'],
+  ['call on a constant: a root scope then a bracket', 'Foo.bar ::C[1] do\nend\n'],
+  ['call on a constant: a local after a space', 'Foo.bar x\n'],
+  ['call on a constant: a ternary', "Foo.bar :a ? 1 : 2\n"],
+  ['call on a constant: a brace block after arguments', "Foo.bar 'a' { }\n"],
+  ['call on a constant: do end on one line', 'Foo.bar do end\n'],
+  ['call on a constant: a block then more', 'Foo.bar do\nend if x\n'],
+  ['call on a constant: two spaces before do', 'Foo.bar  do\nend\n'],
+  ['call on a constant: a tab before the argument', 'Foo.bar\tBaz do\nend\n'],
+  ['call on a call on a constant with a block', 'Foo.bar(1).baz 2 do\nend\n'],
+  ['spec skeleton: describe a GraphQL type', "RSpec.describe GitlabSchema.types['Project'], feature_category: :groups_and_projects do\nend\n"],
+  ['element reference on a constant', "foo A::B[:c], D['e', 1]\n"],
+  ['element reference: two arguments, spaces', "foo A[1,  2]\n"],
+  ['element reference: empty', 'foo A[]\n'],
+  ['element reference: spaces inside', 'foo A[ 1 ]\n'],
+  ['element reference after a call with arguments', 'foo A.b(1)[2]\n'],
+  ['element reference, then a call', 'foo A.types[:x].b\n'],
+  ['element reference on a local', 'foo a[1]\n'],
+  ['nested element references', "foo A[B['c']]\n"],
+  ['superclass: a migration version', 'class AddX < Gitlab::Database::Migration[2.3]\n  milestone :x\nend\n'],
+  ['superclass: an element reference then more', 'class A < B[1].c\nend\n'],
   [
     'a Grape skeleton',
     "module API\n  class Tags < ::API::Base\n    feature_category :source_code_management\n" +
@@ -699,7 +714,7 @@ class SkeletonGen {
       case 0: return `'${this.either(['', 'a', ':id/tags', 'a b', 'a"b', 'a#b', 'a#{b}'], ['é', '\\\\', "\\'", '\n'])}'`;
       case 1: return `"${this.either(['', 'a', ':id/x', "a'b"], ['a#{b}', 'a#b', 'a\\n', 'é', '#@x'])}"`;
       case 2: return this.either(['0', '1', '42', '123456789', '1.5', '0.25', '10_000', '1_0.0_1'], ['007', '1__0', '1_', '-1', '1.5e3', '0x1f', '1e3', '1r', '2i', '1.e5', '1.5.5', '00.5']);
-      case 3: return this.constPath();
+      case 3: return this.constPath() + (this.chance(0.1) ? `${this.either(['', '.types'], [' ', '.b(1)'])}[${this.either([this.scalar(), `${this.scalar()}, ${this.scalar()}`], ['', ' 1 '])}]` : '');
       case 4: return this.either(['true', 'false', 'nil', 'user_project', 'x', '_y', 'it', 'p', 'ends'], ['self', 'truex', 'nil?', '__FILE__', 'a?', 'b!', 'then', 'end', 'a(1)']);
       case 5: return this.either(['/a/', '/[0-9]+/', '/a\\d\\/b/i', '%r{a/(.*)}', '%r{\\}}mx'], ['/a#{b}/', '/a#b/', '%r(a)', '/\\x41/', '//', '/ a/', '/a/o', '%r{a{1}}', '/\\101/']);
       default: return `:${this.either(['a', 'wiki', 'low', 'a?', 'b!', 'A', '_x', 'a1', 'end', 'if', 'class', 'nil', 'true', 'self', 'do', 'Ab_c'], ['a=', '"a"', '+', '@a', '$a', 'a?b', '[]', 'é', '__FILE__', 'a!=', 'A::B', '::A'])}`;
@@ -792,12 +807,18 @@ class SkeletonGen {
     return [head];
   }
   /** `NAME = value` or a call on a constant (`Foo::Bar.prepend_mod_with('Foo::Bar')`). */
-  private constantStatement(): string[] {
+  private constantStatement(depth = 0): string[] {
     if (this.chance(0.5)) return [`${this.constPath()}${this.gap()}${this.either(['='], ['==', '||=', '=~', '=>'])}${this.gap()}${this.value(0)}`];
     const name = this.either(['prepend_mod_with', 'prepend_mod', 'include_mod', 'x', 'a?', 'b!', 'class', 'end'], ['new', 'A', '[]', '__x']);
     const n = this.int(3);
     const args = Array.from({ length: n }, () => this.argument()).join(this.chance(0.2) ? ',\n  ' : `,${this.gap()}`);
     const call = `${this.constPath()}${this.either(['.'], ['&.', '::', ' .'])}${name}`;
+    if (this.chance(0.3) && depth < 4) {
+      // `RSpec.describe Foo, feature_category: :x do` ... `end`, `Gitlab::Seeder.quiet do`, `A.b(c) do`.
+      const open = this.either([' ', '('], ['  ', '\t', ' (']);
+      const head = n === 0 ? call : `${call}${open}${args}${open.includes('(') ? ')' : ''}`;
+      return [`${head}${this.either([' do', ' do |x|'], ['do', ' do|x|', '  do'])}${this.either([''], [' end', ' {'])}`, ...this.body(depth + 1), 'end'];
+    }
     if (n === 0) return [call + this.either(['', `.${this.methodName()}`], ['()', ' do', ' {}'])];
     return [`${call}${this.either(['('], [' (', ' '])}${this.chance(0.1) ? '\n  ' : ''}${args}${this.chance(0.1) ? '\n' : ''}${this.either([')'], [',)', ''])}`];
   }
@@ -834,7 +855,7 @@ class SkeletonGen {
     for (let i = 0; i < n; i++) {
       const k = this.int(10);
       const lines =
-        k < 2 && depth < 5 ? this.definition(depth) : k < 5 ? this.def() : k < 7 ? this.constantStatement() : k < 8 && this.chance(0.4) ? this.localAssignment() : this.call(depth);
+        k < 2 && depth < 5 ? this.definition(depth) : k < 5 ? this.def() : k < 7 ? this.constantStatement(depth) : k < 8 && this.chance(0.4) ? this.localAssignment() : this.call(depth);
       if (k >= 5) lines[lines.length - 1] += this.modifier();
       out.push(...lines.map((l, j) => (j === 0 || j === lines.length - 1 ? this.indent(depth) + l + this.trail() : l)));
       if (this.chance(0.03)) out.push(this.pick(['', '   ', '\t']));
