@@ -262,7 +262,10 @@ async function ingestOne(db: StoreDatabase, writer: StoreWriter, path: string, o
     // Nothing new: the content was consumed before (a duplicate), or holds no complete line yet.
     release();
     await writer.rollback();
-    return parsedFile(resumedRow ? { ...report, status: 'duplicate' } : { ...report, status: 'ingested' });
+    // A duplicate reports the counts of the content it repeats, as the source holds them.
+    if (!resumedRow) return parsedFile({ ...report, status: 'ingested' });
+    const { lines, accepted, ignored, malformed } = resumedRow;
+    return parsedFile({ ...report, status: 'duplicate', lines, accepted, ignored, malformed });
   }
   writer.write(agg.drain());
   const record: IngestedFileRecord = {
