@@ -4,9 +4,12 @@
  * memory; closed hours go to the store writer (storeWriter, usually on a worker thread) inside
  * ONE transaction per file that commits only after the last line; while the writer thread
  * commits a file, the next one is already being parsed (its transaction starts right after, as
- * the writer runs requests in order). Each file's sha256 is computed alongside (fileHash): a
- * file already ingested stops early and adds nothing; a copy of a file whose commit is still
- * running is caught by the commit, inside the write lock. Malformed lines are counted and listed
+ * the writer runs requests in order). Each file is read as a source (sourceReader.ts): a file that
+ * continues a known source (same head, same prefix hash) is parsed only after the offset already
+ * consumed, and only complete lines are consumed; the source's new offset and prefix hash commit
+ * in the same transaction as the counts. Files of one call with the same head wait for the
+ * earlier one's commit; another process's commit in between is caught inside the write lock
+ * (the file fails and writes nothing). Malformed lines are counted and listed
  * with their line numbers, never fatal; a file that cannot be read fails alone and writes nothing.
  */
 import { stat } from 'node:fs/promises';

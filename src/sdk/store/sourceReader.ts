@@ -40,8 +40,8 @@ export interface SourceState {
   lines: number;
 }
 
-/** A source being followed (ingest --follow): the hash of its prefix stays in memory. */
-export interface LiveSource {
+/** A source being continued: its state and the open hash of its prefix. */
+interface LiveSource {
   state: SourceState;
   head: string;
   hash: Hash;
@@ -67,8 +67,6 @@ export interface SourceReadResult {
   newLines: number;
   /** Bytes after the last complete line: a partial line, left for the next read. */
   pendingBytes: number;
-  /** The prefix hash, still open, for a caller that keeps following the file. */
-  hash: Hash;
 }
 
 export interface SourceReadOptions {
@@ -78,10 +76,6 @@ export interface SourceReadOptions {
   onOverlong?: (lineNumber: number) => void;
   /** Hash parsed bytes on a worker thread when parsing starts at 0 and the file is at least this big. */
   workerMinBytes?: number;
-  /** Read an already open file (follow mode) instead of opening `path`. */
-  handle?: FileHandle;
-  /** Continue this source at its offset without re-reading the prefix (follow mode, same open file). */
-  live?: LiveSource;
 }
 
 const WORKER_MIN_BYTES = 8 << 20;
@@ -169,10 +163,9 @@ type Pass = { kind: 'done'; result: SourceReadResult } | { kind: 'retry'; candid
  * file cannot be read or a gzip stream is corrupt.
  */
 export async function readSource(path: string, opts: SourceReadOptions): Promise<SourceReadResult> {
-  const fh = opts.handle ?? (await open(path, 'r'));
+  const fh = await open(path, 'r');
   try {
     const gzip = await isGzip(fh);
-    if (opts.live && !gzip) return await parsePass(path, fh, false, opts, opts.live);
     // First read the head to find the candidates, then pass over the file; a candidate that
     // turns out not to match after its prefix was skipped means one more pass without it.
     const head = await readHead(path, gzip);
@@ -183,7 +176,7 @@ export async function readSource(path: string, opts: SourceReadOptions): Promise
       candidates = pass.candidates;
     }
   } finally {
-    if (!opts.handle) await fh.close();
+    await fh.close();
   }
 }
 
@@ -213,7 +206,7 @@ async function readHead(path: string, gzip: boolean): Promise<string | undefined
  * candidate that did match (or none).
  */
 async function onePass(path: string, fh: FileHandle, gzip: boolean, head: string | undefined, candidates: SourceState[], opts: SourceReadOptions): Promise<Pass> {
-  if (candidates.length === 0) return { kind: 'done', result: await parsePass(path, fh, gzip, opts, undefined) };
+  if (candidates.length === 0) return { kind: 'done', result: await parsePass(path, fh, gzip, opts) };
   const sorted = [...candidates].sort((a, b) => a.consumed - b.consumed);
   const target = sorted[sorted.length - 1] as SourceState;
   const hash = createHash('sha256');
@@ -252,12 +245,12 @@ async function onePass(path: string, fh: FileHandle, gzip: boolean, head: string
   return { kind: 'done', result: await parseFrom(it, rest ?? Buffer.alloc(0), counted, 0, gzip, opts, live) };
 }
 
-async function parsePass(path: string, fh: FileHandle, gzip: boolean, opts: SourceReadOptions, live: LiveSource | undefined): Promise<SourceReadResult> {
+/** Parses the file from its start (no known source continues into it). */
+async function parsePass(path: string, fh: FileHandle, gzip: boolean, opts: SourceReadOptions): Promise<SourceReadResult> {
   const counted = { size: 0 };
-  const start = live ? live.state.consumed : 0;
   const { size } = await fh.stat();
-  const it = chunks(path, gzip, start, counted)[Symbol.asyncIterator]();
-  return parseFrom(it, Buffer.alloc(0), counted, size, gzip, opts, live);
+  const it = chunks(path, gzip, 0, counted)[Symbol.asyncIterator]();
+  return parseFrom(it, Buffer.alloc(0), counted, size, gzip, opts, undefined);
 }
 
 /**
@@ -392,19 +385,5 @@ async function parseFrom(
     lines: lineNumber,
     newLines,
     pendingBytes: carryBytes,
-    // After a worker hash the state is not here: a follower re-reads the prefix once.
-    hash: worker ? rehashNeeded() : finalHash,
   };
 }
-
-/** A placeholder hash for results hashed on a worker; follow mode re-checks such a file by content. */
-function rehashNeeded(): Hash {
-  const h = createHash('sha256');
-  (h as Hash & { rehash?: boolean }).rehash = true;
-  return h;
-}
-
-export function needsRehash(h: Hash): boolean {
-  return (h as Hash & { rehash?: boolean }).rehash === true;
-}
-

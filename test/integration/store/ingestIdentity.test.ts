@@ -174,3 +174,24 @@ describe('ingest identity: logrotate sequences count each line once', () => {
     }
   });
 });
+
+describe('a store from before sources (schema 1)', () => {
+  test('is migrated, and a file it ingested stays a duplicate', async () => {
+    const { store, live } = fresh();
+    writeFileSync(live, lines(0, 4));
+    await ingestFiles(store, [live]);
+    // Turn it back into a version-1 store: no sources, ingested_files as version 1 wrote it (the
+    // whole file's sha256, which for a plain file ending in a newline is its prefix hash).
+    const db = new Database(store);
+    db.exec(`DROP TABLE sources; ALTER TABLE ingested_files DROP COLUMN source; ALTER TABLE ingested_files DROP COLUMN start_offset;
+      ALTER TABLE ingested_files DROP COLUMN end_offset; UPDATE schema_version SET version = 1`);
+    db.close();
+    const r = await ingestFiles(store, [live]);
+    assert.equal(r.files[0]?.status, 'duplicate');
+    // 4 lines once.
+    assert.equal(counted(store), 4);
+    const v = new Database(store, { readonly: true });
+    assert.equal((v.prepare('SELECT version FROM schema_version').get() as { version: number }).version, 2);
+    v.close();
+  });
+});
