@@ -108,8 +108,10 @@ export function formatFileReport(r: FileIngestReport, displayName: string): stri
     return `${displayName}: ${counts}; duplicate of ${r.previous?.name ?? '?'} ingested ${r.previous?.ingestedAt ?? '?'}: skipped, nothing added`;
   }
   const span = r.firstHour && r.lastHour ? `, hours ${r.firstHour} .. ${r.lastHour}` : '';
+  const resumed = r.resumed ? `; continues ${r.resumed.name} from byte ${r.resumed.offset}` : '';
+  const pending = r.pendingBytes ? `; ${r.pendingBytes} bytes of a partial last line wait for the next ingest` : '';
   const hint = r.accepted === 0 && r.malformed > 0 ? ' (no line was a GitLab request or Sidekiq log line: is this the right file?)' : '';
-  return `${displayName}: ${counts}; ${r.rowsWritten} aggregate rows written${span}${hint}`;
+  return `${displayName}: ${counts}; ${r.rowsWritten} aggregate rows written${span}${resumed}${pending}${hint}`;
 }
 
 export async function run(args: string[], io: CliIo): Promise<number> {
