@@ -3,7 +3,7 @@
  * logs (plain or gzip) into the embedded store. Prints one summary line per file; exit 0 unless
  * a file could not be read (1). Re-ingesting the same content adds nothing.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CliIo } from '../io';
 import { UsageError } from '../io';
@@ -15,7 +15,7 @@ export const summary = 'ingest GitLab request/Sidekiq logs (NDJSON, plain or gzi
 
 export const DEFAULT_STORE_PATH = '.budgetlens/store.db';
 
-const USAGE = `usage: budget-lens ingest <file|dir>... [--store path] [--root dir [--catalog dir]] [--json]
+const USAGE = `usage: budget-lens ingest <file|dir>... [--store path] [--root dir [--catalog dir]] [--json] [--follow [--interval s]]
 
   <file|dir>     NDJSON log files (plain or gzip, detected by content); a directory means its files
   --store path   store file (default ${DEFAULT_STORE_PATH} under the current directory)
@@ -23,6 +23,10 @@ const USAGE = `usage: budget-lens ingest <file|dir>... [--store path] [--root di
                  of their graphql:<Operation> endpoint (GitLab does not log it; default otherwise)
   --catalog dir  with --root: directory with stages.yml and feature_categories.yml
   --json         print the full report as JSON instead of one line per file
+  --follow       keep reading the files as they grow (rotation-safe: each poll also reads <file>.1,
+                 whose already-read bytes add nothing); one progress line per poll that added lines;
+                 Ctrl-C (SIGINT) stops after the running poll is committed
+  --interval s   seconds between polls with --follow (default 1)
 `;
 
 interface IngestArgs {
@@ -32,14 +36,22 @@ interface IngestArgs {
   catalog?: string;
   json: boolean;
   help: boolean;
+  follow: boolean;
+  interval: number;
 }
 
 function parseArgs(args: string[], cwd: string): IngestArgs {
-  const out: IngestArgs = { inputs: [], store: resolve(cwd, DEFAULT_STORE_PATH), json: false, help: false };
+  const out: IngestArgs = { inputs: [], store: resolve(cwd, DEFAULT_STORE_PATH), json: false, help: false, follow: false, interval: 1 };
   for (let i = 0; i < args.length; i++) {
     const a = args[i] as string;
     if (a === '--help' || a === '-h') out.help = true;
     else if (a === '--json') out.json = true;
+    else if (a === '--follow' || a === '-f') out.follow = true;
+    else if (a === '--interval' || a.startsWith('--interval=')) {
+      const v = Number(a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i]);
+      if (!(v > 0)) throw new UsageError('--interval needs a number of seconds above 0');
+      out.interval = v;
+    }
     else if (a === '--store' || a.startsWith('--store=')) {
       const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
       if (!v) throw new UsageError('--store needs a path');
@@ -96,8 +108,10 @@ export function formatFileReport(r: FileIngestReport, displayName: string): stri
     return `${displayName}: ${counts}; duplicate of ${r.previous?.name ?? '?'} ingested ${r.previous?.ingestedAt ?? '?'}: skipped, nothing added`;
   }
   const span = r.firstHour && r.lastHour ? `, hours ${r.firstHour} .. ${r.lastHour}` : '';
+  const resumed = r.resumed ? `; continues ${r.resumed.name} from byte ${r.resumed.offset}` : '';
+  const pending = r.pendingBytes ? `; ${r.pendingBytes} bytes of a partial last line wait for the next ingest` : '';
   const hint = r.accepted === 0 && r.malformed > 0 ? ' (no line was a GitLab request or Sidekiq log line: is this the right file?)' : '';
-  return `${displayName}: ${counts}; ${r.rowsWritten} aggregate rows written${span}${hint}`;
+  return `${displayName}: ${counts}; ${r.rowsWritten} aggregate rows written${span}${resumed}${pending}${hint}`;
 }
 
 export async function run(args: string[], io: CliIo): Promise<number> {
@@ -114,6 +128,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     const urgencies = new Map(index.endpoints().filter((e) => e.kind === 'graphql').map((e) => [e.id.slice('graphql:'.length), e.urgency]));
     graphqlUrgency = (operation) => urgencies.get(operation);
   }
+  if (opts.follow) return follow(opts, files, graphqlUrgency, io);
   const report = await ingestFiles(opts.store, files, {
     graphqlUrgency,
     onFile: opts.json ? undefined : (r) => (r.status === 'failed' ? io.stderr : io.stdout).write(`${formatFileReport(r, r.file)}\n`),
@@ -126,4 +141,49 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     );
   }
   return report.totals.failed > 0 ? 1 : 0;
+}
+
+/** Stops on SIGINT/SIGTERM once the running poll is committed; the store then holds all it read. */
+async function follow(opts: IngestArgs, files: string[], graphqlUrgency: ((operation: string) => string | undefined) | undefined, io: CliIo): Promise<number> {
+  let stopping = false;
+  let wake: () => void = () => undefined;
+  const stop = (): void => {
+    stopping = true;
+    wake();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  let total = 0;
+  let failedPolls = 0;
+  io.stdout.write(`following ${files.length} file(s) into ${opts.store} every ${opts.interval} s; Ctrl-C to stop\n`);
+  try {
+    while (!stopping) {
+      // The rotated copy first: after rename + create or copytruncate it holds the old file's
+      // tail; its bytes already read add nothing (content identity), so reading it is always safe.
+      const poll = files.flatMap((f) => (existsSync(`${f}.1`) ? [`${f}.1`, f] : existsSync(f) ? [f] : []));
+      const report = await ingestFiles(opts.store, poll, { graphqlUrgency });
+      const added = report.files.filter((r) => r.status === 'ingested' && r.lines > 0);
+      for (const r of report.files.filter((f) => f.status === 'failed')) io.stderr.write(`${formatFileReport(r, r.file)}\n`);
+      failedPolls += report.totals.failed > 0 ? 1 : 0;
+      if (added.length > 0) {
+        const events = added.reduce((n, r) => n + r.accepted, 0);
+        total += events;
+        const detail = added.map((r) => `${r.file} +${r.lines} lines`).join(', ');
+        io.stdout.write(`${new Date().toISOString()} ${detail}; ${events} events (${total} since start)\n`);
+      }
+      if (stopping) break;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, opts.interval * 1000);
+        wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+    }
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+  io.stdout.write(`stopped: ${total} events added to ${opts.store}\n`);
+  return failedPolls > 0 ? 1 : 0;
 }

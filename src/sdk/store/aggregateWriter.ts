@@ -14,14 +14,62 @@ import type { AggregateChunk, CountsRow, HourlyAggregator } from './hourlyAggreg
 import { CHUNK_ROW_WIDTH } from './hourlyAggregator';
 
 export interface IngestedFileRecord {
+  /** Hex sha256 of the source's consumed bytes after this ingest (its prefix hash). */
   sha256: string;
   name: string;
   size: number;
   gzip: boolean;
+  /** Lines, accepted, ignored, malformed: what this ingest added (the lines after `source.start`). */
   lines: number;
   accepted: number;
   ignored: number;
   malformed: number;
+  /** Absent only for aggregates written directly (benchmarks, tests): no source is recorded. */
+  source?: SourceUpdate;
+}
+
+/** The source a file's lines came from, as the commit must record it (sourceReader.ts). */
+export interface SourceUpdate {
+  head: string;
+  /** The source continued and its state when the file was read, re-checked inside the write lock. */
+  resumed?: { id: number; consumed: number; prefixSha256: string };
+  /** Ids of the sources with this head when the file was read: a new one meanwhile is a conflict. */
+  seenIds: number[];
+  start: number;
+  consumed: number;
+  /** Complete lines in the consumed bytes (from the file's start). */
+  lines: number;
+}
+
+/** A known source, with its cumulative counts. */
+export interface SourceRow {
+  id: number;
+  consumed: number;
+  prefixSha256: string;
+  lines: number;
+  accepted: number;
+  ignored: number;
+  malformed: number;
+  name: string;
+  updatedAt: string;
+}
+
+export function findSources(db: StoreDatabase, head: string): SourceRow[] {
+  return db
+    .prepare(
+      'SELECT id, consumed, prefix_sha256 AS prefixSha256, lines, accepted, ignored, malformed, name, updated_at AS updatedAt FROM sources WHERE head = ? ORDER BY consumed',
+    )
+    .all(head) as SourceRow[];
+}
+
+export function sourceById(db: StoreDatabase, id: number): SourceRow | undefined {
+  return db
+    .prepare('SELECT id, consumed, prefix_sha256 AS prefixSha256, lines, accepted, ignored, malformed, name, updated_at AS updatedAt FROM sources WHERE id = ?')
+    .get(id) as SourceRow | undefined;
+}
+
+export function previousOf(row: SourceRow): PreviousIngest {
+  return { name: row.name, ingestedAt: row.updatedAt, lines: row.lines, accepted: row.accepted, ignored: row.ignored, malformed: row.malformed };
 }
 
 export interface PreviousIngest {
@@ -33,7 +81,11 @@ export interface PreviousIngest {
   malformed: number;
 }
 
-export type WriteOutcome = { kind: 'written'; rows: number } | { kind: 'duplicate'; previous: PreviousIngest };
+export type WriteOutcome =
+  | { kind: 'written'; rows: number; sourceId: number | null }
+  | { kind: 'duplicate'; previous: PreviousIngest }
+  /** Another ingest changed this file's source between the read and the commit: nothing written. */
+  | { kind: 'conflict' };
 
 /**
  * Test hook (integration test "killed mid-ingest"): when set to N, the process SIGKILLs itself
@@ -105,8 +157,9 @@ class BatchedUpsert {
   }
 }
 
+/** A version-1 ingest (whole-file hash, before sources) of the same bytes. */
 export function findIngestedFile(db: StoreDatabase, sha256: string): PreviousIngest | undefined {
-  const row = db.prepare('SELECT name, ingested_at, lines, accepted, ignored, malformed FROM ingested_files WHERE sha256 = ?').get(sha256) as
+  const row = db.prepare('SELECT name, ingested_at, lines, accepted, ignored, malformed FROM ingested_files WHERE sha256 = ? AND source IS NULL').get(sha256) as
     | { name: string; ingested_at: string; lines: number; accepted: number; ignored: number; malformed: number }
     | undefined;
   return row
@@ -148,6 +201,9 @@ export class AggregateSink {
   private readonly hourlyCategory: BatchedUpsert;
   private readonly dailyCategory: BatchedUpsert;
   private readonly insertFile: Statement;
+  private readonly insertSource: Statement;
+  private readonly updateSource: Statement;
+  private readonly sourceIds: Statement;
   private readonly killAfter: number;
   /** Per transaction: endpoint key -> row id (ids of a rolled-back transaction must be forgotten). */
   private endpointIds = new Map<string, number>();
@@ -176,9 +232,18 @@ export class AggregateSink {
     this.hourlyCategory = new BatchedUpsert(db, 'hourly_category', ['category', 'hour', 'component'], counts);
     this.dailyCategory = new BatchedUpsert(db, 'daily_category', ['category', 'day', 'component'], counts);
     this.insertFile = db.prepare(
-      `INSERT INTO ingested_files (sha256, name, size, gzip, lines, accepted, ignored, malformed, first_hour, last_hour, ingested_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO ingested_files (sha256, name, size, gzip, lines, accepted, ignored, malformed, first_hour, last_hour, ingested_at, source, start_offset, end_offset)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    this.insertSource = db.prepare(
+      `INSERT INTO sources (head, consumed, prefix_sha256, lines, accepted, ignored, malformed, name, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+    );
+    this.updateSource = db.prepare(
+      `UPDATE sources SET consumed = ?, prefix_sha256 = ?, lines = ?, accepted = accepted + ?, ignored = ignored + ?,
+       malformed = malformed + ?, name = ?, updated_at = ? WHERE id = ? AND consumed = ? AND prefix_sha256 = ?`,
+    );
+    this.sourceIds = db.prepare('SELECT id FROM sources WHERE head = ?').pluck();
   }
 
   /** Starts the file's transaction, taking the write lock now (IMMEDIATE), not at the first write. */
@@ -246,15 +311,18 @@ export class AggregateSink {
   }
 
   /**
-   * Records the file and commits, unless the same content was ingested meanwhile (checked inside
-   * the write lock): then everything is rolled back and the earlier ingest is returned.
+   * Records the file's source (its new offset and prefix hash) and commits, in the same
+   * transaction as the counts. Unless the source changed since the file was read (checked inside
+   * the write lock: another process ingested it meanwhile): then everything is rolled back.
    */
   commit(file: IngestedFileRecord, ingestedAt: string): WriteOutcome {
     if (!this.db.inTransaction) throw new Error('AggregateSink.commit outside a transaction');
-    const previous = findIngestedFile(this.db, file.sha256);
-    if (previous) {
+    const src = file.source;
+    const seen = new Set(src?.seenIds);
+    const now = src ? (this.sourceIds.all(src.head) as number[]).filter((id) => !seen.has(id)) : [];
+    if (now.length > 0) {
       this.rollback();
-      return { kind: 'duplicate', previous };
+      return { kind: 'conflict' };
     }
     for (const [id, days] of this.endpointDays) {
       for (const [day, c] of days) {
@@ -272,6 +340,22 @@ export class AggregateSink {
       }
     }
     this.dailyCategory.flush();
+    let sourceId: number | null = null;
+    if (!src) {
+      // no source to record
+    } else if (src.resumed) {
+      const r = src.resumed;
+      const changed = this.updateSource.run(src.consumed, file.sha256, src.lines, file.accepted, file.ignored, file.malformed, file.name, ingestedAt, r.id, r.consumed, r.prefixSha256);
+      if (changed.changes !== 1) {
+        this.rollback();
+        return { kind: 'conflict' };
+      }
+      sourceId = r.id;
+    } else {
+      sourceId = (
+        this.insertSource.get(src.head, src.consumed, file.sha256, src.lines, file.accepted, file.ignored, file.malformed, file.name, ingestedAt) as { id: number }
+      ).id;
+    }
     this.insertFile.run(
       file.sha256,
       file.name,
@@ -284,11 +368,14 @@ export class AggregateSink {
       this.firstHour ?? null,
       this.lastHour ?? null,
       ingestedAt,
+      sourceId,
+      src?.start ?? null,
+      src?.consumed ?? null,
     );
     this.db.exec('COMMIT');
     const rows = this.rows;
     this.discard();
-    return { kind: 'written', rows };
+    return { kind: 'written', rows, sourceId };
   }
 
   rollback(): void {

@@ -4,9 +4,12 @@
  * memory; closed hours go to the store writer (storeWriter, usually on a worker thread) inside
  * ONE transaction per file that commits only after the last line; while the writer thread
  * commits a file, the next one is already being parsed (its transaction starts right after, as
- * the writer runs requests in order). Each file's sha256 is computed alongside (fileHash): a
- * file already ingested stops early and adds nothing; a copy of a file whose commit is still
- * running is caught by the commit, inside the write lock. Malformed lines are counted and listed
+ * the writer runs requests in order). Each file is read as a source (sourceReader.ts): a file that
+ * continues a known source (same head, same prefix hash) is parsed only after the offset already
+ * consumed, and only complete lines are consumed; the source's new offset and prefix hash commit
+ * in the same transaction as the counts. Files of one call with the same head wait for the
+ * earlier one's commit; another process's commit in between is caught inside the write lock
+ * (the file fails and writes nothing). Malformed lines are counted and listed
  * with their line numbers, never fatal; a file that cannot be read fails alone and writes nothing.
  */
 import { stat } from 'node:fs/promises';
@@ -16,12 +19,13 @@ import { openStoreDatabase } from './storeSchema';
 import { HourlyAggregator } from './hourlyAggregator';
 import { HourParser, classifyLogLine } from './logClassifier';
 import type { GraphqlUrgencyLookup } from './logClassifier';
-import { MAX_LINE_CHARS, forEachLine, isGzipFile } from './lineReader';
+import { MAX_LINE_CHARS, isGzipFile } from './lineReader';
 import { fileSha256 } from './fileHash';
-import type { IngestedFileRecord, PreviousIngest, WriteOutcome } from './aggregateWriter';
-import { findIngestedFile } from './aggregateWriter';
+import type { IngestedFileRecord, PreviousIngest, SourceRow, WriteOutcome } from './aggregateWriter';
+import { findIngestedFile, findSources, previousOf } from './aggregateWriter';
 import type { AggregateChunk } from './hourlyAggregator';
-import type { FileHash } from './fileHash';
+import type { SourceReadResult, SourceState } from './sourceReader';
+import { readSource } from './sourceReader';
 import { HOUR_MS } from './windowBuckets';
 import type { StoreWriter, WriterMode } from './storeWriter';
 import { openStoreWriter } from './storeWriter';
@@ -56,6 +60,13 @@ export interface FileIngestReport {
   lastHour?: string;
   /** For a duplicate: when and under which name the same content was ingested. */
   previous?: PreviousIngest;
+  /** Decompressed byte offsets: parsing started at `start` (a known source's end) and consumed through `consumed`. */
+  start?: number;
+  consumed?: number;
+  /** Bytes of a partial last line, left for the next ingest. */
+  pendingBytes?: number;
+  /** The known source this file continued (under the name it was last read). */
+  resumed?: { name: string; offset: number };
   /** For a failure: why the file could not be read. */
   error?: string;
 }
@@ -88,9 +99,6 @@ function emptyReport(file: string): FileIngestReport {
   return { file, status: 'failed', size: 0, gzip: false, lines: 0, accepted: 0, ignored: 0, malformed: 0, malformedLines: [], rowsWritten: 0 };
 }
 
-/** Thrown inside the line loop to stop parsing early (a duplicate found mid-file). */
-class ParseStopped extends Error {}
-
 export interface ParseOptions {
   /** How many malformed lines to list (all are counted). */
   maxListed: number;
@@ -98,69 +106,64 @@ export interface ParseOptions {
   graphqlUrgency?: GraphqlUrgencyLookup;
   /** Receives drained chunks of closed hours while parsing; without it all rows stay in the aggregate. */
   onChunk?: (chunk: AggregateChunk) => void;
-  /** Called with the file's hash as soon as it is known (hashing runs alongside the parse). */
-  onHash?: (hash: FileHash) => void;
-  /** Polled every few thousand lines; returning true stops the parse with ParseStopped. */
-  shouldStop?: () => boolean;
+  /** Known sources with this head fingerprint (the store's); none: the file is read from its start. */
+  candidates?: (head: string) => SourceState[] | Promise<SourceState[]>;
 }
 
 /** Events between two drains of closed hours: small enough to bound memory, big enough to batch. */
 const DRAIN_EVERY_EVENTS = 32_768;
-const STOP_POLL_LINES = 4_096;
 
-/** Parses and aggregates one file. Touches the store only through `onChunk`. */
-export async function aggregateLogFile(path: string, opts: ParseOptions): Promise<{ report: FileIngestReport; agg: HourlyAggregator }> {
+/** Parses and aggregates the lines of one file its known source has not consumed yet. */
+export async function aggregateLogFile(path: string, opts: ParseOptions): Promise<{ report: FileIngestReport; agg: HourlyAggregator; source: SourceReadResult }> {
   const report = emptyReport(path);
   const agg = new HourlyAggregator();
   const hours = new HourParser();
-  const { maxListed, onChunk, shouldStop } = opts;
+  const { maxListed, onChunk } = opts;
   const onMalformed = (line: number, reason: string): void => {
     report.malformed++;
     if (report.malformedLines.length < maxListed) report.malformedLines.push({ line, reason });
   };
-  const { size } = await stat(path);
-  const hashing = fileSha256(path, size).then((h) => {
-    opts.onHash?.(h);
-    return h;
-  });
-  hashing.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
   let sinceDrain = 0;
-  const read = await forEachLine(path, (text, lineNumber) => {
-    if (shouldStop && lineNumber % STOP_POLL_LINES === 0 && shouldStop()) throw new ParseStopped();
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // Blank lines are not log lines, but not malformed either; checked here, off the hot path.
-      if (text.trim().length === 0) report.ignored++;
-      else onMalformed(lineNumber, 'invalid JSON');
-      return;
-    }
-    const c = classifyLogLine(parsed, hours, opts.graphqlUrgency);
-    if (c.kind === 'event') {
-      agg.add(c);
-      report.accepted++;
-      // Logs are in time order: hours before the previous one are closed; later stragglers are
-      // added to the written counts, so draining early never loses an event.
-      if (onChunk && ++sinceDrain >= DRAIN_EVERY_EVENTS && agg.lastHour !== undefined) {
-        sinceDrain = 0;
-        onChunk(agg.drain(agg.lastHour - 1));
+  const source = await readSource(path, {
+    candidates: opts.candidates ?? (() => []),
+    onLine: (text, lineNumber) => {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // Blank lines are not log lines, but not malformed either; checked here, off the hot path.
+        if (text.trim().length === 0) report.ignored++;
+        else onMalformed(lineNumber, 'invalid JSON');
+        return;
       }
-    } else if (c.kind === 'ignored') {
-      report.ignored++;
-    } else {
-      onMalformed(lineNumber, c.reason);
-    }
-  }, (lineNumber) => onMalformed(lineNumber, `line longer than ${MAX_LINE_CHARS} characters, skipped`));
-  const hash = await hashing;
-  if (hash.size !== read.size) throw new Error(`file changed while being read (${hash.size} then ${read.size} bytes); ingest it once it is complete`);
-  report.sha256 = hash.sha256;
-  report.size = read.size;
-  report.gzip = read.gzip;
-  report.lines = read.lines;
+      const c = classifyLogLine(parsed, hours, opts.graphqlUrgency);
+      if (c.kind === 'event') {
+        agg.add(c);
+        report.accepted++;
+        // Logs are in time order: hours before the previous one are closed; later stragglers are
+        // added to the written counts, so draining early never loses an event.
+        if (onChunk && ++sinceDrain >= DRAIN_EVERY_EVENTS && agg.lastHour !== undefined) {
+          sinceDrain = 0;
+          onChunk(agg.drain(agg.lastHour - 1));
+        }
+      } else if (c.kind === 'ignored') {
+        report.ignored++;
+      } else {
+        onMalformed(lineNumber, c.reason);
+      }
+    },
+    onOverlong: (lineNumber) => onMalformed(lineNumber, `line longer than ${MAX_LINE_CHARS} characters, skipped`),
+  });
+  report.sha256 = source.prefixSha256;
+  report.size = source.size;
+  report.gzip = source.gzip;
+  report.lines = source.newLines;
+  report.start = source.start;
+  report.consumed = source.consumed;
+  report.pendingBytes = source.pendingBytes;
   if (agg.firstHour !== undefined) report.firstHour = new Date(agg.firstHour * HOUR_MS).toISOString();
   if (agg.lastHour !== undefined) report.lastHour = new Date(agg.lastHour * HOUR_MS).toISOString();
-  return { report, agg };
+  return { report, agg, source };
 }
 
 async function duplicateReport(path: string, sha256: string, previous: PreviousIngest): Promise<FileIngestReport> {
@@ -203,11 +206,24 @@ function beginFailed(path: string, e: unknown): FileIngestReport {
  * done, NOT the commit: the caller parses the next file while the writer thread commits this
  * one (the writer runs requests in order, so the next file's transaction starts after it).
  */
-async function ingestOne(db: StoreDatabase, writer: StoreWriter, path: string, opts: IngestOptions): Promise<ParsedFile> {
-  let known: { sha256: string; previous: PreviousIngest } | undefined;
-  // Not awaited before parsing: the writer takes the lock (and, for the first file, finishes
-  // starting up) while this thread parses; chunks queue behind it. A failed begin is reported
-  // below, and the chunks it turned away are rolled back.
+async function ingestOne(db: StoreDatabase, writer: StoreWriter, path: string, opts: IngestOptions, ctx: IngestContext): Promise<ParsedFile> {
+  // A store from before sources (schema 1): its whole-file hashes still make duplicates.
+  if (ctx.legacy) {
+    try {
+      const { size } = await stat(path);
+      const h = await fileSha256(path, size);
+      const previous = findIngestedFile(db, h.sha256);
+      if (previous) return parsedFile(await duplicateReport(path, h.sha256, previous));
+    } catch (e) {
+      return parsedFile(failed(path, e));
+    }
+  }
+  // Files of this call with the same head wait for the earlier one's commit, so a copy or a
+  // continuation within one call sees what the earlier file consumed.
+  let release: () => void = () => undefined;
+  const mine = new Promise<void>((resolve) => (release = resolve));
+  let head: string | undefined;
+  let seen: SourceRow[] = [];
   const beginning = writer.begin().then(
     () => undefined,
     (e: unknown) => ({ error: e }),
@@ -218,31 +234,45 @@ async function ingestOne(db: StoreDatabase, writer: StoreWriter, path: string, o
       maxListed: opts.maxMalformedListed ?? 10,
       graphqlUrgency: opts.graphqlUrgency,
       onChunk: (chunk) => writer.write(chunk),
-      onHash: (h) => {
-        const previous = findIngestedFile(db, h.sha256);
-        if (previous) known = { sha256: h.sha256, previous };
+      candidates: async (h) => {
+        head = h;
+        const before = ctx.inflight.get(h);
+        ctx.inflight.set(h, mine);
+        await before;
+        seen = findSources(db, h);
+        return seen;
       },
-      shouldStop: () => known !== undefined,
     });
   } catch (e) {
+    release();
     await beginning;
     await writer.rollback();
-    if (e instanceof ParseStopped && known) return parsedFile(await duplicateReport(path, known.sha256, known.previous));
     return parsedFile(failed(path, e));
   }
-  const { report, agg } = parsed;
+  const { report, agg, source } = parsed;
   const begun = await beginning;
   if (begun !== undefined) {
+    release();
     await writer.rollback();
     return parsedFile(beginFailed(path, begun.error));
   }
-  if (known) {
+  const resumedRow = source.resumed ? seen.find((r) => r.id === source.resumed?.id) : undefined;
+  if (resumedRow) {
+    report.resumed = { name: resumedRow.name, offset: source.start };
+    report.previous = previousOf(resumedRow);
+  }
+  if (source.newLines === 0 || source.head === undefined) {
+    // Nothing new: the content was consumed before (a duplicate), or holds no complete line yet.
+    release();
     await writer.rollback();
-    return parsedFile({ ...report, status: 'duplicate', previous: known.previous });
+    // A duplicate reports the counts of the content it repeats, as the source holds them.
+    if (!resumedRow) return parsedFile({ ...report, status: 'ingested' });
+    const { lines, accepted, ignored, malformed } = resumedRow;
+    return parsedFile({ ...report, status: 'duplicate', lines, accepted, ignored, malformed });
   }
   writer.write(agg.drain());
   const record: IngestedFileRecord = {
-    sha256: report.sha256 as string,
+    sha256: source.prefixSha256,
     name: basename(path),
     size: report.size,
     gzip: report.gzip,
@@ -250,13 +280,33 @@ async function ingestOne(db: StoreDatabase, writer: StoreWriter, path: string, o
     accepted: report.accepted,
     ignored: report.ignored,
     malformed: report.malformed,
+    source: {
+      head: source.head ?? head ?? '',
+      resumed: source.resumed ? { id: source.resumed.id, consumed: source.resumed.consumed, prefixSha256: source.resumed.prefixSha256 } : undefined,
+      seenIds: seen.map((r) => r.id),
+      start: source.start,
+      consumed: source.consumed,
+      lines: source.lines,
+    },
   };
   const done = writer.commit(record, (opts.now ?? (() => new Date()))()).then(
     (outcome: WriteOutcome): FileIngestReport =>
-      outcome.kind === 'duplicate' ? { ...report, status: 'duplicate', previous: outcome.previous } : { ...report, status: 'ingested', rowsWritten: outcome.rows },
+      outcome.kind === 'duplicate'
+        ? { ...report, status: 'duplicate', previous: outcome.previous }
+        : outcome.kind === 'conflict'
+          ? failed(path, new Error('another ingest read this log meanwhile; nothing written, ingest the file again'))
+          : { ...report, status: 'ingested', rowsWritten: outcome.rows },
     (e: unknown) => failed(path, e),
   );
+  void done.finally(release);
   return { done };
+}
+
+interface IngestContext {
+  /** The store has rows from before sources (schema 1). */
+  legacy: boolean;
+  /** Head fingerprint -> settles when the last file of this call with that head is committed. */
+  inflight: Map<string, Promise<void>>;
 }
 
 /**
@@ -275,8 +325,9 @@ export async function ingestFiles(storePath: string, files: string[], opts: Inge
     // Reports in file order, each as soon as its commit is done, while later files parse.
     let reported: Promise<void> = Promise.resolve();
     let callbackError: { error: unknown } | undefined;
+    const ctx: IngestContext = { legacy: db.prepare('SELECT 1 FROM ingested_files WHERE source IS NULL LIMIT 1').get() !== undefined, inflight: new Map() };
     for (const file of files) {
-      const { done } = await ingestOne(db, writer, file, opts);
+      const { done } = await ingestOne(db, writer, file, opts, ctx);
       reported = reported.then(async () => {
         const r = await done;
         reports.push(r);

@@ -8,7 +8,9 @@
  * - `hourly_category` / `daily_category`: the same summed per (category, component), so group and
  *   category reads never scan per-endpoint rows. A window reads whole days from the daily table
  *   and only its ragged edges from the hourly one.
- * - `ingested_files`: one row per ingested file content (sha256) for idempotent re-ingest.
+ * - `sources`: one row per log stream, identified by content (head fingerprint, bytes consumed,
+ *   sha256 of those bytes), so re-ingesting resumes at the offset (sourceReader.ts).
+ * - `ingested_files`: one row per ingest that added lines (which source, from and to which offset).
  * Primary keys lead with the entity and then the time, so "this category over this window" is a
  * range scan of a covering WITHOUT ROWID b-tree.
  */
@@ -54,6 +56,28 @@ const MIGRATIONS: readonly string[] = [
     last_hour INTEGER,
     ingested_at TEXT NOT NULL
   );
+  `,
+  // 2: sources (sourceReader.ts): each log stream by content, with how far it was read, so a grown
+  // or rotated file continues where the last ingest stopped. ingested_files stays: one row per
+  // ingest that added lines (its sha256 is the source's prefix hash after it); rows from version 1
+  // hold whole-file hashes, still checked so files ingested before the upgrade stay duplicates.
+  `
+  CREATE TABLE sources (
+    id INTEGER PRIMARY KEY,
+    head TEXT NOT NULL,
+    consumed INTEGER NOT NULL,
+    prefix_sha256 TEXT NOT NULL,
+    lines INTEGER NOT NULL,
+    accepted INTEGER NOT NULL,
+    ignored INTEGER NOT NULL,
+    malformed INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX sources_by_head ON sources (head, consumed);
+  ALTER TABLE ingested_files ADD COLUMN source INTEGER;
+  ALTER TABLE ingested_files ADD COLUMN start_offset INTEGER;
+  ALTER TABLE ingested_files ADD COLUMN end_offset INTEGER;
   `,
 ];
 

@@ -37,7 +37,8 @@ describe('writeFileAggregate batching', () => {
         // hourly_endpoint: one row per (endpoint, hour) = rows. hourly_category: (category, hour,
         // component) with one endpoint per hour = rows. Daily tables: per endpoint variant (i % 6) or category (i % 2) and day.
         const days = (key: number): number => new Set(Array.from({ length: rows }, (_, i) => `${i % key} ${Math.floor((HOUR0 + i) / 24)}`)).size;
-        assert.deepEqual(outcome, { kind: 'written', rows: rows + rows + days(6) + days(2) });
+        // Written directly (no source): sourceId null.
+        assert.deepEqual(outcome, { kind: 'written', rows: rows + rows + days(6) + days(2), sourceId: null });
         for (const table of ['hourly_endpoint', 'daily_endpoint', 'hourly_category', 'daily_category']) {
           const sums = db.prepare(`SELECT SUM(s) AS s, SUM(w) AS w, SUM(o) AS o, SUM(e) AS e FROM ${table}`).get();
           assert.deepEqual(sums, { s: rows, w: rows, o: 2 * rows, e: rows }, table);

@@ -126,7 +126,9 @@ describe('aggregateLogFile', () => {
     const f = join(dir, 'mixed.log');
     writeFileSync(f, gzipSync(TEXT));
     const { report, agg } = await aggregateLogFile(f, { maxListed: 10 });
-    assert.equal(report.sha256, createHash('sha256').update(readFileSync(f)).digest('hex'));
+    // The source's prefix hash: sha256 of the decompressed complete lines (TEXT ends with a newline).
+    assert.equal(report.sha256, createHash('sha256').update(TEXT).digest('hex'));
+    assert.equal(report.consumed, Buffer.byteLength(TEXT));
     assert.equal(report.gzip, true);
     assert.equal(report.lines, 8);
     // accepted: lines 1, 2, 5, 8; ignored: blank line 4, sidekiq start line 6; malformed: 3, 7.
@@ -161,7 +163,7 @@ describe('aggregateLogFile', () => {
 
   test('lists only the first N malformed lines but counts all', async () => {
     const f = join(dir, 'bad.log');
-    writeFileSync(f, Array.from({ length: 25 }, (_, i) => (i % 2 === 0 ? '{' : '[]')).join('\n'));
+    writeFileSync(f, `${Array.from({ length: 25 }, (_, i) => (i % 2 === 0 ? '{' : '[]')).join('\n')}\n`);
     const { report } = await aggregateLogFile(f, { maxListed: 5 });
     assert.equal(report.malformed, 25);
     assert.deepEqual(report.malformedLines.map((m) => m.line), [1, 2, 3, 4, 5]);
