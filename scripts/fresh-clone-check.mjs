@@ -17,7 +17,7 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { delimiter, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 const SOURCE = resolve(import.meta.dirname, '..');
 const keep = process.argv.includes('--keep');
@@ -43,11 +43,24 @@ function seconds(ms) {
 /**
  * Our environment as a new user's shell in the clone would have it: without what npm sets for the
  * script running this check (npm_config_local_prefix, npm_package_json, INIT_CWD: all the source
- * repository) and with PWD the clone (shells stat $PWD and $OLDPWD).
+ * repository; the PATH entries it prepends, `<source>/node_modules/.bin` and one per folder above
+ * it, where every command lookup of the clone's npm would otherwise probe first) and with PWD the
+ * clone (shells stat $PWD and $OLDPWD).
  */
 function cleanEnv() {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'INIT_CWD' && k !== 'OLDPWD'));
+  const pathKey = Object.keys(env).find((k) => k.toUpperCase() === 'PATH') ?? 'PATH';
+  env[pathKey] = outsidePathEntries(env[pathKey] ?? '').join(delimiter);
   return { ...env, PWD: clone };
+}
+
+/** PATH entries a new user would have: none under the source repository's folder or any `node_modules/.bin` above it. */
+function outsidePathEntries(path) {
+  const sourceAncestors = (dir) => dir === SOURCE || inside(SOURCE, dir);
+  return path
+    .split(delimiter)
+    .filter((d) => d !== '' && !forbiddenRoots.some((root) => inside(d, root)))
+    .filter((d) => !(d.endsWith(`${sep}node_modules${sep}.bin`) && sourceAncestors(dirname(dirname(d)))));
 }
 
 /** Runs `command args` in the clone (under strace when available); resolves with its exit code. */
