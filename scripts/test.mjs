@@ -1,5 +1,5 @@
 // Runs Node's built-in test runner over a folder of *.test.ts files (Node 20's --test takes no globs).
-// Usage: node scripts/test.mjs test/unit [--concurrency N]
+// Usage: node scripts/test.mjs <folder or *.test.ts file> [--concurrency N]
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ function collect(d) {
   });
 }
 
-const files = collect(dir).sort();
+const files = (statSync(dir).isDirectory() ? collect(dir) : [dir]).sort();
 if (files.length === 0) {
   console.error(`no test files under ${dir}`);
   process.exit(1);

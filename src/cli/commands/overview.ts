@@ -174,7 +174,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         .filter((g) => g.status === 'over_budget')
         .map(async (group) => {
           const ranked = await backend.api.topEndpoints({ group: group.group }, { ...q, limit: top });
-          const offenders = ranked.data.endpoints.map((e): OverviewOffender => {
+          // An endpoint with no failure spends nothing: it is not an offender, however it ranks.
+          const offenders = ranked.data.endpoints.filter((e) => e.failures > 0).map((e): OverviewOffender => {
             const def = index.endpoint(e.endpointId);
             return def ? { ...e, file: shownPath(io.cwd, join(root, def.file)), line: def.line } : { ...e };
           });

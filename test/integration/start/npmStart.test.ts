@@ -129,7 +129,7 @@ describe('npm start (scripts/start.mjs)', () => {
     assert.ok(withData.every((g) => g.budgetMinutes === 20.16), 'every group has the 99.95 % budget of 20.16 budget-min');
   });
 
-  test('the over-budget group is named with its top 3 failing endpoints and the file:line that defines each', async () => {
+  test('the over-budget group is named with the failing endpoints among its top 3 and the file:line that defines each', async () => {
     const api = await getJson<ApiResult<GroupBudget[]>>(`${base}/api/v1/groups?at=${encodeURIComponent(asOf)}`);
     const over = api.data.filter((g) => g.status === 'over_budget');
     // The sample makes the group of the example's largest category (continuous_integration) overspend.
@@ -141,8 +141,14 @@ describe('npm start (scripts/start.mjs)', () => {
     );
     const top = await getJson<ApiResult<TopEndpoints>>(`${base}/api/v1/groups/${g.group}/endpoints?limit=3&at=${encodeURIComponent(asOf)}`);
     assert.equal(top.data.endpoints.length, 3);
-    const block = out.slice(out.indexOf(`Top 3 failing endpoints of ${g.name}:`)).split('\n').slice(1, 10);
-    top.data.endpoints.forEach((e, i) => {
+    // Only endpoints that failed are offenders: the sample's third-ranked endpoint of the group has
+    // no failure (it spends 0 budget-min), so the overview names the two that did.
+    const failing = top.data.endpoints.filter((e) => e.failures > 0);
+    assert.ok(failing.length >= 1 && failing.length < 3, `failing endpoints in the top 3: ${failing.length}`);
+    assert.ok(out.includes(`Top ${failing.length} failing endpoints of ${g.name}:`), out);
+    assert.ok(!/ 0 failures · /.test(out), `an endpoint with no failure is listed as an offender:\n${out}`);
+    const block = out.slice(out.indexOf(`Top ${failing.length} failing endpoints of ${g.name}:`)).split('\n').slice(1, 1 + 3 * failing.length);
+    failing.forEach((e, i) => {
       assert.equal(block[i * 3], `  ${i + 1}. ${e.endpointId}`);
       assert.equal(
         block[i * 3 + 1],
