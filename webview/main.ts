@@ -14,7 +14,7 @@ import '@vscode-elements/elements/dist/vscode-table-header/index.js';
 import '@vscode-elements/elements/dist/vscode-table-header-cell/index.js';
 import '@vscode-elements/elements/dist/vscode-table-row/index.js';
 import type { Chart } from 'chart.js';
-import type { BudgetState, HostToWebview, PanelData, PanelStale, PanelView, WebviewToHost } from '../src/shared/protocol';
+import type { BudgetState, HostToWebview, PanelData, PanelFix, PanelStale, PanelView, WebviewToHost } from '../src/shared/protocol';
 import { drawBudgetChart } from './budgetChart';
 import { buildBudgetChartModel } from './chartModel';
 import { el, table } from './dom';
@@ -62,6 +62,17 @@ function staleBanner(s: PanelStale): HTMLElement {
   );
 }
 
+/** A part without data: why it failed (never "Loading…" for a request that is over), or the loading line. */
+function missing(reason: string | undefined, loading: string): HTMLElement {
+  return reason === undefined ? el('p', { class: 'muted' }, loading) : el('p', { class: 'part-error', role: 'status' }, reason);
+}
+
+const FIX_LABELS: Record<PanelFix, string> = { refresh: 'Retry', changeUrl: 'Change the backend URL…', setToken: 'Set API Token…' };
+
+function fixButton(fix: PanelFix): HTMLElement {
+  return button(FIX_LABELS[fix], fix === 'refresh' ? { type: 'refresh' } : { type: 'fix', fix }, fix !== 'refresh');
+}
+
 function renderData(d: PanelData): HTMLElement[] {
   const g = d.group;
   const out: HTMLElement[] = [
@@ -81,7 +92,7 @@ function renderData(d: PanelData): HTMLElement[] {
   if (d.daily && d.daily.days.length > 0) {
     out.push(el('div', { class: 'chart' }, el('canvas', { id: 'daily-chart', role: 'img', 'aria-label': 'Budget-min spent per day, cumulative, and the budget' })));
   } else {
-    out.push(el('p', { class: 'muted' }, d.daily ? 'No failures or traffic in the window.' : 'Loading the daily series…'));
+    out.push(d.daily ? el('p', { class: 'muted' }, 'No failures or traffic in the window.') : missing(d.unavailable?.daily, 'Loading the daily series…'));
   }
   out.push(el('h2', {}, 'Burn rates'));
   if (d.burnRates) {
@@ -93,9 +104,9 @@ function renderData(d: PanelData): HTMLElement[] {
         'Burn rates',
       ),
     );
-  } else out.push(el('p', { class: 'muted' }, 'Loading the burn rates…'));
+  } else out.push(missing(d.unavailable?.burnRates, 'Loading the burn rates…'));
   out.push(el('h2', {}, 'Top failing endpoints'));
-  if (!d.endpoints) out.push(el('p', { class: 'muted' }, 'Loading the top failing endpoints…'));
+  if (!d.endpoints) out.push(missing(d.unavailable?.endpoints, 'Loading the top failing endpoints…'));
   else if (d.endpoints.length === 0) out.push(el('p', { class: 'muted' }, 'No failing endpoint in the window.'));
   else {
     out.push(
@@ -140,7 +151,16 @@ function render(): void {
     nodes.push(el('div', { class: 'loading', id: 'loading' }, el('vscode-progress-ring', {}), el('span', {}, view.groupKey ? `Loading the budget of ${view.groupKey}…` : 'Loading…')));
   } else if (view.kind === 'error') {
     nodes.unshift(el('h1', { id: 'title' }, 'Budget Lens'));
-    nodes.push(el('div', { class: 'error', id: 'error', role: 'alert' }, el('strong', {}, view.title), el('div', {}, view.message)));
+    const fixes = view.fixes ?? [];
+    nodes.push(
+      el(
+        'div',
+        { class: 'error', id: 'error', role: 'alert' },
+        el('strong', {}, view.title),
+        el('div', {}, view.message),
+        ...(fixes.length > 0 ? [el('div', { class: 'fixes' }, ...fixes.map(fixButton))] : []),
+      ),
+    );
   } else {
     const [title, ...rest] = renderData(view.data);
     if (title) nodes.unshift(title);

@@ -25,10 +25,11 @@ import { backendLabel, chooseBackend, openBudgetApi } from './budgetBackend';
 import type { CacheEntry, Failure } from './budgetCache';
 import { BudgetCache, UnauthorizedOffer, failureOf } from './budgetCache';
 import { CONTRIBUTED_COMMANDS } from './commandIds';
-import type { LensFigures } from './mappingCodeLens';
+import type { LensFigure, LensFigures } from './mappingCodeLens';
 import type { BudgetLensSettings } from './settings';
 import { readSettings } from './settings';
-import { HOVER_TOP_ENDPOINTS, budgetHoverLines, lensFiguresText } from './text/budgetText';
+import type { BackendProblem, FixCommands } from './text/budgetText';
+import { HOVER_TOP_ENDPOINTS, backendProblemText, budgetFailureHoverLines, budgetHoverLines, failingReasonText, lensFiguresText, noDataLensText, staleReasonText } from './text/budgetText';
 import type { LensSubject } from './text/mappingText';
 import type { WorkspaceIndexer } from './workspaceIndexer';
 
@@ -295,9 +296,63 @@ export class BudgetData implements LensFigures, vscode.Disposable {
   // ---- what the adapters ask ----
 
   /** The lens suffix of a category (the LensFigures seam); waits briefly for a first answer. */
-  async figuresFor(subject: LensSubject, token: vscode.CancellationToken): Promise<string | undefined> {
+  async figuresFor(subject: LensSubject, token: vscode.CancellationToken): Promise<LensFigure | undefined> {
     const entry = await this.categoryEntry(subject.category, token);
-    return entry?.value ? lensFiguresText(entry.value, entry.failure !== undefined) : undefined;
+    if (entry?.value) return { text: lensFiguresText(entry.value, entry.failure !== undefined), ...(entry.failure ? { problem: staleReasonText(entry.failure, entry.fetchedAt) } : {}) };
+    // Never loaded and failing: say so on the lens (with what failed), never a silent plain lens.
+    if (entry?.failure) return { text: noDataLensText(entry.failure), problem: failingReasonText(entry.failure) };
+    return undefined;
+  }
+
+  /** The commands that fix a failing backend (the hover's links, Check Budget Backend's buttons). */
+  get fixCommands(): FixCommands {
+    return {
+      retry: CONTRIBUTED_COMMANDS.refreshBudget,
+      setUrl: this.kind === 'prometheus' ? CONTRIBUTED_COMMANDS.setPrometheusUrl : CONTRIBUTED_COMMANDS.setApiUrl,
+      setToken: CONTRIBUTED_COMMANDS.setApiToken,
+    };
+  }
+
+  /**
+   * The newest failure of any key that has not succeeded since (the backend's current problem),
+   * and the newest good answer of any key.
+   */
+  problem(): { failure: Failure | undefined; lastGoodAt: number | undefined } {
+    let failure: Failure | undefined;
+    let lastGoodAt: number | undefined;
+    const caches: Array<BudgetCache<unknown>> = [this.categories, this.groups, this.top, this.groupTop, this.daily, this.burn, this.reports];
+    for (const cache of caches) {
+      for (const key of cache.keys()) {
+        const e = cache.get(key);
+        if (e?.failure && (failure === undefined || e.failure.at > failure.at)) failure = e.failure;
+        if (e?.fetchedAt !== undefined && e.failure === undefined && (lastGoodAt === undefined || e.fetchedAt > lastGoodAt)) lastGoodAt = e.fetchedAt;
+      }
+    }
+    return { failure, lastGoodAt };
+  }
+
+  /** Check Budget Backend: what failed and the buttons that fix it (returned for the tests; the message is not awaited). */
+  checkBackend(): BackendProblem {
+    if (!this.client) {
+      const message = this.kind === undefined ? 'Budget Lens: no budget backend is set (budgetLens.api.url or budgetLens.prometheus.url).' : `Budget Lens: ${backendLabel(this.kind)} ${this.url} waits for the workspace's catalog (indexing).`;
+      const problem: BackendProblem = { message, actions: ['Change URL', 'Show Log'] };
+      void this.offerFixes(problem);
+      return problem;
+    }
+    const { failure, lastGoodAt } = this.problem();
+    const problem = backendProblemText(backendLabel(this.kind ?? 'api'), this.url, failure, lastGoodAt);
+    void this.offerFixes(problem);
+    return problem;
+  }
+
+  private async offerFixes(problem: BackendProblem): Promise<void> {
+    const show = problem.actions.includes('Retry') ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    const picked = await show(problem.message, ...problem.actions);
+    const fix = this.fixCommands;
+    if (picked === 'Retry') await vscode.commands.executeCommand(fix.retry);
+    else if (picked === 'Change URL') await vscode.commands.executeCommand(this.kind === undefined ? CONTRIBUTED_COMMANDS.setApiUrl : fix.setUrl);
+    else if (picked === 'Set API Token') await vscode.commands.executeCommand(fix.setToken);
+    else if (picked === 'Show Log') this.log.show(true);
   }
 
   /** A category's cached figures, fetching them if they are unknown or old (bounded wait). */
@@ -320,7 +375,8 @@ export class BudgetData implements LensFigures, vscode.Disposable {
     if (!this.client) return undefined;
     const topAsked = this.top.needsFetch(category, Date.now(), this.intervalMs) ? this.fetchTop(category) : Promise.resolve();
     const entry = await this.categoryEntry(category, token);
-    if (!entry?.value || token.isCancellationRequested) return undefined;
+    if (token.isCancellationRequested) return undefined;
+    if (!entry?.value) return entry?.failure ? budgetFailureHoverLines(category, entry.failure, this.fixCommands) : undefined;
     const groupKey = entry.value.group;
     this.askGroup(groupKey);
     await Promise.all([

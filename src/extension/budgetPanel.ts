@@ -10,16 +10,17 @@
  * A serializer restores the panel after a reload with the same options.
  */
 import * as vscode from 'vscode';
-import type { HostToWebview, PanelStale, PanelView, WebviewToHost } from '@shared/protocol';
+import type { HostToWebview, PanelFix, PanelStale, PanelView, WebviewToHost } from '@shared/protocol';
 import { isWebviewToHost } from '@shared/protocol';
 import type { CacheEntry } from './budgetCache';
+import { CONTRIBUTED_COMMANDS } from './commandIds';
 import type { BudgetData } from './budgetData';
 import { StickyGroup, chooseGroup, definesEndpoint, localCatalog } from './developerGroup';
 import type { JumpTarget } from './mappingCommands';
 import { goToEndpoint } from './mappingCommands';
 import { newNonce, panelHtml } from './panelHtml';
 import { affects, readSettings } from './settings';
-import { staleReasonText } from './text/budgetText';
+import { failingReasonText } from './text/budgetText';
 import type { ReportOutcome } from './reportCommand';
 import { monthlyReport } from './reportCommand';
 import { panelData, panelStale } from './text/panelText';
@@ -137,6 +138,9 @@ export class BudgetPanel implements vscode.Disposable {
         return undefined;
       case 'monthlyReport':
         return monthlyReport(this.budget);
+      case 'fix':
+        await vscode.commands.executeCommand(message.fix === 'setToken' ? CONTRIBUTED_COMMANDS.setApiToken : this.budget.fixCommands.setUrl);
+        return undefined;
     }
   }
 
@@ -165,11 +169,11 @@ export class BudgetPanel implements vscode.Disposable {
       // Prometheus waits for the index's catalog; without either URL there is nothing to ask.
       const { apiUrl, prometheusUrl } = readSettings();
       if (apiUrl === '' && prometheusUrl !== '') return { view: { kind: 'loading', groupKey: this.group.current() }, stale: null };
-      return { view: { kind: 'error', title: 'No Budget API configured', message: 'Set budgetLens.api.url to the URL of `budget-lens serve`, or budgetLens.prometheus.url to a Prometheus-compatible server.' }, stale: null };
+      return { view: { kind: 'error', title: 'No Budget API configured', message: 'Set budgetLens.api.url to the URL of `budget-lens serve`, or budgetLens.prometheus.url to a Prometheus-compatible server.', fixes: ['changeUrl'] }, stale: null };
     }
     // Only after the server said 401: a server without a token (npm start's) is never asked for one.
     if (this.budget.needsToken) {
-      return { view: { kind: 'error', title: 'No API token', message: `${this.budget.apiUrl} answered HTTP 401: run "Budget Lens: Set API Token" for it.` }, stale: null };
+      return { view: { kind: 'error', title: 'No API token', message: `${this.budget.apiUrl} answered HTTP 401: run "Budget Lens: Set API Token" for it.`, fixes: ['setToken', 'changeUrl'] }, stale: null };
     }
     const key = this.group.current();
     if (key === undefined) return { view: { kind: 'error', title: 'No group', message: 'Open a file of your group, or choose a group (Budget Lens: Choose Group).' }, stale: null };
@@ -180,7 +184,11 @@ export class BudgetPanel implements vscode.Disposable {
     const group = e.group?.value;
     if (!group) {
       // A failure is shown only when nothing is on its way that could replace it (a new token's refresh).
-      if (e.group?.failure && !e.loaded) return { view: { kind: 'error', title: `No budget data for ${key}`, message: staleReasonText(e.group.failure, undefined) }, stale: null, loaded: e.loaded };
+      if (e.group?.failure && !e.loaded) {
+        const name = localCatalog(this.indexer)?.group(key)?.name ?? key;
+        const fixes: PanelFix[] = e.group.failure.unauthorized ? ['refresh', 'setToken', 'changeUrl'] : ['refresh', 'changeUrl'];
+        return { view: { kind: 'error', title: `No budget data for ${name}`, message: failingReasonText(e.group.failure), fixes }, stale: null, loaded: e.loaded };
+      }
       return { view: { kind: 'loading', groupKey: key }, stale: null, loaded: e.loaded };
     }
     const categories = e.categories.flatMap(([, c]) => (c?.value ? [c.value] : []));
@@ -191,6 +199,8 @@ export class BudgetPanel implements vscode.Disposable {
       endpoints: e.topEndpoints?.value,
       categories,
       inWorkspace: (id) => definesEndpoint(this.indexer, id),
+      // A part that failed with nothing to show, and no request on its way: why, not "Loading…".
+      failures: e.loaded ? {} : { daily: e.daily?.failure, burnRates: e.burnRates?.failure, endpoints: e.topEndpoints?.failure },
     });
     const entries: Array<CacheEntry<unknown> | undefined> = [e.group, e.daily, e.burnRates, e.topEndpoints, ...e.categories.map(([, c]) => c)];
     const failing = entries.find((x) => x?.failure !== undefined);

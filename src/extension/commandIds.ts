@@ -13,6 +13,7 @@ export const CONTRIBUTED_COMMANDS = {
   setApiToken: 'budgetLens.setApiToken',
   clearApiToken: 'budgetLens.clearApiToken',
   refreshBudget: 'budgetLens.refreshBudget',
+  checkBackend: 'budgetLens.checkBackend',
   openBudgetPanel: 'budgetLens.openBudgetPanel',
   chooseGroup: 'budgetLens.chooseGroup',
   monthlyReport: 'budgetLens.monthlyReport',

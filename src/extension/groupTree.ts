@@ -15,7 +15,8 @@ import type { BudgetData } from './budgetData';
 import { CONTRIBUTED_COMMANDS } from './commandIds';
 import { StickyGroup, definesEndpoint, localCatalog } from './developerGroup';
 import { affects } from './settings';
-import { staleReasonText, statusBarBudgetTooltip } from './text/budgetText';
+import type { CacheEntry, Failure } from './budgetCache';
+import { failingReasonText, failureSummary, noDataLensText, staleReasonText, statusBarBudgetTooltip } from './text/budgetText';
 import { budgetState, categoryTooltip, endpointDescription, endpointTooltip, figuresDescription } from './text/panelText';
 import type { WorkspaceIndexer } from './workspaceIndexer';
 
@@ -27,7 +28,7 @@ type Node =
   | { kind: 'group'; key: string }
   | { kind: 'category'; name: string }
   | { kind: 'endpoint'; row: EndpointRow }
-  | { kind: 'message'; text: string; tooltip?: string };
+  | { kind: 'message'; text: string; tooltip?: string; problem?: boolean };
 
 /** One item as `_testState` reports it (depth 0 = the group). */
 export interface TreeItemState {
@@ -50,6 +51,21 @@ const STATE_ICONS: Record<BudgetState, [string, string | undefined]> = {
 function stateIcon(state: BudgetState): vscode.ThemeIcon {
   const [id, color] = STATE_ICONS[state];
   return new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
+}
+
+/** Figures that are the last good ones: no green check (or red cross) for data that may have changed. */
+const STALE_ICON = new vscode.ThemeIcon('history', new vscode.ThemeColor('list.warningForeground'));
+/** No figures, and the backend failed: what a user must act on. */
+const FAILING_ICON = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+
+/** An item's icon, description and tooltip for an entry of the budget data. */
+function entryLook<T>(entry: CacheEntry<T> | undefined, plainIcon: string, look: (value: T, failure: Failure | undefined, at: number | undefined) => { description: string; tooltip: string; icon: vscode.ThemeIcon }): { description: string; tooltip: string | undefined; icon: vscode.ThemeIcon } {
+  if (entry?.value !== undefined) {
+    const shown = look(entry.value, entry.failure, entry.fetchedAt);
+    return entry.failure ? { ...shown, icon: STALE_ICON } : shown;
+  }
+  if (entry?.failure) return { description: noDataLensText(entry.failure), tooltip: failingReasonText(entry.failure), icon: FAILING_ICON };
+  return { description: 'loading…', tooltip: undefined, icon: new vscode.ThemeIcon(plainIcon) };
 }
 
 export class GroupTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
@@ -102,12 +118,18 @@ export class GroupTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
     }
     if (node.kind === 'group') {
       const catalog = localCatalog(this.indexer);
-      const categories = catalog?.group(node.key)?.categories ?? this.budget.groupEntry(node.key)?.value?.categories ?? [];
-      return categories.map((name) => ({ kind: 'category', name }));
+      const entry = this.budget.groupEntry(node.key);
+      const categories: Node[] = (catalog?.group(node.key)?.categories ?? entry?.value?.categories ?? []).map((name) => ({ kind: 'category', name }));
+      // A failing backend (stale or never loaded): first, what failed, and a click that offers the fix.
+      if (entry?.failure) {
+        const text = `${entry.value ? 'Stale' : 'No budget data'}: ${failureSummary(entry.failure)}`;
+        return [{ kind: 'message', text, tooltip: `${staleReasonText(entry.failure, entry.fetchedAt)}\nClick to check the budget backend.`, problem: true }, ...categories];
+      }
+      return categories;
     }
     if (node.kind === 'category') {
       const top = this.budget.peekTopEndpoints(node.name);
-      if (!top?.value) return top?.failure ? [{ kind: 'message', text: 'no endpoint data', tooltip: staleReasonText(top.failure, undefined) }] : [];
+      if (!top?.value) return top?.failure ? [{ kind: 'message', text: `no endpoint data (${failureSummary(top.failure)})`, tooltip: `${failingReasonText(top.failure)}\nClick to check the budget backend.`, problem: true }] : [];
       const failing = top.value.filter((e) => e.failures > 0);
       return failing.length > 0 ? failing.map((row) => ({ kind: 'endpoint', row })) : [{ kind: 'message', text: 'No failing endpoint in the window' }];
     }
@@ -125,7 +147,8 @@ export class GroupTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
       case 'message': {
         const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
         item.tooltip = node.tooltip;
-        item.iconPath = new vscode.ThemeIcon('info');
+        item.iconPath = node.problem ? FAILING_ICON : new vscode.ThemeIcon('info');
+        if (node.problem) item.command = { title: 'Check Budget Backend', command: CONTRIBUTED_COMMANDS.checkBackend, arguments: [] };
         return item;
       }
     }
@@ -137,15 +160,14 @@ export class GroupTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
     const item = new vscode.TreeItem(name, vscode.TreeItemCollapsibleState.Expanded);
     item.id = `group:${key}`;
     item.contextValue = 'group';
-    if (entry?.value) {
-      item.description = figuresDescription(entry.value, entry.failure !== undefined);
-      item.iconPath = stateIcon(budgetState(entry.value));
-      item.tooltip = statusBarBudgetTooltip(entry.value, entry.failure, entry.fetchedAt);
-    } else {
-      item.description = entry?.failure ? 'no budget data' : 'loading…';
-      item.iconPath = new vscode.ThemeIcon('organization');
-      item.tooltip = entry?.failure ? staleReasonText(entry.failure, undefined) : `${name} (${key})`;
-    }
+    const look = entryLook(entry, 'organization', (value, failure, at) => ({
+      description: figuresDescription(value, failure !== undefined),
+      icon: stateIcon(budgetState(value)),
+      tooltip: statusBarBudgetTooltip(value, failure, at),
+    }));
+    item.description = look.description;
+    item.iconPath = look.icon;
+    item.tooltip = look.tooltip ?? `${name} (${key})`;
     return item;
   }
 
@@ -154,15 +176,14 @@ export class GroupTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
     const item = new vscode.TreeItem(name, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `category:${name}`;
     item.contextValue = 'category';
-    if (entry?.value) {
-      item.description = figuresDescription(entry.value, entry.failure !== undefined);
-      item.tooltip = categoryTooltip(entry.value, entry.failure, entry.fetchedAt);
-      item.iconPath = stateIcon(budgetState(entry.value));
-    } else {
-      item.description = entry?.failure ? 'no budget data' : 'loading…';
-      item.tooltip = entry?.failure ? staleReasonText(entry.failure, undefined) : undefined;
-      item.iconPath = new vscode.ThemeIcon('tag');
-    }
+    const look = entryLook(entry, 'tag', (value, failure, at) => ({
+      description: figuresDescription(value, failure !== undefined),
+      icon: stateIcon(budgetState(value)),
+      tooltip: categoryTooltip(value, failure, at),
+    }));
+    item.description = look.description;
+    item.iconPath = look.icon;
+    item.tooltip = look.tooltip;
     return item;
   }
 

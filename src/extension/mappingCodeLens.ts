@@ -20,9 +20,15 @@ import type { FileMapping } from '../sdk/mapping/types';
 import type { RootIndexer } from './rootIndexer';
 import type { WorkspaceIndexer } from './workspaceIndexer';
 
+/** A lens's budget suffix; `problem` (why the figures are stale or missing) makes a click open Check Budget Backend. */
+export interface LensFigure {
+  text: string;
+  problem?: string;
+}
+
 /** The seam for budget data: a short suffix for a lens, from a cache, or undefined. */
 export interface LensFigures {
-  figuresFor(subject: LensSubject, token: vscode.CancellationToken): Promise<string | undefined> | string | undefined;
+  figuresFor(subject: LensSubject, token: vscode.CancellationToken): Promise<LensFigure | undefined> | LensFigure | undefined;
   /** Fires when figures change (a new budget snapshot), so lenses re-resolve. */
   readonly onDidChange?: vscode.Event<void>;
 }
@@ -110,12 +116,15 @@ export class MappingCodeLensProvider implements vscode.CodeLensProvider<Category
     const mappingTitle = catalog ? categoryLensTitle(lens.subject.category, catalog) : lens.subject.category;
     const figures = catalog?.isValidCategory(lens.subject.category) ? await this.figures?.figuresFor(lens.subject, token) : undefined;
     if (token.isCancellationRequested) return lens;
-    const title = figures ? `${lens.subject.category} · ${figures}` : mappingTitle;
+    const title = figures ? `${lens.subject.category} · ${figures.text}` : mappingTitle;
     const subject = lens.subject.kind === 'endpoint' ? `Endpoint ${lens.subject.endpoint.id}` : `${lens.subject.range.scope} ${lens.subject.range.name}`;
     // The tooltip says which catalog named the group (the bundled snapshot and its date, or the user's).
     const note = ws ? `\n${catalogNote(ws.catalogOrigin.label)}` : '';
-    const tooltip = `${figures ? `${subject}\n${mappingTitle}` : subject}${note}`;
-    lens.command = { title, tooltip, command: CONTRIBUTED_COMMANDS.showMapping, arguments: [] };
+    const problem = figures?.problem === undefined ? '' : `\n\n${figures.problem}\nClick to check the budget backend.`;
+    const tooltip = `${figures ? `${subject}\n${mappingTitle}` : subject}${note}${problem}`;
+    // Stale or missing figures: the click says what failed and offers the fix.
+    const command = figures?.problem === undefined ? CONTRIBUTED_COMMANDS.showMapping : CONTRIBUTED_COMMANDS.checkBackend;
+    lens.command = { title, tooltip, command, arguments: [] };
     return lens;
   }
 

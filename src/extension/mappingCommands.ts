@@ -245,6 +245,7 @@ export function registerMappingCommands(deps: CommandDeps): vscode.Disposable[] 
     [CONTRIBUTED_COMMANDS.setApiToken]: (token?: unknown) => deps.budget.setToken(deps.tokenArgument && typeof token === 'string' ? token : undefined),
     [CONTRIBUTED_COMMANDS.clearApiToken]: () => deps.budget.clearToken(),
     [CONTRIBUTED_COMMANDS.refreshBudget]: () => deps.budget.refresh(),
+    [CONTRIBUTED_COMMANDS.checkBackend]: () => deps.budget.checkBackend(),
     [CONTRIBUTED_COMMANDS.openBudgetPanel]: () => deps.panel.show(),
     // A string argument picks the group without the quick pick (the extension-host tests).
     [CONTRIBUTED_COMMANDS.chooseGroup]: (key?: unknown) => chooseGroup(indexer, typeof key === 'string' ? key : undefined),

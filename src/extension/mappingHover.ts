@@ -44,8 +44,10 @@ export class MappingHoverProvider implements vscode.HoverProvider {
         ? categoryHoverLines(decl.value, ws.catalog, covered, suggestion, budget, ws.catalogOrigin.label)
         : urgencyHoverLines(decl.value, covered, fileEndpoints);
     const markdown = new vscode.MarkdownString(lines.join('\n'));
-    // The endpoint lines link to Go to Endpoint; trust that command and no other.
-    markdown.isTrusted = { enabledCommands: [CONTRIBUTED_COMMANDS.goToEndpoint] };
+    // The endpoint lines link to Go to Endpoint, a failing backend's lines to its fixes; trust those commands and no other.
+    markdown.isTrusted = {
+      enabledCommands: [CONTRIBUTED_COMMANDS.goToEndpoint, CONTRIBUTED_COMMANDS.refreshBudget, CONTRIBUTED_COMMANDS.setApiUrl, CONTRIBUTED_COMMANDS.setPrometheusUrl, CONTRIBUTED_COMMANDS.setApiToken],
+    };
     return new vscode.Hover(markdown, new vscode.Range(position.line, decl.start, position.line, decl.end));
   }
 }

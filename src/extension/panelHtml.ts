@@ -42,6 +42,8 @@ const CSS = `
   .banner strong { margin-right: 6px; }
   .error { border: 1px solid var(--vscode-inputValidation-errorBorder); background: var(--vscode-inputValidation-errorBackground);
            padding: 8px 12px; margin: 12px 0; }
+  .error .fixes { display: flex; gap: 8px; margin-top: 8px; flex-wrap: wrap; }
+  .part-error { color: var(--vscode-errorForeground); }
   .figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 10px; margin: 12px 0; }
   .figure { border: 1px solid var(--vscode-panel-border, var(--vscode-editorGroup-border)); padding: 8px 12px; border-radius: 2px; }
   .figure .value { font-size: 1.6em; font-weight: 600; }

@@ -11,8 +11,8 @@ import * as vscode from 'vscode';
 import { primaryCategory } from '../sdk/mapping/workspaceIndex';
 import { CONTRIBUTED_COMMANDS } from './commandIds';
 import type { BudgetData } from './budgetData';
-import { developerGroup } from './developerGroup';
-import { isExhausted, statusBarBudgetText, statusBarBudgetTooltip, staleReasonText } from './text/budgetText';
+import { developerGroup, localCatalog } from './developerGroup';
+import { failingReasonText, isExhausted, statusBarBudgetText, statusBarBudgetTooltip } from './text/budgetText';
 import { catalogNote, categoryLensTitle, statusBarText } from './text/mappingText';
 import type { Located, WorkspaceIndexer } from './workspaceIndexer';
 
@@ -121,19 +121,25 @@ export class GroupStatusBar implements vscode.Disposable {
   private budgetState(group: string | undefined): StatusBarState | undefined {
     if (group === undefined || group === '' || !this.budget.enabled) return undefined;
     const entry = this.budget.groupEntry(group);
-    const command = CONTRIBUTED_COMMANDS.refreshBudget;
     if (entry?.value) {
       const stale = entry.failure !== undefined;
       return {
         visible: true,
-        text: `$(organization) ${statusBarBudgetText(entry.value, stale)}`,
-        tooltip: `${statusBarBudgetTooltip(entry.value, entry.failure, entry.fetchedAt)}\nClick to refresh the budget data.`,
-        command,
+        text: `${stale ? '$(warning)' : '$(organization)'} ${statusBarBudgetText(entry.value, stale)}`,
+        tooltip: `${statusBarBudgetTooltip(entry.value, entry.failure, entry.fetchedAt)}\n${stale ? 'Click to check the budget backend.' : 'Click to refresh the budget data.'}`,
+        command: stale ? CONTRIBUTED_COMMANDS.checkBackend : CONTRIBUTED_COMMANDS.refreshBudget,
         ...(isExhausted(entry.value) ? { backgroundColor: EXHAUSTED_BACKGROUND } : {}),
       };
     }
     if (entry?.failure) {
-      return { visible: true, text: `$(warning) ${group}: no budget data`, tooltip: `${staleReasonText(entry.failure, undefined)}\nClick to refresh the budget data.`, command };
+      // Never loaded: the group's name from the local catalog, what failed, and the fix on click.
+      const name = localCatalog(this.indexer)?.group(group)?.name ?? group;
+      return {
+        visible: true,
+        text: `$(warning) ${name}: no budget data`,
+        tooltip: `${name} (${group}): ${failingReasonText(entry.failure)}\nClick to check the budget backend.`,
+        command: CONTRIBUTED_COMMANDS.checkBackend,
+      };
     }
     return undefined;
   }

@@ -78,12 +78,20 @@ export interface PanelData {
   burnRates: PanelBurnRate[] | undefined;
   endpoints: PanelEndpoint[] | undefined;
   categories: PanelCategory[];
+  /**
+   * Why a part that has never loaded is missing (its request failed): shown instead of
+   * "Loading…", which would never end. Parts with data, or still on their way, have none.
+   */
+  unavailable?: { daily?: string; burnRates?: string; endpoints?: string };
 }
 
-/** What the panel shows: loading, an error without any data, or the data. */
+/** A fix the error view offers as a button: Refresh (retry), the backend's URL setting, the token. */
+export type PanelFix = 'refresh' | 'changeUrl' | 'setToken';
+
+/** What the panel shows: loading, an error without any data (with the fixes it offers), or the data. */
 export type PanelView =
   | { kind: 'loading'; groupKey: string | undefined }
-  | { kind: 'error'; title: string; message: string }
+  | { kind: 'error'; title: string; message: string; fixes?: PanelFix[] }
   | { kind: 'ready'; data: PanelData };
 
 /** Why the shown data is the last good one (the banner): URL, status, time of the last good data. */
@@ -139,13 +147,19 @@ export interface MonthlyReportMessage {
   type: 'monthlyReport';
 }
 
-export type WebviewToHost = ReadyMessage | GoToEndpointMessage | RefreshMessage | ChooseGroupMessage | MonthlyReportMessage;
+/** Webview -> host: a fix button of the error view (the host runs Set API URL / Set API Token). */
+export interface FixMessage {
+  type: 'fix';
+  fix: 'changeUrl' | 'setToken';
+}
+
+export type WebviewToHost = ReadyMessage | GoToEndpointMessage | RefreshMessage | ChooseGroupMessage | MonthlyReportMessage | FixMessage;
 export type HostToWebview = StateMessage | StaleMessage;
 
 /** Narrows what arrived from the webview (it is untyped at runtime). */
 export function isWebviewToHost(value: unknown): value is WebviewToHost {
   if (typeof value !== 'object' || value === null) return false;
-  const m = value as { type?: unknown; endpointId?: unknown };
+  const m = value as { type?: unknown; endpointId?: unknown; fix?: unknown };
   switch (m.type) {
     case 'ready':
     case 'refresh':
@@ -154,6 +168,8 @@ export function isWebviewToHost(value: unknown): value is WebviewToHost {
       return true;
     case 'goToEndpoint':
       return typeof m.endpointId === 'string';
+    case 'fix':
+      return m.fix === 'changeUrl' || m.fix === 'setToken';
     default:
       return false;
   }

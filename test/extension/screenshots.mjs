@@ -379,3 +379,37 @@ if (process.exitCode !== 1 && want('demo')) {
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
+
+// 9. The editor under faults (faults-*.png): a Budget API URL where nothing listens (never
+//    loaded), then a real server that answered once and is gone (stale). Each state must say what
+//    failed and where, and offer the fix.
+if (process.exitCode !== 1 && want('faults')) {
+  let api;
+  let fwb;
+  try {
+    const deadUrl = `http://127.0.0.1:${await freePort()}`;
+    fwb = await launchWorkbench({ workspace: join(REPO, 'examples', 'gitlab-style'), viewport: { width: 1280, height: 800 }, settings: { 'budgetLens.api.url': deadUrl, 'editor.hover.above': false } });
+    await openWorkbench(fwb);
+    await openFile('issues_controller.rb');
+    await page.locator('.codelens-decoration').first().waitFor({ timeout: 60_000 });
+    await page.waitForTimeout(8000);
+    await goToLine(11, 22);
+    await runCommand('Show or Focus Hover');
+    await page.locator('.monaco-hover', { hasText: 'Budget Lens' }).waitFor();
+    await shot('faults-unreachable.png');
+    await page.keyboard.press('Escape');
+    await page.locator('.activitybar .action-item a[aria-label^="Budget Lens"]').click();
+    await page.waitForTimeout(3000);
+    await shot('faults-unreachable-tree.png');
+    await runCommand('Budget Lens: Open Budget Panel');
+    await page.waitForTimeout(12000);
+    await shot('faults-unreachable-panel.png');
+  } catch (e) {
+    await page?.screenshot({ path: join(outDir, 'failure.png') }).catch(() => {});
+    console.error(`✖ faults: ${e instanceof Error ? e.message : String(e)} (see docs/screenshots/failure.png; do not commit it)`);
+    process.exitCode = 1;
+  } finally {
+    await fwb?.close();
+    api?.stop();
+  }
+}

@@ -82,8 +82,80 @@ export function utcTime(ms: number): string {
  * (no response from http://…/categories?names=…). Showing the data of 2026-11-22 11:03:04 UTC.`
  */
 export function staleReasonText(failure: Failure, lastGoodAt: number | undefined): string {
-  const shown = lastGoodAt === undefined ? 'No data to show yet.' : `Showing the data of ${utcTime(lastGoodAt)}.`;
-  return `Stale since ${utcTime(failure.at)}: ${failure.message}. ${shown}`;
+  if (lastGoodAt === undefined) return failingReasonText(failure);
+  return `Stale since ${utcTime(failure.at)}: ${failure.message}. Showing the data of ${utcTime(lastGoodAt)}.`;
+}
+
+/**
+ * Why there are no figures at all: nothing ever loaded, so nothing is stale. `Failing since
+ * 2026-11-22 11:05:00 UTC: Budget API unreachable: … (no response from http://…). No budget data
+ * has loaded yet.`
+ */
+export function failingReasonText(failure: Failure): string {
+  return `Failing since ${utcTime(failure.at)}: ${failure.message}. No budget data has loaded yet.`;
+}
+
+/**
+ * What failed, in a few words for a lens or a tree item: `unreachable` (no answer), `token
+ * refused: HTTP 401`, `HTTP 503`. The full message (URL, reason) goes in the tooltip.
+ */
+export function failureSummary(failure: Pick<Failure, 'status' | 'unauthorized'>): string {
+  if (failure.status === 0) return 'backend unreachable';
+  if (failure.unauthorized || failure.status === 401) return 'token refused: HTTP 401';
+  if (failure.status === 403) return 'access denied: HTTP 403';
+  if (failure.status === 404) return 'unknown to the backend: HTTP 404';
+  return `HTTP ${failure.status}`;
+}
+
+/** The lens suffix when no figures ever loaded: `no budget data (backend unreachable)`. */
+export function noDataLensText(failure: Failure): string {
+  return `no budget data (${failureSummary(failure)})`;
+}
+
+/** Where a failing backend is fixed: the command that sets its URL, and its token. */
+export interface FixCommands {
+  setUrl: string;
+  setToken: string;
+  retry: string;
+}
+
+/** A `command:` link with JSON arguments, as VS Code's trusted Markdown takes it. */
+function commandLink(title: string, command: string): string {
+  return `[${title}](command:${command})`;
+}
+
+/**
+ * The hover's budget section when no figures ever loaded for the category: what failed, where
+ * (the message names the URL and status) and the links that fix it — retry, change the URL, and
+ * the token after a 401.
+ */
+export function budgetFailureHoverLines(category: string, failure: Failure, fix: FixCommands): string[] {
+  const links = [commandLink('Retry', fix.retry), commandLink('Change the backend URL', fix.setUrl)];
+  if (failure.unauthorized) links.push(commandLink('Set API Token', fix.setToken));
+  return ['', `**Budget** of ${escapeMarkdown(category)} · **no data** (${escapeMarkdown(failureSummary(failure))})`, '', escapeMarkdown(failingReasonText(failure)), '', links.join(' · ')];
+}
+
+/** A problem with the budget backend, as the Check Budget Backend command words it. */
+export interface BackendProblem {
+  message: string;
+  /** The buttons, in order. */
+  actions: Array<'Retry' | 'Change URL' | 'Set API Token' | 'Show Log'>;
+}
+
+/**
+ * What Check Budget Backend says: the latest failure (stale or never loaded) with its fix, or that
+ * all is well. `lastGoodAt` is the newest good answer of any key.
+ */
+export function backendProblemText(backend: string, url: string, failure: Failure | undefined, lastGoodAt: number | undefined): BackendProblem {
+  if (!failure) {
+    const when = lastGoodAt === undefined ? 'no figure has been asked for yet' : `last answer ${utcTime(lastGoodAt)}`;
+    return { message: `Budget Lens: ${backend} ${url} answers (${when}).`, actions: ['Show Log'] };
+  }
+  const reason = lastGoodAt === undefined ? failingReasonText(failure) : staleReasonText(failure, lastGoodAt);
+  const actions: BackendProblem['actions'] = ['Retry', 'Change URL'];
+  if (failure.unauthorized) actions.push('Set API Token');
+  actions.push('Show Log');
+  return { message: `Budget Lens: ${reason}`, actions };
 }
 
 /**

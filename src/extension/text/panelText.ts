@@ -9,7 +9,7 @@ import type { BudgetFigures } from '../../sdk/budget/types';
 import type { BurnRateRow, CategoryBudget, DailySeries, EndpointRow, GroupBudget } from '../../sdk/service/apiTypes';
 import type { BudgetState, PanelBurnRate, PanelCategory, PanelData, PanelEndpoint, PanelFigures, PanelGroup, PanelStale } from '@shared/protocol';
 import type { Failure } from '../budgetCache';
-import { budgetMinutesText, isExhausted, spentShareText, staleReasonText, utcTime, windowText } from './budgetText';
+import { budgetMinutesText, failureSummary, isExhausted, spentShareText, staleReasonText, utcTime, windowText } from './budgetText';
 
 type Figures = Pick<BudgetFigures, 'spentMinutes' | 'remainingMinutes' | 'remainingFraction'>;
 
@@ -148,6 +148,13 @@ export interface PanelInput {
   /** In the order of the group's categories; those without figures yet are left out. */
   categories: CategoryBudget[];
   inWorkspace(endpointId: string): boolean;
+  /** The last failure of each part, when no request for it is on its way (parts with data ignore theirs). */
+  failures?: { daily?: Failure; burnRates?: Failure; endpoints?: Failure };
+}
+
+/** Why a part never loaded: `The daily series did not load: HTTP 503 — <message>.` */
+export function partUnavailableText(part: string, failure: Failure): string {
+  return `The ${part} did not load: ${failureSummary(failure)} — ${failure.message}. Retry with Refresh.`;
 }
 
 export function panelData(input: PanelInput): PanelData {
@@ -160,7 +167,17 @@ export function panelData(input: PanelInput): PanelData {
     burnRates: input.burnRates?.map(panelBurnRate),
     endpoints: input.endpoints?.filter((e) => e.failures > 0).map((e) => panelEndpoint(e, input.inWorkspace(e.endpointId))),
     categories: input.categories.map(panelCategory),
+    ...unavailable(input),
   };
+}
+
+function unavailable(input: PanelInput): Pick<PanelData, 'unavailable'> {
+  const f = input.failures ?? {};
+  const out: NonNullable<PanelData['unavailable']> = {};
+  if (!input.daily && f.daily) out.daily = partUnavailableText('daily series', f.daily);
+  if (!input.burnRates && f.burnRates) out.burnRates = partUnavailableText('burn rates', f.burnRates);
+  if (!input.endpoints && f.endpoints) out.endpoints = partUnavailableText('top failing endpoints', f.endpoints);
+  return Object.keys(out).length > 0 ? { unavailable: out } : {};
 }
 
 /** The stale banner's content from the failure that made the data stale. */

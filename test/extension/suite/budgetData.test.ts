@@ -79,14 +79,21 @@ describe('budget figures from a real Budget API', function () {
     assert.equal(tp.hasValue, false);
     assert.equal(tp.failure?.status, 401);
     assert.match(tp.failure?.url ?? '', new RegExp(`^${api.url}/api/v1/categories\\?names=`));
-    // The lenses stay the mapping's while there is nothing to show; the status bar says why.
-    assert.equal((await lensTitles(ISSUES))[0]?.[1], 'team_planning · Project Management · plan');
+    // Nothing to show: the lenses say so and why (a click offers the fix); the status bar too, with the group's name.
+    await eventually('lenses saying the token was refused', async () => {
+      const titles = await lensTitles(ISSUES);
+      return titles[0]?.[1] === 'team_planning · no budget data (token refused: HTTP 401)' ? titles : undefined;
+    });
     const bar = await eventually('the status bar without budget data', async () => {
       const s = (await testState()).statusBar;
       return s.text.includes('no budget data') ? s : undefined;
     });
-    assert.equal(bar.text, '$(warning) project_management: no budget data');
-    assert.match(bar.tooltip, new RegExp(`\\(HTTP 401 from ${api.url}/api/v1/groups/project_management\\)\\. No data to show yet\\.`));
+    assert.equal(bar.text, '$(warning) Project Management: no budget data');
+    assert.equal(bar.command, 'budgetLens.checkBackend');
+    assert.match(bar.tooltip, new RegExp(`^Project Management \\(project_management\\): Failing since .* UTC: .*\\(HTTP 401 from ${api.url}/api/v1/groups/project_management\\)\\. No budget data has loaded yet\\.`));
+    const check = await vscode.commands.executeCommand<{ message: string; actions: string[] }>('budgetLens.checkBackend');
+    assert.deepEqual(check.actions, ['Retry', 'Change URL', 'Set API Token', 'Show Log']);
+    assert.match(check.message, /HTTP 401 from /);
     await vscode.commands.executeCommand('budgetLens.refreshBudget');
     await vscode.commands.executeCommand('budgetLens.refreshBudget');
     assert.equal((await budgetState()).unauthorizedOffers, offersBefore + 1, 'one offer, not one per refresh');
@@ -177,7 +184,8 @@ describe('budget figures from a real Budget API', function () {
       const s = (await testState()).statusBar;
       return s.text.endsWith('(stale)') ? s : undefined;
     });
-    assert.equal(bar.text, '$(organization) Project Management: 14.11 budget-min left (stale)');
+    assert.equal(bar.text, '$(warning) Project Management: 14.11 budget-min left (stale)');
+    assert.equal(bar.command, 'budgetLens.checkBackend');
     assert.match(bar.tooltip, new RegExp(`Stale since .* UTC: .*\\(no response from ${api.url}/api/v1/groups/project_management\\)\\. Showing the data of .* UTC\\.`));
     assert.match(await hoverText(ISSUES, 11, 22), /· \*\*stale\*\*/);
 
@@ -248,7 +256,8 @@ describe('budget figures from a real Budget API', function () {
     extra.push(other);
     await setSetting('api.url', other.url);
     await vscode.commands.executeCommand('budgetLens.setApiToken', TOKEN);
-    await lensesBecome([...ISSUES_LENSES.slice(0, 5), [55, 'service_desk · Project Management · plan']], 'team_planning figures without service_desk');
+    // service_desk's lens says why it has no figures: the server does not know the category.
+    await lensesBecome([...ISSUES_LENSES.slice(0, 5), [55, 'service_desk · no budget data (unknown to the backend: HTTP 404)']], 'team_planning figures without service_desk');
     const sd = budgetKey((await budgetState()).categories, 'service_desk');
     assert.deepEqual([sd?.hasValue, sd?.failure?.status], [false, 404]);
     assert.match(sd?.failure?.message ?? '', /service_desk/);

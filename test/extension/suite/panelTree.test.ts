@@ -19,13 +19,16 @@
  */
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
 import type { TreeItemState } from '../../../src/extension/groupTree';
 import type { PanelStale } from '../../../src/shared/protocol';
 import type { BudgetApiProcess } from './budgetApiProcess';
 import { ingestLogs, startBudgetApi } from './budgetApiProcess';
 import { grapeLines, issuesControllerLines, railsLines } from './budgetLog';
-import { ISSUES, config, eventually, extensionPath, lastPanelData, lastPanelView, openFile, setSetting, testState } from './helpers';
+import { ISSUES, config, eventually, extensionPath, hoverText, lastPanelData, lastPanelView, openFile, setSetting, testState } from './helpers';
 
 const TOKEN = 'budget-lens-panel-token';
 const GHOST = 'Projects::ServiceDesk::TicketsController#show';
@@ -94,7 +97,7 @@ describe('group tree and budget panel from a real Budget API', function () {
       const s = (await testState()).panel;
       return s.ready ? lastPanelView() : undefined;
     }, 30_000);
-    assert.deepEqual(view, { kind: 'error', title: 'No API token', message: `${api.url} answered HTTP 401: run "Budget Lens: Set API Token" for it.` });
+    assert.deepEqual(view, { kind: 'error', title: 'No API token', message: `${api.url} answered HTTP 401: run "Budget Lens: Set API Token" for it.`, fixes: ['setToken', 'changeUrl'] });
   });
 
   it("shows the file's group -> categories with figures and state -> top failing endpoints", async () => {
@@ -194,14 +197,60 @@ describe('group tree and budget panel from a real Budget API', function () {
     assert.equal(await vscode.commands.executeCommand('budgetLens._testPanelMessage', { type: 'goToEndpoint', endpointId: 42 }), undefined);
   });
 
+  it('one part of the panel fails alone (its daily series answers 503): the panel says so instead of loading forever', async () => {
+    // A proxy in front of the real server that fails only the daily series.
+    const proxy: Server = createServer((req, res) => {
+      if ((req.url ?? '').includes('/daily')) {
+        res.writeHead(503, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ error: { code: 'backend_unavailable', message: 'the daily series is down' } }));
+        return;
+      }
+      void fetch(api.url + (req.url ?? ''), { headers: { authorization: req.headers.authorization ?? '' } }).then(async (r) => {
+        res.writeHead(r.status, { 'Content-Type': r.headers.get('content-type') ?? 'application/json' });
+        res.end(await r.text());
+      });
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    try {
+      await setSetting('api.url', proxyUrl);
+      await vscode.commands.executeCommand('budgetLens.setApiToken', TOKEN);
+      await vscode.commands.executeCommand('budgetLens.openBudgetPanel');
+      const data = await eventually('the panel with its daily series unavailable', async () => {
+        const d = await lastPanelData();
+        return d?.unavailable?.daily !== undefined && d.burnRates !== undefined && d.endpoints !== undefined ? d : undefined;
+      }, 20_000);
+      assert.match(data.unavailable?.daily ?? '', new RegExp(`^The daily series did not load: HTTP 503 — the daily series is down \\(HTTP 503 from ${proxyUrl}/api/v1/groups/project_management/daily.*\\)\\. Retry with Refresh\\.$`));
+      // The parts that loaded are shown as usual.
+      assert.equal(data.group.spentText, '7.68');
+      assert.equal(data.unavailable?.burnRates, undefined);
+    } finally {
+      await vscode.commands.executeCommand('budgetLens.clearApiToken');
+      await setSetting('api.url', api.url);
+      await new Promise<void>((r) => { proxy.closeAllConnections(); proxy.close(() => r()); });
+    }
+    await vscode.commands.executeCommand('budgetLens.openBudgetPanel');
+    await eventually('the panel from the server again', async () => ((await lastPanelData())?.daily !== undefined ? true : undefined), 20_000);
+    await openFile(ISSUES);
+  });
+
   it('the server stops: the tree says (stale) with the reason, the panel keeps the data and gets the stale banner', async () => {
     await api.stop();
     await vscode.commands.executeCommand('budgetLens.refreshBudget');
     // The panel is behind the issues controller since the jump: show it again (its webview reloads).
     await vscode.commands.executeCommand('budgetLens.openBudgetPanel');
-    const tree = await treeBecomes('a stale tree', (items) => items[1]?.description?.endsWith('(stale)') === true);
-    assert.equal(tree[1]?.description, '6.05 of 20.16 budget-min (30 %) (stale)');
-    assert.match(tree[1]?.tooltip ?? '', new RegExp(`Stale since .* UTC: .*\\(no response from ${api.url}/api/v1/.*\\)\\. Showing the data of .* UTC\\.`));
+    const tree = await treeBecomes('a stale tree', (items) => items.find((i) => i.label === 'team_planning')?.description?.endsWith('(stale)') === true);
+    const tp = tree.find((i) => i.label === 'team_planning');
+    assert.equal(tp?.description, '6.05 of 20.16 budget-min (30 %) (stale)');
+    assert.match(tp?.tooltip ?? '', new RegExp(`Stale since .* UTC: .*\\(no response from ${api.url}/api/v1/.*\\)\\. Showing the data of .* UTC\\.`));
+    // Stale figures lose their green check: the history icon says they are the last good ones.
+    assert.equal(tp?.icon, 'history');
+    const group = await treeBecomes('a stale group', (items) => items[0]?.icon === 'history');
+    assert.equal(group[0]?.description?.endsWith('(stale)'), true);
+    // First under the group: what failed, a click away from its fixes.
+    assert.equal(group[1]?.label, 'Stale: backend unreachable');
+    assert.equal(group[1]?.icon, 'warning');
+    assert.deepEqual(group[1]?.command, { command: 'budgetLens.checkBackend', arguments: [] });
     const stale = await eventually('a stale message to the panel', async () => (await lastPanelStale()) ?? undefined);
     assert.equal(stale.status, 0);
     assert.match(stale.url, new RegExp(`^${api.url}/api/v1/`));
@@ -209,5 +258,51 @@ describe('group tree and budget panel from a real Budget API', function () {
     assert.match(stale.lastGoodText ?? '', /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
     // The last good figures stay shown.
     assert.equal((await lastPanelData())?.group.spentText, '7.68');
+  });
+
+  it('a URL where nothing listens: lens, hover, status bar, tree and panel say what failed and where, and offer the fix', async () => {
+    const closed: Server = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const deadUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise<void>((r) => closed.close(() => r()));
+    await setSetting('api.url', deadUrl);
+    await openFile(ISSUES);
+    // The lens: no figures, why, and a click that checks the backend (never a silent plain lens).
+    const lens = await eventually('a lens saying the backend is unreachable', async () => {
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, ISSUES), 1000);
+      return lenses?.find((l) => l.command?.title === 'team_planning · no budget data (backend unreachable)');
+    }, 20_000);
+    assert.equal(lens.command?.command, 'budgetLens.checkBackend');
+    // The hover: what failed and where, with Retry and Change the backend URL as links.
+    const hover = await hoverText(ISSUES, 11, 22);
+    assert.match(hover, /\*\*no data\*\* \(backend unreachable\)/);
+    assert.match(hover, new RegExp(`no response from ${deadUrl.replace(/\./g, '\\.')}/api/v1/`));
+    assert.match(hover, /\[Retry\]\(command:budgetLens\.refreshBudget\) · \[Change the backend URL\]\(command:budgetLens\.setApiUrl\)/);
+    assert.doesNotMatch(hover, /stale/i);
+    // The status bar: the group's name, not its key, and never "stale" for data that never loaded.
+    const bar = await eventually('the status bar without data', async () => {
+      const sb = (await testState()).statusBar;
+      return sb.text.includes('no budget data') ? sb : undefined;
+    });
+    assert.equal(bar.text, '$(warning) Project Management: no budget data');
+    assert.doesNotMatch(bar.tooltip, /stale/i);
+    // The tree: a warning, not a loading spinner or a check, and the fix one click away.
+    const tree = await treeBecomes('a failing tree', (items) => items[0]?.icon === 'warning' && items[1]?.command !== undefined);
+    assert.equal(tree[0]?.description, 'no budget data (backend unreachable)');
+    assert.equal(tree[1]?.label, 'No budget data: backend unreachable');
+    assert.deepEqual(tree[1]?.command, { command: 'budgetLens.checkBackend', arguments: [] });
+    // The panel: the error with the group's name, what failed, and the buttons that fix it.
+    await vscode.commands.executeCommand('budgetLens.openBudgetPanel');
+    const view = await eventually('the panel error', async () => {
+      const v = await lastPanelView();
+      return v?.kind === 'error' && v.title.startsWith('No budget data') ? v : undefined;
+    }, 20_000);
+    assert.equal(view.kind === 'error' && view.title, 'No budget data for Project Management');
+    assert.match(view.kind === 'error' ? view.message : '', new RegExp(`^Failing since .* UTC: Budget API unreachable: .*\\(no response from ${deadUrl}/api/v1/groups/project_management\\)\\. No budget data has loaded yet\\.$`));
+    assert.deepEqual(view.kind === 'error' && view.fixes, ['refresh', 'changeUrl']);
+    // Check Budget Backend says the same and offers Retry and Change URL.
+    const check = await vscode.commands.executeCommand<{ message: string; actions: string[] }>('budgetLens.checkBackend');
+    assert.deepEqual(check.actions, ['Retry', 'Change URL', 'Show Log']);
+    assert.match(check.message, new RegExp(`no response from ${deadUrl}/api/v1/`));
   });
 });

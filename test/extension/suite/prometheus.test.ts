@@ -247,7 +247,7 @@ describe('budget figures from a real Prometheus', function () {
       const s = (await testState()).statusBar;
       return s.text.endsWith('(stale)') ? s : undefined;
     });
-    assert.equal(bar.text, '$(organization) Project Management: 12.78 budget-min left (stale)');
+    assert.equal(bar.text, '$(warning) Project Management: 12.78 budget-min left (stale)');
     assert.match(bar.tooltip, new RegExp(`Stale since .* UTC: Prometheus: cannot reach ${prom.url}/api/v1/query: .*\\(no response\\)\\. Showing the data of .* UTC\\.`));
     assert.match(await hoverText(ISSUES, 11, 22), /· \*\*stale\*\*/);
   });

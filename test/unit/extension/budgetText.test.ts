@@ -12,8 +12,13 @@ import assert from 'node:assert/strict';
 import type { EndpointRow } from '../../../src/sdk/service/apiTypes';
 import type { Failure } from '../../../src/extension/budgetCache';
 import {
+  backendProblemText,
+  budgetFailureHoverLines,
   budgetHoverLines,
   budgetMinutesText,
+  failingReasonText,
+  failureSummary,
+  noDataLensText,
   escapeMarkdown,
   isExhausted,
   lensFiguresText,
@@ -140,8 +145,45 @@ describe('status bar', () => {
 });
 
 describe('staleReasonText', () => {
-  test('without any good data it says so', () => {
-    assert.match(staleReasonText({ ...serverGone, status: 401, message: 'missing bearer token (HTTP 401 from http://x/api/v1/groups/a)' }, undefined), /HTTP 401 from http:\/\/x\/api\/v1\/groups\/a\)\. No data to show yet\.$/);
+  test('without any good data it says so, and does not call it stale', () => {
+    const text = staleReasonText({ ...serverGone, status: 401, message: 'missing bearer token (HTTP 401 from http://x/api/v1/groups/a)' }, undefined);
+    assert.match(text, /^Failing since 2026-11-22 11:05:00 UTC: missing bearer token \(HTTP 401 from http:\/\/x\/api\/v1\/groups\/a\)\. No budget data has loaded yet\.$/);
+    assert.doesNotMatch(text, /stale/i);
+    assert.equal(failingReasonText(serverGone), staleReasonText(serverGone, undefined));
+  });
+});
+
+describe('a failing backend: summary, lens, hover and Check Budget Backend', () => {
+  const fix = { retry: 'budgetLens.refreshBudget', setUrl: 'budgetLens.setApiUrl', setToken: 'budgetLens.setApiToken' };
+  const refused: Failure = { ...serverGone, status: 401, unauthorized: true, message: 'invalid bearer token (HTTP 401 from http://127.0.0.1:7464/api/v1/groups/a)' };
+
+  test('what failed, in a few words', () => {
+    assert.equal(failureSummary(serverGone), 'backend unreachable');
+    assert.equal(failureSummary(refused), 'token refused: HTTP 401');
+    assert.equal(failureSummary({ status: 503, unauthorized: false }), 'HTTP 503');
+    assert.equal(failureSummary({ status: 404, unauthorized: false }), 'unknown to the backend: HTTP 404');
+    assert.equal(noDataLensText(serverGone), 'no budget data (backend unreachable)');
+  });
+
+  test('the hover names what failed and where, and links the fixes (the token only after a 401)', () => {
+    const text = budgetFailureHoverLines('team_planning', serverGone, fix).join('\n');
+    assert.match(text, /\*\*Budget\*\* of team\\_planning · \*\*no data\*\* \(backend unreachable\)/);
+    assert.match(text, /Failing since 2026-11-22 11:05:00 UTC: Budget API unreachable: connect ECONNREFUSED 127\.0\.0\.1:7464 \(no response from http:\/\/127\.0\.0\.1:7464\/api\/v1\/categories\?names=team\\_planning\)/);
+    assert.match(text, /\[Retry\]\(command:budgetLens\.refreshBudget\) · \[Change the backend URL\]\(command:budgetLens\.setApiUrl\)$/);
+    assert.doesNotMatch(text, /Set API Token/);
+    assert.match(budgetFailureHoverLines('team_planning', refused, fix).join('\n'), /· \[Set API Token\]\(command:budgetLens\.setApiToken\)$/);
+  });
+
+  test('Check Budget Backend: the failure and its fixes, or that the backend answers', () => {
+    const never = backendProblemText('Budget API', 'http://127.0.0.1:7464', serverGone, undefined);
+    assert.match(never.message, /^Budget Lens: Failing since 2026-11-22 11:05:00 UTC: Budget API unreachable/);
+    assert.deepEqual(never.actions, ['Retry', 'Change URL', 'Show Log']);
+    const stale = backendProblemText('Budget API', 'http://127.0.0.1:7464', refused, lastGood);
+    assert.match(stale.message, /^Budget Lens: Stale since 2026-11-22 11:05:00 UTC: invalid bearer token .*Showing the data of 2026-11-22 11:00:00 UTC\.$/);
+    assert.deepEqual(stale.actions, ['Retry', 'Change URL', 'Set API Token', 'Show Log']);
+    const fine = backendProblemText('Budget API', 'http://127.0.0.1:7464', undefined, lastGood);
+    assert.equal(fine.message, 'Budget Lens: Budget API http://127.0.0.1:7464 answers (last answer 2026-11-22 11:00:00 UTC).');
+    assert.deepEqual(fine.actions, ['Show Log']);
   });
 });
 

@@ -118,6 +118,25 @@ describe('tree and panel wording', () => {
     assert.equal(d.burnRates, undefined);
   });
 
+  test('a part whose request failed with nothing to show says why, instead of loading forever', () => {
+    const base = { group: aGroupBudget({ ...six }), categories: [], inWorkspace: () => true };
+    const gone503: Failure = { ...gone, status: 503, message: 'upstream is down (HTTP 503 from http://127.0.0.1:7464/api/v1/groups/project_management/daily)' };
+    const d = panelData({ ...base, daily: undefined, burnRates: undefined, endpoints: [index], failures: { daily: gone503, burnRates: gone, endpoints: gone } });
+    assert.equal(d.unavailable?.daily, `The daily series did not load: HTTP 503 — ${gone503.message}. Retry with Refresh.`);
+    assert.equal(d.unavailable?.burnRates, `The burn rates did not load: backend unreachable — ${gone.message}. Retry with Refresh.`);
+    // The endpoints arrived before: their (stale) rows are shown, not an error.
+    assert.equal(d.unavailable?.endpoints, undefined);
+    // Nothing failed (or a request is on its way): no `unavailable` at all, so the panel says "Loading…".
+    assert.equal(panelData({ ...base, daily: undefined, burnRates: undefined, endpoints: undefined }).unavailable, undefined);
+  });
+
+  test('the fix buttons post messages the host accepts, and nothing else', () => {
+    assert.ok(isWebviewToHost({ type: 'fix', fix: 'changeUrl' }));
+    assert.ok(isWebviewToHost({ type: 'fix', fix: 'setToken' }));
+    assert.ok(!isWebviewToHost({ type: 'fix', fix: 'workbench.action.terminal.new' }));
+    assert.ok(!isWebviewToHost({ type: 'fix' }));
+  });
+
   test('stale banner: URL, status, reason and the time of the last good data', () => {
     assert.deepEqual(panelStale(gone, lastGood), {
       url: gone.url,
