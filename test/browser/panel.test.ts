@@ -271,8 +271,29 @@ describe('budget panel webview in Chromium', { timeout: 60_000 }, () => {
     await page.locator('#daily-chart').waitFor();
     await page.screenshot({ path: join(SHOTS, 'panel-light.png'), fullPage: true });
     await send(page, { type: 'stale', stale: null });
-    await send(page, { type: 'state', view: { kind: 'error', title: 'No budget data for project_management', message: `Stale since … ${XSS}` } });
-    assert.equal(await page.locator('#error').textContent(), `No budget data for project_management${'Stale since … ' + XSS}`);
+    await send(page, { type: 'state', view: { kind: 'error', title: 'No budget data for project_management', message: `Failing since … ${XSS}` } });
+    assert.equal(await page.locator('#error').textContent(), `No budget data for project_management${'Failing since … ' + XSS}`);
+    assert.equal(await page.locator('img').count(), 0);
+    assert.deepEqual((await record(page)).violations, []);
+    await page.close();
+  });
+
+  test('a failing backend: the error offers its fixes as buttons that post fix messages; a part that failed alone says why', async () => {
+    const { page } = await openPanel('dark');
+    await send(page, {
+      type: 'state',
+      view: { kind: 'error', title: 'No budget data for Project Management', message: `Failing since 2026-11-22 11:05:00 UTC: Budget API unreachable ${XSS}. No budget data has loaded yet.`, fixes: ['refresh', 'setToken', 'changeUrl'] },
+    });
+    const fixes = page.locator('#error .fixes vscode-button');
+    assert.deepEqual(await fixes.allTextContents(), ['Retry', 'Set API Token…', 'Change the backend URL…']);
+    await page.screenshot({ path: join(SHOTS, 'panel-failing.png'), fullPage: true });
+    for (const i of [0, 1, 2]) await fixes.nth(i).click();
+    assert.deepEqual((await record(page)).posted.slice(-3), [{ type: 'refresh' }, { type: 'fix', fix: 'setToken' }, { type: 'fix', fix: 'changeUrl' }]);
+    // The data is there but the daily series failed: its section says why, not "Loading…".
+    const reason = `The daily series did not load: HTTP 503 — upstream ${XSS} is down. Retry with Refresh.`;
+    await send(page, { type: 'state', view: { kind: 'ready', data: { ...data(), daily: undefined, unavailable: { daily: reason } } } });
+    assert.equal(await page.locator('.part-error').textContent(), reason);
+    assert.equal(await page.getByText('Loading the daily series…').count(), 0);
     assert.equal(await page.locator('img').count(), 0);
     assert.deepEqual((await record(page)).violations, []);
     await page.close();
