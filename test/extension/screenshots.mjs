@@ -10,7 +10,7 @@
 // for what a user would wait for (the lens text, the hover, the problem), so a missing feature
 // fails the script instead of producing an empty picture.
 //
-// Usage: node test/extension/screenshots.mjs [--no-build] [--only gitlab-style|multi-root|budget|panel|demo]
+// Usage: node test/extension/screenshots.mjs [--no-build] [--only gitlab-style|multi-root|budget|panel|demo|faults]
 // (needs the server: scripts/install-vscode-server.sh)
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -380,9 +380,10 @@ if (process.exitCode !== 1 && want('demo')) {
   }
 }
 
-// 9. The editor under faults (faults-*.png): a Budget API URL where nothing listens (never
-//    loaded), then a real server that answered once and is gone (stale). Each state must say what
-//    failed and where, and offer the fix.
+// 9. The editor under faults (faults-*.png): a Budget API URL where nothing listens, so nothing
+//    ever loads: the lens, the hover (with its Retry / Change the backend URL links) and the status
+//    bar, then the tree and the panel, each saying what failed and where and offering the fix.
+//    (Stale data after a server stops is checked by the panelTree and budgetData suites.)
 if (process.exitCode !== 1 && want('faults')) {
   let api;
   let fwb;
