@@ -71,6 +71,11 @@ function table(rows: string[][], numeric: ReadonlySet<number>, indent: string): 
   return rows.map((row) => (indent + row.map((cell, i) => (numeric.has(i) ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0))).join('  ')).trimEnd());
 }
 
+/** An endpoint with no failure spends nothing: it is not an offender, however it ranks. */
+export function failingOnly<T extends Pick<EndpointRow, 'failures'>>(rows: readonly T[]): T[] {
+  return rows.filter((e) => e.failures > 0);
+}
+
 export function formatOverview(o: Overview): string {
   const window = o.meta.window;
   const target = o.groups[0]?.target;
@@ -174,8 +179,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         .filter((g) => g.status === 'over_budget')
         .map(async (group) => {
           const ranked = await backend.api.topEndpoints({ group: group.group }, { ...q, limit: top });
-          // An endpoint with no failure spends nothing: it is not an offender, however it ranks.
-          const offenders = ranked.data.endpoints.filter((e) => e.failures > 0).map((e): OverviewOffender => {
+          const offenders = failingOnly(ranked.data.endpoints).map((e): OverviewOffender => {
             const def = index.endpoint(e.endpointId);
             return def ? { ...e, file: shownPath(io.cwd, join(root, def.file)), line: def.line } : { ...e };
           });

@@ -141,10 +141,10 @@ describe('npm start (scripts/start.mjs)', () => {
     );
     const top = await getJson<ApiResult<TopEndpoints>>(`${base}/api/v1/groups/${g.group}/endpoints?limit=3&at=${encodeURIComponent(asOf)}`);
     assert.equal(top.data.endpoints.length, 3);
-    // Only endpoints that failed are offenders: the sample's third-ranked endpoint of the group has
-    // no failure (it spends 0 budget-min), so the overview names the two that did.
+    // Only endpoints that failed are offenders (the sample's third-ranked endpoint has no failure on
+    // some days: it is then left out rather than listed with "0 failures").
     const failing = top.data.endpoints.filter((e) => e.failures > 0);
-    assert.ok(failing.length >= 1 && failing.length < 3, `failing endpoints in the top 3: ${failing.length}`);
+    assert.ok(failing.length >= 1, `failing endpoints in the top 3: ${failing.length}`);
     assert.ok(out.includes(`Top ${failing.length} failing endpoints of ${g.name}:`), out);
     assert.ok(!/ 0 failures · /.test(out), `an endpoint with no failure is listed as an offender:\n${out}`);
     const block = out.slice(out.indexOf(`Top ${failing.length} failing endpoints of ${g.name}:`)).split('\n').slice(1, 1 + 3 * failing.length);
