@@ -94,12 +94,18 @@ function expandInputs(inputs: string[], store: string): string[] {
   return files;
 }
 
+/** ` [2 time_out_of_range, 1 impossible_date]`: lines refused for their time, by reason. */
+function timeRejections(r: FileIngestReport): string {
+  const parts = Object.entries(r.rejectedTimes ?? {}).map(([code, n]) => `${n} ${code}`);
+  return parts.length === 0 ? '' : ` [${parts.join(', ')}]`;
+}
+
 export function formatFileReport(r: FileIngestReport, displayName: string): string {
   if (r.status === 'failed') return `${displayName}: cannot read: ${r.error ?? 'unknown error'}`;
   const malformed =
     r.malformed === 0
       ? '0 malformed'
-      : `${r.malformed} malformed (line${r.malformed === 1 ? '' : 's'} ${r.malformedLines
+      : `${r.malformed} malformed${timeRejections(r)} (line${r.malformed === 1 ? '' : 's'} ${r.malformedLines
           .map((m) => `${m.line}: ${m.reason}`)
           .slice(0, 5)
           .join('; ')}${r.malformed > Math.min(5, r.malformedLines.length) ? '; …' : ''})`;

@@ -19,6 +19,7 @@ import { openStoreDatabase } from './storeSchema';
 import { HourlyAggregator } from './hourlyAggregator';
 import { HourParser, classifyLogLine } from './logClassifier';
 import type { GraphqlUrgencyLookup } from './logClassifier';
+import type { TimeRejectionCode } from '../budget/saneTime';
 import { MAX_LINE_CHARS, isGzipFile } from './lineReader';
 import { fileSha256 } from './fileHash';
 import type { IngestedFileRecord, PreviousIngest, SourceRow, WriteOutcome } from './aggregateWriter';
@@ -53,6 +54,12 @@ export interface FileIngestReport {
   malformed: number;
   /** The first `maxMalformedListed` malformed lines, in file order. */
   malformedLines: MalformedLine[];
+  /**
+   * Malformed lines whose `time` had the right shape but was refused, by reason (saneTime.ts):
+   * `impossible_date` (2026-02-30, month 13) and `time_out_of_range` (outside 1970-2100).
+   * Absent when there were none. They are counted in `malformed` too.
+   */
+  rejectedTimes?: Partial<Record<TimeRejectionCode, number>>;
   /** Aggregate rows written (0 for duplicates and failures). */
   rowsWritten: number;
   /** ISO start of the first and last hour with events. */
@@ -119,8 +126,12 @@ export async function aggregateLogFile(path: string, opts: ParseOptions): Promis
   const agg = new HourlyAggregator();
   const hours = new HourParser();
   const { maxListed, onChunk } = opts;
-  const onMalformed = (line: number, reason: string): void => {
+  const onMalformed = (line: number, reason: string, code?: TimeRejectionCode): void => {
     report.malformed++;
+    if (code !== undefined) {
+      const counts = (report.rejectedTimes ??= {});
+      counts[code] = (counts[code] ?? 0) + 1;
+    }
     if (report.malformedLines.length < maxListed) report.malformedLines.push({ line, reason });
   };
   let sinceDrain = 0;
@@ -149,7 +160,7 @@ export async function aggregateLogFile(path: string, opts: ParseOptions): Promis
       } else if (c.kind === 'ignored') {
         report.ignored++;
       } else {
-        onMalformed(lineNumber, c.reason);
+        onMalformed(lineNumber, c.reason, c.code);
       }
     },
     onOverlong: (lineNumber) => onMalformed(lineNumber, `line longer than ${MAX_LINE_CHARS} characters, skipped`),
