@@ -79,7 +79,7 @@ function expandInputs(inputs: string[], store: string): string[] {
     try {
       isDir = statSync(input).isDirectory();
     } catch {
-      // Missing files are reported by the ingest as unreadable, with the OS error.
+      // Missing files are reported by the ingest as failed (cannot read), with the OS error.
     }
     if (!isDir) {
       files.push(input);
@@ -101,7 +101,8 @@ function timeRejections(r: FileIngestReport): string {
 }
 
 export function formatFileReport(r: FileIngestReport, displayName: string): string {
-  if (r.status === 'failed') return `${displayName}: cannot read: ${r.error ?? 'unknown error'}`;
+  // The error says what failed: `cannot read: …` (the log), `disk full while writing <store> (…)`, `store is read-only: …`.
+  if (r.status === 'failed') return `${displayName}: ${r.error ?? 'unknown error'}`;
   const malformed =
     r.malformed === 0
       ? '0 malformed'
@@ -143,7 +144,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   else {
     const t = report.totals;
     io.stdout.write(
-      `${t.files} file(s): ${t.ingested} ingested, ${t.duplicates} duplicate, ${t.failed} unreadable; ${t.accepted} events added to ${report.store}\n`,
+      `${t.files} file(s): ${t.ingested} ingested, ${t.duplicates} duplicate, ${t.failed} failed; ${t.accepted} events added to ${report.store}\n`,
     );
   }
   return report.totals.failed > 0 ? 1 : 0;
