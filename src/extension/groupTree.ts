@@ -18,6 +18,7 @@ import { affects } from './settings';
 import type { CacheEntry, Failure } from './budgetCache';
 import { failingReasonText, failureSummary, noDataLensText, staleReasonText, statusBarBudgetTooltip } from './text/budgetText';
 import { budgetState, categoryTooltip, endpointDescription, endpointTooltip, figuresDescription } from './text/panelText';
+import { oneLine } from './text/safeText';
 import type { WorkspaceIndexer } from './workspaceIndexer';
 
 export const GROUP_TREE_VIEW_ID = 'budgetLens.groupTree';
@@ -156,7 +157,8 @@ export class GroupTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
 
   private groupItem(key: string): vscode.TreeItem {
     const entry = this.budget.groupEntry(key);
-    const name = entry?.value?.name ?? localCatalog(this.indexer)?.group(key)?.name ?? key;
+    // Labels are plain text, but a backend name must not bring its own line breaks.
+    const name = oneLine(entry?.value?.name ?? localCatalog(this.indexer)?.group(key)?.name ?? key);
     const item = new vscode.TreeItem(name, vscode.TreeItemCollapsibleState.Expanded);
     item.id = `group:${key}`;
     item.contextValue = 'group';
@@ -167,13 +169,13 @@ export class GroupTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
     }));
     item.description = look.description;
     item.iconPath = look.icon;
-    item.tooltip = look.tooltip ?? `${name} (${key})`;
+    item.tooltip = look.tooltip ?? `${name} (${oneLine(key)})`;
     return item;
   }
 
   private categoryItem(name: string): vscode.TreeItem {
     const entry = this.budget.peekCategory(name);
-    const item = new vscode.TreeItem(name, vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(oneLine(name), vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `category:${name}`;
     item.contextValue = 'category';
     const look = entryLook(entry, 'tag', (value, failure, at) => ({
@@ -189,7 +191,7 @@ export class GroupTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
 
   private endpointItem(row: EndpointRow): vscode.TreeItem {
     const inWorkspace = definesEndpoint(this.indexer, row.endpointId);
-    const item = new vscode.TreeItem(row.endpointId, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(oneLine(row.endpointId), vscode.TreeItemCollapsibleState.None);
     item.id = `endpoint:${row.category}:${row.endpointId}`;
     item.description = endpointDescription(row);
     item.tooltip = endpointTooltip(row, inWorkspace);

@@ -14,6 +14,7 @@ import type { BudgetData } from './budgetData';
 import { developerGroup, localCatalog } from './developerGroup';
 import { failingReasonText, isExhausted, statusBarBudgetText, statusBarBudgetTooltip } from './text/budgetText';
 import { catalogNote, categoryLensTitle, statusBarText } from './text/mappingText';
+import { statusBarSafe } from './text/safeText';
 import type { Located, WorkspaceIndexer } from './workspaceIndexer';
 
 /** The theme color of an exhausted budget's item. */
@@ -136,7 +137,7 @@ export class GroupStatusBar implements vscode.Disposable {
       const name = localCatalog(this.indexer)?.group(group)?.name ?? group;
       return {
         visible: true,
-        text: `$(warning) ${name}: no budget data`,
+        text: `$(warning) ${statusBarSafe(name)}: no budget data`,
         tooltip: `${name} (${group}): ${failingReasonText(entry.failure)}\nClick to check the budget backend.`,
         command: CONTRIBUTED_COMMANDS.checkBackend,
       };

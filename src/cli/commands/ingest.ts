@@ -79,7 +79,7 @@ function expandInputs(inputs: string[], store: string): string[] {
     try {
       isDir = statSync(input).isDirectory();
     } catch {
-      // Missing files are reported by the ingest as unreadable, with the OS error.
+      // Missing files are reported by the ingest as failed (cannot read), with the OS error.
     }
     if (!isDir) {
       files.push(input);
@@ -94,12 +94,19 @@ function expandInputs(inputs: string[], store: string): string[] {
   return files;
 }
 
+/** ` [2 time_out_of_range, 1 impossible_date]`: lines refused for their time, by reason. */
+function timeRejections(r: FileIngestReport): string {
+  const parts = Object.entries(r.rejectedTimes ?? {}).map(([code, n]) => `${n} ${code}`);
+  return parts.length === 0 ? '' : ` [${parts.join(', ')}]`;
+}
+
 export function formatFileReport(r: FileIngestReport, displayName: string): string {
-  if (r.status === 'failed') return `${displayName}: cannot read: ${r.error ?? 'unknown error'}`;
+  // The error says what failed: `cannot read: …` (the log), `disk full while writing <store> (…)`, `store is read-only: …`.
+  if (r.status === 'failed') return `${displayName}: ${r.error ?? 'unknown error'}`;
   const malformed =
     r.malformed === 0
       ? '0 malformed'
-      : `${r.malformed} malformed (line${r.malformed === 1 ? '' : 's'} ${r.malformedLines
+      : `${r.malformed} malformed${timeRejections(r)} (line${r.malformed === 1 ? '' : 's'} ${r.malformedLines
           .map((m) => `${m.line}: ${m.reason}`)
           .slice(0, 5)
           .join('; ')}${r.malformed > Math.min(5, r.malformedLines.length) ? '; …' : ''})`;
@@ -137,7 +144,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   else {
     const t = report.totals;
     io.stdout.write(
-      `${t.files} file(s): ${t.ingested} ingested, ${t.duplicates} duplicate, ${t.failed} unreadable; ${t.accepted} events added to ${report.store}\n`,
+      `${t.files} file(s): ${t.ingested} ingested, ${t.duplicates} duplicate, ${t.failed} failed; ${t.accepted} events added to ${report.store}\n`,
     );
   }
   return report.totals.failed > 0 ? 1 : 0;

@@ -8,7 +8,7 @@ import { BACKEND_OPTIONS, BACKEND_USAGE, openBackend } from '../backend';
 import { parseCommandArgs } from '../mappingOutput';
 import { renderReportMarkdown } from '../../sdk/report/reportMarkdown';
 import { previousMonthOf } from '../../sdk/report/reportWindow';
-import { parseAtParam } from '../../sdk/service/queryParams';
+import { parseAtParam, parseMonthParam } from '../../sdk/service/queryParams';
 import { InvalidQueryError } from '../../sdk/service/serviceErrors';
 
 export const summary = 'the monthly error-budget report per stage group (Markdown or JSON)';
@@ -37,6 +37,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   let at = new Date();
   try {
     if (values.at !== undefined) at = parseAtParam(values.at, '--at');
+    // Checked before any backend opens: 0026-04 is not April 1926.
+    if (values.month !== undefined) parseMonthParam(values.month, '--month');
   } catch (e) {
     if (InvalidQueryError.is(e)) throw new UsageError(e.message);
     throw e;

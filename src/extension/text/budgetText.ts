@@ -5,13 +5,17 @@
  *
  * Figures arrive exact from the Budget API (20.16, not 20.15999999999778) and are rounded here
  * only for display, through the SDK's formatters (domain.md section 2, "Precision"). Backend text
- * (endpoint ids, error messages) is escaped before it goes into Markdown.
+ * goes through safeText.ts: endpoint ids as code spans, messages and names fully escaped, on one
+ * line, in Markdown; on one line in plain text (status bar, tooltips).
  */
 import { NO_DATA_TEXT, formatAvailability, formatMinutes, formatPercent } from '../../sdk/budget/format';
 import type { BudgetFigures } from '../../sdk/budget/types';
 import type { EndpointRow, GroupBudget } from '../../sdk/service/apiTypes';
 import type { Failure } from '../budgetCache';
 import { goToEndpointLink } from './mappingText';
+import { escapeMarkdown, inlineCode, oneLine, statusBarSafe } from './safeText';
+
+export { escapeMarkdown } from './safeText';
 
 /** Minutes with two decimals and no unit: 4.032 -> "4.03", -1995.84 -> "-1995.84". */
 export function budgetMinutesText(minutes: number): string {
@@ -55,13 +59,13 @@ export function isExhausted(figures: Pick<BudgetFigures, 'remainingMinutes'>): b
 /** Status bar text: `Project Management: 14.11 budget-min left`, `… -1995.84 budget-min left`. */
 export function statusBarBudgetText(group: Pick<GroupBudget, 'name' | 'remainingMinutes'>, stale: boolean): string {
   const left = group.remainingMinutes === null ? NO_DATA_TEXT : `${budgetMinutesText(group.remainingMinutes)} budget-min left`;
-  return `${group.name}: ${left}${stale ? ' (stale)' : ''}`;
+  return `${statusBarSafe(group.name)}: ${left}${stale ? ' (stale)' : ''}`;
 }
 
 /** Status bar tooltip lines: the group's figures, and the stale reason when there is one. */
 export function statusBarBudgetTooltip(group: GroupBudget, failure: Failure | undefined, lastGoodAt: number | undefined): string {
   const lines = [
-    `${group.name} (${group.group}, stage ${group.stage}) · target ${group.target} % over ${windowText(group.window.label)}`,
+    oneLine(`${group.name} (${group.group}, stage ${group.stage}) · target ${group.target} % over ${windowText(group.window.label)}`),
     `availability ${formatAvailability(group.availability)}`,
     `spent ${group.spentMinutes === null ? NO_DATA_TEXT : budgetMinutesText(group.spentMinutes)} of ${budgetMinutesText(group.budgetMinutes)} budget-min`,
     `remaining ${group.remainingMinutes === null ? NO_DATA_TEXT : budgetMinutesText(group.remainingMinutes)} budget-min`,
@@ -83,7 +87,7 @@ export function utcTime(ms: number): string {
  */
 export function staleReasonText(failure: Failure, lastGoodAt: number | undefined): string {
   if (lastGoodAt === undefined) return failingReasonText(failure);
-  return `Stale since ${utcTime(failure.at)}: ${failure.message}. Showing the data of ${utcTime(lastGoodAt)}.`;
+  return `Stale since ${utcTime(failure.at)}: ${oneLine(failure.message)}. Showing the data of ${utcTime(lastGoodAt)}.`;
 }
 
 /**
@@ -92,7 +96,7 @@ export function staleReasonText(failure: Failure, lastGoodAt: number | undefined
  * has loaded yet.`
  */
 export function failingReasonText(failure: Failure): string {
-  return `Failing since ${utcTime(failure.at)}: ${failure.message}. No budget data has loaded yet.`;
+  return `Failing since ${utcTime(failure.at)}: ${oneLine(failure.message)}. No budget data has loaded yet.`;
 }
 
 /**
@@ -158,15 +162,6 @@ export function backendProblemText(backend: string, url: string, failure: Failur
   return { message: `Budget Lens: ${reason}`, actions };
 }
 
-/**
- * Backslash-escapes what Markdown reads inside a line, so backend text shows as typed and can
- * never become a link, code span, emphasis or HTML (`[x](command:…)` stays text). The text is
- * always placed mid-line, so line-start syntax (`#`, `-`, `1.`) needs nothing.
- */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`);
-}
-
 function failuresText(n: number): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? 'failure' : 'failures'}`;
 }
@@ -215,7 +210,7 @@ export function budgetHoverLines(input: BudgetHoverInput): string[] {
   if (input.topEndpoints !== undefined) {
     lines.push('', failing.length === 0 ? 'No failing endpoint in the window.' : `Top failing endpoints (${failing.length}):`);
     for (const e of failing) {
-      const name = escapeMarkdown(e.endpointId);
+      const name = inlineCode(e.endpointId);
       const where = input.inWorkspace(e.endpointId) ? goToEndpointLink(name, e.endpointId) : `${name} (not in this workspace)`;
       lines.push(`- ${where}: ${failuresText(e.failures)}, ${budgetMinutesText(e.spentMinutes)} budget-min (${formatPercent(e.shareOfSpend)} of the spend)`);
     }

@@ -9,6 +9,7 @@ import type { Urgency } from '../../sdk/budget/types';
 import type { CategoryRange, Endpoint, EndpointKind } from '../../sdk/mapping/types';
 import { thresholdFor, urgencyFor } from '../../sdk/mapping/ruby/urgency';
 import { CONTRIBUTED_COMMANDS } from '../commandIds';
+import { escapeMarkdown, inlineCode, statusBarSafe } from './safeText';
 
 /** The part of the catalog the texts need (GitLabCatalog satisfies it). */
 export interface CategoryLookup {
@@ -37,12 +38,9 @@ export function catalogNote(label: string): string {
   return `Catalog: ${label}`;
 }
 
-/**
- * The same note for a markdown hover, in italics; the label's markdown characters are escaped as
- * budgetText.ts' escapeMarkdown does (a path may hold `_` or `*`).
- */
+/** The same note for a markdown hover, in italics; the label fully escaped (a path may hold `_` or `*`). */
 export function catalogHoverLine(label: string): string {
-  return `_${catalogNote(label).replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`)}_`;
+  return `_${escapeMarkdown(catalogNote(label))}_`;
 }
 
 /** What a lens sits on: an endpoint definition, or a class / file that declares a category. */
@@ -128,7 +126,7 @@ function endpointLines(endpoints: readonly Endpoint[]): string[] {
   if (endpoints.length === 0) return ['No endpoint of this file uses it.'];
   const lines = [`Endpoints (${endpoints.length}):`];
   for (const e of endpoints.slice(0, MAX_LISTED_ENDPOINTS)) {
-    lines.push(`- \`${e.id}\` (${e.urgency}, ${formatSeconds(e.thresholdS)}) ${goToEndpointLink(`line ${e.line}`, e.id)}`);
+    lines.push(`- ${inlineCode(e.id)} (${escapeMarkdown(e.urgency)}, ${formatSeconds(e.thresholdS)}) ${goToEndpointLink(`line ${e.line}`, e.id)}`);
   }
   if (endpoints.length > MAX_LISTED_ENDPOINTS) lines.push(`- … and ${endpoints.length - MAX_LISTED_ENDPOINTS} more`);
   return lines;
@@ -146,15 +144,16 @@ export function categoryHoverLines(
   budgetLines: readonly string[] = [],
   catalogLabel?: string,
 ): string[] {
-  const lines = [`**Budget Lens** · feature category \`${category}\``, ''];
+  const code = inlineCode(category);
+  const lines = [`**Budget Lens** · feature category ${code}`, ''];
   if (!catalog.isValidCategory(category)) {
-    const hint = suggestion !== undefined ? ` Did you mean \`${suggestion}\`?` : '';
-    lines.push(`\`${category}\` is not in the catalog: its traffic counts for no group.${hint}`);
+    const hint = suggestion !== undefined ? ` Did you mean ${inlineCode(suggestion)}?` : '';
+    lines.push(`${code} is not in the catalog: its traffic counts for no group.${hint}`);
   } else if (withoutGroup(category, catalog)) {
-    lines.push(`\`${category}\` is a valid category, but no group of the catalog lists it: its traffic counts for no group.`);
+    lines.push(`${code} is a valid category, but no group of the catalog lists it: its traffic counts for no group.`);
   } else {
     const group = catalog.groupOf(category);
-    lines.push(`\`${category}\` → group **${group.name}** (\`${group.key}\`) → stage **${group.stageDisplayName}** (\`${group.stage}\`)`);
+    lines.push(`${code} → group **${escapeMarkdown(group.name)}** (${inlineCode(group.key)}) → stage **${escapeMarkdown(group.stageDisplayName)}** (${inlineCode(group.stage)})`);
   }
   lines.push(...budgetLines, '', ...endpointLines(covered));
   if (catalogLabel !== undefined) lines.push('', catalogHoverLine(catalogLabel));
@@ -173,10 +172,10 @@ function componentName(kind: EndpointKind): string {
 /** Markdown lines of the hover on `urgency :y`: the apdex threshold it sets and who uses it. */
 export function urgencyHoverLines(urgency: string, covered: readonly Endpoint[], fileEndpoints: readonly Endpoint[]): string[] {
   const kind = componentKind(covered, fileEndpoints);
-  const lines = [`**Budget Lens** · urgency \`${urgency}\``, ''];
+  const lines = [`**Budget Lens** · urgency ${inlineCode(urgency)}`, ''];
   const known: Urgency | undefined = urgencyFor(kind, urgency);
   if (known === undefined) {
-    lines.push(`\`${urgency}\` is not an urgency of ${componentName(kind)}.`);
+    lines.push(`${inlineCode(urgency)} is not an urgency of ${componentName(kind)}.`);
   } else {
     const threshold = thresholdFor(kind, known);
     lines.push(`Apdex threshold **${formatSeconds(threshold)}** (${componentName(kind)}): a request is satisfactory if it takes less than ${formatSeconds(threshold)}.`);
@@ -187,8 +186,8 @@ export function urgencyHoverLines(urgency: string, covered: readonly Endpoint[],
 
 /** Status bar text for a file's headline category. */
 export function statusBarText(category: string, catalog: CategoryLookup): string {
-  if (!catalog.isValidCategory(category)) return `${category} (not in catalog)`;
-  return catalog.groupOf(category).name;
+  if (!catalog.isValidCategory(category)) return `${statusBarSafe(category)} (not in catalog)`;
+  return statusBarSafe(catalog.groupOf(category).name);
 }
 
 /**

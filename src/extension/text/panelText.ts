@@ -10,6 +10,7 @@ import type { BurnRateRow, CategoryBudget, DailySeries, EndpointRow, GroupBudget
 import type { BudgetState, PanelBurnRate, PanelCategory, PanelData, PanelEndpoint, PanelFigures, PanelGroup, PanelStale } from '@shared/protocol';
 import type { Failure } from '../budgetCache';
 import { budgetMinutesText, failureSummary, isExhausted, spentShareText, staleReasonText, utcTime, windowText } from './budgetText';
+import { oneLine } from './safeText';
 
 type Figures = Pick<BudgetFigures, 'spentMinutes' | 'remainingMinutes' | 'remainingFraction'>;
 
@@ -40,7 +41,7 @@ const STATE_WORDS: Record<BudgetState, string> = {
 /** A category item's tooltip: figures, state, and the stale reason when the figures are the last good ones. */
 export function categoryTooltip(c: CategoryBudget, failure: Failure | undefined, lastGoodAt: number | undefined): string {
   const lines = [
-    `${c.category} · target ${c.target} % over ${windowText(c.window.label)}`,
+    oneLine(`${c.category} · target ${c.target} % over ${windowText(c.window.label)}`),
     c.spentMinutes === null || c.remainingMinutes === null
       ? `${STATE_WORDS.noData}; budget ${budgetMinutesText(c.budgetMinutes)} budget-min`
       : `spent ${budgetMinutesText(c.spentMinutes)} of ${budgetMinutesText(c.budgetMinutes)} budget-min, remaining ${budgetMinutesText(c.remainingMinutes)}`,
@@ -62,7 +63,7 @@ export function endpointDescription(e: EndpointRow): string {
 /** An endpoint item's tooltip; says when the workspace does not define it (no jump). */
 export function endpointTooltip(e: EndpointRow, inWorkspace: boolean): string {
   return [
-    e.endpointId,
+    oneLine(e.endpointId),
     `${failuresText(e.failures)} in ${e.measurements.toLocaleString('en-US')} measurements (own availability ${formatAvailability(e.ownAvailability)})`,
     `${budgetMinutesText(e.spentMinutes)} budget-min, ${formatPercent(e.shareOfSpend)} of the category's spend`,
     inWorkspace ? 'Click to go to its code.' : 'Not defined in this workspace.',

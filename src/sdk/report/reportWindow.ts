@@ -13,6 +13,7 @@
  */
 import { BudgetInputError } from '../budget/budgetInputError';
 import type { BudgetWindow } from '../budget/types';
+import { dateRejection } from '../budget/saneTime';
 
 export type ReportWindowMode = 'calendar' | 'rolling';
 
@@ -34,14 +35,13 @@ const ROLLING_DAYS = 28;
 /** GitLab publishes the monthly report on the 4th. */
 export const REPORT_DAY_OF_MONTH = 4;
 
-/** 'YYYY-MM' -> [year, monthIndex 0-11]; throws BudgetInputError naming the bad value. */
+/** 'YYYY-MM' (years 1970-2100) -> [year, monthIndex 0-11]; throws BudgetInputError naming the bad value. */
 export function parseMonth(month: string): [number, number] {
   const match = MONTH.exec(month);
-  const monthNumber = match === null ? 0 : Number(match[2]);
-  if (match === null || monthNumber < 1 || monthNumber > 12) {
-    throw new BudgetInputError(`month "${month}" is not a month like 2026-10`);
-  }
-  return [Number(match[1]), monthNumber - 1];
+  if (match === null) throw new BudgetInputError(`month "${month}" is not a month like 2026-10`);
+  const bad = dateRejection(Number(match[1]), Number(match[2]), 1);
+  if (bad) throw new BudgetInputError(`month "${month}": ${bad.message}`);
+  return [Number(match[1]), Number(match[2]) - 1];
 }
 
 function formatMonth(year: number, monthIndex: number): string {

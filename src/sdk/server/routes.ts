@@ -44,10 +44,10 @@ export interface RouteSpec {
 
 export const QUERY_PARAM_DOCS: Record<QueryParamName, { description: string; schema: Record<string, unknown> }> = {
   window: { description: "Window length: '28d' (default), '7d', or any 'Nd' / 'Nh' up to 366d.", schema: { type: 'string', pattern: '^[1-9][0-9]*[dh]$' } },
-  at: { description: 'Evaluation time (the instant the window ends): unix seconds or RFC 3339. Default now.', schema: { type: 'string' } },
+  at: { description: 'Evaluation time (the instant the window ends): unix seconds or RFC 3339, a date that exists in 1970-2100. Default now.', schema: { type: 'string' } },
   limit: { description: 'Number of endpoints, 1..1000 (default 10).', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
   names: { description: 'Comma-separated feature categories; all catalog categories when omitted.', schema: { type: 'string' } },
-  month: { description: "Calendar month 'YYYY-MM' (UTC).", schema: { type: 'string', pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$' } },
+  month: { description: "Calendar month 'YYYY-MM' (UTC), 1970-01 to 2100-12.", schema: { type: 'string', pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$' } },
 };
 
 const DATA_QUERY: readonly QueryParamName[] = ['window', 'at'];

@@ -12,6 +12,7 @@ import { isExceptionExpired } from '../budget/policy';
 import { trafficShares } from '../budget/trafficShare';
 import type { BudgetWindow, Component, ComponentCounts } from '../budget/types';
 import { parseWindow, WINDOW_28D } from '../budget/window';
+import { instantRejection } from '../budget/saneTime';
 import type { Catalog, GroupInfo } from '../catalog/types';
 import { closestCategory } from '../catalog/closestCategory';
 import { NOT_OWNED_GROUP, UNKNOWN_CATEGORY } from '../catalog/types';
@@ -29,7 +30,7 @@ import type {
   TopEndpoints,
 } from './apiTypes';
 import { buildMonthlyReport, defaultTargetOf } from './monthlyReport';
-import { parseLimitParam, parseMonthParam, parseWindowParam } from './queryParams';
+import { checkWindowStart, parseLimitParam, parseMonthParam, parseWindowParam } from './queryParams';
 import { BackendError, BackendTimeoutError, InvalidQueryError, UnknownScopeError } from './serviceErrors';
 
 export interface BudgetServiceOptions {
@@ -228,6 +229,9 @@ export class BudgetService implements BudgetApi {
     const window = parseWindowParam(q.window);
     const at = q.at ?? this.now();
     if (!(at instanceof Date) || Number.isNaN(at.getTime())) throw new InvalidQueryError('at', 'not a valid time');
+    const out = instantRejection(at.getTime());
+    if (out) throw new InvalidQueryError('at', `${at.toISOString()}: ${out.message}`);
+    checkWindowStart(window, at);
     return { window, at, signal: q.signal };
   }
 

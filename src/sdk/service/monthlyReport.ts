@@ -8,6 +8,7 @@ import type { Catalog, GroupInfo } from '../catalog/types';
 import { buildMonthlyReportFromCounts } from '../report/monthlyReportBuilder';
 import type { MonthCounts } from '../report/monthlyReportBuilder';
 import { monthWindow, previousMonthOf } from '../report/reportWindow';
+import { MIN_YEAR } from '../budget/saneTime';
 import type { GroupCounts, Sourced } from '../sources/budgetSource';
 import type { ApiResult, MonthlyReport } from './apiTypes';
 
@@ -49,6 +50,8 @@ export async function buildMonthlyReport(inputs: ReportInputs): Promise<ApiResul
     // A run that covers every month fetched so far might go on further back.
     if (!report.groups.some((g) => g.monthsOverBudgetInRow === back)) break;
     const month = previousMonthOf(inputs.month, back);
+    // No month before 1970 holds data (saneTime.ts): the run stops there.
+    if (month < `${MIN_YEAR}-01`) break;
     const earlier = await fetchMonth(inputs.fetch, month);
     history.push({ month, counts: earlier.data });
     report = build();

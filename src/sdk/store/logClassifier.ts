@@ -12,6 +12,8 @@
  * test in isolation.
  */
 import type { Component, Urgency } from '../budget/types';
+import type { TimeRejection, TimeRejectionCode } from '../budget/saneTime';
+import { dateRejection, instantRejection } from '../budget/saneTime';
 
 /** Apdex thresholds in seconds per component and urgency (domain.md section 1 table). */
 const REQUEST_THRESHOLDS: ReadonlyMap<string, number> = new Map([
@@ -52,12 +54,16 @@ export interface SliEvent {
 }
 
 /** One allocation per line: the event is itself the classification. */
-export type Classification = SliEvent | { kind: 'ignored' } | { kind: 'malformed'; reason: string };
+export type Classification = SliEvent | { kind: 'ignored' } | { kind: 'malformed'; reason: string; code?: TimeRejectionCode };
 
 const IGNORED: Classification = { kind: 'ignored' };
 
 function malformed(reason: string): Classification {
   return { kind: 'malformed', reason };
+}
+
+function timeMalformed(hours: HourParser): Classification {
+  return hours.rejectionCode ? { kind: 'malformed', reason: hours.rejection, code: hours.rejectionCode } : malformed(hours.rejection);
 }
 
 type LogLine = Record<string, unknown>;
@@ -86,9 +92,10 @@ function nonEmptyString(v: unknown): string | undefined {
   return typeof v === 'string' && v.length > 0 ? v : undefined;
 }
 
-// Strict ISO 8601 with seconds and an explicit offset, as GitLab writes it.
-const ISO_TIME = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?(?:Z|[+-][01]\d:[0-5]\d)$/;
+// ISO 8601 with seconds and an explicit offset, as GitLab writes it; the fields' ranges are checked apart.
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:Z|[+-]([01]\d):([0-5]\d))$/;
 const HOUR_MS = 3_600_000;
+const INVALID_TIME = 'missing or invalid "time" (ISO 8601 with offset expected)';
 
 const D0 = 48;
 const D9 = 57;
@@ -114,44 +121,70 @@ function isUtcIsoTail(t: string): boolean {
   return t[19] === '.' && n <= 30 && n > 21 && digitsAt(t, 20, n - 1);
 }
 
-/**
- * `YYYY-MM-DDTHH:MM:SS[.fraction]Z` checked by character codes: the shape GitLab writes, with
- * field ranges checked too (Date.parse would roll 24:00 or Feb 30 over into the next day).
- */
-function isUtcIsoTime(t: string): boolean {
+/** `YYYY-MM-DDTHH:MM:SS[.fraction]Z` by character codes: the shape GitLab writes (fields checked apart). */
+function isUtcIsoShape(t: string): boolean {
   if (!isUtcIsoTail(t)) return false;
   if (t[4] !== '-' || t[7] !== '-' || t[10] !== 'T') return false;
-  if (!digitsAt(t, 0, 4) || !digitsAt(t, 5, 7) || !digitsAt(t, 8, 10) || !digitsAt(t, 11, 13)) return false;
-  const month = twoDigits(t, 5);
-  const day = twoDigits(t, 8);
-  return month >= 1 && month <= 12 && day >= 1 && day <= 31 && twoDigits(t, 11) <= 23;
+  return digitsAt(t, 0, 4) && digitsAt(t, 5, 7) && digitsAt(t, 8, 10) && digitsAt(t, 11, 13);
+}
+
+/** The malformed-line reason of a refused `time`: `<code>: "time" <value>: <why>`. */
+function timeReason(r: TimeRejection, time: string): string {
+  return `${r.code}: "time" ${time.length > 40 ? `${time.slice(0, 40)}…` : time}: ${r.message}`;
+}
+
+/** Date.parse rolls 2026-02-30 over to 03-02 and takes any year: both are refused first. */
+function fieldRejection(year: number, month: number, day: number, hour: number): TimeRejection | undefined {
+  const bad = dateRejection(year, month, day);
+  if (bad) return bad;
+  return hour > 23 ? { code: 'impossible_date', message: `hour ${hour} does not exist` } : undefined;
 }
 
 /**
- * Parses `time` to an epoch hour. Logs are written in time order, so consecutive lines share an
- * hour prefix; caching the last UTC prefix keeps Date.parse off the hot path.
+ * Parses `time` to an epoch hour: a date that exists, in the years 1970-2100 (saneTime.ts). Logs
+ * are written in time order, so consecutive lines share an hour prefix; caching the last UTC
+ * prefix keeps the checks and Date.parse off the hot path. On undefined, `rejection` says why.
  */
 export class HourParser {
   private lastPrefix = '';
   private lastHour = 0;
+  /** The malformed-line reason of the last `parse` that returned undefined. */
+  rejection = INVALID_TIME;
+  /** The code of that reason, when the time had the right shape but a refused value. */
+  rejectionCode: TimeRejectionCode | undefined;
+
+  private refuse(r: TimeRejection | undefined, time: string): undefined {
+    this.rejection = r ? timeReason(r, time) : INVALID_TIME;
+    this.rejectionCode = r?.code;
+    return undefined;
+  }
 
   parse(time: unknown): number | undefined {
-    if (typeof time !== 'string') return undefined;
+    if (typeof time !== 'string') return this.refuse(undefined, '');
     // Same hour as the previous line (the common case): the prefix was validated then.
     if (this.lastPrefix !== '' && time.startsWith(this.lastPrefix) && isUtcIsoTail(time)) return this.lastHour;
-    if (isUtcIsoTime(time)) {
+    if (isUtcIsoShape(time)) {
       const prefix = time.slice(0, 13);
       if (prefix === this.lastPrefix) return this.lastHour;
+      const year = twoDigits(time, 0) * 100 + twoDigits(time, 2);
+      const bad = fieldRejection(year, twoDigits(time, 5), twoDigits(time, 8), twoDigits(time, 11));
+      if (bad) return this.refuse(bad, time);
       const ms = Date.parse(`${prefix}:00:00Z`);
-      if (Number.isNaN(ms)) return undefined;
+      if (Number.isNaN(ms)) return this.refuse(undefined, time);
       this.lastPrefix = prefix;
       this.lastHour = ms / HOUR_MS;
       return this.lastHour;
     }
     // Other offsets (+02:00): rarer, so the general path.
-    if (!ISO_TIME.test(time)) return undefined;
+    const m = ISO_TIME.exec(time);
+    if (!m || Number(m[5]) > 59 || Number(m[6]) > 59 || Number(m[7] ?? 0) > 23) return this.refuse(undefined, time);
+    const bad = fieldRejection(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]));
+    if (bad) return this.refuse(bad, time);
     const ms = Date.parse(time);
-    return Number.isNaN(ms) ? undefined : Math.floor(ms / HOUR_MS);
+    // 2100-12-31T23:30:00-01:00 is already 2101 in UTC.
+    const out = instantRejection(ms);
+    if (out) return this.refuse(out, time);
+    return Math.floor(ms / HOUR_MS);
   }
 }
 
@@ -292,7 +325,7 @@ export function classifyLogLine(parsed: unknown, hours: HourParser, graphqlUrgen
   const line = parsed as LogLine;
   if (isGraphqlLine(line)) {
     const hour = hours.parse(line['time']);
-    if (hour === undefined) return malformed('missing or invalid "time" (ISO 8601 with offset expected)');
+    if (hour === undefined) return timeMalformed(hours);
     return classifyGraphql(line, hour, graphqlUrgency);
   }
   const sidekiq = isSidekiqLine(line);
@@ -303,6 +336,6 @@ export function classifyLogLine(parsed: unknown, hours: HourParser, graphqlUrgen
   }
   if (sidekiq && line['job_status'] !== 'done' && line['job_status'] !== 'fail') return IGNORED;
   const hour = hours.parse(line['time']);
-  if (hour === undefined) return malformed('missing or invalid "time" (ISO 8601 with offset expected)');
+  if (hour === undefined) return timeMalformed(hours);
   return sidekiq ? classifySidekiq(line, hour) : classifyRequest(line, hour);
 }

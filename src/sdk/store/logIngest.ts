@@ -15,10 +15,12 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { StoreDatabase } from './storeSchema';
-import { openStoreDatabase } from './storeSchema';
+import { StoreError, openStoreDatabase } from './storeSchema';
+import { describeStoreFailure, storeFailureKind } from './storeErrors';
 import { HourlyAggregator } from './hourlyAggregator';
 import { HourParser, classifyLogLine } from './logClassifier';
 import type { GraphqlUrgencyLookup } from './logClassifier';
+import type { TimeRejectionCode } from '../budget/saneTime';
 import { MAX_LINE_CHARS, isGzipFile } from './lineReader';
 import { fileSha256 } from './fileHash';
 import type { IngestedFileRecord, PreviousIngest, SourceRow, WriteOutcome } from './aggregateWriter';
@@ -53,6 +55,12 @@ export interface FileIngestReport {
   malformed: number;
   /** The first `maxMalformedListed` malformed lines, in file order. */
   malformedLines: MalformedLine[];
+  /**
+   * Malformed lines whose `time` had the right shape but was refused, by reason (saneTime.ts):
+   * `impossible_date` (2026-02-30, month 13) and `time_out_of_range` (outside 1970-2100).
+   * Absent when there were none. They are counted in `malformed` too.
+   */
+  rejectedTimes?: Partial<Record<TimeRejectionCode, number>>;
   /** Aggregate rows written (0 for duplicates and failures). */
   rowsWritten: number;
   /** ISO start of the first and last hour with events. */
@@ -119,8 +127,12 @@ export async function aggregateLogFile(path: string, opts: ParseOptions): Promis
   const agg = new HourlyAggregator();
   const hours = new HourParser();
   const { maxListed, onChunk } = opts;
-  const onMalformed = (line: number, reason: string): void => {
+  const onMalformed = (line: number, reason: string, code?: TimeRejectionCode): void => {
     report.malformed++;
+    if (code !== undefined) {
+      const counts = (report.rejectedTimes ??= {});
+      counts[code] = (counts[code] ?? 0) + 1;
+    }
     if (report.malformedLines.length < maxListed) report.malformedLines.push({ line, reason });
   };
   let sinceDrain = 0;
@@ -149,7 +161,7 @@ export async function aggregateLogFile(path: string, opts: ParseOptions): Promis
       } else if (c.kind === 'ignored') {
         report.ignored++;
       } else {
-        onMalformed(lineNumber, c.reason);
+        onMalformed(lineNumber, c.reason, c.code);
       }
     },
     onOverlong: (lineNumber) => onMalformed(lineNumber, `line longer than ${MAX_LINE_CHARS} characters, skipped`),
@@ -187,6 +199,23 @@ function failed(path: string, e: unknown): FileIngestReport {
   return { ...emptyReport(path), error: e instanceof Error ? e.message : String(e) };
 }
 
+/** The log could not be read (a store read that failed meanwhile says so itself: StoreError). */
+function readFailed(path: string, e: unknown): FileIngestReport {
+  if (StoreError.is(e)) return failed(path, e);
+  return failed(path, new Error(`cannot read: ${e instanceof Error ? e.message : String(e)}`));
+}
+
+/** A message describeStoreFailure wrote (the writer thread sends words, not the error's code). */
+const DESCRIBED = /^(disk full while|store is|permission denied|cannot open|not a Budget Lens store|I\/O error while|failed while)/;
+
+/** The file's counts could not be committed: the writer's message already says what failed (storeErrors.ts). */
+function writeFailed(path: string, storePath: string, e: unknown): FileIngestReport {
+  const message = e instanceof Error ? e.message : String(e);
+  if (DESCRIBED.test(message)) return failed(path, e);
+  if (storeFailureKind(e) !== 'other') return failed(path, new Error(describeStoreFailure(e, storePath, 'writing')));
+  return failed(path, new Error(`cannot write to the store ${storePath}: ${message}`));
+}
+
 /** A file whose parsing is done; its commit may still be running on the writer thread. */
 interface ParsedFile {
   done: Promise<FileIngestReport>;
@@ -215,7 +244,7 @@ async function ingestOne(db: StoreDatabase, writer: StoreWriter, path: string, o
       const previous = findIngestedFile(db, h.sha256);
       if (previous) return parsedFile(await duplicateReport(path, h.sha256, previous));
     } catch (e) {
-      return parsedFile(failed(path, e));
+      return parsedFile(readFailed(path, e));
     }
   }
   // Files of this call with the same head wait for the earlier one's commit, so a copy or a
@@ -239,7 +268,11 @@ async function ingestOne(db: StoreDatabase, writer: StoreWriter, path: string, o
         const before = ctx.inflight.get(h);
         ctx.inflight.set(h, mine);
         await before;
-        seen = findSources(db, h);
+        try {
+          seen = findSources(db, h);
+        } catch (e) {
+          throw new StoreError(describeStoreFailure(e, undefined, 'reading'), ctx.storePath);
+        }
         return seen;
       },
     });
@@ -247,7 +280,7 @@ async function ingestOne(db: StoreDatabase, writer: StoreWriter, path: string, o
     release();
     await beginning;
     await writer.rollback();
-    return parsedFile(failed(path, e));
+    return parsedFile(readFailed(path, e));
   }
   const { report, agg, source } = parsed;
   const begun = await beginning;
@@ -296,13 +329,14 @@ async function ingestOne(db: StoreDatabase, writer: StoreWriter, path: string, o
         : outcome.kind === 'conflict'
           ? failed(path, new Error('another ingest read this log meanwhile; nothing written, ingest the file again'))
           : { ...report, status: 'ingested', rowsWritten: outcome.rows },
-    (e: unknown) => failed(path, e),
+    (e: unknown) => writeFailed(path, ctx.storePath, e),
   );
   void done.finally(release);
   return { done };
 }
 
 interface IngestContext {
+  storePath: string;
   /** The store has rows from before sources (schema 1). */
   legacy: boolean;
   /** Head fingerprint -> settles when the last file of this call with that head is committed. */
@@ -325,7 +359,7 @@ export async function ingestFiles(storePath: string, files: string[], opts: Inge
     // Reports in file order, each as soon as its commit is done, while later files parse.
     let reported: Promise<void> = Promise.resolve();
     let callbackError: { error: unknown } | undefined;
-    const ctx: IngestContext = { legacy: db.prepare('SELECT 1 FROM ingested_files WHERE source IS NULL LIMIT 1').get() !== undefined, inflight: new Map() };
+    const ctx: IngestContext = { storePath, legacy: db.prepare('SELECT 1 FROM ingested_files WHERE source IS NULL LIMIT 1').get() !== undefined, inflight: new Map() };
     for (const file of files) {
       const { done } = await ingestOne(db, writer, file, opts, ctx);
       reported = reported.then(async () => {

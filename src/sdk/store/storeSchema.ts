@@ -17,6 +17,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { describeStoreFailure, storeFailureKind } from './storeErrors';
 
 export type StoreDatabase = Database.Database;
 
@@ -126,12 +127,18 @@ function migrate(db: StoreDatabase, path: string): void {
  */
 export function openStoreDatabase(path: string, opts: { readonly?: boolean } = {}): StoreDatabase {
   const readonly = opts.readonly ?? false;
-  if (!readonly) mkdirSync(dirname(path), { recursive: true });
+  if (!readonly) {
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+    } catch (e) {
+      throw new StoreError(describeStoreFailure(e, undefined, 'opening'), path);
+    }
+  }
   let db: StoreDatabase;
   try {
     db = new Database(path, { readonly, fileMustExist: readonly, timeout: 10_000 });
   } catch (e) {
-    throw new StoreError(`cannot open store: ${e instanceof Error ? e.message : String(e)}`, path);
+    throw new StoreError(describeStoreFailure(e, undefined, 'opening'), path);
   }
   try {
     if (readonly) {
@@ -147,6 +154,8 @@ export function openStoreDatabase(path: string, opts: { readonly?: boolean } = {
   } catch (e) {
     db.close();
     if (StoreError.is(e)) throw e;
+    // A full disk or a read-only file is not "not a store": say which (storeErrors.ts).
+    if (storeFailureKind(e) !== 'other') throw new StoreError(describeStoreFailure(e, undefined, readonly ? 'reading' : 'writing'), path);
     throw new StoreError(`not a Budget Lens store: ${e instanceof Error ? e.message : String(e)}`, path);
   }
   return db;

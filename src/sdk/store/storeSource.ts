@@ -22,6 +22,7 @@ import type { StoreDatabase } from './storeSchema';
 import { openStoreDatabase } from './storeSchema';
 import type { WindowBuckets } from './windowBuckets';
 import { HOUR_MS, epochDayToDate, windowBuckets } from './windowBuckets';
+import { END_TIME_HOUR } from '../budget/saneTime';
 
 export interface StoreSourceOptions {
   path: string;
@@ -75,7 +76,13 @@ const ENDPOINT_COUNTS_SQL = `SELECT en.endpoint_id AS endpointId, en.component A
 
 const DATA_CATEGORIES_SQL = 'SELECT DISTINCT category FROM endpoints ORDER BY category';
 
-const COVERAGE_SQL = 'SELECT MIN(first_hour) AS first, MAX(last_hour) AS last FROM ingested_files';
+/**
+ * The hours the ingested files cover, from sane hours only (saneTime.ts: 1970-2100): a store
+ * ingested before lines were checked may hold a file whose last hour is in 9999, which would
+ * silence the "ingest newer logs" warning forever; such a bound is left out.
+ */
+const COVERAGE_SQL = `SELECT MIN(CASE WHEN first_hour >= 0 AND first_hour < ${END_TIME_HOUR} THEN first_hour END) AS first,
+  MAX(CASE WHEN last_hour >= 0 AND last_hour < ${END_TIME_HOUR} THEN last_hour END) AS last FROM ingested_files`;
 
 interface CountsRecord {
   s: number;
@@ -159,12 +166,11 @@ class SqliteStoreSource implements StoreSource {
    */
   private coverageWarnings(b: WindowBuckets): string[] {
     const { first, last } = this.coverageStmt.get() as { first: number | null; last: number | null };
-    if (first === null || last === null) return [];
     const warnings: string[] = [];
     const hourIso = (h: number): string => new Date(h * HOUR_MS).toISOString();
-    if (first > b.firstHour) warnings.push(`the store's logs start at ${hourIso(first)}, after the window starts: earlier hours have no data`);
+    if (first !== null && first > b.firstHour) warnings.push(`the store's logs start at ${hourIso(first)}, after the window starts: earlier hours have no data`);
     // One hour of grace: the hour in progress is never in a rotated log yet.
-    if (last < b.endHour - 2) warnings.push(`the store's newest logs are from the hour ${hourIso(last)}, before the window ends: ingest newer logs`);
+    if (last !== null && last < b.endHour - 2) warnings.push(`the store's newest logs are from the hour ${hourIso(last)}, before the window ends: ingest newer logs`);
     return warnings;
   }
 

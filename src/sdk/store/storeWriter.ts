@@ -16,6 +16,7 @@ import type { AggregateChunk } from './hourlyAggregator';
 import type { IngestedFileRecord, WriteOutcome } from './aggregateWriter';
 import { AggregateSink } from './aggregateWriter';
 import { openStoreDatabase } from './storeSchema';
+import { describeStoreFailure } from './storeErrors';
 import type { StoreDatabase } from './storeSchema';
 
 export type WriterMode = 'auto' | 'thread' | 'main';
@@ -38,13 +39,20 @@ class InThreadWriter implements StoreWriter {
   private readonly sink: AggregateSink;
   private failure: unknown;
 
-  constructor(private readonly db: StoreDatabase) {
+  constructor(
+    private readonly db: StoreDatabase,
+    private readonly path: string,
+  ) {
     this.sink = new AggregateSink(db);
   }
 
   async begin(): Promise<void> {
     this.failure = undefined;
-    this.sink.begin();
+    try {
+      this.sink.begin();
+    } catch (e) {
+      throw new Error(describeStoreFailure(e, this.path, 'writing'));
+    }
   }
 
   write(chunk: AggregateChunk): void {
@@ -59,9 +67,14 @@ class InThreadWriter implements StoreWriter {
   async commit(file: IngestedFileRecord, ingestedAt: Date): Promise<WriteOutcome> {
     if (this.failure !== undefined) {
       this.sink.rollback();
-      throw this.failure;
+      throw new Error(describeStoreFailure(this.failure, this.path, 'writing'));
     }
-    return this.sink.commit(file, ingestedAt.toISOString());
+    try {
+      return this.sink.commit(file, ingestedAt.toISOString());
+    } catch (e) {
+      this.sink.rollback();
+      throw new Error(describeStoreFailure(e, this.path, 'writing'));
+    }
   }
 
   async rollback(): Promise<void> {
@@ -182,7 +195,7 @@ function chooseMode(requested: WriterMode | undefined, env: NodeJS.ProcessEnv): 
  */
 export async function openStoreWriter(path: string, mode?: WriterMode, env: NodeJS.ProcessEnv = process.env): Promise<StoreWriter> {
   const launch = chooseMode(mode, env) === 'thread' ? workerLaunch() : undefined;
-  if (!launch) return new InThreadWriter(openStoreDatabase(path));
+  if (!launch) return new InThreadWriter(openStoreDatabase(path), path);
   const worker = new Worker(launch.script, { eval: launch.eval, env });
   const writer = new ThreadedWriter(worker);
   // Not awaited: the thread starts and opens the store while the caller already parses. Requests

@@ -7,6 +7,7 @@
 import { parentPort } from 'node:worker_threads';
 import { AggregateSink } from './aggregateWriter';
 import { openStoreDatabase } from './storeSchema';
+import { describeStoreFailure } from './storeErrors';
 import type { StoreDatabase } from './storeSchema';
 import type { WriterReply, WriterRequest } from './storeWriter';
 
@@ -14,14 +15,21 @@ let db: StoreDatabase | undefined;
 let sink: AggregateSink | undefined;
 let writeFailure: string | undefined;
 let openFailure: string | undefined;
+let storePath = '';
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** A write's failure in words (disk full, read-only...): the error's code does not cross the thread. */
+function writeMessage(e: unknown): string {
+  return describeStoreFailure(e, storePath, 'writing');
+}
+
 function handle(req: WriterRequest): WriterReply | undefined {
   switch (req.type) {
     case 'open':
+      storePath = req.path;
       try {
         db = openStoreDatabase(req.path);
         sink = new AggregateSink(db);
@@ -34,14 +42,18 @@ function handle(req: WriterRequest): WriterReply | undefined {
       writeFailure = undefined;
       // The open is not awaited by the main thread: its failure is every begin's answer.
       if (!sink) return { seq: req.seq, ok: false, error: openFailure ?? 'store writer not open' };
-      sink.begin();
+      try {
+        sink.begin();
+      } catch (e) {
+        return { seq: req.seq, ok: false, error: writeMessage(e) };
+      }
       return { seq: req.seq, ok: true };
     case 'write':
       if (writeFailure === undefined) {
         try {
           sink?.write(req.chunk);
         } catch (e) {
-          writeFailure = message(e);
+          writeFailure = writeMessage(e);
         }
       }
       return undefined;
@@ -68,7 +80,7 @@ parentPort?.on('message', (req: WriterRequest) => {
     reply = handle(req);
   } catch (e) {
     if (req.type === 'commit') sink?.rollback();
-    reply = { seq: req.seq, ok: false, error: message(e) };
+    reply = { seq: req.seq, ok: false, error: req.type === 'commit' ? writeMessage(e) : message(e) };
   }
   if (reply) parentPort?.postMessage(reply);
 });

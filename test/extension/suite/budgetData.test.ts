@@ -32,7 +32,7 @@ import * as vscode from 'vscode';
 import type { BudgetApiProcess } from './budgetApiProcess';
 import { ingestLogs, startBudgetApi } from './budgetApiProcess';
 import { grapeLines, issuesControllerLines } from './budgetLog';
-import { ISSUES, budgetKey, budgetState, config, eventually, extensionPath, hoverText, issuesLenses, lensTitles, lensesBecome, openFile, setSetting, testState } from './helpers';
+import { ISSUES, budgetKey, budgetState, config, eventually, extensionPath, hoverText, issuesLenses, lensTitles, lensesBecome, openFile, setSetting, testState, unescapeMarkdown } from './helpers';
 
 const TOKEN = 'budget-lens-test-token';
 const TP = 'team_planning · 6.05 of 20.16 budget-min (30 %) · 28 d';
@@ -114,7 +114,7 @@ describe('budget figures from a real Budget API', function () {
       const t = await hoverText(ISSUES, 11, 22);
       return t.includes('Top failing endpoints') ? t : undefined;
     });
-    assert.match(text, /\*\*Budget\*\* of team\\_planning · target 99\.95 % over 28 d\n/);
+    assert.match(text, /\*\*Budget\*\* of team\\_planning · target 99\\\.95 % over 28 d\n/);
     // The group's only category with traffic is team_planning: the same 14.112 remaining.
     assert.match(text, /- group Project Management \(project\\_management\): 14\.11 of 20\.16 budget-min left\n/);
     // Between the group line and the mapping's endpoint list.
@@ -236,7 +236,7 @@ describe('budget figures from a real Budget API', function () {
     assert.deepEqual([tp?.hasValue, tp?.stale, tp?.failure?.status], [true, true, 503]);
     assert.match(tp?.failure?.message ?? '', new RegExp(`^upstream Prometheus is down \\(HTTP 503 from ${proxyUrl}/api/v1/categories\\?names=`));
     // The server's message reaches the hover as text: `Stale since … UTC: upstream Prometheus is down (HTTP 503 from …`.
-    assert.match(await hoverText(ISSUES, 11, 22), /Stale since .* UTC: upstream Prometheus is down \(HTTP 503 from http:\/\/127\.0\.0\.1:\d+\/api\/v1\//);
+    assert.match(unescapeMarkdown(await hoverText(ISSUES, 11, 22)), /Stale since .* UTC: upstream Prometheus is down \(HTTP 503 from http:\/\/127\.0\.0\.1:\d+\/api\/v1\//);
 
     mode = 'pass';
     await vscode.commands.executeCommand('budgetLens.refreshBudget');

@@ -76,6 +76,11 @@ export async function hoverText(file: string, line: number, column: number): Pro
     .join('\n---\n');
 }
 
+/** Backend text in a hover is backslash-escaped Markdown (text/safeText.ts): this is what a reader sees of it. */
+export function unescapeMarkdown(markdown: string): string {
+  return markdown.replace(/\\([!-/:-@[-`{-~])/g, '$1');
+}
+
 // ---- the budget suites (budgetData, panelTree, report, prometheus) ----
 
 export const ISSUES = 'app/controllers/projects/issues_controller.rb';

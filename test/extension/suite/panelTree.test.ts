@@ -28,7 +28,7 @@ import type { PanelStale } from '../../../src/shared/protocol';
 import type { BudgetApiProcess } from './budgetApiProcess';
 import { ingestLogs, startBudgetApi } from './budgetApiProcess';
 import { grapeLines, issuesControllerLines, railsLines } from './budgetLog';
-import { ISSUES, config, eventually, extensionPath, hoverText, lastPanelData, lastPanelView, openFile, setSetting, testState } from './helpers';
+import { ISSUES, config, eventually, extensionPath, hoverText, lastPanelData, lastPanelView, openFile, setSetting, testState, unescapeMarkdown } from './helpers';
 
 const TOKEN = 'budget-lens-panel-token';
 const GHOST = 'Projects::ServiceDesk::TicketsController#show';
@@ -276,7 +276,7 @@ describe('group tree and budget panel from a real Budget API', function () {
     // The hover: what failed and where, with Retry and Change the backend URL as links.
     const hover = await hoverText(ISSUES, 11, 22);
     assert.match(hover, /\*\*no data\*\* \(backend unreachable\)/);
-    assert.match(hover, new RegExp(`no response from ${deadUrl.replace(/\./g, '\\.')}/api/v1/`));
+    assert.match(unescapeMarkdown(hover), new RegExp(`no response from ${deadUrl.replace(/\./g, '\\.')}/api/v1/`));
     assert.match(hover, /\[Retry\]\(command:budgetLens\.refreshBudget\) · \[Change the backend URL\]\(command:budgetLens\.setApiUrl\)/);
     assert.doesNotMatch(hover, /stale/i);
     // The status bar: the group's name, not its key, and never "stale" for data that never loaded.

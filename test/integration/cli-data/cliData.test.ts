@@ -190,6 +190,20 @@ describe('data commands on a real store', () => {
     assert.match(badMonth.err(), /--month/);
   });
 
+  test('strict dates (issue 12 items 6-7): --month 0026-04 and --at on February 30th are usage errors', async () => {
+    // Before: 0026-04 printed the report of April 1926; 2026-02-30 was evaluated at 03-02.
+    const oldMonth = captureIo(dir);
+    assert.equal(await main(['report', ...backend(), '--month', '0026-04'], oldMonth.io), 2);
+    assert.match(oldMonth.err(), /--month: '0026-04': year 0026 is outside 1970-2100/);
+    assert.equal(oldMonth.out(), '');
+    const feb30 = captureIo(dir);
+    assert.equal(await main(['status', '--group', 'project_management', ...backend(), '--at', '2026-02-30T00:00:00Z'], feb30.io), 2);
+    assert.match(feb30.err(), /--at: '2026-02-30T00:00:00Z': February 2026 has 28 days, not 30/);
+    const farWindow = captureIo(dir);
+    assert.equal(await main(['status', '--group', 'project_management', ...backend(), '--at', '1970-01-05T00:00:00Z'], farWindow.io), 2);
+    assert.match(farWindow.err(), /--window: the 28d window ending at 1970-01-05T00:00:00.000Z would start at 1969-12-08/);
+  });
+
   test('.budgetlens.yml above the current directory chooses the catalog and the store', async () => {
     const ws = join(dir, 'workspace');
     mkdirSync(join(ws, 'app', 'models'), { recursive: true });

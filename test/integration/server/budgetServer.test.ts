@@ -139,6 +139,26 @@ describe('Budget API server: routes', () => {
     assert.equal((await h.get('/')).status, 404);
   });
 
+  // Issue 12 items 6-7: impossible dates were rolled over (200 for February 30th), years 0-99
+  // read as 1900-1999 (0026-04 answered for 1926-04), any year accepted.
+  const strictDates: Array<[string, string, string]> = [
+    ['/api/v1/groups?at=2026-02-30T00:00:00Z', 'at', "at: '2026-02-30T00:00:00Z': February 2026 has 28 days, not 30"],
+    ['/api/v1/groups?at=9999-01-01T00:00:00Z', 'at', "at: '9999-01-01T00:00:00Z': year 9999 is outside 1970-2100"],
+    ['/api/v1/report?month=0026-04', 'month', "month: '0026-04': year 0026 is outside 1970-2100"],
+    [
+      '/api/v1/groups?at=1970-01-05T00:00:00Z&window=28d',
+      'window',
+      'window: the 28d window ending at 1970-01-05T00:00:00.000Z would start at 1969-12-08T00:00:00.000Z: year 1969 is outside 1970-2100',
+    ],
+  ];
+  for (const [path, field, message] of strictDates) {
+    test(`GET ${path} -> 400 naming '${field}' and why`, async () => {
+      const r = await h.get(path);
+      assert.equal(r.status, 400, r.text);
+      assert.deepEqual(errorOf(r.body), { code: 'invalid_parameter', message, field });
+    });
+  }
+
   test('an unparsable request target is a 400, and the server stays up', async () => {
     const port = new URL(h.url).port;
     const raw = await new Promise<string>((resolve, reject) => {

@@ -181,7 +181,7 @@ describe('budget-lens ingest (CLI)', () => {
     assert.equal(code, 0, err());
     // Lines 1-3 accepted, 4 invalid JSON, 5 blank (ignored), 6 has no endpoint id.
     assert.match(out(), /cli\.log: 6 lines, 3 accepted, 1 ignored, 2 malformed \(lines 4: invalid JSON; 6: request line without/);
-    assert.match(out(), /1 file\(s\): 1 ingested, 0 duplicate, 0 unreadable; 3 events added/);
+    assert.match(out(), /1 file\(s\): 1 ingested, 0 duplicate, 0 failed; 3 events added/);
     const again = cliIo();
     assert.equal(await runIngest([f, '--store', join(dir, 'cli/store.db')], again.io), 0);
     assert.match(again.out(), /duplicate of cli\.log ingested .*: skipped, nothing added/);
@@ -200,7 +200,7 @@ describe('budget-lens ingest (CLI)', () => {
     writeFileSync(join(logs, 'b.log.gz'), gzipSync(bigLog(7, 2)));
     const { io, out } = cliIo();
     assert.equal(await runIngest([logs, '--store', 'dir.db'], io), 0);
-    assert.match(out(), /2 file\(s\): 2 ingested, 0 duplicate, 0 unreadable; 12 events added/);
+    assert.match(out(), /2 file\(s\): 2 ingested, 0 duplicate, 0 failed; 12 events added/);
     // A store kept inside the log directory is not ingested as a log; other junk gets a hint.
     writeFileSync(join(logs, 'notes.txt'), 'hello\nworld\n');
     const again = cliIo();

@@ -23,6 +23,7 @@ import {
   statusBarText,
   urgencyHoverLines,
 } from '../../../src/extension/text/mappingText';
+import { renderMarkdown } from '../../support/markdownRender';
 
 const fixtures = join(__dirname, '..', '..', '..', 'catalog', 'gitlab');
 const catalogPromise = loadCatalog({ stagesPath: join(fixtures, 'stages.yml'), featureCategoriesPath: join(fixtures, 'feature_categories.yml') });
@@ -174,13 +175,15 @@ describe('which catalog (tooltips and hovers)', () => {
   const label = 'GitLab catalog snapshot 2025-04-04 (runbooks 8df1fb73), bundled';
   test('the note and its markdown form (a path\'s _ and * escaped)', () => {
     assert.equal(catalogNote(label), `Catalog: ${label}`);
-    assert.equal(catalogHoverLine(label), `_Catalog: ${label}_`);
-    assert.equal(catalogHoverLine('/my_cat/*.yml (budgetLens.catalogPath)'), '_Catalog: /my\\_cat/\\*.yml (budgetLens.catalogPath)_');
+    // In italics, every punctuation escaped (safeText.ts): the reader sees the label as it is.
+    assert.equal(renderMarkdown(catalogHoverLine(label)), `<p><em>Catalog: ${label}</em></p>\n`);
+    assert.equal(catalogHoverLine('/my_cat/*.yml'), '_Catalog\\: \\/my\\_cat\\/\\*\\.yml_');
+    assert.equal(renderMarkdown(catalogHoverLine('/my_cat/*.yml (budgetLens.catalogPath)')), '<p><em>Catalog: /my_cat/*.yml (budgetLens.catalogPath)</em></p>\n');
   });
 
   test('the category hover ends with it', async () => {
     const lines = categoryHoverLines('team_planning', await catalogPromise, [], undefined, [], label);
-    assert.deepEqual(lines.slice(-2), ['', `_Catalog: ${label}_`]);
+    assert.deepEqual(lines.slice(-2), ['', catalogHoverLine(label)]);
   });
 
   test('a category the checkout lists but no group of the snapshot owns: no group, not "Not owned"', async () => {

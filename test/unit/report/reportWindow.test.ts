@@ -43,3 +43,10 @@ test('bad months and report dates are BudgetInputErrors naming the value', () =>
   }
   assert.throws(() => rollingReportWindow('2026-10', '2026-11-31'), /report date "2026-11-31"/);
 });
+
+test('months outside 1970-2100 are refused (issue 12 item 7: 0026-04 was read as 1926-04)', () => {
+  assert.throws(() => monthWindow('0026-04'), /month "0026-04": year 0026 is outside 1970-2100/);
+  assert.throws(() => parseMonth('1969-12'), /year 1969 is outside 1970-2100/);
+  assert.throws(() => parseMonth('2101-01'), /year 2101 is outside 1970-2100/);
+  assert.equal(monthWindow('2100-12').end, '2101-01-01T00:00:00.000Z');
+});

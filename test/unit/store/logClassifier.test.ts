@@ -227,6 +227,54 @@ describe('HourParser', () => {
   });
 });
 
+describe('strict times (issue 12 items 5-6): dates that exist, years 1970-2100', () => {
+  function refused(time: string): { reason: string; code?: string } {
+    const c = classifyLogLine(rails({ duration_s: 0.1, time }), new HourParser());
+    assert.equal(c.kind, 'malformed', `${time}: ${JSON.stringify(c)}`);
+    return c as { reason: string; code?: string };
+  }
+
+  test('2026-02-30 is refused as impossible_date, not counted on 03-02 (Date.parse rolls it over)', () => {
+    const c = refused('2026-02-30T10:00:00Z');
+    assert.equal(c.code, 'impossible_date');
+    assert.equal(c.reason, 'impossible_date: "time" 2026-02-30T10:00:00Z: February 2026 has 28 days, not 30');
+    // The offset path too: 2026-02-30T12:00+02:00 would be 03-02T10:00Z.
+    assert.equal(refused('2026-02-30T12:00:00+02:00').code, 'impossible_date');
+    // April has 30 days; 2028 is a leap year, 2100 is not (divisible by 100, not by 400).
+    assert.equal(refused('2026-04-31T00:00:00Z').code, 'impossible_date');
+    assert.equal(refused('2100-02-29T00:00:00Z').code, 'impossible_date');
+    assert.equal(new HourParser().parse('2028-02-29T00:00:00Z'), Date.UTC(2028, 1, 29) / 3_600_000);
+  });
+
+  test('month 13 and hour 24 are impossible_date', () => {
+    assert.equal(refused('2026-13-01T00:00:00Z').reason, 'impossible_date: "time" 2026-13-01T00:00:00Z: month 13 does not exist');
+    assert.equal(refused('2026-03-05T24:00:00Z').code, 'impossible_date');
+  });
+
+  test('years outside 1970-2100 are time_out_of_range; 2100-12-31 is accepted', () => {
+    const c = refused('9999-01-01T00:00:00Z');
+    assert.equal(c.code, 'time_out_of_range');
+    assert.equal(c.reason, 'time_out_of_range: "time" 9999-01-01T00:00:00Z: year 9999 is outside 1970-2100');
+    assert.equal(refused('1969-12-31T23:59:59Z').code, 'time_out_of_range');
+    assert.equal(refused('0026-04-01T00:00:00Z').code, 'time_out_of_range');
+    assert.equal(refused('2101-01-01T00:00:00Z').code, 'time_out_of_range');
+    // 2100-12-31T23:30-01:00 is 2101-01-01T00:30Z: past the range once in UTC.
+    assert.equal(refused('2100-12-31T23:30:00-01:00').code, 'time_out_of_range');
+    // Date.UTC(2100, 11, 31, 23) / 3.6e6 = 4133977200000 / 3600000 = 1148327 (the last accepted hour).
+    assert.equal(new HourParser().parse('2100-12-31T23:59:59Z'), 1148327);
+    // 1970-01-01T00:00Z is epoch hour 0.
+    assert.equal(new HourParser().parse('1970-01-01T00:00:00Z'), 0);
+  });
+
+  test('a bad line after a cached hour is still refused, and the cache still serves the good hour', () => {
+    const p = new HourParser();
+    assert.equal(p.parse('2024-03-05T10:00:00Z'), HOUR);
+    assert.equal(p.parse('2024-02-30T10:00:00Z'), undefined);
+    assert.equal(p.rejectionCode, 'impossible_date');
+    assert.equal(p.parse('2024-03-05T10:30:00Z'), HOUR);
+  });
+});
+
 describe('GraphQL executions (graphql_json.log)', () => {
   function graphql(extra: Record<string, unknown>): Record<string, unknown> {
     return {
