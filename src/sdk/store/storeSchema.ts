@@ -18,7 +18,7 @@
  * byte in a count is refused, never served (storeSource.ts, `budget-lens store check`).
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -254,9 +254,19 @@ function openReadonly(path: string): StoreDatabase {
       db = new Database(`${pathToFileURL(path).href}?immutable=1`, { readonly: true, fileMustExist: true });
       currentVersion(db);
       return db;
-    } catch (e2) {
-      db?.close();
-      throw new StoreError(`cannot open store read-only: ${e instanceof Error ? e.message : String(e)}; immutable: ${e2 instanceof Error ? e2.message : String(e2)}`, path);
+    } catch {
+      // URI filenames are off (better-sqlite3 was loaded before this module): read the file into
+      // memory instead, marked as a rollback-journal database (header bytes 18-19 = 1) since an
+      // in-memory copy has no WAL. Costs the file's size in memory; it is the last resort.
+      try {
+        const bytes = readFileSync(path);
+        if (bytes.length >= 20 && bytes[18] === 2 && bytes[19] === 2) bytes[18] = bytes[19] = 1;
+        db = new Database(bytes, { readonly: true });
+        currentVersion(db);
+        return db;
+      } catch (e2) {
+        throw new StoreError(`cannot open store read-only: ${e instanceof Error ? e.message : String(e)}; from memory: ${e2 instanceof Error ? e2.message : String(e2)}`, path);
+      }
     }
   }
 }
