@@ -10,6 +10,9 @@
  */
 import type { Statement } from 'better-sqlite3';
 import type { StoreDatabase } from './storeSchema';
+import { AGGREGATE_TABLES, checksumSql } from './storeSchema';
+
+type AggregateTable = (typeof AGGREGATE_TABLES)[number];
 import type { AggregateChunk, CountsRow, HourlyAggregator } from './hourlyAggregator';
 import { CHUNK_ROW_WIDTH } from './hourlyAggregator';
 
@@ -110,13 +113,20 @@ class BatchedUpsert {
   private buffer: Array<string | number>;
   private used = 0;
 
-  constructor(db: StoreDatabase, table: string, keys: string[], counts: string[]) {
+  constructor(db: StoreDatabase, table: AggregateTable, keys: string[], counts: string[]) {
     const columns = [...keys, ...counts];
     this.width = columns.length;
     const tuple = `(${columns.map(() => '?').join(', ')})`;
+    // The row checksum (schema 3) is computed here, in SQL, from the values inserted or from the
+    // summed counts on conflict (SET expressions see the row's old values).
+    const value = (c: string): string => (c === '0' ? c : `column${columns.indexOf(c) + 1}`);
+    const insertCk = checksumSql(value(table.endpoint), value(table.time), value('s'), value('w'), value('o'), value('e'));
+    const sum = (c: string): string => `${c} + excluded.${c}`;
+    const updateCk = checksumSql(table.endpoint, table.time, sum('s'), sum('w'), sum('o'), sum('e'));
     const sql = (rows: number): string =>
-      `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array.from({ length: rows }, () => tuple).join(', ')}
-       ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${counts.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`;
+      `INSERT INTO ${table.table} (${columns.join(', ')}, ck)
+       SELECT ${columns.map((c) => value(c)).join(', ')}, ${insertCk} FROM (VALUES ${Array.from({ length: rows }, () => tuple).join(', ')}) WHERE true
+       ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${counts.map((c) => `${c} = ${sum(c)}`).join(', ')}, ck = ${updateCk}`;
     this.statements = BatchedUpsert.SIZES.map((rows) => db.prepare(sql(rows)));
     this.buffer = new Array<string | number>(this.width * BatchedUpsert.SIZES[0]).fill(0);
   }
@@ -227,10 +237,11 @@ export class AggregateSink {
        ON CONFLICT (endpoint_id, component, category, urgency) DO UPDATE SET urgency = excluded.urgency RETURNING id`,
     );
     const counts = ['s', 'w', 'o', 'e'];
-    this.hourlyEndpoint = new BatchedUpsert(db, 'hourly_endpoint', ['endpoint', 'hour'], counts);
-    this.dailyEndpoint = new BatchedUpsert(db, 'daily_endpoint', ['endpoint', 'day'], counts);
-    this.hourlyCategory = new BatchedUpsert(db, 'hourly_category', ['category', 'hour', 'component'], counts);
-    this.dailyCategory = new BatchedUpsert(db, 'daily_category', ['category', 'day', 'component'], counts);
+    const [hourlyEndpoint, dailyEndpoint, hourlyCategory, dailyCategory] = AGGREGATE_TABLES;
+    this.hourlyEndpoint = new BatchedUpsert(db, hourlyEndpoint, ['endpoint', 'hour'], counts);
+    this.dailyEndpoint = new BatchedUpsert(db, dailyEndpoint, ['endpoint', 'day'], counts);
+    this.hourlyCategory = new BatchedUpsert(db, hourlyCategory, ['category', 'hour', 'component'], counts);
+    this.dailyCategory = new BatchedUpsert(db, dailyCategory, ['category', 'day', 'component'], counts);
     this.insertFile = db.prepare(
       `INSERT INTO ingested_files (sha256, name, size, gzip, lines, accepted, ignored, malformed, first_hour, last_hour, ingested_at, source, start_offset, end_offset)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

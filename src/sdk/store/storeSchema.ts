@@ -13,13 +13,67 @@
  * - `ingested_files`: one row per ingest that added lines (which source, from and to which offset).
  * Primary keys lead with the entity and then the time, so "this category over this window" is a
  * range scan of a covering WITHOUT ROWID b-tree.
+ * Every aggregate row carries `ck`, a checksum of its counts, time and endpoint id (schema 3,
+ * checksumSql below), recomputed by every write in SQL and verified by every read: a flipped
+ * byte in a count is refused, never served (storeSource.ts, `budget-lens store check`).
  */
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import type BetterSqlite3 from 'better-sqlite3';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describeStoreFailure, storeFailureKind } from './storeErrors';
 
-export type StoreDatabase = Database.Database;
+export type StoreDatabase = BetterSqlite3.Database;
+
+/**
+ * better-sqlite3, loaded with SQLite's URI filenames enabled (it reads SQLITE_USE_URI once, when
+ * the addon first loads): a store on a read-only filesystem without its -shm file can only be
+ * opened as `file:<path>?immutable=1`. If the addon was loaded earlier without it, that one
+ * fallback fails with a clear error; everything else is unaffected (store paths are absolute).
+ */
+const Database: typeof BetterSqlite3 = (() => {
+  const before = process.env.SQLITE_USE_URI;
+  process.env.SQLITE_USE_URI = '1';
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('better-sqlite3') as typeof BetterSqlite3;
+  } finally {
+    if (before === undefined) delete process.env.SQLITE_USE_URI;
+    else process.env.SQLITE_USE_URI = before;
+  }
+})();
+
+/** The checksum's modulus (2^31 - 1, prime) and per-field multipliers (each < 2^31). */
+const CK_MOD = 2147483647;
+const CK_BASE = 1234567;
+const CK_FACTORS = [48271, 69621, 16807, 39373, 1103515245, 2013265921] as const;
+
+/**
+ * SQL for an aggregate row's checksum from the SQL expressions of its endpoint id (0 for the
+ * category tables, whose keys are text), its hour or day, and its counts s, w, o, e:
+ * (BASE + sum of (x mod P) * F_i mod P) mod P, P = 2^31 - 1. Every product stays below 2^62, so
+ * SQLite computes it in 64-bit integers exactly. A changed field changes the sum by
+ * delta * F_i mod P, never 0 unless delta is a multiple of P, so any damage to one field is caught.
+ * Pure arithmetic on purpose: a JavaScript function called per row cost ~4x the read (measured).
+ */
+export function checksumSql(endpoint: string, time: string, s: string, w: string, o: string, e: string): string {
+  const terms = [endpoint, time, s, w, o, e].map((x, i) => `((${x}) % ${CK_MOD}) * ${CK_FACTORS[i]} % ${CK_MOD}`);
+  return `((${CK_BASE} + ${terms.join(' + ')}) % ${CK_MOD})`;
+}
+
+/** The aggregate tables: name, endpoint-id expression (0 when keyed by category), time column. */
+export const AGGREGATE_TABLES = [
+  { table: 'hourly_endpoint', endpoint: 'endpoint', time: 'hour', hourly: true },
+  { table: 'daily_endpoint', endpoint: 'endpoint', time: 'day', hourly: false },
+  { table: 'hourly_category', endpoint: '0', time: 'hour', hourly: true },
+  { table: 'daily_category', endpoint: '0', time: 'day', hourly: false },
+] as const;
+
+/** The checksum a row of `table` should have, over its own columns (optionally qualified `t.`). */
+export function rowChecksumSql(table: (typeof AGGREGATE_TABLES)[number], qualifier = ''): string {
+  const q = (c: string): string => (c === '0' ? c : `${qualifier}${c}`);
+  return checksumSql(q(table.endpoint), q(table.time), q('s'), q('w'), q('o'), q('e'));
+}
 
 /** Counts columns shared by every aggregate table. */
 const COUNTS = 's INTEGER NOT NULL, w INTEGER NOT NULL, o INTEGER NOT NULL, e INTEGER NOT NULL';
@@ -80,6 +134,11 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE ingested_files ADD COLUMN start_offset INTEGER;
   ALTER TABLE ingested_files ADD COLUMN end_offset INTEGER;
   `,
+  // 3: a checksum per aggregate row (checksumSql), filled here for the rows already stored.
+  AGGREGATE_TABLES.map(
+    (t) => `ALTER TABLE ${t.table} ADD COLUMN ck INTEGER NOT NULL DEFAULT -1;
+  UPDATE ${t.table} SET ck = ${rowChecksumSql(t)};`,
+  ).join('\n'),
 ];
 
 export const STORE_SCHEMA_VERSION = MIGRATIONS.length;
@@ -122,23 +181,114 @@ function migrate(db: StoreDatabase, path: string): void {
 }
 
 /**
+ * The store cannot be written: its file, its folder or its filesystem is read-only. Reading it
+ * still works (`serve`, `report`); `ingest` says so with this error.
+ */
+export class StoreReadOnlyError extends StoreError {
+  constructor(
+    path: string,
+    readonly reason: string,
+  ) {
+    super('', path);
+    this.message = `store ${path} is read-only (${reason}); ingest needs write access`;
+  }
+}
+
+/** Codes of a store whose file or folder cannot be written (the OS's, or SQLite's about it). */
+const READ_ONLY_CODES = new Set(['EROFS', 'EACCES', 'EPERM', 'SQLITE_READONLY', 'SQLITE_CANTOPEN', 'SQLITE_IOERR_LOCK']);
+
+function codeOf(e: unknown): string | undefined {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** Why the store file or its folder is not writable, or undefined when both are. */
+function notWritableReason(path: string): string | undefined {
+  for (const p of existsSync(path) ? [path, dirname(path)] : [dirname(path)]) {
+    try {
+      accessSync(p, constants.W_OK);
+    } catch (e) {
+      const code = codeOf(e);
+      if (code === 'EROFS') return `read-only filesystem at ${p}`;
+      if (code === 'EACCES' || code === 'EPERM') return `no write permission on ${p}`;
+    }
+  }
+  return undefined;
+}
+
+function readOnlyError(path: string, e: unknown): StoreReadOnlyError | undefined {
+  const code = codeOf(e);
+  if (code === undefined || !READ_ONLY_CODES.has(code)) return undefined;
+  const reason = notWritableReason(path);
+  if (reason !== undefined) return new StoreReadOnlyError(path, reason);
+  // SQLite says read-only although the OS reports both writable (e.g. a mount option): say what SQLite said.
+  if (code === 'SQLITE_READONLY') return new StoreReadOnlyError(path, e instanceof Error ? e.message : code);
+  return undefined;
+}
+
+/**
+ * Opens a store for reading. A WAL store needs its -shm file; when the folder is read-only (a
+ * read-only mount, a snapshot) and there is none, SQLite cannot open it normally, so it is opened
+ * immutable: nothing can change it there anyway. Unless a -wal file holds writes not yet in the
+ * database file: immutable would silently ignore them, so that is refused.
+ */
+function openReadonly(path: string): StoreDatabase {
+  let db: StoreDatabase | undefined;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true, timeout: 10_000 });
+    currentVersion(db); // the first read opens the WAL index
+    return db;
+  } catch (e) {
+    db?.close();
+    const code = codeOf(e);
+    if (!existsSync(path) || (code !== 'SQLITE_CANTOPEN' && code !== 'SQLITE_IOERR_LOCK' && code !== 'SQLITE_READONLY')) {
+      throw new StoreError(describeStoreFailure(e, undefined, 'opening'), path);
+    }
+    const wal = `${path}-wal`;
+    if (existsSync(wal) && statSync(wal).size > 0) {
+      throw new StoreError(
+        `cannot open store read-only (${e instanceof Error ? e.message : String(e)}): its folder is not writable and ${wal} holds writes not yet in the store; open it once where it is writable (budget-lens store check) to fold them in`,
+        path,
+      );
+    }
+    try {
+      db = new Database(`${pathToFileURL(path).href}?immutable=1`, { readonly: true, fileMustExist: true });
+      currentVersion(db);
+      return db;
+    } catch {
+      // URI filenames are off (better-sqlite3 was loaded before this module): read the file into
+      // memory instead, marked as a rollback-journal database (header bytes 18-19 = 1) since an
+      // in-memory copy has no WAL. Costs the file's size in memory; it is the last resort.
+      try {
+        const bytes = readFileSync(path);
+        if (bytes.length >= 20 && bytes[18] === 2 && bytes[19] === 2) bytes[18] = bytes[19] = 1;
+        db = new Database(bytes, { readonly: true });
+        currentVersion(db);
+        return db;
+      } catch (e2) {
+        throw new StoreError(`cannot open store read-only: ${e instanceof Error ? e.message : String(e)}; from memory: ${e2 instanceof Error ? e2.message : String(e2)}`, path);
+      }
+    }
+  }
+}
+
+/**
  * Opens (creating and migrating when writable) the store at `path`. Read-only opens require an
- * existing store at the current schema version and never write.
+ * existing store at the current schema version and never write; they work on a read-only
+ * filesystem too. A writable open of a store that cannot be written throws StoreReadOnlyError.
  */
 export function openStoreDatabase(path: string, opts: { readonly?: boolean } = {}): StoreDatabase {
   const readonly = opts.readonly ?? false;
-  if (!readonly) {
+  let db: StoreDatabase;
+  if (readonly) {
+    db = openReadonly(path);
+  } else {
     try {
       mkdirSync(dirname(path), { recursive: true });
+      db = new Database(path, { timeout: 10_000 });
     } catch (e) {
-      throw new StoreError(describeStoreFailure(e, undefined, 'opening'), path);
+      throw readOnlyError(path, e) ?? new StoreError(describeStoreFailure(e, undefined, 'opening'), path);
     }
-  }
-  let db: StoreDatabase;
-  try {
-    db = new Database(path, { readonly, fileMustExist: readonly, timeout: 10_000 });
-  } catch (e) {
-    throw new StoreError(describeStoreFailure(e, undefined, 'opening'), path);
   }
   try {
     if (readonly) {
@@ -154,6 +304,10 @@ export function openStoreDatabase(path: string, opts: { readonly?: boolean } = {
   } catch (e) {
     db.close();
     if (StoreError.is(e)) throw e;
+    if (!readonly) {
+      const ro = readOnlyError(path, e);
+      if (ro) throw ro;
+    }
     // A full disk or a read-only file is not "not a store": say which (storeErrors.ts).
     if (storeFailureKind(e) !== 'other') throw new StoreError(describeStoreFailure(e, undefined, readonly ? 'reading' : 'writing'), path);
     throw new StoreError(`not a Budget Lens store: ${e instanceof Error ? e.message : String(e)}`, path);

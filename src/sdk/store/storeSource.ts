@@ -19,7 +19,8 @@ import type {
   Sourced,
 } from '../sources/budgetSource';
 import type { StoreDatabase } from './storeSchema';
-import { openStoreDatabase } from './storeSchema';
+import { AGGREGATE_TABLES, openStoreDatabase, rowChecksumSql } from './storeSchema';
+import { StoreDamagedError, findDamagedRows } from './storeCheck';
 import type { WindowBuckets } from './windowBuckets';
 import { HOUR_MS, epochDayToDate, windowBuckets } from './windowBuckets';
 import { END_TIME_HOUR } from '../budget/saneTime';
@@ -38,37 +39,43 @@ export interface StoreSource extends BudgetSource {
 
 const IN_SCOPE = 'category IN (SELECT value FROM json_each(@categories))';
 
+const [HOURLY_ENDPOINT, DAILY_ENDPOINT, HOURLY_CATEGORY, DAILY_CATEGORY] = AGGREGATE_TABLES;
+/** Per row read: 1 when its checksum does not match its counts (schema 3); any 1 refuses the read. */
+const BAD = (table: (typeof AGGREGATE_TABLES)[number], q = ''): string => `(${rowChecksumSql(table, q)} <> ${q}ck) AS bad`;
+
 /** Rows of the category rollups in the window, for the categories in @categories. */
 const CATEGORY_ROWS = (cols: string, hourCols: string): string => `
-    SELECT ${cols} FROM daily_category WHERE ${IN_SCOPE} AND day >= @firstDay AND day < @endDay
+    SELECT ${cols}, ${BAD(DAILY_CATEGORY)} FROM daily_category WHERE ${IN_SCOPE} AND day >= @firstDay AND day < @endDay
     UNION ALL
-    SELECT ${hourCols} FROM hourly_category WHERE ${IN_SCOPE} AND hour >= @headStart AND hour < @headEnd
+    SELECT ${hourCols}, ${BAD(HOURLY_CATEGORY)} FROM hourly_category WHERE ${IN_SCOPE} AND hour >= @headStart AND hour < @headEnd
     UNION ALL
-    SELECT ${hourCols} FROM hourly_category WHERE ${IN_SCOPE} AND hour >= @tailStart AND hour < @tailEnd`;
+    SELECT ${hourCols}, ${BAD(HOURLY_CATEGORY)} FROM hourly_category WHERE ${IN_SCOPE} AND hour >= @tailStart AND hour < @tailEnd`;
 
-const CATEGORY_COUNTS_SQL = `SELECT category, component, SUM(s) AS s, SUM(w) AS w, SUM(o) AS o, SUM(e) AS e FROM (${CATEGORY_ROWS(
+const CATEGORY_COUNTS_SQL = `SELECT category, component, SUM(s) AS s, SUM(w) AS w, SUM(o) AS o, SUM(e) AS e, MAX(bad) AS bad FROM (${CATEGORY_ROWS(
   'category, component, s, w, o, e',
   'category, component, s, w, o, e',
 )}
   ) GROUP BY category, component ORDER BY category, component`;
 
-const DAILY_COUNTS_SQL = `SELECT day, component, SUM(s) AS s, SUM(w) AS w, SUM(o) AS o, SUM(e) AS e FROM (${CATEGORY_ROWS(
+const DAILY_COUNTS_SQL = `SELECT day, component, SUM(s) AS s, SUM(w) AS w, SUM(o) AS o, SUM(e) AS e, MAX(bad) AS bad FROM (${CATEGORY_ROWS(
   'day, component, s, w, o, e',
   'hour / 24 AS day, component, s, w, o, e',
 )}
   ) GROUP BY day, component ORDER BY day, component`;
 
-const ENDPOINT_ROWS = (table: string, range: string): string =>
-  `SELECT t.endpoint, t.s, t.w, t.o, t.e FROM endpoints en JOIN ${table} t ON t.endpoint = en.id AND ${range} WHERE en.${IN_SCOPE}`;
+const ENDPOINT_ROWS = (table: (typeof AGGREGATE_TABLES)[number], range: string): string =>
+  `SELECT t.endpoint, t.s, t.w, t.o, t.e, ${BAD(table, 't.')} FROM endpoints en JOIN ${table.table} t ON t.endpoint = en.id AND ${range} WHERE en.${IN_SCOPE}`;
 
+// `bad` is a window over every endpoint, not only the LIMIT's first: a damaged count anywhere
+// in scope could have changed the ranking.
 const ENDPOINT_COUNTS_SQL = `SELECT en.endpoint_id AS endpointId, en.component AS component, en.category AS category, en.urgency AS urgency,
-    a.s AS s, a.w AS w, a.o AS o, a.e AS e
-  FROM (SELECT endpoint, SUM(s) AS s, SUM(w) AS w, SUM(o) AS o, SUM(e) AS e FROM (
-    ${ENDPOINT_ROWS('daily_endpoint', 't.day >= @firstDay AND t.day < @endDay')}
+    a.s AS s, a.w AS w, a.o AS o, a.e AS e, MAX(a.bad) OVER () AS bad
+  FROM (SELECT endpoint, SUM(s) AS s, SUM(w) AS w, SUM(o) AS o, SUM(e) AS e, MAX(bad) AS bad FROM (
+    ${ENDPOINT_ROWS(DAILY_ENDPOINT, 't.day >= @firstDay AND t.day < @endDay')}
     UNION ALL
-    ${ENDPOINT_ROWS('hourly_endpoint', 't.hour >= @headStart AND t.hour < @headEnd')}
+    ${ENDPOINT_ROWS(HOURLY_ENDPOINT, 't.hour >= @headStart AND t.hour < @headEnd')}
     UNION ALL
-    ${ENDPOINT_ROWS('hourly_endpoint', 't.hour >= @tailStart AND t.hour < @tailEnd')}
+    ${ENDPOINT_ROWS(HOURLY_ENDPOINT, 't.hour >= @tailStart AND t.hour < @tailEnd')}
   ) GROUP BY endpoint) a
   JOIN endpoints en ON en.id = a.endpoint
   ORDER BY (a.w - a.s + a.e) DESC, en.endpoint_id, en.component
@@ -89,6 +96,8 @@ interface CountsRecord {
   w: number;
   o: number;
   e: number;
+  /** 1 when a row summed here failed its checksum. */
+  bad: number;
 }
 
 function sli(r: CountsRecord): SliCounts {
@@ -174,6 +183,23 @@ class SqliteStoreSource implements StoreSource {
     return warnings;
   }
 
+  /**
+   * Refuses the read when any row it summed failed its checksum: damaged counts are never served.
+   * The error names the damaged rows (table, category or endpoint, hour or day).
+   */
+  private verify<T extends { bad: number | null }>(rows: T[], b: WindowBuckets, categories: string[]): T[] {
+    if (!rows.some((r) => r.bad)) return rows;
+    const damaged = findDamagedRows(this.db, {
+      categories,
+      hours: [
+        [b.headStart, b.headEnd],
+        [b.tailStart, b.tailEnd],
+      ],
+      days: [[b.firstDay, b.endDay]],
+    });
+    throw new StoreDamagedError(this.path, damaged);
+  }
+
   /** Categories with any stored data (a small indexed table, not the counts). */
   private dataCategories(): string[] {
     return this.dataCategoriesStmt.all() as string[];
@@ -189,7 +215,7 @@ class SqliteStoreSource implements StoreSource {
   }
 
   private categoryRows(b: WindowBuckets, categories: string[]): Array<CountsRecord & { category: string; component: string }> {
-    return this.categoryCountsStmt.all(this.params(b, categories)) as Array<CountsRecord & { category: string; component: string }>;
+    return this.verify(this.categoryCountsStmt.all(this.params(b, categories)) as Array<CountsRecord & { category: string; component: string }>, b, categories);
   }
 
   async groupCounts(opts: EvalOptions & { groups?: string[] }): Promise<Sourced<GroupCounts[]>> {
@@ -235,10 +261,13 @@ class SqliteStoreSource implements StoreSource {
   async endpointCounts(opts: EvalOptions & { scope: Scope; limit?: number }): Promise<Sourced<EndpointCounts[]>> {
     throwIfAborted(opts.signal);
     const b = windowBuckets(opts.window, opts.at ?? new Date());
-    const params = { ...this.params(b, this.scopeCategories(opts.scope)), limit: opts.limit ?? -1 };
-    const rows = this.endpointCountsStmt.all(params) as Array<
-      CountsRecord & { endpointId: string; component: string; category: string; urgency: string }
-    >;
+    const categories = this.scopeCategories(opts.scope);
+    const params = { ...this.params(b, categories), limit: opts.limit ?? -1 };
+    const rows = this.verify(
+      this.endpointCountsStmt.all(params) as Array<CountsRecord & { endpointId: string; component: string; category: string; urgency: string }>,
+      b,
+      categories,
+    );
     const data = rows.map((r) => ({
       endpointId: r.endpointId,
       component: r.component,
@@ -253,8 +282,9 @@ class SqliteStoreSource implements StoreSource {
   async dailyCounts(opts: EvalOptions & { scope: Scope }): Promise<Sourced<DailyCounts[]>> {
     throwIfAborted(opts.signal);
     const b = windowBuckets(opts.window, opts.at ?? new Date());
-    const params = this.params(b, this.scopeCategories(opts.scope));
-    const rows = this.dailyCountsStmt.all(params) as Array<CountsRecord & { day: number; component: string }>;
+    const categories = this.scopeCategories(opts.scope);
+    const params = this.params(b, categories);
+    const rows = this.verify(this.dailyCountsStmt.all(params) as Array<CountsRecord & { day: number; component: string }>, b, categories);
     const components = [...new Set(rows.map((r) => r.component))].sort();
     const byDay = new Map<number, Map<string, SliCounts>>();
     for (const r of rows) {

@@ -185,13 +185,15 @@ describe('a store from before sources (schema 1)', () => {
     const db = new Database(store);
     db.exec(`DROP TABLE sources; ALTER TABLE ingested_files DROP COLUMN source; ALTER TABLE ingested_files DROP COLUMN start_offset;
       ALTER TABLE ingested_files DROP COLUMN end_offset; UPDATE schema_version SET version = 1`);
+    // ... and without schema 3's row checksums.
+    for (const t of ['hourly_endpoint', 'daily_endpoint', 'hourly_category', 'daily_category']) db.exec(`ALTER TABLE ${t} DROP COLUMN ck`);
     db.close();
     const r = await ingestFiles(store, [live]);
     assert.equal(r.files[0]?.status, 'duplicate');
     // 4 lines once.
     assert.equal(counted(store), 4);
     const v = new Database(store, { readonly: true });
-    assert.equal((v.prepare('SELECT version FROM schema_version').get() as { version: number }).version, 2);
+    assert.equal((v.prepare('SELECT version FROM schema_version').get() as { version: number }).version, 3);
     v.close();
   });
 });

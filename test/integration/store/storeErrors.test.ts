@@ -105,7 +105,8 @@ describe('the CLI on a full, then read-only, file system (real tmpfs)', () => {
     // Before: "big.log: cannot read: database or disk is full", then "not a Budget Lens store: attempt to write a readonly database".
     assert.match(out, new RegExp(`big\\.log: disk full while writing ${store.replace(/[.]/g, '\\.')} \\(SQLITE_FULL: database or disk is full\\)\\n`), out);
     assert.match(out, /1 file\(s\): 0 ingested, 0 duplicate, 1 failed; 0 events added/);
-    assert.match(out, new RegExp(`${store.replace(/[.]/g, '\\.')}: store is read-only \\(SQLITE_READONLY: attempt to write a readonly database\\)`), out);
+    // The read-only mount is named before SQLite is asked to write (storeSchema.ts readOnlyError).
+    assert.match(out, new RegExp(`store ${store.replace(/[.]/g, '\\.')} is read-only \\(read-only filesystem at ${store.replace(/[.]/g, '\\.')}\\); ingest needs write access`), out);
     assert.doesNotMatch(out, /cannot read|not a Budget Lens store/);
     assert.deepEqual(out.match(/rc=\d+/g), ['rc=1', 'rc=1']);
   });
