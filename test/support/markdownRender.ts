@@ -1,7 +1,7 @@
 /**
  * Renders hover Markdown the way a CommonMark + GFM renderer does, so tests check what a reader
- * sees rather than the escaped source: markdown-it (installed with @vscode/vsce, which packages
- * the extension) with raw HTML and linkify on, the strictest setting for injected links (bare URLs
+ * sees rather than the escaped source: markdown-it (a devDependency; @vscode/vsce uses it too) with raw
+ * HTML and linkify on, the strictest setting for injected links (bare URLs
  * and bare domains become links). VS Code's hover uses marked; both follow CommonMark's escapes.
  */
 import { createRequire } from 'node:module';
