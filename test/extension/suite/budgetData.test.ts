@@ -122,7 +122,7 @@ describe('budget figures from a real Budget API', function () {
     assert.match(text, /- spent \*\*6\.05\*\* of 20\.16 budget-min \(30 %\)/);
     assert.match(text, /- remaining \*\*14\.11\*\* budget-min\n/);
     assert.match(text, /- availability 99\.985 % \(6 failures in 40,000 measurements\)/);
-    const rows = [...text.matchAll(/^- \[(Projects::IssuesController#\w+)\]\(command:budgetLens\.goToEndpoint\?([^)]+)\): (.*)$/gm)];
+    const rows = [...text.matchAll(/^- \[`(Projects::IssuesController#\w+)`\]\(command:budgetLens\.goToEndpoint\?([^)]+)\): (.*)$/gm)];
     assert.deepEqual(
       rows.map((r) => [r[1], r[3]]),
       [

@@ -20,7 +20,7 @@ import type { TreeItemState } from '../../../src/extension/groupTree';
 import type { BudgetApiProcess } from './budgetApiProcess';
 import { ingestLogs, startBudgetApi } from './budgetApiProcess';
 import { issuesControllerLines } from './budgetLog';
-import { config, eventually, extensionPath, lastPanelData, setSetting, testState } from './helpers';
+import { config, eventually, extensionPath, lastPanelData, setSetting, testState, unescapeMarkdown } from './helpers';
 
 const BUNDLED = 'GitLab catalog snapshot 2025-04-04 (runbooks 8df1fb73), bundled';
 const ISSUES = 'app/controllers/projects/issues_controller.rb';
@@ -89,7 +89,7 @@ describe('first contact: a GitLab-style folder with no configuration at all', fu
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', gitlab(ISSUES), new vscode.Position(4, 21));
     const text = (hovers ?? []).flatMap((h) => h.contents).map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : '')).join('\n');
     assert.match(text, /`team_planning` → group \*\*Project Management\*\* \(`project_management`\) → stage \*\*Plan\*\* \(`plan`\)/);
-    assert.ok(text.endsWith(`_Catalog: ${BUNDLED}_`), text);
+    assert.ok(unescapeMarkdown(text).endsWith(`_Catalog: ${BUNDLED}_`), text);
     const mapping = await vscode.commands.executeCommand<string[]>('budgetLens.showMapping');
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
     assert.equal(mapping?.at(-1), `Catalog: ${BUNDLED}`);

@@ -147,7 +147,7 @@ describe('budget figures from a real Prometheus', function () {
     assert.match(text, /- availability 99\.981 % \(90 failures in 491,520 measurements\)/);
     // The group's only category with data is team_planning: the same 12.7771875 remaining.
     assert.match(text, /- group Project Management \(project\\_management\): 12\.78 of 20\.16 budget-min left\n/);
-    const rows = [...text.matchAll(/^- \[(Projects::IssuesController#\w+)\]\(command:budgetLens\.goToEndpoint\?[^)]+\): (.*)$/gm)];
+    const rows = [...text.matchAll(/^- \[`(Projects::IssuesController#\w+)`\]\(command:budgetLens\.goToEndpoint\?[^)]+\): (.*)$/gm)];
     assert.deepEqual(
       rows.map((r) => [r[1], r[2]]),
       [
