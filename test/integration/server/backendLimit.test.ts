@@ -13,8 +13,13 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { gzipSync } from 'node:zlib';
+import { startServe } from '../../../src/cli/commands/serve';
+import { UsageError } from '../../../src/cli/io';
 import { loadCatalog } from '../../../src/sdk/catalog/catalogParser';
 import { BudgetApiClient } from '../../../src/sdk/client/budgetApiClient';
 import { BudgetApiError } from '../../../src/sdk/client/clientErrors';
@@ -201,6 +206,33 @@ describe('bounded backend answers', () => {
     assert.ok(body.error?.message.includes(stubUrl), body.error?.message);
     assert.ok(Date.now() - t0 < 5000, `the 502 took ${Date.now() - t0} ms`);
     mode = 'small';
+  });
+
+  test('budget-lens serve --max-backend-bytes sets the limit (and refuses a value that is not a byte count)', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'bl-limit-'));
+    const io = { stdout: new PassThrough(), stderr: new PassThrough(), cwd, env: {} };
+    try {
+      await assert.rejects(startServe(['--prometheus', stubUrl, '--max-backend-bytes', '1MB'], io), (e: unknown) => {
+        assert.ok(e instanceof UsageError);
+        assert.match(e.message, /--max-backend-bytes: .*'1MB'/);
+        return true;
+      });
+      const running = await startServe(['--prometheus', stubUrl, '--port', '0', '--max-backend-bytes', String(LIMIT)], io);
+      assert.ok(running);
+      try {
+        mode = 'big';
+        const res = await fetch(`${running.url}/api/v1/groups/project_management?at=${at.toISOString()}`);
+        const body = (await res.json()) as { error?: { code: string; message: string } };
+        assert.equal(res.status, 502, JSON.stringify(body));
+        assert.equal(body.error?.code, 'backend_too_large');
+        assert.match(body.error?.message ?? '', /1048576 bytes/);
+      } finally {
+        mode = 'small';
+        await running.server.close();
+      }
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
   });
 
   test('the OpenAPI document lists backend_too_large under 502', async () => {
