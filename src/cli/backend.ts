@@ -44,7 +44,7 @@ export const BACKEND_USAGE = `backend (one of; default: the config's backend, el
   --config path        .budgetlens.yml (default: the nearest one above the current directory)
   --max-backend-bytes n
                        the most bytes one answer from Prometheus or the API may have; a bigger one
-                       is cut off and refused, naming the limit and URL (default ${DEFAULT_MAX_RESPONSE_BYTES} = 16 MiB)
+                       is cut off and refused, naming the limit and URL (default ${DEFAULT_MAX_RESPONSE_BYTES} = 8 MiB)
   Token for Prometheus or the API: environment variable ${TOKEN_ENV_VAR}.`;
 
 export interface BackendFlags {

@@ -7,8 +7,13 @@
  */
 import type { Readable } from 'node:stream';
 
-/** 16 MiB = 16,777,216 bytes: GitLab's whole-catalog answers are well under 1 MiB. */
-export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+/**
+ * 8 MiB = 8,388,608 bytes. A group budget runs 5 Prometheus queries at once, so one request can
+ * hold 5 x 8 MiB = 40 MiB of answers before the first over the limit cancels the rest: `serve`
+ * (~80 MB at rest) stays under 150 MB under 50 MB answers (bench/backendLimit.ts; 16 MiB
+ * measured 150 MB). Answers the source asks for (sums by category, group or endpoint) are far smaller.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
 export class ResponseTooLargeError extends Error {
   override readonly name = 'ResponseTooLargeError';

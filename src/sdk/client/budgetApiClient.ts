@@ -44,7 +44,7 @@ export interface BudgetApiClientOptions {
   retries?: number;
   /** First backoff; doubles each retry (with jitter). Default 200 ms. */
   retryBaseDelayMs?: number;
-  /** The most bytes one answer may have (after decompression). Default 16 MiB. */
+  /** The most bytes one answer may have (after decompression). Default 8 MiB (DEFAULT_MAX_RESPONSE_BYTES). */
   maxResponseBytes?: number;
 }
 

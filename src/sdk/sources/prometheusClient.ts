@@ -43,7 +43,7 @@ export interface PrometheusClientOptions {
   timeoutMs?: number;
   /** Sent with every request, e.g. `{ Authorization: 'Bearer …' }`. */
   headers?: Record<string, string>;
-  /** The most bytes one answer may have (after decompression); default 16 MiB (DEFAULT_MAX_RESPONSE_BYTES). */
+  /** The most bytes one answer may have (after decompression); default 8 MiB (DEFAULT_MAX_RESPONSE_BYTES). */
   maxResponseBytes?: number;
 }
 

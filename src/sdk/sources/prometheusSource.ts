@@ -54,7 +54,7 @@ export interface PrometheusSourceOptions {
    */
   catalog?: Catalog;
   headers?: Record<string, string>;
-  /** The most bytes one Prometheus answer may have; default 16 MiB (PrometheusClientOptions). */
+  /** The most bytes one Prometheus answer may have; default 8 MiB (PrometheusClientOptions). */
   maxResponseBytes?: number;
 }
 
