@@ -10,6 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { MissingCatalogError, resolveCatalog } from '../sdk/catalog/defaultCatalog';
 import type { Catalog } from '../sdk/catalog/types';
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../sdk/boundedBody';
 import { BudgetApiClient } from '../sdk/client/budgetApiClient';
 import { loadProjectConfig } from '../sdk/config/projectConfig';
 import type { ProjectConfig } from '../sdk/config/types';
@@ -31,6 +32,7 @@ export const BACKEND_OPTIONS = {
   api: { type: 'string' },
   catalog: { type: 'string' },
   config: { type: 'string' },
+  'max-backend-bytes': { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 export const BACKEND_USAGE = `backend (one of; default: the config's backend, else the store):
@@ -40,6 +42,9 @@ export const BACKEND_USAGE = `backend (one of; default: the config's backend, el
   --catalog dir        directory with stages.yml (+ feature_categories.yml); default: the config's
                        catalog, else the bundled GitLab snapshot
   --config path        .budgetlens.yml (default: the nearest one above the current directory)
+  --max-backend-bytes n
+                       the most bytes one answer from Prometheus or the API may have; a bigger one
+                       is cut off and refused, naming the limit and URL (default ${DEFAULT_MAX_RESPONSE_BYTES} = 8 MiB)
   Token for Prometheus or the API: environment variable ${TOKEN_ENV_VAR}.`;
 
 export interface BackendFlags {
@@ -48,6 +53,16 @@ export interface BackendFlags {
   api?: string;
   catalog?: string;
   config?: string;
+  'max-backend-bytes'?: string;
+}
+
+/** The most bytes one answer from the backend may have; at least 1 KiB (1024), at most 1 GiB (1073741824). */
+function maxBackendBytes(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_MAX_RESPONSE_BYTES;
+  if (!/^\d+$/.test(value) || Number(value) < 1024 || Number(value) > 1024 ** 3) {
+    throw new UsageError(`--max-backend-bytes: expected an integer number of bytes 1024..${1024 ** 3}, got '${value}'`);
+  }
+  return Number(value);
 }
 
 export interface OpenedBackend {
@@ -104,12 +119,13 @@ export async function openBackend(io: CliIo, flags: BackendFlags, opts: { allowA
   if (chosen.length > 1) throw new UsageError(`choose one backend: --${chosen.join(', --')} were all given`);
   if (flags.api !== undefined && opts.allowApi === false) throw new UsageError('--api cannot be served again; point clients at that server directly');
   const token = io.env[TOKEN_ENV_VAR] || undefined;
+  const maxResponseBytes = maxBackendBytes(flags['max-backend-bytes']);
   const config = await loadConfig(io, flags);
   const configured = chosen.length === 0 ? config?.backend : undefined;
 
   const apiUrl = flags.api !== undefined ? checkUrl('--api', flags.api) : configured?.kind === 'api' && opts.allowApi !== false ? configured.url : undefined;
   if (apiUrl !== undefined) {
-    const client = new BudgetApiClient({ baseUrl: apiUrl, token });
+    const client = new BudgetApiClient({ baseUrl: apiUrl, token, maxResponseBytes });
     return { api: client, kind: 'api', description: `Budget API ${apiUrl}`, close: async () => {} };
   }
 
@@ -118,7 +134,7 @@ export async function openBackend(io: CliIo, flags: BackendFlags, opts: { allowA
   let description: string;
   if (flags.prometheus !== undefined || configured?.kind === 'prometheus') {
     const url = flags.prometheus !== undefined ? checkUrl('--prometheus', flags.prometheus) : configured?.kind === 'prometheus' ? configured.url : '';
-    source = configuredPrometheusSource({ url, catalog, backend: configured, token });
+    source = configuredPrometheusSource({ url, catalog, backend: configured, token, maxResponseBytes });
     description = `Prometheus ${url}`;
   } else {
     const path =

@@ -2,10 +2,13 @@
  * BudgetApiClient: the Budget API over HTTP against `budget-lens serve` (axios). A default
  * timeout, cancellation bridged to axios `signal`, retries with exponential backoff for 502/503/
  * 504 and network errors only (never 4xx), typed errors naming URL and status, and every body
- * validated against the shared schema before anybody reads it.
+ * validated against the shared schema before anybody reads it. Bodies are read as streams and
+ * bounded (`maxResponseBytes`, src/sdk/boundedBody.ts): past the limit, ResponseTooLargeError.
  */
+import type { Readable } from 'node:stream';
 import axios from 'axios';
 import type { AxiosInstance, AxiosResponse } from 'axios';
+import { bodyText, checkMaxResponseBytes, readBoundedBody, ResponseTooLargeError as BodyTooLarge } from '../boundedBody';
 import type { ResponseSchemaName } from '../service/apiSchemas';
 import type {
   ApiResult,
@@ -24,6 +27,7 @@ import {
   InvalidRequestError,
   NotFoundError,
   RequestCancelledError,
+  ResponseTooLargeError,
   UnauthorizedError,
   UnavailableError,
 } from './clientErrors';
@@ -40,6 +44,8 @@ export interface BudgetApiClientOptions {
   retries?: number;
   /** First backoff; doubles each retry (with jitter). Default 200 ms. */
   retryBaseDelayMs?: number;
+  /** The most bytes one answer may have (after decompression). Default 8 MiB (DEFAULT_MAX_RESPONSE_BYTES). */
+  maxResponseBytes?: number;
 }
 
 type Params = Record<string, string | number | undefined>;
@@ -77,21 +83,23 @@ export class BudgetApiClient implements BudgetApi {
   private readonly http: AxiosInstance;
   private readonly retries: number;
   private readonly retryBaseDelayMs: number;
+  private readonly maxResponseBytes: number;
   readonly apiBase: string;
 
   constructor(opts: BudgetApiClientOptions) {
     this.apiBase = `${opts.baseUrl.replace(/\/+$/, '')}/api/v1`;
     this.retries = opts.retries ?? 3;
     this.retryBaseDelayMs = opts.retryBaseDelayMs ?? 200;
+    this.maxResponseBytes = checkMaxResponseBytes(opts.maxResponseBytes);
     this.http = axios.create({
       baseURL: this.apiBase,
       timeout: opts.timeoutMs ?? 10_000,
       headers: { Accept: 'application/json', ...(opts.token ? { Authorization: `Bearer ${opts.token}` } : {}) },
       // Every status comes back as a response; this class decides what is an error.
       validateStatus: () => true,
-      // Parse JSON ourselves so a non-JSON body is a BadResponseError, not a string.
-      responseType: 'text',
-      transformResponse: [(data: unknown) => data],
+      // A stream, counted and cut off at maxResponseBytes; JSON parsed here, so a non-JSON body is
+      // a BadResponseError, not a string.
+      responseType: 'stream',
       proxy: false,
     });
   }
@@ -135,11 +143,24 @@ export class BudgetApiClient implements BudgetApi {
     const rel = query.size ? `${path}?${query.toString()}` : path;
     const url = this.apiBase + rel;
     for (let attempt = 0; ; attempt++) {
-      let response: AxiosResponse<string> | undefined;
+      let response: { status: number; data: string } | undefined;
       let networkError: unknown;
+      const tooLarge = new AbortController();
+      let status = 0;
       try {
-        response = await this.http.get<string>(rel, { signal });
+        const res: AxiosResponse<Readable> = await this.http.get<Readable>(rel, { signal: signal ? AbortSignal.any([signal, tooLarge.signal]) : tooLarge.signal });
+        status = res.status;
+        const raw = await readBoundedBody(res.data, {
+          url,
+          limitBytes: this.maxResponseBytes,
+          contentLength: res.headers['content-length'],
+          ...(signal ? { signal } : {}),
+          abort: () => tooLarge.abort(),
+        });
+        response = { status, data: bodyText(raw) };
       } catch (e) {
+        // Over the limit now is over it on a retry too: no retry.
+        if (BodyTooLarge.is(e)) throw new ResponseTooLargeError(e.message.replace(`${url} `, 'the server '), url, status, e.limitBytes);
         if (signal?.aborted || axios.isCancel(e)) throw new RequestCancelledError('request cancelled', url, 0);
         networkError = e;
       }
@@ -161,7 +182,7 @@ export class BudgetApiClient implements BudgetApi {
     }
   }
 
-  private decode<T>(response: AxiosResponse<string>, url: string, schema: ResponseSchemaName): T {
+  private decode<T>(response: { status: number; data: string }, url: string, schema: ResponseSchemaName): T {
     let body: unknown;
     try {
       body = JSON.parse(response.data);

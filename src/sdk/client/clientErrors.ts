@@ -70,3 +70,19 @@ export class RequestCancelledError extends BudgetApiError {
     return e instanceof RequestCancelledError;
   }
 }
+
+/** The answer went over the byte limit (`maxResponseBytes`); the request was aborted, not retried. */
+export class ResponseTooLargeError extends BudgetApiError {
+  override readonly name = 'ResponseTooLargeError';
+  constructor(
+    message: string,
+    url: string,
+    status: number,
+    readonly limitBytes: number,
+  ) {
+    super(message, url, status);
+  }
+  static override is(e: unknown): e is ResponseTooLargeError {
+    return e instanceof ResponseTooLargeError;
+  }
+}

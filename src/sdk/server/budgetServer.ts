@@ -217,6 +217,10 @@ export class BudgetServer {
     if (BackendTimeoutError.is(e) || (BackendError.is(e) && BackendTimeoutError.is(e.cause))) {
       return { status: 503, code: 'backend_timeout', message: `backend did not answer within ${this.deadlineMs} ms`, headers: { 'Retry-After': '1' } };
     }
+    if (BackendError.is(e) && e.tooLargeLimitBytes !== undefined) {
+      // The message names the backend URL and the limit (src/sdk/boundedBody.ts).
+      return { status: 502, code: 'backend_too_large', message: e.message };
+    }
     if (BackendError.is(e)) {
       return e.unavailable
         ? { status: 503, code: 'backend_unavailable', message: e.message, headers: { 'Retry-After': '1' } }

@@ -39,7 +39,10 @@ function operation(route: RouteSpec, withAuth: boolean): Record<string, unknown>
     responses['400'] = jsonResponse('Invalid parameter; `error.field` names it.', 'Error');
     if (withAuth) responses['401'] = jsonResponse('Missing or wrong bearer token.', 'Error');
     if (route.path.includes('{')) responses['404'] = jsonResponse('Unknown group or category.', 'Error');
-    responses['502'] = jsonResponse('The backend failed.', 'Error');
+    responses['502'] = jsonResponse(
+      'The backend failed: `backend_error` (it answered badly), `backend_too_large` (its answer went over the byte limit, `budget-lens serve --max-backend-bytes`; the message names the limit and the URL).',
+      'Error',
+    );
     responses['503'] = jsonResponse('The backend timed out or is unavailable.', 'Error');
   }
   return {

@@ -45,6 +45,8 @@ function isUnavailable(cause: unknown): boolean {
   if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
   // Prometheus: unreachable, too slow, or a 5xx from it (or the proxy in front of it).
   if (PrometheusError.is(cause)) {
+    // An answer over the byte limit stays over it on a retry: broken, not unavailable.
+    if (cause.kind === 'too_large') return false;
     return cause.kind === 'network' || cause.kind === 'timeout' || (cause.details.status ?? 0) >= 500;
   }
   return false;
@@ -58,10 +60,13 @@ export class BackendError extends Error {
   override readonly name = 'BackendError';
   /** True when the backend looks unreachable (worth a retry later) rather than broken. */
   readonly unavailable: boolean;
+  /** Set when the backend's answer went over the byte limit (PrometheusError `too_large`): that limit. */
+  readonly tooLargeLimitBytes: number | undefined;
   constructor(cause: unknown) {
     const message = cause instanceof Error ? cause.message : String(cause);
     super(`backend failed: ${message}`, { cause });
     this.unavailable = isUnavailable(cause);
+    this.tooLargeLimitBytes = PrometheusError.is(cause) && cause.kind === 'too_large' ? cause.details.limitBytes : undefined;
   }
 
   static is(e: unknown): e is BackendError {

@@ -4,11 +4,14 @@
  * failure into a typed PrometheusError naming the URL: `status: error` bodies (with Prometheus'
  * errorType), HTTP statuses (401, 5xx), timeouts, cancellation, unreachable servers and bodies
  * that are not the documented JSON. NaN/Inf samples are dropped and reported as warnings, since
- * a count of NaN is bad data, not a number.
+ * a count of NaN is bad data, not a number. Every answer is read as a stream and bounded
+ * (`maxResponseBytes`, src/sdk/boundedBody.ts): past the limit the request is aborted, kind `too_large`.
  */
+import type { Readable } from 'node:stream';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { bodyText, checkMaxResponseBytes, readBoundedBody, ResponseTooLargeError } from '../boundedBody';
 
-export type PrometheusErrorKind = 'query' | 'http' | 'timeout' | 'aborted' | 'network' | 'bad_response' | 'config';
+export type PrometheusErrorKind = 'query' | 'http' | 'timeout' | 'aborted' | 'network' | 'bad_response' | 'too_large' | 'config';
 
 export class PrometheusError extends Error {
   override readonly name = 'PrometheusError';
@@ -22,6 +25,8 @@ export class PrometheusError extends Error {
       /** Prometheus' `errorType`, e.g. `bad_data`, `timeout`, `execution`. */
       errorType?: string;
       query?: string;
+      /** `too_large`: the limit the answer went over. */
+      limitBytes?: number;
     } = {},
   ) {
     super(message);
@@ -38,6 +43,8 @@ export interface PrometheusClientOptions {
   timeoutMs?: number;
   /** Sent with every request, e.g. `{ Authorization: 'Bearer …' }`. */
   headers?: Record<string, string>;
+  /** The most bytes one answer may have (after decompression); default 8 MiB (DEFAULT_MAX_RESPONSE_BYTES). */
+  maxResponseBytes?: number;
 }
 
 /** One series of an instant vector, with its finite value. */
@@ -73,18 +80,19 @@ export class PrometheusClient {
   readonly baseUrl: string;
   private readonly http: AxiosInstance;
   private readonly timeoutMs: number;
+  readonly maxResponseBytes: number;
 
   constructor(opts: PrometheusClientOptions) {
     this.baseUrl = opts.url.replace(/\/+$/, '');
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.maxResponseBytes = checkMaxResponseBytes(opts.maxResponseBytes);
     this.http = axios.create({
       baseURL: this.baseUrl,
       headers: { ...opts.headers, 'Content-Type': 'application/x-www-form-urlencoded' },
       // Non-2xx bodies still carry Prometheus' {status:'error', errorType, error}; read them ourselves.
       validateStatus: () => true,
-      responseType: 'json',
-      // Our own JSON parsing would hide a non-JSON body; let axios try and check the shape below.
-      transitional: { silentJSONParsing: true },
+      // A stream, counted and cut off at maxResponseBytes (readBoundedBody), then parsed here.
+      responseType: 'stream',
     });
   }
 
@@ -140,11 +148,30 @@ export class PrometheusClient {
     // Also tell the server, so it stops evaluating a query nobody will wait for.
     form = { ...form, timeout: `${Math.max(1, Math.ceil(this.timeoutMs / 1000))}s` };
     const timeout = AbortSignal.timeout(this.timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
-    let res: AxiosResponse<unknown>;
+    // Ours: cut the request off once the answer passes maxResponseBytes.
+    const tooLarge = new AbortController();
+    const combined = AbortSignal.any(signal ? [signal, timeout, tooLarge.signal] : [timeout, tooLarge.signal]);
+    let res: AxiosResponse<Readable>;
+    let data: unknown;
     try {
-      res = await this.http.post(path, new URLSearchParams(form).toString(), { signal: combined, timeout: this.timeoutMs });
+      res = await this.http.post<Readable>(path, new URLSearchParams(form).toString(), { signal: combined, timeout: this.timeoutMs });
+      const raw = await readBoundedBody(res.data, {
+        url,
+        limitBytes: this.maxResponseBytes,
+        contentLength: res.headers['content-length'],
+        signal: combined,
+        abort: () => tooLarge.abort(),
+      });
+      try {
+        data = JSON.parse(bodyText(raw));
+      } catch {
+        // Not JSON: the status (or the shape check below) says what went wrong.
+        data = undefined;
+      }
     } catch (e) {
+      if (ResponseTooLargeError.is(e)) {
+        throw new PrometheusError(e.message, 'too_large', url, { query: expr, limitBytes: e.limitBytes });
+      }
       if (signal?.aborted) throw new PrometheusError(`request to ${url} was cancelled`, 'aborted', url, { query: expr });
       if (timeout.aborted || (axios.isAxiosError(e) && (e.code === 'ECONNABORTED' || e.code === 'ETIMEDOUT'))) {
         throw new PrometheusError(`${url} did not answer within ${this.timeoutMs} ms`, 'timeout', url, { query: expr });
@@ -152,7 +179,7 @@ export class PrometheusClient {
       const reason = e instanceof Error ? e.message : String(e);
       throw new PrometheusError(`cannot reach ${url}: ${reason}`, 'network', url, { query: expr });
     }
-    const body = (typeof res.data === 'object' && res.data !== null ? res.data : {}) as ApiBody;
+    const body = (typeof data === 'object' && data !== null ? data : {}) as ApiBody;
     if (body.status === 'error') {
       const errorType = typeof body.errorType === 'string' ? body.errorType : 'unknown';
       const error = typeof body.error === 'string' ? body.error : 'no message';

@@ -54,6 +54,8 @@ export interface PrometheusSourceOptions {
    */
   catalog?: Catalog;
   headers?: Record<string, string>;
+  /** The most bytes one Prometheus answer may have; default 8 MiB (PrometheusClientOptions). */
+  maxResponseBytes?: number;
 }
 
 const SEP = '\u0000';
@@ -79,6 +81,7 @@ export function configuredPrometheusSource(opts: {
   backend?: BackendConfig;
   token?: string;
   timeoutMs?: number;
+  maxResponseBytes?: number;
 }): BudgetSource {
   const prom = opts.backend?.kind === 'prometheus' ? opts.backend : undefined;
   return createPrometheusSource({
@@ -88,6 +91,7 @@ export function configuredPrometheusSource(opts: {
     ...(prom?.metricPrefix ? { metricPrefix: prom.metricPrefix } : {}),
     catalog: opts.catalog,
     ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+    ...(opts.maxResponseBytes !== undefined ? { maxResponseBytes: opts.maxResponseBytes } : {}),
     ...(opts.token ? { headers: { Authorization: `Bearer ${opts.token}` } } : {}),
   });
 }
@@ -102,7 +106,7 @@ export class PrometheusSource implements BudgetSource {
   private readonly catalog: Catalog | undefined;
 
   constructor(opts: PrometheusSourceOptions) {
-    this.client = new PrometheusClient({ url: opts.url, timeoutMs: opts.timeoutMs, headers: opts.headers });
+    this.client = new PrometheusClient({ url: opts.url, timeoutMs: opts.timeoutMs, headers: opts.headers, maxResponseBytes: opts.maxResponseBytes });
     this.mode = opts.mode ?? 'recording_rules';
     this.names = resolveMetricNames(opts.metricNames, opts.metricPrefix ?? '');
     this.selectors = opts.selectors ?? {};

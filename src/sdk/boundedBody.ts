@@ -1,0 +1,97 @@
+/**
+ * The byte limit on a backend's answer (issue 12): the Prometheus client and BudgetApiClient read
+ * every body as a stream through readBoundedBody, which refuses a Content-Length over the limit
+ * before reading any of the body, counts the (inflated) bytes as they arrive and, past the limit,
+ * aborts the request at once. So a 50 MB answer costs at most the limit in memory and one JSON.parse
+ * of at most the limit on the event loop, and the caller gets an error naming the limit and the URL.
+ */
+import type { Readable } from 'node:stream';
+
+/**
+ * 8 MiB = 8,388,608 bytes. A group budget runs 5 Prometheus queries at once, so one request can
+ * hold 5 x 8 MiB = 40 MiB of answers before the first over the limit cancels the rest: `serve`
+ * (~80 MB at rest) stays under 150 MB under 50 MB answers (bench/backendLimit.ts; 16 MiB
+ * measured 150 MB). Answers the source asks for (sums by category, group or endpoint) are far smaller.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+
+export class ResponseTooLargeError extends Error {
+  override readonly name = 'ResponseTooLargeError';
+  constructor(
+    readonly url: string,
+    readonly limitBytes: number,
+    /** The Content-Length the server declared, when that was over the limit. */
+    readonly declaredBytes?: number,
+  ) {
+    super(
+      declaredBytes !== undefined
+        ? `${url} declared an answer of Content-Length ${declaredBytes}, over the limit of ${limitBytes} bytes on one backend answer`
+        : `${url} answered more than ${limitBytes} bytes (the limit on one backend answer); the request was aborted`,
+    );
+  }
+
+  static is(e: unknown): e is ResponseTooLargeError {
+    return e instanceof ResponseTooLargeError;
+  }
+}
+
+/** Validates a configured limit: a positive integer number of bytes. */
+export function checkMaxResponseBytes(value: number | undefined, what = 'maxResponseBytes'): number {
+  if (value === undefined) return DEFAULT_MAX_RESPONSE_BYTES;
+  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${what} must be a positive integer number of bytes, got ${value}`);
+  return value;
+}
+
+export interface BoundedReadOptions {
+  url: string;
+  limitBytes: number;
+  /** The response's Content-Length header, if any. */
+  contentLength?: unknown;
+  /** Aborts the read (the stream is destroyed with the signal's reason). */
+  signal?: AbortSignal;
+  /** Cancels the underlying request (the caller's AbortController). */
+  abort(): void;
+}
+
+/** The whole body, at most `limitBytes`; throws ResponseTooLargeError (after aborting) past it. */
+export async function readBoundedBody(body: Readable, o: BoundedReadOptions): Promise<Buffer> {
+  const stop = (): void => {
+    o.abort();
+    body.destroy();
+  };
+  const declared = typeof o.contentLength === 'string' && /^\d+$/.test(o.contentLength) ? Number(o.contentLength) : typeof o.contentLength === 'number' ? o.contentLength : undefined;
+  if (declared !== undefined && declared > o.limitBytes) {
+    stop();
+    throw new ResponseTooLargeError(o.url, o.limitBytes, declared);
+  }
+  if (o.signal?.aborted) {
+    stop();
+    throw o.signal.reason;
+  }
+  const onAbort = (): void => {
+    body.destroy(o.signal?.reason instanceof Error ? o.signal.reason : new Error('aborted'));
+  };
+  o.signal?.addEventListener('abort', onAbort, { once: true });
+  const chunks: Buffer[] = [];
+  let total = 0;
+  try {
+    for await (const chunk of body) {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+      total += buf.length;
+      if (total > o.limitBytes) {
+        stop();
+        throw new ResponseTooLargeError(o.url, o.limitBytes);
+      }
+      chunks.push(buf);
+    }
+  } finally {
+    o.signal?.removeEventListener('abort', onAbort);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+/** UTF-8 text of a body, without a byte-order mark (JSON.parse refuses one). */
+export function bodyText(buf: Buffer): string {
+  const text = buf.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
