@@ -1,7 +1,7 @@
 /**
  * The fault suite (issue 12 item 8): the Budget API server in front of a Prometheus that misbehaves
  * in every way a real one (or the proxy in front of it) does — garbage, an HTML 500, a 503, an
- * answer that never comes, NaN samples — and in front of clients that never finish their request.
+ * answer that never comes, NaN samples, a 50 MiB answer — and in front of clients that never finish their request.
  * For each: a clear answer naming the backend URL and what failed (never a 500 of our own, never
  * a hang), /healthz answering meanwhile, and the server serving again once the backend recovers.
  *
@@ -21,7 +21,7 @@ import { BudgetService } from '../../src/sdk/service/budgetService';
 import { createPrometheusSource } from '../../src/sdk/sources/prometheusSource';
 
 const REPO = resolve(__dirname, '../..');
-type Mode = 'ok' | 'garbage' | 'html500' | '503' | 'hang' | 'nan';
+type Mode = 'ok' | 'garbage' | 'html500' | '503' | 'hang' | 'nan' | 'huge';
 
 let mode: Mode = 'ok';
 let stub: Server;
@@ -57,6 +57,23 @@ before(async () => {
       case 'hang':
         hung.push(() => res.destroy());
         return;
+      case 'huge': {
+        // 50 MiB of one never-ending JSON string, streamed without a Content-Length, until the client hangs up.
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        const chunk = Buffer.alloc(1 << 20, 0x61);
+        let sent = 0;
+        res.write('{"status":"success","data":{"resultType":"vector","result":[],"pad":"');
+        const more = (): void => {
+          while (sent < 50 && !res.destroyed) {
+            sent++;
+            if (!res.write(chunk)) return void res.once('drain', more);
+          }
+          if (!res.destroyed) res.end('"}}');
+        };
+        res.on('close', () => (sent = 50));
+        more();
+        return;
+      }
     }
   });
   await new Promise<void>((r) => stub.listen(0, '127.0.0.1', r));
@@ -97,6 +114,8 @@ const cases: Array<{ mode: Mode; status: number; code: string; says: RegExp }> =
   { mode: 'html500', status: 503, code: 'backend_unavailable', says: /500/ },
   { mode: '503', status: 503, code: 'backend_unavailable', says: /503|too many queries/ },
   { mode: 'hang', status: 503, code: '', says: /1500 ms|did not answer|timed? ?out/i },
+  // 50 MiB against the default limit of 8 MiB (8,388,608 bytes) on one backend answer.
+  { mode: 'huge', status: 502, code: 'backend_too_large', says: /more than 8388608 bytes \(the limit on one backend answer\)/ },
 ];
 
 for (const c of cases) {
