@@ -20,7 +20,7 @@ import type { GroupTreeProvider, TreeItemState } from './groupTree';
 import type { CommandId } from './commandIds';
 import { CONTRIBUTED_COMMANDS, INTERNAL_COMMANDS } from './commandIds';
 import type { StatusBarState } from './statusBar';
-import { catalogNote, categoryLensTitle, formatSeconds } from './text/mappingText';
+import { catalogNote, codeLensTitle, formatSeconds } from './text/mappingText';
 import type { IndexerState, RootIndexer } from './rootIndexer';
 import type { WorkspaceIndexer } from './workspaceIndexer';
 
@@ -176,7 +176,7 @@ export async function showMapping(indexer: WorkspaceIndexer): Promise<string[]> 
   const { index, file } = located;
   const picks: LinePick[] = [];
   for (const r of mapping.categories) {
-    picks.push({ label: `$(tag) ${categoryLensTitle(r.category, ws.catalog)}`, description: `${r.scope} ${r.name}`, detail: `lines ${r.startLine}-${r.endLine} · ${r.attribution}`, line: r.startLine });
+    picks.push({ label: `$(tag) ${codeLensTitle(r.category, ws.catalog, undefined)}`, description: `${r.scope} ${r.name}`, detail: `lines ${r.startLine}-${r.endLine} · ${r.attribution}`, line: r.startLine });
   }
   for (const e of mapping.endpoints) {
     picks.push({ label: `$(symbol-method) ${e.id}`, description: `${e.category} · ${e.urgency} (${formatSeconds(e.thresholdS)})`, detail: `line ${e.line} · ${e.attribution}`, line: e.line });

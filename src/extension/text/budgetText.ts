@@ -111,6 +111,17 @@ export function failureSummary(failure: Pick<Failure, 'status' | 'unauthorized'>
   return `HTTP ${failure.status}`;
 }
 
+/**
+ * The status bar when no figures ever loaded for the group: its name (from the local catalog, or
+ * its key) and what failed. Text without the adapter's `$(warning)` icon; both on one line each.
+ */
+export function noBudgetDataStatusBar(name: string, group: string, failure: Failure): { text: string; tooltip: string } {
+  return {
+    text: `${statusBarSafe(name)}: no budget data`,
+    tooltip: `${oneLine(`${name} (${group})`)}: ${failingReasonText(failure)}\nClick to check the budget backend.`,
+  };
+}
+
 /** The lens suffix when no figures ever loaded: `no budget data (backend unreachable)`. */
 export function noDataLensText(failure: Failure): string {
   return `no budget data (${failureSummary(failure)})`;
