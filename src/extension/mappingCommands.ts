@@ -21,6 +21,7 @@ import type { CommandId } from './commandIds';
 import { CONTRIBUTED_COMMANDS, INTERNAL_COMMANDS } from './commandIds';
 import type { StatusBarState } from './statusBar';
 import { catalogNote, codeLensTitle, formatSeconds } from './text/mappingText';
+import { notificationSafe } from './text/safeText';
 import type { IndexerState, RootIndexer } from './rootIndexer';
 import type { WorkspaceIndexer } from './workspaceIndexer';
 
@@ -149,7 +150,7 @@ export async function goToEndpoint(indexer: WorkspaceIndexer, id?: string): Prom
       }
     }
     if (!target) {
-      void vscode.window.showWarningMessage(`Budget Lens: no endpoint '${id}' in this workspace.`);
+      void vscode.window.showWarningMessage(notificationSafe(`Budget Lens: no endpoint '${id}' in this workspace.`));
       return undefined;
     }
   } else {
