@@ -26,6 +26,7 @@ import { CONFIG_FILE_NAME } from '../sdk/config/types';
 import type { RootIndexer } from './rootIndexer';
 import { SETTINGS_SECTION } from './settings';
 import { CREATE_CONFIG_ACTION, PICK_CATALOG_ACTION, normaliseUrl, nothingMappedMessage, urlProblem } from './text/firstContactText';
+import { notificationSafe } from './text/safeText';
 import type { WorkspaceIndexer } from './workspaceIndexer';
 
 /** The workspaceState key that remembers the message was shown. */
@@ -178,7 +179,7 @@ export async function setBackendUrl(key: UrlSetting, valueArg?: unknown): Promis
   if (typeof valueArg === 'string') {
     const problem = urlProblem(valueArg);
     if (problem !== undefined) {
-      void vscode.window.showErrorMessage(`Budget Lens: ${problem}`);
+      void vscode.window.showErrorMessage(notificationSafe(`Budget Lens: ${problem}`));
       return undefined;
     }
     value = valueArg;

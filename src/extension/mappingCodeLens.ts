@@ -14,7 +14,7 @@
 import * as vscode from 'vscode';
 import { join } from 'node:path';
 import { CONTRIBUTED_COMMANDS } from './commandIds';
-import { catalogNote, categoryLensTitle, lensSubjects } from './text/mappingText';
+import { catalogNote, categoryLensTitle, codeLensTitle, lensSubjects } from './text/mappingText';
 import type { LensSubject } from './text/mappingText';
 import type { FileMapping } from '../sdk/mapping/types';
 import type { RootIndexer } from './rootIndexer';
@@ -116,7 +116,7 @@ export class MappingCodeLensProvider implements vscode.CodeLensProvider<Category
     const mappingTitle = catalog ? categoryLensTitle(lens.subject.category, catalog) : lens.subject.category;
     const figures = catalog?.isValidCategory(lens.subject.category) ? await this.figures?.figuresFor(lens.subject, token) : undefined;
     if (token.isCancellationRequested) return lens;
-    const title = figures ? `${lens.subject.category} · ${figures.text}` : mappingTitle;
+    const title = codeLensTitle(lens.subject.category, catalog, figures?.text);
     const subject = lens.subject.kind === 'endpoint' ? `Endpoint ${lens.subject.endpoint.id}` : `${lens.subject.range.scope} ${lens.subject.range.name}`;
     // The tooltip says which catalog named the group (the bundled snapshot and its date, or the user's).
     const note = ws ? `\n${catalogNote(ws.catalogOrigin.label)}` : '';

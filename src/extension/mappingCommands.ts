@@ -20,7 +20,8 @@ import type { GroupTreeProvider, TreeItemState } from './groupTree';
 import type { CommandId } from './commandIds';
 import { CONTRIBUTED_COMMANDS, INTERNAL_COMMANDS } from './commandIds';
 import type { StatusBarState } from './statusBar';
-import { catalogNote, categoryLensTitle, formatSeconds } from './text/mappingText';
+import { catalogNote, codeLensTitle, formatSeconds } from './text/mappingText';
+import { notificationSafe } from './text/safeText';
 import type { IndexerState, RootIndexer } from './rootIndexer';
 import type { WorkspaceIndexer } from './workspaceIndexer';
 
@@ -149,7 +150,7 @@ export async function goToEndpoint(indexer: WorkspaceIndexer, id?: string): Prom
       }
     }
     if (!target) {
-      void vscode.window.showWarningMessage(`Budget Lens: no endpoint '${id}' in this workspace.`);
+      void vscode.window.showWarningMessage(notificationSafe(`Budget Lens: no endpoint '${id}' in this workspace.`));
       return undefined;
     }
   } else {
@@ -176,7 +177,7 @@ export async function showMapping(indexer: WorkspaceIndexer): Promise<string[]> 
   const { index, file } = located;
   const picks: LinePick[] = [];
   for (const r of mapping.categories) {
-    picks.push({ label: `$(tag) ${categoryLensTitle(r.category, ws.catalog)}`, description: `${r.scope} ${r.name}`, detail: `lines ${r.startLine}-${r.endLine} · ${r.attribution}`, line: r.startLine });
+    picks.push({ label: `$(tag) ${codeLensTitle(r.category, ws.catalog, undefined)}`, description: `${r.scope} ${r.name}`, detail: `lines ${r.startLine}-${r.endLine} · ${r.attribution}`, line: r.startLine });
   }
   for (const e of mapping.endpoints) {
     picks.push({ label: `$(symbol-method) ${e.id}`, description: `${e.category} · ${e.urgency} (${formatSeconds(e.thresholdS)})`, detail: `line ${e.line} · ${e.attribution}`, line: e.line });

@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import type { BudgetData } from './budgetData';
 import { staleReasonText } from './text/budgetText';
 import { isReportMonth, reportDocumentText, reportFailureText, reportMonthChoices } from './text/reportText';
+import { notificationSafe } from './text/safeText';
 
 /** What the command did (returned so the extension-host tests can check it). */
 export type ReportOutcome =
@@ -42,7 +43,7 @@ async function pickMonth(): Promise<string | undefined> {
 /** The command; `monthArg` ('YYYY-MM') skips the quick pick. Undefined when the pick or the wait was dismissed. */
 export async function monthlyReport(budget: BudgetData, monthArg?: unknown): Promise<ReportOutcome | undefined> {
   const fail = (month: string | undefined, message: string): ReportOutcome => {
-    void vscode.window.showErrorMessage(message);
+    void vscode.window.showErrorMessage(notificationSafe(message));
     return { kind: 'failed', month, message };
   };
   if (!budget.enabled) return fail(undefined, 'Budget Lens: no Budget API configured: set budgetLens.api.url to the URL of `budget-lens serve`, or budgetLens.prometheus.url (Prometheus waits for the workspace index).');
@@ -62,7 +63,7 @@ export async function monthlyReport(budget: BudgetData, monthArg?: unknown): Pro
   await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: false });
   const stale = entry.failure !== undefined;
   const note = entry.failure
-    ? vscode.window.showWarningMessage(`Budget Lens: the report of ${month} is the last good one. ${staleReasonText(entry.failure, entry.fetchedAt)}`, OPEN_PREVIEW)
+    ? vscode.window.showWarningMessage(notificationSafe(`Budget Lens: the report of ${month} is the last good one. ${staleReasonText(entry.failure, entry.fetchedAt)}`), OPEN_PREVIEW)
     : vscode.window.showInformationMessage(`Budget Lens: the report of ${month} is open beside.`, OPEN_PREVIEW);
   void note.then((picked) => {
     if (picked === OPEN_PREVIEW) void vscode.commands.executeCommand('markdown.showPreview', doc.uri);

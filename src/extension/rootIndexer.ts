@@ -18,6 +18,7 @@ import { findRipgrep, vscodeRipgrep } from '../sdk/mapping/index/ripgrepPrefilte
 import type { BuildStats } from '../sdk/mapping/workspaceIndex';
 import type { FileMapping } from '../sdk/mapping/types';
 import { readSettings } from './settings';
+import { notificationSafe } from './text/safeText';
 
 /** 'buffer': re-index from the open editor's text (unsaved edits), not from disk. */
 export type ChangeKind = 'changed' | 'deleted' | 'buffer';
@@ -283,7 +284,7 @@ export class RootIndexer implements vscode.Disposable {
     const open = 'Open';
     const location = InputError.is(e) ? e.location : undefined;
     const what = this.hooks.several() ? `the folder ${this.name}` : 'the workspace';
-    const choice = await vscode.window.showErrorMessage(`Budget Lens could not index ${what}: ${message}`, ...(location ? [open] : []));
+    const choice = await vscode.window.showErrorMessage(notificationSafe(`Budget Lens could not index ${what}: ${message}`), ...(location ? [open] : []));
     if (choice === open && location && existsSync(location.file)) {
       const position = new vscode.Position(Math.max(0, location.line - 1), Math.max(0, location.column - 1));
       await vscode.window.showTextDocument(vscode.Uri.file(location.file), { selection: new vscode.Range(position, position) });

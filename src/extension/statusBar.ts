@@ -12,9 +12,8 @@ import { primaryCategory } from '../sdk/mapping/workspaceIndex';
 import { CONTRIBUTED_COMMANDS } from './commandIds';
 import type { BudgetData } from './budgetData';
 import { developerGroup, localCatalog } from './developerGroup';
-import { failingReasonText, isExhausted, statusBarBudgetText, statusBarBudgetTooltip } from './text/budgetText';
+import { isExhausted, noBudgetDataStatusBar, statusBarBudgetText, statusBarBudgetTooltip } from './text/budgetText';
 import { catalogNote, categoryLensTitle, statusBarText } from './text/mappingText';
-import { statusBarSafe } from './text/safeText';
 import type { Located, WorkspaceIndexer } from './workspaceIndexer';
 
 /** The theme color of an exhausted budget's item. */
@@ -135,12 +134,8 @@ export class GroupStatusBar implements vscode.Disposable {
     if (entry?.failure) {
       // Never loaded: the group's name from the local catalog, what failed, and the fix on click.
       const name = localCatalog(this.indexer)?.group(group)?.name ?? group;
-      return {
-        visible: true,
-        text: `$(warning) ${statusBarSafe(name)}: no budget data`,
-        tooltip: `${name} (${group}): ${failingReasonText(entry.failure)}\nClick to check the budget backend.`,
-        command: CONTRIBUTED_COMMANDS.checkBackend,
-      };
+      const shown = noBudgetDataStatusBar(name, group, entry.failure);
+      return { visible: true, text: `$(warning) ${shown.text}`, tooltip: shown.tooltip, command: CONTRIBUTED_COMMANDS.checkBackend };
     }
     return undefined;
   }

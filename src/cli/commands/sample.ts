@@ -15,6 +15,9 @@ import type { SampleEndpoint } from '../../sdk/store/sampleLogLines';
 import { toSampleEndpoint } from '../../sdk/store/sampleLogLines';
 import { writeSampleLogs } from '../../sdk/store/sampleLogs';
 import { ingestFiles } from '../../sdk/store/logIngest';
+import { dateRejection, instantRejection } from '../../sdk/budget/saneTime';
+import { parseAtParam } from '../../sdk/service/queryParams';
+import { InvalidQueryError } from '../../sdk/service/serviceErrors';
 
 export const summary = 'write a realistic 28-day sample log set (gzip NDJSON) for the example workspace';
 
@@ -27,7 +30,8 @@ const USAGE = `usage: budget-lens sample [--out dir] [--days 28] [--seed n] [--e
   --out dir            where to write the logs (default ${DEFAULT_OUT})
   --days n             days of history before --end (default 28)
   --seed n             PRNG seed; same seed, end and inventory give the same files (default 1)
-  --end iso            end of the data, exclusive (default: now, to the minute)
+  --end iso            end of the data, exclusive: 2026-11-01 (UTC) or 2026-11-01T00:00:00Z,
+                       a real date in 1970-2100 (default: now, to the minute)
   --calls n            approximate requests + jobs in total (default 150000)
   --endpoints file     inventory JSON: an array (or {endpoints: [...]}) of {id, kind, category, urgency}
   --root dir           workspace to inventory with 'budget-lens endpoints --json' (default ${DEFAULT_ROOT})
@@ -87,13 +91,9 @@ function parseArgs(args: string[], cwd: string): SampleArgs {
       case '--calls':
         out.calls = positiveInt('--calls', value());
         break;
-      case '--end': {
-        const v = value() ?? '';
-        const d = new Date(v);
-        if (!/^\d{4}-\d{2}-\d{2}/.test(v) || Number.isNaN(d.getTime())) throw new UsageError(`--end needs an ISO date/time, got '${v}'`);
-        out.end = d;
+      case '--end':
+        out.end = parseEnd(value() ?? '');
         break;
-      }
       case '--endpoints':
         out.endpointsFile = resolve(cwd, value() ?? '');
         break;
@@ -110,7 +110,34 @@ function parseArgs(args: string[], cwd: string): SampleArgs {
         throw new UsageError(`unknown argument '${a}'\n\n${USAGE}`);
     }
   }
+  if (out.end) {
+    // The first sample hour must be a sane time too, or ingest would refuse every line before 1970.
+    const start = new Date(out.end.getTime() - out.days * 86_400_000);
+    const early = instantRejection(start.getTime());
+    if (early) throw new UsageError(`--days: the ${out.days} days before ${out.end.toISOString()} start at ${start.toISOString()}: ${early.message}`);
+  }
   return out;
+}
+
+/**
+ * `--end`: a date (`2026-11-01`, midnight UTC) or an RFC 3339 time, a date that exists in the years
+ * 1970-2100 (new Date() rolls 2026-02-30 over to 03-02 and takes any year).
+ */
+function parseEnd(v: string): Date {
+  const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+  if (date) {
+    const [year, month, day] = date.slice(1, 4).map(Number) as [number, number, number];
+    const bad = dateRejection(year, month, day);
+    if (bad) throw new UsageError(`--end: '${v}': ${bad.message}`);
+    return new Date(Date.UTC(year, month - 1, day));
+  }
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(v)) throw new UsageError(`--end needs an ISO date/time like 2026-11-01 or 2026-11-01T00:00:00Z, got '${v}'`);
+  try {
+    return parseAtParam(v, '--end');
+  } catch (e) {
+    if (InvalidQueryError.is(e)) throw new UsageError(e.message);
+    throw e;
+  }
 }
 
 /** Accepts an array of endpoints or an object with an `endpoints` array; `where` names the origin in errors. */

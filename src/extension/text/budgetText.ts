@@ -13,7 +13,7 @@ import type { BudgetFigures } from '../../sdk/budget/types';
 import type { EndpointRow, GroupBudget } from '../../sdk/service/apiTypes';
 import type { Failure } from '../budgetCache';
 import { goToEndpointLink } from './mappingText';
-import { escapeMarkdown, inlineCode, oneLine, statusBarSafe } from './safeText';
+import { escapeMarkdown, inlineCode, notificationSafe, oneLine, statusBarSafe } from './safeText';
 
 export { escapeMarkdown } from './safeText';
 
@@ -111,6 +111,17 @@ export function failureSummary(failure: Pick<Failure, 'status' | 'unauthorized'>
   return `HTTP ${failure.status}`;
 }
 
+/**
+ * The status bar when no figures ever loaded for the group: its name (from the local catalog, or
+ * its key) and what failed. Text without the adapter's `$(warning)` icon; both on one line each.
+ */
+export function noBudgetDataStatusBar(name: string, group: string, failure: Failure): { text: string; tooltip: string } {
+  return {
+    text: `${statusBarSafe(name)}: no budget data`,
+    tooltip: `${oneLine(`${name} (${group})`)}: ${failingReasonText(failure)}\nClick to check the budget backend.`,
+  };
+}
+
 /** The lens suffix when no figures ever loaded: `no budget data (backend unreachable)`. */
 export function noDataLensText(failure: Failure): string {
   return `no budget data (${failureSummary(failure)})`;
@@ -153,13 +164,14 @@ export interface BackendProblem {
 export function backendProblemText(backend: string, url: string, failure: Failure | undefined, lastGoodAt: number | undefined): BackendProblem {
   if (!failure) {
     const when = lastGoodAt === undefined ? 'no figure has been asked for yet' : `last answer ${utcTime(lastGoodAt)}`;
-    return { message: `Budget Lens: ${backend} ${url} answers (${when}).`, actions: ['Show Log'] };
+    return { message: notificationSafe(`Budget Lens: ${backend} ${url} answers (${when}).`), actions: ['Show Log'] };
   }
   const reason = lastGoodAt === undefined ? failingReasonText(failure) : staleReasonText(failure, lastGoodAt);
   const actions: BackendProblem['actions'] = ['Retry', 'Change URL'];
   if (failure.unauthorized) actions.push('Set API Token');
   actions.push('Show Log');
-  return { message: `Budget Lens: ${reason}`, actions };
+  // Shown in a notification, where `[x](command:y)` would be a link: notificationSafe.
+  return { message: notificationSafe(`Budget Lens: ${reason}`), actions };
 }
 
 function failuresText(n: number): string {

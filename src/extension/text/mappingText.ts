@@ -9,7 +9,7 @@ import type { Urgency } from '../../sdk/budget/types';
 import type { CategoryRange, Endpoint, EndpointKind } from '../../sdk/mapping/types';
 import { thresholdFor, urgencyFor } from '../../sdk/mapping/ruby/urgency';
 import { CONTRIBUTED_COMMANDS } from '../commandIds';
-import { escapeMarkdown, inlineCode, statusBarSafe } from './safeText';
+import { escapeMarkdown, inlineCode, oneLine, statusBarSafe } from './safeText';
 
 /** The part of the catalog the texts need (GitLabCatalog satisfies it). */
 export interface CategoryLookup {
@@ -25,12 +25,25 @@ function withoutGroup(category: string, catalog: CategoryLookup): boolean {
   return category !== NOT_OWNED_GROUP && category !== 'unknown' && catalog.groupOf(category).key === NOT_OWNED_GROUP;
 }
 
-/** `team_planning · Project Management · plan`; a category outside the catalog says so. */
+/**
+ * `team_planning · Project Management · plan`; a category outside the catalog says so. On one line:
+ * the catalog's names come from a file (a GitLab checkout's, a configured one).
+ */
 export function categoryLensTitle(category: string, catalog: CategoryLookup): string {
-  if (!catalog.isValidCategory(category)) return `${category} · not in the catalog`;
-  if (withoutGroup(category, catalog)) return `${category} · no group in the catalog`;
+  if (!catalog.isValidCategory(category)) return oneLine(`${category} · not in the catalog`);
+  if (withoutGroup(category, catalog)) return oneLine(`${category} · no group in the catalog`);
   const group = catalog.groupOf(category);
-  return `${category} · ${group.name} · ${group.stage}`;
+  return oneLine(`${category} · ${group.name} · ${group.stage}`);
+}
+
+/**
+ * A CodeLens title: `team_planning · 4.03 of 20.16 budget-min (20 %) · 28 d` with figures, else
+ * the mapping (categoryLensTitle), else the bare category. VS Code draws `$(name)` in a lens title
+ * (and a quick pick label) as an icon, so `$(` is escaped as in the status bar.
+ */
+export function codeLensTitle(category: string, catalog: CategoryLookup | undefined, figuresText: string | undefined): string {
+  if (figuresText !== undefined) return statusBarSafe(`${category} · ${figuresText}`);
+  return statusBarSafe(catalog ? categoryLensTitle(category, catalog) : category);
 }
 
 /** The line tooltips and hovers end with: `Catalog: GitLab catalog snapshot 2025-04-04 (…), bundled`. */

@@ -10,6 +10,7 @@ import type { MonthlyReport } from '../../sdk/service/apiTypes';
 import type { BackendKind } from '../budgetBackend';
 import { backendLabel } from '../budgetBackend';
 import type { Failure } from '../budgetCache';
+import { notificationSafe } from './safeText';
 
 /** How many months before the current one the quick pick offers. */
 export const REPORT_PAST_MONTHS = 12;
@@ -64,8 +65,8 @@ export function reportDocumentText(report: MonthlyReport, asOf: string, apiUrl: 
 /** The error when there is no report to show: names the month, the request URL and the status. */
 export function reportFailureText(month: string, apiUrl: string, failure: Failure | undefined, backend: BackendKind = 'api'): string {
   const label = backendLabel(backend);
-  if (failure === undefined) return `Budget Lens: no report of ${month} to show: the ${label} at ${apiUrl} gave no answer before the URL or token changed or the wait was cancelled.`;
+  if (failure === undefined) return notificationSafe(`Budget Lens: no report of ${month} to show: the ${label} at ${apiUrl} gave no answer before the URL or token changed or the wait was cancelled.`);
   const answered = failure.status === 0 ? 'did not answer' : `answered HTTP ${failure.status}`;
   const hint = failure.unauthorized ? ' Run "Budget Lens: Set API Token" with a token the server accepts.' : '';
-  return `Budget Lens: no report of ${month} to show: the ${label} at ${failure.url} ${answered}. ${failure.message}.${hint}`;
+  return notificationSafe(`Budget Lens: no report of ${month} to show: the ${label} at ${failure.url} ${answered}. ${failure.message}.${hint}`);
 }

@@ -7,7 +7,8 @@
  *   CommonMark and GFM (marked, markdown-it) render as the character itself: no emphasis, code,
  *   HTML, link, image or heading, and no bare-URL autolink (`http\:\/\/…` and `www\.…` are not URLs);
  * - inlineCode: oneLine inside a code span whose fence is longer than any backtick run inside,
- *   where Markdown reads nothing (no autolinks either).
+ *   where Markdown reads nothing (no autolinks either);
+ * - notificationSafe: oneLine, and `](` opened up, since a notification draws `[x](command:y)` as a link.
  * No `vscode` import: unit tested in Node (test/unit/extension/safeText.test.ts).
  */
 
@@ -48,4 +49,14 @@ export function inlineCode(text: string): string {
   const fence = '`'.repeat(longestRun + 1);
   const pad = flat.startsWith('`') || flat.endsWith('`') || flat === '' ? ' ' : '';
   return `${fence}${pad}${flat}${pad}${fence}`;
+}
+
+/**
+ * Plain text for a notification (showWarningMessage & co.): VS Code renders `[label](https://…)`,
+ * `[label](command:…)` and `[label](file:…)` in a notification's message as links and runs a
+ * command link on click. One line, and every `](` opened up to `] (`, so a backend message (or a
+ * config file quoted in an error) can offer no link of its own.
+ */
+export function notificationSafe(text: string): string {
+  return oneLine(text).replace(/\]\(/g, '] (');
 }

@@ -13,7 +13,7 @@
  */
 import { BudgetInputError } from '../budget/budgetInputError';
 import type { BudgetWindow } from '../budget/types';
-import { dateRejection } from '../budget/saneTime';
+import { dateRejection, instantRejection, yearRejection } from '../budget/saneTime';
 
 export type ReportWindowMode = 'calendar' | 'rolling';
 
@@ -88,8 +88,14 @@ export function rollingReportWindow(month: string, reportDate?: string): ReportW
     if (!/^\d{4}-\d{2}-\d{2}$/.test(reportDate) || Number.isNaN(end.getTime()) || end.toISOString().slice(0, 10) !== reportDate) {
       throw new BudgetInputError(`report date "${reportDate}" is not a date like 2026-11-04`);
     }
+    // The round trip above lets any year through (0026, 9999): the same 1970-2100 as everywhere.
+    const bad = yearRejection(end.getUTCFullYear());
+    if (bad) throw new BudgetInputError(`report date "${reportDate}": ${bad.message}`);
   }
-  return windowOf(month, 'rolling', new Date(end.getTime() - ROLLING_DAYS * DAY_MS), end);
+  const start = new Date(end.getTime() - ROLLING_DAYS * DAY_MS);
+  const early = instantRejection(start.getTime());
+  if (early) throw new BudgetInputError(`report date "${reportDate ?? end.toISOString().slice(0, 10)}": the ${ROLLING_DAYS}-day window would start at ${start.toISOString()}: ${early.message}`);
+  return windowOf(month, 'rolling', start, end);
 }
 
 /** The window of a month in the given mode (rolling: ending on that month's default report date). */

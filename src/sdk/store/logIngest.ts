@@ -212,7 +212,7 @@ const DESCRIBED = /^(disk full while|store is|permission denied|cannot open|not 
 function writeFailed(path: string, storePath: string, e: unknown): FileIngestReport {
   const message = e instanceof Error ? e.message : String(e);
   if (DESCRIBED.test(message)) return failed(path, e);
-  if (storeFailureKind(e) !== 'other') return failed(path, new Error(describeStoreFailure(e, storePath, 'writing')));
+  if (storeFailureKind(e, storePath) !== 'other') return failed(path, new Error(describeStoreFailure(e, storePath, 'writing')));
   return failed(path, new Error(`cannot write to the store ${storePath}: ${message}`));
 }
 
@@ -271,7 +271,7 @@ async function ingestOne(db: StoreDatabase, writer: StoreWriter, path: string, o
         try {
           seen = findSources(db, h);
         } catch (e) {
-          throw new StoreError(describeStoreFailure(e, undefined, 'reading'), ctx.storePath);
+          throw new StoreError(describeStoreFailure(e, undefined, 'reading', ctx.storePath), ctx.storePath);
         }
         return seen;
       },

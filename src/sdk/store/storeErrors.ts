@@ -1,8 +1,12 @@
 /**
  * What failed when the store failed (issue 12 item 9): SQLite and file-system error codes mapped
  * to words, so a full disk is not reported as "cannot read" and a read-only store not as "not a
- * Budget Lens store". Pure: classifies an error someone else caught.
+ * Budget Lens store". Classifies an error someone else caught; the one look outside it: an I/O
+ * error on a file system with no block left is a full disk (SQLite reports a -shm file it cannot
+ * size on a full disk as SQLITE_IOERR_SHMSIZE, "disk I/O error").
  */
+import { statfsSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 /** What the store was doing when it failed. */
 export type StoreActivity = 'opening' | 'reading' | 'writing';
@@ -18,8 +22,25 @@ function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** SQLite's extended codes keep the primary one as a prefix (SQLITE_READONLY_DBMOVED, SQLITE_IOERR_WRITE). */
-export function storeFailureKind(e: unknown): StoreFailureKind {
+/** True when the file system holding `path` has no block left for us (statfs; false when unknown). */
+function noSpaceLeft(path: string): boolean {
+  try {
+    return statfsSync(dirname(path)).bavail === 0;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * SQLite's extended codes keep the primary one as a prefix (SQLITE_READONLY_DBMOVED, SQLITE_IOERR_WRITE).
+ * With the store's path, an I/O error where the disk has no space left is `disk_full`.
+ */
+export function storeFailureKind(e: unknown, storePath?: string): StoreFailureKind {
+  const kind = kindOfCode(e);
+  return kind === 'io' && storePath !== undefined && noSpaceLeft(storePath) ? 'disk_full' : kind;
+}
+
+function kindOfCode(e: unknown): StoreFailureKind {
   const code = codeOf(e);
   const message = messageOf(e);
   if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT' || /database or disk is full|no space left on device/i.test(message)) return 'disk_full';
@@ -36,14 +57,15 @@ export function storeFailureKind(e: unknown): StoreFailureKind {
  * One line saying what failed, where, and the cause as the system gave it:
  * `disk full while writing /data/store.db (SQLITE_FULL: database or disk is full)`,
  * `store is read-only: /data/store.db (SQLITE_READONLY: attempt to write a readonly database)`.
- * Without a path (a StoreError, which names it first): `disk full while writing the store (…)`.
+ * Without a path (a StoreError, which names it first): `disk full while writing the store (…)`;
+ * `probePath` is then the store's path, for the free-space look only.
  */
-export function describeStoreFailure(e: unknown, storePath: string | undefined, activity: StoreActivity): string {
+export function describeStoreFailure(e: unknown, storePath: string | undefined, activity: StoreActivity, probePath = storePath): string {
   const path = storePath ?? 'the store';
   const code = codeOf(e);
   const message = messageOf(e);
   const cause = ` (${code && !message.startsWith(code) ? `${code}: ` : ''}${message})`;
-  switch (storeFailureKind(e)) {
+  switch (storeFailureKind(e, probePath)) {
     case 'disk_full':
       return `disk full while ${activity === 'reading' ? 'writing' : activity} ${path}${cause}`;
     case 'read_only':

@@ -242,7 +242,7 @@ function openReadonly(path: string): StoreDatabase {
     db?.close();
     const code = codeOf(e);
     if (!existsSync(path) || (code !== 'SQLITE_CANTOPEN' && code !== 'SQLITE_IOERR_LOCK' && code !== 'SQLITE_READONLY')) {
-      throw new StoreError(describeStoreFailure(e, undefined, 'opening'), path);
+      throw new StoreError(describeStoreFailure(e, undefined, 'opening', path), path);
     }
     const wal = `${path}-wal`;
     if (existsSync(wal) && statSync(wal).size > 0) {
@@ -287,7 +287,7 @@ export function openStoreDatabase(path: string, opts: { readonly?: boolean } = {
       mkdirSync(dirname(path), { recursive: true });
       db = new Database(path, { timeout: 10_000 });
     } catch (e) {
-      throw readOnlyError(path, e) ?? new StoreError(describeStoreFailure(e, undefined, 'opening'), path);
+      throw readOnlyError(path, e) ?? new StoreError(describeStoreFailure(e, undefined, 'opening', path), path);
     }
   }
   try {
@@ -309,7 +309,7 @@ export function openStoreDatabase(path: string, opts: { readonly?: boolean } = {
       if (ro) throw ro;
     }
     // A full disk or a read-only file is not "not a store": say which (storeErrors.ts).
-    if (storeFailureKind(e) !== 'other') throw new StoreError(describeStoreFailure(e, undefined, readonly ? 'reading' : 'writing'), path);
+    if (storeFailureKind(e) !== 'other') throw new StoreError(describeStoreFailure(e, undefined, readonly ? 'reading' : 'writing', path), path);
     throw new StoreError(`not a Budget Lens store: ${e instanceof Error ? e.message : String(e)}`, path);
   }
   return db;

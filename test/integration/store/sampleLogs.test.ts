@@ -124,6 +124,13 @@ describe('budget-lens sample (CLI)', () => {
     const io = { stdout: new PassThrough(), stderr: new PassThrough(), cwd: dir, env: {} };
     await assert.rejects(runSample(['--days', 'x'], io), /--days needs a positive integer/);
     await assert.rejects(runSample(['--end', 'soon'], io), /--end needs an ISO date/);
+    // Issue 12 items 5-6: new Date('2026-02-30') is 03-02 and any year was taken, so sample wrote
+    // logs that ingest then refuses line by line. Refused up front, saying why.
+    await assert.rejects(runSample(['--end', '2026-02-30'], io), /--end: '2026-02-30': February 2026 has 28 days, not 30/);
+    await assert.rejects(runSample(['--end', '2026-02-30T00:00:00Z'], io), /--end: '2026-02-30T00:00:00Z': February 2026 has 28 days, not 30/);
+    await assert.rejects(runSample(['--end', '9999-01-01T00:00:00Z'], io), /--end: '9999-01-01T00:00:00Z': year 9999 is outside 1970-2100/);
+    // 28 days (the default) before 1970-01-05 is 1969-12-08.
+    await assert.rejects(runSample(['--end', '1970-01-05'], io), /--days: the 28 days before 1970-01-05T00:00:00.000Z start at 1969-12-08T00:00:00.000Z: year 1969 is outside 1970-2100/);
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify([{ kind: 'rails' }]));
     await assert.rejects(runSample(['--endpoints', bad, '--out', 'x'], io), /bad\.json: endpoint \[0\]: missing "id"/);

@@ -111,3 +111,38 @@ describe('the CLI on a full, then read-only, file system (real tmpfs)', () => {
     assert.deepEqual(out.match(/rc=\d+/g), ['rc=1', 'rc=1']);
   });
 });
+
+describe('a store on a disk something else filled (real tmpfs)', () => {
+  test('ingest and status say disk full, not an I/O error', (t) => {
+    if (!canMountTmpfs()) {
+      t.skip('unshare -m and mount -t tmpfs are not allowed here');
+      return;
+    }
+    const line = (time: string, id: string): string => JSON.stringify({ time, status: 200, duration_s: 0.1, 'meta.caller_id': id, 'meta.feature_category': 'team_planning' });
+    const first = join(dir, 'first.log');
+    const second = join(dir, 'second.log');
+    writeFileSync(first, `${line('2026-03-01T10:00:00Z', 'A#x')}\n`);
+    writeFileSync(second, `${line('2026-03-01T11:00:00Z', 'A#y')}\n`);
+    const mnt = join(dir, 'mnt-filled');
+    mkdirSync(mnt, { recursive: true });
+    const store = join(mnt, 'store.db');
+    const cli = (args: string): string => `'${process.execPath}' --import '${join(REPO, 'node_modules', 'tsx', 'dist', 'loader.mjs')}' '${join(REPO, 'src', 'cli', 'main.ts')}' ${args}`;
+    // The store is written and closed (its -wal and -shm gone), then another file takes every block.
+    const script = [
+      `mount -t tmpfs -o size=400k tmpfs '${mnt}'`,
+      cli(`ingest --store '${store}' '${first}'`),
+      `(dd if=/dev/zero of='${mnt}/other' bs=4k 2>/dev/null; true)`,
+      `${cli(`ingest --store '${store}' '${second}'`)}; echo "rc=$?"`,
+      `${cli(`status --store '${store}' --group project_management`)}; echo "rc=$?"`,
+    ].join(' && ');
+    const r = spawnSync('unshare', ['-m', 'sh', '-c', script], { encoding: 'utf8', timeout: 120_000 });
+    const out = `${r.stdout}${r.stderr}`;
+    const at = store.replace(/[.]/g, '\\.');
+    // Before: "<store>: I/O error while writing the store (SQLITE_IOERR_SHMSIZE: disk I/O error)" and
+    // "... I/O error while opening the store (...)": SQLite cannot size its -shm file, and says only "I/O".
+    assert.match(out, new RegExp(`budget-lens ingest: ${at}: disk full while writing the store \\(SQLITE_IOERR`), out);
+    assert.match(out, new RegExp(`budget-lens status: ${at}: disk full while opening the store \\(SQLITE_IOERR`), out);
+    assert.doesNotMatch(out, /I\/O error while/);
+    assert.deepEqual(out.match(/rc=\d+/g), ['rc=1', 'rc=1']);
+  });
+});

@@ -13,6 +13,8 @@ import { ingestFiles } from '../../../src/sdk/store/logIngest';
 import type { IngestReport } from '../../../src/sdk/store/logIngest';
 import { openStoreSource } from '../../../src/sdk/store/storeSource';
 import { fakeCatalog } from '../../unit/store/fakeCatalog';
+import { PassThrough } from 'node:stream';
+import { main } from '../../../src/cli/main';
 
 const catalog = fakeCatalog({ project_management: ['team_planning'] });
 
@@ -94,5 +96,26 @@ describe('strict log times, ingested into a real store', () => {
     } finally {
       await source.close();
     }
+  });
+});
+
+describe('budget-lens ingest (CLI): refused times are counted by reason and listed with their line', () => {
+  test('2 malformed [1 impossible_date, 1 time_out_of_range], lines 2 and 3 named', async () => {
+    // Before, all 4 lines were accepted: line 2 on 03-02, line 3 in 9999 (hours .. 9999-01-01).
+    writeFileSync(join(dir, 'cli.log'), `${LINES.join('\n')}\n`);
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    let out = '';
+    stdout.on('data', (c: Buffer) => (out += c.toString()));
+    stderr.on('data', (c: Buffer) => (out += c.toString()));
+    const code = await main(['ingest', '--store', join(dir, 'cli.db'), join(dir, 'cli.log')], { stdout, stderr, cwd: dir, env: {} });
+    assert.equal(code, 0, out);
+    assert.ok(
+      out.includes(
+        `cli.log: 4 lines, 2 accepted, 0 ignored, 2 malformed [1 impossible_date, 1 time_out_of_range] (lines 2: impossible_date: "time" 2026-02-30T10:00:00Z: February 2026 has 28 days, not 30; 3: time_out_of_range: "time" 9999-01-01T00:00:00Z: year 9999 is outside 1970-2100);`,
+      ),
+      out,
+    );
+    assert.match(out, /hours 2026-03-01T10:00:00\.000Z \.\. 2026-03-01T11:00:00\.000Z/);
   });
 });

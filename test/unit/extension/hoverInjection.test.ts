@@ -9,11 +9,13 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { EndpointRow } from '../../../src/sdk/service/apiTypes';
 import type { Failure } from '../../../src/extension/budgetCache';
-import { budgetFailureHoverLines, budgetHoverLines, statusBarBudgetText, statusBarBudgetTooltip } from '../../../src/extension/text/budgetText';
-import { categoryHoverLines, statusBarText } from '../../../src/extension/text/mappingText';
+import { backendProblemText, budgetFailureHoverLines, budgetHoverLines, noBudgetDataStatusBar, statusBarBudgetText, statusBarBudgetTooltip } from '../../../src/extension/text/budgetText';
+import { categoryHoverLines, categoryLensTitle, codeLensTitle, statusBarText } from '../../../src/extension/text/mappingText';
 import { categoryTooltip, endpointTooltip } from '../../../src/extension/text/panelText';
 import { aBudgetFigures, aGroupBudget } from '../../support/builders';
 import { renderMarkdown, visibleText } from '../../support/markdownRender';
+import { reportFailureText } from '../../../src/extension/text/reportText';
+import { notificationSafe } from '../../../src/extension/text/safeText';
 
 const HEADING = 'A#b\n# Heading';
 const URL = 'http://evil.example/x';
@@ -111,5 +113,49 @@ describe('plain text: one line each', () => {
     assert.equal(endpointTooltip(row(HEADING), true).split('\n')[0], 'A#b # Heading');
     const c = { ...aBudgetFigures(), category: 'team\nplanning', group: 'g', stage: 's' };
     assert.match(categoryTooltip(c, undefined, undefined).split('\n')[0] ?? '', /^team planning · target/);
+  });
+
+  test('the never-loaded status bar: the name on one line in its text and its tooltip', () => {
+    // Before, the adapter escaped the text but put the raw name in the tooltip's first line.
+    const shown = noBudgetDataStatusBar('Project\nManagement $(zap)', 'project_management', failure);
+    assert.equal(shown.text, 'Project Management \\$(zap): no budget data');
+    assert.equal(shown.tooltip.split('\n')[0], 'Project Management $(zap) (project_management): Failing since 2026-11-22 11:05:00 UTC: HTTP 503 # Down http://evil.example/x [click](command:workbench.action.terminal.new). No budget data has loaded yet.');
+    assert.equal(shown.tooltip.split('\n').length, 2);
+  });
+
+  test('CodeLens titles and quick picks: a catalog name on one line, $( shown as typed', () => {
+    const catalog = { groupOf: () => ({ key: 'g', name: 'Evil\n# Name $(zap)', stage: 'pl\nan', categories: [], ignoredComponents: [] }), isValidCategory: () => true };
+    assert.equal(categoryLensTitle('team_planning', catalog as never), 'team_planning · Evil # Name $(zap) · pl an');
+    // VS Code draws $(name) in a lens title as an icon; \$( keeps it text.
+    assert.equal(codeLensTitle('team_planning', catalog as never, undefined), 'team_planning · Evil # Name \\$(zap) · pl an');
+    assert.equal(codeLensTitle('team_planning', catalog as never, '4.03 of 20.16 budget-min (20 %) · 28 d'), 'team_planning · 4.03 of 20.16 budget-min (20 %) · 28 d');
+    assert.equal(codeLensTitle('team_planning', undefined, undefined), 'team_planning');
+  });
+});
+
+/**
+ * VS Code renders a notification's message (showWarningMessage & co.) with links of the form
+ * `[label](https://…|command:…|file:…)`, opened on click with commands allowed: this is its
+ * parser's pattern (vs/base/common/linkedText.ts, as in the workbench bundle the extension tests run).
+ */
+const NOTIFICATION_LINK = /\[([^\]]+)\]\(((?:https?:\/\/|command:|file:)[^)\s]+)(?: (["'])(.+?)(\3))?\)/gi;
+
+function notificationLinks(message: string): string[] {
+  return [...message.matchAll(NOTIFICATION_LINK)].map((m) => m[2] ?? '');
+}
+
+describe('notifications: no link from backend text', () => {
+  test('Check Budget Backend: the failure message cannot offer a command link', () => {
+    // Before: the message carried `[click](command:workbench.action.terminal.new)` as is: a link in the notification.
+    const problem = backendProblemText('Budget API', 'http://127.0.0.1:7464', failure, undefined);
+    assert.deepEqual(notificationLinks(problem.message), []);
+    assert.equal(problem.message.split('\n').length, 1);
+    assert.match(problem.message, /HTTP 503 # Down http:\/\/evil\.example\/x \[click\] \(command:workbench\.action\.terminal\.new\)/);
+  });
+
+  test('the monthly report failure, and notificationSafe itself', () => {
+    assert.deepEqual(notificationLinks(reportFailureText('2026-10', 'http://127.0.0.1:7464', failure)), []);
+    assert.equal(notificationSafe('a [x](https://evil.example/) b\n[y](file:///etc/passwd "t")'), 'a [x] (https://evil.example/) b [y] (file:///etc/passwd "t")');
+    assert.deepEqual(notificationLinks(notificationSafe('[x](command:a)[y](command:b)')), []);
   });
 });

@@ -50,3 +50,13 @@ test('months outside 1970-2100 are refused (issue 12 item 7: 0026-04 was read as
   assert.throws(() => parseMonth('2101-01'), /year 2101 is outside 1970-2100/);
   assert.equal(monthWindow('2100-12').end, '2101-01-01T00:00:00.000Z');
 });
+
+test('a rolling report date must lie in 1970-2100 too (0026-11-04 made a window in the year 26)', () => {
+  // new Date('0026-11-04T00:00:00Z') is a valid date of the year 26 and round-trips through
+  // toISOString, so only the range check refuses it; 9999 likewise.
+  assert.throws(() => rollingReportWindow('2026-10', '0026-11-04'), /report date "0026-11-04": year 0026 is outside 1970-2100/);
+  assert.throws(() => rollingReportWindow('2026-10', '9999-11-04'), /report date "9999-11-04": year 9999 is outside 1970-2100/);
+  // 28 days before 1970-01-10 is 1969-12-13: the window would start before 1970.
+  assert.throws(() => rollingReportWindow('1970-01', '1970-01-10'), /report date "1970-01-10": the 28-day window would start at 1969-12-13/);
+  assert.equal(rollingReportWindow('2100-12', '2100-12-31').end, '2100-12-31T00:00:00.000Z');
+});
