@@ -86,10 +86,13 @@ const DATA_CATEGORIES_SQL = 'SELECT DISTINCT category FROM endpoints ORDER BY ca
 /**
  * The hours the ingested files cover, from sane hours only (saneTime.ts: 1970-2100): a store
  * ingested before lines were checked may hold a file whose last hour is in 9999, which would
- * silence the "ingest newer logs" warning forever; such a bound is left out.
+ * silence the "ingest newer logs" warning forever; such a bound is left out. A sane but future
+ * hour (one line dated 2099) is capped at the hour after the file was ingested: a log cannot
+ * cover hours that had not happened when it was read, so the warning still fires once it is old.
  */
 const COVERAGE_SQL = `SELECT MIN(CASE WHEN first_hour >= 0 AND first_hour < ${END_TIME_HOUR} THEN first_hour END) AS first,
-  MAX(CASE WHEN last_hour >= 0 AND last_hour < ${END_TIME_HOUR} THEN last_hour END) AS last FROM ingested_files`;
+  MAX(CASE WHEN last_hour >= 0 AND last_hour < ${END_TIME_HOUR}
+    THEN MIN(last_hour, COALESCE(CAST(strftime('%s', ingested_at) AS INTEGER) / 3600 + 1, last_hour)) END) AS last FROM ingested_files`;
 
 interface CountsRecord {
   s: number;

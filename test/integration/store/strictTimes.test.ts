@@ -97,6 +97,26 @@ describe('strict log times, ingested into a real store', () => {
       await source.close();
     }
   });
+
+  test('a sane but future line (2099) does not silence the warning: a log covers no hour after it was read', async () => {
+    // A file ingested at 2026-03-01T06:00Z whose last line is dated 2099-01-01T00:00Z (inside
+    // 1970-2100, so accepted): Date.UTC(2099, 0, 1) / 3.6e6 = 4070908800000 / 3600000 = 1130808.
+    // Its coverage ends at the hour after it was read, 07:00 (492318 + 1 = 492319); the window ends
+    // in 03-02 23:00, so the warning names 07:00.
+    const db = new Database(storePath);
+    db.prepare('DELETE FROM ingested_files').run();
+    db.prepare(
+      "INSERT INTO ingested_files (sha256, name, size, gzip, lines, accepted, ignored, malformed, first_hour, last_hour, ingested_at) VALUES ('y', 'future.log', 1, 0, 2, 2, 0, 0, 492317, 1130808, '2026-03-01T06:00:00.000Z')",
+    ).run();
+    db.close();
+    const source = openStoreSource({ path: storePath, catalog, readonly: true });
+    try {
+      const r = await source.categoryCounts({ ...DAY_OF_0302, categories: ['team_planning'] });
+      assert.deepEqual(r.meta.warnings, ["the store's newest logs are from the hour 2026-03-01T07:00:00.000Z, before the window ends: ingest newer logs"]);
+    } finally {
+      await source.close();
+    }
+  });
 });
 
 describe('budget-lens ingest (CLI): refused times are counted by reason and listed with their line', () => {
