@@ -9,6 +9,7 @@
  * context key set here) says what to do. A server that needs no token is never asked for one.
  */
 import * as vscode from 'vscode';
+import type { BudgetFigures } from '../sdk/budget/types';
 import type { EndpointRow } from '../sdk/service/apiTypes';
 import type { BudgetState } from '@shared/protocol';
 import type { BudgetData } from './budgetData';
@@ -59,11 +60,23 @@ const STALE_ICON = new vscode.ThemeIcon('history', new vscode.ThemeColor('list.w
 /** No figures, and the backend failed: what a user must act on. */
 const FAILING_ICON = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
 
-/** An item's icon, description and tooltip for an entry of the budget data. */
-function entryLook<T>(entry: CacheEntry<T> | undefined, plainIcon: string, look: (value: T, failure: Failure | undefined, at: number | undefined) => { description: string; tooltip: string; icon: vscode.ThemeIcon }): { description: string; tooltip: string | undefined; icon: vscode.ThemeIcon } {
+/**
+ * A group or category item's look from its entry of the budget data: figures with the state icon
+ * (a history icon when stale), a warning with what failed when nothing ever loaded, else loading.
+ * `tooltipOf` words the figures' tooltip (the group's and a category's differ).
+ */
+function entryLook<T extends BudgetFigures>(
+  entry: CacheEntry<T> | undefined,
+  plainIcon: string,
+  tooltipOf: (value: T, failure: Failure | undefined, at: number | undefined) => string,
+): { description: string; tooltip: string | undefined; icon: vscode.ThemeIcon } {
   if (entry?.value !== undefined) {
-    const shown = look(entry.value, entry.failure, entry.fetchedAt);
-    return entry.failure ? { ...shown, icon: STALE_ICON } : shown;
+    const stale = entry.failure !== undefined;
+    return {
+      description: figuresDescription(entry.value, stale),
+      tooltip: tooltipOf(entry.value, entry.failure, entry.fetchedAt),
+      icon: stale ? STALE_ICON : stateIcon(budgetState(entry.value)),
+    };
   }
   if (entry?.failure) return { description: noDataLensText(entry.failure), tooltip: failingReasonText(entry.failure), icon: FAILING_ICON };
   return { description: 'loading…', tooltip: undefined, icon: new vscode.ThemeIcon(plainIcon) };
@@ -162,11 +175,7 @@ export class GroupTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
     const item = new vscode.TreeItem(name, vscode.TreeItemCollapsibleState.Expanded);
     item.id = `group:${key}`;
     item.contextValue = 'group';
-    const look = entryLook(entry, 'organization', (value, failure, at) => ({
-      description: figuresDescription(value, failure !== undefined),
-      icon: stateIcon(budgetState(value)),
-      tooltip: statusBarBudgetTooltip(value, failure, at),
-    }));
+    const look = entryLook(entry, 'organization', statusBarBudgetTooltip);
     item.description = look.description;
     item.iconPath = look.icon;
     item.tooltip = look.tooltip ?? `${name} (${oneLine(key)})`;
@@ -178,11 +187,7 @@ export class GroupTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
     const item = new vscode.TreeItem(oneLine(name), vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `category:${name}`;
     item.contextValue = 'category';
-    const look = entryLook(entry, 'tag', (value, failure, at) => ({
-      description: figuresDescription(value, failure !== undefined),
-      icon: stateIcon(budgetState(value)),
-      tooltip: categoryTooltip(value, failure, at),
-    }));
+    const look = entryLook(entry, 'tag', categoryTooltip);
     item.description = look.description;
     item.iconPath = look.icon;
     item.tooltip = look.tooltip;
