@@ -20,6 +20,7 @@ import { createServer } from 'node:http';
 import type { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { drainOrClose } from '../test/support/drain';
 
 const MIB = 1024 * 1024;
 const HEALTH_EVERY_MS = 20;
@@ -50,15 +51,7 @@ async function streamAnswer(res: ServerResponse, bytes: number): Promise<void> {
   res.write(HEAD + sample(0));
   for (let sent = 0; sent < bytes && !res.destroyed; sent += BLOCK.length) {
     if (!res.write(BLOCK)) {
-      await new Promise<void>((r) => {
-        const done = (): void => {
-          res.off('drain', done);
-          res.off('close', done);
-          r();
-        };
-        res.on('drain', done);
-        res.on('close', done);
-      });
+      await drainOrClose(res);
     }
   }
   if (!res.destroyed) res.end(TAIL);

@@ -17,7 +17,7 @@ import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readF
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import Database from 'better-sqlite3';
+import { integrityCheck, storeSums } from '../support/storeSnapshot';
 import { seededRandom } from '../../src/sdk/seededRandom';
 
 const REPO = resolve(__dirname, '../..');
@@ -42,32 +42,6 @@ function lines(from: number, n: number): string {
     out += `${JSON.stringify({ time: t, status: 200, duration_s: 0.1, correlation_id: `c${i}`, 'meta.caller_id': `Projects::X${i % 40}Controller#show`, 'meta.feature_category': 'wiki' })}\n`;
   }
   return out;
-}
-
-/** Every sum of every aggregate table, and the endpoints: one deepEqual compares two stores. */
-function sums(store: string): Record<string, unknown> {
-  const db = new Database(store, { readonly: true });
-  try {
-    const sum = (t: string): unknown => db.prepare(`SELECT COUNT(*) AS n, SUM(s) AS s, SUM(w) AS w, SUM(o) AS o, SUM(e) AS e FROM ${t}`).get();
-    return {
-      endpoints: db.prepare('SELECT COUNT(*) AS n FROM endpoints').get(),
-      hourly_endpoint: sum('hourly_endpoint'),
-      daily_endpoint: sum('daily_endpoint'),
-      hourly_category: sum('hourly_category'),
-      daily_category: sum('daily_category'),
-    };
-  } finally {
-    db.close();
-  }
-}
-
-function integrity(store: string): string {
-  const db = new Database(store, { readonly: true });
-  try {
-    return db.pragma('integrity_check', { simple: true }) as string;
-  } finally {
-    db.close();
-  }
 }
 
 /** Runs `budget-lens ingest <dir> --store <store>`, SIGKILLed after `killAfterMs` (never, when undefined). */
@@ -143,12 +117,12 @@ test(`ingest killed at random moments while logs grow and rotate: nothing lost, 
       completed++;
       assert.equal(res.code, 0, res.stderr);
     }
-    assert.equal(integrity(store), 'ok', `round ${round}: integrity after ${res.killed ? 'a kill' : 'a run'}`);
+    assert.equal(integrityCheck(store), 'ok', `round ${round}: integrity after ${res.killed ? 'a kill' : 'a run'}`);
     if (process.env.FAULT_CHECK_EACH) {
       // Diagnosis: a run to completion after every round must have counted every line so far.
       const done = await ingest(logs, store);
       assert.equal(done.code, 0, done.stderr);
-      assert.equal((sums(store).hourly_category as { o: number }).o, written, `round ${round} (${r < 0.15 ? 'rename + create' : r < 0.3 ? 'copytruncate' : 'growth'}, last run ${res.killed ? 'killed' : 'completed'})`);
+      assert.equal((storeSums(store).hourly_category as { o: number }).o, written, `round ${round} (${r < 0.15 ? 'rename + create' : r < 0.3 ? 'copytruncate' : 'growth'}, last run ${res.killed ? 'killed' : 'completed'})`);
     }
   }
   const last = await ingest(logs, store);
@@ -161,10 +135,10 @@ test(`ingest killed at random moments while logs grow and rotate: nothing lost, 
   const oracle = join(dir, 'oracle.db');
   assert.equal((await ingest(oracleLogs, oracle)).code, 0);
 
-  const got = sums(store);
+  const got = storeSums(store);
   console.log(`seed ${SEED}: ${written} lines in ${ROUNDS} rounds, ${kills} runs killed, ${completed} completed before their kill time`);
   // Every line is one request: o counts the lines. 0 lost, 0 doubled.
   assert.equal((got.hourly_category as { o: number }).o, written);
-  assert.deepEqual(got, sums(oracle));
+  assert.deepEqual(got, storeSums(oracle));
   if (!process.env.FAULT_NO_KILL) assert.ok(kills >= ROUNDS / 4, `at least a quarter of the runs were killed (${kills})`);
 });

@@ -19,6 +19,7 @@ import { loadCatalog } from '../../src/sdk/catalog/catalogParser';
 import { BudgetServer } from '../../src/sdk/server/budgetServer';
 import { BudgetService } from '../../src/sdk/service/budgetService';
 import { createPrometheusSource } from '../../src/sdk/sources/prometheusSource';
+import { drainOrClose } from '../support/drain';
 
 const REPO = resolve(__dirname, '../..');
 type Mode = 'ok' | 'garbage' | 'html500' | '503' | 'hang' | 'nan' | 'huge';
@@ -61,17 +62,11 @@ before(async () => {
         // 50 MiB of one never-ending JSON string, streamed without a Content-Length, until the client hangs up.
         res.writeHead(200, { 'Content-Type': 'application/json' });
         const chunk = Buffer.alloc(1 << 20, 0x61);
-        let sent = 0;
         res.write('{"status":"success","data":{"resultType":"vector","result":[],"pad":"');
-        const more = (): void => {
-          while (sent < 50 && !res.destroyed) {
-            sent++;
-            if (!res.write(chunk)) return void res.once('drain', more);
-          }
+        void (async () => {
+          for (let sent = 0; sent < 50 && !res.destroyed; sent++) if (!res.write(chunk)) await drainOrClose(res);
           if (!res.destroyed) res.end('"}}');
-        };
-        res.on('close', () => (sent = 50));
-        more();
+        })();
         return;
       }
     }

@@ -24,15 +24,12 @@
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { BudgetApiProcess } from './budgetApiProcess';
 import { ingestLogs, startBudgetApi } from './budgetApiProcess';
 import { grapeLines, issuesControllerLines } from './budgetLog';
-import { ISSUES, budgetKey, budgetState, config, eventually, extensionPath, hoverText, issuesLenses, lensTitles, lensesBecome, openFile, setSetting, testState, unescapeMarkdown } from './helpers';
+import { ISSUES, budgetKey, budgetState, config, eventually, extensionPath, hoverText, issuesLenses, lensTitles, lensesBecome, openFile, setSetting, startProxy, testState, unescapeMarkdown } from './helpers';
 
 const TOKEN = 'budget-lens-test-token';
 const TP = 'team_planning · 6.05 of 20.16 budget-min (30 %) · 28 d';
@@ -198,25 +195,13 @@ describe('budget figures from a real Budget API', function () {
     // A proxy in front of the real server that can answer for it: what a broken deployment or a
     // load balancer in trouble sends. Everything else is forwarded, Authorization included.
     let mode: 'pass' | 'bad-body' | '503' = 'pass';
-    const proxy: Server = createServer((req, res) => {
-      if (mode === 'bad-body') {
-        res.writeHead(200, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify({ meta: {}, data: [{ category: 'team_planning' }] }));
-        return;
-      }
-      if (mode === '503') {
-        res.writeHead(503, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify({ error: { code: 'backend_unavailable', message: 'upstream Prometheus is down' } }));
-        return;
-      }
-      void fetch(api.url + (req.url ?? ''), { headers: { authorization: req.headers.authorization ?? '' } }).then(async (r) => {
-        res.writeHead(r.status, { 'Content-Type': r.headers.get('content-type') ?? 'application/json' });
-        res.end(await r.text());
-      });
+    const proxy = await startProxy(api.url, () => {
+      if (mode === 'bad-body') return { status: 200, body: { meta: {}, data: [{ category: 'team_planning' }] } };
+      if (mode === '503') return { status: 503, body: { error: { code: 'backend_unavailable', message: 'upstream Prometheus is down' } } };
+      return undefined;
     });
-    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-    extra.push({ stop: () => new Promise<void>((r) => { proxy.closeAllConnections(); proxy.close(() => r()); }) });
-    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    extra.push(proxy);
+    const proxyUrl = proxy.url;
 
     // A new URL starts from nothing; the token is stored per URL, so it is set again for this one.
     await setSetting('api.url', proxyUrl);

@@ -3,6 +3,9 @@
  * and a poll for things the editor settles asynchronously (diagnostics, status bar).
  */
 import assert from 'node:assert/strict';
+import type { Server } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { BudgetKeyState } from '../../../src/extension/budgetData';
@@ -133,4 +136,39 @@ export async function lastPanelView(): Promise<PanelView | undefined> {
 export async function lastPanelData(): Promise<PanelData | undefined> {
   const view = await lastPanelView();
   return view?.kind === 'ready' ? view.data : undefined;
+}
+
+/** A JSON answer a proxy gives in place of the server's. */
+export interface ProxyAnswer {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * A proxy on 127.0.0.1 in front of a real Budget API: `answer(path)` may answer for the server
+ * (what a broken deployment or a load balancer in trouble sends); everything else is forwarded,
+ * Authorization included.
+ */
+export async function startProxy(target: string, answer: (path: string) => ProxyAnswer | undefined): Promise<{ url: string; stop(): Promise<void> }> {
+  const proxy: Server = createServer((req, res) => {
+    const own = answer(req.url ?? '');
+    if (own) {
+      res.writeHead(own.status, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(own.body));
+      return;
+    }
+    void fetch(target + (req.url ?? ''), { headers: { authorization: req.headers.authorization ?? '' } }).then(async (r) => {
+      res.writeHead(r.status, { 'Content-Type': r.headers.get('content-type') ?? 'application/json' });
+      res.end(await r.text());
+    });
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+    stop: () =>
+      new Promise<void>((r) => {
+        proxy.closeAllConnections();
+        proxy.close(() => r());
+      }),
+  };
 }

@@ -28,7 +28,7 @@ import type { PanelStale } from '../../../src/shared/protocol';
 import type { BudgetApiProcess } from './budgetApiProcess';
 import { ingestLogs, startBudgetApi } from './budgetApiProcess';
 import { grapeLines, issuesControllerLines, railsLines } from './budgetLog';
-import { ISSUES, config, eventually, extensionPath, hoverText, lastPanelData, lastPanelView, openFile, setSetting, testState, unescapeMarkdown } from './helpers';
+import { ISSUES, config, eventually, extensionPath, hoverText, lastPanelData, lastPanelView, openFile, setSetting, startProxy, testState, unescapeMarkdown } from './helpers';
 
 const TOKEN = 'budget-lens-panel-token';
 const GHOST = 'Projects::ServiceDesk::TicketsController#show';
@@ -199,19 +199,10 @@ describe('group tree and budget panel from a real Budget API', function () {
 
   it('one part of the panel fails alone (its daily series answers 503): the panel says so instead of loading forever', async () => {
     // A proxy in front of the real server that fails only the daily series.
-    const proxy: Server = createServer((req, res) => {
-      if ((req.url ?? '').includes('/daily')) {
-        res.writeHead(503, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify({ error: { code: 'backend_unavailable', message: 'the daily series is down' } }));
-        return;
-      }
-      void fetch(api.url + (req.url ?? ''), { headers: { authorization: req.headers.authorization ?? '' } }).then(async (r) => {
-        res.writeHead(r.status, { 'Content-Type': r.headers.get('content-type') ?? 'application/json' });
-        res.end(await r.text());
-      });
-    });
-    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const proxy = await startProxy(api.url, (path) =>
+      path.includes('/daily') ? { status: 503, body: { error: { code: 'backend_unavailable', message: 'the daily series is down' } } } : undefined,
+    );
+    const proxyUrl = proxy.url;
     try {
       await setSetting('api.url', proxyUrl);
       await vscode.commands.executeCommand('budgetLens.setApiToken', TOKEN);
@@ -227,7 +218,7 @@ describe('group tree and budget panel from a real Budget API', function () {
     } finally {
       await vscode.commands.executeCommand('budgetLens.clearApiToken');
       await setSetting('api.url', api.url);
-      await new Promise<void>((r) => { proxy.closeAllConnections(); proxy.close(() => r()); });
+      await proxy.stop();
     }
     await vscode.commands.executeCommand('budgetLens.openBudgetPanel');
     await eventually('the panel from the server again', async () => ((await lastPanelData())?.daily !== undefined ? true : undefined), 20_000);

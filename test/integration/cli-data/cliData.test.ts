@@ -21,10 +21,9 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { main } from '../../../src/cli/main';
-import type { CliIo } from '../../../src/cli/io';
+import { captureIo } from '../../support/cliIo';
 import { BudgetApiClient } from '../../../src/sdk/client/budgetApiClient';
 import { UnauthorizedError } from '../../../src/sdk/client/clientErrors';
 import type { MonthlyReport } from '../../../src/sdk/service/apiTypes';
@@ -62,15 +61,6 @@ function grapeLine(i: number): string {
   });
 }
 
-function captureIo(cwd: string, env: NodeJS.ProcessEnv = {}): { io: CliIo; out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  return { io: { stdout, stderr, cwd, env }, out: () => out, err: () => err };
-}
 
 describe('data commands on a real store', () => {
   let dir: string;

@@ -27,6 +27,7 @@ import { BudgetServer } from '../../../src/sdk/server/budgetServer';
 import { BudgetService } from '../../../src/sdk/service/budgetService';
 import { PrometheusClient, PrometheusError } from '../../../src/sdk/sources/prometheusClient';
 import { createPrometheusSource } from '../../../src/sdk/sources/prometheusSource';
+import { drainOrClose } from '../../support/drain';
 
 const REPO = resolve(__dirname, '../../..');
 /** The limit the tests set: 1 MiB = 1,048,576 bytes. */
@@ -68,15 +69,7 @@ async function stream(res: ServerResponse, chunks: Iterable<string>): Promise<nu
     if (res.destroyed) break;
     written += chunk.length;
     if (!res.write(chunk)) {
-      await new Promise<void>((r) => {
-        const done = (): void => {
-          res.off('drain', done);
-          res.off('close', done);
-          r();
-        };
-        res.on('drain', done);
-        res.on('close', done);
-      });
+      await drainOrClose(res);
     }
   }
   if (!res.destroyed) res.end();

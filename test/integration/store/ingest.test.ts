@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { captureIo } from '../../support/cliIo';
+import { integrityCheck, storeSums } from '../../support/storeSnapshot';
 import { gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { ingestFiles } from '../../../src/sdk/store/logIngest';
@@ -20,28 +21,11 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Every count in the store, so "nothing changed" is one deepEqual. */
+/** Every count in the store and the ingested files, so "nothing changed" is one deepEqual. */
 function snapshot(path: string): Record<string, unknown> {
   const db = new Database(path, { readonly: true });
   try {
-    const sum = (t: string) => db.prepare(`SELECT COUNT(*) AS n, SUM(s) AS s, SUM(w) AS w, SUM(o) AS o, SUM(e) AS e FROM ${t}`).get();
-    return {
-      endpoints: db.prepare('SELECT COUNT(*) AS n FROM endpoints').get(),
-      hourly_endpoint: sum('hourly_endpoint'),
-      daily_endpoint: sum('daily_endpoint'),
-      hourly_category: sum('hourly_category'),
-      daily_category: sum('daily_category'),
-      files: db.prepare('SELECT COUNT(*) AS n FROM ingested_files').get(),
-    };
-  } finally {
-    db.close();
-  }
-}
-
-function integrity(path: string): string {
-  const db = new Database(path, { readonly: true });
-  try {
-    return db.pragma('integrity_check', { simple: true }) as string;
+    return { ...storeSums(path), files: db.prepare('SELECT COUNT(*) AS n FROM ingested_files').get() };
   } finally {
     db.close();
   }
@@ -60,15 +44,6 @@ function bigLog(count: number, endpoints: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-function cliIo(): { io: Parameters<typeof runIngest>[1]; out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let o = '';
-  let e = '';
-  stdout.on('data', (d: Buffer) => (o += d.toString()));
-  stderr.on('data', (d: Buffer) => (e += d.toString()));
-  return { io: { stdout, stderr, cwd: dir, env: {} }, out: () => o, err: () => e };
-}
 
 describe('ingest into a real SQLite store', () => {
   test('re-ingesting the same content adds nothing and says so, even under another name', async () => {
@@ -157,7 +132,7 @@ describe('ingest into a real SQLite store', () => {
         encoding: 'utf8',
       });
       assert.equal(child.signal, 'SIGKILL', `child exited with ${child.status}: ${child.stderr}`);
-      assert.equal(integrity(store), 'ok');
+      assert.equal(integrityCheck(store), 'ok');
       assert.deepEqual(snapshot(store), before);
       // The same file ingests fine afterwards, and only once.
       const after = await ingestFiles(store, [big], { writer: mode });
@@ -176,19 +151,19 @@ describe('budget-lens ingest (CLI)', () => {
   test('prints a summary per file with malformed line numbers and exits 0', async () => {
     const f = join(dir, 'cli.log');
     writeFileSync(f, `${bigLog(3, 1)}{broken\n\n{"time":"2024-03-01T00:00:00Z","status":200}\n`);
-    const { io, out, err } = cliIo();
+    const { io, out, err } = captureIo(dir);
     const code = await runIngest(['cli.log', '--store', 'cli/store.db'], io);
     assert.equal(code, 0, err());
     // Lines 1-3 accepted, 4 invalid JSON, 5 blank (ignored), 6 has no endpoint id.
     assert.match(out(), /cli\.log: 6 lines, 3 accepted, 1 ignored, 2 malformed \(lines 4: invalid JSON; 6: request line without/);
     assert.match(out(), /1 file\(s\): 1 ingested, 0 duplicate, 0 failed; 3 events added/);
-    const again = cliIo();
+    const again = captureIo(dir);
     assert.equal(await runIngest([f, '--store', join(dir, 'cli/store.db')], again.io), 0);
     assert.match(again.out(), /duplicate of cli\.log ingested .*: skipped, nothing added/);
   });
 
   test('exits 1 when a file cannot be read, and reports it on stderr', async () => {
-    const { io, err } = cliIo();
+    const { io, err } = captureIo(dir);
     assert.equal(await runIngest(['nope.log', '--store', 'cli2.db'], io), 1);
     assert.match(err(), /nope\.log: cannot read: .*ENOENT/);
   });
@@ -198,18 +173,18 @@ describe('budget-lens ingest (CLI)', () => {
     mkdirSync(logs);
     writeFileSync(join(logs, 'a.log'), bigLog(5, 1));
     writeFileSync(join(logs, 'b.log.gz'), gzipSync(bigLog(7, 2)));
-    const { io, out } = cliIo();
+    const { io, out } = captureIo(dir);
     assert.equal(await runIngest([logs, '--store', 'dir.db'], io), 0);
     assert.match(out(), /2 file\(s\): 2 ingested, 0 duplicate, 0 failed; 12 events added/);
     // A store kept inside the log directory is not ingested as a log; other junk gets a hint.
     writeFileSync(join(logs, 'notes.txt'), 'hello\nworld\n');
-    const again = cliIo();
+    const again = captureIo(dir);
     assert.equal(await runIngest([logs, '--store', join(logs, 'store.db')], again.io), 0);
     assert.doesNotMatch(again.out(), /store\.db:/);
     assert.match(again.out(), /notes\.txt: 2 lines, 0 accepted, 0 ignored, 2 malformed .*is this the right file\?/);
-    const third = cliIo();
+    const third = captureIo(dir);
     assert.equal(await runIngest([logs, '--store', join(logs, 'store.db')], third.io), 0);
     assert.match(third.out(), /3 file\(s\): 0 ingested, 3 duplicate/);
-    await assert.rejects(runIngest(['--store', 'x.db'], cliIo().io), /no log files given/);
+    await assert.rejects(runIngest(['--store', 'x.db'], captureIo(dir).io), /no log files given/);
   });
 });

@@ -13,9 +13,8 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import Database from 'better-sqlite3';
-import type { CliIo } from '../../../src/cli/io';
+import { captureIo } from '../../support/cliIo';
 import { main } from '../../../src/cli/main';
 import { startServe } from '../../../src/cli/commands/serve';
 import { ingestFiles } from '../../../src/sdk/store/logIngest';
@@ -42,15 +41,6 @@ const WINDOW = { label: '1d', minutes: 1440 };
 const AT = new Date('2024-03-04T12:00:00Z');
 const WIKI_HOUR = Date.parse('2024-03-04T05:00:00Z') / 3_600_000; // 473,621
 
-function captureIo(cwd: string): { io: CliIo; out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  return { io: { stdout, stderr, cwd, env: {} }, out: () => out, err: () => err };
-}
 
 let dir = '';
 

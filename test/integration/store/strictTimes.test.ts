@@ -13,7 +13,7 @@ import { ingestFiles } from '../../../src/sdk/store/logIngest';
 import type { IngestReport } from '../../../src/sdk/store/logIngest';
 import { openStoreSource } from '../../../src/sdk/store/storeSource';
 import { fakeCatalog } from '../../unit/store/fakeCatalog';
-import { PassThrough } from 'node:stream';
+import { captureIo } from '../../support/cliIo';
 import { main } from '../../../src/cli/main';
 
 const catalog = fakeCatalog({ project_management: ['team_planning'] });
@@ -123,12 +123,9 @@ describe('budget-lens ingest (CLI): refused times are counted by reason and list
   test('2 malformed [1 impossible_date, 1 time_out_of_range], lines 2 and 3 named', async () => {
     // Before, all 4 lines were accepted: line 2 on 03-02, line 3 in 9999 (hours .. 9999-01-01).
     writeFileSync(join(dir, 'cli.log'), `${LINES.join('\n')}\n`);
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = '';
-    stdout.on('data', (c: Buffer) => (out += c.toString()));
-    stderr.on('data', (c: Buffer) => (out += c.toString()));
-    const code = await main(['ingest', '--store', join(dir, 'cli.db'), join(dir, 'cli.log')], { stdout, stderr, cwd: dir, env: {} });
+    const c = captureIo(dir);
+    const code = await main(['ingest', '--store', join(dir, 'cli.db'), join(dir, 'cli.log')], c.io);
+    const out = c.out() + c.err();
     assert.equal(code, 0, out);
     assert.ok(
       out.includes(
