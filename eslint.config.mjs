@@ -3,6 +3,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
+/** src/cli and src/extension enter the SDK only through src/sdk/index.ts (docs/architecture.md, "Layers"). */
+const SDK_FRONT_DOOR = { group: ['**/sdk/*', '!**/sdk/index', '!**/sdk/index.js'], message: 'Import the SDK from its front door, src/sdk/index.ts (docs/architecture.md).' };
+
 export default tseslint.config(
   { ignores: ['.tmp*', 'dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'examples/**', 'media/**'] },
   js.configs.recommended,
@@ -18,9 +21,27 @@ export default tseslint.config(
   },
   {
     // The SDK is plain Node: it must run in the CLI and the server, never import the editor API.
-    files: ['src/sdk/**/*.ts', 'src/cli/**/*.ts'],
+    files: ['src/sdk/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/sdk and src/cli never import vscode (docs/architecture.md).' }] }],
+      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/sdk never imports vscode (docs/architecture.md).' }] }],
+    },
+  },
+  {
+    files: ['src/extension/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [SDK_FRONT_DOOR],
+      }],
+    },
+  },
+  {
+    // The CLI is plain Node too.
+    files: ['src/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'src/cli never imports vscode (docs/architecture.md).' }],
+        patterns: [SDK_FRONT_DOOR],
+      }],
     },
   },
   {

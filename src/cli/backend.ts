@@ -8,19 +8,20 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
-import { MissingCatalogError, resolveCatalog } from '../sdk/catalog/defaultCatalog';
-import type { Catalog } from '../sdk/catalog/types';
-import { DEFAULT_MAX_RESPONSE_BYTES } from '../sdk/boundedBody';
-import { BudgetApiClient } from '../sdk/client/budgetApiClient';
-import { loadProjectConfig } from '../sdk/config/projectConfig';
-import type { ProjectConfig } from '../sdk/config/types';
-import { CONFIG_FILE_NAME, TOKEN_ENV_VAR } from '../sdk/config/types';
-import { findWorkspaceRoot } from '../sdk/mapping/index/openWorkspace';
-import type { BudgetApi } from '../sdk/service/apiTypes';
-import { BudgetService } from '../sdk/service/budgetService';
-import type { BudgetSource } from '../sdk/sources/budgetSource';
-import { configuredPrometheusSource } from '../sdk/sources/prometheusSource';
-import { openStoreSource } from '../sdk/store/storeSource';
+import {
+  BudgetApiClient,
+  BudgetService,
+  CONFIG_FILE_NAME,
+  configuredPrometheusSource,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  findWorkspaceRoot,
+  loadProjectConfig,
+  MissingCatalogError,
+  openStoreSource,
+  resolveCatalog,
+  TOKEN_ENV_VAR,
+} from '../sdk';
+import type { BudgetApi, BudgetSource, Catalog, ProjectConfig } from '../sdk';
 import type { CliIo } from './io';
 import { UsageError } from './io';
 

@@ -6,14 +6,25 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
-import { ignoredFieldsNote } from '../sdk/catalog/catalogParser';
-import { findGitLabCheckout } from '../sdk/catalog/defaultCatalog';
-import type { GitLabCatalog } from '../sdk/catalog/gitlabCatalog';
-import { InputError } from '../sdk/errors';
-import { MissingCatalogError, findWorkspaceRoot, openWorkspace, toWorkspacePath } from '../sdk/mapping/index/openWorkspace';
-import type { OpenedWorkspace } from '../sdk/mapping/index/openWorkspace';
-import { attributionRank } from '../sdk/mapping/index/mappingMerge';
-import type { AttributionSource, CategoryRange, Endpoint, FileMapping, Finding } from '../sdk/mapping/types';
+import {
+  attributionRank,
+  findGitLabCheckout,
+  findWorkspaceRoot,
+  ignoredFieldsNote,
+  InputError,
+  MissingCatalogError,
+  openWorkspace,
+  toWorkspacePath,
+} from '../sdk';
+import type {
+  AttributionSource,
+  CategoryRange,
+  Endpoint,
+  FileMapping,
+  Finding,
+  GitLabCatalog,
+  OpenedWorkspace,
+} from '../sdk';
 import type { CliIo } from './io';
 import { UsageError } from './io';
 

@@ -7,12 +7,8 @@
  * as `budget-lens --prometheus` opens it. Either way the token (SecretStorage, per URL) goes out
  * as a Bearer header.
  */
-import type { Catalog } from '../sdk/catalog/types';
-import { BudgetApiClient } from '../sdk/client/budgetApiClient';
-import type { BackendConfig } from '../sdk/config/types';
-import type { BudgetApi } from '../sdk/service/apiTypes';
-import { BudgetService } from '../sdk/service/budgetService';
-import { configuredPrometheusSource } from '../sdk/sources/prometheusSource';
+import { BudgetApiClient, BudgetService, configuredPrometheusSource } from '../sdk';
+import type { BackendConfig, BudgetApi, Catalog } from '../sdk';
 
 export type BackendKind = 'api' | 'prometheus';
 

@@ -10,9 +10,14 @@
  * - a new API URL clears everything (figures of another server are not stale, they are wrong);
  *   a new token keeps the values (same server) until the next fetch decides.
  */
-import { BudgetApiError, UnauthorizedError } from '../sdk/client/clientErrors';
-import { BackendError, InvalidQueryError, UnknownScopeError } from '../sdk/service/serviceErrors';
-import { PrometheusError } from '../sdk/sources/prometheusClient';
+import {
+  BackendError,
+  BudgetApiError,
+  InvalidQueryError,
+  PrometheusError,
+  UnauthorizedError,
+  UnknownScopeError,
+} from '../sdk';
 
 /** Why the last fetch of a key failed. */
 export interface Failure {

@@ -15,9 +15,17 @@
  * through onDidChange.
  */
 import * as vscode from 'vscode';
-import type { Catalog } from '../sdk/catalog/types';
-import type { ProjectConfig } from '../sdk/config/types';
-import type { BudgetApi, BurnRateRow, CategoryBudget, DailySeries, EndpointRow, GroupBudget, MonthlyReport } from '../sdk/service/apiTypes';
+import type {
+  BudgetApi,
+  BurnRateRow,
+  Catalog,
+  CategoryBudget,
+  DailySeries,
+  EndpointRow,
+  GroupBudget,
+  MonthlyReport,
+  ProjectConfig,
+} from '../sdk';
 import type { ApiTokenStore } from './apiToken';
 import { promptForToken } from './apiToken';
 import type { BackendChoice, BackendKind } from './budgetBackend';

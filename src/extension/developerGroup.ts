@@ -3,8 +3,8 @@
  * the group of the active file's category; and the local catalog and index lookups they share.
  */
 import * as vscode from 'vscode';
-import type { GitLabCatalog } from '../sdk/catalog/gitlabCatalog';
-import { primaryCategory } from '../sdk/mapping/workspaceIndex';
+import { primaryCategory } from '../sdk';
+import type { GitLabCatalog } from '../sdk';
 import { readSettings } from './settings';
 import type { WorkspaceIndexer } from './workspaceIndexer';
 

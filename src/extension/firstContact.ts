@@ -21,8 +21,7 @@
 import * as vscode from 'vscode';
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { configTemplate } from '../sdk/config/configTemplate';
-import { CONFIG_FILE_NAME } from '../sdk/config/types';
+import { CONFIG_FILE_NAME, configTemplate } from '../sdk';
 import type { RootIndexer } from './rootIndexer';
 import { SETTINGS_SECTION } from './settings';
 import { CREATE_CONFIG_ACTION, PICK_CATALOG_ACTION, normaliseUrl, nothingMappedMessage, urlProblem } from './text/firstContactText';

@@ -9,8 +9,7 @@
  * context key set here) says what to do. A server that needs no token is never asked for one.
  */
 import * as vscode from 'vscode';
-import type { BudgetFigures } from '../sdk/budget/types';
-import type { EndpointRow } from '../sdk/service/apiTypes';
+import type { BudgetFigures, EndpointRow } from '../sdk';
 import type { BudgetState } from '@shared/protocol';
 import type { BudgetData } from './budgetData';
 import { CONTRIBUTED_COMMANDS } from './commandIds';

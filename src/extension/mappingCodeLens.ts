@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { CONTRIBUTED_COMMANDS } from './commandIds';
 import { catalogNote, categoryLensTitle, codeLensTitle, lensSubjects } from './text/mappingText';
 import type { LensSubject } from './text/mappingText';
-import type { FileMapping } from '../sdk/mapping/types';
+import type { FileMapping } from '../sdk';
 import type { RootIndexer } from './rootIndexer';
 import type { WorkspaceIndexer } from './workspaceIndexer';
 

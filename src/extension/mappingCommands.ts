@@ -7,8 +7,8 @@
  * manifest check (test/unit/extension-manifest) keeps package.json in step.
  */
 import * as vscode from 'vscode';
-import type { Endpoint } from '../sdk/mapping/types';
-import { rubyParserKind } from '../sdk/mapping/ruby/parser';
+import { rubyParserKind } from '../sdk';
+import type { Endpoint } from '../sdk';
 import { isWebviewToHost } from '@shared/protocol';
 import type { BudgetData, BudgetTestState } from './budgetData';
 import type { BudgetPanel, PanelTestState } from './budgetPanel';

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { readFileSync } from 'node:fs';
-import type { Finding } from '../sdk/mapping/types';
+import type { Finding } from '../sdk';
 import { findingColumns } from './text/mappingText';
 import type { MappingChange, RootIndexer } from './rootIndexer';
 import type { WorkspaceIndexer } from './workspaceIndexer';

@@ -8,15 +8,17 @@
 import * as vscode from 'vscode';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
-import { ignoredFieldsNote } from '../sdk/catalog/catalogParser';
-import { UNKNOWN_CATEGORY } from '../sdk/catalog/types';
-import { CONFIG_FILE_NAME } from '../sdk/config/types';
-import { InputError } from '../sdk/errors';
-import { openWorkspace, toWorkspacePath } from '../sdk/mapping/index/openWorkspace';
-import type { OpenedWorkspace } from '../sdk/mapping/index/openWorkspace';
-import { findRipgrep, vscodeRipgrep } from '../sdk/mapping/index/ripgrepPrefilter';
-import type { BuildStats } from '../sdk/mapping/workspaceIndex';
-import type { FileMapping } from '../sdk/mapping/types';
+import {
+  CONFIG_FILE_NAME,
+  findRipgrep,
+  ignoredFieldsNote,
+  InputError,
+  openWorkspace,
+  toWorkspacePath,
+  UNKNOWN_CATEGORY,
+  vscodeRipgrep,
+} from '../sdk';
+import type { BuildStats, FileMapping, OpenedWorkspace } from '../sdk';
 import { readSettings } from './settings';
 import { notificationSafe } from './text/safeText';
 

@@ -8,7 +8,7 @@
  * exhausted, with the stale reason in the tooltip when the figures are the last good ones.
  */
 import * as vscode from 'vscode';
-import { primaryCategory } from '../sdk/mapping/workspaceIndex';
+import { primaryCategory } from '../sdk';
 import { CONTRIBUTED_COMMANDS } from './commandIds';
 import type { BudgetData } from './budgetData';
 import { developerGroup, localCatalog } from './developerGroup';

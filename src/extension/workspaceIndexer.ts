@@ -8,8 +8,7 @@
  * adapters (CodeLens, hover, status bar, diagnostics); none of them triggers indexing.
  */
 import * as vscode from 'vscode';
-import { CONFIG_FILE_NAME } from '../sdk/config/types';
-import { findWorkspaceRoot, toWorkspacePath } from '../sdk/mapping/index/openWorkspace';
+import { CONFIG_FILE_NAME, findWorkspaceRoot, toWorkspacePath } from '../sdk';
 import { INDEXING_CONTEXT_KEY } from './commandIds';
 import { RootIndexer } from './rootIndexer';
 import type { IndexerState, MappingChange, RootHooks } from './rootIndexer';

@@ -7,6 +7,7 @@
 // Errors with a location (file:line:col)
 export { InputError, formatLocation } from './errors';
 export type { SourceLocation } from './errors';
+export { DEFAULT_MAX_RESPONSE_BYTES } from './boundedBody';
 
 // Budget engine (domain.md F1-F14)
 export type {
@@ -26,6 +27,7 @@ export type {
 export { computeBudget, computeBudgetFromCounts, budgetMinutes, isLowTraffic, isOverBudget } from './budget/budgetMath';
 export type { BudgetOptions } from './budget/budgetMath';
 export { BudgetInputError } from './budget/budgetInputError';
+export { dateRejection, instantRejection } from './budget/saneTime';
 export { DEFAULT_WINDOW, WINDOW_28D, WINDOW_7D, parseWindow, windowDays, windowHours, windowOfMinutes } from './budget/window';
 export { DEFAULT_TARGET, allowedFailureRatio, parseTarget, targetProblem } from './budget/target';
 export {
@@ -89,12 +91,15 @@ export { GitLabCatalog, isCustomTargetExpired, isPseudoCategory, notOwnedGroupIn
 export { normaliseGroupKey } from './catalog/groupKey';
 export { closestCategory, editDistance } from './catalog/closestCategory';
 export { featureCategoriesSchema, stagesSchema } from './catalog/catalogSchemas';
+export { ignoredFieldsNote } from './catalog/catalogParser';
+export { findGitLabCheckout, resolveCatalog } from './catalog/defaultCatalog';
 
 // Project config: .budgetlens.yml
 export { checkProjectConfig, loadProjectConfig, parseProjectConfig, parseWindowLabel } from './config/projectConfig';
 export type { ConfigCheck } from './config/projectConfig';
 export { projectConfigSchema } from './config/projectConfigSchema';
 export { lintProjectConfig } from './config/configLint';
+export { configTemplate } from './config/configTemplate';
 export { CONFIG_FILE_NAME, DEFAULT_GRAPE_MOUNT_PREFIX, TOKEN_ENV_VAR } from './config/types';
 export type {
   ApiBackendConfig,
@@ -123,6 +128,9 @@ export type {
 } from './mapping/types';
 export { initRubyParser, mightDeclare, parseGraphqlOperations, parseRubyFile, resolveRubyFile } from './mapping/ruby';
 export type { RubyClassFacts, RubyFileFacts, RubyResolveContext } from './mapping/ruby';
+export { rubyParserKind } from './mapping/ruby/parser';
+export { thresholdFor, urgencyFor } from './mapping/ruby/urgency';
+export { attributionRank } from './mapping/index/mappingMerge';
 export { ANNOTATED_THRESHOLDS_S, scanAnnotations } from './mapping/annotations';
 export type { AnnotationOptions } from './mapping/annotations';
 export { PathRuleMatcher, compileGlobList, compilePathRules, normaliseWorkspacePath } from './mapping/pathRules';
@@ -153,7 +161,7 @@ export type {
   Scope,
   Sourced,
 } from './sources/budgetSource';
-export { PrometheusSource, createPrometheusSource } from './sources/prometheusSource';
+export { PrometheusSource, configuredPrometheusSource, createPrometheusSource } from './sources/prometheusSource';
 export type { PrometheusSourceOptions } from './sources/prometheusSource';
 export { PrometheusClient, PrometheusError } from './sources/prometheusClient';
 export type { PrometheusErrorKind } from './sources/prometheusClient';
@@ -167,6 +175,9 @@ export { ingestFiles } from './store/logIngest';
 export type { FileIngestReport, IngestOptions, IngestReport, MalformedLine } from './store/logIngest';
 export { writeSampleLogs } from './store/sampleLogs';
 export type { SampleLogOptions, SampleLogResult } from './store/sampleLogs';
+export { toSampleEndpoint } from './store/sampleLogLines';
+export type { SampleEndpoint } from './store/sampleLogLines';
+export { checkStore, describeDamagedRow } from './store/storeCheck';
 
 // The Budget API: types, local service, HTTP server, HTTP client
 export type {

@@ -7,8 +7,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CliIo } from '../io';
 import { UsageError } from '../io';
-import type { FileIngestReport } from '../../sdk/store/logIngest';
-import { ingestFiles } from '../../sdk/store/logIngest';
+import { ingestFiles } from '../../sdk';
+import type { FileIngestReport } from '../../sdk';
 import { loadIndexedWorkspace } from '../mappingOutput';
 
 export const summary = 'ingest GitLab request/Sidekiq logs (NDJSON, plain or gzip) into the local store';

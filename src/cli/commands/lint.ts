@@ -4,7 +4,7 @@
  * urgencies, unparseable or skipped files) as `file:line:col: severity: message [code]`, sorted.
  * Exit 1 when any finding is an error, so CI can gate on it.
  */
-import { configFindings } from '../../sdk/mapping/index/openWorkspace';
+import { configFindings } from '../../sdk';
 import type { CliIo } from '../io';
 import {
   COMMON_OPTIONS,

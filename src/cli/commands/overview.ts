@@ -11,13 +11,15 @@ import type { CliIo } from '../io';
 import { UsageError } from '../io';
 import { BACKEND_OPTIONS, BACKEND_USAGE, openBackend } from '../backend';
 import { COMMON_OPTIONS, loadIndexedWorkspace, parseCommandArgs, reportInputError } from '../mappingOutput';
-import { NO_DATA_TEXT, formatMinutes, formatPercent } from '../../sdk/budget/format';
-import type { BudgetStatus } from '../../sdk/budget/types';
-import type { EndpointRow, GroupBudget } from '../../sdk/service/apiTypes';
-import type { ResultMeta } from '../../sdk/sources/budgetSource';
-import { parseAtParam } from '../../sdk/service/queryParams';
-import { InvalidQueryError } from '../../sdk/service/serviceErrors';
-import { InvalidRequestError } from '../../sdk/client/clientErrors';
+import {
+  formatMinutes,
+  formatPercent,
+  InvalidQueryError,
+  InvalidRequestError,
+  NO_DATA_TEXT,
+  parseAtParam,
+} from '../../sdk';
+import type { BudgetStatus, EndpointRow, GroupBudget, ResultMeta } from '../../sdk';
 
 export const summary = "a workspace's groups at a glance: spent/budget/remaining, state, the over-budget groups' top endpoints with file:line";
 

@@ -6,10 +6,7 @@ import type { CliIo } from '../io';
 import { UsageError } from '../io';
 import { BACKEND_OPTIONS, BACKEND_USAGE, openBackend } from '../backend';
 import { parseCommandArgs } from '../mappingOutput';
-import { renderReportMarkdown } from '../../sdk/report/reportMarkdown';
-import { previousMonthOf } from '../../sdk/report/reportWindow';
-import { parseAtParam, parseMonthParam } from '../../sdk/service/queryParams';
-import { InvalidQueryError } from '../../sdk/service/serviceErrors';
+import { InvalidQueryError, parseAtParam, parseMonthParam, previousMonthOf, renderReportMarkdown } from '../../sdk';
 
 export const summary = 'the monthly error-budget report per stage group (Markdown or JSON)';
 

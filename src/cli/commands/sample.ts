@@ -11,13 +11,16 @@ import type { CliIo } from '../io';
 import { UsageError } from '../io';
 import * as endpointsCommand from './endpoints';
 import { DEFAULT_STORE_PATH, formatFileReport } from './ingest';
-import type { SampleEndpoint } from '../../sdk/store/sampleLogLines';
-import { toSampleEndpoint } from '../../sdk/store/sampleLogLines';
-import { writeSampleLogs } from '../../sdk/store/sampleLogs';
-import { ingestFiles } from '../../sdk/store/logIngest';
-import { dateRejection, instantRejection } from '../../sdk/budget/saneTime';
-import { parseAtParam } from '../../sdk/service/queryParams';
-import { InvalidQueryError } from '../../sdk/service/serviceErrors';
+import {
+  dateRejection,
+  ingestFiles,
+  instantRejection,
+  InvalidQueryError,
+  parseAtParam,
+  toSampleEndpoint,
+  writeSampleLogs,
+} from '../../sdk';
+import type { SampleEndpoint } from '../../sdk';
 
 export const summary = 'write a realistic 28-day sample log set (gzip NDJSON) for the example workspace';
 

@@ -7,9 +7,8 @@ import type { CliIo } from '../io';
 import { UsageError } from '../io';
 import { BACKEND_OPTIONS, BACKEND_USAGE, openBackend } from '../backend';
 import { parseCommandArgs } from '../mappingOutput';
-import type { LogSink } from '../../sdk/server/budgetServer';
-import { BudgetServer } from '../../sdk/server/budgetServer';
-import { API_PREFIX } from '../../sdk/server/routes';
+import { API_PREFIX, BudgetServer } from '../../sdk';
+import type { LogSink } from '../../sdk';
 
 export const summary = 'serve the Budget API (JSON under /api/v1, OpenAPI at /api/v1/openapi.json)';
 

@@ -6,11 +6,18 @@ import type { CliIo } from '../io';
 import { UsageError } from '../io';
 import { BACKEND_OPTIONS, BACKEND_USAGE, openBackend } from '../backend';
 import { alignColumns, parseCommandArgs } from '../mappingOutput';
-import { formatAvailability, formatFactor, formatMinutes, formatPercent } from '../../sdk/budget/format';
-import type { ApiResult, BurnRateRow, GroupBudget, TopEndpoints } from '../../sdk/service/apiTypes';
-import { parseAtParam } from '../../sdk/service/queryParams';
-import { InvalidQueryError, UnknownScopeError } from '../../sdk/service/serviceErrors';
-import { NotFoundError, InvalidRequestError } from '../../sdk/client/clientErrors';
+import {
+  formatAvailability,
+  formatFactor,
+  formatMinutes,
+  formatPercent,
+  InvalidQueryError,
+  InvalidRequestError,
+  NotFoundError,
+  parseAtParam,
+  UnknownScopeError,
+} from '../../sdk';
+import type { ApiResult, BurnRateRow, GroupBudget, TopEndpoints } from '../../sdk';
 
 export const summary = "one group's budget: availability, spent/remaining minutes, top endpoints, burn rates";
 

@@ -10,7 +10,7 @@ import type { CliIo } from '../io';
 import { UsageError } from '../io';
 import { DEFAULT_STORE_PATH } from '../backend';
 import { parseCommandArgs } from '../mappingOutput';
-import { checkStore, describeDamagedRow } from '../../sdk/store/storeCheck';
+import { checkStore, describeDamagedRow } from '../../sdk';
 
 export const summary = "check the store: SQLite's quick_check and every stored row's checksum (exit 1 if damaged)";
 

@@ -8,9 +8,8 @@
  * goes through safeText.ts: endpoint ids as code spans, messages and names fully escaped, on one
  * line, in Markdown; on one line in plain text (status bar, tooltips).
  */
-import { NO_DATA_TEXT, formatAvailability, formatMinutes, formatPercent } from '../../sdk/budget/format';
-import type { BudgetFigures } from '../../sdk/budget/types';
-import type { EndpointRow, GroupBudget } from '../../sdk/service/apiTypes';
+import { formatAvailability, formatMinutes, formatPercent, NO_DATA_TEXT } from '../../sdk';
+import type { BudgetFigures, EndpointRow, GroupBudget } from '../../sdk';
 import type { Failure } from '../budgetCache';
 import { goToEndpointLink } from './mappingText';
 import { escapeMarkdown, inlineCode, notificationSafe, oneLine, statusBarSafe } from './safeText';

@@ -3,11 +3,8 @@
  * status bar text, the range a finding points at. No `vscode` import, so every wording is unit
  * tested in plain Node (test/unit/extension) and the adapters only place the text.
  */
-import type { GroupInfo } from '../../sdk/catalog/types';
-import { NOT_OWNED_GROUP } from '../../sdk/catalog/types';
-import type { Urgency } from '../../sdk/budget/types';
-import type { CategoryRange, Endpoint, EndpointKind } from '../../sdk/mapping/types';
-import { thresholdFor, urgencyFor } from '../../sdk/mapping/ruby/urgency';
+import { NOT_OWNED_GROUP, thresholdFor, urgencyFor } from '../../sdk';
+import type { CategoryRange, Endpoint, EndpointKind, GroupInfo, Urgency } from '../../sdk';
 import { CONTRIBUTED_COMMANDS } from '../commandIds';
 import { escapeMarkdown, inlineCode, oneLine, statusBarSafe } from './safeText';
 

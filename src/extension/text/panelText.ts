@@ -4,9 +4,8 @@
  * import, so every wording and rounding is unit tested in Node (test/unit/extension/panelText.test.ts).
  * Rounding goes through the SDK's formatters (display only; the figures arrive exact).
  */
-import { NO_DATA_TEXT, formatAvailability, formatFactor, formatMinutes, formatPercent } from '../../sdk/budget/format';
-import type { BudgetFigures } from '../../sdk/budget/types';
-import type { BurnRateRow, CategoryBudget, DailySeries, EndpointRow, GroupBudget } from '../../sdk/service/apiTypes';
+import { formatAvailability, formatFactor, formatMinutes, formatPercent, NO_DATA_TEXT } from '../../sdk';
+import type { BudgetFigures, BurnRateRow, CategoryBudget, DailySeries, EndpointRow, GroupBudget } from '../../sdk';
 import type { BudgetState, PanelBurnRate, PanelCategory, PanelData, PanelEndpoint, PanelFigures, PanelGroup, PanelStale } from '@shared/protocol';
 import type { Failure } from '../budgetCache';
 import { budgetMinutesText, failureSummary, isExhausted, spentShareText, staleReasonText, utcTime, windowText } from './budgetText';

@@ -4,9 +4,8 @@
  * (src/cli/commands/report.ts: renderReportMarkdown, then the source line). Unit tested in Node;
  * the extension-host suite `report` compares the document with the CLI's output.
  */
-import { renderReportMarkdown } from '../../sdk/report/reportMarkdown';
-import { previousMonthOf } from '../../sdk/report/reportWindow';
-import type { MonthlyReport } from '../../sdk/service/apiTypes';
+import { previousMonthOf, renderReportMarkdown } from '../../sdk';
+import type { MonthlyReport } from '../../sdk';
 import type { BackendKind } from '../budgetBackend';
 import { backendLabel } from '../budgetBackend';
 import type { Failure } from '../budgetCache';

@@ -31,17 +31,23 @@ export type StoreDatabase = BetterSqlite3.Database;
  * opened as `file:<path>?immutable=1`. If the addon was loaded earlier without it, that one
  * fallback fails with a clear error; everything else is unaffected (store paths are absolute).
  */
-const Database: typeof BetterSqlite3 = (() => {
-  const before = process.env.SQLITE_USE_URI;
-  process.env.SQLITE_USE_URI = '1';
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require('better-sqlite3') as typeof BetterSqlite3;
-  } finally {
-    if (before === undefined) delete process.env.SQLITE_USE_URI;
-    else process.env.SQLITE_USE_URI = before;
+let sqlite: typeof BetterSqlite3 | undefined;
+function Database(...args: ConstructorParameters<typeof BetterSqlite3>): StoreDatabase {
+  if (!sqlite) {
+    const before = process.env.SQLITE_USE_URI;
+    process.env.SQLITE_USE_URI = '1';
+    try {
+      // Loaded on first open, not at import: the SDK's front door re-exports the store, and a
+      // bundle that never opens one (the extension) must not need the native addon.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      sqlite = require('better-sqlite3') as typeof BetterSqlite3;
+    } finally {
+      if (before === undefined) delete process.env.SQLITE_USE_URI;
+      else process.env.SQLITE_USE_URI = before;
+    }
   }
-})();
+  return new sqlite(...args);
+}
 
 /** The checksum's modulus (2^31 - 1, prime) and per-field multipliers (each < 2^31). */
 const CK_MOD = 2147483647;
@@ -235,7 +241,7 @@ function readOnlyError(path: string, e: unknown): StoreReadOnlyError | undefined
 function openReadonly(path: string): StoreDatabase {
   let db: StoreDatabase | undefined;
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true, timeout: 10_000 });
+    db = Database(path, { readonly: true, fileMustExist: true, timeout: 10_000 });
     currentVersion(db); // the first read opens the WAL index
     return db;
   } catch (e) {
@@ -252,7 +258,7 @@ function openReadonly(path: string): StoreDatabase {
       );
     }
     try {
-      db = new Database(`${pathToFileURL(path).href}?immutable=1`, { readonly: true, fileMustExist: true });
+      db = Database(`${pathToFileURL(path).href}?immutable=1`, { readonly: true, fileMustExist: true });
       currentVersion(db);
       return db;
     } catch {
@@ -262,7 +268,7 @@ function openReadonly(path: string): StoreDatabase {
       try {
         const bytes = readFileSync(path);
         if (bytes.length >= 20 && bytes[18] === 2 && bytes[19] === 2) bytes[18] = bytes[19] = 1;
-        db = new Database(bytes, { readonly: true });
+        db = Database(bytes, { readonly: true });
         currentVersion(db);
         return db;
       } catch (e2) {
@@ -285,7 +291,7 @@ export function openStoreDatabase(path: string, opts: { readonly?: boolean } = {
   } else {
     try {
       mkdirSync(dirname(path), { recursive: true });
-      db = new Database(path, { timeout: 10_000 });
+      db = Database(path, { timeout: 10_000 });
     } catch (e) {
       throw readOnlyError(path, e) ?? new StoreError(describeStoreFailure(e, undefined, 'opening', path), path);
     }
