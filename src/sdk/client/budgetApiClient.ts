@@ -8,7 +8,7 @@
 import type { Readable } from 'node:stream';
 import axios from 'axios';
 import type { AxiosInstance, AxiosResponse } from 'axios';
-import { bodyText, checkMaxResponseBytes, readBoundedBody, ResponseTooLargeError as BodyTooLarge } from '../boundedBody';
+import { bodyText, checkMaxResponseBytes, parseJsonInTurn, readBoundedBody, ResponseTooLargeError as BodyTooLarge } from '../boundedBody';
 import type { ResponseSchemaName } from '../service/apiSchemas';
 import type {
   ApiResult,
@@ -178,14 +178,14 @@ export class BudgetApiClient implements BudgetApi {
         const reason = networkError instanceof Error ? networkError.message : String(networkError);
         throw new UnavailableError(`Budget API unreachable: ${reason}`, url, 0);
       }
-      return this.decode<T>(response, url, schema);
+      return await this.decode<T>(response, url, schema);
     }
   }
 
-  private decode<T>(response: { status: number; data: string }, url: string, schema: ResponseSchemaName): T {
+  private async decode<T>(response: { status: number; data: string }, url: string, schema: ResponseSchemaName): Promise<T> {
     let body: unknown;
     try {
-      body = JSON.parse(response.data);
+      body = await parseJsonInTurn(response.data);
     } catch {
       throw new BadResponseError(`response is not JSON: ${String(response.data).slice(0, 80)}`, url, response.status);
     }

@@ -9,7 +9,7 @@
  */
 import type { Readable } from 'node:stream';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import { bodyText, checkMaxResponseBytes, readBoundedBody, ResponseTooLargeError } from '../boundedBody';
+import { bodyText, checkMaxResponseBytes, parseJsonInTurn, readBoundedBody, ResponseTooLargeError } from '../boundedBody';
 
 export type PrometheusErrorKind = 'query' | 'http' | 'timeout' | 'aborted' | 'network' | 'bad_response' | 'too_large' | 'config';
 
@@ -163,7 +163,7 @@ export class PrometheusClient {
         abort: () => tooLarge.abort(),
       });
       try {
-        data = JSON.parse(bodyText(raw));
+        data = await parseJsonInTurn(bodyText(raw));
       } catch {
         // Not JSON: the status (or the shape check below) says what went wrong.
         data = undefined;
