@@ -2,13 +2,16 @@
 //   dist/extension.js  node/cjs, `vscode` external        (src/extension/extension.ts)
 //   dist/cli.js        node/cjs, the `budget-lens` binary  (src/cli/main.ts)
 //   dist/webview.js    browser/iife                        (webview/main.ts)
+//   dist/sdk.js        node/cjs, the SDK for other tools   (src/sdk/index.ts; package.json "exports",
+//                      with dist/types/ from tsconfig.sdk.json, emitted by --production only)
 //   dist/indexWorker.js, dist/storeWriterWorker.js   worker_threads entries loaded next to the bundles
 // Native and wasm assets stay outside the bundles: better-sqlite3 and the native tree-sitter
 // binding (tree-sitter, tree-sitter-ruby) are external (they load their .node files relative to
 // their packages; without node_modules the parser falls back to wasm), and tree-sitter's .wasm
 // files are copied to dist/.
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -49,6 +52,7 @@ const contexts = await Promise.all([
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
   }),
+  esbuild.context({ ...nodeCommon, entryPoints: ['src/sdk/index.ts'], outfile: 'dist/sdk.js' }),
   esbuild.context({
     ...nodeCommon,
     entryPoints: {
@@ -73,4 +77,11 @@ if (watch) {
 } else {
   await Promise.all(contexts.map((c) => c.rebuild()));
   await Promise.all(contexts.map((c) => c.dispose()));
+  if (production) sdkDeclarations();
+}
+
+/** The SDK's .d.ts files (dist/types/sdk/index.d.ts is the package's "types"), for a release. */
+function sdkDeclarations() {
+  rmSync('dist/types', { recursive: true, force: true });
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.sdk.json'], { stdio: 'inherit' });
 }

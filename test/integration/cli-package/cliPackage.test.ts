@@ -3,7 +3,9 @@
  * its worker bundles, the wasm files and GitLab's catalog (nothing else), and after
  * `npm install -g <tarball> --prefix <empty folder>` its `budget-lens` runs from the installed
  * copy: --version, `map` and `lint` on examples/gitlab-style with the same output as the
- * sources, and the store commands through the installed better-sqlite3.
+ * sources, and the store commands through the installed better-sqlite3. The same package is the SDK
+ * (package.json "exports": dist/sdk.js + dist/types): examples/sdk type-checks against the installed
+ * declarations and prints what the installed CLI prints for the same store.
  *
  * Slow on purpose: better-sqlite3 has no reachable prebuilt binary offline, so npm builds it from
  * its bundled SQLite sources (about 80 s on 2 cores). `npm pack` runs `prepack`, which rebuilds
@@ -12,11 +14,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { main } from '../../../src/cli/main';
+import { formatMinutes } from '../../../src/sdk';
 
 const REPO = join(__dirname, '..', '..', '..');
 const EXAMPLE = join(REPO, 'examples', 'gitlab-style');
@@ -31,6 +34,7 @@ const EXPECTED_FILES = [
   'catalog/gitlab/stages.yml',
   'dist/cli.js',
   'dist/indexWorker.js',
+  'dist/sdk.js',
   'dist/storeWriterWorker.js',
   'dist/tree-sitter-ruby.wasm',
   'dist/web-tree-sitter.wasm',
@@ -67,7 +71,12 @@ test('npm pack gives a lean tarball whose budget-lens runs after npm install -g 
     execFileSync('npm', ['pack', '--json', '--pack-destination', tmp], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
   ) as Array<{ filename: string; size: number; unpackedSize: number; files: Array<{ path: string; size: number }> }>;
   const pack = packed[0]!;
-  assert.deepEqual(pack.files.map((f) => f.path).sort(), EXPECTED_FILES);
+  // Besides these, only the SDK's declarations (dist/types/sdk/**.d.ts, one per SDK module).
+  const packedPaths = pack.files.map((f) => f.path).sort();
+  assert.deepEqual(packedPaths.filter((p) => !p.startsWith('dist/types/')), EXPECTED_FILES);
+  const declarations = packedPaths.filter((p) => p.startsWith('dist/types/'));
+  assert.ok(declarations.includes('dist/types/sdk/index.d.ts'), declarations.slice(0, 5).join(', '));
+  assert.deepEqual(declarations.filter((p) => !/^dist\/types\/sdk\/.+\.d\.ts$/.test(p)), []);
   const tarball = join(tmp, pack.filename);
   assert.ok(existsSync(tarball), tarball);
   t.diagnostic(`tarball ${pack.filename}: ${pack.size} bytes, ${pack.unpackedSize} unpacked, ${pack.files.length} files`);
@@ -129,4 +138,29 @@ test('npm pack gives a lean tarball whose budget-lens runs after npm install -g 
   assert.equal(status.code, 0, status.stderr);
   const parsed = JSON.parse(status.stdout) as { group: { key?: string; group?: string } };
   assert.ok(JSON.stringify(parsed.group).includes('project_management'), status.stdout.slice(0, 300));
+
+  // 6. The SDK from the installed package: examples/sdk compiles against its declarations
+  //    (package.json "exports" types) and runs against dist/sdk.js.
+  const user = join(tmp, 'sdk-user');
+  mkdirSync(join(user, 'node_modules', '@types'), { recursive: true });
+  symlinkSync(installedDir, join(user, 'node_modules', 'budget-lens'));
+  symlinkSync(join(REPO, 'node_modules', '@types', 'node'), join(user, 'node_modules', '@types', 'node'));
+  for (const f of ['groupBudgets.ts', 'tsconfig.json']) copyFileSync(join(REPO, 'examples', 'sdk', f), join(user, f));
+  const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', '.'], { cwd: user, encoding: 'utf8' });
+  assert.equal(tsc.status, 0, `examples/sdk does not type-check against the installed package:\n${tsc.stdout}${tsc.stderr}`);
+  const example = spawnSync(process.execPath, ['groupBudgets.js', store, end], { cwd: user, encoding: 'utf8', timeout: 60_000 });
+  assert.equal(example.status, 0, example.stderr);
+  const lines = example.stdout.trimEnd().split('\n');
+  // From counts s=62,990 w=63,000 o=63,006 e=2 over 28 d at 99.95 %: failures (63,000-62,990)+2 = 12,
+  // m = 126,006; spent 12 * 40,320 / 126,006 = 3.8398 min; budget 0.0005 * 40,320 = 20.16 min;
+  // availability (62,990+63,006-2) / 126,006 = 99.99047 %, shown rounded down to 99.990 %.
+  assert.equal(lines[0], 'project_management: 3.84 min of 20.16 min spent, availability 99.990 %');
+  // Over the store, each group with data, as the installed CLI's `status` reports it.
+  const cliGroup = run(['status', '--group', 'project_management', '--store', store, '--window', '28d', '--at', end, '--json'], EXAMPLE);
+  assert.equal(cliGroup.code, 0, cliGroup.stderr);
+  const g = (JSON.parse(cliGroup.stdout) as { group: { data: { spentMinutes: number | null; budgetMinutes: number; status: string } } }).group.data;
+  assert.ok(
+    lines.includes(`project_management: ${formatMinutes(g.spentMinutes)} of ${formatMinutes(g.budgetMinutes)} spent (${g.status})`),
+    example.stdout,
+  );
 });
