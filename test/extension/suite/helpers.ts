@@ -8,8 +8,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { BudgetKeyState } from '../../../src/extension/budgetData';
-import type { TestState } from '../../../src/extension/mappingCommands';
+import type { BudgetKeyState, TestState } from '../../../src/extension/testState';
 import type { PanelData, PanelView, StateMessage } from '../../../src/shared/protocol';
 
 export const EXTENSION_ID = 'budget-lens.budget-lens';
