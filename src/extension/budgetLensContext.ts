@@ -62,6 +62,7 @@ export class BudgetLensContext extends Disposable {
       ...registerCommands({
         indexer: this.indexer,
         statusBar: () => this.statusBar.state,
+        codeLens: this.codeLens,
         session: this.session,
         budget: this.budget,
         tree: this.tree,

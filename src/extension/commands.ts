@@ -20,6 +20,7 @@ import { chooseGroup } from './developerGroup';
 import type { FirstContact } from './firstContact';
 import { setBackendUrl } from './firstContact';
 import type { GroupTreeProvider } from './groupTree';
+import type { MappingCodeLensProvider } from './mappingCodeLens';
 import { goToEndpoint, showMapping } from './navigation';
 import { monthlyReport } from './reportCommand';
 import type { StatusBarState } from './statusBar';
@@ -32,6 +33,7 @@ import type { WorkspaceIndexer } from './workspaceIndexer';
 export interface CommandDeps {
   indexer: WorkspaceIndexer;
   statusBar: () => StatusBarState;
+  codeLens: MappingCodeLensProvider;
   session: BudgetSession;
   budget: BudgetData;
   tree: GroupTreeProvider;

@@ -57,6 +57,7 @@ export class MappingCodeLensProvider extends Disposable implements vscode.CodeLe
   private readonly lastGood = new Map<string, CategoryCodeLens[]>();
   private budget: LensBudget | undefined;
   private budgetListener: vscode.Disposable | undefined;
+  private budgetRefreshes = 0;
 
   constructor(private readonly indexer: WorkspaceIndexer) {
     super();
@@ -87,8 +88,16 @@ export class MappingCodeLensProvider extends Disposable implements vscode.CodeLe
   setBudget(budget: LensBudget | undefined): void {
     this.budgetListener?.dispose();
     this.budget = budget;
-    this.budgetListener = budget?.onDidChange(() => this.changeEmitter.fire());
+    this.budgetListener = budget?.onDidChange(() => {
+      this.budgetRefreshes++;
+      this.changeEmitter.fire();
+    });
     this.changeEmitter.fire();
+  }
+
+  /** How many times budget data made the lenses redraw (onDidChangeCodeLenses): the extension-host tests read it. */
+  get refreshesForBudget(): number {
+    return this.budgetRefreshes;
   }
 
   provideCodeLenses(document: vscode.TextDocument, token: vscode.CancellationToken): CategoryCodeLens[] | Promise<CategoryCodeLens[]> {

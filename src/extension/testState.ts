@@ -12,6 +12,7 @@ import type { BudgetData } from './budgetData';
 import type { BudgetSession } from './budgetSession';
 import type { FirstContact, FirstContactTestState } from './firstContact';
 import type { GroupTreeProvider, TreeItemState } from './groupTree';
+import type { MappingCodeLensProvider } from './mappingCodeLens';
 import { endpointPicks } from './navigation';
 import type { IndexerState } from './rootIndexer';
 import type { StatusBarState } from './statusBar';
@@ -92,6 +93,8 @@ export interface TestState {
   rubyParser?: string;
   picks?: PickTestState[];
   budget: BudgetTestState;
+  /** How many times budget data made the lenses redraw (onDidChangeCodeLenses fired for an answer or a new backend). */
+  lensRefreshes: number;
   /** The Group budget tree fully expanded, with `{ tree: true }` (walking it fetches like a user expanding it). */
   tree?: TreeItemState[];
   panel: PanelTestState;
@@ -104,6 +107,7 @@ export interface TestState {
 export interface TestStateSources {
   indexer: WorkspaceIndexer;
   statusBar: () => StatusBarState;
+  codeLens: MappingCodeLensProvider;
   session: BudgetSession;
   budget: BudgetData;
   tree: GroupTreeProvider;
@@ -166,6 +170,7 @@ export function testState(deps: TestStateSources, withPicks: boolean, withTree: 
     rubyParser: rubyParserKind(),
     indexes,
     budget: budgetTestState(deps.session, deps.budget),
+    lensRefreshes: deps.codeLens.refreshesForBudget,
     ...(withTree ? { tree: deps.tree.items() } : {}),
     panel: deps.panel.state(),
     firstContact: deps.firstContact.state,

@@ -146,9 +146,9 @@ export interface ProxyAnswer {
 /**
  * A proxy on 127.0.0.1 in front of a real Budget API: `answer(path)` may answer for the server
  * (what a broken deployment or a load balancer in trouble sends); everything else is forwarded,
- * Authorization included.
+ * Authorization included, after `delayMs` (a slow server: the server's answer, that much later).
  */
-export async function startProxy(target: string, answer: (path: string) => ProxyAnswer | undefined): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startProxy(target: string, answer: (path: string) => ProxyAnswer | undefined, options: { delayMs?: number } = {}): Promise<{ url: string; stop(): Promise<void> }> {
   const proxy: Server = createServer((req, res) => {
     const own = answer(req.url ?? '');
     if (own) {
@@ -156,10 +156,14 @@ export async function startProxy(target: string, answer: (path: string) => Proxy
       res.end(JSON.stringify(own.body));
       return;
     }
-    void fetch(target + (req.url ?? ''), { headers: { authorization: req.headers.authorization ?? '' } }).then(async (r) => {
-      res.writeHead(r.status, { 'Content-Type': r.headers.get('content-type') ?? 'application/json' });
-      res.end(await r.text());
-    });
+    const forward = (): void => {
+      void fetch(target + (req.url ?? ''), { headers: { authorization: req.headers.authorization ?? '' } }).then(async (r) => {
+        res.writeHead(r.status, { 'Content-Type': r.headers.get('content-type') ?? 'application/json' });
+        res.end(await r.text());
+      });
+    };
+    if (options.delayMs) setTimeout(forward, options.delayMs);
+    else forward();
   });
   await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
   return {
