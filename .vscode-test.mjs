@@ -18,7 +18,12 @@ const suites = readdirSync(join(root, 'test', 'extension', 'suite'))
   .filter((f) => f.endsWith('.test.ts'))
   .map((f) => f.slice(0, -'.test.ts'.length));
 /** The suites that open another workspace than examples/gitlab-style (as in scripts/test-extension.mjs). */
-const WORKSPACES = { multiRoot: join(root, 'examples', 'multi-root', 'multi-root.code-workspace') };
+const WORKSPACES = {
+  multiRoot: join(root, 'examples', 'multi-root', 'multi-root.code-workspace'),
+  neverWaits: join(root, 'test', 'fixtures', 'never-waits', 'never-waits.code-workspace'),
+};
+/** Environment a suite's launch needs (as SUITE_ENV in scripts/test-extension.mjs). */
+const ENV = { neverWaits: { BUDGET_LENS_TEST_HOLD_BUILDS: '1' } };
 
 const common = {
   version: process.env.VSCODE_VERSION ?? '1.100.3',
@@ -40,5 +45,6 @@ export default defineConfig([
     label: suite,
     workspaceFolder,
     files: [join(out, `${suite}.test.js`)],
+    ...(ENV[suite] ? { env: ENV[suite] } : {}),
   })),
 ]);

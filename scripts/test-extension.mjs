@@ -92,6 +92,13 @@ const SUITE_WORKSPACES = {
   // No configuration at all: the bundled catalog, the one-time message (test/fixtures/first-contact).
   firstContact: join('test', 'fixtures', 'first-contact', 'first-contact.code-workspace'),
   graphql: join('test', 'fixtures', 'graphql-workspace'),
+  // The example through a workspace file of its own: its own launch, with SUITE_ENV below.
+  neverWaits: join('test', 'fixtures', 'never-waits', 'never-waits.code-workspace'),
+};
+/** Environment a suite's launch needs (merged per launch). */
+const SUITE_ENV = {
+  // Every build waits from activation until the suite releases it (test mode only: budgetLensContext.ts).
+  neverWaits: { BUDGET_LENS_TEST_HOLD_BUILDS: '1' },
 };
 /** Absolute: the installed suites' folder of GitLab-style Ruby without any configuration. */
 const NO_CONFIG_WORKSPACE = join(tmpdir(), 'budget-lens-no-config', 'gitlab-style');
@@ -169,6 +176,7 @@ async function runLaunch(workspace, suites, n) {
     env: {
       BUDGET_LENS_TEST_REPORT: reportFile,
       BUDGET_LENS_SUITE: suites.join(','),
+      ...Object.assign({}, ...suites.map((s) => SUITE_ENV[s] ?? {})),
       ...(packaged ? { BUDGET_LENS_PACKAGED: '1' } : {}),
       ...(vsix ? { BUDGET_LENS_INSTALLED_DIR: extensionsDir, BUDGET_LENS_MEASUREMENTS: measurementsFile } : {}),
       // The no-config case waits for the bundled default catalog (issue 9, branch `catalog`).

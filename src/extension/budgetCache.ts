@@ -40,6 +40,11 @@ export interface CacheEntry<T> {
   failure?: Failure;
 }
 
+/** An entry as readers see it now: what is cached, and whether a request for it is on its way. */
+export interface Known<T> extends CacheEntry<T> {
+  loading: boolean;
+}
+
 /**
  * A failure from whatever a fetch threw; `url` is the fallback when the error names none.
  * Budget API client errors carry URL and status. BudgetService over Prometheus (budgetBackend.ts)

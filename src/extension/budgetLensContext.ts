@@ -7,9 +7,11 @@ import * as vscode from 'vscode';
 import { ApiTokenStore } from './apiToken';
 import { BudgetData } from './budgetData';
 import { BudgetPanel } from './budgetPanel';
+import { BudgetSession } from './budgetSession';
+import { registerCommands } from './commands';
+import { Disposable } from './disposable';
 import { FirstContact } from './firstContact';
 import { GroupTreeProvider } from './groupTree';
-import { registerMappingCommands } from './mappingCommands';
 import { MappingCodeLensProvider } from './mappingCodeLens';
 import { CategoryQuickFixProvider, MappingDiagnostics } from './mappingDiagnostics';
 import { MappingHoverProvider } from './mappingHover';
@@ -21,50 +23,71 @@ import { WorkspaceIndexer } from './workspaceIndexer';
 const RUBY: vscode.DocumentSelector = [{ scheme: 'file', language: 'ruby' }];
 const ANY_FILE: vscode.DocumentSelector = [{ scheme: 'file' }];
 
-export class BudgetLensContext implements vscode.Disposable {
-  readonly log = vscode.window.createOutputChannel('Budget Lens');
-  readonly indexer = new WorkspaceIndexer(this.log);
-  readonly codeLens = new MappingCodeLensProvider(this.indexer);
+/**
+ * Set in the extension-host tests' environment (test mode only): every build waits from activation
+ * until `budgetLens._testHoldIndexing(false)`, so a suite meets a root whose first build has not
+ * run (its config and catalog opened, no index).
+ */
+const HOLD_BUILDS_ENV = 'BUDGET_LENS_TEST_HOLD_BUILDS';
+
+export class BudgetLensContext extends Disposable {
+  // Owned in creation order and disposed in reverse: adapters go before the indexer they listen to.
+  readonly log = this.own(vscode.window.createOutputChannel('Budget Lens'));
+  readonly indexer = this.own(new WorkspaceIndexer(this.log));
+  readonly codeLens = this.own(new MappingCodeLensProvider(this.indexer));
+  readonly session: BudgetSession;
   readonly budget: BudgetData;
   readonly statusBar: GroupStatusBar;
   readonly tree: GroupTreeProvider;
   readonly panel: BudgetPanel;
   readonly diagnostics: MappingDiagnostics;
   readonly firstContact: FirstContact;
-  private readonly disposables: vscode.Disposable[] = [];
   private codeLensRegistration: vscode.Disposable | undefined;
   private hoverRegistration: vscode.Disposable | undefined;
 
   constructor(version: string, secrets: vscode.SecretStorage, mode: vscode.ExtensionMode, extensionUri: vscode.Uri, workspaceState: vscode.Memento) {
+    super();
     const settings = readSettings();
-    this.budget = new BudgetData(this.indexer, new ApiTokenStore(secrets), this.log);
-    this.statusBar = new GroupStatusBar(this.indexer, this.budget, settings.statusBarEnabled);
-    this.diagnostics = new MappingDiagnostics(this.indexer, settings.diagnosticsEnabled);
-    this.tree = new GroupTreeProvider(this.indexer, this.budget);
-    this.panel = new BudgetPanel(extensionUri, this.indexer, this.budget);
-    this.firstContact = new FirstContact(this.indexer, workspaceState, this.log);
-    this.disposables.push(
-      this.log,
-      this.indexer,
-      this.budget,
-      this.codeLens,
-      this.statusBar,
-      this.diagnostics,
-      this.tree,
-      this.panel,
-      this.firstContact,
+    const testMode = mode === vscode.ExtensionMode.Test;
+    const heldBuilds = testMode && process.env[HOLD_BUILDS_ENV] === '1' ? this.indexer.holdBuilds() : undefined;
+    this.session = this.own(new BudgetSession(this.indexer, new ApiTokenStore(secrets), this.log));
+    this.budget = this.own(new BudgetData(this.session, this.indexer, this.log));
+    this.statusBar = this.own(new GroupStatusBar(this.indexer, this.budget, settings.statusBarEnabled));
+    this.diagnostics = this.own(new MappingDiagnostics(this.indexer, settings.diagnosticsEnabled));
+    this.tree = this.own(new GroupTreeProvider(this.indexer, this.session, this.budget));
+    this.panel = this.own(new BudgetPanel(extensionUri, this.indexer, this.session, this.budget));
+    this.firstContact = this.own(new FirstContact(this.indexer, workspaceState, this.log));
+    this.ownAll(
       vscode.languages.registerCodeActionsProvider(RUBY, new CategoryQuickFixProvider(this.indexer), { providedCodeActionKinds: CategoryQuickFixProvider.kinds }),
-      ...registerMappingCommands({ indexer: this.indexer, statusBar: () => this.statusBar.state, budget: this.budget, tree: this.tree, panel: this.panel, firstContact: this.firstContact, version, activatedAt: Date.now(), tokenArgument: mode === vscode.ExtensionMode.Test }),
+      ...registerCommands({
+        indexer: this.indexer,
+        statusBar: () => this.statusBar.state,
+        codeLens: this.codeLens,
+        session: this.session,
+        budget: this.budget,
+        tree: this.tree,
+        panel: this.panel,
+        firstContact: this.firstContact,
+        log: this.log,
+        version,
+        activatedAt: Date.now(),
+        tokenArgument: testMode,
+        heldBuilds,
+      }),
       vscode.workspace.onDidChangeConfiguration((e) => this.onSettingsChanged(e)),
     );
+    this.onDispose(() => {
+      this.codeLensRegistration?.dispose();
+      this.hoverRegistration?.dispose();
+    });
     this.applyProviderSettings();
   }
 
-  /** Starts the first builds (one per root) and the budget data in the background; activation does not wait for them. */
+  /** Starts the first builds (one per root) and the budget session in the background; activation does not wait for them. */
   start(): void {
     this.indexer.start();
-    this.codeLens.setFigures(this.budget);
-    void this.budget.configure();
+    this.codeLens.setBudget(this.budget);
+    void this.session.configure();
   }
 
   /** CodeLens and hover are registered only while enabled (GitLens registers lazily too). */
@@ -77,7 +100,7 @@ export class BudgetLensContext implements vscode.Disposable {
       this.codeLensRegistration = undefined;
     }
     if (settings.hoverEnabled && !this.hoverRegistration) {
-      this.hoverRegistration = vscode.languages.registerHoverProvider(RUBY, new MappingHoverProvider(this.indexer, this.budget));
+      this.hoverRegistration = vscode.languages.registerHoverProvider(RUBY, new MappingHoverProvider(this.indexer, { session: this.session, data: this.budget }));
     } else if (!settings.hoverEnabled && this.hoverRegistration) {
       this.hoverRegistration.dispose();
       this.hoverRegistration = undefined;
@@ -90,15 +113,8 @@ export class BudgetLensContext implements vscode.Disposable {
     if (affects(e, 'diagnostics.enabled')) this.diagnostics.setEnabled(readSettings().diagnosticsEnabled);
     // The catalog setting can also make folders without a config indexable: reindex() re-matches roots.
     if (affects(e, 'catalogPath')) void this.indexer.reindex();
-    // A new URL (or interval) reconfigures the client and refreshes; the group only moves the status bar.
-    if (affects(e, 'api.url') || affects(e, 'prometheus.url') || affects(e, 'refreshIntervalSeconds')) void this.budget.configure();
+    // A new URL (or interval) reconfigures the client, which refreshes; the group only moves the status bar.
+    if (affects(e, 'api.url') || affects(e, 'prometheus.url') || affects(e, 'refreshIntervalSeconds')) void this.session.configure();
     if (affects(e, 'group')) this.statusBar.update();
-  }
-
-  dispose(): void {
-    this.codeLensRegistration?.dispose();
-    this.hoverRegistration?.dispose();
-    // Reverse order: adapters go before the indexer they listen to.
-    for (const d of this.disposables.reverse()) d.dispose();
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The budget panel's host side: one webview panel (revealed if open) showing the developer's
  * group (developerGroup.ts): its budget, daily spend, burn rates, top failing endpoints and
- * categories, all from BudgetData. The webview (webview/main.ts) speaks only the typed messages
+ * categories, as BudgetData knows them now (reading asks for what is unknown or old; its
+ * onDidChange posts again). The webview (webview/main.ts) speaks only the typed messages
  * of src/shared/protocol.ts: it says `ready` before the host posts anything (the handshake of
  * vscode-pull-request-github's src/common/webview.ts), then gets a `state` and a `stale` message
  * whenever what it shows changes; `goToEndpoint`, `refresh`, `chooseGroup` and `monthlyReport` come back.
@@ -15,9 +16,11 @@ import { isWebviewToHost } from '@shared/protocol';
 import type { CacheEntry } from './budgetCache';
 import { CONTRIBUTED_COMMANDS } from './commandIds';
 import type { BudgetData } from './budgetData';
+import type { BudgetSession } from './budgetSession';
 import { StickyGroup, chooseGroup, definesEndpoint, localCatalog } from './developerGroup';
-import type { JumpTarget } from './mappingCommands';
-import { goToEndpoint } from './mappingCommands';
+import { Disposable } from './disposable';
+import type { JumpTarget } from './navigation';
+import { goToEndpoint } from './navigation';
 import { newNonce, panelHtml } from './panelHtml';
 import { affects, readSettings } from './settings';
 import { failingReasonText } from './text/budgetText';
@@ -39,10 +42,9 @@ export interface PanelTestState {
   posted: HostToWebview[];
 }
 
-export class BudgetPanel implements vscode.Disposable {
+export class BudgetPanel extends Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private panelDisposables: vscode.Disposable[] = [];
-  private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
   private posted: HostToWebview[] = [];
   private lastState = '';
@@ -52,11 +54,13 @@ export class BudgetPanel implements vscode.Disposable {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly indexer: WorkspaceIndexer,
+    private readonly session: BudgetSession,
     private readonly budget: BudgetData,
   ) {
-    this.group = new StickyGroup(indexer);
-    this.disposables.push(
-      this.group,
+    super();
+    this.onDispose(() => this.panel?.dispose());
+    this.group = this.own(new StickyGroup(indexer));
+    this.ownAll(
       budget.onDidChange(() => this.post()),
       indexer.onDidChangeIndexes(() => this.post()),
       vscode.window.onDidChangeActiveTextEditor(() => this.post()),
@@ -137,21 +141,19 @@ export class BudgetPanel implements vscode.Disposable {
         await chooseGroup(this.indexer);
         return undefined;
       case 'monthlyReport':
-        return monthlyReport(this.budget);
+        return monthlyReport(this.session, this.budget);
       case 'fix':
-        await vscode.commands.executeCommand(message.fix === 'setToken' ? CONTRIBUTED_COMMANDS.setApiToken : this.budget.fixCommands.setUrl);
+        await vscode.commands.executeCommand(message.fix === 'setToken' ? CONTRIBUTED_COMMANDS.setApiToken : this.session.fixCommands.setUrl);
         return undefined;
     }
   }
 
-  /** Posts the state and the stale banner when they changed; asks BudgetData for what is missing. */
+  /** Posts the state and the stale banner when they changed; reading BudgetData asks for what is missing. */
   private post(): void {
     if (!this.panel || !this.ready) return;
-    const { view, stale, loaded } = this.compute();
+    const { view, stale } = this.compute();
     this.send({ type: 'state', view }, 'state');
     this.send({ type: 'stale', stale }, 'stale');
-    // A first answer fires onDidChange; this covers requests that settle without changing anything.
-    void loaded?.then(() => this.post());
   }
 
   private send(message: HostToWebview, kind: 'state' | 'stale'): void {
@@ -164,57 +166,52 @@ export class BudgetPanel implements vscode.Disposable {
     void this.panel?.webview.postMessage(message);
   }
 
-  private compute(): { view: PanelView; stale: PanelStale | null; loaded?: Promise<void> } {
-    if (!this.budget.enabled) {
-      // Prometheus waits for the index's catalog; without either URL there is nothing to ask.
+  private compute(): { view: PanelView; stale: PanelStale | null } {
+    if (!this.session.enabled) {
+      // Prometheus waits for a root's catalog; without either URL there is nothing to ask.
       const { apiUrl, prometheusUrl } = readSettings();
       if (apiUrl === '' && prometheusUrl !== '') return { view: { kind: 'loading', groupKey: this.group.current() }, stale: null };
       return { view: { kind: 'error', title: 'No Budget API configured', message: 'Set budgetLens.api.url to the URL of `budget-lens serve`, or budgetLens.prometheus.url to a Prometheus-compatible server.', fixes: ['changeUrl'] }, stale: null };
     }
     // Only after the server said 401: a server without a token (npm start's) is never asked for one.
-    if (this.budget.needsToken) {
-      return { view: { kind: 'error', title: 'No API token', message: `${this.budget.apiUrl} answered HTTP 401: run "Budget Lens: Set API Token" for it.`, fixes: ['setToken', 'changeUrl'] }, stale: null };
+    if (this.session.needsToken) {
+      return { view: { kind: 'error', title: 'No API token', message: `${this.session.apiUrl} answered HTTP 401: run "Budget Lens: Set API Token" for it.`, fixes: ['setToken', 'changeUrl'] }, stale: null };
     }
     const key = this.group.current();
     if (key === undefined) return { view: { kind: 'error', title: 'No group', message: 'Open a file of your group, or choose a group (Budget Lens: Choose Group).' }, stale: null };
     const catalogCategories = localCatalog(this.indexer)?.group(key)?.categories;
-    const known = catalogCategories ?? this.budget.groupEntry(key)?.value?.categories ?? [];
-    const e = this.budget.panelEntries(key, known);
+    const known = catalogCategories ?? this.budget.group(key)?.value?.categories ?? [];
+    const e = this.budget.panel(key, known);
     if (!e) return { view: { kind: 'loading', groupKey: key }, stale: null };
-    const group = e.group?.value;
+    const group = e.group.value;
     if (!group) {
       // A failure is shown only when nothing is on its way that could replace it (a new token's refresh).
-      if (e.group?.failure && !e.loaded) {
+      if (e.group.failure && !e.loading) {
         const name = localCatalog(this.indexer)?.group(key)?.name ?? key;
         const fixes: PanelFix[] = e.group.failure.unauthorized ? ['refresh', 'setToken', 'changeUrl'] : ['refresh', 'changeUrl'];
-        return { view: { kind: 'error', title: `No budget data for ${name}`, message: failingReasonText(e.group.failure), fixes }, stale: null, loaded: e.loaded };
+        return { view: { kind: 'error', title: `No budget data for ${name}`, message: failingReasonText(e.group.failure), fixes }, stale: null };
       }
-      return { view: { kind: 'loading', groupKey: key }, stale: null, loaded: e.loaded };
+      return { view: { kind: 'loading', groupKey: key }, stale: null };
     }
-    const categories = e.categories.flatMap(([, c]) => (c?.value ? [c.value] : []));
+    const categories = e.categories.flatMap(([, c]) => (c.value ? [c.value] : []));
     const data = panelData({
       group,
-      daily: e.daily?.value,
-      burnRates: e.burnRates?.value,
-      endpoints: e.topEndpoints?.value,
+      daily: e.daily.value,
+      burnRates: e.burnRates.value,
+      endpoints: e.topEndpoints.value,
       categories,
       inWorkspace: (id) => definesEndpoint(this.indexer, id),
       // A part that failed with nothing to show, and no request on its way: why, not "Loading…".
-      failures: e.loaded ? {} : { daily: e.daily?.failure, burnRates: e.burnRates?.failure, endpoints: e.topEndpoints?.failure },
+      failures: e.loading ? {} : { daily: e.daily.failure, burnRates: e.burnRates.failure, endpoints: e.topEndpoints.failure },
     });
-    const entries: Array<CacheEntry<unknown> | undefined> = [e.group, e.daily, e.burnRates, e.topEndpoints, ...e.categories.map(([, c]) => c)];
-    const failing = entries.find((x) => x?.failure !== undefined);
-    const goodTimes = entries.flatMap((x) => (x?.fetchedAt !== undefined ? [x.fetchedAt] : []));
+    const entries: Array<CacheEntry<unknown>> = [e.group, e.daily, e.burnRates, e.topEndpoints, ...e.categories.map(([, c]) => c)];
+    const failing = entries.find((x) => x.failure !== undefined);
+    const goodTimes = entries.flatMap((x) => (x.fetchedAt !== undefined ? [x.fetchedAt] : []));
     const stale = failing?.failure ? panelStale(failing.failure, goodTimes.length > 0 ? Math.min(...goodTimes) : undefined) : null;
-    return { view: { kind: 'ready', data }, stale, loaded: e.loaded };
+    return { view: { kind: 'ready', data }, stale };
   }
 
   state(): PanelTestState {
     return { open: this.panel !== undefined, ready: this.ready, posted: [...this.posted] };
-  }
-
-  dispose(): void {
-    this.panel?.dispose();
-    for (const d of this.disposables) d.dispose();
   }
 }

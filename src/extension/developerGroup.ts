@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { primaryCategory } from '../sdk';
 import type { GitLabCatalog } from '../sdk';
+import { Disposable } from './disposable';
 import { readSettings } from './settings';
 import type { WorkspaceIndexer } from './workspaceIndexer';
 
@@ -28,22 +29,18 @@ export function developerGroup(indexer: WorkspaceIndexer): string | undefined {
  * developerGroup that keeps the last group while no file gives one: focusing the budget panel
  * (a webview, so no active text editor) or the Output must not make the tree and panel forget it.
  */
-export class StickyGroup implements vscode.Disposable {
+export class StickyGroup extends Disposable {
   private last: string | undefined;
-  private readonly disposables: vscode.Disposable[];
 
   /** Watches the active editor and the index from now on, so a panel opened later knows the file's group. */
   constructor(private readonly indexer: WorkspaceIndexer) {
-    this.disposables = [
+    super();
+    this.ownAll(
       vscode.window.onDidChangeActiveTextEditor(() => this.current()),
       indexer.onDidChangeState(() => this.current()),
       indexer.onDidChangeIndexes(() => this.current()),
-    ];
+    );
     this.current();
-  }
-
-  dispose(): void {
-    for (const d of this.disposables) d.dispose();
   }
 
   current(): string | undefined {

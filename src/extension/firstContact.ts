@@ -22,6 +22,7 @@ import * as vscode from 'vscode';
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { CONFIG_FILE_NAME, configTemplate } from '../sdk';
+import { Disposable } from './disposable';
 import type { RootIndexer } from './rootIndexer';
 import { SETTINGS_SECTION } from './settings';
 import { CREATE_CONFIG_ACTION, PICK_CATALOG_ACTION, normaliseUrl, nothingMappedMessage, urlProblem } from './text/firstContactText';
@@ -52,8 +53,7 @@ function targetFolder(arg: unknown): vscode.WorkspaceFolder | undefined {
   return (active && vscode.workspace.getWorkspaceFolder(active)) ?? vscode.workspace.workspaceFolders?.[0];
 }
 
-export class FirstContact implements vscode.Disposable {
-  private readonly disposables: vscode.Disposable[] = [];
+export class FirstContact extends Disposable {
   private readonly shown: string[] = [];
 
   constructor(
@@ -61,7 +61,8 @@ export class FirstContact implements vscode.Disposable {
     private readonly workspaceState: vscode.Memento,
     private readonly log: vscode.OutputChannel,
   ) {
-    this.disposables.push(indexer.onDidChangeState((index) => this.check(index)));
+    super();
+    this.own(indexer.onDidChangeState((index) => this.check(index)));
   }
 
   get state(): FirstContactTestState {
@@ -143,10 +144,6 @@ export class FirstContact implements vscode.Disposable {
     void vscode.window.showWarningMessage(`Budget Lens: set catalog.stages: ${picked} in ${CONFIG_FILE_NAME} (it exists already, so it was opened and left as it is).`);
     if (folder) await vscode.window.showTextDocument(vscode.Uri.file(join(folder.uri.fsPath, CONFIG_FILE_NAME)), { preview: false });
     return undefined;
-  }
-
-  dispose(): void {
-    for (const d of this.disposables) d.dispose();
   }
 }
 

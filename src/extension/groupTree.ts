@@ -1,8 +1,8 @@
 /**
  * The "Group budget" sidebar tree: the developer's group (developerGroup.ts) -> its categories
  * with their budget figures -> each category's top failing endpoints, which jump to their code
- * through Go to Endpoint when the workspace defines them. Everything comes from BudgetData's
- * cache (never a request of its own); items appear as answers arrive through onDidChange.
+ * through Go to Endpoint when the workspace defines them. Everything is what BudgetData knows now
+ * (reading asks for what is unknown or old); items appear as answers arrive through onDidChange.
  *
  * Without a backend URL, or once the backend refused a request with HTTP 401, the tree is empty,
  * so the view's welcome content (package.json `viewsWelcome`, gated by the `budgetLens.needsToken`
@@ -12,8 +12,10 @@ import * as vscode from 'vscode';
 import type { BudgetFigures, EndpointRow } from '../sdk';
 import type { BudgetState } from '@shared/protocol';
 import type { BudgetData } from './budgetData';
+import type { BudgetSession } from './budgetSession';
 import { CONTRIBUTED_COMMANDS } from './commandIds';
 import { StickyGroup, definesEndpoint, localCatalog } from './developerGroup';
+import { Disposable } from './disposable';
 import { affects } from './settings';
 import type { CacheEntry, Failure } from './budgetCache';
 import { failingReasonText, failureSummary, noDataLensText, staleReasonText, statusBarBudgetTooltip } from './text/budgetText';
@@ -81,10 +83,9 @@ function entryLook<T extends BudgetFigures>(
   return { description: 'loading…', tooltip: undefined, icon: new vscode.ThemeIcon(plainIcon) };
 }
 
-export class GroupTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
-  private readonly changeEmitter = new vscode.EventEmitter<Node | undefined>();
+export class GroupTreeProvider extends Disposable implements vscode.TreeDataProvider<Node> {
+  private readonly changeEmitter = this.own(new vscode.EventEmitter<Node | undefined>());
   readonly onDidChangeTreeData = this.changeEmitter.event;
-  private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
   private readonly view: vscode.TreeView<Node>;
   private shownGroup: string | undefined;
   private needsTokenContext: boolean | undefined;
@@ -92,13 +93,13 @@ export class GroupTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
 
   constructor(
     private readonly indexer: WorkspaceIndexer,
+    private readonly session: BudgetSession,
     private readonly budget: BudgetData,
   ) {
-    this.group = new StickyGroup(indexer);
-    this.view = vscode.window.createTreeView(GROUP_TREE_VIEW_ID, { treeDataProvider: this, showCollapseAll: true });
-    this.disposables.push(
-      this.group,
-      this.view,
+    super();
+    this.group = this.own(new StickyGroup(indexer));
+    this.view = this.own(vscode.window.createTreeView(GROUP_TREE_VIEW_ID, { treeDataProvider: this, showCollapseAll: true }));
+    this.ownAll(
       budget.onDidChange(() => this.update()),
       indexer.onDidChangeIndexes(() => this.update()),
       indexer.onDidChangeState(() => this.update()),
@@ -114,15 +115,15 @@ export class GroupTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
   }
 
   update(): void {
-    if (this.needsTokenContext !== this.budget.needsToken) {
-      this.needsTokenContext = this.budget.needsToken;
+    if (this.needsTokenContext !== this.session.needsToken) {
+      this.needsTokenContext = this.session.needsToken;
       void vscode.commands.executeCommand('setContext', NEEDS_TOKEN_CONTEXT_KEY, this.needsTokenContext);
     }
     this.changeEmitter.fire(undefined);
   }
 
   getChildren(node?: Node): Node[] {
-    if (!this.budget.enabled || this.budget.needsToken) return [];
+    if (!this.session.enabled || this.session.needsToken) return [];
     if (!node) {
       const key = this.group.current();
       this.shownGroup = key;
@@ -131,7 +132,7 @@ export class GroupTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
     }
     if (node.kind === 'group') {
       const catalog = localCatalog(this.indexer);
-      const entry = this.budget.groupEntry(node.key);
+      const entry = this.budget.group(node.key);
       const categories: Node[] = (catalog?.group(node.key)?.categories ?? entry?.value?.categories ?? []).map((name) => ({ kind: 'category', name }));
       // A failing backend (stale or never loaded): first, what failed, and a click that offers the fix.
       if (entry?.failure) {
@@ -141,7 +142,7 @@ export class GroupTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
       return categories;
     }
     if (node.kind === 'category') {
-      const top = this.budget.peekTopEndpoints(node.name);
+      const top = this.budget.topEndpoints(node.name);
       if (!top?.value) return top?.failure ? [{ kind: 'message', text: `no endpoint data (${failureSummary(top.failure)})`, tooltip: `${failingReasonText(top.failure)}\nClick to check the budget backend.`, problem: true }] : [];
       const failing = top.value.filter((e) => e.failures > 0);
       return failing.length > 0 ? failing.map((row) => ({ kind: 'endpoint', row })) : [{ kind: 'message', text: 'No failing endpoint in the window' }];
@@ -168,7 +169,7 @@ export class GroupTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
   }
 
   private groupItem(key: string): vscode.TreeItem {
-    const entry = this.budget.groupEntry(key);
+    const entry = this.budget.group(key);
     // Labels are plain text, but a backend name must not bring its own line breaks.
     const name = oneLine(entry?.value?.name ?? localCatalog(this.indexer)?.group(key)?.name ?? key);
     const item = new vscode.TreeItem(name, vscode.TreeItemCollapsibleState.Expanded);
@@ -182,7 +183,7 @@ export class GroupTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
   }
 
   private categoryItem(name: string): vscode.TreeItem {
-    const entry = this.budget.peekCategory(name);
+    const entry = this.budget.category(name);
     const item = new vscode.TreeItem(oneLine(name), vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `category:${name}`;
     item.contextValue = 'category';
@@ -226,9 +227,5 @@ export class GroupTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
     };
     walk(this.getChildren(), 0);
     return out;
-  }
-
-  dispose(): void {
-    for (const d of this.disposables) d.dispose();
   }
 }

@@ -3,34 +3,34 @@
  * category: `team_planning · Project Management · plan`.
  *
  * GitLens' recipe (docs/style.md): ranges come from the local index only, never the network; a
- * CodeLens subclass carries what resolveCodeLens needs; cancellation is checked after every await;
- * onDidChangeCodeLenses fires only when a file's mapping actually changed; while the index is
- * rebuilt the last good lenses are returned so the code does not jump.
+ * CodeLens subclass carries what resolveCodeLens needs; onDidChangeCodeLenses fires only when a
+ * file's mapping actually changed or budget data arrived; while the index is rebuilt the last good
+ * lenses are returned so the code does not jump.
  *
- * Budget figures come through `LensFigures` (the seam, implemented by BudgetData): with figures a
- * lens reads `team_planning · 4.03 of 20.16 budget-min (20 %) · 28 d` (group and stage move to the
- * tooltip), without changing where lenses are. Categories outside the catalog are not asked for.
+ * Budget figures come from what BudgetData knows now (the `LensBudget` seam), never awaited: with
+ * figures a lens reads `team_planning · 4.03 of 20.16 budget-min (20 %) · 28 d` (group and stage
+ * move to the tooltip); while the first answer is on its way, `team_planning · loading budget…`,
+ * and BudgetData's onDidChange redraws the lenses when it arrives. Categories outside the catalog
+ * are not asked for. The wording is text/budgetText.ts's lensFigure.
  */
 import * as vscode from 'vscode';
 import { join } from 'node:path';
+import type { CategoryBudget, FileMapping } from '../sdk';
+import type { Known } from './budgetCache';
 import { CONTRIBUTED_COMMANDS } from './commandIds';
+import { Disposable } from './disposable';
+import { lensFigure } from './text/budgetText';
 import { catalogNote, categoryLensTitle, codeLensTitle, lensSubjects } from './text/mappingText';
 import type { LensSubject } from './text/mappingText';
-import type { FileMapping } from '../sdk';
 import type { RootIndexer } from './rootIndexer';
 import type { WorkspaceIndexer } from './workspaceIndexer';
 
-/** A lens's budget suffix; `problem` (why the figures are stale or missing) makes a click open Check Budget Backend. */
-export interface LensFigure {
-  text: string;
-  problem?: string;
-}
-
-/** The seam for budget data: a short suffix for a lens, from a cache, or undefined. */
-export interface LensFigures {
-  figuresFor(subject: LensSubject, token: vscode.CancellationToken): Promise<LensFigure | undefined> | LensFigure | undefined;
-  /** Fires when figures change (a new budget snapshot), so lenses re-resolve. */
-  readonly onDidChange?: vscode.Event<void>;
+/** What the lenses read of the budget data (BudgetData): a category's figures as known now. */
+export interface LensBudget {
+  /** Undefined without a backend; asking starts the fetch of an unknown or old category. */
+  category(name: string): Known<CategoryBudget> | undefined;
+  /** Fires when what is known changed (an answer arrived), so lenses re-resolve. */
+  readonly onDidChange: vscode.Event<void>;
 }
 
 /** A lens that knows its subject; its command is filled in by resolveCodeLens. */
@@ -45,16 +45,27 @@ export class CategoryCodeLens extends vscode.CodeLens {
   }
 }
 
-export class MappingCodeLensProvider implements vscode.CodeLensProvider<CategoryCodeLens>, vscode.Disposable {
-  private readonly changeEmitter = new vscode.EventEmitter<void>();
+/** New lenses for the same subjects: a lens handed out before keeps its resolved title, and VS Code resolves only lenses without one. */
+function unresolved(lenses: readonly CategoryCodeLens[]): CategoryCodeLens[] {
+  return lenses.map((l) => new CategoryCodeLens(l.subject, l.file, l.index));
+}
+
+export class MappingCodeLensProvider extends Disposable implements vscode.CodeLensProvider<CategoryCodeLens> {
+  private readonly changeEmitter = this.own(new vscode.EventEmitter<void>());
   readonly onDidChangeCodeLenses = this.changeEmitter.event;
   /** Last lenses handed out per absolute path, returned again while the file's root is rebuilding. */
   private readonly lastGood = new Map<string, CategoryCodeLens[]>();
-  private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
-  private figures: LensFigures | undefined;
+  private budget: LensBudget | undefined;
+  private budgetListener: vscode.Disposable | undefined;
+  private budgetRefreshes = 0;
 
   constructor(private readonly indexer: WorkspaceIndexer) {
-    this.disposables.push(
+    super();
+    this.onDispose(() => {
+      this.budgetListener?.dispose();
+      this.lastGood.clear();
+    });
+    this.ownAll(
       indexer.onDidChangeMapping(({ index, files }) => {
         // Only files whose lenses were asked for can be on screen; others are computed on demand.
         const changed = files.map((f) => join(index.root, f)).filter((abs) => this.lastGood.has(abs));
@@ -73,11 +84,20 @@ export class MappingCodeLensProvider implements vscode.CodeLensProvider<Category
     );
   }
 
-  /** Installs the budget-figures seam (BudgetData). */
-  setFigures(figures: LensFigures | undefined): void {
-    this.figures = figures;
-    if (figures?.onDidChange) this.disposables.push(figures.onDidChange(() => this.changeEmitter.fire()));
+  /** Installs the budget seam (BudgetData): lenses show its figures and redraw when they change. */
+  setBudget(budget: LensBudget | undefined): void {
+    this.budgetListener?.dispose();
+    this.budget = budget;
+    this.budgetListener = budget?.onDidChange(() => {
+      this.budgetRefreshes++;
+      this.changeEmitter.fire();
+    });
     this.changeEmitter.fire();
+  }
+
+  /** How many times budget data made the lenses redraw (onDidChangeCodeLenses): the extension-host tests read it. */
+  get refreshesForBudget(): number {
+    return this.budgetRefreshes;
   }
 
   provideCodeLenses(document: vscode.TextDocument, token: vscode.CancellationToken): CategoryCodeLens[] | Promise<CategoryCodeLens[]> {
@@ -86,13 +106,13 @@ export class MappingCodeLensProvider implements vscode.CodeLensProvider<Category
     const { index, file } = located;
     const abs = document.uri.fsPath;
     const last = this.lastGood.get(abs);
-    if (index.state.phase === 'indexing' && last) return last;
+    if (index.state.phase === 'indexing' && last) return unresolved(last);
     const mapping = index.current?.index.fileMapping(file);
     if (mapping) return this.remember(abs, document, file, index, mapping);
     // A root's first build is still reading the tree: the file read on its own gives its lenses
     // now (tens of ms) instead of after the build; the build's mapping replaces them when it ends.
     if (index.current === undefined && index.state.phase === 'indexing' && last === undefined) return this.preview(document, file, index, token);
-    return last ?? [];
+    return unresolved(last ?? []);
   }
 
   private async preview(document: vscode.TextDocument, file: string, index: RootIndexer, token: vscode.CancellationToken): Promise<CategoryCodeLens[]> {
@@ -109,13 +129,13 @@ export class MappingCodeLensProvider implements vscode.CodeLensProvider<Category
     return lenses;
   }
 
-  async resolveCodeLens(lens: CategoryCodeLens, token: vscode.CancellationToken): Promise<CategoryCodeLens> {
+  /** Never waits: the figures are what BudgetData knows now ("loading" while the answer is on its way). */
+  resolveCodeLens(lens: CategoryCodeLens): CategoryCodeLens {
     // During a first build the catalog is the one that build opened (its lenses are previews).
     const ws = lens.index.catalogWorkspace;
     const catalog = ws?.catalog;
     const mappingTitle = catalog ? categoryLensTitle(lens.subject.category, catalog) : lens.subject.category;
-    const figures = catalog?.isValidCategory(lens.subject.category) ? await this.figures?.figuresFor(lens.subject, token) : undefined;
-    if (token.isCancellationRequested) return lens;
+    const figures = catalog?.isValidCategory(lens.subject.category) ? lensFigure(this.budget?.category(lens.subject.category)) : undefined;
     const title = codeLensTitle(lens.subject.category, catalog, figures?.text);
     const subject = lens.subject.kind === 'endpoint' ? `Endpoint ${lens.subject.endpoint.id}` : `${lens.subject.range.scope} ${lens.subject.range.name}`;
     // The tooltip says which catalog named the group (the bundled snapshot and its date, or the user's).
@@ -126,10 +146,5 @@ export class MappingCodeLensProvider implements vscode.CodeLensProvider<Category
     const command = figures?.problem === undefined ? CONTRIBUTED_COMMANDS.showMapping : CONTRIBUTED_COMMANDS.checkBackend;
     lens.command = { title, tooltip, command, arguments: [] };
     return lens;
-  }
-
-  dispose(): void {
-    this.lastGood.clear();
-    for (const d of this.disposables) d.dispose();
   }
 }

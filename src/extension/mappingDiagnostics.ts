@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { readFileSync } from 'node:fs';
 import type { Finding } from '../sdk';
+import { Disposable } from './disposable';
 import { findingColumns } from './text/mappingText';
 import type { MappingChange, RootIndexer } from './rootIndexer';
 import type { WorkspaceIndexer } from './workspaceIndexer';
@@ -38,9 +39,8 @@ export function toDiagnostic(finding: Finding, lines: readonly string[]): vscode
   return diagnostic;
 }
 
-export class MappingDiagnostics implements vscode.Disposable {
-  private readonly collection = vscode.languages.createDiagnosticCollection('budgetLens');
-  private readonly disposables: vscode.Disposable[] = [this.collection];
+export class MappingDiagnostics extends Disposable {
+  private readonly collection = this.own(vscode.languages.createDiagnosticCollection('budgetLens'));
   /** The documents each root has problems on, so a root's rebuild or removal clears only its own. */
   private readonly shown = new Map<RootIndexer, Set<string>>();
   private enabled: boolean;
@@ -49,8 +49,9 @@ export class MappingDiagnostics implements vscode.Disposable {
     private readonly indexer: WorkspaceIndexer,
     enabled: boolean,
   ) {
+    super();
     this.enabled = enabled;
-    this.disposables.push(
+    this.ownAll(
       indexer.onDidChangeMapping((change) => this.refresh(change)),
       indexer.onDidChangeIndexes(({ removed }) => {
         for (const index of removed) this.clear(index);
@@ -108,10 +109,6 @@ export class MappingDiagnostics implements vscode.Disposable {
     const lines = fileLines(uri);
     this.collection.set(uri, findings.map((f) => toDiagnostic(f, lines)));
     shown.add(uri.toString());
-  }
-
-  dispose(): void {
-    for (const d of this.disposables) d.dispose();
   }
 }
 

@@ -1,21 +1,48 @@
 /**
  * Hover on `feature_category :x` and `urgency :y` (class, per-action and Grape route option forms):
  * category -> group -> stage, the urgency's apdex threshold, and the endpoints the line covers,
- * all from the local index and catalog. With a Budget API configured, a category's hover adds its
- * budget (BudgetData): spent, remaining, availability, and the top 3 failing endpoints, each a
- * link that jumps to its code when this workspace defines it. Backend text is escaped.
+ * all from the local index and catalog. With a budget backend configured, a category's hover adds
+ * its budget as BudgetData knows it now (never awaited): spent, remaining, availability, the
+ * group's remaining minutes and the top 3 failing endpoints, each a link that jumps to its code
+ * when this workspace defines it; "loading" while the first answer is on its way (asking starts
+ * the fetch, the next hover has it); what failed, with the links that fix it. Backend text is escaped.
  */
 import * as vscode from 'vscode';
-import { CONTRIBUTED_COMMANDS } from './commandIds';
-import { categoryHoverLines, declarationAt, endpointsCovered, urgencyHoverLines } from './text/mappingText';
 import type { BudgetData } from './budgetData';
+import type { BudgetSession } from './budgetSession';
+import { CONTRIBUTED_COMMANDS } from './commandIds';
+import { budgetFailureHoverLines, budgetHoverLines, budgetLoadingHoverLines } from './text/budgetText';
+import { categoryHoverLines, declarationAt, endpointsCovered, urgencyHoverLines } from './text/mappingText';
 import type { WorkspaceIndexer } from './workspaceIndexer';
 
 export class MappingHoverProvider implements vscode.HoverProvider {
   constructor(
     private readonly indexer: WorkspaceIndexer,
-    private readonly budget?: BudgetData,
+    private readonly budget?: { session: BudgetSession; data: BudgetData },
   ) {}
+
+  /** The hover's budget section for a category, from what is known now; undefined without a backend. */
+  private budgetLines(category: string, groupName: string): string[] | undefined {
+    const data = this.budget?.data;
+    const entry = data?.category(category);
+    if (!data || !entry || !this.budget) return undefined;
+    // Asked together with the category, so one hover starts all three requests.
+    const top = data.topEndpoints(category);
+    if (entry.value === undefined) return entry.failure ? budgetFailureHoverLines(category, entry.failure, this.budget.session.fixCommands) : budgetLoadingHoverLines(category);
+    const group = data.group(entry.value.group);
+    // Any root that defines an endpoint id makes it a link (Go to Endpoint searches them all).
+    const inWorkspace = (id: string): boolean => this.indexer.indexes.some((i) => i.current?.index.endpoint(id) !== undefined);
+    return budgetHoverLines({
+      figures: entry.value,
+      groupName,
+      group: group?.value,
+      topEndpoints: top?.value,
+      topEndpointsLoading: top?.loading === true,
+      inWorkspace,
+      failure: entry.failure ?? top?.failure,
+      lastGoodAt: entry.fetchedAt,
+    });
+  }
 
   async provideHover(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
     const located = this.indexer.locate(document.uri);
@@ -32,13 +59,7 @@ export class MappingHoverProvider implements vscode.HoverProvider {
     const fileEndpoints = mapping?.endpoints ?? [];
     const covered = endpointsCovered(decl, position.line + 1, fileEndpoints);
     const suggestion = mapping?.findings.find((f) => f.code === 'unknown_category' && f.line === position.line + 1)?.suggestion;
-    let budget: string[] | undefined;
-    if (decl.attribute === 'feature_category' && ws.catalog.isValidCategory(decl.value) && this.budget?.enabled) {
-      // Any root that defines an endpoint id makes it a link (Go to Endpoint searches them all).
-      const inWorkspace = (id: string): boolean => this.indexer.indexes.some((i) => i.current?.index.endpoint(id) !== undefined);
-      budget = await this.budget.hoverLines(decl.value, ws.catalog.groupOf(decl.value).name, inWorkspace, token);
-      if (token.isCancellationRequested) return undefined;
-    }
+    const budget = decl.attribute === 'feature_category' && ws.catalog.isValidCategory(decl.value) ? this.budgetLines(decl.value, ws.catalog.groupOf(decl.value).name) : undefined;
     const lines =
       decl.attribute === 'feature_category'
         ? categoryHoverLines(decl.value, ws.catalog, covered, suggestion, budget, ws.catalogOrigin.label)

@@ -223,6 +223,9 @@ export class RootIndexer implements vscode.Disposable {
         ripgrep: useRipgrep ? (vscodeRipgrep(vscode.env.appRoot) ?? findRipgrep() ?? false) : false,
       });
       this.building = opened;
+      // The catalog is known now (catalogWorkspace), before the build waits for its slot: tell the
+      // listeners (Prometheus budget figures need only the catalog, never the built index).
+      this.hooks.stateChanged(this);
       let built: BuildStats;
       try {
         built = await this.hooks.exclusive(async () => {

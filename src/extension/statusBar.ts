@@ -12,6 +12,7 @@ import { primaryCategory } from '../sdk';
 import { CONTRIBUTED_COMMANDS } from './commandIds';
 import type { BudgetData } from './budgetData';
 import { developerGroup, localCatalog } from './developerGroup';
+import { Disposable } from './disposable';
 import { isExhausted, noBudgetDataStatusBar, statusBarBudgetText, statusBarBudgetTooltip } from './text/budgetText';
 import { catalogNote, categoryLensTitle, statusBarText } from './text/mappingText';
 import type { Located, WorkspaceIndexer } from './workspaceIndexer';
@@ -29,9 +30,8 @@ export interface StatusBarState {
   backgroundColor?: string;
 }
 
-export class GroupStatusBar implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('budgetLens.group', vscode.StatusBarAlignment.Left, 50);
-  private readonly disposables: vscode.Disposable[] = [this.item];
+export class GroupStatusBar extends Disposable {
+  private readonly item = this.own(vscode.window.createStatusBarItem('budgetLens.group', vscode.StatusBarAlignment.Left, 50));
   private enabled: boolean;
   private shown: StatusBarState = { visible: false, text: '', tooltip: '', command: undefined };
 
@@ -40,9 +40,10 @@ export class GroupStatusBar implements vscode.Disposable {
     private readonly budget: BudgetData,
     enabled: boolean,
   ) {
+    super();
     this.enabled = enabled;
     this.item.name = 'Budget Lens: group of the current file';
-    this.disposables.push(
+    this.ownAll(
       vscode.window.onDidChangeActiveTextEditor(() => this.update()),
       indexer.onDidChangeState(() => this.update()),
       indexer.onDidChangeIndexes(() => this.update()),
@@ -119,8 +120,9 @@ export class GroupStatusBar implements vscode.Disposable {
 
   /** The group's budget, once the API has answered for it (or failed before any answer). */
   private budgetState(group: string | undefined): StatusBarState | undefined {
-    if (group === undefined || group === '' || !this.budget.enabled) return undefined;
-    const entry = this.budget.groupEntry(group);
+    if (group === undefined || group === '') return undefined;
+    // What is known now (undefined without a backend); an unknown group is fetched and announced by onDidChange.
+    const entry = this.budget.group(group);
     if (entry?.value) {
       const stale = entry.failure !== undefined;
       return {
@@ -138,9 +140,5 @@ export class GroupStatusBar implements vscode.Disposable {
       return { visible: true, text: `$(warning) ${shown.text}`, tooltip: shown.tooltip, command: CONTRIBUTED_COMMANDS.checkBackend };
     }
     return undefined;
-  }
-
-  dispose(): void {
-    for (const d of this.disposables) d.dispose();
   }
 }

@@ -10,6 +10,7 @@
 import * as vscode from 'vscode';
 import { CONFIG_FILE_NAME, findWorkspaceRoot, toWorkspacePath } from '../sdk';
 import { INDEXING_CONTEXT_KEY } from './commandIds';
+import { Disposable } from './disposable';
 import { RootIndexer } from './rootIndexer';
 import type { IndexerState, MappingChange, RootHooks } from './rootIndexer';
 
@@ -26,25 +27,30 @@ export interface IndexesChange {
 }
 
 /** Every root of the workspace, and the events of all of them for the adapters. */
-export class WorkspaceIndexer implements vscode.Disposable {
+export class WorkspaceIndexer extends Disposable {
   private readonly byRoot = new Map<string, RootIndexer>();
-  private readonly disposables: vscode.Disposable[] = [];
   /** Tail of the build queue shared by the roots. */
   private buildSlot: Promise<unknown> = Promise.resolve();
   private indexingContext = false;
 
-  private readonly stateEmitter = new vscode.EventEmitter<RootIndexer>();
+  private readonly stateEmitter = this.own(new vscode.EventEmitter<RootIndexer>());
   /** A root's phase or progress changed. */
   readonly onDidChangeState = this.stateEmitter.event;
-  private readonly mappingEmitter = new vscode.EventEmitter<MappingChange>();
+  private readonly mappingEmitter = this.own(new vscode.EventEmitter<MappingChange>());
   /** A root's files whose mapping changed (every file after a full build). */
   readonly onDidChangeMapping = this.mappingEmitter.event;
-  private readonly indexesEmitter = new vscode.EventEmitter<IndexesChange>();
+  private readonly indexesEmitter = this.own(new vscode.EventEmitter<IndexesChange>());
   readonly onDidChangeIndexes = this.indexesEmitter.event;
 
   private readonly hooks: RootHooks;
 
   constructor(log: vscode.OutputChannel) {
+    super();
+    // Owned after the emitters, so disposed before them.
+    this.onDispose(() => {
+      for (const index of this.byRoot.values()) index.dispose();
+      this.byRoot.clear();
+    });
     this.hooks = {
       log,
       exclusive: (task) => this.exclusive(task),
@@ -54,10 +60,7 @@ export class WorkspaceIndexer implements vscode.Disposable {
     };
     // Created or deleted configs change which folders have a root (a watcher sees only inside folders).
     const configs = vscode.workspace.createFileSystemWatcher(`**/${CONFIG_FILE_NAME}`, false, true, false);
-    this.disposables.push(
-      this.stateEmitter,
-      this.mappingEmitter,
-      this.indexesEmitter,
+    this.ownAll(
       configs,
       configs.onDidCreate(() => this.syncFolders()),
       configs.onDidDelete(() => this.syncFolders()),
@@ -221,11 +224,5 @@ export class WorkspaceIndexer implements vscode.Disposable {
     if (indexing === this.indexingContext) return;
     this.indexingContext = indexing;
     void vscode.commands.executeCommand('setContext', INDEXING_CONTEXT_KEY, indexing);
-  }
-
-  dispose(): void {
-    for (const index of this.byRoot.values()) index.dispose();
-    this.byRoot.clear();
-    for (const d of this.disposables) d.dispose();
   }
 }

@@ -10,7 +10,7 @@
  */
 import { formatAvailability, formatMinutes, formatPercent, NO_DATA_TEXT } from '../../sdk';
 import type { BudgetFigures, EndpointRow, GroupBudget } from '../../sdk';
-import type { Failure } from '../budgetCache';
+import type { Failure, Known } from '../budgetCache';
 import { goToEndpointLink } from './mappingText';
 import { escapeMarkdown, inlineCode, notificationSafe, oneLine, statusBarSafe } from './safeText';
 
@@ -126,6 +126,33 @@ export function noDataLensText(failure: Failure): string {
   return `no budget data (${failureSummary(failure)})`;
 }
 
+/** The lens suffix while a category's first figures are on their way. */
+export const LOADING_LENS_TEXT = 'loading budget…';
+
+/** A lens's budget suffix; `problem` (why the figures are stale or missing) makes a click open Check Budget Backend. */
+export interface LensFigure {
+  text: string;
+  problem?: string;
+}
+
+/**
+ * A lens's budget suffix from what is known now: the figures (marked stale after a failed
+ * refresh), what failed when nothing ever loaded, else "loading" (the answer is on its way);
+ * undefined without a backend.
+ */
+export function lensFigure(entry: Known<BudgetFigures> | undefined): LensFigure | undefined {
+  if (entry === undefined) return undefined;
+  if (entry.value !== undefined) return { text: lensFiguresText(entry.value, entry.failure !== undefined), ...(entry.failure ? { problem: staleReasonText(entry.failure, entry.fetchedAt) } : {}) };
+  // Never loaded and failing: say so on the lens (with what failed), never a silent plain lens.
+  if (entry.failure) return { text: noDataLensText(entry.failure), problem: failingReasonText(entry.failure) };
+  return { text: LOADING_LENS_TEXT };
+}
+
+/** The hover's budget section while a category's first figures are on their way. */
+export function budgetLoadingHoverLines(category: string): string[] {
+  return ['', `**Budget** of ${escapeMarkdown(category)} · loading…`];
+}
+
 /** Where a failing backend is fixed: the command that sets its URL, and its token. */
 export interface FixCommands {
   setUrl: string;
@@ -185,6 +212,8 @@ export interface BudgetHoverInput {
   group: Pick<GroupBudget, 'remainingMinutes' | 'budgetMinutes'> | undefined;
   /** Up to 3 shown; `inWorkspace(id)` decides whether a row links to the code. */
   topEndpoints: readonly EndpointRow[] | undefined;
+  /** True while the top endpoints are on their way (none known yet): the hover says so. */
+  topEndpointsLoading?: boolean;
   inWorkspace(endpointId: string): boolean;
   /** Set when the shown figures are the last good ones. */
   failure: Failure | undefined;
@@ -218,6 +247,7 @@ export function budgetHoverLines(input: BudgetHoverInput): string[] {
     lines.push(`- group ${escapeMarkdown(input.groupName)} (${escapeMarkdown(f.group)}): ${left}${isExhausted(g) ? ' — exhausted' : ''}`);
   }
   const failing = (input.topEndpoints ?? []).filter((e) => e.failures > 0).slice(0, HOVER_TOP_ENDPOINTS);
+  if (input.topEndpoints === undefined && input.topEndpointsLoading) lines.push('', 'Failing endpoints: loading…');
   if (input.topEndpoints !== undefined) {
     lines.push('', failing.length === 0 ? 'No failing endpoint in the window.' : `Top failing endpoints (${failing.length}):`);
     for (const e of failing) {

@@ -8,8 +8,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { BudgetKeyState } from '../../../src/extension/budgetData';
-import type { TestState } from '../../../src/extension/mappingCommands';
+import type { BudgetKeyState, TestState } from '../../../src/extension/testState';
 import type { PanelData, PanelView, StateMessage } from '../../../src/shared/protocol';
 
 export const EXTENSION_ID = 'budget-lens.budget-lens';
@@ -147,9 +146,9 @@ export interface ProxyAnswer {
 /**
  * A proxy on 127.0.0.1 in front of a real Budget API: `answer(path)` may answer for the server
  * (what a broken deployment or a load balancer in trouble sends); everything else is forwarded,
- * Authorization included.
+ * Authorization included, after `delayMs` (a slow server: the server's answer, that much later).
  */
-export async function startProxy(target: string, answer: (path: string) => ProxyAnswer | undefined): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startProxy(target: string, answer: (path: string) => ProxyAnswer | undefined, options: { delayMs?: number } = {}): Promise<{ url: string; stop(): Promise<void> }> {
   const proxy: Server = createServer((req, res) => {
     const own = answer(req.url ?? '');
     if (own) {
@@ -157,10 +156,14 @@ export async function startProxy(target: string, answer: (path: string) => Proxy
       res.end(JSON.stringify(own.body));
       return;
     }
-    void fetch(target + (req.url ?? ''), { headers: { authorization: req.headers.authorization ?? '' } }).then(async (r) => {
-      res.writeHead(r.status, { 'Content-Type': r.headers.get('content-type') ?? 'application/json' });
-      res.end(await r.text());
-    });
+    const forward = (): void => {
+      void fetch(target + (req.url ?? ''), { headers: { authorization: req.headers.authorization ?? '' } }).then(async (r) => {
+        res.writeHead(r.status, { 'Content-Type': r.headers.get('content-type') ?? 'application/json' });
+        res.end(await r.text());
+      });
+    };
+    if (options.delayMs) setTimeout(forward, options.delayMs);
+    else forward();
   });
   await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
   return {

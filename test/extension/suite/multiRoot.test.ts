@@ -14,7 +14,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
-import type { IndexTestState, TestState } from '../../../src/extension/mappingCommands';
+import type { IndexTestState, TestState } from '../../../src/extension/testState';
 import { eventually, testState } from './helpers';
 
 const WORKSPACE_FILE = 'multi-root.code-workspace';

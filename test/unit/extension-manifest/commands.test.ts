@@ -77,8 +77,8 @@ describe('extension manifest', () => {
     for (const id of internalIds) assert.ok(!declared.includes(id), `${id} must not be in package.json`);
   });
 
-  test('the registration table covers every id (registerMappingCommands maps over all of them)', () => {
-    const text = readFileSync(join(root, 'src', 'extension', 'mappingCommands.ts'), 'utf8');
+  test('the registration table covers every id (registerCommands maps over all of them)', () => {
+    const text = readFileSync(join(root, 'src', 'extension', 'commands.ts'), 'utf8');
     for (const [key, id] of Object.entries(CONTRIBUTED_COMMANDS)) assert.match(text, new RegExp(`\\[CONTRIBUTED_COMMANDS\\.${key}\\]:`), `${id} has no handler`);
     for (const [key, id] of Object.entries(INTERNAL_COMMANDS)) assert.match(text, new RegExp(`\\[INTERNAL_COMMANDS\\.${key}\\]:`), `${id} has no handler`);
   });

@@ -15,7 +15,10 @@ import {
   backendProblemText,
   budgetFailureHoverLines,
   budgetHoverLines,
+  budgetLoadingHoverLines,
   budgetMinutesText,
+  LOADING_LENS_TEXT,
+  lensFigure,
   failingReasonText,
   failureSummary,
   noDataLensText,
@@ -186,6 +189,33 @@ describe('a failing backend: summary, lens, hover and Check Budget Backend', () 
     const fine = backendProblemText('Budget API', 'http://127.0.0.1:7464', undefined, lastGood);
     assert.equal(fine.message, 'Budget Lens: Budget API http://127.0.0.1:7464 answers (last answer 2026-11-22 11:00:00 UTC).');
     assert.deepEqual(fine.actions, ['Show Log']);
+  });
+});
+
+describe('what is known now: figures, a failure, or loading', () => {
+  test('a lens shows the figures, stale ones with the reason, a failure with its fix, else "loading"; nothing without a backend', () => {
+    assert.equal(lensFigure(undefined), undefined);
+    assert.deepEqual(lensFigure({ loading: true }), { text: LOADING_LENS_TEXT });
+    assert.equal(LOADING_LENS_TEXT, 'loading budget…');
+    // Already known: the figures, also while a refresh is on its way.
+    assert.deepEqual(lensFigure({ value: fourIn40000, fetchedAt: lastGood, loading: true }), { text: '4.03 of 20.16 budget-min (20 %) · 28 d' });
+    const stale = lensFigure({ value: fourIn40000, fetchedAt: lastGood, failure: serverGone, loading: false });
+    assert.equal(stale?.text, '4.03 of 20.16 budget-min (20 %) · 28 d (stale)');
+    assert.equal(stale?.problem, staleReasonText(serverGone, lastGood));
+    // Never loaded and failing: what failed, not "loading", even while a retry is on its way.
+    assert.deepEqual(lensFigure({ failure: serverGone, loading: true }), { text: 'no budget data (backend unreachable)', problem: failingReasonText(serverGone) });
+  });
+
+  test('the hover says the budget is loading; known figures say the failing endpoints are', () => {
+    assert.deepEqual(budgetLoadingHoverLines('team_planning'), ['', '**Budget** of team\\_planning · loading…']);
+    const figures = { ...sixIn40000, category: 'team_planning', group: 'project_management' };
+    const input = { figures, groupName: 'Project Management', group: undefined, topEndpoints: undefined, inWorkspace: () => true, failure: undefined, lastGoodAt: lastGood };
+    const loading = budgetHoverLines({ ...input, topEndpointsLoading: true }).join('\n');
+    assert.match(loading, /- spent \*\*6\.05\*\* of 20\.16 budget-min \(30 %\)/);
+    assert.match(loading, /\nFailing endpoints: loading…$/);
+    // Not the words the list has once it is there (the extension-host suites wait for those).
+    assert.doesNotMatch(loading, /Top failing endpoints/);
+    assert.doesNotMatch(budgetHoverLines(input).join('\n'), /loading/);
   });
 });
 
