@@ -1,6 +1,6 @@
 // One esbuild script for the three bundles (see docs/architecture.md):
 //   dist/extension.js  node/cjs, `vscode` external        (src/extension/extension.ts)
-//   dist/cli.js        node/cjs, the `budget-lens` binary  (src/cli/main.ts)
+//   dist/cli.js        node/cjs, the `budget-lens` binary  (src/cli/main.ts; requires ./sdk.js)
 //   dist/webview.js    browser/iife                        (webview/main.ts)
 //   dist/sdk.js        node/cjs, the SDK for other tools   (src/sdk/index.ts; package.json "exports",
 //                      with dist/types/ from tsconfig.sdk.json, emitted by --production only)
@@ -35,6 +35,18 @@ const nodeCommon = {
   external: ['vscode', 'better-sqlite3', 'tree-sitter', 'tree-sitter-ruby'],
 };
 
+/**
+ * The CLI loads the SDK from dist/sdk.js beside it instead of bundling a second copy: its imports of
+ * the SDK's front door (src/cli may import nothing else of src/sdk, eslint.config.mjs) become
+ * require('./sdk.js'), so the npm package holds the SDK once.
+ */
+const sdkNextDoor = {
+  name: 'sdk-next-door',
+  setup(build) {
+    build.onResolve({ filter: /^(\.\.\/)+sdk(\/index(\.js)?)?$/ }, (args) => (args.importer.includes('/src/cli/') ? { path: './sdk.js', external: true } : undefined));
+  },
+};
+
 function copyAssets() {
   mkdirSync('dist', { recursive: true });
   const assets = [
@@ -50,6 +62,7 @@ const contexts = await Promise.all([
     ...nodeCommon,
     entryPoints: ['src/cli/main.ts'],
     outfile: 'dist/cli.js',
+    plugins: [sdkNextDoor],
     banner: { js: '#!/usr/bin/env node' },
   }),
   esbuild.context({ ...nodeCommon, entryPoints: ['src/sdk/index.ts'], outfile: 'dist/sdk.js' }),
