@@ -64,6 +64,15 @@ export {
   needsSharedCauseInvestigation,
   reviewDateProblem,
 } from './budget/policy';
+export {
+  APDEX_THRESHOLDS_S,
+  DEFAULT_URGENCY,
+  apdexThresholdSeconds,
+  knownUrgency,
+  urgencyFamily,
+  urgencyNamesOf,
+} from './budget/urgency';
+export type { RequestUrgency, SidekiqUrgency, UrgencyFamily } from './budget/urgency';
 export { aggregateCategoriesToGroups, aggregateEndpointsByCategory, partitionEndpoints } from './budget/aggregate';
 export {
   NO_DATA_TEXT,

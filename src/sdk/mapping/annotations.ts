@@ -28,15 +28,15 @@
  */
 import { closestCategory, editDistance } from '../catalog/closestCategory';
 import type { Urgency } from '../budget/types';
+import type { RequestUrgency } from '../budget/urgency';
+import { APDEX_THRESHOLDS_S, DEFAULT_URGENCY, knownUrgency, urgencyNamesOf } from '../budget/urgency';
 import type { CategoryRange, Endpoint, FileMapping, Finding, FindingCode, RangeScope } from './types';
 
-/** Apdex thresholds of annotated endpoints: the rails_request column of domain.md section 1. */
-export const ANNOTATED_THRESHOLDS_S: Readonly<Record<'high' | 'medium' | 'default' | 'low', number>> = {
-  high: 0.25,
-  medium: 0.5,
-  default: 1,
-  low: 5,
-};
+/** Apdex thresholds of annotated endpoints: the request column of budget/urgency.ts (domain.md section 1). */
+export const ANNOTATED_THRESHOLDS_S: Readonly<Record<RequestUrgency, number>> = APDEX_THRESHOLDS_S.request;
+
+/** `high, medium, default or low`: the request urgencies, for the unknown_urgency message. */
+const REQUEST_URGENCY_WORDS = ((names) => `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]!}`)(urgencyNamesOf('request'));
 
 export interface AnnotationOptions {
   /** Known feature categories; when given, other names get an `unknown_category` finding. */
@@ -248,9 +248,9 @@ function parseBlockTags(lines: readonly string[], block: Block, file: string, fi
           push('parse_error', 'error', `"${value}" is not a feature category name (lower case letters, digits, "_" and "-")`, i, col);
           continue;
         }
-        if (tag === 'urgency' && !(value in ANNOTATED_THRESHOLDS_S)) {
-          const why = value === 'throttled' ? 'throttled applies only to Sidekiq jobs; ' : '';
-          push('unknown_urgency', 'error', `unknown urgency "${value}": ${why}use high, medium, default or low`, i, col);
+        if (tag === 'urgency' && knownUrgency('request', value) === undefined) {
+          const why = knownUrgency('sidekiq', value) !== undefined ? `${value} applies only to Sidekiq jobs; ` : '';
+          push('unknown_urgency', 'error', `unknown urgency "${value}": ${why}use ${REQUEST_URGENCY_WORDS}`, i, col);
           continue;
         }
       }
@@ -364,7 +364,7 @@ export function scanAnnotations(text: string, file: string, options: AnnotationO
       .filter((s) => s.range.startLine <= line && line <= s.range.endLine)
       .sort((a, b) => a.range.endLine - a.range.startLine - (b.range.endLine - b.range.startLine));
     const category = block.tags.feature_category?.value ?? around.find((s) => s.category)?.category;
-    const urgency = (block.tags.urgency?.value ?? around.find((s) => s.urgency)?.urgency ?? 'default') as keyof typeof ANNOTATED_THRESHOLDS_S;
+    const urgency = (block.tags.urgency?.value ?? around.find((s) => s.urgency)?.urgency ?? DEFAULT_URGENCY.request) as RequestUrgency;
     const id = block.tags.endpoint!.value;
     if (!category) {
       const tag = block.tags.endpoint!;

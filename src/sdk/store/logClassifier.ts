@@ -14,26 +14,10 @@
 import type { Component, Urgency } from '../budget/types';
 import type { TimeRejection, TimeRejectionCode } from '../budget/saneTime';
 import { dateRejection, instantRejection } from '../budget/saneTime';
+import { DEFAULT_URGENCY, apdexThresholdSeconds } from '../budget/urgency';
 
-/** Apdex thresholds in seconds per component and urgency (domain.md section 1 table). */
-const REQUEST_THRESHOLDS: ReadonlyMap<string, number> = new Map([
-  ['high', 0.25],
-  ['medium', 0.5],
-  ['default', 1],
-  ['low', 5],
-]);
-const SIDEKIQ_THRESHOLDS: ReadonlyMap<string, number> = new Map([
-  ['high', 10],
-  ['low', 300],
-  ['throttled', 300],
-]);
-const REQUEST_DEFAULT_URGENCY: Urgency = 'default';
-const SIDEKIQ_DEFAULT_URGENCY: Urgency = 'low';
-
-/** The threshold for a component and urgency; undefined for a pair the table does not define. */
-export function apdexThresholdSeconds(component: Component, urgency: string): number | undefined {
-  return (component === 'sidekiq_execution' ? SIDEKIQ_THRESHOLDS : REQUEST_THRESHOLDS).get(urgency);
-}
+const REQUEST_DEFAULT_URGENCY: Urgency = DEFAULT_URGENCY.request;
+const SIDEKIQ_DEFAULT_URGENCY: Urgency = DEFAULT_URGENCY.sidekiq;
 
 /** One classified line. `hour` is the epoch hour (ms / 3,600,000, floored) of its `time`. */
 export interface SliEvent {

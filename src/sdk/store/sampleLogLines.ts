@@ -4,7 +4,7 @@
  * Field names and shapes follow GitLab's loggers; only `time`, `status`, `duration_s`,
  * `meta.caller_id`, `meta.feature_category`, urgency and `job_status` matter to the ingest.
  */
-import { apdexThresholdSeconds } from './logClassifier';
+import { DEFAULT_URGENCY, apdexThresholdSeconds } from '../budget/urgency';
 
 export type SampleEndpointKind = 'rails' | 'grape' | 'sidekiq' | 'graphql';
 
@@ -19,9 +19,9 @@ export interface SampleEndpoint {
 /** The urgency a line carries: the inventory's when the component's table has it, else its default. */
 export function effectiveUrgency(ep: SampleEndpoint): string {
   if (ep.kind === 'sidekiq') {
-    return apdexThresholdSeconds('sidekiq_execution', ep.urgency) !== undefined ? ep.urgency : 'low';
+    return apdexThresholdSeconds('sidekiq_execution', ep.urgency) !== undefined ? ep.urgency : DEFAULT_URGENCY.sidekiq;
   }
-  return apdexThresholdSeconds('rails_request', ep.urgency) !== undefined ? ep.urgency : 'default';
+  return apdexThresholdSeconds('rails_request', ep.urgency) !== undefined ? ep.urgency : DEFAULT_URGENCY.request;
 }
 
 export function thresholdOf(ep: SampleEndpoint): number {

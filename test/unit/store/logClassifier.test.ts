@@ -1,7 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Classification, SliEvent } from '../../../src/sdk/store/logClassifier';
-import { HourParser, apdexThresholdSeconds, classifyLogLine } from '../../../src/sdk/store/logClassifier';
+import { HourParser, classifyLogLine } from '../../../src/sdk/store/logClassifier';
+import { apdexThresholdSeconds } from '../../../src/sdk/budget/urgency';
 
 const T = '2024-03-05T10:15:00.000Z';
 // Epoch hour of 2024-03-05T10:00Z: Date.UTC(2024, 2, 5, 10) / 3.6e6 = 1709632800000 / 3600000 = 474898.
