@@ -10,14 +10,7 @@
  * - a new API URL clears everything (figures of another server are not stale, they are wrong);
  *   a new token keeps the values (same server) until the next fetch decides.
  */
-import {
-  BackendError,
-  BudgetApiError,
-  InvalidQueryError,
-  PrometheusError,
-  UnauthorizedError,
-  UnknownScopeError,
-} from '../sdk';
+import { BackendError, BudgetApiError, PrometheusError, UnauthorizedError, apiErrorAnswer } from '../sdk';
 
 /** Why the last fetch of a key failed. */
 export interface Failure {
@@ -49,8 +42,9 @@ export interface Known<T> extends CacheEntry<T> {
  * A failure from whatever a fetch threw; `url` is the fallback when the error names none.
  * Budget API client errors carry URL and status. BudgetService over Prometheus (budgetBackend.ts)
  * throws BackendError wrapping the source's PrometheusError, which names the query URL and, when
- * an answer came, its HTTP status; its own 404/400 (a scope the catalog lacks, a bad parameter)
- * get the statuses the Budget API would answer, so both backends fail the same way here.
+ * an answer came, its HTTP status; its own request errors (a scope the catalog lacks, a bad
+ * parameter) get the status the Budget API answers them with (the SDK's apiErrorAnswer), so both
+ * backends fail the same way here.
  */
 export function failureOf(e: unknown, url: string, at: number): Failure {
   if (BudgetApiError.is(e)) return { url: e.url, status: e.status, message: e.message, unauthorized: UnauthorizedError.is(e), at };
@@ -60,8 +54,8 @@ export function failureOf(e: unknown, url: string, at: number): Failure {
     // Prometheus' messages name the URL, and the status whenever one arrived.
     return { url: cause.url, status, message: `Prometheus: ${cause.message}${status === 0 ? ' (no response)' : ''}`, unauthorized: status === 401, at };
   }
-  if (UnknownScopeError.is(e)) return { url, status: 404, message: e.message, unauthorized: false, at };
-  if (InvalidQueryError.is(e)) return { url, status: 400, message: e.message, unauthorized: false, at };
+  const answer = apiErrorAnswer(e);
+  if (answer.fault === 'request') return { url, status: answer.status, message: answer.message, unauthorized: false, at };
   const message = e instanceof Error ? e.message : String(e);
   return { url, status: 0, message, unauthorized: false, at };
 }

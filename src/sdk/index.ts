@@ -207,6 +207,8 @@ export type {
 export { BudgetService, mergeMeta } from './service/budgetService';
 export type { BudgetServiceOptions } from './service/budgetService';
 export { BackendError, BackendTimeoutError, InvalidQueryError, UnknownScopeError } from './service/serviceErrors';
+export { INTERNAL_ERROR_MESSAGE, apiErrorAnswer } from './service/apiErrors';
+export type { ApiErrorAnswer, ApiErrorFault } from './service/apiErrors';
 export { parseAtParam, parseLimitParam, parseMonthParam, parseWindowParam } from './service/queryParams';
 export { apiResultSchema, responseSchemas } from './service/apiSchemas';
 export type { JsonSchema, ResponseSchemaName } from './service/apiSchemas';

@@ -8,7 +8,8 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BudgetApi } from '../service/apiTypes';
-import { BackendError, BackendTimeoutError, InvalidQueryError, UnknownScopeError } from '../service/serviceErrors';
+import { apiErrorAnswer } from '../service/apiErrors';
+import { BackendTimeoutError, InvalidQueryError } from '../service/serviceErrors';
 import { BearerAuth, WWW_AUTHENTICATE } from './bearerAuth';
 import { HostCheck } from './hostCheck';
 import { buildOpenApiDocument, OPENAPI_PATH } from './openapi';
@@ -210,24 +211,16 @@ export class BudgetServer {
   }
 
   private describeError(e: unknown): ErrorBody {
-    if (InvalidQueryError.is(e)) return { status: 400, code: 'invalid_parameter', message: e.message, field: e.field };
-    if (UnknownScopeError.is(e)) {
-      return { status: 404, code: `unknown_${e.kind}`, message: e.message, field: e.kind === 'group' ? 'key' : 'name' };
-    }
-    if (BackendTimeoutError.is(e) || (BackendError.is(e) && BackendTimeoutError.is(e.cause))) {
-      return { status: 503, code: 'backend_timeout', message: `backend did not answer within ${this.deadlineMs} ms`, headers: { 'Retry-After': '1' } };
-    }
-    if (BackendError.is(e) && e.tooLargeLimitBytes !== undefined) {
-      // The message names the backend URL and the limit (src/sdk/boundedBody.ts).
-      return { status: 502, code: 'backend_too_large', message: e.message };
-    }
-    if (BackendError.is(e)) {
-      return e.unavailable
-        ? { status: 503, code: 'backend_unavailable', message: e.message, headers: { 'Retry-After': '1' } }
-        : { status: 502, code: 'backend_error', message: e.message };
-    }
-    this.log({ level: 'error', msg: 'internal error', error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
-    return { status: 500, code: 'internal_error', message: 'internal server error (see the server log)' };
+    const answer = apiErrorAnswer(e);
+    if (answer.fault === 'internal') this.log({ level: 'error', msg: 'internal error', error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+    const { status, code, message, field, retryAfterSeconds } = answer;
+    return {
+      status,
+      code,
+      message,
+      ...(field !== undefined ? { field } : {}),
+      ...(retryAfterSeconds !== undefined ? { headers: { 'Retry-After': String(retryAfterSeconds) } } : {}),
+    };
   }
 
   private send(res: ServerResponse, status: number, body: string | Buffer, headers: Record<string, string> = {}): void {
