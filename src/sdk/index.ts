@@ -86,8 +86,8 @@ export {
 // Monthly report (pure builder + markdown)
 export { buildMonthlyReportFromCounts, compareStageKeys, NOT_IN_CATALOG_STAGE } from './report/monthlyReportBuilder';
 export type { MonthCounts, MonthlyReportInput } from './report/monthlyReportBuilder';
-export { renderReportMarkdown } from './report/reportMarkdown';
-export type { ReportMarkdownOptions } from './report/reportMarkdown';
+export { renderReportDocument, renderReportMarkdown } from './report/reportMarkdown';
+export type { ReportDocumentOptions, ReportMarkdownOptions } from './report/reportMarkdown';
 export { monthWindow, parseMonth, previousMonthOf, reportWindow, rollingReportWindow, REPORT_DAY_OF_MONTH } from './report/reportWindow';
 export type { ReportWindow, ReportWindowMode } from './report/reportWindow';
 

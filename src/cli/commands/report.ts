@@ -6,7 +6,7 @@ import type { CliIo } from '../io';
 import { UsageError } from '../io';
 import { BACKEND_OPTIONS, BACKEND_USAGE, openBackend } from '../backend';
 import { parseCommandArgs } from '../mappingOutput';
-import { InvalidQueryError, parseAtParam, parseMonthParam, previousMonthOf, renderReportMarkdown } from '../../sdk';
+import { InvalidQueryError, parseAtParam, parseMonthParam, previousMonthOf, renderReportDocument } from '../../sdk';
 
 export const summary = 'the monthly error-budget report per stage group (Markdown or JSON)';
 
@@ -49,10 +49,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     } else {
       const stageNames = new Map([...(backend.catalog?.groups.values() ?? [])].map((g) => [g.stage, g.stageDisplayName]));
-      // A month still in progress is evaluated now, not at its (future) end.
-      const evaluatedAt = Date.parse(result.meta.asOf) > Date.now() ? new Date().toISOString() : result.meta.asOf;
-      io.stdout.write(renderReportMarkdown(result.data, { evaluatedAt, stageNames }));
-      io.stdout.write(`\n_Source: ${backend.description}._\n`);
+      io.stdout.write(renderReportDocument(result.data, { asOf: result.meta.asOf, now: Date.now(), source: backend.description, stageNames }));
     }
     return 0;
   } catch (e) {

@@ -1,10 +1,10 @@
 /**
  * The monthly report command's wording, without `vscode`: which months the quick pick offers, and
- * the document's text, rendered exactly as `budget-lens report --api <url> --month <m>` prints it
- * (src/cli/commands/report.ts: renderReportMarkdown, then the source line). Unit tested in Node;
+ * the document's text, rendered by the SDK's renderReportDocument as `budget-lens report --api <url>
+ * --month <m>` prints it (src/cli/commands/report.ts). Unit tested in Node;
  * the extension-host suite `report` compares the document with the CLI's output.
  */
-import { previousMonthOf, renderReportMarkdown } from '../../sdk';
+import { previousMonthOf, renderReportDocument } from '../../sdk';
 import type { MonthlyReport } from '../../sdk';
 import type { BackendKind } from '../budgetBackend';
 import { backendLabel } from '../budgetBackend';
@@ -53,12 +53,11 @@ export function reportSourceText(apiUrl: string, backend: BackendKind = 'api'): 
 }
 
 /**
- * The report document: the CLI's Markdown. `asOf` is the answer's meta.asOf; a month still in
- * progress is evaluated at `now`, not at its (future) end, as the CLI does.
+ * The report document: the CLI's, from the same renderer. `asOf` is the answer's meta.asOf; a month
+ * still in progress is evaluated at `now`, not at its (future) end.
  */
 export function reportDocumentText(report: MonthlyReport, asOf: string, apiUrl: string, now: number, backend: BackendKind = 'api'): string {
-  const evaluatedAt = Date.parse(asOf) > now ? new Date(now).toISOString() : asOf;
-  return `${renderReportMarkdown(report, { evaluatedAt })}\n_Source: ${reportSourceText(apiUrl, backend)}._\n`;
+  return renderReportDocument(report, { asOf, now, source: reportSourceText(apiUrl, backend) });
 }
 
 /** The error when there is no report to show: names the month, the request URL and the status. */

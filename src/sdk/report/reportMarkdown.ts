@@ -148,3 +148,24 @@ export function renderReportMarkdown(report: MonthlyReport, opts: ReportMarkdown
   }
   return lines.join('\n');
 }
+
+export interface ReportDocumentOptions {
+  /** The answer's `meta.asOf`: when its figures were computed. */
+  asOf: string;
+  /** Epoch ms now: a month still in progress is evaluated now, not at its (future) end. */
+  now: number;
+  /** Where the figures came from, as the backend names itself: `Budget API <url>`, `Prometheus <url>`, `store <path>`. */
+  source: string;
+  /** Stage key -> display name (the local catalog's); default the key. */
+  stageNames?: ReadonlyMap<string, string>;
+}
+
+/**
+ * The report document: what `budget-lens report` prints (Markdown, then the source line) and the
+ * editor's Monthly Error-Budget Report opens, the one renderer of both.
+ */
+export function renderReportDocument(report: MonthlyReport, opts: ReportDocumentOptions): string {
+  const evaluatedAt = Date.parse(opts.asOf) > opts.now ? new Date(opts.now).toISOString() : opts.asOf;
+  const markdown = renderReportMarkdown(report, { evaluatedAt, ...(opts.stageNames !== undefined ? { stageNames: opts.stageNames } : {}) });
+  return `${markdown}\n_Source: ${opts.source}._\n`;
+}

@@ -2,7 +2,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildMonthlyReportFromCounts } from '../../../src/sdk/report/monthlyReportBuilder';
-import { renderReportMarkdown } from '../../../src/sdk/report/reportMarkdown';
+import { renderReportDocument, renderReportMarkdown } from '../../../src/sdk/report/reportMarkdown';
 import type { GroupInfo } from '../../../src/sdk/catalog/types';
 import type { GroupCounts } from '../../../src/sdk/sources/budgetSource';
 
@@ -110,5 +110,17 @@ describe('renderReportMarkdown', () => {
   test('rolling windows say so', () => {
     const rolling = buildMonthlyReportFromCounts({ month: '2026-10', mode: 'rolling', groups: [group('calm', 'plan')], counts: [] });
     assert.match(renderReportMarkdown(rolling), /- Window: 2026-10-07 00:00 UTC to 2026-11-04 00:00 UTC \(28 d, rolling 28 days\)/);
+  });
+});
+
+describe('renderReportDocument: what `budget-lens report` prints and the editor opens', () => {
+  test('the Markdown evaluated at asOf, then the source line', () => {
+    const doc = renderReportDocument(report, { asOf: '2026-11-04T06:00:00.000Z', now: Date.parse('2026-11-22T00:00:00Z'), source: 'store /x/store.db', stageNames });
+    assert.equal(doc, `${md}\n_Source: store /x/store.db._\n`);
+  });
+  test('an asOf after now (a month in progress) is evaluated now', () => {
+    const now = Date.parse('2026-10-22T07:00:00.000Z');
+    const doc = renderReportDocument(report, { asOf: '2026-11-01T00:00:00.000Z', now, source: 'Budget API http://127.0.0.1:7464' });
+    assert.equal(doc, `${renderReportMarkdown(report, { evaluatedAt: '2026-10-22T07:00:00.000Z' })}\n_Source: Budget API http://127.0.0.1:7464._\n`);
   });
 });
