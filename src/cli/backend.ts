@@ -9,19 +9,16 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import {
-  BudgetApiClient,
-  BudgetService,
   CONFIG_FILE_NAME,
-  configuredPrometheusSource,
   DEFAULT_MAX_RESPONSE_BYTES,
   findWorkspaceRoot,
   loadProjectConfig,
   MissingCatalogError,
-  openStoreSource,
+  openBudgetBackend,
   resolveCatalog,
   TOKEN_ENV_VAR,
 } from '../sdk';
-import type { BudgetApi, BudgetSource, Catalog, ProjectConfig } from '../sdk';
+import type { Catalog, OpenedBudgetBackend, ProjectConfig } from '../sdk';
 import type { CliIo } from './io';
 import { UsageError } from './io';
 
@@ -66,16 +63,8 @@ function maxBackendBytes(value: string | undefined): number {
   return Number(value);
 }
 
-export interface OpenedBackend {
-  api: BudgetApi;
-  kind: 'store' | 'prometheus' | 'api';
-  /** Where the data comes from, safe to print: a path or URL, never the token. */
-  description: string;
-  /** The local catalog (absent for `--api`, whose server has its own). */
-  catalog?: Catalog;
-  source?: BudgetSource;
-  close(): Promise<void>;
-}
+/** The SDK's opened backend: api, kind, description (a path or URL, never the token), catalog (absent for `--api`), close. */
+export type OpenedBackend = OpenedBudgetBackend;
 
 async function loadConfig(io: CliIo, flags: BackendFlags): Promise<ProjectConfig | undefined> {
   if (flags.config !== undefined) return loadProjectConfig(resolve(io.cwd, flags.config));
@@ -125,31 +114,21 @@ export async function openBackend(io: CliIo, flags: BackendFlags, opts: { allowA
   const configured = chosen.length === 0 ? config?.backend : undefined;
 
   const apiUrl = flags.api !== undefined ? checkUrl('--api', flags.api) : configured?.kind === 'api' && opts.allowApi !== false ? configured.url : undefined;
-  if (apiUrl !== undefined) {
-    const client = new BudgetApiClient({ baseUrl: apiUrl, token, maxResponseBytes });
-    return { api: client, kind: 'api', description: `Budget API ${apiUrl}`, close: async () => {} };
-  }
+  if (apiUrl !== undefined) return openBudgetBackend({ kind: 'api', url: apiUrl }, { token, maxResponseBytes });
 
   const catalog = await loadCatalogFor(io, flags, config);
-  let source: BudgetSource;
-  let description: string;
   if (flags.prometheus !== undefined || configured?.kind === 'prometheus') {
     const url = flags.prometheus !== undefined ? checkUrl('--prometheus', flags.prometheus) : configured?.kind === 'prometheus' ? configured.url : '';
-    source = configuredPrometheusSource({ url, catalog, backend: configured, token, maxResponseBytes });
-    description = `Prometheus ${url}`;
-  } else {
-    const path =
-      flags.store !== undefined
-        ? resolve(io.cwd, flags.store)
-        : configured?.kind === 'store'
-          ? configured.path
-          : resolve(io.cwd, DEFAULT_STORE_PATH);
-    if (!existsSync(path)) {
-      throw new UsageError(`no store at ${path}: create it with 'budget-lens ingest <logs>' or 'budget-lens sample --ingest' (in ${dirname(path)})`);
-    }
-    source = openStoreSource({ path, catalog, readonly: true });
-    description = `store ${path}`;
+    return openBudgetBackend({ kind: 'prometheus', url }, { catalog, config: configured, token, maxResponseBytes });
   }
-  const api = new BudgetService(source, catalog);
-  return { api, kind: source.kind, description, catalog, source, close: () => source.close() };
+  const path =
+    flags.store !== undefined
+      ? resolve(io.cwd, flags.store)
+      : configured?.kind === 'store'
+        ? configured.path
+        : resolve(io.cwd, DEFAULT_STORE_PATH);
+  if (!existsSync(path)) {
+    throw new UsageError(`no store at ${path}: create it with 'budget-lens ingest <logs>' or 'budget-lens sample --ingest' (in ${dirname(path)})`);
+  }
+  return openBudgetBackend({ kind: 'store', path }, { catalog });
 }

@@ -3,11 +3,11 @@
  * `vscode` (unit tested in Node). `budgetLens.api.url` names a Budget API (`budget-lens serve`),
  * reached through BudgetApiClient; `budgetLens.prometheus.url`, used when the API URL is empty,
  * names anything that speaks the Prometheus HTTP API, reached through BudgetService over the
- * Prometheus source with the workspace's catalog, opened by the SDK's configuredPrometheusSource
- * as `budget-lens --prometheus` opens it. Either way the token (SecretStorage, per URL) goes out
- * as a Bearer header.
+ * Prometheus source with the workspace's catalog. Both are opened by the SDK's openBudgetBackend,
+ * as `budget-lens --api` / `--prometheus` open them. Either way the token (SecretStorage, per URL)
+ * goes out as a Bearer header.
  */
-import { BudgetApiClient, BudgetService, configuredPrometheusSource } from '../sdk';
+import { BACKEND_LABELS, openBudgetBackend } from '../sdk';
 import type { BackendConfig, BudgetApi, Catalog } from '../sdk';
 
 export type BackendKind = 'api' | 'prometheus';
@@ -32,7 +32,7 @@ export function chooseBackend(apiUrl: string, prometheusUrl: string): BackendCho
 
 /** How the output channel, notifications and the report's source line name a backend. */
 export function backendLabel(kind: BackendKind): string {
-  return kind === 'api' ? 'Budget API' : 'Prometheus';
+  return BACKEND_LABELS[kind];
 }
 
 export interface OpenedBudgetApi {
@@ -48,11 +48,10 @@ export interface OpenedBudgetApi {
  * always the setting's.
  */
 export function openBudgetApi(choice: BackendChoice, token: string | undefined, catalog: Catalog | undefined, backend?: BackendConfig): OpenedBudgetApi | undefined {
-  if (choice.kind === 'api') {
-    const client = new BudgetApiClient({ baseUrl: choice.url, token, retries: 1 });
-    return { api: client, errorUrl: client.apiBase };
-  }
-  if (!catalog) return undefined;
-  const source = configuredPrometheusSource({ url: choice.url, catalog, backend, token, timeoutMs: PROMETHEUS_TIMEOUT_MS });
-  return { api: new BudgetService(source, catalog), errorUrl: choice.url };
+  if (choice.kind === 'prometheus' && !catalog) return undefined;
+  const { api, errorUrl } = openBudgetBackend(
+    { kind: choice.kind, url: choice.url },
+    { catalog, config: backend, token, apiRetries: 1, prometheusTimeoutMs: PROMETHEUS_TIMEOUT_MS },
+  );
+  return { api, errorUrl };
 }

@@ -212,6 +212,8 @@ export type { ApiErrorAnswer, ApiErrorFault } from './service/apiErrors';
 export { parseAtParam, parseLimitParam, parseMonthParam, parseWindowParam } from './service/queryParams';
 export { apiResultSchema, responseSchemas } from './service/apiSchemas';
 export type { JsonSchema, ResponseSchemaName } from './service/apiSchemas';
+export { BACKEND_LABELS, backendDescription, openBudgetBackend } from './backend/openBackend';
+export type { BudgetBackendKind, BudgetBackendTarget, OpenBudgetBackendOptions, OpenedBudgetBackend } from './backend/openBackend';
 export { BudgetServer, stderrLog } from './server/budgetServer';
 export type { BudgetServerOptions, LogSink } from './server/budgetServer';
 export { buildOpenApiDocument } from './server/openapi';

@@ -4,10 +4,9 @@
  * --month <m>` prints it (src/cli/commands/report.ts). Unit tested in Node;
  * the extension-host suite `report` compares the document with the CLI's output.
  */
-import { previousMonthOf, renderReportDocument } from '../../sdk';
+import { BACKEND_LABELS, backendDescription, previousMonthOf, renderReportDocument } from '../../sdk';
 import type { MonthlyReport } from '../../sdk';
 import type { BackendKind } from '../budgetBackend';
-import { backendLabel } from '../budgetBackend';
 import type { Failure } from '../budgetCache';
 import { notificationSafe } from './safeText';
 
@@ -49,7 +48,7 @@ export function reportMonthChoices(now: Date): { choices: ReportMonthChoice[]; d
  * (`Budget API <url>`, `Prometheus <url>`; trailing slashes dropped).
  */
 export function reportSourceText(apiUrl: string, backend: BackendKind = 'api'): string {
-  return `${backendLabel(backend)} ${apiUrl.replace(/\/+$/, '')}`;
+  return backendDescription(backend, apiUrl);
 }
 
 /**
@@ -62,7 +61,7 @@ export function reportDocumentText(report: MonthlyReport, asOf: string, apiUrl: 
 
 /** The error when there is no report to show: names the month, the request URL and the status. */
 export function reportFailureText(month: string, apiUrl: string, failure: Failure | undefined, backend: BackendKind = 'api'): string {
-  const label = backendLabel(backend);
+  const label = BACKEND_LABELS[backend];
   if (failure === undefined) return notificationSafe(`Budget Lens: no report of ${month} to show: the ${label} at ${apiUrl} gave no answer before the URL or token changed or the wait was cancelled.`);
   const answered = failure.status === 0 ? 'did not answer' : `answered HTTP ${failure.status}`;
   const hint = failure.unauthorized ? ' Run "Budget Lens: Set API Token" with a token the server accepts.' : '';

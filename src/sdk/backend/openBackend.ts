@@ -1,0 +1,102 @@
+/**
+ * Opening a backend: the one way a Budget API url, a Prometheus url or a store path (+ the
+ * catalog, the token and the limits) becomes a `BudgetApi`. A Budget API (`budget-lens serve`) is
+ * reached through BudgetApiClient, which needs no catalog (the server has its own); Prometheus and
+ * the store through BudgetService over their BudgetSource with the catalog. The CLI's data
+ * commands (src/cli/backend.ts: flags and `.budgetlens.yml`) and the editor
+ * (src/extension/budgetBackend.ts: the budgetLens.api.url / prometheus.url settings) decide what
+ * to open and call this. Sits above service/, client/, sources/ and store/; nothing below imports it.
+ */
+import type { Catalog } from '../catalog/types';
+import { BudgetApiClient } from '../client/budgetApiClient';
+import type { BackendConfig } from '../config/types';
+import type { BudgetApi } from '../service/apiTypes';
+import { BudgetService } from '../service/budgetService';
+import type { BudgetSource } from '../sources/budgetSource';
+import { configuredPrometheusSource } from '../sources/prometheusSource';
+import { openStoreSource } from '../store/storeSource';
+
+export type BudgetBackendKind = 'api' | 'prometheus' | 'store';
+
+/** What to open: where the figures are. */
+export type BudgetBackendTarget = { kind: 'api'; url: string } | { kind: 'prometheus'; url: string } | { kind: 'store'; path: string };
+
+export interface OpenBudgetBackendOptions {
+  /** Prometheus and the store need it (categories -> groups, targets, ignored components); a Budget API has its own. */
+  catalog?: Catalog;
+  /**
+   * The `backend` of `.budgetlens.yml`: when it is `prometheus`, its mode, selectors and metric
+   * prefix apply to a Prometheus target (whose URL is always the target's own).
+   */
+  config?: BackendConfig;
+  /** Bearer token for the Budget API or Prometheus; never part of a description. */
+  token?: string;
+  /** The most bytes one answer may have (default 8 MiB). */
+  maxResponseBytes?: number;
+  /** Per Prometheus request (the source's default otherwise). */
+  prometheusTimeoutMs?: number;
+  /** Extra attempts of the Budget API client after a retryable failure (its default otherwise). */
+  apiRetries?: number;
+}
+
+export interface OpenedBudgetBackend {
+  api: BudgetApi;
+  kind: BudgetBackendKind;
+  /** Where the data comes from, safe to print: `Budget API <url>`, `Prometheus <url>`, `store <path>`; never the token. */
+  description: string;
+  /** The URL (or path) a failure names when its error carries none: the API base, the Prometheus URL, the store path. */
+  errorUrl: string;
+  /** The local catalog (absent for a Budget API, whose server has its own). */
+  catalog?: Catalog;
+  source?: BudgetSource;
+  close(): Promise<void>;
+}
+
+/** How output, notifications and the report's source line name a backend. */
+export const BACKEND_LABELS: Readonly<Record<BudgetBackendKind, string>> = Object.freeze({ api: 'Budget API', prometheus: 'Prometheus', store: 'store' });
+
+/** `Budget API http://127.0.0.1:7464`: the label and the URL without trailing slashes (or the store's path). */
+export function backendDescription(kind: BudgetBackendKind, where: string): string {
+  return `${BACKEND_LABELS[kind]} ${kind === 'store' ? where : where.replace(/\/+$/, '')}`;
+}
+
+/** The BudgetApi for a target. Throws when Prometheus or the store is asked for without a catalog. */
+export function openBudgetBackend(target: BudgetBackendTarget, opts: OpenBudgetBackendOptions = {}): OpenedBudgetBackend {
+  const { catalog, token, maxResponseBytes } = opts;
+  if (target.kind === 'api') {
+    const client = new BudgetApiClient({
+      baseUrl: target.url,
+      token,
+      ...(maxResponseBytes !== undefined ? { maxResponseBytes } : {}),
+      ...(opts.apiRetries !== undefined ? { retries: opts.apiRetries } : {}),
+    });
+    return { api: client, kind: 'api', description: backendDescription('api', target.url), errorUrl: client.apiBase, close: async () => {} };
+  }
+  if (catalog === undefined) throw new Error(`${backendDescription(target.kind, target.kind === 'store' ? target.path : target.url)} needs a catalog`);
+  let source: BudgetSource;
+  let where: string;
+  if (target.kind === 'prometheus') {
+    where = target.url;
+    source = configuredPrometheusSource({
+      url: target.url,
+      catalog,
+      backend: opts.config,
+      token,
+      ...(opts.prometheusTimeoutMs !== undefined ? { timeoutMs: opts.prometheusTimeoutMs } : {}),
+      ...(maxResponseBytes !== undefined ? { maxResponseBytes } : {}),
+    });
+  } else {
+    where = target.path;
+    // The data commands and the editor only read: never migrate or create a store here.
+    source = openStoreSource({ path: target.path, catalog, readonly: true });
+  }
+  return {
+    api: new BudgetService(source, catalog),
+    kind: target.kind,
+    description: backendDescription(target.kind, where),
+    errorUrl: where,
+    catalog,
+    source,
+    close: () => source.close(),
+  };
+}
