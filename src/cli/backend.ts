@@ -11,6 +11,7 @@ import type { ParseArgsConfig } from 'node:util';
 import {
   CONFIG_FILE_NAME,
   DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_STORE_PATH,
   findWorkspaceRoot,
   loadProjectConfig,
   MissingCatalogError,
@@ -21,8 +22,6 @@ import {
 import type { Catalog, OpenedBudgetBackend, ProjectConfig } from '../sdk';
 import type { CliIo } from './io';
 import { UsageError } from './io';
-
-export const DEFAULT_STORE_PATH = '.budgetlens/store.db';
 
 export const BACKEND_OPTIONS = {
   store: { type: 'string' },

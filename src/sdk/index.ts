@@ -109,7 +109,7 @@ export type { ConfigCheck } from './config/projectConfig';
 export { projectConfigSchema } from './config/projectConfigSchema';
 export { lintProjectConfig } from './config/configLint';
 export { configTemplate } from './config/configTemplate';
-export { CONFIG_FILE_NAME, DEFAULT_GRAPE_MOUNT_PREFIX, TOKEN_ENV_VAR } from './config/types';
+export { CONFIG_FILE_NAME, DEFAULT_GRAPE_MOUNT_PREFIX, DEFAULT_STORE_PATH, TOKEN_ENV_VAR } from './config/types';
 export type {
   ApiBackendConfig,
   BackendConfig,

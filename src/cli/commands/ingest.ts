@@ -7,13 +7,11 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CliIo } from '../io';
 import { UsageError } from '../io';
-import { ingestFiles } from '../../sdk';
+import { DEFAULT_STORE_PATH, ingestFiles } from '../../sdk';
 import type { FileIngestReport } from '../../sdk';
 import { loadIndexedWorkspace } from '../mappingOutput';
 
 export const summary = 'ingest GitLab request/Sidekiq logs (NDJSON, plain or gzip) into the local store';
-
-export const DEFAULT_STORE_PATH = '.budgetlens/store.db';
 
 const USAGE = `usage: budget-lens ingest <file|dir>... [--store path] [--root dir [--catalog dir]] [--json] [--follow [--interval s]]
 

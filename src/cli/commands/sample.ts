@@ -10,8 +10,9 @@ import { PassThrough } from 'node:stream';
 import type { CliIo } from '../io';
 import { UsageError } from '../io';
 import * as endpointsCommand from './endpoints';
-import { DEFAULT_STORE_PATH, formatFileReport } from './ingest';
+import { formatFileReport } from './ingest';
 import {
+  DEFAULT_STORE_PATH,
   dateRejection,
   ingestFiles,
   instantRejection,

@@ -8,9 +8,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CliIo } from '../io';
 import { UsageError } from '../io';
-import { DEFAULT_STORE_PATH } from '../backend';
 import { parseCommandArgs } from '../mappingOutput';
-import { checkStore, describeDamagedRow } from '../../sdk';
+import { checkStore, DEFAULT_STORE_PATH, describeDamagedRow } from '../../sdk';
 
 export const summary = "check the store: SQLite's quick_check and every stored row's checksum (exit 1 if damaged)";
 

@@ -10,6 +10,8 @@ export const CONFIG_FILE_NAME = '.budgetlens.yml';
 export { DEFAULT_TARGET } from '../budget/target';
 export { DEFAULT_WINDOW } from '../budget/window';
 export const DEFAULT_GRAPE_MOUNT_PREFIX = '/api/:version';
+/** The embedded store the CLI reads and writes when no `--store` (or config) names one, relative to the current directory. */
+export const DEFAULT_STORE_PATH = '.budgetlens/store.db';
 /** Where a backend token comes from outside the editor (the CLI, CI). */
 export const TOKEN_ENV_VAR = 'BUDGET_LENS_TOKEN';
 
