@@ -96,7 +96,7 @@ export type { Catalog, CatalogWarning, CategoryInfo, GroupInfo } from './catalog
 export { NOT_OWNED_GROUP, UNKNOWN_CATEGORY } from './catalog/types';
 export { loadCatalog, parseCatalog } from './catalog/catalogParser';
 export type { CatalogConfigInput, LoadCatalogOptions } from './catalog/catalogParser';
-export { GitLabCatalog, isCustomTargetExpired, isPseudoCategory, notOwnedGroupInfo } from './catalog/gitlabCatalog';
+export { GitLabCatalog, isPseudoCategory, notOwnedGroupInfo } from './catalog/gitlabCatalog';
 export { normaliseGroupKey } from './catalog/groupKey';
 export { closestCategory, editDistance } from './catalog/closestCategory';
 export { featureCategoriesSchema, stagesSchema } from './catalog/catalogSchemas';

@@ -4,7 +4,7 @@
  * pseudo-group, which is deliberately not in `groups`: the real groups are what stages.yml
  * lists (81 in GitLab's catalog), and the pseudo-group has no team to report to.
  */
-import type { CustomTarget, TargetPercent } from '../budget/types';
+import type { TargetPercent } from '../budget/types';
 import { normaliseGroupKey } from './groupKey';
 import { NOT_OWNED_GROUP, UNKNOWN_CATEGORY } from './types';
 import type { Catalog, CatalogWarning, CategoryInfo, GroupInfo } from './types';
@@ -79,9 +79,4 @@ export class GitLabCatalog implements Catalog {
   isValidCategory(category: string): boolean {
     return isPseudoCategory(category) || this.knownCategories.has(category) || this.categories.has(category);
   }
-}
-
-/** A custom target is expired when `asOf` (UTC date) is after its review date. */
-export function isCustomTargetExpired(target: CustomTarget, asOf: Date): boolean {
-  return asOf.toISOString().slice(0, 10) > target.reviewDate;
 }

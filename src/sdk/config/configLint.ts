@@ -4,7 +4,7 @@
  * `lint` command and the editor's diagnostics show them next to the catalog's own warnings.
  */
 import { closestCategory } from '../catalog/closestCategory';
-import { isCustomTargetExpired } from '../catalog/gitlabCatalog';
+import { isExceptionExpired } from '../budget/policy';
 import type { GitLabCatalog } from '../catalog/gitlabCatalog';
 import type { CatalogWarning } from '../catalog/types';
 import type { ProjectConfig } from './types';
@@ -27,7 +27,7 @@ export function lintProjectConfig(config: ProjectConfig, catalog: GitLabCatalog,
   });
   for (const [key, settings] of Object.entries(config.groups)) {
     const ct = settings.customTarget;
-    if (ct && isCustomTargetExpired(ct, asOf)) {
+    if (ct && isExceptionExpired(ct, asOf)) {
       out.push({
         message: `custom target ${ct.target} % for group "${key}" passed its review date ${ct.reviewDate}: review it, or remove it to return to ${config.defaultTarget} %`,
         location: config.locations.groups[key] ?? { file: config.file, line: 1, column: 1 },

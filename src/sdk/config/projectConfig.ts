@@ -11,6 +11,7 @@ import type { BudgetWindow, CustomTarget } from '../budget/types';
 import { InputError } from '../errors';
 import { BudgetInputError } from '../budget/budgetInputError';
 import { parseWindow } from '../budget/window';
+import { reviewDateProblem } from '../budget/policy';
 import { projectConfigSchema } from './projectConfigSchema';
 import { validateYamlSource } from './schemaErrors';
 import {
@@ -66,11 +67,6 @@ function targetAt(src: YamlSource, p: YamlPath, errors: InputError[]): string | 
     return undefined;
   }
   return text;
-}
-
-function isCalendarDate(iso: string): boolean {
-  const d = new Date(`${iso}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === iso;
 }
 
 type Raw = Record<string, unknown>;
@@ -155,7 +151,7 @@ function buildConfig(src: YamlSource, raw: Raw): ConfigCheck {
     if (ct !== undefined) {
       const target = targetAt(src, ['groups', key, 'customTarget', 'target'], errors);
       const reviewDate = String(obj(ct).reviewDate);
-      if (!isCalendarDate(reviewDate)) {
+      if (reviewDateProblem(reviewDate) !== null) {
         const p = ['groups', key, 'customTarget', 'reviewDate'];
         errors.push(new InputError(`${formatPath(p)}: "${reviewDate}" is not a calendar date (YYYY-MM-DD)`, locatePath(src, p)));
       }

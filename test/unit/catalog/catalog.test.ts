@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { InputError } from '../../../src/sdk/errors';
 import { loadCatalog, parseCatalog } from '../../../src/sdk/catalog/catalogParser';
-import { isCustomTargetExpired } from '../../../src/sdk/catalog/gitlabCatalog';
+// The one review-date rule (budget/policy.ts) now answers what isCustomTargetExpired did.
+import { isExceptionExpired as isCustomTargetExpired } from '../../../src/sdk/budget/policy';
 import { normaliseGroupKey } from '../../../src/sdk/catalog/groupKey';
 import { parseProjectConfig } from '../../../src/sdk/config/projectConfig';
 
