@@ -18,9 +18,12 @@ import { MappingHoverProvider } from './mappingHover';
 import { affects, readSettings } from './settings';
 import { GroupStatusBar } from './statusBar';
 import { WorkspaceIndexer } from './workspaceIndexer';
+import { CONFIG_FILE_NAME } from '../sdk';
 
 /** Ruby is what declares categories; annotations and path rules reach any file type. */
 const RUBY: vscode.DocumentSelector = [{ scheme: 'file', language: 'ruby' }];
+/** Where an unknown category can be fixed: Ruby declarations and `.budgetlens.yml`'s path rules (configFindings). */
+const QUICK_FIX: vscode.DocumentSelector = [{ scheme: 'file', language: 'ruby' }, { scheme: 'file', pattern: `**/${CONFIG_FILE_NAME}` }];
 const ANY_FILE: vscode.DocumentSelector = [{ scheme: 'file' }];
 
 /**
@@ -58,7 +61,7 @@ export class BudgetLensContext extends Disposable {
     this.panel = this.own(new BudgetPanel(extensionUri, this.indexer, this.session, this.budget));
     this.firstContact = this.own(new FirstContact(this.indexer, workspaceState, this.log));
     this.ownAll(
-      vscode.languages.registerCodeActionsProvider(RUBY, new CategoryQuickFixProvider(this.indexer), { providedCodeActionKinds: CategoryQuickFixProvider.kinds }),
+      vscode.languages.registerCodeActionsProvider(QUICK_FIX, new CategoryQuickFixProvider(this.indexer), { providedCodeActionKinds: CategoryQuickFixProvider.kinds }),
       ...registerCommands({
         indexer: this.indexer,
         statusBar: () => this.statusBar.state,

@@ -1,11 +1,14 @@
 /**
  * The index's findings as Problems on the right file:line:col (unknown category, re-declared
  * action, per-action value under a class default, unknown urgency, parse errors, skipped files),
- * plus the quick fix "Change to <suggestion>" for an unknown category.
+ * and the config's (the SDK's configFindings: a path rule's unknown category, a custom target past
+ * its review date) on `.budgetlens.yml`'s lines, plus the quick fix "Change to <suggestion>" for
+ * an unknown category.
  */
 import * as vscode from 'vscode';
 import { readFileSync } from 'node:fs';
-import type { Finding } from '../sdk';
+import type { Finding, OpenedWorkspace } from '../sdk';
+import { configFindings } from '../sdk';
 import { Disposable } from './disposable';
 import { findingColumns } from './text/mappingText';
 import type { MappingChange, RootIndexer } from './rootIndexer';
@@ -37,6 +40,11 @@ export function toDiagnostic(finding: Finding, lines: readonly string[]): vscode
   diagnostic.source = DIAGNOSTIC_SOURCE;
   diagnostic.code = finding.code;
   return diagnostic;
+}
+
+/** A file's findings: the index's, and the config's when the file is the root's `.budgetlens.yml`. */
+function findingsOf(ws: OpenedWorkspace, file: string): Finding[] {
+  return [...configFindings(ws).filter((f) => f.file === file), ...(ws.index.fileMapping(file)?.findings ?? [])];
 }
 
 export class MappingDiagnostics extends Disposable {
@@ -78,7 +86,7 @@ export class MappingDiagnostics extends Disposable {
     const ws = index.current;
     if (!this.enabled || !ws) return;
     const byFile = new Map<string, Finding[]>();
-    for (const f of ws.index.findings()) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
+    for (const f of [...configFindings(ws), ...ws.index.findings()]) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
     for (const [file, findings] of byFile) this.set(index, file, findings);
   }
 
@@ -89,7 +97,7 @@ export class MappingDiagnostics extends Disposable {
     }
     const ws = index.current;
     if (!this.enabled || !ws) return;
-    for (const file of files) this.set(index, file, ws.index.fileMapping(file)?.findings ?? []);
+    for (const file of files) this.set(index, file, findingsOf(ws, file));
   }
 
   private clear(index: RootIndexer): void {
@@ -120,7 +128,8 @@ export class CategoryQuickFixProvider implements vscode.CodeActionProvider {
 
   provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const located = this.indexer.locate(document.uri);
-    const findings = located ? (located.index.current?.index.fileMapping(located.file)?.findings ?? []) : [];
+    const ws = located?.index.current;
+    const findings = located && ws ? findingsOf(ws, located.file) : [];
     const actions: vscode.CodeAction[] = [];
     for (const diagnostic of context.diagnostics) {
       if (diagnostic.source !== DIAGNOSTIC_SOURCE || diagnostic.code !== 'unknown_category') continue;

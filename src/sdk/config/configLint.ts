@@ -1,27 +1,56 @@
 /**
  * Checks of a valid `.budgetlens.yml` against the catalog: things that parse but are probably
- * wrong. Warnings, not errors (the config still loads), each at the config line to fix. The CLI
- * `lint` command and the editor's diagnostics show them next to the catalog's own warnings.
+ * wrong, each at the config line to fix. The one place these checks are made: `configIssues`.
+ * `budget-lens lint` and the editor's Problems view get them as Findings (configFindings in
+ * mapping/index/openWorkspace.ts), `lintProjectConfig` words them as catalog warnings.
  */
-import { closestCategory } from '../catalog/closestCategory';
 import { isExceptionExpired } from '../budget/policy';
+import type { CustomTarget, TargetPercent } from '../budget/types';
+import { closestCategory } from '../catalog/closestCategory';
 import type { GitLabCatalog } from '../catalog/gitlabCatalog';
 import type { CatalogWarning } from '../catalog/types';
+import type { SourceLocation } from '../errors';
 import type { ProjectConfig } from './types';
+
+/** A path rule naming a category the catalog does not know, located at the category's value. */
+export interface UnknownPathRuleCategory {
+  kind: 'unknown_path_rule_category';
+  pattern: string;
+  category: string;
+  /** The closest known category, for "did you mean". */
+  suggestion?: string;
+  location: SourceLocation;
+}
+
+/** A custom target past its review date (GitLab handbook: exceptions are temporary), located at the group key. */
+export interface ExpiredCustomTarget {
+  kind: 'expired_custom_target';
+  /** The group key as written in the config. */
+  group: string;
+  customTarget: CustomTarget;
+  /** What the group returns to once the exception is removed. */
+  defaultTarget: TargetPercent;
+  location: SourceLocation;
+}
+
+export type ConfigIssue = UnknownPathRuleCategory | ExpiredCustomTarget;
 
 /**
  * - a path rule naming a category the catalog does not know (with "did you mean");
- * - a custom target past its review date at `asOf` (GitLab handbook: exceptions are temporary).
+ * - a custom target past its review date at `asOf` (budget/policy.ts isExceptionExpired).
  * Groups the catalog does not know are already in `catalog.warnings`.
  */
-export function lintProjectConfig(config: ProjectConfig, catalog: GitLabCatalog, asOf: Date = new Date()): CatalogWarning[] {
-  const out: CatalogWarning[] = [];
+export function configIssues(config: ProjectConfig, catalog: GitLabCatalog, asOf: Date = new Date()): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
   const known = new Set([...catalog.knownCategories, ...catalog.categories.keys()]);
   config.mapping.pathRules.forEach((rule, i) => {
     if (catalog.isValidCategory(rule.category)) return;
-    const near = closestCategory(rule.category, known);
+    const suggestion = closestCategory(rule.category, known);
     out.push({
-      message: `path rule "${rule.pattern}" maps to unknown feature category "${rule.category}"${near ? ` (did you mean "${near}"?)` : ''}`,
+      kind: 'unknown_path_rule_category',
+      pattern: rule.pattern,
+      category: rule.category,
+      ...(suggestion !== undefined ? { suggestion } : {}),
       location: config.locations.pathRuleCategories[i] ?? { file: config.file, line: 1, column: 1 },
     });
   });
@@ -29,10 +58,30 @@ export function lintProjectConfig(config: ProjectConfig, catalog: GitLabCatalog,
     const ct = settings.customTarget;
     if (ct && isExceptionExpired(ct, asOf)) {
       out.push({
-        message: `custom target ${ct.target} % for group "${key}" passed its review date ${ct.reviewDate}: review it, or remove it to return to ${config.defaultTarget} %`,
+        kind: 'expired_custom_target',
+        group: key,
+        customTarget: ct,
+        defaultTarget: config.defaultTarget,
         location: config.locations.groups[key] ?? { file: config.file, line: 1, column: 1 },
       });
     }
   }
   return out;
+}
+
+/** `custom target 99.80 % for group "code_review" passed its review date 2026-06-30: review it, or remove it to return to 99.95 %` */
+export function expiredCustomTargetMessage(issue: ExpiredCustomTarget): string {
+  const ct = issue.customTarget;
+  return `custom target ${ct.target} % for group "${issue.group}" passed its review date ${ct.reviewDate}: review it, or remove it to return to ${issue.defaultTarget} %`;
+}
+
+/** The issues as catalog warnings (message + location), next to the catalog's own. */
+export function lintProjectConfig(config: ProjectConfig, catalog: GitLabCatalog, asOf: Date = new Date()): CatalogWarning[] {
+  return configIssues(config, catalog, asOf).map((issue) => ({
+    message:
+      issue.kind === 'expired_custom_target'
+        ? expiredCustomTargetMessage(issue)
+        : `path rule "${issue.pattern}" maps to unknown feature category "${issue.category}"${issue.suggestion ? ` (did you mean "${issue.suggestion}"?)` : ''}`,
+    location: issue.location,
+  }));
 }

@@ -46,7 +46,9 @@ export type FindingCode =
   | 'parse_error'
   | 'file_skipped'
   /** A Grape route whose path or options are computed at load time (a loop over a method's result, `configuration[:path]`): not mapped. */
-  | 'route_unresolved';
+  | 'route_unresolved'
+  /** `.budgetlens.yml`: a group's custom target past its review date (config/configLint.ts). */
+  | 'expired_custom_target';
 
 export interface Finding {
   code: FindingCode;

@@ -288,6 +288,59 @@ describe('multi-root workspace', () => {
     });
   });
 
+  describe("a folder whose .budgetlens.yml needs attention (the SDK's configFindings)", () => {
+    let dir = '';
+    before(() => {
+      dir = mkdtempSync(join(tmpdir(), 'budget-lens-config-'));
+      mkdirSync(join(dir, 'jobs'));
+      writeFileSync(join(dir, 'jobs', 'seat_sync.py'), 'def main():\n    return 0\n');
+      const stages = resolve(folderPath('gitlab-style'), '../../catalog/gitlab/stages.yml');
+      writeFileSync(
+        join(dir, '.budgetlens.yml'),
+        [
+          'catalog:', //                                                                            1
+          `  stages: ${stages}`, //                                                                  2
+          'groups:', //                                                                             3
+          '  pipeline_execution:', //                                                               4
+          '    customTarget: { target: "99.80", reason: legacy runners, reviewDate: 2020-01-31 }', // 5
+          'mapping:', //                                                                            6
+          '  pathRules:', //                                                                        7
+          '    - pattern: "jobs/**"', //                                                            8
+          '      category: seat_cost_managment', //                                                 9
+          '',
+        ].join('\n'),
+      );
+    });
+    after(async () => {
+      const at = vscode.workspace.workspaceFolders?.findIndex((f) => f.uri.fsPath === dir) ?? -1;
+      if (at > 0) await changeFolders(at, 1);
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('shows the expired custom target and the unknown path-rule category on the config lines, with the quick fix', async () => {
+      const at = vscode.workspace.workspaceFolders?.length ?? 0;
+      await changeFolders(at, 0, { uri: vscode.Uri.file(dir) });
+      const config = vscode.Uri.file(join(dir, '.budgetlens.yml'));
+      const found = await eventually('the config diagnostics', () => {
+        const d = ours(config);
+        return d.length === 2 ? d : undefined;
+      });
+      const byCode = new Map(found.map((d) => [String(d.code), d]));
+      const expired = byCode.get('expired_custom_target');
+      assert.equal(expired?.severity, vscode.DiagnosticSeverity.Warning);
+      assert.equal(expired?.message, 'custom target 99.80 % for group "pipeline_execution" passed its review date 2020-01-31: review it, or remove it to return to 99.95 %');
+      // Line 4 `  pipeline_execution:`: the group key at column 3.
+      assert.deepEqual([expired?.range.start.line, expired?.range.start.character], [3, 2]);
+      const unknown = byCode.get('unknown_category');
+      assert.equal(unknown?.severity, vscode.DiagnosticSeverity.Error);
+      // Line 9 `      category: seat_cost_managment`: 16 characters before the name, which has 19.
+      assert.deepEqual([unknown?.range.start.line, unknown?.range.start.character, unknown?.range.end.character], [8, 16, 35]);
+      await vscode.workspace.openTextDocument(config);
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', config, unknown!.range);
+      assert.ok(actions?.some((a) => a.title === 'Change to seat_cost_management'), `no quick fix among ${actions?.map((a) => a.title).join(', ')}`);
+    });
+  });
+
   it('gives a file opened while its folder waits to be indexed its own lenses at once, and the built ones after', async () => {
     // A GitLab-style folder with no configuration (the bundled catalog): the example's issues
     // controller, which declares its categories itself, and a controller that inherits its

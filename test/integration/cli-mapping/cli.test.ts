@@ -231,6 +231,32 @@ describe('budget-lens lint', () => {
     }
   });
 
+  test('a custom target past its review date is a warning at its group key in .budgetlens.yml', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bl-cli-'));
+    try {
+      cpSync(EXAMPLE, dir, { recursive: true });
+      const config = join(dir, '.budgetlens.yml');
+      const groups = ['groups:', '  pipeline_execution:', '    customTarget: { target: "99.80", reason: legacy runners, reviewDate: 2020-01-31 }', ''].join('\n');
+      writeFileSync(config, readFileSync(config, 'utf8').replace('mapping:\n', `${groups}mapping:\n`));
+      // groups: is line 9 of the config, the group key line 10 at column 3.
+      const r = await cli(['lint', '--catalog', CATALOG, '--root', dir, join(dir, '.budgetlens.yml')]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(r.lines, [
+        '.budgetlens.yml:10:3: warning: custom target 99.80 % for group "pipeline_execution" passed its review date 2020-01-31: review it, or remove it to return to 99.95 % [expired_custom_target]',
+        '',
+      ]);
+      assert.match(r.stderr, /\n0 errors, 1 warning, 0 notes\n$/);
+      const json = await cli(['lint', '--json', '--catalog', CATALOG, '--root', dir, join(dir, '.budgetlens.yml')]);
+      const findings = JSON.parse(json.stdout) as Array<{ code: string; severity: string; file: string; line: number; column: number }>;
+      assert.deepEqual(
+        findings.map((f) => [f.code, f.severity, f.file, f.line, f.column]),
+        [['expired_custom_target', 'warning', '.budgetlens.yml', 10, 3]],
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('--json gives the findings with codes and suggestions', async () => {
     const r = await cli(['lint', '--json', 'examples/gitlab-style/app/controllers/projects/milestones_controller.rb']);
     assert.equal(r.code, 1);

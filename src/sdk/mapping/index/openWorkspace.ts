@@ -12,7 +12,7 @@ import { NOT_OWNED_GROUP, UNKNOWN_CATEGORY } from '../../catalog/types';
 import { loadProjectConfig } from '../../config/projectConfig';
 import { CONFIG_FILE_NAME } from '../../config/types';
 import type { ProjectConfig } from '../../config/types';
-import { closestCategory } from '../../catalog/closestCategory';
+import { configIssues, expiredCustomTargetMessage } from '../../config/configLint';
 import type { Finding } from '../types';
 import { WorkspaceIndex } from '../workspaceIndex';
 import { scanAnnotations } from '../annotations';
@@ -112,27 +112,26 @@ export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Open
 }
 
 /**
- * Findings about the workspace's `.budgetlens.yml` mapping section that only make sense with the
- * catalog in hand: a path rule naming a category the catalog does not know.
+ * Findings about the workspace's `.budgetlens.yml` that only make sense with the catalog in hand
+ * (config/configLint.ts configIssues): a path rule naming a category the catalog does not know
+ * (an error, with its suggestion for the quick fix), a custom target past its review date at
+ * `asOf` (a warning at the group key). `budget-lens lint` prints them; the editor's Problems
+ * view shows them on the config's lines.
  */
-export function configFindings(ws: OpenedWorkspace): Finding[] {
+export function configFindings(ws: OpenedWorkspace, asOf: Date = new Date()): Finding[] {
   const config = ws.config;
   if (!config) return [];
   const file = toWorkspacePath(ws.root, config.file);
-  const findings: Finding[] = [];
-  config.mapping.pathRules.forEach((rule, i) => {
-    if (ws.catalog.isValidCategory(rule.category)) return;
-    const at = config.locations.pathRuleCategories[i] ?? { line: 1, column: 1 };
-    const suggestion = closestCategory(rule.category, ws.catalog.knownCategories);
-    findings.push({
+  return configIssues(config, ws.catalog, asOf).map((issue): Finding => {
+    const at = { file, line: issue.location.line, column: issue.location.column };
+    if (issue.kind === 'expired_custom_target') return { code: 'expired_custom_target', severity: 'warning', message: expiredCustomTargetMessage(issue), ...at };
+    const { pattern, category, suggestion } = issue;
+    return {
       code: 'unknown_category',
       severity: 'error',
-      message: `path rule "${rule.pattern}" maps to unknown feature category '${rule.category}'${suggestion ? `; did you mean '${suggestion}'?` : ''}`,
-      file,
-      line: at.line,
-      column: at.column,
+      message: `path rule "${pattern}" maps to unknown feature category '${category}'${suggestion ? `; did you mean '${suggestion}'?` : ''}`,
+      ...at,
       ...(suggestion ? { suggestion } : {}),
-    });
+    };
   });
-  return findings;
 }
