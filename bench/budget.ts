@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parse } from 'yaml';
-import { aggregateCategoriesToGroups, aggregateEndpointsByCategory, partitionEndpoints } from '../src/sdk/budget/aggregate';
+import { aggregateCategoriesToGroups, sumComponentsByKey } from '../src/sdk/sources/rollUp';
 import { computeBudget } from '../src/sdk/budget/budgetMath';
 import { rankEndpoints } from '../src/sdk/budget/endpointRanking';
 import { DEFAULT_TARGET } from '../src/sdk/budget/target';
@@ -80,14 +80,22 @@ function makeEndpoints(categories: string[]): EndpointCounts[] {
 
 function fullReport(groups: readonly GroupInfo[], groupOfCategory: ReadonlyMap<string, GroupInfo>, endpoints: readonly EndpointCounts[]): number {
   const window = monthWindow('2026-10');
-  const categoryCounts = aggregateEndpointsByCategory(endpoints);
+  // What a source does in SQL or PromQL: endpoint rows summed per category (the SDK's one roll-up).
+  const categoryCounts = [...sumComponentsByKey(endpoints, (e) => e.category, (e) => [e])].map(([category, components]) => ({ category, components }));
   const categoryFigures = categoryCounts.map((c) => {
     const g = groupOfCategory.get(c.category);
     return computeBudget(c.components, { target: g?.customTarget?.target ?? DEFAULT_TARGET, window: window.window, ignoredComponents: g?.ignoredComponents });
   });
   const groupCounts = aggregateCategoriesToGroups(categoryCounts, (c) => groupOfCategory.get(c)?.key ?? 'not_owned');
   const report = buildMonthlyReportFromCounts({ month: '2026-10', window, groups, counts: groupCounts });
-  const byGroup = partitionEndpoints(endpoints, (e) => groupOfCategory.get(e.category)?.key ?? 'not_owned');
+  // What a source's endpointCounts per group returns: each group's endpoint rows, in input order.
+  const byGroup = new Map<string, EndpointCounts[]>();
+  for (const e of endpoints) {
+    const key = groupOfCategory.get(e.category)?.key ?? 'not_owned';
+    const list = byGroup.get(key);
+    if (list) list.push(e);
+    else byGroup.set(key, [e]);
+  }
   let rows = 0;
   for (const g of report.groups) {
     const top = rankEndpoints(byGroup.get(g.group) ?? [], { failures: g.failures, measurements: g.measurements, window: window.window }, { limit: TOP_ENDPOINTS, ignoredComponents: g.ignoredComponents });

@@ -73,7 +73,6 @@ export {
   urgencyNamesOf,
 } from './budget/urgency';
 export type { RequestUrgency, SidekiqUrgency, UrgencyFamily } from './budget/urgency';
-export { aggregateCategoriesToGroups, aggregateEndpointsByCategory, partitionEndpoints } from './budget/aggregate';
 export {
   NO_DATA_TEXT,
   formatAvailability,
@@ -176,6 +175,7 @@ export { PrometheusClient, PrometheusError } from './sources/prometheusClient';
 export type { PrometheusErrorKind } from './sources/prometheusClient';
 export { DEFAULT_METRIC_NAMES } from './sources/prometheusQueries';
 export type { MetricNameOverrides, PrometheusMetricNames, SourceMode } from './sources/prometheusQueries';
+export { aggregateCategoriesToGroups, sumComponentsByKey } from './sources/rollUp';
 export { mappingRuleGroup, recordingRuleGroups, renderMappingRules, renderRecordingRules } from './sources/prometheusRules';
 export { openStoreSource } from './store/storeSource';
 export type { StoreSource, StoreSourceOptions } from './store/storeSource';

@@ -24,6 +24,8 @@ import { StoreDamagedError, findDamagedRows } from './storeCheck';
 import type { WindowBuckets } from './windowBuckets';
 import { HOUR_MS, epochDayToDate, windowBuckets } from './windowBuckets';
 import { END_TIME_HOUR } from '../budget/saneTime';
+import { zeroCounts } from '../budget/counts';
+import { aggregateCategoriesToGroups } from '../sources/rollUp';
 
 export interface StoreSourceOptions {
   path: string;
@@ -112,16 +114,6 @@ function componentCounts(component: string, counts: SliCounts): ComponentCounts 
   return { component, counts, hasErrorSli: true };
 }
 
-function addInto(into: SliCounts, c: SliCounts): void {
-  into.apdexSuccess += c.apdexSuccess;
-  into.apdexWeight += c.apdexWeight;
-  into.ops += c.ops;
-  into.errors += c.errors;
-}
-
-function zero(): SliCounts {
-  return { apdexSuccess: 0, apdexWeight: 0, ops: 0, errors: 0 };
-}
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('aborted');
@@ -227,20 +219,12 @@ class SqliteStoreSource implements StoreSource {
     const wanted = opts.groups ? new Set(opts.groups) : undefined;
     const categories = this.dataCategories().filter((c) => !wanted || wanted.has(this.catalog.groupOf(c).key));
     const params = this.params(b, categories);
-    const byGroup = new Map<string, Map<string, SliCounts>>();
-    for (const g of opts.groups ?? []) byGroup.set(g, new Map());
-    for (const row of this.categoryRows(b, categories)) {
-      const group = this.catalog.groupOf(row.category).key;
-      let comps = byGroup.get(group);
-      if (!comps) byGroup.set(group, (comps = new Map()));
-      const c = comps.get(row.component);
-      if (c) addInto(c, sli(row));
-      else comps.set(row.component, sli(row));
-    }
-    const data = [...byGroup].map(([group, comps]) => ({
-      group,
-      components: [...comps].map(([component, counts]) => componentCounts(component, counts)),
-    }));
+    const rows = this.categoryRows(b, categories).map((row) => ({ category: row.category, components: [componentCounts(row.component, sli(row))] }));
+    const byGroup = new Map(aggregateCategoriesToGroups(rows, (c) => this.catalog.groupOf(c).key).map((g) => [g.group, g.components]));
+    // Asked-for groups in the order asked, with or without data.
+    const data = opts.groups
+      ? [...new Set(opts.groups)].map((group) => ({ group, components: byGroup.get(group) ?? [] }))
+      : [...byGroup].map(([group, components]) => ({ group, components }));
     if (!opts.groups) data.sort((x, y) => x.group.localeCompare(y.group));
     return { meta: this.meta(opts, b, CATEGORY_COUNTS_SQL, params), data };
   }
@@ -298,7 +282,7 @@ class SqliteStoreSource implements StoreSource {
     // Zero-filled: every UTC day of the window, every component seen anywhere in the window.
     const data = b.calendarDays.map((day) => ({
       date: epochDayToDate(day),
-      components: components.map((component) => componentCounts(component, byDay.get(day)?.get(component) ?? zero())),
+      components: components.map((component) => componentCounts(component, byDay.get(day)?.get(component) ?? zeroCounts())),
     }));
     return { meta: this.meta(opts, b, DAILY_COUNTS_SQL, params), data };
   }

@@ -1,10 +1,18 @@
-/** Roll-ups endpoints -> categories -> groups, per component, summed before dividing. */
+/**
+ * Roll-ups endpoints -> categories -> groups, per component, summed before dividing
+ * (src/sdk/sources/rollUp.ts: the store's groupCounts uses it; the bench's endpoints -> categories step too).
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { aggregateCategoriesToGroups, aggregateEndpointsByCategory, partitionEndpoints } from '../../../src/sdk/budget/aggregate';
+import { aggregateCategoriesToGroups, sumComponentsByKey } from '../../../src/sdk/sources/rollUp';
 import { computeBudget } from '../../../src/sdk/budget/budgetMath';
 import { WINDOW_28D } from '../../../src/sdk/budget/window';
-import type { EndpointCounts } from '../../../src/sdk/sources/budgetSource';
+import type { CategoryCounts, EndpointCounts } from '../../../src/sdk/sources/budgetSource';
+
+/** Endpoint rows summed per category, as a source's SQL or PromQL does (bench/budget.ts the same). */
+function aggregateEndpointsByCategory(endpoints: readonly EndpointCounts[]): CategoryCounts[] {
+  return [...sumComponentsByKey(endpoints, (e) => e.category, (e) => [e])].map(([category, components]) => ({ category, components }));
+}
 
 function ep(endpointId: string, category: string, component: string, s: number, w: number, o: number, e: number, hasErrorSli = true): EndpointCounts {
   return { endpointId, category, component, urgency: 'default', counts: { apdexSuccess: s, apdexWeight: w, ops: o, errors: e }, hasErrorSli };
@@ -44,10 +52,4 @@ test('two categories of one group merge per component', () => {
   const groups = aggregateCategoriesToGroups(aggregateEndpointsByCategory(rows), () => 'g');
   const rails = groups[0]?.components.find((c) => c.component === 'rails_request');
   assert.deepEqual(rails?.counts, { apdexSuccess: 9991, apdexWeight: 10002, ops: 10003, errors: 9 });
-});
-
-test('partitionEndpoints keeps input order per key', () => {
-  const parts = partitionEndpoints(rows, (e) => e.category);
-  assert.deepEqual(parts.get('team_planning')?.map((e) => e.endpointId), ['A', 'B', 'W']);
-  assert.deepEqual(parts.get('source_code_management')?.map((e) => e.endpointId), ['C']);
 });
