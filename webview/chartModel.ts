@@ -1,6 +1,6 @@
 /**
  * The daily-spend chart's data, apart from drawing (GitLens keeps timelineData.ts apart from its
- * renderer the same way): pure, no DOM, tested in Node (test/unit/extension/chartModel.test.ts).
+ * renderer the same way): pure, no DOM, tested in Node (test/unit/extension/panelText.test.ts, "daily chart model").
  * budgetChart.ts hands it to chart.js.
  */
 import type { PanelDaily } from '../src/shared/protocol';
