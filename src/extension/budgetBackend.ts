@@ -3,11 +3,11 @@
  * `vscode` (unit tested in Node). `budgetLens.api.url` names a Budget API (`budget-lens serve`),
  * reached through BudgetApiClient; `budgetLens.prometheus.url`, used when the API URL is empty,
  * names anything that speaks the Prometheus HTTP API, reached through BudgetService over the
- * Prometheus source with the workspace's catalog. Both are opened by the SDK's openBudgetBackend,
- * as `budget-lens --api` / `--prometheus` open them. Either way the token (SecretStorage, per URL)
- * goes out as a Bearer header.
+ * Prometheus source with the workspace's catalog. Both are opened by the SDK's openNetworkBackend,
+ * as `budget-lens --api` / `--prometheus` open them (its openBudgetBackend, which adds the store).
+ * Either way the token (SecretStorage, per URL) goes out as a Bearer header.
  */
-import { BACKEND_LABELS, openBudgetBackend } from '../sdk';
+import { BACKEND_LABELS, openNetworkBackend } from '../sdk';
 import type { BackendConfig, BudgetApi, Catalog } from '../sdk';
 
 export type BackendKind = 'api' | 'prometheus';
@@ -49,7 +49,7 @@ export interface OpenedBudgetApi {
  */
 export function openBudgetApi(choice: BackendChoice, token: string | undefined, catalog: Catalog | undefined, backend?: BackendConfig): OpenedBudgetApi | undefined {
   if (choice.kind === 'prometheus' && !catalog) return undefined;
-  const { api, errorUrl } = openBudgetBackend(
+  const { api, errorUrl } = openNetworkBackend(
     { kind: choice.kind, url: choice.url },
     { catalog, config: backend, token, apiRetries: 1, prometheusTimeoutMs: PROMETHEUS_TIMEOUT_MS },
   );

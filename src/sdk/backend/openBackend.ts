@@ -5,7 +5,9 @@
  * the store through BudgetService over their BudgetSource with the catalog. The CLI's data
  * commands (src/cli/backend.ts: flags and `.budgetlens.yml`) and the editor
  * (src/extension/budgetBackend.ts: the budgetLens.api.url / prometheus.url settings) decide what
- * to open and call this. Sits above service/, client/, sources/ and store/; nothing below imports it.
+ * to open and call this: openBudgetBackend for any of the three, openNetworkBackend for the two
+ * reached over HTTP (the editor: no store code in its bundle). Sits above service/, client/,
+ * sources/ and store/; nothing below imports it.
  */
 import type { Catalog } from '../catalog/types';
 import { BudgetApiClient } from '../client/budgetApiClient';
@@ -18,8 +20,10 @@ import { openStoreSource } from '../store/storeSource';
 
 export type BudgetBackendKind = 'api' | 'prometheus' | 'store';
 
+/** A backend reached over HTTP: a Budget API or anything speaking the Prometheus HTTP API. */
+export type NetworkBackendTarget = { kind: 'api'; url: string } | { kind: 'prometheus'; url: string };
 /** What to open: where the figures are. */
-export type BudgetBackendTarget = { kind: 'api'; url: string } | { kind: 'prometheus'; url: string } | { kind: 'store'; path: string };
+export type BudgetBackendTarget = NetworkBackendTarget | { kind: 'store'; path: string };
 
 export interface OpenBudgetBackendOptions {
   /** Prometheus and the store need it (categories -> groups, targets, ignored components); a Budget API has its own. */
@@ -60,9 +64,22 @@ export function backendDescription(kind: BudgetBackendKind, where: string): stri
   return `${BACKEND_LABELS[kind]} ${kind === 'store' ? where : where.replace(/\/+$/, '')}`;
 }
 
-/** The BudgetApi for a target. Throws when Prometheus or the store is asked for without a catalog. */
-export function openBudgetBackend(target: BudgetBackendTarget, opts: OpenBudgetBackendOptions = {}): OpenedBudgetBackend {
-  const { catalog, token, maxResponseBytes } = opts;
+function needCatalog(kind: BudgetBackendKind, where: string, catalog: Catalog | undefined): Catalog {
+  if (catalog === undefined) throw new Error(`${backendDescription(kind, where)} needs a catalog`);
+  return catalog;
+}
+
+/** BudgetService over a source: Prometheus and the store. */
+function serviceBackend(kind: BudgetBackendKind, where: string, source: BudgetSource, catalog: Catalog): OpenedBudgetBackend {
+  return { api: new BudgetService(source, catalog), kind, description: backendDescription(kind, where), errorUrl: where, catalog, source, close: () => source.close() };
+}
+
+/**
+ * A Budget API or Prometheus: what the editor opens. It references no store code, so a bundle
+ * that only calls this one (the extension's) stays free of the store.
+ */
+export function openNetworkBackend(target: NetworkBackendTarget, opts: OpenBudgetBackendOptions = {}): OpenedBudgetBackend {
+  const { token, maxResponseBytes } = opts;
   if (target.kind === 'api') {
     const client = new BudgetApiClient({
       baseUrl: target.url,
@@ -72,31 +89,22 @@ export function openBudgetBackend(target: BudgetBackendTarget, opts: OpenBudgetB
     });
     return { api: client, kind: 'api', description: backendDescription('api', target.url), errorUrl: client.apiBase, close: async () => {} };
   }
-  if (catalog === undefined) throw new Error(`${backendDescription(target.kind, target.kind === 'store' ? target.path : target.url)} needs a catalog`);
-  let source: BudgetSource;
-  let where: string;
-  if (target.kind === 'prometheus') {
-    where = target.url;
-    source = configuredPrometheusSource({
-      url: target.url,
-      catalog,
-      backend: opts.config,
-      token,
-      ...(opts.prometheusTimeoutMs !== undefined ? { timeoutMs: opts.prometheusTimeoutMs } : {}),
-      ...(maxResponseBytes !== undefined ? { maxResponseBytes } : {}),
-    });
-  } else {
-    where = target.path;
-    // The data commands and the editor only read: never migrate or create a store here.
-    source = openStoreSource({ path: target.path, catalog, readonly: true });
-  }
-  return {
-    api: new BudgetService(source, catalog),
-    kind: target.kind,
-    description: backendDescription(target.kind, where),
-    errorUrl: where,
+  const catalog = needCatalog('prometheus', target.url, opts.catalog);
+  const source = configuredPrometheusSource({
+    url: target.url,
     catalog,
-    source,
-    close: () => source.close(),
-  };
+    backend: opts.config,
+    token,
+    ...(opts.prometheusTimeoutMs !== undefined ? { timeoutMs: opts.prometheusTimeoutMs } : {}),
+    ...(maxResponseBytes !== undefined ? { maxResponseBytes } : {}),
+  });
+  return serviceBackend('prometheus', target.url, source, catalog);
+}
+
+/** The BudgetApi for any target (the CLI's data commands). Throws when Prometheus or the store is asked for without a catalog. */
+export function openBudgetBackend(target: BudgetBackendTarget, opts: OpenBudgetBackendOptions = {}): OpenedBudgetBackend {
+  if (target.kind !== 'store') return openNetworkBackend(target, opts);
+  const catalog = needCatalog('store', target.path, opts.catalog);
+  // The data commands only read: never migrate or create a store here.
+  return serviceBackend('store', target.path, openStoreSource({ path: target.path, catalog, readonly: true }), catalog);
 }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { backendDescription, openBudgetBackend } from '../../../src/sdk/backend/openBackend';
+import { backendDescription, openBudgetBackend, openNetworkBackend } from '../../../src/sdk/backend/openBackend';
 import { BudgetApiClient } from '../../../src/sdk/client/budgetApiClient';
 import { parseCatalog } from '../../../src/sdk/catalog/catalogParser';
 import { BudgetService } from '../../../src/sdk/service/budgetService';
@@ -25,6 +25,9 @@ describe('openBudgetBackend', () => {
     assert.equal(opened.errorUrl, 'http://127.0.0.1:7464/api/v1');
     assert.equal(opened.catalog, undefined);
     await opened.close();
+    // The editor's opener (no store code) opens it the same way.
+    const network = openNetworkBackend({ kind: 'api', url: 'http://127.0.0.1:7464/' }, { token: 'secret', apiRetries: 1 });
+    assert.deepEqual([network.kind, network.description, network.errorUrl], [opened.kind, opened.description, opened.errorUrl]);
   });
 
   test('Prometheus: a BudgetService over the source with the catalog; none without a catalog', async () => {
