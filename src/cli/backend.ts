@@ -102,8 +102,11 @@ function checkUrl(flag: string, value: string): string {
   return value.replace(/\/+$/, '');
 }
 
-/** Opens the backend the flags (or the config) name. `allowApi: false` for `serve`. */
-export async function openBackend(io: CliIo, flags: BackendFlags, opts: { allowApi?: boolean } = {}): Promise<OpenedBackend> {
+/**
+ * Opens the backend the flags (or the config) name. `allowApi: false` for `serve`; `timeoutMs`
+ * bounds each request to the API or Prometheus (default: the client's own, 10 s / 30 s).
+ */
+export async function openBackend(io: CliIo, flags: BackendFlags, opts: { allowApi?: boolean; timeoutMs?: number } = {}): Promise<OpenedBackend> {
   const chosen = (['store', 'prometheus', 'api'] as const).filter((k) => flags[k] !== undefined);
   if (chosen.length > 1) throw new UsageError(`choose one backend: --${chosen.join(', --')} were all given`);
   if (flags.api !== undefined && opts.allowApi === false) throw new UsageError('--api cannot be served again; point clients at that server directly');
@@ -113,12 +116,12 @@ export async function openBackend(io: CliIo, flags: BackendFlags, opts: { allowA
   const configured = chosen.length === 0 ? config?.backend : undefined;
 
   const apiUrl = flags.api !== undefined ? checkUrl('--api', flags.api) : configured?.kind === 'api' && opts.allowApi !== false ? configured.url : undefined;
-  if (apiUrl !== undefined) return openBudgetBackend({ kind: 'api', url: apiUrl }, { token, maxResponseBytes });
+  if (apiUrl !== undefined) return openBudgetBackend({ kind: 'api', url: apiUrl }, { token, maxResponseBytes, apiTimeoutMs: opts.timeoutMs });
 
   const catalog = await loadCatalogFor(io, flags, config);
   if (flags.prometheus !== undefined || configured?.kind === 'prometheus') {
     const url = flags.prometheus !== undefined ? checkUrl('--prometheus', flags.prometheus) : configured?.kind === 'prometheus' ? configured.url : '';
-    return openBudgetBackend({ kind: 'prometheus', url }, { catalog, config: configured, token, maxResponseBytes });
+    return openBudgetBackend({ kind: 'prometheus', url }, { catalog, config: configured, token, maxResponseBytes, prometheusTimeoutMs: opts.timeoutMs });
   }
   const path =
     flags.store !== undefined

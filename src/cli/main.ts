@@ -24,6 +24,7 @@ const COMMANDS: { name: string; load: () => Promise<CommandModule> }[] = [
   { name: 'report', load: () => import('./commands/report') },
   { name: 'status', load: () => import('./commands/status') },
   { name: 'overview', load: () => import('./commands/overview') },
+  { name: 'check', load: () => import('./commands/check') },
   { name: 'store', load: () => import('./commands/store') },
 ];
 

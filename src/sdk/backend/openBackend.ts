@@ -41,6 +41,8 @@ export interface OpenBudgetBackendOptions {
   prometheusTimeoutMs?: number;
   /** Extra attempts of the Budget API client after a retryable failure (its default otherwise). */
   apiRetries?: number;
+  /** Per Budget API attempt (the client's default, 10 s, otherwise). */
+  apiTimeoutMs?: number;
 }
 
 export interface OpenedBudgetBackend {
@@ -86,6 +88,7 @@ export function openNetworkBackend(target: NetworkBackendTarget, opts: OpenBudge
       token,
       ...(maxResponseBytes !== undefined ? { maxResponseBytes } : {}),
       ...(opts.apiRetries !== undefined ? { retries: opts.apiRetries } : {}),
+      ...(opts.apiTimeoutMs !== undefined ? { timeoutMs: opts.apiTimeoutMs } : {}),
     });
     return { api: client, kind: 'api', description: backendDescription('api', target.url), errorUrl: client.apiBase, close: async () => {} };
   }
