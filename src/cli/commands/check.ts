@@ -18,7 +18,7 @@ import { UsageError } from '../io';
 import { BACKEND_OPTIONS, BACKEND_USAGE, openBackend } from '../backend';
 import type { OpenedBackend } from '../backend';
 import { changedFiles, checkRange, GitError } from '../gitChanges';
-import { alignColumns, loadIndexedWorkspace, parseCommandArgs } from '../mappingOutput';
+import { loadIndexedWorkspace, parseCommandArgs } from '../mappingOutput';
 import type { IndexedWorkspace } from '../mappingOutput';
 import {
   BackendError,
@@ -346,6 +346,13 @@ function minutes(value: number | null): string {
   return value === null ? NO_DATA_TEXT : formatMinutes(value).slice(0, -' min'.length);
 }
 
+/** Columns left-aligned, the numeric ones (by index) right-aligned; trailing spaces trimmed. */
+function table(rows: readonly string[][], numeric: ReadonlySet<number>, indent: string): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) => (indent + row.map((cell, i) => (numeric.has(i) ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0))).join('  ')).trimEnd());
+}
+
 function scopeLabel(s: CheckedScope): string {
   return s.kind === 'group' ? `group ${s.key}${s.name !== undefined ? ` (${s.name})` : ''}` : `category ${s.key} (${s.group})`;
 }
@@ -386,11 +393,12 @@ export function formatCheck(r: CheckResult): string {
   if (r.scopes.length) {
     lines.push(
       '',
-      ...alignColumns(
+      ...table(
         [
           ['scope', 'state', 'spent', 'budget', 'availability'],
           ...r.scopes.map((s) => [scopeLabel(s), STATE_TEXT[s.status], minutes(s.spentMinutes), minutes(s.budgetMinutes), formatAvailability(s.availability)]),
         ],
+        new Set([2, 3, 4]),
         '  ',
       ),
       '  (spent and budget in budget-minutes: minutes of the window the error budget allows)',
