@@ -373,7 +373,7 @@ export function verdictLine(r: Pick<CheckResult, 'verdict' | 'exitCode' | 'scope
         : `verdict: NO DATA (exit 2): nothing measured for ${list(keys('no_data'))} in the window (--allow-no-data lets it pass)`;
     case 'within':
       if (r.scopes.length === 0) return `verdict: within budget (exit 0): the change touches no file of a budgeted category`;
-      return `verdict: within budget (exit 0): ${r.scopes.length === 1 ? 'the scope is' : `all ${r.scopes.length} scopes are`} within their error budget`;
+      return `verdict: within budget (exit 0): ${r.scopes.length === 1 ? 'the scope is within its error budget' : `all ${r.scopes.length} scopes are within their error budgets`}`;
     case 'error':
       return `verdict: ERROR (exit 2)`;
   }
