@@ -13,6 +13,8 @@
  *
  * The verdict of the whole check: error > over > no data > within.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CliIo } from '../io';
 import { UsageError } from '../io';
 import { BACKEND_OPTIONS, BACKEND_USAGE, openBackend } from '../backend';
@@ -25,6 +27,7 @@ import {
   BackendTimeoutError,
   BudgetApiError,
   closestCategory,
+  CONFIG_FILE_NAME,
   formatAvailability,
   formatMinutes,
   InputError,
@@ -55,11 +58,12 @@ Checks the error budget of each scope and exits
   --changed range   the categories of the files a git range changes, and their groups:
                     'git diff --name-only <range>' in the workspace root, each file mapped through
                     the workspace index (e.g. origin/main...HEAD, HEAD~1..HEAD); combines with the above
-  --root dir        workspace for --changed (default: the nearest directory with .budgetlens.yml)
+  --root dir        workspace for --changed (default: the nearest directory with .budgetlens.yml);
+                    its .budgetlens.yml also names the backend unless --config or a flag does
   --allow-no-data   a scope without measurements in the window passes (exit 0) instead of exit 2
   --window w        28d (default), 7d, Nd or Nh
   --at time         end of the window: unix seconds or RFC 3339 (default: now); every scope shares it
-  --timeout s       seconds each request to the API or Prometheus may take (default 10 / 30)
+  --timeout s       seconds each request may take (default: 10 for --api, 30 for --prometheus)
   --json            print {verdict, exitCode, scopes, ...} as JSON on stdout (errors too)
 
 low traffic: a scope whose measurements m satisfy (1 - target) * m < 1 (F12, fewer than 2,000 at
@@ -425,7 +429,9 @@ export async function check(flags: CheckFlags, io: CliIo): Promise<CheckResult> 
       const files = await changedFiles(ws.root, flags.changed);
       changed = changedScopes(ws.index, ws.catalog, flags.changed, files);
     }
-    backend = await openBackend(io, flags.backend, flags.timeoutMs !== undefined ? { timeoutMs: flags.timeoutMs } : {});
+    // With --changed the workspace's own .budgetlens.yml names the backend, wherever the command runs from.
+    const config = flags.backend.config ?? (ws && existsSync(join(ws.root, CONFIG_FILE_NAME)) ? join(ws.root, CONFIG_FILE_NAME) : undefined);
+    backend = await openBackend(io, { ...flags.backend, config }, flags.timeoutMs !== undefined ? { timeoutMs: flags.timeoutMs } : {});
     const groupKeys = [...new Set([...flags.groups, ...(changed?.groups.keys() ?? [])])];
     const categoryNames = [...new Set([...flags.categories, ...(changed?.categories.keys() ?? [])])];
     const q = { window: flags.window, at };

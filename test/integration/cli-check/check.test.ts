@@ -404,6 +404,19 @@ describe('budget-lens check on a hand-made store', () => {
       assert.equal(j.scopes[0]?.changedFiles, undefined);
     });
 
+    test('--root from outside the workspace: its .budgetlens.yml names the store', async () => {
+      const config = join(ws, '.budgetlens.yml');
+      const before = readFileSync(config, 'utf8');
+      writeFileSync(config, `${before}backend:\n  kind: store\n  path: ${store}\n`);
+      try {
+        const r = await check(['--changed', 'HEAD~3..HEAD~2', '--root', ws, '--at', AT, '--json'], {}, dir);
+        assert.equal(r.code, 1, r.err);
+        assert.equal(parse(r.out).source, `store ${store}`);
+      } finally {
+        writeFileSync(config, before);
+      }
+    });
+
     test('a range git refuses, or no repository: exit 2 with git\'s words', async () => {
       const bad = await check(['--changed', 'no-such-ref..HEAD', ...changedFlags()], {}, ws);
       assert.equal(bad.code, 2);
