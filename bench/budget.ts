@@ -15,15 +15,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parse } from 'yaml';
-import { aggregateCategoriesToGroups, sumComponentsByKey } from '../src/sdk/sources/rollUp';
+import { aggregateCategoriesToGroups, sumComponentsByKey } from '../src/sdk/budget/rollUp';
 import { computeBudget } from '../src/sdk/budget/budgetMath';
 import { rankEndpoints } from '../src/sdk/budget/endpointRanking';
 import { DEFAULT_TARGET } from '../src/sdk/budget/target';
 import { monthWindow } from '../src/sdk/report/reportWindow';
 import { buildMonthlyReportFromCounts } from '../src/sdk/report/monthlyReportBuilder';
 import type { GroupInfo } from '../src/sdk/catalog/types';
-import type { EndpointCounts } from '../src/sdk/sources/budgetSource';
-import { seededRandom } from '../src/sdk/seededRandom';
+import type { EndpointCounts } from '../src/sdk/contract/budgetSource';
+import { seededRandom } from '../src/sdk/store/seededRandom';
 
 const ENDPOINTS = 5000;
 const WARMUP_RUNS = 30;

@@ -28,7 +28,7 @@ import { buildSync } from 'esbuild';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openWorkspace } from '../src/sdk/mapping/index/openWorkspace';
-import { defaultWorkers } from '../src/sdk/mapping/workspaceIndex';
+import { defaultWorkers } from '../src/sdk/mapping/index/workspaceIndex';
 import { walkWorkspace } from '../src/sdk/mapping/index/fileWalker';
 import { initRubyParser, mightDeclare } from '../src/sdk/mapping/ruby/index';
 import { parseRuby } from '../src/sdk/mapping/ruby/parser';

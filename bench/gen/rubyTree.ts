@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { seededRandom } from '../../src/sdk/seededRandom';
+import { seededRandom } from '../../src/sdk/store/seededRandom';
 
 export interface TreeSpec {
   files: number;

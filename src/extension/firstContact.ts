@@ -5,7 +5,7 @@
  *   (workspaceIndexer.ts); when that finds nothing to map (no declaration, no endpoint), one
  *   non-modal message says so and offers "Create .budgetlens.yml" and "Pick a catalog file…",
  *   once per workspace (workspaceState), never again after that.
- * - Create .budgetlens.yml: the commented template (src/sdk/config/configTemplate.ts) written at
+ * - Create .budgetlens.yml: the commented template (src/sdk/project/configTemplate.ts) written at
  *   the folder's root and opened; an existing one is just opened.
  * - Pick a Catalog File…: a file dialog for a stages.yml (or a folder holding one), written to
  *   `budgetLens.catalogPath` for the workspace (the folder in a multi-root workspace); a stages.yml

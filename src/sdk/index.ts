@@ -5,9 +5,9 @@
  */
 
 // Errors with a location (file:line:col)
-export { InputError, formatLocation } from './errors';
-export type { SourceLocation } from './errors';
-export { DEFAULT_MAX_RESPONSE_BYTES } from './boundedBody';
+export { InputError, formatLocation } from './contract/errors';
+export type { SourceLocation } from './contract/errors';
+export { DEFAULT_MAX_RESPONSE_BYTES } from './contract/boundedBody';
 
 // Budget engine (domain.md F1-F14)
 export type {
@@ -23,7 +23,7 @@ export type {
   SliCounts,
   TargetPercent,
   Urgency,
-} from './budget/types';
+} from './contract/budgetTypes';
 export { computeBudget, computeBudgetFromCounts, budgetMinutes, isLowTraffic, isOverBudget } from './budget/budgetMath';
 export type { BudgetOptions } from './budget/budgetMath';
 export { BudgetInputError } from './budget/budgetInputError';
@@ -106,8 +106,8 @@ export { findGitLabCheckout, resolveCatalog } from './catalog/defaultCatalog';
 export { checkProjectConfig, loadProjectConfig, parseProjectConfig, parseWindowLabel } from './config/projectConfig';
 export type { ConfigCheck } from './config/projectConfig';
 export { projectConfigSchema } from './config/projectConfigSchema';
-export { lintProjectConfig } from './config/configLint';
-export { configTemplate } from './config/configTemplate';
+export { lintProjectConfig } from './project/configLint';
+export { configTemplate } from './project/configTemplate';
 export { CONFIG_FILE_NAME, DEFAULT_GRAPE_MOUNT_PREFIX, DEFAULT_STORE_PATH, TOKEN_ENV_VAR } from './config/types';
 export type {
   ApiBackendConfig,
@@ -137,14 +137,14 @@ export type {
 export { initRubyParser, mightDeclare, parseGraphqlOperations, parseRubyFile, resolveRubyFile } from './mapping/ruby';
 export type { RubyClassFacts, RubyFileFacts, RubyResolveContext } from './mapping/ruby';
 export { rubyParserKind } from './mapping/ruby/parser';
-export { thresholdFor, urgencyFor } from './mapping/ruby/urgency';
+export { thresholdFor, urgencyFor } from './mapping/urgency';
 export { attributionRank } from './mapping/index/mappingMerge';
 export { ANNOTATED_THRESHOLDS_S, scanAnnotations } from './mapping/annotations';
 export type { AnnotationOptions } from './mapping/annotations';
 export { PathRuleMatcher, compileGlobList, compilePathRules, normaliseWorkspacePath } from './mapping/pathRules';
 export type { PathRuleMatch } from './mapping/pathRules';
-export { WorkspaceIndex, categoryAtLine, primaryCategory } from './mapping/workspaceIndex';
-export type { BuildStats, IndexChangeEvent, IndexListener, UpdateStats, WorkspaceIndexOptions } from './mapping/workspaceIndex';
+export { WorkspaceIndex, categoryAtLine, primaryCategory } from './mapping/index/workspaceIndex';
+export type { BuildStats, IndexChangeEvent, IndexListener, UpdateStats, WorkspaceIndexOptions } from './mapping/index/workspaceIndex';
 export {
   MissingCatalogError,
   configFindings,
@@ -168,14 +168,14 @@ export type {
   ResultMeta,
   Scope,
   Sourced,
-} from './sources/budgetSource';
+} from './contract/budgetSource';
 export { PrometheusSource, configuredPrometheusSource, createPrometheusSource } from './sources/prometheusSource';
 export type { PrometheusSourceOptions } from './sources/prometheusSource';
 export { PrometheusClient, PrometheusError } from './sources/prometheusClient';
 export type { PrometheusErrorKind } from './sources/prometheusClient';
 export { DEFAULT_METRIC_NAMES } from './sources/prometheusQueries';
 export type { MetricNameOverrides, PrometheusMetricNames, SourceMode } from './sources/prometheusQueries';
-export { aggregateCategoriesToGroups, sumComponentsByKey } from './sources/rollUp';
+export { aggregateCategoriesToGroups, sumComponentsByKey } from './budget/rollUp';
 export { mappingRuleGroup, recordingRuleGroups, renderMappingRules, renderRecordingRules } from './sources/prometheusRules';
 export { openStoreSource } from './store/storeSource';
 export type { StoreSource, StoreSourceOptions } from './store/storeSource';
@@ -203,15 +203,15 @@ export type {
   QueryOptions,
   ReportGroupRow,
   TopEndpoints,
-} from './service/apiTypes';
+} from './contract/apiTypes';
 export { BudgetService, mergeMeta } from './service/budgetService';
 export type { BudgetServiceOptions } from './service/budgetService';
-export { BackendError, BackendTimeoutError, InvalidQueryError, UnknownScopeError } from './service/serviceErrors';
+export { BackendError, BackendTimeoutError, InvalidQueryError, UnknownScopeError } from './contract/serviceErrors';
 export { INTERNAL_ERROR_MESSAGE, apiErrorAnswer } from './service/apiErrors';
 export type { ApiErrorAnswer, ApiErrorFault } from './service/apiErrors';
 export { parseAtParam, parseLimitParam, parseMonthParam, parseWindowParam } from './service/queryParams';
-export { apiResultSchema, responseSchemas } from './service/apiSchemas';
-export type { JsonSchema, ResponseSchemaName } from './service/apiSchemas';
+export { apiResultSchema, responseSchemas } from './contract/apiSchemas';
+export type { JsonSchema, ResponseSchemaName } from './contract/apiSchemas';
 export { BACKEND_LABELS, backendDescription, openBudgetBackend, openNetworkBackend } from './backend/openBackend';
 export type { BudgetBackendKind, BudgetBackendTarget, NetworkBackendTarget, OpenBudgetBackendOptions, OpenedBudgetBackend } from './backend/openBackend';
 export { BudgetServer, stderrLog } from './server/budgetServer';

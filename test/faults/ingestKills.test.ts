@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { integrityCheck, storeSums } from '../support/storeSnapshot';
-import { seededRandom } from '../../src/sdk/seededRandom';
+import { seededRandom } from '../../src/sdk/store/seededRandom';
 
 const REPO = resolve(__dirname, '../..');
 const CLI = join(REPO, 'dist', 'cli.js');

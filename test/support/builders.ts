@@ -4,11 +4,11 @@
  * in-memory BudgetSource for tests that are about the service or the server, not a backend.
  */
 import { join } from 'node:path';
-import type { BudgetFigures, Component, SliCounts } from '../../src/sdk/budget/types';
+import type { BudgetFigures, Component, SliCounts } from '../../src/sdk/contract/budgetTypes';
 import { loadCatalog } from '../../src/sdk/catalog/catalogParser';
 import type { CatalogConfigInput } from '../../src/sdk/catalog/catalogParser';
 import type { Catalog } from '../../src/sdk/catalog/types';
-import type { ApiResult, GroupBudget } from '../../src/sdk/service/apiTypes';
+import type { ApiResult, GroupBudget } from '../../src/sdk/contract/apiTypes';
 import type {
   BudgetSource,
   CategoryCounts,
@@ -19,7 +19,7 @@ import type {
   ResultMeta,
   Scope,
   Sourced,
-} from '../../src/sdk/sources/budgetSource';
+} from '../../src/sdk/contract/budgetSource';
 
 /** The real GitLab catalog (81 groups) shipped with the shared fixtures. */
 export const GITLAB_FIXTURES = join(__dirname, '..', '..', 'catalog', 'gitlab');

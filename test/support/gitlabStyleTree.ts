@@ -15,7 +15,7 @@
  * marker in its file at all (no `desc`, category or urgency): the byte pre-filter cannot know its
  * superclass is an API, and no such file exists in GitLab (every route there has a `desc`).
  */
-import { seededRandom } from '../../src/sdk/seededRandom';
+import { seededRandom } from '../../src/sdk/store/seededRandom';
 
 const CATEGORIES = ['team_planning', 'source_code_management', 'wiki', 'continuous_integration', 'code_review_workflow', 'groups_and_projects', 'user_management', 'not_a_category'];
 const URGENCIES = ['high', 'medium', 'default', 'low', 'throttled'];

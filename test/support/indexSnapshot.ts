@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { FileMapping } from '../../src/sdk/mapping/types';
-import type { WorkspaceIndex } from '../../src/sdk/mapping/workspaceIndex';
+import type { WorkspaceIndex } from '../../src/sdk/mapping/index/workspaceIndex';
 import { firstValueDifference } from './treeDump';
 
 /** What an index answers per file: its mapping (ranges, endpoints, findings), for files with any. */

@@ -12,9 +12,9 @@
 import type { Catalog } from '../catalog/types';
 import { BudgetApiClient } from '../client/budgetApiClient';
 import type { BackendConfig } from '../config/types';
-import type { BudgetApi } from '../service/apiTypes';
+import type { BudgetApi } from '../contract/apiTypes';
 import { BudgetService } from '../service/budgetService';
-import type { BudgetSource } from '../sources/budgetSource';
+import type { BudgetSource } from '../contract/budgetSource';
 import { configuredPrometheusSource } from '../sources/prometheusSource';
 import { openStoreSource } from '../store/storeSource';
 

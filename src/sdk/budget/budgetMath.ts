@@ -26,7 +26,7 @@ import type { ExactDecimal } from './exactDecimal';
 import { allowedRatioParts, exactDifference, exactProduct } from './exactRatio';
 import type { RatioParts } from './exactRatio';
 import { allowedFailureRatio } from './target';
-import type { BudgetFigures, BudgetStatus, BudgetWindow, Component, ComponentCounts, SliCounts, TargetPercent } from './types';
+import type { BudgetFigures, BudgetStatus, BudgetWindow, Component, ComponentCounts, SliCounts, TargetPercent } from '../contract/budgetTypes';
 
 export interface BudgetOptions {
   /** Decimal string, "99.95". */

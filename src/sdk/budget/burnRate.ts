@@ -6,8 +6,8 @@ import { failuresOf, measurementsOf } from './counts';
 import { ExactDecimal, dec, toNumber } from './exactDecimal';
 import { parseWindow } from './window';
 import { allowedFailureRatio } from './target';
-import type { BudgetWindow, SliCounts, TargetPercent } from './types';
-import type { BurnRateRow } from '../service/apiTypes';
+import type { BudgetWindow, SliCounts, TargetPercent } from '../contract/budgetTypes';
+import type { BurnRateRow } from '../contract/apiTypes';
 
 /** "Spend `budgetPercent` % of the period's budget within `window`" (Google SRE workbook style). */
 export interface BurnPolicy {

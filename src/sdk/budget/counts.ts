@@ -3,7 +3,7 @@
  * measurements (F2), data-quality checks and counter deltas across resets (F14).
  * Plain number arithmetic: this is the hot path of a report over thousands of endpoints.
  */
-import type { Component, ComponentCounts, DataQualityWarning, SliCounts } from './types';
+import type { Component, ComponentCounts, DataQualityWarning, SliCounts } from '../contract/budgetTypes';
 
 export function zeroCounts(): SliCounts {
   return { apdexSuccess: 0, apdexWeight: 0, ops: 0, errors: 0 };

@@ -4,9 +4,9 @@
  */
 import { dec, toNumber } from './exactDecimal';
 import { exactProduct } from './exactRatio';
-import type { BudgetWindow, Component } from './types';
-import type { EndpointCounts } from '../sources/budgetSource';
-import type { EndpointRow } from '../service/apiTypes';
+import type { BudgetWindow, Component } from '../contract/budgetTypes';
+import type { EndpointCounts } from '../contract/budgetSource';
+import type { EndpointRow } from '../contract/apiTypes';
 
 /** The scope's totals the rows are measured against (usually its BudgetFigures). */
 export interface ScopeTotals {

@@ -11,7 +11,7 @@
  * exact decimals (exactDecimal.ts).
  */
 import { BudgetInputError } from './budgetInputError';
-import type { TargetPercent } from './types';
+import type { TargetPercent } from '../contract/budgetTypes';
 
 /** 1 - T as integers: allowed = num / den. */
 export interface RatioParts {

@@ -6,8 +6,8 @@
 import { BudgetInputError } from './budgetInputError';
 import { isOverBudget } from './budgetMath';
 import { shareExceedsPercent } from './trafficShare';
-import type { BudgetFigures, CustomTarget, TargetPercent } from './types';
-import type { ContractAction } from '../service/apiTypes';
+import type { BudgetFigures, CustomTarget, TargetPercent } from '../contract/budgetTypes';
+import type { ContractAction } from '../contract/apiTypes';
 
 /** The contract applies only to groups with traffic share strictly above 0.01 %. */
 export const CONTRACT_MIN_SHARE_PERCENT = '0.01';

@@ -4,7 +4,7 @@
  */
 import { BudgetInputError } from './budgetInputError';
 import { ExactDecimal, HUNDRED, ONE } from './exactDecimal';
-import type { TargetPercent } from './types';
+import type { TargetPercent } from '../contract/budgetTypes';
 
 /** GitLab's default: 99.95 % over a rolling 28 days = 20.16 budget minutes. */
 export const DEFAULT_TARGET: TargetPercent = '99.95';

@@ -5,7 +5,7 @@
  * GraphQL executions at or below it: see store/logClassifier.ts). The log classifier, the Ruby
  * and GraphQL extractors and the comment annotations all read it from here.
  */
-import type { Component, Urgency } from './types';
+import type { Component, Urgency } from '../contract/budgetTypes';
 
 /** Requests (Rails controllers, Grape routes, GraphQL operations, annotated endpoints) or Sidekiq jobs. */
 export type UrgencyFamily = 'request' | 'sidekiq';

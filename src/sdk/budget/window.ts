@@ -3,7 +3,7 @@
  * where a window sits in time is the source's business (EvalOptions.at).
  */
 import { BudgetInputError } from './budgetInputError';
-import type { BudgetWindow } from './types';
+import type { BudgetWindow } from '../contract/budgetTypes';
 
 const UNIT_MINUTES: Readonly<Record<string, number>> = { m: 1, h: 60, d: 1440, w: 10080 };
 const WINDOW_LABEL = /^(\d+)([mhdw])$/;

@@ -5,14 +5,14 @@
  * warnings on the catalog.
  */
 import { readFile } from 'node:fs/promises';
-import type { TargetPercent } from '../budget/types';
+import type { TargetPercent } from '../contract/budgetTypes';
 import { DEFAULT_TARGET } from '../budget/target';
 import type { ProjectConfig } from '../config/types';
-import { validateYamlSource } from '../config/schemaErrors';
-import { locatePath, parseYamlSource } from '../config/yamlSource';
-import type { YamlPath, YamlSource } from '../config/yamlSource';
-import { InputError } from '../errors';
-import type { SourceLocation } from '../errors';
+import { validateYamlSource } from '../yaml/schemaErrors';
+import { locatePath, parseYamlSource } from '../yaml/yamlSource';
+import type { YamlPath, YamlSource } from '../yaml/yamlSource';
+import { InputError } from '../contract/errors';
+import type { SourceLocation } from '../contract/errors';
 import { featureCategoriesSchema, stagesSchema } from './catalogSchemas';
 import { closestCategory } from './closestCategory';
 import { GitLabCatalog, isPseudoCategory, notOwnedGroupInfo } from './gitlabCatalog';

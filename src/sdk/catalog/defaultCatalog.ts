@@ -18,7 +18,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ProjectConfig } from '../config/types';
 import { CONFIG_FILE_NAME } from '../config/types';
-import { InputError } from '../errors';
+import { InputError } from '../contract/errors';
 import { loadCatalog } from './catalogParser';
 import type { GitLabCatalog } from './gitlabCatalog';
 

@@ -4,7 +4,7 @@
  * pseudo-group, which is deliberately not in `groups`: the real groups are what stages.yml
  * lists (81 in GitLab's catalog), and the pseudo-group has no team to report to.
  */
-import type { TargetPercent } from '../budget/types';
+import type { TargetPercent } from '../contract/budgetTypes';
 import { normaliseGroupKey } from './groupKey';
 import { NOT_OWNED_GROUP, UNKNOWN_CATEGORY } from './types';
 import type { Catalog, CatalogWarning, CategoryInfo, GroupInfo } from './types';

@@ -2,8 +2,8 @@
  * The ownership catalog: feature category -> group -> stage (domain.md section 1).
  * Built from GitLab's `stages.yml` + `feature_categories.yml`, plus `.budgetlens.yml`.
  */
-import type { Component, CustomTarget } from '../budget/types';
-import type { SourceLocation } from '../errors';
+import type { Component, CustomTarget } from '../contract/budgetTypes';
+import type { SourceLocation } from '../contract/errors';
 
 export interface GroupInfo {
   /** Normalised key: downcased, chars outside [a-z0-9_-] replaced by '-'. */

@@ -3,13 +3,13 @@
  * timeout, cancellation bridged to axios `signal`, retries with exponential backoff for 502/503/
  * 504 and network errors only (never 4xx), typed errors naming URL and status, and every body
  * validated against the shared schema before anybody reads it. Bodies are read as streams and
- * bounded (`maxResponseBytes`, src/sdk/boundedBody.ts): past the limit, ResponseTooLargeError.
+ * bounded (`maxResponseBytes`, src/sdk/contract/boundedBody.ts): past the limit, ResponseTooLargeError.
  */
 import type { Readable } from 'node:stream';
 import axios from 'axios';
 import type { AxiosInstance, AxiosResponse } from 'axios';
-import { bodyText, checkMaxResponseBytes, parseJsonInTurn, readBoundedBody, ResponseTooLargeError as BodyTooLarge } from '../boundedBody';
-import type { ResponseSchemaName } from '../service/apiSchemas';
+import { bodyText, checkMaxResponseBytes, parseJsonInTurn, readBoundedBody, ResponseTooLargeError as BodyTooLarge } from '../contract/boundedBody';
+import type { ResponseSchemaName } from '../contract/apiSchemas';
 import type {
   ApiResult,
   BudgetApi,
@@ -20,8 +20,8 @@ import type {
   MonthlyReport,
   QueryOptions,
   TopEndpoints,
-} from '../service/apiTypes';
-import type { Scope } from '../sources/budgetSource';
+} from '../contract/apiTypes';
+import type { Scope } from '../contract/budgetSource';
 import {
   BadResponseError,
   InvalidRequestError,

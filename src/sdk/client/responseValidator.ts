@@ -1,11 +1,11 @@
 /**
- * Validates response bodies against the shared schemas (src/sdk/service/apiSchemas.ts, the same
+ * Validates response bodies against the shared schemas (src/sdk/contract/apiSchemas.ts, the same
  * ones the OpenAPI document publishes). Validators compile lazily, once per schema.
  */
 import Ajv2020 from 'ajv/dist/2020';
 import type { ValidateFunction } from 'ajv/dist/2020';
-import type { ResponseSchemaName } from '../service/apiSchemas';
-import { responseSchemas } from '../service/apiSchemas';
+import type { ResponseSchemaName } from '../contract/apiSchemas';
+import { responseSchemas } from '../contract/apiSchemas';
 
 // Union types (`["number", "null"]`) are how JSON Schema 2020-12 spells nullable numbers.
 const ajv = new Ajv2020({ allErrors: false, allowUnionTypes: true, strictTypes: false });

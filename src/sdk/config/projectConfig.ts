@@ -7,13 +7,13 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { isPair, isScalar, visit } from 'yaml';
-import type { BudgetWindow, CustomTarget } from '../budget/types';
-import { InputError } from '../errors';
+import type { BudgetWindow, CustomTarget } from '../contract/budgetTypes';
+import { InputError } from '../contract/errors';
 import { BudgetInputError } from '../budget/budgetInputError';
 import { parseWindow } from '../budget/window';
 import { reviewDateProblem } from '../budget/policy';
 import { projectConfigSchema } from './projectConfigSchema';
-import { validateYamlSource } from './schemaErrors';
+import { validateYamlSource } from '../yaml/schemaErrors';
 import {
   DEFAULT_GRAPE_MOUNT_PREFIX,
   DEFAULT_TARGET,
@@ -21,8 +21,8 @@ import {
   TOKEN_ENV_VAR,
 } from './types';
 import type { BackendConfig, GroupSettings, PathRule, ProjectConfig } from './types';
-import { locatePath, parseYamlSource, scalarSource, formatPath } from './yamlSource';
-import type { YamlPath, YamlSource } from './yamlSource';
+import { locatePath, parseYamlSource, scalarSource, formatPath } from '../yaml/yamlSource';
+import type { YamlPath, YamlSource } from '../yaml/yamlSource';
 
 /** Keys that would hold a credential. Matched case-insensitively, anywhere in the file. */
 const SECRET_KEY = /^(token|api[_-]?token|access[_-]?token|auth[_-]?token|bearer|authorization|password|passwd|secret|api[_-]?key)$/i;

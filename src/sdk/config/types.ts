@@ -3,8 +3,8 @@
  * Every path in it is absolute, resolved against the directory holding the config file.
  * It never holds credentials: tokens live in the editor's SecretStorage or BUDGET_LENS_TOKEN.
  */
-import type { BudgetWindow, Component, CustomTarget, TargetPercent } from '../budget/types';
-import type { SourceLocation } from '../errors';
+import type { BudgetWindow, Component, CustomTarget, TargetPercent } from '../contract/budgetTypes';
+import type { SourceLocation } from '../contract/errors';
 
 export const CONFIG_FILE_NAME = '.budgetlens.yml';
 export { DEFAULT_TARGET } from '../budget/target';

@@ -27,7 +27,7 @@
  * ends before any '{' (`const f = () => x;`) is one line. An unclosed range runs to end of file.
  */
 import { closestCategory, editDistance } from '../catalog/closestCategory';
-import type { Urgency } from '../budget/types';
+import type { Urgency } from '../contract/budgetTypes';
 import type { RequestUrgency } from '../budget/urgency';
 import { APDEX_THRESHOLDS_S, DEFAULT_URGENCY, knownUrgency, urgencyNamesOf } from '../budget/urgency';
 import type { CategoryRange, Endpoint, FileMapping, Finding, FindingCode, RangeScope } from './types';

@@ -24,8 +24,8 @@
  * Thresholds are the graphql_query column of domain.md section 1 (the request thresholds).
  */
 import type { CategoryRange, Endpoint, FileMapping } from './types';
-import { defaultUrgency, thresholdFor, urgencyFor } from './ruby/urgency';
-import { checkCategory, checkUrgency } from './ruby/validation';
+import { defaultUrgency, thresholdFor, urgencyFor } from './urgency';
+import { checkCategory, checkUrgency } from './validation';
 
 /** GitLab's plugin registers operations only from these files. */
 export const REGISTERED_GRAPHQL_FILE = /(query|mutation|subscription)\.graphql$/;

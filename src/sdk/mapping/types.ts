@@ -2,7 +2,7 @@
  * Code -> feature category mapping and endpoint inventory (issue 3).
  * Endpoint ids are byte-for-byte the ids the backend reports (domain.md section 1).
  */
-import type { Urgency } from '../budget/types';
+import type { Urgency } from '../contract/budgetTypes';
 
 export type EndpointKind = 'rails' | 'grape' | 'sidekiq' | 'graphql' | 'annotated';
 
@@ -47,7 +47,7 @@ export type FindingCode =
   | 'file_skipped'
   /** A Grape route whose path or options are computed at load time (a loop over a method's result, `configuration[:path]`): not mapped. */
   | 'route_unresolved'
-  /** `.budgetlens.yml`: a group's custom target past its review date (config/configLint.ts). */
+  /** `.budgetlens.yml`: a group's custom target past its review date (project/configLint.ts). */
   | 'expired_custom_target';
 
 export interface Finding {

@@ -14,11 +14,11 @@ import { trafficShares } from '../budget/trafficShare';
 import { DEFAULT_TARGET } from '../budget/target';
 import { reportWindow, previousMonthOf } from './reportWindow';
 import type { ReportWindow, ReportWindowMode } from './reportWindow';
-import type { BudgetFigures, ComponentCounts, TargetPercent } from '../budget/types';
+import type { BudgetFigures, ComponentCounts, TargetPercent } from '../contract/budgetTypes';
 import { NOT_OWNED_GROUP } from '../catalog/types';
 import type { GroupInfo } from '../catalog/types';
-import type { GroupCounts } from '../sources/budgetSource';
-import type { MonthlyReport, ReportGroupRow } from '../service/apiTypes';
+import type { GroupCounts } from '../contract/budgetSource';
+import type { MonthlyReport, ReportGroupRow } from '../contract/apiTypes';
 
 /** Counts of one earlier month. */
 export interface MonthCounts {

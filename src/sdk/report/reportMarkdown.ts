@@ -6,7 +6,7 @@
  */
 import { formatAvailability, formatMinutes, formatPercent } from '../budget/format';
 import { compareStageKeys } from './monthlyReportBuilder';
-import type { ContractAction, MonthlyReport, ReportGroupRow } from '../service/apiTypes';
+import type { ContractAction, MonthlyReport, ReportGroupRow } from '../contract/apiTypes';
 
 export interface ReportMarkdownOptions {
   /** ISO time the figures were computed; default the report's window end. */

@@ -12,7 +12,7 @@
  * Both give `minutes`, the window length the figures use (budget = (1 - T) * minutes).
  */
 import { BudgetInputError } from '../budget/budgetInputError';
-import type { BudgetWindow } from '../budget/types';
+import type { BudgetWindow } from '../contract/budgetTypes';
 import { dateRejection, instantRejection, yearRejection } from '../budget/saneTime';
 
 export type ReportWindowMode = 'calendar' | 'rolling';

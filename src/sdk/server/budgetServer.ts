@@ -7,9 +7,9 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { BudgetApi } from '../service/apiTypes';
+import type { BudgetApi } from '../contract/apiTypes';
 import { apiErrorAnswer } from '../service/apiErrors';
-import { BackendTimeoutError, InvalidQueryError } from '../service/serviceErrors';
+import { BackendTimeoutError, InvalidQueryError } from '../contract/serviceErrors';
 import { BearerAuth, WWW_AUTHENTICATE } from './bearerAuth';
 import { HostCheck } from './hostCheck';
 import { buildOpenApiDocument, OPENAPI_PATH } from './openapi';

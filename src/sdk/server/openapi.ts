@@ -1,8 +1,8 @@
 /**
  * The OpenAPI 3.1 document served at `/api/v1/openapi.json`, generated from the route table and
- * the shared response schemas (src/sdk/service/apiSchemas.ts) that the client validates with.
+ * the shared response schemas (src/sdk/contract/apiSchemas.ts) that the client validates with.
  */
-import { responseSchemas } from '../service/apiSchemas';
+import { responseSchemas } from '../contract/apiSchemas';
 import type { RouteSpec } from './routes';
 import { API_PREFIX, QUERY_PARAM_DOCS, routes } from './routes';
 

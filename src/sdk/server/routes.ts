@@ -3,10 +3,10 @@
  * response schema and handler. The server dispatches from it and the OpenAPI document is
  * generated from it, so the two cannot drift apart.
  */
-import type { BudgetApi, QueryOptions } from '../service/apiTypes';
-import type { ResponseSchemaName } from '../service/apiSchemas';
-import type { Scope } from '../sources/budgetSource';
-import { InvalidQueryError } from '../service/serviceErrors';
+import type { BudgetApi, QueryOptions } from '../contract/apiTypes';
+import type { ResponseSchemaName } from '../contract/apiSchemas';
+import type { Scope } from '../contract/budgetSource';
+import { InvalidQueryError } from '../contract/serviceErrors';
 import { parseAtParam, parseLimitParam } from '../service/queryParams';
 
 export const API_PREFIX = '/api/v1';

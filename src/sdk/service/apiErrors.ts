@@ -6,7 +6,7 @@
  * backends fail the same way. The way back, a status and code to a typed error, is
  * BudgetApiClient's (client/clientErrors.ts).
  */
-import { BackendError, BackendTimeoutError, InvalidQueryError, UnknownScopeError } from './serviceErrors';
+import { BackendError, BackendTimeoutError, InvalidQueryError, UnknownScopeError } from '../contract/serviceErrors';
 
 /** Whose fault: the request (4xx), the backend behind the service (502/503), or a bug (500). */
 export type ApiErrorFault = 'request' | 'backend' | 'internal';
@@ -37,7 +37,7 @@ export function apiErrorAnswer(e: unknown): ApiErrorAnswer {
     return { status: 503, code: 'backend_timeout', message: timeout.message, retryAfterSeconds: 1, fault: 'backend' };
   }
   if (BackendError.is(e) && e.tooLargeLimitBytes !== undefined) {
-    // The message names the backend URL and the limit (src/sdk/boundedBody.ts).
+    // The message names the backend URL and the limit (src/sdk/contract/boundedBody.ts).
     return { status: 502, code: 'backend_too_large', message: e.message, fault: 'backend' };
   }
   if (BackendError.is(e)) {

@@ -10,13 +10,13 @@ import { sumComponents } from '../budget/counts';
 import { endpointSpentMinutes, rankEndpoints } from '../budget/endpointRanking';
 import { isExceptionExpired } from '../budget/policy';
 import { trafficShares } from '../budget/trafficShare';
-import type { BudgetWindow, Component, ComponentCounts } from '../budget/types';
+import type { BudgetWindow, Component, ComponentCounts } from '../contract/budgetTypes';
 import { parseWindow, WINDOW_28D } from '../budget/window';
 import { instantRejection } from '../budget/saneTime';
 import type { Catalog, GroupInfo } from '../catalog/types';
 import { closestCategory } from '../catalog/closestCategory';
 import { NOT_OWNED_GROUP, UNKNOWN_CATEGORY } from '../catalog/types';
-import type { BudgetSource, ResultMeta, Scope } from '../sources/budgetSource';
+import type { BudgetSource, ResultMeta, Scope } from '../contract/budgetSource';
 import type {
   ApiResult,
   BudgetApi,
@@ -28,10 +28,10 @@ import type {
   MonthlyReport,
   QueryOptions,
   TopEndpoints,
-} from './apiTypes';
-import { buildMonthlyReport, defaultTargetOf } from './monthlyReport';
+} from '../contract/apiTypes';
+import { buildMonthlyReport, defaultTargetOf } from '../report/monthlyReport';
 import { checkWindowStart, parseLimitParam, parseMonthParam, parseWindowParam } from './queryParams';
-import { BackendError, BackendTimeoutError, InvalidQueryError, UnknownScopeError } from './serviceErrors';
+import { BackendError, BackendTimeoutError, InvalidQueryError, UnknownScopeError } from '../contract/serviceErrors';
 
 export interface BudgetServiceOptions {
   /** Extra ignored components per group (from .budgetlens.yml), on top of the catalog's. */

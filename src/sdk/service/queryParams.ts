@@ -3,9 +3,9 @@
  * CLI flags, local calls). Each failure is an InvalidQueryError naming the field, so the server
  * can answer 400 `{error: {code, message, field}}` without knowing the rules itself.
  */
-import type { BudgetWindow } from '../budget/types';
+import type { BudgetWindow } from '../contract/budgetTypes';
 import { DEFAULT_WINDOW, parseWindow } from '../budget/window';
-import { InvalidQueryError } from './serviceErrors';
+import { InvalidQueryError } from '../contract/serviceErrors';
 import { dateRejection, instantRejection } from '../budget/saneTime';
 
 /** Longest window we accept: a year of days keeps store scans and PromQL ranges bounded. */

@@ -5,11 +5,11 @@
  * errorType), HTTP statuses (401, 5xx), timeouts, cancellation, unreachable servers and bodies
  * that are not the documented JSON. NaN/Inf samples are dropped and reported as warnings, since
  * a count of NaN is bad data, not a number. Every answer is read as a stream and bounded
- * (`maxResponseBytes`, src/sdk/boundedBody.ts): past the limit the request is aborted, kind `too_large`.
+ * (`maxResponseBytes`, src/sdk/contract/boundedBody.ts): past the limit the request is aborted, kind `too_large`.
  */
 import type { Readable } from 'node:stream';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import { bodyText, checkMaxResponseBytes, parseJsonInTurn, readBoundedBody, ResponseTooLargeError } from '../boundedBody';
+import { bodyText, checkMaxResponseBytes, parseJsonInTurn, readBoundedBody, ResponseTooLargeError } from '../contract/boundedBody';
 
 export type PrometheusErrorKind = 'query' | 'http' | 'timeout' | 'aborted' | 'network' | 'bad_response' | 'too_large' | 'config';
 

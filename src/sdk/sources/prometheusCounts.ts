@@ -5,7 +5,7 @@
  * absent has no error SLI (`hasErrorSli: false`), while an absent error series next to an error
  * SLI that exists elsewhere in the answer means zero errors.
  */
-import type { ComponentCounts, SliCounts } from '../budget/types';
+import type { ComponentCounts, SliCounts } from '../contract/budgetTypes';
 import { failuresOf as engineFailuresOf, zeroCounts } from '../budget/counts';
 import type { VectorSample } from './prometheusClient';
 import type { CounterKind } from './prometheusQueries';

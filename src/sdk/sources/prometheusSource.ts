@@ -5,7 +5,7 @@
  */
 import type { Catalog } from '../catalog/types';
 import type { BackendConfig } from '../config/types';
-import type { Component } from '../budget/types';
+import type { Component } from '../contract/budgetTypes';
 import type {
   BudgetSource,
   CategoryCounts,
@@ -16,7 +16,7 @@ import type {
   ResultMeta,
   Scope,
   Sourced,
-} from './budgetSource';
+} from '../contract/budgetSource';
 import { PrometheusClient } from './prometheusClient';
 import { CountTable, failuresOf } from './prometheusCounts';
 import {

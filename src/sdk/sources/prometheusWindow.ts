@@ -7,8 +7,8 @@
  * start or end at midnight get an instant query each, with a range equal to their clipped length.
  * So the days add up to the window and a daily series costs at most 3 queries per counter kind.
  */
-import type { BudgetWindow } from '../budget/types';
-import type { ResultMeta } from './budgetSource';
+import type { BudgetWindow } from '../contract/budgetTypes';
+import type { ResultMeta } from '../contract/budgetSource';
 
 const DAY_MS = 86_400_000;
 

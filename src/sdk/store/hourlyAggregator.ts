@@ -7,7 +7,7 @@
  * starts a new one after it, with no per-row Map or object. Out-of-order lines (stragglers) are
  * still counted exactly: they search the endpoint's few pending rows, or start a row of their own.
  */
-import type { Component } from '../budget/types';
+import type { Component } from '../contract/budgetTypes';
 import type { SliEvent } from './logClassifier';
 
 export interface EndpointKey {

@@ -11,7 +11,7 @@
  * threshold` (inclusive, as GitLab's instrumentation tracer compares). Pure: no I/O, so the rules
  * test in isolation.
  */
-import type { Component, Urgency } from '../budget/types';
+import type { Component, Urgency } from '../contract/budgetTypes';
 import type { TimeRejection, TimeRejectionCode } from '../budget/saneTime';
 import { dateRejection, instantRejection } from '../budget/saneTime';
 import { DEFAULT_URGENCY, apdexThresholdSeconds } from '../budget/urgency';

@@ -16,7 +16,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type { SampleEndpoint } from './sampleLogLines';
 import { formatSampleCall, sampleLogFileOf, thresholdOf } from './sampleLogLines';
-import { seededRandom } from '../seededRandom';
+import { seededRandom } from './seededRandom';
 
 export interface SampleLogOptions {
   outDir: string;

@@ -5,7 +5,7 @@
  * hourly tables (windowBuckets.ts). Statements are prepared once per source.
  */
 import type { Statement } from 'better-sqlite3';
-import type { ComponentCounts, SliCounts } from '../budget/types';
+import type { ComponentCounts, SliCounts } from '../contract/budgetTypes';
 import type { Catalog } from '../catalog/types';
 import type {
   BudgetSource,
@@ -17,7 +17,7 @@ import type {
   ResultMeta,
   Scope,
   Sourced,
-} from '../sources/budgetSource';
+} from '../contract/budgetSource';
 import type { StoreDatabase } from './storeSchema';
 import { AGGREGATE_TABLES, openStoreDatabase, rowChecksumSql } from './storeSchema';
 import { StoreDamagedError, findDamagedRows } from './storeCheck';
@@ -25,7 +25,7 @@ import type { WindowBuckets } from './windowBuckets';
 import { HOUR_MS, epochDayToDate, windowBuckets } from './windowBuckets';
 import { END_TIME_HOUR } from '../budget/saneTime';
 import { zeroCounts } from '../budget/counts';
-import { aggregateCategoriesToGroups } from '../sources/rollUp';
+import { aggregateCategoriesToGroups } from '../budget/rollUp';
 
 export interface StoreSourceOptions {
   path: string;

@@ -3,7 +3,7 @@
  * buckets whose start lies in [at - window, at). Whole UTC days inside that hour range are read
  * from the daily rollups and only the ragged edges from the hourly tables.
  */
-import type { BudgetWindow } from '../budget/types';
+import type { BudgetWindow } from '../contract/budgetTypes';
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;

@@ -8,7 +8,7 @@
  * Events never fall on the counter sampling grid, so "events up to sample time t" is unambiguous.
  */
 import type { Series } from '../../support/seriesBuilders';
-import { seededRandom } from '../../../src/sdk/seededRandom';
+import { seededRandom } from '../../../src/sdk/store/seededRandom';
 
 export type EndpointKind = 'rails' | 'grape' | 'graphql' | 'sidekiq';
 

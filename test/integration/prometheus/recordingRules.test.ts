@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseCatalog } from '../../../src/sdk/catalog/catalogParser';
-import type { BudgetSource, GroupCounts } from '../../../src/sdk/sources/budgetSource';
+import type { BudgetSource, GroupCounts } from '../../../src/sdk/contract/budgetSource';
 import { renderMappingRules } from '../../../src/sdk/sources/prometheusRules';
 import { createPrometheusSource } from '../../../src/sdk/sources/prometheusSource';
 import { backfillRules, startPrometheus, startPrometheusOnData, type MetricsServer } from '../../support/prometheusServer';

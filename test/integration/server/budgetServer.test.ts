@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { schemaProblem } from '../../../src/sdk/client/responseValidator';
-import type { ResponseSchemaName } from '../../../src/sdk/service/apiSchemas';
-import type { GroupBudget } from '../../../src/sdk/service/apiTypes';
+import type { ResponseSchemaName } from '../../../src/sdk/contract/apiSchemas';
+import type { GroupBudget } from '../../../src/sdk/contract/apiTypes';
 import type { Harness } from './serverHarness';
 import { startHarness } from './serverHarness';
 

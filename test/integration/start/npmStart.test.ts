@@ -15,7 +15,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatMinutes, formatPercent } from '../../../src/sdk/budget/format';
-import type { ApiResult, GroupBudget, TopEndpoints } from '../../../src/sdk/service/apiTypes';
+import type { ApiResult, GroupBudget, TopEndpoints } from '../../../src/sdk/contract/apiTypes';
 
 const REPO = join(__dirname, '..', '..', '..');
 const STARTED = 'Ctrl-C stops the server.';

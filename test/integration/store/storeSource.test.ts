@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { ComponentCounts, SliCounts } from '../../../src/sdk/budget/types';
+import type { ComponentCounts, SliCounts } from '../../../src/sdk/contract/budgetTypes';
 import { ingestFiles } from '../../../src/sdk/store/logIngest';
 import type { StoreSource } from '../../../src/sdk/store/storeSource';
 import { openStoreSource } from '../../../src/sdk/store/storeSource';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { budgetMinutes, computeBudget, computeBudgetFromCounts, isLowTraffic, isOverBudget } from '../../../src/sdk/budget/budgetMath';
 import { BudgetInputError } from '../../../src/sdk/budget/budgetInputError';
 import { WINDOW_28D, WINDOW_7D, parseWindow } from '../../../src/sdk/budget/window';
-import type { ComponentCounts, SliCounts } from '../../../src/sdk/budget/types';
+import type { ComponentCounts, SliCounts } from '../../../src/sdk/contract/budgetTypes';
 
 function rails(s: number, w: number, o: number, e: number): ComponentCounts {
   return { component: 'rails_request', counts: { apdexSuccess: s, apdexWeight: w, ops: o, errors: e }, hasErrorSli: true };

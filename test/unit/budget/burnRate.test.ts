@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_BURN_POLICIES, buildBurnRateRows, burnFactor, burnRate, burnRateOf, daysToExhaustion } from '../../../src/sdk/budget/burnRate';
 import { WINDOW_28D, parseWindow } from '../../../src/sdk/budget/window';
-import type { SliCounts } from '../../../src/sdk/budget/types';
+import type { SliCounts } from '../../../src/sdk/contract/budgetTypes';
 
 /** 72 failures in 10000 measurements: 72 errors among 10000 ops, no apdex. */
 const HOUR_72_OF_10000: SliCounts = { apdexSuccess: 0, apdexWeight: 0, ops: 10000, errors: 72 };

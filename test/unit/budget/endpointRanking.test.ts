@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { costOfOneFailure, endpointSpentMinutes, rankEndpoints } from '../../../src/sdk/budget/endpointRanking';
 import { WINDOW_28D } from '../../../src/sdk/budget/window';
-import type { EndpointCounts } from '../../../src/sdk/sources/budgetSource';
+import type { EndpointCounts } from '../../../src/sdk/contract/budgetSource';
 
 function endpoint(endpointId: string, s: number, w: number, o: number, e: number, component = 'rails_request'): EndpointCounts {
   return { endpointId, component, category: 'team_planning', urgency: 'default', counts: { apdexSuccess: s, apdexWeight: w, ops: o, errors: e }, hasErrorSli: true };

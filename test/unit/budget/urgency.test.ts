@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { APDEX_THRESHOLDS_S, DEFAULT_URGENCY, apdexThresholdSeconds, knownUrgency, urgencyNamesOf } from '../../../src/sdk/budget/urgency';
 import { ANNOTATED_THRESHOLDS_S } from '../../../src/sdk/mapping/annotations';
-import { defaultUrgency, thresholdFor, urgencyFor, urgencyNames } from '../../../src/sdk/mapping/ruby/urgency';
+import { defaultUrgency, thresholdFor, urgencyFor, urgencyNames } from '../../../src/sdk/mapping/urgency';
 
 describe('the one urgency -> apdex threshold table (domain.md section 1)', () => {
   test('the table', () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { InputError } from '../../../src/sdk/errors';
+import { InputError } from '../../../src/sdk/contract/errors';
 import { loadCatalog, parseCatalog } from '../../../src/sdk/catalog/catalogParser';
 // The one review-date rule (budget/policy.ts) now answers what isCustomTargetExpired did.
 import { isExceptionExpired as isCustomTargetExpired } from '../../../src/sdk/budget/policy';

@@ -20,7 +20,7 @@ import {
   findDefaultCatalogDir,
   resolveCatalog,
 } from '../../../src/sdk/catalog/defaultCatalog';
-import { InputError } from '../../../src/sdk/errors';
+import { InputError } from '../../../src/sdk/contract/errors';
 import { openWorkspace } from '../../../src/sdk/mapping/index/openWorkspace';
 
 const REPO = resolve(__dirname, '../../..');

@@ -1,10 +1,10 @@
 /**
- * parseJsonInTurn (src/sdk/boundedBody.ts): big backend answers are parsed one at a time, each
+ * parseJsonInTurn (src/sdk/contract/boundedBody.ts): big backend answers are parsed one at a time, each
  * after a turn of the event loop, so other work (the server's /healthz) runs between two of them.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PARSE_IN_TURN_ABOVE_CHARS, parseJsonInTurn } from '../../../src/sdk/boundedBody';
+import { PARSE_IN_TURN_ABOVE_CHARS, parseJsonInTurn } from '../../../src/sdk/contract/boundedBody';
 
 /** A JSON array just over the threshold: [0,1,2,...]. */
 function bigJson(): string {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { InputError } from '../../../src/sdk/errors';
+import { InputError } from '../../../src/sdk/contract/errors';
 import { checkProjectConfig, loadProjectConfig, parseProjectConfig, parseWindowLabel } from '../../../src/sdk/config/projectConfig';
 import { projectConfigSchema } from '../../../src/sdk/config/projectConfigSchema';
 

@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BadResponseError, UnauthorizedError, UnavailableError } from '../../../src/sdk/client/clientErrors';
 import { BudgetCache, UnauthorizedOffer, failureOf } from '../../../src/extension/budgetCache';
-import { BackendError, InvalidQueryError, UnknownScopeError } from '../../../src/sdk/service/serviceErrors';
+import { BackendError, InvalidQueryError, UnknownScopeError } from '../../../src/sdk/contract/serviceErrors';
 import { PrometheusError } from '../../../src/sdk/sources/prometheusClient';
 
 const URL_TP = 'http://127.0.0.1:7464/api/v1/categories?names=team_planning';

@@ -7,7 +7,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { EndpointRow } from '../../../src/sdk/service/apiTypes';
+import type { EndpointRow } from '../../../src/sdk/contract/apiTypes';
 import type { Failure } from '../../../src/extension/budgetCache';
 import { backendProblemText, budgetFailureHoverLines, budgetHoverLines, noBudgetDataStatusBar, statusBarBudgetText, statusBarBudgetTooltip } from '../../../src/extension/text/budgetText';
 import { categoryHoverLines, categoryLensTitle, codeLensTitle, statusBarText } from '../../../src/extension/text/mappingText';

@@ -24,7 +24,7 @@ import {
   panelStale,
   policyText,
 } from '../../../src/extension/text/panelText';
-import type { CategoryBudget, EndpointRow } from '../../../src/sdk/service/apiTypes';
+import type { CategoryBudget, EndpointRow } from '../../../src/sdk/contract/apiTypes';
 import { isWebviewToHost } from '../../../src/shared/protocol';
 import { buildBudgetChartModel } from '../../../webview/chartModel';
 import { aBudgetFigures, aGroupBudget } from '../../support/builders';

@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Failure } from '../../../src/extension/budgetCache';
 import { isReportMonth, reportDocumentText, reportFailureText, reportMonthChoices } from '../../../src/extension/text/reportText';
-import type { MonthlyReport } from '../../../src/sdk/service/apiTypes';
+import type { MonthlyReport } from '../../../src/sdk/contract/apiTypes';
 
 /** October 2026 with no groups: the header alone. */
 const october: MonthlyReport = {

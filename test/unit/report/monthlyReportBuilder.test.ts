@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { buildMonthlyReportFromCounts } from '../../../src/sdk/report/monthlyReportBuilder';
 import type { MonthCounts } from '../../../src/sdk/report/monthlyReportBuilder';
 import type { GroupInfo } from '../../../src/sdk/catalog/types';
-import type { GroupCounts } from '../../../src/sdk/sources/budgetSource';
+import type { GroupCounts } from '../../../src/sdk/contract/budgetSource';
 
 function group(key: string, stage = 'plan', extra: Partial<GroupInfo> = {}): GroupInfo {
   return { key, name: key.replace(/_/g, ' '), stage, stageDisplayName: stage, categories: [`${key}_category`], ignoredComponents: [], ...extra };

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { buildMonthlyReportFromCounts } from '../../../src/sdk/report/monthlyReportBuilder';
 import { renderReportDocument, renderReportMarkdown } from '../../../src/sdk/report/reportMarkdown';
 import type { GroupInfo } from '../../../src/sdk/catalog/types';
-import type { GroupCounts } from '../../../src/sdk/sources/budgetSource';
+import type { GroupCounts } from '../../../src/sdk/contract/budgetSource';
 
 function group(key: string, stage: string, extra: Partial<GroupInfo> = {}): GroupInfo {
   return { key, name: key, stage, stageDisplayName: stage, categories: [], ignoredComponents: [], ...extra };

@@ -5,7 +5,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { apiErrorAnswer } from '../../../src/sdk/service/apiErrors';
-import { BackendError, BackendTimeoutError, InvalidQueryError, UnknownScopeError } from '../../../src/sdk/service/serviceErrors';
+import { BackendError, BackendTimeoutError, InvalidQueryError, UnknownScopeError } from '../../../src/sdk/contract/serviceErrors';
 import { PrometheusError } from '../../../src/sdk/sources/prometheusClient';
 import { failureOf } from '../../../src/extension/budgetCache';
 

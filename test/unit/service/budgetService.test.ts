@@ -16,7 +16,7 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Catalog } from '../../../src/sdk/catalog/types';
 import { BudgetService } from '../../../src/sdk/service/budgetService';
-import { InvalidQueryError, UnknownScopeError } from '../../../src/sdk/service/serviceErrors';
+import { InvalidQueryError, UnknownScopeError } from '../../../src/sdk/contract/serviceErrors';
 import { MemorySource, SCENARIO, SCENARIO_AT, scenarioCatalog } from '../../support/builders';
 
 const AT = SCENARIO_AT;

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkWindowStart, parseAtParam, parseLimitParam, parseMonthParam, parseWindowParam } from '../../../src/sdk/service/queryParams';
-import { InvalidQueryError } from '../../../src/sdk/service/serviceErrors';
+import { InvalidQueryError } from '../../../src/sdk/contract/serviceErrors';
 
 function fieldOf(fn: () => unknown): string | undefined {
   try {

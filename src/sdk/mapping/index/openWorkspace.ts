@@ -12,14 +12,14 @@ import { NOT_OWNED_GROUP, UNKNOWN_CATEGORY } from '../../catalog/types';
 import { loadProjectConfig } from '../../config/projectConfig';
 import { CONFIG_FILE_NAME } from '../../config/types';
 import type { ProjectConfig } from '../../config/types';
-import { configIssues, expiredCustomTargetMessage } from '../../config/configLint';
+import { configIssues, expiredCustomTargetMessage } from '../../project/configLint';
 import type { Finding } from '../types';
-import { WorkspaceIndex } from '../workspaceIndex';
+import { WorkspaceIndex } from './workspaceIndex';
 import { scanAnnotations } from '../annotations';
 import { compilePathRules } from '../pathRules';
 import { findRipgrep } from './ripgrepPrefilter';
 import type { PathRuleMatcher } from '../pathRules';
-import type { AnnotationScanner, PathCategoryLookup, WorkspaceIndexOptions } from '../workspaceIndex';
+import type { AnnotationScanner, PathCategoryLookup, WorkspaceIndexOptions } from './workspaceIndex';
 
 export interface OpenWorkspaceOptions {
   /** Workspace root (absolute). */
@@ -113,7 +113,7 @@ export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Open
 
 /**
  * Findings about the workspace's `.budgetlens.yml` that only make sense with the catalog in hand
- * (config/configLint.ts configIssues): a path rule naming a category the catalog does not know
+ * (project/configLint.ts configIssues): a path rule naming a category the catalog does not know
  * (an error, with its suggestion for the quick fix), a custom target past its review date at
  * `asOf` (a warning at the group key). `budget-lens lint` prints them; the editor's Problems
  * view shows them on the config's lines.

@@ -9,8 +9,8 @@
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { Node as YamlNode, Pair } from 'yaml';
 import type { Endpoint, FileMapping, Finding } from '../types';
-import { defaultUrgency, thresholdFor, urgencyFor } from './urgency';
-import { checkCategory, checkUrgency } from './validation';
+import { defaultUrgency, thresholdFor, urgencyFor } from '../urgency';
+import { checkCategory, checkUrgency } from '../validation';
 
 const KIND = 'graphql';
 

@@ -24,7 +24,7 @@ export { initRubyParser } from './parser';
 export { mightDeclare } from './prefilter';
 export { parseGraphqlOperations } from './graphqlOperations';
 export { grapeEndpointId, joinRoutePath } from './routePath';
-export { thresholdFor, defaultUrgency } from './urgency';
+export { thresholdFor, defaultUrgency } from '../urgency';
 
 /** The mount prefix GitLab's API classes are served under (`mount ::API::API` at `/api/:version`). */
 export const DEFAULT_GRAPE_MOUNT_PREFIX = '/api/:version';

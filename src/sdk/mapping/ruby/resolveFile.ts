@@ -2,7 +2,7 @@
  * RubyFileFacts + the workspace's other classes -> FileMapping: endpoints with category, urgency
  * and threshold, the category ranges the editor shows, and validation findings.
  */
-import type { Urgency } from '../../budget/types';
+import type { Urgency } from '../../contract/budgetTypes';
 import type { AttributionSource, CategoryRange, Endpoint, EndpointKind, FileMapping, Finding } from '../types';
 import { ClassChain, placeholderClass } from './classChain';
 import type { FoundValue, ResolvedKind } from './classChain';
@@ -10,7 +10,7 @@ import { GrapeResolver } from './grapeResolve';
 import { controllerPath } from './railsRoutes';
 import type { RouteContext } from './grapeResolve';
 import type { RubyClassFacts, RubyFileFacts, RubyResolveContext } from './types';
-import { defaultUrgency, thresholdFor, urgencyFor } from './urgency';
+import { defaultUrgency, thresholdFor, urgencyFor } from '../urgency';
 import { validateDeclarations } from './validation';
 
 const ENDPOINT_KIND: Record<Exclude<ResolvedKind, 'other'>, EndpointKind> = {

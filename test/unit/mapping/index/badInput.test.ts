@@ -16,7 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync, ftruncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { WorkspaceIndex } from '../../../../src/sdk/mapping/workspaceIndex';
+import { WorkspaceIndex } from '../../../../src/sdk/mapping/index/workspaceIndex';
 import { findRipgrep } from '../../../../src/sdk/mapping/index/ripgrepPrefilter';
 import type { Finding } from '../../../../src/sdk/mapping/types';
 

@@ -11,7 +11,7 @@ import { cpSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openWorkspace } from '../../../../src/sdk/mapping/index/openWorkspace';
-import type { WorkspaceIndex } from '../../../../src/sdk/mapping/workspaceIndex';
+import type { WorkspaceIndex } from '../../../../src/sdk/mapping/index/workspaceIndex';
 import { mightDeclare } from '../../../../src/sdk/mapping/ruby';
 import { CATALOG_DIR, REPO_ROOT } from './exampleWorkspace';
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import ignore from 'ignore';
 import { classifyPath, ignoreLiterals, walkWorkspace } from '../../../../src/sdk/mapping/index/fileWalker';
-import { seededRandom } from '../../../../src/sdk/seededRandom';
+import { seededRandom } from '../../../../src/sdk/store/seededRandom';
 
 function write(root: string, rel: string, text = '# x\n'): void {
   mkdirSync(dirname(join(root, rel)), { recursive: true });

@@ -8,7 +8,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { WorkspaceIndex } from '../../../../src/sdk/mapping/workspaceIndex';
+import type { WorkspaceIndex } from '../../../../src/sdk/mapping/index/workspaceIndex';
 import { copyExample, openExample } from './exampleWorkspace';
 
 const TREE = 'app/controllers/projects/tree_controller.rb';

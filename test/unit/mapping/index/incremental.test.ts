@@ -6,7 +6,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { WorkspaceIndex } from '../../../../src/sdk/mapping/workspaceIndex';
+import type { WorkspaceIndex } from '../../../../src/sdk/mapping/index/workspaceIndex';
 import { copyExample, openExample } from './exampleWorkspace';
 
 const MR_BASE = 'app/controllers/projects/merge_requests/application_controller.rb';

@@ -25,7 +25,7 @@ import {
 import { isPlainScan, scanBuffer } from '../../../../src/sdk/mapping/index/fileScanner';
 import { MARKERS } from '../../../../src/sdk/mapping/ruby/prefilter';
 import { openWorkspace } from '../../../../src/sdk/mapping/index/openWorkspace';
-import type { WorkspaceIndex } from '../../../../src/sdk/mapping/workspaceIndex';
+import type { WorkspaceIndex } from '../../../../src/sdk/mapping/index/workspaceIndex';
 import { CATALOG_DIR, EXAMPLE_ROOT } from './exampleWorkspace';
 
 const RG = findRipgrep() ?? 'rg-not-installed (apt-get install ripgrep)';

@@ -4,7 +4,7 @@
  */
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import type { WorkspaceIndex } from '../../../../src/sdk/mapping/workspaceIndex';
+import type { WorkspaceIndex } from '../../../../src/sdk/mapping/index/workspaceIndex';
 import { openExample } from './exampleWorkspace';
 
 const ISSUES = 'app/controllers/projects/issues_controller.rb';

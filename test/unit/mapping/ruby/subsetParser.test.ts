@@ -16,7 +16,7 @@ import { initRubyParser, parseRuby } from '../../../../src/sdk/mapping/ruby/pars
 import { buildSkeleton } from '../../../../src/sdk/mapping/ruby/skeleton';
 import { parseSubset } from '../../../../src/sdk/mapping/ruby/subsetParser';
 import type { RubyFileFacts } from '../../../../src/sdk/mapping/ruby/types';
-import { seededRandom } from '../../../../src/sdk/seededRandom';
+import { seededRandom } from '../../../../src/sdk/store/seededRandom';
 import { shrink as shrinkWith } from '../../../support/shrink';
 import type { DumpedNode } from '../../../support/treeDump';
 import {

@@ -12,28 +12,28 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, sep } from 'node:path';
-import { initRubyParser, parseGraphqlOperations, resolveRubyFile } from './ruby/index';
-import { mustParse } from './ruby/prefilter';
-import { ROUTES_DEPENDENCY, viewsDependency } from './ruby/factsExtractor';
-import { viewTemplate } from './ruby/railsRoutes';
-import { parseGraphqlDocument } from './graphqlDocuments';
-import type { RubyResolveContext } from './ruby/index';
-import type { CategoryRange, Endpoint, FileMapping, Finding } from './types';
-import { compileGlobList } from './pathRules';
-import { ALWAYS_SKIPPED_DIRS, classifyPath, isGitIgnored, walkWorkspace } from './index/fileWalker';
-import type { WalkResult, WalkedFileKind } from './index/fileWalker';
-import type { ScanItem } from './index/workerProtocol';
-import { DEFAULT_MAX_FILE_BYTES, countLinesBytes, scanFile, scanText } from './index/fileScanner';
-import { ripgrepPrefilter } from './index/ripgrepPrefilter';
-import type { ScannedFile } from './index/fileScanner';
-import { ScanPool } from './index/scanPool';
-import { IndexState } from './index/indexState';
-import type { FileRecord } from './index/indexState';
-import { categoryAtLine, mergeFileMapping } from './index/mappingMerge';
-import type { AnnotationScanner, PathCategoryLookup } from './index/mappingMerge';
+import { initRubyParser, parseGraphqlOperations, resolveRubyFile } from '../ruby/index';
+import { mustParse } from '../ruby/prefilter';
+import { ROUTES_DEPENDENCY, viewsDependency } from '../ruby/factsExtractor';
+import { viewTemplate } from '../ruby/railsRoutes';
+import { parseGraphqlDocument } from '../graphqlDocuments';
+import type { RubyResolveContext } from '../ruby/index';
+import type { CategoryRange, Endpoint, FileMapping, Finding } from '../types';
+import { compileGlobList } from '../pathRules';
+import { ALWAYS_SKIPPED_DIRS, classifyPath, isGitIgnored, walkWorkspace } from './fileWalker';
+import type { WalkResult, WalkedFileKind } from './fileWalker';
+import type { ScanItem } from './workerProtocol';
+import { DEFAULT_MAX_FILE_BYTES, countLinesBytes, scanFile, scanText } from './fileScanner';
+import { ripgrepPrefilter } from './ripgrepPrefilter';
+import type { ScannedFile } from './fileScanner';
+import { ScanPool } from './scanPool';
+import { IndexState } from './indexState';
+import type { FileRecord } from './indexState';
+import { categoryAtLine, mergeFileMapping } from './mappingMerge';
+import type { AnnotationScanner, PathCategoryLookup } from './mappingMerge';
 
-export type { AnnotationScan, AnnotationScanner, PathCategoryLookup } from './index/mappingMerge';
-export { categoryAtLine, primaryCategory } from './index/mappingMerge';
+export type { AnnotationScan, AnnotationScanner, PathCategoryLookup } from './mappingMerge';
+export { categoryAtLine, primaryCategory } from './mappingMerge';
 
 export interface WorkspaceIndexOptions {
   /** Absolute path of the workspace root; every file path the index reports is relative to it. */

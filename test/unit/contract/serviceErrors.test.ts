@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BackendError } from '../../../src/sdk/service/serviceErrors';
+import { BackendError } from '../../../src/sdk/contract/serviceErrors';
 import { PrometheusError } from '../../../src/sdk/sources/prometheusClient';
 
 describe('BackendError: unavailable (503, retry later) vs broken (502)', () => {

@@ -4,8 +4,8 @@
  * by BudgetApiClient (HTTP to `budget-lens serve`). JSON-serialisable throughout; the server's
  * OpenAPI document describes exactly these shapes.
  */
-import type { BudgetFigures, Component, CustomTarget } from '../budget/types';
-import type { ResultMeta, Scope } from '../sources/budgetSource';
+import type { BudgetFigures, Component, CustomTarget } from './budgetTypes';
+import type { ResultMeta, Scope } from './budgetSource';
 
 export interface ApiResult<T> {
   meta: ResultMeta;

@@ -1,13 +1,13 @@
 /**
  * Roll-ups endpoints -> categories -> groups, per component, summed before dividing
- * (src/sdk/sources/rollUp.ts: the store's groupCounts uses it; the bench's endpoints -> categories step too).
+ * (src/sdk/budget/rollUp.ts: the store's groupCounts uses it; the bench's endpoints -> categories step too).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { aggregateCategoriesToGroups, sumComponentsByKey } from '../../../src/sdk/sources/rollUp';
+import { aggregateCategoriesToGroups, sumComponentsByKey } from '../../../src/sdk/budget/rollUp';
 import { computeBudget } from '../../../src/sdk/budget/budgetMath';
 import { WINDOW_28D } from '../../../src/sdk/budget/window';
-import type { CategoryCounts, EndpointCounts } from '../../../src/sdk/sources/budgetSource';
+import type { CategoryCounts, EndpointCounts } from '../../../src/sdk/contract/budgetSource';
 
 /** Endpoint rows summed per category, as a source's SQL or PromQL does (bench/budget.ts the same). */
 function aggregateEndpointsByCategory(endpoints: readonly EndpointCounts[]): CategoryCounts[] {

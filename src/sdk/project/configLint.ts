@@ -5,12 +5,12 @@
  * mapping/index/openWorkspace.ts), `lintProjectConfig` words them as catalog warnings.
  */
 import { isExceptionExpired } from '../budget/policy';
-import type { CustomTarget, TargetPercent } from '../budget/types';
+import type { CustomTarget, TargetPercent } from '../contract/budgetTypes';
 import { closestCategory } from '../catalog/closestCategory';
 import type { GitLabCatalog } from '../catalog/gitlabCatalog';
 import type { CatalogWarning } from '../catalog/types';
-import type { SourceLocation } from '../errors';
-import type { ProjectConfig } from './types';
+import type { SourceLocation } from '../contract/errors';
+import type { ProjectConfig } from '../config/types';
 
 /** A path rule naming a category the catalog does not know, located at the category's value. */
 export interface UnknownPathRuleCategory {

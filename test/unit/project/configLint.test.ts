@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseCatalog } from '../../../src/sdk/catalog/catalogParser';
-import { lintProjectConfig } from '../../../src/sdk/config/configLint';
+import { lintProjectConfig } from '../../../src/sdk/project/configLint';
 import { parseProjectConfig } from '../../../src/sdk/config/projectConfig';
 
 const SMALL = path.join(__dirname, '../../fixtures/catalog/stages-first-group-wins.yml');

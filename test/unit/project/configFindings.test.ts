@@ -1,5 +1,5 @@
 /**
- * The config's catalog checks (src/sdk/config/configLint.ts configIssues) as the Findings that
+ * The config's catalog checks (src/sdk/project/configLint.ts configIssues) as the Findings that
  * `budget-lens lint` prints and the editor's Problems view shows (configFindings).
  */
 import { describe, test } from 'node:test';
@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseCatalog } from '../../../src/sdk/catalog/catalogParser';
-import { configIssues, lintProjectConfig } from '../../../src/sdk/config/configLint';
+import { configIssues, lintProjectConfig } from '../../../src/sdk/project/configLint';
 import { parseProjectConfig } from '../../../src/sdk/config/projectConfig';
 import { configFindings } from '../../../src/sdk/mapping/index/openWorkspace';
 import type { OpenedWorkspace } from '../../../src/sdk/mapping/index/openWorkspace';

@@ -1,10 +1,10 @@
 /**
- * The `.budgetlens.yml` template the editor writes (src/sdk/config/configTemplate.ts): it must
+ * The `.budgetlens.yml` template the editor writes (src/sdk/project/configTemplate.ts): it must
  * parse with the real config loader and change nothing until a line is uncommented.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { configTemplate } from '../../../src/sdk/config/configTemplate';
+import { configTemplate } from '../../../src/sdk/project/configTemplate';
 import { parseProjectConfig } from '../../../src/sdk/config/projectConfig';
 
 test('the template parses and means the defaults: no catalog (the bundled one applies), 99.95, 28 d', () => {

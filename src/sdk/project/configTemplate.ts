@@ -1,7 +1,7 @@
 /**
  * The `.budgetlens.yml` the editor's "Create .budgetlens.yml" writes: every key commented, the
  * defaults spelled out, so a first-time user sees what can be set (docs/config.md has the full
- * reference). It parses as-is (test/unit/config/configTemplate.test.ts) and changes nothing until a
+ * reference). It parses as-is (test/unit/project/configTemplate.test.ts) and changes nothing until a
  * line is uncommented: the bundled GitLab catalog stays in use.
  */
 import { DEFAULT_CATALOG_NAME } from '../catalog/defaultCatalog';

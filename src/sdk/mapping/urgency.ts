@@ -2,10 +2,10 @@
  * Urgencies per endpoint kind, over the one urgency -> apdex threshold table (budget/urgency.ts,
  * domain.md section 1): Sidekiq workers have the sidekiq column, every other kind the request one.
  */
-import type { Urgency } from '../../budget/types';
-import type { UrgencyFamily } from '../../budget/urgency';
-import { DEFAULT_URGENCY, familyThresholdSeconds, knownUrgency, urgencyNamesOf } from '../../budget/urgency';
-import type { EndpointKind } from '../types';
+import type { Urgency } from '../contract/budgetTypes';
+import type { UrgencyFamily } from '../budget/urgency';
+import { DEFAULT_URGENCY, familyThresholdSeconds, knownUrgency, urgencyNamesOf } from '../budget/urgency';
+import type { EndpointKind } from './types';
 
 function family(kind: EndpointKind): UrgencyFamily {
   return kind === 'sidekiq' ? 'sidekiq' : 'request';

@@ -4,9 +4,9 @@
  * components are kept here and dropped when a group's figures are computed, so one roll-up serves
  * every group's rules. The store's groupCounts rolls its category rows up with it.
  */
-import { addComponentCounts, zeroCounts } from '../budget/counts';
-import type { Component, ComponentCounts } from '../budget/types';
-import type { CategoryCounts, GroupCounts } from './budgetSource';
+import { addComponentCounts, zeroCounts } from './counts';
+import type { Component, ComponentCounts } from '../contract/budgetTypes';
+import type { CategoryCounts, GroupCounts } from '../contract/budgetSource';
 
 /**
  * Per-key, per-component sums of rows, keys and components in first-seen order. A component has

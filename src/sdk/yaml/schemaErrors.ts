@@ -6,7 +6,7 @@
  */
 import Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { InputError } from '../errors';
+import { InputError } from '../contract/errors';
 import { formatPath, locatePath } from './yamlSource';
 import type { YamlPath, YamlSource } from './yamlSource';
 

@@ -5,7 +5,7 @@
  *
  * Implementations: PrometheusSource (src/sdk/sources/prometheus*.ts), StoreSource (src/sdk/store).
  */
-import type { BudgetWindow, ComponentCounts, Component, SliCounts } from '../budget/types';
+import type { BudgetWindow, ComponentCounts, Component, SliCounts } from './budgetTypes';
 
 export interface EvalOptions {
   window: BudgetWindow;

@@ -5,12 +5,12 @@
  * fetched so far (usually zero to three extra queries).
  */
 import type { Catalog, GroupInfo } from '../catalog/types';
-import { buildMonthlyReportFromCounts } from '../report/monthlyReportBuilder';
-import type { MonthCounts } from '../report/monthlyReportBuilder';
-import { monthWindow, previousMonthOf } from '../report/reportWindow';
+import { buildMonthlyReportFromCounts } from './monthlyReportBuilder';
+import type { MonthCounts } from './monthlyReportBuilder';
+import { monthWindow, previousMonthOf } from './reportWindow';
 import { MIN_YEAR } from '../budget/saneTime';
-import type { GroupCounts, Sourced } from '../sources/budgetSource';
-import type { ApiResult, MonthlyReport } from './apiTypes';
+import type { GroupCounts, Sourced } from '../contract/budgetSource';
+import type { ApiResult, MonthlyReport } from '../contract/apiTypes';
 
 export type MonthCountsFetcher = (window: { month: string; start: Date; end: Date; minutes: number; label: string }) => Promise<Sourced<GroupCounts[]>>;
 

@@ -6,8 +6,8 @@
  */
 import { LineCounter, isMap, isNode, isPair, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, Node as YamlNode } from 'yaml';
-import { InputError } from '../errors';
-import type { SourceLocation } from '../errors';
+import { InputError } from '../contract/errors';
+import type { SourceLocation } from '../contract/errors';
 
 export interface YamlSource {
   file: string;
