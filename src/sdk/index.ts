@@ -206,7 +206,8 @@ export type {
 } from './contract/apiTypes';
 export { BudgetService, mergeMeta } from './service/budgetService';
 export type { BudgetServiceOptions } from './service/budgetService';
-export { BackendError, BackendTimeoutError, InvalidQueryError, UnknownScopeError } from './contract/serviceErrors';
+export { BackendError, BackendTimeoutError, InvalidQueryError, UnknownScopeError, backendFaultOf } from './contract/serviceErrors';
+export type { BackendFault, ReportsBackendFault } from './contract/serviceErrors';
 export { INTERNAL_ERROR_MESSAGE, apiErrorAnswer } from './service/apiErrors';
 export type { ApiErrorAnswer, ApiErrorFault } from './service/apiErrors';
 export { parseAtParam, parseLimitParam, parseMonthParam, parseWindowParam } from './service/queryParams';

@@ -2,8 +2,10 @@
  * Errors BudgetService raises for bad queries. The HTTP server maps them to status codes
  * (InvalidQueryError -> 400 naming the field, UnknownScopeError -> 404); local callers (CLI,
  * extension) print their message, which already says what and where.
+ *
+ * A backend failure is wrapped in BackendError, which reads what the backend's own error says
+ * about itself through BackendFault: the service never knows a backend's error classes.
  */
-import { PrometheusError } from '../sources/prometheusClient';
 
 /** A query parameter is malformed (window, at, limit, month, names...). */
 export class InvalidQueryError extends Error {
@@ -40,16 +42,29 @@ export class UnknownScopeError extends Error {
 /** Error codes of a backend that is down or unreachable, rather than one that answered badly. */
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND', 'ETIMEDOUT', 'EPIPE', 'SQLITE_BUSY', 'SQLITE_CANTOPEN']);
 
-function isUnavailable(cause: unknown): boolean {
+/** What a backend's error says about the failure; a backend's error class implements ReportsBackendFault. */
+export interface BackendFault {
+  /** Unreachable, too slow, or a 5xx from it (or a proxy in front of it): worth a retry later. */
+  unavailable: boolean;
+  /** Set when the answer went over the byte limit on one backend answer (boundedBody.ts): that limit. */
+  tooLargeLimitBytes?: number;
+}
+
+/** An error that describes itself as a backend failure (PrometheusError does). */
+export interface ReportsBackendFault {
+  backendFault(): BackendFault;
+}
+
+/** The fault an error reports about itself, if it reports one. */
+export function backendFaultOf(e: unknown): BackendFault | undefined {
+  const f = (e as Partial<ReportsBackendFault> | null | undefined)?.backendFault;
+  return typeof f === 'function' ? f.call(e) : undefined;
+}
+
+function isUnavailable(cause: unknown, fault: BackendFault | undefined): boolean {
+  if (fault !== undefined) return fault.unavailable;
   const code = (cause as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
-  // Prometheus: unreachable, too slow, or a 5xx from it (or the proxy in front of it).
-  if (PrometheusError.is(cause)) {
-    // An answer over the byte limit stays over it on a retry: broken, not unavailable.
-    if (cause.kind === 'too_large') return false;
-    return cause.kind === 'network' || cause.kind === 'timeout' || (cause.details.status ?? 0) >= 500;
-  }
-  return false;
+  return typeof code === 'string' && UNAVAILABLE_CODES.has(code);
 }
 
 /**
@@ -65,8 +80,9 @@ export class BackendError extends Error {
   constructor(cause: unknown) {
     const message = cause instanceof Error ? cause.message : String(cause);
     super(`backend failed: ${message}`, { cause });
-    this.unavailable = isUnavailable(cause);
-    this.tooLargeLimitBytes = PrometheusError.is(cause) && cause.kind === 'too_large' ? cause.details.limitBytes : undefined;
+    const fault = backendFaultOf(cause);
+    this.unavailable = isUnavailable(cause, fault);
+    this.tooLargeLimitBytes = fault?.tooLargeLimitBytes;
   }
 
   static is(e: unknown): e is BackendError {

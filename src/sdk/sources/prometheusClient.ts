@@ -10,10 +10,11 @@
 import type { Readable } from 'node:stream';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { bodyText, checkMaxResponseBytes, parseJsonInTurn, readBoundedBody, ResponseTooLargeError } from '../contract/boundedBody';
+import type { BackendFault, ReportsBackendFault } from '../contract/serviceErrors';
 
 export type PrometheusErrorKind = 'query' | 'http' | 'timeout' | 'aborted' | 'network' | 'bad_response' | 'too_large' | 'config';
 
-export class PrometheusError extends Error {
+export class PrometheusError extends Error implements ReportsBackendFault {
   override readonly name = 'PrometheusError';
   constructor(
     message: string,
@@ -34,6 +35,14 @@ export class PrometheusError extends Error {
 
   static is(e: unknown): e is PrometheusError {
     return e instanceof PrometheusError;
+  }
+
+  /** Read by the service's BackendError (contract/serviceErrors.ts), which knows no backend's classes. */
+  backendFault(): BackendFault {
+    // An answer over the byte limit stays over it on a retry: broken, not unavailable.
+    if (this.kind === 'too_large') return { unavailable: false, tooLargeLimitBytes: this.details.limitBytes };
+    // Unreachable, too slow, or a 5xx from Prometheus (or the proxy in front of it).
+    return { unavailable: this.kind === 'network' || this.kind === 'timeout' || (this.details.status ?? 0) >= 500 };
   }
 }
 

@@ -26,3 +26,22 @@ describe('BackendError: unavailable (503, retry later) vs broken (502)', () => {
     assert.ok(PrometheusError.is(e.cause));
   });
 });
+
+describe('BackendError reads a backend fault through the contract, not a backend class', () => {
+  class OtherBackendError extends Error {
+    constructor(private readonly fault: { unavailable: boolean; tooLargeLimitBytes?: number }) {
+      super('other backend failed');
+    }
+    backendFault() {
+      return this.fault;
+    }
+  }
+  test('any error reporting its fault is worded the same way as a PrometheusError', () => {
+    assert.equal(new BackendError(new OtherBackendError({ unavailable: true })).unavailable, true);
+    const tooLarge = new BackendError(new OtherBackendError({ unavailable: false, tooLargeLimitBytes: 1024 }));
+    assert.equal(tooLarge.unavailable, false);
+    assert.equal(tooLarge.tooLargeLimitBytes, 1024);
+    const prometheus = new BackendError(new PrometheusError('too big', 'too_large', 'http://x/api/v1/query', { limitBytes: 2048 }));
+    assert.deepEqual([prometheus.unavailable, prometheus.tooLargeLimitBytes], [false, 2048]);
+  });
+});
