@@ -145,13 +145,10 @@ export { PathRuleMatcher, compileGlobList, compilePathRules, normaliseWorkspaceP
 export type { PathRuleMatch } from './mapping/pathRules';
 export { WorkspaceIndex, categoryAtLine, primaryCategory } from './mapping/index/workspaceIndex';
 export type { BuildStats, IndexChangeEvent, IndexListener, UpdateStats, WorkspaceIndexOptions } from './mapping/index/workspaceIndex';
-export {
-  MissingCatalogError,
-  configFindings,
-  findWorkspaceRoot,
-  openWorkspace,
-  toWorkspacePath,
-} from './mapping/index/openWorkspace';
+// A project (config + catalog + their findings) opens without the index; openWorkspace adds the index.
+export { MissingCatalogError, configFindings, findWorkspaceRoot, openProject, toWorkspacePath } from './project/openProject';
+export type { OpenProjectOptions, OpenedProject } from './project/openProject';
+export { indexProject, openWorkspace } from './mapping/index/openWorkspace';
 export type { OpenWorkspaceOptions, OpenedWorkspace } from './mapping/index/openWorkspace';
 export { RIPGREP_ENV, findRipgrep, ripgrepPrefilter, vscodeRipgrep } from './mapping/index/ripgrepPrefilter';
 export type { RipgrepPrefilterOptions, RipgrepPrefilterResult } from './mapping/index/ripgrepPrefilter';

@@ -2,7 +2,7 @@
  * Checks of a valid `.budgetlens.yml` against the catalog: things that parse but are probably
  * wrong, each at the config line to fix. The one place these checks are made: `configIssues`.
  * `budget-lens lint` and the editor's Problems view get them as Findings (configFindings in
- * mapping/index/openWorkspace.ts), `lintProjectConfig` words them as catalog warnings.
+ * openProject.ts), `lintProjectConfig` words them as catalog warnings.
  */
 import { isExceptionExpired } from '../budget/policy';
 import type { CustomTarget, TargetPercent } from '../contract/budgetTypes';
