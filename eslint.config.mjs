@@ -15,6 +15,7 @@ const SDK_FRONT_DOOR = { group: ['**/sdk/*', '!**/sdk/index', '!**/sdk/index.js'
 export const SDK_LAYERS = [
   ['contract'],
   ['budget', 'yaml'],
+  ['objectives'],
   ['config'],
   ['catalog'],
   ['mapping', 'sources', 'store', 'report', 'client'],
