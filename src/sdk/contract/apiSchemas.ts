@@ -135,6 +135,15 @@ export const monthlyReportSchema = object({
   investigateSharedCause: bool,
   significantOverBudget: strArray,
   expiredExceptions: strArray,
+  categoriesOverAllocation: {
+    type: 'array',
+    items: object({
+      category: str,
+      group: str,
+      stage: str,
+      months: { type: 'array', items: object({ month: str, spentMinutes: num, budgetMinutes: num, availability: nullableNum }) },
+    }),
+  },
 });
 
 export const errorBodySchema = object({

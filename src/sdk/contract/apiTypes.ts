@@ -101,6 +101,28 @@ export interface ReportGroupRow extends GroupBudget {
   monthsOverBudgetInRow: number;
 }
 
+/** One month of a category over its allocation (CategoryOverAllocation). */
+export interface CategoryMonth {
+  /** 'YYYY-MM' */
+  month: string;
+  spentMinutes: number;
+  budgetMinutes: number;
+  availability: number | null;
+}
+
+/**
+ * A feature category whose spend was above its allocation (its group's target applied to the
+ * category's own traffic: over budget by itself) in the report month and the two before: the
+ * handbook puts such categories on the Engineering Allocation agenda (domain.md section 3).
+ */
+export interface CategoryOverAllocation {
+  category: string;
+  group: string;
+  stage: string;
+  /** The three months, oldest first. */
+  months: CategoryMonth[];
+}
+
 export interface MonthlyReport {
   /** 'YYYY-MM' */
   month: string;
@@ -111,6 +133,8 @@ export interface MonthlyReport {
   investigateSharedCause: boolean;
   significantOverBudget: string[];
   expiredExceptions: string[];
+  /** Categories over their allocation three months in a row, by category name. */
+  categoriesOverAllocation: CategoryOverAllocation[];
 }
 
 export interface BudgetApi {

@@ -9,10 +9,12 @@ import { buildMonthlyReportFromCounts } from './monthlyReportBuilder';
 import type { MonthCounts } from './monthlyReportBuilder';
 import { monthWindow, previousMonthOf } from './reportWindow';
 import { MIN_YEAR } from '../budget/saneTime';
-import type { GroupCounts, Sourced } from '../contract/budgetSource';
+import type { CategoryCounts, GroupCounts, Sourced } from '../contract/budgetSource';
+import { CATEGORY_MONTHS_IN_ROW } from './monthlyReportBuilder';
 import type { ApiResult, MonthlyReport } from '../contract/apiTypes';
 
 export type MonthCountsFetcher = (window: { month: string; start: Date; end: Date; minutes: number; label: string }) => Promise<Sourced<GroupCounts[]>>;
+export type CategoryMonthCountsFetcher = (window: { month: string; start: Date; end: Date; minutes: number; label: string }) => Promise<Sourced<CategoryCounts[]>>;
 
 export interface ReportInputs {
   month: string;
@@ -21,9 +23,11 @@ export interface ReportInputs {
   defaultTarget: string;
   lookbackMonths: number;
   fetch: MonthCountsFetcher;
+  /** Counts per category of a month: the report month and the two before (the category rule). */
+  fetchCategories: CategoryMonthCountsFetcher;
 }
 
-function fetchMonth(fetch: MonthCountsFetcher, month: string): Promise<Sourced<GroupCounts[]>> {
+function fetchMonth<T>(fetch: (w: { month: string; start: Date; end: Date; minutes: number; label: string }) => Promise<T>, month: string): Promise<T> {
   const w = monthWindow(month);
   return fetch({ month, start: new Date(w.start), end: new Date(w.end), minutes: w.minutes, label: w.window.label });
 }
@@ -35,7 +39,15 @@ export function defaultTargetOf(catalog: Catalog): string {
 }
 
 export async function buildMonthlyReport(inputs: ReportInputs): Promise<ApiResult<MonthlyReport>> {
+  // The category rule's three months, fetched beside the group counts.
+  const categoryMonths = Promise.all(
+    Array.from({ length: CATEGORY_MONTHS_IN_ROW }, (_, back) => previousMonthOf(inputs.month, back))
+      .filter((month) => month >= `${MIN_YEAR}-01`)
+      .map(async (month) => ({ month, counts: (await fetchMonth(inputs.fetchCategories, month)).data })),
+  );
+  categoryMonths.catch(() => undefined); // awaited below; a failure surfaces there, not as unhandled
   const current = await fetchMonth(inputs.fetch, inputs.month);
+  const categories = await categoryMonths;
   const history: MonthCounts[] = [];
   const build = (): MonthlyReport =>
     buildMonthlyReportFromCounts({
@@ -44,6 +56,7 @@ export async function buildMonthlyReport(inputs: ReportInputs): Promise<ApiResul
       counts: current.data,
       history,
       defaultTarget: inputs.defaultTarget,
+      categoryMonths: categories,
     });
   let report = build();
   for (let back = 1; back <= inputs.lookbackMonths; back++) {

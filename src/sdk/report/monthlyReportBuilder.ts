@@ -6,7 +6,8 @@
  *
  * No I/O: the caller fetches the month's and earlier months' GroupCounts from any BudgetSource.
  * Earlier months are judged against the group's target of today (targets are configuration, and
- * the history of configuration is not known here) and their own window length.
+ * the history of configuration is not known here) and their own window length. The category rule:
+ * categories over their own allocation three months in a row (categoriesOverAllocation below).
  */
 import { computeBudget, isOverBudget } from '../budget/budgetMath';
 import { contractAction, contractApplies, effectiveTarget, isExceptionExpired, isSignificantTraffic, needsSharedCauseInvestigation } from '../budget/policy';
@@ -17,8 +18,20 @@ import type { ReportWindow, ReportWindowMode } from './reportWindow';
 import type { BudgetFigures, ComponentCounts, TargetPercent } from '../contract/budgetTypes';
 import { NOT_OWNED_GROUP } from '../catalog/types';
 import type { GroupInfo } from '../catalog/types';
-import type { GroupCounts } from '../contract/budgetSource';
-import type { MonthlyReport, ReportGroupRow } from '../contract/apiTypes';
+import type { CategoryCounts, GroupCounts } from '../contract/budgetSource';
+import type { CategoryOverAllocation, MonthlyReport, ReportGroupRow } from '../contract/apiTypes';
+
+/** How many months in a row over its allocation put a category on the agenda (handbook). */
+export const CATEGORY_MONTHS_IN_ROW = 3;
+
+/** Counts per category of one month: the report month or one of the two before. */
+export interface CategoryMonthCounts {
+  /** 'YYYY-MM' */
+  month: string;
+  counts: readonly CategoryCounts[];
+  /** Window length those counts cover; default: the month's window in the report's mode. */
+  minutes?: number;
+}
 
 /** Counts of one earlier month. */
 export interface MonthCounts {
@@ -44,6 +57,11 @@ export interface MonthlyReportInput {
   defaultTarget?: TargetPercent;
   /** When custom-target exceptions are judged expired. Default: the window's end. */
   asOf?: Date;
+  /**
+   * Counts per category of the report month and the two before (any order), for the category rule;
+   * a month left out ends every run, so without them no category is listed.
+   */
+  categoryMonths?: readonly CategoryMonthCounts[];
 }
 
 function countsByGroup(counts: readonly GroupCounts[]): Map<string, ComponentCounts[]> {
@@ -85,6 +103,49 @@ function monthsInRow(
     run++;
   }
   return run;
+}
+
+/**
+ * The category rule: categories whose own figures (their group's target and ignored components,
+ * over the category's own counts) were over budget in the report month and each of the two months
+ * before it. Pseudo-groups (not_owned) have no allocation; categories no group lists are skipped.
+ */
+function categoriesOverAllocation(
+  input: MonthlyReportInput,
+  mode: ReportWindowMode,
+  defaultTarget: TargetPercent,
+): CategoryOverAllocation[] {
+  const owner = new Map<string, GroupInfo>();
+  for (const g of input.groups) {
+    if (g.key === NOT_OWNED_GROUP) continue;
+    for (const c of g.categories) if (!owner.has(c)) owner.set(c, g);
+  }
+  const byMonth = new Map<string, { byCategory: Map<string, ComponentCounts[]>; minutes: number }>();
+  for (const m of input.categoryMonths ?? []) {
+    const byCategory = new Map<string, ComponentCounts[]>();
+    for (const c of m.counts) byCategory.set(c.category, [...(byCategory.get(c.category) ?? []), ...c.components]);
+    byMonth.set(m.month, { byCategory, minutes: m.minutes ?? reportWindow(m.month, mode).minutes });
+  }
+  const months = Array.from({ length: CATEGORY_MONTHS_IN_ROW }, (_, i) => previousMonthOf(input.month, CATEGORY_MONTHS_IN_ROW - 1 - i));
+  const current = byMonth.get(input.month);
+  if (current === undefined || months.some((m) => !byMonth.has(m))) return [];
+  const out: CategoryOverAllocation[] = [];
+  for (const category of [...current.byCategory.keys()].sort()) {
+    const group = owner.get(category);
+    if (group === undefined) continue;
+    const figures = months.map((m) => {
+      const month = byMonth.get(m)!;
+      return { month: m, f: figuresFor(group, month.byCategory.get(category) ?? [], month.minutes, `${month.minutes / 1440}d`, defaultTarget) };
+    });
+    if (!figures.every(({ f }) => isOverBudget(f))) continue;
+    out.push({
+      category,
+      group: group.key,
+      stage: group.stage,
+      months: figures.map(({ month, f }) => ({ month, spentMinutes: f.spentMinutes ?? 0, budgetMinutes: f.budgetMinutes, availability: f.availability })),
+    });
+  }
+  return out;
 }
 
 /** Pseudo-stage of groups the counts mention but the catalog does not. */
@@ -157,5 +218,6 @@ export function buildMonthlyReportFromCounts(input: MonthlyReportInput): Monthly
     investigateSharedCause: needsSharedCauseInvestigation(significantOverBudget.length),
     significantOverBudget,
     expiredExceptions: rows.filter((r) => r.customTarget?.expired === true).map((r) => r.group),
+    categoriesOverAllocation: categoriesOverAllocation(input, mode, defaultTarget),
   };
 }

@@ -114,6 +114,24 @@ export function renderReportMarkdown(report: MonthlyReport, opts: ReportMarkdown
     lines.push('');
   }
 
+  if (report.categoriesOverAllocation.length > 0) {
+    // The handbook's category rule, next to the groups' months over budget: the agenda of the
+    // Engineering Allocation meeting. Spent / budget of each month, the category on its own.
+    const months = report.categoriesOverAllocation[0]!.months.map((m) => m.month);
+    lines.push(
+      `## Feature categories over their allocation ${months.length} months in a row`,
+      '',
+      `| Category | Group | ${months.join(' | ')} |`,
+      `|---|---|${months.map(() => '---:').join('|')}|`,
+    );
+    for (const c of report.categoriesOverAllocation) {
+      const name = report.groups.find((g) => g.group === c.group)?.name ?? c.group;
+      const spend = c.months.map((m) => `${formatMinutes(m.spentMinutes)} / ${formatMinutes(m.budgetMinutes)}`);
+      lines.push(`| ${[`\`${c.category}\``, `${name} (\`${c.group}\`)`, ...spend].map(cell).join(' | ')} |`);
+    }
+    lines.push('');
+  }
+
   const custom = report.groups.filter((g) => g.customTarget !== undefined).sort((a, b) => a.group.localeCompare(b.group, 'en'));
   if (custom.length > 0) {
     lines.push('## Custom targets', '', '| Group | Target | Reason | Review date |', '|---|---|---|---|');

@@ -220,6 +220,8 @@ export class BudgetService implements BudgetApi {
       lookbackMonths: this.opts.reportLookbackMonths ?? 12,
       fetch: (w) =>
         this.call(q.signal, () => this.source.groupCounts({ window: { label: w.label, minutes: w.minutes }, at: w.end, signal: q.signal })),
+      fetchCategories: (w) =>
+        this.call(q.signal, () => this.source.categoryCounts({ window: { label: w.label, minutes: w.minutes }, at: w.end, signal: q.signal })),
     });
   }
 

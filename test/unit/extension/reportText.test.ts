@@ -18,6 +18,7 @@ const october: MonthlyReport = {
   investigateSharedCause: false,
   significantOverBudget: [],
   expiredExceptions: [],
+  categoriesOverAllocation: [],
 };
 
 describe('report text', () => {

@@ -2,9 +2,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildMonthlyReportFromCounts } from '../../../src/sdk/report/monthlyReportBuilder';
-import type { MonthCounts } from '../../../src/sdk/report/monthlyReportBuilder';
+import type { CategoryMonthCounts, MonthCounts } from '../../../src/sdk/report/monthlyReportBuilder';
 import type { GroupInfo } from '../../../src/sdk/catalog/types';
-import type { GroupCounts } from '../../../src/sdk/contract/budgetSource';
+import type { CategoryCounts, GroupCounts } from '../../../src/sdk/contract/budgetSource';
 
 function group(key: string, stage = 'plan', extra: Partial<GroupInfo> = {}): GroupInfo {
   return { key, name: key.replace(/_/g, ' '), stage, stageDisplayName: stage, categories: [`${key}_category`], ignoredComponents: [], ...extra };
@@ -179,4 +179,53 @@ describe('custom targets, exceptions, ignored components, no data', () => {
 test('groups the catalog lacks still get a row and count toward traffic', () => {
   const r = buildMonthlyReportFromCounts({ month: '2026-10', groups: [group('known')], counts: [counts('known', 30000, 0), counts('ghost', 10000, 0)] });
   assert.deepEqual(r.groups.map((g) => [g.group, g.stage, g.trafficShare]), [['known', 'plan', 0.75], ['ghost', 'not_in_catalog', 0.25]]);
+});
+
+describe('the category rule: feature categories over their allocation three months in a row', () => {
+  // One group owning two categories. Its target, 99.95 %, applies to each category's own traffic.
+  const pm = group('project_management', 'plan', { categories: ['team_planning', 'portfolio_management'] });
+  /** f errors in m operations for one category (w = s = 0, o = m, e = f). */
+  const cat = (category: string, m: number, f: number): CategoryCounts => ({
+    category,
+    components: [{ component: 'rails_request', counts: { apdexSuccess: 0, apdexWeight: 0, ops: m, errors: f }, hasErrorSli: true }],
+  });
+  // team_planning: 20 errors in 10,000 operations every month: 99.8 % < 99.95 %, over.
+  //   August (31 d, 44,640 min): spent 20 * 44,640 / 10,000 = 89.28 of 0.0005 * 44,640 = 22.32 min.
+  //   September (30 d, 43,200 min): spent 20 * 43,200 / 10,000 = 86.4 of 21.6 min.
+  //   October (31 d): 89.28 of 22.32 min.
+  // portfolio_management: 2 errors in 10,000: 99.98 %, within (spent 8.928 of 22.32 in October),
+  //   except September with 10 errors (99.9 %): over one month only, not listed.
+  const month = (m: string, pfErrors: number): CategoryMonthCounts => ({ month: m, counts: [cat('team_planning', 10_000, 20), cat('portfolio_management', 10_000, pfErrors)] });
+  const build = (categoryMonths: CategoryMonthCounts[]) =>
+    buildMonthlyReportFromCounts({ month: '2026-10', groups: [pm], counts: [counts('project_management', 20_000, 22)], categoryMonths });
+
+  test('a category over in October, September and August is listed with its three months', () => {
+    const report = build([month('2026-08', 2), month('2026-09', 10), month('2026-10', 2)]);
+    assert.deepEqual(report.categoriesOverAllocation, [
+      {
+        category: 'team_planning',
+        group: 'project_management',
+        stage: 'plan',
+        months: [
+          { month: '2026-08', spentMinutes: 89.28, budgetMinutes: 22.32, availability: 0.998 },
+          { month: '2026-09', spentMinutes: 86.4, budgetMinutes: 21.6, availability: 0.998 },
+          { month: '2026-10', spentMinutes: 89.28, budgetMinutes: 22.32, availability: 0.998 },
+        ],
+      },
+    ]);
+  });
+
+  test('a month within its allocation, or a month without counts, ends the run', () => {
+    const healthyAugust: CategoryMonthCounts = { month: '2026-08', counts: [cat('team_planning', 10_000, 1)] };
+    assert.deepEqual(build([healthyAugust, month('2026-09', 10), month('2026-10', 2)]).categoriesOverAllocation, []);
+    assert.deepEqual(build([month('2026-09', 10), month('2026-10', 2)]).categoriesOverAllocation, []);
+    assert.deepEqual(buildMonthlyReportFromCounts({ month: '2026-10', groups: [pm], counts: [] }).categoriesOverAllocation, []);
+  });
+
+  test('categories of the not_owned pseudo-group and categories no group lists have no allocation', () => {
+    const notOwned = group('not_owned', 'not_owned', { categories: ['not_owned', 'unknown'] });
+    const months = ['2026-08', '2026-09', '2026-10'].map((m) => ({ month: m, counts: [cat('unknown', 100, 50), cat('mystery', 100, 50)] }));
+    const report = buildMonthlyReportFromCounts({ month: '2026-10', groups: [pm, notOwned], counts: [], categoryMonths: months });
+    assert.deepEqual(report.categoriesOverAllocation, []);
+  });
 });

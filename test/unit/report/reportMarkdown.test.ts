@@ -124,3 +124,31 @@ describe('renderReportDocument: what `budget-lens report` prints and the editor 
     assert.equal(doc, `${renderReportMarkdown(report, { evaluatedAt: '2026-10-22T07:00:00.000Z' })}\n_Source: Budget API http://127.0.0.1:7464._\n`);
   });
 });
+
+describe('the category rule in the document', () => {
+  // code_review of source_code: 20 errors in 10,000 operations each month (99.8 % < 99.95 %):
+  // August 20 * 44,640 / 10,000 = 89.28 of 22.32 min; September 86.40 of 21.60; October 89.28 of 22.32.
+  const sc = group('source_code', 'create', { name: 'Source Code', categories: ['code_review', 'source_code_management'] });
+  const cat = (category: string, m: number, f: number) => ({
+    category,
+    components: [{ component: 'rails_request' as const, counts: { apdexSuccess: 0, apdexWeight: 0, ops: m, errors: f }, hasErrorSli: true }],
+  });
+  const months = ['2026-08', '2026-09', '2026-10'].map((month) => ({ month, counts: [cat('code_review', 10_000, 20), cat('source_code_management', 10_000, 1)] }));
+  const withRule = buildMonthlyReportFromCounts({ month: '2026-10', groups: [sc], counts: [counts('source_code', 20_000, 21)], categoryMonths: months });
+  const text = renderReportMarkdown(withRule, { evaluatedAt: '2026-11-04T06:00:00.000Z' });
+
+  test('a section lists each category with the group and its three months, spent / budget', () => {
+    const at = text.split('\n').indexOf('## Feature categories over their allocation 3 months in a row');
+    assert.ok(at > 0, text);
+    assert.deepEqual(text.split('\n').slice(at + 2, at + 6), [
+      '| Category | Group | 2026-08 | 2026-09 | 2026-10 |',
+      '|---|---|---:|---:|---:|',
+      '| `code_review` | Source Code (`source_code`) | 89.28 min / 22.32 min | 86.40 min / 21.60 min | 89.28 min / 22.32 min |',
+      '',
+    ]);
+  });
+
+  test('without such a category the document has no such section', () => {
+    assert.doesNotMatch(md, /over their allocation/);
+  });
+});
