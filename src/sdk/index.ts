@@ -59,6 +59,8 @@ export {
   contractAction,
   contractApplies,
   effectiveTarget,
+  customTargetState,
+  exceptionExpiry,
   isExceptionExpired,
   isSignificantTraffic,
   needsSharedCauseInvestigation,
@@ -80,6 +82,8 @@ export {
   formatFactor,
   formatMinutes,
   formatPercent,
+  exceptionExpiryText,
+  exceptionUntilText,
 } from './budget/format';
 
 // Monthly report (pure builder + markdown)

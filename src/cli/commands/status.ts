@@ -7,6 +7,8 @@ import { UsageError } from '../io';
 import { BACKEND_OPTIONS, BACKEND_USAGE, openBackend } from '../backend';
 import { alignColumns, parseCommandArgs } from '../mappingOutput';
 import {
+  exceptionExpiryText,
+  exceptionUntilText,
   formatAvailability,
   formatFactor,
   formatMinutes,
@@ -41,7 +43,7 @@ export function formatStatus(s: GroupStatus): string {
   const g = s.group.data;
   const lines = [
     `${g.name} (${g.group}, stage ${g.stage})`,
-    `  window ${g.window.label} ending ${s.group.meta.asOf}, target ${g.target} %${g.customTarget ? ` (custom: ${g.customTarget.reason}; review ${g.customTarget.reviewDate}${g.customTarget.expired ? ', EXPIRED' : ''})` : ''}`,
+    `  window ${g.window.label} ending ${s.group.meta.asOf}, target ${g.target} %${g.customTarget ? ` (custom: ${g.customTarget.reason}; review ${exceptionUntilText(g.customTarget)}${g.customTarget.expired ? `, EXPIRED${g.customTarget.expiredBecause === 'traffic_share' ? `: ${exceptionExpiryText(g.customTarget)}` : ''}` : ''})` : ''}`,
     `  status        ${g.status}${g.warnings.length ? ` (${g.warnings.map((w) => w.message).join('; ')})` : ''}`,
     `  availability  ${formatAvailability(g.availability)}`,
     `  budget        ${formatMinutes(g.budgetMinutes)}`,

@@ -4,7 +4,7 @@
  * import, so every wording and rounding is unit tested in Node (test/unit/extension/panelText.test.ts).
  * Rounding goes through the SDK's formatters (display only; the figures arrive exact).
  */
-import { formatAvailability, formatFactor, formatMinutes, formatPercent, NO_DATA_TEXT } from '../../sdk';
+import { exceptionExpiryText, exceptionUntilText, formatAvailability, formatFactor, formatMinutes, formatPercent, NO_DATA_TEXT } from '../../sdk';
 import type { BudgetFigures, BurnRateRow, CategoryBudget, DailySeries, EndpointRow, GroupBudget } from '../../sdk';
 import type { BudgetState, PanelBurnRate, PanelCategory, PanelData, PanelEndpoint, PanelFigures, PanelGroup, PanelStale } from '@shared/protocol';
 import type { Failure } from '../budgetCache';
@@ -79,7 +79,8 @@ function targetText(g: GroupBudget): string {
   const base = `${g.target} % over ${windowText(g.window.label)}`;
   const c = g.customTarget;
   if (!c) return base;
-  return `${base} (custom target until ${c.reviewDate}${c.expired ? ', review date passed' : ''}: ${c.reason})`;
+  const expiry = !c.expired ? '' : c.expiredBecause === 'traffic_share' ? `, expired: ${exceptionExpiryText(c)}` : ', review date passed';
+  return `${base} (custom target until ${exceptionUntilText(c)}${expiry}: ${c.reason})`;
 }
 
 function minutesOrNoData(m: number | null): string {

@@ -3,6 +3,7 @@
  * shortest decimal string (decimal.js), so 1.005 rounds to 1.01 rather than toFixed's 1.00.
  */
 import { ExactDecimal, dec } from './exactDecimal';
+import type { CustomTarget, ExceptionExpiry } from '../contract/budgetTypes';
 
 /** What every formatter shows for a figure that does not exist (no data). */
 export const NO_DATA_TEXT = 'no data';
@@ -45,4 +46,17 @@ export function formatCount(count: number): string {
   return Number.isInteger(count)
     ? count.toLocaleString('en-US')
     : count.toLocaleString('en-US', { maximumFractionDigits: 2 });
+}
+
+/** Until when an exception holds, as written: "2025-01-31" or "2025-01-31 or traffic share above 5 %". */
+export function exceptionUntilText(ct: Pick<CustomTarget, 'reviewDate' | 'expiresWhen'>): string {
+  const share = ct.expiresWhen?.trafficShareAbove;
+  return share === undefined ? ct.reviewDate : `${ct.reviewDate} or traffic share above ${share} %`;
+}
+
+/** Why an expired exception ended: "review date 2025-01-31 has passed" / "traffic share is above 5 %". */
+export function exceptionExpiryText(ct: Pick<CustomTarget, 'reviewDate' | 'expiresWhen'> & { expiredBecause?: ExceptionExpiry }): string {
+  return ct.expiredBecause === 'traffic_share'
+    ? `traffic share is above ${ct.expiresWhen?.trafficShareAbove ?? '?'} %`
+    : `review date ${ct.reviewDate} has passed`;
 }

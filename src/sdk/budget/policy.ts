@@ -6,8 +6,8 @@
 import { BudgetInputError } from './budgetInputError';
 import { isOverBudget } from './budgetMath';
 import { shareExceedsPercent } from './trafficShare';
-import type { BudgetFigures, CustomTarget, TargetPercent } from '../contract/budgetTypes';
-import type { ContractAction } from '../contract/apiTypes';
+import type { BudgetFigures, CustomTarget, ExceptionExpiry, TargetPercent } from '../contract/budgetTypes';
+import type { ContractAction, GroupBudget } from '../contract/apiTypes';
 
 /** The contract applies only to groups with traffic share strictly above 0.01 %. */
 export const CONTRACT_MIN_SHARE_PERCENT = '0.01';
@@ -73,9 +73,36 @@ export function isExceptionExpired(ct: Pick<CustomTarget, 'reviewDate'>, asOf: D
 }
 
 /**
+ * Whether an exception still holds at `asOf`: past its review date (isExceptionExpired), or, with
+ * `expiresWhen.trafficShareAbove`, once the group's share of the environment's measurements
+ * (F13, exact: m_group / m_total above the percent) exceeds it. Null while it holds; the review
+ * date wins when both apply.
+ */
+export function exceptionExpiry(
+  ct: Pick<CustomTarget, 'reviewDate' | 'expiresWhen'>,
+  asOf: Date,
+  traffic?: { measurements: number; totalMeasurements: number },
+): ExceptionExpiry | null {
+  if (isExceptionExpired(ct, asOf)) return 'review_date';
+  const above = ct.expiresWhen?.trafficShareAbove;
+  if (above !== undefined && traffic !== undefined && shareExceedsPercent(traffic.measurements, traffic.totalMeasurements, above)) return 'traffic_share';
+  return null;
+}
+
+/**
  * The target a group is held to. An expired exception still applies (the handbook asks for a
  * review, not an automatic reset); the report flags it so somebody reviews it.
  */
 export function effectiveTarget(group: { customTarget?: Pick<CustomTarget, 'target'> }, defaultTarget: TargetPercent): TargetPercent {
   return group.customTarget?.target ?? defaultTarget;
+}
+
+/** A group's exception as the API reports it: expired (and why) by review date or traffic share. */
+export function customTargetState(
+  ct: CustomTarget,
+  asOf: Date,
+  traffic: { measurements: number; totalMeasurements: number },
+): NonNullable<GroupBudget['customTarget']> {
+  const why = exceptionExpiry(ct, asOf, traffic);
+  return why === null ? { ...ct, expired: false } : { ...ct, expired: true, expiredBecause: why };
 }

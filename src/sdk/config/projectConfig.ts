@@ -155,8 +155,11 @@ function buildConfig(src: YamlSource, raw: Raw): ConfigCheck {
         const p = ['groups', key, 'customTarget', 'reviewDate'];
         errors.push(new InputError(`${formatPath(p)}: "${reviewDate}" is not a calendar date (YYYY-MM-DD)`, locatePath(src, p)));
       }
+      const expiresWhen = obj(ct).expiresWhen;
+      const shareAbove = expiresWhen === undefined ? undefined : targetAt(src, ['groups', key, 'customTarget', 'expiresWhen', 'trafficShareAbove'], errors);
       if (target !== undefined) {
         const custom: CustomTarget = { target, reason: String(obj(ct).reason), reviewDate };
+        if (shareAbove !== undefined) custom.expiresWhen = { trafficShareAbove: shareAbove };
         settings.customTarget = custom;
       }
     }

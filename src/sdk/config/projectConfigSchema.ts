@@ -67,6 +67,19 @@ export const projectConfigSchema = {
                 type: 'string',
                 pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$',
               },
+              expiresWhen: {
+                description: 'A second condition that ends the exception before its review date.',
+                type: 'object',
+                additionalProperties: false,
+                required: ['trafficShareAbove'],
+                properties: {
+                  trafficShareAbove: {
+                    description: `the group's share of all measurements, in percent, above which the exception is flagged as expired: ${TARGET_DESCRIPTION.replace('e.g. "99.95"', 'e.g. "5"')}`,
+                    type: ['string', 'number'],
+                    pattern: TARGET_PATTERN,
+                  },
+                },
+              },
             },
           },
         },

@@ -49,7 +49,10 @@ const budgetFiguresProperties: Record<string, JsonSchema> = {
 
 export const budgetFiguresSchema = object(budgetFiguresProperties);
 
-const customTargetSchema = object({ target: str, reason: str, reviewDate: str, expired: bool });
+const customTargetSchema = object(
+  { target: str, reason: str, reviewDate: str, expiresWhen: object({ trafficShareAbove: str }), expired: bool, expiredBecause: { enum: ['review_date', 'traffic_share'] } },
+  ['expiresWhen', 'expiredBecause'],
+);
 
 const groupBudgetProperties: Record<string, JsonSchema> = {
   ...budgetFiguresProperties,

@@ -4,7 +4,7 @@
  * by BudgetApiClient (HTTP to `budget-lens serve`). JSON-serialisable throughout; the server's
  * OpenAPI document describes exactly these shapes.
  */
-import type { BudgetFigures, Component, CustomTarget } from './budgetTypes';
+import type { BudgetFigures, Component, CustomTarget, ExceptionExpiry } from './budgetTypes';
 import type { ResultMeta, Scope } from './budgetSource';
 
 export interface ApiResult<T> {
@@ -28,7 +28,8 @@ export interface GroupBudget extends BudgetFigures {
   ignoredComponents: Component[];
   /** F13: this group's m / all groups' m; null when nobody has data. */
   trafficShare: number | null;
-  customTarget?: CustomTarget & { expired: boolean };
+  /** `expiredBecause` is set when `expired` is true. */
+  customTarget?: CustomTarget & { expired: boolean; expiredBecause?: ExceptionExpiry };
 }
 
 export interface CategoryBudget extends BudgetFigures {

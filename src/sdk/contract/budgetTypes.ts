@@ -48,11 +48,19 @@ export interface DataQualityWarning {
 export type TargetPercent = string;
 
 /** A custom target for one group (GitLab handbook: temporary exception with reason and review date). */
+/** Why an exception no longer holds: its review date passed, or its traffic-share condition (budget/policy.ts exceptionExpiry). */
+export type ExceptionExpiry = 'review_date' | 'traffic_share';
+
 export interface CustomTarget {
   target: TargetPercent;
   reason: string;
   /** ISO date `YYYY-MM-DD`; past it the exception is flagged as expired. */
   reviewDate: string;
+  /**
+   * A second condition that ends the exception before its review date (the handbook's "until
+   * 2025-01-31 or if total traffic share exceeds 5 %"): a percent of the environment's traffic.
+   */
+  expiresWhen?: { trafficShareAbove: string };
 }
 
 /** The engine's answer for one group, category or endpoint over one window (F1-F6, F12). */

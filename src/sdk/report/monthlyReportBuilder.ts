@@ -10,7 +10,7 @@
  * categories over their own allocation three months in a row (categoriesOverAllocation below).
  */
 import { computeBudget, isOverBudget } from '../budget/budgetMath';
-import { contractAction, contractApplies, effectiveTarget, isExceptionExpired, isSignificantTraffic, needsSharedCauseInvestigation } from '../budget/policy';
+import { contractAction, contractApplies, customTargetState, effectiveTarget, isSignificantTraffic, needsSharedCauseInvestigation } from '../budget/policy';
 import { trafficShares } from '../budget/trafficShare';
 import { DEFAULT_TARGET } from '../budget/target';
 import { reportWindow, previousMonthOf } from './reportWindow';
@@ -204,7 +204,7 @@ export function buildMonthlyReportFromCounts(input: MonthlyReportInput): Monthly
       action: contractAction({ figures: f, contractApplies: applies, monthsOverBudgetInRow: inRow }),
       monthsOverBudgetInRow: inRow,
     };
-    if (g.customTarget !== undefined) row.customTarget = { ...g.customTarget, expired: isExceptionExpired(g.customTarget, asOf) };
+    if (g.customTarget !== undefined) row.customTarget = customTargetState(g.customTarget, asOf, { measurements: Math.max(0, f.measurements), totalMeasurements: total });
     return row;
   });
   rows.sort((a, b) => compareStageKeys(a.stage, b.stage) || (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));

@@ -4,7 +4,7 @@
  * all custom targets with their reasons, then one table per stage with the groups that need
  * action on top.
  */
-import { formatAvailability, formatMinutes, formatPercent } from '../budget/format';
+import { exceptionExpiryText, exceptionUntilText, formatAvailability, formatMinutes, formatPercent } from '../budget/format';
 import { compareStageKeys } from './monthlyReportBuilder';
 import type { ContractAction, MonthlyReport, ReportGroupRow } from '../contract/apiTypes';
 
@@ -109,7 +109,7 @@ export function renderReportMarkdown(report: MonthlyReport, opts: ReportMarkdown
     for (const key of report.expiredExceptions) {
       const row = report.groups.find((g) => g.group === key);
       const ct = row?.customTarget;
-      lines.push(ct === undefined ? `- \`${key}\`` : `- ${cell(row?.name ?? key)} (\`${key}\`): target ${ct.target} % ("${cell(ct.reason)}"), review date ${ct.reviewDate} has passed`);
+      lines.push(ct === undefined ? `- \`${key}\`` : `- ${cell(row?.name ?? key)} (\`${key}\`): target ${ct.target} % ("${cell(ct.reason)}"), ${exceptionExpiryText(ct)}`);
     }
     lines.push('');
   }
@@ -138,7 +138,7 @@ export function renderReportMarkdown(report: MonthlyReport, opts: ReportMarkdown
     for (const g of custom) {
       const ct = g.customTarget;
       if (ct === undefined) continue;
-      const review = ct.expired ? `${ct.reviewDate} (**expired**)` : ct.reviewDate;
+      const review = ct.expired ? `${exceptionUntilText(ct)} (**expired**${ct.expiredBecause === 'traffic_share' ? `: ${exceptionExpiryText(ct)}` : ''})` : exceptionUntilText(ct);
       lines.push(`| ${[`${g.name} (\`${g.group}\`)`, `${ct.target} %`, ct.reason, review].map(cell).join(' | ')} |`);
     }
     lines.push('');

@@ -8,7 +8,7 @@ import { budgetMinutes, computeBudget } from '../budget/budgetMath';
 import { buildBurnRateRows, DEFAULT_BURN_POLICIES } from '../budget/burnRate';
 import { sumComponents } from '../budget/counts';
 import { endpointSpentMinutes, rankEndpoints } from '../budget/endpointRanking';
-import { isExceptionExpired } from '../budget/policy';
+import { customTargetState } from '../budget/policy';
 import { trafficShares } from '../budget/trafficShare';
 import type { BudgetWindow, Component, ComponentCounts } from '../contract/budgetTypes';
 import { parseWindow, WINDOW_28D } from '../budget/window';
@@ -101,10 +101,12 @@ export class BudgetService implements BudgetApi {
       measurements.set(key, f.measurements);
     }
     const shares = trafficShares(measurements);
+    let totalMeasurements = 0;
+    for (const m of measurements.values()) totalMeasurements += Math.max(0, m);
     const data: GroupBudget[] = [];
     for (const info of this.catalog.groups.values()) {
       const f = figures.get(info.key);
-      if (f) data.push(this.groupBudget(info, f, shares.get(info.key) ?? null, ignored.get(info.key) ?? [], ev.at));
+      if (f) data.push(this.groupBudget(info, f, shares.get(info.key) ?? null, ignored.get(info.key) ?? [], ev.at, totalMeasurements));
     }
     return { meta: counts.meta, data };
   }
@@ -267,7 +269,7 @@ export class BudgetService implements BudgetApi {
     return { components: r.data.find((c) => c.category === scope.category)?.components ?? [], meta: r.meta };
   }
 
-  private groupBudget(info: GroupInfo, f: ReturnType<typeof computeBudget>, share: number | null, ignored: Component[], at: Date): GroupBudget {
+  private groupBudget(info: GroupInfo, f: ReturnType<typeof computeBudget>, share: number | null, ignored: Component[], at: Date, totalMeasurements: number): GroupBudget {
     const g: GroupBudget = {
       ...f,
       group: info.key,
@@ -277,7 +279,7 @@ export class BudgetService implements BudgetApi {
       ignoredComponents: ignored,
       trafficShare: share,
     };
-    if (info.customTarget) g.customTarget = { ...info.customTarget, expired: isExceptionExpired(info.customTarget, at) };
+    if (info.customTarget) g.customTarget = customTargetState(info.customTarget, at, { measurements: Math.max(0, f.measurements), totalMeasurements });
     return g;
   }
 
@@ -324,3 +326,4 @@ export class BudgetService implements BudgetApi {
     }
   }
 }
+

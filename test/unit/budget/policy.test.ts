@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import {
   contractAction,
   contractApplies,
+  customTargetState,
   effectiveTarget,
+  exceptionExpiry,
   isExceptionExpired,
   isSignificantTraffic,
   needsSharedCauseInvestigation,
@@ -66,5 +68,32 @@ describe('custom-target exceptions', () => {
   test('the custom target overrides the default, expired or not', () => {
     assert.equal(effectiveTarget({ customTarget: ct }, '99.95'), '99.80');
     assert.equal(effectiveTarget({}, '99.95'), '99.95');
+  });
+});
+
+describe('an exception that ends by traffic share (expiresWhen.trafficShareAbove)', () => {
+  // Enablement:Tenant Scale's kind of exception: 99.80 % "until 2025-01-31 or if total traffic share exceeds 5 %".
+  const ct = { target: '99.80', reason: 'new platform', reviewDate: '2025-01-31', expiresWhen: { trafficShareAbove: '5' } };
+  const before = new Date('2025-01-15T00:00:00Z');
+
+  test('600 of 10,000 measurements is 6 % > 5 %: expired by traffic share before the review date', () => {
+    assert.equal(exceptionExpiry(ct, before, { measurements: 600, totalMeasurements: 10_000 }), 'traffic_share');
+    assert.deepEqual(customTargetState(ct, before, { measurements: 600, totalMeasurements: 10_000 }), { ...ct, expired: true, expiredBecause: 'traffic_share' });
+  });
+  test('500 of 10,000 is exactly 5 %, not above: it holds; so does an unknown traffic share', () => {
+    assert.equal(exceptionExpiry(ct, before, { measurements: 500, totalMeasurements: 10_000 }), null);
+    assert.equal(exceptionExpiry(ct, before), null);
+    assert.deepEqual(customTargetState(ct, before, { measurements: 500, totalMeasurements: 10_000 }), { ...ct, expired: false });
+  });
+  test('exact: 1 of 20 million is 0.000005 %, above "0.000004" and not above "0.000005"', () => {
+    const tiny = (p: string) => ({ ...ct, expiresWhen: { trafficShareAbove: p } });
+    assert.equal(exceptionExpiry(tiny('0.000004'), before, { measurements: 1, totalMeasurements: 20_000_000 }), 'traffic_share');
+    assert.equal(exceptionExpiry(tiny('0.000005'), before, { measurements: 1, totalMeasurements: 20_000_000 }), null);
+  });
+  test('past the review date the review date is the reason, whatever the traffic', () => {
+    const after = new Date('2025-02-01T00:00:00Z');
+    assert.equal(exceptionExpiry(ct, after, { measurements: 600, totalMeasurements: 10_000 }), 'review_date');
+    assert.equal(exceptionExpiry(ct, after, { measurements: 0, totalMeasurements: 10_000 }), 'review_date');
+    assert.equal(exceptionExpiry({ ...ct, expiresWhen: undefined }, before, { measurements: 10_000, totalMeasurements: 10_000 }), null);
   });
 });

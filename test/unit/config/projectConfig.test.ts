@@ -107,6 +107,11 @@ describe('parseProjectConfig: every key', () => {
     assert.deepEqual(c.backend, { kind: 'prometheus', url: 'http://p:9090/prom', mode: 'raw', selectors: {}, metricPrefix: 'myapp_' });
   });
 
+  test('a custom target may end by traffic share too (expiresWhen.trafficShareAbove, its text kept)', () => {
+    const c = parseProjectConfig('groups:\n  ts:\n    customTarget: {target: 99.80, reason: r, reviewDate: 2025-01-31, expiresWhen: {trafficShareAbove: 5.0}}\n', FILE);
+    assert.deepEqual(c.groups.ts?.customTarget, { target: '99.80', reason: 'r', reviewDate: '2025-01-31', expiresWhen: { trafficShareAbove: '5.0' } });
+  });
+
   test('a target written as a YAML number keeps its decimal text', () => {
     // YAML reads 99.80 as the float 99.8; the config keeps what was written.
     const c = parseProjectConfig('defaultTarget: 99.90\ngroups:\n  g:\n    customTarget: {target: 99.80, reason: r, reviewDate: 2027-01-31}\n', FILE);
@@ -131,6 +136,10 @@ describe('parseProjectConfig: validation errors carry file:line:col', () => {
     // `    customTarget: {target: "99.8", reason: r, reviewDate: ` is 58 characters: the date is at column 59.
     ['groups:\n  pm:\n    customTarget: {target: "99.8", reason: r, reviewDate: 2026-02-30}\n', '/ws/.budgetlens.yml:3:59', '"2026-02-30" is not a calendar date'],
     ['groups:\n  pm:\n    customTarget: {target: "99.8", reason: r, reviewDate: 31.12.2026}\n', '/ws/.budgetlens.yml:3:59', 'reviewDate: the string "31.12.2026" is not valid'],
+    // `    customTarget: {target: "99.8", reason: r, reviewDate: 2026-12-31, expiresWhen: {trafficShareAbove: ` is 103 characters;
+    // without `{trafficShareAbove: ` 83.
+    ['groups:\n  pm:\n    customTarget: {target: "99.8", reason: r, reviewDate: 2026-12-31, expiresWhen: {trafficShareAbove: 150}}\n', '/ws/.budgetlens.yml:3:104', 'groups.pm.customTarget.expiresWhen.trafficShareAbove: "150" is not valid'],
+    ['groups:\n  pm:\n    customTarget: {target: "99.8", reason: r, reviewDate: 2026-12-31, expiresWhen: {share: 5}}\n', '/ws/.budgetlens.yml:3:84', 'groups.pm.customTarget.expiresWhen: missing required key "trafficShareAbove"'],
     ['mapping:\n  pathRules:\n    - pattern: "*.rb"\n', '/ws/.budgetlens.yml:3:7', 'mapping.pathRules[0]: missing required key "category"'],
     ['mapping:\n  pathRules:\n    - { pattern: "*.rb", category: Team Planning }\n', '/ws/.budgetlens.yml:3:36', 'mapping.pathRules[0].category: the string "Team Planning" is not valid'],
     ['mapping:\n  grapeMountPrefix: api\n', '/ws/.budgetlens.yml:2:21', 'mapping.grapeMountPrefix'],

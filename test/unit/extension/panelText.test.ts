@@ -21,6 +21,7 @@ import {
   figuresDescription,
   panelBurnRate,
   panelData,
+  panelGroup,
   panelStale,
   policyText,
 } from '../../../src/extension/text/panelText';
@@ -178,5 +179,21 @@ describe('messages from the webview', () => {
     assert.equal(isWebviewToHost({ type: 'runCommand', command: 'workbench.action.terminal.new' }), false);
     assert.equal(isWebviewToHost('ready'), false);
     assert.equal(isWebviewToHost(null), false);
+  });
+});
+
+describe('the panel names how a custom target ends', () => {
+  const ct = { target: '99.80', reason: 'new platform', reviewDate: '2026-12-31', expiresWhen: { trafficShareAbove: '5' } };
+  test('holding: until its review date or the traffic share', () => {
+    const g = panelGroup(aGroupBudget({ target: '99.80', customTarget: { ...ct, expired: false } }));
+    assert.equal(g.targetText, '99.80 % over 28 d (custom target until 2026-12-31 or traffic share above 5 %: new platform)');
+  });
+  test('ended by traffic share, before its review date', () => {
+    const g = panelGroup(aGroupBudget({ target: '99.80', customTarget: { ...ct, expired: true, expiredBecause: 'traffic_share' } }));
+    assert.equal(g.targetText, '99.80 % over 28 d (custom target until 2026-12-31 or traffic share above 5 %, expired: traffic share is above 5 %: new platform)');
+  });
+  test('a review date passed reads as before', () => {
+    const g = panelGroup(aGroupBudget({ target: '99.80', customTarget: { target: '99.80', reason: 'r', reviewDate: '2026-09-30', expired: true, expiredBecause: 'review_date' } }));
+    assert.equal(g.targetText, '99.80 % over 28 d (custom target until 2026-09-30, review date passed: r)');
   });
 });

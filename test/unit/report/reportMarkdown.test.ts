@@ -152,3 +152,19 @@ describe('the category rule in the document', () => {
     assert.doesNotMatch(md, /over their allocation/);
   });
 });
+
+describe('an exception that ended by traffic share', () => {
+  // tenant_scale: 600 of 10,000 measurements = 6 % > its 5 % condition, review date still ahead.
+  const ts = group('tenant_scale', 'enablement', { name: 'Tenant Scale', customTarget: { target: '99.80', reason: 'new platform', reviewDate: '2026-12-31', expiresWhen: { trafficShareAbove: '5' } } });
+  const report = buildMonthlyReportFromCounts({ month: '2026-10', groups: [ts, group('other', 'plan')], counts: [counts('tenant_scale', 600, 0), counts('other', 9400, 0)] });
+  const text = renderReportMarkdown(report, { evaluatedAt: '2026-11-04T06:00:00.000Z' }).split('\n');
+
+  test('the row says expired, by traffic share, and the report lists it', () => {
+    assert.deepEqual(report.groups.find((g) => g.group === 'tenant_scale')?.customTarget, { ...ts.customTarget, expired: true, expiredBecause: 'traffic_share' });
+    assert.deepEqual(report.expiredExceptions, ['tenant_scale']);
+  });
+  test('the document names the condition, in the expired list and the custom targets table', () => {
+    assert.ok(text.includes('- Tenant Scale (`tenant_scale`): target 99.80 % ("new platform"), traffic share is above 5 %'), text.join('\n'));
+    assert.ok(text.includes('| Tenant Scale (`tenant_scale`) | 99.80 % | new platform | 2026-12-31 or traffic share above 5 % (**expired**: traffic share is above 5 %) |'), text.join('\n'));
+  });
+});

@@ -17,7 +17,7 @@ import assert from 'node:assert/strict';
 import type { Catalog } from '../../../src/sdk/catalog/types';
 import { BudgetService } from '../../../src/sdk/service/budgetService';
 import { InvalidQueryError, UnknownScopeError } from '../../../src/sdk/contract/serviceErrors';
-import { MemorySource, SCENARIO, SCENARIO_AT, scenarioCatalog } from '../../support/builders';
+import { MemorySource, SCENARIO, SCENARIO_AT, gitlabCatalog, scenarioCatalog } from '../../support/builders';
 
 const AT = SCENARIO_AT;
 
@@ -62,8 +62,20 @@ describe('BudgetService', () => {
     assert.equal(r.data.failures, 0);
     assert.equal(r.data.target, '99.80');
     assert.equal(r.data.budgetMinutes, 80.64);
-    assert.deepEqual(r.data.customTarget, { target: '99.80', reason: 'Gitaly migration', reviewDate: '2026-09-30', expired: true });
+    assert.deepEqual(r.data.customTarget, { target: '99.80', reason: 'Gitaly migration', reviewDate: '2026-09-30', expired: true, expiredBecause: 'review_date' });
     assert.equal(r.data.trafficShare, 6000 / 126000);
+  });
+
+  test('a custom target that ends by traffic share: knowledge has 100,000 of 126,000 measurements (79.4 %)', async () => {
+    const ct = { target: '99.90', reason: 'search rewrite', reviewDate: '2026-12-31' };
+    const withShare = async (trafficShareAbove: string) => {
+      const cat = await gitlabCatalog({ defaultTarget: '99.95', groups: { source_code: { ignoredComponents: ['graphql_query'] }, knowledge: { ignoredComponents: [], customTarget: { ...ct, expiresWhen: { trafficShareAbove } } } } });
+      const svc = new BudgetService(new MemorySource(cat, SCENARIO, () => AT), cat, { now: () => AT });
+      return (await svc.group('knowledge', { at: AT })).data.customTarget;
+    };
+    // 100,000 / 126,000 = 79.37 %: above 79, not above 80 (the review date, 2026-12-31, is ahead).
+    assert.deepEqual(await withShare('79'), { ...ct, expiresWhen: { trafficShareAbove: '79' }, expired: true, expiredBecause: 'traffic_share' });
+    assert.deepEqual(await withShare('80'), { ...ct, expiresWhen: { trafficShareAbove: '80' }, expired: false });
   });
 
   test('a 7d window: budget 5.04 and only the last week counts', async () => {
