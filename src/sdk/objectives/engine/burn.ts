@@ -20,7 +20,7 @@
  *   events; at 6x: 167; at 1x: 1001). Below it the tier says `low_traffic` and does not fire.
  */
 import { BudgetInputError } from '../../budget/budgetInputError';
-import type { ExactDecimal} from '../../budget/exactDecimal';
+import type { ExactDecimal } from '../../budget/exactDecimal';
 import { ONE, dec, toNumber } from '../../budget/exactDecimal';
 import { readEvents } from './counts';
 import type { EventCounts, SliceOutcomes } from './counts';
