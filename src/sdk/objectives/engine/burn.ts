@@ -8,16 +8,19 @@
  * For Timeslices the events are slices (bad slices of the judged ones), for RatioTimeslices the
  * slices' bad ratios (spent of judged): burnCountsOf turns any figures into the counts burnRate takes.
  *
- * A tier fires when both its long and its short window burn at least `factor` (>=, as the
- * workbook's "burn rate >= 14.4"). Two guards:
+ * A tier fires when both its long and its short window burn strictly above `factor` (op `gt`, the
+ * workbook's `> 14.4 * (1 - T)`, as the GitLab burn alert does); a tier may say `gte` instead, or,
+ * as an OpenSLO AlertCondition may, `lt` / `lte`. Two guards:
  * - Unreachable tiers: every event bad burns at 1 / (1 - T), the most a window can burn. A tier
- *   whose factor is above that can never fire (a 90 % target caps the burn at 10x, so a 14.4x tier
- *   is dead); it is returned as `unreachable` with the reason, and burnAlertWindows does not ask
- *   for its counts.
- * - Low traffic: a handful of events must not page anyone. The short window needs at least
- *   minShortWindowEvents(target, factor) events: 10, and more than 1 / (factor * (1 - T)), so that
- *   one bad event on its own stays below the factor (99.9 % at 14.4x: 1 / 0.0144 = 69.4 -> 70
- *   events; at 6x: 167; at 1x: 1001). Below it the tier says `low_traffic` and does not fire.
+ *   whose factor is above that (or equal to it, for `gt`) can never fire: a 90 % target caps the
+ *   burn at 10x, so a 14.4x tier is dead. It is returned as `unreachable` with the reason, and
+ *   burnAlertWindows does not ask for its counts.
+ * - Low traffic: a handful of events must not page anyone. The short window (the only window of a
+ *   single-window tier) needs at least minShortWindowEvents(target, factor) =
+ *   ceil(5 / (factor * (1 - T))) events: the events at which crossing the factor takes 5 bad ones
+ *   (MIN_BAD_EVENTS_TO_FIRE; one to four are one user retrying, not a rate). 99.95 % at 14.4x:
+ *   5 / 0.0072 = 694.4 -> 695; at 6x: 1,667; 99.9 % at 14.4x: 348. Below it the tier says
+ *   `low_traffic` and does not fire. `lt` / `lte` tiers are not guarded.
  */
 import { BudgetInputError } from '../../budget/budgetInputError';
 import type { ExactDecimal } from '../../budget/exactDecimal';
@@ -29,14 +32,18 @@ import type { RatioTimesliceFigures } from './ratioTimeslices';
 import { objectiveTarget } from './target';
 import type { TimesliceFigures } from './timeslices';
 
-/** One alert tier: fire when the long and the short window both burn at least `factor`. */
+export type BurnAlertOp = 'gt' | 'gte' | 'lt' | 'lte';
+
+/** One alert tier: fire when `burn rate op factor` holds in its long and its short window (op `gt` by default). */
 export interface BurnAlertTier {
   longWindowMinutes: number;
   /** Omitted: a single-window condition (an OpenSLO AlertCondition's lookbackWindow alone). */
   shortWindowMinutes?: number;
   /** Burn-rate threshold, a decimal string ("14.4") or number. */
   factor: string | number;
-  /** A label for messages ("page", "ticket"); defaults to "1h/5m at 14.4x". */
+  /** Fire when `burn rate op factor` holds in every window of the tier; default `gt`. */
+  op?: BurnAlertOp;
+  /** A label for messages ("page", "ticket"); defaults to "1h/5m above 14.4x". */
   name?: string;
 }
 
@@ -47,8 +54,8 @@ export const DEFAULT_BURN_ALERT_TIERS: readonly BurnAlertTier[] = Object.freeze(
   Object.freeze({ longWindowMinutes: 4320, shortWindowMinutes: 360, factor: '1' }),
 ]);
 
-/** The floor of the low-traffic guard: never fire on fewer than 10 events in the short window. */
-export const MIN_SHORT_WINDOW_EVENTS = 10;
+/** The low-traffic guard in bad events: the short window must be large enough that crossing the factor takes 5. */
+export const MIN_BAD_EVENTS_TO_FIRE = 5;
 
 function burnExact(counts: EventCounts, allowed: ExactDecimal, what: string): { rate: ExactDecimal | null; total: number } {
   const ev = readEvents(counts, what);
@@ -118,27 +125,49 @@ function tierName(tier: BurnAlertTier): string {
   if (tier.name !== undefined) return tier.name;
   const w = (m: number): string => (m % 1440 === 0 ? `${m / 1440}d` : m % 60 === 0 ? `${m / 60}h` : `${m}m`);
   const windows = tier.shortWindowMinutes === undefined ? w(tier.longWindowMinutes) : `${w(tier.longWindowMinutes)}/${w(tier.shortWindowMinutes)}`;
-  return `${windows} at ${String(tier.factor)}x`;
+  const op = tier.op ?? 'gt';
+  return `${windows} ${op === 'gt' ? 'above' : op === 'gte' ? 'at least' : op === 'lt' ? 'below' : 'at most'} ${String(tier.factor)}x`;
 }
 
 /**
- * The low-traffic guard: the events the short window needs before a tier may fire, the larger of
- * MIN_SHORT_WINDOW_EVENTS and the smallest n with 1 / (n * (1 - T)) < factor (one bad event alone
- * stays below the factor): floor(1 / (factor * (1 - T))) + 1. 0.999 at 14.4 -> 70; 0.9995 -> 139.
+ * The low-traffic guard: the events the short window needs before a tier may fire,
+ * ceil(MIN_BAD_EVENTS_TO_FIRE / (factor * (1 - T))), exact. 0.9995 at 14.4 -> 695; at 6 -> 1,667.
  */
 export function minShortWindowEvents(target: string, factor: string | number): number {
   const { allowed } = objectiveTarget(target);
   const f = factorOf({ longWindowMinutes: 1, factor });
-  const oneBadAlone = toNumber(ONE.div(f.times(allowed)).floor().plus(1));
-  return Math.max(MIN_SHORT_WINDOW_EVENTS, oneBadAlone);
+  return toNumber(dec(MIN_BAD_EVENTS_TO_FIRE).div(f.times(allowed)).ceil());
 }
 
-/** Why a tier can never fire, or null when it can. */
-export function unreachableReason(target: string, factor: string | number): string | null {
+/** Why a tier can never fire, or null when it can: a factor at or above the cap for `gt`, above it for `gte`. */
+export function unreachableReason(target: string, factor: string | number, op: BurnAlertOp = 'gt'): string | null {
   const { allowed } = objectiveTarget(target);
   const max = ONE.div(allowed);
-  if (!factorOf({ longWindowMinutes: 1, factor }).gt(max)) return null;
-  return `a target of ${target} caps the burn rate at ${toNumber(max)}x (every event bad), so ${String(factor)}x can never be reached`;
+  const f = factorOf({ longWindowMinutes: 1, factor });
+  const dead = op === 'gt' ? f.gte(max) : op === 'gte' ? f.gt(max) : false;
+  if (!dead) return null;
+  const needs = op === 'gt' ? 'above' : 'at least';
+  return `a target of ${target} caps the burn rate at ${toNumber(max)}x (every event bad), so a burn ${needs} ${String(factor)}x can never happen`;
+}
+
+function holds(rate: ExactDecimal, op: BurnAlertOp, factor: ExactDecimal): boolean {
+  const c = rate.cmp(factor);
+  return op === 'gt' ? c > 0 : op === 'gte' ? c >= 0 : op === 'lt' ? c < 0 : c <= 0;
+}
+
+/** An OpenSLO burnrate AlertCondition as the definitions read it (ObjectiveSpec alerts): one lookback window. */
+export interface AlertConditionLike {
+  /** The condition's name, for messages. */
+  condition?: string;
+  op: BurnAlertOp;
+  /** The burn rate, a decimal string ("14.4"). */
+  threshold: string;
+  lookbackWindowMinutes: number;
+}
+
+/** A single-window tier from an OpenSLO AlertCondition (its lookbackWindow, threshold and op). */
+export function tierOfAlertCondition(c: AlertConditionLike): BurnAlertTier {
+  return { longWindowMinutes: c.lookbackWindowMinutes, factor: c.threshold, op: c.op, ...(c.condition === undefined ? {} : { name: c.condition }) };
 }
 
 /**
@@ -148,7 +177,7 @@ export function unreachableReason(target: string, factor: string | number): stri
 export function burnAlertWindows(target: string, tiers: readonly BurnAlertTier[] = DEFAULT_BURN_ALERT_TIERS): number[] {
   const minutes = new Set<number>();
   for (const tier of tiers) {
-    if (unreachableReason(target, tier.factor) !== null) continue;
+    if (unreachableReason(target, tier.factor, tier.op) !== null) continue;
     minutes.add(tier.longWindowMinutes);
     if (tier.shortWindowMinutes !== undefined) minutes.add(tier.shortWindowMinutes);
   }
@@ -165,12 +194,12 @@ export type BurnAlertState = 'firing' | 'quiet' | 'no_data' | 'low_traffic' | 'u
 
 export interface BurnAlertResult {
   tier: BurnAlertTier;
-  /** tier.name, or "1h/5m at 14.4x". */
+  /** tier.name, or "1h/5m above 14.4x". */
   name: string;
   /** The factor as a number. */
   factor: number;
   /**
-   * firing: both windows at or above the factor; quiet: not; no_data: a window without events;
+   * firing: `rate op factor` in both windows (above it, by default); quiet: not; no_data: a window without events;
    * low_traffic: the short window (the long one for a single-window tier) has fewer events than
    * minShortWindowEvents, so the tier does not fire whatever the rates; unreachable: see reason.
    */
@@ -181,6 +210,7 @@ export interface BurnAlertResult {
   shortBurnRate: number | null;
   /** Events in the guarded window (short, or long for a single-window tier); null when unreachable. */
   guardedWindowEvents: number | null;
+  /** The low-traffic guard of this tier (0 for lt / lte tiers). */
   minShortWindowEvents: number;
   /** Only for unreachable tiers. */
   reason?: string;
@@ -191,7 +221,7 @@ export interface BurnAlertOptions {
   target: string;
   /** Default DEFAULT_BURN_ALERT_TIERS (an objective's own AlertConditions otherwise). */
   tiers?: readonly BurnAlertTier[];
-  /** Replaces the low-traffic rule with a fixed minimum (0 turns the guard off). */
+  /** Replaces the low-traffic rule with a fixed minimum of events (0 turns the guard off). */
   minShortWindowEvents?: number;
 }
 
@@ -216,8 +246,11 @@ export function evaluateBurnAlerts(windows: readonly BurnWindowCounts[], opts: B
     assertWindow(tier.shortWindowMinutes, 'shortWindowMinutes');
     const factor = factorOf(tier);
     const name = tierName(tier);
-    const minEvents = opts.minShortWindowEvents ?? minShortWindowEvents(opts.target, tier.factor);
-    const reason = unreachableReason(opts.target, tier.factor);
+    const op = tier.op ?? 'gt';
+    if (!['gt', 'gte', 'lt', 'lte'].includes(op)) throw new BudgetInputError(`burn-rate op "${String(op)}" is not gt, gte, lt or lte`);
+    const guardedOp = op === 'gt' || op === 'gte';
+    const minEvents = guardedOp ? (opts.minShortWindowEvents ?? minShortWindowEvents(opts.target, tier.factor)) : 0;
+    const reason = unreachableReason(opts.target, tier.factor, op);
     const common = { tier, name, factor: toNumber(factor), minShortWindowEvents: minEvents };
     if (reason !== null) {
       return { ...common, state: 'unreachable', firing: false, longBurnRate: null, shortBurnRate: null, guardedWindowEvents: null, reason };
@@ -232,7 +265,7 @@ export function evaluateBurnAlerts(windows: readonly BurnWindowCounts[], opts: B
     };
     if (long.rate === null || (short !== null && short.rate === null)) return { ...common, ...rates, state: 'no_data', firing: false };
     if (guarded.total < minEvents) return { ...common, ...rates, state: 'low_traffic', firing: false };
-    const firing = long.rate.gte(factor) && (short === null || (short.rate !== null && short.rate.gte(factor)));
+    const firing = holds(long.rate, op, factor) && (short === null || (short.rate !== null && holds(short.rate, op, factor)));
     return { ...common, ...rates, state: firing ? 'firing' : 'quiet', firing };
   });
 }

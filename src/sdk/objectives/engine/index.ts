@@ -15,7 +15,7 @@ export { ratioTimesliceFigures } from './ratioTimeslices';
 export type { RatioTimesliceFigures, RatioTimesliceOptions } from './ratioTimeslices';
 export {
   DEFAULT_BURN_ALERT_TIERS,
-  MIN_SHORT_WINDOW_EVENTS,
+  MIN_BAD_EVENTS_TO_FIRE,
   burnAlertWindows,
   burnCountsOf,
   burnRate,
@@ -23,10 +23,11 @@ export {
   maxBurnRate,
   minShortWindowEvents,
   sliceBurnCounts,
+  tierOfAlertCondition,
   timeToExhaustionMinutes,
   unreachableReason,
 } from './burn';
-export type { BurnAlertOptions, BurnAlertResult, BurnAlertState, BurnAlertTier, BurnWindowCounts } from './burn';
+export type { AlertConditionLike, BurnAlertOp, BurnAlertOptions, BurnAlertResult, BurnAlertState, BurnAlertTier, BurnWindowCounts } from './burn';
 export { instantOfLocalTime, parseStartTime, windowMinutesAt, windowRange } from './window';
 export type { WindowRange } from './window';
 export { evaluateObjective } from './evaluate';
