@@ -137,6 +137,8 @@ function register(docs: readonly Doc[], r: Reporter): Registry {
     if (seen) {
       const at = locatePath(seen.src, ['metadata', 'name']);
       r.error(`${d.kind} "${d.name}" is defined twice (first at ${at.file}:${at.line}:${at.column})`, d.src, ['metadata', 'name'], 'objective_duplicate');
+      // The second builds nothing: which one a reference means would be a guess.
+      d.broken = true;
       continue;
     }
     registry[d.kind].set(d.name, d);
