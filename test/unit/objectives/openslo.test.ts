@@ -435,7 +435,7 @@ describe('OpenSLO: refused documents, each with file:line:col and the reason', (
   test('ratioMetric rules: good xor bad over total, raw with rawType', () => {
     let e = refused(slo().replace('        total:', '        bad:\n          metricSource:\n            type: Prometheus\n            spec:\n              query: sum(bad)\n        total:'));
     assert.match(e.message, /give either good or bad over total, not both/);
-    e = refused(slo().replace(/        total:[\s\S]*?sum\(all\)\n/, ''));
+    e = refused(slo().replace(/ {8}total:[\s\S]*?sum\(all\)\n/, ''));
     assert.match(e.message, /ratioMetric needs total \(with good or bad\) or raw \(with rawType\)/);
   });
 
