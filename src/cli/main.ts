@@ -21,6 +21,7 @@ const COMMANDS: { name: string; load: () => Promise<CommandModule> }[] = [
   { name: 'map', load: () => import('./commands/map') },
   { name: 'endpoints', load: () => import('./commands/endpoints') },
   { name: 'lint', load: () => import('./commands/lint') },
+  { name: 'slo', load: () => import('./commands/slo') },
   { name: 'report', load: () => import('./commands/report') },
   { name: 'status', load: () => import('./commands/status') },
   { name: 'overview', load: () => import('./commands/overview') },

@@ -125,7 +125,28 @@ export type {
   PrometheusBackendConfig,
   PrometheusMode,
   StoreBackendConfig,
+  ObjectivesConfig,
 } from './config/types';
+
+// Objectives that are not GitLab's (issue 13): OpenSLO v1 files and the native list (docs/objectives.md)
+export type {
+  BudgetingMethod,
+  MetricQuery,
+  ObjectiveAlert,
+  ObjectiveSli,
+  ObjectiveSpec,
+  ObjectiveWindow,
+} from './objectives/spec';
+export { OPENSLO_API_VERSION, CATEGORY_ANNOTATION, GROUP_ANNOTATION, readOpenSlo } from './objectives/openslo';
+export type { ObjectivesResult, OpenSloFile, ReadObjectivesOptions } from './objectives/openslo';
+export { readObjectiveFiles } from './objectives/objectiveFiles';
+export type { ObjectiveFilePattern } from './objectives/objectiveFiles';
+export { formatObjectiveFinding } from './objectives/findings';
+export type { ObjectiveFinding, ObjectiveFindingCode } from './objectives/findings';
+export { objectiveMethodText, objectiveSliText, objectiveTargetText, objectiveWindowText } from './objectives/describe';
+export { loadProjectObjectives } from './config/projectObjectives';
+export { openProjectObjectives } from './project/projectObjectives';
+export type { ProjectObjectives } from './project/projectObjectives';
 
 // Code -> category mapping and endpoint inventory
 export type {

@@ -2,9 +2,10 @@
  * `budget-lens lint [paths…]`: the mapping's validation findings (unknown categories with the
  * closest known name, re-declared actions, per-action values under a class default, bad
  * urgencies, unparseable or skipped files) as `file:line:col: severity: message [code]`, sorted.
+ * The objectives' findings (OpenSLO files and `objectives:`, docs/objectives.md) are included.
  * Exit 1 when any finding is an error, so CI can gate on it.
  */
-import { configFindings } from '../../sdk';
+import { configFindings, openProjectObjectives } from '../../sdk';
 import type { CliIo } from '../io';
 import {
   COMMON_OPTIONS,
@@ -42,7 +43,13 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   } catch (e) {
     return reportInputError(io, 'lint', e);
   }
-  const findings = [...configFindings(ws), ...ws.index.findings()]
+  let objectiveFindings;
+  try {
+    objectiveFindings = (await openProjectObjectives(ws)).findings;
+  } catch (e) {
+    return reportInputError(io, 'lint', e);
+  }
+  const findings = [...configFindings(ws), ...objectiveFindings, ...ws.index.findings()]
     .filter((f) => isInFilters(f.file, ws.filters))
     .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column);
   const errors = findings.filter((f) => f.severity === 'error').length;

@@ -14,6 +14,7 @@ import { parseWindow } from '../budget/window';
 import { reviewDateProblem } from '../budget/policy';
 import { projectConfigSchema } from './projectConfigSchema';
 import { validateYamlSource } from '../yaml/schemaErrors';
+import { readNativeObjectives } from '../objectives/native';
 import {
   DEFAULT_GRAPE_MOUNT_PREFIX,
   DEFAULT_TARGET,
@@ -172,6 +173,14 @@ function buildConfig(src: YamlSource, raw: Raw): ConfigCheck {
   const pathRules: PathRule[] = rules.map((r) => ({ pattern: String(obj(r).pattern), category: String(obj(r).category) }));
   const pathRuleCategories = rules.map((_r, i) => locatePath(src, ['mapping', 'pathRules', i, 'category']));
 
+  const objectivesRaw = obj(raw.objectives);
+  const native = window === undefined ? { objectives: [], errors: [] } : readNativeObjectives(src, ['objectives', 'list'], objectivesRaw.list, window);
+  errors.push(...native.errors);
+  const objectiveFiles = (Array.isArray(objectivesRaw.files) ? objectivesRaw.files : []).map((pattern: unknown, i) => ({
+    pattern: String(pattern),
+    location: locatePath(src, ['objectives', 'files', i]),
+  }));
+
   const catalog = obj(raw.catalog);
   const backendRaw = raw.backend === undefined ? undefined : obj(raw.backend);
   if (errors.length > 0 || defaultTarget === undefined || window === undefined) {
@@ -191,6 +200,7 @@ function buildConfig(src: YamlSource, raw: Raw): ConfigCheck {
       graphqlOperationsPath: resolve(mapping.graphqlOperations),
     },
     locations: { groups: groupLocations, pathRuleCategories },
+    objectives: { files: objectiveFiles, list: native.objectives },
   };
   if (backendRaw) config.backend = buildBackend(backendRaw, root);
   return { config, errors: [] };

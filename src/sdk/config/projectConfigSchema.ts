@@ -3,6 +3,7 @@
  * can contribute the same object to `yamlValidation` so editors complete and check the file.
  * Keep docs/config.md in step with it.
  */
+import { DNS_LABEL_DESCRIPTION, DNS_LABEL_PATTERN } from '../objectives/opensloSchema';
 
 const TARGET_PATTERN = '^[0-9]{1,2}(\\.[0-9]+)?$';
 const TARGET_DESCRIPTION = 'a percentage below 100 written as a decimal, e.g. "99.95"';
@@ -110,6 +111,42 @@ export const projectConfigSchema = {
         },
         exclude: { description: 'Globs of files never indexed.', type: 'array', items: nonEmptyString },
         graphqlOperations: { ...nonEmptyString, description: 'Path of graphql_known_operations.yml.' },
+      },
+    },
+    objectives: {
+      description: 'Objectives that are not GitLab\'s (docs/objectives.md): OpenSLO v1 files and the native list.',
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        files: {
+          description: 'Globs of OpenSLO v1 YAML files, relative to this file (e.g. slo/*.yaml).',
+          type: 'array',
+          items: nonEmptyString,
+        },
+        list: {
+          description: 'Native objectives: a ratio of good (or bad) over total events over a rolling window.',
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['name', 'target', 'total'],
+            properties: {
+              name: { type: 'string', pattern: DNS_LABEL_PATTERN, description: DNS_LABEL_DESCRIPTION },
+              displayName: nonEmptyString,
+              description: nonEmptyString,
+              service: nonEmptyString,
+              category: { type: 'string', pattern: CATEGORY_PATTERN, description: CATEGORY_DESCRIPTION },
+              group: { type: 'string', pattern: CATEGORY_PATTERN, description: 'a group key: lower case letters, digits, "_" and "-"' },
+              target: { description: TARGET_DESCRIPTION, type: ['string', 'number'], pattern: TARGET_PATTERN },
+              window: { description: 'a rolling window: a positive whole number followed by m, h, d or w, e.g. "28d" (default: window)', type: 'string', pattern: '^[1-9][0-9]{0,5}[mhdw]$' },
+              good: { ...nonEmptyString, description: 'the query of good events (or give bad)' },
+              bad: { ...nonEmptyString, description: 'the query of bad events (or give good)' },
+              total: { ...nonEmptyString, description: 'the query of all events' },
+              counter: { type: 'boolean', description: 'the queries are monotonic counters (default true)', default: true },
+              source: { ...nonEmptyString, description: 'the data source type the queries are for (default prometheus)', default: 'prometheus' },
+            },
+          },
+        },
       },
     },
     backend: {

@@ -5,6 +5,8 @@
  */
 import type { BudgetWindow, Component, CustomTarget, TargetPercent } from '../contract/budgetTypes';
 import type { SourceLocation } from '../contract/errors';
+import type { ObjectiveFilePattern } from '../objectives/objectiveFiles';
+import type { ObjectiveSpec } from '../objectives/spec';
 
 export const CONFIG_FILE_NAME = '.budgetlens.yml';
 export { DEFAULT_TARGET } from '../budget/target';
@@ -73,6 +75,14 @@ export interface ApiBackendConfig {
 
 export type BackendConfig = StoreBackendConfig | PrometheusBackendConfig | ApiBackendConfig;
 
+/** `objectives:` (docs/objectives.md): OpenSLO files to read and the native objectives, already built. */
+export interface ObjectivesConfig {
+  /** Globs as written, relative to the config's directory, each with where it was written. */
+  files: ObjectiveFilePattern[];
+  /** `objectives.list`, as ObjectiveSpecs (locations in the config file). */
+  list: ObjectiveSpec[];
+}
+
 /** Where things were written, for diagnostics that point back into the config file. */
 export interface ConfigLocations {
   /** Group key as written -> location of the key. */
@@ -95,5 +105,7 @@ export interface ProjectConfig {
   mapping: MappingConfig;
   /** Undefined when the config names no backend. */
   backend?: BackendConfig;
+  /** Empty lists when the config has no `objectives:`. */
+  objectives: ObjectivesConfig;
   locations: ConfigLocations;
 }

@@ -2,6 +2,7 @@
  * Code -> feature category mapping and endpoint inventory (issue 3).
  * Endpoint ids are byte-for-byte the ids the backend reports (domain.md section 1).
  */
+import type { ObjectiveFindingCode } from '../objectives/findings';
 import type { Urgency } from '../contract/budgetTypes';
 
 export type EndpointKind = 'rails' | 'grape' | 'sidekiq' | 'graphql' | 'annotated';
@@ -48,7 +49,9 @@ export type FindingCode =
   /** A Grape route whose path or options are computed at load time (a loop over a method's result, `configuration[:path]`): not mapped. */
   | 'route_unresolved'
   /** `.budgetlens.yml`: a group's custom target past its review date (project/configLint.ts). */
-  | 'expired_custom_target';
+  | 'expired_custom_target'
+  /** Objective definitions: OpenSLO files and `objectives:` (objectives/findings.ts). */
+  | ObjectiveFindingCode;
 
 export interface Finding {
   code: FindingCode;

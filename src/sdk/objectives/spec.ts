@@ -84,4 +84,30 @@ export interface ObjectiveSpec {
   group?: string;
   /** Where it was defined (file:line:col of its `spec` or native entry). */
   location: SourceLocation;
+  /** Burn-rate alerts from the OpenSLO SLO's alertPolicies; absent when it has none (added with the definitions). */
+  alerts?: ObjectiveAlert[];
 }
+
+/**
+ * A burn-rate alert of an objective: one OpenSLO AlertPolicy (inline or alertPolicyRef) with its one
+ * AlertCondition (inline or conditionRef) of kind burnrate, and its notification targets.
+ */
+export interface ObjectiveAlert {
+  /** The AlertPolicy's metadata.name. */
+  policy: string;
+  /** The AlertCondition's metadata.name. */
+  condition: string;
+  severity: string;
+  /** Alert when `burn rate op threshold` holds. */
+  op: 'lt' | 'lte' | 'gt' | 'gte';
+  /** The burn rate as an exact decimal string ("14.4"). */
+  threshold: string;
+  lookbackWindowMinutes: number;
+  alertAfterMinutes?: number;
+  alertWhenNoData: boolean;
+  alertWhenBreaching: boolean;
+  alertWhenResolved: boolean;
+  /** AlertNotificationTarget name and its `target` as written. */
+  notificationTargets: { name: string; target: string }[];
+}
+

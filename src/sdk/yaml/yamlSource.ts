@@ -4,7 +4,7 @@
  * feature_categories.yml): both parse here, then validate with a JSON Schema whose errors are
  * mapped back to the offending node by `locatePath`.
  */
-import { LineCounter, isMap, isNode, isPair, isScalar, isSeq, parseDocument } from 'yaml';
+import { LineCounter, isMap, isNode, isPair, isScalar, isSeq, parseAllDocuments, parseDocument } from 'yaml';
 import type { Document, Node as YamlNode } from 'yaml';
 import { InputError } from '../contract/errors';
 import type { SourceLocation } from '../contract/errors';
@@ -45,6 +45,45 @@ export function parseYamlSource(text: string, file: string): YamlSource {
     throw new InputError(`invalid YAML: ${reason}`, { file, line: 1, column: 1 });
   }
   return { file, text, doc, lineCounter, value };
+}
+
+/** One document of a multi-document YAML file, or the syntax error that stopped it. */
+export type YamlDocumentResult = { ok: true; source: YamlSource } | { ok: false; error: InputError };
+
+/**
+ * Parses every `---`-separated document of a file (OpenSLO files hold several). Each document is a
+ * YamlSource of its own over the whole text and one shared LineCounter, so locatePath and
+ * scalarSource answer with the file's real lines. A document with a syntax error is reported alone;
+ * the others are still read. Empty documents (a trailing `---`) are dropped.
+ */
+export function parseYamlDocuments(text: string, file: string): YamlDocumentResult[] {
+  const lineCounter = new LineCounter();
+  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: true });
+  // A stream that cannot be split into documents at all comes back as an EmptyStream.
+  const docs = Array.isArray(parsed) ? parsed : [];
+  const out: YamlDocumentResult[] = [];
+  for (const doc of docs) {
+    const first = doc.errors[0];
+    if (first) {
+      const pos = first.linePos?.[0];
+      const message = first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+      out.push({ ok: false, error: new InputError(`invalid YAML: ${message}`, { file, line: pos?.line ?? 1, column: pos?.col ?? 1 }) });
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 100 }) ?? null;
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      const at = doc.contents?.range?.[0] ?? 0;
+      const pos = lineCounter.linePos(at);
+      out.push({ ok: false, error: new InputError(`invalid YAML: ${reason}`, { file, line: pos.line, column: pos.col }) });
+      continue;
+    }
+    if (value === null) continue;
+    out.push({ ok: true, source: { file, text, doc: doc as Document, lineCounter, value } });
+  }
+  return out;
 }
 
 /** The location of a byte offset in the source. */
