@@ -2,7 +2,9 @@
  * Burn alerts in the editor (domain.md F15): watches the burn-rates answers BudgetData holds for
  * the developer's group (developerGroup.ts) and the categories of the visible editors, keeps the
  * episodes (burnAlerts.ts) in workspaceState, and shows one notification per episode with
- * Open Budget Panel and Go to Top Offender. The status bar reads `firing` for its tier.
+ * Open Budget Panel and Go to Top Offender. Episodes step once every scope's answer of a refresh
+ * is in, and a category whose group fires at the same tier or above is left to the group's
+ * notification (one burn, one message). The status bar reads `firing` for its tier.
  * `budgetLens.burnAlerts.enabled: false` stops the fetching, the notifications and the tier.
  * Never awaits a figure: it evaluates what is known now whenever BudgetData changes.
  */
@@ -123,8 +125,10 @@ export class BurnAlertWatcher extends Disposable {
     const observations: Observation[] = [];
     const byKey = new Map<string, { scope: Scope; evaluation: BurnTierEvaluation | undefined }>();
     if (this.enabled && this.session.client) {
+      let loading = false;
       for (const scope of this.scopes()) {
         const known = this.budget.burnAlert(scope);
+        if (known?.loading) loading = true;
         const alert = known?.value;
         if (!alert || known.fetchedAt === undefined) continue;
         const key = this.episodeKey(scope);
@@ -136,19 +140,34 @@ export class BurnAlertWatcher extends Disposable {
           firing = { scope, label: this.label(scope), evaluation };
         }
       }
-      const step = observe(this.book, observations, now);
-      if (step.changed) {
-        this.book = step.book;
-        void this.memento.update(EPISODE_STATE_KEY, this.book);
-      }
-      for (const notice of step.notices) {
-        const subject = byKey.get(notice.scope);
-        if (subject?.evaluation) this.notify(subject.scope, subject.evaluation, notice.escalated);
-      }
+      // Episodes step once every scope's answer is in: a category and its group answered by one
+      // refresh are judged together (the group's notification covers its category's).
+      if (!loading) this.step(observations, byKey, now);
     }
     const before = this.current;
     this.current = firing;
     if (before?.evaluation !== firing?.evaluation) this.changeEmitter.fire();
+  }
+
+  private step(observations: Observation[], byKey: Map<string, { scope: Scope; evaluation: BurnTierEvaluation | undefined }>, now: number): void {
+    const step = observe(this.book, observations, now);
+    if (step.changed) {
+      this.book = step.book;
+      void this.memento.update(EPISODE_STATE_KEY, this.book);
+    }
+    // The tier each group fires at now, to leave out a category whose group already says it.
+    const groupTier = new Map<string, BurnAlertTier>();
+    for (const { scope, evaluation } of byKey.values()) if ('group' in scope && evaluation) groupTier.set(scope.group, evaluation.tier);
+    const catalog = localCatalog(this.indexer);
+    for (const notice of step.notices) {
+      const subject = byKey.get(notice.scope);
+      if (!subject?.evaluation) continue;
+      if ('category' in subject.scope && catalog?.isValidCategory(subject.scope.category)) {
+        const covering = groupTier.get(catalog.groupOf(subject.scope.category).key);
+        if (covering && SEVERITY[covering] >= SEVERITY[notice.tier]) continue;
+      }
+      this.notify(subject.scope, subject.evaluation, notice.escalated);
+    }
   }
 
   private notify(scope: Scope, evaluation: BurnTierEvaluation, escalated: boolean): void {
