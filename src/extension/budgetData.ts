@@ -7,8 +7,9 @@
  *
  * What it fetches through the session's client (budgetSession.ts): category budgets (requests
  * arriving within BATCH_MS go out as one `/categories?names=` request), groups, a category's top
- * failing endpoints, the budget panel's per-group top endpoints, daily series and burn rates, and
- * a month's report. It refreshes what was asked for (plus the visible editors' categories) on the
+ * failing endpoints, the budget panel's per-group top endpoints, daily series and burn rates, the
+ * burn-alert evaluation of the scopes burnAlertWatcher.ts names (the developer's group and the
+ * visible categories, each refresh), and a month's report. It refreshes what was asked for (plus the visible editors' categories) on the
  * session's interval and on Refresh Budget Data. A failed fetch keeps the last good value, marked
  * stale with the reason (budgetCache.ts). A new server clears everything; a new token or catalog
  * keeps the figures until the refresh it starts decides.
