@@ -7,14 +7,15 @@
  *
  * What it fetches through the session's client (budgetSession.ts): category budgets (requests
  * arriving within BATCH_MS go out as one `/categories?names=` request), groups, a category's top
- * failing endpoints, the budget panel's per-group top endpoints, daily series and burn rates, and
- * a month's report. It refreshes what was asked for (plus the visible editors' categories) on the
+ * failing endpoints, the budget panel's per-group top endpoints, daily series and burn rates, the
+ * burn-alert evaluation of the scopes burnAlertWatcher.ts names (the developer's group and the
+ * visible categories, each refresh), and a month's report. It refreshes what was asked for (plus the visible editors' categories) on the
  * session's interval and on Refresh Budget Data. A failed fetch keeps the last good value, marked
  * stale with the reason (budgetCache.ts). A new server clears everything; a new token or catalog
  * keeps the figures until the refresh it starts decides.
  */
 import * as vscode from 'vscode';
-import type { BudgetApi, BurnRateRow, CategoryBudget, DailySeries, EndpointRow, GroupBudget, MonthlyReport } from '../sdk';
+import type { BudgetApi, BurnAlert, BurnRateRow, CategoryBudget, DailySeries, EndpointRow, GroupBudget, MonthlyReport, Scope } from '../sdk';
 import type { CacheEntry, Failure, Known } from './budgetCache';
 import { BudgetCache, failureOf } from './budgetCache';
 import type { BudgetSession, SessionChange } from './budgetSession';
@@ -35,7 +36,12 @@ export interface ReportAnswer {
 
 /** The budget panel's per-group requests besides the group itself. */
 type GroupPart = 'groupTop' | 'daily' | 'burn';
-type FetchKind = 'category' | 'group' | 'top' | 'report' | GroupPart;
+type FetchKind = 'category' | 'group' | 'top' | 'report' | 'alert' | GroupPart;
+
+/** A scope's key in the burnAlerts cache: `group:<key>` or `category:<name>`. */
+export function scopeKey(scope: Scope): string {
+  return 'group' in scope ? `group:${scope.group}` : `category:${scope.category}`;
+}
 
 /** What the budget panel shows for a group, as known now. */
 export interface PanelEntries {
@@ -56,6 +62,8 @@ export interface BudgetCaches {
   groupTopEndpoints: BudgetCache<EndpointRow[]>;
   daily: BudgetCache<DailySeries>;
   burnRates: BudgetCache<BurnRateRow[]>;
+  /** The F15 alert evaluation per scope (scopeKey); null when the server answers without one (older than it). */
+  burnAlerts: BudgetCache<BurnAlert | null>;
   reports: BudgetCache<ReportAnswer>;
 }
 
@@ -70,8 +78,11 @@ export class BudgetData extends Disposable {
     groupTopEndpoints: new BudgetCache<EndpointRow[]>(),
     daily: new BudgetCache<DailySeries>(),
     burnRates: new BudgetCache<BurnRateRow[]>(),
+    burnAlerts: new BudgetCache<BurnAlert | null>(),
     reports: new BudgetCache<ReportAnswer>(),
   };
+  /** The scopes whose burn alerts each refresh fetches (burnAlertWatcher.ts sets it: the developer's group and the open categories). */
+  private alertScopes: () => Scope[] = () => [];
   private timer: ReturnType<typeof setInterval> | undefined;
   private timerMs = 0;
   /** Categories waiting for the next batch, and its timer. */
@@ -151,7 +162,13 @@ export class BudgetData extends Disposable {
       ...c.groupTopEndpoints.keys().map((key) => this.fetchGroupPart('groupTop', key)),
       ...c.daily.keys().map((key) => this.fetchGroupPart('daily', key)),
       ...c.burnRates.keys().map((key) => this.fetchGroupPart('burn', key)),
+      ...this.alertScopes().map((scope) => this.fetchAlert(scope)),
     ]);
+  }
+
+  /** Which scopes' burn alerts the refresh fetches (only the ones asked now: a closed file's category drops out). */
+  setAlertScopes(scopes: () => Scope[]): void {
+    this.alertScopes = scopes;
   }
 
   // ---- what is known now (each read starts a fetch when the key is unknown or old) ----
@@ -175,6 +192,26 @@ export class BudgetData extends Disposable {
     if (!this.session.client) return undefined;
     if (this.wants('top', this.caches.topEndpoints, category)) void this.fetchTop(category);
     return this.known(this.caches.topEndpoints, 'top', category);
+  }
+
+  /** A scope's burn-alert evaluation (F15); undefined without a backend. */
+  burnAlert(scope: Scope): Known<BurnAlert | null> | undefined {
+    if (!this.session.client) return undefined;
+    const key = scopeKey(scope);
+    if (this.wants('alert', this.caches.burnAlerts, key)) void this.fetchAlert(scope);
+    return this.known(this.caches.burnAlerts, 'alert', key);
+  }
+
+  /**
+   * A scope's top failing endpoints over `window` (the burning window), for Go to Top Offender.
+   * The one read here that waits for the network: a command's, never an adapter's; not cached.
+   */
+  async topOffenders(scope: Scope, window: string, limit = PANEL_TOP_ENDPOINTS): Promise<EndpointRow[]> {
+    const client = this.session.client;
+    if (!client) return [];
+    this.requestCount++;
+    const { data } = await client.topEndpoints(scope, { window, limit, signal: this.session.signal });
+    return data.endpoints;
   }
 
   /** A month's report ('YYYY-MM'); undefined without a backend. Reports are not part of the periodic refresh. */
@@ -291,6 +328,19 @@ export class BudgetData extends Disposable {
     );
   }
 
+  private fetchAlert(scope: Scope): Promise<void> {
+    const key = scopeKey(scope);
+    const running = this.inFlight.get(`alert:${key}`);
+    if (running) return running;
+    return this.fetch(
+      'alert',
+      [key],
+      this.caches.burnAlerts,
+      async (client, signal) => ({ data: (await client.burnRates(scope, { signal })).alert ?? null }),
+      (alert) => [[key, alert]],
+    );
+  }
+
   private partCache(part: GroupPart): BudgetCache<unknown> {
     return part === 'groupTop' ? this.caches.groupTopEndpoints : part === 'daily' ? this.caches.daily : this.caches.burnRates;
   }
@@ -355,7 +405,7 @@ export class BudgetData extends Disposable {
   }
 
   /** Valid categories of the files in the visible editors (what the lenses on screen need). */
-  private visibleCategories(): string[] {
+  visibleCategories(): string[] {
     const names = new Set<string>();
     for (const editor of vscode.window.visibleTextEditors) {
       const located = this.indexer.locate(editor.document.uri);

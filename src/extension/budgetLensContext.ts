@@ -8,6 +8,7 @@ import { ApiTokenStore } from './apiToken';
 import { BudgetData } from './budgetData';
 import { BudgetPanel } from './budgetPanel';
 import { BudgetSession } from './budgetSession';
+import { BurnAlertWatcher } from './burnAlertWatcher';
 import { registerCommands } from './commands';
 import { Disposable } from './disposable';
 import { FirstContact } from './firstContact';
@@ -40,6 +41,7 @@ export class BudgetLensContext extends Disposable {
   readonly codeLens = this.own(new MappingCodeLensProvider(this.indexer));
   readonly session: BudgetSession;
   readonly budget: BudgetData;
+  readonly burnAlerts: BurnAlertWatcher;
   readonly statusBar: GroupStatusBar;
   readonly tree: GroupTreeProvider;
   readonly panel: BudgetPanel;
@@ -55,7 +57,8 @@ export class BudgetLensContext extends Disposable {
     const heldBuilds = testMode && process.env[HOLD_BUILDS_ENV] === '1' ? this.indexer.holdBuilds() : undefined;
     this.session = this.own(new BudgetSession(this.indexer, new ApiTokenStore(secrets), this.log));
     this.budget = this.own(new BudgetData(this.session, this.indexer, this.log));
-    this.statusBar = this.own(new GroupStatusBar(this.indexer, this.budget, settings.statusBarEnabled));
+    this.burnAlerts = this.own(new BurnAlertWatcher(this.indexer, this.session, this.budget, workspaceState, settings.burnAlertsEnabled));
+    this.statusBar = this.own(new GroupStatusBar(this.indexer, this.budget, settings.statusBarEnabled, this.burnAlerts));
     this.diagnostics = this.own(new MappingDiagnostics(this.indexer, settings.diagnosticsEnabled));
     this.tree = this.own(new GroupTreeProvider(this.indexer, this.session, this.budget));
     this.panel = this.own(new BudgetPanel(extensionUri, this.indexer, this.session, this.budget));
@@ -68,6 +71,7 @@ export class BudgetLensContext extends Disposable {
         codeLens: this.codeLens,
         session: this.session,
         budget: this.budget,
+        burnAlerts: this.burnAlerts,
         tree: this.tree,
         panel: this.panel,
         firstContact: this.firstContact,
@@ -113,6 +117,7 @@ export class BudgetLensContext extends Disposable {
   private onSettingsChanged(e: vscode.ConfigurationChangeEvent): void {
     if (affects(e, 'codeLens.enabled') || affects(e, 'hover.enabled')) this.applyProviderSettings();
     if (affects(e, 'statusBar.enabled')) this.statusBar.setEnabled(readSettings().statusBarEnabled);
+    if (affects(e, 'burnAlerts.enabled')) this.burnAlerts.setEnabled(readSettings().burnAlertsEnabled);
     if (affects(e, 'diagnostics.enabled')) this.diagnostics.setEnabled(readSettings().diagnosticsEnabled);
     // The catalog setting can also make folders without a config indexable: reindex() re-matches roots.
     if (affects(e, 'catalogPath')) void this.indexer.reindex();

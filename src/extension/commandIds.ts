@@ -33,6 +33,8 @@ export const INTERNAL_COMMANDS = {
   testPanelMessage: 'budgetLens._testPanelMessage',
   /** `true` holds builds that have not started (WorkspaceIndexer.holdBuilds), `false` lets them run; test mode only. */
   testHoldIndexing: 'budgetLens._testHoldIndexing',
+  /** Runs an action of a burn-alert notification (index, negative from the newest; the action's title) as if clicked. */
+  testBurnAlertAction: 'budgetLens._testBurnAlertAction',
 } as const;
 
 export type ContributedCommandId = (typeof CONTRIBUTED_COMMANDS)[keyof typeof CONTRIBUTED_COMMANDS];

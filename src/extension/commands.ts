@@ -14,6 +14,7 @@ import { backendLabel } from './budgetBackend';
 import type { BudgetData } from './budgetData';
 import type { BudgetPanel } from './budgetPanel';
 import type { BudgetSession } from './budgetSession';
+import type { BurnAlertWatcher } from './burnAlertWatcher';
 import type { CommandId } from './commandIds';
 import { CONTRIBUTED_COMMANDS, INTERNAL_COMMANDS } from './commandIds';
 import { chooseGroup } from './developerGroup';
@@ -36,6 +37,7 @@ export interface CommandDeps {
   codeLens: MappingCodeLensProvider;
   session: BudgetSession;
   budget: BudgetData;
+  burnAlerts: BurnAlertWatcher;
   tree: GroupTreeProvider;
   panel: BudgetPanel;
   firstContact: FirstContact;
@@ -118,6 +120,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     [CONTRIBUTED_COMMANDS.createConfig]: (folder?: unknown) => deps.firstContact.createConfig(folder),
     // A string argument is the picked path (no file dialog); a Uri second argument names the folder.
     [CONTRIBUTED_COMMANDS.pickCatalog]: (path?: unknown, folder?: unknown) => deps.firstContact.pickCatalog(path, folder),
+    [INTERNAL_COMMANDS.testBurnAlertAction]: (index?: unknown, action?: unknown) =>
+      typeof index === 'number' && typeof action === 'string' ? deps.burnAlerts.runAction(index, action) : undefined,
     [INTERNAL_COMMANDS.testPanelMessage]: (message?: unknown) => (isWebviewToHost(message) ? deps.panel.handle(message) : undefined),
     // Test mode only (deps.tokenArgument): any other caller could stall indexing with it.
     [INTERNAL_COMMANDS.testHoldIndexing]: (hold?: unknown) => {

@@ -25,6 +25,8 @@ export interface BudgetLensSettings {
   group: string;
   /** Seconds between budget refreshes, at least MIN_REFRESH_SECONDS. */
   refreshIntervalSeconds: number;
+  /** Burn alerts (burnAlertWatcher.ts): fetch the F15 evaluation, notify once per episode, the status bar's tier. */
+  burnAlertsEnabled: boolean;
 }
 
 export const MIN_REFRESH_SECONDS = 30;
@@ -43,6 +45,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): BudgetLensSetti
     prometheusUrl: c.get<string>('prometheus.url', '').trim().replace(/\/+$/, ''),
     group: c.get<string>('group', '').trim(),
     refreshIntervalSeconds: Math.max(MIN_REFRESH_SECONDS, c.get<number>('refreshIntervalSeconds', 300)),
+    burnAlertsEnabled: c.get<boolean>('burnAlerts.enabled', true),
   };
 }
 

@@ -5,15 +5,19 @@
  *
  * With a Budget API configured it shows the developer's group (developerGroup.ts:
  * `budgetLens.group`, else the active file's) and its remaining budget-min, on a warning background once the budget is
- * exhausted, with the stale reason in the tooltip when the figures are the last good ones.
+ * exhausted, with the stale reason in the tooltip when the figures are the last good ones. While
+ * a burn alert fires for the group or an open category (burnAlertWatcher.ts) it leads with the
+ * tier, `$(flame) 14.4× burn · …`, on the warning background, and opens the budget panel.
  */
 import * as vscode from 'vscode';
 import { primaryCategory } from '../sdk';
 import { CONTRIBUTED_COMMANDS } from './commandIds';
 import type { BudgetData } from './budgetData';
+import type { BurnAlertWatcher } from './burnAlertWatcher';
 import { developerGroup, localCatalog } from './developerGroup';
 import { Disposable } from './disposable';
 import { isExhausted, noBudgetDataStatusBar, statusBarBudgetText, statusBarBudgetTooltip } from './text/budgetText';
+import { burnStatusBarText, burnTooltipLine } from './text/burnAlertText';
 import { catalogNote, categoryLensTitle, statusBarText } from './text/mappingText';
 import type { Located, WorkspaceIndexer } from './workspaceIndexer';
 
@@ -39,9 +43,11 @@ export class GroupStatusBar extends Disposable {
     private readonly indexer: WorkspaceIndexer,
     private readonly budget: BudgetData,
     enabled: boolean,
+    private readonly burn?: BurnAlertWatcher,
   ) {
     super();
     this.enabled = enabled;
+    if (burn) this.own(burn.onDidChange(() => this.update()));
     this.item.name = 'Budget Lens: group of the current file';
     this.ownAll(
       vscode.window.onDidChangeActiveTextEditor(() => this.update()),
@@ -123,6 +129,17 @@ export class GroupStatusBar extends Disposable {
     if (group === undefined || group === '') return undefined;
     // What is known now (undefined without a backend); an unknown group is fetched and announced by onDidChange.
     const entry = this.budget.group(group);
+    const firing = this.burn?.firing;
+    if (entry?.value && firing) {
+      // A burn alert's tier while it fires (burnAlertWatcher.ts): the flame, the group's figures, the panel on click.
+      return {
+        visible: true,
+        text: `${burnStatusBarText(firing.evaluation)} · ${statusBarBudgetText(entry.value, entry.failure !== undefined)}`,
+        tooltip: `${burnTooltipLine(firing.label, firing.evaluation)}\n${statusBarBudgetTooltip(entry.value, entry.failure, entry.fetchedAt)}\nClick to open the budget panel.`,
+        command: CONTRIBUTED_COMMANDS.openBudgetPanel,
+        backgroundColor: EXHAUSTED_BACKGROUND,
+      };
+    }
     if (entry?.value) {
       const stale = entry.failure !== undefined;
       return {

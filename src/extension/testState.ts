@@ -10,6 +10,7 @@ import type { Failure } from './budgetCache';
 import type { BackendKind } from './budgetBackend';
 import type { BudgetData } from './budgetData';
 import type { BudgetSession } from './budgetSession';
+import type { BurnAlertTestState, BurnAlertWatcher } from './burnAlertWatcher';
 import type { FirstContact, FirstContactTestState } from './firstContact';
 import type { GroupTreeProvider, TreeItemState } from './groupTree';
 import type { MappingCodeLensProvider } from './mappingCodeLens';
@@ -42,6 +43,8 @@ export interface BudgetTestState {
   groupTopEndpoints: BudgetKeyState[];
   daily: BudgetKeyState[];
   burnRates: BudgetKeyState[];
+  /** Burn-alert evaluations by scope (`group:<key>`, `category:<name>`). */
+  burnAlerts: BudgetKeyState[];
   /** Monthly reports by month. */
   reports: BudgetKeyState[];
   /** How many times "Set API Token" was offered after a 401. */
@@ -99,6 +102,8 @@ export interface TestState {
   tree?: TreeItemState[];
   panel: PanelTestState;
   firstContact: FirstContactTestState;
+  /** Burn alerts: episodes, the notifications shown, the scope firing now. */
+  burnAlerts: BurnAlertTestState;
   /** When activate() ran (Date.now() in the extension host). */
   activatedAt: number;
 }
@@ -110,6 +115,7 @@ export interface TestStateSources {
   codeLens: MappingCodeLensProvider;
   session: BudgetSession;
   budget: BudgetData;
+  burnAlerts: BurnAlertWatcher;
   tree: GroupTreeProvider;
   panel: BudgetPanel;
   firstContact: FirstContact;
@@ -138,6 +144,7 @@ export function budgetTestState(session: BudgetSession, budget: BudgetData): Bud
     groupTopEndpoints: keyStates(c.groupTopEndpoints),
     daily: keyStates(c.daily),
     burnRates: keyStates(c.burnRates),
+    burnAlerts: keyStates(c.burnAlerts),
     reports: keyStates(c.reports),
     unauthorizedOffers: session.unauthorizedOffers,
     requests: budget.requests,
@@ -174,6 +181,7 @@ export function testState(deps: TestStateSources, withPicks: boolean, withTree: 
     ...(withTree ? { tree: deps.tree.items() } : {}),
     panel: deps.panel.state(),
     firstContact: deps.firstContact.state,
+    burnAlerts: deps.burnAlerts.testState,
     activatedAt: deps.activatedAt,
     ...(withPicks ? { picks: endpointPicks(indexer).map(({ label, description, detail }) => ({ label, description, detail })) } : {}),
   };

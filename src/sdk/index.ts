@@ -48,6 +48,8 @@ export {
   daysToExhaustion,
 } from './budget/burnRate';
 export type { BurnPolicy, BurnWindowCounts } from './budget/burnRate';
+export { BURN_ALERT_POLICIES, BURN_ALERT_WINDOWS, MIN_FAILURES_TO_FIRE, evaluateBurnAlert, minShortMeasurements } from './budget/burnAlert';
+export type { BurnAlertPolicy, WindowFailures } from './budget/burnAlert';
 export { costOfOneFailure, endpointSpentMinutes, rankEndpoints } from './budget/endpointRanking';
 export type { RankOptions, ScopeTotals } from './budget/endpointRanking';
 export { shareExceedsPercent, trafficShares } from './budget/trafficShare';
@@ -214,7 +216,12 @@ export { checkStore, describeDamagedRow } from './store/storeCheck';
 export type {
   ApiResult,
   BudgetApi,
+  BurnAlert,
+  BurnAlertTier,
   BurnRateRow,
+  BurnRatesResult,
+  BurnTierEvaluation,
+  BurnWindowReading,
   CategoryBudget,
   ContractAction,
   DailyRow,

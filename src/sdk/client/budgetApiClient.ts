@@ -13,7 +13,7 @@ import type { ResponseSchemaName } from '../contract/apiSchemas';
 import type {
   ApiResult,
   BudgetApi,
-  BurnRateRow,
+  BurnRatesResult,
   CategoryBudget,
   DailySeries,
   GroupBudget,
@@ -124,7 +124,7 @@ export class BudgetApiClient implements BudgetApi {
     return this.get(`${scopePath(scope)}/daily`, dataParams(q), 'DailySeries', q?.signal);
   }
 
-  burnRates(scope: Scope, q?: Omit<QueryOptions, 'window'>): Promise<ApiResult<BurnRateRow[]>> {
+  burnRates(scope: Scope, q?: Omit<QueryOptions, 'window'>): Promise<BurnRatesResult> {
     return this.get(`${scopePath(scope)}/burn-rates`, { at: q?.at?.toISOString() }, 'BurnRates', q?.signal);
   }
 

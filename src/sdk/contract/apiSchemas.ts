@@ -120,6 +120,33 @@ export const burnRateRowSchema = object({
   daysToExhaustion: nullableNum,
 });
 
+const burnWindowReadingSchema = object({ window: str, burnRate: nullableNum, failures: num, measurements: num });
+
+export const burnAlertSchema = object({
+  tier: { enum: ['page', 'ticket', null] },
+  tiers: {
+    type: 'array',
+    items: object({
+      tier: { enum: ['page', 'ticket'] },
+      threshold: num,
+      long: burnWindowReadingSchema,
+      short: burnWindowReadingSchema,
+      minShortMeasurements: num,
+      lowTraffic: bool,
+      fires: bool,
+    }),
+  },
+});
+
+/**
+ * The burn-rates answer: `{ meta, data }` plus `alert`, the two-window evaluation (BurnRatesResult).
+ * `alert` is optional so a client reads a server from before it.
+ */
+const burnRatesSchema: JsonSchema = object(
+  { meta: resultMetaSchema, data: { type: 'array', items: burnRateRowSchema }, alert: burnAlertSchema },
+  ['alert'],
+);
+
 const reportGroupRowSchema = object(
   {
     ...groupBudgetProperties,
@@ -167,7 +194,7 @@ export const responseSchemas = {
   CategoryList: apiResultSchema({ type: 'array', items: categoryBudgetSchema }),
   TopEndpoints: apiResultSchema(topEndpointsSchema),
   DailySeries: apiResultSchema(dailySeriesSchema),
-  BurnRates: apiResultSchema({ type: 'array', items: burnRateRowSchema }),
+  BurnRates: burnRatesSchema,
   MonthlyReport: apiResultSchema(monthlyReportSchema),
   Health: healthSchema,
   Error: errorBodySchema,

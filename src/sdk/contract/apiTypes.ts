@@ -92,6 +92,53 @@ export interface BurnRateRow {
   daysToExhaustion: number | null;
 }
 
+/** The two tiers of the multiwindow burn-rate alert (domain.md F15). */
+export type BurnAlertTier = 'page' | 'ticket';
+
+/** One window's reading in a tier's condition. */
+export interface BurnWindowReading {
+  /** '1h', '5m', '6h', '30m' */
+  window: string;
+  /** F9; null when the window has no measurements. */
+  burnRate: number | null;
+  /** f and m over the window (summed over the counted components). */
+  failures: number;
+  measurements: number;
+}
+
+/** One tier: fires when both windows burn above `threshold` and the short window has enough traffic. */
+export interface BurnTierEvaluation {
+  tier: BurnAlertTier;
+  /** 14.4 (page) or 6 (ticket): both burn rates must be strictly above it. */
+  threshold: number;
+  /** The long window: '1h' (page) or '6h' (ticket). */
+  long: BurnWindowReading;
+  /** The short window: '5m' (page) or '30m' (ticket); it lets the alert stop soon after the burn does. */
+  short: BurnWindowReading;
+  /** The low-traffic guard: the short window needs this many measurements before the tier may fire. */
+  minShortMeasurements: number;
+  /** The short window has fewer than minShortMeasurements: the tier does not fire, whatever the rates. */
+  lowTraffic: boolean;
+  fires: boolean;
+}
+
+/** The multiwindow burn-rate condition (domain.md F15): which tier fires, if any. */
+export interface BurnAlert {
+  /** The most severe tier that fires ('page' before 'ticket'); null when none does. */
+  tier: BurnAlertTier | null;
+  /** Page first, then ticket. */
+  tiers: BurnTierEvaluation[];
+}
+
+/**
+ * The burn-rates answer: the rows of the 1 h / 6 h / 3 d policy windows in `data`, as before,
+ * and, next to `meta` and `data`, the two-window alert evaluation. Optional for clients: a server
+ * from before it answers without `alert`.
+ */
+export interface BurnRatesResult extends ApiResult<BurnRateRow[]> {
+  alert?: BurnAlert;
+}
+
 export type ContractAction = 'understand_spend' | 'reliability_first' | 'escalate' | 'not_applicable' | 'no_data';
 
 export interface ReportGroupRow extends GroupBudget {
@@ -144,6 +191,6 @@ export interface BudgetApi {
   categories(names: string[], q?: QueryOptions): Promise<ApiResult<CategoryBudget[]>>;
   topEndpoints(scope: Scope, q?: QueryOptions & { limit?: number }): Promise<ApiResult<TopEndpoints>>;
   daily(scope: Scope, q?: QueryOptions): Promise<ApiResult<DailySeries>>;
-  burnRates(scope: Scope, q?: Omit<QueryOptions, 'window'>): Promise<ApiResult<BurnRateRow[]>>;
+  burnRates(scope: Scope, q?: Omit<QueryOptions, 'window'>): Promise<BurnRatesResult>;
   report(month: string, q?: Omit<QueryOptions, 'window' | 'at'>): Promise<ApiResult<MonthlyReport>>;
 }

@@ -6,7 +6,8 @@
  */
 import { budgetMinutes, computeBudget } from '../budget/budgetMath';
 import { buildBurnRateRows, DEFAULT_BURN_POLICIES } from '../budget/burnRate';
-import { sumComponents } from '../budget/counts';
+import { BURN_ALERT_WINDOWS, evaluateBurnAlert } from '../budget/burnAlert';
+import { failuresOf, measurementsOf, sumComponents } from '../budget/counts';
 import { endpointSpentMinutes, rankEndpoints } from '../budget/endpointRanking';
 import { customTargetState } from '../budget/policy';
 import { trafficShares } from '../budget/trafficShare';
@@ -20,7 +21,7 @@ import type { BudgetSource, ResultMeta, Scope } from '../contract/budgetSource';
 import type {
   ApiResult,
   BudgetApi,
-  BurnRateRow,
+  BurnRatesResult,
   CategoryBudget,
   DailyRow,
   DailySeries,
@@ -188,23 +189,35 @@ export class BudgetService implements BudgetApi {
     };
   }
 
-  async burnRates(scope: Scope, q: Omit<QueryOptions, 'window'> = {}): Promise<ApiResult<BurnRateRow[]>> {
+  /**
+   * The 1 h / 6 h / 3 d rows against the 28 d policy (F9-F11) and the two-window alert (F15) over
+   * 1 h + 5 m and 6 h + 30 m. A source answers each window as it can: Prometheus queries the
+   * ranges as they are, the store answers windows under an hour from its hour buckets.
+   */
+  async burnRates(scope: Scope, q: Omit<QueryOptions, 'window'> = {}): Promise<BurnRatesResult> {
     const period = WINDOW_28D;
     const ev = this.evaluation({ ...q, window: period.label });
     const group = this.scopeGroup(scope);
     const target = this.catalog.targetOf(group.key);
     const ignored = (await this.ignoredByGroup(ev)).get(group.key) ?? [];
+    // One query per distinct window: the policy's 1h and 6h are also the alert's long windows.
+    const labels = [...new Set([...DEFAULT_BURN_POLICIES.map((p) => p.window), ...BURN_ALERT_WINDOWS])];
     const [periodCounts, ...windowCounts] = await Promise.all([
       this.scopeCounts(scope, ev),
-      ...DEFAULT_BURN_POLICIES.map((p) => this.scopeCounts(scope, { ...ev, window: parseWindow(p.window) })),
+      ...labels.map((label) => this.scopeCounts(scope, { ...ev, window: parseWindow(label) })),
     ]);
     if (!periodCounts) throw new Error('unreachable: the period query is always first');
+    const summed = new Map(labels.map((label, i) => [label, sumComponents(windowCounts[i]?.components ?? [], ignored)]));
     const figures = computeBudget(periodCounts.components, { target, window: period, ignoredComponents: ignored });
     const rows = buildBurnRateRows(
-      DEFAULT_BURN_POLICIES.map((policy, i) => ({ policy, counts: sumComponents(windowCounts[i]?.components ?? [], ignored) })),
+      DEFAULT_BURN_POLICIES.map((policy) => ({ policy, counts: summed.get(policy.window) ?? sumComponents([]) })),
       { target, period, remainingFraction: figures.remainingFraction },
     );
-    return { meta: mergeMeta(periodCounts.meta, ...windowCounts.map((w) => w.meta)), data: rows };
+    const alert = evaluateBurnAlert(
+      Object.fromEntries([...summed].map(([label, c]) => [label, { failures: failuresOf(c), measurements: measurementsOf(c) }])),
+      target,
+    );
+    return { meta: mergeMeta(periodCounts.meta, ...windowCounts.map((w) => w.meta)), data: rows, alert };
   }
 
   async report(month: string, q: Omit<QueryOptions, 'window' | 'at'> = {}): Promise<ApiResult<MonthlyReport>> {

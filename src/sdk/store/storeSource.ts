@@ -22,7 +22,7 @@ import type { StoreDatabase } from './storeSchema';
 import { AGGREGATE_TABLES, openStoreDatabase, rowChecksumSql } from './storeSchema';
 import { StoreDamagedError, findDamagedRows } from './storeCheck';
 import type { WindowBuckets } from './windowBuckets';
-import { HOUR_MS, epochDayToDate, windowBuckets } from './windowBuckets';
+import { FINEST_WINDOW_MINUTES, HOUR_MS, epochDayToDate, windowBuckets } from './windowBuckets';
 import { END_TIME_HOUR } from '../budget/saneTime';
 import { zeroCounts } from '../budget/counts';
 import { aggregateCategoriesToGroups } from '../budget/rollUp';
@@ -156,6 +156,9 @@ class SqliteStoreSource implements StoreSource {
   private meta(opts: EvalOptions, b: WindowBuckets, sql: string, params: Record<string, number | string>): ResultMeta {
     const end = new Date(b.endMs).toISOString();
     const warnings = this.coverageWarnings(b);
+    if (opts.window.minutes < FINEST_WINDOW_MINUTES) {
+      warnings.push(`the store keeps hourly counts: the ${opts.window.label} window was read as the hour ending at ${end} (the same buckets as 1h)`);
+    }
     return {
       window: { label: opts.window.label, minutes: opts.window.minutes, start: new Date(b.startMs).toISOString(), end },
       asOf: end,

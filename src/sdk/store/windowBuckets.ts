@@ -2,6 +2,11 @@
  * Which stored buckets a window covers. A window of `minutes` ending at `at` covers the hour
  * buckets whose start lies in [at - window, at). Whole UTC days inside that hour range are read
  * from the daily rollups and only the ragged edges from the hourly tables.
+ *
+ * The store's finest granularity is the hour: a window shorter than an hour (the burn-rate
+ * alert's 5 m and 30 m, domain.md F15) is read as one hour ending at `at`, i.e. the same buckets as
+ * `1h` (the hour bucket in progress, or the last one when `at` is on the hour). Read strictly,
+ * most 5 m windows would hold no bucket start at all and answer "no data".
  */
 import type { BudgetWindow } from '../contract/budgetTypes';
 
@@ -27,11 +32,14 @@ export interface WindowBuckets {
   calendarDays: number[];
 }
 
+/** Windows under an hour are read as an hour (the store's finest granularity). */
+export const FINEST_WINDOW_MINUTES = 60;
+
 export function windowBuckets(window: BudgetWindow, at: Date): WindowBuckets {
   const endMs = at.getTime();
   if (!Number.isFinite(endMs)) throw new RangeError('evaluation time `at` is not a valid date');
   if (!Number.isInteger(window.minutes) || window.minutes <= 0) throw new RangeError(`window minutes must be a positive integer, got ${window.minutes}`);
-  const startMs = endMs - window.minutes * 60_000;
+  const startMs = endMs - Math.max(window.minutes, FINEST_WINDOW_MINUTES) * 60_000;
   // Hour h is in the window iff startMs <= h * HOUR_MS < endMs.
   const firstHour = Math.ceil(startMs / HOUR_MS);
   const endHour = Math.ceil(endMs / HOUR_MS);

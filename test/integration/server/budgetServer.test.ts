@@ -51,6 +51,23 @@ describe('Budget API server: routes', () => {
     });
   }
 
+  test('burn-rates carries the F15 alert next to meta and data; a body without it (an older server) still validates', async () => {
+    const r = await h.get('/api/v1/groups/knowledge/burn-rates');
+    const body = r.body as { data: unknown[]; alert: { tier: string | null; tiers: Array<{ tier: string; long: { window: string }; short: { window: string }; minShortMeasurements: number }> } };
+    assert.equal(body.data.length, 3, 'the 1h / 6h / 3d rows as before');
+    assert.equal(body.alert.tier, null);
+    assert.deepEqual(
+      body.alert.tiers.map((t) => [t.tier, t.long.window, t.short.window, t.minShortMeasurements]),
+      [
+        ['page', '1h', '5m', 695],
+        ['ticket', '6h', '30m', 1667],
+      ],
+    );
+    const { alert: _alert, ...older } = body;
+    assert.equal(schemaProblem('BurnRates', older), null);
+    assert.notEqual(schemaProblem('BurnRates', { ...body, alert: { tier: 'urgent', tiers: [] } }), null);
+  });
+
   test('numbers survive the wire: F1-F5 of project_management, F8 of its endpoints', async () => {
     const g = (await h.get('/api/v1/groups/project_management')).body as { data: GroupBudget };
     assert.equal(g.data.availability, 0.99925);

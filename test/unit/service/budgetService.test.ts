@@ -140,7 +140,17 @@ describe('BudgetService', () => {
         ['3d', 2, 0.1 * 672 / 72, true, 8.4],
       ],
     );
-    assert.equal(r.meta.provenance.queries.length, 4);
+    // The period, 1h, 6h, 3d, and the alert's short windows 5m and 30m (1h and 6h are shared).
+    assert.equal(r.meta.provenance.queries.length, 6);
+    // F15: the last hour burns at 2 (20 in 20000): neither tier fires.
+    assert.equal(r.alert?.tier, null);
+    assert.deepEqual(
+      r.alert?.tiers.map((t) => [t.tier, t.long.window, t.long.burnRate, t.short.window, t.threshold, t.fires]),
+      [
+        ['page', '1h', 2, '5m', 14.4, false],
+        ['ticket', '6h', 2, '30m', 6, false],
+      ],
+    );
   });
 
   test('monthly report: three months over budget running -> escalate', async () => {

@@ -47,6 +47,17 @@ describe('windowBuckets', () => {
     assert.equal(epochDayToDate(b.calendarDays[28] as number), '2024-03-05');
   });
 
+  test('windows under an hour are read as an hour, the finest granularity (F15 short windows)', () => {
+    // 5 m and 30 m ending 10:30 read the buckets of 1 h ending 10:30: the 10:00 bucket.
+    for (const w of [{ label: '5m', minutes: 5 }, { label: '30m', minutes: 30 }]) {
+      const b = windowBuckets(w, new Date(MIDNIGHT + 10.5 * H));
+      assert.deepEqual([b.firstHour, b.endHour, b.startMs], [474888 + 10, 474888 + 11, MIDNIGHT + 9.5 * H], w.label);
+    }
+    // Strictly, 5 m ending 10:30 ([10:25, 10:30)) holds no bucket start at all.
+    const onTheHour = windowBuckets({ label: '5m', minutes: 5 }, new Date(MIDNIGHT + 10 * H));
+    assert.deepEqual([onTheHour.firstHour, onTheHour.endHour], [474888 + 9, 474888 + 10]);
+  });
+
   test('window shorter than a day: hourly only', () => {
     const b = windowBuckets({ label: '6h', minutes: 360 }, new Date(MIDNIGHT + 3 * H));
     assert.equal(b.endDay - b.firstDay, 0);
