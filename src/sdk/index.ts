@@ -50,8 +50,8 @@ export {
 export type { BurnPolicy, BurnWindowCounts } from './budget/burnRate';
 export { BURN_ALERT_POLICIES, BURN_ALERT_WINDOWS, MIN_FAILURES_TO_FIRE, evaluateBurnAlert, minShortMeasurements } from './budget/burnAlert';
 export type { BurnAlertPolicy, WindowFailures } from './budget/burnAlert';
-export { costOfOneFailure, endpointSpentMinutes, rankEndpoints } from './budget/endpointRanking';
-export type { RankOptions, ScopeTotals } from './budget/endpointRanking';
+export { costOfOneFailure, endpointBudgets, endpointSpentMinutes, rankEndpoints } from './budget/endpointRanking';
+export type { EndpointCategoryContext, RankOptions, ScopeTotals } from './budget/endpointRanking';
 export { shareExceedsPercent, trafficShares } from './budget/trafficShare';
 export {
   CONTRACT_MIN_SHARE_PERCENT,
@@ -226,6 +226,8 @@ export type {
   ContractAction,
   DailyRow,
   DailySeries,
+  EndpointBudget,
+  EndpointBudgets,
   EndpointRow,
   GroupBudget,
   MonthlyReport,

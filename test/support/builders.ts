@@ -233,6 +233,20 @@ export class MemorySource implements BudgetSource {
     return { meta, data: opts.limit === undefined ? data : data.slice(0, opts.limit) };
   }
 
+  async endpointCountsById(opts: EvalOptions & { endpointIds: string[] }): Promise<Sourced<EndpointCounts[]>> {
+    const { rows, meta } = await this.begin('endpointCountsById', opts);
+    const wanted = new Set(opts.endpointIds);
+    const by = new Map<string, EndpointCounts>();
+    for (const r of rows.filter((row) => wanted.has(row.endpointId))) {
+      const component = r.component ?? 'rails_request';
+      const key = `${r.endpointId}\u0000${component}\u0000${r.category}`;
+      const e = by.get(key) ?? { endpointId: r.endpointId, component, category: r.category, urgency: r.urgency ?? 'default', counts: zero(), hasErrorSli: r.hasErrorSli ?? true };
+      add(e.counts, r.counts);
+      by.set(key, e);
+    }
+    return { meta, data: [...by.values()] };
+  }
+
   async dailyCounts(opts: EvalOptions & { scope: Scope }): Promise<Sourced<DailyCounts[]>> {
     const { rows, meta } = await this.begin('dailyCounts', opts);
     const data: DailyCounts[] = [];

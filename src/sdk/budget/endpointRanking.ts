@@ -4,9 +4,9 @@
  */
 import { dec, toNumber } from './exactDecimal';
 import { exactProduct } from './exactRatio';
-import type { BudgetWindow, Component } from '../contract/budgetTypes';
+import type { BudgetWindow, Component, SliCounts, TargetPercent } from '../contract/budgetTypes';
 import type { EndpointCounts } from '../contract/budgetSource';
-import type { EndpointRow } from '../contract/apiTypes';
+import type { EndpointBudget, EndpointRow } from '../contract/apiTypes';
 
 /** The scope's totals the rows are measured against (usually its BudgetFigures). */
 export interface ScopeTotals {
@@ -98,4 +98,134 @@ function toRow(r: Ranked, scope: ScopeTotals): EndpointRow {
     // 1 - f_i/m_i as (m_i - f_i) / m_i, with f_i clamped to [0, m_i] as in computeBudget
     ownAvailability: r.measurements > 0 ? exactQuotient(r.measurements - own, r.measurements) : null,
   };
+}
+
+/** What an endpoint's figures are measured against: its category's totals and its group's policy. */
+export interface EndpointCategoryContext {
+  /** f and m of the category (its group's ignored components left out). */
+  failures: number;
+  measurements: number;
+  /** The category's group key. */
+  group: string;
+  target: TargetPercent;
+  ignoredComponents: readonly Component[];
+  /** Every endpoint row of the category, for the offenders' ranking (F8 order). */
+  endpoints: readonly EndpointCounts[];
+}
+
+interface Summed {
+  components: Component[];
+  urgency: string;
+  counts: SliCounts;
+  apdexFailures: number;
+  errors: number;
+  failures: number;
+  measurements: number;
+}
+
+/** One endpoint's rows (one per component) summed, ignored components left out (F2 per row). */
+function sumEndpoint(rows: readonly EndpointCounts[], ignored: readonly Component[]): Summed {
+  const out: Summed = { components: [], urgency: rows[0]?.urgency ?? '', counts: { apdexSuccess: 0, apdexWeight: 0, ops: 0, errors: 0 }, apdexFailures: 0, errors: 0, failures: 0, measurements: 0 };
+  for (const r of rows) {
+    if (ignored.includes(r.component)) continue;
+    if (!out.components.includes(r.component)) out.components.push(r.component);
+    const errors = r.hasErrorSli ? r.counts.errors : 0;
+    const ops = r.hasErrorSli ? r.counts.ops : 0;
+    out.counts.apdexSuccess += r.counts.apdexSuccess;
+    out.counts.apdexWeight += r.counts.apdexWeight;
+    out.counts.ops += ops;
+    out.counts.errors += errors;
+    out.apdexFailures += r.counts.apdexWeight - r.counts.apdexSuccess;
+    out.errors += errors;
+  }
+  out.failures = out.apdexFailures + out.errors;
+  out.measurements = out.counts.apdexWeight + out.counts.ops;
+  return out;
+}
+
+/** `1 - f/m < T`, exactly: (m - f) * 100 < T * m. */
+function belowTarget(failures: number, measurements: number, target: TargetPercent): boolean {
+  if (!(measurements > 0)) return false;
+  const good = Math.max(0, measurements - Math.max(0, Math.min(failures, measurements)));
+  return dec(good).times(100).lt(dec(target).times(dec(measurements)));
+}
+
+/**
+ * F15: each asked endpoint's own figures, measured against its category (the category its traffic
+ * was reported under; the one with most measurements when it moved in the window): minutes
+ * f_i × window_minutes / m_category, share f_i / f_category, own availability 1 − f_i / m_i
+ * against the group's target, and its place among the category's offenders (endpoints with
+ * f > 0, in F8 order). An id without traffic gets zeros, `category: null` and no rank.
+ * Example (docs/domain.md F15): team_planning f = 6, m = 40,000 over 28 d; #index f = 3, m = 10,000
+ * -> 3 × 40,320 / 40,000 = 3.024 min, 50 % of team_planning's spend, 99.97 % ≥ 99.95 %, #1 of 3.
+ */
+export function endpointBudgets(
+  ids: readonly string[],
+  rows: readonly EndpointCounts[],
+  window: BudgetWindow,
+  contextOf: (category: string) => EndpointCategoryContext,
+  defaultTarget: TargetPercent,
+): EndpointBudget[] {
+  const byId = new Map<string, EndpointCounts[]>();
+  for (const r of rows) byId.set(r.endpointId, [...(byId.get(r.endpointId) ?? []), r]);
+  const rankings = new Map<string, Ranked[]>();
+  const rankingOf = (category: string, ctx: EndpointCategoryContext): Ranked[] => {
+    let ranked = rankings.get(category);
+    if (!ranked) {
+      // Per endpoint id (its components summed), offenders only, F8 order.
+      const perId = new Map<string, EndpointCounts[]>();
+      for (const r of ctx.endpoints) perId.set(r.endpointId, [...(perId.get(r.endpointId) ?? []), r]);
+      ranked = [...perId.values()]
+        .map((list) => {
+          const s = sumEndpoint(list, ctx.ignoredComponents);
+          return { source: list[0]!, apdexFailures: s.apdexFailures, errors: s.errors, failures: s.failures, measurements: s.measurements };
+        })
+        .filter((r) => r.failures > 0)
+        .sort(byFailuresDesc);
+      rankings.set(category, ranked);
+    }
+    return ranked;
+  };
+  return [...new Set(ids)].map((endpointId): EndpointBudget => {
+    const own = byId.get(endpointId) ?? [];
+    // The category with most measurements (an endpoint moved to another category mid-window).
+    const weight = new Map<string, number>();
+    for (const r of own) weight.set(r.category, (weight.get(r.category) ?? 0) + r.counts.apdexWeight + r.counts.ops);
+    const category = [...weight].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0];
+    if (category === undefined) {
+      return {
+        endpointId, category: null, group: null, components: [], urgency: null,
+        counts: { apdexSuccess: 0, apdexWeight: 0, ops: 0, errors: 0 },
+        apdexFailures: 0, errors: 0, failures: 0, measurements: 0, ownAvailability: null,
+        target: defaultTarget, belowTarget: false, spentMinutes: 0, shareOfSpend: 0,
+        categoryFailures: 0, categoryMeasurements: 0, rank: null, offenders: 0,
+      };
+    }
+    const ctx = contextOf(category);
+    const s = sumEndpoint(own, ctx.ignoredComponents);
+    const ranked = rankingOf(category, ctx);
+    const place = s.failures > 0 ? ranked.findIndex((r) => r.source.endpointId === endpointId) : -1;
+    const clamped = s.measurements > 0 ? Math.min(Math.max(s.failures, 0), s.measurements) : 0;
+    return {
+      endpointId,
+      category,
+      group: ctx.group,
+      components: s.components,
+      urgency: s.urgency,
+      counts: s.counts,
+      apdexFailures: s.apdexFailures,
+      errors: s.errors,
+      failures: s.failures,
+      measurements: s.measurements,
+      ownAvailability: s.measurements > 0 ? exactQuotient(s.measurements - clamped, s.measurements) : null,
+      target: ctx.target,
+      belowTarget: belowTarget(s.failures, s.measurements, ctx.target),
+      spentMinutes: endpointSpentMinutes(s.failures, ctx.measurements, window),
+      shareOfSpend: ctx.failures > 0 ? exactQuotient(s.failures, ctx.failures) : 0,
+      categoryFailures: ctx.failures,
+      categoryMeasurements: ctx.measurements,
+      rank: place >= 0 ? place + 1 : null,
+      offenders: ranked.length,
+    };
+  });
 }

@@ -16,6 +16,7 @@ import type {
   BurnRatesResult,
   CategoryBudget,
   DailySeries,
+  EndpointBudgets,
   GroupBudget,
   MonthlyReport,
   QueryOptions,
@@ -118,6 +119,11 @@ export class BudgetApiClient implements BudgetApi {
 
   topEndpoints(scope: Scope, q?: QueryOptions & { limit?: number }): Promise<ApiResult<TopEndpoints>> {
     return this.get(`${scopePath(scope)}/endpoints`, { ...dataParams(q), limit: q?.limit }, 'TopEndpoints', q?.signal);
+  }
+
+  /** GET /endpoints?ids=a,b,c: one request for every id (the server reads up to 64 KiB of URL). */
+  endpoints(ids: string[], q?: QueryOptions): Promise<ApiResult<EndpointBudgets>> {
+    return this.get('/endpoints', { ...dataParams(q), ids: ids.join(',') }, 'EndpointBudgets', q?.signal);
   }
 
   daily(scope: Scope, q?: QueryOptions): Promise<ApiResult<DailySeries>> {

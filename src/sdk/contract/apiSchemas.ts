@@ -90,6 +90,32 @@ export const endpointRowSchema = object({
   ownAvailability: nullableNum,
 });
 
+const nullableStr = { type: ['string', 'null'] } as const;
+
+export const endpointBudgetSchema = object({
+  endpointId: str,
+  category: nullableStr,
+  group: nullableStr,
+  components: strArray,
+  urgency: nullableStr,
+  counts: countsSchema,
+  apdexFailures: num,
+  errors: num,
+  failures: num,
+  measurements: num,
+  ownAvailability: nullableNum,
+  target: str,
+  belowTarget: bool,
+  spentMinutes: num,
+  shareOfSpend: num,
+  categoryFailures: num,
+  categoryMeasurements: num,
+  rank: { type: ['integer', 'null'], minimum: 1 },
+  offenders: { type: 'integer', minimum: 0 },
+});
+
+export const endpointBudgetsSchema = object({ endpoints: { type: 'array', items: endpointBudgetSchema } });
+
 export const topEndpointsSchema = object({
   scope: scopeSchema,
   total: budgetFiguresSchema,
@@ -193,6 +219,7 @@ export const responseSchemas = {
   Group: apiResultSchema(groupBudgetSchema),
   CategoryList: apiResultSchema({ type: 'array', items: categoryBudgetSchema }),
   TopEndpoints: apiResultSchema(topEndpointsSchema),
+  EndpointBudgets: apiResultSchema(endpointBudgetsSchema),
   DailySeries: apiResultSchema(dailySeriesSchema),
   BurnRates: burnRatesSchema,
   MonthlyReport: apiResultSchema(monthlyReportSchema),

@@ -4,7 +4,7 @@
  * by BudgetApiClient (HTTP to `budget-lens serve`). JSON-serialisable throughout; the server's
  * OpenAPI document describes exactly these shapes.
  */
-import type { BudgetFigures, Component, CustomTarget, ExceptionExpiry } from './budgetTypes';
+import type { BudgetFigures, Component, CustomTarget, ExceptionExpiry, SliCounts } from './budgetTypes';
 import type { ResultMeta, Scope } from './budgetSource';
 
 export interface ApiResult<T> {
@@ -62,6 +62,52 @@ export interface TopEndpoints {
   scope: Scope;
   total: BudgetFigures;
   endpoints: EndpointRow[];
+}
+
+/**
+ * One endpoint's own figures over the window (`GET /api/v1/endpoints?ids=`), every share and
+ * minute measured against its feature category (domain.md F15): the one definition the editor's
+ * lenses, hovers, tree and panel show, labelled "of <category>'s spend".
+ */
+export interface EndpointBudget {
+  endpointId: string;
+  /** The category its traffic was reported under (the one with most measurements); null with no traffic. */
+  category: string | null;
+  /** The category's group; null with no traffic. */
+  group: string | null;
+  /** Components it was measured in (usually one). */
+  components: Component[];
+  urgency: string | null;
+  /** Its counts summed over its components (ignored components left out). */
+  counts: SliCounts;
+  apdexFailures: number;
+  errors: number;
+  /** f_i */
+  failures: number;
+  /** m_i */
+  measurements: number;
+  /** 1 - f_i / m_i; null when m_i = 0 (no traffic). */
+  ownAvailability: number | null;
+  /** The category's group's target ("99.95"). */
+  target: string;
+  /** ownAvailability < target (never with no traffic). */
+  belowTarget: boolean;
+  /** F15: f_i * window_minutes / m of its category; 0 with no traffic. */
+  spentMinutes: number;
+  /** F15: f_i / f of its category; 0 when the category has no failure. */
+  shareOfSpend: number;
+  /** The category's f and m (what the two figures above are measured against). */
+  categoryFailures: number;
+  categoryMeasurements: number;
+  /** 1-based place among the category's offenders (endpoints with f > 0, F8 order); null when f_i = 0. */
+  rank: number | null;
+  /** How many endpoints of its category failed in the window (0 with no traffic). */
+  offenders: number;
+}
+
+export interface EndpointBudgets {
+  /** One per asked id, in the order asked (duplicates once). */
+  endpoints: EndpointBudget[];
 }
 
 export interface DailyRow {
@@ -190,6 +236,8 @@ export interface BudgetApi {
   group(key: string, q?: QueryOptions): Promise<ApiResult<GroupBudget>>;
   categories(names: string[], q?: QueryOptions): Promise<ApiResult<CategoryBudget[]>>;
   topEndpoints(scope: Scope, q?: QueryOptions & { limit?: number }): Promise<ApiResult<TopEndpoints>>;
+  /** Each endpoint's own figures (F15), measured against its category; ids as the backend reports them. */
+  endpoints(ids: string[], q?: QueryOptions): Promise<ApiResult<EndpointBudgets>>;
   daily(scope: Scope, q?: QueryOptions): Promise<ApiResult<DailySeries>>;
   burnRates(scope: Scope, q?: Omit<QueryOptions, 'window'>): Promise<BurnRatesResult>;
   report(month: string, q?: Omit<QueryOptions, 'window' | 'at'>): Promise<ApiResult<MonthlyReport>>;

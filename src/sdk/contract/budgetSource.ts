@@ -76,6 +76,11 @@ export interface BudgetSource {
   categoryCounts(opts: EvalOptions & { categories?: string[] }): Promise<Sourced<CategoryCounts[]>>;
   /** Per-endpoint counts in a scope; the caller ranks them. `limit` bounds rows by failures. */
   endpointCounts(opts: EvalOptions & { scope: Scope; limit?: number }): Promise<Sourced<EndpointCounts[]>>;
+  /**
+   * Per-endpoint counts of exactly these endpoint ids (endpoint_id, or worker for jobs), in any
+   * category and component, unranked; ids without traffic have no row.
+   */
+  endpointCountsById(opts: EvalOptions & { endpointIds: string[] }): Promise<Sourced<EndpointCounts[]>>;
   /** One row per UTC day of the window, oldest first, days without data included with zero counts. */
   dailyCounts(opts: EvalOptions & { scope: Scope }): Promise<Sourced<DailyCounts[]>>;
   /** Components a backend says a group ignores (Prometheus: gitlab:ignored_component:stage_group). */

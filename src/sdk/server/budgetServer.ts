@@ -25,6 +25,9 @@ export const stderrLog: LogSink = (entry) => {
   process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
 };
 
+/** The largest request line + headers the server reads: 500 percent-encoded endpoint ids fit. */
+export const MAX_REQUEST_HEAD_BYTES = 64 * 1024;
+
 export interface BudgetServerOptions {
   api: BudgetApi;
   /** Require `Authorization: Bearer <token>` on data routes. Never logged. */
@@ -79,7 +82,8 @@ export class BudgetServer {
     this.deadlineMs = opts.deadlineMs ?? 10_000;
     this.log = opts.log ?? stderrLog;
     this.openApiBody = Buffer.from(JSON.stringify(buildOpenApiDocument({ withAuth: this.auth !== undefined })));
-    this.http = createServer((req, res) => {
+    // 64 KiB of request head (Node's default is 16): `/endpoints?ids=` carries every endpoint on screen.
+    this.http = createServer({ maxHeaderSize: MAX_REQUEST_HEAD_BYTES }, (req, res) => {
       // handle() answers every error itself; this only guards against a throwing log sink.
       this.handle(req, res).catch(() => res.destroy());
     });

@@ -8,10 +8,11 @@ import type { ResponseSchemaName } from '../contract/apiSchemas';
 import type { Scope } from '../contract/budgetSource';
 import { InvalidQueryError } from '../contract/serviceErrors';
 import { parseAtParam, parseLimitParam } from '../service/queryParams';
+import { MAX_ENDPOINT_IDS } from '../service/budgetService';
 
 export const API_PREFIX = '/api/v1';
 
-export type QueryParamName = 'window' | 'at' | 'limit' | 'names' | 'month';
+export type QueryParamName = 'window' | 'at' | 'limit' | 'names' | 'month' | 'ids';
 
 export interface ParsedQuery {
   window?: string;
@@ -19,6 +20,7 @@ export interface ParsedQuery {
   limit?: number;
   names?: string[];
   month?: string;
+  ids?: string[];
 }
 
 export interface RouteContext {
@@ -47,6 +49,10 @@ export const QUERY_PARAM_DOCS: Record<QueryParamName, { description: string; sch
   at: { description: 'Evaluation time (the instant the window ends): unix seconds or RFC 3339, a date that exists in 1970-2100. Default now.', schema: { type: 'string' } },
   limit: { description: 'Number of endpoints, 1..1000 (default 10).', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
   names: { description: 'Comma-separated feature categories; all catalog categories when omitted.', schema: { type: 'string' } },
+  ids: {
+    description: `Comma-separated endpoint ids exactly as the backend reports them (\`Projects::IssuesController#index\`, \`GET /api/:version/projects/:id/issues\`, a worker class, \`graphql:Operation\`), percent-encoded; 1..${MAX_ENDPOINT_IDS}, duplicates answered once. An id holding a comma cannot be asked for.`,
+    schema: { type: 'string', minLength: 1 },
+  },
   month: { description: "Calendar month 'YYYY-MM' (UTC), 1970-01 to 2100-12.", schema: { type: 'string', pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$' } },
 };
 
@@ -109,6 +115,11 @@ export const routes: readonly RouteSpec[] = [
     operationId: 'getCategoryEndpoints', path: '/categories/{name}/endpoints', summary: "The category's top failing endpoints (F8).",
     query: [...DATA_QUERY, 'limit'], schema: 'TopEndpoints', data: true,
     handle: (ctx) => ctx.api.topEndpoints(categoryScope(ctx), { ...options(ctx), limit: ctx.query.limit }),
+  },
+  {
+    operationId: 'listEndpoints', path: '/endpoints', summary: "Each endpoint's own figures over the window (F15): failures, own availability against the target, budget-minutes and share of its category's spend, its rank among the category's offenders. One request for every endpoint on screen.",
+    query: [...DATA_QUERY, 'ids'], requiredQuery: ['ids'], schema: 'EndpointBudgets', data: true,
+    handle: (ctx) => ctx.api.endpoints(ctx.query.ids ?? [], options(ctx)),
   },
   {
     operationId: 'getCategoryDaily', path: '/categories/{name}/daily', summary: 'Per-day failures and cumulative spend of a category.',
@@ -191,5 +202,16 @@ export function parseQuery(route: RouteSpec, search: URLSearchParams): ParsedQue
   }
   const month = search.get('month');
   if (month !== null) q.month = month;
+  const ids = search.get('ids');
+  if (ids !== null) q.ids = parseIdsParam(ids);
   return q;
+}
+
+/** `ids`: comma-separated, none empty, 1..MAX_ENDPOINT_IDS distinct ids (400 otherwise). */
+export function parseIdsParam(raw: string): string[] {
+  const ids = raw.split(',');
+  if (ids.some((id) => id.trim() === '')) throw new InvalidQueryError('ids', `empty endpoint id in '${raw.length > 80 ? `${raw.slice(0, 80)}…` : raw}'`);
+  const distinct = [...new Set(ids)];
+  if (distinct.length > MAX_ENDPOINT_IDS) throw new InvalidQueryError('ids', `at most ${MAX_ENDPOINT_IDS} endpoint ids, got ${distinct.length}`);
+  return distinct;
 }

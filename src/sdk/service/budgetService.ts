@@ -8,7 +8,7 @@ import { budgetMinutes, computeBudget } from '../budget/budgetMath';
 import { buildBurnRateRows, DEFAULT_BURN_POLICIES } from '../budget/burnRate';
 import { BURN_ALERT_WINDOWS, evaluateBurnAlert } from '../budget/burnAlert';
 import { failuresOf, measurementsOf, sumComponents } from '../budget/counts';
-import { endpointSpentMinutes, rankEndpoints } from '../budget/endpointRanking';
+import { endpointBudgets, endpointSpentMinutes, rankEndpoints, type EndpointCategoryContext } from '../budget/endpointRanking';
 import { customTargetState } from '../budget/policy';
 import { trafficShares } from '../budget/trafficShare';
 import type { BudgetWindow, Component, ComponentCounts } from '../contract/budgetTypes';
@@ -25,6 +25,7 @@ import type {
   CategoryBudget,
   DailyRow,
   DailySeries,
+  EndpointBudgets,
   GroupBudget,
   MonthlyReport,
   QueryOptions,
@@ -44,6 +45,9 @@ export interface BudgetServiceOptions {
   /** How many months back the report looks for "months over budget in a row". Default 12. */
   reportLookbackMonths?: number;
 }
+
+/** The most endpoint ids one `endpoints` request may ask for (a screen holds far fewer). */
+export const MAX_ENDPOINT_IDS = 500;
 
 interface ScopeCounts {
   components: ComponentCounts[];
@@ -156,6 +160,40 @@ export class BudgetService implements BudgetApi {
     const figures = computeBudget(total.components, { target: this.catalog.targetOf(group.key), window: ev.window, ignoredComponents: ignored });
     const rows = rankEndpoints(endpoints.data, { failures: figures.failures, measurements: figures.measurements, window: ev.window }, { limit, ignoredComponents: ignored });
     return { meta: mergeMeta(total.meta, endpoints.meta), data: { scope, total: figures, endpoints: rows } };
+  }
+
+  /**
+   * F15 for each id: its own counts (one source read by id), then its categories' totals and
+   * endpoints (for the share, the minutes and the offenders' rank), the categories read together.
+   */
+  async endpoints(ids: string[], q: QueryOptions = {}): Promise<ApiResult<EndpointBudgets>> {
+    const ev = this.evaluation(q);
+    const wanted = [...new Set(ids)];
+    if (wanted.length === 0) throw new InvalidQueryError('ids', 'at least one endpoint id is required');
+    if (wanted.length > MAX_ENDPOINT_IDS) throw new InvalidQueryError('ids', `at most ${MAX_ENDPOINT_IDS} endpoint ids, got ${wanted.length}`);
+    const base = { window: ev.window, at: ev.at, signal: ev.signal };
+    const [own, ignored] = await Promise.all([
+      this.call(ev.signal, () => this.source.endpointCountsById({ ...base, endpointIds: wanted })),
+      this.ignoredByGroup(ev),
+    ]);
+    const categories = [...new Set(own.data.map((r) => r.category))].sort();
+    const [totals, ...perCategory] = categories.length
+      ? await Promise.all([
+          this.call(ev.signal, () => this.source.categoryCounts({ ...base, categories })),
+          ...categories.map((category) => this.call(ev.signal, () => this.source.endpointCounts({ ...base, scope: { category } }))),
+        ])
+      : [undefined];
+    const contexts = new Map<string, EndpointCategoryContext>();
+    categories.forEach((category, i) => {
+      const group = this.catalog.groupOf(category);
+      const ignoredComponents = ignored.get(group.key) ?? [];
+      const target = this.catalog.targetOf(group.key);
+      const f = computeBudget(totals?.data.find((c) => c.category === category)?.components ?? [], { target, window: ev.window, ignoredComponents });
+      contexts.set(category, { failures: f.failures, measurements: f.measurements, group: group.key, target, ignoredComponents, endpoints: perCategory[i]?.data ?? [] });
+    });
+    const data = endpointBudgets(wanted, own.data, ev.window, (c) => contexts.get(c)!, defaultTargetOf(this.catalog));
+    const meta = totals ? mergeMeta(own.meta, totals.meta, ...perCategory.map((p) => p.meta)) : own.meta;
+    return { meta, data: { endpoints: data } };
   }
 
   async daily(scope: Scope, q: QueryOptions = {}): Promise<ApiResult<DailySeries>> {

@@ -143,7 +143,9 @@ export function promDuration(seconds: number): string {
 export type CountLevel =
   | { level: 'stage_group'; groups?: string[] }
   | { level: 'feature_category'; categories?: string[]; mappingGroups?: string[] }
-  | { level: 'endpoint'; categories?: string[]; mappingGroups?: string[] };
+  | { level: 'endpoint'; categories?: string[]; mappingGroups?: string[] }
+  /** Exactly these endpoint ids: `endpoint_id` for requests and operations, `worker` for jobs. */
+  | { level: 'endpoint_ids'; endpointIds: string[] };
 
 export interface CountQuerySpec {
   mode: SourceMode;
@@ -167,6 +169,8 @@ export function countExpr(spec: CountQuerySpec, kind: CounterKind, range: string
     // Raw counters carry feature_category only; the source narrows groups to their categories.
     if (mode === 'raw') throw new Error('raw counters have no stage_group label: query by feature_category');
     if (target.groups) narrow.push({ label: 'stage_group', op: '=~', value: exactAlternation(target.groups) });
+  } else if (target.level === 'endpoint_ids') {
+    if (target.endpointIds.length === 0) throw new Error('endpoint_ids needs at least one id');
   } else {
     if (target.categories) narrow.push({ label: 'feature_category', op: '=~', value: exactAlternation(target.categories) });
     if (target.mappingGroups) {
@@ -176,18 +180,25 @@ export function countExpr(spec: CountQuerySpec, kind: CounterKind, range: string
   const matchers = [...base, ...narrow];
   const rangeFn = mode === 'raw' ? 'increase' : 'sum_over_time';
   const scale = mode === 'raw' ? '' : ` * ${spec.evaluationIntervalSeconds}`;
+  // By id: a request's id is its endpoint_id, a job's its worker; `or` keeps each series once.
+  const idLabels = target.level === 'endpoint_ids' ? (['endpoint_id', 'worker'] as const) : undefined;
+  const ranged = (metric: string): string => {
+    if (!idLabels || target.level !== 'endpoint_ids') return `${rangeFn}(${vectorSelector(metric, matchers)}[${range}])`;
+    const ids = exactAlternation(target.endpointIds);
+    return `(${idLabels.map((label) => `${rangeFn}(${vectorSelector(metric, [...matchers, { label, op: '=~', value: ids }])}[${range}])`).join(' or ')})`;
+  };
   const inner = (metric: string, by: readonly string[]): string => {
-    let v = `${rangeFn}(${vectorSelector(metric, matchers)}[${range}])`;
+    let v = ranged(metric);
     if (join) v = `${v} and on (feature_category) ${join}`;
     return `sum by (${by.join(', ')}) (${v})`;
   };
 
-  if (mode === 'recording_rules' && target.level !== 'endpoint') {
+  if (mode === 'recording_rules' && target.level !== 'endpoint' && target.level !== 'endpoint_ids') {
     const metric = target.level === 'stage_group' ? names.stageGroup[kind] : names.featureCategory[kind];
     return `${inner(metric, [target.level, 'component'])}${scale}`;
   }
   // Per-component metric names: tag each with its component and union them with `or`.
-  const by: readonly string[] = target.level === 'endpoint' ? ENDPOINT_LABELS : ['feature_category'];
+  const by: readonly string[] = target.level === 'endpoint' || target.level === 'endpoint_ids' ? ENDPOINT_LABELS : ['feature_category'];
   const components = mode === 'raw' ? names.rawComponents : names.endpointComponents;
   const template = mode === 'raw' ? names.raw[kind] : names.endpoint[kind];
   const parts = components.map(

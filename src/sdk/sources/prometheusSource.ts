@@ -146,12 +146,21 @@ export class PrometheusSource implements BudgetSource {
   }
 
   async endpointCounts(opts: EvalOptions & { scope: Scope; limit?: number }): Promise<Sourced<EndpointCounts[]>> {
+    const scoped = this.scopeLevel(opts.scope);
+    return this.endpointRows(opts, scoped ? { ...scoped, level: 'endpoint' } : undefined, opts.limit);
+  }
+
+  async endpointCountsById(opts: EvalOptions & { endpointIds: string[] }): Promise<Sourced<EndpointCounts[]>> {
+    const ids = [...new Set(opts.endpointIds)];
+    return this.endpointRows(opts, ids.length ? { level: 'endpoint_ids', endpointIds: ids } : undefined, undefined);
+  }
+
+  /** The per-endpoint series (application_sli_aggregation, or raw counters) at `level`, one row per endpoint and component. */
+  private async endpointRows(opts: EvalOptions, level: CountLevel | undefined, limit: number | undefined): Promise<Sourced<EndpointCounts[]>> {
     const b = windowBounds(opts.window, opts.at);
     const run: Run = { queries: [], warnings: [] };
     const table = new CountTable();
-    const scoped = this.scopeLevel(opts.scope);
-    if (scoped) {
-      const level: CountLevel = { ...scoped, level: 'endpoint' };
+    if (level) {
       await this.countInto(run, table, level, b, opts.signal, (l) =>
         [l['endpoint_id'] ?? l['worker'] ?? '', l['feature_category'] ?? '', l['request_urgency'] ?? l['urgency'] ?? ''].join(SEP),
       );
@@ -165,7 +174,7 @@ export class PrometheusSource implements BudgetSource {
       }
     }
     rows.sort((a, b2) => failuresOf(b2.counts, b2.hasErrorSli) - failuresOf(a.counts, a.hasErrorSli) || a.endpointId.localeCompare(b2.endpointId));
-    const data = opts.limit !== undefined ? rows.slice(0, Math.max(0, opts.limit)) : rows;
+    const data = limit !== undefined ? rows.slice(0, Math.max(0, limit)) : rows;
     return { meta: this.meta(opts, b, run), data };
   }
 

@@ -141,6 +141,25 @@ export function defineSourceSuite(name: string, start: (series: readonly Series[
       );
     });
 
+    test('endpoints by id: endpoint_id or worker, the same counts as the scope read, one PromQL per counter kind', async () => {
+      const ids = ['WorkItems::CopyTimelogsWorker', 'Projects::IssuesController#index', 'Nobody#calls'];
+      const byId = await source.endpointCountsById({ window: WINDOW_28D, at, endpointIds: ids });
+      const scoped = await source.endpointCounts({ window: WINDOW_28D, at, scope: { group: 'project_management' } });
+      assert.deepEqual(byId.data.map((e) => e.endpointId).sort(), ['Projects::IssuesController#index', 'WorkItems::CopyTimelogsWorker']);
+      for (const e of byId.data) assert.deepEqual(e, scoped.data.find((s) => s.endpointId === e.endpointId && s.component === e.component));
+      assert.equal(byId.meta.provenance.queries.length, 4);
+      assert.match(byId.meta.provenance.queries[0]!, /endpoint_id=~"Nobody#calls\|Projects::IssuesController#index\|WorkItems::CopyTimelogsWorker"/);
+      assert.match(byId.meta.provenance.queries[0]!, / or sum_over_time\(application_sli_aggregation:rails_request:apdex:success:rate_1h\{[^}]*worker=~/);
+      // The service's F15 on this source: #index's minutes and share are of team_planning's spend.
+      const service = new BudgetService(source, catalog);
+      const [index] = (await service.endpoints(['Projects::IssuesController#index'], { window: '28d', at })).data.endpoints;
+      const tp = (await service.categories(['team_planning'], { window: '28d', at })).data[0]!;
+      assert.equal(index?.category, 'team_planning');
+      assert.equal(index?.categoryFailures, tp.failures);
+      assertClose(index?.spentMinutes, (index!.failures * 40_320) / tp.measurements, 1e-12, '#index minutes');
+      assert.equal(index?.rank, 1);
+    });
+
     test('a group scope narrowed by the catalog equals the one joined on the mapping series', async () => {
       const withCatalog = createPrometheusSource({ url: server.url, selectors: SELECTORS, evaluationIntervalSeconds: STEP, catalog });
       const a = await withCatalog.endpointCounts({ window: WINDOW_28D, at, scope: { group: 'pipeline_execution' } });

@@ -40,6 +40,7 @@ describe('Budget API server: routes', () => {
     ['/api/v1/categories/team_planning/endpoints', 'TopEndpoints'],
     ['/api/v1/categories/team_planning/daily?window=7d', 'DailySeries'],
     ['/api/v1/categories/wiki/burn-rates?at=1793232000', 'BurnRates'],
+    ['/api/v1/endpoints?ids=Projects%3A%3AIssuesController%23index,GET%20%2Fapi%2F%3Aversion%2Fprojects%2F%3Aid%2Fissues', 'EndpointBudgets'],
     ['/api/v1/report?month=2026-10', 'MonthlyReport'],
   ];
   for (const [path, schema] of routes) {

@@ -171,6 +171,19 @@ describe('StoreSource over a real SQLite store', () => {
     ]);
   });
 
+  test('endpointCountsById: exactly the asked ids, any category and component; an unknown id has no row', async () => {
+    const r = await source.endpointCountsById({ window: WINDOW, at: AT, endpointIds: ['W', 'A#x', 'Nobody#calls', 'graphql:getWiki', 'M#m'] });
+    assert.deepEqual(
+      r.data.map((d) => [d.endpointId, d.component, d.category]),
+      [['A#x', 'rails_request', 'team_planning'], ['M#m', 'rails_request', 'mystery'], ['W', 'sidekiq_execution', 'team_planning'], ['graphql:getWiki', 'graphql_query', 'wiki']],
+    );
+    // The same counts as the scope's read.
+    const scoped = await source.endpointCounts({ window: WINDOW, at: AT, scope: { group: 'project_management' } });
+    assert.deepEqual(r.data[0], scoped.data.find((d) => d.endpointId === 'A#x'));
+    assert.match(r.meta.provenance.queries[0]!, /endpoint_id IN \(SELECT value FROM json_each\(@endpointIds\)\)/);
+    assert.match(r.meta.provenance.queries[0]!, /"endpointIds":"\[\\"W\\",\\"A#x\\"/);
+  });
+
   test('dailyCounts: one row per UTC day of the window, zero-filled', async () => {
     const r = await source.dailyCounts({ window: WINDOW, at: AT, scope: { category: 'team_planning' } });
     assert.deepEqual(
