@@ -112,14 +112,14 @@ function renderData(d: PanelData): HTMLElement[] {
     out.push(
       table(
         ['endpoint', 'category', 'failures', 'budget-min', 'share', 'own avail.', ''],
-        ['30%', '13%', '9%', '9%', '8%', '12%', '19%'],
+        ['26%', '11%', '8%', '8%', '15%', '15%', '17%'],
         d.endpoints.map((e) => [
           el('span', { class: 'endpoint-id' }, e.endpointId),
           e.category,
           e.failuresText,
           e.minutesText,
           e.shareText,
-          e.ownAvailabilityText,
+          e.belowTarget ? el('span', { class: 'below-target', title: 'below the target' }, `⚠ ${e.ownAvailabilityText}`) : e.ownAvailabilityText,
           e.inWorkspace ? button('Go to code', { type: 'goToEndpoint', endpointId: e.endpointId }) : el('span', { class: 'muted' }, 'not in this workspace'),
         ]),
         'Top failing endpoints',

@@ -15,7 +15,7 @@
  * keeps the figures until the refresh it starts decides.
  */
 import * as vscode from 'vscode';
-import type { BudgetApi, BurnAlert, BurnRateRow, CategoryBudget, DailySeries, EndpointRow, GroupBudget, MonthlyReport, Scope } from '../sdk';
+import type { BudgetApi, BurnAlert, BurnRateRow, CategoryBudget, DailySeries, EndpointBudget, EndpointRow, GroupBudget, MonthlyReport, ResultMeta, Scope } from '../sdk';
 import type { CacheEntry, Failure, Known } from './budgetCache';
 import { BudgetCache, failureOf } from './budgetCache';
 import type { BudgetSession, SessionChange } from './budgetSession';
@@ -36,7 +36,10 @@ export interface ReportAnswer {
 
 /** The budget panel's per-group requests besides the group itself. */
 type GroupPart = 'groupTop' | 'daily' | 'burn';
-type FetchKind = 'category' | 'group' | 'top' | 'report' | 'alert' | GroupPart;
+type FetchKind = 'category' | 'endpoint' | 'categoryDaily' | 'group' | 'top' | 'report' | 'alert' | GroupPart;
+
+/** The most endpoint ids one `/endpoints?ids=` request carries (the server's limit). */
+const MAX_ENDPOINT_IDS = 500;
 
 /** A scope's key in the burnAlerts cache: `group:<key>` or `category:<name>`. */
 export function scopeKey(scope: Scope): string {
@@ -65,6 +68,12 @@ export interface BudgetCaches {
   /** The F15 alert evaluation per scope (scopeKey); null when the server answers without one (older than it). */
   burnAlerts: BudgetCache<BurnAlert | null>;
   reports: BudgetCache<ReportAnswer>;
+  /** Each endpoint's own figures (F15), by endpoint id: the endpoint lenses and hover. */
+  endpoints: BudgetCache<EndpointBudget>;
+  /** A category's daily series (the explained hover's sparkline), by category. */
+  categoryDaily: BudgetCache<DailySeries>;
+  /** The meta (window, provenance) of the answer each key came in, by `kind:key` (`category:team_planning`). */
+  metas: BudgetCache<ResultMeta>;
 }
 
 export class BudgetData extends Disposable {
@@ -80,6 +89,9 @@ export class BudgetData extends Disposable {
     burnRates: new BudgetCache<BurnRateRow[]>(),
     burnAlerts: new BudgetCache<BurnAlert | null>(),
     reports: new BudgetCache<ReportAnswer>(),
+    endpoints: new BudgetCache<EndpointBudget>(),
+    categoryDaily: new BudgetCache<DailySeries>(),
+    metas: new BudgetCache<ResultMeta>(),
   };
   /** The scopes whose burn alerts each refresh fetches (burnAlertWatcher.ts sets it: the developer's group and the open categories). */
   private alertScopes: () => Scope[] = () => [];
@@ -88,6 +100,9 @@ export class BudgetData extends Disposable {
   /** Categories waiting for the next batch, and its timer. */
   private readonly pending = new Set<string>();
   private batchTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Endpoint ids waiting for the next batch (one `/endpoints?ids=` request), and its timer. */
+  private readonly pendingEndpoints = new Set<string>();
+  private endpointTimer: ReturnType<typeof setTimeout> | undefined;
   /** `${kind}:${key}` -> the request on its way. */
   private readonly inFlight = new Map<string, Promise<void>>();
   /** Categories the server answered 404 for on their own (left out of batches until the URL changes). */
@@ -105,6 +120,7 @@ export class BudgetData extends Disposable {
     this.onDispose(() => {
       if (this.timer) clearInterval(this.timer);
       if (this.batchTimer) clearTimeout(this.batchTimer);
+      if (this.endpointTimer) clearTimeout(this.endpointTimer);
     });
     this.own(session.onDidChange((change) => this.sessionChanged(change)));
   }
@@ -117,9 +133,12 @@ export class BudgetData extends Disposable {
   private sessionChanged(change: SessionChange): void {
     if (change.clientChanged) {
       this.pending.clear();
+      this.pendingEndpoints.clear();
       this.inFlight.clear();
       if (this.batchTimer) clearTimeout(this.batchTimer);
       this.batchTimer = undefined;
+      if (this.endpointTimer) clearTimeout(this.endpointTimer);
+      this.endpointTimer = undefined;
     }
     if (change.urlChanged) {
       this.unknownToServer.clear();
@@ -154,9 +173,14 @@ export class BudgetData extends Disposable {
   private async refreshNow(): Promise<void> {
     if (!this.session.client) return;
     const c = this.caches;
-    const names = new Set([...c.categories.keys(), ...this.visibleCategories()]);
+    const visible = this.visibleMappings();
+    const names = new Set([...c.categories.keys(), ...visible.categories]);
+    // Every endpoint on screen (and any asked for before) in one request.
+    const ids = new Set([...c.endpoints.keys(), ...visible.endpoints]);
     await Promise.all([
       names.size > 0 ? this.fetchCategories([...names]) : undefined,
+      ids.size > 0 ? this.fetchEndpoints([...ids]) : undefined,
+      ...c.categoryDaily.keys().map((category) => this.fetchCategoryDaily(category)),
       ...c.groups.keys().map((key) => this.fetchGroup(key)),
       ...c.topEndpoints.keys().map((category) => this.fetchTop(category)),
       ...c.groupTopEndpoints.keys().map((key) => this.fetchGroupPart('groupTop', key)),
@@ -178,6 +202,36 @@ export class BudgetData extends Disposable {
     if (!this.session.client) return undefined;
     this.askCategory(name);
     return this.known(this.caches.categories, 'category', name);
+  }
+
+  /**
+   * An endpoint's own figures (F15); undefined without a backend. Ids asked within BATCH_MS go
+   * out as one `/endpoints?ids=` request (a screen's lenses resolve together).
+   */
+  endpoint(id: string): Known<EndpointBudget> | undefined {
+    if (!this.session.client) return undefined;
+    if (!this.pendingEndpoints.has(id) && this.wants('endpoint', this.caches.endpoints, id)) {
+      this.pendingEndpoints.add(id);
+      this.endpointTimer ??= setTimeout(() => {
+        this.endpointTimer = undefined;
+        const ids = [...this.pendingEndpoints];
+        this.pendingEndpoints.clear();
+        void this.fetchEndpoints(ids);
+      }, BATCH_MS);
+    }
+    return this.known(this.caches.endpoints, 'endpoint', id);
+  }
+
+  /** A category's daily series, for the explained hover's sparkline; undefined without a backend. */
+  categoryDaily(category: string): Known<DailySeries> | undefined {
+    if (!this.session.client) return undefined;
+    if (this.wants('categoryDaily', this.caches.categoryDaily, category)) void this.fetchCategoryDaily(category);
+    return this.known(this.caches.categoryDaily, 'categoryDaily', category);
+  }
+
+  /** The meta of the answer a category's or an endpoint's figures came in (window, provenance); undefined until one came. */
+  meta(kind: 'category' | 'endpoint', key: string): ResultMeta | undefined {
+    return this.caches.metas.get(`${kind}:${key}`)?.value;
   }
 
   /** A group's figures; undefined without a backend. */
@@ -266,7 +320,7 @@ export class BudgetData extends Disposable {
 
   private known<T>(cache: BudgetCache<T>, kind: FetchKind, key: string): Known<T> {
     const entry: CacheEntry<T> = cache.get(key) ?? {};
-    const loading = this.inFlight.has(`${kind}:${key}`) || (kind === 'category' && this.pending.has(key));
+    const loading = this.inFlight.has(`${kind}:${key}`) || (kind === 'category' && this.pending.has(key)) || (kind === 'endpoint' && this.pendingEndpoints.has(key));
     return { ...entry, loading };
   }
 
@@ -303,6 +357,21 @@ export class BudgetData extends Disposable {
     if (asked.length < 2 || !asked.some((n) => cache.get(n)?.failure?.status === 404)) return;
     await Promise.all(asked.map((n) => one([n])));
     for (const n of asked) if (cache.get(n)?.failure?.status === 404) this.unknownToServer.add(n);
+  }
+
+  /** One request per MAX_ENDPOINT_IDS ids (a screen holds far fewer: one request). */
+  private async fetchEndpoints(ids: string[]): Promise<void> {
+    const chunks: string[][] = [];
+    for (let i = 0; i < ids.length; i += MAX_ENDPOINT_IDS) chunks.push(ids.slice(i, i + MAX_ENDPOINT_IDS));
+    await Promise.all(
+      chunks.map((chunk) =>
+        this.fetch('endpoint', chunk, this.caches.endpoints, (client, signal) => client.endpoints(chunk, { signal }), (data) => data.endpoints.map((e): [string, EndpointBudget] => [e.endpointId, e])),
+      ),
+    );
+  }
+
+  private fetchCategoryDaily(category: string): Promise<void> {
+    return this.fetch('categoryDaily', [category], this.caches.categoryDaily, (client, signal) => client.daily({ category }, { signal }), (data) => [[category, data]]);
   }
 
   private fetchGroup(key: string): Promise<void> {
@@ -364,7 +433,7 @@ export class BudgetData extends Disposable {
     kind: FetchKind,
     keys: string[],
     cache: BudgetCache<T>,
-    call: (client: BudgetApi, signal: AbortSignal) => Promise<{ data: R }>,
+    call: (client: BudgetApi, signal: AbortSignal) => Promise<{ data: R; meta?: ResultMeta }>,
     entries: (data: R) => Array<[string, T]>,
   ): Promise<void> {
     const session = this.session;
@@ -375,12 +444,15 @@ export class BudgetData extends Disposable {
     const run = async (): Promise<void> => {
       this.requestCount++;
       try {
-        const { data } = await call(client, signal);
+        const { data, meta } = await call(client, signal);
         if (!current()) return;
         const wasFailing = keys.some((k) => cache.get(k)?.failure !== undefined);
         const now = Date.now();
         session.answered();
-        for (const [key, value] of entries(data)) cache.succeed(key, value, now);
+        for (const [key, value] of entries(data)) {
+          cache.succeed(key, value, now);
+          if (meta) this.caches.metas.succeed(`${kind}:${key}`, meta, now);
+        }
         if (wasFailing) this.log.appendLine(`${label} ${errorUrl}: answering again`);
       } catch (e) {
         if (!current() || signal.aborted) return;
@@ -406,7 +478,13 @@ export class BudgetData extends Disposable {
 
   /** Valid categories of the files in the visible editors (what the lenses on screen need). */
   visibleCategories(): string[] {
+    return this.visibleMappings().categories;
+  }
+
+  /** Valid categories and the endpoint ids of the files in the visible editors (what the lenses on screen need). */
+  private visibleMappings(): { categories: string[]; endpoints: string[] } {
     const names = new Set<string>();
+    const endpoints = new Set<string>();
     for (const editor of vscode.window.visibleTextEditors) {
       const located = this.indexer.locate(editor.document.uri);
       const ws = located?.index.current;
@@ -415,7 +493,8 @@ export class BudgetData extends Disposable {
       for (const c of [...mapping.categories.map((r) => r.category), ...mapping.endpoints.map((e) => e.category)]) {
         if (ws.catalog.isValidCategory(c)) names.add(c);
       }
+      for (const e of mapping.endpoints) if (ws.catalog.isValidCategory(e.category)) endpoints.add(e.id);
     }
-    return [...names];
+    return { categories: [...names], endpoints: [...endpoints] };
   }
 }

@@ -19,7 +19,7 @@ import { Disposable } from './disposable';
 import { affects } from './settings';
 import type { CacheEntry, Failure } from './budgetCache';
 import { failingReasonText, failureSummary, noDataLensText, staleReasonText, statusBarBudgetTooltip } from './text/budgetText';
-import { budgetState, categoryTooltip, endpointDescription, endpointTooltip, figuresDescription } from './text/panelText';
+import { budgetState, categoryTooltip, endpointBelowTarget, endpointDescription, endpointTooltip, figuresDescription } from './text/panelText';
 import { oneLine } from './text/safeText';
 import type { WorkspaceIndexer } from './workspaceIndexer';
 
@@ -30,7 +30,7 @@ export const NEEDS_TOKEN_CONTEXT_KEY = 'budgetLens.needsToken';
 type Node =
   | { kind: 'group'; key: string }
   | { kind: 'category'; name: string }
-  | { kind: 'endpoint'; row: EndpointRow }
+  | { kind: 'endpoint'; row: EndpointRow; target: string | undefined }
   | { kind: 'message'; text: string; tooltip?: string; problem?: boolean };
 
 /** One item as `_testState` reports it (depth 0 = the group). */
@@ -145,7 +145,9 @@ export class GroupTreeProvider extends Disposable implements vscode.TreeDataProv
       const top = this.budget.topEndpoints(node.name);
       if (!top?.value) return top?.failure ? [{ kind: 'message', text: `no endpoint data (${failureSummary(top.failure)})`, tooltip: `${failingReasonText(top.failure)}\nClick to check the budget backend.`, problem: true }] : [];
       const failing = top.value.filter((e) => e.failures > 0);
-      return failing.length > 0 ? failing.map((row) => ({ kind: 'endpoint', row })) : [{ kind: 'message', text: 'No failing endpoint in the window' }];
+      // The category's target decides which rows are below it (its figures are on the tree already).
+      const target = this.budget.category(node.name)?.value?.target;
+      return failing.length > 0 ? failing.map((row) => ({ kind: 'endpoint', row, target })) : [{ kind: 'message', text: 'No failing endpoint in the window' }];
     }
     return [];
   }
@@ -157,7 +159,7 @@ export class GroupTreeProvider extends Disposable implements vscode.TreeDataProv
       case 'category':
         return this.categoryItem(node.name);
       case 'endpoint':
-        return this.endpointItem(node.row);
+        return this.endpointItem(node.row, node.target);
       case 'message': {
         const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
         item.tooltip = node.tooltip;
@@ -194,14 +196,16 @@ export class GroupTreeProvider extends Disposable implements vscode.TreeDataProv
     return item;
   }
 
-  private endpointItem(row: EndpointRow): vscode.TreeItem {
+  private endpointItem(row: EndpointRow, target: string | undefined): vscode.TreeItem {
+    const below = target !== undefined && endpointBelowTarget(row, target);
     const inWorkspace = definesEndpoint(this.indexer, row.endpointId);
     const item = new vscode.TreeItem(oneLine(row.endpointId), vscode.TreeItemCollapsibleState.None);
     item.id = `endpoint:${row.category}:${row.endpointId}`;
     item.description = endpointDescription(row);
-    item.tooltip = endpointTooltip(row, inWorkspace);
+    item.tooltip = endpointTooltip(row, inWorkspace, target);
     item.contextValue = inWorkspace ? 'endpoint' : 'endpointElsewhere';
-    item.iconPath = new vscode.ThemeIcon(inWorkspace ? 'symbol-method' : 'circle-slash');
+    // Below the target: the warning icon (the tooltip says so); else what a click does.
+    item.iconPath = below ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon(inWorkspace ? 'symbol-method' : 'circle-slash');
     if (inWorkspace) item.command = { title: 'Go to code', command: CONTRIBUTED_COMMANDS.goToEndpoint, arguments: [row.endpointId] };
     return item;
   }

@@ -15,12 +15,14 @@
  */
 import * as vscode from 'vscode';
 import { join } from 'node:path';
-import type { CategoryBudget, FileMapping } from '../sdk';
+import type { CategoryBudget, EndpointBudget, FileMapping } from '../sdk';
 import type { Known } from './budgetCache';
 import { CONTRIBUTED_COMMANDS } from './commandIds';
 import { Disposable } from './disposable';
-import { lensFigure } from './text/budgetText';
+import { endpointLensFigure, lensFigure } from './text/budgetText';
+import type { LensFigure } from './text/budgetText';
 import { catalogNote, categoryLensTitle, codeLensTitle, lensSubjects } from './text/mappingText';
+import { statusBarSafe } from './text/safeText';
 import type { LensSubject } from './text/mappingText';
 import type { RootIndexer } from './rootIndexer';
 import type { WorkspaceIndexer } from './workspaceIndexer';
@@ -29,6 +31,8 @@ import type { WorkspaceIndexer } from './workspaceIndexer';
 export interface LensBudget {
   /** Undefined without a backend; asking starts the fetch of an unknown or old category. */
   category(name: string): Known<CategoryBudget> | undefined;
+  /** An endpoint's own figures (F15); asking batches the ids on screen into one request. */
+  endpoint(id: string): Known<EndpointBudget> | undefined;
   /** Fires when what is known changed (an answer arrived), so lenses re-resolve. */
   readonly onDidChange: vscode.Event<void>;
 }
@@ -135,8 +139,7 @@ export class MappingCodeLensProvider extends Disposable implements vscode.CodeLe
     const ws = lens.index.catalogWorkspace;
     const catalog = ws?.catalog;
     const mappingTitle = catalog ? categoryLensTitle(lens.subject.category, catalog) : lens.subject.category;
-    const figures = catalog?.isValidCategory(lens.subject.category) ? lensFigure(this.budget?.category(lens.subject.category)) : undefined;
-    const title = codeLensTitle(lens.subject.category, catalog, figures?.text);
+    const { title, figures } = lensTitleOf(lens.subject, catalog, this.budget);
     const subject = lens.subject.kind === 'endpoint' ? `Endpoint ${lens.subject.endpoint.id}` : `${lens.subject.range.scope} ${lens.subject.range.name}`;
     // The tooltip says which catalog named the group (the bundled snapshot and its date, or the user's).
     const note = ws ? `\n${catalogNote(ws.catalogOrigin.label)}` : '';
@@ -147,4 +150,25 @@ export class MappingCodeLensProvider extends Disposable implements vscode.CodeLe
     lens.command = { title, tooltip, command, arguments: [] };
     return lens;
   }
+}
+
+/**
+ * A lens's title and figures: an endpoint's own figures (F15) above an endpoint, with
+ * `$(warning)` below the target and the category named in front only when the figures do not
+ * name it (loading, failing, no traffic); a class or file lens keeps its category's figures.
+ * Pure apart from asking the budget seam (what is known now): the extension bench drives it.
+ */
+export function lensTitleOf(
+  subject: LensSubject,
+  catalog: Parameters<typeof codeLensTitle>[1],
+  budget: Pick<LensBudget, 'category' | 'endpoint'> | undefined,
+): { title: string; figures: LensFigure | undefined } {
+  const valid = catalog?.isValidCategory(subject.category) === true;
+  if (subject.kind === 'endpoint' && valid) {
+    const figures = endpointLensFigure(budget?.endpoint(subject.endpoint.id));
+    if (figures?.namesCategory) return { title: `${figures.warning ? '$(warning) ' : ''}${statusBarSafe(figures.text)}`, figures };
+    return { title: codeLensTitle(subject.category, catalog, figures?.text), figures };
+  }
+  const figures = valid ? lensFigure(budget?.category(subject.category)) : undefined;
+  return { title: codeLensTitle(subject.category, catalog, figures?.text), figures };
 }

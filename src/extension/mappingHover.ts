@@ -11,8 +11,9 @@ import * as vscode from 'vscode';
 import type { BudgetData } from './budgetData';
 import type { BudgetSession } from './budgetSession';
 import { CONTRIBUTED_COMMANDS } from './commandIds';
-import { budgetFailureHoverLines, budgetHoverLines, budgetLoadingHoverLines } from './text/budgetText';
+import { budgetFailureHoverLines, budgetHoverLines, budgetLoadingHoverLines, endpointHoverLines } from './text/budgetText';
 import { categoryHoverLines, declarationAt, endpointsCovered, urgencyHoverLines } from './text/mappingText';
+import type { RootIndexer } from './rootIndexer';
 import type { WorkspaceIndexer } from './workspaceIndexer';
 
 export class MappingHoverProvider implements vscode.HoverProvider {
@@ -28,6 +29,7 @@ export class MappingHoverProvider implements vscode.HoverProvider {
     if (!data || !entry || !this.budget) return undefined;
     // Asked together with the category, so one hover starts all three requests.
     const top = data.topEndpoints(category);
+    const daily = data.categoryDaily(category);
     if (entry.value === undefined) return entry.failure ? budgetFailureHoverLines(category, entry.failure, this.budget.session.fixCommands) : budgetLoadingHoverLines(category);
     const group = data.group(entry.value.group);
     // Any root that defines an endpoint id makes it a link (Go to Endpoint searches them all).
@@ -41,7 +43,26 @@ export class MappingHoverProvider implements vscode.HoverProvider {
       inWorkspace,
       failure: entry.failure ?? top?.failure,
       lastGoodAt: entry.fetchedAt,
+      // How the figures are computed: the answer's window and query, the daily sparkline (asked with the hover).
+      explain: { meta: data.meta('category', category), daily: daily?.value, dailyLoading: daily?.loading === true },
     });
+  }
+
+  /**
+   * On an endpoint's definition line (where its lens sits): its own figures (F15) and how they are
+   * computed, from what is known now; nothing without a backend or off such a line.
+   */
+  private endpointHover(file: string, index: RootIndexer, position: vscode.Position): vscode.Hover | undefined {
+    const data = this.budget?.data;
+    const ws = index.current;
+    if (!data || !ws) return undefined;
+    const endpoint = ws.index.fileMapping(file)?.endpoints.find((e) => e.line === position.line + 1);
+    if (!endpoint || !ws.catalog.isValidCategory(endpoint.category)) return undefined;
+    const lines = endpointHoverLines({ endpointId: endpoint.id, category: endpoint.category, entry: data.endpoint(endpoint.id), meta: data.meta('endpoint', endpoint.id) });
+    if (lines.length === 0) return undefined;
+    const markdown = new vscode.MarkdownString(['**Budget Lens**', ...lines].join('\n'));
+    markdown.isTrusted = { enabledCommands: [] };
+    return new vscode.Hover(markdown, new vscode.Range(position.line, 0, position.line, Number.MAX_SAFE_INTEGER));
   }
 
   async provideHover(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
@@ -50,7 +71,7 @@ export class MappingHoverProvider implements vscode.HoverProvider {
     const { file, index } = located;
     const lineText = document.lineAt(position.line).text;
     const decl = declarationAt(lineText, position.character);
-    if (!decl) return undefined;
+    if (!decl) return this.endpointHover(file, index, position);
     // Before the folder's first build ends: the file read on its own (as its lenses are).
     const preview = index.current === undefined ? await index.preview(file, document.getText()) : undefined;
     const ws = index.current ?? preview?.ws;

@@ -55,7 +55,11 @@ export interface PanelBurnRate {
   exhaustionText: string;
 }
 
-/** One top failing endpoint (F8), worded; `inWorkspace` says whether "Go to code" can jump. */
+/**
+ * One of the group's top failing endpoints (F8 order), worded with its own figures (F15): minutes
+ * and `50.00 % of team_planning's spend`, the share of its category's; `inWorkspace` says whether
+ * "Go to code" can jump; `belowTarget` marks an own availability below the target.
+ */
 export interface PanelEndpoint {
   endpointId: string;
   category: string;
@@ -63,6 +67,7 @@ export interface PanelEndpoint {
   minutesText: string;
   shareText: string;
   ownAvailabilityText: string;
+  belowTarget: boolean;
   inWorkspace: boolean;
 }
 

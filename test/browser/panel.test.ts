@@ -67,8 +67,8 @@ const data = (): PanelData => ({
     { window: '3 d', rateText: '0.30x', thresholdText: '0.93x', exceeded: false, exhaustionText: '65.3 d' },
   ],
   endpoints: [
-    { endpointId: 'Projects::IssuesController#index', category: 'team_planning', failuresText: '3 failures', minutesText: '3.02', shareText: '50.00 %', ownAvailabilityText: '99.970 %', inWorkspace: true },
-    { endpointId: `GET /api/:version/evil ${XSS}`, category: 'team_planning', failuresText: '2 failures', minutesText: '2.02', shareText: '33.33 %', ownAvailabilityText: '99.980 %', inWorkspace: false },
+    { endpointId: 'Projects::IssuesController#index', category: 'team_planning', failuresText: '3 failures', minutesText: '3.02', shareText: "50.00 % of team_planning's spend", ownAvailabilityText: '99.970 %', belowTarget: false, inWorkspace: true },
+    { endpointId: `GET /api/:version/evil ${XSS}`, category: 'team_planning', failuresText: '2 failures', minutesText: '2.02', shareText: "33.33 % of team_planning's spend", ownAvailabilityText: '99.930 % < 99.95 %', belowTarget: true, inWorkspace: false },
   ],
   categories: [
     { category: 'team_planning', spentText: '6.05', budgetText: '20.16', remainingText: '14.11', availabilityText: '99.985 %', spentShareText: '30 %', state: 'fine' },
@@ -168,6 +168,9 @@ describe('budget panel webview in Chromium', { timeout: 60_000 }, () => {
     await page.locator('#title').waitFor();
     assert.equal(await page.locator('#title').textContent(), `Project Management ${XSS}`);
     assert.equal(await page.locator('.endpoint-id', { hasText: 'evil' }).textContent(), `GET /api/:version/evil ${XSS}`);
+    // Below the target: marked, and only that row; the share says of what.
+    assert.deepEqual(await page.locator('.below-target').allTextContents(), ['⚠ 99.930 % < 99.95 %']);
+    assert.equal(await page.getByText("50.00 % of team_planning's spend").count(), 1);
     assert.equal(await page.locator('img').count(), 0, 'no <img> element was created');
     assert.equal(await page.locator('#policy').textContent(), 'Within budget: understand your spend.');
     // Figures as the host worded them.

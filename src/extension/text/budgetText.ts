@@ -8,8 +8,8 @@
  * goes through safeText.ts: endpoint ids as code spans, messages and names fully escaped, on one
  * line, in Markdown; on one line in plain text (status bar, tooltips).
  */
-import { formatAvailability, formatMinutes, formatPercent, NO_DATA_TEXT } from '../../sdk';
-import type { BudgetFigures, EndpointRow, GroupBudget } from '../../sdk';
+import { availabilityFormulaText, formatAvailability, formatCount, formatMinutes, formatPercent, NO_DATA_TEXT, prometheusGraphUrl, sparkline, spendParts } from '../../sdk';
+import type { BudgetFigures, BudgetWindow, DailySeries, EndpointBudget, EndpointRow, GroupBudget, ResultMeta, SliCounts } from '../../sdk';
 import type { Failure, Known } from '../budgetCache';
 import { goToEndpointLink } from './mappingText';
 import { escapeMarkdown, inlineCode, notificationSafe, oneLine, statusBarSafe } from './safeText';
@@ -218,6 +218,8 @@ export interface BudgetHoverInput {
   /** Set when the shown figures are the last good ones. */
   failure: Failure | undefined;
   lastGoodAt: number | undefined;
+  /** How the figures are computed (the explained part); omitted, the hover has none. */
+  explain?: Omit<ExplainInput, 'counts' | 'scopeMeasurements'>;
 }
 
 export const HOVER_TOP_ENDPOINTS = 3;
@@ -253,9 +255,180 @@ export function budgetHoverLines(input: BudgetHoverInput): string[] {
     for (const e of failing) {
       const name = inlineCode(e.endpointId);
       const where = input.inWorkspace(e.endpointId) ? goToEndpointLink(name, e.endpointId) : `${name} (not in this workspace)`;
-      lines.push(`- ${where}: ${failuresText(e.failures)}, ${budgetMinutesText(e.spentMinutes)} budget-min (${formatPercent(e.shareOfSpend)} of the spend)`);
+      lines.push(`- ${where}: ${failuresText(e.failures)}, ${budgetMinutesText(e.spentMinutes)} budget-min (${escapeMarkdown(shareOfCategoryText(e.shareOfSpend, f.category))})`);
     }
   }
+  if (input.explain && f.measurements > 0) lines.push(...explainHoverLines({ ...input.explain, counts: f.counts, scopeMeasurements: f.measurements }));
   if (input.failure) lines.push('', escapeMarkdown(staleReasonText(input.failure, input.lastGoodAt)));
+  return lines;
+}
+
+// ---- one endpoint's own figures (F15): the endpoint lens and hover ----
+
+/** `50.00 % of team_planning's spend`: an endpoint's share, always saying of what (F15). */
+export function shareOfCategoryText(share: number, category: string): string {
+  return `${formatPercent(share)} of ${category}'s spend`;
+}
+
+/** `99.970 % ≥ 99.95 %` or `99.935 % < 99.95 %`: own availability against the target. */
+export function ownVsTargetText(e: Pick<EndpointBudget, 'ownAvailability' | 'target' | 'belowTarget'>): string {
+  return `${formatAvailability(e.ownAvailability)} ${e.belowTarget ? '<' : '≥'} ${e.target} %`;
+}
+
+/** `#1 of 5 in team_planning`; undefined for an endpoint that did not fail. */
+export function rankText(e: Pick<EndpointBudget, 'rank' | 'offenders' | 'category'>): string | undefined {
+  return e.rank === null || e.category === null ? undefined : `#${e.rank} of ${e.offenders} in ${e.category}`;
+}
+
+/**
+ * An endpoint lens's figures (F15), plain text: `3 failures · 1.92 budget-min (50.00 % of
+ * team_planning's spend) · 99.935 % < 99.95 % · #1 of 5 in team_planning`; `no traffic` when it
+ * had none; `(stale)` appended after a failed refresh. The adapter adds the warning icon.
+ */
+export function endpointLensText(e: EndpointBudget, stale: boolean): string {
+  let text: string;
+  if (e.measurements === 0 || e.category === null) text = 'no traffic';
+  else {
+    const rank = rankText(e);
+    text = `${failuresText(e.failures)} · ${budgetMinutesText(e.spentMinutes)} budget-min (${shareOfCategoryText(e.shareOfSpend, e.category)}) · ${ownVsTargetText(e)}${rank ? ` · ${rank}` : ''}`;
+  }
+  return stale ? `${text} (stale)` : text;
+}
+
+/** An endpoint lens's suffix: `namesCategory` when the text names the category itself (no prefix needed); `warning` below the target. */
+export interface EndpointLensFigure extends LensFigure {
+  namesCategory: boolean;
+  warning: boolean;
+}
+
+/** What an endpoint lens says from what is known now (as lensFigure for a category); undefined without a backend. */
+export function endpointLensFigure(entry: Known<EndpointBudget> | undefined): EndpointLensFigure | undefined {
+  if (entry === undefined) return undefined;
+  const e = entry.value;
+  if (e !== undefined) {
+    const stale = entry.failure !== undefined;
+    return {
+      text: endpointLensText(e, stale),
+      namesCategory: e.measurements > 0 && e.category !== null,
+      warning: e.belowTarget,
+      ...(entry.failure ? { problem: staleReasonText(entry.failure, entry.fetchedAt) } : {}),
+    };
+  }
+  if (entry.failure) return { text: noDataLensText(entry.failure), problem: failingReasonText(entry.failure), namesCategory: false, warning: false };
+  return { text: LOADING_LENS_TEXT, namesCategory: false, warning: false };
+}
+
+/** What the explained part of a hover is made of. */
+export interface ExplainInput {
+  /** The counts the figure comes from (a category's, or one endpoint's). */
+  counts: SliCounts;
+  /** m of the scope the spend is measured against (the category's, F15). */
+  scopeMeasurements: number;
+  /** The answer's meta: the window's start and end, and the query behind it. */
+  meta: ResultMeta | undefined;
+  /** The category's daily series (the sparkline); undefined when not known (yet). */
+  daily?: DailySeries | undefined;
+  dailyLoading?: boolean;
+}
+
+/** `2026-11-07 09:00 UTC` */
+function minuteUtc(iso: string): string {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? iso : `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** `window 2026-11-07 09:00 UTC → 2026-12-05 09:00 UTC (28 d)` */
+export function windowRangeText(meta: Pick<ResultMeta, 'window'>): string {
+  return `window ${minuteUtc(meta.window.start)} → ${minuteUtc(meta.window.end)} (${windowText(meta.window.label)})`;
+}
+
+/** `spent 6.05 budget-min = apdex 4.03 (4 slow) + errors 2.02 (2 errors)`, each F7 against the scope's m. */
+export function spendPartsText(counts: SliCounts, scopeMeasurements: number, window: BudgetWindow): string {
+  const p = spendParts(counts, scopeMeasurements, window);
+  const total = p.apdexMinutes + p.errorMinutes;
+  return `spent ${budgetMinutesText(total)} budget-min = apdex ${budgetMinutesText(p.apdexMinutes)} (${formatCount(p.apdexFailures)} slow) + errors ${budgetMinutesText(p.errorMinutes)} (${failuresOrErrors(p.errors)}), each failure ${formatCount(window.minutes)} / ${formatCount(scopeMeasurements)} budget-min`;
+}
+
+function failuresOrErrors(n: number): string {
+  return `${formatCount(n)} ${n === 1 ? 'error' : 'errors'}`;
+}
+
+/** `▁▁▂▇ (28 days, most 2.02 budget-min on 2026-11-20)`; all zero: `(28 days, nothing spent)`. */
+export function dailySparklineText(daily: DailySeries): string {
+  const values = daily.days.map((d) => d.spentMinutes);
+  let most = -1;
+  values.forEach((v, i) => {
+    if (v > 0 && (most < 0 || v > (values[most] ?? 0))) most = i;
+  });
+  const days = `${daily.days.length} ${daily.days.length === 1 ? 'day' : 'days'}`;
+  const peak = most < 0 ? 'nothing spent' : `most ${budgetMinutesText(values[most] ?? 0)} budget-min on ${daily.days[most]?.date ?? ''}`;
+  return `${sparkline(values)} (${days}, ${peak})`;
+}
+
+/**
+ * Markdown lines saying where a figure comes from: F1 with the window's counts, the window's start
+ * and end, the spend's apdex and error parts, the daily sparkline (categories), and the query
+ * behind it (each PromQL with an "Open in Prometheus" link to its graph page, or the store file).
+ * Backend text (queries, URLs, paths) only as code spans; the link's URL percent-encoded.
+ */
+export function explainHoverLines(input: ExplainInput): string[] {
+  const lines = ['', '**How it is computed**', ''];
+  const m = input.meta;
+  if (m) lines.push(`- ${windowRangeText(m)}`);
+  lines.push(`- availability ${inlineCode(availabilityFormulaText(input.counts))}`);
+  if (m && input.scopeMeasurements > 0) lines.push(`- ${spendPartsText(input.counts, input.scopeMeasurements, m.window)}`);
+  if (input.daily) lines.push(`- daily spend: ${inlineCode(dailySparklineText(input.daily))}`);
+  else if (input.dailyLoading) lines.push('- daily spend: loading…');
+  if (m) lines.push(...provenanceLines(m));
+  return lines;
+}
+
+function provenanceLines(meta: ResultMeta): string[] {
+  const p = meta.provenance;
+  if (p.kind === 'store') return [`- source: the store ${inlineCode(p.source)} (SQL over its hourly and daily rollups)`];
+  const lines = [`- PromQL sent to ${inlineCode(p.source)}:`];
+  for (const q of p.queries) {
+    const url = prometheusGraphUrl(p.source, q);
+    lines.push(`  - ${inlineCode(q)}${url ? ` · [Open in Prometheus](${url})` : ''}`);
+  }
+  return lines;
+}
+
+/** What an endpoint's hover shows (on its definition line). */
+export interface EndpointHoverInput {
+  endpointId: string;
+  /** The category the index maps it to (the figures name the one its traffic came under). */
+  category: string;
+  entry: Known<EndpointBudget> | undefined;
+  meta: ResultMeta | undefined;
+}
+
+/**
+ * Markdown lines of the endpoint hover: its own figures (F15), labelled, with the warning below
+ * the target, its rank, and how they are computed; loading, failing and no-traffic states.
+ */
+export function endpointHoverLines(input: EndpointHoverInput): string[] {
+  const head = `**Endpoint** ${inlineCode(input.endpointId)}`;
+  const entry = input.entry;
+  if (!entry) return [];
+  const e = entry.value;
+  if (e === undefined) {
+    if (entry.failure) return ['', `${head} · **no data** (${escapeMarkdown(failureSummary(entry.failure))})`, '', escapeMarkdown(failingReasonText(entry.failure))];
+    return ['', `${head} · loading…`];
+  }
+  const window = input.meta ? ` over ${windowText(input.meta.window.label)}` : '';
+  const lines = ['', `${head} · target ${escapeMarkdown(e.target)} %${window}${entry.failure ? ' · **stale**' : ''}`, ''];
+  if (e.measurements === 0 || e.category === null) {
+    lines.push(`- no traffic in the window (nothing measured under ${escapeMarkdown(input.category)})`);
+  } else {
+    const cat = escapeMarkdown(e.category);
+    lines.push(
+      `- ${e.belowTarget ? '⚠ ' : ''}own availability ${ownVsTargetText(e)}${e.belowTarget ? ' — **below the target**' : ''} (${failuresText(e.failures)} in ${formatCount(e.measurements)} measurements)`,
+      `- ${budgetMinutesText(e.spentMinutes)} budget-min, ${escapeMarkdown(shareOfCategoryText(e.shareOfSpend, e.category))}`,
+      `- ${rankText(e) ? escapeMarkdown(`#${e.rank} of ${e.offenders}`) + ` failing endpoints in ${cat}` : `no failure: not among ${cat}'s ${e.offenders} failing endpoints`}`,
+    );
+    lines.push(...explainHoverLines({ counts: e.counts, scopeMeasurements: e.categoryMeasurements, meta: input.meta }));
+  }
+  if (entry.failure) lines.push('', escapeMarkdown(staleReasonText(entry.failure, entry.fetchedAt)));
   return lines;
 }

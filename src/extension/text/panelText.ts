@@ -4,11 +4,11 @@
  * import, so every wording and rounding is unit tested in Node (test/unit/extension/panelText.test.ts).
  * Rounding goes through the SDK's formatters (display only; the figures arrive exact).
  */
-import { exceptionExpiryText, exceptionUntilText, formatAvailability, formatFactor, formatMinutes, formatPercent, NO_DATA_TEXT } from '../../sdk';
+import { endpointSpentMinutes, exceptionExpiryText, exceptionUntilText, formatAvailability, formatFactor, formatMinutes, formatPercent, isBelowTarget, NO_DATA_TEXT } from '../../sdk';
 import type { BudgetFigures, BurnRateRow, CategoryBudget, DailySeries, EndpointRow, GroupBudget } from '../../sdk';
 import type { BudgetState, PanelBurnRate, PanelCategory, PanelData, PanelEndpoint, PanelFigures, PanelGroup, PanelStale } from '@shared/protocol';
 import type { Failure } from '../budgetCache';
-import { budgetMinutesText, failureSummary, isExhausted, spentShareText, staleReasonText, utcTime, windowText } from './budgetText';
+import { budgetMinutesText, failureSummary, isExhausted, shareOfCategoryText, spentShareText, staleReasonText, utcTime, windowText } from './budgetText';
 import { oneLine } from './safeText';
 
 type Figures = Pick<BudgetFigures, 'spentMinutes' | 'remainingMinutes' | 'remainingFraction'>;
@@ -54,17 +54,26 @@ function failuresText(n: number): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? 'failure' : 'failures'}`;
 }
 
-/** An endpoint item's description: `3 failures · 3.02 budget-min · 50.00 %`. */
+/**
+ * An endpoint item's description (a row of its category's top endpoints, so F15 already):
+ * `3 failures · 3.02 budget-min · 50.00 % of team_planning's spend`.
+ */
 export function endpointDescription(e: EndpointRow): string {
-  return `${failuresText(e.failures)} · ${budgetMinutesText(e.spentMinutes)} budget-min · ${formatPercent(e.shareOfSpend)}`;
+  return oneLine(`${failuresText(e.failures)} · ${budgetMinutesText(e.spentMinutes)} budget-min · ${shareOfCategoryText(e.shareOfSpend, e.category)}`);
 }
 
-/** An endpoint item's tooltip; says when the workspace does not define it (no jump). */
-export function endpointTooltip(e: EndpointRow, inWorkspace: boolean): string {
+/** True when the row's own availability (1 − f_i / m_i) is below the target, exactly; never without traffic. */
+export function endpointBelowTarget(e: Pick<EndpointRow, 'failures' | 'measurements'>, target: string): boolean {
+  return isBelowTarget(e.failures, e.measurements, target);
+}
+
+/** An endpoint item's tooltip; says when the workspace does not define it (no jump), and when it is below the target. */
+export function endpointTooltip(e: EndpointRow, inWorkspace: boolean, target?: string): string {
+  const below = target !== undefined && endpointBelowTarget(e, target);
   return [
     oneLine(e.endpointId),
-    `${failuresText(e.failures)} in ${e.measurements.toLocaleString('en-US')} measurements (own availability ${formatAvailability(e.ownAvailability)})`,
-    `${budgetMinutesText(e.spentMinutes)} budget-min, ${formatPercent(e.shareOfSpend)} of the category's spend`,
+    `${failuresText(e.failures)} in ${e.measurements.toLocaleString('en-US')} measurements (own availability ${formatAvailability(e.ownAvailability)}${below ? ` < ${target} %: below the target` : ''})`,
+    oneLine(`${budgetMinutesText(e.spentMinutes)} budget-min, ${shareOfCategoryText(e.shareOfSpend, e.category)}`),
     inWorkspace ? 'Click to go to its code.' : 'Not defined in this workspace.',
   ].join('\n');
 }
@@ -124,14 +133,21 @@ export function panelBurnRate(r: BurnRateRow): PanelBurnRate {
   return { window: windowText(r.window), rateText: formatFactor(r.burnRate), thresholdText: formatFactor(r.threshold), exceeded: r.exceeded, exhaustionText };
 }
 
-export function panelEndpoint(e: EndpointRow, inWorkspace: boolean): PanelEndpoint {
+/**
+ * A row of the group's top endpoints, worded with F15: minutes and share of its category's spend
+ * (`category`: the category's figures, on the panel already), as the lens, hover and tree say
+ * them; `…` until the category's figures are known. Below the target it says so.
+ */
+export function panelEndpoint(e: EndpointRow, inWorkspace: boolean, category?: CategoryBudget): PanelEndpoint {
+  const below = category !== undefined && endpointBelowTarget(e, category.target);
   return {
     endpointId: e.endpointId,
     category: e.category,
     failuresText: failuresText(e.failures),
-    minutesText: budgetMinutesText(e.spentMinutes),
-    shareText: formatPercent(e.shareOfSpend),
-    ownAvailabilityText: formatAvailability(e.ownAvailability),
+    minutesText: category ? budgetMinutesText(endpointSpentMinutes(e.failures, category.measurements, category.window)) : '…',
+    shareText: category ? shareOfCategoryText(category.failures > 0 ? e.failures / category.failures : 0, e.category) : '…',
+    ownAvailabilityText: `${formatAvailability(e.ownAvailability)}${below ? ` < ${category.target} %` : ''}`,
+    belowTarget: below,
     inWorkspace,
   };
 }
@@ -166,7 +182,7 @@ export function panelData(input: PanelInput): PanelData {
       days: input.daily.days.map((d) => ({ date: d.date, spentMinutes: d.spentMinutes, cumulativeSpentMinutes: d.cumulativeSpentMinutes })),
     },
     burnRates: input.burnRates?.map(panelBurnRate),
-    endpoints: input.endpoints?.filter((e) => e.failures > 0).map((e) => panelEndpoint(e, input.inWorkspace(e.endpointId))),
+    endpoints: input.endpoints?.filter((e) => e.failures > 0).map((e) => panelEndpoint(e, input.inWorkspace(e.endpointId), input.categories.find((c) => c.category === e.category))),
     categories: input.categories.map(panelCategory),
     ...unavailable(input),
   };

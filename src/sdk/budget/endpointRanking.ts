@@ -143,8 +143,8 @@ function sumEndpoint(rows: readonly EndpointCounts[], ignored: readonly Componen
   return out;
 }
 
-/** `1 - f/m < T`, exactly: (m - f) * 100 < T * m. */
-function belowTarget(failures: number, measurements: number, target: TargetPercent): boolean {
+/** `1 - f/m < T`, exactly: (m - f) * 100 < T * m; never with m = 0 (no traffic is not below anything). */
+export function isBelowTarget(failures: number, measurements: number, target: TargetPercent): boolean {
   if (!(measurements > 0)) return false;
   const good = Math.max(0, measurements - Math.max(0, Math.min(failures, measurements)));
   return dec(good).times(100).lt(dec(target).times(dec(measurements)));
@@ -219,7 +219,7 @@ export function endpointBudgets(
       measurements: s.measurements,
       ownAvailability: s.measurements > 0 ? exactQuotient(s.measurements - clamped, s.measurements) : null,
       target: ctx.target,
-      belowTarget: belowTarget(s.failures, s.measurements, ctx.target),
+      belowTarget: isBelowTarget(s.failures, s.measurements, ctx.target),
       spentMinutes: endpointSpentMinutes(s.failures, ctx.measurements, window),
       shareOfSpend: ctx.failures > 0 ? exactQuotient(s.failures, ctx.failures) : 0,
       categoryFailures: ctx.failures,

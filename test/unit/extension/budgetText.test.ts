@@ -235,10 +235,10 @@ describe('budgetHoverLines', () => {
     // A = 1 - 6/40000 = 0.99985
     assert.match(text, /- availability 99\.985 % \(6 failures in 40,000 measurements\)/);
     assert.match(text, /Top failing endpoints \(3\):/);
-    assert.match(text, /- \[`Projects::IssuesController#index`\]\(command:budgetLens\.goToEndpoint\?%5B%22Projects%3A%3AIssuesController%23index%22%5D\): 3 failures, 3\.02 budget-min \(50\.00 % of the spend\)/);
-    assert.match(text, /#create`\]\(command:budgetLens\.goToEndpoint\?[^)]+\): 2 failures, 2\.02 budget-min \(33\.33 % of the spend\)/);
+    assert.match(text, /- \[`Projects::IssuesController#index`\]\(command:budgetLens\.goToEndpoint\?%5B%22Projects%3A%3AIssuesController%23index%22%5D\): 3 failures, 3\.02 budget-min \(50\\\.00 \\% of team\\_planning\\'s spend\)/);
+    assert.match(text, /#create`\]\(command:budgetLens\.goToEndpoint\?[^)]+\): 2 failures, 2\.02 budget-min \(33\\\.33 \\% of team\\_planning\\'s spend\)/);
     // Not defined in the workspace: plain text, no link.
-    assert.match(text, /- `Projects::IssuesController#show` \(not in this workspace\): 1 failure, 1\.01 budget-min \(16\.67 % of the spend\)/);
+    assert.match(text, /- `Projects::IssuesController#show` \(not in this workspace\): 1 failure, 1\.01 budget-min \(16\\\.67 \\% of team\\_planning\\'s spend\)/);
     assert.doesNotMatch(text, /elsewhere/);
     assert.doesNotMatch(text, /stale/i);
   });

@@ -16,6 +16,7 @@ import type { Failure } from '../../../src/extension/budgetCache';
 import {
   budgetState,
   categoryTooltip,
+  endpointBelowTarget,
   endpointDescription,
   endpointTooltip,
   figuresDescription,
@@ -79,8 +80,15 @@ describe('tree and panel wording', () => {
   });
 
   test('endpoint description and tooltip: failures, budget-min, share; no jump when not in the workspace', () => {
-    assert.equal(endpointDescription(index), '3 failures · 3.02 budget-min · 50.00 %');
-    assert.equal(endpointDescription({ ...index, failures: 1, spentMinutes: 1.008, shareOfSpend: 1 / 6 }), '1 failure · 1.01 budget-min · 16.67 %');
+    // F15: the share says of what (its category's spend), as the lens, hover and panel say it.
+    assert.equal(endpointDescription(index), "3 failures · 3.02 budget-min · 50.00 % of team_planning's spend");
+    assert.equal(endpointDescription({ ...index, failures: 1, spentMinutes: 1.008, shareOfSpend: 1 / 6 }), "1 failure · 1.01 budget-min · 16.67 % of team_planning's spend");
+    assert.match(endpointTooltip(index, true), /3\.02 budget-min, 50\.00 % of team_planning's spend/);
+    // Below the target (exactly): 3 of 10,000 is 99.97 %, below 99.98 %, not below 99.95 %.
+    assert.equal(endpointBelowTarget(index, '99.95'), false);
+    assert.equal(endpointBelowTarget(index, '99.98'), true);
+    assert.equal(endpointBelowTarget(index, '99.97'), false, 'at the target is not below it');
+    assert.match(endpointTooltip(index, true, '99.98'), /own availability 99\.970 % < 99\.98 %: below the target/);
     assert.match(endpointTooltip(index, true), /Click to go to its code\.$/);
     assert.match(endpointTooltip(index, false), /Not defined in this workspace\.$/);
     assert.match(endpointTooltip(index, true), /3 failures in 10,000 measurements \(own availability 99\.970 %\)/);
@@ -113,7 +121,7 @@ describe('tree and panel wording', () => {
       [d.group.spentText, d.group.budgetText, d.group.remainingText, d.group.availabilityText, d.group.spentShareText, d.group.state, d.group.trafficShareText],
       ['6.05', '20.16', '14.11', '99.985 %', '30 %', 'fine', '99.95 %'],
     );
-    assert.deepEqual(d.endpoints?.map((e) => [e.endpointId, e.minutesText, e.shareText, e.inWorkspace]), [['Projects::IssuesController#index', '3.02', '50.00 %', true]]);
+    assert.deepEqual(d.endpoints?.map((e) => [e.endpointId, e.minutesText, e.shareText, e.inWorkspace]), [['Projects::IssuesController#index', '3.02', "50.00 % of team_planning's spend", true]]);
     assert.deepEqual(d.categories.map((c) => [c.category, c.spentText, c.state]), [['team_planning', '6.05', 'fine'], ['service_desk', 'no data', 'noData']]);
     assert.deepEqual(d.daily, { budgetMinutes: 20.16, days: [{ date: '2026-11-22', spentMinutes: 6.048, cumulativeSpentMinutes: 6.048 }] });
     assert.equal(d.burnRates, undefined);
