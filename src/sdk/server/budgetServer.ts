@@ -48,7 +48,7 @@ export interface BudgetServerOptions {
 }
 
 /** The query parameters any route takes: their values are logged, any other's is not (a `?token=` must not reach the log). */
-const LOGGED_QUERY_PARAMS: ReadonlySet<string> = new Set<QueryParamName>(['window', 'at', 'limit', 'names', 'month']);
+const LOGGED_QUERY_PARAMS: ReadonlySet<string> = new Set<QueryParamName>(['window', 'at', 'limit', 'names', 'month', 'ids']);
 
 /** The query string for the request log: known parameters as sent, the values of any other redacted. */
 export function loggedQuery(search: URLSearchParams): string {

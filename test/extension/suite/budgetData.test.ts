@@ -21,6 +21,18 @@
  *     urgency low: 10 x 200, 1 takes 6 s -> w = o = 10, s = 9, e = 0, f = 1, m = 20
  *     spent = 40320 / 20 = 2016 -> remaining 20.16 - 2016 = -1995.84 (exhausted)
  *   service_desk (same group as team_planning): no lines -> "no data".
+ *
+ * Endpoint lenses (F15: each endpoint's own figures, minutes and share of its category's spend):
+ *   #index  w = o = 10000, s = 9997 -> f 3, m 20000, own 1 - 3/20000 = 99.985 % ≥ 99.95 %,
+ *           3 * 40320 / 40000 = 3.024 -> "3.02", 3/6 = 50.00 %, #1 of 3 offenders (#index, #create, #show)
+ *   #show   f 1, m 4000, own 99.975 %, 1.008 -> "1.01", 16.67 %, #3 of 3
+ *   #new    no lines -> "team_planning · no traffic"
+ *   #create o = 5001, e = 2, w = s = 4999 -> f 2, m 10000, own 99.980 %, 2.016 -> "2.02", 33.33 %, #2 of 3
+ *   #update f 0, m 6000: own 100.000 %, 0.00 budget-min, no rank
+ *   #service_desk: no lines -> "service_desk · no traffic"
+ *   tags (below the target): f 1, m 20, own 1 - 1/20 = 95.000 % < 99.95 %, 1 * 40320 / 20 = 2016
+ *           -> "2016.00", 1/1 = 100.00 % of source_code_management's spend, #1 of 1, with $(warning)
+ *   Its hover: F1 with its counts (s + o − e) / (w + o) = (9 + 10 − 0) / (10 + 10).
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,12 +41,20 @@ import * as vscode from 'vscode';
 import type { BudgetApiProcess } from './budgetApiProcess';
 import { ingestLogs, startBudgetApi } from './budgetApiProcess';
 import { grapeLines, issuesControllerLines } from './budgetLog';
-import { ISSUES, budgetKey, budgetState, config, eventually, extensionPath, hoverText, issuesLenses, lensTitles, lensesBecome, openFile, setSetting, startProxy, testState, unescapeMarkdown } from './helpers';
+import { ISSUES, budgetKey, budgetState, config, eventually, extensionPath, hoverText, lensTitles, lensesBecome, openFile, setSetting, startProxy, testState, unescapeMarkdown } from './helpers';
 
 const TOKEN = 'budget-lens-test-token';
-const TP = 'team_planning · 6.05 of 20.16 budget-min (30 %) · 28 d';
-const SD = 'service_desk · no data · 20.16 budget-min · 28 d';
-const ISSUES_LENSES = issuesLenses(TP, SD);
+const TP_ = "of team_planning's spend";
+/** The IssuesController lenses with figures: each endpoint's own (F15), computed above. */
+const ISSUES_LENSES: Array<[number, string]> = [
+  [16, `3 failures · 3.02 budget-min (50.00 % ${TP_}) · 99.985 % ≥ 99.95 % · #1 of 3 in team_planning`],
+  [26, `1 failure · 1.01 budget-min (16.67 % ${TP_}) · 99.975 % ≥ 99.95 % · #3 of 3 in team_planning`],
+  [36, 'team_planning · no traffic'],
+  [40, `2 failures · 2.02 budget-min (33.33 % ${TP_}) · 99.980 % ≥ 99.95 % · #2 of 3 in team_planning`],
+  [50, `0 failures · 0.00 budget-min (0.00 % ${TP_}) · 100.000 % ≥ 99.95 %`],
+  [55, 'service_desk · no traffic'],
+];
+const TAGS = 'lib/api/tags.rb';
 
 describe('budget figures from a real Budget API', function () {
   this.timeout(120_000);
@@ -105,6 +125,56 @@ describe('budget figures from a real Budget API', function () {
     assert.deepEqual([tp?.hasValue, tp?.stale, tp?.failure], [true, false, undefined]);
   });
 
+  it('endpoint lenses: below the target with $(warning), the class lens keeps the category; one request for the endpoints on screen', async () => {
+    await openFile(TAGS);
+    const titles = await lensesBecome(
+      [
+        [4, 'source_code_management · 2016.00 of 20.16 budget-min (10000 %) · 28 d'],
+        [16, "$(warning) 1 failure · 2016.00 budget-min (100.00 % of source_code_management's spend) · 95.000 % < 99.95 % · #1 of 1 in source_code_management"],
+        [22, 'source_code_management · no traffic'],
+        [29, 'source_code_management · no traffic'],
+      ],
+      'the Grape lenses with figures',
+      TAGS,
+    );
+    assert.equal(titles.length, 4);
+    // A refresh asks every endpoint on screen (the visible editor's, and those asked before) in one /endpoints request.
+    const endpointRequests = (): Array<{ path: string; query: string }> =>
+      api
+        .stderr()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { path: string; query: string })
+        .filter((l) => l.path === '/api/v1/endpoints');
+    const before = endpointRequests().length;
+    await vscode.commands.executeCommand('budgetLens.refreshBudget');
+    await eventually('the refresh on the server', () => (endpointRequests().length > before ? true : undefined));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(endpointRequests().length, before + 1, JSON.stringify(endpointRequests().slice(before)));
+    const asked = new URLSearchParams(endpointRequests().at(-1)?.query ?? '').get('ids')?.split(',') ?? [];
+    for (const id of ['GET /api/:version/projects/:id/repository/tags', 'Projects::IssuesController#index', 'Projects::IssuesController#service_desk']) assert.ok(asked.includes(id), `${id} in ${asked.join(', ')}`);
+    await openFile(ISSUES);
+  });
+
+  it('the endpoint hover: its own figures and F1 with its counts, the window and the store behind it', async () => {
+    // Line 16: `  def index`.
+    const text = unescapeMarkdown(
+      await eventually('an endpoint hover', async () => {
+        const t = await hoverText(ISSUES, 16, 7);
+        return t.includes('How it is computed') ? t : undefined;
+      }),
+    );
+    assert.match(text, /\*\*Endpoint\*\* `Projects::IssuesController#index` · target 99\.95 % over 28 d/);
+    assert.match(text, /- own availability 99\.985 % ≥ 99\.95 % \(3 failures in 20,000 measurements\)/);
+    assert.match(text, /- 3\.02 budget-min, 50\.00 % of team_planning's spend/);
+    assert.match(text, /- #1 of 3 failing endpoints in team_planning/);
+    // F1 with #index's counts: s 9,997, o 10,000, e 0, w 10,000.
+    assert.match(text, /availability `\(s \+ o − e\) \/ \(w \+ o\) = \(9,997 \+ 10,000 − 0\) \/ \(10,000 \+ 10,000\)`/);
+    assert.match(text, /spent 3\.02 budget-min = apdex 3\.02 \(3 slow\) \+ errors 0\.00 \(0 errors\), each failure 40,320 \/ 40,000 budget-min/);
+    assert.match(text, /- window \d{4}-\d\d-\d\d \d\d:\d\d UTC → \d{4}-\d\d-\d\d \d\d:\d\d UTC \(28 d\)/);
+    assert.match(text, /- source: the store `[^`]*store[^`]*` \(SQL over its hourly and daily rollups\)/);
+  });
+
   it('the hover adds the budget with the top 3 failing endpoints, each jumping to its code', async () => {
     // Line 11: `  feature_category :team_planning, [...]`, column 22 is in the symbol.
     const text = await eventually('a hover with the budget', async () => {
@@ -123,11 +193,15 @@ describe('budget figures from a real Budget API', function () {
     assert.deepEqual(
       rows.map((r) => [r[1], r[3]]),
       [
-        ['Projects::IssuesController#index', '3 failures, 3.02 budget-min (50.00 % of the spend)'],
-        ['Projects::IssuesController#create', '2 failures, 2.02 budget-min (33.33 % of the spend)'],
-        ['Projects::IssuesController#show', '1 failure, 1.01 budget-min (16.67 % of the spend)'],
+        ['Projects::IssuesController#index', "3 failures, 3.02 budget-min (50\\.00 \\% of team\\_planning\\'s spend)"],
+        ['Projects::IssuesController#create', "2 failures, 2.02 budget-min (33\\.33 \\% of team\\_planning\\'s spend)"],
+        ['Projects::IssuesController#show', "1 failure, 1.01 budget-min (16\\.67 \\% of team\\_planning\\'s spend)"],
       ],
     );
+    // Explained (issue 14 item 2): F1 with team_planning's counts s 19,995, o 20,001, e 2, w 19,999, the same 6.05 split.
+    const plain = unescapeMarkdown(text);
+    assert.match(plain, /availability `\(s \+ o − e\) \/ \(w \+ o\) = \(19,995 \+ 20,001 − 2\) \/ \(19,999 \+ 20,001\)`/);
+    assert.match(plain, /spent 6\.05 budget-min = apdex 4\.03 \(4 slow\) \+ errors 2\.02 \(2 errors\)/);
     // #update had no failure: not among the failing endpoints (the mapping's list below has it).
     assert.doesNotMatch(text.slice(text.indexOf('**Budget**'), text.indexOf('Endpoints (5):')), /#update/);
     // Follow the second link as VS Code would: its arguments are the URI-encoded JSON after `?`.
@@ -242,7 +316,10 @@ describe('budget figures from a real Budget API', function () {
     await setSetting('api.url', other.url);
     await vscode.commands.executeCommand('budgetLens.setApiToken', TOKEN);
     // service_desk's lens says why it has no figures: the server does not know the category.
-    await lensesBecome([...ISSUES_LENSES.slice(0, 5), [55, 'service_desk · no budget data (unknown to the backend: HTTP 404)']], 'team_planning figures without service_desk');
+    // Deliberately changed with the endpoint lenses (F15): service_desk#service_desk's lens reads
+    // its own figures, which /endpoints answers without the catalog (no traffic); the category's
+    // 404 is still what the category's state says.
+    await lensesBecome(ISSUES_LENSES, 'endpoint figures without service_desk in the catalog');
     const sd = budgetKey((await budgetState()).categories, 'service_desk');
     assert.deepEqual([sd?.hasValue, sd?.failure?.status], [false, 404]);
     assert.match(sd?.failure?.message ?? '', /service_desk/);

@@ -111,12 +111,12 @@ export function budgetKey(list: BudgetKeyState[], name: string): BudgetKeyState 
   return list.find((k) => k.key === name);
 }
 
-/** Lens titles of the issues controller once they match `want` (lenses re-resolve as data arrives). */
-export async function lensesBecome(want: Array<[number, string]>, what: string): Promise<Array<[number, string]>> {
+/** Lens titles of the issues controller (or `file`) once they match `want` (lenses re-resolve as data arrives). */
+export async function lensesBecome(want: Array<[number, string]>, what: string, file = ISSUES): Promise<Array<[number, string]>> {
   let last: Array<[number, string]> = [];
   try {
     return await eventually(what, async () => {
-      last = await lensTitles(ISSUES);
+      last = await lensTitles(file);
       return JSON.stringify(last) === JSON.stringify(want) ? last : undefined;
     }, 20_000);
   } catch (e) {
