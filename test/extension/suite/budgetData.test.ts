@@ -41,19 +41,11 @@ import * as vscode from 'vscode';
 import type { BudgetApiProcess } from './budgetApiProcess';
 import { ingestLogs, startBudgetApi } from './budgetApiProcess';
 import { grapeLines, issuesControllerLines } from './budgetLog';
-import { ISSUES, budgetKey, budgetState, config, eventually, extensionPath, hoverText, lensTitles, lensesBecome, openFile, setSetting, startProxy, testState, unescapeMarkdown } from './helpers';
+import { API_ISSUES_LENSES, ISSUES, budgetKey, budgetState, config, eventually, extensionPath, hoverText, lensTitles, lensesBecome, openFile, setSetting, startProxy, testState, unescapeMarkdown } from './helpers';
 
 const TOKEN = 'budget-lens-test-token';
-const TP_ = "of team_planning's spend";
 /** The IssuesController lenses with figures: each endpoint's own (F15), computed above. */
-const ISSUES_LENSES: Array<[number, string]> = [
-  [16, `3 failures · 3.02 budget-min (50.00 % ${TP_}) · 99.985 % ≥ 99.95 % · #1 of 3 in team_planning`],
-  [26, `1 failure · 1.01 budget-min (16.67 % ${TP_}) · 99.975 % ≥ 99.95 % · #3 of 3 in team_planning`],
-  [36, 'team_planning · no traffic'],
-  [40, `2 failures · 2.02 budget-min (33.33 % ${TP_}) · 99.980 % ≥ 99.95 % · #2 of 3 in team_planning`],
-  [50, `0 failures · 0.00 budget-min (0.00 % ${TP_}) · 100.000 % ≥ 99.95 %`],
-  [55, 'service_desk · no traffic'],
-];
+const ISSUES_LENSES = API_ISSUES_LENSES;
 const TAGS = 'lib/api/tags.rb';
 
 describe('budget figures from a real Budget API', function () {

@@ -99,6 +99,19 @@ export function issuesLenses(teamPlanning: string, serviceDesk: string): Array<[
   ];
 }
 
+/**
+ * IssuesController's lenses against budgetLog.ts's request log (budgetData.test.ts's header
+ * computes them): each endpoint's own figures (F15).
+ */
+export const API_ISSUES_LENSES: Array<[number, string]> = [
+  [16, "3 failures · 3.02 budget-min (50.00 % of team_planning's spend) · 99.985 % ≥ 99.95 % · #1 of 3 in team_planning"],
+  [26, "1 failure · 1.01 budget-min (16.67 % of team_planning's spend) · 99.975 % ≥ 99.95 % · #3 of 3 in team_planning"],
+  [36, 'team_planning · no traffic'],
+  [40, "2 failures · 2.02 budget-min (33.33 % of team_planning's spend) · 99.980 % ≥ 99.95 % · #2 of 3 in team_planning"],
+  [50, "0 failures · 0.00 budget-min (0.00 % of team_planning's spend) · 100.000 % ≥ 99.95 %"],
+  [55, 'service_desk · no traffic'],
+];
+
 export const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('budgetLens');
 /** A user setting of ours (`api.url`, `group`, ...); undefined removes it. */
 export const setSetting = (key: string, value: unknown): Thenable<void> => config().update(key, value, vscode.ConfigurationTarget.Global);

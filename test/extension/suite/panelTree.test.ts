@@ -9,7 +9,8 @@
  *   service_desk (same group): Projects::ServiceDesk::TicketsController#show, which the example
  *     workspace does not define, urgency low: 1000 x 200, 2 take 6 s -> w = o = 1000, f = 2, m = 2000;
  *     spent 2 * 40320 / 2000 = 40.32 of 20.16 (200 %), remaining -20.16: exhausted; the endpoint
- *     is all of it: "2 failures · 40.32 budget-min · 100.00 %".
+ *     is all of it: "2 failures · 40.32 budget-min · 100.00 % of service_desk's spend"; its own
+ *     availability 1 - 2/2000 = 99.900 % is below 99.95 %: the tree marks it with the warning icon.
  *   The group: f = 6 + 2 = 8, m = 42000: spent 8 * 40320 / 42000 = 7.68 -> "7.68"; F6 = 1 - 7.68 / 20.16
  *     = 0.6190… -> 38 % spent (fine: less than half), remaining 12.48; A = 1 - 8/42000 = 0.99980952…
  *     -> "99.980 %". Burn rate over 6 h and 3 d (all lines inside both): (8/42000)/0.0005 = 0.38095…
@@ -105,11 +106,11 @@ describe('group tree and budget panel from a real Budget API', function () {
     const want = [
       'Project Management | 7.68 of 20.16 budget-min (38 %) | pass charts.green',
       '  team_planning | 6.05 of 20.16 budget-min (30 %) | pass charts.green',
-      '    Projects::IssuesController#index | 3 failures · 3.02 budget-min · 50.00 % | symbol-method  -> budgetLens.goToEndpoint(["Projects::IssuesController#index"])',
-      '    Projects::IssuesController#create | 2 failures · 2.02 budget-min · 33.33 % | symbol-method  -> budgetLens.goToEndpoint(["Projects::IssuesController#create"])',
-      '    Projects::IssuesController#show | 1 failure · 1.01 budget-min · 16.67 % | symbol-method  -> budgetLens.goToEndpoint(["Projects::IssuesController#show"])',
+      `    Projects::IssuesController#index | 3 failures · 3.02 budget-min · 50.00 % of team_planning's spend | symbol-method  -> budgetLens.goToEndpoint(["Projects::IssuesController#index"])`,
+      `    Projects::IssuesController#create | 2 failures · 2.02 budget-min · 33.33 % of team_planning's spend | symbol-method  -> budgetLens.goToEndpoint(["Projects::IssuesController#create"])`,
+      `    Projects::IssuesController#show | 1 failure · 1.01 budget-min · 16.67 % of team_planning's spend | symbol-method  -> budgetLens.goToEndpoint(["Projects::IssuesController#show"])`,
       '  service_desk | 40.32 of 20.16 budget-min (200 %) | error charts.red',
-      `    ${GHOST} | 2 failures · 40.32 budget-min · 100.00 % | circle-slash `,
+      `    ${GHOST} | 2 failures · 40.32 budget-min · 100.00 % of service_desk's spend | warning list.warningForeground`,
     ];
     const tree = await treeBecomes('the tree with figures', (items) => JSON.stringify(items.map(line)) === JSON.stringify(want));
     assert.match(tree[6]?.tooltip ?? '', /Not defined in this workspace\.$/);
@@ -169,14 +170,16 @@ describe('group tree and budget panel from a real Budget API', function () {
     const burn = Object.fromEntries((data.burnRates ?? []).map((r) => [r.window, [r.rateText, r.thresholdText, r.exceeded, r.exhaustionText]]));
     assert.deepEqual(burn['6 h'], ['0.38x', '5.60x', false, '45.5 d']);
     assert.deepEqual(burn['3 d'], ['0.38x', '0.93x', false, '45.5 d']);
-    // Group scope: 8 failures; #index 3 -> 3 * 40320 / 42000 = 2.88 (37.50 %), the ghost and #create
-    // 2 each -> 1.92 (25.00 %), #show 1 -> 0.96 (12.50 %); #update has none and is left out.
+    // Ranked in the group (8 failures), measured against each one's category (F15, deliberately
+    // changed from the group's 2.88 / 37.50 %): #index 3 of team_planning's f 6, m 40000 -> 3.02
+    // (50.00 %), #create 2.02 (33.33 %), #show 1.01 (16.67 %); the ghost 2 of service_desk's f 2,
+    // m 2000 -> 40.32 (100.00 %); #update has none and is left out.
     const rows = Object.fromEntries((data.endpoints ?? []).map((e) => [e.endpointId, [e.failuresText, e.minutesText, e.shareText, e.inWorkspace]]));
     assert.deepEqual(rows, {
-      'Projects::IssuesController#index': ['3 failures', '2.88', '37.50 %', true],
-      'Projects::IssuesController#create': ['2 failures', '1.92', '25.00 %', true],
-      [GHOST]: ['2 failures', '1.92', '25.00 %', false],
-      'Projects::IssuesController#show': ['1 failure', '0.96', '12.50 %', true],
+      'Projects::IssuesController#index': ['3 failures', '3.02', "50.00 % of team_planning's spend", true],
+      'Projects::IssuesController#create': ['2 failures', '2.02', "33.33 % of team_planning's spend", true],
+      [GHOST]: ['2 failures', '40.32', "100.00 % of service_desk's spend", false],
+      'Projects::IssuesController#show': ['1 failure', '1.01', "16.67 % of team_planning's spend", true],
     });
     assert.deepEqual(data.categories.map((c) => [c.category, c.spentText, c.remainingText, c.state]), [
       ['team_planning', '6.05', '14.11', 'fine'],

@@ -32,11 +32,12 @@ import * as vscode from 'vscode';
 import type { ReportOutcome } from '../../../src/extension/reportCommand';
 import type { TreeItemState } from '../../../src/extension/groupTree';
 import { startPrometheus, type MetricsServer } from '../../support/prometheusServer';
-import { PROMETHEUS_SD, PROMETHEUS_TP, recordedSeries, scenarioEnd } from './prometheusScenario';
-import { ISSUES, budgetKey, budgetState, eventually, hoverText, issuesLenses, lastPanelData, lensTitles, lensesBecome, openFile, setSetting, testState } from './helpers';
+import { PROMETHEUS_ISSUES_LENSES, recordedSeries, scenarioEnd } from './prometheusScenario';
+import { ISSUES, budgetKey, budgetState, eventually, hoverText, lastPanelData, lensTitles, lensesBecome, openFile, setSetting, testState, unescapeMarkdown } from './helpers';
 
 const TOKEN = 'budget-lens-prometheus-token';
-const ISSUES_LENSES = issuesLenses(PROMETHEUS_TP, PROMETHEUS_SD);
+// Deliberately changed with the endpoint lenses (issue 14): each endpoint's own figures, by hand in prometheusScenario.ts.
+const ISSUES_LENSES = PROMETHEUS_ISSUES_LENSES;
 
 /** A proxy that needs the bearer token, forwarding everything else to Prometheus. */
 function authProxy(upstream: () => string, seen: Array<string | undefined>): Promise<{ url: string; close(): Promise<void> }> {
@@ -151,11 +152,33 @@ describe('budget figures from a real Prometheus', function () {
     assert.deepEqual(
       rows.map((r) => [r[1], r[2]]),
       [
-        ['Projects::IssuesController#index', '45 failures, 3.69 budget-min (50.00 % of the spend)'],
-        ['Projects::IssuesController#create', '30 failures, 2.46 budget-min (33.33 % of the spend)'],
-        ['Projects::IssuesController#show', '15 failures, 1.23 budget-min (16.67 % of the spend)'],
+        ['Projects::IssuesController#index', "45 failures, 3.69 budget-min (50\\.00 \\% of team\\_planning\\'s spend)"],
+        ['Projects::IssuesController#create', "30 failures, 2.46 budget-min (33\\.33 \\% of team\\_planning\\'s spend)"],
+        ['Projects::IssuesController#show', "15 failures, 1.23 budget-min (16\\.67 \\% of team\\_planning\\'s spend)"],
       ],
     );
+    // Explained (issue 14 item 2): F1 with team_planning's counts from the series (header):
+    // s 245,700, o 245,760, e 30, w 245,760; the PromQL sent, each with its graph page on this Prometheus.
+    const plain = unescapeMarkdown(text);
+    assert.match(plain, /availability `\(s \+ o − e\) \/ \(w \+ o\) = \(245,700 \+ 245,760 − 30\) \/ \(245,760 \+ 245,760\)`/);
+    assert.match(plain, /spent 7\.38 budget-min = apdex 4\.92 \(60 slow\) \+ errors 2\.46 \(30 errors\)/);
+    assert.match(text, /- PromQL sent to `http:\/\/127\.0\.0\.1:\d+`:/);
+    const links = [...text.matchAll(/ · \[Open in Prometheus\]\((http:\/\/127\.0\.0\.1:\d+\/graph\?g0\.expr=[^)]+)\)/g)].map((m) => m[1] ?? '');
+    assert.equal(links.length, 4, text);
+    assert.match(decodeURIComponent(new URL(links[0] ?? '').searchParams.get('g0.expr') ?? ''), /gitlab:component:feature_category:execution:apdex:success:rate_1h/);
+  });
+
+  it('the endpoint hover: F1 with the endpoint\'s counts from its application_sli_aggregation series', async () => {
+    const text = unescapeMarkdown(
+      await eventually('an endpoint hover', async () => {
+        const t = await hoverText(ISSUES, 40, 7);
+        return t.includes('How it is computed') ? t : undefined;
+      }),
+    );
+    // #create: s = w = o = 61,440, e = 30 (header).
+    assert.match(text, /- own availability 99\.975 % ≥ 99\.95 % \(30 failures in 122,880 measurements\)/);
+    assert.match(text, /availability `\(s \+ o − e\) \/ \(w \+ o\) = \(61,440 \+ 61,440 − 30\) \/ \(61,440 \+ 61,440\)`/);
+    assert.match(text, /application_sli_aggregation:rails_request:error:rate_1h\{[^`]*endpoint_id=~"[^"]*Projects::IssuesController#create/);
   });
 
   it('status bar, group tree and monthly report read the same figures', async () => {
@@ -174,7 +197,7 @@ describe('budget figures from a real Prometheus', function () {
       [
         ['Project Management', '7.38 of 20.16 budget-min (37 %)'],
         ['team_planning', '7.38 of 20.16 budget-min (37 %)'],
-        ['Projects::IssuesController#index', '45 failures · 3.69 budget-min · 50.00 %'],
+        ['Projects::IssuesController#index', "45 failures · 3.69 budget-min · 50.00 % of team_planning's spend"],
       ],
     );
     // The samples' month holds all 64 of them: D days of D * 1440 minutes, spent
@@ -213,9 +236,9 @@ describe('budget figures from a real Prometheus', function () {
     // Group scope = team_planning's figures: the same three endpoints, #update has no failure.
     const rows = (data.endpoints ?? []).map((e) => [e.endpointId, e.failuresText, e.minutesText, e.shareText, e.inWorkspace]);
     assert.deepEqual(rows, [
-      ['Projects::IssuesController#index', '45 failures', '3.69', '50.00 %', true],
-      ['Projects::IssuesController#create', '30 failures', '2.46', '33.33 %', true],
-      ['Projects::IssuesController#show', '15 failures', '1.23', '16.67 %', true],
+      ['Projects::IssuesController#index', '45 failures', '3.69', "50.00 % of team_planning's spend", true],
+      ['Projects::IssuesController#create', '30 failures', '2.46', "33.33 % of team_planning's spend", true],
+      ['Projects::IssuesController#show', '15 failures', '1.23', "16.67 % of team_planning's spend", true],
     ]);
     const tp = data.categories.find((c) => c.category === 'team_planning');
     assert.deepEqual([tp?.spentText, tp?.remainingText, tp?.state], ['7.38', '12.78', 'fine']);

@@ -10,6 +10,26 @@ import { sampledSeries, type Series } from '../../support/seriesBuilders';
 export const PROMETHEUS_TP = 'team_planning · 7.38 of 20.16 budget-min (37 %) · 28 d';
 export const PROMETHEUS_SD = 'service_desk · no data · 20.16 budget-min · 28 d';
 
+/**
+ * IssuesController's lenses with these series: each endpoint's own figures (F15), against
+ * team_planning's f = 90, m = 491,520 (prometheus.test.ts's header):
+ *   #index  f 45 of m 245,760: 45 * 40320 / 491520 = 3.69140625 -> "3.69", 45/90 = 50.00 %,
+ *           own 1 - 45/245760 = 0.999816… -> "99.981 %" ≥ 99.95 %, #1 of 3
+ *   #show   f 15 of m 61,440: 1.23046875 -> "1.23", 16.67 %, own 0.999755… -> "99.975 %", #3 of 3
+ *   #new    no series -> no traffic
+ *   #create f 30 of m 122,880: 2.4609375 -> "2.46", 33.33 %, own 0.999755… -> "99.975 %", #2 of 3
+ *   #update f 0 of m 61,440: 0.00, 100.000 %
+ *   #service_desk: no series -> no traffic
+ */
+export const PROMETHEUS_ISSUES_LENSES: Array<[number, string]> = [
+  [16, "45 failures · 3.69 budget-min (50.00 % of team_planning's spend) · 99.981 % ≥ 99.95 % · #1 of 3 in team_planning"],
+  [26, "15 failures · 1.23 budget-min (16.67 % of team_planning's spend) · 99.975 % ≥ 99.95 % · #3 of 3 in team_planning"],
+  [36, 'team_planning · no traffic'],
+  [40, "30 failures · 2.46 budget-min (33.33 % of team_planning's spend) · 99.975 % ≥ 99.95 % · #2 of 3 in team_planning"],
+  [50, "0 failures · 0.00 budget-min (0.00 % of team_planning's spend) · 100.000 % ≥ 99.95 %"],
+  [55, 'service_desk · no traffic'],
+];
+
 /** Per-second rates of one endpoint (all multiples of 1/256). */
 interface Rates {
   id: string;
