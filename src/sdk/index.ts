@@ -198,6 +198,10 @@ export type {
 export { PrometheusSource, configuredPrometheusSource, createPrometheusSource } from './sources/prometheusSource';
 export type { PrometheusSourceOptions } from './sources/prometheusSource';
 export { PrometheusClient, PrometheusError } from './sources/prometheusClient';
+// Objectives from Prometheus (issue 13, docs/objectives.md "Prometheus"): the PromQL built and the engine's figures
+export { evaluatePrometheusObjective, objectiveBurnTiers } from './sources/objectiveSource';
+export type { ExplainedQuery, PrometheusObjectiveOptions, PrometheusObjectiveStatus } from './sources/objectiveSource';
+export { ObjectiveQueryError } from './sources/objectiveQueries';
 export type { PrometheusErrorKind } from './sources/prometheusClient';
 export { DEFAULT_METRIC_NAMES } from './sources/prometheusQueries';
 export type { MetricNameOverrides, PrometheusMetricNames, SourceMode } from './sources/prometheusQueries';

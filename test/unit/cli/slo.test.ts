@@ -84,7 +84,7 @@ describe('budget-lens slo', () => {
     assert.equal((await run(['slo'])).code, 2);
     const r = await run(['slo', 'check']);
     assert.equal(r.code, 2);
-    assert.match(r.err, /unknown subcommand 'check' \(lint or list\)/);
+    assert.match(r.err, /unknown subcommand 'check' \(lint, list or status\)/);
     const none = await run(['slo', 'lint', '--root', join(FIXTURES, 'gitlab')]);
     assert.equal(none.code, 2);
     assert.match(none.err, /no \.budgetlens\.yml in .*gitlab/);

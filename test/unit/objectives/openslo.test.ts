@@ -229,14 +229,14 @@ describe('OpenSLO: Gitpod objectives (test/fixtures/openslo/gitpod)', () => {
     });
   });
 
-  test('95 % start in under 2 min: the histogram bucket le="120" over its count, SLI by indicatorRef, 4w = 40,320 minutes', () => {
+  test('95 % start in under 2 min: the histogram bucket le="128" over its count, SLI by indicatorRef, 4w = 40,320 minutes', () => {
     const o = byName(r, 'workspace-start-time');
     assert.equal(o.target, '0.95');
     assert.deepEqual(o.window, { kind: 'rolling', minutes: 40320, label: '4w' });
     assert.deepEqual(o.sli, {
       kind: 'ratio',
       form: 'good',
-      good: { sourceType: 'prometheus', sourceName: 'gitpod-prometheus', spec: { query: 'sum(gitpod_ws_manager_workspace_startup_seconds_bucket{le="120"})' } },
+      good: { sourceType: 'prometheus', sourceName: 'gitpod-prometheus', spec: { query: 'sum(gitpod_ws_manager_workspace_startup_seconds_bucket{le="128"})' } },
       total: { sourceType: 'prometheus', sourceName: 'gitpod-prometheus', spec: { query: 'sum(gitpod_ws_manager_workspace_startup_seconds_count)' } },
       counter: true,
     });

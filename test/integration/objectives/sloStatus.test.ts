@@ -1,0 +1,188 @@
+/**
+ * `budget-lens slo status` against a real Prometheus (objectiveSeries.ts: the series and the hand
+ * numbers), text and --json, in-process through main(), on a project written to a temp dir:
+ * a native objective (workspace starts) and OpenSLO ones (start time under 128 s, the refused
+ * 120 s, 5-minute API slices).
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../../src/cli/main';
+import type { SloStatusEntry } from '../../../src/cli/commands/slo';
+import { captureIo } from '../../support/cliIo';
+import { startPrometheus, type MetricsServer } from '../../support/prometheusServer';
+import { AT, objectiveSeries } from './objectiveSeries';
+
+const CONFIG = `window: 28d
+objectives:
+  files: [slo.yaml]
+  list:
+    - name: workspace-starts
+      target: 99.8
+      bad: sum(gitpod_ws_manager_workspace_starts_failure_total)
+      total: sum(gitpod_ws_manager_workspace_starts_total)
+`;
+
+function thresholdSlo(name: string, value: number): string {
+  return `apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: ${name}
+spec:
+  service: workspaces
+  indicator:
+    metadata:
+      name: ${name}
+    spec:
+      thresholdMetric:
+        metricSource:
+          type: Prometheus
+          spec:
+            query: gitpod_ws_manager_workspace_startup_seconds
+  timeWindow:
+    - duration: 28d
+      isRolling: true
+  budgetingMethod: Occurrences
+  objectives:
+    - op: lte
+      value: ${value}
+      target: 0.95
+`;
+}
+
+const SLICES = `apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: api-latency-share
+spec:
+  service: api
+  indicator:
+    metadata:
+      name: api-under-100ms
+    spec:
+      ratioMetric:
+        counter: true
+        good:
+          metricSource:
+            type: Prometheus
+            spec:
+              query: sum(api_request_duration_seconds_bucket{le="0.1"})
+        total:
+          metricSource:
+            type: Prometheus
+            spec:
+              query: sum(api_request_duration_seconds_count)
+  timeWindow:
+    - duration: 1d
+      isRolling: true
+  budgetingMethod: Timeslices
+  objectives:
+    - target: 0.99
+      timeSliceTarget: 0.95
+      timeSliceWindow: 5m
+`;
+
+describe('budget-lens slo status on a real Prometheus', () => {
+  let prom: MetricsServer;
+  let dir: string;
+  before(async () => {
+    prom = await startPrometheus(objectiveSeries());
+    dir = mkdtempSync(join(tmpdir(), 'budget-lens-slo-status-'));
+    writeFileSync(join(dir, '.budgetlens.yml'), CONFIG);
+    writeFileSync(join(dir, 'slo.yaml'), [thresholdSlo('start-under-2m', 128), thresholdSlo('start-under-120s', 120), SLICES].join('---\n'));
+  });
+  after(async () => {
+    await prom?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+    const { io, out, err } = captureIo(dir);
+    const code = await main(['slo', 'status', '--prometheus', prom.url, '--at', AT, ...args], io);
+    return { code, out: out(), err: err() };
+  }
+
+  test('text: SLI vs target, budget left, status, burn 1 h and the PromQL; the refused threshold exits 1', async () => {
+    const r = await run([]);
+    assert.equal(r.code, 1, r.err);
+    assert.equal(
+      r.out,
+      [
+        'workspace-starts  99.8 % over rolling 28d, Occurrences, ratio bad/total',
+        '  window       2026-02-01T00:00:00.000Z .. 2026-03-01T00:00:00.000Z',
+        '  SLI          99.85 % (9,985 good of 10,000 events) vs target 99.8 %',
+        '  budget left  5 of 20 events (25 %)',
+        '  status       healthy',
+        '  burn 1h      15x',
+        '  PromQL       bad    sum(increase(gitpod_ws_manager_workspace_starts_failure_total[28d]))',
+        '               total  sum(increase(gitpod_ws_manager_workspace_starts_total[28d]))',
+        '               burn windows: the same over [5m] [30m] [1h] [6h] [3d]',
+        '',
+        'start-under-2m  95 % over rolling 28d, Occurrences, threshold lte 128',
+        '  window       2026-02-01T00:00:00.000Z .. 2026-03-01T00:00:00.000Z',
+        '  SLI          94 % (188 good of 200 events) vs target 95 %',
+        '  budget left  -2 of 10 events (-20 %)',
+        '  status       over_budget',
+        '  burn 1h      - (no events in the last hour)',
+        '  PromQL       bounds count by (le) (count_over_time(gitpod_ws_manager_workspace_startup_seconds_bucket[28d]))',
+        '               good   sum(increase(gitpod_ws_manager_workspace_startup_seconds_bucket{le="128"}[28d]))',
+        '               total  sum(increase(gitpod_ws_manager_workspace_startup_seconds_count[28d]))',
+        '               burn windows: the same over [5m] [30m] [1h] [6h] [3d]',
+        '',
+        'start-under-120s  95 % over rolling 28d, Occurrences, threshold lte 120',
+        '  error        120 s is not a bucket bound of gitpod_ws_manager_workspace_startup_seconds; nearest: 64, 128',
+        '',
+        'api-latency-share  99 % over rolling 1d, Timeslices 5m slices (slice target 0.95), ratio good/total',
+        '  window       2026-02-28T00:00:00.000Z .. 2026-03-01T00:00:00.000Z',
+        '  SLI          98.9209 % (275 good of 278 slices; 3 bad, 10 empty) vs target 99 %',
+        '  budget left  -1 of 2 bad slices allowed; -1.1 of 13.9 bad minutes',
+        '  status       over_budget',
+        '  burn 1h      0x',
+        '  PromQL       bounds count by (le) (count_over_time(api_request_duration_seconds_bucket[1d]))',
+        '               good   sum(increase(api_request_duration_seconds_bucket{le="0.1"}[5m]))  (range, step 300 s)',
+        '               total  sum(increase(api_request_duration_seconds_count[5m]))  (range, step 300 s)',
+        '',
+      ].join('\n'),
+    );
+    assert.equal(r.err, `4 objectives from Prometheus ${prom.url}; 1 not evaluated\n`);
+  });
+
+  test('--json --name: the figures, burn alerts and queries of one objective; exit 0', async () => {
+    const r = await run(['--json', '--name', 'workspace-starts']);
+    assert.equal(r.code, 0, r.err);
+    const body = JSON.parse(r.out) as { prometheus: string; at: string; objectives: SloStatusEntry[] };
+    assert.equal(body.at, '2026-03-01T00:00:00.000Z');
+    assert.equal(body.objectives.length, 1);
+    const e = body.objectives[0]!;
+    if (e.error !== undefined) return assert.fail(e.error.message);
+    assert.equal(e.name, 'workspace-starts');
+    assert.deepEqual(
+      { sli: e.figures.sli, status: e.figures.status, budget: 'budgetEvents' in e.figures ? e.figures.budgetEvents : null, left: 'eventsLeft' in e.figures ? e.figures.eventsLeft : null },
+      { sli: 0.9985, status: 'healthy', budget: 20, left: 5 },
+    );
+    assert.equal(e.burnRate1h, 15);
+    assert.deepEqual(e.burnAlerts.map((a) => a.state), ['no_data', 'no_data', 'low_traffic']);
+    assert.equal(e.queries[0]!.query, 'sum(increase(gitpod_ws_manager_workspace_starts_failure_total[28d]))');
+  });
+
+  test('--json: a refused objective carries its code and message', async () => {
+    const r = await run(['--json', '--name', 'start-under-120s']);
+    assert.equal(r.code, 1);
+    const body = JSON.parse(r.out) as { objectives: SloStatusEntry[] };
+    assert.deepEqual(body.objectives[0], {
+      name: 'start-under-120s',
+      error: { code: 'not_a_bucket_bound', message: '120 s is not a bucket bound of gitpod_ws_manager_workspace_startup_seconds; nearest: 64, 128' },
+    });
+  });
+
+  test('a store backend: "store objectives: not yet supported", exit 2; an unknown --name is a usage error', async () => {
+    const { io, out } = captureIo(dir);
+    assert.equal(await main(['slo', 'status', '--store', 'x.db'], io), 2);
+    assert.equal(out(), 'store objectives: not yet supported (slo status reads Prometheus: --prometheus url)\n');
+    const bad = captureIo(dir);
+    assert.equal(await main(['slo', 'status', '--prometheus', prom.url, '--name', 'nope'], bad.io), 2);
+    assert.match(bad.err(), /--name: no objective 'nope' \(objectives: workspace-starts, start-under-2m, start-under-120s, api-latency-share\)/);
+  });
+});
