@@ -8,12 +8,18 @@
 // and, as the baseline measured in the same run, `budget-lens endpoints --json` (dist/cli.js) on the
 // same tree: the ratio "index in the editor / CLI" is the figure the issue sets a target on (1.5x).
 // A screenshot of the editor with its lenses goes to --shot (default /tmp/budget-lens-workbench.png).
+// The extension host's RSS is sampled twice: 3 s after the first build is ready, and 3 s after a
+// Re-index Workspace (two indexes meet there: the one in use and the one being built).
+// --baseline also measures, in the same run and first, the extension host of an empty folder
+// with the extension installed but not activated (nothing in it matches an activation event), so
+// the extension's share is RSS minus that.
 //
 // Usage: node bench/workbench.mjs --tree <checkout> [--file app/controllers/projects/issues_controller.rb]
-//        [--lens-text <text the first lens must contain>] [--shot <png>] [--no-build]
+//        [--lens-text <text the first lens must contain>] [--shot <png>] [--no-build] [--baseline]
 // The tree stays outside the repository; figures go to docs/benchmarks.md.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO, launchWorkbench } from '../test/extension/vscodeServer.mjs';
 
@@ -43,13 +49,32 @@ function cliBaseline() {
   return { wallS: wall, rssMb: kb / 1024 };
 }
 
-/** The extension host processes of the server we started (VS Code forks one per window). */
-function extensionHosts() {
+/** Parent pid of `pid` (/proc/<pid>/stat's fourth field), or undefined once it is gone. */
+function parentOf(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The extension host processes of the server we started (VS Code forks one per window): the
+ * descendants of `serverPid` only, so a workbench someone else runs on the machine is not counted.
+ */
+function extensionHosts(serverPid) {
   const pids = [];
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
       const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (cmd.includes('--type=extensionHost') && cmd.includes('code-server')) pids.push(Number(pid));
+      if (!cmd.includes('--type=extensionHost')) continue;
+      for (let p = Number(pid), hops = 0; p > 1 && hops < 16; p = parentOf(p) ?? 0, hops++) {
+        if (p === serverPid) {
+          pids.push(Number(pid));
+          break;
+        }
+      }
     } catch {
       /* gone */
     }
@@ -90,6 +115,29 @@ function findLogs(dir) {
 const before = cliBaseline();
 console.log(`baseline: budget-lens endpoints --json on ${tree}: ${before.wallS.toFixed(1)} s wall, peak RSS ${before.rssMb.toFixed(0)} MB`);
 
+/**
+ * The extension host with nothing to do: an empty folder (no activation event of the extension
+ * matches), 10 s after the workbench is up; RSS in MB (the highest if VS Code started several).
+ */
+async function hostBaseline() {
+  const empty = mkdtempSync(join(tmpdir(), 'budget-lens-empty-'));
+  const wb = await launchWorkbench({ workspace: empty, viewport: { width: 1400, height: 900 } });
+  try {
+    await wb.page.goto(wb.url);
+    await wb.page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+    await wb.page.locator('.statusbar').waitFor();
+    await wb.page.waitForTimeout(10_000);
+    return Math.max(0, ...extensionHosts(wb.pid).map((pid) => memoryOf(pid)?.rssMb ?? 0));
+  } finally {
+    await wb.close();
+    rmSync(empty, { recursive: true, force: true });
+  }
+}
+const hostBase = process.argv.includes('--baseline') ? await hostBaseline() : undefined;
+if (hostBase !== undefined) console.log(`baseline: extension host of an empty folder, extension not activated: RSS ${hostBase.toFixed(0)} MB`);
+/** "RSS 412 MB (the extension's share 303 MB)" against the same-run baseline, when measured. */
+const withShare = (rssMb) => `${rssMb.toFixed(0)} MB${hostBase === undefined ? '' : ` (the extension's share ${(rssMb - hostBase).toFixed(0)} MB)`}`;
+
 const wb = await launchWorkbench({ workspace: tree, viewport: { width: 1400, height: 900 } });
 let sampler;
 try {
@@ -101,7 +149,7 @@ try {
   await page.locator('.statusbar').waitFor();
   let peakRss = 0;
   sampler = setInterval(() => {
-    for (const pid of extensionHosts()) peakRss = Math.max(peakRss, memoryOf(pid)?.rssMb ?? 0);
+    for (const pid of extensionHosts(wb.pid)) peakRss = Math.max(peakRss, memoryOf(pid)?.rssMb ?? 0);
   }, 250);
   const indexingSeen = page
     .locator('.statusbar-item', { hasText: 'Budget Lens: indexing' })
@@ -143,6 +191,7 @@ try {
   const readyAt = at();
   const readyS = Number(readyAt);
   await page.waitForTimeout(3000);
+  const afterBuild = extensionHosts(wb.pid).map((pid) => ({ pid, ...memoryOf(pid) }));
   // The same gesture once the index is ready: VS Code's own CodeLens latency, the floor for the figure above.
   const readyLensS = await openAndWaitForLens(arg('--second-file', 'app/controllers/projects/merge_requests_controller.rb'));
   console.log(`once ready, open -> first lens of another file: ${readyLensS.toFixed(2)} s (VS Code's own latency, the floor)`);
@@ -159,10 +208,11 @@ try {
   const reindexS = (Date.now() - reindexStart) / 1000;
   console.log(`Re-index Workspace once settled: ${reindexS.toFixed(1)} s (${(reindexS / before.wallS).toFixed(2)}x the CLI)`);
   await page.waitForTimeout(3000);
-  const hosts = extensionHosts().map((pid) => ({ pid, ...memoryOf(pid) }));
+  const hosts = extensionHosts(wb.pid).map((pid) => ({ pid, ...memoryOf(pid) }));
   await page.screenshot({ path: shotPath });
   console.log(`window -> index ready: ${readyAt} s (${(readyS / before.wallS).toFixed(2)}x the CLI's ${before.wallS.toFixed(1)} s)`);
-  for (const h of hosts) console.log(`extension host ${h.pid}: RSS ${h.rssMb.toFixed(0)} MB 3 s after ready, peak ${Math.max(h.hwmMb, peakRss).toFixed(0)} MB`);
+  for (const h of afterBuild) console.log(`extension host ${h.pid}: RSS ${withShare(h.rssMb)} 3 s after the first build was ready`);
+  for (const h of hosts) console.log(`extension host ${h.pid}: RSS ${withShare(h.rssMb)} 3 s after Re-index Workspace, peak ${Math.max(h.hwmMb, peakRss).toFixed(0)} MB`);
   console.log(`screenshot: ${shotPath}`);
 } catch (e) {
   await wb.page.screenshot({ path: shotPath }).catch(() => {});

@@ -82,6 +82,9 @@ function filesUnder(dir: string, limit = 5000): string[] {
   return found;
 }
 
+/** Progress shown while a root builds: at most once per this many ms. */
+const PROGRESS_EVERY_MS = 200;
+
 /** What a RootIndexer needs from the WorkspaceIndexer that owns it. */
 export interface RootHooks {
   log: vscode.OutputChannel;
@@ -221,6 +224,9 @@ export class RootIndexer implements vscode.Disposable {
         catalogDirSource: 'budgetLens.catalogPath',
         // VS Code's own ripgrep, else one on PATH; the index is the same without it, only slower.
         ripgrep: useRipgrep ? (vscodeRipgrep(vscode.env.appRoot) ?? findRipgrep() ?? false) : false,
+        // The walk, the reading and the parsing in a thread that ends with them: the extension
+        // host (long-lived, shared) keeps the index, not the build's texts, trees and garbage.
+        isolatedScan: true,
       });
       this.building = opened;
       // The catalog is known now (catalogWorkspace), before the build waits for its slot: tell the
@@ -230,7 +236,12 @@ export class RootIndexer implements vscode.Disposable {
       try {
         built = await this.hooks.exclusive(async () => {
           controller.signal.throwIfAborted();
+          let shown = 0;
           return opened.index.build(controller.signal, (scanned, total) => {
+            // Every listener redraws (status bar, tree, lenses' state): a few times a second is enough.
+            const now = Date.now();
+            if (now - shown < PROGRESS_EVERY_MS) return;
+            shown = now;
             this.setState({ phase: 'indexing', progress: { scanned, total } });
           });
         });

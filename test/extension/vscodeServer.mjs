@@ -143,7 +143,7 @@ export async function launchWorkbench(options) {
     // A `.code-workspace` file opens as a (multi-root) workspace, anything else as a folder.
     const kind = options.workspace.endsWith('.code-workspace') ? 'workspace' : 'folder';
     const url = `${base}/?${kind}=${encodeURIComponent(options.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
-    return { page, url, port, serverOutput, close };
+    return { page, url, port, serverOutput, close, pid: server.pid };
   } catch (e) {
     await close();
     throw e;

@@ -6,6 +6,9 @@
  * tree-sitter is loaded only when the subset parser refuses a skeleton (TreeSitterNotLoaded): most
  * builds of a GitLab-style tree never need it here, and loading it cost ~45 ms at every start.
  *
+ * With `tree` in its workerData it is instead the thread a whole cold scan runs in (walk,
+ * ripgrep, reading and extraction: treeScan.ts, scanTreeInThread), answering once.
+ *
  * Bundled as dist/indexWorker.js next to the CLI and extension bundles, and started with no
  * Node options (scanPool.bundledWorkerExecArgv); under tsx (tests) the .ts file runs through
  * tsx's CommonJS hook. The benchmark bundles it like the build does.
@@ -14,7 +17,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { TreeSitterNotLoaded, initRubyParser } from '../ruby/parser';
 import { applyRubyParse, isPlainScan, parseRubyOutcome, scanFileDeferred } from './fileScanner';
 import type { RubyParseOutcome, ScannedFile } from './fileScanner';
-import type { ParseRequest, ParseResponse, WorkerInit } from './workerProtocol';
+import { runTreeScanWorker } from './treeScan';
+import type { ParseRequest, ParseResponse, TreeScanMessage, WorkerInit } from './workerProtocol';
 
 /** Runs `work`; if it needed tree-sitter before it was loaded, loads it and runs `work` again. */
 async function withParser<T>(work: () => T): Promise<T> {
@@ -49,7 +53,11 @@ async function answer(req: ParseRequest, maxFileBytes: number, fullRead: boolean
 function start(): void {
   const port = parentPort;
   if (!port) throw new Error('indexWorker must run in a worker thread');
-  const { maxFileBytes, fullRead = false } = workerData as WorkerInit;
+  const { maxFileBytes, fullRead = false, tree } = workerData as WorkerInit;
+  if (tree !== undefined) {
+    runTreeScanWorker(tree, (msg: TreeScanMessage) => port.postMessage(msg));
+    return;
+  }
   port.on('message', (req: ParseRequest) => {
     answer(req, maxFileBytes, fullRead).then(
       (res) => port.postMessage(res),

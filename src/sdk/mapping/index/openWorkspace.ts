@@ -27,6 +27,8 @@ export interface OpenWorkspaceOptions extends OpenProjectOptions {
   ripgrep?: string | false;
   /** WorkspaceIndexOptions.fullRead: the reference index of the pre-filter checks (internal). */
   fullRead?: boolean;
+  /** WorkspaceIndexOptions.isolatedScan: the cold scan in a thread of its own (the extension host). */
+  isolatedScan?: boolean;
 }
 
 export interface OpenedWorkspace extends OpenedProject {
@@ -59,6 +61,7 @@ export function indexProject(project: OpenedProject, options: Omit<OpenWorkspace
     workerScript: options.workerScript,
     ripgrep: options.ripgrep === false ? undefined : (options.ripgrep ?? findRipgrep()),
     ...(options.fullRead ? { fullRead: true } : {}),
+    ...(options.isolatedScan ? { isolatedScan: true } : {}),
   };
   return new WorkspaceIndex(indexOptions);
 }

@@ -113,7 +113,7 @@ const PROFILER_VALUE_FLAG = /^--(cpu|heap)-prof-(dir|name|interval)$/;
  * A worker on the bundled .js directly; on the .ts source through tsx's CommonJS hook, because a
  * worker does not get the parent's `--import tsx` hooks for its entry file (Node 20).
  */
-function startWorker(script: string, init: WorkerInit): Worker {
+export function startWorker(script: string, init: WorkerInit): Worker {
   if (!script.endsWith('.ts')) return new Worker(script, { workerData: init, execArgv: bundledWorkerExecArgv(process.execArgv) });
   // Resolved from the source tree (where tsx is a devDependency); createRequire keeps bundlers
   // from trying to resolve a dev-only package at build time.

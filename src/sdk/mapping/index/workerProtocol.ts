@@ -1,11 +1,21 @@
 /** Messages between the workspace index and its scan workers (indexWorker.ts). */
 import type { WalkedFileKind } from './fileWalker';
 import type { RubyParseOutcome, ScannedFile } from './fileScanner';
+import type { TreeScan, TreeScanOptions } from './treeScan';
 
 export interface WorkerInit {
   maxFileBytes: number;
   /** WorkspaceIndexOptions.fullRead: no pre-filter, no skeleton. */
   fullRead?: boolean;
+  /** Set: the worker walks and scans this tree itself and answers with one TreeScan (treeScan.ts). */
+  tree?: TreeScanOptions;
+}
+
+/** From a tree-scan worker (scanTreeInThread): progress as it goes, then the result or the error. */
+export interface TreeScanMessage {
+  progress?: [scanned: number, total: number];
+  result?: TreeScan;
+  error?: string;
 }
 
 export interface ScanItem {

@@ -10,23 +10,19 @@
  * defines (transitively) are re-resolved; nothing else is touched.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { join, sep } from 'node:path';
+import { join } from 'node:path';
 import { initRubyParser, parseGraphqlOperations, resolveRubyFile } from '../ruby/index';
-import { mustParse } from '../ruby/prefilter';
 import { ROUTES_DEPENDENCY, viewsDependency } from '../ruby/factsExtractor';
 import { viewTemplate } from '../ruby/railsRoutes';
 import { parseGraphqlDocument } from '../graphqlDocuments';
 import type { RubyResolveContext } from '../ruby/index';
 import type { CategoryRange, Endpoint, FileMapping, Finding } from '../types';
-import { compileGlobList } from '../pathRules';
-import { ALWAYS_SKIPPED_DIRS, classifyPath, isGitIgnored, walkWorkspace } from './fileWalker';
-import type { WalkResult, WalkedFileKind } from './fileWalker';
-import type { ScanItem } from './workerProtocol';
-import { DEFAULT_MAX_FILE_BYTES, countLinesBytes, scanFile, scanText } from './fileScanner';
-import { ripgrepPrefilter } from './ripgrepPrefilter';
+import { isGitIgnored } from './fileWalker';
+import type { WalkedFileKind } from './fileWalker';
+import { countLinesBytes, scanFile, scanText } from './fileScanner';
 import type { ScannedFile } from './fileScanner';
-import { ScanPool } from './scanPool';
+import { pathKinds, scanTree, scanTreeInThread } from './treeScan';
+import type { PathKinds, TreeScanOptions } from './treeScan';
 import { IndexState } from './indexState';
 import type { FileRecord } from './indexState';
 import { categoryAtLine, mergeFileMapping } from './mappingMerge';
@@ -34,6 +30,7 @@ import type { AnnotationScanner, PathCategoryLookup } from './mappingMerge';
 
 export type { AnnotationScan, AnnotationScanner, PathCategoryLookup } from './mappingMerge';
 export { categoryAtLine, primaryCategory } from './mappingMerge';
+export { defaultWorkers } from './treeScan';
 
 export interface WorkspaceIndexOptions {
   /** Absolute path of the workspace root; every file path the index reports is relative to it. */
@@ -67,6 +64,14 @@ export interface WorkspaceIndexOptions {
    * builds is the reference the default one must equal.
    */
   fullRead?: boolean;
+  /**
+   * Runs the cold build's walk and scan (reading, skeletons, parsing) in a worker thread of its
+   * own that ends with the scan (treeScan.ts, scanTreeInThread): its heap, the texts and trees and
+   * their garbage, is freed then, and this thread only turns the answer into the index. For a
+   * long-lived process shared with other work (the editor's extension host); a short one (the
+   * CLI) gains nothing from it. Same index either way.
+   */
+  isolatedScan?: boolean;
 }
 
 export interface IndexChangeEvent {
@@ -104,16 +109,6 @@ export interface UpdateStats {
 export type IndexListener = (event: IndexChangeEvent) => void;
 
 /**
- * Threads for a cold build on a machine with `cores` cores: 2 (this thread and a worker) from 3
- * cores up, else 1. On 2 cores a worker costs more than it takes off this thread: V8's compiler
- * and garbage-collector threads of both isolates compete for the same two cores (bench:index,
- * 5 alternating runs: 1 thread 1,136 ms wall and 1,790 ms CPU, 2 threads 1,245 ms and 2,252 ms).
- */
-export function defaultWorkers(cores: number): number {
-  return cores > 2 ? 2 : 1;
-}
-
-/**
  * Files resolved between event-loop turns in a cold build: ~40 us each while the code is cold
  * (5,009 Ruby files in ~200 ms on the benchmark tree), so ~20 ms a slice, as the 2,000 files of
  * every kind (~400 Ruby ones) between turns were before plain files were skipped.
@@ -133,7 +128,7 @@ export class WorkspaceIndex {
    */
   private changedDuringBuild: Map<string, string | undefined> | undefined;
   private readonly listeners = new Set<IndexListener>();
-  private readonly excluded: ((file: string) => boolean) | undefined;
+  private readonly paths: PathKinds;
   private readonly ctx: RubyResolveContext;
   /** Total resolveRubyFile calls since creation (tests check incremental work with it). */
   resolveCalls = 0;
@@ -141,7 +136,7 @@ export class WorkspaceIndex {
   lastUpdate: UpdateStats | undefined;
 
   constructor(readonly options: WorkspaceIndexOptions) {
-    this.excluded = options.exclude?.length ? compileGlobList(options.exclude) : undefined;
+    this.paths = pathKinds(options);
     this.ctx = {
       lookupClass: (name) => this.state.lookupClass(name),
       mountersOf: (name) => this.state.mountersOf(name),
@@ -177,58 +172,26 @@ export class WorkspaceIndex {
 
   private async buildOnce(signal: AbortSignal | undefined, onProgress: ((scanned: number, total: number) => void) | undefined): Promise<BuildStats> {
     const started = performance.now();
-    const { root } = this.options;
-    const workers = this.options.workers ?? defaultWorkers(cpus().length);
-    const maxFileBytes = this.options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-    // Workers load their parser while this thread walks the tree and, without ripgrep, reads
-    // every directory's files as the walk finds them (the walk yields every few ms).
-    // Walked paths are plain relative paths ('/'-separated, no '.' or '..'), so joining is a
-    // concatenation; path.join's normalisation cost 12-30 ms per 25,000 files in the profiles.
-    const absPrefix = root.endsWith('/') || root.endsWith(sep) ? root : root + sep;
     const { fullRead } = this.options;
-    const pool = ScanPool.start({ workers, maxFileBytes, signal, onProgress, workerScript: this.options.workerScript, fullRead });
-    // ripgrep reads the tree on the other core while this thread walks it. The files it finds a
-    // marker in are scanned as it reports them (before the walk has reached some: a file the walk
-    // then leaves out is scanned for nothing and dropped); the ones it finds none in are recorded
-    // without being opened; whatever it did not list is scanned once both are done.
     const ripgrep = fullRead ? undefined : this.options.ripgrep;
-    const queued = new Set<string>();
-    /** Scans each file not queued yet; a file without a kind is not one the index reads. */
-    const queue = (files: Iterable<[file: string, kind: WalkedFileKind | undefined]>): void => {
-      const items: ScanItem[] = [];
-      for (const [file, kind] of files) {
-        if (kind === undefined || queued.has(file)) continue;
-        queued.add(file);
-        items.push({ abs: absPrefix + file, file, kind });
-      }
-      pool.add(items);
+    const scanOptions: TreeScanOptions = {
+      root: this.options.root,
+      exclude: this.options.exclude,
+      graphqlOperations: this.options.graphqlOperations,
+      workers: this.options.workers,
+      workerScript: this.options.workerScript,
+      maxFileBytes: this.options.maxFileBytes,
+      ripgrep,
+      fullRead,
+      nested: this.nested,
     };
-    const prefilter = ripgrep
-      ? ripgrepPrefilter(ripgrep, root, { maxFileBytes, signal, onMarked: (files) => queue(files.map((f) => [f, this.kindOf(f)])) })
-      : undefined;
-    let walk: WalkResult;
-    try {
-      walk = await walkWorkspace(root, {
-        exclude: this.options.exclude,
-        graphqlOperations: this.options.graphqlOperations,
-        signal,
-        onFiles: prefilter ? undefined : (files) => pool.add(files.map((f) => ({ abs: absPrefix + f.file, file: f.file, kind: f.kind }))),
-      });
-    } catch (e) {
-      await Promise.all([pool.close(), prefilter]);
-      throw e;
-    }
-    const walked = performance.now();
-    const listed = prefilter ? await prefilter : undefined;
-    if (listed) {
-      const { clean } = listed;
-      // The GraphQL operations file, `.graphql` documents, routes files and controller concerns
-      // are always read: parsed whatever they contain.
-      queue(walk.files.filter((f) => f.kind !== 'source' || !clean.has(f.file) || mustParse(f.file)).map((f) => [f.file, f.kind]));
-    }
+    const { walk, scans, prefilter: listed, walkMs } = this.options.isolatedScan
+      ? await scanTreeInThread(scanOptions, signal, onProgress)
+      : await scanTree(scanOptions, signal, onProgress);
     const byFile = new Map<string, ScannedFile>();
-    for (const scan of await pool.finish()) byFile.set(scan.file, scan);
+    for (const scan of scans) byFile.set(scan.file, scan);
     signal?.throwIfAborted();
+    const walked = started + walkMs;
     const scanned = performance.now();
 
     const next = new IndexState();
@@ -448,17 +411,14 @@ export class WorkspaceIndex {
 
   // ---- internals -----------------------------------------------------------------------------
 
-  private kindOf(file: string): ReturnType<typeof classifyPath> {
-    if (this.outside(file)) return undefined;
-    return classifyPath(file, this.options.graphqlOperations);
+  /** What the index reads `file` as; undefined for a file it never reads (kind, skipped directory, nested project, excluded). */
+  private kindOf(file: string): WalkedFileKind | undefined {
+    return this.paths.kindOf(file, this.nested);
   }
 
   /** A path the index never reads: in an always-skipped directory, a nested project, or excluded. */
   private outside(file: string): boolean {
-    if (file.split('/').some((seg) => ALWAYS_SKIPPED_DIRS.has(seg))) return true;
-    // A file of a nested project (its own .budgetlens.yml) belongs to that project's index.
-    for (const dir of this.nested) if (file.startsWith(dir) && file.charCodeAt(dir.length) === 47 /* / */) return true;
-    return this.excluded?.(file) === true;
+    return this.paths.outside(file, this.nested);
   }
 
   private toRecord(scan: ScannedFile): FileRecord {
