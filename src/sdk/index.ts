@@ -130,6 +130,7 @@ export type {
   PrometheusMode,
   StoreBackendConfig,
   ObjectivesConfig,
+  ObjectivePathRule,
 } from './config/types';
 
 // Objectives that are not GitLab's (issue 13): OpenSLO v1 files and the native list (docs/objectives.md)
@@ -161,6 +162,9 @@ export type {
   FileMapping,
   Finding,
   FindingCode,
+  LineObjectives,
+  ObjectiveAttribution,
+  ObjectiveRange,
   RangeScope,
 } from './mapping/types';
 export { initRubyParser, mightDeclare, parseGraphqlOperations, parseRubyFile, resolveRubyFile } from './mapping/ruby';
@@ -170,7 +174,11 @@ export { thresholdFor, urgencyFor } from './mapping/urgency';
 export { attributionRank } from './mapping/index/mappingMerge';
 export { ANNOTATED_THRESHOLDS_S, scanAnnotations } from './mapping/annotations';
 export type { AnnotationOptions } from './mapping/annotations';
-export { PathRuleMatcher, compileGlobList, compilePathRules, normaliseWorkspacePath } from './mapping/pathRules';
+export { GlobRuleMatcher, PathRuleMatcher, compileGlobList, compileObjectivePathRules, compilePathRules, normaliseWorkspacePath } from './mapping/pathRules';
+// Objectives attached to code (issue 13 item 2): @slo annotations, objectives.pathRules, categories and groups
+export { OBJECTIVE_NAME_RE } from './mapping/annotations';
+export { objectiveAttachments, objectiveRangeAt, objectiveSegments, objectivesAtLine } from './mapping/objectiveAttachment';
+export type { ObjectiveAttachmentInput, ObjectiveAttachments, ObjectivePathMatch, ObjectiveSegment, ObjectivesAtLineInput } from './mapping/objectiveAttachment';
 export type { PathRuleMatch } from './mapping/pathRules';
 export { WorkspaceIndex, categoryAtLine, primaryCategory } from './mapping/index/workspaceIndex';
 export type { BuildStats, IndexChangeEvent, IndexListener, UpdateStats, WorkspaceIndexOptions } from './mapping/index/workspaceIndex';
@@ -178,7 +186,7 @@ export type { BuildStats, IndexChangeEvent, IndexListener, UpdateStats, Workspac
 export { MissingCatalogError, configFindings, findWorkspaceRoot, openProject, toWorkspacePath } from './project/openProject';
 export type { OpenProjectOptions, OpenedProject } from './project/openProject';
 export { indexProject, openWorkspace } from './mapping/index/openWorkspace';
-export type { OpenWorkspaceOptions, OpenedWorkspace } from './mapping/index/openWorkspace';
+export type { IndexProjectOptions, OpenWorkspaceOptions, OpenedWorkspace } from './mapping/index/openWorkspace';
 export { RIPGREP_ENV, findRipgrep, ripgrepPrefilter, vscodeRipgrep } from './mapping/index/ripgrepPrefilter';
 export type { RipgrepPrefilterOptions, RipgrepPrefilterResult } from './mapping/index/ripgrepPrefilter';
 

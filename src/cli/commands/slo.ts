@@ -6,6 +6,7 @@
  *   status  each objective evaluated against Prometheus: SLI vs target, budget left, status, burn
  *           rate 1 h and the PromQL sent; exit 1 when an objective could not be evaluated, 2 when
  *           the backend is not Prometheus (store and Budget API objectives are not supported yet)
+ *           --where indexes the workspace and says where each is attached (@slo places, path rules)
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -25,9 +26,10 @@ import {
   objectiveTargetText,
   objectiveWindowText,
   openProjectObjectives,
+  openWorkspace,
   toWorkspacePath,
 } from '../../sdk';
-import type { ExplainedQuery, ObjectiveSpec, ProjectConfig, ProjectObjectives, PrometheusObjectiveStatus } from '../../sdk';
+import type { ExplainedQuery, ObjectiveRange, ObjectiveSpec, ProjectConfig, ProjectObjectives, PrometheusObjectiveStatus } from '../../sdk';
 import type { CliIo } from '../io';
 import { UsageError } from '../io';
 import { alignColumns, count, formatFinding, parseCommandArgs, reportInputError, writeJson, writeLines } from '../mappingOutput';
@@ -35,7 +37,7 @@ import { alignColumns, count, formatFinding, parseCommandArgs, reportInputError,
 export const summary = 'Check or list the objectives (OpenSLO files, objectives: in .budgetlens.yml); exit 1 on errors';
 
 const USAGE = `usage: budget-lens slo lint [--json] [--root dir]
-       budget-lens slo list [--json] [--root dir]
+       budget-lens slo list [--where] [--json] [--root dir]
        budget-lens slo status [--name n] [--at time] [--json] [--root dir] [--prometheus url | --store path | --api url]
 
   lint        check the objectives: every finding as file:line:col; exit 1 on an error
@@ -43,6 +45,8 @@ const USAGE = `usage: budget-lens slo lint [--json] [--root dir]
   status      evaluate the objectives against Prometheus: SLI vs target, budget left, status,
               burn rate over the last hour and the PromQL sent (docs/objectives.md "Prometheus");
               exit 1 when one could not be evaluated
+  --where     list: index the workspace and add where each objective is attached: its
+              category / group, the @slo annotations naming it, the path rules naming it
   --name n    status: only this objective
   --at time   status: evaluation time, unix seconds or RFC 3339 (default: now)
   --prometheus url  status: the Prometheus to ask (default: backend: in .budgetlens.yml);
@@ -55,6 +59,7 @@ const USAGE = `usage: budget-lens slo lint [--json] [--root dir]
 const OPTIONS = {
   root: { type: 'string' },
   json: { type: 'boolean', default: false },
+  where: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
   name: { type: 'string' },
   at: { type: 'string' },
@@ -82,6 +87,46 @@ async function load(io: CliIo, rootFlag: string | undefined): Promise<{ root: st
   return { root, config, result: await openProjectObjectives({ root, config }) };
 }
 
+/** Where one objective is attached (`slo list --where`). */
+export interface ObjectiveAttachmentSummary {
+  category?: string;
+  group?: string;
+  /** The `@slo` ranges naming it: file, tag line, the function/class (or file) it covers. */
+  annotations: { file: string; line: number; scope: ObjectiveRange['scope']; name: string }[];
+  /** The objectives.pathRules patterns naming it, in file order. */
+  pathRules: string[];
+}
+
+/** Indexes the workspace (unknown_objective findings of @slo names join the findings) and sums up every objective's attachments. */
+async function attachments(root: string, config: ProjectConfig, result: ProjectObjectives): Promise<{ byName: Map<string, ObjectiveAttachmentSummary>; findings: ProjectObjectives['findings'] }> {
+  const ws = await openWorkspace({ root });
+  await ws.index.build();
+  const byName = new Map<string, ObjectiveAttachmentSummary>();
+  for (const o of result.objectives) {
+    byName.set(o.name, { ...(o.category ? { category: o.category } : {}), ...(o.group ? { group: o.group } : {}), annotations: [], pathRules: [] });
+  }
+  for (const r of ws.index.objectiveAnnotations()) {
+    for (const name of r.objectives) byName.get(name)?.annotations.push({ file: r.file, line: r.line, scope: r.scope, name: r.name });
+  }
+  for (const rule of config.objectives.pathRules) for (const name of rule.objectives) byName.get(name)?.pathRules.push(rule.pattern);
+  const findings = ws.index.findings().filter((f) => f.code === 'unknown_objective');
+  return { byName, findings };
+}
+
+/** `category workspace_start; 3 @slo; 1 path rule`, or `-`. */
+export function attachmentText(a: ObjectiveAttachmentSummary | undefined): string {
+  if (!a) return '-';
+  const parts: string[] = [];
+  if (a.category) parts.push(`category ${a.category}`);
+  if (a.group) parts.push(`group ${a.group}`);
+  if (a.annotations.length > 0) {
+    const files = new Set(a.annotations.map((x) => x.file));
+    parts.push(`${a.annotations.length} @slo in ${files.size === 1 ? [...files][0]! : count(files.size, 'file')}`);
+  }
+  if (a.pathRules.length > 0) parts.push(count(a.pathRules.length, 'path rule'));
+  return parts.join('; ') || '-';
+}
+
 function summaryLine(result: ProjectObjectives): string {
   const errors = result.findings.filter((f) => f.severity === 'error').length;
   const warnings = result.findings.filter((f) => f.severity === 'warning').length;
@@ -94,7 +139,7 @@ function relativeSpec(root: string, o: ObjectiveSpec): ObjectiveSpec {
   return { ...o, location: { ...o.location, file: toWorkspacePath(root, o.location.file) } };
 }
 
-export function listRows(root: string, objectives: readonly ObjectiveSpec[]): string[] {
+export function listRows(root: string, objectives: readonly ObjectiveSpec[], where?: ReadonlyMap<string, ObjectiveAttachmentSummary>): string[] {
   const rows = objectives.map((o) => [
     o.name,
     objectiveTargetText(o),
@@ -103,8 +148,9 @@ export function listRows(root: string, objectives: readonly ObjectiveSpec[]): st
     objectiveSliText(o),
     [o.category, o.group].filter((x) => x !== undefined).join(' / ') || '-',
     `${toWorkspacePath(root, o.location.file)}:${o.location.line}`,
+    ...(where ? [attachmentText(where.get(o.name))] : []),
   ]);
-  return alignColumns([['name', 'target', 'window', 'method', 'sli', 'category / group', 'defined at'], ...rows]);
+  return alignColumns([['name', 'target', 'window', 'method', 'sli', 'category / group', 'defined at', ...(where ? ['attached'] : [])], ...rows]);
 }
 
 export async function run(args: string[], io: CliIo): Promise<number> {
@@ -126,7 +172,19 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   } catch (e) {
     return reportInputError(io, `slo ${sub}`, e);
   }
-  const { root, result } = loaded;
+  const { root, config } = loaded;
+  let result = loaded.result;
+  let where: Map<string, ObjectiveAttachmentSummary> | undefined;
+  if (values.where) {
+    if (sub !== 'list') throw new UsageError('--where goes with slo list');
+    try {
+      const attached = await attachments(root, config, result);
+      where = attached.byName;
+      result = { ...result, findings: [...result.findings, ...attached.findings] };
+    } catch (e) {
+      return reportInputError(io, `slo ${sub}`, e);
+    }
+  }
   const errors = result.findings.filter((f) => f.severity === 'error').length;
   if (sub === 'status') return status(io, values, loaded);
   if (sub === 'lint') {
@@ -136,10 +194,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       io.stderr.write(`${summaryLine(result)}\n`);
     }
   } else if (values.json) {
-    writeJson(io, result.objectives.map((o) => relativeSpec(root, o)));
+    writeJson(io, result.objectives.map((o) => (where ? { ...relativeSpec(root, o), attached: where.get(o.name) } : relativeSpec(root, o))));
     writeLines({ ...io, stdout: io.stderr }, result.findings.map(formatFinding));
   } else {
-    if (result.objectives.length > 0) writeLines(io, listRows(root, result.objectives));
+    if (result.objectives.length > 0) writeLines(io, listRows(root, result.objectives, where));
     writeLines({ ...io, stdout: io.stderr }, result.findings.map(formatFinding));
     io.stderr.write(`${summaryLine(result)}\n`);
   }

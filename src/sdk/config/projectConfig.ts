@@ -21,7 +21,7 @@ import {
   DEFAULT_WINDOW,
   TOKEN_ENV_VAR,
 } from './types';
-import type { BackendConfig, GroupSettings, PathRule, ProjectConfig } from './types';
+import type { BackendConfig, GroupSettings, ObjectivePathRule, PathRule, ProjectConfig } from './types';
 import { locatePath, parseYamlSource, scalarSource, formatPath } from '../yaml/yamlSource';
 import type { YamlPath, YamlSource } from '../yaml/yamlSource';
 
@@ -180,6 +180,16 @@ function buildConfig(src: YamlSource, raw: Raw): ConfigCheck {
     pattern: String(pattern),
     location: locatePath(src, ['objectives', 'files', i]),
   }));
+  const objectivePathRules = (Array.isArray(objectivesRaw.pathRules) ? objectivesRaw.pathRules : []).map((r: unknown, i): ObjectivePathRule => {
+    const value = obj(r).objective;
+    const at: YamlPath = ['objectives', 'pathRules', i, 'objective'];
+    const names = Array.isArray(value) ? value.map(String) : [String(value)];
+    return {
+      pattern: String(obj(r).pattern),
+      objectives: names,
+      locations: names.map((_n, k) => locatePath(src, Array.isArray(value) ? [...at, k] : at)),
+    };
+  });
 
   const catalog = obj(raw.catalog);
   const backendRaw = raw.backend === undefined ? undefined : obj(raw.backend);
@@ -200,7 +210,7 @@ function buildConfig(src: YamlSource, raw: Raw): ConfigCheck {
       graphqlOperationsPath: resolve(mapping.graphqlOperations),
     },
     locations: { groups: groupLocations, pathRuleCategories },
-    objectives: { files: objectiveFiles, list: native.objectives },
+    objectives: { files: objectiveFiles, list: native.objectives, pathRules: objectivePathRules },
   };
   if (backendRaw) config.backend = buildBackend(backendRaw, root);
   return { config, errors: [] };

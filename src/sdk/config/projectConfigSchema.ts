@@ -13,6 +13,9 @@ const URL_PATTERN = '^https?://[^\\s/@]+(/\\S*)?$';
 const URL_DESCRIPTION = 'an http(s) URL without credentials (tokens go in the editor\'s secret storage or BUDGET_LENS_TOKEN)';
 
 const nonEmptyString = { type: 'string', minLength: 1 } as const;
+/** An objective's name (metadata.name), or `<slo>/<objective>` for one objective of a multi-objective SLO. */
+const OBJECTIVE_REF_PATTERN = '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(/[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)?$';
+const OBJECTIVE_REF_DESCRIPTION = 'an objective name: lower case letters, digits and "-" (as metadata.name), or "<slo>/<objective>"';
 
 export const projectConfigSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -144,6 +147,25 @@ export const projectConfigSchema = {
               total: { ...nonEmptyString, description: 'the query of all events' },
               counter: { type: 'boolean', description: 'the queries are monotonic counters (default true)', default: true },
               source: { ...nonEmptyString, description: 'the data source type the queries are for (default prometheus)', default: 'prometheus' },
+            },
+          },
+        },
+        pathRules: {
+          description: 'CODEOWNERS-style globs attaching files to objectives (last match wins, like mapping.pathRules).',
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['pattern', 'objective'],
+            properties: {
+              pattern: { ...nonEmptyString, description: 'CODEOWNERS-style glob, relative to this file (e.g. components/ws-manager/**).' },
+              objective: {
+                description: 'an objective name, or a list of them',
+                type: ['string', 'array'],
+                pattern: OBJECTIVE_REF_PATTERN,
+                minItems: 1,
+                items: { type: 'string', pattern: OBJECTIVE_REF_PATTERN, description: OBJECTIVE_REF_DESCRIPTION },
+              },
             },
           },
         },

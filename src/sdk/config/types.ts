@@ -75,12 +75,26 @@ export interface ApiBackendConfig {
 
 export type BackendConfig = StoreBackendConfig | PrometheusBackendConfig | ApiBackendConfig;
 
+/**
+ * One `objectives.pathRules` entry: files matching `pattern` (CODEOWNERS semantics, as
+ * mapping.pathRules) carry these objectives. Last match wins.
+ */
+export interface ObjectivePathRule {
+  pattern: string;
+  /** `objective:` as written: one name or a list. */
+  objectives: string[];
+  /** Where each name was written (same order), for unknown_objective findings. */
+  locations: SourceLocation[];
+}
+
 /** `objectives:` (docs/objectives.md): OpenSLO files to read and the native objectives, already built. */
 export interface ObjectivesConfig {
   /** Globs as written, relative to the config's directory, each with where it was written. */
   files: ObjectiveFilePattern[];
   /** `objectives.list`, as ObjectiveSpecs (locations in the config file). */
   list: ObjectiveSpec[];
+  /** `objectives.pathRules`, in file order (empty when not given). */
+  pathRules: ObjectivePathRule[];
 }
 
 /** Where things were written, for diagnostics that point back into the config file. */

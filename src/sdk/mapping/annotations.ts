@@ -4,6 +4,14 @@
  *   # @feature_category team_planning        (also //, /* *\/, -- and JSDoc ` * ` lines)
  *   # @urgency high                           (high | medium | default | low)
  *   # @endpoint "GET /users/:id"              (the next function definition is this endpoint)
+ *   // @slo workspace-starts, workspace-start-latency   (objectives of the range, issue 13)
+ *
+ * `@slo` names one or more objectives (ObjectiveSpec.name: `workspace-starts`, or an OpenSLO
+ * objective of a multi-objective SLO, `search/1`), separated by commas or blanks, up to the end
+ * of the line or the next tag; `@slo: name` is the same. Several `@slo` lines in one block add
+ * up. The range it covers is placed like a category's (below), and the objectives it names apply
+ * there before any path rule or category (WorkspaceIndex.objectivesAt). With `knownObjectives`,
+ * a name the project does not define is an `unknown_objective` error at its line.
  *
  * GitLab's colon form is the same annotation: `# @feature_category: team_planning`,
  * `# @urgency: high` (also `@urgency:high`, `@urgency :high`). What is an annotation, and so what
@@ -30,7 +38,7 @@ import { closestCategory, editDistance } from '../catalog/closestCategory';
 import type { Urgency } from '../contract/budgetTypes';
 import type { RequestUrgency } from '../budget/urgency';
 import { APDEX_THRESHOLDS_S, DEFAULT_URGENCY, knownUrgency, urgencyNamesOf } from '../budget/urgency';
-import type { CategoryRange, Endpoint, FileMapping, Finding, FindingCode, RangeScope } from './types';
+import type { CategoryRange, Endpoint, FileMapping, Finding, FindingCode, ObjectiveRange, RangeScope } from './types';
 
 /** Apdex thresholds of annotated endpoints: the request column of budget/urgency.ts (domain.md section 1). */
 export const ANNOTATED_THRESHOLDS_S: Readonly<Record<RequestUrgency, number>> = APDEX_THRESHOLDS_S.request;
@@ -41,6 +49,8 @@ const REQUEST_URGENCY_WORDS = ((names) => `${names.slice(0, -1).join(', ')} or $
 export interface AnnotationOptions {
   /** Known feature categories; when given, other names get an `unknown_category` finding. */
   knownCategories?: ReadonlySet<string>;
+  /** The project's objective names; when given, `@slo` names outside it get an `unknown_objective` finding. */
+  knownObjectives?: ReadonlySet<string>;
 }
 
 type Tag = 'feature_category' | 'urgency' | 'endpoint';
@@ -54,6 +64,8 @@ interface Block {
   first: number;
   last: number;
   tags: Partial<Record<Tag, TagValue>>;
+  /** `@slo` names of the block, in order, each with where it was written. */
+  slo?: TagValue[];
 }
 interface Definition {
   name: string;
@@ -68,7 +80,9 @@ interface Scope {
   range: CategoryRange;
 }
 
-const TAG_RE = /@(feature_category|urgency|endpoint)\b/g;
+const TAG_RE = /@(feature_category|urgency|endpoint|slo)\b/g;
+/** An objective name: a DNS label, or `<slo>/<objective>` for one objective of a multi-objective OpenSLO SLO. */
+export const OBJECTIVE_NAME_RE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\/[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)?$/;
 const AT_WORD_RE = /@([A-Za-z][\w-]*)/g;
 const CATEGORY_RE = /^[a-z][a-z0-9_-]*$/;
 const PREAMBLE_RE = /^\s*(package\s|import\b|from\s+\S+\s+import\b|require(_relative)?\b|(const|let|var)\s+\S+\s*=\s*require\(|['"]use strict['"]|using\s|#include\b|export\s+(\*|\{[^}]*\})\s+from\b)/;
@@ -218,11 +232,15 @@ function parseBlockTags(lines: readonly string[], block: Block, file: string, fi
     // them (`^\s+@feature_category:` on the comment's text): a tag further on is prose about
     // annotations (`// Match: @urgency: <value>`), not an annotation, and is never reported.
     const start = commentTextStart(text);
-    if (!/^@(feature_category|urgency|endpoint)\b/.test(text.slice(start))) continue;
+    if (!/^@(feature_category|urgency|endpoint|slo)\b/.test(text.slice(start))) continue;
     for (const m of text.slice(start).matchAll(TAG_RE)) {
-      const tag = m[1] as Tag;
       const col = m.index + start;
       const rest = text.slice(col + m[0].length);
+      if (m[1] === 'slo') {
+        parseSloNames(rest, col + m[0].length, i, block, push);
+        continue;
+      }
+      const tag = m[1] as Tag;
       if (block.tags[tag]) {
         push('parse_error', 'error', `@${tag} given twice in one annotation block (first on line ${block.tags[tag].line})`, i, col);
         continue;
@@ -256,6 +274,51 @@ function parseBlockTags(lines: readonly string[], block: Block, file: string, fi
       }
       block.tags[tag] = { value, line: i + 1, column: col + 1 };
     }
+  }
+}
+
+type Push = (code: FindingCode, severity: Finding['severity'], message: string, line: number, column: number, suggestion?: string) => void;
+
+/** `@slo a, b c` -> the block's names (up to the next tag or the end of the comment). */
+function parseSloNames(rest: string, offset: number, line: number, block: Block, push: Push): void {
+  const colon = /^\s*:/.exec(rest)?.[0].length ?? 0;
+  const next = rest.indexOf('@', colon);
+  // Up to the next tag or the end of the line, without what closes a comment there.
+  const value = (next < 0 ? rest : rest.slice(0, next)).replace(/\s*(\*\/|-->)?\s*$/, '');
+  const matches = [...value.slice(colon).matchAll(/[^\s,]+/g)];
+  if (matches.length === 0) {
+    push('parse_error', 'error', '@slo needs an objective name, e.g. @slo workspace-starts', line, offset - '@slo'.length);
+    return;
+  }
+  const seen = new Set((block.slo ?? []).map((t) => t.value));
+  for (const m of matches) {
+    const name = m[0];
+    const column = offset + colon + m.index;
+    if (!OBJECTIVE_NAME_RE.test(name)) {
+      push('parse_error', 'error', `"${name}" is not an objective name (lower case letters, digits and "-", as metadata.name; "<slo>/<objective>" for one objective of an SLO)`, line, column);
+      continue;
+    }
+    if (seen.has(name)) continue;
+    seen.add(name);
+    (block.slo ??= []).push({ value: name, line: line + 1, column: column + 1 });
+  }
+}
+
+function checkObjectives(names: readonly TagValue[], file: string, options: AnnotationOptions, findings: Finding[]): void {
+  const known = options.knownObjectives;
+  if (!known) return;
+  for (const tag of names) {
+    if (known.has(tag.value)) continue;
+    const suggestion = closestCategory(tag.value, known);
+    findings.push({
+      code: 'unknown_objective',
+      severity: 'error',
+      message: `unknown objective "${tag.value}"${suggestion ? `; did you mean "${suggestion}"?` : known.size === 0 ? ' (the project defines no objectives)' : ''}`,
+      file,
+      line: tag.line,
+      column: tag.column,
+      ...(suggestion ? { suggestion } : {}),
+    });
   }
 }
 
@@ -293,7 +356,7 @@ export function scanAnnotations(text: string, file: string, options: AnnotationO
   const out: FileMapping = { file, categories: [], endpoints: [], findings: [] };
   // Most files have no annotation at all: skip the line work for them.
   // (Misspellings the near-miss check reports all start with `@feature`, so they pass this test.)
-  if (!/@(?:feature|urgency|endpoint)/i.test(text)) return out;
+  if (!/@(?:feature|urgency|endpoint|slo)/i.test(text)) return out;
   const lines = text.split(/\r?\n/);
   const comment = classifyComments(lines, !NO_HASH_COMMENTS.test(file));
 
@@ -303,7 +366,7 @@ export function scanAnnotations(text: string, file: string, options: AnnotationO
     const block: Block = { first: i, last: i, tags: {} };
     while (block.last + 1 < lines.length && comment[block.last + 1]) block.last++;
     parseBlockTags(lines, block, file, out.findings);
-    if (Object.keys(block.tags).length > 0) blocks.push(block);
+    if (Object.keys(block.tags).length > 0 || block.slo) blocks.push(block);
     i = block.last;
   }
 
@@ -312,10 +375,13 @@ export function scanAnnotations(text: string, file: string, options: AnnotationO
   while (firstCode < lines.length && (comment[firstCode] || lines[firstCode]!.trim() === '' || PREAMBLE_RE.test(lines[firstCode]!))) firstCode++;
 
   const scopes: Scope[] = [];
+  const objectiveRanges: ObjectiveRange[] = [];
   const pendingEndpoints: Array<{ block: Block; def: Definition }> = [];
   for (const block of blocks) {
     const { feature_category: category, urgency, endpoint } = block.tags;
     if (category) checkCategory(category, file, options, out.findings);
+    const slo = block.slo;
+    if (slo) checkObjectives(slo, file, options, out.findings);
     const code = nextCode(lines, comment, block.last + 1);
     const adjacent = code === block.last + 1;
     const def = code >= 0 && adjacent ? definitionFrom(lines, comment, code) : undefined;
@@ -330,7 +396,7 @@ export function scanAnnotations(text: string, file: string, options: AnnotationO
       if (target) pendingEndpoints.push({ block, def: target });
       else out.findings.push({ code: 'parse_error', severity: 'error', message: `no function definition follows @endpoint "${endpoint.value}"`, file, line: endpoint.line, column: endpoint.column });
     }
-    if (!category && !urgency) continue;
+    if (!category && !urgency && !slo) continue;
 
     let range: CategoryRange | undefined;
     const attribution = 'annotation' as const;
@@ -341,7 +407,7 @@ export function scanAnnotations(text: string, file: string, options: AnnotationO
     } else if (beforeCode) {
       range = { category: category?.value ?? '', scope: 'file', name: file, startLine: 1, endLine: Math.max(1, lines.length - (lines.at(-1) === '' ? 1 : 0)), attribution };
     } else if (!endpoint) {
-      const tag = (category ?? urgency)!;
+      const tag = (category ?? urgency ?? slo?.[0])!;
       out.findings.push({
         code: 'parse_error',
         severity: 'warning',
@@ -351,7 +417,11 @@ export function scanAnnotations(text: string, file: string, options: AnnotationO
         column: tag.column,
       });
     }
-    if (range) {
+    if (range && slo) {
+      const { scope, name, startLine, endLine } = range;
+      objectiveRanges.push({ objectives: slo.map((t) => t.value), scope, name, startLine, endLine, line: slo[0]!.line });
+    }
+    if (range && (category || urgency)) {
       scopes.push({ category: category?.value, urgency: urgency?.value as Urgency | undefined, range });
       if (category) out.categories.push(range);
     }
@@ -383,5 +453,6 @@ export function scanAnnotations(text: string, file: string, options: AnnotationO
     out.endpoints.push(endpoint);
   }
   out.findings.sort((a, b) => a.line - b.line || a.column - b.column);
+  if (objectiveRanges.length > 0) out.objectives = objectiveRanges.sort((a, b) => a.startLine - b.startLine || b.endLine - a.endLine);
   return out;
 }

@@ -12,7 +12,7 @@
  * tests per file: fast enough for the 25,000 files of a workspace index.
  */
 import picomatch from 'picomatch';
-import type { PathRule } from '../config/types';
+import type { ObjectivePathRule, PathRule } from '../config/types';
 
 export interface PathRuleMatch {
   category: string;
@@ -92,20 +92,20 @@ function matches(c: CompiledPattern, path: string): boolean {
   return path.startsWith(c.prefix) && path.endsWith(c.suffix) && c.re.test(path);
 }
 
-interface CompiledRule {
-  rule: PathRule;
+interface CompiledRule<R> {
+  rule: R;
   index: number;
   pattern: CompiledPattern;
 }
 
 /** Rules filed under the directory their literal prefix names (`app/models/` for `/app/models/`). */
-interface DirectoryNode {
+interface DirectoryNode<R> {
   /** In ascending rule order. */
-  rules: CompiledRule[];
-  children: Map<string, DirectoryNode>;
+  rules: CompiledRule<R>[];
+  children: Map<string, DirectoryNode<R>>;
 }
 
-const newNode = (): DirectoryNode => ({ rules: [], children: new Map() });
+const newNode = <R>(): DirectoryNode<R> => ({ rules: [], children: new Map() });
 
 /**
  * Compiled path rules. Build once per config, then ask for as many files as needed.
@@ -113,11 +113,12 @@ const newNode = (): DirectoryNode => ({ rules: [], children: new Map() });
  * (`/app/models/` under app -> models; `*.rb` at the root). A file is tested only against the
  * rules on its own directory chain, so a lookup costs a few checks even with hundreds of rules
  * (CODEOWNERS files of that size are common in large monorepos).
+ * Any rule with a `pattern` (mapping.pathRules -> categories, objectives.pathRules -> objectives).
  */
-export class PathRuleMatcher {
-  private readonly root = newNode();
+export class GlobRuleMatcher<R extends { pattern: string }> {
+  private readonly root = newNode<R>();
 
-  constructor(readonly rules: readonly PathRule[]) {
+  constructor(readonly rules: readonly R[]) {
     rules.forEach((rule, index) => {
       const pattern = compilePattern(rule.pattern);
       if (!pattern) return;
@@ -132,16 +133,16 @@ export class PathRuleMatcher {
     });
   }
 
-  /** The last rule matching `file` (workspace-relative), or undefined. */
-  match(file: string): PathRuleMatch | undefined {
+  /** The last rule matching `file` (workspace-relative) and its index, or undefined. */
+  matchRule(file: string): { rule: R; index: number } | undefined {
     const path = normaliseWorkspacePath(file);
-    let best: CompiledRule | undefined;
-    let node: DirectoryNode | undefined = this.root;
+    let best: CompiledRule<R> | undefined;
+    let node: DirectoryNode<R> | undefined = this.root;
     let start = 0;
     while (node) {
       // Last match wins: walk each list from its last rule, and only rules after the best so far.
       for (let i = node.rules.length - 1; i >= 0; i--) {
-        const c: CompiledRule = node.rules[i]!;
+        const c: CompiledRule<R> = node.rules[i]!;
         if (best && c.index < best.index) break;
         if (matches(c.pattern, path)) {
           best = c;
@@ -153,6 +154,15 @@ export class PathRuleMatcher {
       node = node.children.get(path.slice(start, slash));
       start = slash + 1;
     }
+    return best && { rule: best.rule, index: best.index };
+  }
+}
+
+/** Compiled `mapping.pathRules`: file -> category, last match wins. */
+export class PathRuleMatcher extends GlobRuleMatcher<PathRule> {
+  /** The last rule matching `file` (workspace-relative), or undefined. */
+  match(file: string): PathRuleMatch | undefined {
+    const best = this.matchRule(file);
     return best && { category: best.rule.category, rule: best.rule, index: best.index };
   }
 
@@ -164,6 +174,11 @@ export class PathRuleMatcher {
 
 export function compilePathRules(rules: readonly PathRule[]): PathRuleMatcher {
   return new PathRuleMatcher(rules);
+}
+
+/** Compiled `objectives.pathRules`: file -> objective names, last match wins (as mapping.pathRules). */
+export function compileObjectivePathRules(rules: readonly ObjectivePathRule[]): GlobRuleMatcher<ObjectivePathRule> {
+  return new GlobRuleMatcher(rules);
 }
 
 /**

@@ -50,6 +50,8 @@ export type FindingCode =
   | 'route_unresolved'
   /** `.budgetlens.yml`: a group's custom target past its review date (project/configLint.ts). */
   | 'expired_custom_target'
+  /** `@slo <name>` or an `objectives.pathRules` entry naming no objective of the project. */
+  | 'unknown_objective'
   /** Objective definitions: OpenSLO files and `objectives:` (objectives/findings.ts). */
   | ObjectiveFindingCode;
 
@@ -64,9 +66,46 @@ export interface Finding {
   suggestion?: string;
 }
 
+/**
+ * A range of a file attached to objectives by a `@slo <name>` annotation (annotations.ts). Lines
+ * are 1-based, inclusive; ranges of one file may nest (the innermost applies).
+ */
+export interface ObjectiveRange {
+  /** Objective names as written, in order, without repeats. */
+  objectives: string[];
+  scope: RangeScope;
+  /** The function or class name; the file path for scope 'file'. */
+  name: string;
+  startLine: number;
+  endLine: number;
+  /** 1-based line of the (first) `@slo` tag. */
+  line: number;
+}
+
+/**
+ * How objectives reach a line, strongest first: a `@slo` annotation around it, an
+ * `objectives.pathRules` rule matching the file, the objectives of the line's feature category
+ * (ObjectiveSpec.category) or of its group (ObjectiveSpec.group).
+ */
+export type ObjectiveAttribution = 'annotation' | 'path_rule' | 'category';
+
+/** The objectives that apply at one line, and why (WorkspaceIndex.objectivesAt). */
+export interface LineObjectives {
+  objectives: string[];
+  attribution: ObjectiveAttribution;
+  /** annotation: the innermost @slo range around the line. */
+  range?: ObjectiveRange;
+  /** path_rule: the winning rule's pattern and index in objectives.pathRules. */
+  rule?: { pattern: string; index: number };
+  /** category: the line's feature category (its objectives, then its group's). */
+  category?: string;
+}
+
 export interface FileMapping {
   file: string;
   categories: CategoryRange[];
   endpoints: Endpoint[];
   findings: Finding[];
+  /** `@slo` annotation ranges; absent when the file has none. */
+  objectives?: ObjectiveRange[];
 }

@@ -25,9 +25,11 @@ const BINARY_SNIFF_BYTES = 8192;
 const LOWER_F = 102;
 const LOWER_U = 117;
 const LOWER_E = 101;
+const LOWER_S = 115;
 
 /**
- * Comment annotations (`# @feature_category x`, `# @urgency high`, `// @endpoint "GET /x"`) are
+ * Comment annotations (`# @feature_category x`, `# @urgency high`, `// @endpoint "GET /x"`,
+ * `// @slo workspace-starts`) are
  * rare, and this decides whether the main thread needs the text. One search for '@' (a memchr,
  * ~10x faster than a failed multi-character search) and a look at what follows each one: three
  * `includes` cost ~0.35 ms on a 220 KB controller, this ~0.04 ms, though Ruby has an `@` per
@@ -39,18 +41,20 @@ export function hasAnnotationMarker(text: string): boolean {
     if (next === LOWER_F && text.startsWith('feature_category', i + 1)) return true;
     if (next === LOWER_U && text.startsWith('urgency', i + 1)) return true;
     if (next === LOWER_E && text.startsWith('endpoint', i + 1)) return true;
+    if (next === LOWER_S && text.startsWith('slo', i + 1)) return true;
   }
   return false;
 }
 
 /** The words after '@' that make a comment annotation (hasAnnotationMarker). */
-export const ANNOTATION_WORDS: readonly string[] = ['feature_category', 'urgency', 'endpoint'];
+export const ANNOTATION_WORDS: readonly string[] = ['feature_category', 'urgency', 'endpoint', 'slo'];
 
 const AT = 64;
 const NEWLINE = 10;
 const FEATURE_CATEGORY = Buffer.from('feature_category', 'latin1');
 const URGENCY = Buffer.from('urgency', 'latin1');
 const ENDPOINT = Buffer.from('endpoint', 'latin1');
+const SLO = Buffer.from('slo', 'latin1');
 
 /** True when `word` (ASCII) is at `at` in `buf`. */
 function bytesAt(buf: Uint8Array, at: number, word: Uint8Array): boolean {
@@ -70,6 +74,7 @@ export function hasAnnotationMarkerBytes(buf: Buffer): boolean {
     if (next === LOWER_F && bytesAt(buf, i + 1, FEATURE_CATEGORY)) return true;
     if (next === LOWER_U && bytesAt(buf, i + 1, URGENCY)) return true;
     if (next === LOWER_E && bytesAt(buf, i + 1, ENDPOINT)) return true;
+    if (next === LOWER_S && bytesAt(buf, i + 1, SLO)) return true;
   }
   return false;
 }

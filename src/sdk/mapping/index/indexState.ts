@@ -332,7 +332,7 @@ function ownsBefore(a: Endpoint, b: Endpoint): boolean {
 
 /** A mapping worth keeping: anything to show, look up or report. */
 function isKept(mapping: FileMapping): boolean {
-  return mapping.categories.length > 0 || mapping.endpoints.length > 0 || mapping.findings.length > 0;
+  return mapping.categories.length > 0 || mapping.endpoints.length > 0 || mapping.findings.length > 0 || (mapping.objectives?.length ?? 0) > 0;
 }
 
 function sameEndpointIds(a: readonly Endpoint[], b: readonly Endpoint[]): boolean {

@@ -3,13 +3,15 @@
  * docs/architecture.md: in-code declaration (or inherited) > comment annotation > path rule >
  * `unknown`. Also answers "which category is at file:line" the way the hover and CodeLens need it.
  */
-import type { AttributionSource, CategoryRange, Endpoint, FileMapping, Finding } from '../types';
+import type { AttributionSource, CategoryRange, Endpoint, FileMapping, Finding, ObjectiveRange } from '../types';
 
 /** What a comment-annotation scanner (src/sdk/mapping/annotations.ts) finds in one file. */
 export interface AnnotationScan {
   categories: CategoryRange[];
   endpoints: Endpoint[];
   findings: Finding[];
+  /** `@slo` ranges; absent when there are none. */
+  objectives?: ObjectiveRange[];
 }
 
 export type AnnotationScanner = (file: string, text: string, knownCategories: ReadonlySet<string>) => AnnotationScan;
@@ -97,7 +99,8 @@ export function mergeFileMapping(input: MergeInput): FileMapping {
   const unique = findings.length < 2 ? findings : dedupeFindings(findings);
   unique.sort(compareFindings);
   categories.sort((a, b) => a.startLine - b.startLine || b.endLine - a.endLine);
-  return { file, categories, endpoints, findings: unique };
+  const objectives = input.annotations?.objectives;
+  return objectives?.length ? { file, categories, endpoints, findings: unique, objectives } : { file, categories, endpoints, findings: unique };
 }
 
 /** Drops repeated findings (same place, code and message), keeping the first. */

@@ -6,7 +6,11 @@
 import { NOT_OWNED_GROUP, UNKNOWN_CATEGORY } from '../../catalog/types';
 import { openProject, toWorkspacePath } from '../../project/openProject';
 import type { OpenProjectOptions, OpenedProject } from '../../project/openProject';
+import { openProjectObjectives } from '../../project/projectObjectives';
+import type { ProjectObjectives } from '../../project/projectObjectives';
+import type { ObjectiveSpec } from '../../objectives/spec';
 import { scanAnnotations } from '../annotations';
+import { objectiveAttachments } from '../objectiveAttachment';
 import { compilePathRules } from '../pathRules';
 import type { PathRuleMatcher } from '../pathRules';
 import { findRipgrep } from './ripgrepPrefilter';
@@ -33,28 +37,50 @@ export interface OpenWorkspaceOptions extends OpenProjectOptions {
 
 export interface OpenedWorkspace extends OpenedProject {
   index: WorkspaceIndex;
+  /** The project's objectives and their findings (none without a `.budgetlens.yml`). */
+  objectives: ProjectObjectives;
+}
+
+export interface IndexProjectOptions extends Omit<OpenWorkspaceOptions, 'root' | keyof OpenProjectOptions> {
+  /**
+   * The project's objectives (openProjectObjectives): `@slo` names outside them are
+   * unknown_objective findings, and objectivesAt answers with their categories, groups and the
+   * config's objectives.pathRules. Without them `@slo` ranges are kept unchecked.
+   */
+  objectives?: readonly ObjectiveSpec[];
 }
 
 // Opening a project needs no index; these stay importable from here for existing callers.
 export { MissingCatalogError, configFindings, findWorkspaceRoot, toWorkspacePath } from '../../project/openProject';
 
-const annotationScanner: AnnotationScanner = (file, text, knownCategories) => scanAnnotations(text, file, { knownCategories });
+const annotationScanner = (knownObjectives: ReadonlySet<string> | undefined): AnnotationScanner => (file, text, knownCategories) =>
+  scanAnnotations(text, file, { knownCategories, ...(knownObjectives ? { knownObjectives } : {}) });
 
 function ruleLookup(matcher: PathRuleMatcher): PathCategoryLookup {
   return (file) => matcher.categoryFor(file);
 }
 
 /** Creates (but does not build) the index of an opened project. */
-export function indexProject(project: OpenedProject, options: Omit<OpenWorkspaceOptions, 'root' | keyof OpenProjectOptions> = {}): WorkspaceIndex {
+export function indexProject(project: OpenedProject, options: IndexProjectOptions = {}): WorkspaceIndex {
   const { root, config, catalog } = project;
   const known = new Set([...catalog.knownCategories, ...catalog.categories.keys(), NOT_OWNED_GROUP, UNKNOWN_CATEGORY]);
+  // Objectives attach only in a project with a .budgetlens.yml (where they are defined).
+  const objectives =
+    config && options.objectives
+      ? objectiveAttachments({
+          objectives: options.objectives,
+          pathRules: config.objectives.pathRules,
+          groupOf: (category) => catalog.groupOf(category).key,
+        })
+      : undefined;
   const indexOptions: WorkspaceIndexOptions = {
     root,
     knownCategories: known,
     grapeMountPrefix: config?.mapping.grapeMountPrefix,
     exclude: config?.mapping.exclude,
     pathRules: config?.mapping.pathRules.length ? ruleLookup(compilePathRules(config.mapping.pathRules)) : undefined,
-    annotations: options.annotations ?? annotationScanner,
+    annotations: options.annotations ?? annotationScanner(objectives?.known),
+    ...(objectives ? { objectives } : {}),
     graphqlOperations:
       config?.mapping.graphqlOperationsPath !== undefined ? toWorkspacePath(root, config.mapping.graphqlOperationsPath) : undefined,
     workers: options.workers,
@@ -70,5 +96,12 @@ export function indexProject(project: OpenedProject, options: Omit<OpenWorkspace
 export async function openWorkspace(options: OpenWorkspaceOptions): Promise<OpenedWorkspace> {
   const { root, catalogDir, catalogDirSource, defaultCatalogDir, ...indexOptions } = options;
   const project = await openProject(root, { catalogDir, catalogDirSource, defaultCatalogDir });
-  return { ...project, index: indexProject(project, indexOptions) };
+  // Objective files that cannot be read at all leave `@slo` names unchecked here; `slo lint` and
+  // `lint` report why.
+  const objectives = await openProjectObjectives(project).catch(() => undefined);
+  return {
+    ...project,
+    objectives: objectives ?? { objectives: [], findings: [] },
+    index: indexProject(project, { ...indexOptions, ...(objectives ? { objectives: objectives.objectives } : {}) }),
+  };
 }

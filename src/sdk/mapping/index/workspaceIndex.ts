@@ -16,7 +16,9 @@ import { ROUTES_DEPENDENCY, viewsDependency } from '../ruby/factsExtractor';
 import { viewTemplate } from '../ruby/railsRoutes';
 import { parseGraphqlDocument } from '../graphqlDocuments';
 import type { RubyResolveContext } from '../ruby/index';
-import type { CategoryRange, Endpoint, FileMapping, Finding } from '../types';
+import type { CategoryRange, Endpoint, FileMapping, Finding, LineObjectives, ObjectiveRange } from '../types';
+import { objectiveSegments, objectivesAtLine } from '../objectiveAttachment';
+import type { ObjectiveAttachments, ObjectiveSegment } from '../objectiveAttachment';
 import { isGitIgnored } from './fileWalker';
 import type { WalkedFileKind } from './fileWalker';
 import { countLinesBytes, scanFile, scanText } from './fileScanner';
@@ -45,6 +47,8 @@ export interface WorkspaceIndexOptions {
   pathRules?: PathCategoryLookup;
   /** Comment annotations scanner (`# @feature_category x`). */
   annotations?: AnnotationScanner;
+  /** The project's objectives, their path rules and categories (objectivesAt); `@slo` ranges come from the annotations. */
+  objectives?: ObjectiveAttachments;
   /** Workspace-relative path of graphql_known_operations.yml; default: any file with that name. */
   graphqlOperations?: string;
   /** Threads scanning during the cold build, this one included; default defaultWorkers(cores). 1: this thread only. */
@@ -365,6 +369,35 @@ export class WorkspaceIndex {
     return mapping ? categoryAtLine(mapping.categories, line) : undefined;
   }
 
+  /**
+   * The objectives that apply at a 1-based line, and why: the innermost `@slo` range around it,
+   * else the file's `objectives.pathRules` rule, else the objectives of the line's category and
+   * its group (objectiveAttachment.ts). Undefined when none apply or the file is not indexed.
+   */
+  objectivesAt(file: string, line: number): LineObjectives | undefined {
+    if (!this.state.records.has(file)) return undefined;
+    const mapping = this.state.mappings.get(file);
+    return objectivesAtLine({ file, line, mapping, attachments: this.options.objectives, category: mapping && categoryAtLine(mapping.categories, line)?.category });
+  }
+
+  /** The file cut into line ranges with the same objectivesAt answer (`budget-lens map`); lines without objectives left out. */
+  objectiveSegments(file: string): ObjectiveSegment[] {
+    const record = this.state.records.get(file);
+    if (!record) return [];
+    const mapping = this.state.mappings.get(file);
+    if (!mapping?.objectives && !this.options.objectives) return [];
+    const lineCount = record.lineCount ?? countLinesBytes(readFileSafe(join(this.options.root, file)));
+    const categoryAt = (line: number): string | undefined => (mapping ? categoryAtLine(mapping.categories, line)?.category : undefined);
+    return objectiveSegments({ file, mapping, attachments: this.options.objectives, lineCount, categoryAt });
+  }
+
+  /** Every `@slo` range of the workspace with its file, sorted by file then line. */
+  objectiveAnnotations(): Array<ObjectiveRange & { file: string }> {
+    const out: Array<ObjectiveRange & { file: string }> = [];
+    for (const [file, m] of this.state.mappings) for (const r of m.objectives ?? []) out.push({ ...r, file });
+    return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.startLine - b.startLine);
+  }
+
   /** Endpoints and files attributed to one category. */
   byCategory(category: string): { endpoints: Endpoint[]; files: string[] } {
     return { endpoints: this.endpoints().filter((e) => e.category === category), files: this.state.filesOfCategory(category) };
@@ -499,6 +532,15 @@ export class WorkspaceIndex {
         // A failing listener must not break the index or the other listeners.
       }
     }
+  }
+}
+
+/** A file's bytes, empty when it cannot be read. */
+function readFileSafe(abs: string): Buffer {
+  try {
+    return readFileSync(abs);
+  } catch {
+    return Buffer.alloc(0);
   }
 }
 
