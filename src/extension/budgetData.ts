@@ -65,7 +65,7 @@ export interface BudgetCaches {
   groupTopEndpoints: BudgetCache<EndpointRow[]>;
   daily: BudgetCache<DailySeries>;
   burnRates: BudgetCache<BurnRateRow[]>;
-  /** The F15 alert evaluation per scope (scopeKey); null when the server answers without one (older than it). */
+  /** The F16 alert evaluation per scope (scopeKey); null when the server answers without one (older than it). */
   burnAlerts: BudgetCache<BurnAlert | null>;
   reports: BudgetCache<ReportAnswer>;
   /** Each endpoint's own figures (F15), by endpoint id: the endpoint lenses and hover. */
@@ -248,7 +248,7 @@ export class BudgetData extends Disposable {
     return this.known(this.caches.topEndpoints, 'top', category);
   }
 
-  /** A scope's burn-alert evaluation (F15); undefined without a backend. */
+  /** A scope's burn-alert evaluation (F16); undefined without a backend. */
   burnAlert(scope: Scope): Known<BurnAlert | null> | undefined {
     if (!this.session.client) return undefined;
     const key = scopeKey(scope);

@@ -1,5 +1,5 @@
 /**
- * Burn alerts in the editor (domain.md F15): watches the burn-rates answers BudgetData holds for
+ * Burn alerts in the editor (domain.md F16): watches the burn-rates answers BudgetData holds for
  * the developer's group (developerGroup.ts) and the categories of the visible editors, keeps the
  * episodes (burnAlerts.ts) in workspaceState, and shows one notification per episode with
  * Open Budget Panel and Go to Top Offender. Episodes step once every scope's answer of a refresh

@@ -1,6 +1,6 @@
 /**
  * Burn-alert episodes (no vscode import; unit tested in Node). The Budget API evaluates the
- * two-window condition (domain.md F15) on every burn-rates answer; this decides when the editor
+ * two-window condition (domain.md F16) on every burn-rates answer; this decides when the editor
  * says so, so a burn that lasts ten refreshes is one notification, not ten.
  *
  * An episode of a scope (a group or a category, on one backend) starts with the first answer

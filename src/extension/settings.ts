@@ -25,7 +25,7 @@ export interface BudgetLensSettings {
   group: string;
   /** Seconds between budget refreshes, at least MIN_REFRESH_SECONDS. */
   refreshIntervalSeconds: number;
-  /** Burn alerts (burnAlertWatcher.ts): fetch the F15 evaluation, notify once per episode, the status bar's tier. */
+  /** Burn alerts (burnAlertWatcher.ts): fetch the F16 evaluation, notify once per episode, the status bar's tier. */
   burnAlertsEnabled: boolean;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The burn alert's wording (domain.md F15): the notification, its actions, the status bar's
+ * The burn alert's wording (domain.md F16): the notification, its actions, the status bar's
  * tier and its tooltip line. No vscode import: unit tested in Node.
  */
 import type { BurnTierEvaluation } from '../../sdk';

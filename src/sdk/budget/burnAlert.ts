@@ -1,5 +1,5 @@
 /**
- * The multiwindow burn-rate alert (domain.md F15; Google SRE workbook, "Alerting on SLOs",
+ * The multiwindow burn-rate alert (domain.md F16; Google SRE workbook, "Alerting on SLOs",
  * multiwindow multi-burn-rate alerts): a tier fires when its long AND its short window both burn
  * strictly above its factor, so it starts as soon as the long window shows a real spend and
  * stops soon after the burn does (the short window recovers first).

@@ -138,7 +138,7 @@ export interface BurnRateRow {
   daysToExhaustion: number | null;
 }
 
-/** The two tiers of the multiwindow burn-rate alert (domain.md F15). */
+/** The two tiers of the multiwindow burn-rate alert (domain.md F16). */
 export type BurnAlertTier = 'page' | 'ticket';
 
 /** One window's reading in a tier's condition. */
@@ -168,7 +168,7 @@ export interface BurnTierEvaluation {
   fires: boolean;
 }
 
-/** The multiwindow burn-rate condition (domain.md F15): which tier fires, if any. */
+/** The multiwindow burn-rate condition (domain.md F16): which tier fires, if any. */
 export interface BurnAlert {
   /** The most severe tier that fires ('page' before 'ticket'); null when none does. */
   tier: BurnAlertTier | null;

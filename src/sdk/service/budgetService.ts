@@ -228,7 +228,7 @@ export class BudgetService implements BudgetApi {
   }
 
   /**
-   * The 1 h / 6 h / 3 d rows against the 28 d policy (F9-F11) and the two-window alert (F15) over
+   * The 1 h / 6 h / 3 d rows against the 28 d policy (F9-F11) and the two-window alert (F16) over
    * 1 h + 5 m and 6 h + 30 m. A source answers each window as it can: Prometheus queries the
    * ranges as they are, the store answers windows under an hour from its hour buckets.
    */

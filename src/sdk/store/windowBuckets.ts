@@ -4,7 +4,7 @@
  * from the daily rollups and only the ragged edges from the hourly tables.
  *
  * The store's finest granularity is the hour: a window shorter than an hour (the burn-rate
- * alert's 5 m and 30 m, domain.md F15) is read as one hour ending at `at`, i.e. the same buckets as
+ * alert's 5 m and 30 m, domain.md F16) is read as one hour ending at `at`, i.e. the same buckets as
  * `1h` (the hour bucket in progress, or the last one when `at` is on the hour). Read strictly,
  * most 5 m windows would hold no bucket start at all and answer "no data".
  */

@@ -1,5 +1,5 @@
 /**
- * Burn alerts (domain.md F15) against a REAL Budget API: dist/cli.js ingests the log below into
+ * Burn alerts (domain.md F16) against a REAL Budget API: dist/cli.js ingests the log below into
  * a store and serves it; the extension points at it through `budgetLens.api.url` and the token.
  *
  * The log, all within the current hour (the store's finest granularity: its 1 h, 5 m, 30 m and

@@ -52,7 +52,7 @@ describe('Budget API server: routes', () => {
     });
   }
 
-  test('burn-rates carries the F15 alert next to meta and data; a body without it (an older server) still validates', async () => {
+  test('burn-rates carries the F16 alert next to meta and data; a body without it (an older server) still validates', async () => {
     const r = await h.get('/api/v1/groups/knowledge/burn-rates');
     const body = r.body as { data: unknown[]; alert: { tier: string | null; tiers: Array<{ tier: string; long: { window: string }; short: { window: string }; minShortMeasurements: number }> } };
     assert.equal(body.data.length, 3, 'the 1h / 6h / 3d rows as before');

@@ -47,7 +47,7 @@ describe('Budget API server on a real Prometheus', () => {
     assert.ok(r.data.measurements > 0);
     const burn = await client.burnRates({ group: 'pipeline_execution' }, { at });
     assert.deepEqual(burn.data.map((b) => b.threshold), [13.44, 5.6, 0.1 * 672 / 72]);
-    // F15's short windows are queried as PromQL ranges of their own.
+    // F16's short windows are queried as PromQL ranges of their own.
     assert.deepEqual(burn.alert?.tiers.map((t) => [t.long.window, t.short.window]), [['1h', '5m'], ['6h', '30m']]);
     assert.ok(burn.meta.provenance.queries.some((q) => q.includes('[5m]')), burn.meta.provenance.queries.join('\n'));
     assert.ok(burn.meta.provenance.queries.some((q) => q.includes('[30m]')));

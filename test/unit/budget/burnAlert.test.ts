@@ -1,4 +1,4 @@
-/** domain.md F15: the two-window burn-rate condition and its low-traffic guard, numbers by hand. */
+/** domain.md F16: the two-window burn-rate condition and its low-traffic guard, numbers by hand. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BURN_ALERT_POLICIES, BURN_ALERT_WINDOWS, evaluateBurnAlert, minShortMeasurements } from '../../../src/sdk/budget/burnAlert';
@@ -6,7 +6,7 @@ import type { WindowFailures } from '../../../src/sdk/budget/burnAlert';
 
 const w = (failures: number, measurements: number): WindowFailures => ({ failures, measurements });
 
-describe('F15 the tiers', () => {
+describe('F16 the tiers', () => {
   test('page: 1 h + 5 m above 14.4; ticket: 6 h + 30 m above 6', () => {
     assert.deepEqual(
       BURN_ALERT_POLICIES.map((p) => [p.tier, p.longWindow, p.shortWindow, p.threshold]),
@@ -19,7 +19,7 @@ describe('F15 the tiers', () => {
   });
 });
 
-describe('F15 the low-traffic guard', () => {
+describe('F16 the low-traffic guard', () => {
   test('99.95 %: crossing the factor must take 5 failures -> 695 (page) and 1667 (ticket) measurements', () => {
     // page:   5 / (14.4 * 0.0005) = 5 / 0.0072 = 694.44... -> 695
     // ticket: 5 / (6 * 0.0005)    = 5 / 0.003  = 1666.66... -> 1667
@@ -48,7 +48,7 @@ describe('F15 the low-traffic guard', () => {
   });
 });
 
-describe('F15 which tier fires', () => {
+describe('F16 which tier fires', () => {
   test('the worked example: 99.95 %, 1 h at 0.0075 -> 15x, 5 m at 0.008 -> 16x: page', () => {
     // budget ratio 1 - 0.9995 = 0.0005
     // 1 h: 75 failures in 10000 = 0.0075 -> 0.0075 / 0.0005 = 15   > 14.4

@@ -95,7 +95,7 @@ describe('burn-alert episodes', () => {
 });
 
 describe('burn-alert wording', () => {
-  // domain.md F15's worked example: 99.95 %, 1 h 75 / 10000 -> 15x, 5 m 8 / 1000 -> 16x.
+  // domain.md F16's worked example: 99.95 %, 1 h 75 / 10000 -> 15x, 5 m 8 / 1000 -> 16x.
   const page = evaluateBurnAlert({ '1h': { failures: 75, measurements: 10_000 }, '5m': { failures: 8, measurements: 1000 } }, '99.95').tiers[0]!;
   // 6 h 240 / 60000 -> 8x, 30 m 7 / 2000 -> 7x.
   const ticket = evaluateBurnAlert({ '6h': { failures: 240, measurements: 60_000 }, '30m': { failures: 7, measurements: 2000 } }, '99.95').tiers[1]!;

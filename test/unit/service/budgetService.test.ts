@@ -142,7 +142,7 @@ describe('BudgetService', () => {
     );
     // The period, 1h, 6h, 3d, and the alert's short windows 5m and 30m (1h and 6h are shared).
     assert.equal(r.meta.provenance.queries.length, 6);
-    // F15: the last hour burns at 2 (20 in 20000): neither tier fires.
+    // F16: the last hour burns at 2 (20 in 20000): neither tier fires.
     assert.equal(r.alert?.tier, null);
     assert.deepEqual(
       r.alert?.tiers.map((t) => [t.tier, t.long.window, t.long.burnRate, t.short.window, t.threshold, t.fires]),

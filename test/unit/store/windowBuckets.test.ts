@@ -47,7 +47,7 @@ describe('windowBuckets', () => {
     assert.equal(epochDayToDate(b.calendarDays[28] as number), '2024-03-05');
   });
 
-  test('windows under an hour are read as an hour, the finest granularity (F15 short windows)', () => {
+  test('windows under an hour are read as an hour, the finest granularity (F16 short windows)', () => {
     // 5 m and 30 m ending 10:30 read the buckets of 1 h ending 10:30: the 10:00 bucket.
     for (const w of [{ label: '5m', minutes: 5 }, { label: '30m', minutes: 30 }]) {
       const b = windowBuckets(w, new Date(MIDNIGHT + 10.5 * H));
