@@ -50,7 +50,17 @@ export {
 export type { BurnPolicy, BurnWindowCounts } from './budget/burnRate';
 export { BURN_ALERT_POLICIES, BURN_ALERT_WINDOWS, MIN_FAILURES_TO_FIRE, evaluateBurnAlert, minShortMeasurements } from './budget/burnAlert';
 export type { BurnAlertPolicy, WindowFailures } from './budget/burnAlert';
-export { AVAILABILITY_FORMULA, availabilityFormulaText, availabilityFormulaValues, prometheusGraphUrl, sparkline, spendParts } from './budget/explain';
+export {
+  AVAILABILITY_FORMULA,
+  availabilityFormulaText,
+  availabilityFormulaValues,
+  dailySparklineText,
+  prometheusGraphUrl,
+  sparkline,
+  spendParts,
+  spendPartsText,
+  windowRangeText,
+} from './budget/explain';
 export type { SpendParts } from './budget/explain';
 export { costOfOneFailure, endpointBudgets, endpointSpentMinutes, isBelowTarget, rankEndpoints } from './budget/endpointRanking';
 export type { EndpointCategoryContext, RankOptions, ScopeTotals } from './budget/endpointRanking';

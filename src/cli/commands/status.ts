@@ -1,6 +1,9 @@
 /**
  * `budget-lens status --group <key>`: one group's budget at a glance: availability, spent and
- * remaining minutes, status, the top 5 endpoints spending it (F8) and the burn rates (F9-F11).
+ * remaining minutes, status, the top 5 endpoints spending it (F8) and the burn rates (F9-F11);
+ * with --explain, how the figure is computed, worded as the editor's hover words it
+ * (src/sdk/budget/explain.ts): F1 with the window's counts, the spend's apdex and error parts,
+ * the window, the daily sparkline and the queries behind it.
  */
 import type { CliIo } from '../io';
 import { UsageError } from '../io';
@@ -18,8 +21,13 @@ import {
   NotFoundError,
   parseAtParam,
   UnknownScopeError,
+  availabilityFormulaText,
+  dailySparklineText,
+  prometheusGraphUrl,
+  spendPartsText,
+  windowRangeText,
 } from '../../sdk';
-import type { ApiResult, BurnRateRow, GroupBudget, TopEndpoints } from '../../sdk';
+import type { ApiResult, BurnRateRow, DailySeries, GroupBudget, TopEndpoints } from '../../sdk';
 
 export const summary = "one group's budget: availability, spent/remaining minutes, top endpoints, burn rates";
 
@@ -28,7 +36,10 @@ const USAGE = `usage: budget-lens status --group <key> [--window 28d] [--at time
   --group key     normalised group key, e.g. project_management
   --window w      28d (default), 7d, Nd or Nh
   --at time       end of the window: unix seconds or RFC 3339 (default: now)
-  --json          print {group, topEndpoints, burnRates} as JSON
+  --explain       add how the figure is computed: the formula with this window's counts, the
+                  spend's apdex and error parts, the daily spend and the queries sent (PromQL
+                  with its Prometheus graph page, or the store)
+  --json          print {group, topEndpoints, burnRates} as JSON (with --explain also daily)
 
 ${BACKEND_USAGE}
 `;
@@ -37,9 +48,31 @@ export interface GroupStatus {
   group: ApiResult<GroupBudget>;
   topEndpoints: ApiResult<TopEndpoints>;
   burnRates: ApiResult<BurnRateRow[]>;
+  /** With --explain: the group's daily series (the sparkline). */
+  daily?: ApiResult<DailySeries>;
 }
 
-export function formatStatus(s: GroupStatus): string {
+/** `How it is computed`, the plain-text twin of the editor hover's explained part. */
+export function formatExplain(s: GroupStatus): string[] {
+  const g = s.group.data;
+  const meta = s.group.meta;
+  const lines = ['', 'How it is computed', `  ${windowRangeText(meta)}`, `  availability ${availabilityFormulaText(g.counts)}`];
+  if (g.measurements > 0) lines.push(`  ${spendPartsText(g.counts, g.measurements, meta.window)}`);
+  if (s.daily) lines.push(`  daily spend ${dailySparklineText(s.daily.data)}`);
+  const p = meta.provenance;
+  if (p.kind === 'store') lines.push(`  source: the store ${p.source} (SQL over its hourly and daily rollups)`);
+  else {
+    lines.push(`  PromQL sent to ${p.source}:`);
+    for (const q of p.queries) {
+      lines.push(`    ${q}`);
+      const url = prometheusGraphUrl(p.source, q);
+      if (url) lines.push(`      open: ${url}`);
+    }
+  }
+  return lines;
+}
+
+export function formatStatus(s: GroupStatus, explain = false): string {
   const g = s.group.data;
   const lines = [
     `${g.name} (${g.group}, stage ${g.stage})`,
@@ -82,6 +115,7 @@ export function formatStatus(s: GroupStatus): string {
       '  ',
     ),
   );
+  if (explain) lines.push(...formatExplain(s));
   lines.push('', `Source: ${s.group.meta.provenance.kind} ${s.group.meta.provenance.source}`);
   return `${lines.join('\n')}\n`;
 }
@@ -89,7 +123,7 @@ export function formatStatus(s: GroupStatus): string {
 export async function run(args: string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(
     args,
-    { ...BACKEND_OPTIONS, group: { type: 'string' }, window: { type: 'string' }, at: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+    { ...BACKEND_OPTIONS, group: { type: 'string' }, window: { type: 'string' }, at: { type: 'string' }, json: { type: 'boolean', default: false }, explain: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
     false,
   );
   if (values.help) {
@@ -108,13 +142,14 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const backend = await openBackend(io, values);
   try {
     const q = { window: values.window, at };
-    const [g, top, burn] = await Promise.all([
+    const [g, top, burn, daily] = await Promise.all([
       backend.api.group(group, q),
       backend.api.topEndpoints({ group }, { ...q, limit: 5 }),
       backend.api.burnRates({ group }, { at }),
+      values.explain ? backend.api.daily({ group }, q) : undefined,
     ]);
-    const status: GroupStatus = { group: g, topEndpoints: top, burnRates: burn };
-    io.stdout.write(values.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
+    const status: GroupStatus = { group: g, topEndpoints: top, burnRates: burn, ...(daily ? { daily } : {}) };
+    io.stdout.write(values.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status, values.explain));
     return 0;
   } catch (e) {
     if (InvalidQueryError.is(e)) throw new UsageError(`--${e.message}`);

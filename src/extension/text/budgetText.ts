@@ -8,13 +8,26 @@
  * goes through safeText.ts: endpoint ids as code spans, messages and names fully escaped, on one
  * line, in Markdown; on one line in plain text (status bar, tooltips).
  */
-import { availabilityFormulaText, formatAvailability, formatCount, formatMinutes, formatPercent, NO_DATA_TEXT, prometheusGraphUrl, sparkline, spendParts } from '../../sdk';
-import type { BudgetFigures, BudgetWindow, DailySeries, EndpointBudget, EndpointRow, GroupBudget, ResultMeta, SliCounts } from '../../sdk';
+import {
+  availabilityFormulaText,
+  dailySparklineText,
+  formatAvailability,
+  formatCount,
+  formatMinutes,
+  formatPercent,
+  NO_DATA_TEXT,
+  prometheusGraphUrl,
+  spendPartsText,
+  windowRangeText,
+} from '../../sdk';
+import type { BudgetFigures, DailySeries, EndpointBudget, EndpointRow, GroupBudget, ResultMeta, SliCounts } from '../../sdk';
 import type { Failure, Known } from '../budgetCache';
 import { goToEndpointLink } from './mappingText';
 import { escapeMarkdown, inlineCode, notificationSafe, oneLine, statusBarSafe } from './safeText';
 
 export { escapeMarkdown } from './safeText';
+// The plain-text parts of "explain the number", shared with `budget-lens status --explain`.
+export { dailySparklineText, spendPartsText, windowRangeText } from '../../sdk';
 
 /** Minutes with two decimals and no unit: 4.032 -> "4.03", -1995.84 -> "-1995.84". */
 export function budgetMinutesText(minutes: number): string {
@@ -329,40 +342,6 @@ export interface ExplainInput {
   /** The category's daily series (the sparkline); undefined when not known (yet). */
   daily?: DailySeries | undefined;
   dailyLoading?: boolean;
-}
-
-/** `2026-11-07 09:00 UTC` */
-function minuteUtc(iso: string): string {
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? iso : `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
-/** `window 2026-11-07 09:00 UTC → 2026-12-05 09:00 UTC (28 d)` */
-export function windowRangeText(meta: Pick<ResultMeta, 'window'>): string {
-  return `window ${minuteUtc(meta.window.start)} → ${minuteUtc(meta.window.end)} (${windowText(meta.window.label)})`;
-}
-
-/** `spent 6.05 budget-min = apdex 4.03 (4 slow) + errors 2.02 (2 errors)`, each F7 against the scope's m. */
-export function spendPartsText(counts: SliCounts, scopeMeasurements: number, window: BudgetWindow): string {
-  const p = spendParts(counts, scopeMeasurements, window);
-  const total = p.apdexMinutes + p.errorMinutes;
-  return `spent ${budgetMinutesText(total)} budget-min = apdex ${budgetMinutesText(p.apdexMinutes)} (${formatCount(p.apdexFailures)} slow) + errors ${budgetMinutesText(p.errorMinutes)} (${failuresOrErrors(p.errors)}), each failure ${formatCount(window.minutes)} / ${formatCount(scopeMeasurements)} budget-min`;
-}
-
-function failuresOrErrors(n: number): string {
-  return `${formatCount(n)} ${n === 1 ? 'error' : 'errors'}`;
-}
-
-/** `▁▁▂▇ (28 days, most 2.02 budget-min on 2026-11-20)`; all zero: `(28 days, nothing spent)`. */
-export function dailySparklineText(daily: DailySeries): string {
-  const values = daily.days.map((d) => d.spentMinutes);
-  let most = -1;
-  values.forEach((v, i) => {
-    if (v > 0 && (most < 0 || v > (values[most] ?? 0))) most = i;
-  });
-  const days = `${daily.days.length} ${daily.days.length === 1 ? 'day' : 'days'}`;
-  const peak = most < 0 ? 'nothing spent' : `most ${budgetMinutesText(values[most] ?? 0)} budget-min on ${daily.days[most]?.date ?? ''}`;
-  return `${sparkline(values)} (${days}, ${peak})`;
 }
 
 /**

@@ -5,8 +5,10 @@
  * Prometheus graph page of a query. Pure, no I/O.
  */
 import type { BudgetWindow, SliCounts } from '../contract/budgetTypes';
+import type { DailySeries } from '../contract/apiTypes';
+import type { ResultMeta } from '../contract/budgetSource';
 import { endpointSpentMinutes } from './endpointRanking';
-import { formatCount } from './format';
+import { formatCount, formatMinutes } from './format';
 
 /** F1 as written in domain.md. */
 export const AVAILABILITY_FORMULA = '(s + o − e) / (w + o)';
@@ -84,4 +86,51 @@ export function prometheusGraphUrl(base: string, expr: string): string | undefin
   const root = url.href.replace(/\/+$/, '');
   const href = `${root}/graph?g0.expr=${encodeURIComponent(expr)}&g0.tab=1`;
   return href.replace(/[()<>\s"'`\\[\]]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
+// ---- the plain-text parts, worded once for the editor's hovers and `status --explain` ----------
+
+/** Minutes with two decimals and no unit: 4.032 -> "4.03". */
+function budgetMinutesText(minutes: number): string {
+  return formatMinutes(minutes).slice(0, -' min'.length);
+}
+
+/** "28d" -> "28 d", "6h" -> "6 h"; anything else unchanged. */
+function windowText(label: string): string {
+  const m = /^(\d+)([dh])$/.exec(label);
+  return m ? `${m[1]} ${m[2]}` : label;
+}
+
+/** `2026-11-07 09:00 UTC` */
+function minuteUtc(iso: string): string {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? iso : `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** `window 2026-11-07 09:00 UTC → 2026-12-05 09:00 UTC (28 d)` */
+export function windowRangeText(meta: Pick<ResultMeta, 'window'>): string {
+  return `window ${minuteUtc(meta.window.start)} → ${minuteUtc(meta.window.end)} (${windowText(meta.window.label)})`;
+}
+
+/** `spent 6.05 budget-min = apdex 4.03 (4 slow) + errors 2.02 (2 errors)`, each F7 against the scope's m. */
+export function spendPartsText(counts: SliCounts, scopeMeasurements: number, window: BudgetWindow): string {
+  const p = spendParts(counts, scopeMeasurements, window);
+  const total = p.apdexMinutes + p.errorMinutes;
+  return `spent ${budgetMinutesText(total)} budget-min = apdex ${budgetMinutesText(p.apdexMinutes)} (${formatCount(p.apdexFailures)} slow) + errors ${budgetMinutesText(p.errorMinutes)} (${failuresOrErrors(p.errors)}), each failure ${formatCount(window.minutes)} / ${formatCount(scopeMeasurements)} budget-min`;
+}
+
+function failuresOrErrors(n: number): string {
+  return `${formatCount(n)} ${n === 1 ? 'error' : 'errors'}`;
+}
+
+/** `▁▁▂▇ (28 days, most 2.02 budget-min on 2026-11-20)`; all zero: `(28 days, nothing spent)`. */
+export function dailySparklineText(daily: DailySeries): string {
+  const values = daily.days.map((d) => d.spentMinutes);
+  let most = -1;
+  values.forEach((v, i) => {
+    if (v > 0 && (most < 0 || v > (values[most] ?? 0))) most = i;
+  });
+  const days = `${daily.days.length} ${daily.days.length === 1 ? 'day' : 'days'}`;
+  const peak = most < 0 ? 'nothing spent' : `most ${budgetMinutesText(values[most] ?? 0)} budget-min on ${daily.days[most]?.date ?? ''}`;
+  return `${sparkline(values)} (${days}, ${peak})`;
 }

@@ -116,6 +116,23 @@ describe('data commands on a real store', () => {
     assert.match(c.out(), /Projects::IssuesController#index/);
   });
 
+  test('status --explain: the formula with the counts, the spend split, the daily spend, the store', async () => {
+    const c = captureIo(dir);
+    assert.equal(await main(['status', '--group', 'project_management', ...backend(), '--at', AT, '--explain'], c.io), 0, c.err());
+    const lines = c.out().split('\n');
+    const at = lines.indexOf('How it is computed');
+    assert.ok(at > 0, c.out());
+    // s = 18, w = 19, o = 21, e = 2 (above); apdex 1 slow * 40320 / 40 = 1008, errors 2 * 40320 / 40 = 2016.
+    // The 28 days run 2026-10-01..28: the 20th is day 20 of 28 and the only day with spend (3024 min).
+    assert.deepEqual(lines.slice(at + 1, at + 6), [
+      '  window 2026-10-01 00:00 UTC → 2026-10-29 00:00 UTC (28 d)',
+      '  availability (s + o − e) / (w + o) = (18 + 21 − 2) / (19 + 21)',
+      '  spent 3024.00 budget-min = apdex 1008.00 (1 slow) + errors 2016.00 (2 errors), each failure 40,320 / 40 budget-min',
+      '  daily spend ▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁█▁▁▁▁▁▁▁▁ (28 days, most 3024.00 budget-min on 2026-10-20)',
+      `  source: the store ${store} (SQL over its hourly and daily rollups)`,
+    ]);
+  });
+
   test('overview of the example: its groups least remaining first, low traffic is not over budget, no data last', async () => {
     const c = captureIo(dir);
     const example = join(REPO, 'examples', 'gitlab-style');
