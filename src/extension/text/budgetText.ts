@@ -74,6 +74,13 @@ export function statusBarBudgetText(group: Pick<GroupBudget, 'name' | 'remaining
   return `${statusBarSafe(group.name)}: ${left}${stale ? ' (stale)' : ''}`;
 }
 
+/**
+ * Minutes are not additive (issue 14): each scope's spend is its own failure ratio times the window,
+ * so a group's minutes (its pooled ratio) are not the sum of its categories'. Said once, in a line.
+ */
+export const CATEGORY_NOT_ADDITIVE = "measured on this category's own traffic: categories' minutes do not add up to the group's";
+export const GROUP_NOT_ADDITIVE = "from the group's pooled failures over all its measurements, not the sum of its categories' minutes";
+
 /** Status bar tooltip lines: the group's figures, and the stale reason when there is one. */
 export function statusBarBudgetTooltip(group: GroupBudget, failure: Failure | undefined, lastGoodAt: number | undefined): string {
   const lines = [
@@ -82,6 +89,7 @@ export function statusBarBudgetTooltip(group: GroupBudget, failure: Failure | un
     `spent ${group.spentMinutes === null ? NO_DATA_TEXT : budgetMinutesText(group.spentMinutes)} of ${budgetMinutesText(group.budgetMinutes)} budget-min`,
     `remaining ${group.remainingMinutes === null ? NO_DATA_TEXT : budgetMinutesText(group.remainingMinutes)} budget-min`,
   ];
+  if (group.measurements > 0) lines.push(GROUP_NOT_ADDITIVE);
   if (isExhausted(group)) lines.push('The budget is exhausted: reliability work comes first.');
   if (failure) lines.push('', staleReasonText(failure, lastGoodAt));
   return lines.join('\n');

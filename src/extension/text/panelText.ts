@@ -8,7 +8,7 @@ import { endpointSpentMinutes, exceptionExpiryText, exceptionUntilText, formatAv
 import type { BudgetFigures, BurnRateRow, CategoryBudget, DailySeries, EndpointRow, GroupBudget } from '../../sdk';
 import type { BudgetState, PanelBurnRate, PanelCategory, PanelData, PanelEndpoint, PanelFigures, PanelGroup, PanelStale } from '@shared/protocol';
 import type { Failure } from '../budgetCache';
-import { budgetMinutesText, failureSummary, isExhausted, shareOfCategoryText, spentShareText, staleReasonText, utcTime, windowText } from './budgetText';
+import { budgetMinutesText, CATEGORY_NOT_ADDITIVE, failureSummary, isExhausted, shareOfCategoryText, spentShareText, staleReasonText, utcTime, windowText } from './budgetText';
 import { oneLine } from './safeText';
 
 type Figures = Pick<BudgetFigures, 'spentMinutes' | 'remainingMinutes' | 'remainingFraction'>;
@@ -46,6 +46,7 @@ export function categoryTooltip(c: CategoryBudget, failure: Failure | undefined,
       : `spent ${budgetMinutesText(c.spentMinutes)} of ${budgetMinutesText(c.budgetMinutes)} budget-min, remaining ${budgetMinutesText(c.remainingMinutes)}`,
     `availability ${formatAvailability(c.availability)} · ${STATE_WORDS[budgetState(c)]}`,
   ];
+  if (c.measurements > 0) lines.push(CATEGORY_NOT_ADDITIVE);
   if (failure) lines.push('', staleReasonText(failure, lastGoodAt));
   return lines.join('\n');
 }

@@ -142,6 +142,8 @@ describe('status bar', () => {
     assert.match(tooltip, /^availability 99\.925 %$/m);
     assert.match(tooltip, /^spent 30\.24 of 20\.16 budget-min$/m);
     assert.match(tooltip, /^remaining -10\.08 budget-min$/m);
+    // Not the sum of its categories' minutes (issue 14): said once, in one line.
+    assert.match(tooltip, /^from the group's pooled failures over all its measurements, not the sum of its categories' minutes$/m);
     assert.match(tooltip, /exhausted/);
     assert.match(tooltip, /Stale since 2026-11-22 11:05:00 UTC: Budget API unreachable: .*\(no response from http:\/\/127\.0\.0\.1:7464\/api\/v1\/categories\?names=team_planning\)\. Showing the data of 2026-11-22 11:00:00 UTC\./);
     assert.doesNotMatch(statusBarBudgetTooltip(aGroupBudget({ ...sixIn40000 }), undefined, lastGood), /Stale|exhausted/);

@@ -74,7 +74,7 @@ describe('tree and panel wording', () => {
 
   test('category tooltip carries the stale reason with the time of the last good data', () => {
     const t = categoryTooltip(category('team_planning'), gone, lastGood);
-    assert.match(t, /^team_planning · target 99\.95 % over 28 d\nspent 6\.05 of 20\.16 budget-min, remaining 14\.11\navailability 99\.985 % · less than half of the budget spent\n\n/);
+    assert.match(t, /^team_planning · target 99\.95 % over 28 d\nspent 6\.05 of 20\.16 budget-min, remaining 14\.11\navailability 99\.985 % · less than half of the budget spent\nmeasured on this category's own traffic: categories' minutes do not add up to the group's\n\n/);
     assert.match(t, /Stale since 2026-11-22 11:05:00 UTC: Budget API unreachable .*\. Showing the data of 2026-11-22 11:00:00 UTC\.$/);
     assert.doesNotMatch(categoryTooltip(category('team_planning'), undefined, lastGood), /Stale/);
   });
