@@ -95,7 +95,7 @@ describe('the installed .vsix on examples/gitlab-style', function () {
         ['Project Management', '7.38 of 20.16 budget-min (37 %)'],
         ['team_planning', '7.38 of 20.16 budget-min (37 %)'],
         ['service_desk', 'no data · 20.16 budget-min'],
-        ['Projects::IssuesController#index', '45 failures · 3.69 budget-min · 50.00 %'],
+        ['Projects::IssuesController#index', "45 failures · 3.69 budget-min · 50.00 % of team_planning's spend"],
       ],
     );
 
