@@ -229,3 +229,26 @@ export function ensureTree(root: string, spec: TreeSpec = GITLAB_SIZED): { bytes
   writeFileSync(marker, JSON.stringify({ key, bytes, files }));
   return { bytes, files, reused: false };
 }
+
+/**
+ * A Rails controller of `lines` lines with `actions` public actions for `npm run bench:extension`:
+ * a class-level category and, every tenth action, a per-action one from `categories`. Actions
+ * are named `action_<i>` (index and show first).
+ */
+export function actionController(opts: { cls: string; actions: number; lines: number; categories: readonly string[]; seed: number }): string {
+  const g = new Gen(opts.seed);
+  const names = ['index', 'show', ...Array.from({ length: opts.actions - 2 }, (_, i) => `action_${i + 2}`)];
+  const [first, ...others] = opts.categories;
+  const lines = ['# frozen_string_literal: true', '', `class ${opts.cls} < Projects::ApplicationController`, `  feature_category :${first ?? 'team_planning'}`];
+  others.forEach((c, i) => {
+    const own = names.filter((_, a) => a % 10 === i + 1).map((a) => `:${a}`);
+    if (own.length > 0) lines.push(`  feature_category :${c}, [${own.join(', ')}]`);
+  });
+  lines.push('');
+  // The bodies fill the file: lines left for methods, shared out over the actions.
+  const perAction = Math.max(1, Math.floor((opts.lines - lines.length - 1 - opts.actions * 3) / opts.actions));
+  for (const a of names) lines.push(...g.method(a, perAction));
+  while (lines.length < opts.lines - 1) lines.push('  # padding');
+  lines.push('end');
+  return lines.join('\n') + '\n';
+}

@@ -11,28 +11,23 @@
  * figures a lens reads `team_planning · 4.03 of 20.16 budget-min (20 %) · 28 d` (group and stage
  * move to the tooltip); while the first answer is on its way, `team_planning · loading budget…`,
  * and BudgetData's onDidChange redraws the lenses when it arrives. Categories outside the catalog
- * are not asked for. The wording is text/budgetText.ts's lensFigure.
+ * are not asked for. The wording is text/budgetText.ts's lensFigure; which lines and titles,
+ * text/lensText.ts (no vscode import: `npm run bench:extension` drives it).
  */
 import * as vscode from 'vscode';
 import { join } from 'node:path';
-import type { CategoryBudget, EndpointBudget, FileMapping } from '../sdk';
-import type { Known } from './budgetCache';
+import type { FileMapping } from '../sdk';
 import { CONTRIBUTED_COMMANDS } from './commandIds';
 import { Disposable } from './disposable';
-import { endpointLensFigure, lensFigure } from './text/budgetText';
-import type { LensFigure } from './text/budgetText';
-import { catalogNote, categoryLensTitle, codeLensTitle, lensSubjects } from './text/mappingText';
-import { statusBarSafe } from './text/safeText';
+import { documentLensSubjects, lensTitleOf } from './text/lensText';
+import type { LensFigures } from './text/lensText';
+import { catalogNote, categoryLensTitle } from './text/mappingText';
 import type { LensSubject } from './text/mappingText';
 import type { RootIndexer } from './rootIndexer';
 import type { WorkspaceIndexer } from './workspaceIndexer';
 
 /** What the lenses read of the budget data (BudgetData): a category's figures as known now. */
-export interface LensBudget {
-  /** Undefined without a backend; asking starts the fetch of an unknown or old category. */
-  category(name: string): Known<CategoryBudget> | undefined;
-  /** An endpoint's own figures (F15); asking batches the ids on screen into one request. */
-  endpoint(id: string): Known<EndpointBudget> | undefined;
+export interface LensBudget extends LensFigures {
   /** Fires when what is known changed (an answer arrived), so lenses re-resolve. */
   readonly onDidChange: vscode.Event<void>;
 }
@@ -126,9 +121,7 @@ export class MappingCodeLensProvider extends Disposable implements vscode.CodeLe
   }
 
   private remember(abs: string, document: vscode.TextDocument, file: string, index: RootIndexer, mapping: FileMapping): CategoryCodeLens[] {
-    const lenses = lensSubjects(mapping.endpoints, mapping.categories)
-      .filter((s) => s.line <= document.lineCount)
-      .map((s) => new CategoryCodeLens(s, file, index));
+    const lenses = documentLensSubjects(mapping, document.lineCount).map((s) => new CategoryCodeLens(s, file, index));
     this.lastGood.set(abs, lenses);
     return lenses;
   }
@@ -150,25 +143,4 @@ export class MappingCodeLensProvider extends Disposable implements vscode.CodeLe
     lens.command = { title, tooltip, command, arguments: [] };
     return lens;
   }
-}
-
-/**
- * A lens's title and figures: an endpoint's own figures (F15) above an endpoint, with
- * `$(warning)` below the target and the category named in front only when the figures do not
- * name it (loading, failing, no traffic); a class or file lens keeps its category's figures.
- * Pure apart from asking the budget seam (what is known now): the extension bench drives it.
- */
-export function lensTitleOf(
-  subject: LensSubject,
-  catalog: Parameters<typeof codeLensTitle>[1],
-  budget: Pick<LensBudget, 'category' | 'endpoint'> | undefined,
-): { title: string; figures: LensFigure | undefined } {
-  const valid = catalog?.isValidCategory(subject.category) === true;
-  if (subject.kind === 'endpoint' && valid) {
-    const figures = endpointLensFigure(budget?.endpoint(subject.endpoint.id));
-    if (figures?.namesCategory) return { title: `${figures.warning ? '$(warning) ' : ''}${statusBarSafe(figures.text)}`, figures };
-    return { title: codeLensTitle(subject.category, catalog, figures?.text), figures };
-  }
-  const figures = valid ? lensFigure(budget?.category(subject.category)) : undefined;
-  return { title: codeLensTitle(subject.category, catalog, figures?.text), figures };
 }

@@ -39,6 +39,14 @@ describe('endpoint lens (F15)', () => {
     assert.equal(endpointLensText({ ...index, failures: 0, spentMinutes: 0, shareOfSpend: 0, rank: null, ownAvailability: 1 }, true), "0 failures · 0.00 budget-min (0.00 % of team_planning's spend) · 100.000 % ≥ 99.95 % (stale)");
   });
 
+  test('the text is kept per answer object: stale or not from the same object, a new object worded anew', () => {
+    const answer = { ...index };
+    const fresh = endpointLensText(answer, false);
+    assert.equal(endpointLensText(answer, true), `${fresh} (stale)`);
+    assert.equal(endpointLensText(answer, false), fresh);
+    assert.equal(endpointLensText({ ...answer, failures: 4, rank: 2 }, false), "4 failures · 3.02 budget-min (50.00 % of team_planning's spend) · 99.970 % ≥ 99.95 % · #2 of 3 in team_planning");
+  });
+
   test('what the lens shows from what is known: the warning below the target, the category named when the text does not', () => {
     assert.deepEqual(endpointLensFigure({ value: create, loading: false }), { text: endpointLensText(create, false), namesCategory: true, warning: true });
     assert.equal(endpointLensFigure({ value: index, loading: false })?.warning, false);
