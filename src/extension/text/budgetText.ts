@@ -323,6 +323,8 @@ const endpointLensTexts = new WeakMap<EndpointBudget, string>();
 function endpointLensPlainText(e: EndpointBudget): string {
   let text: string;
   if (e.measurements === 0 || e.category === null) text = 'no traffic';
+  // Traffic without a failure spends nothing: no minutes or share to show, only that it holds.
+  else if (e.failures === 0) text = `no failures · ${ownVsTargetText(e)}`;
   else {
     const rank = rankText(e);
     text = `${failuresText(e.failures)} · ${budgetMinutesText(e.spentMinutes)} budget-min (${shareOfCategoryText(e.shareOfSpend, e.category)}) · ${ownVsTargetText(e)}${rank ? ` · ${rank}` : ''}`;

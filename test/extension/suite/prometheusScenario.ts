@@ -26,7 +26,7 @@ export const PROMETHEUS_ISSUES_LENSES: Array<[number, string]> = [
   [26, "15 failures · 1.23 budget-min (16.67 % of team_planning's spend) · 99.975 % ≥ 99.95 % · #3 of 3 in team_planning"],
   [36, 'team_planning · no traffic'],
   [40, "30 failures · 2.46 budget-min (33.33 % of team_planning's spend) · 99.975 % ≥ 99.95 % · #2 of 3 in team_planning"],
-  [50, "0 failures · 0.00 budget-min (0.00 % of team_planning's spend) · 100.000 % ≥ 99.95 %"],
+  [50, 'no failures · 100.000 % ≥ 99.95 %'],
   [55, 'service_desk · no traffic'],
 ];
 
