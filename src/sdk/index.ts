@@ -195,6 +195,9 @@ export type { BuildStats, IndexChangeEvent, IndexListener, UpdateStats, Workspac
 // A project (config + catalog + their findings) opens without the index; openWorkspace adds the index.
 export { MissingCatalogError, configFindings, findWorkspaceRoot, openProject, toWorkspacePath } from './project/openProject';
 export type { OpenProjectOptions, OpenedProject } from './project/openProject';
+// What changed? (issue 14 item 5): the commits that touched an endpoint's code in a window, the day its spend rose
+export { commitsTouching, definitionLines, parseGitLog, spendRiseDay } from './project/gitHistory';
+export type { CommitInfo, CommitsTouching, CommitsTouchingOptions, LineRange, SpendRise } from './project/gitHistory';
 export { indexProject, openWorkspace } from './mapping/index/openWorkspace';
 export type { IndexProjectOptions, OpenWorkspaceOptions, OpenedWorkspace } from './mapping/index/openWorkspace';
 export { RIPGREP_ENV, findRipgrep, ripgrepPrefilter, vscodeRipgrep } from './mapping/index/ripgrepPrefilter';

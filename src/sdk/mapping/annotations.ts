@@ -204,7 +204,8 @@ function braceEnd(lines: readonly string[], def: number): number {
   return opened ? lines.length - 1 : def;
 }
 
-function definitionEnd(lines: readonly string[], def: number, file: string): number {
+/** The 0-based last line of the definition starting at 0-based line `def` (Ruby `end`, Python indentation, braces; guessed for other languages). */
+export function definitionEnd(lines: readonly string[], def: number, file: string): number {
   const line = lines[def]!;
   if (/\.pyi?$/.test(file)) return pythonEnd(lines, def);
   if (/\.(rb|rake|ru)$/.test(file)) return rubyEnd(lines, def);
