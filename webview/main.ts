@@ -14,7 +14,7 @@ import '@vscode-elements/elements/dist/vscode-table-header/index.js';
 import '@vscode-elements/elements/dist/vscode-table-header-cell/index.js';
 import '@vscode-elements/elements/dist/vscode-table-row/index.js';
 import type { Chart } from 'chart.js';
-import type { BudgetState, HostToWebview, PanelData, PanelFix, PanelStale, PanelView, WebviewToHost } from '../src/shared/protocol';
+import type { BudgetState, HostToWebview, PanelChanged, PanelData, PanelFix, PanelStale, PanelView, WebviewToHost } from '../src/shared/protocol';
 import { drawBudgetChart } from './budgetChart';
 import { buildBudgetChartModel } from './chartModel';
 import { el, table } from './dom';
@@ -41,6 +41,21 @@ function button(label: string, message: WebviewToHost, secondary = true): HTMLEl
   const b = el('vscode-button', { secondary, 'data-action': message.type }, label);
   b.addEventListener('click', () => vscode.postMessage(message));
   return b;
+}
+
+/** `changed: a1b2c3d 2026-11-20 "Fix board list" (Jane) — … spend rose most on …`: each sha a link that asks the host to show the commit. */
+function changedLine(endpointId: string, changed: PanelChanged): HTMLElement {
+  const parts: Array<Node | string> = changed.commits.length > 0 ? ['changed: '] : [];
+  changed.commits.forEach((c, i) => {
+    const link = el('a', { 'href': '#', 'class': 'commit', 'data-sha': c.sha, 'title': `Show commit ${c.sha}` }, c.shortSha);
+    link.addEventListener('click', (event) => {
+      event.preventDefault();
+      vscode.postMessage({ type: 'showCommit', endpointId, sha: c.sha });
+    });
+    parts.push(...(i > 0 ? ['; '] : []), link, ` ${c.text}`);
+  });
+  parts.push(changed.text);
+  return el('div', { class: 'changed muted' }, ...parts);
 }
 
 function stateBadge(state: BudgetState): HTMLElement {
@@ -115,7 +130,7 @@ function renderData(d: PanelData): HTMLElement[] {
         ['endpoint', 'failures', 'budget-min', 'share', 'own avail.', ''],
         ['27%', '9%', '10%', '23%', '16%', '15%'],
         d.endpoints.map((e) => [
-          el('span', { class: 'endpoint-id' }, e.endpointId),
+          e.changed ? el('div', {}, el('span', { class: 'endpoint-id' }, e.endpointId), changedLine(e.endpointId, e.changed)) : el('span', { class: 'endpoint-id' }, e.endpointId),
           e.failuresText,
           e.minutesText,
           e.shareText,

@@ -229,8 +229,8 @@ export class BudgetData extends Disposable {
     return this.known(this.caches.categoryDaily, 'categoryDaily', category);
   }
 
-  /** The meta of the answer a category's or an endpoint's figures came in (window, provenance); undefined until one came. */
-  meta(kind: 'category' | 'endpoint', key: string): ResultMeta | undefined {
+  /** The meta of the answer a category's, an endpoint's or a group's top endpoints came in (window, provenance); undefined until one came. */
+  meta(kind: 'category' | 'endpoint' | 'groupTop', key: string): ResultMeta | undefined {
     return this.caches.metas.get(`${kind}:${key}`)?.value;
   }
 

@@ -16,6 +16,7 @@ import { GroupTreeProvider } from './groupTree';
 import { MappingCodeLensProvider } from './mappingCodeLens';
 import { CategoryQuickFixProvider, MappingDiagnostics } from './mappingDiagnostics';
 import { MappingHoverProvider } from './mappingHover';
+import { CommitHistory } from './commitHistory';
 import { affects, readSettings } from './settings';
 import { GroupStatusBar } from './statusBar';
 import { WorkspaceIndexer } from './workspaceIndexer';
@@ -45,6 +46,8 @@ export class BudgetLensContext extends Disposable {
   readonly statusBar: GroupStatusBar;
   readonly tree: GroupTreeProvider;
   readonly panel: BudgetPanel;
+  /** What changed (issue 14 item 5): the commits of the top offenders, as known now. */
+  readonly commits: CommitHistory;
   readonly diagnostics: MappingDiagnostics;
   readonly firstContact: FirstContact;
   private codeLensRegistration: vscode.Disposable | undefined;
@@ -61,7 +64,8 @@ export class BudgetLensContext extends Disposable {
     this.statusBar = this.own(new GroupStatusBar(this.indexer, this.budget, settings.statusBarEnabled, this.burnAlerts));
     this.diagnostics = this.own(new MappingDiagnostics(this.indexer, settings.diagnosticsEnabled));
     this.tree = this.own(new GroupTreeProvider(this.indexer, this.session, this.budget));
-    this.panel = this.own(new BudgetPanel(extensionUri, this.indexer, this.session, this.budget));
+    this.commits = this.own(new CommitHistory(this.indexer));
+    this.panel = this.own(new BudgetPanel(extensionUri, this.indexer, this.session, this.budget, this.commits));
     this.firstContact = this.own(new FirstContact(this.indexer, workspaceState, this.log));
     this.ownAll(
       vscode.languages.registerCodeActionsProvider(QUICK_FIX, new CategoryQuickFixProvider(this.indexer), { providedCodeActionKinds: CategoryQuickFixProvider.kinds }),
@@ -107,7 +111,7 @@ export class BudgetLensContext extends Disposable {
       this.codeLensRegistration = undefined;
     }
     if (settings.hoverEnabled && !this.hoverRegistration) {
-      this.hoverRegistration = vscode.languages.registerHoverProvider(RUBY, new MappingHoverProvider(this.indexer, { session: this.session, data: this.budget }));
+      this.hoverRegistration = vscode.languages.registerHoverProvider(RUBY, new MappingHoverProvider(this.indexer, { session: this.session, data: this.budget, commits: this.commits }));
     } else if (!settings.hoverEnabled && this.hoverRegistration) {
       this.hoverRegistration.dispose();
       this.hoverRegistration = undefined;

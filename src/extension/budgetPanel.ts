@@ -5,18 +5,23 @@
  * onDidChange posts again). The webview (webview/main.ts) speaks only the typed messages
  * of src/shared/protocol.ts: it says `ready` before the host posts anything (the handshake of
  * vscode-pull-request-github's src/common/webview.ts), then gets a `state` and a `stale` message
- * whenever what it shows changes; `goToEndpoint`, `refresh`, `chooseGroup` and `monthlyReport` come back.
+ * whenever what it shows changes; `goToEndpoint`, `refresh`, `chooseGroup`, `monthlyReport` and
+ * `showCommit` come back. A top endpoint of this workspace carries the commits that touched its
+ * code in the window (commitHistory.ts, as known now; its onDidChange posts again).
  *
  * The page: panelHtml.ts (strict CSP with a nonce); localResourceRoots are dist/ and media/ only.
  * A serializer restores the panel after a reload with the same options.
  */
 import * as vscode from 'vscode';
+import { spendRiseDay } from '../sdk';
 import type { HostToWebview, PanelFix, PanelStale, PanelView, WebviewToHost } from '@shared/protocol';
 import { isWebviewToHost } from '@shared/protocol';
 import type { CacheEntry } from './budgetCache';
 import { CONTRIBUTED_COMMANDS } from './commandIds';
 import type { BudgetData } from './budgetData';
 import type { BudgetSession } from './budgetSession';
+import type { CommitHistory, ShowCommitOutcome } from './commitHistory';
+import { showCommit } from './commitHistory';
 import { StickyGroup, chooseGroup, definesEndpoint, localCatalog } from './developerGroup';
 import { Disposable } from './disposable';
 import type { JumpTarget } from './navigation';
@@ -56,12 +61,14 @@ export class BudgetPanel extends Disposable {
     private readonly indexer: WorkspaceIndexer,
     private readonly session: BudgetSession,
     private readonly budget: BudgetData,
+    private readonly commits?: CommitHistory,
   ) {
     super();
     this.onDispose(() => this.panel?.dispose());
     this.group = this.own(new StickyGroup(indexer));
     this.ownAll(
       budget.onDidChange(() => this.post()),
+      ...(commits ? [commits.onDidChange(() => this.post())] : []),
       indexer.onDidChangeIndexes(() => this.post()),
       vscode.window.onDidChangeActiveTextEditor(() => this.post()),
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -124,7 +131,7 @@ export class BudgetPanel extends Disposable {
   }
 
   /** A message from the webview (the extension-host tests call this through `_testPanelMessage`). */
-  async handle(message: WebviewToHost): Promise<JumpTarget | ReportOutcome | undefined> {
+  async handle(message: WebviewToHost): Promise<JumpTarget | ReportOutcome | ShowCommitOutcome | undefined> {
     switch (message.type) {
       case 'ready':
         this.ready = true;
@@ -145,6 +152,8 @@ export class BudgetPanel extends Disposable {
       case 'fix':
         await vscode.commands.executeCommand(message.fix === 'setToken' ? CONTRIBUTED_COMMANDS.setApiToken : this.session.fixCommands.setUrl);
         return undefined;
+      case 'showCommit':
+        return showCommit(this.indexer, message.endpointId, message.sha);
     }
   }
 
@@ -201,6 +210,13 @@ export class BudgetPanel extends Disposable {
       endpoints: e.topEndpoints.value,
       categories,
       inWorkspace: (id) => definesEndpoint(this.indexer, id),
+      // What changed (issue 14 item 5): git's answer as known now over the top endpoints' window, the day the category's spend rose.
+      changed: (row) => {
+        const commits = this.commits?.commits(row.endpointId, this.budget.meta('groupTop', key)?.window)?.value;
+        if (!commits) return undefined;
+        const rise = spendRiseDay(this.budget.categoryDaily(row.category)?.value?.days ?? []);
+        return { commits, ...(rise ? { rise: { date: rise.date, of: row.category } } : {}) };
+      },
       // A part that failed with nothing to show, and no request on its way: why, not "Loading…".
       failures: e.loading ? {} : { daily: e.daily.failure, burnRates: e.burnRates.failure, endpoints: e.topEndpoints.failure },
     });

@@ -21,6 +21,8 @@ export const CONTRIBUTED_COMMANDS = {
   setPrometheusUrl: 'budgetLens.setPrometheusUrl',
   createConfig: 'budgetLens.createConfig',
   pickCatalog: 'budgetLens.pickCatalog',
+  /** Opens a commit that touched an endpoint's code (hover and panel links; hidden from the palette: it needs its arguments). */
+  showCommit: 'budgetLens.showCommit',
 } as const;
 
 /**

@@ -3,7 +3,7 @@
  * Re-index Workspace, Cancel Indexing, Show Version, Set / Clear API Token (the budget session),
  * Refresh Budget Data, Check Budget Backend, Open Budget Panel, Choose Group…, Monthly
  * Error-Budget Report (reportCommand.ts), Set Budget API / Prometheus URL…, Create
- * .budgetlens.yml, Pick a Catalog File…, and the internal ones the extension-host tests use
+ * .budgetlens.yml, Pick a Catalog File…, Show Commit (commitHistory.ts), and the internal ones the extension-host tests use
  * (`_testState`: testState.ts). The handler table is typed by command id, so a command missing
  * here fails to compile and the manifest check (test/unit/extension-manifest) keeps package.json
  * in step.
@@ -17,6 +17,7 @@ import type { BudgetSession } from './budgetSession';
 import type { BurnAlertWatcher } from './burnAlertWatcher';
 import type { CommandId } from './commandIds';
 import { CONTRIBUTED_COMMANDS, INTERNAL_COMMANDS } from './commandIds';
+import { showCommit } from './commitHistory';
 import { chooseGroup } from './developerGroup';
 import type { FirstContact } from './firstContact';
 import { setBackendUrl } from './firstContact';
@@ -120,6 +121,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     [CONTRIBUTED_COMMANDS.createConfig]: (folder?: unknown) => deps.firstContact.createConfig(folder),
     // A string argument is the picked path (no file dialog); a Uri second argument names the folder.
     [CONTRIBUTED_COMMANDS.pickCatalog]: (path?: unknown, folder?: unknown) => deps.firstContact.pickCatalog(path, folder),
+    // (endpoint id, sha): the hover's and the panel's links.
+    [CONTRIBUTED_COMMANDS.showCommit]: (endpointId?: unknown, sha?: unknown) => showCommit(indexer, endpointId, sha),
     [INTERNAL_COMMANDS.testBurnAlertAction]: (index?: unknown, action?: unknown) =>
       typeof index === 'number' && typeof action === 'string' ? deps.burnAlerts.runAction(index, action) : undefined,
     [INTERNAL_COMMANDS.testPanelMessage]: (message?: unknown) => (isWebviewToHost(message) ? deps.panel.handle(message) : undefined),

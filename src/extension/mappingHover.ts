@@ -6,10 +6,13 @@
  * group's remaining minutes and the top 3 failing endpoints, each a link that jumps to its code
  * when this workspace defines it; "loading" while the first answer is on its way (asking starts
  * the fetch, the next hover has it); what failed, with the links that fix it. Backend text is escaped.
+ * Under each failing endpoint this workspace defines: the commits that touched its code in the
+ * window and the day the category's spend rose (commitHistory.ts: git's answer as known now).
  */
 import * as vscode from 'vscode';
 import type { BudgetData } from './budgetData';
 import type { BudgetSession } from './budgetSession';
+import type { CommitHistory } from './commitHistory';
 import { CONTRIBUTED_COMMANDS } from './commandIds';
 import { budgetFailureHoverLines, budgetHoverLines, budgetLoadingHoverLines, endpointHoverLines } from './text/budgetText';
 import { categoryHoverLines, declarationAt, endpointsCovered, urgencyHoverLines } from './text/mappingText';
@@ -19,7 +22,7 @@ import type { WorkspaceIndexer } from './workspaceIndexer';
 export class MappingHoverProvider implements vscode.HoverProvider {
   constructor(
     private readonly indexer: WorkspaceIndexer,
-    private readonly budget?: { session: BudgetSession; data: BudgetData },
+    private readonly budget?: { session: BudgetSession; data: BudgetData; commits?: CommitHistory },
   ) {}
 
   /** The hover's budget section for a category, from what is known now; undefined without a backend. */
@@ -45,6 +48,8 @@ export class MappingHoverProvider implements vscode.HoverProvider {
       lastGoodAt: entry.fetchedAt,
       // How the figures are computed: the answer's window and query, the daily sparkline (asked with the hover).
       explain: { meta: data.meta('category', category), daily: daily?.value, dailyLoading: daily?.loading === true },
+      // What changed (issue 14 item 5): git's answer as known now, over the answer's window (asking starts `git log`).
+      changed: (id) => this.budget?.commits?.commits(id, data.meta('category', category)?.window)?.value,
     });
   }
 
@@ -88,7 +93,7 @@ export class MappingHoverProvider implements vscode.HoverProvider {
     const markdown = new vscode.MarkdownString(lines.join('\n'));
     // The endpoint lines link to Go to Endpoint, a failing backend's lines to its fixes; trust those commands and no other.
     markdown.isTrusted = {
-      enabledCommands: [CONTRIBUTED_COMMANDS.goToEndpoint, CONTRIBUTED_COMMANDS.refreshBudget, CONTRIBUTED_COMMANDS.setApiUrl, CONTRIBUTED_COMMANDS.setPrometheusUrl, CONTRIBUTED_COMMANDS.setApiToken],
+      enabledCommands: [CONTRIBUTED_COMMANDS.goToEndpoint, CONTRIBUTED_COMMANDS.showCommit, CONTRIBUTED_COMMANDS.refreshBudget, CONTRIBUTED_COMMANDS.setApiUrl, CONTRIBUTED_COMMANDS.setPrometheusUrl, CONTRIBUTED_COMMANDS.setApiToken],
     };
     return new vscode.Hover(markdown, new vscode.Range(position.line, decl.start, position.line, decl.end));
   }

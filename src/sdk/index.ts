@@ -196,7 +196,7 @@ export type { BuildStats, IndexChangeEvent, IndexListener, UpdateStats, Workspac
 export { MissingCatalogError, configFindings, findWorkspaceRoot, openProject, toWorkspacePath } from './project/openProject';
 export type { OpenProjectOptions, OpenedProject } from './project/openProject';
 // What changed? (issue 14 item 5): the commits that touched an endpoint's code in a window, the day its spend rose
-export { commitsTouching, definitionLines, parseGitLog, spendRiseDay } from './project/gitHistory';
+export { commitText, commitsTouching, definitionLines, parseGitLog, spendRiseDay, wholeDays } from './project/gitHistory';
 export type { CommitInfo, CommitsTouching, CommitsTouchingOptions, LineRange, SpendRise } from './project/gitHistory';
 export { indexProject, openWorkspace } from './mapping/index/openWorkspace';
 export type { IndexProjectOptions, OpenWorkspaceOptions, OpenedWorkspace } from './mapping/index/openWorkspace';

@@ -69,6 +69,24 @@ export interface PanelEndpoint {
   ownAvailabilityText: string;
   belowTarget: boolean;
   inWorkspace: boolean;
+  /** What changed (issue 14 item 5): the commits that touched its code in the window, once git has told; absent outside this workspace or git. */
+  changed?: PanelChanged;
+}
+
+/** One commit that touched an endpoint's code: its short sha (a link: `showCommit`) and `2026-11-20 "Fix board list" (Jane)`. */
+export interface PanelCommit {
+  sha: string;
+  shortSha: string;
+  text: string;
+}
+
+/**
+ * The commits (newest first, at most 3) and the text after them: ` — team_planning's spend rose
+ * most on 2026-11-21`, or with no commit `no commit touched its code in the window` and the rise.
+ */
+export interface PanelChanged {
+  commits: PanelCommit[];
+  text: string;
 }
 
 /** One category of the group, worded. */
@@ -158,13 +176,20 @@ export interface FixMessage {
   fix: 'changeUrl' | 'setToken';
 }
 
-export type WebviewToHost = ReadyMessage | GoToEndpointMessage | RefreshMessage | ChooseGroupMessage | MonthlyReportMessage | FixMessage;
+/** Webview -> host: a commit's sha on an endpoint row; the host runs Show Commit (`git show <sha> -- <the endpoint's file>`). */
+export interface ShowCommitMessage {
+  type: 'showCommit';
+  endpointId: string;
+  sha: string;
+}
+
+export type WebviewToHost = ReadyMessage | GoToEndpointMessage | RefreshMessage | ChooseGroupMessage | MonthlyReportMessage | FixMessage | ShowCommitMessage;
 export type HostToWebview = StateMessage | StaleMessage;
 
 /** Narrows what arrived from the webview (it is untyped at runtime). */
 export function isWebviewToHost(value: unknown): value is WebviewToHost {
   if (typeof value !== 'object' || value === null) return false;
-  const m = value as { type?: unknown; endpointId?: unknown; fix?: unknown };
+  const m = value as { type?: unknown; endpointId?: unknown; fix?: unknown; sha?: unknown };
   switch (m.type) {
     case 'ready':
     case 'refresh':
@@ -175,6 +200,8 @@ export function isWebviewToHost(value: unknown): value is WebviewToHost {
       return typeof m.endpointId === 'string';
     case 'fix':
       return m.fix === 'changeUrl' || m.fix === 'setToken';
+    case 'showCommit':
+      return typeof m.endpointId === 'string' && typeof m.sha === 'string' && /^[0-9a-f]{7,64}$/.test(m.sha);
     default:
       return false;
   }

@@ -18,10 +18,13 @@ import {
   NO_DATA_TEXT,
   prometheusGraphUrl,
   spendPartsText,
+  spendRiseDay,
   windowRangeText,
 } from '../../sdk';
+import type { CommitInfo, CommitsTouching } from '../../sdk';
 import type { BudgetFigures, DailySeries, EndpointBudget, EndpointRow, GroupBudget, ResultMeta, SliCounts } from '../../sdk';
 import type { Failure, Known } from '../budgetCache';
+import { CONTRIBUTED_COMMANDS } from '../commandIds';
 import { goToEndpointLink } from './mappingText';
 import { escapeMarkdown, inlineCode, notificationSafe, oneLine, statusBarSafe } from './safeText';
 
@@ -241,6 +244,11 @@ export interface BudgetHoverInput {
   lastGoodAt: number | undefined;
   /** How the figures are computed (the explained part); omitted, the hover has none. */
   explain?: Omit<ExplainInput, 'counts' | 'scopeMeasurements'>;
+  /**
+   * What changed (issue 14 item 5): the commits git knows now for a failing endpoint this
+   * workspace defines (undefined: not known yet, or not in the workspace); omitted, none shown.
+   */
+  changed?(endpointId: string): CommitsTouching | undefined;
 }
 
 export const HOVER_TOP_ENDPOINTS = 3;
@@ -270,6 +278,9 @@ export function budgetHoverLines(input: BudgetHoverInput): string[] {
     lines.push(`- group ${escapeMarkdown(input.groupName)} (${escapeMarkdown(f.group)}): ${left}${isExhausted(g) ? ' — exhausted' : ''}`);
   }
   const failing = (input.topEndpoints ?? []).filter((e) => e.failures > 0).slice(0, HOVER_TOP_ENDPOINTS);
+  // The day the category's spend rose most, from its daily series when the hover knows it.
+  const riseDay = input.explain?.daily && spendRiseDay(input.explain.daily.days);
+  const rise = riseDay ? { date: riseDay.date, of: f.category } : undefined;
   if (input.topEndpoints === undefined && input.topEndpointsLoading) lines.push('', 'Failing endpoints: loading…');
   if (input.topEndpoints !== undefined) {
     lines.push('', failing.length === 0 ? 'No failing endpoint in the window.' : `Top failing endpoints (${failing.length}):`);
@@ -277,11 +288,55 @@ export function budgetHoverLines(input: BudgetHoverInput): string[] {
       const name = inlineCode(e.endpointId);
       const where = input.inWorkspace(e.endpointId) ? goToEndpointLink(name, e.endpointId) : `${name} (not in this workspace)`;
       lines.push(`- ${where}: ${failuresText(e.failures)}, ${budgetMinutesText(e.spentMinutes)} budget-min (${escapeMarkdown(shareOfCategoryText(e.shareOfSpend, f.category))})`);
+      const changed = input.changed?.(e.endpointId);
+      const line = changed && changedHoverLine(e.endpointId, changed, rise);
+      if (line) lines.push(line);
     }
   }
   if (input.explain && f.measurements > 0) lines.push(...explainHoverLines({ ...input.explain, counts: f.counts, scopeMeasurements: f.measurements }));
   if (input.failure) lines.push('', escapeMarkdown(staleReasonText(input.failure, input.lastGoodAt)));
   return lines;
+}
+
+// ---- what changed (issue 14 item 5): the commits that touched a top offender's code ----
+
+/** The day a scope's spend rose most (src/sdk spendRiseDay), and whose spend it is. */
+export interface SpendRiseText {
+  date: string;
+  of: string;
+}
+
+/**
+ * A link that opens a commit (Show Commit runs `git show <sha> -- <the endpoint's file>` locally).
+ * The arguments are the endpoint id (the host looks its root and file up) and the sha.
+ */
+export function showCommitLink(text: string, endpointId: string, sha: string): string {
+  const args = encodeURIComponent(JSON.stringify([endpointId, sha])).replace(/\(/g, '%28').replace(/\)/g, '%29');
+  return `[${text}](command:${CONTRIBUTED_COMMANDS.showCommit}?${args})`;
+}
+
+/** `2026-11-20`: a commit's date as its author wrote it (the ISO date's day). */
+export function commitDay(commit: Pick<CommitInfo, 'date'>): string {
+  return commit.date.slice(0, 10);
+}
+
+/** `— team_planning's spend rose most on 2026-11-21`, or '' without a rise. */
+export function spendRoseText(rise: SpendRiseText | undefined): string {
+  return rise ? ` — ${rise.of}'s spend rose most on ${rise.date}` : '';
+}
+
+/**
+ * The hover's line under a failing endpoint: `changed: a1b2c3d 2026-11-20 "Fix board list" (Jane)`
+ * (each sha a Show Commit link, at most 3, newest first) and the day the spend rose; `no commit
+ * touched its code in the window` when git found none. Undefined when git could not say (not a
+ * repository, untracked file): nothing worth a line in every hover. Subjects and authors are
+ * untrusted text: escaped.
+ */
+export function changedHoverLine(endpointId: string, changed: CommitsTouching, rise: SpendRiseText | undefined): string | undefined {
+  if (changed.reason !== undefined) return undefined;
+  if (changed.commits.length === 0) return `  - no commit touched its code in the window${escapeMarkdown(spendRoseText(rise))}`;
+  const commits = changed.commits.map((c) => `${showCommitLink(inlineCode(c.shortSha), endpointId, c.sha)} ${commitDay(c)} "${escapeMarkdown(c.subject)}" (${escapeMarkdown(c.author)})`);
+  return `  - changed: ${commits.join('; ')}${escapeMarkdown(spendRoseText(rise))}`;
 }
 
 // ---- one endpoint's own figures (F15): the endpoint lens and hover ----

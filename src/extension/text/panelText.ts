@@ -5,10 +5,11 @@
  * Rounding goes through the SDK's formatters (display only; the figures arrive exact).
  */
 import { endpointSpentMinutes, exceptionExpiryText, exceptionUntilText, formatAvailability, formatFactor, formatMinutes, formatPercent, isBelowTarget, NO_DATA_TEXT } from '../../sdk';
-import type { BudgetFigures, BurnRateRow, CategoryBudget, DailySeries, EndpointRow, GroupBudget } from '../../sdk';
-import type { BudgetState, PanelBurnRate, PanelCategory, PanelData, PanelEndpoint, PanelFigures, PanelGroup, PanelStale } from '@shared/protocol';
+import type { BudgetFigures, BurnRateRow, CategoryBudget, CommitsTouching, DailySeries, EndpointRow, GroupBudget } from '../../sdk';
+import type { BudgetState, PanelBurnRate, PanelCategory, PanelChanged, PanelData, PanelEndpoint, PanelFigures, PanelGroup, PanelStale } from '@shared/protocol';
 import type { Failure } from '../budgetCache';
-import { budgetMinutesText, CATEGORY_NOT_ADDITIVE, failureSummary, isExhausted, shareOfCategoryText, spentShareText, staleReasonText, utcTime, windowText } from './budgetText';
+import type { SpendRiseText } from './budgetText';
+import { budgetMinutesText, CATEGORY_NOT_ADDITIVE, commitDay, failureSummary, isExhausted, shareOfCategoryText, spendRoseText, spentShareText, staleReasonText, utcTime, windowText } from './budgetText';
 import { oneLine } from './safeText';
 
 type Figures = Pick<BudgetFigures, 'spentMinutes' | 'remainingMinutes' | 'remainingFraction'>;
@@ -166,6 +167,8 @@ export interface PanelInput {
   /** In the order of the group's categories; those without figures yet are left out. */
   categories: CategoryBudget[];
   inWorkspace(endpointId: string): boolean;
+  /** What changed (issue 14 item 5): git's commits for an endpoint of this workspace as known now, and the day its category's spend rose. */
+  changed?(e: EndpointRow): { commits: CommitsTouching; rise?: SpendRiseText } | undefined;
   /** The last failure of each part, when no request for it is on its way (parts with data ignore theirs). */
   failures?: { daily?: Failure; burnRates?: Failure; endpoints?: Failure };
 }
@@ -183,7 +186,14 @@ export function panelData(input: PanelInput): PanelData {
       days: input.daily.days.map((d) => ({ date: d.date, spentMinutes: d.spentMinutes, cumulativeSpentMinutes: d.cumulativeSpentMinutes })),
     },
     burnRates: input.burnRates?.map(panelBurnRate),
-    endpoints: input.endpoints?.filter((e) => e.failures > 0).map((e) => panelEndpoint(e, input.inWorkspace(e.endpointId), input.categories.find((c) => c.category === e.category))),
+    endpoints: input.endpoints
+      ?.filter((e) => e.failures > 0)
+      .map((e) => {
+        const row = panelEndpoint(e, input.inWorkspace(e.endpointId), input.categories.find((c) => c.category === e.category));
+        const known = row.inWorkspace ? input.changed?.(e) : undefined;
+        const changed = known && panelChanged(known.commits, known.rise);
+        return changed ? { ...row, changed } : row;
+      }),
     categories: input.categories.map(panelCategory),
     ...unavailable(input),
   };
@@ -201,4 +211,20 @@ function unavailable(input: PanelInput): Pick<PanelData, 'unavailable'> {
 /** The stale banner's content from the failure that made the data stale. */
 export function panelStale(failure: Failure, lastGoodAt: number | undefined): PanelStale {
   return { url: failure.url, status: failure.status, reasonText: staleReasonText(failure, lastGoodAt), lastGoodText: lastGoodAt === undefined ? undefined : utcTime(lastGoodAt) };
+}
+
+/**
+ * The panel's "changed:" under an endpoint (issue 14 item 5): each commit's short sha (a link in
+ * the webview) and `2026-11-20 "Fix board list" (Jane)`, then the day the spend rose; with no
+ * commit, `no commit touched its code in the window`. Undefined when git could not say. The
+ * webview sets every string as text; subjects and authors are kept on one line.
+ */
+export function panelChanged(changed: CommitsTouching, rise: SpendRiseText | undefined): PanelChanged | undefined {
+  if (changed.reason !== undefined) return undefined;
+  const rose = oneLine(spendRoseText(rise));
+  if (changed.commits.length === 0) return { commits: [], text: `no commit touched its code in the window${rose}` };
+  return {
+    commits: changed.commits.map((c) => ({ sha: c.sha, shortSha: c.shortSha, text: `${commitDay(c)} "${oneLine(c.subject)}" (${oneLine(c.author)})` })),
+    text: rose,
+  };
 }

@@ -141,3 +141,36 @@ export function spendRiseDay(daily: ReadonlyArray<{ date: string; spentMinutes: 
   }
   return best;
 }
+
+/**
+ * What `git show <sha> -- <file>` prints (the commit's header and its patch of that file), for
+ * the editor's "open the commit"; the reason instead when git cannot say. Local and read-only.
+ */
+export function commitText(root: string, sha: string, file: string | undefined, options: { signal?: AbortSignal; timeoutMs?: number; git?: string } = {}): Promise<{ text: string } | { reason: string }> {
+  if (!/^[0-9a-f]{7,64}$/.test(sha)) return Promise.resolve({ reason: `not a commit id: ${JSON.stringify(sha)}` });
+  if (file !== undefined && (file === '' || file.startsWith('-') || /[\0\n]/.test(file))) return Promise.resolve({ reason: `not a file path git can show: ${JSON.stringify(file)}` });
+  const args = ['-C', root, '-c', 'core.quotepath=off', '--no-pager', 'show', '--no-color', '--no-ext-diff', '--format=fuller', sha, '--', ...(file !== undefined ? [file] : [])];
+  const env: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' };
+  return new Promise((resolve) => {
+    execFile(options.git ?? 'git', args, { env, timeout: options.timeoutMs ?? 10000, signal: options.signal, maxBuffer: 32 * 1024 * 1024, encoding: 'utf8', windowsHide: true }, (err, stdout, stderr) => {
+      if (!err) return resolve({ text: stdout });
+      const e = err as NodeJS.ErrnoException & { killed?: boolean };
+      if (e.code === 'ENOENT') return resolve({ reason: 'git is not on PATH' });
+      resolve({ reason: stderr.trim().split('\n').filter(Boolean).slice(0, 2).join(' / ').replace(/^fatal: /, '') || e.message });
+    });
+  });
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * A budget window (ISO start and end) rounded out to whole UTC days, for `commitsTouching`: the
+ * start of its first day to the end of its last, so a window that moves by minutes asks git the
+ * same question all day. Undefined for times that are not times or an end before the start.
+ */
+export function wholeDays(window: { start: string; end: string }): { since: Date; until: Date } | undefined {
+  const start = Date.parse(window.start);
+  const end = Date.parse(window.end);
+  if (!Number.isFinite(start) || !Number.isFinite(end) || end < start) return undefined;
+  return { since: new Date(Math.floor(start / DAY_MS) * DAY_MS), until: new Date(Math.ceil(end / DAY_MS) * DAY_MS) };
+}
