@@ -144,6 +144,9 @@ describe('tree and panel wording', () => {
     assert.ok(isWebviewToHost({ type: 'fix', fix: 'setToken' }));
     assert.ok(!isWebviewToHost({ type: 'fix', fix: 'workbench.action.terminal.new' }));
     assert.ok(!isWebviewToHost({ type: 'fix' }));
+    assert.ok(isWebviewToHost({ type: 'showCommit', endpointId: 'A#b', sha: 'a1b2c3d' }));
+    assert.ok(!isWebviewToHost({ type: 'showCommit', endpointId: 'A#b', sha: '--output=/tmp/x' }));
+    assert.ok(!isWebviewToHost({ type: 'showCommit', sha: 'a1b2c3d' }));
   });
 
   test('stale banner: URL, status, reason and the time of the last good data', () => {
