@@ -171,15 +171,22 @@ export class BudgetSession extends Disposable {
     return undefined;
   }
 
+  /** configure() calls started; a call that is not the newest when its token arrives does nothing. */
+  private configureCalls = 0;
+
   /**
    * Reads the settings and the URL's token and opens the client they name. Fires onDidChange
    * (synchronously, before returning) when anything changed; nothing when all is as it was.
    */
   async configure(): Promise<void> {
+    // Calls overlap (a settings change, a root's catalog, a token): only the newest may apply, or
+    // an older call, resuming after its token lookup, would bring back the settings it read
+    // before and clear the figures twice.
+    const call = ++this.configureCalls;
     const settings = readSettings();
     const choice = choiceOf(settings);
     const token = choice ? await this.tokens.get(choice.url) : undefined;
-    if (this.isDisposed) return;
+    if (this.isDisposed || call !== this.configureCalls) return;
     const url = choice?.url ?? '';
     const intervalMs = settings.refreshIntervalSeconds * 1000;
     const ws = choice?.kind === 'prometheus' ? this.workspaceCatalog() : undefined;
