@@ -11,41 +11,22 @@
 import * as vscode from 'vscode';
 import { isWebviewToHost } from '@shared/protocol';
 import { backendLabel } from './budgetBackend';
-import type { BudgetData } from './budgetData';
-import type { BudgetPanel } from './budgetPanel';
-import type { BudgetSession } from './budgetSession';
-import type { BurnAlertWatcher } from './burnAlertWatcher';
 import type { CommandId } from './commandIds';
 import { CONTRIBUTED_COMMANDS, INTERNAL_COMMANDS } from './commandIds';
 import { showCommit } from './commitHistory';
 import { chooseGroup } from './developerGroup';
-import type { FirstContact } from './firstContact';
 import { setBackendUrl } from './firstContact';
-import type { GroupTreeProvider } from './groupTree';
-import type { MappingCodeLensProvider } from './mappingCodeLens';
 import { goToEndpoint, showMapping } from './navigation';
 import { monthlyReport } from './reportCommand';
-import type { StatusBarState } from './statusBar';
 import type { BackendProblem } from './text/budgetText';
 import { backendProblemText } from './text/budgetText';
-import type { TestState } from './testState';
+import type { TestState, TestStateSources } from './testState';
 import { testState } from './testState';
-import type { WorkspaceIndexer } from './workspaceIndexer';
 
-export interface CommandDeps {
-  indexer: WorkspaceIndexer;
-  statusBar: () => StatusBarState;
-  codeLens: MappingCodeLensProvider;
-  session: BudgetSession;
-  budget: BudgetData;
-  burnAlerts: BurnAlertWatcher;
-  tree: GroupTreeProvider;
-  panel: BudgetPanel;
-  firstContact: FirstContact;
+/** The adapters the commands drive: the ones the test state reads, plus the log and the version. */
+export interface CommandDeps extends TestStateSources {
   log: vscode.OutputChannel;
   version: string;
-  /** When activate() ran (Date.now()): the installed-.vsix test measures activation -> first lens from it. */
-  activatedAt: number;
   /**
    * Whether Set API Token takes the token as an argument (the extension-host tests, which cannot
    * type into the password box). Otherwise any extension could plant a token by calling the command.
