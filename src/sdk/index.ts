@@ -262,6 +262,17 @@ export type {
   ReportGroupRow,
   TopEndpoints,
 } from './contract/apiTypes';
+export type {
+  BurnAlertResult as ObjectiveBurnAlert,
+  ObjectiveBudget,
+  ObjectiveBurnDownPoint,
+  ObjectiveDetail,
+  ObjectiveMethodFigures,
+  ObjectiveQuery,
+  OccurrenceFigures,
+  RatioTimesliceFigures,
+  TimesliceFigures,
+} from './contract/objectiveTypes';
 export { BudgetService, mergeMeta } from './service/budgetService';
 export type { BudgetServiceOptions } from './service/budgetService';
 export { BackendError, BackendTimeoutError, InvalidQueryError, UnknownScopeError, backendFaultOf } from './contract/serviceErrors';

@@ -5,6 +5,7 @@
  * validated against the shared schema before anybody reads it. Bodies are read as streams and
  * bounded (`maxResponseBytes`, src/sdk/contract/boundedBody.ts): past the limit, ResponseTooLargeError.
  */
+import type { ObjectiveBudget, ObjectiveDetail } from '../contract/objectiveTypes';
 import type { Readable } from 'node:stream';
 import axios from 'axios';
 import type { AxiosInstance, AxiosResponse } from 'axios';
@@ -132,6 +133,15 @@ export class BudgetApiClient implements BudgetApi {
 
   burnRates(scope: Scope, q?: Omit<QueryOptions, 'window'>): Promise<BurnRatesResult> {
     return this.get(`${scopePath(scope)}/burn-rates`, { at: q?.at?.toISOString() }, 'BurnRates', q?.signal);
+  }
+
+  // Issue 13: filled in by the objectives service work (placeholder until it lands on main).
+  objectives(): Promise<ApiResult<ObjectiveBudget[]>> {
+    return Promise.reject(new Error('objectives are not served yet'));
+  }
+
+  objective(): Promise<ApiResult<ObjectiveDetail>> {
+    return Promise.reject(new Error('objectives are not served yet'));
   }
 
   report(month: string, q?: Omit<QueryOptions, 'window' | 'at'>): Promise<ApiResult<MonthlyReport>> {

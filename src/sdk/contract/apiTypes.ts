@@ -6,6 +6,7 @@
  */
 import type { BudgetFigures, Component, CustomTarget, ExceptionExpiry, SliCounts } from './budgetTypes';
 import type { ResultMeta, Scope } from './budgetSource';
+import type { ObjectiveBudget, ObjectiveDetail } from './objectiveTypes';
 
 export interface ApiResult<T> {
   meta: ResultMeta;
@@ -241,4 +242,8 @@ export interface BudgetApi {
   daily(scope: Scope, q?: QueryOptions): Promise<ApiResult<DailySeries>>;
   burnRates(scope: Scope, q?: Omit<QueryOptions, 'window'>): Promise<BurnRatesResult>;
   report(month: string, q?: Omit<QueryOptions, 'window' | 'at'>): Promise<ApiResult<MonthlyReport>>;
+  /** The project's objectives (issue 13), each evaluated over its own window at `at`; `names` narrows the list. Window is the objective's own: `q.window` is not used. */
+  objectives(q?: Omit<QueryOptions, 'window'> & { names?: string[] }): Promise<ApiResult<ObjectiveBudget[]>>;
+  /** One objective with its day-by-day burn-down; UnknownScopeError('objective', name) when the project has none of that name. */
+  objective(name: string, q?: Omit<QueryOptions, 'window'>): Promise<ApiResult<ObjectiveDetail>>;
 }

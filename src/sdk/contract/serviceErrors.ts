@@ -26,7 +26,7 @@ export class InvalidQueryError extends Error {
 export class UnknownScopeError extends Error {
   override readonly name = 'UnknownScopeError';
   constructor(
-    readonly kind: 'group' | 'category',
+    readonly kind: 'group' | 'category' | 'objective',
     readonly key: string,
     /** The closest known key, for "did you mean". */
     readonly suggestion?: string,

@@ -4,6 +4,7 @@
  * The HTTP server serves one; the CLI and the extension use one directly or a BudgetApiClient.
  * Every result carries the source's meta (window, asOf, provenance).
  */
+import type { ObjectiveBudget, ObjectiveDetail } from '../contract/objectiveTypes';
 import { budgetMinutes, computeBudget } from '../budget/budgetMath';
 import { buildBurnRateRows, DEFAULT_BURN_POLICIES } from '../budget/burnRate';
 import { BURN_ALERT_WINDOWS, evaluateBurnAlert } from '../budget/burnAlert';
@@ -256,6 +257,15 @@ export class BudgetService implements BudgetApi {
       target,
     );
     return { meta: mergeMeta(periodCounts.meta, ...windowCounts.map((w) => w.meta)), data: rows, alert };
+  }
+
+  // Issue 13: filled in by the objectives service work (placeholder until it lands on main).
+  objectives(): Promise<ApiResult<ObjectiveBudget[]>> {
+    return Promise.reject(new Error('objectives are not served yet'));
+  }
+
+  objective(): Promise<ApiResult<ObjectiveDetail>> {
+    return Promise.reject(new Error('objectives are not served yet'));
   }
 
   async report(month: string, q: Omit<QueryOptions, 'window' | 'at'> = {}): Promise<ApiResult<MonthlyReport>> {

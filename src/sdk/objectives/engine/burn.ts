@@ -31,21 +31,10 @@ import type { OccurrenceFigures } from './occurrences';
 import type { RatioTimesliceFigures } from './ratioTimeslices';
 import { objectiveTarget } from './target';
 import type { TimesliceFigures } from './timeslices';
+import type { BurnAlertOp, BurnAlertTier, BurnAlertResult } from '../../contract/objectiveTypes';
+export type { BurnAlertOp, BurnAlertTier, BurnAlertState, BurnAlertResult } from '../../contract/objectiveTypes';
 
-export type BurnAlertOp = 'gt' | 'gte' | 'lt' | 'lte';
 
-/** One alert tier: fire when `burn rate op factor` holds in its long and its short window (op `gt` by default). */
-export interface BurnAlertTier {
-  longWindowMinutes: number;
-  /** Omitted: a single-window condition (an OpenSLO AlertCondition's lookbackWindow alone). */
-  shortWindowMinutes?: number;
-  /** Burn-rate threshold, a decimal string ("14.4") or number. */
-  factor: string | number;
-  /** Fire when `burn rate op factor` holds in every window of the tier; default `gt`. */
-  op?: BurnAlertOp;
-  /** A label for messages ("page", "ticket"); defaults to "1h/5m above 14.4x". */
-  name?: string;
-}
 
 /** The workbook's tiers for a 30-day budget: 2 % in 1 h, 5 % in 6 h, 10 % in 3 d. */
 export const DEFAULT_BURN_ALERT_TIERS: readonly BurnAlertTier[] = Object.freeze([
@@ -190,31 +179,7 @@ export interface BurnWindowCounts {
   counts: EventCounts;
 }
 
-export type BurnAlertState = 'firing' | 'quiet' | 'no_data' | 'low_traffic' | 'unreachable';
 
-export interface BurnAlertResult {
-  tier: BurnAlertTier;
-  /** tier.name, or "1h/5m above 14.4x". */
-  name: string;
-  /** The factor as a number. */
-  factor: number;
-  /**
-   * firing: `rate op factor` in both windows (above it, by default); quiet: not; no_data: a window without events;
-   * low_traffic: the short window (the long one for a single-window tier) has fewer events than
-   * minShortWindowEvents, so the tier does not fire whatever the rates; unreachable: see reason.
-   */
-  state: BurnAlertState;
-  firing: boolean;
-  /** Null when unreachable or the window has no events. */
-  longBurnRate: number | null;
-  shortBurnRate: number | null;
-  /** Events in the guarded window (short, or long for a single-window tier); null when unreachable. */
-  guardedWindowEvents: number | null;
-  /** The low-traffic guard of this tier (0 for lt / lte tiers). */
-  minShortWindowEvents: number;
-  /** Only for unreachable tiers. */
-  reason?: string;
-}
 
 export interface BurnAlertOptions {
   /** T as a ratio string ("0.999"). */

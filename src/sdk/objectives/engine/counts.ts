@@ -14,6 +14,8 @@
  */
 import { BudgetInputError } from '../../budget/budgetInputError';
 import { ExactDecimal, dec } from '../../budget/exactDecimal';
+import type { ObjectiveWarning } from '../../contract/objectiveTypes';
+export type { ObjectiveWarningCode, ObjectiveWarning } from '../../contract/objectiveTypes';
 
 /** The events of one window: good of total, or bad of total. */
 export type EventCounts = { good: number; total: number; bad?: undefined } | { bad: number; total: number; good?: undefined };
@@ -32,13 +34,7 @@ export interface SliceOutcomes {
   empty: number;
 }
 
-export type ObjectiveWarningCode = 'good_exceeds_total' | 'bad_exceeds_total' | 'slices_exceed_window' | 'ratio_out_of_range';
 
-/** Broken instrumentation: the figure is computed from clamped counts and cannot be trusted. */
-export interface ObjectiveWarning {
-  code: ObjectiveWarningCode;
-  message: string;
-}
 
 /** A count the engine can use: finite and >= 0. */
 export function assertCount(value: number, name: string): void {

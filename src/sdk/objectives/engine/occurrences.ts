@@ -16,31 +16,12 @@
  * target; F12) > over_budget (bad > budget) > healthy (bad <= budget).
  */
 import { ONE, toNumber } from '../../budget/exactDecimal';
-import type { BudgetStatus } from '../../contract/budgetTypes';
 import { readEvents } from './counts';
-import type { EventCounts, ObjectiveWarning } from './counts';
+import type { EventCounts } from './counts';
 import { objectiveTarget } from './target';
+import type { OccurrenceFigures } from '../../contract/objectiveTypes';
+export type { OccurrenceFigures } from '../../contract/objectiveTypes';
 
-export interface OccurrenceFigures {
-  method: 'Occurrences';
-  /** T as written ("0.998"). */
-  target: string;
-  good: number;
-  bad: number;
-  total: number;
-  /** good / total, in [0, 1]; null when there are no events. */
-  sli: number | null;
-  /** (1 - T) * total, exact; null when there are no events. */
-  budgetEvents: number | null;
-  /** budget - bad (bad clamped to [0, total]); negative when over budget; null without events. */
-  eventsLeft: number | null;
-  /** events left / budget: 1 untouched, 0 spent, below 0 over; null without events. */
-  remainingFraction: number | null;
-  status: BudgetStatus;
-  /** (1 - T) * total < 1: one bad event would already break the target. */
-  lowTraffic: boolean;
-  warnings: ObjectiveWarning[];
-}
 
 /** Occurrences figures for one window's events against target T (a ratio string, "0.998"). */
 export function occurrenceFigures(counts: EventCounts, target: string): OccurrenceFigures {

@@ -17,41 +17,13 @@
  * digits (budget/exactDecimal.ts) and rounded once to a double at the end.
  */
 import { ONE, ZERO, dec, toNumber } from '../../budget/exactDecimal';
-import type { BudgetStatus } from '../../contract/budgetTypes';
 import type { ObjectiveWarning, SliceSample } from './counts';
 import { objectiveTarget } from './target';
 import { countedSlices, sliceRatio, windowSliceCount } from './timeslices';
 import type { SliceWindow } from './timeslices';
+import type { RatioTimesliceFigures } from '../../contract/objectiveTypes';
+export type { RatioTimesliceFigures } from '../../contract/objectiveTypes';
 
-export interface RatioTimesliceFigures {
-  method: 'RatioTimeslices';
-  target: string;
-  sliceMinutes: number;
-  /** N: window minutes / slice minutes. */
-  windowSlices: number;
-  /** Slices with data (a ratio). */
-  judgedSlices: number;
-  emptySlices: number;
-  unreportedSlices: number;
-  /** N - empty. */
-  countedSlices: number;
-  /** The mean slice ratio; null when no slice has data. */
-  sli: number | null;
-  /** (1 - T) * counted, in slices. */
-  budgetSlices: number;
-  budgetMinutes: number;
-  /** Sum of (1 - r_i). */
-  spentSlices: number;
-  spentMinutes: number;
-  /** budget - spent; null without data. */
-  slicesLeft: number | null;
-  minutesLeft: number | null;
-  remainingFraction: number | null;
-  status: BudgetStatus;
-  /** budgetSlices < 1: one fully bad slice breaks the target. */
-  lowTraffic: boolean;
-  warnings: ObjectiveWarning[];
-}
 
 export interface RatioTimesliceOptions extends SliceWindow {
   /** T as a ratio string ("0.99"). */

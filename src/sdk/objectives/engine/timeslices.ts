@@ -28,10 +28,11 @@
  */
 import { BudgetInputError } from '../../budget/budgetInputError';
 import { ExactDecimal, ONE, dec, toNumber } from '../../budget/exactDecimal';
-import type { BudgetStatus } from '../../contract/budgetTypes';
 import { readEvents } from './counts';
 import type { ObjectiveWarning, SliceOutcomes, SliceSample } from './counts';
 import { objectiveTarget, timeSliceTargetOf } from './target';
+import type { TimesliceFigures } from '../../contract/objectiveTypes';
+export type { TimesliceFigures } from '../../contract/objectiveTypes';
 
 /** The window and slice lengths a slice-based objective is evaluated over. */
 export interface SliceWindow {
@@ -109,41 +110,6 @@ export function countedSlices(windowSlices: number, empty: number, judged: numbe
   return { counted: Math.max(windowSlices - empty, judged), unreported: Math.max(windowSlices - reported, 0) };
 }
 
-export interface TimesliceFigures {
-  method: 'Timeslices';
-  target: string;
-  timeSliceTarget: string | null;
-  sliceMinutes: number;
-  /** N: window minutes / slice minutes. */
-  windowSlices: number;
-  goodSlices: number;
-  badSlices: number;
-  /** Left out of N (no events in the slice). */
-  emptySlices: number;
-  /** N - good - bad - empty: still to come, or not reported; they stay in N. */
-  unreportedSlices: number;
-  /** N - empty: the slices the budget is taken from. */
-  countedSlices: number;
-  /** good / (good + bad); null when no slice was judged. */
-  sli: number | null;
-  /** (1 - T) * counted, exact (20.16). */
-  budgetSlices: number;
-  /** floor(budgetSlices) (20): this many bad slices still meet the target, one more does not. */
-  allowedBadSlices: number;
-  /** budgetSlices * slice minutes (20.16). */
-  budgetMinutes: number;
-  badMinutes: number;
-  /** allowed - bad; negative when over; null without data. */
-  slicesLeft: number | null;
-  /** budget minutes - bad minutes (20.16 - 20 = 0.16); null without data. */
-  minutesLeft: number | null;
-  /** 1 - bad / budgetSlices; null without data. */
-  remainingFraction: number | null;
-  status: BudgetStatus;
-  /** budgetSlices < 1: a single bad slice breaks the target. */
-  lowTraffic: boolean;
-  warnings: ObjectiveWarning[];
-}
 
 export interface TimesliceOptions extends SliceWindow {
   /** T as a ratio string ("0.9995"). */
