@@ -4,7 +4,7 @@
  * Only the chart.js parts it uses are registered (a smaller bundle than chart.js/auto).
  */
 import { BarController, BarElement, CategoryScale, Chart, Legend, LineController, LineElement, LinearScale, PointElement, Tooltip } from 'chart.js';
-import type { BudgetChartModel } from './chartModel';
+import type { BudgetChartModel, BurnDownChartModel } from './chartModel';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Legend, Tooltip);
 
@@ -36,6 +36,34 @@ export function drawBudgetChart(canvas: HTMLCanvasElement, model: BudgetChartMod
       scales: {
         x: { ticks: { color: fg, font }, grid: { color: grid } },
         y: { beginAtZero: true, suggestedMax: model.suggestedMax, ticks: { color: fg, font }, grid: { color: grid }, title: { display: true, text: 'budget-min', color: fg, font } },
+      },
+      plugins: { legend: { labels: { color: fg, font } } },
+    },
+  });
+}
+
+/** Draws an objective's burn-down: the share of its budget left after each day, and the 0 % line. */
+export function drawBurnDownChart(canvas: HTMLCanvasElement, model: BurnDownChartModel): Chart {
+  const fg = themeColor('--vscode-foreground', '#888');
+  const grid = themeColor('--vscode-editorGroup-border', 'rgba(128,128,128,0.3)');
+  const font = { family: themeColor('--vscode-font-family', 'sans-serif') };
+  const line = themeColor('--vscode-charts-green', '#89d185');
+  return new Chart(canvas, {
+    type: 'line',
+    data: {
+      labels: model.labels,
+      datasets: [
+        { label: 'budget left (%)', data: model.remaining, borderColor: line, backgroundColor: line, pointRadius: 2, spanGaps: false },
+        { label: 'exhausted', data: model.zero, borderColor: themeColor('--vscode-charts-red', '#f14c4c'), borderDash: [6, 4], pointRadius: 0 },
+      ],
+    },
+    options: {
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      scales: {
+        x: { ticks: { color: fg, font }, grid: { color: grid } },
+        y: { suggestedMin: model.suggestedMin, suggestedMax: 100, ticks: { color: fg, font }, grid: { color: grid }, title: { display: true, text: '% of budget left', color: fg, font } },
       },
       plugins: { legend: { labels: { color: fg, font } } },
     },

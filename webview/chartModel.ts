@@ -3,7 +3,7 @@
  * renderer the same way): pure, no DOM, tested in Node (test/unit/extension/panelText.test.ts, "daily chart model").
  * budgetChart.ts hands it to chart.js.
  */
-import type { PanelDaily } from '../src/shared/protocol';
+import type { PanelBurnDownPoint, PanelDaily } from '../src/shared/protocol';
 
 export interface BudgetChartModel {
   /** `11-20` for 2026-11-20: the window is at most weeks long, the year adds nothing. */
@@ -27,5 +27,27 @@ export function buildBudgetChartModel(daily: PanelDaily): BudgetChartModel {
     cumulative,
     budget: days.map(() => daily.budgetMinutes),
     suggestedMax: Math.max(daily.budgetMinutes, ...cumulative),
+  };
+}
+
+/** An objective's burn-down (issue 13): the share of its budget left after each day, in percent. */
+export interface BurnDownChartModel {
+  labels: string[];
+  /** Percent of the budget left after each day; null before any event (a gap in the line). */
+  remaining: Array<number | null>;
+  /** 0 % on every day: below it the objective is over budget. */
+  zero: number[];
+  /** The y axis spans at least 0..100 %, further when a day went over budget. */
+  suggestedMin: number;
+}
+
+export function buildBurnDownModel(points: readonly PanelBurnDownPoint[]): BurnDownChartModel {
+  const days = [...points].sort((a, b) => a.day.localeCompare(b.day));
+  const remaining = days.map((p) => (p.remainingFraction === null ? null : Math.round(p.remainingFraction * 10_000) / 100));
+  return {
+    labels: days.map((p) => (/^\d{4}-\d{2}-\d{2}$/.test(p.day) ? p.day.slice(5) : p.day)),
+    remaining,
+    zero: days.map(() => 0),
+    suggestedMin: Math.min(0, ...remaining.filter((r): r is number => r !== null)),
   };
 }

@@ -1,7 +1,7 @@
 /**
  * The budget panel (browser bundle dist/webview.js). Talks to the host only through
  * src/shared/protocol.ts: says `ready`, then draws each `state` and `stale` message; its buttons
- * post `refresh`, `chooseGroup`, `monthlyReport` and `goToEndpoint`. Every string from the host is set with
+ * post `refresh`, `chooseGroup`, `monthlyReport`, `goToEndpoint` and `openObjective`. Every string from the host is set with
  * textContent (dom.ts); the UI is @vscode-elements/elements plus VS Code's theme variables.
  */
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
@@ -14,9 +14,9 @@ import '@vscode-elements/elements/dist/vscode-table-header/index.js';
 import '@vscode-elements/elements/dist/vscode-table-header-cell/index.js';
 import '@vscode-elements/elements/dist/vscode-table-row/index.js';
 import type { Chart } from 'chart.js';
-import type { BudgetState, HostToWebview, PanelChanged, PanelData, PanelFix, PanelStale, PanelView, WebviewToHost } from '../src/shared/protocol';
-import { drawBudgetChart } from './budgetChart';
-import { buildBudgetChartModel } from './chartModel';
+import type { BudgetState, HostToWebview, PanelChanged, PanelData, PanelFix, PanelObjective, PanelStale, PanelView, WebviewToHost } from '../src/shared/protocol';
+import { drawBudgetChart, drawBurnDownChart } from './budgetChart';
+import { buildBudgetChartModel, buildBurnDownModel } from './chartModel';
 import { el, table } from './dom';
 
 interface VsCodeApi {
@@ -29,6 +29,8 @@ const app = document.getElementById('app') ?? document.body;
 let view: PanelView = { kind: 'loading', groupKey: undefined };
 let stale: PanelStale | null = null;
 let chart: Chart | undefined;
+/** One burn-down per objective tile, destroyed before the next render. */
+const burnDowns: Chart[] = [];
 
 const STATE_LABELS: Record<BudgetState, string> = {
   exhausted: 'exhausted',
@@ -88,6 +90,33 @@ function fixButton(fix: PanelFix): HTMLElement {
   return button(FIX_LABELS[fix], fix === 'refresh' ? { type: 'refresh' } : { type: 'fix', fix }, fix !== 'refresh');
 }
 
+/** One objective (issue 13): its name (opens the definition), target, SLI, budget left, burn, and its burn-down. */
+function objectiveTile(o: PanelObjective, i: number): HTMLElement {
+  const name = el('a', { href: '#', class: 'objective-name', title: 'Open its definition' }, o.displayName);
+  name.addEventListener('click', (e) => {
+    e.preventDefault();
+    vscode.postMessage({ type: 'openObjective', name: o.name });
+  });
+  const tile = el(
+    'div',
+    { class: `objective objective-${o.state}`, id: `objective-${i}`, 'data-objective': o.name },
+    el('div', { class: 'objective-head' }, stateBadge(o.state), ' ', name, el('span', { class: 'muted' }, ` ${o.targetText}`)),
+    el('div', { class: 'muted' }, o.sliText),
+    el(
+      'div',
+      { class: 'figures' },
+      figure('SLI vs target', o.sliVsTargetText, `state-${o.state}`),
+      ...(o.budgetLeftText ? [figure('budget left', o.budgetLeftText, `state-${o.state}`)] : []),
+      ...(o.burnText ? [figure('last hour', o.burnText)] : []),
+    ),
+  );
+  if (o.alertText) tile.append(el('p', { class: 'exceeded' }, o.alertText));
+  if (o.burnDown && o.burnDown.length > 0) {
+    tile.append(el('div', { class: 'chart small' }, el('canvas', { id: `burndown-${i}`, class: 'burndown', role: 'img', 'aria-label': `Budget left per day of ${o.displayName}` })));
+  } else if (o.burnText) tile.append(el('p', { class: 'muted' }, o.burnDown ? 'No events in the window yet.' : 'Loading the burn-down…'));
+  return tile;
+}
+
 function renderData(d: PanelData): HTMLElement[] {
   const g = d.group;
   const out: HTMLElement[] = [
@@ -141,6 +170,10 @@ function renderData(d: PanelData): HTMLElement[] {
       ),
     );
   }
+  if (d.objectives && d.objectives.length > 0) {
+    out.push(el('h2', {}, 'Objectives'));
+    d.objectives.forEach((o, i) => out.push(objectiveTile(o, i)));
+  }
   out.push(el('h2', {}, 'Categories'));
   out.push(
     d.categories.length === 0
@@ -158,6 +191,7 @@ function renderData(d: PanelData): HTMLElement[] {
 function render(): void {
   chart?.destroy();
   chart = undefined;
+  for (const c of burnDowns.splice(0)) c.destroy();
   const nodes: HTMLElement[] = [];
   nodes.push(el('div', { class: 'toolbar' }, button('Refresh', { type: 'refresh' }, false), button('Choose Group…', { type: 'chooseGroup' }), button('Monthly Report…', { type: 'monthlyReport' })));
   if (stale) nodes.push(staleBanner(stale));
@@ -185,6 +219,12 @@ function render(): void {
   if (view.kind === 'ready' && view.data.daily && view.data.daily.days.length > 0) {
     const canvas = document.getElementById('daily-chart');
     if (canvas instanceof HTMLCanvasElement) chart = drawBudgetChart(canvas, buildBudgetChartModel(view.data.daily));
+  }
+  if (view.kind === 'ready') {
+    (view.data.objectives ?? []).forEach((o, i) => {
+      const canvas = document.getElementById(`burndown-${i}`);
+      if (canvas instanceof HTMLCanvasElement && o.burnDown) burnDowns.push(drawBurnDownChart(canvas, buildBurnDownModel(o.burnDown)));
+    });
   }
 }
 

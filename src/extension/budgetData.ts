@@ -15,7 +15,7 @@
  * keeps the figures until the refresh it starts decides.
  */
 import * as vscode from 'vscode';
-import type { BudgetApi, BurnAlert, BurnRateRow, CategoryBudget, DailySeries, EndpointBudget, EndpointRow, GroupBudget, MonthlyReport, ResultMeta, Scope } from '../sdk';
+import type { BudgetApi, BurnAlert, BurnRateRow, CategoryBudget, DailySeries, EndpointBudget, EndpointRow, GroupBudget, MonthlyReport, ObjectiveBudget, ObjectiveDetail, ResultMeta, Scope } from '../sdk';
 import type { CacheEntry, Failure, Known } from './budgetCache';
 import { BudgetCache, failureOf } from './budgetCache';
 import type { BudgetSession, SessionChange } from './budgetSession';
@@ -36,7 +36,7 @@ export interface ReportAnswer {
 
 /** The budget panel's per-group requests besides the group itself. */
 type GroupPart = 'groupTop' | 'daily' | 'burn';
-type FetchKind = 'category' | 'endpoint' | 'categoryDaily' | 'group' | 'top' | 'report' | 'alert' | GroupPart;
+type FetchKind = 'category' | 'endpoint' | 'categoryDaily' | 'group' | 'top' | 'report' | 'alert' | 'objective' | 'objectiveDetail' | GroupPart;
 
 /** The most endpoint ids one `/endpoints?ids=` request carries (the server's limit). */
 const MAX_ENDPOINT_IDS = 500;
@@ -74,6 +74,10 @@ export interface BudgetCaches {
   categoryDaily: BudgetCache<DailySeries>;
   /** The meta (window, provenance) of the answer each key came in, by `kind:key` (`category:team_planning`). */
   metas: BudgetCache<ResultMeta>;
+  /** Objectives that are not GitLab's (issue 13), by name: the lenses, hover, tree and panel tiles. */
+  objectives: BudgetCache<ObjectiveBudget>;
+  /** An objective with its burn-down (the panel's chart), by name. */
+  objectiveDetails: BudgetCache<ObjectiveDetail>;
 }
 
 export class BudgetData extends Disposable {
@@ -92,6 +96,8 @@ export class BudgetData extends Disposable {
     endpoints: new BudgetCache<EndpointBudget>(),
     categoryDaily: new BudgetCache<DailySeries>(),
     metas: new BudgetCache<ResultMeta>(),
+    objectives: new BudgetCache<ObjectiveBudget>(),
+    objectiveDetails: new BudgetCache<ObjectiveDetail>(),
   };
   /** The scopes whose burn alerts each refresh fetches (burnAlertWatcher.ts sets it: the developer's group and the open categories). */
   private alertScopes: () => Scope[] = () => [];
@@ -103,6 +109,9 @@ export class BudgetData extends Disposable {
   /** Endpoint ids waiting for the next batch (one `/endpoints?ids=` request), and its timer. */
   private readonly pendingEndpoints = new Set<string>();
   private endpointTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Objective names waiting for the next batch (one `/objectives?names=` request), and its timer. */
+  private readonly pendingObjectives = new Set<string>();
+  private objectiveTimer: ReturnType<typeof setTimeout> | undefined;
   /** `${kind}:${key}` -> the request on its way. */
   private readonly inFlight = new Map<string, Promise<void>>();
   /** Categories the server answered 404 for on their own (left out of batches until the URL changes). */
@@ -121,6 +130,7 @@ export class BudgetData extends Disposable {
       if (this.timer) clearInterval(this.timer);
       if (this.batchTimer) clearTimeout(this.batchTimer);
       if (this.endpointTimer) clearTimeout(this.endpointTimer);
+      if (this.objectiveTimer) clearTimeout(this.objectiveTimer);
     });
     this.own(session.onDidChange((change) => this.sessionChanged(change)));
   }
@@ -139,6 +149,9 @@ export class BudgetData extends Disposable {
       this.batchTimer = undefined;
       if (this.endpointTimer) clearTimeout(this.endpointTimer);
       this.endpointTimer = undefined;
+      this.pendingObjectives.clear();
+      if (this.objectiveTimer) clearTimeout(this.objectiveTimer);
+      this.objectiveTimer = undefined;
     }
     if (change.urlChanged) {
       this.unknownToServer.clear();
@@ -177,7 +190,10 @@ export class BudgetData extends Disposable {
     const names = new Set([...c.categories.keys(), ...visible.categories]);
     // Every endpoint on screen (and any asked for before) in one request.
     const ids = new Set([...c.endpoints.keys(), ...visible.endpoints]);
+    const objectives = new Set([...c.objectives.keys(), ...visible.objectives]);
     await Promise.all([
+      objectives.size > 0 ? this.fetchObjectives([...objectives]) : undefined,
+      ...c.objectiveDetails.keys().map((name) => this.fetchObjectiveDetail(name)),
       names.size > 0 ? this.fetchCategories([...names]) : undefined,
       ids.size > 0 ? this.fetchEndpoints([...ids]) : undefined,
       ...c.categoryDaily.keys().map((category) => this.fetchCategoryDaily(category)),
@@ -220,6 +236,32 @@ export class BudgetData extends Disposable {
       }, BATCH_MS);
     }
     return this.known(this.caches.endpoints, 'endpoint', id);
+  }
+
+  /**
+   * An objective's status (issue 13); undefined without a backend. Names asked within BATCH_MS go
+   * out as one `/objectives?names=` request (the objectives on screen resolve together).
+   */
+  objective(name: string): Known<ObjectiveBudget> | undefined {
+    if (!this.session.client) return undefined;
+    if (!this.pendingObjectives.has(name) && this.wants('objective', this.caches.objectives, name)) {
+      this.pendingObjectives.add(name);
+      this.objectiveTimer ??= setTimeout(() => {
+        this.objectiveTimer = undefined;
+        const names = [...this.pendingObjectives];
+        this.pendingObjectives.clear();
+        void this.fetchObjectives(names);
+      }, BATCH_MS);
+    }
+    const known = this.known(this.caches.objectives, 'objective', name);
+    return this.pendingObjectives.has(name) ? { ...known, loading: true } : known;
+  }
+
+  /** An objective with its day-by-day burn-down (the panel's chart); undefined without a backend. */
+  objectiveDetail(name: string): Known<ObjectiveDetail> | undefined {
+    if (!this.session.client) return undefined;
+    if (this.wants('objectiveDetail', this.caches.objectiveDetails, name)) void this.fetchObjectiveDetail(name);
+    return this.known(this.caches.objectiveDetails, 'objectiveDetail', name);
   }
 
   /** A category's daily series, for the explained hover's sparkline; undefined without a backend. */
@@ -370,6 +412,23 @@ export class BudgetData extends Disposable {
     );
   }
 
+  /**
+   * One request for `names`. An objective the server does not define answers 404 for the whole
+   * batch: then each is asked alone, so the others still show (and that one says it is unknown).
+   */
+  private async fetchObjectives(names: string[]): Promise<void> {
+    const cache = this.caches.objectives;
+    const one = (batch: string[]): Promise<void> =>
+      this.fetch('objective', batch, cache, (client, signal) => client.objectives({ names: batch, signal }), (data) => data.map((o): [string, ObjectiveBudget] => [o.name, o]));
+    await one(names);
+    if (names.length < 2 || !names.some((n) => cache.get(n)?.failure?.status === 404)) return;
+    await Promise.all(names.map((n) => one([n])));
+  }
+
+  private fetchObjectiveDetail(name: string): Promise<void> {
+    return this.fetch('objectiveDetail', [name], this.caches.objectiveDetails, (client, signal) => client.objective(name, { signal }), (data) => [[name, data]]);
+  }
+
   private fetchCategoryDaily(category: string): Promise<void> {
     return this.fetch('categoryDaily', [category], this.caches.categoryDaily, (client, signal) => client.daily({ category }, { signal }), (data) => [[category, data]]);
   }
@@ -482,9 +541,10 @@ export class BudgetData extends Disposable {
   }
 
   /** Valid categories and the endpoint ids of the files in the visible editors (what the lenses on screen need). */
-  private visibleMappings(): { categories: string[]; endpoints: string[] } {
+  private visibleMappings(): { categories: string[]; endpoints: string[]; objectives: string[] } {
     const names = new Set<string>();
     const endpoints = new Set<string>();
+    const objectives = new Set<string>();
     for (const editor of vscode.window.visibleTextEditors) {
       const located = this.indexer.locate(editor.document.uri);
       const ws = located?.index.current;
@@ -494,7 +554,8 @@ export class BudgetData extends Disposable {
         if (ws.catalog.isValidCategory(c)) names.add(c);
       }
       for (const e of mapping.endpoints) if (ws.catalog.isValidCategory(e.category)) endpoints.add(e.id);
+      for (const segment of ws.index.objectiveSegments(located.file)) for (const o of segment.objectives) objectives.add(o);
     }
-    return { categories: [...names], endpoints: [...endpoints] };
+    return { categories: [...names], endpoints: [...endpoints], objectives: [...objectives] };
   }
 }

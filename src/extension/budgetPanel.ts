@@ -22,16 +22,17 @@ import type { BudgetData } from './budgetData';
 import type { BudgetSession } from './budgetSession';
 import type { CommitHistory, ShowCommitOutcome } from './commitHistory';
 import { showCommit } from './commitHistory';
-import { StickyGroup, chooseGroup, definesEndpoint, localCatalog } from './developerGroup';
+import { StickyGroup, chooseGroup, definesEndpoint, groupObjectives, localCatalog, localObjectives } from './developerGroup';
 import { Disposable } from './disposable';
 import type { JumpTarget } from './navigation';
-import { goToEndpoint } from './navigation';
+import { goToEndpoint, goToObjective } from './navigation';
 import { newNonce, panelHtml } from './panelHtml';
 import { affects, readSettings } from './settings';
 import { failingReasonText } from './text/budgetText';
 import type { ReportOutcome } from './reportCommand';
 import { monthlyReport } from './reportCommand';
 import { panelData, panelStale } from './text/panelText';
+import { panelObjectiveOf } from './text/objectiveText';
 import type { WorkspaceIndexer } from './workspaceIndexer';
 
 export const BUDGET_PANEL_VIEW_TYPE = 'budgetLens.budgetPanel';
@@ -154,6 +155,8 @@ export class BudgetPanel extends Disposable {
         return undefined;
       case 'showCommit':
         return showCommit(this.indexer, message.endpointId, message.sha);
+      case 'openObjective':
+        return goToObjective(this.indexer, message.name);
     }
   }
 
@@ -220,7 +223,10 @@ export class BudgetPanel extends Disposable {
       // A part that failed with nothing to show, and no request on its way: why, not "Loading…".
       failures: e.loading ? {} : { daily: e.daily.failure, burnRates: e.burnRates.failure, endpoints: e.topEndpoints.failure },
     });
-    const entries: Array<CacheEntry<unknown>> = [e.group, e.daily, e.burnRates, e.topEndpoints, ...e.categories.map(([, c]) => c)];
+    // The group's objectives (issue 13): a tile each, with its burn-down once that has come.
+    const objectives = groupObjectives(localObjectives(this.indexer), key, known).map((o) => ({ name: o.name, entry: this.budget.objective(o.name), detail: this.budget.objectiveDetail(o.name) }));
+    if (objectives.length > 0) data.objectives = objectives.map((o) => panelObjectiveOf(o.name, o.entry, o.detail?.value));
+    const entries: Array<CacheEntry<unknown>> = [e.group, e.daily, e.burnRates, e.topEndpoints, ...e.categories.map(([, c]) => c), ...objectives.flatMap((o) => (o.entry ? [o.entry] : []))];
     const failing = entries.find((x) => x.failure !== undefined);
     const goodTimes = entries.flatMap((x) => (x.fetchedAt !== undefined ? [x.fetchedAt] : []));
     const stale = failing?.failure ? panelStale(failing.failure, goodTimes.length > 0 ? Math.min(...goodTimes) : undefined) : null;

@@ -23,6 +23,8 @@ export const CONTRIBUTED_COMMANDS = {
   pickCatalog: 'budgetLens.pickCatalog',
   /** Opens a commit that touched an endpoint's code (hover and panel links; hidden from the palette: it needs its arguments). */
   showCommit: 'budgetLens.showCommit',
+  /** Opens an objective's definition (issue 13): by name from lenses, tree and panel, else a QuickPick of them all. */
+  openObjective: 'budgetLens.openObjective',
 } as const;
 
 /**

@@ -16,7 +16,7 @@ import { CONTRIBUTED_COMMANDS, INTERNAL_COMMANDS } from './commandIds';
 import { showCommit } from './commitHistory';
 import { chooseGroup } from './developerGroup';
 import { setBackendUrl } from './firstContact';
-import { goToEndpoint, showMapping } from './navigation';
+import { goToEndpoint, goToObjective, showMapping } from './navigation';
 import { monthlyReport } from './reportCommand';
 import type { BackendProblem } from './text/budgetText';
 import { backendProblemText } from './text/budgetText';
@@ -103,6 +103,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     // A string argument is the picked path (no file dialog); a Uri second argument names the folder.
     [CONTRIBUTED_COMMANDS.pickCatalog]: (path?: unknown, folder?: unknown) => deps.firstContact.pickCatalog(path, folder),
     // (endpoint id, sha): the hover's and the panel's links.
+    [CONTRIBUTED_COMMANDS.openObjective]: (name?: unknown, root?: unknown) => goToObjective(indexer, typeof name === 'string' ? name : undefined, typeof root === 'string' ? root : undefined),
     [CONTRIBUTED_COMMANDS.showCommit]: (endpointId?: unknown, sha?: unknown) => showCommit(indexer, endpointId, sha),
     [INTERNAL_COMMANDS.testBurnAlertAction]: (index?: unknown, action?: unknown) =>
       typeof index === 'number' && typeof action === 'string' ? deps.burnAlerts.runAction(index, action) : undefined,

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { primaryCategory } from '../sdk';
-import type { GitLabCatalog } from '../sdk';
+import type { GitLabCatalog, ObjectiveSpec } from '../sdk';
 import { Disposable } from './disposable';
 import { readSettings } from './settings';
 import type { WorkspaceIndexer } from './workspaceIndexer';
@@ -58,6 +58,20 @@ export function localCatalog(indexer: WorkspaceIndexer): GitLabCatalog | undefin
 }
 
 /** True when an indexed root defines the endpoint (Go to Endpoint can jump to it). */
+/** Every objective of the indexed roots (issue 13), the first root's first when two define a name. */
+export function localObjectives(indexer: WorkspaceIndexer): ObjectiveSpec[] {
+  const byName = new Map<string, ObjectiveSpec>();
+  for (const index of indexer.indexes) for (const o of index.current?.objectives.objectives ?? []) if (!byName.has(o.name)) byName.set(o.name, o);
+  return [...byName.values()];
+}
+
+/** The objectives attached to a group: its own (`group`) and its categories' (`category`). */
+export function groupObjectives(objectives: readonly ObjectiveSpec[], group: string, categories: readonly string[]): ObjectiveSpec[] {
+  const key = (g: string): string => g.toLowerCase().replace(/-/g, '_');
+  const own = new Set(categories);
+  return objectives.filter((o) => (o.category !== undefined ? own.has(o.category) : o.group !== undefined && key(o.group) === key(group)));
+}
+
 export function definesEndpoint(indexer: WorkspaceIndexer, endpointId: string): boolean {
   return indexer.indexes.some((i) => i.current?.index.endpoint(endpointId) !== undefined);
 }

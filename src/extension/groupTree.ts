@@ -14,7 +14,8 @@ import type { BudgetState } from '@shared/protocol';
 import type { BudgetData } from './budgetData';
 import type { BudgetSession } from './budgetSession';
 import { CONTRIBUTED_COMMANDS } from './commandIds';
-import { StickyGroup, definesEndpoint, localCatalog } from './developerGroup';
+import { StickyGroup, definesEndpoint, groupObjectives, localCatalog, localObjectives } from './developerGroup';
+import { objectiveState, objectiveTreeDescription, objectiveTreeTooltip } from './text/objectiveText';
 import { Disposable } from './disposable';
 import { affects } from './settings';
 import type { CacheEntry, Failure } from './budgetCache';
@@ -31,6 +32,9 @@ type Node =
   | { kind: 'group'; key: string }
   | { kind: 'category'; name: string }
   | { kind: 'endpoint'; row: EndpointRow; target: string | undefined }
+  /** Every objective of the workspace (issue 13), under one node of its own. */
+  | { kind: 'objectives' }
+  | { kind: 'objective'; name: string; parent: string }
   | { kind: 'message'; text: string; tooltip?: string; problem?: boolean };
 
 /** One item as `_testState` reports it (depth 0 = the group). */
@@ -127,13 +131,23 @@ export class GroupTreeProvider extends Disposable implements vscode.TreeDataProv
     if (!node) {
       const key = this.group.current();
       this.shownGroup = key;
-      if (key === undefined) return [{ kind: 'message', text: 'Open a file of your group, or choose a group', tooltip: 'Budget Lens: Choose Group sets budgetLens.group.' }];
-      return [{ kind: 'group', key }];
+      // A workspace with objectives (OpenSLO files, native ones) gets them all under a node of their own.
+      const objectives: Node[] = localObjectives(this.indexer).length > 0 ? [{ kind: 'objectives' }] : [];
+      if (key === undefined) {
+        // Objectives without a GitLab-style catalog: the Objectives tree is all there is to show.
+        if (objectives.length > 0 && this.indexer.indexes.every((i) => i.catalogWorkspace?.catalogOrigin.kind !== 'config' && i.catalogWorkspace?.catalogOrigin.kind !== 'directory')) return objectives;
+        return [{ kind: 'message', text: 'Open a file of your group, or choose a group', tooltip: 'Budget Lens: Choose Group sets budgetLens.group.' }, ...objectives];
+      }
+      return [{ kind: 'group', key }, ...objectives];
     }
+    if (node.kind === 'objectives') return localObjectives(this.indexer).map((o) => ({ kind: 'objective', name: o.name, parent: 'objectives' }));
     if (node.kind === 'group') {
       const catalog = localCatalog(this.indexer);
       const entry = this.budget.group(node.key);
-      const categories: Node[] = (catalog?.group(node.key)?.categories ?? entry?.value?.categories ?? []).map((name) => ({ kind: 'category', name }));
+      const names = catalog?.group(node.key)?.categories ?? entry?.value?.categories ?? [];
+      // The group's objectives (its own and its categories') after its categories.
+      const objectives: Node[] = groupObjectives(localObjectives(this.indexer), node.key, names).map((o) => ({ kind: 'objective', name: o.name, parent: `group:${node.key}` }));
+      const categories: Node[] = [...names.map((name): Node => ({ kind: 'category', name })), ...objectives];
       // A failing backend (stale or never loaded): first, what failed, and a click that offers the fix.
       if (entry?.failure) {
         const text = `${entry.value ? 'Stale' : 'No budget data'}: ${failureSummary(entry.failure)}`;
@@ -160,6 +174,15 @@ export class GroupTreeProvider extends Disposable implements vscode.TreeDataProv
         return this.categoryItem(node.name);
       case 'endpoint':
         return this.endpointItem(node.row, node.target);
+      case 'objectives': {
+        const item = new vscode.TreeItem('Objectives', vscode.TreeItemCollapsibleState.Expanded);
+        item.id = 'objectives';
+        item.iconPath = new vscode.ThemeIcon('target');
+        item.tooltip = 'The objectives of this workspace (OpenSLO files and .budgetlens.yml), each over its own window.';
+        return item;
+      }
+      case 'objective':
+        return this.objectiveItem(node.name, node.parent);
       case 'message': {
         const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
         item.tooltip = node.tooltip;
@@ -193,6 +216,19 @@ export class GroupTreeProvider extends Disposable implements vscode.TreeDataProv
     item.description = look.description;
     item.iconPath = look.icon;
     item.tooltip = look.tooltip;
+    return item;
+  }
+
+  private objectiveItem(name: string, parent: string): vscode.TreeItem {
+    const entry = this.budget.objective(name);
+    const item = new vscode.TreeItem(oneLine(name), vscode.TreeItemCollapsibleState.None);
+    item.id = `${parent}/objective:${name}`;
+    item.contextValue = 'objective';
+    item.description = objectiveTreeDescription(entry);
+    item.tooltip = objectiveTreeTooltip(name, entry, entry?.failure);
+    if (entry?.value) item.iconPath = entry.failure ? STALE_ICON : entry.value.figures === null ? FAILING_ICON : stateIcon(objectiveState(entry.value));
+    else item.iconPath = entry?.failure ? FAILING_ICON : new vscode.ThemeIcon('target');
+    item.command = { title: 'Go to Objective', command: CONTRIBUTED_COMMANDS.openObjective, arguments: [name] };
     return item;
   }
 

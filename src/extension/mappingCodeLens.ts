@@ -16,11 +16,14 @@
  */
 import * as vscode from 'vscode';
 import { join } from 'node:path';
-import type { FileMapping } from '../sdk';
+import type { FileMapping, ObjectiveBudget } from '../sdk';
+import type { Known } from './budgetCache';
 import { CONTRIBUTED_COMMANDS } from './commandIds';
 import { Disposable } from './disposable';
 import { documentLensSubjects, lensTitleOf } from './text/lensText';
 import type { LensFigures } from './text/lensText';
+import { objectiveLensFigure, objectiveLensSubjects, objectiveLensTooltip } from './text/objectiveText';
+import type { ObjectiveLensSubject } from './text/objectiveText';
 import { catalogNote, categoryLensTitle } from './text/mappingText';
 import type { LensSubject } from './text/mappingText';
 import type { RootIndexer } from './rootIndexer';
@@ -28,6 +31,8 @@ import type { WorkspaceIndexer } from './workspaceIndexer';
 
 /** What the lenses read of the budget data (BudgetData): a category's figures as known now. */
 export interface LensBudget extends LensFigures {
+  /** An objective's status (issue 13) as known now; asking batches the names on screen into one request. */
+  objective(name: string): Known<ObjectiveBudget> | undefined;
   /** Fires when what is known changed (an answer arrived), so lenses re-resolve. */
   readonly onDidChange: vscode.Event<void>;
 }
@@ -44,16 +49,29 @@ export class CategoryCodeLens extends vscode.CodeLens {
   }
 }
 
-/** New lenses for the same subjects: a lens handed out before keeps its resolved title, and VS Code resolves only lenses without one. */
-function unresolved(lenses: readonly CategoryCodeLens[]): CategoryCodeLens[] {
-  return lenses.map((l) => new CategoryCodeLens(l.subject, l.file, l.index));
+/** A lens above code an objective is attached to (issue 13): `SLO workspace-starts · 99.93 % ≥ 99.8 % · 62 % left`. */
+export class ObjectiveCodeLens extends vscode.CodeLens {
+  constructor(
+    readonly objective: ObjectiveLensSubject,
+    readonly file: string,
+    readonly index: RootIndexer,
+  ) {
+    super(new vscode.Range(objective.line - 1, 0, objective.line - 1, 0));
+  }
 }
 
-export class MappingCodeLensProvider extends Disposable implements vscode.CodeLensProvider<CategoryCodeLens> {
+export type BudgetCodeLens = CategoryCodeLens | ObjectiveCodeLens;
+
+/** New lenses for the same subjects: a lens handed out before keeps its resolved title, and VS Code resolves only lenses without one. */
+function unresolved(lenses: readonly BudgetCodeLens[]): BudgetCodeLens[] {
+  return lenses.map((l) => (l instanceof ObjectiveCodeLens ? new ObjectiveCodeLens(l.objective, l.file, l.index) : new CategoryCodeLens(l.subject, l.file, l.index)));
+}
+
+export class MappingCodeLensProvider extends Disposable implements vscode.CodeLensProvider<BudgetCodeLens> {
   private readonly changeEmitter = this.own(new vscode.EventEmitter<void>());
   readonly onDidChangeCodeLenses = this.changeEmitter.event;
   /** Last lenses handed out per absolute path, returned again while the file's root is rebuilding. */
-  private readonly lastGood = new Map<string, CategoryCodeLens[]>();
+  private readonly lastGood = new Map<string, BudgetCodeLens[]>();
   private budget: LensBudget | undefined;
   private budgetListener: vscode.Disposable | undefined;
   private budgetRefreshes = 0;
@@ -99,7 +117,7 @@ export class MappingCodeLensProvider extends Disposable implements vscode.CodeLe
     return this.budgetRefreshes;
   }
 
-  provideCodeLenses(document: vscode.TextDocument, token: vscode.CancellationToken): CategoryCodeLens[] | Promise<CategoryCodeLens[]> {
+  provideCodeLenses(document: vscode.TextDocument, token: vscode.CancellationToken): BudgetCodeLens[] | Promise<BudgetCodeLens[]> {
     const located = this.indexer.locate(document.uri);
     if (located === undefined || token.isCancellationRequested) return [];
     const { index, file } = located;
@@ -114,20 +132,24 @@ export class MappingCodeLensProvider extends Disposable implements vscode.CodeLe
     return unresolved(last ?? []);
   }
 
-  private async preview(document: vscode.TextDocument, file: string, index: RootIndexer, token: vscode.CancellationToken): Promise<CategoryCodeLens[]> {
+  private async preview(document: vscode.TextDocument, file: string, index: RootIndexer, token: vscode.CancellationToken): Promise<BudgetCodeLens[]> {
     const preview = await index.preview(file, document.getText());
     if (preview === undefined || token.isCancellationRequested) return [];
     return this.remember(document.uri.fsPath, document, file, index, preview.mapping);
   }
 
-  private remember(abs: string, document: vscode.TextDocument, file: string, index: RootIndexer, mapping: FileMapping): CategoryCodeLens[] {
-    const lenses = documentLensSubjects(mapping, document.lineCount).map((s) => new CategoryCodeLens(s, file, index));
+  private remember(abs: string, document: vscode.TextDocument, file: string, index: RootIndexer, mapping: FileMapping): BudgetCodeLens[] {
+    const lenses: BudgetCodeLens[] = documentLensSubjects(mapping, document.lineCount).map((s) => new CategoryCodeLens(s, file, index));
+    // Objectives need the built index (its path rules and categories); a preview has none yet.
+    const segments = index.current?.index.objectiveSegments(file) ?? [];
+    for (const o of objectiveLensSubjects(segments, document.lineCount)) lenses.push(new ObjectiveCodeLens(o, file, index));
     this.lastGood.set(abs, lenses);
     return lenses;
   }
 
   /** Never waits: the figures are what BudgetData knows now ("loading" while the answer is on its way). */
-  resolveCodeLens(lens: CategoryCodeLens): CategoryCodeLens {
+  resolveCodeLens(lens: BudgetCodeLens): BudgetCodeLens {
+    if (lens instanceof ObjectiveCodeLens) return this.resolveObjective(lens);
     // During a first build the catalog is the one that build opened (its lenses are previews).
     const ws = lens.index.catalogWorkspace;
     const catalog = ws?.catalog;
@@ -141,6 +163,19 @@ export class MappingCodeLensProvider extends Disposable implements vscode.CodeLe
     // Stale or missing figures: the click says what failed and offers the fix.
     const command = figures?.problem === undefined ? CONTRIBUTED_COMMANDS.showMapping : CONTRIBUTED_COMMANDS.checkBackend;
     lens.command = { title, tooltip, command, arguments: [] };
+    return lens;
+  }
+
+  /** An objective's lens: its figures as known now; a click opens its definition (or, stale or failing, checks the backend). */
+  private resolveObjective(lens: ObjectiveCodeLens): ObjectiveCodeLens {
+    const name = lens.objective.name;
+    const entry = this.budget?.objective(name);
+    const figure = objectiveLensFigure(name, entry);
+    const tooltip = objectiveLensTooltip(name, entry, lens.objective.why, figure.problem);
+    lens.command =
+      figure.problem === undefined
+        ? { title: figure.title, tooltip, command: CONTRIBUTED_COMMANDS.openObjective, arguments: [name, lens.index.root] }
+        : { title: figure.title, tooltip, command: CONTRIBUTED_COMMANDS.checkBackend, arguments: [] };
     return lens;
   }
 }

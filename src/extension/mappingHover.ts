@@ -16,6 +16,7 @@ import type { CommitHistory } from './commitHistory';
 import { CONTRIBUTED_COMMANDS } from './commandIds';
 import { budgetFailureHoverLines, budgetHoverLines, budgetLoadingHoverLines, endpointHoverLines } from './text/budgetText';
 import { categoryHoverLines, declarationAt, endpointsCovered, urgencyHoverLines } from './text/mappingText';
+import { attributionText, objectiveHoverLines } from './text/objectiveText';
 import type { RootIndexer } from './rootIndexer';
 import type { WorkspaceIndexer } from './workspaceIndexer';
 
@@ -70,13 +71,32 @@ export class MappingHoverProvider implements vscode.HoverProvider {
     return new vscode.Hover(markdown, new vscode.Range(position.line, 0, position.line, Number.MAX_SAFE_INTEGER));
   }
 
+  /**
+   * On a `@slo` tag line, or the first line of the function or class it annotates (where the
+   * objective lenses sit): each objective's figures and how they are computed (issue 13 item 6),
+   * from what is known now.
+   */
+  private objectiveHover(file: string, index: RootIndexer, position: vscode.Position): vscode.Hover | undefined {
+    const ws = index.current;
+    const ranges = ws?.index.fileMapping(file)?.objectives ?? [];
+    const line = position.line + 1;
+    const range = ranges.find((r) => r.line === line) ?? ranges.find((r) => r.startLine === line && r.scope !== 'file');
+    if (!ws || !range) return undefined;
+    const why = attributionText({ attribution: 'annotation', range });
+    const sections = range.objectives.flatMap((name, i) => [...(i > 0 ? ['', '---', ''] : []), ...objectiveHoverLines(name, this.budget?.data.objective(name), why)]);
+    const markdown = new vscode.MarkdownString(['**Budget Lens**', '', ...sections].join('\n'));
+    markdown.isTrusted = { enabledCommands: [] };
+    markdown.supportThemeIcons = true;
+    return new vscode.Hover(markdown, new vscode.Range(position.line, 0, position.line, Number.MAX_SAFE_INTEGER));
+  }
+
   async provideHover(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
     const located = this.indexer.locate(document.uri);
     if (located === undefined || token.isCancellationRequested) return undefined;
     const { file, index } = located;
     const lineText = document.lineAt(position.line).text;
     const decl = declarationAt(lineText, position.character);
-    if (!decl) return this.endpointHover(file, index, position);
+    if (!decl) return this.endpointHover(file, index, position) ?? this.objectiveHover(file, index, position);
     // Before the folder's first build ends: the file read on its own (as its lenses are).
     const preview = index.current === undefined ? await index.preview(file, document.getText()) : undefined;
     const ws = index.current ?? preview?.ws;

@@ -4,6 +4,8 @@
  * the one way to open a file at a line (revealLine). Commands, the panel and tests call these.
  */
 import * as vscode from 'vscode';
+import { relative } from 'node:path';
+import { objectiveTargetText } from '../sdk';
 import type { Endpoint } from '../sdk';
 import { catalogNote, codeLensTitle, formatSeconds } from './text/mappingText';
 import { notificationSafe } from './text/safeText';
@@ -109,4 +111,48 @@ export async function showMapping(indexer: WorkspaceIndexer): Promise<string[]> 
     if (picked && picked.line > 0 && mapping.categories.length + mapping.endpoints.length + mapping.findings.length > 0) void revealLine(index, file, picked.line);
   });
   return picks.map((p) => p.label.replace(/^\$\([\w-]+\) /, ''));
+}
+
+type ObjectivePick = vscode.QuickPickItem & { index: RootIndexer; file: string; line: number };
+
+/** Go to Objective's items: every objective of every indexed root, with where it is defined. */
+export function objectivePicks(indexer: WorkspaceIndexer): ObjectivePick[] {
+  const several = indexer.indexes.length > 1;
+  return indexer.indexes.flatMap((index) =>
+    (index.current?.objectives.objectives ?? []).map((o) => {
+      const file = relative(index.root, o.location.file) || o.location.file;
+      return {
+        label: o.name,
+        description: `${objectiveTargetText(o)} over ${o.window.label} · ${o.budgetingMethod}`,
+        detail: several ? `${index.name} · ${file}:${o.location.line}` : `${file}:${o.location.line}`,
+        index,
+        file,
+        line: o.location.line,
+      };
+    }),
+  );
+}
+
+/**
+ * Opens an objective's definition (its OpenSLO document or `.budgetlens.yml` entry) by name, the
+ * root named first when given (lenses pass theirs); without a name, a QuickPick of them all.
+ */
+export async function goToObjective(indexer: WorkspaceIndexer, name?: string, root?: string): Promise<JumpTarget | undefined> {
+  await indexer.whenIdle();
+  const picks = objectivePicks(indexer);
+  if (picks.length === 0) {
+    void vscode.window.showWarningMessage('Budget Lens: no objectives in this workspace (objectives: in .budgetlens.yml lists OpenSLO files and native ones).');
+    return undefined;
+  }
+  let target: ObjectivePick | undefined;
+  if (typeof name === 'string') {
+    target = picks.find((p) => p.label === name && (root === undefined || p.index.root === root)) ?? picks.find((p) => p.label === name);
+    if (!target) {
+      void vscode.window.showWarningMessage(notificationSafe(`Budget Lens: no objective '${name}' in this workspace.`));
+      return undefined;
+    }
+  } else {
+    target = await vscode.window.showQuickPick(picks, { title: 'Go to Objective', placeHolder: 'Objective name, target or file', matchOnDescription: true, matchOnDetail: true });
+  }
+  return target ? revealLine(target.index, target.file, target.line) : undefined;
 }

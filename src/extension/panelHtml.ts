@@ -58,6 +58,14 @@ const CSS = `
   vscode-table { max-width: 1100px; }
   .loading { display: flex; gap: 10px; align-items: center; margin: 24px 0; }
   .exceeded { color: var(--vscode-charts-red); font-weight: 600; }
+  .objective { border: 1px solid var(--vscode-panel-border, var(--vscode-editorGroup-border)); border-left: 4px solid var(--vscode-descriptionForeground);
+               padding: 8px 12px; margin: 12px 0; max-width: 1100px; border-radius: 2px; }
+  .objective-exhausted { border-left-color: var(--vscode-charts-red); }
+  .objective-overHalf { border-left-color: var(--vscode-charts-yellow); }
+  .objective-fine { border-left-color: var(--vscode-charts-green); }
+  .objective-head { font-size: 1.15em; font-weight: 600; }
+  .objective .figure .value { font-size: 1.2em; }
+  .chart.small { height: 170px; }
   [hidden] { display: none !important; }
 `;
 

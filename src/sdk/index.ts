@@ -159,6 +159,18 @@ export type { ObjectiveFilePattern } from './objectives/objectiveFiles';
 export { formatObjectiveFinding } from './objectives/findings';
 export type { ObjectiveFinding, ObjectiveFindingCode } from './objectives/findings';
 export { objectiveMethodText, objectiveSliText, objectiveTargetText, objectiveWindowText } from './objectives/describe';
+export {
+  budgetFormulaText,
+  budgetLeftShareText,
+  budgetLeftText,
+  burnRateText,
+  firingAlertsText,
+  sliCountsText,
+  sliFormulaText,
+  sliPercentText,
+  sliVsTargetText,
+  targetPercentText,
+} from './objectives/figuresText';
 export { loadProjectObjectives } from './config/projectObjectives';
 export { openProjectObjectives } from './project/projectObjectives';
 export type { ProjectObjectives } from './project/projectObjectives';

@@ -94,6 +94,34 @@ export interface PanelCategory extends PanelFigures {
   category: string;
 }
 
+/** One day of an objective's burn-down: the share of its budget left after that day (null before any event). */
+export interface PanelBurnDownPoint {
+  day: string;
+  remainingFraction: number | null;
+}
+
+/** One objective (issue 13) of the group, worded: a tile with its burn-down. */
+export interface PanelObjective {
+  name: string;
+  /** The objective's displayName, else its name. */
+  displayName: string;
+  /** `99.8 % over 28d · Occurrences`. */
+  targetText: string;
+  /** What it measures, in words. */
+  sliText: string;
+  /** `99.93 % ≥ 99.8 %`, or why it cannot be evaluated. */
+  sliVsTargetText: string;
+  /** `7 of 10 events (70.00 %)`; empty when it cannot be evaluated. */
+  budgetLeftText: string;
+  /** `burn 0.40x` over the last hour, or `no events in the last hour`. */
+  burnText: string;
+  /** `firing: 1h/5m above 14.4x`, when an alert fires. */
+  alertText?: string;
+  state: BudgetState;
+  /** Undefined while the burn-down is on its way (or could not be loaded). */
+  burnDown?: PanelBurnDownPoint[];
+}
+
 /** Everything the panel shows for one group. */
 export interface PanelData {
   group: PanelGroup;
@@ -101,6 +129,8 @@ export interface PanelData {
   burnRates: PanelBurnRate[] | undefined;
   endpoints: PanelEndpoint[] | undefined;
   categories: PanelCategory[];
+  /** The objectives attached to the group or its categories (issue 13); absent when the project has none. */
+  objectives?: PanelObjective[];
   /**
    * Why a part that has never loaded is missing (its request failed): shown instead of
    * "Loading…", which would never end. Parts with data, or still on their way, have none.
@@ -183,13 +213,19 @@ export interface ShowCommitMessage {
   sha: string;
 }
 
-export type WebviewToHost = ReadyMessage | GoToEndpointMessage | RefreshMessage | ChooseGroupMessage | MonthlyReportMessage | FixMessage | ShowCommitMessage;
+/** Webview -> host: an objective tile's name; the host opens its definition (Go to Objective). */
+export interface OpenObjectiveMessage {
+  type: 'openObjective';
+  name: string;
+}
+
+export type WebviewToHost = ReadyMessage | GoToEndpointMessage | RefreshMessage | ChooseGroupMessage | MonthlyReportMessage | FixMessage | ShowCommitMessage | OpenObjectiveMessage;
 export type HostToWebview = StateMessage | StaleMessage;
 
 /** Narrows what arrived from the webview (it is untyped at runtime). */
 export function isWebviewToHost(value: unknown): value is WebviewToHost {
   if (typeof value !== 'object' || value === null) return false;
-  const m = value as { type?: unknown; endpointId?: unknown; fix?: unknown; sha?: unknown };
+  const m = value as { type?: unknown; endpointId?: unknown; fix?: unknown; sha?: unknown; name?: unknown };
   switch (m.type) {
     case 'ready':
     case 'refresh':
@@ -202,6 +238,8 @@ export function isWebviewToHost(value: unknown): value is WebviewToHost {
       return m.fix === 'changeUrl' || m.fix === 'setToken';
     case 'showCommit':
       return typeof m.endpointId === 'string' && typeof m.sha === 'string' && /^[0-9a-f]{7,64}$/.test(m.sha);
+    case 'openObjective':
+      return typeof m.name === 'string';
     default:
       return false;
   }

@@ -1,10 +1,10 @@
 /** Plain-text wording of an ObjectiveSpec for listings (`budget-lens slo list`). */
-import { ExactDecimal } from '../budget/exactDecimal';
+import { targetPercentText } from './figuresText';
 import type { ObjectiveSpec } from './spec';
 
 /** "0.998" -> "99.8 %". */
 export function objectiveTargetText(spec: Pick<ObjectiveSpec, 'target'>): string {
-  return `${new ExactDecimal(spec.target).times(100).toFixed()} %`;
+  return targetPercentText(spec.target);
 }
 
 /** "rolling 28d", "calendar 1M from 2026-01-01T00:00:00 Europe/Berlin". */
