@@ -36,14 +36,16 @@ export const CHECKOUT_FEATURE_CATEGORIES = 'config/feature_categories.yml';
 
 /**
  * The GitLab checkout holding `start`: the nearest directory at or above it with a
- * config/feature_categories.yml. Undefined outside one.
+ * config/feature_categories.yml, looking no higher than the repository `start` is in (the first
+ * directory with a `.git`): a project is never told the valid categories of a checkout it merely
+ * sits inside. Undefined outside one.
  */
 export function findGitLabCheckout(start: string): string | undefined {
   let dir = resolve(start);
   for (;;) {
     if (existsSync(join(dir, CHECKOUT_FEATURE_CATEGORIES))) return dir;
     const parent = dirname(dir);
-    if (parent === dir) return undefined;
+    if (parent === dir || existsSync(join(dir, '.git'))) return undefined;
     dir = parent;
   }
 }

@@ -18,6 +18,7 @@ import {
   DEFAULT_CATALOG_SNAPSHOT,
   MissingCatalogError,
   findDefaultCatalogDir,
+  findGitLabCheckout,
   resolveCatalog,
 } from '../../../src/sdk/catalog/defaultCatalog';
 import { InputError } from '../../../src/sdk/contract/errors';
@@ -182,6 +183,20 @@ describe('which catalog a workspace uses', () => {
     // Groups still come from the snapshot: 81 of them, team_planning in Project Management.
     assert.equal(catalog.groups.size, 81);
     assert.equal(catalog.groupOf('team_planning').key, 'project_management');
+  });
+
+  test('the search stops at the repository the project is in: a checkout above its .git is not its checkout', async () => {
+    // A repository cloned inside a GitLab checkout (say /tmp/gitlab/vendor/tool): its .git ends the search.
+    const outer = folder({ 'config/feature_categories.yml': '---\n- brand_new_thing\n', 'vendor/tool/.git/HEAD': 'ref: refs/heads/main\n', 'vendor/tool/app/x.rb': '' });
+    assert.equal(findGitLabCheckout(join(outer, 'vendor/tool/app')), undefined);
+    const { origin } = await resolveCatalog({ root: join(outer, 'vendor/tool') });
+    assert.equal(origin.checkoutCategories, false);
+    // Without the .git the same folder is inside the checkout.
+    const plain = folder({ 'config/feature_categories.yml': '---\n- brand_new_thing\n', 'vendor/tool/app/x.rb': '' });
+    assert.equal(findGitLabCheckout(join(plain, 'vendor/tool/app')), plain);
+    // The checkout's own .git does not hide its config (the search reaches it first).
+    const checkout = folder({ '.git/HEAD': 'ref: refs/heads/master\n', 'config/feature_categories.yml': '---\n- x\n', 'app/y.rb': '' });
+    assert.equal(findGitLabCheckout(join(checkout, 'app')), checkout);
   });
 
   test('the checkout list is read from a copy of a real-layout file too (comments, ---)', async () => {
