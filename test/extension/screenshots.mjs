@@ -10,7 +10,7 @@
 // for what a user would wait for (the lens text, the hover, the problem), so a missing feature
 // fails the script instead of producing an empty picture.
 //
-// Usage: node test/extension/screenshots.mjs [--no-build] [--only gitlab-style|multi-root|budget|panel|demo|faults]
+// Usage: node test/extension/screenshots.mjs [--no-build] [--only gitlab-style|multi-root|budget|panel|narrow|demo|faults]
 // (needs the server: scripts/install-vscode-server.sh)
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -321,7 +321,7 @@ if (process.exitCode !== 1 && want('panel')) {
     await page.locator('.codelens-decoration', { hasText: 'budget-min' }).first().waitFor({ timeout: 60_000 });
     await runCommand('Notifications: Clear All Notifications');
     const tree = page.locator('.pane-body .monaco-list[aria-label^="Group budget"]');
-    await tree.locator('.monaco-list-row', { hasText: 'budget-min' }).first().waitFor({ timeout: 30_000 });
+    await tree.locator('.monaco-list-row', { hasText: '% spent' }).first().waitFor({ timeout: 30_000 });
     // Widen the side bar so the descriptions fit: drag the sash between it and the editor.
     const sideBar = await page.locator('.part.sidebar').boundingBox();
     if (sideBar) {
@@ -374,6 +374,46 @@ if (process.exitCode !== 1 && want('panel')) {
     process.exitCode = 1;
   } finally {
     await pwb?.close();
+    api?.stop();
+  }
+}
+
+// 7b. At 1000×700 with the side bar at its default width (issue 14 item 6): the tree's figures come
+//     first and fit; the panel beside it reflows (tree-narrow.png, panel-narrow.png). Not in the
+//     README: looked at to check the layout.
+if (process.exitCode !== 1 && only === 'narrow') {
+  let api;
+  let nwb;
+  try {
+    api = await startSampleApi();
+    nwb = await launchWorkbench({ workspace: join(REPO, 'examples', 'gitlab-style'), viewport: { width: 1000, height: 700 }, settings: { 'budgetLens.api.url': api.url } });
+    await openWorkbench(nwb);
+    await openFile('issues_controller.rb');
+    await page.locator('.codelens-decoration').first().waitFor({ timeout: 60_000 });
+    await setTokenByHand(api.token);
+    await page.locator('.codelens-decoration', { hasText: '≥' }).first().waitFor({ timeout: 60_000 });
+    await runCommand('Notifications: Clear All Notifications');
+    await page.locator('.activitybar .action-item a[aria-label^="Budget Lens"]').click();
+    const tree = page.locator('.pane-body .monaco-list[aria-label^="Group budget"]');
+    await tree.locator('.monaco-list-row', { hasText: '% spent' }).first().waitFor({ timeout: 30_000 });
+    const row = tree.locator('.monaco-list-row', { hasText: 'team_planning' }).first();
+    await row.click();
+    if ((await row.getAttribute('aria-expanded')) === 'false') await page.keyboard.press('ArrowRight');
+    await tree.locator('.monaco-list-row', { hasText: 'failure' }).first().waitFor({ timeout: 30_000 });
+    await page.locator('.editor-instance .view-lines').first().click();
+    await shot('tree-narrow.png');
+    await runCommand('Budget Lens: Open Budget Panel');
+    const frame = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    await frame.locator('#daily-chart').waitFor({ timeout: 30_000 });
+    await frame.locator('vscode-table').first().waitFor();
+    await page.waitForTimeout(800);
+    await shot('panel-narrow.png');
+  } catch (e) {
+    await page?.screenshot({ path: join(outDir, 'failure.png') }).catch(() => {});
+    console.error(`✖ narrow: ${e instanceof Error ? e.message : String(e)} (see docs/screenshots/failure.png; do not commit it)`);
+    process.exitCode = 1;
+  } finally {
+    await nwb?.close();
     api?.stop();
   }
 }

@@ -24,10 +24,14 @@ export function budgetState(f: Figures): BudgetState {
   return f.remainingFraction < 0.5 ? 'overHalf' : 'fine';
 }
 
-/** `6.05 of 20.16 budget-min (30 %)`; `no data · 20.16 budget-min`; `(stale)` appended when stale. */
+/**
+ * A tree item's description, the share first so it survives the default side-bar width (the
+ * tooltip has the rest): `30 % spent · 6.05 of 20.16 min`; `no data · 20.16 budget-min`;
+ * `(stale)` appended when stale (the history icon says so too).
+ */
 export function figuresDescription(f: BudgetFigures, stale: boolean): string {
   const budget = budgetMinutesText(f.budgetMinutes);
-  const text = f.spentMinutes === null ? `${NO_DATA_TEXT} · ${budget} budget-min` : `${budgetMinutesText(f.spentMinutes)} of ${budget} budget-min (${spentShareText(f)})`;
+  const text = f.spentMinutes === null ? `${NO_DATA_TEXT} · ${budget} budget-min` : `${spentShareText(f)} spent · ${budgetMinutesText(f.spentMinutes)} of ${budget} min`;
   return stale ? `${text} (stale)` : text;
 }
 

@@ -92,8 +92,8 @@ describe('the installed .vsix on examples/gitlab-style', function () {
     assert.deepEqual(
       ['Project Management', 'team_planning', 'service_desk', 'Projects::IssuesController#index'].map(item),
       [
-        ['Project Management', '7.38 of 20.16 budget-min (37 %)'],
-        ['team_planning', '7.38 of 20.16 budget-min (37 %)'],
+        ['Project Management', '37 % spent · 7.38 of 20.16 min'],
+        ['team_planning', '37 % spent · 7.38 of 20.16 min'],
         ['service_desk', 'no data · 20.16 budget-min'],
         ['Projects::IssuesController#index', "45 failures · 3.69 budget-min · 50.00 % of team_planning's spend"],
       ],

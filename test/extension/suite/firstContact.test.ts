@@ -195,8 +195,8 @@ describe('first contact: a GitLab-style folder with no configuration at all', fu
       assert.equal(await vscode.commands.executeCommand('budgetLens.setApiUrl', api!.url), 'user');
       const line = (i: TreeItemState): string => `${'  '.repeat(i.depth)}${i.label} | ${i.description ?? ''}`;
       const want = [
-        'Project Management | 6.05 of 20.16 budget-min (30 %)',
-        '  team_planning | 6.05 of 20.16 budget-min (30 %)',
+        'Project Management | 30 % spent · 6.05 of 20.16 min',
+        '  team_planning | 30 % spent · 6.05 of 20.16 min',
         // The share says of what (F15, deliberately changed with issue 14's endpoint figures).
         "    Projects::IssuesController#index | 3 failures · 3.02 budget-min · 50.00 % of team_planning's spend",
         "    Projects::IssuesController#create | 2 failures · 2.02 budget-min · 33.33 % of team_planning's spend",

@@ -104,12 +104,12 @@ describe('group tree and budget panel from a real Budget API', function () {
   it("shows the file's group -> categories with figures and state -> top failing endpoints", async () => {
     assert.equal(await vscode.commands.executeCommand('budgetLens.setApiToken', TOKEN), true);
     const want = [
-      'Project Management | 7.68 of 20.16 budget-min (38 %) | pass charts.green',
-      '  team_planning | 6.05 of 20.16 budget-min (30 %) | pass charts.green',
+      'Project Management | 38 % spent · 7.68 of 20.16 min | pass charts.green',
+      '  team_planning | 30 % spent · 6.05 of 20.16 min | pass charts.green',
       `    Projects::IssuesController#index | 3 failures · 3.02 budget-min · 50.00 % of team_planning's spend | symbol-method  -> budgetLens.goToEndpoint(["Projects::IssuesController#index"])`,
       `    Projects::IssuesController#create | 2 failures · 2.02 budget-min · 33.33 % of team_planning's spend | symbol-method  -> budgetLens.goToEndpoint(["Projects::IssuesController#create"])`,
       `    Projects::IssuesController#show | 1 failure · 1.01 budget-min · 16.67 % of team_planning's spend | symbol-method  -> budgetLens.goToEndpoint(["Projects::IssuesController#show"])`,
-      '  service_desk | 40.32 of 20.16 budget-min (200 %) | error charts.red',
+      '  service_desk | 200 % spent · 40.32 of 20.16 min | error charts.red',
       `    ${GHOST} | 2 failures · 40.32 budget-min · 100.00 % of service_desk's spend | warning list.warningForeground`,
     ];
     const tree = await treeBecomes('the tree with figures', (items) => JSON.stringify(items.map(line)) === JSON.stringify(want));
@@ -132,7 +132,7 @@ describe('group tree and budget panel from a real Budget API', function () {
   it('Choose Group with a key switches the tree to that group', async () => {
     assert.equal(await vscode.commands.executeCommand('budgetLens.chooseGroup', 'source_code'), 'source_code');
     const tree = await treeBecomes('the source_code group', (items) => items[0]?.label === 'Source Code' && items[0].description !== 'loading…');
-    assert.equal(line(tree[0]!), 'Source Code | 2016.00 of 20.16 budget-min (10000 %) | error charts.red');
+    assert.equal(line(tree[0]!), 'Source Code | 10000 % spent · 2016.00 of 20.16 min | error charts.red');
     await vscode.commands.executeCommand('budgetLens.chooseGroup', '');
     await setSetting('group', undefined);
     await openFile(ISSUES);
@@ -235,7 +235,7 @@ describe('group tree and budget panel from a real Budget API', function () {
     await vscode.commands.executeCommand('budgetLens.openBudgetPanel');
     const tree = await treeBecomes('a stale tree', (items) => items.find((i) => i.label === 'team_planning')?.description?.endsWith('(stale)') === true);
     const tp = tree.find((i) => i.label === 'team_planning');
-    assert.equal(tp?.description, '6.05 of 20.16 budget-min (30 %) (stale)');
+    assert.equal(tp?.description, '30 % spent · 6.05 of 20.16 min (stale)');
     assert.match(tp?.tooltip ?? '', new RegExp(`Stale since .* UTC: .*\\(no response from ${api.url}/api/v1/.*\\)\\. Showing the data of .* UTC\\.`));
     // Stale figures lose their green check: the history icon says they are the last good ones.
     assert.equal(tp?.icon, 'history');

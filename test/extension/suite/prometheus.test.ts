@@ -190,13 +190,13 @@ describe('budget figures from a real Prometheus', function () {
     let tree: TreeItemState[] = [];
     await eventually('the tree with figures', async () => {
       tree = (await testState({ tree: true })).tree ?? [];
-      return tree[1]?.description?.includes('budget-min') && tree[2]?.description ? true : undefined;
+      return tree[1]?.description?.includes('% spent') && tree[2]?.description ? true : undefined;
     }, 20_000);
     assert.deepEqual(
       tree.slice(0, 3).map((i) => [i.label, i.description]),
       [
-        ['Project Management', '7.38 of 20.16 budget-min (37 %)'],
-        ['team_planning', '7.38 of 20.16 budget-min (37 %)'],
+        ['Project Management', '37 % spent · 7.38 of 20.16 min'],
+        ['team_planning', '37 % spent · 7.38 of 20.16 min'],
         ['Projects::IssuesController#index', "45 failures · 3.69 budget-min · 50.00 % of team_planning's spend"],
       ],
     );

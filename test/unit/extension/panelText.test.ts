@@ -65,10 +65,10 @@ describe('tree and panel wording', () => {
     assert.equal(budgetState(noData), 'noData');
   });
 
-  test('category description: spent of budget budget-min (x %), stale marked', () => {
-    assert.equal(figuresDescription(six, false), '6.05 of 20.16 budget-min (30 %)');
-    assert.equal(figuresDescription(twelve, false), '12.10 of 20.16 budget-min (60 %)');
-    assert.equal(figuresDescription(overBudget, true), '30.24 of 20.16 budget-min (150 %) (stale)');
+  test('category description: the share spent first, then spent of budget, stale marked', () => {
+    assert.equal(figuresDescription(six, false), '30 % spent · 6.05 of 20.16 min');
+    assert.equal(figuresDescription(twelve, false), '60 % spent · 12.10 of 20.16 min');
+    assert.equal(figuresDescription(overBudget, true), '150 % spent · 30.24 of 20.16 min (stale)');
     assert.equal(figuresDescription(noData, false), 'no data · 20.16 budget-min');
   });
 
