@@ -92,6 +92,8 @@ const SUITE_WORKSPACES = {
   // No configuration at all: the bundled catalog, the one-time message (test/fixtures/first-contact).
   firstContact: join('test', 'fixtures', 'first-contact', 'first-contact.code-workspace'),
   graphql: join('test', 'fixtures', 'graphql-workspace'),
+  // Objectives that are not GitLab's (issue 13): the Gitpod-style example.
+  objectives: join('examples', 'gitpod-style'),
   // The example through a workspace file of its own: its own launch, with SUITE_ENV below.
   neverWaits: join('test', 'fixtures', 'never-waits', 'never-waits.code-workspace'),
 };

@@ -22,10 +22,9 @@ import { GroupStatusBar } from './statusBar';
 import { WorkspaceIndexer } from './workspaceIndexer';
 import { CONFIG_FILE_NAME } from '../sdk';
 
-/** Ruby is what declares categories; annotations and path rules reach any file type. */
-const RUBY: vscode.DocumentSelector = [{ scheme: 'file', language: 'ruby' }];
 /** Where an unknown category can be fixed: Ruby declarations and `.budgetlens.yml`'s path rules (configFindings). */
 const QUICK_FIX: vscode.DocumentSelector = [{ scheme: 'file', language: 'ruby' }, { scheme: 'file', pattern: `**/${CONFIG_FILE_NAME}` }];
+/** Lenses and hovers: annotations, path rules and `@slo` reach any file type (Ruby declares categories; the hover reads those only in Ruby). */
 const ANY_FILE: vscode.DocumentSelector = [{ scheme: 'file' }];
 
 /**
@@ -111,7 +110,7 @@ export class BudgetLensContext extends Disposable {
       this.codeLensRegistration = undefined;
     }
     if (settings.hoverEnabled && !this.hoverRegistration) {
-      this.hoverRegistration = vscode.languages.registerHoverProvider(RUBY, new MappingHoverProvider(this.indexer, { session: this.session, data: this.budget, commits: this.commits }));
+      this.hoverRegistration = vscode.languages.registerHoverProvider(ANY_FILE, new MappingHoverProvider(this.indexer, { session: this.session, data: this.budget, commits: this.commits }));
     } else if (!settings.hoverEnabled && this.hoverRegistration) {
       this.hoverRegistration.dispose();
       this.hoverRegistration = undefined;

@@ -95,7 +95,8 @@ export class MappingHoverProvider implements vscode.HoverProvider {
     if (located === undefined || token.isCancellationRequested) return undefined;
     const { file, index } = located;
     const lineText = document.lineAt(position.line).text;
-    const decl = declarationAt(lineText, position.character);
+    // `feature_category :x` / `urgency :y` are Ruby; endpoints (annotated ones too) and `@slo` lines are any language.
+    const decl = document.languageId === 'ruby' ? declarationAt(lineText, position.character) : undefined;
     if (!decl) return this.endpointHover(file, index, position) ?? this.objectiveHover(file, index, position);
     // Before the folder's first build ends: the file read on its own (as its lenses are).
     const preview = index.current === undefined ? await index.preview(file, document.getText()) : undefined;

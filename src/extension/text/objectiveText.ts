@@ -72,7 +72,7 @@ export function objectiveLensFigure(name: string, entry: Known<ObjectiveBudget> 
 
 /** Why the objectives apply here, for a lens's tooltip and the hover: the annotation, the path rule or the category. */
 export function attributionText(at: Pick<ObjectiveSegmentLike, 'attribution' | 'range' | 'rule' | 'category'>): string {
-  if (at.attribution === 'annotation' && at.range) return `@slo annotation on line ${at.range.line} (${at.range.scope} ${at.range.name})`;
+  if (at.attribution === 'annotation' && at.range) return `@slo annotation on line ${at.range.line} (${at.range.scope === 'file' ? 'the whole file' : at.range.name})`;
   if (at.attribution === 'path_rule' && at.rule) return `objectives.pathRules "${at.rule.pattern}" (rule ${at.rule.index + 1})`;
   if (at.attribution === 'category' && at.category !== undefined) return `the objectives of feature category ${at.category} and its group`;
   return at.attribution;

@@ -114,7 +114,7 @@ describe('objective lens, hover, tree and tile', () => {
   });
 
   test('hover explains the number: counts, formulas, range, queries, definition', () => {
-    const lines = objectiveHoverLines('workspace-starts', known(budget(half)), '@slo annotation on line 21 (function startWorkspace)');
+    const lines = objectiveHoverLines('workspace-starts', known(budget(half)), '@slo annotation on line 21 (startWorkspace)');
     const text = lines.join('\n');
     assert.ok(text.includes('SLI 99.90 % (4,995 good of 5,000 events) vs target 99.8 %'));
     assert.ok(text.includes('budget left: 5 of 10 events (50.00 %)'));
@@ -147,7 +147,7 @@ describe('objective lens, hover, tree and tile', () => {
 
   test('lens subjects: one per objective and attachment, annotated function on its first line', () => {
     // The gitpod-style workspaceManager.ts as `budget-lens map` shows it: a path rule (1-21, 40-50) around two @slo functions.
-    const range = (line: number, startLine: number, name: string) => ({ line, startLine, scope: 'function' as const, name });
+    const range = (line: number, startLine: number, name: string) => ({ line, startLine, scope: 'action' as const, name });
     const subjects = objectiveLensSubjects(
       [
         { attribution: 'path_rule', objectives: ['workspace-keeps-working'], rule: { pattern: 'components/ws-manager/**', index: 0 }, startLine: 1 },
@@ -166,7 +166,7 @@ describe('objective lens, hover, tree and tile', () => {
         [51, 'workspace-keeps-working'],
       ],
     );
-    assert.equal(subjects[1]?.why, '@slo annotation on line 21 (function startWorkspace)');
+    assert.equal(subjects[1]?.why, '@slo annotation on line 21 (startWorkspace)');
     assert.equal(attributionText({ attribution: 'category', category: 'workspace_start' }), 'the objectives of feature category workspace_start and its group');
   });
 });
