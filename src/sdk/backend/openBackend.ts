@@ -15,6 +15,10 @@ import type { BackendConfig } from '../config/types';
 import type { BudgetApi } from '../contract/apiTypes';
 import { BudgetService } from '../service/budgetService';
 import type { BudgetSource } from '../contract/budgetSource';
+import type { ObjectiveEvaluator } from '../objectives/evaluator';
+import type { ObjectiveSpec } from '../objectives/spec';
+import { PrometheusObjectiveEvaluator } from '../sources/objectiveSource';
+import { PrometheusClient } from '../sources/prometheusClient';
 import { configuredPrometheusSource } from '../sources/prometheusSource';
 import { openStoreSource } from '../store/storeSource';
 
@@ -43,6 +47,14 @@ export interface OpenBudgetBackendOptions {
   apiRetries?: number;
   /** Per Budget API attempt (the client's default, 10 s, otherwise). */
   apiTimeoutMs?: number;
+  /**
+   * The project's objectives (issue 13), for Prometheus and the store: a list, or a function
+   * BudgetService calls on every request (the editor passes one reading its index, so an edited
+   * OpenSLO file shows without reopening). A Budget API has its own (the server's project).
+   */
+  objectives?: readonly ObjectiveSpec[] | (() => readonly ObjectiveSpec[]);
+  /** The root the objectives' files are relative to in answers (`definedAt.file`). */
+  workspaceRoot?: string;
 }
 
 export interface OpenedBudgetBackend {
@@ -71,9 +83,17 @@ function needCatalog(kind: BudgetBackendKind, where: string, catalog: Catalog | 
   return catalog;
 }
 
-/** BudgetService over a source: Prometheus and the store. */
-function serviceBackend(kind: BudgetBackendKind, where: string, source: BudgetSource, catalog: Catalog): OpenedBudgetBackend {
-  return { api: new BudgetService(source, catalog), kind, description: backendDescription(kind, where), errorUrl: where, catalog, source, close: () => source.close() };
+/** How objectives are evaluated on a backend: an evaluator, or why there is none. */
+type ObjectiveBackend = { evaluator: ObjectiveEvaluator } | { unsupported: string };
+
+/** BudgetService over a source: Prometheus and the store, with the project's objectives. */
+function serviceBackend(kind: BudgetBackendKind, where: string, source: BudgetSource, catalog: Catalog, opts: OpenBudgetBackendOptions, objectives: ObjectiveBackend): OpenedBudgetBackend {
+  const api = new BudgetService(source, catalog, {
+    ...(opts.objectives !== undefined ? { objectives: opts.objectives } : {}),
+    ...(opts.workspaceRoot !== undefined ? { workspaceRoot: opts.workspaceRoot } : {}),
+    ...('evaluator' in objectives ? { objectiveEvaluator: objectives.evaluator } : { objectivesUnsupported: objectives.unsupported }),
+  });
+  return { api, kind, description: backendDescription(kind, where), errorUrl: where, catalog, source, close: () => source.close() };
 }
 
 /**
@@ -101,7 +121,14 @@ export function openNetworkBackend(target: NetworkBackendTarget, opts: OpenBudge
     ...(opts.prometheusTimeoutMs !== undefined ? { timeoutMs: opts.prometheusTimeoutMs } : {}),
     ...(maxResponseBytes !== undefined ? { maxResponseBytes } : {}),
   });
-  return serviceBackend('prometheus', target.url, source, catalog);
+  // Objectives are asked with their own PromQL (docs/objectives.md), through a client of their own.
+  const client = new PrometheusClient({
+    url: target.url,
+    ...(opts.prometheusTimeoutMs !== undefined ? { timeoutMs: opts.prometheusTimeoutMs } : {}),
+    ...(maxResponseBytes !== undefined ? { maxResponseBytes } : {}),
+    ...(token ? { headers: { Authorization: `Bearer ${token}` } } : {}),
+  });
+  return serviceBackend('prometheus', target.url, source, catalog, opts, { evaluator: new PrometheusObjectiveEvaluator(client) });
 }
 
 /** The BudgetApi for any target (the CLI's data commands). Throws when Prometheus or the store is asked for without a catalog. */
@@ -109,5 +136,8 @@ export function openBudgetBackend(target: BudgetBackendTarget, opts: OpenBudgetB
   if (target.kind !== 'store') return openNetworkBackend(target, opts);
   const catalog = needCatalog('store', target.path, opts.catalog);
   // The data commands only read: never migrate or create a store here.
-  return serviceBackend('store', target.path, openStoreSource({ path: target.path, catalog, readonly: true }), catalog);
+  const source = openStoreSource({ path: target.path, catalog, readonly: true });
+  // STORE OBJECTIVES: switch this line to the store's evaluator when it lands (src/sdk/store, StoreObjectiveEvaluator):
+  const objectives: ObjectiveBackend = { unsupported: 'the store does not evaluate objectives yet (slo status --prometheus url reads Prometheus)' };
+  return serviceBackend('store', target.path, source, catalog, opts, objectives);
 }

@@ -135,13 +135,15 @@ export class BudgetApiClient implements BudgetApi {
     return this.get(`${scopePath(scope)}/burn-rates`, { at: q?.at?.toISOString() }, 'BurnRates', q?.signal);
   }
 
-  // Issue 13: filled in by the objectives service work (placeholder until it lands on main).
-  objectives(): Promise<ApiResult<ObjectiveBudget[]>> {
-    return Promise.reject(new Error('objectives are not served yet'));
+  /** GET /objectives?names=a,b: every objective on screen in one request (all without names). */
+  objectives(q?: Omit<QueryOptions, 'window'> & { names?: string[] }): Promise<ApiResult<ObjectiveBudget[]>> {
+    const names = q?.names !== undefined && q.names.length > 0 ? q.names.join(',') : undefined;
+    return this.get('/objectives', { at: q?.at?.toISOString(), names }, 'ObjectiveList', q?.signal);
   }
 
-  objective(): Promise<ApiResult<ObjectiveDetail>> {
-    return Promise.reject(new Error('objectives are not served yet'));
+  /** GET /objectives/{name}: one objective with its burn-down; NotFoundError (404) for an unknown name. */
+  objective(name: string, q?: Omit<QueryOptions, 'window'>): Promise<ApiResult<ObjectiveDetail>> {
+    return this.get(`/objectives/${encodeURIComponent(name)}`, { at: q?.at?.toISOString() }, 'Objective', q?.signal);
   }
 
   report(month: string, q?: Omit<QueryOptions, 'window' | 'at'>): Promise<ApiResult<MonthlyReport>> {

@@ -173,6 +173,149 @@ const burnRatesSchema: JsonSchema = object(
   ['alert'],
 );
 
+// ---- objectives (issue 13; contract/objectiveTypes.ts) --------------------------------------
+
+const statusEnum = { enum: ['healthy', 'over_budget', 'no_data', 'low_traffic'] } as const;
+const objectiveWarningsSchema = { type: 'array', items: object({ code: str, message: str }) } as const;
+
+const occurrenceFiguresSchema = object({
+  method: { const: 'Occurrences' },
+  target: str,
+  good: num,
+  bad: num,
+  total: num,
+  sli: nullableNum,
+  budgetEvents: nullableNum,
+  eventsLeft: nullableNum,
+  remainingFraction: nullableNum,
+  status: statusEnum,
+  lowTraffic: bool,
+  warnings: objectiveWarningsSchema,
+});
+
+const timesliceFiguresSchema = object({
+  method: { const: 'Timeslices' },
+  target: str,
+  timeSliceTarget: nullableStr,
+  sliceMinutes: num,
+  windowSlices: num,
+  goodSlices: num,
+  badSlices: num,
+  emptySlices: num,
+  unreportedSlices: num,
+  countedSlices: num,
+  sli: nullableNum,
+  budgetSlices: num,
+  allowedBadSlices: num,
+  budgetMinutes: num,
+  badMinutes: num,
+  slicesLeft: nullableNum,
+  minutesLeft: nullableNum,
+  remainingFraction: nullableNum,
+  status: statusEnum,
+  lowTraffic: bool,
+  warnings: objectiveWarningsSchema,
+});
+
+const ratioTimesliceFiguresSchema = object({
+  method: { const: 'RatioTimeslices' },
+  target: str,
+  sliceMinutes: num,
+  windowSlices: num,
+  judgedSlices: num,
+  emptySlices: num,
+  unreportedSlices: num,
+  countedSlices: num,
+  sli: nullableNum,
+  budgetSlices: num,
+  budgetMinutes: num,
+  spentSlices: num,
+  spentMinutes: num,
+  slicesLeft: nullableNum,
+  minutesLeft: nullableNum,
+  remainingFraction: nullableNum,
+  status: statusEnum,
+  lowTraffic: bool,
+  warnings: objectiveWarningsSchema,
+});
+
+export const objectiveFiguresSchema: JsonSchema = { oneOf: [occurrenceFiguresSchema, timesliceFiguresSchema, ratioTimesliceFiguresSchema] };
+
+const opEnum = { enum: ['gt', 'gte', 'lt', 'lte'] } as const;
+
+const burnAlertResultSchema = object(
+  {
+    tier: object({ longWindowMinutes: num, shortWindowMinutes: num, factor: { type: ['string', 'number'] }, op: opEnum, name: str }, ['shortWindowMinutes', 'op', 'name']),
+    name: str,
+    factor: num,
+    state: { enum: ['firing', 'quiet', 'no_data', 'low_traffic', 'unreachable'] },
+    firing: bool,
+    longBurnRate: nullableNum,
+    shortBurnRate: nullableNum,
+    guardedWindowEvents: nullableNum,
+    minShortWindowEvents: num,
+    reason: str,
+  },
+  ['reason'],
+);
+
+const objectiveQuerySchema = object(
+  { role: { enum: ['good', 'bad', 'total', 'value', 'ratio', 'bounds'] }, query: str, kind: { enum: ['instant', 'range'] }, stepSeconds: num, window: str },
+  ['stepSeconds'],
+);
+
+const objectiveBudgetProperties: Record<string, JsonSchema> = {
+  name: str,
+  displayName: str,
+  description: str,
+  service: str,
+  category: str,
+  group: str,
+  definedAt: object({ file: str, line: num }),
+  target: str,
+  method: { enum: ['Occurrences', 'Timeslices', 'RatioTimeslices'] },
+  window: str,
+  sliceMinutes: num,
+  sli: str,
+  figures: { oneOf: [{ type: 'null' }, objectiveFiguresSchema] },
+  range: { oneOf: [{ type: 'null' }, object({ start: str, end: str, minutes: num })] },
+  burnRate1h: nullableNum,
+  burnAlerts: { type: 'array', items: burnAlertResultSchema },
+  queries: { type: 'array', items: objectiveQuerySchema },
+  warnings: strArray,
+  error: object({ code: str, message: str }),
+};
+
+const OBJECTIVE_OPTIONAL = ['displayName', 'description', 'service', 'category', 'group', 'sliceMinutes', 'error'];
+
+export const objectiveBudgetSchema = object(objectiveBudgetProperties, OBJECTIVE_OPTIONAL);
+
+export const objectiveDetailSchema = object(
+  {
+    ...objectiveBudgetProperties,
+    burnDown: { type: 'array', items: object({ day: str, end: str, remainingFraction: nullableNum, spent: num }) },
+  },
+  OBJECTIVE_OPTIONAL,
+);
+
+/** An objective in the monthly report: its figures over the report's month (ReportObjectiveRow). */
+const reportObjectiveRowSchema = object(
+  {
+    name: str,
+    displayName: str,
+    category: str,
+    group: str,
+    target: str,
+    method: { enum: ['Occurrences', 'Timeslices', 'RatioTimeslices'] },
+    window: str,
+    sli: str,
+    figures: { oneOf: [{ type: 'null' }, objectiveFiguresSchema] },
+    range: { oneOf: [{ type: 'null' }, object({ start: str, end: str, minutes: num })] },
+    error: object({ code: str, message: str }),
+  },
+  ['displayName', 'category', 'group', 'error'],
+);
+
 const reportGroupRowSchema = object(
   {
     ...groupBudgetProperties,
@@ -183,24 +326,28 @@ const reportGroupRowSchema = object(
   ['customTarget'],
 );
 
-export const monthlyReportSchema = object({
-  month: str,
-  start: str,
-  end: str,
-  groups: { type: 'array', items: reportGroupRowSchema },
-  investigateSharedCause: bool,
-  significantOverBudget: strArray,
-  expiredExceptions: strArray,
-  categoriesOverAllocation: {
-    type: 'array',
-    items: object({
-      category: str,
-      group: str,
-      stage: str,
-      months: { type: 'array', items: object({ month: str, spentMinutes: num, budgetMinutes: num, availability: nullableNum }) },
-    }),
+export const monthlyReportSchema = object(
+  {
+    month: str,
+    start: str,
+    end: str,
+    groups: { type: 'array', items: reportGroupRowSchema },
+    investigateSharedCause: bool,
+    significantOverBudget: strArray,
+    expiredExceptions: strArray,
+    categoriesOverAllocation: {
+      type: 'array',
+      items: object({
+        category: str,
+        group: str,
+        stage: str,
+        months: { type: 'array', items: object({ month: str, spentMinutes: num, budgetMinutes: num, availability: nullableNum }) },
+      }),
+    },
+    objectives: { type: 'array', items: reportObjectiveRowSchema },
   },
-});
+  ['objectives'],
+);
 
 export const errorBodySchema = object({
   error: object({ code: str, message: str, field: str }, ['field']),
@@ -223,6 +370,8 @@ export const responseSchemas = {
   DailySeries: apiResultSchema(dailySeriesSchema),
   BurnRates: burnRatesSchema,
   MonthlyReport: apiResultSchema(monthlyReportSchema),
+  ObjectiveList: apiResultSchema({ type: 'array', items: objectiveBudgetSchema }),
+  Objective: apiResultSchema(objectiveDetailSchema),
   Health: healthSchema,
   Error: errorBodySchema,
 } as const satisfies Record<string, JsonSchema>;

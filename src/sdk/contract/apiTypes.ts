@@ -6,7 +6,7 @@
  */
 import type { BudgetFigures, Component, CustomTarget, ExceptionExpiry, SliCounts } from './budgetTypes';
 import type { ResultMeta, Scope } from './budgetSource';
-import type { ObjectiveBudget, ObjectiveDetail } from './objectiveTypes';
+import type { ObjectiveBudget, ObjectiveDetail, ObjectiveMethodFigures } from './objectiveTypes';
 
 export interface ApiResult<T> {
   meta: ResultMeta;
@@ -218,6 +218,29 @@ export interface CategoryOverAllocation {
   months: CategoryMonth[];
 }
 
+/**
+ * One objective of the project (issue 13) in the monthly report: its figures over the report's
+ * month (the month in place of its own window, up to now while the month is in progress).
+ */
+export interface ReportObjectiveRow {
+  name: string;
+  displayName?: string;
+  category?: string;
+  group?: string;
+  /** T as an exact ratio string ("0.998"). */
+  target: string;
+  method: 'Occurrences' | 'Timeslices' | 'RatioTimeslices';
+  /** Its own window as written ("28d"); the report measures the month instead. */
+  window: string;
+  /** The SLI in words (objectives/describe.ts). */
+  sli: string;
+  /** Over the month; null when it could not be evaluated (then `error`). */
+  figures: ObjectiveMethodFigures | null;
+  /** The measured part of the month: [start, end), ISO. */
+  range: { start: string; end: string; minutes: number } | null;
+  error?: { code: string; message: string };
+}
+
 export interface MonthlyReport {
   /** 'YYYY-MM' */
   month: string;
@@ -230,6 +253,8 @@ export interface MonthlyReport {
   expiredExceptions: string[];
   /** Categories over their allocation three months in a row, by category name. */
   categoriesOverAllocation: CategoryOverAllocation[];
+  /** The project's objectives over the month; absent when it defines none (issue 13). */
+  objectives?: ReportObjectiveRow[];
 }
 
 export interface BudgetApi {

@@ -32,6 +32,8 @@ export interface ObjectiveEvaluation {
 export interface ObjectiveEvaluator {
   /** Which backend answers ("prometheus", "store"): named in errors and the API's provenance. */
   readonly kind: string;
+  /** Where it reads (the Prometheus URL, the store's path): the answers' provenance. Optional. */
+  readonly source?: string;
   /** Throws an Error with a clear message when the SLI cannot be evaluated by this backend (ObjectiveQueryError, a source's own error). */
   evaluate(spec: ObjectiveSpec, opts?: ObjectiveEvaluationOptions): Promise<ObjectiveEvaluation>;
   /**

@@ -21,7 +21,12 @@ function operation(route: RouteSpec, withAuth: boolean): Record<string, unknown>
     name: m[1],
     in: 'path',
     required: true,
-    description: m[1] === 'key' ? 'Normalised group key, e.g. project_management.' : 'Feature category, e.g. team_planning.',
+    description:
+      m[1] === 'key'
+        ? 'Normalised group key, e.g. project_management.'
+        : route.path.startsWith('/objectives/')
+          ? 'Objective name (metadata.name, or <slo>/<objective> for an SLO with several), e.g. workspace-starts.'
+          : 'Feature category, e.g. team_planning.',
     schema: { type: 'string' },
   }));
   const queryParams = route.query.map((name) => ({
@@ -38,7 +43,10 @@ function operation(route: RouteSpec, withAuth: boolean): Record<string, unknown>
     responses['304'] = { description: 'Not modified: If-None-Match matched the ETag of the cached answer.' };
     responses['400'] = jsonResponse('Invalid parameter; `error.field` names it.', 'Error');
     if (withAuth) responses['401'] = jsonResponse('Missing or wrong bearer token.', 'Error');
-    if (route.path.includes('{')) responses['404'] = jsonResponse('Unknown group or category.', 'Error');
+    if (route.path.includes('{') || route.path === '/objectives') {
+      const what = route.path.startsWith('/objectives') ? "Unknown objective (`unknown_objective`; the message suggests the closest name: \"did you mean\")." : 'Unknown group or category.';
+      responses['404'] = jsonResponse(what, 'Error');
+    }
     responses['502'] = jsonResponse(
       'The backend failed: `backend_error` (it answered badly), `backend_too_large` (its answer went over the byte limit, `budget-lens serve --max-backend-bytes`; the message names the limit and the URL).',
       'Error',

@@ -48,7 +48,7 @@ export const QUERY_PARAM_DOCS: Record<QueryParamName, { description: string; sch
   window: { description: "Window length: '28d' (default), '7d', or any 'Nd' / 'Nh' up to 366d.", schema: { type: 'string', pattern: '^[1-9][0-9]*[dh]$' } },
   at: { description: 'Evaluation time (the instant the window ends): unix seconds or RFC 3339, a date that exists in 1970-2100. Default now.', schema: { type: 'string' } },
   limit: { description: 'Number of endpoints, 1..1000 (default 10).', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
-  names: { description: 'Comma-separated feature categories; all catalog categories when omitted.', schema: { type: 'string' } },
+  names: { description: "Comma-separated names: feature categories on /categories (all catalog categories when omitted), objectives on /objectives (all the project's when omitted).", schema: { type: 'string' } },
   ids: {
     description: `Comma-separated endpoint ids exactly as the backend reports them (\`Projects::IssuesController#index\`, \`GET /api/:version/projects/:id/issues\`, a worker class, \`graphql:Operation\`), percent-encoded; 1..${MAX_ENDPOINT_IDS}, duplicates answered once. An id holding a comma cannot be asked for.`,
     schema: { type: 'string', minLength: 1 },
@@ -132,6 +132,16 @@ export const routes: readonly RouteSpec[] = [
     handle: (ctx) => ctx.api.burnRates(categoryScope(ctx), { at: ctx.query.at, signal: ctx.signal }),
   },
   {
+    operationId: 'listObjectives', path: '/objectives', summary: "The project's objectives (OpenSLO files and .budgetlens.yml, issue 13), each over its own window at `at`: SLI vs target, budget left, status, the last hour's burn rate, burn alerts and every query evaluated. An objective that cannot be evaluated has `figures: null` and `error`; the others are unaffected. One request for every objective on screen.",
+    query: ['at', 'names'], schema: 'ObjectiveList', data: true,
+    handle: (ctx) => ctx.api.objectives({ names: ctx.query.names, at: ctx.query.at, signal: ctx.signal }),
+  },
+  {
+    operationId: 'getObjective', path: '/objectives/{name}', summary: "One objective with its burn-down: the share of its budget left after each UTC day of its window up to `at`. A name with '/' (an OpenSLO SLO with several objectives) is percent-encoded.",
+    query: ['at'], schema: 'Objective', data: true,
+    handle: (ctx) => ctx.api.objective(ctx.params['name'] ?? '', { at: ctx.query.at, signal: ctx.signal }),
+  },
+  {
     operationId: 'getReport', path: '/report', summary: 'The monthly error-budget report per stage group.',
     query: ['month'], requiredQuery: ['month'], schema: 'MonthlyReport', data: true,
     handle: (ctx) => ctx.api.report(ctx.query.month ?? '', { signal: ctx.signal }),
@@ -198,7 +208,7 @@ export function parseQuery(route: RouteSpec, search: URLSearchParams): ParsedQue
   const names = search.get('names');
   if (names !== null) {
     q.names = names.split(',').map((n) => n.trim());
-    if (q.names.some((n) => n === '')) throw new InvalidQueryError('names', `empty category name in '${names}'`);
+    if (q.names.some((n) => n === '')) throw new InvalidQueryError('names', `empty name in '${names}'`);
   }
   const month = search.get('month');
   if (month !== null) q.month = month;

@@ -4,7 +4,11 @@
  * The HTTP server serves one; the CLI and the extension use one directly or a BudgetApiClient.
  * Every result carries the source's meta (window, asOf, provenance).
  */
-import type { ObjectiveBudget, ObjectiveDetail } from '../contract/objectiveTypes';
+import type { ObjectiveBudget, ObjectiveDetail, ObjectiveMethodFigures } from '../contract/objectiveTypes';
+import type { ObjectiveEvaluation, ObjectiveEvaluator } from '../objectives/evaluator';
+import type { ObjectiveSpec } from '../objectives/spec';
+import { objectiveSliText } from '../objectives/describe';
+import { isAbsolute, relative, sep } from 'node:path';
 import { budgetMinutes, computeBudget } from '../budget/budgetMath';
 import { buildBurnRateRows, DEFAULT_BURN_POLICIES } from '../budget/burnRate';
 import { BURN_ALERT_WINDOWS, evaluateBurnAlert } from '../budget/burnAlert';
@@ -34,7 +38,8 @@ import type {
 } from '../contract/apiTypes';
 import { buildMonthlyReport, defaultTargetOf } from '../report/monthlyReport';
 import { checkWindowStart, parseLimitParam, parseMonthParam, parseWindowParam } from './queryParams';
-import { BackendError, BackendTimeoutError, InvalidQueryError, UnknownScopeError } from '../contract/serviceErrors';
+import { BackendError, BackendTimeoutError, InvalidQueryError, UnknownScopeError, backendFaultOf } from '../contract/serviceErrors';
+import { apiErrorAnswer } from './apiErrors';
 
 export interface BudgetServiceOptions {
   /** Extra ignored components per group (from .budgetlens.yml), on top of the catalog's. */
@@ -45,6 +50,47 @@ export interface BudgetServiceOptions {
   now?: () => Date;
   /** How many months back the report looks for "months over budget in a row". Default 12. */
   reportLookbackMonths?: number;
+  /**
+   * The project's objectives (issue 13): a list, or a function read on every request (the
+   * editor's index re-reads them when a file changes). None: `/objectives` answers an empty list.
+   */
+  objectives?: readonly ObjectiveSpec[] | (() => readonly ObjectiveSpec[]);
+  /** The workspace root: each objective's `definedAt.file` is relative to it (absolute without it). */
+  workspaceRoot?: string;
+  /**
+   * Evaluates objectives on this backend (the Prometheus source's, the store's). Absent: every
+   * objective answers `figures: null` with error `objectives_unsupported` (objectivesUnsupported says why).
+   */
+  objectiveEvaluator?: ObjectiveEvaluator;
+  /** The message of `objectives_unsupported` when there is no evaluator. */
+  objectivesUnsupported?: string;
+  /** Objectives evaluated at the same time. Default 8. */
+  objectiveConcurrency?: number;
+}
+
+/** The code an objective answers when the backend has no objective evaluator. */
+export const OBJECTIVES_UNSUPPORTED = 'objectives_unsupported';
+
+/** The most objective names one `objectives` request may ask for. */
+export const MAX_OBJECTIVE_NAMES = 500;
+
+const MINUTE_MS = 60_000;
+
+/** One objective's evaluation, or the error that stood in its way. */
+type Evaluated = { spec: ObjectiveSpec; evaluation: ObjectiveEvaluation } | { spec: ObjectiveSpec; error: { code: string; message: string }; cause: unknown };
+
+/** Runs `fn` over `items`, at most `limit` at a time, answers in order. */
+async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return out;
 }
 
 /** The most endpoint ids one `endpoints` request may ask for (a screen holds far fewer). */
@@ -259,13 +305,35 @@ export class BudgetService implements BudgetApi {
     return { meta: mergeMeta(periodCounts.meta, ...windowCounts.map((w) => w.meta)), data: rows, alert };
   }
 
-  // Issue 13: filled in by the objectives service work (placeholder until it lands on main).
-  objectives(): Promise<ApiResult<ObjectiveBudget[]>> {
-    return Promise.reject(new Error('objectives are not served yet'));
+  /**
+   * The project's objectives (issue 13), each over its own window at `at` (floored to the
+   * minute), evaluated a few at a time. One objective that cannot be evaluated answers
+   * `figures: null` and its `error`; the others are unaffected. Only a backend that is down for
+   * every objective asked (unreachable, 5xx) fails the request, as on the other routes.
+   */
+  async objectives(q: Omit<QueryOptions, 'window'> & { names?: string[] } = {}): Promise<ApiResult<ObjectiveBudget[]>> {
+    const at = this.objectiveInstant(q.at);
+    const specs = this.objectiveSpecs(q.names);
+    const evaluated = await this.evaluateObjectives(specs, at, q.signal);
+    return { meta: this.objectiveMeta(specs, evaluated, at), data: evaluated.map((e) => this.objectiveBudget(e)) };
   }
 
-  objective(): Promise<ApiResult<ObjectiveDetail>> {
-    return Promise.reject(new Error('objectives are not served yet'));
+  /** One objective with its burn-down day by day; UnknownScopeError (404) for a name the project lacks. */
+  async objective(name: string, q: Omit<QueryOptions, 'window'> = {}): Promise<ApiResult<ObjectiveDetail>> {
+    const at = this.objectiveInstant(q.at);
+    const [spec] = this.objectiveSpecs([name]);
+    if (spec === undefined) throw new UnknownScopeError('objective', name);
+    const [[evaluated], burnDown] = await Promise.all([
+      this.evaluateObjectives([spec], at, q.signal),
+      this.objectiveBurnDown(spec, at, q.signal),
+    ]);
+    const budget = this.objectiveBudget(evaluated!);
+    const warnings = 'error' in burnDown ? [...budget.warnings, `burn-down: ${burnDown.error.message}`] : budget.warnings;
+    const points = 'error' in burnDown ? [] : burnDown.points;
+    const queries = 'error' in burnDown ? [] : burnDown.queries;
+    const meta = this.objectiveMeta([spec], [evaluated!], at);
+    meta.provenance = { ...meta.provenance, queries: [...new Set([...meta.provenance.queries, ...queries.map((x) => x.query)])] };
+    return { meta, data: { ...budget, queries: [...budget.queries, ...queries.filter((x) => !budget.queries.some((b) => b.query === x.query && b.kind === x.kind))], warnings, burnDown: points } };
   }
 
   async report(month: string, q: Omit<QueryOptions, 'window' | 'at'> = {}): Promise<ApiResult<MonthlyReport>> {
@@ -286,6 +354,130 @@ export class BudgetService implements BudgetApi {
       fetchCategories: (w) =>
         this.call(q.signal, () => this.source.categoryCounts({ window: { label: w.label, minutes: w.minutes }, at: w.end, signal: q.signal })),
     });
+  }
+
+  // ---- objectives ----------------------------------------------------------------------------
+
+  private objectiveList(): readonly ObjectiveSpec[] {
+    const o = this.opts.objectives;
+    return typeof o === 'function' ? o() : (o ?? []);
+  }
+
+  /** The asked objectives in the asked order (all, in the project's order, without names); 404 for an unknown name. */
+  private objectiveSpecs(names: readonly string[] | undefined): ObjectiveSpec[] {
+    const all = this.objectiveList();
+    if (names === undefined || names.length === 0) return [...all];
+    const wanted = [...new Set(names)];
+    if (wanted.length > MAX_OBJECTIVE_NAMES) throw new InvalidQueryError('names', `at most ${MAX_OBJECTIVE_NAMES} objective names, got ${wanted.length}`);
+    const byName = new Map(all.map((o) => [o.name, o]));
+    return wanted.map((name) => {
+      const spec = byName.get(name);
+      if (spec === undefined) throw new UnknownScopeError('objective', name, closestCategory(name, byName.keys()));
+      return spec;
+    });
+  }
+
+  private objectiveInstant(at: Date | undefined): Date {
+    const t = at ?? this.now();
+    if (!(t instanceof Date) || Number.isNaN(t.getTime())) throw new InvalidQueryError('at', 'not a valid time');
+    const out = instantRejection(t.getTime());
+    if (out) throw new InvalidQueryError('at', `${t.toISOString()}: ${out.message}`);
+    return new Date(Math.floor(t.getTime() / MINUTE_MS) * MINUTE_MS);
+  }
+
+  private async evaluateObjectives(specs: readonly ObjectiveSpec[], at: Date, signal: AbortSignal | undefined): Promise<Evaluated[]> {
+    const evaluator = this.opts.objectiveEvaluator;
+    if (evaluator === undefined) {
+      const message = this.opts.objectivesUnsupported ?? `the ${this.source.kind} backend does not evaluate objectives`;
+      return specs.map((spec) => ({ spec, error: { code: OBJECTIVES_UNSUPPORTED, message }, cause: undefined }));
+    }
+    const out = await mapBounded(specs, this.opts.objectiveConcurrency ?? 8, async (spec): Promise<Evaluated> => {
+      try {
+        return { spec, evaluation: await evaluator.evaluate(spec, { at, signal }) };
+      } catch (e) {
+        this.rethrowAbort(signal, e);
+        return { spec, error: objectiveError(e), cause: e };
+      }
+    });
+    // The backend down for every objective is the request's failure (503), as on the other routes.
+    const failed = out.filter((e): e is Extract<Evaluated, { error: unknown }> => 'error' in e);
+    const down = failed.find((e) => backendFaultOf(e.cause)?.unavailable === true);
+    if (specs.length > 0 && failed.length === specs.length && down !== undefined) throw new BackendError(down.cause);
+    return out;
+  }
+
+  private async objectiveBurnDown(spec: ObjectiveSpec, at: Date, signal: AbortSignal | undefined): Promise<Awaited<ReturnType<ObjectiveEvaluator['burnDown']>> | { error: { code: string; message: string } }> {
+    const evaluator = this.opts.objectiveEvaluator;
+    if (evaluator === undefined) return { points: [], queries: [] };
+    try {
+      return await evaluator.burnDown(spec, { at, signal });
+    } catch (e) {
+      this.rethrowAbort(signal, e);
+      return { error: objectiveError(e) };
+    }
+  }
+
+  private rethrowAbort(signal: AbortSignal | undefined, e: unknown): void {
+    if (signal?.aborted) {
+      if (BackendTimeoutError.is(signal.reason)) throw signal.reason;
+      throw e;
+    }
+  }
+
+  private objectiveBudget(e: Evaluated): ObjectiveBudget {
+    const spec = e.spec;
+    const base: ObjectiveBudget = {
+      name: spec.name,
+      ...(spec.displayName !== undefined ? { displayName: spec.displayName } : {}),
+      ...(spec.description !== undefined ? { description: spec.description } : {}),
+      ...(spec.service !== undefined ? { service: spec.service } : {}),
+      ...(spec.category !== undefined ? { category: spec.category } : {}),
+      ...(spec.group !== undefined ? { group: spec.group } : {}),
+      definedAt: { file: this.workspacePath(spec.location.file), line: spec.location.line },
+      target: spec.target,
+      method: spec.budgetingMethod,
+      window: spec.window.label,
+      ...(spec.timeSliceWindowMinutes !== undefined ? { sliceMinutes: spec.timeSliceWindowMinutes } : {}),
+      sli: objectiveSliText(spec),
+      figures: null,
+      range: null,
+      burnRate1h: null,
+      burnAlerts: [],
+      queries: [],
+      warnings: [],
+    };
+    if ('error' in e) return { ...base, error: e.error };
+    const { objective: _objective, windowMinutes: _windowMinutes, ...figures } = e.evaluation.figures;
+    const ev = e.evaluation;
+    return { ...base, figures: figures as ObjectiveMethodFigures, range: ev.range, burnRate1h: ev.burnRate1h, burnAlerts: ev.burnAlerts, queries: ev.queries, warnings: [...new Set(ev.warnings)] };
+  }
+
+  /** Workspace-relative with `/` (as findings are), the file as given when it lies outside the root. */
+  private workspacePath(file: string): string {
+    const root = this.opts.workspaceRoot;
+    if (root === undefined || !isAbsolute(file)) return file;
+    const rel = relative(root, file);
+    return rel.startsWith('..') || isAbsolute(rel) ? file : rel.split(sep).join('/');
+  }
+
+  /**
+   * The answer's meta: the window spans the objectives' measured ranges (from the earliest start
+   * to `at`; the label lists their windows), the provenance every query evaluated.
+   */
+  private objectiveMeta(specs: readonly ObjectiveSpec[], evaluated: readonly Evaluated[], at: Date): ResultMeta {
+    const evaluator = this.opts.objectiveEvaluator;
+    const starts = evaluated.flatMap((e) => ('evaluation' in e ? [Date.parse(e.evaluation.range.start)] : []));
+    const start = starts.length > 0 ? Math.min(...starts) : at.getTime();
+    const labels = [...new Set(specs.map((s) => s.window.label))];
+    const queries = [...new Set(evaluated.flatMap((e) => ('evaluation' in e ? e.evaluation.queries.map((x) => x.query) : [])))];
+    const warnings = [...new Set(evaluated.flatMap((e) => ('evaluation' in e ? e.evaluation.warnings : [])))];
+    const kind = (evaluator?.kind ?? this.source.kind) === 'store' ? 'store' : 'promql';
+    return {
+      window: { label: labels.join(', ') || 'none', minutes: Math.round((at.getTime() - start) / MINUTE_MS), start: new Date(start).toISOString(), end: at.toISOString() },
+      asOf: at.toISOString(),
+      provenance: { kind, source: evaluator?.source ?? evaluator?.kind ?? this.source.kind, queries },
+      ...(warnings.length > 0 ? { warnings } : {}),
+    };
   }
 
   // ---- helpers -------------------------------------------------------------------------------
@@ -388,3 +580,18 @@ export class BudgetService implements BudgetApi {
   }
 }
 
+
+/**
+ * An objective's error as the API names it: the backend's trouble by the Budget API's codes
+ * (backend_unavailable, backend_error, backend_too_large), an SLI the backend refuses by its own
+ * code (unsupported_sli, unsupported_query), anything else evaluation_failed.
+ */
+export function objectiveError(e: unknown): { code: string; message: string } {
+  const message = e instanceof Error ? e.message : String(e);
+  if (backendFaultOf(e) !== undefined) {
+    const a = apiErrorAnswer(new BackendError(e));
+    return { code: a.code, message };
+  }
+  const code = (e as { code?: unknown } | null)?.code;
+  return { code: typeof code === 'string' && /^[a-z][a-z0-9_]*$/.test(code) ? code : 'evaluation_failed', message };
+}

@@ -15,6 +15,8 @@
  *   window's last slices (no extra queries).
  */
 import type { ObjectiveSpec, MetricQuery } from '../objectives/spec';
+import type { ObjectiveBurnDownPoint, ObjectiveQuery } from '../contract/objectiveTypes';
+import type { ObjectiveEvaluation, ObjectiveEvaluationOptions, ObjectiveEvaluator } from '../objectives/evaluator';
 import {
   DEFAULT_BURN_ALERT_TIERS,
   burnAlertWindows,
@@ -23,6 +25,7 @@ import {
   evaluateBurnAlerts,
   evaluateObjective,
   meetsThreshold,
+  occurrenceFigures,
   ratioTimesliceFigures,
   tierOfAlertCondition,
   timesliceFigures,
@@ -177,6 +180,31 @@ function events(numerator: 'good' | 'bad', num: number | undefined, total: numbe
   return numerator === 'good' ? { good: n, total: t } : { bad: n, total: t };
 }
 
+type SeriesAsk = (role: ExplainedQuery['role'], query: string) => Promise<Map<number, number>>;
+
+/** One sample per slice ending at `ends` from the range queries `series` sends (step = slice). */
+async function sliceSamplesOf(plan: Plan, ends: readonly number[], slice: number, series: SeriesAsk): Promise<SliceSample[]> {
+  if (plan.kind === 'events') {
+    const [num, total] = await Promise.all([
+      series(plan.numerator, windowCountQuery(plan.num, plan.counter, slice)),
+      series('total', windowCountQuery(plan.total, plan.counter, slice)),
+    ]);
+    return ends.map((t) => (total.has(t) ? events(plan.numerator, num.get(t), total.get(t)) : null));
+  }
+  if (plan.kind === 'values') {
+    const values = await series('value', plan.query);
+    return ends.map((t) => {
+      const v = values.get(t);
+      return v === undefined ? null : meetsThreshold(v, plan.op, plan.threshold) ? 1 : 0;
+    });
+  }
+  const ratios = await series('ratio', plan.query);
+  return ends.map((t) => {
+    const v = ratios.get(t);
+    return v === undefined ? null : plan.failure ? 1 - v : v;
+  });
+}
+
 /** Evaluates one objective against Prometheus at `at`. Throws ObjectiveQueryError (refused SLI) or PrometheusError. */
 export async function evaluatePrometheusObjective(
   client: PrometheusClient,
@@ -249,26 +277,7 @@ export async function evaluatePrometheusObjective(
     }
     return byTime;
   };
-  let samples: SliceSample[];
-  if (plan.kind === 'events') {
-    const [num, total] = await Promise.all([
-      series(plan.numerator, windowCountQuery(plan.num, plan.counter, slice)),
-      series('total', windowCountQuery(plan.total, plan.counter, slice)),
-    ]);
-    samples = ends.map((t) => (total.has(t) ? events(plan.numerator, num.get(t), total.get(t)) : null));
-  } else if (plan.kind === 'values') {
-    const values = await series('value', plan.query);
-    samples = ends.map((t) => {
-      const v = values.get(t);
-      return v === undefined ? null : meetsThreshold(v, plan.op, plan.threshold) ? 1 : 0;
-    });
-  } else {
-    const ratios = await series('ratio', plan.query);
-    samples = ends.map((t) => {
-      const v = ratios.get(t);
-      return v === undefined ? null : plan.failure ? 1 - v : v;
-    });
-  }
+  const samples = await sliceSamplesOf(plan, ends, slice, series);
   const figures = evaluateObjective(spec, { kind: 'slices', samples }, { windowMinutes: range.minutes });
   const burnWindows = burnMinutes.map((m): BurnWindowCounts => {
     const k = Math.min(Math.floor(m / slice), samples.length);
@@ -278,4 +287,130 @@ export async function evaluatePrometheusObjective(
     return { minutes: m, counts: burnCountsOf(f) };
   });
   return result(figures, burnWindows);
+}
+
+const DAY_MS = 86_400_000;
+
+/** The budget left as the burn-down shows it: the share, null before any event or judged slice. */
+function burnDownPoint(end: number, remainingFraction: number | null, spent: number): ObjectiveBurnDownPoint {
+  return { day: new Date(end - 1).toISOString().slice(0, 10), end: new Date(end).toISOString(), remainingFraction, spent };
+}
+
+/**
+ * The window's burn-down from Prometheus: one point per UTC day from the window's start to `at`
+ * (the first and the last day may be partial), the budget left after each day from the counts
+ * cumulated since the window's start (docs/objectives.md "Burn-down").
+ *
+ * - Occurrences: per part, one range query `sum(increase(x[1d]))` with a 1-day step whose points
+ *   are the whole UTC days' ends, and one instant query for each partial day at the window's
+ *   edges (none for a whole-day window ending at midnight). The budget after a day is the
+ *   engine's over the events so far, as the figures count it.
+ * - Timeslices / RatioTimeslices: the same range queries as the figures (step = slice); a day's
+ *   point is the engine's figures over the slices that ended by then, against the whole window.
+ */
+export async function prometheusObjectiveBurnDown(
+  client: PrometheusClient,
+  spec: ObjectiveSpec,
+  opts: PrometheusObjectiveOptions = {},
+): Promise<{ points: ObjectiveBurnDownPoint[]; queries: ExplainedQuery[] }> {
+  const atMs = Math.floor((opts.at ?? new Date()).getTime() / MINUTE_MS) * MINUTE_MS;
+  const range = windowRange(spec.window, atMs);
+  const elapsed = Math.floor((Math.min(atMs, range.end) - range.start) / MINUTE_MS);
+  if (elapsed <= 0) throw new ObjectiveQueryError(`objective ${spec.name}: its window starts at ${new Date(range.start).toISOString()}, nothing to measure yet`, 'unsupported_sli');
+  const from = atMs - elapsed * MINUTE_MS;
+  const windowLabel = spec.window.label;
+  const queries: ExplainedQuery[] = [];
+  const instant = async (role: ExplainedQuery['role'], query: string, at: number, window: string): Promise<{ labels: Record<string, string>; value: number }[]> => {
+    queries.push({ role, query, kind: 'instant', window });
+    return (await client.query(query, new Date(at), opts.signal)).result;
+  };
+  const ranged = async (role: ExplainedQuery['role'], query: string, ends: readonly number[], stepMinutes: number, window: string): Promise<Map<number, number>> => {
+    const stepS = stepMinutes * 60;
+    queries.push({ role, query, kind: 'range', stepSeconds: stepS, window });
+    const byTime = new Map<number, number>();
+    for (let i = 0; i < ends.length; i += MAX_POINTS) {
+      const chunk = ends.slice(i, i + MAX_POINTS);
+      const ans = await client.queryRange(query, new Date(chunk[0]!), new Date(chunk[chunk.length - 1]!), stepS, opts.signal);
+      for (const s of ans.result) for (const [t, v] of s.points) byTime.set(Math.round(t * 1000), (byTime.get(Math.round(t * 1000)) ?? 0) + v);
+    }
+    return byTime;
+  };
+  const plan = await planOf(spec, elapsed, async (role, query) =>
+    (await instant(role, query, atMs, windowLabel)).map((s) => s.labels['le']).filter((x): x is string => x !== undefined),
+  );
+  // Day boundaries: the window's start, every UTC midnight inside it, `at`.
+  const bounds = [from];
+  for (let d = Math.floor(from / DAY_MS) + 1; d * DAY_MS < atMs; d++) bounds.push(d * DAY_MS);
+  bounds.push(atMs);
+  const days = bounds.slice(1).map((end, i) => ({ start: bounds[i]!, end }));
+  const points: ObjectiveBurnDownPoint[] = [];
+
+  if (spec.budgetingMethod === 'Occurrences') {
+    if (plan.kind !== 'events') throw new ObjectiveQueryError(`objective ${spec.name}: Occurrences needs events`, 'unsupported_sli');
+    const whole = days.filter((d) => d.end - d.start === DAY_MS).map((d) => d.end);
+    const partial = days.filter((d) => d.end - d.start !== DAY_MS);
+    const perDay = async (role: 'good' | 'bad' | 'total', terms: readonly CounterTerm[]): Promise<Map<number, number>> => {
+      const [full, ...edges] = await Promise.all([
+        whole.length > 0 ? ranged(role, windowCountQuery(terms, plan.counter, 1440), whole, 1440, '1d') : Promise.resolve(new Map<number, number>()),
+        ...partial.map(async (d) => {
+          const minutes = (d.end - d.start) / MINUTE_MS;
+          return [d.end, one(await instant(role, windowCountQuery(terms, plan.counter, minutes), d.end, promDuration(minutes))) ?? 0] as const;
+        }),
+      ]);
+      for (const [end, v] of edges) full.set(end, v);
+      return full;
+    };
+    const [num, total] = await Promise.all([perDay(plan.numerator, plan.num), perDay('total', plan.total)]);
+    let n = 0;
+    let t = 0;
+    for (const d of days) {
+      const dayNum = num.get(d.end) ?? 0;
+      const dayTotal = total.get(d.end) ?? 0;
+      n += dayNum;
+      t += dayTotal;
+      const f = occurrenceFigures(events(plan.numerator, n, t), spec.target);
+      points.push(burnDownPoint(d.end, f.remainingFraction, plan.numerator === 'bad' ? dayNum : Math.max(0, dayTotal - dayNum)));
+    }
+    return { points, queries };
+  }
+
+  const slice = spec.timeSliceWindowMinutes;
+  if (slice === undefined) throw new ObjectiveQueryError(`objective ${spec.name}: ${spec.budgetingMethod} needs a timeSliceWindow`, 'unsupported_sli');
+  const ends = Array.from({ length: Math.floor(elapsed / slice) }, (_, i) => range.start + (i + 1) * slice * MINUTE_MS);
+  const samples = await sliceSamplesOf(plan, ends, slice, (role, query) => ranged(role, query, ends, slice, windowLabel));
+  const sub = { windowMinutes: range.minutes, sliceMinutes: slice, target: spec.target };
+  let i = 0;
+  let spentBefore = 0;
+  for (const d of days) {
+    while (i < ends.length && ends[i]! <= d.end) i++;
+    const upTo = samples.slice(0, i);
+    const f = spec.budgetingMethod === 'Timeslices' ? timesliceFigures(upTo, { ...sub, timeSliceTarget: spec.timeSliceTarget }) : ratioTimesliceFigures(upTo, sub);
+    const spent = f.method === 'Timeslices' ? f.badSlices : f.spentSlices;
+    points.push(burnDownPoint(d.end, f.remainingFraction, spent - spentBefore));
+    spentBefore = spent;
+  }
+  return { points, queries };
+}
+
+/**
+ * Objectives for BudgetService (objectives/evaluator.ts) from Prometheus: evaluate is
+ * evaluatePrometheusObjective, burnDown prometheusObjectiveBurnDown, both over one client.
+ */
+export class PrometheusObjectiveEvaluator implements ObjectiveEvaluator {
+  readonly kind = 'prometheus';
+
+  constructor(readonly client: PrometheusClient) {}
+
+  /** The Prometheus base URL (the answers' provenance). */
+  get source(): string {
+    return this.client.baseUrl;
+  }
+
+  async evaluate(spec: ObjectiveSpec, opts: ObjectiveEvaluationOptions = {}): Promise<ObjectiveEvaluation> {
+    return evaluatePrometheusObjective(this.client, spec, opts);
+  }
+
+  burnDown(spec: ObjectiveSpec, opts: ObjectiveEvaluationOptions = {}): Promise<{ points: ObjectiveBurnDownPoint[]; queries: ObjectiveQuery[] }> {
+    return prometheusObjectiveBurnDown(this.client, spec, opts);
+  }
 }
