@@ -16,10 +16,11 @@ import {
   loadProjectConfig,
   MissingCatalogError,
   openBudgetBackend,
+  openProjectObjectives,
   resolveCatalog,
   TOKEN_ENV_VAR,
 } from '../sdk';
-import type { Catalog, OpenedBudgetBackend, ProjectConfig } from '../sdk';
+import type { Catalog, ObjectiveSpec, OpenedBudgetBackend, ProjectConfig } from '../sdk';
 import type { CliIo } from './io';
 import { UsageError } from './io';
 
@@ -102,11 +103,30 @@ function checkUrl(flag: string, value: string): string {
   return value.replace(/\/+$/, '');
 }
 
+/** The project's objectives for Prometheus and the store (the report's section, `serve`'s /objectives, `slo status`). */
+export interface BackendObjectives {
+  objectives: readonly ObjectiveSpec[];
+  /** Their files are named relative to it in answers. */
+  root: string;
+}
+
+/** The config's objectives; none without a config. Findings are `slo lint`'s to print, not every data command's. */
+async function objectivesOf(config: ProjectConfig | undefined): Promise<BackendObjectives | undefined> {
+  if (config === undefined) return undefined;
+  const { objectives } = await openProjectObjectives({ root: config.root, config });
+  return { objectives, root: config.root };
+}
+
 /**
  * Opens the backend the flags (or the config) name. `allowApi: false` for `serve`; `timeoutMs`
- * bounds each request to the API or Prometheus (default: the client's own, 10 s / 30 s).
+ * bounds each request to the API or Prometheus (default: the client's own, 10 s / 30 s);
+ * `objectives` (default: the config's) go to Prometheus and the store.
  */
-export async function openBackend(io: CliIo, flags: BackendFlags, opts: { allowApi?: boolean; timeoutMs?: number } = {}): Promise<OpenedBackend> {
+export async function openBackend(
+  io: CliIo,
+  flags: BackendFlags,
+  opts: { allowApi?: boolean; timeoutMs?: number; objectives?: BackendObjectives } = {},
+): Promise<OpenedBackend> {
   const chosen = (['store', 'prometheus', 'api'] as const).filter((k) => flags[k] !== undefined);
   if (chosen.length > 1) throw new UsageError(`choose one backend: --${chosen.join(', --')} were all given`);
   if (flags.api !== undefined && opts.allowApi === false) throw new UsageError('--api cannot be served again; point clients at that server directly');
@@ -119,9 +139,11 @@ export async function openBackend(io: CliIo, flags: BackendFlags, opts: { allowA
   if (apiUrl !== undefined) return openBudgetBackend({ kind: 'api', url: apiUrl }, { token, maxResponseBytes, apiTimeoutMs: opts.timeoutMs });
 
   const catalog = await loadCatalogFor(io, flags, config);
+  const project = opts.objectives ?? (await objectivesOf(config));
+  const objectives = project === undefined ? {} : { objectives: project.objectives, workspaceRoot: project.root };
   if (flags.prometheus !== undefined || configured?.kind === 'prometheus') {
     const url = flags.prometheus !== undefined ? checkUrl('--prometheus', flags.prometheus) : configured?.kind === 'prometheus' ? configured.url : '';
-    return openBudgetBackend({ kind: 'prometheus', url }, { catalog, config: configured, token, maxResponseBytes, prometheusTimeoutMs: opts.timeoutMs });
+    return openBudgetBackend({ kind: 'prometheus', url }, { catalog, config: configured, token, maxResponseBytes, prometheusTimeoutMs: opts.timeoutMs, ...objectives });
   }
   const path =
     flags.store !== undefined
@@ -132,5 +154,5 @@ export async function openBackend(io: CliIo, flags: BackendFlags, opts: { allowA
   if (!existsSync(path)) {
     throw new UsageError(`no store at ${path}: create it with 'budget-lens ingest <logs>' or 'budget-lens sample --ingest' (in ${dirname(path)})`);
   }
-  return openBudgetBackend({ kind: 'store', path }, { catalog });
+  return openBudgetBackend({ kind: 'store', path }, { catalog, ...objectives });
 }

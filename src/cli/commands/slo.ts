@@ -3,23 +3,24 @@
  * `.budgetlens.yml` and the OpenSLO v1 files its `objectives.files` names.
  *   lint    every finding as `file:line:col: severity: message [code]`; exit 1 on an error
  *   list    one line per objective (or --json, the ObjectiveSpecs); findings on stderr; exit 1 on an error
- *   status  each objective evaluated against Prometheus: SLI vs target, budget left, status, burn
- *           rate 1 h and the PromQL sent; exit 1 when an objective could not be evaluated, 2 when
- *           the backend is not Prometheus (store and Budget API objectives are not supported yet)
+ *   status  each objective through the Budget API's `objectives` (BudgetApi.objectives) on any
+ *           backend (Prometheus, the store, a remote `budget-lens serve`): SLI vs target, budget
+ *           left, status, burn rate 1 h and the queries; --json prints the API's answer; exit 1 when
+ *           an objective could not be evaluated, 2 when the backend evaluates none (the store until
+ *           its evaluator is wired, src/sdk/backend/openBackend.ts)
  *           --where indexes the workspace and says where each is attached (@slo places, path rules)
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   CONFIG_FILE_NAME,
-  evaluatePrometheusObjective,
   findWorkspaceRoot,
   InvalidQueryError,
-  ObjectiveQueryError,
+  NotFoundError,
   parseAtParam,
-  PrometheusClient,
-  PrometheusError,
+  targetPercentText,
   TOKEN_ENV_VAR,
+  UnknownScopeError,
   loadProjectConfig,
   objectiveMethodText,
   objectiveSliText,
@@ -29,7 +30,9 @@ import {
   openWorkspace,
   toWorkspacePath,
 } from '../../sdk';
-import type { ExplainedQuery, ObjectiveRange, ObjectiveSpec, ProjectConfig, ProjectObjectives, PrometheusObjectiveStatus } from '../../sdk';
+import type { ApiResult, ObjectiveBudget, ObjectiveMethodFigures, ObjectiveQuery, ObjectiveRange, ObjectiveSpec, ProjectConfig, ProjectObjectives } from '../../sdk';
+import { openBackend } from '../backend';
+import type { BackendFlags } from '../backend';
 import type { CliIo } from '../io';
 import { UsageError } from '../io';
 import { alignColumns, count, formatFinding, parseCommandArgs, reportInputError, writeJson, writeLines } from '../mappingOutput';
@@ -42,16 +45,18 @@ const USAGE = `usage: budget-lens slo lint [--json] [--root dir]
 
   lint        check the objectives: every finding as file:line:col; exit 1 on an error
   list        one line per objective: name, target, window, budgeting method, SLI, where
-  status      evaluate the objectives against Prometheus: SLI vs target, budget left, status,
-              burn rate over the last hour and the PromQL sent (docs/objectives.md "Prometheus");
-              exit 1 when one could not be evaluated
+  status      evaluate the objectives on the backend: SLI vs target, budget left, status,
+              burn rate over the last hour and the queries sent (docs/objectives.md "Prometheus");
+              --json prints the Budget API's /objectives answer; exit 1 when one could not be
+              evaluated
   --where     list: index the workspace and add where each objective is attached: its
               category / group, the @slo annotations naming it, the path rules naming it
   --name n    status: only this objective
   --at time   status: evaluation time, unix seconds or RFC 3339 (default: now)
-  --prometheus url  status: the Prometheus to ask (default: backend: in .budgetlens.yml);
+  --prometheus url, --store path, --api url
+              status: the backend (default: backend: in .budgetlens.yml, else the store
+              .budgetlens/store.db); a Budget API evaluates its own project's objectives;
               token: environment variable ${TOKEN_ENV_VAR}
-  --store path, --api url  status: objectives from these backends are not supported yet
   --root dir  project root (default: the nearest directory with .budgetlens.yml)
   --json      machine-readable output
 `;
@@ -216,31 +221,15 @@ interface StatusFlags {
   json: boolean;
 }
 
-/** One objective's line of `slo status --json`: the evaluation, or why there is none. */
-export type SloStatusEntry =
-  | ({ name: string; error?: undefined } & Omit<PrometheusObjectiveStatus, 'objective'>)
-  | { name: string; error: { code: string; message: string; queries?: ExplainedQuery[] } };
+/** One objective of `slo status`: the Budget API's answer for it (`/objectives`). */
+export type SloStatusEntry = ObjectiveBudget;
 
-/** Which backend answers: a Prometheus URL, or the kind that is not supported yet. */
-function statusBackend(flags: StatusFlags, config: ProjectConfig): { kind: 'prometheus'; url: string } | { kind: 'store' | 'api' } {
-  const chosen = (['prometheus', 'store', 'api'] as const).filter((k) => flags[k] !== undefined);
-  if (chosen.length > 1) throw new UsageError(`choose one backend: --${chosen.join(', --')} were all given`);
-  if (flags.prometheus !== undefined) {
-    let url: URL;
-    try {
-      url = new URL(flags.prometheus);
-    } catch {
-      throw new UsageError(`--prometheus: '${flags.prometheus}' is not a URL (expected e.g. http://127.0.0.1:9090)`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError('--prometheus: only http and https URLs are supported');
-    if (url.username || url.password) throw new UsageError(`--prometheus: put credentials in ${TOKEN_ENV_VAR}, not in the URL`);
-    return { kind: 'prometheus', url: flags.prometheus.replace(/\/+$/, '') };
-  }
-  if (flags.store !== undefined) return { kind: 'store' };
-  if (flags.api !== undefined) return { kind: 'api' };
-  const b = config.backend;
-  if (b === undefined) throw new UsageError(`slo status needs a backend: --prometheus url, or backend: in ${CONFIG_FILE_NAME}`);
-  return b.kind === 'prometheus' ? { kind: 'prometheus', url: b.url } : { kind: b.kind };
+function queryLines(queries: readonly ObjectiveQuery[], windowLabel: string): string[] {
+  const main = queries.filter((q) => q.window === windowLabel);
+  const burn = [...new Set(queries.filter((q) => q.window !== windowLabel).map((q) => `[${q.window}]`))];
+  const lines = main.map((q) => `${q.role.padEnd(6)} ${q.query}${q.kind === 'range' ? `  (range, step ${q.stepSeconds} s)` : ''}`);
+  if (burn.length > 0) lines.push(`burn windows: the same over ${burn.join(' ')}`);
+  return lines;
 }
 
 function percent(ratio: number | null): string {
@@ -252,15 +241,13 @@ function num(n: number): string {
   return Number.isInteger(n) ? n.toLocaleString('en-US') : Number(n.toFixed(2)).toLocaleString('en-US', { maximumFractionDigits: 2 });
 }
 
-function sliText(s: PrometheusObjectiveStatus): string {
-  const f = s.figures;
+function sliText(f: ObjectiveMethodFigures): string {
   if (f.method === 'Occurrences') return `${percent(f.sli)} (${num(f.good)} good of ${num(f.total)} events)`;
   if (f.method === 'Timeslices') return `${percent(f.sli)} (${num(f.goodSlices)} good of ${num(f.goodSlices + f.badSlices)} slices; ${num(f.badSlices)} bad, ${num(f.emptySlices)} empty)`;
   return `${percent(f.sli)} (mean of ${num(f.judgedSlices)} slice ratios; ${num(f.emptySlices)} empty)`;
 }
 
-function budgetText(s: PrometheusObjectiveStatus): string {
-  const f = s.figures;
+function budgetText(f: ObjectiveMethodFigures): string {
   if (f.method === 'Occurrences') {
     if (f.budgetEvents === null || f.eventsLeft === null) return '- (no events)';
     return `${num(f.eventsLeft)} of ${num(f.budgetEvents)} events (${percent(f.remainingFraction)})`;
@@ -273,41 +260,39 @@ function budgetText(s: PrometheusObjectiveStatus): string {
   return `${num(f.slicesLeft)} of ${num(f.budgetSlices)} slices; ${num(f.minutesLeft)} of ${num(f.budgetMinutes)} minutes`;
 }
 
-function queryLines(queries: readonly ExplainedQuery[], windowLabel: string): string[] {
-  const main = queries.filter((q) => q.window === windowLabel);
-  const burn = [...new Set(queries.filter((q) => q.window !== windowLabel).map((q) => `[${q.window}]`))];
-  const lines = main.map((q) => `${q.role.padEnd(6)} ${q.query}${q.kind === 'range' ? `  (range, step ${q.stepSeconds} s)` : ''}`);
-  if (burn.length > 0) lines.push(`burn windows: the same over ${burn.join(' ')}`);
-  return lines;
+/** The objective's first line: from the local definition, else (a remote API's own objective) from the answer. */
+function headLine(spec: ObjectiveSpec | undefined, o: ObjectiveBudget): string {
+  if (spec === undefined) return `${o.name}  ${targetPercentText(o.target)} over ${o.window}, ${o.method}${o.sliceMinutes !== undefined ? ` ${o.sliceMinutes}m slices` : ''}, ${o.sli}`;
+  return `${spec.name}  ${objectiveTargetText(spec)} over ${objectiveWindowText(spec)}, ${objectiveMethodText(spec)}, ${objectiveSliText(spec)}`;
 }
 
-function statusBlock(spec: ObjectiveSpec, entry: SloStatusEntry): string[] {
-  const head = `${spec.name}  ${objectiveTargetText(spec)} over ${objectiveWindowText(spec)}, ${objectiveMethodText(spec)}, ${objectiveSliText(spec)}`;
+function statusBlock(spec: ObjectiveSpec | undefined, o: ObjectiveBudget, queryLabel: string): string[] {
+  const head = headLine(spec, o);
   const row = (k: string, v: string): string => `  ${k.padEnd(12)} ${v}`;
-  if (entry.error !== undefined) {
-    const out = [head, row('error', entry.error.message)];
-    (entry.error.queries ?? []).forEach((q, i) => out.push(row(i === 0 ? 'PromQL' : '', `${q.role.padEnd(6)} ${q.query}`)));
-    return out;
-  }
-  const s = { ...entry, objective: entry.name } as PrometheusObjectiveStatus;
-  const burn = s.burnRate1h === null ? '- (no events in the last hour)' : `${Number(s.burnRate1h.toFixed(2))}x`;
+  if (o.figures === null || o.range === null) return [head, row('error', o.error?.message ?? 'not evaluated')];
+  const burn = o.burnRate1h === null ? '- (no events in the last hour)' : `${Number(o.burnRate1h.toFixed(2))}x`;
   const out = [
     head,
-    row('window', `${s.range.start} .. ${s.range.end}`),
-    row('SLI', `${sliText(s)} vs target ${objectiveTargetText(spec)}`),
-    row('budget left', budgetText(s)),
-    row('status', s.figures.status),
+    row('window', `${o.range.start} .. ${o.range.end}`),
+    row('SLI', `${sliText(o.figures)} vs target ${targetPercentText(o.target)}`),
+    row('budget left', budgetText(o.figures)),
+    row('status', o.figures.status),
     row('burn 1h', burn),
   ];
-  const firing = s.burnAlerts.filter((a) => a.firing).map((a) => a.name);
+  const firing = o.burnAlerts.filter((a) => a.firing).map((a) => a.name);
   if (firing.length > 0) out.push(row('alerts', `firing: ${firing.join(', ')}`));
-  queryLines(s.queries, spec.window.label).forEach((l, i) => out.push(row(i === 0 ? 'PromQL' : '', l)));
-  for (const w of [...s.warnings, ...s.figures.warnings.map((x) => x.message)]) out.push(row('warning', w));
+  queryLines(o.queries, o.window).forEach((l, i) => out.push(row(i === 0 ? queryLabel : '', l)));
+  for (const w of [...o.warnings, ...o.figures.warnings.map((x) => x.message)]) out.push(row('warning', w));
   return out;
 }
 
+/** The backend flags of `slo status` as the data commands read them (config: the project's). */
+function backendFlags(flags: StatusFlags, configFile: string): BackendFlags {
+  return { ...(flags.prometheus !== undefined ? { prometheus: flags.prometheus } : {}), ...(flags.store !== undefined ? { store: flags.store } : {}), ...(flags.api !== undefined ? { api: flags.api } : {}), config: configFile };
+}
+
 async function status(io: CliIo, flags: StatusFlags, loaded: { root: string; config: ProjectConfig; result: ProjectObjectives }): Promise<number> {
-  const { result, config } = loaded;
+  const { result, root } = loaded;
   let at: Date | undefined;
   try {
     if (flags.at !== undefined) at = parseAtParam(flags.at, '--at');
@@ -315,7 +300,6 @@ async function status(io: CliIo, flags: StatusFlags, loaded: { root: string; con
     if (InvalidQueryError.is(e)) throw new UsageError(e.message);
     throw e;
   }
-  const backend = statusBackend(flags, config);
   let specs = result.objectives;
   if (flags.name !== undefined) {
     specs = specs.filter((o) => o.name === flags.name);
@@ -325,34 +309,38 @@ async function status(io: CliIo, flags: StatusFlags, loaded: { root: string; con
     }
   }
   writeLines({ ...io, stdout: io.stderr }, result.findings.filter((f) => f.severity === 'error').map(formatFinding));
-  if (backend.kind !== 'prometheus') {
-    const what = backend.kind === 'store' ? 'store' : 'Budget API';
-    if (flags.json) writeJson(io, { backend: backend.kind, supported: false, message: `${what} objectives: not yet supported` });
-    else io.stdout.write(`${what} objectives: not yet supported (slo status reads Prometheus: --prometheus url)\n`);
+  const backend = await openBackend(io, backendFlags(flags, join(root, CONFIG_FILE_NAME)), { objectives: { objectives: result.objectives, root } });
+  let answer: ApiResult<ObjectiveBudget[]>;
+  try {
+    // A remote Budget API evaluates its own project's objectives: all of them, or --name's.
+    answer = await backend.api.objectives({ ...(flags.name !== undefined ? { names: [flags.name] } : {}), ...(at !== undefined ? { at } : {}) });
+  } catch (e) {
+    if (UnknownScopeError.is(e) || NotFoundError.is(e)) {
+      io.stderr.write(`budget-lens slo status: ${backend.description}: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  } finally {
+    await backend.close();
+  }
+  const entries = answer.data;
+  const unsupported = entries.length > 0 && entries.every((o) => o.error?.code === 'objectives_unsupported');
+  if (unsupported && !flags.json) {
+    // Until the store evaluates objectives (src/sdk/backend/openBackend.ts, STORE OBJECTIVES).
+    if (backend.kind === 'store') io.stdout.write('store objectives: not yet supported (slo status reads Prometheus: --prometheus url)\n');
+    else io.stdout.write(`${backend.description}: ${entries[0]!.error!.message}\n`);
     return 2;
   }
-  const token = io.env[TOKEN_ENV_VAR] || undefined;
-  const client = new PrometheusClient({ url: backend.url, ...(token ? { headers: { Authorization: `Bearer ${token}` } } : {}) });
-  const when = at ?? new Date();
-  const entries: SloStatusEntry[] = [];
-  for (const spec of specs) {
-    try {
-      const { objective, ...rest } = await evaluatePrometheusObjective(client, spec, { at: when });
-      entries.push({ name: objective, ...rest });
-    } catch (e) {
-      if (e instanceof ObjectiveQueryError) entries.push({ name: spec.name, error: { code: e.code, message: e.message } });
-      else if (PrometheusError.is(e)) {
-        const queries = e.details.query === undefined ? undefined : [{ role: 'total' as const, query: e.details.query, kind: 'instant' as const, window: spec.window.label }];
-        entries.push({ name: spec.name, error: { code: `prometheus_${e.kind}`, message: e.message, ...(queries ? { queries } : {}) } });
-      } else throw e;
-    }
-  }
-  const failed = entries.filter((e) => e.error !== undefined).length;
-  if (flags.json) writeJson(io, { prometheus: backend.url, at: new Date(Math.floor(when.getTime() / 60_000) * 60_000).toISOString(), objectives: entries });
+  const failed = entries.filter((o) => o.figures === null).length;
+  if (flags.json) writeJson(io, answer);
   else {
-    const blocks = specs.map((spec, i) => statusBlock(spec, entries[i]!).join('\n'));
+    const byName = new Map(result.objectives.map((o) => [o.name, o]));
+    // The answer's order; an objective only the remote project defines is worded from its answer.
+    const queryLabel = backend.kind === 'store' ? 'store' : 'PromQL';
+    const blocks = entries.map((o) => statusBlock(byName.get(o.name), o, queryLabel).join('\n'));
     io.stdout.write(blocks.length === 0 ? 'no objectives\n' : `${blocks.join('\n\n')}\n`);
-    io.stderr.write(`${count(specs.length, 'objective')} from Prometheus ${backend.url}; ${failed} not evaluated\n`);
+    io.stderr.write(`${count(entries.length, 'objective')} from ${backend.description}; ${failed} not evaluated\n`);
   }
+  if (unsupported) return 2;
   return failed > 0 || result.findings.some((f) => f.severity === 'error') ? 1 : 0;
 }

@@ -10,7 +10,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../src/cli/main';
-import type { SloStatusEntry } from '../../../src/cli/commands/slo';
+import type { ApiResult, ObjectiveBudget } from '../../../src/sdk';
+import { schemaProblem } from '../../../src/sdk/client/responseValidator';
+import { openStoreWriter } from '../../../src/sdk/store/storeWriter';
 import { captureIo } from '../../support/cliIo';
 import { startPrometheus, type MetricsServer } from '../../support/prometheusServer';
 import { AT, objectiveSeries } from './objectiveSeries';
@@ -149,15 +151,20 @@ describe('budget-lens slo status on a real Prometheus', () => {
     assert.equal(r.err, `4 objectives from Prometheus ${prom.url}; 1 not evaluated\n`);
   });
 
-  test('--json --name: the figures, burn alerts and queries of one objective; exit 0', async () => {
+  test('--json --name: the Budget API answer (schema ObjectiveList): figures, burn alerts and queries of one objective; exit 0', async () => {
     const r = await run(['--json', '--name', 'workspace-starts']);
     assert.equal(r.code, 0, r.err);
-    const body = JSON.parse(r.out) as { prometheus: string; at: string; objectives: SloStatusEntry[] };
-    assert.equal(body.at, '2026-03-01T00:00:00.000Z');
-    assert.equal(body.objectives.length, 1);
-    const e = body.objectives[0]!;
-    if (e.error !== undefined) return assert.fail(e.error.message);
+    const body = JSON.parse(r.out) as ApiResult<ObjectiveBudget[]>;
+    assert.equal(schemaProblem('ObjectiveList', body), null);
+    assert.equal(body.meta.asOf, '2026-03-01T00:00:00.000Z');
+    assert.deepEqual(body.meta.provenance.kind, 'promql');
+    assert.equal(body.meta.provenance.source, prom.url);
+    assert.equal(body.data.length, 1);
+    const e = body.data[0]!;
+    if (e.figures === null) return assert.fail(e.error?.message);
     assert.equal(e.name, 'workspace-starts');
+    assert.deepEqual(e.definedAt, { file: '.budgetlens.yml', line: 5 });
+    assert.equal(e.sli, 'ratio bad/total');
     assert.deepEqual(
       { sli: e.figures.sli, status: e.figures.status, budget: 'budgetEvents' in e.figures ? e.figures.budgetEvents : null, left: 'eventsLeft' in e.figures ? e.figures.eventsLeft : null },
       { sli: 0.9985, status: 'healthy', budget: 20, left: 5 },
@@ -167,17 +174,19 @@ describe('budget-lens slo status on a real Prometheus', () => {
     assert.equal(e.queries[0]!.query, 'sum(increase(gitpod_ws_manager_workspace_starts_failure_total[28d]))');
   });
 
-  test('--json: a refused objective carries its code and message', async () => {
+  test('--json: a refused objective carries its code and message, figures null', async () => {
     const r = await run(['--json', '--name', 'start-under-120s']);
     assert.equal(r.code, 1);
-    const body = JSON.parse(r.out) as { objectives: SloStatusEntry[] };
-    assert.deepEqual(body.objectives[0], {
-      name: 'start-under-120s',
-      error: { code: 'not_a_bucket_bound', message: '120 s is not a bucket bound of gitpod_ws_manager_workspace_startup_seconds; nearest: 64, 128' },
-    });
+    const body = JSON.parse(r.out) as ApiResult<ObjectiveBudget[]>;
+    assert.equal(schemaProblem('ObjectiveList', body), null);
+    const o = body.data[0]!;
+    assert.deepEqual([o.name, o.figures, o.range], ['start-under-120s', null, null]);
+    assert.deepEqual(o.error, { code: 'not_a_bucket_bound', message: '120 s is not a bucket bound of gitpod_ws_manager_workspace_startup_seconds; nearest: 64, 128' });
   });
 
-  test('a store backend: "store objectives: not yet supported", exit 2; an unknown --name is a usage error', async () => {
+  test('a store backend (until its evaluator is wired): "store objectives: not yet supported", exit 2; an unknown --name is a usage error', async () => {
+    const writer = await openStoreWriter(join(dir, 'x.db'), 'main');
+    await writer.close();
     const { io, out } = captureIo(dir);
     assert.equal(await main(['slo', 'status', '--store', 'x.db'], io), 2);
     assert.equal(out(), 'store objectives: not yet supported (slo status reads Prometheus: --prometheus url)\n');
