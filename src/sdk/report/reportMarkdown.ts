@@ -6,7 +6,8 @@
  */
 import { exceptionExpiryText, exceptionUntilText, formatAvailability, formatMinutes, formatPercent } from '../budget/format';
 import { compareStageKeys } from './monthlyReportBuilder';
-import type { ContractAction, MonthlyReport, ReportGroupRow } from '../contract/apiTypes';
+import type { ContractAction, MonthlyReport, ReportGroupRow, ReportObjectiveRow } from '../contract/apiTypes';
+import { budgetLeftText, sliCountsText, targetPercentText } from '../objectives/figuresText';
 
 export interface ReportMarkdownOptions {
   /** ISO time the figures were computed; default the report's window end. */
@@ -160,11 +161,39 @@ export function renderReportMarkdown(report: MonthlyReport, opts: ReportMarkdown
     if (rows.length === 0) continue;
     lines.push(`## ${cell(opts.stageNames?.get(stage) ?? stage)}`, '', ...TABLE_HEADER, ...rows.map(groupRow), '');
   }
+  if (report.objectives !== undefined && report.objectives.length > 0) lines.push(...objectivesSection(report.objectives));
   if (silent.length > 0) {
     const names = silent.map((g) => `\`${g.group}\``).sort((a, b) => a.localeCompare(b, 'en'));
     lines.push('## No data', '', `${silent.length} ${silent.length === 1 ? 'group has' : 'groups have'} no measurements in the window: ${names.join(', ')}.`, '');
   }
   return lines.join('\n');
+}
+
+function objectiveRow(o: ReportObjectiveRow): string {
+  const name = o.displayName !== undefined ? `${o.displayName} (\`${o.name}\`)` : `\`${o.name}\``;
+  const target = `${targetPercentText(o.target)} (${o.method}, own window ${o.window})`;
+  const f = o.figures;
+  const cells =
+    f === null
+      ? [name, target, '-', '-', `not evaluated: ${o.error?.message ?? 'unknown error'}${o.error ? ` (${o.error.code})` : ''}`]
+      : [name, target, sliCountsText(f), budgetLeftText(f), f.warnings.length > 0 ? `${f.status.replace('_', ' ')} (data warning)` : f.status.replace('_', ' ')];
+  return `| ${cells.map(cell).join(' | ')} |`;
+}
+
+/** The project's objectives (issue 13), each over the report's month: SLI vs target, budget left, status. */
+function objectivesSection(objectives: readonly ReportObjectiveRow[]): string[] {
+  const measured = objectives.find((o) => o.range !== null)?.range;
+  const over = measured ? ` over ${humanTime(measured.start)} to ${humanTime(measured.end)}` : '';
+  return [
+    '## Objectives',
+    '',
+    `Each objective${over}: the month in place of its own window.`,
+    '',
+    '| Objective | Target | SLI | Budget left | Status |',
+    '|---|---|---:|---:|---|',
+    ...objectives.map(objectiveRow),
+    '',
+  ];
 }
 
 export interface ReportDocumentOptions {

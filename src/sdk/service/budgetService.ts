@@ -34,6 +34,7 @@ import type {
   GroupBudget,
   MonthlyReport,
   QueryOptions,
+  ReportObjectiveRow,
   TopEndpoints,
 } from '../contract/apiTypes';
 import { buildMonthlyReport, defaultTargetOf } from '../report/monthlyReport';
@@ -344,7 +345,7 @@ export class BudgetService implements BudgetApi {
       ...g,
       ignoredComponents: ignored.get(g.key) ?? g.ignoredComponents,
     }));
-    return buildMonthlyReport({
+    const report = buildMonthlyReport({
       month: range.month,
       groups,
       defaultTarget: defaultTargetOf(this.catalog),
@@ -354,6 +355,47 @@ export class BudgetService implements BudgetApi {
       fetchCategories: (w) =>
         this.call(q.signal, () => this.source.categoryCounts({ window: { label: w.label, minutes: w.minutes }, at: w.end, signal: q.signal })),
     });
+    const specs = this.objectiveList();
+    if (specs.length === 0) return report;
+    // The project's objectives over the month, beside the groups (issue 13): unchanged without any.
+    const [base, objectives] = await Promise.all([report, this.monthObjectives(specs, range.start, range.end, q.signal)]);
+    const meta = { ...base.meta, provenance: { ...base.meta.provenance, queries: [...base.meta.provenance.queries, ...objectives.queries] } };
+    return { meta, data: { ...base.data, objectives: objectives.rows } };
+  }
+
+  /**
+   * Each objective over the report's month: its window replaced by the month (rolling, ending at
+   * the month's end, or now while the month is in progress), so every objective is read over the
+   * same calendar month as the groups.
+   */
+  private async monthObjectives(specs: readonly ObjectiveSpec[], start: Date, end: Date, signal: AbortSignal | undefined): Promise<{ rows: ReportObjectiveRow[]; queries: string[] }> {
+    const at = new Date(Math.min(end.getTime(), Math.floor(this.now().getTime() / MINUTE_MS) * MINUTE_MS));
+    const minutes = Math.floor((at.getTime() - start.getTime()) / MINUTE_MS);
+    const row = (spec: ObjectiveSpec): Omit<ReportObjectiveRow, 'figures' | 'range'> => ({
+      name: spec.name,
+      ...(spec.displayName !== undefined ? { displayName: spec.displayName } : {}),
+      ...(spec.category !== undefined ? { category: spec.category } : {}),
+      ...(spec.group !== undefined ? { group: spec.group } : {}),
+      target: spec.target,
+      method: spec.budgetingMethod,
+      window: spec.window.label,
+      sli: objectiveSliText(spec),
+    });
+    if (minutes <= 0) {
+      const error = { code: 'month_not_started', message: `the month starting ${start.toISOString()} has not started` };
+      return { rows: specs.map((spec) => ({ ...row(spec), figures: null, range: null, error })), queries: [] };
+    }
+    const label = minutes % 1440 === 0 ? `${minutes / 1440}d` : `${minutes}m`;
+    const monthSpecs = specs.map((spec): ObjectiveSpec => ({ ...spec, window: { kind: 'rolling', minutes, label } }));
+    const evaluated = await this.evaluateObjectives(monthSpecs, at, signal);
+    const rows = evaluated.map((e, i): ReportObjectiveRow => {
+      const base = row(specs[i]!);
+      if ('error' in e) return { ...base, figures: null, range: null, error: e.error };
+      const { objective: _objective, windowMinutes: _windowMinutes, ...figures } = e.evaluation.figures;
+      return { ...base, figures: figures as ObjectiveMethodFigures, range: e.evaluation.range };
+    });
+    const queries = [...new Set(evaluated.flatMap((e) => ('evaluation' in e ? e.evaluation.queries.filter((x) => x.window === label).map((x) => x.query) : [])))];
+    return { rows, queries };
   }
 
   // ---- objectives ----------------------------------------------------------------------------

@@ -12,7 +12,8 @@ import Ajv2020 from 'ajv/dist/2020';
 import { openNetworkBackend } from '../../../src/sdk/backend/openBackend';
 import { BudgetApiClient } from '../../../src/sdk/client/budgetApiClient';
 import { NotFoundError } from '../../../src/sdk/client/clientErrors';
-import type { ApiResult } from '../../../src/sdk/contract/apiTypes';
+import type { ApiResult, MonthlyReport } from '../../../src/sdk/contract/apiTypes';
+import { renderReportMarkdown } from '../../../src/sdk/report/reportMarkdown';
 import type { ObjectiveBudget, ObjectiveDetail } from '../../../src/sdk/contract/objectiveTypes';
 import type { ObjectiveSpec } from '../../../src/sdk/objectives/spec';
 import { BudgetServer } from '../../../src/sdk/server/budgetServer';
@@ -157,4 +158,32 @@ describe('GET /api/v1/objectives on a real Prometheus', () => {
     assert.deepEqual(d.data.burnDown.map((p) => [p.day, p.spent]), [['2026-02-28', 3]]);
     near(d.data.burnDown[0]!.remainingFraction, 1 - 3 / 2.78);
   });
+
+  test('the monthly report of February 2026 reads each objective over the month, in its Objectives section', async () => {
+    // February 2026 is [Feb 1, Mar 1): the 28 days of the objective's window at AT, so the same
+    // 15 bad of 10,000 starts (budget 20, 5 left); 188 of 200 under 128 s (-2 of 10 left).
+    const r = await get('/api/v1/report?month=2026-02');
+    assert.equal(r.status, 200);
+    const doc = (await get('/api/v1/openapi.json')).body as { components: { schemas: Record<string, object> } };
+    const validate = new Ajv2020({ allowUnionTypes: true, strictTypes: false }).compile(doc.components.schemas['MonthlyReport']!);
+    assert.ok(validate(r.body), JSON.stringify(validate.errors));
+    const report = (r.body as ApiResult<MonthlyReport>).data;
+    assert.deepEqual(report.objectives?.map((o) => [o.name, o.error?.code]), [
+      ['workspace-starts', undefined],
+      ['workspace-start-under-128s', undefined],
+      ['workspace-start-under-120s', 'not_a_bucket_bound'],
+      ['api-latency-share', undefined],
+    ]);
+    const [starts, under128, under120, slices] = report.objectives!;
+    assert.equal(starts!.figures?.remainingFraction, 0.25);
+    near(under128!.figures?.remainingFraction, -0.2);
+    assert.equal(under120!.figures, null);
+    // Its own window is 1 day of 5-minute slices; over the month, slices without a point are empty
+    // (the series spans Feb 28 only), so 278 are counted: budget 0.01 x 278 = 2.78, 3 bad.
+    near(slices!.figures?.remainingFraction, (2.78 - 3) / 2.78);
+    assert.deepEqual(report.objectives?.[0]?.range, { start: '2026-02-01T00:00:00.000Z', end: '2026-03-01T00:00:00.000Z', minutes: 40320 });
+    const md = renderReportMarkdown(report);
+    assert.match(md, /\| `workspace-starts` \| 99\.8 % \(Occurrences, own window 28d\) \| 99\.85 % \(9,985 good of 10,000 events\) \| 5 of 20 events \(25\.00 %\) \| healthy \|/);
+  });
 });
+

@@ -168,3 +168,49 @@ describe('an exception that ended by traffic share', () => {
     assert.ok(text.includes('| Tenant Scale (`tenant_scale`) | 99.80 % | new platform | 2026-12-31 or traffic share above 5 % (**expired**: traffic share is above 5 %) |'), text.join('\n'));
   });
 });
+
+describe('the Objectives section (issue 13)', () => {
+  const withObjectives = {
+    ...report,
+    objectives: [
+      {
+        name: 'workspace-starts',
+        displayName: 'Workspaces start',
+        target: '0.998',
+        method: 'Occurrences' as const,
+        window: '28d',
+        sli: 'ratio bad/total',
+        // 15 bad of 10,000 at 99.8 %: budget 20, 5 left (25 %).
+        figures: { method: 'Occurrences' as const, target: '0.998', good: 9985, bad: 15, total: 10000, sli: 0.9985, budgetEvents: 20, eventsLeft: 5, remainingFraction: 0.25, status: 'healthy' as const, lowTraffic: false, warnings: [] },
+        range: { start: '2026-10-01T00:00:00.000Z', end: '2026-11-01T00:00:00.000Z', minutes: 44640 },
+      },
+      { name: 'start-under-120s', target: '0.95', method: 'Occurrences' as const, window: '28d', sli: 'threshold lte 120', figures: null, range: null, error: { code: 'not_a_bucket_bound', message: '120 s is not a bucket bound of x; nearest: 64, 128' } },
+    ],
+  };
+
+  test('a report without objectives has no section (unchanged)', () => {
+    assert.doesNotMatch(renderReportMarkdown(report), /Objectives/);
+    assert.equal(renderReportMarkdown({ ...report, objectives: [] }), renderReportMarkdown(report));
+  });
+
+  test('each objective over the month: SLI, budget left, status; one not evaluated says why', () => {
+    const md = renderReportMarkdown(withObjectives);
+    const at = md.indexOf('## Objectives');
+    assert.ok(at > md.indexOf('## verify') && at < md.indexOf('## No data'), 'after the stage tables, before No data');
+    assert.equal(
+      md.slice(at, md.indexOf('## No data')),
+      [
+        '## Objectives',
+        '',
+        'Each objective over 2026-10-01 00:00 UTC to 2026-11-01 00:00 UTC: the month in place of its own window.',
+        '',
+        '| Objective | Target | SLI | Budget left | Status |',
+        '|---|---|---:|---:|---|',
+        '| Workspaces start (`workspace-starts`) | 99.8 % (Occurrences, own window 28d) | 99.85 % (9,985 good of 10,000 events) | 5 of 20 events (25.00 %) | healthy |',
+        '| `start-under-120s` | 95 % (Occurrences, own window 28d) | - | - | not evaluated: 120 s is not a bucket bound of x; nearest: 64, 128 (not_a_bucket_bound) |',
+        '',
+        '',
+      ].join('\n'),
+    );
+  });
+});
