@@ -83,8 +83,8 @@ function needCatalog(kind: BudgetBackendKind, where: string, catalog: Catalog | 
   return catalog;
 }
 
-/** How objectives are evaluated on a backend: an evaluator, or why there is none. */
-type ObjectiveBackend = { evaluator: ObjectiveEvaluator } | { unsupported: string };
+/** How objectives are evaluated on a backend: an evaluator (closed with the backend when it can be), or why there is none. */
+type ObjectiveBackend = { evaluator: ObjectiveEvaluator & { close?(): void | Promise<void> } } | { unsupported: string };
 
 /** BudgetService over a source: Prometheus and the store, with the project's objectives. */
 function serviceBackend(kind: BudgetBackendKind, where: string, source: BudgetSource, catalog: Catalog, opts: OpenBudgetBackendOptions, objectives: ObjectiveBackend): OpenedBudgetBackend {
@@ -93,7 +93,14 @@ function serviceBackend(kind: BudgetBackendKind, where: string, source: BudgetSo
     ...(opts.workspaceRoot !== undefined ? { workspaceRoot: opts.workspaceRoot } : {}),
     ...('evaluator' in objectives ? { objectiveEvaluator: objectives.evaluator } : { objectivesUnsupported: objectives.unsupported }),
   });
-  return { api, kind, description: backendDescription(kind, where), errorUrl: where, catalog, source, close: () => source.close() };
+  const close = async (): Promise<void> => {
+    try {
+      if ('evaluator' in objectives) await objectives.evaluator.close?.();
+    } finally {
+      await source.close();
+    }
+  };
+  return { api, kind, description: backendDescription(kind, where), errorUrl: where, catalog, source, close };
 }
 
 /**
@@ -137,7 +144,8 @@ export function openBudgetBackend(target: BudgetBackendTarget, opts: OpenBudgetB
   const catalog = needCatalog('store', target.path, opts.catalog);
   // The data commands only read: never migrate or create a store here.
   const source = openStoreSource({ path: target.path, catalog, readonly: true });
-  // STORE OBJECTIVES: switch this line to the store's evaluator when it lands (src/sdk/store, StoreObjectiveEvaluator):
+  // STORE OBJECTIVES: switch this line to the store's evaluator when it lands (src/sdk/store/storeObjectives.ts):
+  //   const objectives: ObjectiveBackend = { evaluator: openStoreObjectiveEvaluator(target.path) };  // closed with the backend
   const objectives: ObjectiveBackend = { unsupported: 'the store does not evaluate objectives yet (slo status --prometheus url reads Prometheus)' };
   return serviceBackend('store', target.path, source, catalog, opts, objectives);
 }

@@ -47,11 +47,22 @@ describe('openBudgetBackend', () => {
     try {
       const path = join(dir, 'store.db');
       await openStoreSource({ path, catalog }).close();
-      const opened = openBudgetBackend({ kind: 'store', path }, { catalog });
+      const objective = {
+        name: 'workspace-starts',
+        target: '0.998',
+        budgetingMethod: 'Occurrences' as const,
+        window: { kind: 'rolling' as const, minutes: 40320, label: '28d' },
+        sli: { kind: 'ratio' as const, form: 'bad' as const, counter: true },
+        location: { file: join(dir, 'slo', 'gitpod.yaml'), line: 7, column: 3 },
+      };
+      const opened = openBudgetBackend({ kind: 'store', path }, { catalog, objectives: [objective], workspaceRoot: dir });
       assert.ok(opened.api instanceof BudgetService);
       assert.equal(opened.kind, 'store');
       assert.equal(opened.description, `store ${path}`);
       assert.equal(opened.errorUrl, path);
+      // The project's objectives reach the service; the store answers each objectives_unsupported until its evaluator is wired.
+      const r = await opened.api.objectives();
+      assert.deepEqual(r.data.map((o) => [o.name, o.definedAt, o.figures, o.error?.code]), [['workspace-starts', { file: 'slo/gitpod.yaml', line: 7 }, null, 'objectives_unsupported']]);
       await opened.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
