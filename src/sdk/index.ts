@@ -232,7 +232,7 @@ export { PrometheusSource, configuredPrometheusSource, createPrometheusSource } 
 export type { PrometheusSourceOptions } from './sources/prometheusSource';
 export { PrometheusClient, PrometheusError } from './sources/prometheusClient';
 // Objectives from Prometheus (issue 13, docs/objectives.md "Prometheus"): the PromQL built and the engine's figures
-export { evaluatePrometheusObjective, objectiveBurnTiers } from './sources/objectiveSource';
+export { PrometheusObjectiveEvaluator, evaluatePrometheusObjective, objectiveBurnTiers, prometheusObjectiveBurnDown } from './sources/objectiveSource';
 export type { ExplainedQuery, PrometheusObjectiveOptions, PrometheusObjectiveStatus } from './sources/objectiveSource';
 export { ObjectiveQueryError } from './sources/objectiveQueries';
 export type { PrometheusErrorKind } from './sources/prometheusClient';
@@ -272,6 +272,7 @@ export type {
   MonthlyReport,
   QueryOptions,
   ReportGroupRow,
+  ReportObjectiveRow,
   TopEndpoints,
 } from './contract/apiTypes';
 export type {
@@ -287,6 +288,8 @@ export type {
 } from './contract/objectiveTypes';
 export { BudgetService, mergeMeta } from './service/budgetService';
 export type { BudgetServiceOptions } from './service/budgetService';
+export { MAX_OBJECTIVE_NAMES, OBJECTIVES_UNSUPPORTED } from './service/budgetService';
+export type { ObjectiveEvaluation, ObjectiveEvaluationOptions, ObjectiveEvaluator } from './objectives/evaluator';
 export { BackendError, BackendTimeoutError, InvalidQueryError, UnknownScopeError, backendFaultOf } from './contract/serviceErrors';
 export type { BackendFault, ReportsBackendFault } from './contract/serviceErrors';
 export { INTERNAL_ERROR_MESSAGE, apiErrorAnswer } from './service/apiErrors';
