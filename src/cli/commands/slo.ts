@@ -300,13 +300,11 @@ async function status(io: CliIo, flags: StatusFlags, loaded: { root: string; con
     if (InvalidQueryError.is(e)) throw new UsageError(e.message);
     throw e;
   }
-  let specs = result.objectives;
-  if (flags.name !== undefined) {
-    specs = specs.filter((o) => o.name === flags.name);
-    if (specs.length === 0) {
-      const names = result.objectives.map((o) => o.name).join(', ') || 'none';
-      throw new UsageError(`--name: no objective '${flags.name}' (objectives: ${names})`);
-    }
+  // A remote Budget API answers for its own project's objectives: it says when a name is unknown (404).
+  const remote = flags.api !== undefined || (flags.prometheus === undefined && flags.store === undefined && loaded.config.backend?.kind === 'api');
+  if (flags.name !== undefined && !remote && !result.objectives.some((o) => o.name === flags.name)) {
+    const names = result.objectives.map((o) => o.name).join(', ') || 'none';
+    throw new UsageError(`--name: no objective '${flags.name}' (objectives: ${names})`);
   }
   writeLines({ ...io, stdout: io.stderr }, result.findings.filter((f) => f.severity === 'error').map(formatFinding));
   const backend = await openBackend(io, backendFlags(flags, join(root, CONFIG_FILE_NAME)), { objectives: { objectives: result.objectives, root } });

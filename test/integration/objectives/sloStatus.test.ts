@@ -13,6 +13,11 @@ import { main } from '../../../src/cli/main';
 import type { ApiResult, ObjectiveBudget } from '../../../src/sdk';
 import { schemaProblem } from '../../../src/sdk/client/responseValidator';
 import { openStoreWriter } from '../../../src/sdk/store/storeWriter';
+import { openNetworkBackend } from '../../../src/sdk/backend/openBackend';
+import { BudgetServer } from '../../../src/sdk/server/budgetServer';
+import { openProjectObjectives } from '../../../src/sdk/project/projectObjectives';
+import { loadProjectConfig } from '../../../src/sdk/config/projectConfig';
+import { scenarioCatalog } from '../../support/builders';
 import { captureIo } from '../../support/cliIo';
 import { startPrometheus, type MetricsServer } from '../../support/prometheusServer';
 import { AT, objectiveSeries } from './objectiveSeries';
@@ -194,4 +199,27 @@ describe('budget-lens slo status on a real Prometheus', () => {
     assert.equal(await main(['slo', 'status', '--prometheus', prom.url, '--name', 'nope'], bad.io), 2);
     assert.match(bad.err(), /--name: no objective 'nope' \(objectives: workspace-starts, start-under-2m, start-under-120s, api-latency-share\)/);
   });
+
+  test('--api: a remote budget-lens serve evaluates its own project\'s objectives; the same lines as from Prometheus', async () => {
+    // The server's project is this one: its objectives over the same Prometheus.
+    const config = await loadProjectConfig(join(dir, '.budgetlens.yml'));
+    const { objectives } = await openProjectObjectives({ root: dir, config });
+    const opened = openNetworkBackend({ kind: 'prometheus', url: prom.url }, { catalog: await scenarioCatalog(), objectives, workspaceRoot: dir });
+    const server = new BudgetServer({ api: opened.api, sourceKind: 'prometheus', log: () => {}, onClose: () => opened.close() });
+    const url = await server.listen(0);
+    try {
+      const remote = captureIo(dir);
+      assert.equal(await main(['slo', 'status', '--api', url, '--at', AT, '--name', 'workspace-starts'], remote.io), 0, remote.err());
+      const local = await run(['--name', 'workspace-starts']);
+      assert.equal(remote.out(), local.out);
+      assert.equal(remote.err(), `1 objective from Budget API ${url}; 0 not evaluated\n`);
+      // A name the remote project lacks: its 404, with the closest name.
+      const unknown = captureIo(dir);
+      assert.equal(await main(['slo', 'status', '--api', url, '--name', 'workspace-start'], unknown.io), 1);
+      assert.equal(unknown.err(), `budget-lens slo status: Budget API ${url}: unknown objective 'workspace-start'; did you mean 'workspace-starts'? (HTTP 404 from ${url}/api/v1/objectives?names=workspace-start)\n`);
+    } finally {
+      await server.close();
+    }
+  });
 });
+
