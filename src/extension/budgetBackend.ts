@@ -8,7 +8,7 @@
  * Either way the token (SecretStorage, per URL) goes out as a Bearer header.
  */
 import { BACKEND_LABELS, openNetworkBackend } from '../sdk';
-import type { BackendConfig, BudgetApi, Catalog } from '../sdk';
+import type { BackendConfig, BudgetApi, Catalog, OpenBudgetBackendOptions } from '../sdk';
 
 export type BackendKind = 'api' | 'prometheus';
 
@@ -47,11 +47,17 @@ export interface OpenedBudgetApi {
  * `backend` section's mode, selectors and metric prefix when it is `prometheus`; the URL is
  * always the setting's.
  */
-export function openBudgetApi(choice: BackendChoice, token: string | undefined, catalog: Catalog | undefined, backend?: BackendConfig): OpenedBudgetApi | undefined {
+export function openBudgetApi(
+  choice: BackendChoice,
+  token: string | undefined,
+  catalog: Catalog | undefined,
+  backend?: BackendConfig,
+  objectives: Pick<OpenBudgetBackendOptions, 'objectives' | 'workspaceRoot'> = {},
+): OpenedBudgetApi | undefined {
   if (choice.kind === 'prometheus' && !catalog) return undefined;
   const { api, errorUrl } = openNetworkBackend(
     { kind: choice.kind, url: choice.url },
-    { catalog, config: backend, token, apiRetries: 1, prometheusTimeoutMs: PROMETHEUS_TIMEOUT_MS },
+    { catalog, config: backend, token, apiRetries: 1, prometheusTimeoutMs: PROMETHEUS_TIMEOUT_MS, ...objectives },
   );
   return { api, errorUrl };
 }

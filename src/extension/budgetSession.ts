@@ -19,6 +19,7 @@ import { backendLabel, chooseBackend, openBudgetApi } from './budgetBackend';
 import type { Failure } from './budgetCache';
 import { UnauthorizedOffer } from './budgetCache';
 import { CONTRIBUTED_COMMANDS } from './commandIds';
+import { localObjectives } from './developerGroup';
 import { Disposable } from './disposable';
 import type { BudgetLensSettings } from './settings';
 import { readSettings } from './settings';
@@ -208,7 +209,10 @@ export class BudgetSession extends Disposable {
     this.catalog = catalog;
     this.token = token;
     this.intervalValue = intervalMs;
-    const opened = choice ? openBudgetApi(choice, token, catalog, ws?.config?.backend) : undefined;
+    // Prometheus evaluates the workspace's objectives here (read on every request: an edited OpenSLO file shows); a Budget API has its server's.
+    const root = this.indexer.indexes[0]?.root;
+    const objectives = { objectives: () => localObjectives(this.indexer), ...(root !== undefined ? { workspaceRoot: root } : {}) };
+    const opened = choice ? openBudgetApi(choice, token, catalog, ws?.config?.backend, objectives) : undefined;
     this.clientValue = opened?.api;
     this.errorUrlValue = opened?.errorUrl ?? '';
     this.logConfiguration(choice, settings);

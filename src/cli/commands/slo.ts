@@ -18,6 +18,9 @@ import {
   InvalidQueryError,
   NotFoundError,
   parseAtParam,
+  budgetLeftText,
+  formatFactor,
+  sliCountsText,
   targetPercentText,
   TOKEN_ENV_VAR,
   UnknownScopeError,
@@ -30,7 +33,7 @@ import {
   openWorkspace,
   toWorkspacePath,
 } from '../../sdk';
-import type { ApiResult, ObjectiveBudget, ObjectiveMethodFigures, ObjectiveQuery, ObjectiveRange, ObjectiveSpec, ProjectConfig, ProjectObjectives } from '../../sdk';
+import type { ApiResult, ObjectiveBudget, ObjectiveQuery, ObjectiveRange, ObjectiveSpec, ProjectConfig, ProjectObjectives } from '../../sdk';
 import { openBackend } from '../backend';
 import type { BackendFlags } from '../backend';
 import type { CliIo } from '../io';
@@ -232,34 +235,6 @@ function queryLines(queries: readonly ObjectiveQuery[], windowLabel: string): st
   return lines;
 }
 
-function percent(ratio: number | null): string {
-  if (ratio === null) return '-';
-  return `${Number((ratio * 100).toFixed(4))} %`;
-}
-
-function num(n: number): string {
-  return Number.isInteger(n) ? n.toLocaleString('en-US') : Number(n.toFixed(2)).toLocaleString('en-US', { maximumFractionDigits: 2 });
-}
-
-function sliText(f: ObjectiveMethodFigures): string {
-  if (f.method === 'Occurrences') return `${percent(f.sli)} (${num(f.good)} good of ${num(f.total)} events)`;
-  if (f.method === 'Timeslices') return `${percent(f.sli)} (${num(f.goodSlices)} good of ${num(f.goodSlices + f.badSlices)} slices; ${num(f.badSlices)} bad, ${num(f.emptySlices)} empty)`;
-  return `${percent(f.sli)} (mean of ${num(f.judgedSlices)} slice ratios; ${num(f.emptySlices)} empty)`;
-}
-
-function budgetText(f: ObjectiveMethodFigures): string {
-  if (f.method === 'Occurrences') {
-    if (f.budgetEvents === null || f.eventsLeft === null) return '- (no events)';
-    return `${num(f.eventsLeft)} of ${num(f.budgetEvents)} events (${percent(f.remainingFraction)})`;
-  }
-  if (f.method === 'Timeslices') {
-    if (f.slicesLeft === null || f.minutesLeft === null) return '- (no slices with events)';
-    return `${num(f.slicesLeft)} of ${num(f.allowedBadSlices)} bad slices allowed; ${num(f.minutesLeft)} of ${num(f.budgetMinutes)} bad minutes`;
-  }
-  if (f.slicesLeft === null || f.minutesLeft === null) return '- (no slices with events)';
-  return `${num(f.slicesLeft)} of ${num(f.budgetSlices)} slices; ${num(f.minutesLeft)} of ${num(f.budgetMinutes)} minutes`;
-}
-
 /** The objective's first line: from the local definition, else (a remote API's own objective) from the answer. */
 function headLine(spec: ObjectiveSpec | undefined, o: ObjectiveBudget): string {
   if (spec === undefined) return `${o.name}  ${targetPercentText(o.target)} over ${o.window}, ${o.method}${o.sliceMinutes !== undefined ? ` ${o.sliceMinutes}m slices` : ''}, ${o.sli}`;
@@ -270,12 +245,12 @@ function statusBlock(spec: ObjectiveSpec | undefined, o: ObjectiveBudget, queryL
   const head = headLine(spec, o);
   const row = (k: string, v: string): string => `  ${k.padEnd(12)} ${v}`;
   if (o.figures === null || o.range === null) return [head, row('error', o.error?.message ?? 'not evaluated')];
-  const burn = o.burnRate1h === null ? '- (no events in the last hour)' : `${Number(o.burnRate1h.toFixed(2))}x`;
+  const burn = o.burnRate1h === null ? '- (no events in the last hour)' : formatFactor(o.burnRate1h);
   const out = [
     head,
     row('window', `${o.range.start} .. ${o.range.end}`),
-    row('SLI', `${sliText(o.figures)} vs target ${targetPercentText(o.target)}`),
-    row('budget left', budgetText(o.figures)),
+    row('SLI', `${sliCountsText(o.figures)} vs target ${targetPercentText(o.target)}`),
+    row('budget left', budgetLeftText(o.figures)),
     row('status', o.figures.status),
     row('burn 1h', burn),
   ];
