@@ -16,176 +16,25 @@
  * (`16` in Prometheus 2, `16.0` in Prometheus 3, both across an upgrade: `le=~"16|16\\.0"`);
  * a threshold that is not a bound is refused with the nearest bounds.
  */
-import { ExactDecimal } from '../budget/exactDecimal';
+import type { CounterTerm, LabelMatcher } from '../objectives/objectiveQuery';
+import { formatSelector, promDuration } from '../objectives/objectiveQuery';
 
-/** A refused objective query: the message says what to write instead. */
-export class ObjectiveQueryError extends Error {
-  override readonly name = 'ObjectiveQueryError';
-  constructor(
-    message: string,
-    readonly code: 'unsupported_query' | 'not_a_bucket_bound' | 'no_histogram' | 'unsupported_sli',
-  ) {
-    super(message);
-  }
-}
-
-export interface LabelMatcher {
-  name: string;
-  op: '=' | '!=' | '=~' | '!~';
-  /** The value, unescaped. */
-  value: string;
-}
-
-/** A PromQL instant-vector selector: `name{matchers}`. */
-export interface Selector {
-  metric: string;
-  matchers: LabelMatcher[];
-}
-
-/** One term of a counter expression: a selector, summed (any `by`/`without` is dropped: the SLI is one number). */
-export interface CounterTerm {
-  sign: 1 | -1;
-  selector: Selector;
-}
-
-const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*/;
-const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*/;
-
-class Reader {
-  pos = 0;
-  constructor(readonly text: string) {}
-  ws(): void {
-    while (this.pos < this.text.length && /\s/.test(this.text[this.pos]!)) this.pos++;
-  }
-  peek(): string {
-    this.ws();
-    return this.text[this.pos] ?? '';
-  }
-  eat(s: string): boolean {
-    this.ws();
-    if (this.text.startsWith(s, this.pos)) {
-      this.pos += s.length;
-      return true;
-    }
-    return false;
-  }
-  match(re: RegExp): string | undefined {
-    this.ws();
-    const m = re.exec(this.text.slice(this.pos));
-    if (!m) return undefined;
-    this.pos += m[0].length;
-    return m[0];
-  }
-  done(): boolean {
-    this.ws();
-    return this.pos >= this.text.length;
-  }
-  string(): string | undefined {
-    this.ws();
-    const q = this.text[this.pos];
-    if (q !== '"' && q !== "'" && q !== '`') return undefined;
-    let out = '';
-    let i = this.pos + 1;
-    while (i < this.text.length && this.text[i] !== q) {
-      if (this.text[i] === '\\' && q !== '`') {
-        const n = this.text[i + 1];
-        out += n === 'n' ? '\n' : n === 't' ? '\t' : (n ?? '');
-        i += 2;
-      } else out += this.text[i++];
-    }
-    if (i >= this.text.length) return undefined;
-    this.pos = i + 1;
-    return out;
-  }
-}
-
-function readSelector(r: Reader): Selector | undefined {
-  const metric = r.match(NAME) ?? '';
-  const matchers: LabelMatcher[] = [];
-  if (r.eat('{')) {
-    while (!r.eat('}')) {
-      const name = r.match(LABEL);
-      const op = r.match(/^(=~|!~|!=|=)/) as LabelMatcher['op'] | undefined;
-      const value = r.string();
-      if (name === undefined || op === undefined || value === undefined) return undefined;
-      matchers.push({ name, op, value });
-      if (!r.eat(',') && r.peek() !== '}') return undefined;
-    }
-  }
-  const named = matchers.find((m) => m.name === '__name__' && m.op === '=');
-  if (metric === '' && named === undefined) return undefined;
-  if (metric === '') return { metric: named!.value, matchers: matchers.filter((m) => m !== named) };
-  if (metric === 'sum' || metric === 'by' || metric === 'without') return undefined;
-  return { metric, matchers };
-}
-
-function readGrouping(r: Reader): boolean {
-  const save = r.pos;
-  if (r.match(/^(by|without)\b/) === undefined) return true;
-  if (!r.eat('(')) return false;
-  while (!r.eat(')')) {
-    if (r.match(LABEL) === undefined) return false;
-    if (!r.eat(',') && r.peek() !== ')') return false;
-  }
-  return save !== r.pos;
-}
-
-function readTerm(r: Reader): Selector | undefined {
-  const save = r.pos;
-  if (r.match(/^sum\b/) !== undefined) {
-    if (!readGrouping(r)) return undefined;
-    if (!r.eat('(')) return undefined;
-    const sel = readSelector(r);
-    if (sel === undefined || !r.eat(')')) return undefined;
-    if (!readGrouping(r)) return undefined;
-    return sel;
-  }
-  r.pos = save;
-  return readSelector(r);
-}
-
-/**
- * The terms of a counter query as written, or undefined when it is not a sum of selectors
- * (a rate, a subquery, a division, an offset...).
- */
-export function parseCounterExpression(query: string): CounterTerm[] | undefined {
-  const r = new Reader(query);
-  const terms: CounterTerm[] = [];
-  let sign: 1 | -1 = 1;
-  for (;;) {
-    const sel = readTerm(r);
-    if (sel === undefined) return undefined;
-    terms.push({ sign, selector: sel });
-    if (r.done()) return terms;
-    if (r.eat('+')) sign = 1;
-    else if (r.eat('-')) sign = -1;
-    else return undefined;
-  }
-}
-
-/** A single selector, bare or inside sum(...), or undefined. */
-export function parseSelector(query: string): Selector | undefined {
-  const terms = parseCounterExpression(query);
-  return terms !== undefined && terms.length === 1 && terms[0]!.sign === 1 ? terms[0]!.selector : undefined;
-}
-
-function quote(value: string): string {
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
-}
-
-/** `name{a="b",le="16"}` (no braces without matchers). */
-export function formatSelector(sel: Selector): string {
-  if (sel.matchers.length === 0) return sel.metric;
-  return `${sel.metric}{${sel.matchers.map((m) => `${m.name}${m.op}${quote(m.value)}`).join(',')}}`;
-}
-
-/** PromQL duration of whole minutes: 40320 -> 28d, 60 -> 1h, 90 -> 90m. */
-export function promDuration(minutes: number): string {
-  if (!Number.isSafeInteger(minutes) || minutes <= 0) throw new RangeError(`a window of ${minutes} minutes`);
-  if (minutes % 1440 === 0) return `${minutes / 1440}d`;
-  if (minutes % 60 === 0) return `${minutes / 60}h`;
-  return `${minutes}m`;
-}
+// The query language itself lives in objectives/ (both the store and this source read it); re-exported here.
+export {
+  ObjectiveQueryError,
+  bucketMatcherFor,
+  counterTermsOf,
+  formatSelector,
+  histogramBase,
+  histogramParts,
+  leMatcher,
+  parseCounterExpression,
+  parseSelector,
+  promDuration,
+  withLe,
+  writtenLe,
+} from '../objectives/objectiveQuery';
+export type { CounterTerm, LabelMatcher, Selector } from '../objectives/objectiveQuery';
 
 /** The events of a counter query over the window: see the header for the shapes. */
 export function windowCountQuery(terms: readonly CounterTerm[], counter: boolean, windowMinutes: number): string {
@@ -196,102 +45,9 @@ export function windowCountQuery(terms: readonly CounterTerm[], counter: boolean
   return terms.map((t, i) => `${i === 0 ? (t.sign === -1 ? '- ' : '') : t.sign === -1 ? ' - ' : ' + '}(${one(t)} or vector(0))`).join('');
 }
 
-/** The counter terms of a query, or an ObjectiveQueryError saying what to write. */
-export function counterTermsOf(query: string, what: string): CounterTerm[] {
-  const terms = parseCounterExpression(query);
-  if (terms === undefined) {
-    throw new ObjectiveQueryError(
-      `${what}: "${query}" is not a counter selector: write the counter itself (x_total{job="a"}, sum(x_total), or such terms joined by + and -), not a rate or an expression; Budget Lens applies increase() over the window`,
-      'unsupported_query',
-    );
-  }
-  return terms;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Classic histograms
-
-/** `x_bucket` -> `x`; `x` -> `x`. */
-export function histogramBase(metric: string): string {
-  return metric.endsWith('_bucket') ? metric.slice(0, -'_bucket'.length) : metric;
-}
-
 /** The bounds of a classic histogram's buckets with the other matchers, over the window: `count by (le) (count_over_time(x_bucket{...}[W]))`. */
 export function histogramBoundsQuery(base: string, matchers: readonly LabelMatcher[], windowMinutes: number): string {
   const sel = formatSelector({ metric: `${base}_bucket`, matchers: matchers.filter((m) => m.name !== 'le') });
   return `count by (le) (count_over_time(${sel}[${promDuration(windowMinutes)}]))`;
 }
 
-function parseBound(le: string): ExactDecimal | 'inf' | undefined {
-  const t = le.trim();
-  if (/^\+?inf$/i.test(t)) return 'inf';
-  const n = Number(t);
-  if (!Number.isFinite(n)) return undefined;
-  try {
-    return new ExactDecimal(t);
-  } catch {
-    return new ExactDecimal(String(n));
-  }
-}
-
-function regexEscape(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** `le` written any way that equals `threshold` numerically: one stored spelling `le="16"`, several `le=~"16|16\\.0"`. */
-export function leMatcher(stored: readonly string[]): LabelMatcher {
-  const unique = [...new Set(stored)].sort();
-  if (unique.length === 1) return { name: 'le', op: '=', value: unique[0]! };
-  return { name: 'le', op: '=~', value: unique.map(regexEscape).join('|') };
-}
-
-function boundText(b: ExactDecimal): string {
-  return b.toFixed();
-}
-
-/**
- * The `le` matcher for `threshold` among the stored bucket bounds (the `le` values the server
- * answered), or ObjectiveQueryError: no buckets at all, or "120 s is not a bucket bound of x;
- * nearest: 64, 128" (s when the metric is in seconds).
- */
-export function bucketMatcherFor(base: string, threshold: string, storedLe: readonly string[]): LabelMatcher {
-  if (storedLe.length === 0) {
-    throw new ObjectiveQueryError(`no ${base}_bucket series in the window: the threshold needs a classic histogram (x_bucket{le=...}, x_count)`, 'no_histogram');
-  }
-  let t: ExactDecimal;
-  try {
-    t = new ExactDecimal(threshold.trim());
-  } catch {
-    throw new ObjectiveQueryError(`threshold "${threshold}" is not a number`, 'not_a_bucket_bound');
-  }
-  const finite: Array<{ le: string; bound: ExactDecimal }> = [];
-  for (const le of storedLe) {
-    const b = parseBound(le);
-    if (b !== undefined && b !== 'inf') finite.push({ le, bound: b });
-  }
-  const same = finite.filter((f) => f.bound.eq(t)).map((f) => f.le);
-  if (same.length > 0) return leMatcher(same);
-  const sorted = [...new Map(finite.map((f) => [boundText(f.bound), f.bound])).values()].sort((a, b) => a.cmp(b));
-  const below = sorted.filter((b) => b.lt(t)).pop();
-  const above = sorted.find((b) => b.gt(t));
-  const nearest = [below === undefined ? undefined : boundText(below), above === undefined ? '+Inf' : boundText(above)].filter((x) => x !== undefined);
-  const unit = base.endsWith('_seconds') ? ' s' : '';
-  throw new ObjectiveQueryError(`${t.toFixed()}${unit} is not a bucket bound of ${base}; nearest: ${nearest.join(', ')}`, 'not_a_bucket_bound');
-}
-
-/** The `le` of a bucket selector written `le="16"`, if any. */
-export function writtenLe(sel: Selector): string | undefined {
-  const m = sel.matchers.find((x) => x.name === 'le' && x.op === '=');
-  return m?.value;
-}
-
-/** The selector with its `le` matcher replaced. */
-export function withLe(sel: Selector, le: LabelMatcher): Selector {
-  return { metric: sel.metric, matchers: [...sel.matchers.filter((m) => m.name !== 'le'), le] };
-}
-
-/** A classic histogram's bucket ratio parts: bucket `le` and `_count`, same other matchers. */
-export function histogramParts(base: string, matchers: readonly LabelMatcher[], le: LabelMatcher): { bucket: Selector; count: Selector } {
-  const others = matchers.filter((m) => m.name !== 'le');
-  return { bucket: { metric: `${base}_bucket`, matchers: [...others, le] }, count: { metric: `${base}_count`, matchers: [...others] } };
-}
