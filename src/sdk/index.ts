@@ -250,6 +250,14 @@ export type { SampleLogOptions, SampleLogResult } from './store/sampleLogs';
 export { toSampleEndpoint } from './store/sampleLogLines';
 export type { SampleEndpoint } from './store/sampleLogLines';
 export { checkStore, describeDamagedRow } from './store/storeCheck';
+// Objectives from the store (issue 13 item 5, docs/objectives.md "The embedded store"): metric event logs, the evaluator, Gitpod sample events
+export { StoreObjectiveEvaluator, openStoreObjectiveEvaluator, STORE_SOURCE_TYPE } from './store/storeObjectives';
+export { DEFAULT_BUCKETS } from './store/eventLog';
+export { DDSketch, SKETCH_RELATIVE_ACCURACY } from './store/ddSketch';
+export { writeGitpodSampleEvents } from './store/sampleEventLogs';
+export type { GitpodSampleOptions, GitpodSampleResult } from './store/sampleEventLogs';
+export { evaluateObjectiveWith, burnDownWith } from './objectives/objectiveFlow';
+export type { ObjectiveCounter } from './objectives/objectiveFlow';
 
 // The Budget API: types, local service, HTTP server, HTTP client
 export type {

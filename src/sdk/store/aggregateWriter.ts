@@ -11,6 +11,8 @@
 import type { Statement } from 'better-sqlite3';
 import type { StoreDatabase } from './storeSchema';
 import { AGGREGATE_TABLES, checksumSql } from './storeSchema';
+import type { MetricChunk, SeriesKey } from './eventLog';
+import { DDSketch, sketchChecksum } from './ddSketch';
 
 type AggregateTable = (typeof AGGREGATE_TABLES)[number];
 import type { AggregateChunk, CountsRow, HourlyAggregator } from './hourlyAggregator';
@@ -215,6 +217,12 @@ export class AggregateSink {
   private readonly updateSource: Statement;
   private readonly sourceIds: Statement;
   private readonly killAfter: number;
+  private readonly upsertSeries: Statement;
+  private readonly upsertMinute: Statement;
+  private readonly readSketch: Statement;
+  private readonly writeSketch: Statement;
+  /** Per transaction: series key -> row id. */
+  private seriesIds = new Map<string, number>();
   /** Per transaction: endpoint key -> row id (ids of a rolled-back transaction must be forgotten). */
   private endpointIds = new Map<string, number>();
   private endpointDays = new Map<number, Map<number, CountsRow>>();
@@ -255,6 +263,54 @@ export class AggregateSink {
        malformed = malformed + ?, name = ?, updated_at = ? WHERE id = ? AND consumed = ? AND prefix_sha256 = ?`,
     );
     this.sourceIds = db.prepare('SELECT id FROM sources WHERE head = ?').pluck();
+    this.upsertSeries = db.prepare(
+      `INSERT INTO metric_series (metric, labels, kind, bounds) VALUES (?, ?, ?, ?)
+       ON CONFLICT (metric, labels) DO UPDATE SET metric = metric RETURNING id, kind, bounds`,
+    );
+    this.upsertMinute = db.prepare(
+      `INSERT INTO metric_minutes (series, minute, part, n, ck) VALUES (@s, @m, @p, @n, ${checksumSql('@s', '@m', '@p', '@n', '0', '0')})
+       ON CONFLICT (series, minute, part) DO UPDATE SET n = n + excluded.n, ck = ${checksumSql('series', 'minute', 'part', 'n + excluded.n', '0', '0')}`,
+    );
+    this.readSketch = db.prepare('SELECT sketch FROM metric_sketches WHERE series = ? AND minute = ?').pluck();
+    this.writeSketch = db.prepare('INSERT OR REPLACE INTO metric_sketches (series, minute, sketch, ck) VALUES (?, ?, ?, ?)');
+  }
+
+  private seriesId(key: SeriesKey): number {
+    const k = `${key.metric}${key.labels}`;
+    let id = this.seriesIds.get(k);
+    if (id !== undefined) return id;
+    const bounds = key.bounds ? JSON.stringify(key.bounds) : null;
+    const row = this.upsertSeries.get(key.metric, key.labels, key.kind, bounds) as { id: number; kind: string; bounds: string | null };
+    if (row.kind !== key.kind || row.bounds !== bounds) {
+      const was = row.kind === 'histogram' ? `a histogram with bounds ${row.bounds ?? '[]'}` : 'a counter';
+      const now = key.kind === 'histogram' ? `a histogram with bounds ${bounds ?? '[]'}` : 'a counter';
+      throw new Error(`metric ${key.metric}${key.labels === '{}' ? '' : key.labels} is stored as ${was}; this file has it as ${now} (a series keeps its bounds: declare the same "buckets")`);
+    }
+    id = row.id;
+    this.seriesIds.set(k, id);
+    return id;
+  }
+
+  /** A chunk's metric rows: minute parts added in SQL (checksummed there), sketches merged here. */
+  private writeMetrics(m: MetricChunk): void {
+    const ids = m.series.map((k) => this.seriesId(k));
+    const p = m.parts;
+    for (let i = 0; i < p.length; i += 4) {
+      this.upsertMinute.run({ s: ids[p[i] as number], m: p[i + 1], p: p[i + 2], n: p[i + 3] });
+      this.wrote();
+    }
+    for (const sk of m.sketches) {
+      const series = ids[sk.series] as number;
+      const old = this.readSketch.get(series, sk.minute) as Uint8Array | undefined;
+      let bytes = sk.sketch;
+      if (old !== undefined) {
+        const merged = DDSketch.decode(old);
+        merged.merge(DDSketch.decode(bytes));
+        bytes = merged.encode();
+      }
+      this.writeSketch.run(series, sk.minute, bytes, sketchChecksum(series, sk.minute, bytes));
+      this.wrote();
+    }
   }
 
   /** Starts the file's transaction, taking the write lock now (IMMEDIATE), not at the first write. */
@@ -292,6 +348,7 @@ export class AggregateSink {
       if (!days) this.endpointDays.set(id, (days = new Map()));
       return days;
     });
+    if (chunk.metrics) this.writeMetrics(chunk.metrics);
     const r = chunk.rows;
     for (let i = 0; i < r.length; i += CHUNK_ROW_WIDTH) {
       const ep = r[i] as number;
@@ -396,6 +453,7 @@ export class AggregateSink {
 
   private discard(): void {
     this.endpointIds = new Map();
+    this.seriesIds = new Map();
     this.endpointDays = new Map();
     this.categoryDays = new Map();
     for (const u of [this.hourlyEndpoint, this.dailyEndpoint, this.hourlyCategory, this.dailyCategory]) u.discard();

@@ -9,6 +9,8 @@
  */
 import type { Component } from '../contract/budgetTypes';
 import type { SliEvent } from './logClassifier';
+import type { MetricChunk, SeriesKey } from './eventLog';
+import { MetricAggregator } from './eventLog';
 
 export interface EndpointKey {
   endpointId: string;
@@ -32,6 +34,8 @@ export interface CountsRow {
 export interface AggregateChunk {
   endpoints: EndpointKey[];
   rows: Float64Array;
+  /** Metric event lines' rows (eventLog.ts), when the file had any. */
+  metrics?: MetricChunk;
 }
 
 export const CHUNK_ROW_WIDTH = 6;
@@ -93,6 +97,15 @@ export class HourlyAggregator {
   /** Smallest and largest epoch hour seen; undefined before the first event. */
   firstHour: number | undefined;
   lastHour: number | undefined;
+  /** The file's metric event lines (eventLog.ts), per (series, minute). */
+  readonly metrics = new MetricAggregator();
+
+  /** One metric event line's observation. */
+  addObservation(series: SeriesKey, minute: number, hour: number, value: number): void {
+    this.metrics.add(series, minute, value);
+    if (this.firstHour === undefined || hour < this.firstHour) this.firstHour = hour;
+    if (this.lastHour === undefined || hour > this.lastHour) this.lastHour = hour;
+  }
 
   add(ev: Omit<SliEvent, 'kind'>): void {
     let variants = this.byId.get(ev.endpointId);
@@ -176,12 +189,13 @@ export class HourlyAggregator {
       // maxHour stays: a later event for a drained hour is a straggler and gets a row of its own.
       if (kept === 0) ep.maxHour = -Infinity;
     }
-    return { endpoints, rows: out === rows.length ? rows : rows.slice(0, out) };
+    const metrics = this.metrics.drain(beforeHour * 60);
+    return { endpoints, rows: out === rows.length ? rows : rows.slice(0, out), ...(metrics ? { metrics } : {}) };
   }
 
   /** Number of (endpoint, hour) rows the aggregate holds. */
   get rowCount(): number {
-    let n = 0;
+    let n = this.metrics.pending;
     for (const ep of this.all) n += ep.hours.length;
     return n;
   }

@@ -1,5 +1,6 @@
 /**
- * `ingestFiles`: GitLab NDJSON request and Sidekiq logs (plain or gzip) -> the embedded store.
+ * `ingestFiles`: GitLab NDJSON request and Sidekiq logs and metric event logs (eventLog.ts; plain or
+ * gzip) -> the embedded store.
  * Each file is streamed, classified line by line (logClassifier) and aggregated per hour in
  * memory; closed hours go to the store writer (storeWriter, usually on a worker thread) inside
  * ONE transaction per file that commits only after the last line; while the writer thread
@@ -19,6 +20,7 @@ import { StoreError, openStoreDatabase } from './storeSchema';
 import { describeStoreFailure, storeFailureKind } from './storeErrors';
 import { HourlyAggregator } from './hourlyAggregator';
 import { HourParser, classifyLogLine } from './logClassifier';
+import { EventLineReader, isEventLine } from './eventLog';
 import type { GraphqlUrgencyLookup } from './logClassifier';
 import type { TimeRejectionCode } from '../budget/saneTime';
 import { MAX_LINE_CHARS, isGzipFile } from './lineReader';
@@ -126,6 +128,7 @@ export async function aggregateLogFile(path: string, opts: ParseOptions): Promis
   const report = emptyReport(path);
   const agg = new HourlyAggregator();
   const hours = new HourParser();
+  const events = new EventLineReader(hours);
   const { maxListed, onChunk } = opts;
   const onMalformed = (line: number, reason: string, code?: TimeRejectionCode): void => {
     report.malformed++;
@@ -146,6 +149,20 @@ export async function aggregateLogFile(path: string, opts: ParseOptions): Promis
         // Blank lines are not log lines, but not malformed either; checked here, off the hot path.
         if (text.trim().length === 0) report.ignored++;
         else onMalformed(lineNumber, 'invalid JSON');
+        return;
+      }
+      if (isEventLine(parsed)) {
+        // A metric event line (eventLog.ts): counters and histogram observations per minute.
+        const ev = events.read(parsed);
+        if (ev.kind === 'observation') {
+          agg.addObservation(ev.series, ev.minute, ev.hour, ev.value);
+          report.accepted++;
+          if (onChunk && ++sinceDrain >= DRAIN_EVERY_EVENTS && agg.lastHour !== undefined) {
+            sinceDrain = 0;
+            onChunk(agg.drain(agg.lastHour - 1));
+          }
+        } else if (ev.kind === 'header') report.ignored++;
+        else onMalformed(lineNumber, ev.reason);
         return;
       }
       const c = classifyLogLine(parsed, hours, opts.graphqlUrgency);

@@ -5,12 +5,14 @@
  * own `PRAGMA quick_check` of the file's structure.
  */
 import type { StoreDatabase } from './storeSchema';
-import { AGGREGATE_TABLES, StoreError, openStoreDatabase, rowChecksumSql } from './storeSchema';
+import { AGGREGATE_TABLES, StoreError, metricRowChecksumSql, openStoreDatabase, rowChecksumSql } from './storeSchema';
+import { sketchChecksum } from './ddSketch';
 import { HOUR_MS } from './windowBuckets';
 
 const DAY_MS = 24 * HOUR_MS;
 
 export interface DamagedRow {
+  /** An aggregate table, or metric_minutes / metric_sketches (metric event logs: `endpoint` names the series). */
   table: string;
   /** The row's category, or for endpoint rows the category of its endpoint (if that resolves). */
   category: string | null;
@@ -89,6 +91,40 @@ export function findDamagedRows(db: StoreDatabase, filter?: DamageFilter, limit 
       });
     }
   }
+  if (!filter && out.length < limit) out.push(...findDamagedMetricRows(db, limit - out.length));
+  return out;
+}
+
+function seriesName(metric: string | null, labels: string | null, id: number): string {
+  if (metric === null) return `#${id}`;
+  return labels === null || labels === '{}' ? metric : `${metric}${labels}`;
+}
+
+/** Damaged rows of the metric event logs' tables (schema 4): minute counts in SQL, sketches here. */
+export function findDamagedMetricRows(db: StoreDatabase, limit = 100): DamagedRow[] {
+  const out: DamagedRow[] = [];
+  const minuteIso = (m: number): string => isoOf(m * 60_000);
+  const row = (table: string, r: { series: number; metric: string | null; labels: string | null; minute: number }): DamagedRow => ({
+    table,
+    category: null,
+    component: null,
+    endpoint: seriesName(r.metric, r.labels, r.series),
+    start: minuteIso(r.minute),
+    end: minuteIso(r.minute + 1),
+  });
+  const minutes = db
+    .prepare(
+      `SELECT a.series AS series, s.metric AS metric, s.labels AS labels, a.minute AS minute FROM metric_minutes a LEFT JOIN metric_series s ON s.id = a.series
+       WHERE ${metricRowChecksumSql('a.')} <> a.ck ORDER BY a.minute LIMIT ?`,
+    )
+    .all(limit) as Array<{ series: number; metric: string | null; labels: string | null; minute: number }>;
+  for (const r of minutes) out.push(row('metric_minutes', r));
+  if (out.length >= limit) return out;
+  const sketches = db.prepare('SELECT a.series AS series, s.metric AS metric, s.labels AS labels, a.minute AS minute, a.sketch AS sketch, a.ck AS ck FROM metric_sketches a LEFT JOIN metric_series s ON s.id = a.series');
+  for (const r of sketches.iterate() as Iterable<{ series: number; metric: string | null; labels: string | null; minute: number; sketch: Uint8Array; ck: number }>) {
+    if (sketchChecksum(r.series, r.minute, r.sketch) !== r.ck) out.push(row('metric_sketches', r));
+    if (out.length >= limit) break;
+  }
   return out;
 }
 
@@ -115,7 +151,7 @@ export function checkStore(path: string, opts: { readonly?: boolean; limit?: num
     let damaged: DamagedRow[] = [];
     let error: string | undefined;
     try {
-      for (const t of AGGREGATE_TABLES) rowsChecked += (db.prepare(`SELECT COUNT(*) AS n FROM ${t.table}`).get() as { n: number }).n;
+      for (const t of [...AGGREGATE_TABLES.map((a) => a.table), 'metric_minutes', 'metric_sketches']) rowsChecked += (db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n;
       damaged = findDamagedRows(db, undefined, limit + 1);
     } catch (e) {
       error = e instanceof Error ? e.message : String(e);

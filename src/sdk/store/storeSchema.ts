@@ -145,7 +145,32 @@ const MIGRATIONS: readonly string[] = [
     (t) => `ALTER TABLE ${t.table} ADD COLUMN ck INTEGER NOT NULL DEFAULT -1;
   UPDATE ${t.table} SET ck = ${rowChecksumSql(t)};`,
   ).join('\n'),
+  // 4: metric event logs (eventLog.ts, docs/objectives.md "The embedded store"): one row per series
+  // (metric + label set; a histogram's bucket bounds), per (series, minute, part) the minute's
+  // count (part 0: a counter's increments or a histogram's _count; 1: _sum in millionths; 2 + i:
+  // the cumulative bucket of bound i), and per (series, minute) a DDSketch of a histogram's values.
+  // metric_minutes' ck is checksumSql(series, minute, part, n, 0, 0); metric_sketches' ck is
+  // computed in JavaScript over the blob (ddSketch.ts sketchChecksum).
+  `
+  CREATE TABLE metric_series (
+    id INTEGER PRIMARY KEY,
+    metric TEXT NOT NULL,
+    labels TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    bounds TEXT,
+    UNIQUE (metric, labels)
+  );
+  CREATE TABLE metric_minutes (series INTEGER NOT NULL, minute INTEGER NOT NULL, part INTEGER NOT NULL, n INTEGER NOT NULL, ck INTEGER NOT NULL,
+    PRIMARY KEY (series, minute, part)) WITHOUT ROWID;
+  CREATE TABLE metric_sketches (series INTEGER NOT NULL, minute INTEGER NOT NULL, sketch BLOB NOT NULL, ck INTEGER NOT NULL,
+    PRIMARY KEY (series, minute)) WITHOUT ROWID;
+  `,
 ];
+
+/** The checksum of a metric_minutes row over its own columns (optionally qualified `t.`). */
+export function metricRowChecksumSql(qualifier = ''): string {
+  return checksumSql(`${qualifier}series`, `${qualifier}minute`, `${qualifier}part`, `${qualifier}n`, '0', '0');
+}
 
 export const STORE_SCHEMA_VERSION = MIGRATIONS.length;
 

@@ -143,7 +143,10 @@ class ThreadedWriter implements StoreWriter {
 
   write(chunk: AggregateChunk): void {
     if (this.dead) return;
-    this.worker.postMessage({ type: 'write', seq: ++this.seq, chunk } satisfies WriterRequest, [chunk.rows.buffer as ArrayBuffer]);
+    this.worker.postMessage({ type: 'write', seq: ++this.seq, chunk } satisfies WriterRequest, [
+      chunk.rows.buffer as ArrayBuffer,
+      ...(chunk.metrics ? [chunk.metrics.parts.buffer as ArrayBuffer] : []),
+    ]);
   }
 
   async commit(file: IngestedFileRecord, ingestedAt: Date): Promise<WriteOutcome> {
