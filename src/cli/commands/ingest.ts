@@ -1,6 +1,7 @@
 /**
  * `budget-lens ingest <files|dirs…> [--store path] [--json]`: GitLab NDJSON request and Sidekiq
- * logs (plain or gzip) into the embedded store. Prints one summary line per file; exit 0 unless
+ * logs and metric event logs for objectives (plain or gzip; each line recognised by content) into
+ * the embedded store. Prints one summary line per file; exit 0 unless
  * a file could not be read (1). Re-ingesting the same content adds nothing.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -11,11 +12,13 @@ import { DEFAULT_STORE_PATH, ingestFiles } from '../../sdk';
 import type { FileIngestReport } from '../../sdk';
 import { loadIndexedWorkspace } from '../mappingOutput';
 
-export const summary = 'ingest GitLab request/Sidekiq logs (NDJSON, plain or gzip) into the local store';
+export const summary = 'ingest GitLab request/Sidekiq logs and metric event logs (NDJSON, plain or gzip) into the local store';
 
 const USAGE = `usage: budget-lens ingest <file|dir>... [--store path] [--root dir [--catalog dir]] [--json] [--follow [--interval s]]
 
-  <file|dir>     NDJSON log files (plain or gzip, detected by content); a directory means its files
+  <file|dir>     NDJSON log files (plain or gzip, detected by content); a directory means its files.
+                 Request, Sidekiq and GraphQL lines count for the GitLab budget; metric event lines
+                 ({"time","metric","labels","value"}, docs/objectives.md) for objectives
   --store path   store file (default ${DEFAULT_STORE_PATH} under the current directory)
   --root dir     index this workspace first: GraphQL operations (graphql_json.log) get the urgency
                  of their graphql:<Operation> endpoint (GitLab does not log it; default otherwise)

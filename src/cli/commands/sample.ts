@@ -1,6 +1,8 @@
 /**
  * `budget-lens sample`: writes a realistic, deterministic 28-day GitLab log set (gzip NDJSON:
- * Rails, Grape, GraphQL, Sidekiq) for an endpoint inventory, and optionally ingests it.
+ * Rails, Grape, GraphQL, Sidekiq) for an endpoint inventory, and optionally ingests it. With
+ * `--gitpod`: metric event logs for examples/gitpod-style instead (workspace starts with a startup
+ * histogram, start failures, stops, one bad week; store/sampleEventLogs.ts).
  * The inventory comes from `--endpoints file.json`, else from `budget-lens endpoints --json`
  * over `--root` (default examples/gitlab-style).
  */
@@ -19,6 +21,7 @@ import {
   InvalidQueryError,
   parseAtParam,
   toSampleEndpoint,
+  writeGitpodSampleEvents,
   writeSampleLogs,
 } from '../../sdk';
 import type { SampleEndpoint } from '../../sdk';
@@ -30,7 +33,11 @@ const DEFAULT_ROOT = 'examples/gitlab-style';
 
 const USAGE = `usage: budget-lens sample [--out dir] [--days 28] [--seed n] [--end iso] [--calls n]
                           [--endpoints file.json | --root dir] [--ingest [--store path]]
+       budget-lens sample --gitpod [--out dir] [--days 35] [--seed n] [--end iso] [--ingest [--store path]]
 
+  --gitpod             metric event logs for examples/gitpod-style (gitpod-events.ndjson.gz):
+                       workspace starts with a startup-time histogram, start failures, stops
+                       (reason failed after a start), one bad week (the second-to-last)
   --out dir            where to write the logs (default ${DEFAULT_OUT})
   --days n             days of history before --end (default 28)
   --seed n             PRNG seed; same seed, end and inventory give the same files (default 1)
@@ -54,6 +61,8 @@ interface SampleArgs {
   ingest: boolean;
   store: string;
   help: boolean;
+  gitpod: boolean;
+  daysGiven: boolean;
 }
 
 function positiveInt(flag: string, v: string | undefined): number {
@@ -72,6 +81,8 @@ function parseArgs(args: string[], cwd: string): SampleArgs {
     ingest: false,
     store: resolve(cwd, DEFAULT_STORE_PATH),
     help: false,
+    gitpod: false,
+    daysGiven: false,
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i] as string;
@@ -88,6 +99,10 @@ function parseArgs(args: string[], cwd: string): SampleArgs {
         break;
       case '--days':
         out.days = positiveInt('--days', value());
+        out.daysGiven = true;
+        break;
+      case '--gitpod':
+        out.gitpod = true;
         break;
       case '--seed':
         out.seed = positiveInt('--seed', value());
@@ -114,6 +129,7 @@ function parseArgs(args: string[], cwd: string): SampleArgs {
         throw new UsageError(`unknown argument '${a}'\n\n${USAGE}`);
     }
   }
+  if (out.gitpod && !out.daysGiven) out.days = 35;
   if (out.end) {
     // The first sample hour must be a sane time too, or ingest would refuse every line before 1970.
     const start = new Date(out.end.getTime() - out.days * 86_400_000);
@@ -185,6 +201,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.stdout.write(USAGE);
     return 0;
   }
+  if (opts.gitpod) return gitpod(opts, io);
   const endpoints = opts.endpointsFile
     ? parseInventory(readFileSync(opts.endpointsFile, 'utf8'), opts.endpointsFile)
     : parseInventory(await inventoryFromWorkspace(opts.root, io), `budget-lens endpoints --json --root ${opts.root}`);
@@ -205,5 +222,27 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   const report = await ingestFiles(opts.store, result.files);
   for (const r of report.files) io.stdout.write(`${formatFileReport(r, r.file)}\n`);
+  return report.totals.failed > 0 ? 1 : 0;
+}
+
+/** `--gitpod`: the example's metric event logs, then (with --ingest) the store. */
+async function gitpod(opts: SampleArgs, io: CliIo): Promise<number> {
+  const started = Date.now();
+  const result = await writeGitpodSampleEvents({ outDir: opts.out, days: opts.days, seed: opts.seed, ...(opts.end ? { end: opts.end } : {}) });
+  io.stdout.write(
+    [
+      `wrote ${result.lines} event lines, ${result.start} .. ${result.end} (${Date.now() - started} ms):`,
+      `  ${result.file}`,
+      `bad week: ${result.badWeek.start} .. ${result.badWeek.end}`,
+      '',
+    ].join('\n'),
+  );
+  if (!opts.ingest) {
+    io.stdout.write(`next: budget-lens ingest ${result.file}\n`);
+    return 0;
+  }
+  const report = await ingestFiles(opts.store, [result.file]);
+  for (const r of report.files) io.stdout.write(`${formatFileReport(r, r.file)}\n`);
+  if (report.totals.failed === 0) io.stdout.write(`next: budget-lens slo status --root examples/gitpod-style --store ${opts.store} --at ${result.end}\n`);
   return report.totals.failed > 0 ? 1 : 0;
 }
