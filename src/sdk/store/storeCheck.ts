@@ -33,6 +33,7 @@ export interface DamageFilter {
 }
 
 export function describeDamagedRow(r: DamagedRow): string {
+  if (r.table.startsWith('metric_')) return `${r.table} ${r.endpoint ?? '?'} ${r.start}..${r.end}`;
   const what = r.endpoint !== undefined ? `endpoint ${r.endpoint} (${r.category ?? '?'}, ${r.component ?? '?'})` : `category ${r.category ?? '?'} (${r.component ?? '?'})`;
   return `${r.table} ${what} ${r.start}..${r.end}`;
 }
