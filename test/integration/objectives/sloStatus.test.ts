@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { main } from '../../../src/cli/main';
 import type { ApiResult, ObjectiveBudget } from '../../../src/sdk';
 import { schemaProblem } from '../../../src/sdk/client/responseValidator';
-import { openStoreWriter } from '../../../src/sdk/store/storeWriter';
 import { openNetworkBackend } from '../../../src/sdk/backend/openBackend';
 import { BudgetServer } from '../../../src/sdk/server/budgetServer';
 import { openProjectObjectives } from '../../../src/sdk/project/projectObjectives';
@@ -189,12 +188,27 @@ describe('budget-lens slo status on a real Prometheus', () => {
     assert.deepEqual(o.error, { code: 'not_a_bucket_bound', message: '120 s is not a bucket bound of gitpod_ws_manager_workspace_startup_seconds; nearest: 64, 128' });
   });
 
-  test('a store backend (until its evaluator is wired): "store objectives: not yet supported", exit 2; an unknown --name is a usage error', async () => {
-    const writer = await openStoreWriter(join(dir, 'x.db'), 'main');
-    await writer.close();
-    const { io, out } = captureIo(dir);
-    assert.equal(await main(['slo', 'status', '--store', 'x.db'], io), 2);
-    assert.equal(out(), 'store objectives: not yet supported (slo status reads Prometheus: --prometheus url)\n');
+  test('a store backend: the store\'s metric event logs answer (a missing store: exit 2); an unknown --name is a usage error', async () => {
+    const missing = captureIo(dir);
+    assert.equal(await main(['slo', 'status', '--store', 'missing.db'], missing.io), 2);
+    assert.match(missing.err(), /missing\.db/);
+    // 3 failures of 1,000 starts in the window (2026-02-01 .. 03-01): budget 0.002 x 1,000 = 2, -1 left.
+    const log = join(dir, 'events.ndjson');
+    const line = (t: string, metric: string): string => JSON.stringify({ time: t, metric });
+    writeFileSync(
+      log,
+      [
+        ...Array.from({ length: 1000 }, () => line('2026-02-20T10:00:00Z', 'gitpod_ws_manager_workspace_starts_total')),
+        ...Array.from({ length: 3 }, () => line('2026-02-20T10:00:01Z', 'gitpod_ws_manager_workspace_starts_failure_total')),
+      ].join('\n') + '\n',
+    );
+    const ingest = captureIo(dir);
+    assert.equal(await main(['ingest', log, '--store', join(dir, 'events.db')], ingest.io), 0, ingest.err());
+    const st = captureIo(dir);
+    assert.equal(await main(['slo', 'status', '--store', 'events.db', '--name', 'workspace-starts', '--at', AT], st.io), 0, st.err());
+    assert.match(st.out(), /SLI {10}99\.7 % \(997 good of 1,000 events\) vs target 99\.8 %/);
+    assert.match(st.out(), /budget left {2}-1 of 2 events/);
+    assert.match(st.out(), /store {8}bad {4}sum of gitpod_ws_manager_workspace_starts_failure_total over 28d/);
     const bad = captureIo(dir);
     assert.equal(await main(['slo', 'status', '--prometheus', prom.url, '--name', 'nope'], bad.io), 2);
     assert.match(bad.err(), /--name: no objective 'nope' \(objectives: workspace-starts, start-under-2m, start-under-120s, api-latency-share\)/);

@@ -32,7 +32,8 @@ import { join } from 'node:path';
 import { ingestFiles } from '../../../src/sdk/store/logIngest';
 import { openStoreDatabase } from '../../../src/sdk/store/storeSchema';
 import { checkStore } from '../../../src/sdk/store/storeCheck';
-import { StoreObjectiveEvaluator, openStoreObjectiveEvaluator } from '../../../src/sdk/store/storeObjectives';
+import type { StoreObjectiveEvaluator} from '../../../src/sdk/store/storeObjectives';
+import { openStoreObjectiveEvaluator } from '../../../src/sdk/store/storeObjectives';
 import { ObjectiveQueryError } from '../../../src/sdk/objectives/objectiveQuery';
 import type { ObjectiveSpec } from '../../../src/sdk/objectives/spec';
 
