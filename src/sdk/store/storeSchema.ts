@@ -152,7 +152,7 @@ const MIGRATIONS: readonly string[] = [
   // metric_minutes' ck is checksumSql(series, minute, part, n, 0, 0); metric_sketches' ck is
   // computed in JavaScript over the blob (ddSketch.ts sketchChecksum).
   `
-  CREATE TABLE metric_series (
+  CREATE TABLE IF NOT EXISTS metric_series (
     id INTEGER PRIMARY KEY,
     metric TEXT NOT NULL,
     labels TEXT NOT NULL,
@@ -160,9 +160,9 @@ const MIGRATIONS: readonly string[] = [
     bounds TEXT,
     UNIQUE (metric, labels)
   );
-  CREATE TABLE metric_minutes (series INTEGER NOT NULL, minute INTEGER NOT NULL, part INTEGER NOT NULL, n INTEGER NOT NULL, ck INTEGER NOT NULL,
+  CREATE TABLE IF NOT EXISTS metric_minutes (series INTEGER NOT NULL, minute INTEGER NOT NULL, part INTEGER NOT NULL, n INTEGER NOT NULL, ck INTEGER NOT NULL,
     PRIMARY KEY (series, minute, part)) WITHOUT ROWID;
-  CREATE TABLE metric_sketches (series INTEGER NOT NULL, minute INTEGER NOT NULL, sketch BLOB NOT NULL, ck INTEGER NOT NULL,
+  CREATE TABLE IF NOT EXISTS metric_sketches (series INTEGER NOT NULL, minute INTEGER NOT NULL, sketch BLOB NOT NULL, ck INTEGER NOT NULL,
     PRIMARY KEY (series, minute)) WITHOUT ROWID;
   `,
 ];
