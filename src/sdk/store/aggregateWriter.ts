@@ -100,6 +100,9 @@ export const KILL_AFTER_ROWS_ENV = 'BUDGET_LENS_TEST_KILL_AFTER_ROWS';
 
 const HOURS_PER_DAY = 24;
 
+/** metric_minutes rows per multi-row upsert. */
+const MINUTE_BATCH = 200;
+
 /**
  * Adds to counts with multi-row `INSERT ... ON CONFLICT DO UPDATE` statements: one native call
  * per BATCH_ROWS rows instead of one per row, and a flush writes the remainder in smaller
@@ -219,6 +222,7 @@ export class AggregateSink {
   private readonly killAfter: number;
   private readonly upsertSeries: Statement;
   private readonly upsertMinute: Statement;
+  private readonly upsertMinutes: Statement;
   private readonly readSketch: Statement;
   private readonly writeSketch: Statement;
   /** Per transaction: series key -> row id. */
@@ -267,10 +271,15 @@ export class AggregateSink {
       `INSERT INTO metric_series (metric, labels, kind, bounds) VALUES (?, ?, ?, ?)
        ON CONFLICT (metric, labels) DO UPDATE SET metric = metric RETURNING id, kind, bounds`,
     );
-    this.upsertMinute = db.prepare(
-      `INSERT INTO metric_minutes (series, minute, part, n, ck) VALUES (@s, @m, @p, @n, ${checksumSql('@s', '@m', '@p', '@n', '0', '0')})
-       ON CONFLICT (series, minute, part) DO UPDATE SET n = n + excluded.n, ck = ${checksumSql('series', 'minute', 'part', 'n + excluded.n', '0', '0')}`,
-    );
+    // Multi-row upserts (MINUTE_BATCH rows per call, then one by one); SQLite applies the rows in
+    // order, so a key twice in one batch is added twice, as two calls would.
+    const minuteSql = (rows: number): string =>
+      `INSERT INTO metric_minutes (series, minute, part, n, ck)
+       SELECT column1, column2, column3, column4, ${checksumSql('column1', 'column2', 'column3', 'column4', '0', '0')}
+       FROM (VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?)').join(', ')}) WHERE true
+       ON CONFLICT (series, minute, part) DO UPDATE SET n = n + excluded.n, ck = ${checksumSql('series', 'minute', 'part', 'n + excluded.n', '0', '0')}`;
+    this.upsertMinutes = db.prepare(minuteSql(MINUTE_BATCH));
+    this.upsertMinute = db.prepare(minuteSql(1));
     this.readSketch = db.prepare('SELECT sketch FROM metric_sketches WHERE series = ? AND minute = ?').pluck();
     this.writeSketch = db.prepare('INSERT OR REPLACE INTO metric_sketches (series, minute, sketch, ck) VALUES (?, ?, ?, ?)');
   }
@@ -295,8 +304,20 @@ export class AggregateSink {
   private writeMetrics(m: MetricChunk): void {
     const ids = m.series.map((k) => this.seriesId(k));
     const p = m.parts;
-    for (let i = 0; i < p.length; i += 4) {
-      this.upsertMinute.run({ s: ids[p[i] as number], m: p[i + 1], p: p[i + 2], n: p[i + 3] });
+    const batch = new Array<number>(MINUTE_BATCH * 4);
+    let i = 0;
+    for (; i + MINUTE_BATCH * 4 <= p.length; i += MINUTE_BATCH * 4) {
+      for (let k = 0; k < MINUTE_BATCH * 4; k += 4) {
+        batch[k] = ids[p[i + k] as number] as number;
+        batch[k + 1] = p[i + k + 1] as number;
+        batch[k + 2] = p[i + k + 2] as number;
+        batch[k + 3] = p[i + k + 3] as number;
+      }
+      this.upsertMinutes.run(batch);
+      for (let k = 0; k < MINUTE_BATCH; k++) this.wrote();
+    }
+    for (; i < p.length; i += 4) {
+      this.upsertMinute.run(ids[p[i] as number], p[i + 1], p[i + 2], p[i + 3]);
       this.wrote();
     }
     for (const sk of m.sketches) {

@@ -135,7 +135,7 @@ export interface MetricChunk {
 
 export const PART_COUNT = 0;
 export const PART_SUM = 1;
-/** Part of the cumulative bucket of bound i. */
+/** Part of the observations in (bound i − 1, bound i]: PART_BUCKET + i (stored only when not 0). */
 export const PART_BUCKET = 2;
 /** _sum is stored in millionths of the value (whole numbers: summed and checksummed exactly in SQL). */
 export const SUM_SCALE = 1_000_000;
@@ -198,12 +198,11 @@ export class MetricAggregator {
         parts.push(index, minute, PART_COUNT, acc.count);
         if (s.key.kind === 'histogram') {
           parts.push(index, minute, PART_SUM, acc.sumMicro);
-          let cumulative = 0;
+          // Per bucket, only the observations in (bound i−1, bound i], and only when there are any:
+          // the cumulative bucket `le` = bound i is the sum of parts PART_BUCKET..PART_BUCKET + i;
+          // +Inf is the count.
           const b = acc.buckets as number[];
-          for (let i = 0; i < b.length - 1; i++) {
-            cumulative += b[i] as number;
-            parts.push(index, minute, PART_BUCKET + i, cumulative);
-          }
+          for (let i = 0; i < b.length - 1; i++) if ((b[i] as number) > 0) parts.push(index, minute, PART_BUCKET + i, b[i] as number);
           sketches.push({ series: index, minute, sketch: (acc.sketch as DDSketch).encode() });
         }
         s.minutes.delete(minute);

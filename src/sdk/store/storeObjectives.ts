@@ -60,9 +60,9 @@ function leText(b: number): string {
   return String(b);
 }
 
-/** One selector resolved to stored rows: (series id, part) pairs. */
+/** One selector resolved to stored rows: per series, the parts [from, to] to sum. */
 interface Resolved {
-  parts: Array<{ series: number; part: number }>;
+  parts: Array<{ series: number; part: number; to: number }>;
   /** A _sum: the parts are in millionths. */
   scale: number;
 }
@@ -106,14 +106,15 @@ export class StoreObjectiveEvaluator implements ObjectiveEvaluator {
         const les = [...bounds.map(leText), '+Inf'];
         les.forEach((text, i) => {
           // `le` matched as Prometheus matches the label's text (the flow names the stored spelling).
-          if (le.every((x) => matches({ le: text }, x))) parts.push({ series: s.id, part: i === bounds.length ? PART_COUNT : PART_BUCKET + i });
+          // The cumulative bucket: parts PART_BUCKET .. PART_BUCKET + i; +Inf is the count.
+          if (le.every((x) => matches({ le: text }, x))) parts.push(i === bounds.length ? { series: s.id, part: PART_COUNT, to: PART_COUNT } : { series: s.id, part: PART_BUCKET, to: PART_BUCKET + i });
         });
       }
       return { parts, scale: 1 };
     }
-    if (m.endsWith('_count')) return { parts: this.seriesOf(m.slice(0, -'_count'.length), others, 'histogram').map((s) => ({ series: s.id, part: PART_COUNT })), scale: 1 };
-    if (m.endsWith('_sum')) return { parts: this.seriesOf(m.slice(0, -'_sum'.length), others, 'histogram').map((s) => ({ series: s.id, part: PART_SUM })), scale: SUM_SCALE };
-    return { parts: this.seriesOf(m, others, 'counter').map((s) => ({ series: s.id, part: PART_COUNT })), scale: 1 };
+    if (m.endsWith('_count')) return { parts: this.seriesOf(m.slice(0, -'_count'.length), others, 'histogram').map((s) => ({ series: s.id, part: PART_COUNT, to: PART_COUNT })), scale: 1 };
+    if (m.endsWith('_sum')) return { parts: this.seriesOf(m.slice(0, -'_sum'.length), others, 'histogram').map((s) => ({ series: s.id, part: PART_SUM, to: PART_SUM })), scale: SUM_SCALE };
+    return { parts: this.seriesOf(m, others, 'counter').map((s) => ({ series: s.id, part: PART_COUNT, to: PART_COUNT })), scale: 1 };
   }
 
   private damaged(rows: Array<{ series: number; minute: number }>, table: string): never {
@@ -142,11 +143,11 @@ export class StoreObjectiveEvaluator implements ObjectiveEvaluator {
     const rows = this.db
       .prepare(
         `SELECT (minute - CAST(@base AS INTEGER)) / CAST(@width AS INTEGER) AS g, SUM(n) AS n, MAX(${metricRowChecksumSql()} <> ck) AS bad
-         FROM metric_minutes WHERE series = @series AND part = @part AND minute >= @from AND minute < @to GROUP BY g`,
+         FROM metric_minutes WHERE series = @series AND part BETWEEN @part AND @partTo AND minute >= @from AND minute < @to GROUP BY g`,
       )
       .raw();
     for (const p of res.parts) {
-      for (const [g, n, bad] of rows.all({ base, width, series: p.series, part: p.part, from: fromMinute, to: toMinute }) as Array<[number, number, number]>) {
+      for (const [g, n, bad] of rows.all({ base, width, series: p.series, part: p.part, partTo: p.to, from: fromMinute, to: toMinute }) as Array<[number, number, number]>) {
         if (bad) this.damaged(this.badMinuteRows(p, fromMinute, toMinute), 'metric_minutes');
         out.set(g, (out.get(g) ?? 0) + n);
       }
@@ -155,10 +156,10 @@ export class StoreObjectiveEvaluator implements ObjectiveEvaluator {
     return out;
   }
 
-  private badMinuteRows(p: { series: number; part: number }, from: number, to: number): Array<{ series: number; minute: number }> {
+  private badMinuteRows(p: { series: number; part: number; to: number }, from: number, to: number): Array<{ series: number; minute: number }> {
     return this.db
-      .prepare(`SELECT series, minute FROM metric_minutes WHERE series = ? AND part = ? AND minute >= ? AND minute < ? AND ${metricRowChecksumSql()} <> ck LIMIT 100`)
-      .all(p.series, p.part, from, to) as Array<{ series: number; minute: number }>;
+      .prepare(`SELECT series, minute FROM metric_minutes WHERE series = ? AND part BETWEEN ? AND ? AND minute >= ? AND minute < ? AND ${metricRowChecksumSql()} <> ck LIMIT 100`)
+      .all(p.series, p.part, p.to, from, to) as Array<{ series: number; minute: number }>;
   }
 
   /** What the store summed, for `queries` ("explain the number"). */
@@ -234,30 +235,31 @@ export class StoreObjectiveEvaluator implements ObjectiveEvaluator {
     const series = this.seriesOf(base, matchers, 'histogram');
     const first = ends[0]! / MINUTE_MS - rangeMinutes;
     const last = ends[ends.length - 1]! / MINUTE_MS;
-    const byMinute = new Map<number, DDSketch>();
+    const byMinute = new Map<number, DDSketch[]>();
     const stmt = this.db.prepare('SELECT minute, sketch, ck FROM metric_sketches WHERE series = ? AND minute >= ? AND minute < ?').raw();
     const bad: Array<{ series: number; minute: number }> = [];
     for (const s of series) {
-      for (const [minute, blob, ck] of stmt.iterate(s.id, first, last) as Iterable<[number, Uint8Array, number]>) {
+      for (const [minute, blob, ck] of stmt.all(s.id, first, last) as Array<[number, Uint8Array, number]>) {
         if (sketchChecksum(s.id, minute, blob) !== ck) {
           bad.push({ series: s.id, minute });
           continue;
         }
         const sk = DDSketch.decode(blob);
         const have = byMinute.get(minute);
-        if (have === undefined) byMinute.set(minute, sk);
-        else have.merge(sk);
+        if (have === undefined) byMinute.set(minute, [sk]);
+        else have.push(sk);
       }
     }
     if (bad.length > 0) this.damaged(bad, 'metric_sketches');
+    const parts: DDSketch[] = [];
     for (const end of ends) {
       const e = end / MINUTE_MS;
-      const merged = new DDSketch();
+      parts.length = 0;
       for (let m = e - rangeMinutes; m < e; m++) {
         const sk = byMinute.get(m);
-        if (sk !== undefined) merged.merge(sk);
+        if (sk !== undefined) parts.push(...sk);
       }
-      out.set(end, merged.quantile(quantile));
+      out.set(end, DDSketch.quantileOf(parts, quantile));
     }
     return out;
   }

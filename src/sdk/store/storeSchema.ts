@@ -148,7 +148,8 @@ const MIGRATIONS: readonly string[] = [
   // 4: metric event logs (eventLog.ts, docs/objectives.md "The embedded store"): one row per series
   // (metric + label set; a histogram's bucket bounds), per (series, minute, part) the minute's
   // count (part 0: a counter's increments or a histogram's _count; 1: _sum in millionths; 2 + i:
-  // the cumulative bucket of bound i), and per (series, minute) a DDSketch of a histogram's values.
+  // the observations in (bound i − 1, bound i], only when not 0: the cumulative bucket `le` =
+  // bound i is the sum of parts 2 .. 2 + i), and per (series, minute) a DDSketch of its values.
   // metric_minutes' ck is checksumSql(series, minute, part, n, 0, 0); metric_sketches' ck is
   // computed in JavaScript over the blob (ddSketch.ts sketchChecksum).
   `
