@@ -74,6 +74,12 @@ export function ensureSampleStore(dataDir = DEFAULT_DATA_DIR) {
   if (step('ingesting them into the store', process.execPath, [CLI, 'ingest', logs, '--store', store]) !== 0) {
     throw new StartError(`budget-lens ingest failed (see above); remove ${shown(dataDir)}/ and try again`);
   }
+  // examples/gitpod-style's objectives read metric event logs: the same store holds 35 days of them
+  // (budget-lens slo status --root examples/gitpod-style --store <store>).
+  const events = join(dataDir, 'sample-events');
+  if (step('writing and ingesting 35 days of workspace events for examples/gitpod-style', process.execPath, [CLI, 'sample', '--gitpod', '--out', events, '--ingest', '--store', store]) !== 0) {
+    throw new StartError(`budget-lens sample --gitpod failed (see above); remove ${shown(dataDir)}/ and try again`);
+  }
   return store;
 }
 
