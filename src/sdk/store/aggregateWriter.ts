@@ -304,6 +304,11 @@ export class AggregateSink {
   private writeMetrics(m: MetricChunk): void {
     const ids = m.series.map((k) => this.seriesId(k));
     const p = m.parts;
+    for (let i = 1; i < p.length; i += 4) {
+      const hour = Math.floor((p[i] as number) / 60);
+      if (this.firstHour === undefined || hour < this.firstHour) this.firstHour = hour;
+      if (this.lastHour === undefined || hour > this.lastHour) this.lastHour = hour;
+    }
     const batch = new Array<number>(MINUTE_BATCH * 4);
     let i = 0;
     for (; i + MINUTE_BATCH * 4 <= p.length; i += MINUTE_BATCH * 4) {
