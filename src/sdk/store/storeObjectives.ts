@@ -235,7 +235,9 @@ export class StoreObjectiveEvaluator implements ObjectiveEvaluator {
     const series = this.seriesOf(base, matchers, 'histogram');
     const first = ends[0]! / MINUTE_MS - rangeMinutes;
     const last = ends[ends.length - 1]! / MINUTE_MS;
-    const byMinute = new Map<number, DDSketch[]>();
+    // Blobs are kept as read (a few hundred bytes each) and decoded when their slice is computed:
+    // 28 days of minutes decoded at once would hold millions of bucket counts.
+    const byMinute = new Map<number, Uint8Array[]>();
     const stmt = this.db.prepare('SELECT minute, sketch, ck FROM metric_sketches WHERE series = ? AND minute >= ? AND minute < ?').raw();
     const bad: Array<{ series: number; minute: number }> = [];
     for (const s of series) {
@@ -244,22 +246,21 @@ export class StoreObjectiveEvaluator implements ObjectiveEvaluator {
           bad.push({ series: s.id, minute });
           continue;
         }
-        const sk = DDSketch.decode(blob);
         const have = byMinute.get(minute);
-        if (have === undefined) byMinute.set(minute, [sk]);
-        else have.push(sk);
+        if (have === undefined) byMinute.set(minute, [blob]);
+        else have.push(blob);
       }
     }
     if (bad.length > 0) this.damaged(bad, 'metric_sketches');
-    const parts: DDSketch[] = [];
+    const parts: Uint8Array[] = [];
     for (const end of ends) {
       const e = end / MINUTE_MS;
       parts.length = 0;
       for (let m = e - rangeMinutes; m < e; m++) {
-        const sk = byMinute.get(m);
-        if (sk !== undefined) parts.push(...sk);
+        const blobs = byMinute.get(m);
+        if (blobs !== undefined) parts.push(...blobs);
       }
-      out.set(end, DDSketch.quantileOf(parts, quantile));
+      out.set(end, DDSketch.quantileOfBlobs(parts, quantile));
     }
     return out;
   }

@@ -32,11 +32,16 @@ describe('DDSketch', () => {
         }
       }
       assert.equal(merged.quantile(0.95), whole.quantile(0.95));
+      // Read straight from the blobs (what the store does per slice): the same answers.
+      for (const q of [0, 0.5, 0.95, 1]) assert.equal(DDSketch.quantileOfBlobs(parts.map((p) => p.encode()), q), whole.quantile(q));
+      assert.equal(DDSketch.quantileOf(parts, 0.95), whole.quantile(0.95));
     }
   });
 
   test('an empty sketch has no quantile; the blob round-trips; a changed byte changes the checksum', () => {
     assert.equal(new DDSketch().quantile(0.95), null);
+    assert.equal(DDSketch.quantileOfBlobs([], 0.95), null);
+    assert.equal(DDSketch.quantileOfBlobs([new DDSketch().encode()], 0.95), null);
     const s = new DDSketch();
     for (const v of [0, 0.5, 3, 3, 10, 20, 1e-12, 600]) s.add(v);
     const blob = s.encode();
