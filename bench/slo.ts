@@ -15,10 +15,11 @@
  * Each phase runs in its own process, so its peak RSS is its own. Prints times, peak RSS and each
  * phase's ratio to the sort.
  *
- * Part 2, "refresh of 200 objectives from a real Prometheus": see prometheusRefresh() below (to
- * be added; not part of this script yet).
+ * Part 2, "refresh of 200 objectives from a real Prometheus": prometheusRefresh() below runs
+ * bench/sloPrometheus.ts.
  *
- * Flags: --events N (default 10,000,000), --keep (keep the temp dir), --dir d (reuse generated logs).
+ * Flags: --events N (default 10,000,000), --keep (keep the temp dir), --dir d (reuse generated
+ * logs), --store-only (part 1 only).
  */
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -29,6 +30,7 @@ import { ingestFiles } from '../src/sdk/store/logIngest';
 import { openStoreObjectiveEvaluator } from '../src/sdk/store/storeObjectives';
 import { seededRandom } from '../src/sdk/store/seededRandom';
 import type { ObjectiveSpec } from '../src/sdk/objectives/spec';
+import { runSloPrometheusBench } from './sloPrometheus';
 
 const AT = Date.parse('2026-03-01T00:00:00Z');
 const DAYS = 28;
@@ -137,11 +139,12 @@ function runPhase(phase: string, dir: string, n: number): PhaseResult {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Part 2 (to be added): refresh of 200 objectives from a real Prometheus — the number of queries
-// (target: independent of the number of open files, at most one per objective per window) and the
-// wall time. Not built here: this function is its place; call it from main() below.
-function prometheusRefresh(): void {
-  console.log('\npart 2, refresh of 200 objectives from a real Prometheus: not measured yet');
+// Part 2: refresh of 200 objectives from a real Prometheus — the number of queries (target:
+// independent of the number of open files, at most one per objective per window) and the wall
+// time: bench/sloPrometheus.ts (runs alone too). --store-only skips it.
+async function prometheusRefresh(): Promise<void> {
+  console.log('\npart 2: refresh of 200 objectives from a real Prometheus (bench/sloPrometheus.ts)');
+  await runSloPrometheusBench((line) => console.log(`  ${line}`));
 }
 // ---------------------------------------------------------------------------------------------
 
@@ -169,7 +172,7 @@ async function main(): Promise<void> {
     console.log(row('baseline: sort 10M durations', { ...sort, ms: sort.ms }));
     console.log(row('ingest (parse + store)', ingest));
     console.log(row('evaluate + burn-down', evaluate));
-    prometheusRefresh();
+    if (!process.argv.includes('--store-only')) await prometheusRefresh();
   } finally {
     if (!process.argv.includes('--keep') && !given) rmSync(dir, { recursive: true, force: true });
   }

@@ -21,6 +21,7 @@ import { PrometheusObjectiveEvaluator } from '../sources/objectiveSource';
 import { PrometheusClient } from '../sources/prometheusClient';
 import { configuredPrometheusSource } from '../sources/prometheusSource';
 import { openStoreSource } from '../store/storeSource';
+import { openStoreObjectiveEvaluator } from '../store/storeObjectives';
 
 export type BudgetBackendKind = 'api' | 'prometheus' | 'store';
 
@@ -144,8 +145,7 @@ export function openBudgetBackend(target: BudgetBackendTarget, opts: OpenBudgetB
   const catalog = needCatalog('store', target.path, opts.catalog);
   // The data commands only read: never migrate or create a store here.
   const source = openStoreSource({ path: target.path, catalog, readonly: true });
-  // STORE OBJECTIVES: switch this line to the store's evaluator when it lands (src/sdk/store/storeObjectives.ts):
-  //   const objectives: ObjectiveBackend = { evaluator: openStoreObjectiveEvaluator(target.path) };  // closed with the backend
-  const objectives: ObjectiveBackend = { unsupported: 'the store does not evaluate objectives yet (slo status --prometheus url reads Prometheus)' };
+  // The store's objectives: its metric event logs (src/sdk/store/storeObjectives.ts), closed with the backend.
+  const objectives: ObjectiveBackend = { evaluator: openStoreObjectiveEvaluator(target.path) };
   return serviceBackend('store', target.path, source, catalog, opts, objectives);
 }

@@ -52,7 +52,13 @@ describe('openBudgetBackend', () => {
         target: '0.998',
         budgetingMethod: 'Occurrences' as const,
         window: { kind: 'rolling' as const, minutes: 40320, label: '28d' },
-        sli: { kind: 'ratio' as const, form: 'bad' as const, counter: true },
+        sli: {
+          kind: 'ratio' as const,
+          form: 'bad' as const,
+          bad: { sourceType: 'prometheus', spec: { query: 'sum(starts_failure_total)' } },
+          total: { sourceType: 'prometheus', spec: { query: 'sum(starts_total)' } },
+          counter: true,
+        },
         location: { file: join(dir, 'slo', 'gitpod.yaml'), line: 7, column: 3 },
       };
       const opened = openBudgetBackend({ kind: 'store', path }, { catalog, objectives: [objective], workspaceRoot: dir });
@@ -60,9 +66,10 @@ describe('openBudgetBackend', () => {
       assert.equal(opened.kind, 'store');
       assert.equal(opened.description, `store ${path}`);
       assert.equal(opened.errorUrl, path);
-      // The project's objectives reach the service; the store answers each objectives_unsupported until its evaluator is wired.
+      // The project's objectives reach the service and the store's evaluator (its metric event
+      // logs): an empty store has no events, so no data, not an error.
       const r = await opened.api.objectives();
-      assert.deepEqual(r.data.map((o) => [o.name, o.definedAt, o.figures, o.error?.code]), [['workspace-starts', { file: 'slo/gitpod.yaml', line: 7 }, null, 'objectives_unsupported']]);
+      assert.deepEqual(r.data.map((o) => [o.name, o.definedAt, o.figures?.status, o.error]), [['workspace-starts', { file: 'slo/gitpod.yaml', line: 7 }, 'no_data', undefined]]);
       await opened.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
