@@ -6,8 +6,7 @@
  *   status  each objective through the Budget API's `objectives` (BudgetApi.objectives) on any
  *           backend (Prometheus, the store, a remote `budget-lens serve`): SLI vs target, budget
  *           left, status, burn rate 1 h and the queries; --json prints the API's answer; exit 1 when
- *           an objective could not be evaluated, 2 when the backend evaluates none (the store until
- *           its evaluator is wired, src/sdk/backend/openBackend.ts)
+ *           an objective could not be evaluated, 2 when the backend evaluates none
  *           --where indexes the workspace and says where each is attached (@slo places, path rules)
  */
 import { existsSync } from 'node:fs';
@@ -299,9 +298,7 @@ async function status(io: CliIo, flags: StatusFlags, loaded: { root: string; con
   const entries = answer.data;
   const unsupported = entries.length > 0 && entries.every((o) => o.error?.code === 'objectives_unsupported');
   if (unsupported && !flags.json) {
-    // Until the store evaluates objectives (src/sdk/backend/openBackend.ts, STORE OBJECTIVES).
-    if (backend.kind === 'store') io.stdout.write('store objectives: not yet supported (slo status reads Prometheus: --prometheus url)\n');
-    else io.stdout.write(`${backend.description}: ${entries[0]!.error!.message}\n`);
+    io.stdout.write(`${backend.description}: ${entries[0]!.error!.message}\n`);
     return 2;
   }
   const failed = entries.filter((o) => o.figures === null).length;
