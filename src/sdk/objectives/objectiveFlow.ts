@@ -56,8 +56,8 @@ export interface CountRange {
 export interface ObjectiveCounter {
   /** Which backend ("prometheus", "store"): named in refusals. */
   readonly kind: string;
-  /** The query source types this backend evaluates (an objective of another type is refused). */
-  accepts(sourceType: string): boolean;
+  /** The query source types this backend evaluates, lower-cased (an objective of another type is refused). */
+  readonly sourceTypes: readonly string[];
   /** The stored `le` values of `base`'s buckets with these matchers in the range. */
   bounds(base: string, matchers: readonly LabelMatcher[], range: CountRange): Promise<string[]>;
   /** Events of the terms over the range; undefined when the backend has no series for them. */
@@ -77,8 +77,8 @@ export interface ObjectiveCounter {
 
 function queryText(q: MetricQuery | undefined, what: string, spec: ObjectiveSpec, counter: ObjectiveCounter): string {
   if (q === undefined) throw new ObjectiveQueryError(`objective ${spec.name}: no ${what} query`, 'unsupported_sli');
-  if (!counter.accepts(q.sourceType)) {
-    throw new ObjectiveQueryError(`objective ${spec.name}: the ${what} query's source type is ${q.sourceType}; the ${counter.kind} evaluates prometheus queries`, 'unsupported_sli');
+  if (!counter.sourceTypes.includes(q.sourceType)) {
+    throw new ObjectiveQueryError(`objective ${spec.name}: the ${what} query's source type is ${q.sourceType}; the ${counter.kind} evaluates ${counter.sourceTypes.join(' and ')} queries`, 'unsupported_sli');
   }
   const text = q.spec['query'];
   if (typeof text !== 'string' || text.trim() === '') {

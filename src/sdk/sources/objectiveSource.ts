@@ -91,7 +91,7 @@ function prometheusCounter(client: PrometheusClient, signal: AbortSignal | undef
     kind: 'prometheus source',
     queries,
     warnings,
-    accepts: (sourceType) => sourceType === 'prometheus',
+    sourceTypes: ['prometheus'],
     bounds: async (base: string, matchers: readonly LabelMatcher[], r: CountRange) =>
       (await instant('bounds', histogramBoundsQuery(base, matchers, minutesOf(r)), r.to, r.window)).map((s) => s.labels['le']).filter((x): x is string => x !== undefined),
     count: async (role, terms: readonly CounterTerm[], counter, r) => one(await instant(role, windowCountQuery(terms, counter, minutesOf(r)), r.to, r.window)),

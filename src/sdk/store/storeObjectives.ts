@@ -184,7 +184,7 @@ export class StoreObjectiveEvaluator implements ObjectiveEvaluator {
       kind: 'store',
       queries,
       warnings,
-      accepts: (sourceType) => sourceType === 'prometheus' || sourceType === STORE_SOURCE_TYPE,
+      sourceTypes: ['prometheus', STORE_SOURCE_TYPE],
       bounds: async (base, matchers, r) => {
         queries.push({ role: 'bounds', query: `bucket bounds of ${formatSelector({ metric: `${base}_bucket`, matchers: [...matchers] })}`, kind: 'instant', window: r.window });
         const from = r.from / MINUTE_MS;
