@@ -206,7 +206,7 @@ describe('budget-lens slo status on a real Prometheus', () => {
     assert.equal(await main(['ingest', log, '--store', join(dir, 'events.db')], ingest.io), 0, ingest.err());
     const st = captureIo(dir);
     assert.equal(await main(['slo', 'status', '--store', 'events.db', '--name', 'workspace-starts', '--at', AT], st.io), 0, st.err());
-    assert.match(st.out(), /SLI {10}99\.7 % \(997 good of 1,000 events\) vs target 99\.8 %/);
+    assert.match(st.out(), /SLI {10}99\.70 % \(997 good of 1,000 events\) vs target 99\.8 %/);
     assert.match(st.out(), /budget left {2}-1 of 2 events/);
     assert.match(st.out(), /store {8}bad {4}sum of gitpod_ws_manager_workspace_starts_failure_total over 28d/);
     const bad = captureIo(dir);
