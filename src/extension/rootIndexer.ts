@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import {
+  collectGarbage,
   CONFIG_FILE_NAME,
   findRipgrep,
   ignoredFieldsNote,
@@ -85,6 +86,15 @@ function filesUnder(dir: string, limit = 5000): string[] {
 /** Progress shown while a root builds: at most once per this many ms. */
 const PROGRESS_EVERY_MS = 200;
 
+/**
+ * After a full build, a full garbage collection this many ms later (once the listeners have
+ * redrawn from the new index): the previous index and the build's garbage are otherwise never
+ * collected in an idle extension host (releaseMemory.ts).
+ */
+const COLLECT_AFTER_BUILD_MS = 1000;
+
+const megabytes = (bytes: number): string => `${Math.round(bytes / 1048576)} MB`;
+
 /** What a RootIndexer needs from the WorkspaceIndexer that owns it. */
 export interface RootHooks {
   log: vscode.OutputChannel;
@@ -109,6 +119,7 @@ export class RootIndexer implements vscode.Disposable {
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly watcher: vscode.FileSystemWatcher;
   private stopIndexListener: (() => void) | undefined;
+  private collectTimer: NodeJS.Timeout | undefined;
   private disposed = false;
   /** The ignored-fields note last logged, so a re-index does not repeat it. */
   private notedFields: string | undefined;
@@ -269,6 +280,7 @@ export class RootIndexer implements vscode.Disposable {
       this.notedFields = note;
       if (prefilter?.error) this.hooks.log.appendLine(`ripgrep pre-filter not used (${prefilter.ripgrep}): ${prefilter.error}; every file was read`);
       this.hooks.mappingChanged({ index: this, files: ws.index.files(), full: true });
+      this.collectSoon();
     } catch (e) {
       if (this.disposed) return;
       if (controller.signal.aborted) {
@@ -284,6 +296,24 @@ export class RootIndexer implements vscode.Disposable {
     } finally {
       if (this.build === controller) this.build = undefined;
     }
+  }
+
+  /**
+   * Collects the garbage a full build leaves (the previous index, the build's own allocations)
+   * once things have settled, and logs the extension host's memory then (bench:workbench reads it).
+   */
+  private collectSoon(): void {
+    if (this.collectTimer !== undefined) clearTimeout(this.collectTimer);
+    this.collectTimer = setTimeout(() => {
+      this.collectTimer = undefined;
+      if (this.disposed) return;
+      const started = performance.now();
+      const collected = collectGarbage();
+      const ms = Math.round(performance.now() - started);
+      const m = process.memoryUsage();
+      const how = collected ? `after a full collection (${ms} ms)` : 'no collection available';
+      this.hooks.log.appendLine(`memory ${how}: heap ${megabytes(m.heapUsed)} used of ${megabytes(m.heapTotal)}, rss ${megabytes(m.rss)}`);
+    }, COLLECT_AFTER_BUILD_MS);
   }
 
   /** Swaps in a freshly built workspace. */
@@ -378,6 +408,8 @@ export class RootIndexer implements vscode.Disposable {
     this.build?.abort();
     if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
+    if (this.collectTimer !== undefined) clearTimeout(this.collectTimer);
+    this.collectTimer = undefined;
     this.pending.clear();
     this.stopIndexListener?.();
     this.watcher.dispose();
