@@ -308,10 +308,10 @@ export class RootIndexer implements vscode.Disposable {
       this.collectTimer = undefined;
       if (this.disposed) return;
       const started = performance.now();
-      const collected = collectGarbage();
+      const collected = collectGarbage({ compact: true });
       const ms = Math.round(performance.now() - started);
       const m = process.memoryUsage();
-      const how = collected ? `after a full collection (${ms} ms)` : 'no collection available';
+      const how = collected ? `after a full compacting collection (${ms} ms)` : 'no collection available';
       this.hooks.log.appendLine(`memory ${how}: heap ${megabytes(m.heapUsed)} used of ${megabytes(m.heapTotal)}, rss ${megabytes(m.rss)}`);
     }, COLLECT_AFTER_BUILD_MS);
   }

@@ -13,7 +13,10 @@
  * Node has no public call for it, so `gc` is taken once from a context created while
  * `--expose-gc` is set, and the flag is turned off again at once: only that one context ever saw
  * it (no `gc` global appears for other code in the process). A process started with
- * `--expose-gc` (the tests) uses its own.
+ * `--expose-gc` (the tests) uses its own. (v8.setFlagsFromString after start-up needs flags that
+ * are not frozen: Node, and Electron's hosts, initialise V8 with `--no-freeze-flags-after-init`
+ * for that call. v8.queryObjects, the one public call that collects, was tried: 2.9 s and more
+ * resident memory than it freed.)
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -37,10 +40,24 @@ function findCollector(): (() => void) | null {
   }
 }
 
-/** Runs a full, synchronous garbage collection; false when the runtime offers none. */
-export function collectGarbage(): boolean {
+/**
+ * Runs a full, synchronous garbage collection; false when the runtime offers none. `compact`:
+ * evacuates every fragmented page too (`--compact-on-every-full-gc` for this one collection),
+ * so the pages the old index shared with what lives on are handed back as well: about twice the
+ * pause, ~17 MB less resident memory after a GitLab rebuild in plain Node (211 -> 194 MB).
+ */
+export function collectGarbage(options: { compact?: boolean } = {}): boolean {
   if (collector === undefined) collector = findCollector();
   if (collector === null) return false;
-  collector();
+  if (!options.compact) {
+    collector();
+    return true;
+  }
+  setFlagsFromString('--compact-on-every-full-gc');
+  try {
+    collector();
+  } finally {
+    setFlagsFromString('--no-compact-on-every-full-gc');
+  }
   return true;
 }
