@@ -111,6 +111,8 @@ export class RootIndexer implements vscode.Disposable {
   private opened: OpenedWorkspace | undefined;
   /** The workspace a build in progress has opened (config and catalog read, index not built yet). */
   private building: OpenedWorkspace | undefined;
+  /** While a build reads the config and catalog: settles when `building` is set (or the build failed). */
+  private opening: Promise<unknown> | undefined;
   private stateValue: IndexerState = { phase: 'idle' };
   private build: AbortController | undefined;
   private running: Promise<void> = Promise.resolve();
@@ -160,6 +162,9 @@ export class RootIndexer implements vscode.Disposable {
    * config and catalog are read, or for a file the index does not read.
    */
   async preview(file: string, text: string): Promise<{ ws: OpenedWorkspace; mapping: FileMapping } | undefined> {
+    // An editor opened while the first build still reads the config and catalog (tens of ms to a
+    // second on a busy machine) waits for them rather than get no lenses until the build ends.
+    if (this.current === undefined && this.building === undefined) await this.opening?.catch(() => undefined);
     const ws = this.building;
     if (this.current !== undefined || ws === undefined) return undefined;
     try {
@@ -229,7 +234,7 @@ export class RootIndexer implements vscode.Disposable {
       // them an editor opened while this root waits or builds gets its lenses (preview()).
       // `catalogPath` is machine-overridable: a folder's own value wins over the user's.
       const { catalogPath, useRipgrep } = readSettings(this.folders[0]?.uri);
-      const opened = await openWorkspace({
+      const opening = openWorkspace({
         root: this.root,
         catalogDir: catalogPath === '' ? undefined : catalogPath,
         catalogDirSource: 'budgetLens.catalogPath',
@@ -239,6 +244,13 @@ export class RootIndexer implements vscode.Disposable {
         // host (long-lived, shared) keeps the index, not the build's texts, trees and garbage.
         isolatedScan: true,
       });
+      this.opening = opening;
+      let opened: OpenedWorkspace;
+      try {
+        opened = await opening;
+      } finally {
+        if (this.opening === opening) this.opening = undefined;
+      }
       this.building = opened;
       // The catalog is known now (catalogWorkspace), before the build waits for its slot: tell the
       // listeners (Prometheus budget figures need only the catalog, never the built index).
