@@ -95,6 +95,28 @@ const COLLECT_AFTER_BUILD_MS = 1000;
 
 const megabytes = (bytes: number): string => `${Math.round(bytes / 1048576)} MB`;
 
+/** The one collection pending for the process: roots that finish building close together share it. */
+let collectionTimer: NodeJS.Timeout | undefined;
+
+function scheduleCollection(log: vscode.OutputChannel): void {
+  if (collectionTimer !== undefined) clearTimeout(collectionTimer);
+  collectionTimer = setTimeout(() => {
+    collectionTimer = undefined;
+    const started = performance.now();
+    const collected = collectGarbage({ compact: true });
+    const ms = Math.round(performance.now() - started);
+    const m = process.memoryUsage();
+    const how = collected ? `after a full compacting collection (${ms} ms)` : 'no collection available';
+    try {
+      log.appendLine(`memory ${how}: heap ${megabytes(m.heapUsed)} used of ${megabytes(m.heapTotal)}, rss ${megabytes(m.rss)}`);
+    } catch {
+      // The channel went with the extension: nothing to tell.
+    }
+  }, COLLECT_AFTER_BUILD_MS);
+  // Never what keeps the process alive.
+  collectionTimer.unref?.();
+}
+
 /** What a RootIndexer needs from the WorkspaceIndexer that owns it. */
 export interface RootHooks {
   log: vscode.OutputChannel;
@@ -121,7 +143,6 @@ export class RootIndexer implements vscode.Disposable {
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly watcher: vscode.FileSystemWatcher;
   private stopIndexListener: (() => void) | undefined;
-  private collectTimer: NodeJS.Timeout | undefined;
   private disposed = false;
   /** The ignored-fields note last logged, so a re-index does not repeat it. */
   private notedFields: string | undefined;
@@ -315,17 +336,7 @@ export class RootIndexer implements vscode.Disposable {
    * once things have settled, and logs the extension host's memory then (bench:workbench reads it).
    */
   private collectSoon(): void {
-    if (this.collectTimer !== undefined) clearTimeout(this.collectTimer);
-    this.collectTimer = setTimeout(() => {
-      this.collectTimer = undefined;
-      if (this.disposed) return;
-      const started = performance.now();
-      const collected = collectGarbage({ compact: true });
-      const ms = Math.round(performance.now() - started);
-      const m = process.memoryUsage();
-      const how = collected ? `after a full compacting collection (${ms} ms)` : 'no collection available';
-      this.hooks.log.appendLine(`memory ${how}: heap ${megabytes(m.heapUsed)} used of ${megabytes(m.heapTotal)}, rss ${megabytes(m.rss)}`);
-    }, COLLECT_AFTER_BUILD_MS);
+    scheduleCollection(this.hooks.log);
   }
 
   /** Swaps in a freshly built workspace. */
@@ -420,8 +431,6 @@ export class RootIndexer implements vscode.Disposable {
     this.build?.abort();
     if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
-    if (this.collectTimer !== undefined) clearTimeout(this.collectTimer);
-    this.collectTimer = undefined;
     this.pending.clear();
     this.stopIndexListener?.();
     this.watcher.dispose();
