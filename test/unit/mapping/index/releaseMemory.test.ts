@@ -29,6 +29,12 @@ describe('releasing a replaced index', () => {
     const ref = new WeakRef(garbage);
     garbage = undefined;
     assert.equal(await collected(ref), true);
+    let more: object[] | undefined = Array.from({ length: 1000 }, (_, i) => ({ i }));
+    const compacted = new WeakRef(more);
+    more = undefined;
+    await new Promise((r) => setImmediate(r));
+    assert.equal(collectGarbage({ compact: true }), true);
+    assert.equal(compacted.deref(), undefined);
     assert.equal(typeof runInNewContext('typeof gc'), 'string');
     assert.equal(runInNewContext('typeof gc'), typeof (globalThis as { gc?: unknown }).gc);
   });
