@@ -9,7 +9,9 @@
 // same tree: the ratio "index in the editor / CLI" is the figure the issue sets a target on (1.5x).
 // A screenshot of the editor with its lenses goes to --shot (default /tmp/budget-lens-workbench.png).
 // The extension host's RSS is sampled twice: 3 s after the first build is ready, and 3 s after a
-// Re-index Workspace (two indexes meet there: the one in use and the one being built).
+// Re-index Workspace (two indexes meet there: the one in use and the one being built), and a
+// third time 3 s after five unsaved edits of the open controller (reverted after); the extension's
+// log lines for each build (its time, the memory after the collection that follows it) close the report.
 // --baseline also measures, in the same run and first, the extension host of an empty folder
 // with the extension installed but not activated (nothing in it matches an activation event), so
 // the extension's share is RSS minus that.
@@ -18,7 +20,7 @@
 //        [--lens-text <text the first lens must contain>] [--shot <png>] [--no-build] [--baseline]
 // The tree stays outside the repository; figures go to docs/benchmarks.md.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO, launchWorkbench } from '../test/extension/vscodeServer.mjs';
@@ -210,9 +212,33 @@ try {
   await page.waitForTimeout(3000);
   const hosts = extensionHosts(wb.pid).map((pid) => ({ pid, ...memoryOf(pid) }));
   await page.screenshot({ path: shotPath });
+  // A few edits in the open controller (unsaved: each re-indexes the buffer, nothing is written),
+  // then the same sample; the edits are reverted.
+  await page.locator('.monaco-editor .view-lines').first().click();
+  for (let i = 0; i < 5; i++) {
+    await page.keyboard.press('End');
+    await page.keyboard.type(`\n  # bench edit ${i}`);
+    await page.waitForTimeout(1500);
+  }
+  await page.waitForTimeout(3000);
+  const afterEdits = extensionHosts(wb.pid).map((pid) => ({ pid, ...memoryOf(pid) }));
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
+  await page.keyboard.type('File: Revert File');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Revert File' }).first().waitFor();
+  await page.keyboard.press('Enter');
   console.log(`window -> index ready: ${readyAt} s (${(readyS / before.wallS).toFixed(2)}x the CLI's ${before.wallS.toFixed(1)} s)`);
   for (const h of afterBuild) console.log(`extension host ${h.pid}: RSS ${withShare(h.rssMb)} 3 s after the first build was ready`);
   for (const h of hosts) console.log(`extension host ${h.pid}: RSS ${withShare(h.rssMb)} 3 s after Re-index Workspace, peak ${Math.max(h.hwmMb, peakRss).toFixed(0)} MB`);
+  for (const h of afterEdits) console.log(`extension host ${h.pid}: RSS ${withShare(h.rssMb)} 3 s after 5 unsaved edits of the open controller`);
+  // The extension's own account, from its output channel: each build's time and the memory after
+  // the full collection that follows it (rootIndexer.ts).
+  // (this run's log: written since the workbench started, naming the tree)
+  for (const log of findLogs(tmpdir()).filter((l) => statSync(l).mtimeMs >= t0)) {
+    const text = readFileSync(log, 'utf8');
+    if (!text.includes(`(${tree})`)) continue;
+    for (const line of text.split('\n')) if (/(^|\] )(indexed|memory) /.test(line)) console.log(`log: ${line.replace(/ \(\/[^)]*\); catalog: .*$/, '')}`);
+  }
   console.log(`screenshot: ${shotPath}`);
 } catch (e) {
   await wb.page.screenshot({ path: shotPath }).catch(() => {});

@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import {
+  collectGarbage,
   CONFIG_FILE_NAME,
   findRipgrep,
   ignoredFieldsNote,
@@ -85,6 +86,37 @@ function filesUnder(dir: string, limit = 5000): string[] {
 /** Progress shown while a root builds: at most once per this many ms. */
 const PROGRESS_EVERY_MS = 200;
 
+/**
+ * After a full build, a full garbage collection this many ms later (once the listeners have
+ * redrawn from the new index): the previous index and the build's garbage are otherwise never
+ * collected in an idle extension host (releaseMemory.ts).
+ */
+const COLLECT_AFTER_BUILD_MS = 1000;
+
+const megabytes = (bytes: number): string => `${Math.round(bytes / 1048576)} MB`;
+
+/** The one collection pending for the process: roots that finish building close together share it. */
+let collectionTimer: NodeJS.Timeout | undefined;
+
+function scheduleCollection(log: vscode.OutputChannel): void {
+  if (collectionTimer !== undefined) clearTimeout(collectionTimer);
+  collectionTimer = setTimeout(() => {
+    collectionTimer = undefined;
+    const started = performance.now();
+    const collected = collectGarbage({ compact: true });
+    const ms = Math.round(performance.now() - started);
+    const m = process.memoryUsage();
+    const how = collected ? `after a full compacting collection (${ms} ms)` : 'no collection available';
+    try {
+      log.appendLine(`memory ${how}: heap ${megabytes(m.heapUsed)} used of ${megabytes(m.heapTotal)}, rss ${megabytes(m.rss)}`);
+    } catch {
+      // The channel went with the extension: nothing to tell.
+    }
+  }, COLLECT_AFTER_BUILD_MS);
+  // Never what keeps the process alive.
+  collectionTimer.unref?.();
+}
+
 /** What a RootIndexer needs from the WorkspaceIndexer that owns it. */
 export interface RootHooks {
   log: vscode.OutputChannel;
@@ -101,6 +133,8 @@ export class RootIndexer implements vscode.Disposable {
   private opened: OpenedWorkspace | undefined;
   /** The workspace a build in progress has opened (config and catalog read, index not built yet). */
   private building: OpenedWorkspace | undefined;
+  /** While a build reads the config and catalog: settles when `building` is set (or the build failed). */
+  private opening: Promise<unknown> | undefined;
   private stateValue: IndexerState = { phase: 'idle' };
   private build: AbortController | undefined;
   private running: Promise<void> = Promise.resolve();
@@ -149,6 +183,9 @@ export class RootIndexer implements vscode.Disposable {
    * config and catalog are read, or for a file the index does not read.
    */
   async preview(file: string, text: string): Promise<{ ws: OpenedWorkspace; mapping: FileMapping } | undefined> {
+    // An editor opened while the first build still reads the config and catalog (tens of ms to a
+    // second on a busy machine) waits for them rather than get no lenses until the build ends.
+    if (this.current === undefined && this.building === undefined) await this.opening?.catch(() => undefined);
     const ws = this.building;
     if (this.current !== undefined || ws === undefined) return undefined;
     try {
@@ -218,7 +255,7 @@ export class RootIndexer implements vscode.Disposable {
       // them an editor opened while this root waits or builds gets its lenses (preview()).
       // `catalogPath` is machine-overridable: a folder's own value wins over the user's.
       const { catalogPath, useRipgrep } = readSettings(this.folders[0]?.uri);
-      const opened = await openWorkspace({
+      const opening = openWorkspace({
         root: this.root,
         catalogDir: catalogPath === '' ? undefined : catalogPath,
         catalogDirSource: 'budgetLens.catalogPath',
@@ -228,6 +265,13 @@ export class RootIndexer implements vscode.Disposable {
         // host (long-lived, shared) keeps the index, not the build's texts, trees and garbage.
         isolatedScan: true,
       });
+      this.opening = opening;
+      let opened: OpenedWorkspace;
+      try {
+        opened = await opening;
+      } finally {
+        if (this.opening === opening) this.opening = undefined;
+      }
       this.building = opened;
       // The catalog is known now (catalogWorkspace), before the build waits for its slot: tell the
       // listeners (Prometheus budget figures need only the catalog, never the built index).
@@ -269,6 +313,7 @@ export class RootIndexer implements vscode.Disposable {
       this.notedFields = note;
       if (prefilter?.error) this.hooks.log.appendLine(`ripgrep pre-filter not used (${prefilter.ripgrep}): ${prefilter.error}; every file was read`);
       this.hooks.mappingChanged({ index: this, files: ws.index.files(), full: true });
+      this.collectSoon();
     } catch (e) {
       if (this.disposed) return;
       if (controller.signal.aborted) {
@@ -284,6 +329,14 @@ export class RootIndexer implements vscode.Disposable {
     } finally {
       if (this.build === controller) this.build = undefined;
     }
+  }
+
+  /**
+   * Collects the garbage a full build leaves (the previous index, the build's own allocations)
+   * once things have settled, and logs the extension host's memory then (bench:workbench reads it).
+   */
+  private collectSoon(): void {
+    scheduleCollection(this.hooks.log);
   }
 
   /** Swaps in a freshly built workspace. */

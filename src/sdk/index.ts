@@ -212,6 +212,7 @@ export { commitText, commitsTouching, definitionLines, parseGitLog, spendRiseDay
 export type { CommitInfo, CommitsTouching, CommitsTouchingOptions, LineRange, SpendRise } from './project/gitHistory';
 export { indexProject, openWorkspace } from './mapping/index/openWorkspace';
 export type { IndexProjectOptions, OpenWorkspaceOptions, OpenedWorkspace } from './mapping/index/openWorkspace';
+export { collectGarbage } from './mapping/index/releaseMemory';
 export { RIPGREP_ENV, findRipgrep, ripgrepPrefilter, vscodeRipgrep } from './mapping/index/ripgrepPrefilter';
 export type { RipgrepPrefilterOptions, RipgrepPrefilterResult } from './mapping/index/ripgrepPrefilter';
 

@@ -151,10 +151,11 @@ export class WorkspaceIndex {
     };
   }
 
-  /** Listens for mapping changes; returns the disposer. */
+  /** Listens for mapping changes; returns the disposer (which does not keep the index alive). */
   onDidChange(listener: IndexListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    const listeners = this.listeners;
+    listeners.add(listener);
+    return () => listeners.delete(listener);
   }
 
   /**
