@@ -148,7 +148,8 @@ describe('objectives with figures from a real Budget API over the store', functi
     assert.ok(group >= 0, lines.join('\n'));
     assert.deepEqual(
       lines.slice(group + 1, group + 6).map((l) => l.split(' | ')[0]),
-      ['  workspace_start', '  workspace_stop', '  workspace-starts', '  workspace-start-under-15s', '  workspace-start-under-2m'],
+      // The objectives in the order the project defines them (its OpenSLO files, sorted by name).
+      ['  workspace_start', '  workspace_stop', '  workspace-start-under-15s', '  workspace-start-under-2m', '  workspace-starts'],
     );
     const objectives = lines.indexOf('Objectives');
     assert.ok(objectives > group, lines.join('\n'));
