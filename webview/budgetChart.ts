@@ -13,11 +13,18 @@ function themeColor(name: string, fallback: string): string {
   return v || fallback;
 }
 
+/** The theme's text colour, grid colour and font, read when a chart is drawn. */
+function chartTheme(): { fg: string; grid: string; font: { family: string } } {
+  return {
+    fg: themeColor('--vscode-foreground', '#888'),
+    grid: themeColor('--vscode-editorGroup-border', 'rgba(128,128,128,0.3)'),
+    font: { family: themeColor('--vscode-font-family', 'sans-serif') },
+  };
+}
+
 /** Draws the model on `canvas`; returns the chart so the caller destroys it before the next one. */
 export function drawBudgetChart(canvas: HTMLCanvasElement, model: BudgetChartModel): Chart {
-  const fg = themeColor('--vscode-foreground', '#888');
-  const grid = themeColor('--vscode-editorGroup-border', 'rgba(128,128,128,0.3)');
-  const font = { family: themeColor('--vscode-font-family', 'sans-serif') };
+  const { fg, grid, font } = chartTheme();
   return new Chart(canvas, {
     type: 'bar',
     data: {
@@ -44,9 +51,7 @@ export function drawBudgetChart(canvas: HTMLCanvasElement, model: BudgetChartMod
 
 /** Draws an objective's burn-down: the share of its budget left after each day, and the 0 % line. */
 export function drawBurnDownChart(canvas: HTMLCanvasElement, model: BurnDownChartModel): Chart {
-  const fg = themeColor('--vscode-foreground', '#888');
-  const grid = themeColor('--vscode-editorGroup-border', 'rgba(128,128,128,0.3)');
-  const font = { family: themeColor('--vscode-font-family', 'sans-serif') };
+  const { fg, grid, font } = chartTheme();
   const line = themeColor('--vscode-charts-green', '#89d185');
   return new Chart(canvas, {
     type: 'line',

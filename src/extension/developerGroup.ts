@@ -3,7 +3,7 @@
  * the group of the active file's category; and the local catalog and index lookups they share.
  */
 import * as vscode from 'vscode';
-import { primaryCategory } from '../sdk';
+import { objectiveGroupKey, primaryCategory } from '../sdk';
 import type { GitLabCatalog, ObjectiveSpec } from '../sdk';
 import { Disposable } from './disposable';
 import { readSettings } from './settings';
@@ -67,9 +67,9 @@ export function localObjectives(indexer: WorkspaceIndexer): ObjectiveSpec[] {
 
 /** The objectives attached to a group: its own (`group`) and its categories' (`category`). */
 export function groupObjectives(objectives: readonly ObjectiveSpec[], group: string, categories: readonly string[]): ObjectiveSpec[] {
-  const key = (g: string): string => g.toLowerCase().replace(/-/g, '_');
+  // Group keys compared as objectiveAttachments compares them (`-` and `_` alike, lower case).
   const own = new Set(categories);
-  return objectives.filter((o) => (o.category !== undefined ? own.has(o.category) : o.group !== undefined && key(o.group) === key(group)));
+  return objectives.filter((o) => (o.category !== undefined ? own.has(o.category) : o.group !== undefined && objectiveGroupKey(o.group) === objectiveGroupKey(group)));
 }
 
 export function definesEndpoint(indexer: WorkspaceIndexer, endpointId: string): boolean {

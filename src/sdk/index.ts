@@ -165,6 +165,7 @@ export {
   budgetLeftText,
   burnRateText,
   firingAlertsText,
+  foldedQueries,
   sliCountsText,
   sliFormulaText,
   sliPercentText,
@@ -199,7 +200,7 @@ export type { AnnotationOptions } from './mapping/annotations';
 export { GlobRuleMatcher, PathRuleMatcher, compileGlobList, compileObjectivePathRules, compilePathRules, normaliseWorkspacePath } from './mapping/pathRules';
 // Objectives attached to code (issue 13 item 2): @slo annotations, objectives.pathRules, categories and groups
 export { OBJECTIVE_NAME_RE } from './mapping/annotations';
-export { objectiveAttachments, objectiveRangeAt, objectiveSegments, objectivesAtLine } from './mapping/objectiveAttachment';
+export { objectiveAttachments, objectiveGroupKey, objectiveRangeAt, objectiveSegments, objectivesAtLine } from './mapping/objectiveAttachment';
 export type { ObjectiveAttachmentInput, ObjectiveAttachments, ObjectivePathMatch, ObjectiveSegment, ObjectivesAtLineInput } from './mapping/objectiveAttachment';
 export type { PathRuleMatch } from './mapping/pathRules';
 export { WorkspaceIndex, categoryAtLine, primaryCategory } from './mapping/index/workspaceIndex';

@@ -18,6 +18,7 @@ import {
   NotFoundError,
   parseAtParam,
   budgetLeftText,
+  foldedQueries,
   formatFactor,
   sliCountsText,
   targetPercentText,
@@ -227,8 +228,8 @@ interface StatusFlags {
 export type SloStatusEntry = ObjectiveBudget;
 
 function queryLines(queries: readonly ObjectiveQuery[], windowLabel: string): string[] {
-  const main = queries.filter((q) => q.window === windowLabel);
-  const burn = [...new Set(queries.filter((q) => q.window !== windowLabel).map((q) => `[${q.window}]`))];
+  const { main, burnWindows } = foldedQueries(queries, windowLabel);
+  const burn = burnWindows.map((w) => `[${w}]`);
   const lines = main.map((q) => `${q.role.padEnd(6)} ${q.query}${q.kind === 'range' ? `  (range, step ${q.stepSeconds} s)` : ''}`);
   if (burn.length > 0) lines.push(`burn windows: the same over ${burn.join(' ')}`);
   return lines;

@@ -12,6 +12,7 @@ import {
   budgetLeftText,
   burnRateText,
   firingAlertsText,
+  foldedQueries,
   sliCountsText,
   sliFormulaText,
   sliVsTargetText,
@@ -91,8 +92,7 @@ export function objectiveLensTooltip(name: string, entry: Known<ObjectiveBudget>
 
 /** The queries an objective evaluated, as Markdown list items (code spans; burn windows folded into one line). */
 function queryLines(o: ObjectiveBudget): string[] {
-  const main = o.queries.filter((q) => q.window === o.window);
-  const burn = [...new Set(o.queries.filter((q) => q.window !== o.window).map((q) => q.window))];
+  const { main, burnWindows: burn } = foldedQueries(o.queries, o.window);
   const lines = main.map((q) => `  - ${escapeMarkdown(q.role)} ${inlineCode(q.query)}${q.kind === 'range' && q.stepSeconds !== undefined ? ` (range, step ${q.stepSeconds} s)` : ''}`);
   if (burn.length > 0) lines.push(`  - burn windows: the same over ${burn.map((w) => inlineCode(w)).join(' ')}`);
   return lines;

@@ -41,7 +41,7 @@ export interface ObjectiveAttachmentInput {
 }
 
 /** Group keys are compared as the catalog writes them: `-` and `_` alike, lower case. */
-const groupKey = (g: string): string => g.toLowerCase().replace(/-/g, '_');
+export const objectiveGroupKey = (g: string): string => g.toLowerCase().replace(/-/g, '_');
 
 export function objectiveAttachments(input: ObjectiveAttachmentInput): ObjectiveAttachments {
   const known = new Set(input.objectives.map((o) => o.name));
@@ -54,9 +54,9 @@ export function objectiveAttachments(input: ObjectiveAttachmentInput): Objective
       list.push(o.name);
       byCategory.set(o.category, list);
     } else if (o.group !== undefined) {
-      const list = byGroup.get(groupKey(o.group)) ?? [];
+      const list = byGroup.get(objectiveGroupKey(o.group)) ?? [];
       list.push(o.name);
-      byGroup.set(groupKey(o.group), list);
+      byGroup.set(objectiveGroupKey(o.group), list);
     }
   }
   const cache = new Map<string, string[]>();
@@ -70,7 +70,7 @@ export function objectiveAttachments(input: ObjectiveAttachmentInput): Objective
       let answer = cache.get(category);
       if (answer) return answer;
       const group = byGroup.size > 0 ? input.groupOf?.(category) : undefined;
-      answer = [...new Set([...(byCategory.get(category) ?? []), ...(group !== undefined ? (byGroup.get(groupKey(group)) ?? []) : [])])];
+      answer = [...new Set([...(byCategory.get(category) ?? []), ...(group !== undefined ? (byGroup.get(objectiveGroupKey(group)) ?? []) : [])])];
       cache.set(category, answer);
       return answer;
     },

@@ -6,7 +6,7 @@
  */
 import { NO_DATA_TEXT, formatCount, formatFactor, formatPercent } from '../budget/format';
 import { ExactDecimal } from '../budget/exactDecimal';
-import type { BurnAlertResult, ObjectiveMethodFigures } from '../contract/objectiveTypes';
+import type { BurnAlertResult, ObjectiveMethodFigures, ObjectiveQuery } from '../contract/objectiveTypes';
 
 /** "0.998" -> "99.8 %" (as written, never rounded). */
 export function targetPercentText(target: string): string {
@@ -91,4 +91,12 @@ export function budgetFormulaText(f: ObjectiveMethodFigures): string | undefined
     return f.budgetEvents === null ? undefined : `budget = (1 − ${f.target}) × ${formatCount(f.total)} events = ${formatCount(f.budgetEvents)} events`;
   }
   return `budget = (1 − ${f.target}) × ${formatCount(f.countedSlices)} slices = ${formatCount(f.budgetSlices)} slices (${formatCount(f.budgetMinutes)} min)`;
+}
+
+/**
+ * An objective's queries as they are shown: those over its own window, and the burn windows the
+ * same queries were also sent over (`["5m", "1h"]`), folded into one line by the caller.
+ */
+export function foldedQueries(queries: readonly ObjectiveQuery[], window: string): { main: ObjectiveQuery[]; burnWindows: string[] } {
+  return { main: queries.filter((q) => q.window === window), burnWindows: [...new Set(queries.filter((q) => q.window !== window).map((q) => q.window))] };
 }
