@@ -49,6 +49,12 @@ export interface CountRange {
   window: string;
 }
 
+/** One part of an events SLI: the numerator (good or bad) or the total, as counter terms. */
+export interface CountPart {
+  role: 'good' | 'bad' | 'total';
+  terms: readonly CounterTerm[];
+}
+
 /**
  * What a backend answers for the flow. Each method records what it evaluated in `queries`
  * (ObjectiveQuery: PromQL for Prometheus, the store's description of what it summed).
@@ -67,10 +73,17 @@ export interface ObjectiveCounter {
   /** The expression's value per slice, by slice end; null is a slice without events (empty), absent is unreported. */
   sliceValues(role: 'value' | 'ratio', query: string, ends: readonly number[], sliceMinutes: number, window: string): Promise<Map<number, number | null>>;
   /**
-   * Optional: events of the terms per day of the burn-down (keyed by the day's end), in fewer
-   * requests than one count() per day (Prometheus: one range query with a 1-day step).
+   * Optional: several parts' events over one range in one request (Prometheus: the parts joined
+   * with `or`), in the order given; without it the flow calls count() per part.
    */
-  dayCounts?(role: 'good' | 'bad' | 'total', terms: readonly CounterTerm[], counter: boolean, days: ReadonlyArray<{ start: number; end: number }>): Promise<Map<number, number>>;
+  countParts?(parts: readonly CountPart[], counter: boolean, range: CountRange): Promise<Array<number | undefined>>;
+  /** Optional: several parts' events per slice in one request; without it, sliceCounts() per part. */
+  slicePartCounts?(parts: readonly CountPart[], counter: boolean, ends: readonly number[], sliceMinutes: number, window: string): Promise<Array<Map<number, number>>>;
+  /**
+   * Optional: the parts' events per day of the burn-down (keyed by the day's end), in fewer
+   * requests than one count() per part and day (Prometheus: one range query with a 1-day step).
+   */
+  dayCounts?(parts: readonly CountPart[], counter: boolean, days: ReadonlyArray<{ start: number; end: number }>): Promise<Array<Map<number, number>>>;
   readonly queries: ObjectiveQuery[];
   readonly warnings: string[];
 }
@@ -160,6 +173,21 @@ function events(numerator: 'good' | 'bad', num: number | undefined, total: numbe
   return numerator === 'good' ? { good: n, total: t } : { bad: n, total: t };
 }
 
+/** The numerator and the total of an events plan, in that order. */
+function partsOf(plan: Extract<ObjectivePlan, { kind: 'events' }>): [CountPart, CountPart] {
+  return [
+    { role: plan.numerator, terms: plan.num },
+    { role: 'total', terms: plan.total },
+  ];
+}
+
+/** The parts' events over a range: one request where the backend can (countParts), else one per part. */
+function countBoth(counter: ObjectiveCounter, plan: Extract<ObjectivePlan, { kind: 'events' }>, r: CountRange): Promise<Array<number | undefined>> {
+  const parts = partsOf(plan);
+  if (counter.countParts) return counter.countParts(parts, plan.counter, r);
+  return Promise.all(parts.map((p) => counter.count(p.role, p.terms, plan.counter, r)));
+}
+
 /** PromQL-style duration of whole minutes (40320 -> 28d, 60 -> 1h, 90 -> 90m). */
 export function minutesLabel(minutes: number): string {
   if (minutes % 1440 === 0) return `${minutes / 1440}d`;
@@ -184,10 +212,11 @@ function lay(spec: ObjectiveSpec, at: Date | undefined): Laid {
 /** The slice samples of the window's slices ending at `ends` (a slice method's input). */
 async function sliceSamples(plan: ObjectivePlan, ends: readonly number[], slice: number, window: string, counter: ObjectiveCounter): Promise<SliceSample[]> {
   if (plan.kind === 'events') {
-    const [num, total] = await Promise.all([
-      counter.sliceCounts(plan.numerator, plan.num, plan.counter, ends, slice, window),
-      counter.sliceCounts('total', plan.total, plan.counter, ends, slice, window),
-    ]);
+    const parts = partsOf(plan);
+    const [num, total] = counter.slicePartCounts
+      ? await counter.slicePartCounts(parts, plan.counter, ends, slice, window)
+      : await Promise.all(parts.map((p) => counter.sliceCounts(p.role, p.terms, plan.counter, ends, slice, window)));
+    if (num === undefined || total === undefined) throw new Error('slicePartCounts answered fewer parts than asked');
     return ends.map((t) => (total.has(t) ? events(plan.numerator, num.get(t), total.get(t)) : null));
   }
   if (plan.kind === 'values') {
@@ -245,7 +274,7 @@ export async function evaluateObjectiveWith(counter: ObjectiveCounter, spec: Obj
   if (spec.budgetingMethod === 'Occurrences') {
     if (plan.kind !== 'events') throw new ObjectiveQueryError(`objective ${spec.name}: Occurrences needs events`, 'unsupported_sli');
     const countsOver = async (r: CountRange): Promise<EventCounts> => {
-      const [num, total] = await Promise.all([counter.count(plan.numerator, plan.num, plan.counter, r), counter.count('total', plan.total, plan.counter, r)]);
+      const [num, total] = await countBoth(counter, plan, r);
       return events(plan.numerator, num, total);
     };
     const counts = await countsOver(whole);
@@ -295,13 +324,16 @@ export async function burnDownWith(counter: ObjectiveCounter, spec: ObjectiveSpe
   if (spec.budgetingMethod === 'Occurrences') {
     if (plan.kind !== 'events') throw new ObjectiveQueryError(`objective ${spec.name}: Occurrences needs events`, 'unsupported_sli');
     const days = dayEnds.map((end, i) => ({ start: i === 0 ? from : dayEnds[i - 1]!, end }));
-    const perDay = async (role: 'good' | 'bad' | 'total', terms: readonly CounterTerm[]): Promise<Map<number, number>> => {
-      if (counter.dayCounts) return counter.dayCounts(role, terms, plan.counter, days);
-      const out = new Map<number, number>();
-      for (const d of days) out.set(d.end, (await counter.count(role, terms, plan.counter, { from: d.start, to: d.end, window: minutesLabel((d.end - d.start) / MINUTE_MS) })) ?? 0);
+    const perDay = async (): Promise<Array<Map<number, number>>> => {
+      if (counter.dayCounts) return counter.dayCounts(partsOf(plan), plan.counter, days);
+      const out = [new Map<number, number>(), new Map<number, number>()];
+      for (const d of days) {
+        const counts = await countBoth(counter, plan, { from: d.start, to: d.end, window: minutesLabel((d.end - d.start) / MINUTE_MS) });
+        counts.forEach((c, i) => out[i]!.set(d.end, c ?? 0));
+      }
       return out;
     };
-    const [num, tot] = await Promise.all([perDay(plan.numerator, plan.num), perDay('total', plan.total)]);
+    const [num = new Map<number, number>(), tot = new Map<number, number>()] = await perDay();
     let n = 0;
     let total = 0;
     for (const d of days) {

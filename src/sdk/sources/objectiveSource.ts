@@ -4,8 +4,10 @@
  * the objective engine (objectives/engine). Every query sent is returned with the figures, so
  * `budget-lens slo status` can show where a number came from.
  *
- * - Occurrences: one instant query per part (good or bad, and total) over the window at `at`.
- * - Timeslices / RatioTimeslices: one range query per part with step = timeSliceWindow, each point
+ * - One request per window: an SLI's parts (good or bad, and total) are joined in one expression
+ *   (partsQuery) and told apart by a label; `queries` still lists each part's own expression.
+ * - Occurrences: one instant query over the window at `at`.
+ * - Timeslices / RatioTimeslices: one range query with step = timeSliceWindow, each point
  *   the slice's own count (`increase(x[5m])` at the slice's end); slices are laid from the
  *   window's start, so the last one ends at `at` for a rolling window.
  * - A threshold over a classic histogram is a bucket ratio (`x_bucket{le="16"}` over `x_count`);
@@ -19,7 +21,7 @@ import type { ObjectiveBurnDownPoint, ObjectiveQuery } from '../contract/objecti
 import type { ObjectiveEvaluation, ObjectiveEvaluationOptions, ObjectiveEvaluator } from '../objectives/evaluator';
 import type { BurnAlertResult, ObjectiveFigures } from '../objectives/engine';
 import { MINUTE_MS, burnDownWith, evaluateObjectiveWith } from '../objectives/objectiveFlow';
-import type { CountRange, ObjectiveCounter } from '../objectives/objectiveFlow';
+import type { CountPart, CountRange, ObjectiveCounter } from '../objectives/objectiveFlow';
 import type { CounterTerm, LabelMatcher } from '../objectives/objectiveQuery';
 import type { PrometheusClient } from './prometheusClient';
 import { histogramBoundsQuery, promDuration, windowCountQuery } from './objectiveQueries';
@@ -64,7 +66,33 @@ function one(values: readonly { value: number }[]): number | undefined {
   return values.length === 0 ? undefined : values.reduce((s, v) => s + v.value, 0);
 }
 
-/** The flow's counts from Prometheus: each count an instant query at the range's end, slices a range query with step = slice. */
+/** The label that tells the parts of a joined query apart (partsQuery). */
+export const PART_LABEL = 'budget_lens_part';
+
+/**
+ * Several parts in one expression: each part labelled with its index and joined with `or`
+ * (`label_replace(<good>, "budget_lens_part", "0", "", "") or label_replace(<total>, …, "1", …)`),
+ * so a window costs one request whatever the number of parts. Each part is a `sum(...)` with no
+ * labels of its own, so `or` keeps every part; a part with no series is absent from the answer,
+ * as it would be alone.
+ */
+export function partsQuery(queries: readonly string[]): string {
+  if (queries.length === 1) return queries[0]!;
+  return queries.map((q, i) => `label_replace(${q}, "${PART_LABEL}", "${i}", "", "")`).join(' or ');
+}
+
+/** The index of the part a series answers (0 for a query of one part). */
+function partOf(labels: Record<string, string>, parts: number): number {
+  if (parts === 1) return 0;
+  const i = Number(labels[PART_LABEL]);
+  return Number.isInteger(i) && i >= 0 && i < parts ? i : -1;
+}
+
+/**
+ * The flow's counts from Prometheus: each range's parts one instant query at the range's end,
+ * slices one range query with step = slice, the parts joined (partsQuery). `queries` lists each
+ * part's own expression (what a user pastes into Prometheus), `requests` what was sent.
+ */
 function prometheusCounter(client: PrometheusClient, signal: AbortSignal | undefined): ObjectiveCounter {
   const queries: ExplainedQuery[] = [];
   const warnings: string[] = [];
@@ -75,18 +103,34 @@ function prometheusCounter(client: PrometheusClient, signal: AbortSignal | undef
     return ans.result;
   };
   const minutesOf = (r: CountRange): number => Math.round((r.to - r.from) / MINUTE_MS);
-  const series = async (role: ExplainedQuery['role'], query: string, ends: readonly number[], sliceMinutes: number, window: string): Promise<Map<number, number>> => {
+  /** The parts' values at `at`: one request; undefined for a part with no series. */
+  const instantParts = async (parts: readonly CountPart[], counter: boolean, minutes: number, at: number, window: string): Promise<Array<number | undefined>> => {
+    const exprs = parts.map((p) => windowCountQuery(p.terms, counter, minutes));
+    parts.forEach((p, i) => queries.push({ role: p.role, query: exprs[i]!, kind: 'instant', window }));
+    const ans = await client.query(partsQuery(exprs), new Date(at), signal);
+    warnings.push(...ans.warnings);
+    return parts.map((_, i) => one(ans.result.filter((s) => partOf(s.labels, parts.length) === i)));
+  };
+  /** Per part, its points by time (ms): one range request (chunked past MAX_POINTS). */
+  const seriesParts = async (parts: ReadonlyArray<{ role: ExplainedQuery['role']; query: string }>, ends: readonly number[], sliceMinutes: number, window: string): Promise<Array<Map<number, number>>> => {
     const stepS = sliceMinutes * 60;
-    queries.push({ role, query, kind: 'range', stepSeconds: stepS, window });
-    const byTime = new Map<number, number>();
+    for (const p of parts) queries.push({ role: p.role, query: p.query, kind: 'range', stepSeconds: stepS, window });
+    const out = parts.map(() => new Map<number, number>());
+    const expr = partsQuery(parts.map((p) => p.query));
     for (let i = 0; i < ends.length; i += MAX_POINTS) {
       const chunk = ends.slice(i, i + MAX_POINTS);
-      const ans = await client.queryRange(query, new Date(chunk[0]!), new Date(chunk[chunk.length - 1]!), stepS, signal);
+      const ans = await client.queryRange(expr, new Date(chunk[0]!), new Date(chunk[chunk.length - 1]!), stepS, signal);
       warnings.push(...ans.warnings);
-      for (const s of ans.result) for (const [t, v] of s.points) byTime.set(Math.round(t * 1000), (byTime.get(Math.round(t * 1000)) ?? 0) + v);
+      for (const s of ans.result) {
+        const byTime = out[partOf(s.labels, parts.length)];
+        if (byTime === undefined) continue;
+        for (const [t, v] of s.points) byTime.set(Math.round(t * 1000), (byTime.get(Math.round(t * 1000)) ?? 0) + v);
+      }
     }
-    return byTime;
+    return out;
   };
+  const countQueries = (parts: readonly CountPart[], counter: boolean, minutes: number): Array<{ role: ExplainedQuery['role']; query: string }> =>
+    parts.map((p) => ({ role: p.role, query: windowCountQuery(p.terms, counter, minutes) }));
   return {
     kind: 'prometheus source',
     queries,
@@ -94,22 +138,25 @@ function prometheusCounter(client: PrometheusClient, signal: AbortSignal | undef
     sourceTypes: ['prometheus'],
     bounds: async (base: string, matchers: readonly LabelMatcher[], r: CountRange) =>
       (await instant('bounds', histogramBoundsQuery(base, matchers, minutesOf(r)), r.to, r.window)).map((s) => s.labels['le']).filter((x): x is string => x !== undefined),
-    count: async (role, terms: readonly CounterTerm[], counter, r) => one(await instant(role, windowCountQuery(terms, counter, minutesOf(r)), r.to, r.window)),
-    sliceCounts: (role, terms, counter, ends, slice, window) => series(role, windowCountQuery(terms, counter, slice), ends, slice, window),
-    sliceValues: (role, query, ends, slice, window) => series(role, query, ends, slice, window),
+    count: async (role, terms: readonly CounterTerm[], counter, r) => (await instantParts([{ role, terms }], counter, minutesOf(r), r.to, r.window))[0],
+    countParts: (parts, counter, r) => instantParts(parts, counter, minutesOf(r), r.to, r.window),
+    sliceCounts: async (role, terms, counter, ends, slice, window) => (await seriesParts(countQueries([{ role, terms }], counter, slice), ends, slice, window))[0]!,
+    slicePartCounts: (parts, counter, ends, slice, window) => seriesParts(countQueries(parts, counter, slice), ends, slice, window),
+    sliceValues: async (role, query, ends, slice, window) => (await seriesParts([{ role, query }], ends, slice, window))[0]!,
     // The burn-down's days: one range query `sum(increase(x[1d]))` with a 1-day step whose points
-    // are the whole UTC days' ends, and one instant query per partial day at the window's edges.
-    dayCounts: async (role, terms, counter, days) => {
+    // are the whole UTC days' ends, and one instant query per partial day at the window's edges;
+    // the parts joined in each.
+    dayCounts: async (parts, counter, days) => {
       const whole = days.filter((d) => d.end - d.start === DAY_MS).map((d) => d.end);
       const partial = days.filter((d) => d.end - d.start !== DAY_MS);
       const [full, ...edges] = await Promise.all([
-        whole.length > 0 ? series(role, windowCountQuery(terms, counter, 1440), whole, 1440, '1d') : Promise.resolve(new Map<number, number>()),
+        whole.length > 0 ? seriesParts(countQueries(parts, counter, 1440), whole, 1440, '1d') : Promise.resolve(parts.map(() => new Map<number, number>())),
         ...partial.map(async (d) => {
           const minutes = (d.end - d.start) / MINUTE_MS;
-          return [d.end, one(await instant(role, windowCountQuery(terms, counter, minutes), d.end, promDuration(minutes))) ?? 0] as const;
+          return [d.end, await instantParts(parts, counter, minutes, d.end, promDuration(minutes))] as const;
         }),
       ]);
-      for (const [end, v] of edges) full.set(end, v);
+      for (const [end, values] of edges) values.forEach((v, i) => full[i]!.set(end, v ?? 0));
       return full;
     },
   };
@@ -129,9 +176,9 @@ export async function evaluatePrometheusObjective(
  * (the first and the last day may be partial), the budget left after each day from the counts
  * cumulated since the window's start (docs/objectives.md "Burn-down").
  *
- * - Occurrences: per part, one range query `sum(increase(x[1d]))` with a 1-day step whose points
- *   are the whole UTC days' ends, and one instant query for each partial day at the window's
- *   edges (none for a whole-day window ending at midnight). The budget after a day is the
+ * - Occurrences: one range query `sum(increase(x[1d]))` with a 1-day step (the parts joined)
+ *   whose points are the whole UTC days' ends, and one instant query for each partial day at the
+ *   window's edges (none for a whole-day window ending at midnight). The budget after a day is the
  *   engine's over the events so far, as the figures count it.
  * - Timeslices / RatioTimeslices: the same range queries as the figures (step = slice); a day's
  *   point is the engine's figures over the slices that ended by then, against the whole window.

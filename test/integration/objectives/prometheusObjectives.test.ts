@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PrometheusClient } from '../../../src/sdk/sources/prometheusClient';
-import { evaluatePrometheusObjective } from '../../../src/sdk/sources/objectiveSource';
+import { evaluatePrometheusObjective, prometheusObjectiveBurnDown } from '../../../src/sdk/sources/objectiveSource';
 import { ObjectiveQueryError } from '../../../src/sdk/sources/objectiveQueries';
 import { startPrometheus, type MetricsServer } from '../../support/prometheusServer';
 import { API_SLICES, AT, READY, STARTS, objectiveSeries, startupUnder } from './objectiveSeries';
@@ -113,5 +113,43 @@ describe('objectives from a real Prometheus', () => {
     );
     // The last hour's 12 slices are all good: burn 0.
     assert.equal(s.burnRate1h, 0);
+  });
+
+  test('one request per window: the parts are joined in one expression, and each is still explained alone', async () => {
+    // The real client, recording what it sends (the server is the real Prometheus).
+    const sent: string[] = [];
+    class Recording extends PrometheusClient {
+      override query(expr: string, time: Date, signal?: AbortSignal) {
+        sent.push(`instant ${expr}`);
+        return super.query(expr, time, signal);
+      }
+      override queryRange(expr: string, start: Date, end: Date, step: number, signal?: AbortSignal) {
+        sent.push(`range ${expr}`);
+        return super.queryRange(expr, start, end, step, signal);
+      }
+    }
+    const recording = new Recording({ url: prom.url });
+    const s = await evaluatePrometheusObjective(recording, STARTS, { at });
+    // The same figures as the first test: 15 of 10,000 (the parts were told apart right).
+    assert.deepEqual([s.figures.method === 'Occurrences' && s.figures.bad, s.figures.method === 'Occurrences' && s.figures.total], [15, 10000]);
+    // Windows: 28d plus the default tiers' 5m, 30m, 1h, 6h, 3d -> 6 requests, 12 explained parts.
+    assert.equal(sent.length, 6, sent.join('\n'));
+    assert.equal(s.queries.length, 12);
+    assert.equal(
+      sent[0],
+      'instant label_replace(sum(increase(gitpod_ws_manager_workspace_starts_failure_total[28d])), "budget_lens_part", "0", "", "")' +
+        ' or label_replace(sum(increase(gitpod_ws_manager_workspace_starts_total[28d])), "budget_lens_part", "1", "", "")',
+    );
+    // Timeslices: one range request for both parts (plus the bounds).
+    sent.length = 0;
+    const t = await evaluatePrometheusObjective(recording, API_SLICES, { at });
+    assert.equal(t.figures.method === 'Timeslices' && t.figures.badSlices, 3);
+    assert.deepEqual(sent.map((x) => x.split(' ')[0]), ['instant', 'range']);
+    // The burn-down over 28 whole UTC days: one range request with a 1-day step for both parts.
+    sent.length = 0;
+    const b = await prometheusObjectiveBurnDown(recording, STARTS, { at });
+    assert.equal(b.points.length, 28);
+    assert.equal(sent.length, 1, sent.join('\n'));
+    assert.ok(sent[0]!.startsWith('range label_replace(sum(increase(gitpod_ws_manager_workspace_starts_failure_total[1d]))'), sent[0]);
   });
 });
