@@ -10,7 +10,7 @@
 // for what a user would wait for (the lens text, the hover, the problem), so a missing feature
 // fails the script instead of producing an empty picture.
 //
-// Usage: node test/extension/screenshots.mjs [--no-build] [--only gitlab-style|multi-root|budget|panel|narrow|demo|faults]
+// Usage: node test/extension/screenshots.mjs [--no-build] [--only gitlab-style|multi-root|budget|panel|narrow|gitpod|demo|faults]
 // (needs the server: scripts/install-vscode-server.sh)
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -415,6 +415,85 @@ if (process.exitCode !== 1 && only === 'narrow') {
   } finally {
     await nwb?.close();
     api?.stop();
+  }
+}
+
+// 7c. examples/gitpod-style (issue 13): objectives that are not GitLab's, attached to the code by
+//     `// @slo` annotations and path rules, with figures from `budget-lens sample --gitpod`'s metric
+//     event logs ingested into a store and served from the example's folder (its .budgetlens.yml
+//     names the OpenSLO files): the SLO lenses above startWorkspace (gitpod-lenses.png), the hover
+//     that explains them (gitpod-hover.png), the Objectives tree (gitpod-tree.png) and the panel's
+//     tiles with their burn-downs (gitpod-panel.png).
+if (process.exitCode !== 1 && want('gitpod')) {
+  const example = join(REPO, 'examples', 'gitpod-style');
+  const tmp = mkdtempSync(join(tmpdir(), 'budget-lens-shot-gitpod-'));
+  const cli = join(REPO, 'dist', 'cli.js');
+  const token = randomBytes(16).toString('hex');
+  let server;
+  let gwb;
+  try {
+    const r = spawnSync(process.execPath, [cli, 'sample', '--gitpod', '--out', join(tmp, 'logs'), '--ingest', '--store', join(tmp, 'store.db')], { cwd: tmp, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`budget-lens sample --gitpod failed: ${r.stderr}`);
+    server = spawn(process.execPath, [cli, 'serve', '--store', join(tmp, 'store.db'), '--catalog', join(example, 'catalog'), '--port', '0'], {
+      cwd: example,
+      env: { ...process.env, BUDGET_LENS_SERVE_TOKEN: token },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const url = await new Promise((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`budget-lens serve printed no URL: ${out}`)), 30_000);
+      server.stdout.on('data', (c) => {
+        out += c.toString();
+        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)\/api\/v1/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]);
+        }
+      });
+    });
+    gwb = await launchWorkbench({ workspace: example, viewport: { width: 1280, height: 860 }, settings: { 'budgetLens.api.url': url, 'editor.hover.above': false } });
+    await openWorkbench(gwb);
+    await openFile('workspaceManager.ts');
+    await page.locator('.codelens-decoration', { hasText: 'SLO workspace-starts' }).first().waitFor({ timeout: 60_000 });
+    await setTokenByHand(token);
+    // With figures: "SLO workspace-starts · 99.xx % ≥ 99.8 % · …".
+    await page.locator('.codelens-decoration', { hasText: /SLO workspace-starts · \d/ }).first().waitFor({ timeout: 60_000 });
+    await runCommand('Notifications: Clear All Notifications');
+    await goToLine(24, 5);
+    await page.waitForTimeout(500);
+    await shot('gitpod-lenses.png');
+    // The hover on the `@slo` line: each objective's SLI with its counts, the budget, the query.
+    await goToLine(21, 5);
+    await hoverUntil('good of');
+    await shot('gitpod-hover.png');
+    await page.keyboard.press('Escape');
+    // The sidebar: the group's objectives after its categories, and the Objectives node.
+    await page.locator('.activitybar .action-item a[aria-label^="Budget Lens"]').click();
+    const tree = page.locator('.pane-body .monaco-list[aria-label^="Group budget"]');
+    await tree.locator('.monaco-list-row', { hasText: 'workspace-starts' }).first().waitFor({ timeout: 30_000 });
+    const objectivesRow = tree.locator('.monaco-list-row', { hasText: /^Objectives/ }).first();
+    if ((await objectivesRow.getAttribute('aria-expanded')) === 'false') {
+      await objectivesRow.click();
+      if ((await objectivesRow.getAttribute('aria-expanded')) === 'false') await page.keyboard.press('ArrowRight');
+    }
+    await tree.locator('.monaco-list-row', { hasText: 'workspace-keeps-working' }).first().waitFor({ timeout: 30_000 });
+    await page.locator('.editor-instance .view-lines').first().click();
+    await shot('gitpod-tree.png');
+    // The panel: a tile per objective of the developer's group, each with its burn-down.
+    await runCommand('Budget Lens: Open Budget Panel');
+    const frame = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    await frame.locator('canvas.burndown').first().waitFor({ timeout: 60_000 });
+    await runCommand('View: Close Primary Side Bar');
+    await page.waitForTimeout(1500);
+    await shot('gitpod-panel.png');
+  } catch (e) {
+    await page?.screenshot({ path: join(outDir, 'failure.png') }).catch(() => {});
+    console.error(`✖ gitpod: ${e instanceof Error ? e.message : String(e)} (see docs/screenshots/failure.png; do not commit it)`);
+    process.exitCode = 1;
+  } finally {
+    await gwb?.close();
+    if (server && server.exitCode === null) server.kill('SIGTERM');
+    rmSync(tmp, { recursive: true, force: true });
   }
 }
 

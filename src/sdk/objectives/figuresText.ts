@@ -14,13 +14,20 @@ export function targetPercentText(target: string): string {
 }
 
 /**
- * An SLI with as many decimals as its target needs plus one, so 99.79 % is never shown as the
- * 99.8 % it misses: target 99.8 % -> 2 decimals ("99.93 %"), 99.95 % -> 3 ("99.949 %").
+ * An SLI with as many decimals as its target needs plus one (target 99.8 % -> 2 decimals,
+ * "99.93 %"; 99.95 % -> 3, "99.949 %"), and more where rounding would meet a target the SLI
+ * misses: 99.7997 % against 99.8 % reads "99.7997 %", never "99.80 %" (up to 6 decimals).
  */
 export function sliPercentText(sli: number | null, target: string): string {
   if (sli === null) return NO_DATA_TEXT;
-  const decimals = (new ExactDecimal(target).times(100).toFixed().split('.')[1] ?? '').length;
-  return formatPercent(sli, Math.min(Math.max(decimals + 1, 2), 4));
+  const targetPercent = new ExactDecimal(target).times(100);
+  const decimals = (targetPercent.toFixed().split('.')[1] ?? '').length;
+  let digits = Math.min(Math.max(decimals + 1, 2), 4);
+  const text = (): string => formatPercent(sli, digits);
+  if (new ExactDecimal(String(sli)).lt(new ExactDecimal(target))) {
+    while (digits < 6 && new ExactDecimal(text().replace(' %', '')).gte(targetPercent)) digits++;
+  }
+  return text();
 }
 
 /** The SLI against its target: `99.93 % ≥ 99.8 %`, `98.10 % < 99.8 %`, or `no events`. */
@@ -56,11 +63,15 @@ export function budgetLeftText(f: ObjectiveMethodFigures): string {
   return `${formatCount(f.slicesLeft)} of ${formatCount(f.budgetSlices)} slices; ${formatCount(f.minutesLeft)} of ${formatCount(f.budgetMinutes)} minutes`;
 }
 
-/** The share of the budget left, whole percent: `62 % left`, `over budget (-40 %)`, or undefined without data. */
+/**
+ * The share of the budget left, whole percent: `62 % left`, `over budget (-40 %)`, or undefined
+ * without data; under 1 % either way, two decimals (`over budget (-0.16 %)`, never `(0 %)`).
+ */
 export function budgetLeftShareText(f: Pick<ObjectiveMethodFigures, 'remainingFraction'>): string | undefined {
   const r = f.remainingFraction;
   if (r === null) return undefined;
-  return r < 0 ? `over budget (${formatPercent(r, 0)})` : `${formatPercent(r, 0)} left`;
+  const digits = r !== 0 && Math.abs(r) < 0.01 ? 2 : 0;
+  return r < 0 ? `over budget (${formatPercent(r, digits)})` : `${formatPercent(r, digits)} left`;
 }
 
 /** The last hour's burn rate: `burn 0.40x` or undefined without events in the hour. */

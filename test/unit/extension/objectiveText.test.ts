@@ -66,6 +66,22 @@ describe('objective figures in words (SDK, shared with slo status)', () => {
     assert.equal(sliVsTargetText(occurrenceFigures({ good: 0, total: 0 }, '0.998')), 'no events');
   });
 
+  test('an SLI just under its target never rounds up to it', () => {
+    // The gitpod sample: 80,207 good of 80,368 starts = 0.99799671... -> "99.80 %" at 2 decimals
+    // and "99.800 %" at 3 would read as meeting 99.8 %; at 4, "99.7997 %".
+    const edge = occurrenceFigures({ good: 80207, total: 80368 }, '0.998');
+    assert.equal(sliVsTargetText(edge), '99.7997 % < 99.8 %');
+    // At the target exactly (4,990 of 5,000 = 0.998): two decimals, and it meets it.
+    assert.equal(sliVsTargetText(occurrenceFigures({ good: 4990, total: 5000 }, '0.998')), '99.80 % ≥ 99.8 %');
+    // Over the target, rounding up is harmless: 0.999996 at 99.95 % (3 decimals) -> "100.000 %".
+    assert.equal(sliPercentText(0.999996, '0.9995'), '100.000 %');
+    // Budget: (1 − 0.998) × 80,368 = 160.736 events, bad 161 -> left −0.264, share −0.264 / 160.736
+    // = −0.16 %: two decimals under 1 %, never "over budget (0 %)".
+    assert.equal(budgetLeftShareText(edge), 'over budget (-0.16 %)');
+    assert.equal(budgetLeftShareText({ remainingFraction: 0.004 }), '0.40 % left');
+    assert.equal(budgetLeftShareText({ remainingFraction: 0 }), '0 % left');
+  });
+
   test('budget left in the method unit, and its share', () => {
     assert.equal(budgetLeftText(half), '5 of 10 events (50.00 %)');
     assert.equal(budgetLeftShareText(half), '50 % left');
