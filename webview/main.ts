@@ -117,11 +117,29 @@ function objectiveTile(o: PanelObjective, i: number): HTMLElement {
   return tile;
 }
 
+/** The group's objectives: a heading and a tile each. */
+function objectiveSection(d: PanelData): HTMLElement[] {
+  if (!d.objectives || d.objectives.length === 0) return [];
+  return [el('h2', {}, 'Objectives'), ...d.objectives.map((o, i) => objectiveTile(o, i))];
+}
+
 function renderData(d: PanelData): HTMLElement[] {
   const g = d.group;
+  const head: HTMLElement[] = [el('h1', { id: 'title' }, g.name), el('div', { class: 'muted' }, `${g.key} · stage ${g.stage} · target ${g.targetText} · traffic share ${g.trafficShareText}`)];
+  // A group measured only by its objectives (no request or job data for its categories, as in a
+  // workspace with OpenSLO files and no GitLab logs): the objectives lead, the empty availability
+  // figures shrink to one line, and the categories follow.
+  if (g.state === 'noData' && d.objectives && d.objectives.length > 0) {
+    return [
+      ...head,
+      ...objectiveSection(d),
+      el('h2', {}, 'Availability'),
+      el('p', { class: 'policy', id: 'availability-no-data' }, stateBadge(g.state), ' ', el('span', { id: 'policy' }, `No request or job data for the group's categories in the window (budget ${g.budgetText} budget-min).`)),
+      ...categorySection(d),
+    ];
+  }
   const out: HTMLElement[] = [
-    el('h1', { id: 'title' }, g.name),
-    el('div', { class: 'muted' }, `${g.key} · stage ${g.stage} · target ${g.targetText} · traffic share ${g.trafficShareText}`),
+    ...head,
     el(
       'div',
       { class: 'figures' },
@@ -170,12 +188,14 @@ function renderData(d: PanelData): HTMLElement[] {
       ),
     );
   }
-  if (d.objectives && d.objectives.length > 0) {
-    out.push(el('h2', {}, 'Objectives'));
-    d.objectives.forEach((o, i) => out.push(objectiveTile(o, i)));
-  }
-  out.push(el('h2', {}, 'Categories'));
-  out.push(
+  out.push(...objectiveSection(d), ...categorySection(d));
+  return out;
+}
+
+/** The group's categories: a heading and a table. */
+function categorySection(d: PanelData): HTMLElement[] {
+  return [
+    el('h2', {}, 'Categories'),
     d.categories.length === 0
       ? el('p', { class: 'muted' }, 'Loading the categories…')
       : table(
@@ -184,8 +204,7 @@ function renderData(d: PanelData): HTMLElement[] {
           d.categories.map((c) => [c.category, c.spentText === 'no data' ? c.spentText : `${c.spentText} (${c.spentShareText})`, c.budgetText, c.remainingText, c.availabilityText, stateBadge(c.state)]),
           'Categories',
         ),
-  );
-  return out;
+  ];
 }
 
 function render(): void {

@@ -267,6 +267,78 @@ describe('budget panel webview in Chromium', { timeout: 60_000 }, () => {
     await page.close();
   });
 
+  /**
+   * Objective tiles (issue 13). Figures worded as test/unit/extension/objectiveText.test.ts words
+   * them: 4,995 good of 5,000 at 99.8 % -> "99.90 % ≥ 99.8 %", 5 of 10 events left; the burn-down
+   * stays at 1 until the day the 5 bad events came (0.5).
+   */
+  const objectives = (): NonNullable<PanelData['objectives']> => [
+    {
+      name: 'workspace-starts',
+      displayName: `Workspaces start ${XSS}`,
+      targetText: '99.8 % over 28d · Occurrences',
+      sliText: 'ratio bad/total',
+      sliVsTargetText: '99.90 % ≥ 99.8 %',
+      budgetLeftText: '5 of 10 events (50.00 %)',
+      burnText: 'no events in the last hour',
+      state: 'fine',
+      burnDown: Array.from({ length: 28 }, (_, i) => ({ day: `2026-11-${String(i + 1).padStart(2, '0')}`, remainingFraction: i < 20 ? 1 : 0.5 })),
+    },
+    {
+      name: 'workspace-start-under-2m',
+      displayName: 'Workspaces start in under 2 minutes',
+      targetText: '95 % over 28d · Occurrences',
+      sliText: 'threshold lt 128',
+      sliVsTargetText: '80.00 % < 95 %',
+      budgetLeftText: '-30 of 10 events (-300.00 %)',
+      burnText: 'no events in the last hour',
+      state: 'exhausted',
+    },
+  ];
+
+  test('objective tiles after the endpoints; a group measured only by its objectives leads with them', async () => {
+    const { page } = await openPanel('light');
+    await send(page, { type: 'state', view: { kind: 'ready', data: { ...data(), objectives: objectives() } } });
+    await page.locator('#objective-0').waitFor();
+    const headings = async (): Promise<string[]> => page.locator('h2').allTextContents();
+    assert.deepEqual(await headings(), ['Daily spend over the window', 'Burn rates', 'Top failing endpoints', 'Objectives', 'Categories']);
+    // The group with no availability data (no request or job logs): objectives first, one line for the rest.
+    const noData: PanelData = {
+      ...data(),
+      group: { ...data().group, spentText: 'no data', remainingText: 'no data', availabilityText: 'no data', spentShareText: 'no data', state: 'noData', policyText: 'No data in the window: nothing to judge.' },
+      daily: { budgetMinutes: 20.16, days: [] },
+      endpoints: [],
+      objectives: objectives(),
+    };
+    await send(page, { type: 'state', view: { kind: 'ready', data: noData } });
+    await page.locator('#availability-no-data').waitFor();
+    assert.deepEqual(await headings(), ['Objectives', 'Availability', 'Categories']);
+    assert.equal(await page.locator('#daily-chart').count(), 0);
+    assert.match((await page.locator('#availability-no-data').textContent()) ?? '', /No request or job data for the group's categories in the window \(budget 20\.16 budget-min\)/);
+    // Backend strings are text: the display name's markup is shown, not run.
+    assert.equal(await page.getByText(`Workspaces start ${XSS}`).count(), 1);
+    assert.equal(await page.locator('img').count(), 0);
+    // The burn-down is drawn; the tile without one says it is on its way.
+    const painted = (await page.evaluate(`(() => {
+      const c = document.getElementById('burndown-0');
+      const ctx = c && c.getContext('2d');
+      if (!ctx || c.width === 0 || c.height === 0) return 0;
+      const px = ctx.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < px.length; i += 4) if (px[i] > 0) n++;
+      return n;
+    })()`)) as number;
+    assert.ok(painted > 1000, `only ${painted} painted pixels in the burn-down`);
+    assert.equal(await page.locator('#objective-1').getByText('Loading the burn-down…').count(), 1);
+    // The name opens the definition: the typed message.
+    await page.locator('#objective-1 a.objective-name').click();
+    assert.deepEqual((await record(page)).posted.filter((m) => m.type === 'openObjective'), [{ type: 'openObjective', name: 'workspace-start-under-2m' }]);
+    assert.deepEqual((await record(page)).violations, []);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(SHOTS, 'panel-objectives.png'), fullPage: true });
+    await page.close();
+  });
+
   test('an error without data, in the light theme', async () => {
     const { page } = await openPanel('light');
     await send(page, { type: 'state', view: { kind: 'ready', data: data() } });
