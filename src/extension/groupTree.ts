@@ -15,7 +15,7 @@ import type { BudgetData } from './budgetData';
 import type { BudgetSession } from './budgetSession';
 import { CONTRIBUTED_COMMANDS } from './commandIds';
 import { StickyGroup, definesEndpoint, groupObjectives, localCatalog, localObjectives } from './developerGroup';
-import { objectiveState, objectiveTreeDescription, objectiveTreeTooltip } from './text/objectiveText';
+import { objectiveState, objectiveTreeDescription, objectiveTreeTooltip, objectivesSummary } from './text/objectiveText';
 import { Disposable } from './disposable';
 import { affects } from './settings';
 import type { CacheEntry, Failure } from './budgetCache';
@@ -204,6 +204,16 @@ export class GroupTreeProvider extends Disposable implements vscode.TreeDataProv
     item.description = look.description;
     item.iconPath = look.icon;
     item.tooltip = look.tooltip ?? `${name} (${oneLine(key)})`;
+    if (entry?.value && entry.value.remainingMinutes === null) {
+      // No availability data, but objectives: the row says how they stand (the status bar's words).
+      const categories = localCatalog(this.indexer)?.group(key)?.categories ?? entry.value.categories;
+      const summary = objectivesSummary(groupObjectives(localObjectives(this.indexer), key, categories).map((o) => this.budget.objective(o.name)));
+      if (summary) {
+        item.description = `${summary.text}${summary.stale ? ' (stale)' : ''}`;
+        item.iconPath = summary.stale ? STALE_ICON : stateIcon(summary.state);
+        item.tooltip = `${item.tooltip}\nIts objectives: ${summary.text}.`;
+      }
+    }
     return item;
   }
 

@@ -14,11 +14,13 @@ import { primaryCategory } from '../sdk';
 import { CONTRIBUTED_COMMANDS } from './commandIds';
 import type { BudgetData } from './budgetData';
 import type { BurnAlertWatcher } from './burnAlertWatcher';
-import { developerGroup, localCatalog } from './developerGroup';
+import { developerGroup, groupObjectives, localCatalog, localObjectives } from './developerGroup';
 import { Disposable } from './disposable';
 import { isExhausted, noBudgetDataStatusBar, statusBarBudgetText, statusBarBudgetTooltip } from './text/budgetText';
 import { burnStatusBarText, burnTooltipLine } from './text/burnAlertText';
 import { catalogNote, categoryLensTitle, statusBarText } from './text/mappingText';
+import { objectiveFiguresText, objectivesSummary } from './text/objectiveText';
+import { oneLine, statusBarSafe } from './text/safeText';
 import type { Located, WorkspaceIndexer } from './workspaceIndexer';
 
 /** The theme color of an exhausted budget's item. */
@@ -139,6 +141,24 @@ export class GroupStatusBar extends Disposable {
         command: CONTRIBUTED_COMMANDS.openBudgetPanel,
         backgroundColor: EXHAUSTED_BACKGROUND,
       };
+    }
+    if (entry?.value && entry.value.remainingMinutes === null) {
+      // No availability data, but objectives (a workspace measured by its OpenSLO files): their summary.
+      const categories = localCatalog(this.indexer)?.group(group)?.categories ?? entry.value.categories;
+      const names = groupObjectives(localObjectives(this.indexer), group, categories).map((o) => o.name);
+      const entries = names.map((n) => this.budget.objective(n));
+      const summary = objectivesSummary(entries);
+      if (summary) {
+        const stale = summary.stale || entry.failure !== undefined;
+        const lines = names.map((n, i) => oneLine(`${n}: ${entries[i]?.value ? objectiveFiguresText(entries[i]!.value!, entries[i]!.failure !== undefined) : 'loading…'}`));
+        return {
+          visible: true,
+          text: `${stale ? '$(warning)' : '$(pulse)'} ${statusBarSafe(entry.value.name)}: ${summary.text}${stale ? ' (stale)' : ''}`,
+          tooltip: [oneLine(`${entry.value.name} (${group}): its objectives`), ...lines, 'Availability: no request or job data for its categories in the window.', 'Click to open the budget panel.'].join('\n'),
+          command: CONTRIBUTED_COMMANDS.openBudgetPanel,
+          ...(summary.state === 'exhausted' ? { backgroundColor: EXHAUSTED_BACKGROUND } : {}),
+        };
+      }
     }
     if (entry?.value) {
       const stale = entry.failure !== undefined;

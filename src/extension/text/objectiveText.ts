@@ -35,6 +35,33 @@ export function objectiveState(o: Pick<ObjectiveBudget, 'figures'>): BudgetState
   return r < 0.5 ? 'overHalf' : 'fine';
 }
 
+const STATE_RANK: Record<BudgetState, number> = { noData: 0, fine: 1, overHalf: 2, exhausted: 3 };
+
+/**
+ * A group's objectives in a few words, for where its availability has no data (a workspace
+ * measured only by its objectives): `3 SLOs · 1 over budget, 1 over half spent`, `2 SLOs ·
+ * within budget`, with the worst state among them; undefined until one has figures. Objectives
+ * still loading or without events are named as such.
+ */
+export function objectivesSummary(entries: ReadonlyArray<Known<ObjectiveBudget> | undefined>): { text: string; state: BudgetState; stale: boolean } | undefined {
+  const known = entries.flatMap((e) => (e?.value ? [e.value] : []));
+  if (known.length === 0) return undefined;
+  const states = known.map(objectiveState);
+  const count = (s: BudgetState): number => states.filter((x) => x === s).length;
+  const parts: string[] = [];
+  if (count('exhausted') > 0) parts.push(`${count('exhausted')} over budget`);
+  if (count('overHalf') > 0) parts.push(`${count('overHalf')} over half spent`);
+  if (parts.length === 0 && count('fine') > 0) parts.push(count('fine') === entries.length ? 'within budget' : `${count('fine')} within budget`);
+  if (count('noData') > 0) parts.push(`${count('noData')} without events`);
+  if (known.length < entries.length) parts.push(`${entries.length - known.length} loading`);
+  const n = entries.length;
+  return {
+    text: `${n} SLO${n === 1 ? '' : 's'} · ${parts.join(', ')}`,
+    state: states.reduce((worst, s) => (STATE_RANK[s] > STATE_RANK[worst] ? s : worst), 'noData' as BudgetState),
+    stale: entries.some((e) => e?.value !== undefined && e.failure !== undefined),
+  };
+}
+
 /** `99.93 % ≥ 99.8 % · 62 % left · burn 0.40x` (the parts that have data), `(stale)` appended. */
 export function objectiveFiguresText(o: ObjectiveBudget, stale: boolean): string {
   let text: string;

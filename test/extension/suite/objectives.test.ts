@@ -141,7 +141,7 @@ describe('objectives with figures from a real Budget API over the store', functi
     const line = (i: TreeItemState): string => `${'  '.repeat(i.depth)}${i.label}${i.description ? ` | ${i.description}` : ''}`;
     const tree = await eventually('the tree with objective figures', async () => {
       const items = (await testState({ tree: true })).tree ?? [];
-      return items.filter((i) => i.label === 'workspace-starts').every((i) => i.description?.includes('%')) && items.some((i) => i.label === 'Objectives') ? items : undefined;
+      return items.filter((i) => i.label === 'workspace-starts').every((i) => i.description?.includes('%')) && items.some((i) => i.label === 'Objectives') && items.some((i) => i.description?.includes('SLOs')) ? items : undefined;
     }, 30_000);
     const lines = tree.map(line);
     const group = lines.findIndex((l) => l.startsWith('Workspace Lifecycle'));
@@ -157,6 +157,20 @@ describe('objectives with figures from a real Budget API over the store', functi
     assert.ok(lines.includes('  workspace-starts | 99.90 % ≥ 99.8 % · 50 % left'), lines.join('\n'));
     const over = tree.find((i) => i.label === 'workspace-start-under-2m');
     assert.equal(over?.icon, 'error');
+    // The group has no request or job data (only metric event logs): its row sums up its three
+    // objectives instead (workspace-starts 50 % left: within; under-15s -20 %, under-2m -300 %: over).
+    assert.ok(lines.includes('Workspace Lifecycle | 3 SLOs · 2 over budget'), lines.join('\n'));
+  });
+
+  it('the status bar: the group measured by its objectives, the panel on click', async () => {
+    await openFile(MANAGER);
+    const bar = await eventually('the status bar with the objectives summary', async () => {
+      const s = (await testState()).statusBar;
+      return s.text.includes('SLOs') ? s : undefined;
+    }, 30_000);
+    assert.equal(bar.text, '$(pulse) Workspace Lifecycle: 3 SLOs · 2 over budget');
+    assert.equal(bar.command, 'budgetLens.openBudgetPanel');
+    assert.ok(bar.tooltip.includes('workspace-starts: 99.90 % ≥ 99.8 % · 50 % left'), bar.tooltip);
   });
 
   it('the panel: a tile per objective of the group, with its burn-down', async () => {

@@ -20,6 +20,7 @@ import {
   objectiveLensSubjects,
   objectiveState,
   objectiveTreeDescription,
+  objectivesSummary,
   panelObjective,
   panelObjectiveOf,
 } from '../../../src/extension/text/objectiveText';
@@ -184,5 +185,19 @@ describe('objective lens, hover, tree and tile', () => {
     );
     assert.equal(subjects[1]?.why, '@slo annotation on line 21 (startWorkspace)');
     assert.equal(attributionText({ attribution: 'category', category: 'workspace_start' }), 'the objectives of feature category workspace_start and its group');
+  });
+
+  test("a group's objectives in a few words: counts by state, the worst state, loading and stale", () => {
+    // half: 50 % left -> fine; over: -50 % -> exhausted; 4,996 of 5,000: bad 4, left 6 of 10, 60 % -> fine.
+    const underHalf = occurrenceFigures({ good: 4996, total: 5000 }, '0.998');
+    assert.equal(budgetLeftShareText(underHalf), '60 % left');
+    const overHalf = occurrenceFigures({ good: 4994, total: 5000 }, '0.998'); // bad 6, left 4 of 10: 40 %
+    assert.deepEqual(objectivesSummary([known(budget(half)), known(budget(over)), known(budget(overHalf))]), { text: '3 SLOs · 1 over budget, 1 over half spent', state: 'exhausted', stale: false });
+    assert.deepEqual(objectivesSummary([known(budget(half)), known(budget(underHalf))]), { text: '2 SLOs · within budget', state: 'fine', stale: false });
+    assert.deepEqual(objectivesSummary([known(budget(half)), known(budget(occurrenceFigures({ good: 0, total: 0 }, '0.998')))]), { text: '2 SLOs · 1 within budget, 1 without events', state: 'fine', stale: false });
+    const failure = { kind: 'unreachable', message: 'connect ECONNREFUSED', url: 'http://127.0.0.1:1/api/v1/objectives' } as unknown as NonNullable<Known<ObjectiveBudget>['failure']>;
+    assert.deepEqual(objectivesSummary([known(budget(half), { failure }), undefined]), { text: '2 SLOs · 1 within budget, 1 loading', state: 'fine', stale: true });
+    // Nothing known yet: no summary (the caller keeps its own words).
+    assert.equal(objectivesSummary([undefined, known<ObjectiveBudget>(undefined)]), undefined);
   });
 });
