@@ -459,7 +459,10 @@ if (process.exitCode !== 1 && want('gitpod')) {
     // With figures: "SLO workspace-starts · 99.xx % ≥ 99.8 % · …".
     await page.locator('.codelens-decoration', { hasText: /SLO workspace-starts · \d/ }).first().waitFor({ timeout: 60_000 });
     await runCommand('Notifications: Clear All Notifications');
+    // The three start objectives' lenses share one line: give them the window's width.
+    await runCommand('View: Close Primary Side Bar');
     await goToLine(24, 5);
+    await page.locator('.statusbar-item', { hasText: 'SLOs' }).waitFor({ timeout: 30_000 });
     await page.waitForTimeout(500);
     await shot('gitpod-lenses.png');
     // The hover on the `@slo` line: each objective's SLI with its counts, the budget, the query.
@@ -477,6 +480,15 @@ if (process.exitCode !== 1 && want('gitpod')) {
       if ((await objectivesRow.getAttribute('aria-expanded')) === 'false') await page.keyboard.press('ArrowRight');
     }
     await tree.locator('.monaco-list-row', { hasText: 'workspace-keeps-working' }).first().waitFor({ timeout: 30_000 });
+    // Widen the side bar so the figures fit: drag the sash between it and the editor.
+    const sideBar = await page.locator('.part.sidebar').boundingBox();
+    if (sideBar) {
+      const x = sideBar.x + sideBar.width;
+      await page.mouse.move(x, sideBar.y + 300);
+      await page.mouse.down();
+      await page.mouse.move(x + 260, sideBar.y + 300, { steps: 10 });
+      await page.mouse.up();
+    }
     await page.locator('.editor-instance .view-lines').first().click();
     await shot('gitpod-tree.png');
     // The panel: a tile per objective of the developer's group, each with its burn-down.
