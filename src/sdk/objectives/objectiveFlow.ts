@@ -224,7 +224,8 @@ async function sliceSamples(plan: ObjectivePlan, ends: readonly number[], slice:
     return ends.map((t): SliceSample => {
       const v = values.get(t);
       if (v === undefined) return null;
-      if (v === null) return { good: 0, total: 0 };
+      // NaN: Prometheus's answer for a slice without observations (histogram_quantile of nothing).
+      if (v === null || Number.isNaN(v)) return { good: 0, total: 0 };
       return meetsThreshold(v, plan.op, plan.threshold) ? 1 : 0;
     });
   }
@@ -232,7 +233,8 @@ async function sliceSamples(plan: ObjectivePlan, ends: readonly number[], slice:
   return ends.map((t): SliceSample => {
     const v = ratios.get(t);
     if (v === undefined) return null;
-    if (v === null) return { good: 0, total: 0 };
+    // NaN: 0 / 0 from Prometheus, a slice without events.
+    if (v === null || Number.isNaN(v)) return { good: 0, total: 0 };
     return plan.failure ? 1 - v : v;
   });
 }

@@ -302,3 +302,70 @@ export function parseQuantileQuery(query: string): QuantileQuery | undefined {
   if (seconds <= 0 || seconds % 60 !== 0) return undefined;
   return { quantile, base: histogramBase(sel.metric), matchers: sel.matchers.filter((x) => x.name !== 'le'), rangeMinutes: seconds / 60 };
 }
+
+/**
+ * A raw per-slice ratio of two counter rates (OpenSLO `ratioMetric.raw`): each side one or more
+ * `rate(x[R])` / `increase(x[R])` terms, bare or in `sum(...)` / `sum by (...) (...)`, joined by
+ * `+` and `-`, the sides in parentheses or not, every R the same:
+ * `sum(rate(errors_total[5m])) / sum(rate(requests_total[5m]))`.
+ */
+export interface RatioQuery {
+  numerator: CounterTerm[];
+  denominator: CounterTerm[];
+  /** The rates' range in minutes (5 for `[5m]`). */
+  rangeMinutes: number;
+}
+
+const DURATION_MINUTES: Record<string, number> = { s: 1 / 60, m: 1, h: 60, d: 1440 };
+
+/** `rate(x[R])` or `increase(x[R])`, bare or in sum(...): the selector and R in minutes. */
+function readRateTerm(r: Reader): { selector: Selector; minutes: number } | undefined {
+  const save = r.pos;
+  if (r.match(/^sum\b/) !== undefined) {
+    if (!readGrouping(r) || !r.eat('(')) return undefined;
+    const inner = readRateTerm(r);
+    if (inner === undefined || !r.eat(')') || !readGrouping(r)) return undefined;
+    return inner;
+  }
+  r.pos = save;
+  if (r.match(/^(?:rate|increase)\b/) === undefined || !r.eat('(')) return undefined;
+  const selector = readSelector(r);
+  if (selector === undefined || !r.eat('[')) return undefined;
+  const d = r.match(/^\d+[smhd]/);
+  if (d === undefined || !r.eat(']') || !r.eat(')')) return undefined;
+  const minutes = Number(d.slice(0, -1)) * DURATION_MINUTES[d.slice(-1)]!;
+  return Number.isInteger(minutes) && minutes > 0 ? { selector, minutes } : undefined;
+}
+
+/** One side of a ratio: rate terms joined by + and -, optionally in parentheses. */
+function readRateSide(r: Reader, minutes: Set<number>): CounterTerm[] | undefined {
+  if (r.peek() === '(') {
+    r.eat('(');
+    const inner = readRateSide(r, minutes);
+    return inner !== undefined && r.eat(')') ? inner : undefined;
+  }
+  const terms: CounterTerm[] = [];
+  let sign: 1 | -1 = 1;
+  for (;;) {
+    const t = readRateTerm(r);
+    if (t === undefined) return undefined;
+    minutes.add(t.minutes);
+    terms.push({ sign, selector: t.selector });
+    const next = r.peek();
+    if (next === '+' || next === '-') {
+      r.eat(next);
+      sign = next === '+' ? 1 : -1;
+    } else return terms;
+  }
+}
+
+/** The raw ratio's parts, or undefined for any other text (a subquery, an offset, mixed ranges...). */
+export function parseRatioQuery(query: string): RatioQuery | undefined {
+  const r = new Reader(query);
+  const minutes = new Set<number>();
+  const numerator = readRateSide(r, minutes);
+  if (numerator === undefined || !r.eat('/')) return undefined;
+  const denominator = readRateSide(r, minutes);
+  if (denominator === undefined || !r.done() || minutes.size !== 1) return undefined;
+  return { numerator, denominator, rangeMinutes: [...minutes][0]! };
+}

@@ -10,7 +10,9 @@
  * - a slice is the range ending at its end; every past slice is reported, a slice without rows
  *   is empty;
  * - `histogram_quantile(q, sum by (le) (rate(x_bucket[R])))` per slice: the DDSketches of the
- *   minutes [end − R, end) of the matching series merged, their q-quantile (within 1 %).
+ *   minutes [end − R, end) of the matching series merged, their q-quantile (within 1 %);
+ * - a raw ratio `sum(rate(a[R])) / sum(rate(b[R]))` per slice: the sums of a and b over the
+ *   minutes [end − R, end), divided (0 / 0 is an empty slice).
  *
  * Every row read is checked against its checksum; a damaged one refuses the evaluation
  * (StoreDamagedError), as StoreSource refuses damaged counts.
@@ -19,8 +21,8 @@ import type { ObjectiveBurnDownPoint, ObjectiveQuery } from '../contract/objecti
 import type { ObjectiveEvaluation, ObjectiveEvaluationOptions, ObjectiveEvaluator } from '../objectives/evaluator';
 import { MINUTE_MS, burnDownWith, evaluateObjectiveWith, minutesLabel } from '../objectives/objectiveFlow';
 import type { CountRange, ObjectiveCounter } from '../objectives/objectiveFlow';
-import { ObjectiveQueryError, formatSelector, histogramBase, parseQuantileQuery } from '../objectives/objectiveQuery';
-import type { CounterTerm, LabelMatcher, Selector } from '../objectives/objectiveQuery';
+import { ObjectiveQueryError, formatSelector, histogramBase, parseQuantileQuery, parseRatioQuery } from '../objectives/objectiveQuery';
+import type { CounterTerm, LabelMatcher, RatioQuery, Selector } from '../objectives/objectiveQuery';
 import type { ObjectiveSpec } from '../objectives/spec';
 import { DDSketch, sketchChecksum } from './ddSketch';
 import { PART_BUCKET, PART_COUNT, PART_SUM, SUM_SCALE } from './eventLog';
@@ -215,8 +217,20 @@ export class StoreObjectiveEvaluator implements ObjectiveEvaluator {
         return out;
       },
       sliceValues: async (role, query, ends, slice, window) => {
+        if (role === 'ratio') {
+          const ratio = parseRatioQuery(query);
+          if (ratio === undefined) {
+            throw new ObjectiveQueryError(
+              `the store evaluates a raw ratio only as rates of stored counters, sum(rate(a[5m])) / sum(rate(b[5m])) (terms joined by + and -, one range); "${query}" is not one`,
+              'unsupported_query',
+            );
+          }
+          const r = minutesLabel(ratio.rangeMinutes);
+          queries.push({ role, query: `(${this.describe(ratio.numerator, r)}) / (${this.describe(ratio.denominator, r)}) ending at each slice end`, kind: 'range', stepSeconds: slice * 60, window });
+          return this.ratios(ratio, ends, termSums);
+        }
         const q = parseQuantileQuery(query);
-        if (q === undefined || role !== 'value') {
+        if (q === undefined) {
           throw new ObjectiveQueryError(
             `the store evaluates a per-slice value only as histogram_quantile(q, sum by (le) (rate(x_bucket[5m]))) over a stored histogram; "${query}" is not one`,
             'unsupported_query',
@@ -226,6 +240,38 @@ export class StoreObjectiveEvaluator implements ObjectiveEvaluator {
         return this.quantiles(q.base, q.matchers, q.quantile, q.rangeMinutes, ends);
       },
     };
+  }
+
+  /**
+   * Per slice end: numerator / denominator of the events in [end − R, end) (a rate's ratio is
+   * its increases' ratio: the same R on both sides); null when the denominator has no events
+   * (0 / 0, an empty slice), as Prometheus's NaN is read.
+   */
+  private ratios(
+    q: RatioQuery,
+    ends: readonly number[],
+    termSums: (terms: readonly CounterTerm[], fromMinute: number, toMinute: number, base: number, width: number) => { sums: Map<number, number> },
+  ): Map<number, number | null> {
+    const out = new Map<number, number | null>();
+    if (ends.length === 0) return out;
+    const base = ends[0]! / MINUTE_MS - q.rangeMinutes;
+    const last = ends[ends.length - 1]! / MINUTE_MS;
+    // Per minute (width 1) from base, then running totals so each slice is a difference.
+    const cumulative = (terms: readonly CounterTerm[]): Float64Array => {
+      const { sums } = termSums(terms, base, last, base, 1);
+      const c = new Float64Array(last - base + 1);
+      for (let i = 0; i < last - base; i++) c[i + 1] = c[i]! + (sums.get(i) ?? 0);
+      return c;
+    };
+    const num = cumulative(q.numerator);
+    const den = cumulative(q.denominator);
+    for (const end of ends) {
+      const hi = end / MINUTE_MS - base;
+      const lo = hi - q.rangeMinutes;
+      const d = den[hi]! - den[lo]!;
+      out.set(end, d === 0 ? null : (num[hi]! - num[lo]!) / d);
+    }
+    return out;
   }
 
   /** Per slice end: the quantile of the observations in [end − range, end), null when none. */

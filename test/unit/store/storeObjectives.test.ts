@@ -222,6 +222,46 @@ describe('objectives from the store: hand-counted figures', () => {
     assert.deepEqual([f.judgedSlices, f.emptySlices, f.sli, f.budgetSlices, f.spentSlices, f.slicesLeft, f.minutesLeft, f.status], [5, 1, 0.79, 1, 1.05, -0.05, -0.5, 'over_budget']);
   });
 
+  test('RatioTimeslices on a raw failure ratio of counter rates: 0.2, 0, empty, 0.1, 0, 0.02 -> mean good 0.936', async () => {
+    // sum(rate(starts_failure_total[10m])) / sum(rate(starts_total[10m])) at each slice end, over
+    // the slice's 10 minutes (both types of starts): s0 2/10 = 0.2, s1 0/20 = 0, s2 0/0 = empty,
+    // s3 3/30 = 0.1, s4 0/(35 + 5) = 0, s5 1/50 = 0.02. rawType failure: good = 1 - r ->
+    // 0.8, 1, 0.9, 1, 0.98; mean 4.68 / 5 = 0.936. Target 0.9: budget (1 - 0.9) x 5 = 0.5 slices;
+    // spent 0.2 + 0 + 0.1 + 0 + 0.02 = 0.32 -> 0.18 slices (1.8 minutes) left.
+    const raw = (query: string): ObjectiveSpec => ({
+      name: 'raw-failure-ratio',
+      target: '0.9',
+      budgetingMethod: 'RatioTimeslices',
+      window: HOUR,
+      timeSliceWindowMinutes: 10,
+      sli: { kind: 'ratio', form: 'raw', rawType: 'failure', raw: q(query), counter: true },
+      location: LOC,
+    });
+    const e = await evaluator.evaluate(raw('sum(rate(starts_failure_total[10m])) / sum(rate(starts_total[10m]))'), { at: AT });
+    const f = e.figures;
+    if (f.method !== 'RatioTimeslices') return assert.fail(f.method);
+    // A budget under one slice is low traffic (one bad slice would break it), whatever is spent.
+    assert.deepEqual([f.judgedSlices, f.emptySlices, f.budgetSlices, f.status], [5, 1, 0.5, 'low_traffic']);
+    const near = (a: number | null, b: number): void => assert.ok(a !== null && Math.abs(a - b) < 1e-12, `${a} vs ${b}`);
+    near(f.sli, 0.936);
+    near(f.spentSlices, 0.32);
+    near(f.slicesLeft, 0.18);
+    near(f.minutesLeft, 1.8);
+    assert.deepEqual(e.queries.map((x) => [x.role, x.query, x.stepSeconds]), [
+      ['ratio', '(sum of starts_failure_total over 10m) / (sum of starts_total over 10m) ending at each slice end', 600],
+    ]);
+    // Written with increase() and parentheses, one side a difference: the same slices.
+    // (starts - failures) / starts with rawType success is 1 - r: the same goods.
+    const success = { ...raw('(sum(increase(starts_total[10m])) - sum(increase(starts_failure_total[10m]))) / (sum(increase(starts_total[10m])))'), sli: { kind: 'ratio', form: 'raw', rawType: 'success', raw: q('(sum(increase(starts_total[10m])) - sum(increase(starts_failure_total[10m]))) / (sum(increase(starts_total[10m])))'), counter: true } } as ObjectiveSpec;
+    const again = await evaluator.evaluate(success, { at: AT });
+    near(again.figures.sli, 0.936);
+    // Two ranges, or anything but rates of counters: refused, naming what the store reads.
+    await assert.rejects(
+      evaluator.evaluate(raw('sum(rate(starts_failure_total[5m])) / sum(rate(starts_total[10m]))'), { at: AT }),
+      (err: unknown) => err instanceof ObjectiveQueryError && /raw ratio only as rates of stored counters/.test(err.message),
+    );
+  });
+
   test('Timeslices on a per-slice p95 from the sketches: slices 10, 200, empty, 1.5, 8, 16 against <= 20 s', async () => {
     // p95 of n values is the value of 0-based rank floor(0.95 (n - 1)):
     //   s0 n=5: rank 3 of 0.5, 3, 3, 10, 20 -> 10 (good)    s1: rank 3 of 1, 2, 100, 200, 600 -> 200 (bad)
