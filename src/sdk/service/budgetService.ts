@@ -22,7 +22,7 @@ import { instantRejection } from '../budget/saneTime';
 import type { Catalog, GroupInfo } from '../catalog/types';
 import { closestCategory } from '../catalog/closestCategory';
 import { NOT_OWNED_GROUP, UNKNOWN_CATEGORY } from '../catalog/types';
-import type { BudgetSource, ResultMeta, Scope } from '../contract/budgetSource';
+import type { BudgetSource, GroupCounts, ResultMeta, Scope } from '../contract/budgetSource';
 import type {
   ApiResult,
   BudgetApi,
@@ -373,22 +373,46 @@ export class BudgetService implements BudgetApi {
       ...g,
       ignoredComponents: ignored.get(g.key) ?? g.ignoredComponents,
     }));
-    const report = buildMonthlyReport({
+    let monthCounts: GroupCounts[] = [];
+    const built = buildMonthlyReport({
       month: range.month,
       groups,
       defaultTarget: defaultTargetOf(this.catalog),
       lookbackMonths: this.opts.reportLookbackMonths ?? 12,
-      fetch: (w) =>
-        this.call(q.signal, () => this.source.groupCounts({ window: { label: w.label, minutes: w.minutes }, at: w.end, signal: q.signal })),
+      fetch: async (w) => {
+        const r = await this.call(q.signal, () => this.source.groupCounts({ window: { label: w.label, minutes: w.minutes }, at: w.end, signal: q.signal }));
+        if (w.month === range.month) monthCounts = r.data;
+        return r;
+      },
       fetchCategories: (w) =>
         this.call(q.signal, () => this.source.categoryCounts({ window: { label: w.label, minutes: w.minutes }, at: w.end, signal: q.signal })),
     });
+    const report = this.adjustReport(built, () => monthCounts, ev, ignored);
     const specs = this.objectiveList();
     if (specs.length === 0) return report;
     // The project's objectives over the month, beside the groups (issue 13): unchanged without any.
     const [base, objectives] = await Promise.all([report, this.monthObjectives(specs, range.start, range.end, q.signal)]);
     const meta = { ...base.meta, provenance: { ...base.meta.provenance, queries: [...base.meta.provenance.queries, ...objectives.queries] } };
     return { meta, data: { ...base.data, objectives: objectives.rows } };
+  }
+
+  /**
+   * The month's manual adjustments (issue 15 item 3): every one whose range meets the month is
+   * listed, and each group it touched gets `adjusted` figures (its row's target and window). The
+   * rows' action, runs and the shared-cause flag stay as measured: the report discusses the
+   * adjustment, it does not decide by it.
+   */
+  private async adjustReport(built: Promise<ApiResult<MonthlyReport>>, monthCounts: () => GroupCounts[], ev: Evaluation, ignored: Map<string, Component[]>): Promise<ApiResult<MonthlyReport>> {
+    const [report, removals] = await Promise.all([built, this.removals('group', ev)]);
+    const applied = this.adjustmentsIn(ev).map((a) => a.applied);
+    if (applied.length === 0) return report;
+    const byGroup = new Map<string, ComponentCounts[]>();
+    for (const g of monthCounts()) byGroup.set(g.group, [...(byGroup.get(g.group) ?? []), ...g.components]);
+    const groups = report.data.groups.map((row) => {
+      const adjusted = adjustedFigures(byGroup.get(row.group) ?? [], removals.byScope.get(row.group), { target: row.target, window: row.window, ignoredComponents: ignored.get(row.group) ?? row.ignoredComponents });
+      return adjusted ? { ...row, adjusted } : row;
+    });
+    return { meta: mergeMeta(report.meta, ...removals.metas), data: { ...report.data, groups, adjustments: applied } };
   }
 
   /**

@@ -31,7 +31,10 @@ import { openStoreSource } from '../../../src/sdk/store/storeSource';
 import { BudgetService } from '../../../src/sdk/service/budgetService';
 import type { ConfiguredAdjustment } from '../../../src/sdk/config/types';
 import type { Catalog } from '../../../src/sdk/catalog/types';
-import { gitlabCatalog } from '../../support/builders';
+import { GITLAB_FIXTURES, gitlabCatalog } from '../../support/builders';
+import { captureIo } from '../../support/cliIo';
+import { main } from '../../../src/cli/main';
+import type { MonthlyReport } from '../../../src/sdk/contract/apiTypes';
 
 const DAY = '2026-03-10';
 const AT = new Date('2026-03-11T00:00:00Z');
@@ -188,5 +191,67 @@ describe('a 2-hour adjustment removes an incident\'s spend for all groups (store
     } finally {
       await source.close();
     }
+  });
+
+  describe('the CLI with the adjustment in .budgetlens.yml', () => {
+    const CONFIG = [
+      'adjustments:', //                                                                              1
+      '  - from: 2026-03-10T10:00:00Z', //                                                             2
+      '    to: 2026-03-10T12:00:00Z', //                                                               3
+      '    scope: all', //                                                                             4
+      '    reason: "Patroni failover: the primary database was unreachable"', //                     5
+      '    link: https://gitlab.com/gitlab-com/gl-infra/production/-/issues/1', //                    6
+      '',
+    ].join('\n');
+
+    async function cli(args: string[], config = CONFIG): Promise<{ code: number; out: string; err: string }> {
+      writeFileSync(join(dir, '.budgetlens.yml'), config);
+      const c = captureIo(dir, {});
+      const code = await main([...args, '--store', store, '--catalog', GITLAB_FIXTURES], c.io);
+      return { code, out: c.out(), err: c.err() };
+    }
+
+    test('status shows both figures and the adjustment', async () => {
+      const r = await cli(['status', '--group', 'project_management', '--window', '1d', '--at', '2026-03-11T00:00:00Z']);
+      assert.equal(r.code, 0, r.err);
+      const lines = r.out.split('\n');
+      // measured 80 x 1440 / 4720 = 24.41 min spent, 0.72 - 24.41 = -23.69 left; adjusted 0 and 0.72
+      assert.ok(lines.includes('  status        over_budget   adjusted: healthy'), r.out);
+      assert.ok(lines.includes('  availability  98.305 %   adjusted: 100.000 %'), r.out);
+      assert.ok(lines.includes('  spent         24.41 min   adjusted: 0.00 min'), r.out);
+      assert.ok(lines.includes('  remaining     -23.69 min   adjusted: 0.72 min'), r.out);
+      assert.ok(lines.includes('  2026-03-10T10:00:00.000Z - 2026-03-10T12:00:00.000Z  all groups: Patroni failover: the primary database was unreachable (https://gitlab.com/gitlab-com/gl-infra/production/-/issues/1)'), r.out);
+      assert.ok(lines.includes('    counted 2026-03-10T10:00:00.000Z - 2026-03-10T12:00:00.000Z, removed 80 failures of 320 measurements'), r.out);
+    });
+
+    test('report: both figures for the groups it touched and the month\'s adjustments', async () => {
+      // March 2026: 44,640 min, budget 0.0005 x 44,640 = 22.32 min.
+      // project_management as measured: 80 x 44,640 / 4720 = 756.61 min; adjusted 0.
+      const md = await cli(['report', '--month', '2026-03']);
+      assert.equal(md.code, 0, md.err);
+      const lines = md.out.split('\n');
+      assert.ok(lines.includes('## Manual adjustments'), md.out);
+      assert.ok(lines.includes('| 2026-03-10 10:00 UTC | 2026-03-10 12:00 UTC | all groups | Patroni failover: the primary database was unreachable | https://gitlab.com/gitlab-com/gl-infra/production/-/issues/1 |'), md.out);
+      assert.ok(lines.includes('| Project Management (`project_management`) | 98.305 % | 100.000 % | 756.61 min / 22.32 min | 0.00 min / 22.32 min | 80 |'), md.out);
+      const row = lines.find((l) => l.includes('`project_management`') && l.includes('(adjusted 0.00 min)'));
+      assert.ok(row, md.out);
+
+      const json = await cli(['report', '--month', '2026-03', '--format', 'json']);
+      assert.equal(json.code, 0, json.err);
+      const report = (JSON.parse(json.out) as { data?: MonthlyReport } & MonthlyReport);
+      const data = report.data ?? report;
+      assert.deepEqual(data.adjustments?.map((a) => [a.from, a.to, a.reason, a.counted.minutes]), [['2026-03-10T10:00:00.000Z', '2026-03-10T12:00:00.000Z', 'Patroni failover: the primary database was unreachable', 120]]);
+      const pm = data.groups.find((g) => g.group === 'project_management')!;
+      assert.equal(pm.failures, 80);
+      assert.equal(pm.adjusted?.failures, 0);
+      assert.equal(pm.adjusted?.measurements, 4400);
+    });
+
+    test('an unknown group in the config: refused with the config\'s file:line, no figures', async () => {
+      const r = await cli(['status', '--group', 'project_management', '--window', '1d', '--at', '2026-03-11T00:00:00Z'], CONFIG.replace('scope: all', 'groups: [source_cod]'));
+      assert.notEqual(r.code, 0);
+      assert.match(r.err, /\.budgetlens\.yml:2:5: adjustment 2026-03-10T10:00:00\.000Z - 2026-03-10T12:00:00\.000Z: unknown group "source_cod" \(did you mean "source_code"\?\)/);
+      assert.equal(r.out, '');
+    });
   });
 });
