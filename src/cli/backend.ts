@@ -140,7 +140,10 @@ export async function openBackend(
 
   const catalog = await loadCatalogFor(io, flags, config);
   const project = opts.objectives ?? (await objectivesOf(config));
-  const objectives = project === undefined ? {} : { objectives: project.objectives, workspaceRoot: project.root };
+  const objectives = {
+    ...(project === undefined ? {} : { objectives: project.objectives, workspaceRoot: project.root }),
+    ...(config?.adjustments.length ? { adjustments: config.adjustments } : {}),
+  };
   if (flags.prometheus !== undefined || configured?.kind === 'prometheus') {
     const url = flags.prometheus !== undefined ? checkUrl('--prometheus', flags.prometheus) : configured?.kind === 'prometheus' ? configured.url : '';
     return openBudgetBackend({ kind: 'prometheus', url }, { catalog, config: configured, token, maxResponseBytes, prometheusTimeoutMs: opts.timeoutMs, ...objectives });

@@ -100,6 +100,9 @@ export {
   exceptionUntilText,
 } from './budget/format';
 
+// Manual adjustments (issue 15 item 3): the scope in words
+export { scopeText } from './budget/adjustments';
+
 // Monthly report (pure builder + markdown)
 export { buildMonthlyReportFromCounts, compareStageKeys, NOT_IN_CATALOG_STAGE } from './report/monthlyReportBuilder';
 export type { MonthCounts, MonthlyReportInput } from './report/monthlyReportBuilder';
@@ -271,6 +274,8 @@ export type {
   BurnRatesResult,
   BurnTierEvaluation,
   BurnWindowReading,
+  AdjustedFigures,
+  AppliedAdjustment,
   CategoryBudget,
   ContractAction,
   DailyRow,
@@ -283,6 +288,7 @@ export type {
   QueryOptions,
   ReportGroupRow,
   ReportObjectiveRow,
+  ScopeAdjustment,
   TopEndpoints,
 } from './contract/apiTypes';
 export type {

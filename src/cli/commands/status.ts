@@ -13,6 +13,7 @@ import {
   exceptionExpiryText,
   exceptionUntilText,
   formatAvailability,
+  formatCount,
   formatFactor,
   formatMinutes,
   formatPercent,
@@ -24,6 +25,7 @@ import {
   availabilityFormulaText,
   dailySparklineText,
   prometheusGraphUrl,
+  scopeText,
   spendPartsText,
   windowRangeText,
 } from '../../sdk';
@@ -74,18 +76,26 @@ export function formatExplain(s: GroupStatus): string[] {
 
 export function formatStatus(s: GroupStatus, explain = false): string {
   const g = s.group.data;
+  const adj = g.adjusted;
   const lines = [
     `${g.name} (${g.group}, stage ${g.stage})`,
     `  window ${g.window.label} ending ${s.group.meta.asOf}, target ${g.target} %${g.customTarget ? ` (custom: ${g.customTarget.reason}; review ${exceptionUntilText(g.customTarget)}${g.customTarget.expired ? `, EXPIRED${g.customTarget.expiredBecause === 'traffic_share' ? `: ${exceptionExpiryText(g.customTarget)}` : ''}` : ''})` : ''}`,
-    `  status        ${g.status}${g.warnings.length ? ` (${g.warnings.map((w) => w.message).join('; ')})` : ''}`,
-    `  availability  ${formatAvailability(g.availability)}`,
+    `  status        ${g.status}${g.warnings.length ? ` (${g.warnings.map((w) => w.message).join('; ')})` : ''}${adj ? `   adjusted: ${adj.status}` : ''}`,
+    `  availability  ${formatAvailability(g.availability)}${adj ? `   adjusted: ${formatAvailability(adj.availability)}` : ''}`,
     `  budget        ${formatMinutes(g.budgetMinutes)}`,
-    `  spent         ${formatMinutes(g.spentMinutes)}`,
-    `  remaining     ${formatMinutes(g.remainingMinutes)}`,
+    `  spent         ${formatMinutes(g.spentMinutes)}${adj ? `   adjusted: ${formatMinutes(adj.spentMinutes)}` : ''}`,
+    `  remaining     ${formatMinutes(g.remainingMinutes)}${adj ? `   adjusted: ${formatMinutes(adj.remainingMinutes)}` : ''}`,
     `  traffic share ${formatPercent(g.trafficShare)}`,
-    '',
-    'Top endpoints',
   ];
+  if (adj) {
+    // Both figures, never silently one: the lines above say "as measured" by standing first.
+    lines.push('', 'Manual adjustments (left out of the adjusted figures; the others are as measured)');
+    for (const a of adj.adjustments) {
+      lines.push(`  ${a.from} - ${a.to}  ${scopeText(a.scope)}: ${a.reason}${a.link ? ` (${a.link})` : ''}`);
+      lines.push(`    counted ${a.counted.start} - ${a.counted.end}, removed ${formatCount(a.removedFailures)} failures of ${formatCount(a.removedMeasurements)} measurements`);
+    }
+  }
+  lines.push('', 'Top endpoints');
   const eps = s.topEndpoints.data.endpoints;
   if (eps.length === 0) lines.push('  (no failures)');
   else {

@@ -11,7 +11,7 @@
  */
 import type { Catalog } from '../catalog/types';
 import { BudgetApiClient } from '../client/budgetApiClient';
-import type { BackendConfig } from '../config/types';
+import type { BackendConfig, ConfiguredAdjustment } from '../config/types';
 import type { BudgetApi } from '../contract/apiTypes';
 import { BudgetService } from '../service/budgetService';
 import type { BudgetSource } from '../contract/budgetSource';
@@ -56,6 +56,11 @@ export interface OpenBudgetBackendOptions {
   objectives?: readonly ObjectiveSpec[] | (() => readonly ObjectiveSpec[]);
   /** The root the objectives' files are relative to in answers (`definedAt.file`). */
   workspaceRoot?: string;
+  /**
+   * Manual adjustments (`.budgetlens.yml` `adjustments:`), for Prometheus and the store (a Budget
+   * API applies its server's): BudgetService answers adjusted figures beside the measured ones.
+   */
+  adjustments?: readonly ConfiguredAdjustment[];
 }
 
 export interface OpenedBudgetBackend {
@@ -89,11 +94,22 @@ type ObjectiveBackend = { evaluator: ObjectiveEvaluator & { close?(): void | Pro
 
 /** BudgetService over a source: Prometheus and the store, with the project's objectives. */
 function serviceBackend(kind: BudgetBackendKind, where: string, source: BudgetSource, catalog: Catalog, opts: OpenBudgetBackendOptions, objectives: ObjectiveBackend): OpenedBudgetBackend {
-  const api = new BudgetService(source, catalog, {
+  let api: BudgetService;
+  try {
+    api = makeService();
+  } catch (e) {
+    // Refused adjustments (InputError at their file:line): nothing stays open.
+    void Promise.resolve('evaluator' in objectives ? objectives.evaluator.close?.() : undefined).finally(() => source.close());
+    throw e;
+  }
+  function makeService(): BudgetService {
+    return new BudgetService(source, catalog, {
     ...(opts.objectives !== undefined ? { objectives: opts.objectives } : {}),
     ...(opts.workspaceRoot !== undefined ? { workspaceRoot: opts.workspaceRoot } : {}),
+    ...(opts.adjustments !== undefined ? { adjustments: opts.adjustments } : {}),
     ...('evaluator' in objectives ? { objectiveEvaluator: objectives.evaluator } : { objectivesUnsupported: objectives.unsupported }),
-  });
+    });
+  }
   const close = async (): Promise<void> => {
     try {
       if ('evaluator' in objectives) await objectives.evaluator.close?.();

@@ -15,6 +15,7 @@ import { reviewDateProblem } from '../budget/policy';
 import { projectConfigSchema } from './projectConfigSchema';
 import { validateYamlSource } from '../yaml/schemaErrors';
 import { readNativeObjectives } from '../objectives/native';
+import { readAdjustments } from './adjustments';
 import {
   DEFAULT_GRAPE_MOUNT_PREFIX,
   DEFAULT_TARGET,
@@ -191,6 +192,9 @@ function buildConfig(src: YamlSource, raw: Raw): ConfigCheck {
     };
   });
 
+  const adjustments = readAdjustments(src, ['adjustments'], raw.adjustments, root);
+  errors.push(...adjustments.errors);
+
   const catalog = obj(raw.catalog);
   const backendRaw = raw.backend === undefined ? undefined : obj(raw.backend);
   if (errors.length > 0 || defaultTarget === undefined || window === undefined) {
@@ -211,6 +215,7 @@ function buildConfig(src: YamlSource, raw: Raw): ConfigCheck {
     },
     locations: { groups: groupLocations, pathRuleCategories },
     objectives: { files: objectiveFiles, list: native.objectives, pathRules: objectivePathRules },
+    adjustments: adjustments.adjustments,
   };
   if (backendRaw) config.backend = buildBackend(backendRaw, root);
   return { config, errors: [] };

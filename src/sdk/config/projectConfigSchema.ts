@@ -17,6 +17,32 @@ const nonEmptyString = { type: 'string', minLength: 1 } as const;
 const OBJECTIVE_REF_PATTERN = '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(/[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)?$';
 const OBJECTIVE_REF_DESCRIPTION = 'an objective name: lower case letters, digits and "-" (as metadata.name), or "<slo>/<objective>"';
 
+/** One manual adjustment (docs/config.md "Adjustments"); scope, overlap and time rules are checked after the schema. */
+export const adjustmentSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['from', 'to', 'reason'],
+  properties: {
+    from: { type: 'string', description: 'an ISO instant with a zone, inclusive, e.g. 2026-03-10T10:00:00Z' },
+    to: { type: 'string', description: 'an ISO instant with a zone, exclusive, after from' },
+    scope: { const: 'all', description: '"all": every group (or give groups or categories)' },
+    groups: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', pattern: CATEGORY_PATTERN, description: 'a group key' } },
+    categories: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', pattern: CATEGORY_PATTERN, description: CATEGORY_DESCRIPTION } },
+    components: {
+      description: 'only these SLI components (rails_request, graphql_query, sidekiq_execution); all when absent',
+      type: 'array',
+      minItems: 1,
+      uniqueItems: true,
+      items: { type: 'string', pattern: '^[a-z][a-z0-9_]*$', description: 'a component name such as rails_request' },
+    },
+    reason: { ...nonEmptyString, description: 'Why the spend is removed (shown in the report).' },
+    link: { type: 'string', pattern: URL_PATTERN, description: 'an http(s) URL: the incident or the discussion' },
+  },
+} as const;
+
+/** A file of adjustments (`adjustments: { file: path }`): the same list at its top level. */
+export const adjustmentsFileSchema = { type: 'array', items: adjustmentSchema } as const;
+
 export const projectConfigSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'https://budget-lens.dev/schemas/budgetlens.schema.json',
@@ -170,6 +196,15 @@ export const projectConfigSchema = {
           },
         },
       },
+    },
+    adjustments: {
+      description: 'Manual adjustments: spend in a time range and scope left out of the adjusted figures. A list, or { file: path } naming a YAML file holding the list.',
+      // Not oneOf: `items` applies only to a list and the object keywords only to a mapping, so each form gets its own errors.
+      type: ['array', 'object'],
+      items: adjustmentSchema,
+      additionalProperties: false,
+      required: ['file'],
+      properties: { file: { ...nonEmptyString, description: 'Path of a YAML file holding the list, relative to this file.' } },
     },
     backend: {
       description: 'Where the numbers come from. Never put tokens here.',

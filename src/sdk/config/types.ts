@@ -3,7 +3,7 @@
  * Every path in it is absolute, resolved against the directory holding the config file.
  * It never holds credentials: tokens live in the editor's SecretStorage or BUDGET_LENS_TOKEN.
  */
-import type { BudgetWindow, Component, CustomTarget, TargetPercent } from '../contract/budgetTypes';
+import type { Adjustment, BudgetWindow, Component, CustomTarget, TargetPercent } from '../contract/budgetTypes';
 import type { SourceLocation } from '../contract/errors';
 import type { ObjectiveFilePattern } from '../objectives/objectiveFiles';
 import type { ObjectiveSpec } from '../objectives/spec';
@@ -105,6 +105,12 @@ export interface ConfigLocations {
   pathRuleCategories: SourceLocation[];
 }
 
+/** One `adjustments:` entry (docs/config.md "Adjustments") with where it was written. */
+export interface ConfiguredAdjustment extends Adjustment {
+  /** The entry in `.budgetlens.yml` or in the file `adjustments: { file }` names. */
+  location: SourceLocation;
+}
+
 export interface ProjectConfig {
   /** Absolute path of the config file (or the name it was parsed under). */
   file: string;
@@ -121,5 +127,7 @@ export interface ProjectConfig {
   backend?: BackendConfig;
   /** Empty lists when the config has no `objectives:`. */
   objectives: ObjectivesConfig;
+  /** Manual adjustments, in file order; empty without `adjustments:`. */
+  adjustments: ConfiguredAdjustment[];
   locations: ConfigLocations;
 }

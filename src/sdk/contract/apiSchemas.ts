@@ -54,6 +54,26 @@ const customTargetSchema = object(
   ['expiresWhen', 'expiredBecause'],
 );
 
+const adjustmentScopeSchema = object({ all: { const: true }, groups: strArray, categories: strArray, components: strArray }, ['all', 'groups', 'categories', 'components']);
+
+const appliedAdjustmentProperties: Record<string, JsonSchema> = {
+  from: str,
+  to: str,
+  scope: adjustmentScopeSchema,
+  reason: str,
+  link: str,
+  counted: object({ start: str, end: str, minutes: num }),
+};
+
+/** A manual adjustment as it met an answer's window (AppliedAdjustment). */
+export const appliedAdjustmentSchema = object(appliedAdjustmentProperties, ['link']);
+
+/** The figures without the adjustments' spend, each adjustment with what it removed (AdjustedFigures). */
+export const adjustedFiguresSchema = object({
+  ...budgetFiguresProperties,
+  adjustments: { type: 'array', items: object({ ...appliedAdjustmentProperties, removedFailures: num, removedMeasurements: num }, ['link']) },
+});
+
 const groupBudgetProperties: Record<string, JsonSchema> = {
   ...budgetFiguresProperties,
   group: str,
@@ -63,11 +83,12 @@ const groupBudgetProperties: Record<string, JsonSchema> = {
   ignoredComponents: strArray,
   trafficShare: nullableNum,
   customTarget: customTargetSchema,
+  adjusted: adjustedFiguresSchema,
 };
 
-export const groupBudgetSchema = object(groupBudgetProperties, ['customTarget']);
+export const groupBudgetSchema = object(groupBudgetProperties, ['customTarget', 'adjusted']);
 
-export const categoryBudgetSchema = object({ ...budgetFiguresProperties, category: str, group: str, stage: str });
+export const categoryBudgetSchema = object({ ...budgetFiguresProperties, category: str, group: str, stage: str, adjusted: adjustedFiguresSchema }, ['adjusted']);
 
 const scopeSchema: JsonSchema = {
   oneOf: [
@@ -323,7 +344,7 @@ const reportGroupRowSchema = object(
     action: { enum: ['understand_spend', 'reliability_first', 'escalate', 'not_applicable', 'no_data'] },
     monthsOverBudgetInRow: num,
   },
-  ['customTarget'],
+  ['customTarget', 'adjusted'],
 );
 
 export const monthlyReportSchema = object(
@@ -345,8 +366,9 @@ export const monthlyReportSchema = object(
       }),
     },
     objectives: { type: 'array', items: reportObjectiveRowSchema },
+    adjustments: { type: 'array', items: appliedAdjustmentSchema },
   },
-  ['objectives'],
+  ['objectives', 'adjustments'],
 );
 
 export const errorBodySchema = object({

@@ -4,7 +4,7 @@
  * by BudgetApiClient (HTTP to `budget-lens serve`). JSON-serialisable throughout; the server's
  * OpenAPI document describes exactly these shapes.
  */
-import type { BudgetFigures, Component, CustomTarget, ExceptionExpiry, SliCounts } from './budgetTypes';
+import type { Adjustment, BudgetFigures, Component, CustomTarget, ExceptionExpiry, SliCounts } from './budgetTypes';
 import type { ResultMeta, Scope } from './budgetSource';
 import type { ObjectiveBudget, ObjectiveDetail, ObjectiveMethodFigures } from './objectiveTypes';
 
@@ -21,6 +21,31 @@ export interface QueryOptions {
   signal?: AbortSignal;
 }
 
+/** A manual adjustment as it applied to one answer's window (issue 15 item 3). */
+export interface AppliedAdjustment extends Adjustment {
+  /**
+   * The part of the window it removed, as the source counts it: Prometheus exactly [from, to)
+   * clipped to the window; the store whole hours (the buckets the range touches, inside the window).
+   */
+  counted: { start: string; end: string; minutes: number };
+}
+
+/** An adjustment's part of one scope's adjusted figures. */
+export interface ScopeAdjustment extends AppliedAdjustment {
+  /** f and m it removed from this scope (its ignored components left out). */
+  removedFailures: number;
+  removedMeasurements: number;
+}
+
+/**
+ * The figures with the spend of the manual adjustments that apply left out (docs/config.md
+ * "Adjustments", domain.md section 6), beside the figures as measured (the object it sits in).
+ */
+export interface AdjustedFigures extends BudgetFigures {
+  /** Every adjustment whose scope and range meet this scope's window, oldest first. */
+  adjustments: ScopeAdjustment[];
+}
+
 export interface GroupBudget extends BudgetFigures {
   group: string;
   name: string;
@@ -31,12 +56,16 @@ export interface GroupBudget extends BudgetFigures {
   trafficShare: number | null;
   /** `expiredBecause` is set when `expired` is true. */
   customTarget?: CustomTarget & { expired: boolean; expiredBecause?: ExceptionExpiry };
+  /** Present when a manual adjustment applies in the window: the figures without its spend. The fields above stay as measured. */
+  adjusted?: AdjustedFigures;
 }
 
 export interface CategoryBudget extends BudgetFigures {
   category: string;
   group: string;
   stage: string;
+  /** As on GroupBudget: the figures without the spend of the adjustments that apply. */
+  adjusted?: AdjustedFigures;
 }
 
 /** F8: one row of the top failing endpoints. */
@@ -255,6 +284,11 @@ export interface MonthlyReport {
   categoriesOverAllocation: CategoryOverAllocation[];
   /** The project's objectives over the month; absent when it defines none (issue 13). */
   objectives?: ReportObjectiveRow[];
+  /**
+   * Every manual adjustment whose range meets the month, oldest first (absent when the project has
+   * none); the groups it touched carry `adjusted` figures. The rows' action and runs stay as measured.
+   */
+  adjustments?: AppliedAdjustment[];
 }
 
 export interface BudgetApi {

@@ -70,6 +70,12 @@ export interface DailyCounts {
 
 export interface BudgetSource {
   readonly kind: 'prometheus' | 'store';
+  /**
+   * The length of the buckets the source counts in, when it has any (the store: 60, hourly); a
+   * window counts the buckets whose start lies in it. Absent: any range is counted as it is
+   * (Prometheus). Manual adjustments are widened to whole buckets (budget/adjustments.ts).
+   */
+  readonly bucketMinutes?: number;
   /** Counts per group for the listed groups (all groups with data when omitted). */
   groupCounts(opts: EvalOptions & { groups?: string[] }): Promise<Sourced<GroupCounts[]>>;
   /** Counts per category for the listed categories (all with data when omitted). */

@@ -90,3 +90,34 @@ export interface BudgetFigures {
   lowTraffic: boolean;
   warnings: DataQualityWarning[];
 }
+
+/**
+ * Which traffic a manual adjustment removes (issue 15 item 3, docs/config.md "Adjustments"): every
+ * group (`all`), some groups, or some feature categories, optionally only some SLI components.
+ * Exactly one of `all`, `groups`, `categories` is set. `components` narrows any of them: the SLI
+ * component (rails_request, graphql_query, sidekiq_execution) is the only per-service label both
+ * sources carry, so it stands for "some components or services".
+ */
+export interface AdjustmentScope {
+  all?: true;
+  /** Group keys. */
+  groups?: string[];
+  categories?: string[];
+  /** Only these SLI components; all of them when absent. */
+  components?: Component[];
+}
+
+/**
+ * A manual adjustment to spend (GitLab handbook: a system-wide incident in a shared service "may
+ * warrant a manual adjustment"): spend of its scope in [from, to) is left out of the *adjusted*
+ * figures; the figures as measured are unchanged.
+ */
+export interface Adjustment {
+  /** ISO instant, inclusive (normalised: `2026-03-10T10:00:00.000Z`). */
+  from: string;
+  /** ISO instant, exclusive; after `from`. */
+  to: string;
+  scope: AdjustmentScope;
+  reason: string;
+  link?: string;
+}

@@ -50,6 +50,8 @@ export type FindingCode =
   | 'route_unresolved'
   /** `.budgetlens.yml`: a group's custom target past its review date (project/configLint.ts). */
   | 'expired_custom_target'
+  /** A manual adjustment naming a group or category the catalog lacks, or overlapping another (issue 15). */
+  | 'invalid_adjustment'
   /** `@slo <name>` or an `objectives.pathRules` entry naming no objective of the project. */
   | 'unknown_objective'
   /** Objective definitions: OpenSLO files and `objectives:` (objectives/findings.ts). */

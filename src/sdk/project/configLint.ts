@@ -11,6 +11,8 @@ import type { GitLabCatalog } from '../catalog/gitlabCatalog';
 import type { CatalogWarning } from '../catalog/types';
 import type { SourceLocation } from '../contract/errors';
 import type { ProjectConfig } from '../config/types';
+import { adjustmentScopeErrors } from '../catalog/adjustmentScopes';
+import { formatLocation } from '../contract/errors';
 
 /** A path rule naming a category the catalog does not know, located at the category's value. */
 export interface UnknownPathRuleCategory {
@@ -33,7 +35,15 @@ export interface ExpiredCustomTarget {
   location: SourceLocation;
 }
 
-export type ConfigIssue = UnknownPathRuleCategory | ExpiredCustomTarget;
+/** An adjustment naming a group or category the catalog lacks, or overlapping another through a group's category (catalog/adjustmentScopes.ts). */
+export interface InvalidAdjustment {
+  kind: 'invalid_adjustment';
+  /** Without the file:line prefix. */
+  message: string;
+  location: SourceLocation;
+}
+
+export type ConfigIssue = UnknownPathRuleCategory | ExpiredCustomTarget | InvalidAdjustment;
 
 /**
  * - a path rule naming a category the catalog does not know (with "did you mean");
@@ -66,6 +76,9 @@ export function configIssues(config: ProjectConfig, catalog: GitLabCatalog, asOf
       });
     }
   }
+  for (const e of adjustmentScopeErrors(config.adjustments, catalog)) {
+    out.push({ kind: 'invalid_adjustment', message: e.message.slice(formatLocation(e.location).length + 2), location: e.location });
+  }
   return out;
 }
 
@@ -81,7 +94,9 @@ export function lintProjectConfig(config: ProjectConfig, catalog: GitLabCatalog,
     message:
       issue.kind === 'expired_custom_target'
         ? expiredCustomTargetMessage(issue)
-        : `path rule "${issue.pattern}" maps to unknown feature category "${issue.category}"${issue.suggestion ? ` (did you mean "${issue.suggestion}"?)` : ''}`,
+        : issue.kind === 'invalid_adjustment'
+          ? issue.message
+          : `path rule "${issue.pattern}" maps to unknown feature category "${issue.category}"${issue.suggestion ? ` (did you mean "${issue.suggestion}"?)` : ''}`,
     location: issue.location,
   }));
 }

@@ -88,6 +88,7 @@ export function configFindings(project: Pick<OpenedProject, 'root' | 'config' | 
   const file = toWorkspacePath(project.root, config.file);
   return configIssues(config, project.catalog, asOf).map((issue): Finding => {
     const at = { file, line: issue.location.line, column: issue.location.column };
+    if (issue.kind === 'invalid_adjustment') return { code: 'invalid_adjustment', severity: 'error', message: issue.message, ...at, ...(issue.location.file !== config.file ? { file: toWorkspacePath(project.root, issue.location.file) } : {}) };
     if (issue.kind === 'expired_custom_target') return { code: 'expired_custom_target', severity: 'warning', message: expiredCustomTargetMessage(issue), ...at };
     const { pattern, category, suggestion } = issue;
     return {

@@ -8,6 +8,7 @@ import { exceptionExpiryText, exceptionUntilText, formatAvailability, formatMinu
 import { compareStageKeys } from './monthlyReportBuilder';
 import type { ContractAction, MonthlyReport, ReportGroupRow, ReportObjectiveRow } from '../contract/apiTypes';
 import { budgetLeftText, sliCountsText, targetPercentText } from '../objectives/figuresText';
+import { scopeText } from '../budget/adjustments';
 
 export interface ReportMarkdownOptions {
   /** ISO time the figures were computed; default the report's window end. */
@@ -71,8 +72,8 @@ function groupRow(row: ReportGroupRow): string {
     `${row.name} (\`${row.group}\`)`,
     targetText(row),
     formatAvailability(row.availability),
-    `${formatMinutes(row.spentMinutes)} / ${formatMinutes(row.budgetMinutes)}`,
-    formatMinutes(row.remainingMinutes),
+    `${formatMinutes(row.spentMinutes)} / ${formatMinutes(row.budgetMinutes)}${row.adjusted ? ` (adjusted ${formatMinutes(row.adjusted.spentMinutes)})` : ''}`,
+    `${formatMinutes(row.remainingMinutes)}${row.adjusted ? ` (adjusted ${formatMinutes(row.adjusted.remainingMinutes)})` : ''}`,
     formatPercent(row.trafficShare, 3),
     statusText(row),
     ACTION_TEXT[row.action],
@@ -114,6 +115,8 @@ export function renderReportMarkdown(report: MonthlyReport, opts: ReportMarkdown
     }
     lines.push('');
   }
+
+  lines.push(...adjustmentsSection(report));
 
   if (report.categoriesOverAllocation.length > 0) {
     // The handbook's category rule, next to the groups' months over budget: the agenda of the
@@ -167,6 +170,46 @@ export function renderReportMarkdown(report: MonthlyReport, opts: ReportMarkdown
     lines.push('## No data', '', `${silent.length} ${silent.length === 1 ? 'group has' : 'groups have'} no measurements in the window: ${names.join(', ')}.`, '');
   }
   return lines.join('\n');
+}
+
+/**
+ * Every manual adjustment of the month (range, scope, reason, link) and, for each group it
+ * touched, both figures: as measured (what the tables below judge by) and adjusted.
+ */
+function adjustmentsSection(report: MonthlyReport): string[] {
+  const list = report.adjustments ?? [];
+  if (list.length === 0) return [];
+  const lines = [
+    '## Manual adjustments',
+    '',
+    'Spend in these ranges is left out of the adjusted figures; the stage tables judge the groups as measured and add the adjusted spend in parentheses.',
+    '',
+    '| From | To | Scope | Reason | Link |',
+    '|---|---|---|---|---|',
+  ];
+  for (const a of list) lines.push(`| ${[humanTime(a.from), humanTime(a.to), scopeText(a.scope), a.reason, a.link ?? '-'].map(cell).join(' | ')} |`);
+  const touched = report.groups.filter((g) => g.adjusted !== undefined).sort((a, b) => a.group.localeCompare(b.group, 'en'));
+  if (touched.length > 0) {
+    lines.push('', '| Group | Availability as measured | Adjusted | Spent / budget as measured | Adjusted | Failures removed |', '|---|---:|---:|---:|---:|---:|');
+    for (const g of touched) {
+      const adj = g.adjusted!;
+      const removed = adj.adjustments.reduce((acc, a) => acc + a.removedFailures, 0);
+      lines.push(
+        `| ${[
+          `${g.name} (\`${g.group}\`)`,
+          formatAvailability(g.availability),
+          formatAvailability(adj.availability),
+          `${formatMinutes(g.spentMinutes)} / ${formatMinutes(g.budgetMinutes)}`,
+          `${formatMinutes(adj.spentMinutes)} / ${formatMinutes(adj.budgetMinutes)}`,
+          String(Math.round(removed * 1000) / 1000),
+        ]
+          .map(cell)
+          .join(' | ')} |`,
+      );
+    }
+  }
+  lines.push('');
+  return lines;
 }
 
 function objectiveRow(o: ReportObjectiveRow): string {

@@ -22,7 +22,7 @@ import { instantRejection } from '../budget/saneTime';
 import type { Catalog, GroupInfo } from '../catalog/types';
 import { closestCategory } from '../catalog/closestCategory';
 import { NOT_OWNED_GROUP, UNKNOWN_CATEGORY } from '../catalog/types';
-import type { BudgetSource, ResultMeta, Scope } from '../contract/budgetSource';
+import type { BudgetSource, GroupCounts, ResultMeta, Scope } from '../contract/budgetSource';
 import type {
   ApiResult,
   BudgetApi,
@@ -41,6 +41,12 @@ import { buildMonthlyReport, defaultTargetOf } from '../report/monthlyReport';
 import { checkWindowStart, parseLimitParam, parseMonthParam, parseWindowParam } from './queryParams';
 import { BackendError, BackendTimeoutError, InvalidQueryError, UnknownScopeError, backendFaultOf } from '../contract/serviceErrors';
 import { apiErrorAnswer } from './apiErrors';
+import { componentsInScope, countedRange, subtractComponents } from '../budget/adjustments';
+import type { CountedRange } from '../budget/adjustments';
+import { adjustmentScopeErrors } from '../catalog/adjustmentScopes';
+import type { ConfiguredAdjustment } from '../config/types';
+import type { Adjustment, BudgetFigures } from '../contract/budgetTypes';
+import type { AdjustedFigures, AppliedAdjustment, ScopeAdjustment } from '../contract/apiTypes';
 
 export interface BudgetServiceOptions {
   /** Extra ignored components per group (from .budgetlens.yml), on top of the catalog's. */
@@ -67,7 +73,24 @@ export interface BudgetServiceOptions {
   objectivesUnsupported?: string;
   /** Objectives evaluated at the same time. Default 8. */
   objectiveConcurrency?: number;
+  /**
+   * Manual adjustments (`.budgetlens.yml` `adjustments:`, issue 15 item 3): groups and categories
+   * they apply to answer `adjusted` figures beside the measured ones. Checked against the catalog
+   * when the service is made: an unknown group or category, or overlapping ones, throw an
+   * InputError at the adjustment's file:line.
+   */
+  adjustments?: readonly ConfiguredAdjustment[];
 }
+
+/** One adjustment over one window: the part the source counts, and the source's window for it. */
+interface AdjustmentInWindow {
+  adjustment: Adjustment;
+  range: CountedRange;
+  applied: AppliedAdjustment;
+}
+
+/** What the adjustments remove from one group or category: per adjustment, its removed components. */
+type Removals = Map<string, Array<{ inWindow: AdjustmentInWindow; components: ComponentCounts[] }>>;
 
 /** The code an objective answers when the backend has no objective evaluator. */
 export const OBJECTIVES_UNSUPPORTED = 'objectives_unsupported';
@@ -129,6 +152,8 @@ export class BudgetService implements BudgetApi {
     private readonly opts: BudgetServiceOptions = {},
   ) {
     this.now = opts.now ?? (() => new Date());
+    const bad = adjustmentScopeErrors(opts.adjustments ?? [], catalog);
+    if (bad[0]) throw bad[0];
   }
 
   async groups(q: QueryOptions = {}): Promise<ApiResult<GroupBudget[]>> {
@@ -136,9 +161,10 @@ export class BudgetService implements BudgetApi {
   }
 
   private async groupsFor(ev: Evaluation): Promise<ApiResult<GroupBudget[]>> {
-    const [counts, ignored] = await Promise.all([
+    const [counts, ignored, removals] = await Promise.all([
       this.call(ev.signal, () => this.source.groupCounts({ window: ev.window, at: ev.at, signal: ev.signal })),
       this.ignoredByGroup(ev),
+      this.removals('group', ev),
     ]);
     const byGroup = new Map(counts.data.map((g) => [g.group, g.components]));
     // F13 over every group the backend reports (also ones the catalog lacks): the environment's traffic.
@@ -159,9 +185,12 @@ export class BudgetService implements BudgetApi {
     const data: GroupBudget[] = [];
     for (const info of this.catalog.groups.values()) {
       const f = figures.get(info.key);
-      if (f) data.push(this.groupBudget(info, f, shares.get(info.key) ?? null, ignored.get(info.key) ?? [], ev.at, totalMeasurements));
+      if (!f) continue;
+      const g = this.groupBudget(info, f, shares.get(info.key) ?? null, ignored.get(info.key) ?? [], ev.at, totalMeasurements);
+      const adjusted = adjustedFigures(byGroup.get(info.key) ?? [], removals.byScope.get(info.key), { target: f.target, window: ev.window, ignoredComponents: ignored.get(info.key) ?? [] });
+      data.push(adjusted ? { ...g, adjusted } : g);
     }
-    return { meta: counts.meta, data };
+    return { meta: mergeMeta(counts.meta, ...removals.metas), data };
   }
 
   async group(key: string, q: QueryOptions = {}): Promise<ApiResult<GroupBudget>> {
@@ -176,21 +205,20 @@ export class BudgetService implements BudgetApi {
     const ev = this.evaluation(q);
     const wanted = names.length ? [...new Set(names)] : [...this.catalog.categories.keys()];
     for (const name of wanted) this.assertCategory(name);
-    const [counts, ignored] = await Promise.all([
+    const [counts, ignored, removals] = await Promise.all([
       this.call(ev.signal, () => this.source.categoryCounts({ window: ev.window, at: ev.at, signal: ev.signal, categories: wanted })),
       this.ignoredByGroup(ev),
+      this.removals('category', ev, wanted),
     ]);
     const byCategory = new Map(counts.data.map((c) => [c.category, c.components]));
     const data = wanted.map((category): CategoryBudget => {
       const group = this.catalog.groupOf(category);
-      const f = computeBudget(byCategory.get(category) ?? [], {
-        target: this.catalog.targetOf(group.key),
-        window: ev.window,
-        ignoredComponents: ignored.get(group.key) ?? [],
-      });
-      return { ...f, category, group: group.key, stage: this.catalog.stageOf(category) };
+      const opts = { target: this.catalog.targetOf(group.key), window: ev.window, ignoredComponents: ignored.get(group.key) ?? [] };
+      const f = computeBudget(byCategory.get(category) ?? [], opts);
+      const adjusted = adjustedFigures(byCategory.get(category) ?? [], removals.byScope.get(category), opts);
+      return { ...f, category, group: group.key, stage: this.catalog.stageOf(category), ...(adjusted ? { adjusted } : {}) };
     });
-    return { meta: counts.meta, data };
+    return { meta: mergeMeta(counts.meta, ...removals.metas), data };
   }
 
   async topEndpoints(scope: Scope, q: QueryOptions & { limit?: number } = {}): Promise<ApiResult<TopEndpoints>> {
@@ -345,22 +373,46 @@ export class BudgetService implements BudgetApi {
       ...g,
       ignoredComponents: ignored.get(g.key) ?? g.ignoredComponents,
     }));
-    const report = buildMonthlyReport({
+    let monthCounts: GroupCounts[] = [];
+    const built = buildMonthlyReport({
       month: range.month,
       groups,
       defaultTarget: defaultTargetOf(this.catalog),
       lookbackMonths: this.opts.reportLookbackMonths ?? 12,
-      fetch: (w) =>
-        this.call(q.signal, () => this.source.groupCounts({ window: { label: w.label, minutes: w.minutes }, at: w.end, signal: q.signal })),
+      fetch: async (w) => {
+        const r = await this.call(q.signal, () => this.source.groupCounts({ window: { label: w.label, minutes: w.minutes }, at: w.end, signal: q.signal }));
+        if (w.month === range.month) monthCounts = r.data;
+        return r;
+      },
       fetchCategories: (w) =>
         this.call(q.signal, () => this.source.categoryCounts({ window: { label: w.label, minutes: w.minutes }, at: w.end, signal: q.signal })),
     });
+    const report = this.adjustReport(built, () => monthCounts, ev, ignored);
     const specs = this.objectiveList();
     if (specs.length === 0) return report;
     // The project's objectives over the month, beside the groups (issue 13): unchanged without any.
     const [base, objectives] = await Promise.all([report, this.monthObjectives(specs, range.start, range.end, q.signal)]);
     const meta = { ...base.meta, provenance: { ...base.meta.provenance, queries: [...base.meta.provenance.queries, ...objectives.queries] } };
     return { meta, data: { ...base.data, objectives: objectives.rows } };
+  }
+
+  /**
+   * The month's manual adjustments (issue 15 item 3): every one whose range meets the month is
+   * listed, and each group it touched gets `adjusted` figures (its row's target and window). The
+   * rows' action, runs and the shared-cause flag stay as measured: the report discusses the
+   * adjustment, it does not decide by it.
+   */
+  private async adjustReport(built: Promise<ApiResult<MonthlyReport>>, monthCounts: () => GroupCounts[], ev: Evaluation, ignored: Map<string, Component[]>): Promise<ApiResult<MonthlyReport>> {
+    const [report, removals] = await Promise.all([built, this.removals('group', ev)]);
+    const applied = this.adjustmentsIn(ev).map((a) => a.applied);
+    if (applied.length === 0) return report;
+    const byGroup = new Map<string, ComponentCounts[]>();
+    for (const g of monthCounts()) byGroup.set(g.group, [...(byGroup.get(g.group) ?? []), ...g.components]);
+    const groups = report.data.groups.map((row) => {
+      const adjusted = adjustedFigures(byGroup.get(row.group) ?? [], removals.byScope.get(row.group), { target: row.target, window: row.window, ignoredComponents: ignored.get(row.group) ?? row.ignoredComponents });
+      return adjusted ? { ...row, adjusted } : row;
+    });
+    return { meta: mergeMeta(report.meta, ...removals.metas), data: { ...report.data, groups, adjustments: applied } };
   }
 
   /**
@@ -534,6 +586,72 @@ export class BudgetService implements BudgetApi {
     return { window, at, signal: q.signal };
   }
 
+  /**
+   * The adjustments whose range meets the window [at - window, at), each with the part the source
+   * counts (whole buckets for the store, exact for Prometheus, whose windows end on whole seconds).
+   */
+  private adjustmentsIn(ev: Pick<Evaluation, 'window' | 'at'>): AdjustmentInWindow[] {
+    const list = this.opts.adjustments ?? [];
+    if (list.length === 0) return [];
+    const bucket = this.source.bucketMinutes;
+    const endMs = bucket === undefined ? Math.floor(ev.at.getTime() / 1000) * 1000 : ev.at.getTime();
+    const startMs = endMs - ev.window.minutes * MINUTE_MS;
+    const out: AdjustmentInWindow[] = [];
+    for (const { location: _location, ...adjustment } of list) {
+      const range = countedRange(adjustment, startMs, endMs, bucket === undefined ? undefined : bucket * MINUTE_MS);
+      if (!range) continue;
+      const minutes = (range.endMs - range.startMs) / MINUTE_MS;
+      out.push({ adjustment, range, applied: { ...adjustment, counted: { start: new Date(range.startMs).toISOString(), end: new Date(range.endMs).toISOString(), minutes } } });
+    }
+    return out.sort((a, b) => a.range.startMs - b.range.startMs);
+  }
+
+  /**
+   * What the adjustments meeting the window remove, per group (`level` group) or per asked
+   * category: one source read per adjustment over its counted range (a window ending at the range's
+   * end: Prometheus `increase(x[2h])` / `sum_over_time(x[2h])` at that instant, the same as an
+   * `offset` from the window's end; the store the hour buckets in it). Every scope the adjustment
+   * covers is listed, with nothing removed where the source has no data.
+   */
+  private async removals(level: 'group' | 'category', ev: Evaluation, categories: readonly string[] = []): Promise<{ byScope: Removals; metas: ResultMeta[] }> {
+    const byScope: Removals = new Map();
+    const metas: ResultMeta[] = [];
+    const note = (scope: string, inWindow: AdjustmentInWindow, components: ComponentCounts[]): void => {
+      const list = byScope.get(scope) ?? [];
+      const same = list.find((r) => r.inWindow === inWindow);
+      if (same) same.components.push(...components);
+      else byScope.set(scope, [...list, { inWindow, components: [...components] }]);
+    };
+    await Promise.all(
+      this.adjustmentsIn(ev).map(async (inWindow) => {
+        const { scope } = inWindow.adjustment;
+        const minutes = (inWindow.range.endMs - inWindow.range.startMs) / MINUTE_MS;
+        // The store counts whole minutes (its windows are whole buckets anyway); Prometheus any second.
+        const window = { label: `${minutes}m`, minutes: this.source.bucketMinutes === undefined ? minutes : Math.ceil(minutes) };
+        const sub = { window, at: new Date(inWindow.range.endMs), signal: ev.signal };
+        if (level === 'group' && !scope.categories) {
+          const r = await this.call(ev.signal, () => this.source.groupCounts({ ...sub, ...(scope.groups ? { groups: scope.groups } : {}) }));
+          metas.push(r.meta);
+          const keys = scope.groups ?? [...new Set([...this.catalog.groups.keys(), ...r.data.map((g) => g.group)])];
+          for (const key of keys) note(key, inWindow, []);
+          for (const g of r.data) if (keys.includes(g.group)) note(g.group, inWindow, componentsInScope(g.components, scope));
+          return;
+        }
+        const asked =
+          level === 'group'
+            ? (scope.categories ?? [])
+            : categories.filter((c) => scope.all || scope.categories?.includes(c) || scope.groups?.includes(this.catalog.groupOf(c).key));
+        if (asked.length === 0) return;
+        const r = await this.call(ev.signal, () => this.source.categoryCounts({ ...sub, categories: [...asked] }));
+        metas.push(r.meta);
+        const scopeOf = (category: string): string => (level === 'group' ? this.catalog.groupOf(category).key : category);
+        for (const c of asked) note(scopeOf(c), inWindow, []);
+        for (const c of r.data) if (asked.includes(c.category)) note(scopeOf(c.category), inWindow, componentsInScope(c.components, scope));
+      }),
+    );
+    return { byScope, metas };
+  }
+
   private groupInfo(key: string): GroupInfo {
     const info = this.catalog.groups.get(key);
     if (!info) throw new UnknownScopeError('group', key, closestCategory(key, this.catalog.groups.keys()));
@@ -622,6 +740,25 @@ export class BudgetService implements BudgetApi {
   }
 }
 
+
+/**
+ * The figures without the removed spend, or undefined when no adjustment applies to the scope:
+ * measured counts minus every adjustment's removed counts (budget/adjustments.ts), through the same
+ * engine and options as the measured figures; each adjustment with the f and m it removed.
+ */
+export function adjustedFigures(
+  measured: readonly ComponentCounts[],
+  removals: Array<{ inWindow: { applied: AppliedAdjustment }; components: ComponentCounts[] }> | undefined,
+  opts: { target: string; window: BudgetWindow; ignoredComponents: readonly Component[] },
+): AdjustedFigures | undefined {
+  if (!removals || removals.length === 0) return undefined;
+  const figures: BudgetFigures = computeBudget(subtractComponents(measured, removals.flatMap((r) => r.components)), { ...opts, ignoredComponents: [...opts.ignoredComponents] });
+  const adjustments = removals.map(({ inWindow, components }): ScopeAdjustment => {
+    const removed = sumComponents(components, [...opts.ignoredComponents]);
+    return { ...inWindow.applied, removedFailures: failuresOf(removed), removedMeasurements: measurementsOf(removed) };
+  });
+  return { ...figures, adjustments };
+}
 
 /**
  * An objective's error as the API names it: the backend's trouble by the Budget API's codes

@@ -137,6 +137,8 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
 
 class SqliteStoreSource implements StoreSource {
   readonly kind = 'store' as const;
+  /** Hourly buckets (windowBuckets.ts): a manual adjustment removes the hours it touches. */
+  readonly bucketMinutes = FINEST_WINDOW_MINUTES;
   private readonly db: StoreDatabase;
   private readonly categoryCountsStmt: Statement;
   private readonly dailyCountsStmt: Statement;
