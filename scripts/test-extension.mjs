@@ -94,6 +94,8 @@ const SUITE_WORKSPACES = {
   graphql: join('test', 'fixtures', 'graphql-workspace'),
   // Objectives that are not GitLab's (issue 13): the Gitpod-style example.
   objectives: join('examples', 'gitpod-style'),
+  // Only OpenSLO files, no catalog: the Objectives tree of its own.
+  sloOnly: join('test', 'fixtures', 'slo-only'),
   // The example through a workspace file of its own: its own launch, with SUITE_ENV below.
   neverWaits: join('test', 'fixtures', 'never-waits', 'never-waits.code-workspace'),
 };

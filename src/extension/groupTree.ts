@@ -35,7 +35,7 @@ type Node =
   /** Every objective of the workspace (issue 13), under one node of its own. */
   | { kind: 'objectives' }
   | { kind: 'objective'; name: string; parent: string }
-  | { kind: 'message'; text: string; tooltip?: string; problem?: boolean };
+  | { kind: 'message'; text: string; tooltip?: string; problem?: boolean; command?: string };
 
 /** One item as `_testState` reports it (depth 0 = the group). */
 export interface TreeItemState {
@@ -127,6 +127,14 @@ export class GroupTreeProvider extends Disposable implements vscode.TreeDataProv
   }
 
   getChildren(node?: Node): Node[] {
+    if (!this.session.enabled && !this.session.needsToken && !node && localObjectives(this.indexer).length > 0) {
+      // No backend, but objectives: list them (each opens its definition) under the way to their figures.
+      return [
+        { kind: 'message', text: 'No budget backend: set its URL to see figures', tooltip: 'Budget Lens: Set Budget API URL (or Set Prometheus URL) names where the figures come from.', command: CONTRIBUTED_COMMANDS.setApiUrl },
+        { kind: 'objectives' },
+      ];
+    }
+    if (!this.session.enabled && node?.kind === 'objectives') return localObjectives(this.indexer).map((o) => ({ kind: 'objective', name: o.name, parent: 'objectives' }));
     if (!this.session.enabled || this.session.needsToken) return [];
     if (!node) {
       const key = this.group.current();
@@ -188,6 +196,7 @@ export class GroupTreeProvider extends Disposable implements vscode.TreeDataProv
         item.tooltip = node.tooltip;
         item.iconPath = node.problem ? FAILING_ICON : new vscode.ThemeIcon('info');
         if (node.problem) item.command = { title: 'Check Budget Backend', command: CONTRIBUTED_COMMANDS.checkBackend, arguments: [] };
+        else if (node.command) item.command = { title: node.text, command: node.command, arguments: [] };
         return item;
       }
     }

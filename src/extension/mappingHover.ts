@@ -9,6 +9,7 @@
  * Under each failing endpoint this workspace defines: the commits that touched its code in the
  * window and the day the category's spend rose (commitHistory.ts: git's answer as known now).
  */
+import { relative, sep } from 'node:path';
 import * as vscode from 'vscode';
 import type { BudgetData } from './budgetData';
 import type { BudgetSession } from './budgetSession';
@@ -16,7 +17,8 @@ import type { CommitHistory } from './commitHistory';
 import { CONTRIBUTED_COMMANDS } from './commandIds';
 import { budgetFailureHoverLines, budgetHoverLines, budgetLoadingHoverLines, endpointHoverLines } from './text/budgetText';
 import { categoryHoverLines, declarationAt, endpointsCovered, urgencyHoverLines } from './text/mappingText';
-import { attributionText, objectiveHoverLines } from './text/objectiveText';
+import { attributionText, localObjective, objectiveHoverLines } from './text/objectiveText';
+import type { LocalObjective } from './text/objectiveText';
 import type { RootIndexer } from './rootIndexer';
 import type { WorkspaceIndexer } from './workspaceIndexer';
 
@@ -83,7 +85,11 @@ export class MappingHoverProvider implements vscode.HoverProvider {
     const range = ranges.find((r) => r.line === line) ?? ranges.find((r) => r.startLine === line && r.scope !== 'file');
     if (!ws || !range) return undefined;
     const why = attributionText({ attribution: 'annotation', range });
-    const sections = range.objectives.flatMap((name, i) => [...(i > 0 ? ['', '---', ''] : []), ...objectiveHoverLines(name, this.budget?.data.objective(name), why)]);
+    const local = (name: string): LocalObjective | undefined => {
+      const spec = ws.objectives.objectives.find((o) => o.name === name);
+      return spec ? localObjective(spec, relative(index.root, spec.location.file).split(sep).join('/')) : undefined;
+    };
+    const sections = range.objectives.flatMap((name, i) => [...(i > 0 ? ['', '---', ''] : []), ...objectiveHoverLines(name, this.budget?.data.objective(name), why, local(name))]);
     const markdown = new vscode.MarkdownString(['**Budget Lens**', '', ...sections].join('\n'));
     markdown.isTrusted = { enabledCommands: [] };
     markdown.supportThemeIcons = true;

@@ -13,12 +13,16 @@ import {
   burnRateText,
   firingAlertsText,
   foldedQueries,
+  objectiveMethodText,
+  objectiveSliText,
+  objectiveTargetText,
+  objectiveWindowText,
   sliCountsText,
   sliFormulaText,
   sliVsTargetText,
   targetPercentText,
 } from '../../sdk';
-import type { LineObjectives, ObjectiveBudget, ObjectiveBurnDownPoint, ObjectiveDetail } from '../../sdk';
+import type { LineObjectives, ObjectiveBudget, ObjectiveBurnDownPoint, ObjectiveDetail, ObjectiveSpec } from '../../sdk';
 import type { BudgetState, PanelObjective } from '@shared/protocol';
 import type { Failure, Known } from '../budgetCache';
 import { failingReasonText, failureSummary, LOADING_LENS_TEXT, staleReasonText, utcTime } from './budgetText';
@@ -130,15 +134,18 @@ function queryLines(o: ObjectiveBudget): string[] {
  * left, the burn rate and firing alerts, then how it is computed: both formulas with their
  * numbers, the measured range and every query. Loading, failing and unevaluable states say so.
  */
-export function objectiveHoverLines(name: string, entry: Known<ObjectiveBudget> | undefined, why: string | undefined): string[] {
+export function objectiveHoverLines(name: string, entry: Known<ObjectiveBudget> | undefined, why: string | undefined, local?: LocalObjective): string[] {
   const o = entry?.value;
-  const title = o?.displayName ? `${escapeMarkdown(oneLine(o.displayName))} (${inlineCode(name)})` : inlineCode(name);
+  const displayName = o?.displayName ?? local?.displayName;
+  const title = displayName ? `${escapeMarkdown(oneLine(displayName))} (${inlineCode(name)})` : inlineCode(name);
   const lines = [`**Objective** ${title}`, ''];
   if (why) lines.push(`Attached by ${escapeMarkdown(oneLine(why))}`, '');
-  if (entry === undefined) return [...lines, 'No budget backend: set `budgetLens.api.url` or `budgetLens.prometheus.url` to see its figures.'];
+  // Without figures, what the workspace itself says of the objective: its definition and where it is.
+  const defined = local ? [`- ${escapeMarkdown(oneLine(local.definition))}`, `- defined in ${inlineCode(local.definedAt)}`, ''] : [];
+  if (entry === undefined) return [...lines, ...defined, 'No budget backend: set `budgetLens.api.url` or `budgetLens.prometheus.url` to see its figures.'];
   if (o === undefined) {
-    if (entry.failure) return [...lines, `No data: ${escapeMarkdown(oneLine(failingReasonText(entry.failure)))}`];
-    return [...lines, 'Loading its figures…'];
+    if (entry.failure) return [...lines, ...defined, `No data: ${escapeMarkdown(oneLine(failingReasonText(entry.failure)))}`];
+    return [...lines, ...defined, 'Loading its figures…'];
   }
   lines.push(`- target ${targetPercentText(o.target)} over ${escapeMarkdown(o.window)}, ${o.method}${o.sliceMinutes !== undefined ? ` (${o.sliceMinutes} min slices)` : ''}: ${escapeMarkdown(oneLine(o.sli))}`);
   if (o.figures === null) {
@@ -164,6 +171,24 @@ export function objectiveHoverLines(name: string, entry: Known<ObjectiveBudget> 
   lines.push(`- defined in ${inlineCode(`${o.definedAt.file}:${o.definedAt.line}`)}`);
   if (entry.failure) lines.push('', `_${escapeMarkdown(oneLine(staleReasonText(entry.failure, entry.fetchedAt)))}_`);
   return lines;
+}
+
+/** What the workspace's own definition says of an objective, for a hover without figures. */
+export interface LocalObjective {
+  displayName?: string;
+  /** `target 99.5 % over rolling 7d, Occurrences: ratio bad/total`. */
+  definition: string;
+  /** `slo/checkout.yaml:8`, relative to the root. */
+  definedAt: string;
+}
+
+/** An ObjectiveSpec as a hover without figures shows it; `file` already relative to the root. */
+export function localObjective(spec: ObjectiveSpec, file: string): LocalObjective {
+  return {
+    ...(spec.displayName !== undefined ? { displayName: spec.displayName } : {}),
+    definition: `target ${objectiveTargetText(spec)} over ${objectiveWindowText(spec)}, ${objectiveMethodText(spec)}: ${objectiveSliText(spec)}`,
+    definedAt: `${file}:${spec.location.line}`,
+  };
 }
 
 /** A tree item's description: `99.93 % ≥ 99.8 % · 62 % left`, loading, or what failed. */

@@ -15,6 +15,7 @@ import assert from 'node:assert/strict';
 import type { Known } from '../../../src/extension/budgetCache';
 import {
   attributionText,
+  localObjective,
   objectiveHoverLines,
   objectiveLensFigure,
   objectiveLensSubjects,
@@ -141,6 +142,28 @@ describe('objective lens, hover, tree and tile', () => {
     assert.ok(text.includes('burn windows: the same over `1h`'));
     assert.ok(!text.includes('starts_failed_total[1h]'), 'burn-window queries are folded into one line');
     assert.ok(text.includes('`slo/workspace-starts.yaml:7`'));
+  });
+
+  test('without figures, the hover says what the workspace defines: name, definition, file:line', () => {
+    const spec = {
+      name: 'checkout-success',
+      displayName: 'Checkouts *succeed*',
+      target: '0.995',
+      budgetingMethod: 'Occurrences',
+      window: { kind: 'rolling', minutes: 10080, label: '7d' },
+      sli: { kind: 'ratio', form: 'bad', bad: { sourceType: 'prometheus', spec: { query: 'sum(f_total)' } }, total: { sourceType: 'prometheus', spec: { query: 'sum(t_total)' } }, counter: true },
+      location: { file: '/w/slo/checkout.yaml', line: 8, column: 1 },
+    } as unknown as Parameters<typeof localObjective>[0];
+    const local = localObjective(spec, 'slo/checkout.yaml');
+    assert.deepEqual(local, { displayName: 'Checkouts *succeed*', definition: 'target 99.5 % over rolling 7d, Occurrences: ratio bad/total', definedAt: 'slo/checkout.yaml:8' });
+    const text = objectiveHoverLines('checkout-success', undefined, 'the @slo annotation', local).join('\n');
+    // The display name is the definition's text: escaped, not markup.
+    assert.ok(text.startsWith('**Objective** Checkouts \\*succeed\\* (`checkout-success`)'), text);
+    // (Markdown-escaped: the definition's words are the workspace's text.)
+    assert.ok(text.includes('- target 99\\.5 \\% over rolling 7d\\, Occurrences\\: ratio bad\\/total\n- defined in `slo/checkout.yaml:8`'), text);
+    assert.ok(text.endsWith('No budget backend: set `budgetLens.api.url` or `budgetLens.prometheus.url` to see its figures.'), text);
+    // Loading: the same definition, then "Loading its figures…".
+    assert.ok(objectiveHoverLines('checkout-success', known<ObjectiveBudget>(undefined, { loading: true }), undefined, local).join('\n').includes('defined in `slo/checkout.yaml:8`\n\nLoading its figures…'));
   });
 
   test('tree description and panel tile', () => {
