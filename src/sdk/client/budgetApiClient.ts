@@ -175,7 +175,9 @@ export class BudgetApiClient implements BudgetApi {
           ...(signal ? { signal } : {}),
           abort: () => tooLarge.abort(),
         });
-        response = { status, data: bodyText(raw) };
+        // The text is what is parsed later: the bytes go back to the process budget now.
+        response = { status, data: bodyText(raw.bytes) };
+        raw.release();
       } catch (e) {
         // Over the limit now is over it on a retry too: no retry.
         if (BodyTooLarge.is(e)) throw new ResponseTooLargeError(e.message.replace(`${url} `, 'the server '), url, status, e.limitBytes);

@@ -53,8 +53,75 @@ export interface BoundedReadOptions {
   abort(): void;
 }
 
-/** The whole body, at most `limitBytes`; throws ResponseTooLargeError (after aborting) past it. */
-export async function readBoundedBody(body: Readable, o: BoundedReadOptions): Promise<Buffer> {
+/**
+ * The bytes of backend answers this process holds at once, over every request (issue 12): 16 MiB,
+ * two answers at the per-answer limit. Readers past it wait (their streams pause, so the rest stays
+ * in the socket) until another reader lets go, except the oldest reader still reading, which
+ * always goes on, so the wait always ends. Held at most: this budget, plus one answer at the
+ * per-answer limit, plus a chunk per reader. Three requests of five 50 MiB answers once held
+ * 15 x 8 MiB before the limits cut them (174-180 MB RSS; bench/backendLimit.ts).
+ */
+export const DEFAULT_PROCESS_BODY_BYTES = 16 * 1024 * 1024;
+
+const held = {
+  bytes: 0,
+  limit: DEFAULT_PROCESS_BODY_BYTES,
+  /** Readers still reading, oldest first. */
+  reading: [] as symbol[],
+  waiters: new Set<() => void>(),
+  /** The most held at once since the last reset (tests and benches read it). */
+  peak: 0,
+};
+
+/** Sets the process-wide budget (a positive integer number of bytes); returns the one before. */
+export function setProcessBodyBudget(bytes: number): number {
+  if (!Number.isSafeInteger(bytes) || bytes < 1) throw new RangeError(`the process-wide answer budget must be a positive integer number of bytes, got ${bytes}`);
+  const before = held.limit;
+  held.limit = bytes;
+  wakeReaders();
+  return before;
+}
+
+/** What the budget holds now and the most it held since the last call with reset (tests, benches). */
+export function processBodyBytes(reset = false): { held: number; peak: number; readers: number } {
+  const out = { held: held.bytes, peak: held.peak, readers: held.reading.length };
+  if (reset) held.peak = held.bytes;
+  return out;
+}
+
+function wakeReaders(): void {
+  for (const w of [...held.waiters]) w();
+}
+
+/** Resolves once the budget has room again (or this reader became the oldest); rejects on abort. */
+function roomOrTurn(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const done = (): void => {
+      held.waiters.delete(done);
+      signal?.removeEventListener('abort', aborted);
+      resolve();
+    };
+    const aborted = (): void => {
+      held.waiters.delete(done);
+      reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
+    };
+    if (signal?.aborted) return aborted();
+    held.waiters.add(done);
+    signal?.addEventListener('abort', aborted, { once: true });
+  });
+}
+
+/** A body read within the limits; `release` gives its bytes back to the process budget (once parsed). */
+export interface BoundedBody {
+  bytes: Buffer;
+  release(): void;
+}
+
+/**
+ * The whole body, at most `limitBytes`; throws ResponseTooLargeError (after aborting) past it.
+ * Its bytes count against the process-wide budget (DEFAULT_PROCESS_BODY_BYTES) until `release`.
+ */
+export async function readBoundedBody(body: Readable, o: BoundedReadOptions): Promise<BoundedBody> {
   const stop = (): void => {
     o.abort();
     body.destroy();
@@ -72,6 +139,14 @@ export async function readBoundedBody(body: Readable, o: BoundedReadOptions): Pr
     body.destroy(o.signal?.reason instanceof Error ? o.signal.reason : new Error('aborted'));
   };
   o.signal?.addEventListener('abort', onAbort, { once: true });
+  const me = Symbol('reader');
+  held.reading.push(me);
+  let mine = 0;
+  const giveBack = (): void => {
+    held.bytes -= mine;
+    mine = 0;
+    wakeReaders();
+  };
   const chunks: Buffer[] = [];
   let total = 0;
   try {
@@ -83,11 +158,29 @@ export async function readBoundedBody(body: Readable, o: BoundedReadOptions): Pr
         throw new ResponseTooLargeError(o.url, o.limitBytes);
       }
       chunks.push(buf);
+      mine += buf.length;
+      held.bytes += buf.length;
+      held.peak = Math.max(held.peak, held.bytes);
+      // Over the process budget: wait (the stream pauses) unless this is the oldest reader.
+      while (held.bytes > held.limit && held.reading[0] !== me) await roomOrTurn(o.signal);
     }
+  } catch (e) {
+    giveBack();
+    throw e;
   } finally {
     o.signal?.removeEventListener('abort', onAbort);
+    held.reading.splice(held.reading.indexOf(me), 1);
+    wakeReaders();
   }
-  return Buffer.concat(chunks, total);
+  let released = false;
+  return {
+    bytes: Buffer.concat(chunks, total),
+    release: () => {
+      if (released) return;
+      released = true;
+      giveBack();
+    },
+  };
 }
 
 /** UTF-8 text of a body, without a byte-order mark (JSON.parse refuses one). */

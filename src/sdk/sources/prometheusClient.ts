@@ -172,10 +172,12 @@ export class PrometheusClient {
         abort: () => tooLarge.abort(),
       });
       try {
-        data = await parseJsonInTurn(bodyText(raw));
+        data = await parseJsonInTurn(bodyText(raw.bytes));
       } catch {
         // Not JSON: the status (or the shape check below) says what went wrong.
         data = undefined;
+      } finally {
+        raw.release();
       }
     } catch (e) {
       if (ResponseTooLargeError.is(e)) {
