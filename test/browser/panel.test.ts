@@ -76,6 +76,19 @@ const data = (): PanelData => ({
   ],
 });
 
+/** The pixels a canvas has painted (alpha above 0): a chart drawn is thousands, an empty one 0. */
+async function paintedPixels(page: Page, canvasId: string): Promise<number> {
+  return (await page.evaluate(`(() => {
+    const c = document.getElementById(${JSON.stringify(canvasId)});
+    const ctx = c && c.getContext('2d');
+    if (!ctx || c.width === 0 || c.height === 0) return 0;
+    const px = ctx.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < px.length; i += 4) if (px[i] > 0) n++;
+    return n;
+  })()`)) as number;
+}
+
 const stale: PanelStale = {
   url: 'http://127.0.0.1:7464/api/v1/groups/project_management',
   status: 503,
@@ -195,15 +208,7 @@ describe('budget panel webview in Chromium', { timeout: 60_000 }, () => {
     await send(page, { type: 'state', view: { kind: 'ready', data: data() } });
     const canvas = page.locator('#daily-chart');
     await canvas.waitFor();
-    const painted = (await page.evaluate(`(() => {
-      const c = document.getElementById('daily-chart');
-      const ctx = c.getContext('2d');
-      if (!ctx || c.width === 0 || c.height === 0) return 0;
-      const px = ctx.getImageData(0, 0, c.width, c.height).data;
-      let n = 0;
-      for (let i = 3; i < px.length; i += 4) if (px[i] > 0) n++;
-      return n;
-    })()`)) as number;
+    const painted = await paintedPixels(page, 'daily-chart');
     // Bars, two lines, axes and the legend: far more than a few stray pixels.
     assert.ok(painted > 2000, `only ${painted} painted pixels`);
     await page.close();
@@ -319,15 +324,7 @@ describe('budget panel webview in Chromium', { timeout: 60_000 }, () => {
     assert.equal(await page.getByText(`Workspaces start ${XSS}`).count(), 1);
     assert.equal(await page.locator('img').count(), 0);
     // The burn-down is drawn; the tile without one says it is on its way.
-    const painted = (await page.evaluate(`(() => {
-      const c = document.getElementById('burndown-0');
-      const ctx = c && c.getContext('2d');
-      if (!ctx || c.width === 0 || c.height === 0) return 0;
-      const px = ctx.getImageData(0, 0, c.width, c.height).data;
-      let n = 0;
-      for (let i = 3; i < px.length; i += 4) if (px[i] > 0) n++;
-      return n;
-    })()`)) as number;
+    const painted = await paintedPixels(page, 'burndown-0');
     assert.ok(painted > 1000, `only ${painted} painted pixels in the burn-down`);
     assert.equal(await page.locator('#objective-1').getByText('Loading the burn-down…').count(), 1);
     // The name opens the definition: the typed message.

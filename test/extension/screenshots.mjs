@@ -186,6 +186,42 @@ if (process.exitCode !== 1 && want('multi-root')) {
 // 6. Budget figures from a real Budget API: 28 days of `budget-lens sample` logs for the example,
 //    ingested into a temporary store, served with a token; the token goes in through the Set API
 //    Token password box like a user would; then the lenses, the status bar and the hover.
+/** `budget-lens serve` over a store with a token, from `cwd` (whose .budgetlens.yml it reads). */
+function spawnServe(store, catalogDir, cwd, token) {
+  return spawn(process.execPath, [join(REPO, 'dist', 'cli.js'), 'serve', '--store', store, '--catalog', catalogDir, '--port', '0'], {
+    cwd,
+    env: { ...process.env, BUDGET_LENS_SERVE_TOKEN: token },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+}
+
+/** The base URL a serve child prints once it listens. */
+function servedUrl(server) {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`budget-lens serve printed no URL: ${out}`)), 30_000);
+    server.stdout.on('data', (c) => {
+      out += c.toString();
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)\/api\/v1/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+  });
+}
+
+/** Widens the side bar by `px`: drags the sash between it and the editor, like a user. */
+async function widenSideBar(px) {
+  const sideBar = await page.locator('.part.sidebar').boundingBox();
+  if (!sideBar) return;
+  const x = sideBar.x + sideBar.width;
+  await page.mouse.move(x, sideBar.y + 300);
+  await page.mouse.down();
+  await page.mouse.move(x + px, sideBar.y + 300, { steps: 10 });
+  await page.mouse.up();
+}
+
 /**
  * 28 days of `budget-lens sample` logs for the example, ingested into a temporary store and
  * served with a random token. `stop()` ends the server and removes the store.
@@ -206,23 +242,8 @@ async function startSampleApi(seed = 7) {
   try {
     runCli(['sample', '--root', join(REPO, 'examples', 'gitlab-style'), '--out', join(tmp, 'logs'), '--seed', String(seed)]);
     runCli(['ingest', join(tmp, 'logs'), '--store', join(tmp, 'store.db')]);
-    server = spawn(process.execPath, [cli, 'serve', '--store', join(tmp, 'store.db'), '--catalog', join(REPO, 'catalog', 'gitlab'), '--port', '0'], {
-      cwd: tmp,
-      env: { ...process.env, BUDGET_LENS_SERVE_TOKEN: token },
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    const url = await new Promise((resolve, reject) => {
-      let out = '';
-      const timer = setTimeout(() => reject(new Error(`budget-lens serve printed no URL: ${out}`)), 30_000);
-      server.stdout.on('data', (c) => {
-        out += c.toString();
-        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)\/api\/v1/.exec(out);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]);
-        }
-      });
-    });
+    server = spawnServe(join(tmp, 'store.db'), join(REPO, 'catalog', 'gitlab'), tmp, token);
+    const url = await servedUrl(server);
     return { url, token, stop };
   } catch (e) {
     stop();
@@ -322,15 +343,8 @@ if (process.exitCode !== 1 && want('panel')) {
     await runCommand('Notifications: Clear All Notifications');
     const tree = page.locator('.pane-body .monaco-list[aria-label^="Group budget"]');
     await tree.locator('.monaco-list-row', { hasText: '% spent' }).first().waitFor({ timeout: 30_000 });
-    // Widen the side bar so the descriptions fit: drag the sash between it and the editor.
-    const sideBar = await page.locator('.part.sidebar').boundingBox();
-    if (sideBar) {
-      const x = sideBar.x + sideBar.width;
-      await page.mouse.move(x, sideBar.y + 300);
-      await page.mouse.down();
-      await page.mouse.move(x + 330, sideBar.y + 300, { steps: 10 });
-      await page.mouse.up();
-    }
+    // Widen the side bar so the descriptions fit.
+    await widenSideBar(330);
     // Expand each category (collapsed at first) to show its top failing endpoints: select, then Right.
     for (const name of ['team_planning', 'service_desk']) {
       const row = tree.locator('.monaco-list-row', { hasText: name }).first();
@@ -434,23 +448,8 @@ if (process.exitCode !== 1 && want('gitpod')) {
   try {
     const r = spawnSync(process.execPath, [cli, 'sample', '--gitpod', '--out', join(tmp, 'logs'), '--ingest', '--store', join(tmp, 'store.db')], { cwd: tmp, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`budget-lens sample --gitpod failed: ${r.stderr}`);
-    server = spawn(process.execPath, [cli, 'serve', '--store', join(tmp, 'store.db'), '--catalog', join(example, 'catalog'), '--port', '0'], {
-      cwd: example,
-      env: { ...process.env, BUDGET_LENS_SERVE_TOKEN: token },
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    const url = await new Promise((resolve, reject) => {
-      let out = '';
-      const timer = setTimeout(() => reject(new Error(`budget-lens serve printed no URL: ${out}`)), 30_000);
-      server.stdout.on('data', (c) => {
-        out += c.toString();
-        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)\/api\/v1/.exec(out);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]);
-        }
-      });
-    });
+    server = spawnServe(join(tmp, 'store.db'), join(example, 'catalog'), example, token);
+    const url = await servedUrl(server);
     gwb = await launchWorkbench({ workspace: example, viewport: { width: 1280, height: 860 }, settings: { 'budgetLens.api.url': url, 'editor.hover.above': false } });
     await openWorkbench(gwb);
     await openFile('workspaceManager.ts');
@@ -480,15 +479,8 @@ if (process.exitCode !== 1 && want('gitpod')) {
       if ((await objectivesRow.getAttribute('aria-expanded')) === 'false') await page.keyboard.press('ArrowRight');
     }
     await tree.locator('.monaco-list-row', { hasText: 'workspace-keeps-working' }).first().waitFor({ timeout: 30_000 });
-    // Widen the side bar so the figures fit: drag the sash between it and the editor.
-    const sideBar = await page.locator('.part.sidebar').boundingBox();
-    if (sideBar) {
-      const x = sideBar.x + sideBar.width;
-      await page.mouse.move(x, sideBar.y + 300);
-      await page.mouse.down();
-      await page.mouse.move(x + 260, sideBar.y + 300, { steps: 10 });
-      await page.mouse.up();
-    }
+    // Widen the side bar so the figures fit.
+    await widenSideBar(260);
     await page.locator('.editor-instance .view-lines').first().click();
     await shot('gitpod-tree.png');
     // The panel: a tile per objective of the developer's group, each with its burn-down.

@@ -38,6 +38,7 @@ import type { CheckResult } from '../../../src/cli/commands/check';
 import { ingestFiles } from '../../../src/sdk/store/logIngest';
 import { captureIo } from '../../support/cliIo';
 import { GITLAB_FIXTURES } from '../../support/builders';
+import { ISSUES_INDEX, PIPELINE_SCHEDULE_PLAY, REPOSITORY_TAGS } from '../../support/logEndpoints';
 
 const AT = '2026-10-29T00:00:00Z';
 const REPO = join(__dirname, '..', '..', '..');
@@ -74,35 +75,9 @@ describe('budget-lens check on a hand-made store', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'budget-lens-check-'));
     store = join(dir, 'store.db');
-    const play = logLines(requests(2017, 2014, { count: 1, duration: 2.0 }, 2), 0, () => ({
-      method: 'POST',
-      path: '/gitlab-org/gitlab/-/pipeline_schedules/7/play',
-      controller: 'Projects::PipelineSchedulesController',
-      action: 'play',
-      'meta.caller_id': 'Projects::PipelineSchedulesController#play',
-      'meta.feature_category': 'continuous_integration',
-      request_urgency: 'default',
-      target_duration_s: 1,
-    }));
-    const issues = logLines(requests(21, 18, { count: 1, duration: 6.0 }, 2), 3000, () => ({
-      method: 'GET',
-      path: '/gitlab-org/gitlab/-/issues',
-      controller: 'Projects::IssuesController',
-      action: 'index',
-      'meta.caller_id': 'Projects::IssuesController#index',
-      'meta.feature_category': 'team_planning',
-      request_urgency: 'low',
-      target_duration_s: 5,
-    }));
-    const tags = logLines(requests(2016, 2015, { count: 1, duration: 6.0 }, 0), 4000, () => ({
-      method: 'GET',
-      route: '/api/:version/projects/:id/repository/tags',
-      path: '/api/v4/projects/1/repository/tags',
-      'meta.caller_id': 'GET /api/:version/projects/:id/repository/tags',
-      'meta.feature_category': 'source_code_management',
-      request_urgency: 'low',
-      target_duration_s: 5,
-    }));
+    const play = logLines(requests(2017, 2014, { count: 1, duration: 2.0 }, 2), 0, () => ({ ...PIPELINE_SCHEDULE_PLAY }));
+    const issues = logLines(requests(21, 18, { count: 1, duration: 6.0 }, 2), 3000, () => ({ ...ISSUES_INDEX }));
+    const tags = logLines(requests(2016, 2015, { count: 1, duration: 6.0 }, 0), 4000, () => ({ ...REPOSITORY_TAGS }));
     writeFileSync(join(dir, 'production_json.log'), play + issues);
     writeFileSync(join(dir, 'api_json.log'), tags);
     const report = await ingestFiles(store, [join(dir, 'production_json.log'), join(dir, 'api_json.log')]);

@@ -35,6 +35,7 @@ import { GITLAB_FIXTURES, gitlabCatalog } from '../../support/builders';
 import { captureIo } from '../../support/cliIo';
 import { main } from '../../../src/cli/main';
 import type { MonthlyReport } from '../../../src/sdk/contract/apiTypes';
+import { ISSUES_INDEX, REPOSITORY_TAGS } from '../../support/logEndpoints';
 
 const DAY = '2026-03-10';
 const AT = new Date('2026-03-11T00:00:00Z');
@@ -72,28 +73,11 @@ describe('a 2-hour adjustment removes an incident\'s spend for all groups (store
     store = join(dir, 'store.db');
     writeFileSync(
       join(dir, 'production_json.log'),
-      hourLines(40, {
-        method: 'GET',
-        path: '/gitlab-org/gitlab/-/issues',
-        controller: 'Projects::IssuesController',
-        action: 'index',
-        'meta.caller_id': 'Projects::IssuesController#index',
-        'meta.feature_category': 'team_planning',
-        request_urgency: 'low',
-        target_duration_s: 5,
-      }),
+      hourLines(40, { ...ISSUES_INDEX }),
     );
     writeFileSync(
       join(dir, 'api_json.log'),
-      hourLines(10, {
-        method: 'GET',
-        route: '/api/:version/projects/:id/repository/tags',
-        path: '/api/v4/projects/1/repository/tags',
-        'meta.caller_id': 'GET /api/:version/projects/:id/repository/tags',
-        'meta.feature_category': 'source_code_management',
-        request_urgency: 'low',
-        target_duration_s: 5,
-      }),
+      hourLines(10, { ...REPOSITORY_TAGS }),
     );
     const ingested = await ingestFiles(store, [join(dir, 'production_json.log'), join(dir, 'api_json.log')]);
     assert.equal(ingested.totals.accepted, 2 * 24 * 100);

@@ -23,6 +23,7 @@ import type { MonthlyReport } from '../../../src/sdk/contract/apiTypes';
 import { ingestFiles } from '../../../src/sdk/store/logIngest';
 import { captureIo } from '../../support/cliIo';
 import { GITLAB_FIXTURES } from '../../support/builders';
+import { ISSUES_INDEX, REPOSITORY_TAGS } from '../../support/logEndpoints';
 
 const DAYS = ['2026-08-15', '2026-09-15', '2026-10-15'];
 
@@ -41,25 +42,8 @@ describe('the monthly report lists a category over its allocation three months i
     let production = '';
     let api = '';
     for (const day of DAYS) {
-      production += lines(day, 2000, (i) => (i < 4 ? 500 : 200), {
-        method: 'GET',
-        path: '/gitlab-org/gitlab/-/issues',
-        controller: 'Projects::IssuesController',
-        action: 'index',
-        'meta.caller_id': 'Projects::IssuesController#index',
-        'meta.feature_category': 'team_planning',
-        request_urgency: 'low',
-        target_duration_s: 5,
-      });
-      api += lines(day, 2000, () => 200, {
-        method: 'GET',
-        route: '/api/:version/projects/:id/repository/tags',
-        path: '/api/v4/projects/1/repository/tags',
-        'meta.caller_id': 'GET /api/:version/projects/:id/repository/tags',
-        'meta.feature_category': 'source_code_management',
-        request_urgency: 'low',
-        target_duration_s: 5,
-      });
+      production += lines(day, 2000, (i) => (i < 4 ? 500 : 200), { ...ISSUES_INDEX });
+      api += lines(day, 2000, () => 200, { ...REPOSITORY_TAGS });
     }
     writeFileSync(join(dir, 'production_json.log'), production);
     writeFileSync(join(dir, 'api_json.log'), api);
