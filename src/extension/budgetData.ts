@@ -116,6 +116,8 @@ export class BudgetData extends Disposable {
   private readonly inFlight = new Map<string, Promise<void>>();
   /** Categories the server answered 404 for on their own (left out of batches until the URL changes). */
   private readonly unknownToServer = new Set<string>();
+  /** The same for objective names. */
+  private readonly objectivesUnknownToServer = new Set<string>();
   private requestCount = 0;
   /** The latest refresh, for commands that report when it is done (Refresh Budget Data, Set API Token). */
   private lastRefresh: Promise<void> = Promise.resolve();
@@ -155,6 +157,7 @@ export class BudgetData extends Disposable {
     }
     if (change.urlChanged) {
       this.unknownToServer.clear();
+      this.objectivesUnknownToServer.clear();
       for (const cache of Object.values(this.caches) as Array<BudgetCache<unknown>>) cache.clear();
     }
     const client = this.session.client;
@@ -391,14 +394,24 @@ export class BudgetData extends Disposable {
    * one of them (its catalog may differ from the workspace's): then each is asked alone, and those
    * it does not know are left out of later batches until the URL changes.
    */
-  private async fetchCategories(names: string[]): Promise<void> {
-    const cache = this.caches.categories;
-    const asked = names.filter((n) => !this.unknownToServer.has(n));
-    const one = (batch: string[]): Promise<void> => this.fetch('category', batch, cache, (client, signal) => client.categories(batch, { signal }), (data) => data.map((c) => [c.category, c]));
-    await one(asked);
+  private fetchCategories(names: string[]): Promise<void> {
+    return this.batchOrEach(names, this.caches.categories, this.unknownToServer, (batch) =>
+      this.fetch('category', batch, this.caches.categories, (client, signal) => client.categories(batch, { signal }), (data) => data.map((c) => [c.category, c])),
+    );
+  }
+
+  /**
+   * One request for the names the server is not known to lack. A name it does not know answers
+   * 404 for the whole batch: then each is asked alone, so the others still show (and that one
+   * says it is unknown), and it is left out of later batches until the URL changes.
+   */
+  private async batchOrEach<T>(names: string[], cache: BudgetCache<T>, unknown: Set<string>, ask: (batch: string[]) => Promise<void>): Promise<void> {
+    const asked = names.filter((n) => !unknown.has(n));
+    if (asked.length === 0) return;
+    await ask(asked);
     if (asked.length < 2 || !asked.some((n) => cache.get(n)?.failure?.status === 404)) return;
-    await Promise.all(asked.map((n) => one([n])));
-    for (const n of asked) if (cache.get(n)?.failure?.status === 404) this.unknownToServer.add(n);
+    await Promise.all(asked.map((n) => ask([n])));
+    for (const n of asked) if (cache.get(n)?.failure?.status === 404) unknown.add(n);
   }
 
   /** One request per MAX_ENDPOINT_IDS ids (a screen holds far fewer: one request). */
@@ -412,17 +425,11 @@ export class BudgetData extends Disposable {
     );
   }
 
-  /**
-   * One request for `names`. An objective the server does not define answers 404 for the whole
-   * batch: then each is asked alone, so the others still show (and that one says it is unknown).
-   */
-  private async fetchObjectives(names: string[]): Promise<void> {
-    const cache = this.caches.objectives;
-    const one = (batch: string[]): Promise<void> =>
-      this.fetch('objective', batch, cache, (client, signal) => client.objectives({ names: batch, signal }), (data) => data.map((o): [string, ObjectiveBudget] => [o.name, o]));
-    await one(names);
-    if (names.length < 2 || !names.some((n) => cache.get(n)?.failure?.status === 404)) return;
-    await Promise.all(names.map((n) => one([n])));
+  /** One `/objectives?names=` request for `names` (batchOrEach: an unknown name alone). */
+  private fetchObjectives(names: string[]): Promise<void> {
+    return this.batchOrEach(names, this.caches.objectives, this.objectivesUnknownToServer, (batch) =>
+      this.fetch('objective', batch, this.caches.objectives, (client, signal) => client.objectives({ names: batch, signal }), (data) => data.map((o): [string, ObjectiveBudget] => [o.name, o])),
+    );
   }
 
   private fetchObjectiveDetail(name: string): Promise<void> {
