@@ -199,6 +199,13 @@ const burnRatesSchema: JsonSchema = object(
 const statusEnum = { enum: ['healthy', 'over_budget', 'no_data', 'low_traffic'] } as const;
 const objectiveWarningsSchema = { type: 'array', items: object({ code: str, message: str }) } as const;
 
+/** What every method's figures end with: the share left, the status and the warnings. */
+const figuresEnd = { remainingFraction: nullableNum, status: statusEnum, lowTraffic: bool, warnings: objectiveWarningsSchema };
+/** The slice methods' window, in slices, and what is left of their budget. */
+const sliceWindow = { sliceMinutes: num, windowSlices: num };
+const sliceCounts = { emptySlices: num, unreportedSlices: num, countedSlices: num, sli: nullableNum };
+const slicesLeft = { slicesLeft: nullableNum, minutesLeft: nullableNum, ...figuresEnd };
+
 const occurrenceFiguresSchema = object({
   method: { const: 'Occurrences' },
   target: str,
@@ -208,56 +215,35 @@ const occurrenceFiguresSchema = object({
   sli: nullableNum,
   budgetEvents: nullableNum,
   eventsLeft: nullableNum,
-  remainingFraction: nullableNum,
-  status: statusEnum,
-  lowTraffic: bool,
-  warnings: objectiveWarningsSchema,
+  ...figuresEnd,
 });
 
 const timesliceFiguresSchema = object({
   method: { const: 'Timeslices' },
   target: str,
   timeSliceTarget: nullableStr,
-  sliceMinutes: num,
-  windowSlices: num,
+  ...sliceWindow,
   goodSlices: num,
   badSlices: num,
-  emptySlices: num,
-  unreportedSlices: num,
-  countedSlices: num,
-  sli: nullableNum,
+  ...sliceCounts,
   budgetSlices: num,
   allowedBadSlices: num,
   budgetMinutes: num,
   badMinutes: num,
-  slicesLeft: nullableNum,
-  minutesLeft: nullableNum,
-  remainingFraction: nullableNum,
-  status: statusEnum,
-  lowTraffic: bool,
-  warnings: objectiveWarningsSchema,
+  ...slicesLeft,
 });
 
 const ratioTimesliceFiguresSchema = object({
   method: { const: 'RatioTimeslices' },
   target: str,
-  sliceMinutes: num,
-  windowSlices: num,
+  ...sliceWindow,
   judgedSlices: num,
-  emptySlices: num,
-  unreportedSlices: num,
-  countedSlices: num,
-  sli: nullableNum,
+  ...sliceCounts,
   budgetSlices: num,
   budgetMinutes: num,
   spentSlices: num,
   spentMinutes: num,
-  slicesLeft: nullableNum,
-  minutesLeft: nullableNum,
-  remainingFraction: nullableNum,
-  status: statusEnum,
-  lowTraffic: bool,
-  warnings: objectiveWarningsSchema,
+  ...slicesLeft,
 });
 
 export const objectiveFiguresSchema: JsonSchema = { oneOf: [occurrenceFiguresSchema, timesliceFiguresSchema, ratioTimesliceFiguresSchema] };
