@@ -234,9 +234,9 @@ function adjustmentSection(a: PanelAdjusted): HTMLElement[] {
   ];
 }
 
-/** A category's spent or remaining cell: the measured figure, its adjusted one beside it. */
-function withAdjusted(measured: string, adjusted: string | undefined): string {
-  return adjusted === undefined ? measured : `${measured} (adjusted ${adjusted})`;
+/** A category's spent, remaining or availability cell: the measured figure, its adjusted one on a line below. */
+function withAdjusted(measured: string, adjusted: string | undefined): HTMLElement | string {
+  return adjusted === undefined ? measured : el('div', {}, measured, el('div', { class: 'muted cell-adjusted' }, `adjusted ${adjusted}`));
 }
 
 /** The group's categories: a heading and a table. */
