@@ -14,7 +14,7 @@ import '@vscode-elements/elements/dist/vscode-table-header/index.js';
 import '@vscode-elements/elements/dist/vscode-table-header-cell/index.js';
 import '@vscode-elements/elements/dist/vscode-table-row/index.js';
 import type { Chart } from 'chart.js';
-import type { BudgetState, HostToWebview, PanelChanged, PanelData, PanelFix, PanelObjective, PanelStale, PanelView, WebviewToHost } from '../src/shared/protocol';
+import type { BudgetState, HostToWebview, PanelAdjusted, PanelChanged, PanelData, PanelFix, PanelObjective, PanelStale, PanelView, WebviewToHost } from '../src/shared/protocol';
 import { drawBudgetChart, drawBurnDownChart } from './budgetChart';
 import { buildBudgetChartModel, buildBurnDownModel } from './chartModel';
 import { el, table } from './dom';
@@ -138,17 +138,21 @@ function renderData(d: PanelData): HTMLElement[] {
       ...categorySection(d),
     ];
   }
+  // Manual adjustments (issue 15 item 3): the measured figures lead, labelled so, the adjusted ones below them.
+  const measured = g.adjusted ? ' (as measured)' : '';
   const out: HTMLElement[] = [
     ...head,
     el(
       'div',
-      { class: 'figures' },
-      figure('budget-min spent', `${g.spentText} of ${g.budgetText}`, `state-${g.state}`),
-      figure('budget-min remaining', g.remainingText, `state-${g.state}`),
-      figure('availability', g.availabilityText),
-      figure('of the budget spent', g.spentShareText, `state-${g.state}`),
+      { class: 'figures', id: 'measured-figures' },
+      figure(`budget-min spent${measured}`, `${g.spentText} of ${g.budgetText}`, `state-${g.state}`),
+      figure(`budget-min remaining${measured}`, g.remainingText, `state-${g.state}`),
+      figure(`availability${measured}`, g.availabilityText),
+      figure(`of the budget spent${measured}`, g.spentShareText, `state-${g.state}`),
     ),
+    ...(g.adjusted ? [adjustedFigures(g.adjusted, g.budgetText)] : []),
     el('p', { class: 'policy' }, stateBadge(g.state), ' ', el('span', { id: 'policy' }, g.policyText)),
+    ...(g.adjusted ? adjustmentSection(g.adjusted) : []),
     el('h2', {}, 'Daily spend over the window'),
   ];
   if (d.daily && d.daily.days.length > 0) {
@@ -192,6 +196,49 @@ function renderData(d: PanelData): HTMLElement[] {
   return out;
 }
 
+/** The group's adjusted figures, beside the measured ones: `adjusted: 0.00 of 20.16`. */
+function adjustedFigures(a: PanelAdjusted, budgetText: string): HTMLElement {
+  return el(
+    'div',
+    { class: 'figures adjusted', id: 'adjusted-figures' },
+    figure('adjusted: budget-min spent', `${a.spentText} of ${budgetText}`, `state-${a.state}`),
+    figure('adjusted: budget-min remaining', a.remainingText, `state-${a.state}`),
+    figure('adjusted: availability', a.availabilityText),
+    figure('adjusted: of the budget spent', a.spentShareText, `state-${a.state}`),
+  );
+}
+
+/** Each manual adjustment that applied: range, scope, reason, link (an <a> only for an http(s) URL), what it removed. */
+function adjustmentSection(a: PanelAdjusted): HTMLElement[] {
+  return [
+    el('h2', {}, 'Manual adjustments'),
+    el('p', { class: 'muted' }, 'Spend in these ranges is left out of the adjusted figures; the figures as measured, the policy, the chart, the burn rates and the endpoints are unchanged.'),
+    el(
+      'ul',
+      { class: 'adjustments', id: 'adjustments' },
+      ...a.adjustments.map((x) =>
+        el(
+          'li',
+          { class: 'adjustment' },
+          el('span', { class: 'adjustment-range' }, x.rangeText),
+          ' · ',
+          el('span', { class: 'adjustment-scope' }, x.scopeText),
+          ': ',
+          el('span', { class: 'adjustment-reason' }, x.reason),
+          ...(x.linkUrl !== undefined ? [' · ', el('a', { class: 'adjustment-link', href: x.linkUrl, title: x.linkUrl }, x.linkUrl)] : []),
+          ...(x.linkText !== undefined ? [' · ', el('span', { class: 'adjustment-link-text' }, x.linkText)] : []),
+          el('div', { class: 'muted adjustment-removed' }, x.removedText),
+        ),
+      ),
+    ),
+  ];
+}
+
+/** A category's spent, remaining or availability cell: the measured figure, its adjusted one on a line below. */
+function withAdjusted(measured: string, adjusted: string | undefined): HTMLElement | string {
+  return adjusted === undefined ? measured : el('div', {}, measured, el('div', { class: 'muted cell-adjusted' }, `adjusted ${adjusted}`));
+}
+
 /** The group's categories: a heading and a table. */
 function categorySection(d: PanelData): HTMLElement[] {
   return [
@@ -201,7 +248,14 @@ function categorySection(d: PanelData): HTMLElement[] {
       : table(
           ['category', 'spent', 'budget', 'remaining', 'availability', 'state'],
           ['26%', '14%', '14%', '14%', '16%', '16%'],
-          d.categories.map((c) => [c.category, c.spentText === 'no data' ? c.spentText : `${c.spentText} (${c.spentShareText})`, c.budgetText, c.remainingText, c.availabilityText, stateBadge(c.state)]),
+          d.categories.map((c) => [
+            c.category,
+            withAdjusted(c.spentText === 'no data' ? c.spentText : `${c.spentText} (${c.spentShareText})`, c.adjusted?.spentText),
+            c.budgetText,
+            withAdjusted(c.remainingText, c.adjusted?.remainingText),
+            withAdjusted(c.availabilityText, c.adjusted?.availabilityText),
+            stateBadge(c.state),
+          ]),
           'Categories',
         ),
   ];

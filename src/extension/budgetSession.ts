@@ -212,7 +212,8 @@ export class BudgetSession extends Disposable {
     // Prometheus evaluates the workspace's objectives here (read on every request: an edited OpenSLO file shows); a Budget API has its server's.
     const root = this.indexer.indexes[0]?.root;
     const objectives = { objectives: () => localObjectives(this.indexer), ...(root !== undefined ? { workspaceRoot: root } : {}) };
-    const opened = choice ? openBudgetApi(choice, token, catalog, ws?.config?.backend, objectives) : undefined;
+    // Prometheus applies the workspace's manual adjustments (adjusted figures beside the measured ones); a Budget API its server's.
+    const opened = choice ? openBudgetApi(choice, token, catalog, ws?.config?.backend, objectives, ws?.config?.adjustments) : undefined;
     this.clientValue = opened?.api;
     this.errorUrlValue = opened?.errorUrl ?? '';
     this.logConfiguration(choice, settings);

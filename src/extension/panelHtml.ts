@@ -49,6 +49,12 @@ const CSS = `
   .figure { border: 1px solid var(--vscode-panel-border, var(--vscode-editorGroup-border)); padding: 8px 12px; border-radius: 2px; }
   .figure .value { font-size: 1.6em; font-weight: 600; }
   .figure .label { color: var(--vscode-descriptionForeground); }
+  .figures.adjusted { margin-top: -2px; }
+  .figures.adjusted .figure { border-style: dashed; }
+  .figures.adjusted .figure .value { font-size: 1.2em; }
+  .adjustments { margin: 4px 0; padding-left: 20px; max-width: 1100px; }
+  .adjustment { margin: 4px 0; overflow-wrap: anywhere; }
+  .adjustment-range { font-weight: 600; }
   .state-exhausted { color: var(--vscode-charts-red); }
   .state-overHalf { color: var(--vscode-charts-yellow); }
   .state-fine { color: var(--vscode-charts-green); }

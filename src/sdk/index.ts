@@ -135,6 +135,7 @@ export type {
   BackendConfig,
   CatalogPaths,
   ConfigLocations,
+  ConfiguredAdjustment,
   GroupSettings,
   MappingConfig,
   PathRule,

@@ -19,6 +19,38 @@ export interface PanelFigures {
   /** Spent / budget as a whole percentage: `30 %`. */
   spentShareText: string;
   state: BudgetState;
+  /**
+   * Present when manual adjustments apply (issue 15 item 3): the same figures without their spend.
+   * The fields above stay as measured; the panel shows both, never one silently.
+   */
+  adjusted?: PanelAdjusted;
+}
+
+/** The adjusted figures of a group or category, worded, and the adjustments that applied. */
+export interface PanelAdjusted {
+  spentText: string;
+  remainingText: string;
+  availabilityText: string;
+  spentShareText: string;
+  state: BudgetState;
+  adjustments: PanelAdjustment[];
+}
+
+/**
+ * One manual adjustment as it applied: all text from the config (or a remote server), set with
+ * textContent. `linkUrl` is set only when the link is an http(s) URL (checked by the host, see
+ * safeText.ts safeHttpUrl); any other link arrives as `linkText`, shown as text.
+ */
+export interface PanelAdjustment {
+  /** `2026-03-10 10:00 – 12:00 UTC`. */
+  rangeText: string;
+  /** `all groups`, `groups source_code, code_review (rails_request only)`. */
+  scopeText: string;
+  reason: string;
+  linkUrl?: string;
+  linkText?: string;
+  /** `removed 80 failures of 320 measurements (counted 2026-03-10 10:00 – 12:00 UTC)`. */
+  removedText: string;
 }
 
 /** The group's figures, worded. */

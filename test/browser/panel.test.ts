@@ -273,6 +273,70 @@ describe('budget panel webview in Chromium', { timeout: 60_000 }, () => {
   });
 
   /**
+   * Manual adjustments (issue 15 item 3e), worded as test/unit/extension/adjustedText.test.ts words
+   * them: measured f = 6, m = 40000 (6.05 of 20.16); one adjustment removes f = 4, m = 200, leaving
+   * f = 2, m = 39800: spent 2 * 40320 / 39800 = 2.026 -> "2.03", remaining 18.13, A 99.994 %, 10 %.
+   * The second adjustment's reason is markup and its link a javascript: URL: text, never elements.
+   */
+  const adjustedData = (): PanelData => {
+    const d = data();
+    const adjustments = [
+      {
+        rangeText: '2026-03-10 10:00 – 12:00 UTC',
+        scopeText: 'all groups',
+        reason: 'Patroni failover: the primary database was unreachable',
+        linkUrl: 'https://gitlab.com/gitlab-com/gl-infra/production/-/issues/1234',
+        removedText: 'removed 4 failures of 200 measurements (counted 2026-03-10 10:00 – 12:00 UTC)',
+      },
+      {
+        rangeText: '2026-03-10 22:00 – 2026-03-11 02:30 UTC',
+        scopeText: 'group project_management (rails_request only)',
+        reason: `Redis ${XSS} <a href="command:workbench.action.terminal.new">run</a>`,
+        linkText: 'javascript:alert(1)',
+        removedText: 'removed 0 failures of 0 measurements (counted 2026-03-10 22:00 – 2026-03-11 03:00 UTC)',
+      },
+    ];
+    const adjusted = { spentText: '2.03', remainingText: '18.13', availabilityText: '99.994 %', spentShareText: '10 %', state: 'fine' as const, adjustments };
+    return { ...d, group: { ...d.group, adjusted }, categories: d.categories.map((c, i) => (i === 0 ? { ...c, adjusted: { ...adjusted, adjustments: adjustments.slice(0, 1) } } : c)) };
+  };
+
+  test('adjusted figures under the measured ones, the adjustments as text, a link only for http(s)', async () => {
+    const { page, dialogs } = await openPanel('dark');
+    await send(page, { type: 'state', view: { kind: 'ready', data: adjustedData() } });
+    await page.locator('#adjusted-figures').waitFor();
+    // Both figures, the measured ones labelled so and first.
+    assert.deepEqual(await page.locator('#measured-figures .figure .value').allTextContents(), ['6.05 of 20.16', '14.11', '99.985 %', '30 %']);
+    assert.deepEqual(await page.locator('#measured-figures .figure .label').allTextContents(), ['budget-min spent (as measured)', 'budget-min remaining (as measured)', 'availability (as measured)', 'of the budget spent (as measured)']);
+    assert.deepEqual(await page.locator('#adjusted-figures .figure .value').allTextContents(), ['2.03 of 20.16', '18.13', '99.994 %', '10 %']);
+    assert.equal(await page.locator('#adjusted-figures .figure .label').first().textContent(), 'adjusted: budget-min spent');
+    // The policy stays as measured.
+    assert.equal(await page.locator('#policy').textContent(), 'Within budget: understand your spend.');
+    const items = page.locator('#adjustments .adjustment');
+    assert.equal(await items.count(), 2);
+    assert.equal(await items.nth(0).locator('.adjustment-reason').textContent(), 'Patroni failover: the primary database was unreachable');
+    assert.equal(await items.nth(1).locator('.adjustment-reason').textContent(), `Redis ${XSS} <a href="command:workbench.action.terminal.new">run</a>`);
+    assert.equal(await items.nth(1).locator('.adjustment-link-text').textContent(), 'javascript:alert(1)');
+    // One anchor in the list, the https one; nothing the reason wrote became an element.
+    assert.deepEqual(await page.locator('#adjustments a').evaluateAll((as) => as.map((a) => a.getAttribute('href'))), ['https://gitlab.com/gitlab-com/gl-infra/production/-/issues/1234']);
+    assert.equal(await page.locator('img').count(), 0);
+    assert.match((await items.nth(0).textContent()) ?? '', /^2026-03-10 10:00 – 12:00 UTC · all groups: Patroni failover.*removed 4 failures of 200 measurements/);
+    // The categories table: the measured figure, the adjusted one below it, in the spent, remaining and availability cells.
+    assert.deepEqual(await page.locator('.cell-adjusted').allTextContents(), ['adjusted 2.03', 'adjusted 18.13', 'adjusted 99.994 %']);
+    assert.equal(await page.locator('vscode-table-cell', { has: page.locator('.cell-adjusted') }).first().textContent(), '6.05 (30 %)adjusted 2.03');
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: join(SHOTS, 'panel-adjusted.png'), fullPage: true });
+    await page.waitForTimeout(200);
+    assert.deepEqual(dialogs, [], 'no alert() ran');
+    assert.deepEqual((await record(page)).violations, []);
+    // Without adjusted figures the labels are plain and there is no list.
+    await send(page, { type: 'state', view: { kind: 'ready', data: data() } });
+    await page.locator('#measured-figures').waitFor();
+    assert.equal(await page.locator('#adjustments').count(), 0);
+    assert.equal(await page.locator('#measured-figures .figure .label').first().textContent(), 'budget-min spent');
+    await page.close();
+  });
+
+  /**
    * Objective tiles (issue 13). Figures worded as test/unit/extension/objectiveText.test.ts words
    * them: 4,995 good of 5,000 at 99.8 % -> "99.90 % ≥ 99.8 %", 5 of 10 events left; the burn-down
    * stays at 1 until the day the 5 bad events came (0.5).

@@ -17,16 +17,17 @@ import {
   formatPercent,
   NO_DATA_TEXT,
   prometheusGraphUrl,
+  scopeText,
   spendPartsText,
   spendRiseDay,
   windowRangeText,
 } from '../../sdk';
 import type { CommitInfo, CommitsTouching } from '../../sdk';
-import type { BudgetFigures, DailySeries, EndpointBudget, EndpointRow, GroupBudget, ResultMeta, SliCounts } from '../../sdk';
+import type { AdjustedFigures, BudgetFigures, DailySeries, EndpointBudget, EndpointRow, GroupBudget, ResultMeta, ScopeAdjustment, SliCounts } from '../../sdk';
 import type { Failure, Known } from '../budgetCache';
 import { CONTRIBUTED_COMMANDS } from '../commandIds';
 import { goToEndpointLink } from './mappingText';
-import { escapeMarkdown, inlineCode, notificationSafe, oneLine, statusBarSafe } from './safeText';
+import { escapeMarkdown, inlineCode, markdownLink, notificationSafe, oneLine, safeHttpUrl, statusBarSafe } from './safeText';
 
 export { escapeMarkdown } from './safeText';
 // The plain-text parts of "explain the number", shared with `budget-lens status --explain`.
@@ -51,18 +52,112 @@ export function spentShareText(figures: Pick<BudgetFigures, 'remainingFraction'>
   return figures.remainingFraction === null ? NO_DATA_TEXT : formatPercent(1 - figures.remainingFraction, 0);
 }
 
+// ---- manual adjustments (issue 15 item 3, domain.md section 6): both figures, never silently one ----
+
+/** Figures that may carry `adjusted` (a GroupBudget or CategoryBudget answer). */
+export type MaybeAdjusted = BudgetFigures & { adjusted?: AdjustedFigures };
+
+/**
+ * The mark a leading figure gets when manual adjustments apply: ` (adjusted 0.00)`, the adjusted
+ * value of the same minutes (`spent` or `remaining`) right after the measured one, which stays the
+ * figure that leads (lens, tree description, status bar); '' without adjustments.
+ */
+export function adjustedMark(figures: MaybeAdjusted, which: 'spent' | 'remaining'): string {
+  const a = figures.adjusted;
+  if (!a) return '';
+  const minutes = which === 'spent' ? a.spentMinutes : a.remainingMinutes;
+  return ` (adjusted ${minutes === null ? NO_DATA_TEXT : budgetMinutesText(minutes)})`;
+}
+
+/** `2026-03-10 10:00:00` / `10:00` : an instant in UTC, seconds only when not zero. */
+function utcMinute(iso: string): string {
+  const t = new Date(Date.parse(iso)).toISOString();
+  return t.slice(17, 19) === '00' ? `${t.slice(0, 10)} ${t.slice(11, 16)}` : `${t.slice(0, 10)} ${t.slice(11, 19)}`;
+}
+
+/** `2026-03-10 10:00 – 12:00 UTC` (one day), `2026-03-10 22:00 – 2026-03-11 02:00 UTC` (two). */
+export function utcRangeText(from: string, to: string): string {
+  const a = utcMinute(from);
+  const b = utcMinute(to);
+  return `${a} – ${a.slice(0, 10) === b.slice(0, 10) ? b.slice(11) : b} UTC`;
+}
+
+/** `1 manual adjustment` / `2 manual adjustments`. */
+function adjustmentsCountText(n: number): string {
+  return `${n} manual ${n === 1 ? 'adjustment' : 'adjustments'}`;
+}
+
+/** `removed 80 failures of 320 measurements (counted 2026-03-10 10:00 – 12:00 UTC)`: what one adjustment took out of this scope. */
+export function removedText(a: ScopeAdjustment): string {
+  return `removed ${formatCount(a.removedFailures)} ${a.removedFailures === 1 ? 'failure' : 'failures'} of ${formatCount(a.removedMeasurements)} measurements (counted ${utcRangeText(a.counted.start, a.counted.end)})`;
+}
+
+/** The adjusted figures in one plain line: `spent 0.00 of 20.16 budget-min (0 %), remaining 20.16, availability 100.000 %`. */
+export function adjustedFiguresText(a: AdjustedFigures): string {
+  if (a.spentMinutes === null || a.remainingMinutes === null) return `${NO_DATA_TEXT} (nothing measured once adjusted); budget ${budgetMinutesText(a.budgetMinutes)} budget-min`;
+  return `spent ${budgetMinutesText(a.spentMinutes)} of ${budgetMinutesText(a.budgetMinutes)} budget-min (${spentShareText(a)}), remaining ${budgetMinutesText(a.remainingMinutes)}, availability ${formatAvailability(a.availability)}`;
+}
+
+/**
+ * One adjustment in plain text (tooltips): `2026-03-10 10:00 – 12:00 UTC · all groups: Patroni
+ * failover (https://…) · removed 80 failures of 320 measurements (counted …)`. Reason and link are
+ * the backend's text, kept on one line.
+ */
+export function adjustmentPlainText(a: ScopeAdjustment): string {
+  return oneLine(`${utcRangeText(a.from, a.to)} · ${scopeText(a.scope)}: ${a.reason}${a.link ? ` (${a.link})` : ''} · ${removedText(a)}`);
+}
+
+/**
+ * Tooltip lines (status bar, tree) for adjusted figures: the adjusted figures, then each
+ * adjustment; none without `adjusted`. The lines above them are the measured figures.
+ */
+export function adjustedTooltipLines(figures: MaybeAdjusted): string[] {
+  const a = figures.adjusted;
+  if (!a) return [];
+  return [
+    '',
+    `Adjusted (${adjustmentsCountText(a.adjustments.length)} left out; the figures above are as measured): ${adjustedFiguresText(a)}`,
+    ...a.adjustments.map((x) => `- ${adjustmentPlainText(x)}`),
+  ];
+}
+
+/**
+ * Markdown lines of the hover for adjusted figures: the adjusted spent, remaining and availability
+ * (bold as the measured ones are), then each adjustment with its range, scope, reason (escaped),
+ * link (a link only when it is http(s)) and what it removed.
+ */
+export function adjustedHoverLines(figures: MaybeAdjusted): string[] {
+  const a = figures.adjusted;
+  if (!a) return [];
+  const lines = ['', `**Adjusted** (${adjustmentsCountText(a.adjustments.length)} left out; the figures above are as measured):`, ''];
+  if (a.spentMinutes === null || a.remainingMinutes === null) lines.push(`- ${NO_DATA_TEXT} once adjusted (nothing measured); budget ${budgetMinutesText(a.budgetMinutes)} budget-min`);
+  else {
+    lines.push(
+      `- spent **${budgetMinutesText(a.spentMinutes)}** of ${budgetMinutesText(a.budgetMinutes)} budget-min (${spentShareText(a)}) · remaining **${budgetMinutesText(a.remainingMinutes)}**${isExhausted(a) ? ' — exhausted' : ''}`,
+      `- availability ${formatAvailability(a.availability)} (${failuresText(a.failures)} in ${formatCount(a.measurements)} measurements)`,
+    );
+  }
+  for (const x of a.adjustments) {
+    const link = x.link === undefined ? '' : ` · ${safeHttpUrl(x.link) !== undefined ? markdownLink('link', x.link) : escapeMarkdown(x.link)}`;
+    lines.push(`- ${escapeMarkdown(`${utcRangeText(x.from, x.to)} · ${scopeText(x.scope)}`)}: ${escapeMarkdown(x.reason)}${link} · ${escapeMarkdown(removedText(x))}`);
+  }
+  return lines;
+}
+
 /**
  * The lens suffix for a category: `4.03 of 20.16 budget-min (20 %) · 28 d`, `(stale)` appended
  * when the figures are the last good ones after a failed refresh. No data (m = 0) says so rather
  * than 0 % or 100 %; bad instrumentation (f > m, s > w, e > o) is named instead of a figure.
+ * With manual adjustments the measured spend leads and the adjusted one follows it:
+ * `4.03 (adjusted 0.00) of 20.16 budget-min (20 %) · 28 d`.
  */
-export function lensFiguresText(figures: BudgetFigures, stale: boolean): string {
+export function lensFiguresText(figures: MaybeAdjusted, stale: boolean): string {
   const window = windowText(figures.window.label);
   const budget = budgetMinutesText(figures.budgetMinutes);
   let text: string;
   if (figures.warnings.length > 0) text = `bad data (${figures.warnings.map((w) => w.code).join(', ')}) · ${budget} budget-min · ${window}`;
-  else if (figures.spentMinutes === null) text = `${NO_DATA_TEXT} · ${budget} budget-min · ${window}`;
-  else text = `${budgetMinutesText(figures.spentMinutes)} of ${budget} budget-min (${spentShareText(figures)}) · ${window}`;
+  else if (figures.spentMinutes === null) text = `${NO_DATA_TEXT}${adjustedMark(figures, 'spent')} · ${budget} budget-min · ${window}`;
+  else text = `${budgetMinutesText(figures.spentMinutes)}${adjustedMark(figures, 'spent')} of ${budget} budget-min (${spentShareText(figures)}) · ${window}`;
   return stale ? `${text} (stale)` : text;
 }
 
@@ -71,9 +166,13 @@ export function isExhausted(figures: Pick<BudgetFigures, 'remainingMinutes'>): b
   return figures.remainingMinutes !== null && figures.remainingMinutes <= 0;
 }
 
-/** Status bar text: `Project Management: 14.11 budget-min left`, `… -1995.84 budget-min left`. */
-export function statusBarBudgetText(group: Pick<GroupBudget, 'name' | 'remainingMinutes'>, stale: boolean): string {
-  const left = group.remainingMinutes === null ? NO_DATA_TEXT : `${budgetMinutesText(group.remainingMinutes)} budget-min left`;
+/**
+ * Status bar text: `Project Management: 14.11 budget-min left`, `… -1995.84 budget-min left`; with
+ * manual adjustments `… 14.11 budget-min left (adjusted 20.16)`.
+ */
+export function statusBarBudgetText(group: Pick<GroupBudget, 'name' | 'remainingMinutes' | 'adjusted'>, stale: boolean): string {
+  const adjusted = group.adjusted ? ` (adjusted ${group.adjusted.remainingMinutes === null ? NO_DATA_TEXT : budgetMinutesText(group.adjusted.remainingMinutes)})` : '';
+  const left = group.remainingMinutes === null ? `${NO_DATA_TEXT}${adjusted}` : `${budgetMinutesText(group.remainingMinutes)} budget-min left${adjusted}`;
   return `${statusBarSafe(group.name)}: ${left}${stale ? ' (stale)' : ''}`;
 }
 
@@ -94,6 +193,7 @@ export function statusBarBudgetTooltip(group: GroupBudget, failure: Failure | un
   ];
   if (group.measurements > 0) lines.push(GROUP_NOT_ADDITIVE);
   if (isExhausted(group)) lines.push('The budget is exhausted: reliability work comes first.');
+  lines.push(...adjustedTooltipLines(group));
   if (failure) lines.push('', staleReasonText(failure, lastGoodAt));
   return lines.join('\n');
 }
@@ -230,10 +330,10 @@ function failuresText(n: number): string {
 
 /** What the hover's budget section shows for one category. */
 export interface BudgetHoverInput {
-  figures: BudgetFigures & { category: string; group: string };
+  figures: MaybeAdjusted & { category: string; group: string };
   /** The category's group: its display name (local catalog) and, once fetched, its figures. */
   groupName: string;
-  group: Pick<GroupBudget, 'remainingMinutes' | 'budgetMinutes'> | undefined;
+  group: Pick<GroupBudget, 'remainingMinutes' | 'budgetMinutes' | 'adjusted'> | undefined;
   /** Up to 3 shown; `inWorkspace(id)` decides whether a row links to the code. */
   topEndpoints: readonly EndpointRow[] | undefined;
   /** True while the top endpoints are on their way (none known yet): the hover says so. */
@@ -275,8 +375,10 @@ export function budgetHoverLines(input: BudgetHoverInput): string[] {
   const g = input.group;
   if (g) {
     const left = g.remainingMinutes === null ? NO_DATA_TEXT : `${budgetMinutesText(g.remainingMinutes)} of ${budgetMinutesText(g.budgetMinutes)} budget-min left`;
-    lines.push(`- group ${escapeMarkdown(input.groupName)} (${escapeMarkdown(f.group)}): ${left}${isExhausted(g) ? ' — exhausted' : ''}`);
+    const adjusted = g.adjusted ? ` (adjusted ${g.adjusted.remainingMinutes === null ? NO_DATA_TEXT : budgetMinutesText(g.adjusted.remainingMinutes)})` : '';
+    lines.push(`- group ${escapeMarkdown(input.groupName)} (${escapeMarkdown(f.group)}): ${left}${adjusted}${isExhausted(g) ? ' — exhausted' : ''}`);
   }
+  lines.push(...adjustedHoverLines(f));
   const failing = (input.topEndpoints ?? []).filter((e) => e.failures > 0).slice(0, HOVER_TOP_ENDPOINTS);
   // The day the category's spend rose most, from its daily series when the hover knows it.
   const riseDay = input.explain?.daily && spendRiseDay(input.explain.daily.days);

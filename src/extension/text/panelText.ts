@@ -4,13 +4,13 @@
  * import, so every wording and rounding is unit tested in Node (test/unit/extension/panelText.test.ts).
  * Rounding goes through the SDK's formatters (display only; the figures arrive exact).
  */
-import { endpointSpentMinutes, exceptionExpiryText, exceptionUntilText, formatAvailability, formatFactor, formatMinutes, formatPercent, isBelowTarget, NO_DATA_TEXT } from '../../sdk';
-import type { BudgetFigures, BurnRateRow, CategoryBudget, CommitsTouching, DailySeries, EndpointRow, GroupBudget } from '../../sdk';
-import type { BudgetState, PanelBurnRate, PanelCategory, PanelChanged, PanelData, PanelEndpoint, PanelFigures, PanelGroup, PanelStale } from '@shared/protocol';
+import { endpointSpentMinutes, exceptionExpiryText, scopeText, exceptionUntilText, formatAvailability, formatFactor, formatMinutes, formatPercent, isBelowTarget, NO_DATA_TEXT } from '../../sdk';
+import type { AdjustedFigures, BudgetFigures, BurnRateRow, CategoryBudget, CommitsTouching, DailySeries, EndpointRow, GroupBudget } from '../../sdk';
+import type { BudgetState, PanelAdjusted, PanelBurnRate, PanelCategory, PanelChanged, PanelData, PanelEndpoint, PanelFigures, PanelGroup, PanelStale } from '@shared/protocol';
 import type { Failure } from '../budgetCache';
 import type { SpendRiseText } from './budgetText';
-import { budgetMinutesText, CATEGORY_NOT_ADDITIVE, commitDay, failureSummary, isExhausted, shareOfCategoryText, spendRoseText, spentShareText, staleReasonText, utcTime, windowText } from './budgetText';
-import { oneLine } from './safeText';
+import { adjustedMark, adjustedTooltipLines, budgetMinutesText, CATEGORY_NOT_ADDITIVE, removedText, utcRangeText, commitDay, failureSummary, isExhausted, shareOfCategoryText, spendRoseText, spentShareText, staleReasonText, utcTime, windowText } from './budgetText';
+import { oneLine, safeHttpUrl } from './safeText';
 
 type Figures = Pick<BudgetFigures, 'spentMinutes' | 'remainingMinutes' | 'remainingFraction'>;
 
@@ -27,11 +27,13 @@ export function budgetState(f: Figures): BudgetState {
 /**
  * A tree item's description, the share first so it survives the default side-bar width (the
  * tooltip has the rest): `30 % spent · 6.05 of 20.16 min`; `no data · 20.16 budget-min`;
- * `(stale)` appended when stale (the history icon says so too).
+ * `(stale)` appended when stale (the history icon says so too). With manual adjustments the
+ * measured spend leads, its adjusted value beside it: `30 % spent · 6.05 (adjusted 0.00) of 20.16 min`.
  */
-export function figuresDescription(f: BudgetFigures, stale: boolean): string {
+export function figuresDescription(f: BudgetFigures & { adjusted?: AdjustedFigures }, stale: boolean): string {
   const budget = budgetMinutesText(f.budgetMinutes);
-  const text = f.spentMinutes === null ? `${NO_DATA_TEXT} · ${budget} budget-min` : `${spentShareText(f)} spent · ${budgetMinutesText(f.spentMinutes)} of ${budget} min`;
+  const mark = adjustedMark(f, 'spent');
+  const text = f.spentMinutes === null ? `${NO_DATA_TEXT}${mark} · ${budget} budget-min` : `${spentShareText(f)} spent · ${budgetMinutesText(f.spentMinutes)}${mark} of ${budget} min`;
   return stale ? `${text} (stale)` : text;
 }
 
@@ -52,6 +54,7 @@ export function categoryTooltip(c: CategoryBudget, failure: Failure | undefined,
     `availability ${formatAvailability(c.availability)} · ${STATE_WORDS[budgetState(c)]}`,
   ];
   if (c.measurements > 0) lines.push(CATEGORY_NOT_ADDITIVE);
+  lines.push(...adjustedTooltipLines(c));
   if (failure) lines.push('', staleReasonText(failure, lastGoodAt));
   return lines.join('\n');
 }
@@ -102,7 +105,7 @@ function minutesOrNoData(m: number | null): string {
   return m === null ? NO_DATA_TEXT : budgetMinutesText(m);
 }
 
-/** The worded figures a group and a category share. */
+/** The worded figures a group and a category share (with the adjusted ones when adjustments apply). */
 function panelFigures(b: GroupBudget | CategoryBudget): PanelFigures {
   return {
     spentText: minutesOrNoData(b.spentMinutes),
@@ -111,6 +114,31 @@ function panelFigures(b: GroupBudget | CategoryBudget): PanelFigures {
     availabilityText: formatAvailability(b.availability),
     spentShareText: spentShareText(b),
     state: budgetState(b),
+    ...(b.adjusted ? { adjusted: panelAdjusted(b.adjusted) } : {}),
+  };
+}
+
+/**
+ * Adjusted figures for the panel: worded as the measured ones, each adjustment's range, scope,
+ * reason and what it removed as one-line text, its link a URL only when it is http(s).
+ */
+export function panelAdjusted(a: AdjustedFigures): PanelAdjusted {
+  return {
+    spentText: minutesOrNoData(a.spentMinutes),
+    remainingText: minutesOrNoData(a.remainingMinutes),
+    availabilityText: formatAvailability(a.availability),
+    spentShareText: spentShareText(a),
+    state: budgetState(a),
+    adjustments: a.adjustments.map((x) => {
+      const url = x.link === undefined ? undefined : safeHttpUrl(x.link);
+      return {
+        rangeText: utcRangeText(x.from, x.to),
+        scopeText: oneLine(scopeText(x.scope)),
+        reason: oneLine(x.reason),
+        ...(url !== undefined ? { linkUrl: url } : x.link !== undefined ? { linkText: oneLine(x.link) } : {}),
+        removedText: removedText(x),
+      };
+    }),
   };
 }
 

@@ -8,7 +8,9 @@
  *   HTML, link, image or heading, and no bare-URL autolink (`http\:\/\/…` and `www\.…` are not URLs);
  * - inlineCode: oneLine inside a code span whose fence is longer than any backtick run inside,
  *   where Markdown reads nothing (no autolinks either);
- * - notificationSafe: oneLine, and `](` opened up, since a notification draws `[x](command:y)` as a link.
+ * - notificationSafe: oneLine, and `](` opened up, since a notification draws `[x](command:y)` as a link;
+ * - safeHttpUrl / markdownLink: a backend URL (an adjustment's link) as a link only when it parses
+ *   as http(s), its parentheses percent-encoded; anything else stays text.
  * No `vscode` import: unit tested in Node (test/unit/extension/safeText.test.ts).
  */
 
@@ -59,4 +61,27 @@ export function inlineCode(text: string): string {
  */
 export function notificationSafe(text: string): string {
   return oneLine(text).replace(/\]\(/g, '] (');
+}
+
+/**
+ * A backend string as a URL the editor may link to: only http: and https: (never command:,
+ * file:, javascript:, data:), as the WHATWG parser normalises it (no line breaks, spaces or angle
+ * brackets left), with `(` `)` `'` `"` percent-encoded so it cannot end a Markdown link or an
+ * attribute early. Undefined for anything else: show it as text.
+ */
+export function safeHttpUrl(text: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  return url.href.replace(/[()'"\\\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
+/** `[text](url)` for an http(s) URL (the text escaped), else the whole string escaped as text. */
+export function markdownLink(text: string, url: string): string {
+  const safe = safeHttpUrl(url);
+  return safe === undefined ? escapeMarkdown(text) : `[${escapeMarkdown(text)}](${safe})`;
 }

@@ -64,9 +64,12 @@ export async function ingestLogs(repo: string, prefix: string, logs: Record<stri
   return { dir, store, catalogDir: join(repo, 'catalog', 'gitlab') };
 }
 
-/** Starts `budget-lens serve` on the store; `port` 0 picks a free one (pass the old one to restart). */
-export function startBudgetApi(opts: { repo: string; store: string; catalogDir: string; token: string; cwd: string; port?: number }): Promise<BudgetApiProcess> {
-  const args = ['serve', '--store', opts.store, '--catalog', opts.catalogDir, '--port', String(opts.port ?? 0), '--cache-ttl-ms', '0'];
+/**
+ * Starts `budget-lens serve` on the store; `port` 0 picks a free one (pass the old one to restart);
+ * `config` names the server's .budgetlens.yml (its manual adjustments, say).
+ */
+export function startBudgetApi(opts: { repo: string; store: string; catalogDir: string; token: string; cwd: string; port?: number; config?: string }): Promise<BudgetApiProcess> {
+  const args = ['serve', '--store', opts.store, '--catalog', opts.catalogDir, '--port', String(opts.port ?? 0), '--cache-ttl-ms', '0', ...(opts.config !== undefined ? ['--config', opts.config] : [])];
   const child: ChildProcess = spawn(process.execPath, [cli(opts.repo), ...args], {
     cwd: opts.cwd,
     env: { ...process.env, BUDGET_LENS_SERVE_TOKEN: opts.token },

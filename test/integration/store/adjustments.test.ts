@@ -36,6 +36,8 @@ import { captureIo } from '../../support/cliIo';
 import { main } from '../../../src/cli/main';
 import type { MonthlyReport } from '../../../src/sdk/contract/apiTypes';
 import { ISSUES_INDEX, REPOSITORY_TAGS } from '../../support/logEndpoints';
+import { BudgetServer } from '../../../src/sdk/server/budgetServer';
+import { BudgetApiClient } from '../../../src/sdk/client/budgetApiClient';
 
 const DAY = '2026-03-10';
 const AT = new Date('2026-03-11T00:00:00Z');
@@ -140,6 +142,32 @@ describe('a 2-hour adjustment removes an incident\'s spend for all groups (store
         ['source_code_management', 20, 4780, 0, 4400],
       ]);
     });
+  });
+
+  test('over HTTP (the Budget API and its schema-checked client): both figures and the adjustment arrive as the service answers them', async () => {
+    const source = openStoreSource({ path: store, catalog, readonly: true });
+    const server = new BudgetServer({ api: new BudgetService(source, catalog, { adjustments: [INCIDENT] }), sourceKind: 'store', log: () => {}, onClose: () => source.close() });
+    try {
+      const client = new BudgetApiClient({ baseUrl: await server.listen(0), retries: 0 });
+      const { location: _l, ...written } = INCIDENT;
+      // The same hand numbers: project_management f 80 / m 4720 as measured, 0 / 4400 adjusted; removed 80 and 320.
+      const pm = (await client.group('project_management', { window: '1d', at: AT })).data;
+      assert.deepEqual([pm.failures, pm.measurements, pm.adjusted?.failures, pm.adjusted?.measurements, pm.adjusted?.spentMinutes, pm.adjusted?.remainingMinutes], [80, 4720, 0, 4400, 0, 0.72]);
+      assert.deepEqual(pm.adjusted?.adjustments, [
+        { ...written, counted: { start: '2026-03-10T10:00:00.000Z', end: '2026-03-10T12:00:00.000Z', minutes: 120 }, removedFailures: 80, removedMeasurements: 320 },
+      ]);
+      const groups = (await client.groups({ window: '1d', at: AT })).data;
+      assert.equal(groups.find((g) => g.group === 'source_code')?.adjusted?.adjustments[0]?.removedMeasurements, 380);
+      const cats = (await client.categories(['team_planning', 'source_code_management'], { window: '1d', at: AT })).data;
+      assert.deepEqual(cats.map((c) => [c.category, c.failures, c.measurements, c.adjusted?.failures, c.adjusted?.measurements]), [
+        ['team_planning', 80, 4720, 0, 4400],
+        ['source_code_management', 20, 4780, 0, 4400],
+      ]);
+      // Outside the range's window there is no `adjusted`, over HTTP too.
+      assert.equal((await client.group('project_management', { window: '12h', at: AT })).data.adjusted, undefined);
+    } finally {
+      await server.close();
+    }
   });
 
   test('a range off the hour edges is widened to the buckets it touches; a window it misses answers no adjusted figures', async () => {

@@ -40,6 +40,24 @@ describe('chooseBackend', () => {
     assert.ok(prom?.api instanceof BudgetService);
     assert.equal(prom?.errorUrl, 'http://127.0.0.1:9090');
   });
+
+  test('Prometheus takes the workspace adjustments; ones the catalog refuses fail every request at their file:line', async () => {
+    const catalog = parseCatalog(readFileSync(STAGES, 'utf8'), STAGES);
+    const good = { from: '2026-03-10T10:00:00.000Z', to: '2026-03-10T12:00:00.000Z', scope: { all: true as const }, reason: 'db', location: { file: '/w/.budgetlens.yml', line: 4, column: 5 } };
+    assert.ok(openBudgetApi({ kind: 'prometheus', url: 'http://127.0.0.1:9090' }, undefined, catalog, undefined, {}, [good])?.api instanceof BudgetService);
+    // A Budget API applies its server's config: the workspace's are not its business (not even checked).
+    const unknown = { ...good, scope: { groups: ['project_managment'] }, location: { file: '/w/.budgetlens.yml', line: 9, column: 5 } };
+    assert.ok(openBudgetApi({ kind: 'api', url: 'http://127.0.0.1:7464' }, undefined, undefined, undefined, {}, [unknown])?.api instanceof BudgetApiClient);
+    const refused = openBudgetApi({ kind: 'prometheus', url: 'http://127.0.0.1:9090' }, undefined, catalog, undefined, {}, [unknown]);
+    assert.ok(refused);
+    assert.ok(!(refused.api instanceof BudgetService));
+    for (const call of [() => refused.api.categories(['team_planning']), () => refused.api.group('project_management'), () => refused.api.groups()]) {
+      await assert.rejects(call, /\/w\/\.budgetlens\.yml:9:5: adjustment .*unknown group "project_managment" \(did you mean "project_management"\?\)/);
+    }
+    // The failure the views show names it too (status 0: no HTTP answer).
+    const failure = await refused.api.groups().catch((e: unknown) => failureOf(e, refused.errorUrl, 0));
+    assert.match(JSON.stringify(failure), /unknown group/);
+  });
 });
 
 describe('the Prometheus backend over HTTP', () => {
