@@ -16,6 +16,7 @@ import { projectConfigSchema } from './projectConfigSchema';
 import { validateYamlSource } from '../yaml/schemaErrors';
 import { readNativeObjectives } from '../objectives/native';
 import { readAdjustments } from './adjustments';
+import { readCatalogHistory } from './catalogHistoryConfig';
 import {
   DEFAULT_GRAPE_MOUNT_PREFIX,
   DEFAULT_TARGET,
@@ -196,6 +197,8 @@ function buildConfig(src: YamlSource, raw: Raw): ConfigCheck {
   errors.push(...adjustments.errors);
 
   const catalog = obj(raw.catalog);
+  const history = readCatalogHistory(src, ['catalog', 'history'], catalog.history, root, typeof catalog.stages === 'string');
+  errors.push(...history.errors);
   const backendRaw = raw.backend === undefined ? undefined : obj(raw.backend);
   if (errors.length > 0 || defaultTarget === undefined || window === undefined) {
     return { errors };
@@ -203,7 +206,11 @@ function buildConfig(src: YamlSource, raw: Raw): ConfigCheck {
   const config: ProjectConfig = {
     file,
     root,
-    catalog: { stagesPath: resolve(catalog.stages), featureCategoriesPath: resolve(catalog.featureCategories) },
+    catalog: {
+      stagesPath: resolve(catalog.stages),
+      featureCategoriesPath: resolve(catalog.featureCategories),
+      ...(history.history ? { history: history.history } : {}),
+    },
     defaultTarget,
     window,
     groups,

@@ -57,6 +57,24 @@ export const projectConfigSchema = {
       properties: {
         stages: { ...nonEmptyString, description: 'Path of stages.yml (stages.<stage>.groups.<group>.{name, categories}).' },
         featureCategories: { ...nonEmptyString, description: 'Path of feature_categories.yml (a flat list of category names).' },
+        history: {
+          description:
+            'The catalogs in force over time (events are attributed to the group that owned their category then): "git" for the git history of stages and featureCategories, or a list of { from, stages, featureCategories }, oldest first.',
+          // Not oneOf: `pattern` is checked only for a string and `items` only for a list, so each form gets its own errors.
+          type: ['string', 'array'],
+          pattern: '^git$',
+          minItems: 1,
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['from', 'stages'],
+            properties: {
+              from: { type: 'string', description: 'the date (YYYY-MM-DD, midnight UTC) or ISO instant with a zone this catalog came in force' },
+              stages: { ...nonEmptyString, description: 'Path of the stages.yml in force from then on.' },
+              featureCategories: { ...nonEmptyString, description: 'Path of the feature_categories.yml in force from then on.' },
+            },
+          },
+        },
       },
     },
     defaultTarget: {

@@ -22,7 +22,23 @@ export interface CatalogPaths {
   stagesPath?: string;
   /** Absolute path of the flat feature_categories.yml list; optional. */
   featureCategoriesPath?: string;
+  /** `catalog.history`: the catalogs in force over time (docs/config.md "Catalog history"); absent: today's catalog throughout. */
+  history?: CatalogHistorySetting;
 }
+
+/** One `catalog.history` entry: the catalog in force from `from` until the next entry's. */
+export interface CatalogHistoryEntry {
+  /** ISO instant (a date is its midnight UTC). */
+  from: string;
+  /** Absolute paths. */
+  stagesPath: string;
+  featureCategoriesPath?: string;
+  /** The entry in `.budgetlens.yml`. */
+  location: SourceLocation;
+}
+
+/** `history: git` (the git history of the catalog files) or an explicit list, oldest first. */
+export type CatalogHistorySetting = { kind: 'git' } | { kind: 'list'; entries: CatalogHistoryEntry[] };
 
 export interface GroupSettings {
   /** Components that do not count toward this group's budget (e.g. `graphql_query`). */

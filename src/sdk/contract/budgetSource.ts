@@ -26,6 +26,26 @@ export interface Provenance {
   queries: string[];
 }
 
+/**
+ * One change of the catalog in force (issue 15 item 1, domain.md section 1 "Catalog history"):
+ * from `at` on, events are attributed to the new owner; before it, to the old one.
+ * - `category_moved`: `category` went from group `from` to group `to`;
+ * - `group_renamed`: group `from` is group `to` from now on (same categories, new key);
+ * - `category_added` / `category_removed`: a category a group (`to` / `from`) began or ceased to own
+ *   (before / after, it belongs to the not_owned pseudo-group).
+ */
+export interface CatalogChange {
+  /** ISO instant the new catalog came in force. */
+  at: string;
+  kind: 'category_moved' | 'group_renamed' | 'category_added' | 'category_removed';
+  /** Absent for group_renamed. */
+  category?: string;
+  /** The group before (absent for category_added). */
+  from?: string;
+  /** The group after (absent for category_removed). */
+  to?: string;
+}
+
 export interface ResultMeta {
   window: { label: string; minutes: number; start: string; end: string };
   /** ISO time the window ends (the evaluation time). */
@@ -36,6 +56,12 @@ export interface ResultMeta {
    * warnings, NaN/Inf samples dropped as bad data. Absent or empty when there is nothing to say.
    */
   warnings?: string[];
+  /**
+   * Catalog changes inside the window (optional, added compatibly): the window's hours are
+   * attributed to the group that owned each category then, and this says what moved and when.
+   * Absent when the catalog in force did not change inside the window (or no history is known).
+   */
+  catalogChanges?: CatalogChange[];
 }
 
 export interface Sourced<T> {

@@ -124,7 +124,7 @@ describe('parseProjectConfig: validation errors carry file:line:col', () => {
   const cases: Array<[string, string, string]> = [
     // [config text, expected location, expected message fragment]
     ['foo: 1\n', '/ws/.budgetlens.yml:1:1', 'unknown key "foo" at the top level'],
-    ['catalog:\n  stage: s.yml\n', '/ws/.budgetlens.yml:2:3', 'unknown key "stage" in catalog (expected one of: stages, featureCategories)'],
+    ['catalog:\n  stage: s.yml\n', '/ws/.budgetlens.yml:2:3', 'unknown key "stage" in catalog (expected one of: stages, featureCategories, history)'],
     ['defaultTarget: "100"\n', '/ws/.budgetlens.yml:1:16', 'defaultTarget: the string "100" is not valid'],
     ['defaultTarget: 99.9.5\n', '/ws/.budgetlens.yml:1:16', 'defaultTarget: the string "99.9.5" is not valid'],
     ['defaultTarget: 100\n', '/ws/.budgetlens.yml:1:16', 'defaultTarget: "100" is not valid'],
