@@ -44,6 +44,7 @@ import { apiErrorAnswer } from './apiErrors';
 import { componentsInScope, countedRange, subtractComponents } from '../budget/adjustments';
 import type { CountedRange } from '../budget/adjustments';
 import { adjustmentScopeErrors } from '../catalog/adjustmentScopes';
+import type { CatalogHistory } from '../catalog/catalogHistory';
 import type { ConfiguredAdjustment } from '../config/types';
 import type { Adjustment, BudgetFigures } from '../contract/budgetTypes';
 import type { AdjustedFigures, AppliedAdjustment, ScopeAdjustment } from '../contract/apiTypes';
@@ -80,6 +81,12 @@ export interface BudgetServiceOptions {
    * InputError at the adjustment's file:line.
    */
   adjustments?: readonly ConfiguredAdjustment[];
+  /**
+   * The catalog in force over time (issue 15 item 1): group and category answers whose window spans
+   * a change say what moved in `meta.catalogChanges`. The source attributes the counts (the store and
+   * raw Prometheus take the same history; recorded series carry the group recorded then).
+   */
+  catalogHistory?: CatalogHistory;
 }
 
 /** One adjustment over one window: the part the source counts, and the source's window for it. */
@@ -190,7 +197,13 @@ export class BudgetService implements BudgetApi {
       const adjusted = adjustedFigures(byGroup.get(info.key) ?? [], removals.byScope.get(info.key), { target: f.target, window: ev.window, ignoredComponents: ignored.get(info.key) ?? [] });
       data.push(adjusted ? { ...g, adjusted } : g);
     }
-    return { meta: mergeMeta(counts.meta, ...removals.metas), data };
+    return { meta: this.withCatalogChanges(mergeMeta(counts.meta, ...removals.metas)), data };
+  }
+
+  /** `meta.catalogChanges`: the changes of the catalog in force inside the answer's window, if any. */
+  private withCatalogChanges(meta: ResultMeta): ResultMeta {
+    const changes = this.opts.catalogHistory?.changesWithin(Date.parse(meta.window.start), Date.parse(meta.window.end)) ?? [];
+    return changes.length > 0 ? { ...meta, catalogChanges: changes } : meta;
   }
 
   async group(key: string, q: QueryOptions = {}): Promise<ApiResult<GroupBudget>> {
@@ -218,7 +231,7 @@ export class BudgetService implements BudgetApi {
       const adjusted = adjustedFigures(byCategory.get(category) ?? [], removals.byScope.get(category), opts);
       return { ...f, category, group: group.key, stage: this.catalog.stageOf(category), ...(adjusted ? { adjusted } : {}) };
     });
-    return { meta: mergeMeta(counts.meta, ...removals.metas), data };
+    return { meta: this.withCatalogChanges(mergeMeta(counts.meta, ...removals.metas)), data };
   }
 
   async topEndpoints(scope: Scope, q: QueryOptions & { limit?: number } = {}): Promise<ApiResult<TopEndpoints>> {

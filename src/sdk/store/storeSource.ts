@@ -22,14 +22,21 @@ import type { StoreDatabase } from './storeSchema';
 import { AGGREGATE_TABLES, openStoreDatabase, rowChecksumSql } from './storeSchema';
 import { StoreDamagedError, findDamagedRows } from './storeCheck';
 import type { WindowBuckets } from './windowBuckets';
-import { FINEST_WINDOW_MINUTES, HOUR_MS, epochDayToDate, windowBuckets } from './windowBuckets';
+import { FINEST_WINDOW_MINUTES, HOUR_MS, epochDayToDate, hourRangeBuckets, windowBuckets } from './windowBuckets';
+import type { CatalogHistory } from '../catalog/catalogHistory';
 import { END_TIME_HOUR } from '../budget/saneTime';
 import { zeroCounts } from '../budget/counts';
-import { aggregateCategoriesToGroups } from '../budget/rollUp';
+import { sumComponentsByKey } from '../budget/rollUp';
 
 export interface StoreSourceOptions {
   path: string;
   catalog: Catalog;
+  /**
+   * The catalog in force over time (issue 15 item 1): group figures attribute each hour bucket to
+   * the group that owned the category at the hour's start (a change at 10:30 counts from 11:00).
+   * Without it, `catalog` for every hour.
+   */
+  history?: CatalogHistory;
   /** Open without writing (no migration, the file must exist). */
   readonly?: boolean;
 }
@@ -151,6 +158,7 @@ class SqliteStoreSource implements StoreSource {
     readonly path: string,
     private readonly catalog: Catalog,
     readonly: boolean,
+    private readonly history?: CatalogHistory,
   ) {
     this.db = openStoreDatabase(path, { readonly });
     this.categoryCountsStmt = this.db.prepare(CATEGORY_COUNTS_SQL);
@@ -240,16 +248,34 @@ class SqliteStoreSource implements StoreSource {
     throwIfAborted(opts.signal);
     const b = windowBuckets(opts.window, opts.at ?? new Date());
     const wanted = opts.groups ? new Set(opts.groups) : undefined;
-    const categories = this.dataCategories().filter((c) => !wanted || wanted.has(this.catalog.groupOf(c).key));
-    const params = this.params(b, categories);
-    const rows = this.categoryRows(b, categories).map((row) => ({ category: row.category, components: [componentCounts(row.component, sli(row))] }));
-    const byGroup = new Map(aggregateCategoriesToGroups(rows, (c) => this.catalog.groupOf(c).key).map((g) => [g.group, g.components]));
+    const dataCategories = this.dataCategories();
+    // Attribution at query time (docs/domain.md "Catalog history"): the window's hours cut where the
+    // catalog in force changed, each part's categories rolled up with that part's catalog.
+    const parts = this.history
+      ? this.history
+          .segments(b.firstHour * HOUR_MS, b.endHour * HOUR_MS, (ms) => Math.ceil(ms / HOUR_MS) * HOUR_MS)
+          .map((s) => ({ buckets: hourRangeBuckets(s.start / HOUR_MS, s.end / HOUR_MS), catalog: s.catalog }))
+      : [{ buckets: b, catalog: this.catalog }];
+    const rows: Array<{ group: string; category: string; components: ComponentCounts[] }> = [];
+    let params: Record<string, number | string> = this.params(b, []);
+    const queries: string[] = [];
+    for (const part of parts) {
+      const categories = dataCategories.filter((c) => !wanted || wanted.has(part.catalog.groupOf(c).key));
+      params = this.params(part.buckets, categories);
+      queries.push(`-- params: ${JSON.stringify(params)}`);
+      for (const row of this.categoryRows(part.buckets, categories)) {
+        rows.push({ group: part.catalog.groupOf(row.category).key, category: row.category, components: [componentCounts(row.component, sli(row))] });
+      }
+    }
+    const byGroup = sumComponentsByKey(rows, (r) => r.group, (r) => r.components);
     // Asked-for groups in the order asked, with or without data.
     const data = opts.groups
       ? [...new Set(opts.groups)].map((group) => ({ group, components: byGroup.get(group) ?? [] }))
       : [...byGroup].map(([group, components]) => ({ group, components }));
     if (!opts.groups) data.sort((x, y) => x.group.localeCompare(y.group));
-    return { meta: this.meta(opts, b, CATEGORY_COUNTS_SQL, params), data };
+    const meta = this.meta(opts, b, CATEGORY_COUNTS_SQL, params);
+    if (parts.length > 1) meta.provenance.queries = [`${queries.join('\n')}\n${CATEGORY_COUNTS_SQL.trim()}`];
+    return { meta, data };
   }
 
   async categoryCounts(opts: EvalOptions & { categories?: string[] }): Promise<Sourced<CategoryCounts[]>> {
@@ -330,5 +356,5 @@ class SqliteStoreSource implements StoreSource {
 
 /** Opens the store at `path` as a BudgetSource. Throws StoreError when the file is unusable. */
 export function openStoreSource(opts: StoreSourceOptions): StoreSource {
-  return new SqliteStoreSource(opts.path, opts.catalog, opts.readonly ?? false);
+  return new SqliteStoreSource(opts.path, opts.catalog, opts.readonly ?? false, opts.history);
 }

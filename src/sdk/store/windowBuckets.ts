@@ -41,8 +41,15 @@ export function windowBuckets(window: BudgetWindow, at: Date): WindowBuckets {
   if (!Number.isInteger(window.minutes) || window.minutes <= 0) throw new RangeError(`window minutes must be a positive integer, got ${window.minutes}`);
   const startMs = endMs - Math.max(window.minutes, FINEST_WINDOW_MINUTES) * 60_000;
   // Hour h is in the window iff startMs <= h * HOUR_MS < endMs.
-  const firstHour = Math.ceil(startMs / HOUR_MS);
-  const endHour = Math.ceil(endMs / HOUR_MS);
+  return hourRangeBuckets(Math.ceil(startMs / HOUR_MS), Math.ceil(endMs / HOUR_MS), startMs, endMs);
+}
+
+/**
+ * The buckets of the epoch hours [firstHour, endHour) (whole days from the daily rollups, the edges
+ * hourly): a window's, or the part of it one catalog was in force (catalog history, storeSource.ts).
+ * `startMs`/`endMs` (default the hours' edges) only set calendarDays and the bounds reported.
+ */
+export function hourRangeBuckets(firstHour: number, endHour: number, startMs = firstHour * HOUR_MS, endMs = endHour * HOUR_MS): WindowBuckets {
   const fullFirstDay = Math.ceil(firstHour / HOURS_PER_DAY);
   const fullEndDay = Math.floor(endHour / HOURS_PER_DAY);
   const hasFullDays = fullFirstDay < fullEndDay;

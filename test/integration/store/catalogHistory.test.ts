@@ -1,0 +1,163 @@
+/**
+ * Catalog history on the embedded store (issue 15 item 1b): hand-written GitLab request logs ->
+ * ingest -> a real SQLite store -> StoreSource with the history of test/fixtures/catalog/history
+ * (the catalog of 2026-11-01, then from 2026-11-15T00:00Z: team_planning moves from
+ * project_management to knowledge, and the group code_review is renamed code_review_ui).
+ * Attribution at query time: each hour goes to the group that owned its category then.
+ *
+ * Every day 2026-11-01 .. 2026-11-28, 10 requests at 12:00 per category, 0.1 s (under every
+ * threshold), low urgency; a 5xx is an error and no apdex measurement (f = e, m = w + o = 2o - e):
+ *  team_planning:        1 x 500 a day before the 15th (f 1, m 19), 2 from the 15th (f 2, m 18)
+ *  portfolio_management: all 200 (m 20 a day)          (project_management throughout)
+ *  wiki:                 all 200 (m 20 a day)          (knowledge throughout)
+ *  code_review_workflow: all 200 before the 15th (m 20), 1 x 500 a day from the 15th (f 1, m 19)
+ *
+ * Window 28d ending 2026-11-29T00:00Z = [11-01, 11-29): 14 days before the change, 14 after.
+ * Target 99.95 %, budget 0.0005 x 40,320 = 20.16 min; spent = f x 40,320 / m (F7).
+ *  project_management: team_planning 11-01..11-14 (f 14, m 266) + portfolio (m 560): f 14, m 826
+ *    spent 14 x 40,320 / 826 = 683.3898305...
+ *  knowledge: team_planning 11-15..11-28 (f 28, m 252) + wiki (m 560): f 28, m 812
+ *    spent 28 x 40,320 / 812 = 1,390.3448275... (28/812 = 1/29)
+ *  code_review (the old name, days before): f 0, m 280; code_review_ui (days after): f 14, m 266,
+ *    spent 14 x 40,320 / 266 = 2,122.1052631...
+ * With today's catalog for every day (retroactive, no history) knowledge would have f 42, m 1,078.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ingestFiles } from '../../../src/sdk/store/logIngest';
+import { openStoreSource } from '../../../src/sdk/store/storeSource';
+import { BudgetService } from '../../../src/sdk/service/budgetService';
+import { parseWindow } from '../../../src/sdk/budget/window';
+import { failuresOf, measurementsOf } from '../../../src/sdk/budget/counts';
+import type { CatalogHistory } from '../../../src/sdk/catalog/catalogHistory';
+import type { Catalog } from '../../../src/sdk/catalog/types';
+import type { ComponentCounts } from '../../../src/sdk/contract/budgetTypes';
+import { fixtureHistory } from '../../support/catalogHistoryFixtures';
+
+const AT = new Date('2026-11-29T00:00:00Z');
+const CHANGE = Date.parse('2026-11-15T00:00:00Z');
+const DAY_MS = 86_400_000;
+
+function days(errorsOn: (dayStart: number) => number, fields: Record<string, unknown>): string {
+  let out = '';
+  for (let d = Date.parse('2026-11-01T12:00:00Z'); d < AT.getTime(); d += DAY_MS) {
+    const errors = errorsOn(d);
+    for (let i = 0; i < 10; i++) {
+      out += JSON.stringify({ time: new Date(d + i * 30_000).toISOString(), method: 'GET', status: i < errors ? 500 : 200, duration_s: 0.1, request_urgency: 'low', target_duration_s: 5, ...fields }) + '\n';
+    }
+  }
+  return out;
+}
+
+const rails = (controller: string, action: string, category: string): Record<string, unknown> => ({
+  path: `/x/${category}`,
+  controller,
+  action,
+  'meta.caller_id': `${controller}#${action}`,
+  'meta.feature_category': category,
+});
+
+const fm = (components: ComponentCounts[]): [number, number] => [
+  components.reduce((a, c) => a + failuresOf(c.counts), 0),
+  components.reduce((a, c) => a + measurementsOf(c.counts), 0),
+];
+
+describe('catalog history: the store attributes each hour to the group that owned the category then', () => {
+  let dir: string;
+  let store: string;
+  let history: CatalogHistory;
+  let today: Catalog;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'budget-lens-catalog-history-'));
+    store = join(dir, 'store.db');
+    writeFileSync(
+      join(dir, 'production_json.log'),
+      days((d) => (d < CHANGE ? 1 : 2), rails('Projects::IssuesController', 'index', 'team_planning')) +
+        days(() => 0, rails('Groups::EpicsController', 'index', 'portfolio_management')) +
+        days(() => 0, rails('Projects::WikisController', 'show', 'wiki')) +
+        days((d) => (d < CHANGE ? 0 : 1), rails('Projects::MergeRequestsController', 'show', 'code_review_workflow')),
+    );
+    const ingested = await ingestFiles(store, [join(dir, 'production_json.log')]);
+    assert.equal(ingested.totals.accepted, 4 * 28 * 10);
+    const h = await fixtureHistory([0, 1]);
+    history = h.history;
+    today = h.catalogs[1]!;
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('groupCounts over 28 days: the days before the move count for the old group, the days after for the new', async () => {
+    const source = openStoreSource({ path: store, catalog: today, history, readonly: true });
+    try {
+      const { data, meta } = await source.groupCounts({ window: parseWindow('28d'), at: AT });
+      const by = new Map(data.map((g) => [g.group, fm(g.components)]));
+      assert.deepEqual(Object.fromEntries(by), {
+        code_review: [0, 280],
+        code_review_ui: [14, 266],
+        knowledge: [28, 812],
+        project_management: [14, 826],
+      });
+      // Two parts, each with its own buckets: epoch days 20758 (11-01) .. 20772 (11-15) .. 20786 (11-29).
+      assert.match(meta.provenance.queries[0]!, /"firstDay":20758,"endDay":20772[\s\S]*"firstDay":20772,"endDay":20786/);
+      // Asked for groups: filtered with each part's catalog.
+      const asked = await source.groupCounts({ window: parseWindow('28d'), at: AT, groups: ['knowledge', 'code_review'] });
+      assert.deepEqual(asked.data.map((g) => [g.group, fm(g.components)]), [
+        ['knowledge', [28, 812]],
+        ['code_review', [0, 280]],
+      ]);
+    } finally {
+      await source.close();
+    }
+  });
+
+  test('without a history, today\'s catalog for every day (the retroactive figures the history avoids)', async () => {
+    const source = openStoreSource({ path: store, catalog: today, readonly: true });
+    try {
+      const { data } = await source.groupCounts({ window: parseWindow('28d'), at: AT });
+      assert.deepEqual(Object.fromEntries(data.map((g) => [g.group, fm(g.components)])), {
+        code_review_ui: [14, 546],
+        knowledge: [42, 1078],
+        project_management: [0, 560],
+      });
+    } finally {
+      await source.close();
+    }
+  });
+
+  test('BudgetService: 28-day figures by hand, meta says what moved; a window before the change uses the catalog of then', async () => {
+    const source = openStoreSource({ path: store, catalog: today, history, readonly: true });
+    try {
+      const service = new BudgetService(source, today, { catalogHistory: history });
+      const { data, meta } = await service.groups({ window: '28d', at: AT });
+      const g = new Map(data.map((x) => [x.group, x]));
+      const close = (a: number | null, b: number): boolean => a !== null && Math.abs(a - b) <= 1e-9;
+      assert.equal(g.get('project_management')!.failures, 14);
+      assert.equal(g.get('project_management')!.measurements, 826);
+      assert.ok(close(g.get('project_management')!.spentMinutes, (14 * 40_320) / 826), String(g.get('project_management')!.spentMinutes));
+      assert.equal(g.get('knowledge')!.failures, 28);
+      assert.equal(g.get('knowledge')!.measurements, 812);
+      assert.ok(close(g.get('knowledge')!.spentMinutes, 40_320 / 29));
+      assert.ok(close(g.get('code_review_ui')!.spentMinutes, (14 * 40_320) / 266));
+      assert.deepEqual(meta.catalogChanges, [
+        { at: '2026-11-15T00:00:00.000Z', kind: 'group_renamed', from: 'code_review', to: 'code_review_ui' },
+        { at: '2026-11-15T00:00:00.000Z', kind: 'category_moved', category: 'team_planning', from: 'project_management', to: 'knowledge' },
+      ]);
+      // 7 days ending 11-08: all before the change: team_planning with project_management, no change in meta.
+      const early = await service.groups({ window: '7d', at: new Date('2026-11-08T00:00:00Z') });
+      const pm = early.data.find((x) => x.group === 'project_management')!;
+      // team_planning 7 x (f 1, m 19) + portfolio 7 x m 20: f 7, m 273
+      assert.deepEqual([pm.failures, pm.measurements], [7, 273]);
+      assert.equal(early.data.find((x) => x.group === 'knowledge')!.measurements, 140);
+      assert.equal(early.meta.catalogChanges, undefined);
+      // Categories are what they are: team_planning's own figures span both groups' days.
+      const cats = await service.categories(['team_planning'], { window: '28d', at: AT });
+      assert.deepEqual([cats.data[0]!.failures, cats.data[0]!.measurements], [42, 518]);
+      assert.equal(cats.meta.catalogChanges?.length, 2);
+    } finally {
+      await source.close();
+    }
+  });
+});
