@@ -160,7 +160,7 @@ export interface CountQuerySpec {
  * Result labels: the entity label(s) (`stage_group`, `feature_category`, or the endpoint labels)
  * and `component`.
  */
-export function countExpr(spec: CountQuerySpec, kind: CounterKind, range: string): string {
+export function countExpr(spec: CountQuerySpec, kind: CounterKind, range: string, offset?: string): string {
   const { mode, names, target } = spec;
   const base = selectorsToMatchers(spec.selectors);
   const narrow: Matcher[] = [];
@@ -182,10 +182,12 @@ export function countExpr(spec: CountQuerySpec, kind: CounterKind, range: string
   const scale = mode === 'raw' ? '' : ` * ${spec.evaluationIntervalSeconds}`;
   // By id: a request's id is its endpoint_id, a job's its worker; `or` keeps each series once.
   const idLabels = target.level === 'endpoint_ids' ? (['endpoint_id', 'worker'] as const) : undefined;
+  // `[d] offset o`: the part of a window that ends o before its end (a catalog epoch, prometheusSource.ts).
+  const r = offset === undefined ? `[${range}]` : `[${range}] offset ${offset}`;
   const ranged = (metric: string): string => {
-    if (!idLabels || target.level !== 'endpoint_ids') return `${rangeFn}(${vectorSelector(metric, matchers)}[${range}])`;
+    if (!idLabels || target.level !== 'endpoint_ids') return `${rangeFn}(${vectorSelector(metric, matchers)}${r})`;
     const ids = exactAlternation(target.endpointIds);
-    return `(${idLabels.map((label) => `${rangeFn}(${vectorSelector(metric, [...matchers, { label, op: '=~', value: ids }])}[${range}])`).join(' or ')})`;
+    return `(${idLabels.map((label) => `${rangeFn}(${vectorSelector(metric, [...matchers, { label, op: '=~', value: ids }])}${r})`).join(' or ')})`;
   };
   const inner = (metric: string, by: readonly string[]): string => {
     let v = ranged(metric);

@@ -4,6 +4,7 @@
  * prometheusCounts. Every result's meta lists the exact PromQL sent and any warnings.
  */
 import type { Catalog } from '../catalog/types';
+import type { CatalogHistory } from '../catalog/catalogHistory';
 import type { BackendConfig } from '../config/types';
 import type { Component } from '../contract/budgetTypes';
 import type {
@@ -53,6 +54,12 @@ export interface PrometheusSourceOptions {
    * mode, to roll categories up to groups. Without it the source uses the recorded mapping series.
    */
   catalog?: Catalog;
+  /**
+   * The catalog in force over time (issue 15 item 1), for raw mode: a group's counts are summed per
+   * epoch (`increase(x[d] offset o)` for each part of the window, with that part's catalog). Recorded
+   * series carry the stage_group GitLab's rules recorded then, so recording_rules mode ignores it.
+   */
+  history?: CatalogHistory;
   headers?: Record<string, string>;
   /** The most bytes one Prometheus answer may have; default 8 MiB (PrometheusClientOptions). */
   maxResponseBytes?: number;
@@ -78,6 +85,7 @@ export function createPrometheusSource(opts: PrometheusSourceOptions): BudgetSou
 export function configuredPrometheusSource(opts: {
   url: string;
   catalog: Catalog;
+  history?: CatalogHistory;
   backend?: BackendConfig;
   token?: string;
   timeoutMs?: number;
@@ -90,6 +98,7 @@ export function configuredPrometheusSource(opts: {
     selectors: prom?.selectors ?? {},
     ...(prom?.metricPrefix ? { metricPrefix: prom.metricPrefix } : {}),
     catalog: opts.catalog,
+    ...(opts.history ? { history: opts.history } : {}),
     ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
     ...(opts.maxResponseBytes !== undefined ? { maxResponseBytes: opts.maxResponseBytes } : {}),
     ...(opts.token ? { headers: { Authorization: `Bearer ${opts.token}` } } : {}),
@@ -104,6 +113,7 @@ export class PrometheusSource implements BudgetSource {
   private readonly selectors: Record<string, string>;
   private readonly interval: number;
   private readonly catalog: Catalog | undefined;
+  private readonly history: CatalogHistory | undefined;
 
   constructor(opts: PrometheusSourceOptions) {
     this.client = new PrometheusClient({ url: opts.url, timeoutMs: opts.timeoutMs, headers: opts.headers, maxResponseBytes: opts.maxResponseBytes });
@@ -113,6 +123,7 @@ export class PrometheusSource implements BudgetSource {
     this.interval = opts.evaluationIntervalSeconds ?? 60;
     if (!(this.interval > 0)) throw new RangeError(`evaluationIntervalSeconds must be > 0, got ${this.interval}`);
     this.catalog = opts.catalog;
+    this.history = opts.history;
   }
 
   async groupCounts(opts: EvalOptions & { groups?: string[] }): Promise<Sourced<GroupCounts[]>> {
@@ -122,6 +133,18 @@ export class PrometheusSource implements BudgetSource {
     if (this.mode === 'recording_rules') {
       const level: CountLevel = { level: 'stage_group', groups: opts.groups };
       await this.countInto(run, table, level, b, opts.signal, (l) => l['stage_group']);
+    } else if (this.history) {
+      // Raw counters with a catalog history: each part of the window where one catalog was in force
+      // is counted on its own (`[d] offset o`) and rolled up with that catalog (domain.md "Catalog history").
+      const parts = this.history.segments(b.start.getTime(), b.end.getTime());
+      await Promise.all(
+        parts.map((part) => {
+          const level = this.categoryLevelForGroups(opts.groups, part.catalog);
+          const offsetMs = b.end.getTime() - part.end;
+          const range = { start: new Date(part.start), end: new Date(part.end) };
+          return level ? this.countInto(run, table, level, range, opts.signal, (l) => part.catalog.groupOf(l['feature_category'] ?? '').key, offsetMs > 0 ? { evalAt: b.end, offset: promDuration(offsetMs / 1000) } : undefined) : undefined;
+        }),
+      );
     } else {
       // Raw counters carry feature_category only: count per category, then roll up to groups.
       const groupOf = await this.categoryToGroup(run, b.end, opts.signal);
@@ -257,11 +280,13 @@ export class PrometheusSource implements BudgetSource {
     b: WindowBounds,
     signal: AbortSignal | undefined,
     entityOf: (labels: Record<string, string>) => string | undefined,
+    /** Count [b.start, b.end) as `[d] offset o` evaluated at `evalAt` (o = evalAt - b.end). */
+    shifted?: { evalAt: Date; offset: string },
   ): Promise<void> {
     const range = promDuration((b.end.getTime() - b.start.getTime()) / 1000);
-    const exprs = COUNTER_KINDS.map((kind) => [kind, countExpr(this.spec(level), kind, range)] as const);
+    const exprs = COUNTER_KINDS.map((kind) => [kind, countExpr(this.spec(level), kind, range, shifted?.offset)] as const);
     run.queries.push(...exprs.map(([, e]) => e));
-    const answers = await allOrCancel(signal, (sig) => exprs.map(([, e]) => this.client.query(e, b.end, sig)));
+    const answers = await allOrCancel(signal, (sig) => exprs.map(([, e]) => this.client.query(e, shifted?.evalAt ?? b.end, sig)));
     answers.forEach((ans, i) => {
       run.warnings.push(...ans.warnings);
       table.addSamples(exprs[i]![0] as CounterKind, ans.result, entityOf);
@@ -275,11 +300,11 @@ export class PrometheusSource implements BudgetSource {
   }
 
   /** undefined when the catalog says the groups own no categories (nothing to query). */
-  private categoryLevelForGroups(groups: string[] | undefined): { level: 'feature_category'; categories?: string[]; mappingGroups?: string[] } | undefined {
+  private categoryLevelForGroups(groups: string[] | undefined, catalog: Catalog | undefined = this.catalog): { level: 'feature_category'; categories?: string[]; mappingGroups?: string[] } | undefined {
     if (!groups) return { level: 'feature_category' };
     if (groups.length === 0) return undefined;
-    if (!this.catalog) return { level: 'feature_category', mappingGroups: groups };
-    const categories = groups.flatMap((g) => this.catalog?.categoriesOf(g) ?? []);
+    if (!catalog) return { level: 'feature_category', mappingGroups: groups };
+    const categories = groups.flatMap((g) => catalog.categoriesOf(g));
     return categories.length > 0 ? { level: 'feature_category', categories } : undefined;
   }
 

@@ -1,0 +1,182 @@
+/**
+ * Catalog history on a real Prometheus (issue 15 item 1c): a category moves between two groups
+ * mid-window, and a group is renamed, on 2026-11-15T00:00Z (the fixture catalogs of 11-01 and 11-15,
+ * test/fixtures/catalog/history). One TSDB holds both what GitLab's application exports (the raw
+ * gitlab_sli_rails_request_* counters, by feature_category) and what its recording rules record (the
+ * stage_group 1h rates, labelled with the group that owned the category when they were recorded),
+ * backfilled with promtool (docs/testing.md).
+ *
+ * Per-second rates, constant per category (so a recorded rate_1h equals the counters' rate):
+ *               ops     errors   apdex weight (= ops - errors)   apdex success
+ *  team_planning        0.1     0.005    0.095                           55/600
+ *  portfolio_management 0.05    0        0.05                            0.05
+ *  wiki                 0.2     1/600    119/600                         119/600
+ *  code_review_workflow 0.1     2/600    58/600                          57/600
+ * Counters step every 600 s on the 10-minute marks (each step adds rate x 600, whole numbers);
+ * recorded gauges are sampled at hh:m5:00 (never on a window edge: Prometheus 2.x ranges are
+ * closed), so the 28d window ending 2026-11-29T00:00Z holds 4,032 of them, 2,016 per side.
+ *
+ * Raw mode, split at the change: increase(x[14d] offset 14d) with the catalog of 11-01 plus
+ * increase(x[14d]) with the catalog of 11-15 (samples sit on both edges: no extrapolation).
+ * project_management = team_planning + portfolio for 14 d, then portfolio alone:
+ *   per 600 s: before f = (57 - 55) + 3 = 5, m = 57 + 60 + 30 + 30 = 177; after f = 0, m = 60
+ *   28 d: f = 2,016 x 5 = 10,080, m = 2,016 x (177 + 60) = 477,792; A = 1 - 10,080 / 477,792
+ * knowledge = wiki throughout + team_planning from the 15th:
+ *   per 600 s wiki f = 1, m = 239; team_planning f = 5, m = 117
+ *   28 d: f = 4,032 + 2,016 x 5 = 14,112, m = 4,032 x 239 + 2,016 x 117 = 1,199,520
+ * code_review (before) f = 2,016 x 3 = 6,048, m = 2,016 x 118; code_review_ui (after) the same.
+ * GitLab's dashboard query (domain.md section 4) over the recorded series gives the same ratios;
+ * the test compares the two to 1e-9, and recorded mode (which keeps using stage_group) to both.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createPrometheusSource } from '../../../src/sdk/sources/prometheusSource';
+import { PrometheusClient } from '../../../src/sdk/sources/prometheusClient';
+import { BudgetService } from '../../../src/sdk/service/budgetService';
+import { parseWindow } from '../../../src/sdk/budget/window';
+import type { CatalogHistory } from '../../../src/sdk/catalog/catalogHistory';
+import type { Catalog } from '../../../src/sdk/catalog/types';
+import { startPrometheus, type MetricsServer } from '../../support/prometheusServer';
+import { sampledSeries, unix, type Series } from '../../support/seriesBuilders';
+import { fixtureHistory } from '../../support/catalogHistoryFixtures';
+
+const AT = unix('2026-11-29T00:00:00Z');
+const FROM = unix('2026-10-31T22:00:00Z');
+const STEP = 600;
+const SEL = { environment: 'gprd', stage: 'main', monitor: 'global' };
+
+type Kind = 'apdexSuccess' | 'apdexWeight' | 'ops' | 'errors';
+/** Per 600 s. */
+const PER_STEP: Record<string, Record<Kind, number>> = {
+  team_planning: { ops: 60, errors: 3, apdexWeight: 57, apdexSuccess: 55 },
+  portfolio_management: { ops: 30, errors: 0, apdexWeight: 30, apdexSuccess: 30 },
+  wiki: { ops: 120, errors: 1, apdexWeight: 119, apdexSuccess: 119 },
+  code_review_workflow: { ops: 60, errors: 2, apdexWeight: 58, apdexSuccess: 57 },
+};
+const RAW: Record<Kind, string> = {
+  apdexSuccess: 'gitlab_sli_rails_request_apdex_success_total',
+  apdexWeight: 'gitlab_sli_rails_request_apdex_total',
+  ops: 'gitlab_sli_rails_request_total',
+  errors: 'gitlab_sli_rails_request_error_total',
+};
+const RECORDED: Record<Kind, string> = {
+  apdexSuccess: 'gitlab:component:stage_group:execution:apdex:success:rate_1h',
+  apdexWeight: 'gitlab:component:stage_group:execution:apdex:weight:score_1h',
+  ops: 'gitlab:component:stage_group:execution:ops:rate_1h',
+  errors: 'gitlab:component:stage_group:execution:error:rate_1h',
+};
+const KINDS = Object.keys(RAW) as Kind[];
+
+/** GitLab's dashboard availability of one group over 28 d (docs/domain.md section 4). */
+function dashboardQuery(group: string): string {
+  const sel = `{environment="gprd",stage="main",monitor="global",stage_group="${group}"}`;
+  const sot = (k: Kind): string => `sum_over_time(${RECORDED[k]}${sel}[28d])`;
+  return `clamp_max(
+  sum(sum by (stage_group, component) (
+    label_replace(${sot('apdexSuccess')}, "sli_kind", "apdex", "", "")
+    or label_replace(${sot('ops')} - ${sot('errors')}, "sli_kind", "error", "", "")
+  ) unless on (stage_group, component) gitlab:ignored_component:stage_group)
+  /
+  sum(sum by (stage_group, component) (
+    label_replace(${sot('apdexWeight')}, "sli_kind", "apdex", "", "")
+    or label_replace(${sot('ops')} and ${sot('errors')}, "sli_kind", "error", "", "")
+  ) unless on (stage_group, component) gitlab:ignored_component:stage_group),
+1)`;
+}
+
+function series(history: CatalogHistory): Series[] {
+  const out: Series[] = [];
+  for (const [category, perStep] of Object.entries(PER_STEP)) {
+    for (const k of KINDS) {
+      out.push(sampledSeries(RAW[k], { ...SEL, feature_category: category, endpoint_id: `E#${category}`, type: 'web' }, FROM, AT + 1200, STEP, (t) => ((t - FROM) / STEP) * perStep[k]));
+    }
+  }
+  // Recorded: per group, the sum of the rates of the categories it owned when the sample was recorded.
+  const groups = new Set(history.epochs.flatMap((e) => [...e.catalog.groups.keys()]));
+  for (const group of groups) {
+    for (const k of KINDS) {
+      const rateAt = (t: number): number | undefined => {
+        const owned = Object.keys(PER_STEP).filter((c) => history.groupOf(c, t * 1000).key === group);
+        return owned.length === 0 ? undefined : owned.reduce((a, c) => a + PER_STEP[c]![k], 0) / STEP;
+      };
+      const s = sampledSeries(RECORDED[k], { ...SEL, stage_group: group, component: 'rails_request', type: 'web' }, FROM + 300, AT + 1200, STEP, (t) => rateAt(t) ?? NaN);
+      s.samples = s.samples.filter(([, v]) => !Number.isNaN(v));
+      if (s.samples.length > 0) out.push(s);
+    }
+  }
+  return out;
+}
+
+const close = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
+
+describe('catalog history on a real Prometheus: a category moves mid-window', () => {
+  let server: MetricsServer;
+  let history: CatalogHistory;
+  let today: Catalog;
+  let dashboard: Map<string, number>;
+
+  before(async () => {
+    const h = await fixtureHistory([0, 1]);
+    history = h.history;
+    today = h.catalogs[1]!;
+    server = await startPrometheus(series(history));
+    const client = new PrometheusClient({ url: server.url });
+    dashboard = new Map();
+    for (const g of ['project_management', 'knowledge', 'code_review', 'code_review_ui']) {
+      const ans = await client.query(dashboardQuery(g), new Date(AT * 1000));
+      assert.equal(ans.result.length, 1, g);
+      dashboard.set(g, ans.result[0]!.value);
+    }
+  });
+  after(async () => {
+    await server?.stop();
+  });
+
+  test('GitLab\'s dashboard query over the recorded series gives the hand-computed ratios', () => {
+    assert.ok(close(dashboard.get('project_management')!, 1 - 10_080 / 477_792), String(dashboard.get('project_management')));
+    assert.ok(close(dashboard.get('knowledge')!, 1 - 14_112 / 1_199_520), String(dashboard.get('knowledge')));
+    assert.ok(close(dashboard.get('code_review')!, 1 - 6_048 / (2_016 * 118)));
+    assert.ok(close(dashboard.get('code_review_ui')!, 1 - 6_048 / (2_016 * 118)));
+  });
+
+  test('raw mode split at the change equals the dashboard to 1e-9 (counts by hand; [d] offset o per epoch)', async () => {
+    const source = createPrometheusSource({ url: server.url, mode: 'raw', selectors: SEL, catalog: today, history });
+    const service = new BudgetService(source, today, { catalogHistory: history });
+    const { data, meta } = await service.groups({ window: '28d', at: new Date(AT * 1000) });
+    const g = new Map(data.map((x) => [x.group, x]));
+    assert.ok(close(g.get('project_management')!.failures, 10_080) && close(g.get('project_management')!.measurements, 477_792), `${g.get('project_management')!.failures} ${g.get('project_management')!.measurements}`);
+    assert.ok(close(g.get('knowledge')!.failures, 14_112) && close(g.get('knowledge')!.measurements, 1_199_520));
+    for (const key of ['project_management', 'knowledge', 'code_review_ui']) {
+      assert.ok(close(g.get(key)!.availability!, dashboard.get(key)!), `${key}: ${g.get(key)!.availability} vs ${dashboard.get(key)}`);
+    }
+    // The old group name (not in today's catalog) is in the source's counts for the days before.
+    const counts = await source.groupCounts({ window: parseWindow('28d'), at: new Date(AT * 1000), groups: ['code_review'] });
+    const c = counts.data[0]!.components[0]!.counts;
+    assert.ok(close(1 - (c.apdexWeight - c.apdexSuccess + c.errors) / (c.apdexWeight + c.ops), dashboard.get('code_review')!));
+    assert.ok(close(c.ops, 2_016 * 60), String(c.ops));
+    const queries = meta.provenance.queries.join('\n');
+    assert.match(queries, /increase\(gitlab_sli_rails_request_total\{[^}]*\}\[14d\] offset 14d\)/);
+    assert.match(queries, /increase\(gitlab_sli_rails_request_total\{[^}]*\}\[14d\]\)/);
+    assert.deepEqual(meta.catalogChanges?.map((x) => x.kind), ['group_renamed', 'category_moved']);
+    // Without the history, today's catalog for all 28 days: knowledge takes team_planning's whole window.
+    const retro = await new BudgetService(createPrometheusSource({ url: server.url, mode: 'raw', selectors: SEL, catalog: today }), today).groups({ window: '28d', at: new Date(AT * 1000) });
+    assert.ok(close(retro.data.find((x) => x.group === 'knowledge')!.failures, 4_032 * 6));
+  });
+
+  test('recording_rules mode keeps using the recorded stage_group: the same figures, no split queries', async () => {
+    const source = createPrometheusSource({ url: server.url, selectors: SEL, catalog: today, history });
+    const service = new BudgetService(source, today, { catalogHistory: history });
+    const { data, meta } = await service.groups({ window: '28d', at: new Date(AT * 1000) });
+    for (const key of ['project_management', 'knowledge', 'code_review_ui']) {
+      const x = data.find((d) => d.group === key)!;
+      assert.ok(close(x.availability!, dashboard.get(key)!), `${key}: ${x.availability} vs ${dashboard.get(key)}`);
+    }
+    // Counts are sum_over_time(rate_1h[28d]) x 60 (the 60 s evaluation interval the source assumes), and
+    // these samples are 600 s apart: a tenth of the raw counts (2,016 x 5/600 x 60 = 1,008), the same ratios.
+    assert.ok(close(data.find((d) => d.group === 'project_management')!.failures, 10_080 / 10));
+    const queries = meta.provenance.queries.join('\n');
+    assert.doesNotMatch(queries, /offset/);
+    assert.match(queries, /sum_over_time\(gitlab:component:stage_group:execution:ops:rate_1h\{[^}]*\}\[28d\]\)/);
+    assert.equal(meta.catalogChanges?.length, 2);
+  });
+});
