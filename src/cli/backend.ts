@@ -17,6 +17,7 @@ import {
   MissingCatalogError,
   openBudgetBackend,
   openProjectObjectives,
+  projectCatalogHistory,
   resolveCatalog,
   TOKEN_ENV_VAR,
 } from '../sdk';
@@ -140,7 +141,12 @@ export async function openBackend(
 
   const catalog = await loadCatalogFor(io, flags, config);
   const project = opts.objectives ?? (await objectivesOf(config));
+  // `catalog.history` (issue 15 item 1), unless --catalog names another catalog than the config's.
+  const history = flags.catalog === undefined ? await projectCatalogHistory(config) : undefined;
+  if (history !== undefined && 'reason' in history) io.stderr.write(`budget-lens: ${history.reason}; today's catalog is used for every hour\n`);
+  else for (const note of history?.notes ?? []) io.stderr.write(`budget-lens: ${note}\n`);
   const objectives = {
+    ...(history !== undefined && 'history' in history ? { catalogHistory: history.history } : {}),
     ...(project === undefined ? {} : { objectives: project.objectives, workspaceRoot: project.root }),
     ...(config?.adjustments.length ? { adjustments: config.adjustments } : {}),
   };

@@ -215,6 +215,13 @@ export type { OpenProjectOptions, OpenedProject } from './project/openProject';
 // What changed? (issue 14 item 5): the commits that touched an endpoint's code in a window, the day its spend rose
 export { commitText, commitsTouching, definitionLines, parseGitLog, spendRiseDay, wholeDays } from './project/gitHistory';
 export type { CommitInfo, CommitsTouching, CommitsTouchingOptions, LineRange, SpendRise } from './project/gitHistory';
+export { projectCatalogHistory } from './project/projectCatalogHistory';
+export type { ProjectCatalogHistory } from './project/projectCatalogHistory';
+export { catalogGitHistory } from './project/catalogGitHistory';
+export type { CatalogGitHistory, CatalogGitHistoryOptions } from './project/catalogGitHistory';
+export { CatalogHistory, catalogDiff, describeCatalogChange } from './catalog/catalogHistory';
+export type { CatalogEpoch, EpochSegment } from './catalog/catalogHistory';
+export { loadCatalogHistory } from './catalog/catalogHistoryLoader';
 export { indexProject, openWorkspace } from './mapping/index/openWorkspace';
 export type { IndexProjectOptions, OpenWorkspaceOptions, OpenedWorkspace } from './mapping/index/openWorkspace';
 export { collectGarbage } from './mapping/index/releaseMemory';
@@ -231,6 +238,7 @@ export type {
   GroupCounts,
   Provenance,
   ResultMeta,
+  CatalogChange,
   Scope,
   Sourced,
 } from './contract/budgetSource';

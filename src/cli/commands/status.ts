@@ -10,6 +10,7 @@ import { UsageError } from '../io';
 import { BACKEND_OPTIONS, BACKEND_USAGE, openBackend } from '../backend';
 import { alignColumns, parseCommandArgs } from '../mappingOutput';
 import {
+  describeCatalogChange,
   exceptionExpiryText,
   exceptionUntilText,
   formatAvailability,
@@ -94,6 +95,12 @@ export function formatStatus(s: GroupStatus, explain = false): string {
       lines.push(`  ${a.from} - ${a.to}  ${scopeText(a.scope)}: ${a.reason}${a.link ? ` (${a.link})` : ''}`);
       lines.push(`    counted ${a.counted.start} - ${a.counted.end}, removed ${formatCount(a.removedFailures)} failures of ${formatCount(a.removedMeasurements)} measurements`);
     }
+  }
+  const changes = s.group.meta.catalogChanges ?? [];
+  if (changes.length > 0) {
+    // Issue 15 item 1: the window spans a change of the catalog; no retroactive attribution.
+    lines.push('', 'Catalog changes in the window (each hour counts for the group that owned its category then)');
+    for (const c of changes) lines.push(`  ${describeCatalogChange(c)}`);
   }
   lines.push('', 'Top endpoints');
   const eps = s.topEndpoints.data.endpoints;

@@ -10,6 +10,7 @@
  * sources/ and store/; nothing below imports it.
  */
 import type { Catalog } from '../catalog/types';
+import type { CatalogHistory } from '../catalog/catalogHistory';
 import { BudgetApiClient } from '../client/budgetApiClient';
 import type { BackendConfig, ConfiguredAdjustment } from '../config/types';
 import type { BudgetApi } from '../contract/apiTypes';
@@ -61,6 +62,12 @@ export interface OpenBudgetBackendOptions {
    * API applies its server's): BudgetService answers adjusted figures beside the measured ones.
    */
   adjustments?: readonly ConfiguredAdjustment[];
+  /**
+   * The catalog in force over time (`catalog.history`, issue 15 item 1), for Prometheus and the
+   * store: group figures attribute each hour to the group that owned the category then, and answers
+   * whose window spans a change say what moved (meta.catalogChanges).
+   */
+  catalogHistory?: CatalogHistory;
 }
 
 export interface OpenedBudgetBackend {
@@ -107,6 +114,7 @@ function serviceBackend(kind: BudgetBackendKind, where: string, source: BudgetSo
     ...(opts.objectives !== undefined ? { objectives: opts.objectives } : {}),
     ...(opts.workspaceRoot !== undefined ? { workspaceRoot: opts.workspaceRoot } : {}),
     ...(opts.adjustments !== undefined ? { adjustments: opts.adjustments } : {}),
+    ...(opts.catalogHistory !== undefined ? { catalogHistory: opts.catalogHistory } : {}),
     ...('evaluator' in objectives ? { objectiveEvaluator: objectives.evaluator } : { objectivesUnsupported: objectives.unsupported }),
     });
   }
@@ -140,6 +148,7 @@ export function openNetworkBackend(target: NetworkBackendTarget, opts: OpenBudge
   const source = configuredPrometheusSource({
     url: target.url,
     catalog,
+    ...(opts.catalogHistory !== undefined ? { history: opts.catalogHistory } : {}),
     backend: opts.config,
     token,
     ...(opts.prometheusTimeoutMs !== undefined ? { timeoutMs: opts.prometheusTimeoutMs } : {}),
@@ -160,7 +169,7 @@ export function openBudgetBackend(target: BudgetBackendTarget, opts: OpenBudgetB
   if (target.kind !== 'store') return openNetworkBackend(target, opts);
   const catalog = needCatalog('store', target.path, opts.catalog);
   // The data commands only read: never migrate or create a store here.
-  const source = openStoreSource({ path: target.path, catalog, readonly: true });
+  const source = openStoreSource({ path: target.path, catalog, readonly: true, ...(opts.catalogHistory !== undefined ? { history: opts.catalogHistory } : {}) });
   // The store's objectives: its metric event logs (src/sdk/store/storeObjectives.ts), closed with the backend.
   const objectives: ObjectiveBackend = { evaluator: openStoreObjectiveEvaluator(target.path) };
   return serviceBackend('store', target.path, source, catalog, opts, objectives);

@@ -22,11 +22,23 @@ function object(properties: Record<string, JsonSchema>, optional: string[] = [])
 
 const windowSchema = object({ label: str, minutes: num });
 
-export const resultMetaSchema = object({
-  window: object({ label: str, minutes: num, start: str, end: str }),
-  asOf: str,
-  provenance: object({ kind: { enum: ['promql', 'store'] }, source: str, queries: strArray }),
-});
+/** A change of the catalog in force inside the window (contract/budgetSource.ts CatalogChange). */
+const catalogChangeSchema = object(
+  { at: str, kind: { enum: ['category_moved', 'group_renamed', 'category_added', 'category_removed'] }, category: str, from: str, to: str },
+  ['category', 'from', 'to'],
+);
+
+export const resultMetaSchema = object(
+  {
+    window: object({ label: str, minutes: num, start: str, end: str }),
+    asOf: str,
+    provenance: object({ kind: { enum: ['promql', 'store'] }, source: str, queries: strArray }),
+    warnings: strArray,
+    // Optional (issue 15 item 1): the window spans a catalog change; what moved.
+    catalogChanges: { type: 'array', items: catalogChangeSchema },
+  },
+  ['warnings', 'catalogChanges'],
+);
 
 const countsSchema = object({ apdexSuccess: num, apdexWeight: num, ops: num, errors: num });
 

@@ -24,7 +24,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ingestFiles } from '../../../src/sdk/store/logIngest';
@@ -35,7 +35,9 @@ import { failuresOf, measurementsOf } from '../../../src/sdk/budget/counts';
 import type { CatalogHistory } from '../../../src/sdk/catalog/catalogHistory';
 import type { Catalog } from '../../../src/sdk/catalog/types';
 import type { ComponentCounts } from '../../../src/sdk/contract/budgetTypes';
-import { fixtureHistory } from '../../support/catalogHistoryFixtures';
+import { HISTORY_FIXTURES, fixtureHistory } from '../../support/catalogHistoryFixtures';
+import { captureIo } from '../../support/cliIo';
+import { main } from '../../../src/cli/main';
 
 const AT = new Date('2026-11-29T00:00:00Z');
 const CHANGE = Date.parse('2026-11-15T00:00:00Z');
@@ -159,5 +161,35 @@ describe('catalog history: the store attributes each hour to the group that owne
     } finally {
       await source.close();
     }
+  });
+
+  test('budget-lens status with catalog.history in .budgetlens.yml: the figures of then and what moved', async () => {
+    for (const f of ['stages-2026-11-01.yml', 'stages-2026-11-15.yml', 'feature_categories.yml']) copyFileSync(join(HISTORY_FIXTURES, f), join(dir, f));
+    writeFileSync(
+      join(dir, '.budgetlens.yml'),
+      [
+        'catalog:',
+        '  stages: stages-2026-11-15.yml',
+        '  featureCategories: feature_categories.yml',
+        '  history:',
+        '    - { from: 2026-11-01, stages: stages-2026-11-01.yml, featureCategories: feature_categories.yml }',
+        '    - { from: 2026-11-15, stages: stages-2026-11-15.yml, featureCategories: feature_categories.yml }',
+        '',
+      ].join('\n'),
+    );
+    const c = captureIo(dir, {});
+    const code = await main(['status', '--group', 'knowledge', '--window', '28d', '--at', '2026-11-29T00:00:00Z', '--store', store], c.io);
+    assert.equal(code, 0, c.err());
+    const lines = c.out().split('\n');
+    // knowledge: f 28, m 812: spent 40,320 / 29 = 1,390.34 min
+    assert.ok(lines.some((l) => /^ {2}spent {9}1,?390\.34 min/.test(l)), c.out());
+    assert.ok(lines.includes('Catalog changes in the window (each hour counts for the group that owned its category then)'), c.out());
+    assert.ok(lines.includes('  2026-11-15T00:00:00.000Z: group code_review renamed to code_review_ui'), c.out());
+    assert.ok(lines.includes('  2026-11-15T00:00:00.000Z: team_planning moved from project_management to knowledge'), c.out());
+    // A broken history is refused at its file:line before anything is read.
+    writeFileSync(join(dir, '.budgetlens.yml'), 'catalog:\n  history:\n    - { from: 2026-11-15, stages: stages-2026-11-15.yml }\n    - { from: 2026-11-01, stages: stages-2026-11-01.yml }\n');
+    const bad = captureIo(dir, {});
+    assert.notEqual(await main(['status', '--group', 'knowledge', '--store', store], bad.io), 0);
+    assert.match(bad.err(), /\.budgetlens\.yml:4:15: catalog\.history\[1\]\.from: 2026-11-01 is before the entry at line 3/);
   });
 });

@@ -25,4 +25,17 @@ describe('response validation against the shared schemas', () => {
     assert.match(schemaProblem('Group', { data: aGroupBudget() }) ?? '', /required property 'meta'/);
     assert.match(schemaProblem('Group', anApiResult(aGroupBudget(), { ...aResultMeta(), asOf: 5 as unknown as string })) ?? '', /^\/meta\/asOf/);
   });
+
+  test('meta.catalogChanges (issue 15 item 1): optional; when present each change is checked', () => {
+    const meta = {
+      ...aResultMeta(),
+      catalogChanges: [
+        { at: '2026-11-15T00:00:00.000Z', kind: 'group_renamed' as const, from: 'code_review', to: 'code_review_ui' },
+        { at: '2026-11-15T00:00:00.000Z', kind: 'category_moved' as const, category: 'team_planning', from: 'project_management', to: 'knowledge' },
+      ],
+    };
+    assert.equal(schemaProblem('GroupList', anApiResult([aGroupBudget()], meta)), null);
+    assert.match(schemaProblem('GroupList', anApiResult([aGroupBudget()], { ...meta, catalogChanges: [{ at: 'x', kind: 'moved' as 'category_moved' }] })) ?? '', /^\/meta\/catalogChanges\/0\/kind/);
+    assert.match(schemaProblem('GroupList', anApiResult([aGroupBudget()], { ...meta, catalogChanges: [{ kind: 'category_added' as const, to: 'g' } as never] })) ?? '', /required property 'at'/);
+  });
 });
