@@ -10,7 +10,7 @@
  * with every other extension and never restarted, keeps only the index (WorkspaceIndexOptions.
  * isolatedScan; docs/benchmarks.md, bench:workbench).
  */
-import { cpus } from 'node:os';
+import { cpus, getPriority, setPriority } from 'node:os';
 import { sep } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { mustParse } from '../ruby/prefilter';
@@ -46,6 +46,8 @@ export interface TreeScan {
   prefilter?: { error?: string };
   /** Wall time of the walk, from the start of the scan. */
   walkMs: number;
+  /** The scan thread's nice value when it was lowered (scanTreeInThread on Linux). */
+  threadNice?: number;
 }
 
 /**
@@ -180,8 +182,34 @@ export function scanTreeInThread(options: TreeScanOptions, signal?: AbortSignal,
 /** Progress messages from the scan thread: at most one per this many ms (each one redraws the status bar). */
 const PROGRESS_EVERY_MS = 100;
 
+/**
+ * The nice value of the isolated scan thread on Linux: background work, so the thread that asked
+ * for it (the extension host, answering lenses and hovers) keeps the CPU it needs while a cold
+ * build runs on a busy machine, as rust-analyzer gives its indexing threads a lower QoS. Linux
+ * keeps a nice value per thread (setpriority on the calling thread's id, which `os.setPriority(0)`
+ * is there), inherited by the threads and processes it starts (its scan workers, ripgrep);
+ * elsewhere pid 0 is the whole process, so nothing is changed. `BUDGET_LENS_SCAN_NICE` overrides
+ * it (0: off) for benchmarks (bench/workbench.mjs).
+ */
+export const SCAN_THREAD_NICE = 10;
+
+/** Lowers this thread's priority (Linux only); a refusal is ignored: the scan runs as before. */
+export function lowerScanThreadPriority(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): number | undefined {
+  if (platform !== 'linux') return undefined;
+  const raw = env['BUDGET_LENS_SCAN_NICE'];
+  const nice = raw !== undefined && /^\d{1,2}$/.test(raw) ? Math.min(Number(raw), 19) : SCAN_THREAD_NICE;
+  if (nice === 0) return undefined;
+  try {
+    setPriority(0, Math.max(getPriority(0), nice));
+    return getPriority(0);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The worker side of scanTreeInThread (indexWorker.ts, `tree` mode). */
 export function runTreeScanWorker(options: TreeScanOptions, post: (msg: TreeScanMessage) => void): void {
+  const nice = lowerScanThreadPriority();
   let last = 0;
   const progress = (scanned: number, total: number): void => {
     const now = performance.now();
@@ -190,7 +218,7 @@ export function runTreeScanWorker(options: TreeScanOptions, post: (msg: TreeScan
     post({ progress: [scanned, total] });
   };
   scanTree(options, undefined, progress).then(
-    (result) => post({ result }),
+    (result) => post({ result: nice === undefined ? result : { ...result, threadNice: nice } }),
     (e: unknown) => post({ error: e instanceof Error ? e.message : String(e) }),
   );
 }

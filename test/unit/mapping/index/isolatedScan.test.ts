@@ -7,9 +7,11 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { getPriority } from 'node:os';
 import { openWorkspace } from '../../../../src/sdk/mapping/index/openWorkspace';
 import type { OpenedWorkspace } from '../../../../src/sdk/mapping/index/openWorkspace';
 import { findRipgrep } from '../../../../src/sdk/mapping/index/ripgrepPrefilter';
+import { SCAN_THREAD_NICE, lowerScanThreadPriority, scanTreeInThread } from '../../../../src/sdk/mapping/index/treeScan';
 import { CATALOG_DIR, EXAMPLE_ROOT, copyExample } from './exampleWorkspace';
 
 /** Everything the index answers, in a comparable form. */
@@ -67,5 +69,18 @@ describe('isolated scan', () => {
     controller.abort();
     await assert.rejects(building, (e: Error) => e.name === 'AbortError');
     assert.deepEqual(dump(ws), before);
+  });
+
+  test('the scan thread runs at a lower priority on Linux; this thread keeps its own', async () => {
+    const mine = getPriority(0);
+    const scan = await scanTreeInThread({ root: EXAMPLE_ROOT });
+    assert.ok(scan.scans.length > 0);
+    if (process.platform === 'linux') assert.equal(scan.threadNice, Math.max(mine, SCAN_THREAD_NICE));
+    else assert.equal(scan.threadNice, undefined);
+    assert.equal(getPriority(0), mine, 'the calling thread is untouched');
+    // Elsewhere (pid 0 is the whole process there) and with the override 0: nothing is changed.
+    assert.equal(lowerScanThreadPriority({}, 'darwin'), undefined);
+    assert.equal(lowerScanThreadPriority({ BUDGET_LENS_SCAN_NICE: '0' }, 'linux'), undefined);
+    assert.equal(getPriority(0), mine);
   });
 });
