@@ -140,9 +140,8 @@ export class PrometheusSource implements BudgetSource {
       await Promise.all(
         parts.map((part) => {
           const level = this.categoryLevelForGroups(opts.groups, part.catalog);
-          const offsetMs = b.end.getTime() - part.end;
           const range = { start: new Date(part.start), end: new Date(part.end) };
-          return level ? this.countInto(run, table, level, range, opts.signal, (l) => part.catalog.groupOf(l['feature_category'] ?? '').key, offsetMs > 0 ? { evalAt: b.end, offset: promDuration(offsetMs / 1000) } : undefined) : undefined;
+          return level ? this.countInto(run, table, level, range, opts.signal, (l) => part.catalog.groupOf(l['feature_category'] ?? '').key, this.shift(b, part.end)) : undefined;
         }),
       );
     } else {
@@ -169,8 +168,30 @@ export class PrometheusSource implements BudgetSource {
   }
 
   async endpointCounts(opts: EvalOptions & { scope: Scope; limit?: number }): Promise<Sourced<EndpointCounts[]>> {
+    // The endpoint series carry feature_category only (raw counters and GitLab's recorded
+    // application_sli_aggregation alike), so with a catalog history a group's endpoints are, in each
+    // part of the window, those of the categories it owned then (`[d] offset o` per part).
+    const parts = this.groupParts(opts);
+    if (parts) {
+      const levels = parts.map((p) => {
+        const scoped = this.scopeLevel(opts.scope, p.catalog);
+        return scoped ? { level: { ...scoped, level: 'endpoint' as const }, part: p } : undefined;
+      });
+      return this.endpointRows(opts, levels.filter((l) => l !== undefined), opts.limit);
+    }
     const scoped = this.scopeLevel(opts.scope);
     return this.endpointRows(opts, scoped ? { ...scoped, level: 'endpoint' } : undefined, opts.limit);
+  }
+
+  /**
+   * A group scope's parts of the window, one per catalog in force (catalog history), when the history
+   * cuts the window or puts another catalog than today's in force; undefined otherwise.
+   */
+  private groupParts(opts: EvalOptions & { scope: Scope }): Array<{ start: number; end: number; catalog: Catalog }> | undefined {
+    if (!this.history || 'category' in opts.scope) return undefined;
+    const b = windowBounds(opts.window, opts.at);
+    const parts = this.history.segments(b.start.getTime(), b.end.getTime());
+    return parts.length === 1 && parts[0]!.catalog === this.catalog ? undefined : parts;
   }
 
   async endpointCountsById(opts: EvalOptions & { endpointIds: string[] }): Promise<Sourced<EndpointCounts[]>> {
@@ -179,14 +200,21 @@ export class PrometheusSource implements BudgetSource {
   }
 
   /** The per-endpoint series (application_sli_aggregation, or raw counters) at `level`, one row per endpoint and component. */
-  private async endpointRows(opts: EvalOptions, level: CountLevel | undefined, limit: number | undefined): Promise<Sourced<EndpointCounts[]>> {
+  private async endpointRows(
+    opts: EvalOptions,
+    level: CountLevel | undefined | Array<{ level: CountLevel; part: { start: number; end: number } }>,
+    limit: number | undefined,
+  ): Promise<Sourced<EndpointCounts[]>> {
     const b = windowBounds(opts.window, opts.at);
     const run: Run = { queries: [], warnings: [] };
     const table = new CountTable();
-    if (level) {
-      await this.countInto(run, table, level, b, opts.signal, (l) =>
-        [l['endpoint_id'] ?? l['worker'] ?? '', l['feature_category'] ?? '', l['request_urgency'] ?? l['urgency'] ?? ''].join(SEP),
-      );
+    const rowOf = (l: Record<string, string>): string =>
+      [l['endpoint_id'] ?? l['worker'] ?? '', l['feature_category'] ?? '', l['request_urgency'] ?? l['urgency'] ?? ''].join(SEP);
+    if (Array.isArray(level)) {
+      // Per part of the window (catalog history): `[d] offset o`, the rows of every part summed.
+      await Promise.all(level.map(({ level: l, part }) => this.countInto(run, table, l, { start: new Date(part.start), end: new Date(part.end) }, opts.signal, rowOf, this.shift(b, part.end))));
+    } else if (level) {
+      await this.countInto(run, table, level, b, opts.signal, rowOf);
     }
     const withErrorSli = table.componentsWithErrorSli();
     const rows: EndpointCounts[] = [];
@@ -206,10 +234,22 @@ export class PrometheusSource implements BudgetSource {
     const run: Run = { queries: [], warnings: [] };
     const segments = daySegments(b);
     const table = new CountTable();
-    const level: CountLevel | undefined =
-      this.mode === 'recording_rules' && 'group' in opts.scope ? { level: 'stage_group', groups: [opts.scope.group] } : this.scopeLevel(opts.scope);
-    if (level) {
-      await allOrCancel(opts.signal, (sig) => this.dailyJobs(level, segments, table, run, sig));
+    const byStageGroup = this.mode === 'recording_rules' && 'group' in opts.scope;
+    const parts = byStageGroup ? undefined : this.groupParts(opts);
+    if (parts) {
+      // Raw counters with a catalog history: each part's days with the categories the group owned
+      // then; a day cut by a change sums its two parts (the clipped days' instant queries).
+      await allOrCancel(opts.signal, (sig) =>
+        parts.flatMap((p) => {
+          const level = this.scopeLevel(opts.scope, p.catalog);
+          return level ? this.dailyJobs(level, daySegments({ start: new Date(p.start), end: new Date(p.end) }), table, run, sig) : [];
+        }),
+      );
+    } else {
+      const level: CountLevel | undefined = byStageGroup && 'group' in opts.scope ? { level: 'stage_group', groups: [opts.scope.group] } : this.scopeLevel(opts.scope);
+      if (level) {
+        await allOrCancel(opts.signal, (sig) => this.dailyJobs(level, segments, table, run, sig));
+      }
     }
     const data = segments.map((s) => ({ date: s.date, components: table.components(s.date) }));
     return { meta: this.meta(opts, b, run), data };
@@ -294,9 +334,15 @@ export class PrometheusSource implements BudgetSource {
   }
 
   /** Narrowing for a scope at category level: the category itself, or a group's categories. */
-  private scopeLevel(scope: Scope): { level: 'feature_category'; categories?: string[]; mappingGroups?: string[] } | undefined {
+  private scopeLevel(scope: Scope, catalog: Catalog | undefined = this.catalog): { level: 'feature_category'; categories?: string[]; mappingGroups?: string[] } | undefined {
     if ('category' in scope) return { level: 'feature_category', categories: [scope.category] };
-    return this.categoryLevelForGroups([scope.group]);
+    return this.categoryLevelForGroups([scope.group], catalog);
+  }
+
+  /** `[d] offset o` for a part of the window ending at `partEnd` (o = the window's end - partEnd). */
+  private shift(b: WindowBounds, partEnd: number): { evalAt: Date; offset: string } | undefined {
+    const offsetMs = b.end.getTime() - partEnd;
+    return offsetMs > 0 ? { evalAt: b.end, offset: promDuration(offsetMs / 1000) } : undefined;
   }
 
   /** undefined when the catalog says the groups own no categories (nothing to query). */

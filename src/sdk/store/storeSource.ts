@@ -231,13 +231,41 @@ class SqliteStoreSource implements StoreSource {
     return this.dataCategoriesStmt.all() as string[];
   }
 
-  private scopeCategories(scope: Scope): string[] {
+  private scopeCategories(scope: Scope, catalog: Catalog = this.catalog): string[] {
     if ('category' in scope) return [scope.category];
     const group = scope.group;
     // Data categories owned by the group (unlisted ones belong to not_owned via groupOf), plus
     // the catalog's own list so a group without data is still a well-formed empty scope.
-    const fromData = this.dataCategories().filter((c) => this.catalog.groupOf(c).key === group);
-    return [...new Set([...this.catalog.categoriesOf(group), ...fromData])];
+    const fromData = this.dataCategories().filter((c) => catalog.groupOf(c).key === group);
+    return [...new Set([...catalog.categoriesOf(group), ...fromData])];
+  }
+
+  /**
+   * The parts of the window one catalog was in force (catalog history, docs/domain.md section 1): the
+   * window's hours cut where the catalog changed (an hour bucket goes to the catalog in force at its
+   * start), each with its buckets. Without a history, the whole window with today's catalog.
+   */
+  private parts(b: WindowBuckets): Array<{ buckets: WindowBuckets; catalog: Catalog }> {
+    if (!this.history) return [{ buckets: b, catalog: this.catalog }];
+    return this.history
+      .segments(b.firstHour * HOUR_MS, b.endHour * HOUR_MS, (ms) => Math.ceil(ms / HOUR_MS) * HOUR_MS)
+      .map((s) => ({ buckets: hourRangeBuckets(s.start / HOUR_MS, s.end / HOUR_MS), catalog: s.catalog }));
+  }
+
+  /**
+   * A scope's parts: a category is itself in every part (one part, the whole window); a group is,
+   * in each part, the categories it owned then.
+   */
+  private scopeParts(scope: Scope, b: WindowBuckets): Array<{ buckets: WindowBuckets; categories: string[] }> {
+    if ('category' in scope) return [{ buckets: b, categories: [scope.category] }];
+    return this.parts(b).map((p) => ({ buckets: p.buckets, categories: this.scopeCategories(scope, p.catalog) }));
+  }
+
+  /** The provenance of a read made of several parts: each part's params, then the statement. */
+  private partsMeta(opts: EvalOptions, b: WindowBuckets, sql: string, params: Array<Record<string, number | string>>): ResultMeta {
+    const meta = this.meta(opts, b, sql, params[params.length - 1] ?? this.params(b, []));
+    if (params.length > 1) meta.provenance.queries = [`${params.map((p) => `-- params: ${JSON.stringify(p)}`).join('\n')}\n${sql.trim()}`];
+    return meta;
   }
 
   private categoryRows(b: WindowBuckets, categories: string[]): Array<CountsRecord & { category: string; component: string }> {
@@ -251,18 +279,11 @@ class SqliteStoreSource implements StoreSource {
     const dataCategories = this.dataCategories();
     // Attribution at query time (docs/domain.md "Catalog history"): the window's hours cut where the
     // catalog in force changed, each part's categories rolled up with that part's catalog.
-    const parts = this.history
-      ? this.history
-          .segments(b.firstHour * HOUR_MS, b.endHour * HOUR_MS, (ms) => Math.ceil(ms / HOUR_MS) * HOUR_MS)
-          .map((s) => ({ buckets: hourRangeBuckets(s.start / HOUR_MS, s.end / HOUR_MS), catalog: s.catalog }))
-      : [{ buckets: b, catalog: this.catalog }];
     const rows: Array<{ group: string; category: string; components: ComponentCounts[] }> = [];
-    let params: Record<string, number | string> = this.params(b, []);
-    const queries: string[] = [];
-    for (const part of parts) {
+    const params: Array<Record<string, number | string>> = [];
+    for (const part of this.parts(b)) {
       const categories = dataCategories.filter((c) => !wanted || wanted.has(part.catalog.groupOf(c).key));
-      params = this.params(part.buckets, categories);
-      queries.push(`-- params: ${JSON.stringify(params)}`);
+      params.push(this.params(part.buckets, categories));
       for (const row of this.categoryRows(part.buckets, categories)) {
         rows.push({ group: part.catalog.groupOf(row.category).key, category: row.category, components: [componentCounts(row.component, sli(row))] });
       }
@@ -273,9 +294,7 @@ class SqliteStoreSource implements StoreSource {
       ? [...new Set(opts.groups)].map((group) => ({ group, components: byGroup.get(group) ?? [] }))
       : [...byGroup].map(([group, components]) => ({ group, components }));
     if (!opts.groups) data.sort((x, y) => x.group.localeCompare(y.group));
-    const meta = this.meta(opts, b, CATEGORY_COUNTS_SQL, params);
-    if (parts.length > 1) meta.provenance.queries = [`${queries.join('\n')}\n${CATEGORY_COUNTS_SQL.trim()}`];
-    return { meta, data };
+    return { meta: this.partsMeta(opts, b, CATEGORY_COUNTS_SQL, params), data };
   }
 
   async categoryCounts(opts: EvalOptions & { categories?: string[] }): Promise<Sourced<CategoryCounts[]>> {
@@ -297,13 +316,33 @@ class SqliteStoreSource implements StoreSource {
   async endpointCounts(opts: EvalOptions & { scope: Scope; limit?: number }): Promise<Sourced<EndpointCounts[]>> {
     throwIfAborted(opts.signal);
     const b = windowBuckets(opts.window, opts.at ?? new Date());
-    const categories = this.scopeCategories(opts.scope);
-    const params = { ...this.params(b, categories), limit: opts.limit ?? -1 };
-    const rows = this.verify(
-      this.endpointCountsStmt.all(params) as Array<CountsRecord & { endpointId: string; component: string; category: string; urgency: string }>,
-      b,
-      categories,
-    );
+    type Row = CountsRecord & { endpointId: string; component: string; category: string; urgency: string };
+    const parts = this.scopeParts(opts.scope, b);
+    // One part: SQL ranks and limits. Several (a group across catalog changes): each part's rows
+    // unranked, summed per endpoint row, then ranked as the SQL does (f desc, id, component).
+    const limit = parts.length === 1 ? (opts.limit ?? -1) : -1;
+    const params: Array<Record<string, number | string>> = [];
+    const byRow = new Map<string, Row>();
+    for (const part of parts) {
+      const p = { ...this.params(part.buckets, part.categories), limit };
+      params.push(p);
+      for (const r of this.verify(this.endpointCountsStmt.all(p) as Row[], part.buckets, part.categories)) {
+        const key = [r.endpointId, r.component, r.category, r.urgency].join('\u0000');
+        const acc = byRow.get(key);
+        if (acc) {
+          acc.s += r.s;
+          acc.w += r.w;
+          acc.o += r.o;
+          acc.e += r.e;
+        } else byRow.set(key, { ...r });
+      }
+    }
+    let rows = [...byRow.values()];
+    if (parts.length > 1) {
+      const f = (r: Row): number => r.w - r.s + r.e;
+      rows.sort((x, y) => f(y) - f(x) || (x.endpointId < y.endpointId ? -1 : x.endpointId > y.endpointId ? 1 : 0) || (x.component < y.component ? -1 : x.component > y.component ? 1 : 0));
+      if (opts.limit !== undefined && opts.limit >= 0) rows = rows.slice(0, opts.limit);
+    }
     const data = rows.map((r) => ({
       endpointId: r.endpointId,
       component: r.component,
@@ -312,7 +351,7 @@ class SqliteStoreSource implements StoreSource {
       counts: sli(r),
       hasErrorSli: true,
     }));
-    return { meta: this.meta(opts, b, ENDPOINT_COUNTS_SQL, params), data };
+    return { meta: this.partsMeta(opts, b, ENDPOINT_COUNTS_SQL, params), data };
   }
 
   async endpointCountsById(opts: EvalOptions & { endpointIds: string[] }): Promise<Sourced<EndpointCounts[]>> {
@@ -331,22 +370,30 @@ class SqliteStoreSource implements StoreSource {
   async dailyCounts(opts: EvalOptions & { scope: Scope }): Promise<Sourced<DailyCounts[]>> {
     throwIfAborted(opts.signal);
     const b = windowBuckets(opts.window, opts.at ?? new Date());
-    const categories = this.scopeCategories(opts.scope);
-    const params = this.params(b, categories);
-    const rows = this.verify(this.dailyCountsStmt.all(params) as Array<CountsRecord & { day: number; component: string }>, b, categories);
+    // A group's days: in each part of the window, the categories it owned then (catalog history);
+    // a day cut by a change sums its parts.
+    const params: Array<Record<string, number | string>> = [];
+    const rows: Array<CountsRecord & { day: number; component: string }> = [];
+    for (const part of this.scopeParts(opts.scope, b)) {
+      const p = this.params(part.buckets, part.categories);
+      params.push(p);
+      rows.push(...this.verify(this.dailyCountsStmt.all(p) as Array<CountsRecord & { day: number; component: string }>, part.buckets, part.categories));
+    }
     const components = [...new Set(rows.map((r) => r.component))].sort();
     const byDay = new Map<number, Map<string, SliCounts>>();
     for (const r of rows) {
       let comps = byDay.get(r.day);
       if (!comps) byDay.set(r.day, (comps = new Map()));
-      comps.set(r.component, sli(r));
+      const prev = comps.get(r.component);
+      const c = sli(r);
+      comps.set(r.component, prev ? { apdexSuccess: prev.apdexSuccess + c.apdexSuccess, apdexWeight: prev.apdexWeight + c.apdexWeight, ops: prev.ops + c.ops, errors: prev.errors + c.errors } : c);
     }
     // Zero-filled: every UTC day of the window, every component seen anywhere in the window.
     const data = b.calendarDays.map((day) => ({
       date: epochDayToDate(day),
       components: components.map((component) => componentCounts(component, byDay.get(day)?.get(component) ?? zeroCounts())),
     }));
-    return { meta: this.meta(opts, b, DAILY_COUNTS_SQL, params), data };
+    return { meta: this.partsMeta(opts, b, DAILY_COUNTS_SQL, params), data };
   }
 
   async close(): Promise<void> {

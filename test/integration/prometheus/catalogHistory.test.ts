@@ -163,6 +163,41 @@ describe('catalog history on a real Prometheus: a category moves mid-window', ()
     assert.ok(close(retro.data.find((x) => x.group === 'knowledge')!.failures, 4_032 * 6));
   });
 
+  test('raw mode: a group\'s daily series and top endpoints take each part\'s categories (hand counts)', async () => {
+    const source = createPrometheusSource({ url: server.url, mode: 'raw', selectors: SEL, catalog: today, history });
+    const at = new Date(AT * 1000);
+    const fm = (c: { apdexSuccess: number; apdexWeight: number; ops: number; errors: number }): [number, number] => [c.apdexWeight - c.apdexSuccess + c.errors, c.apdexWeight + c.ops];
+    const sum = (cs: Array<{ counts: { apdexSuccess: number; apdexWeight: number; ops: number; errors: number } }>): [number, number] =>
+      cs.reduce<[number, number]>((a, c) => [a[0] + fm(c.counts)[0], a[1] + fm(c.counts)[1]], [0, 0]);
+    // knowledge per day (144 steps of 600 s): wiki f 144, m 144 x 239 = 34,416; from the 15th
+    // team_planning too: f 144 x 5 = 720, m 144 x 117 = 16,848 -> f 864, m 51,264.
+    const daily = await source.dailyCounts({ window: parseWindow('28d'), at, scope: { group: 'knowledge' } });
+    assert.equal(daily.data.length, 28);
+    daily.data.forEach((d, i) => {
+      const [f, m] = sum(d.components);
+      const want = i < 14 ? [144, 34_416] : [864, 51_264];
+      assert.ok(close(f, want[0]!) && close(m, want[1]!), `${d.date}: ${f} ${m}`);
+    });
+    // project_management: team_planning + portfolio before (f 720, m 144 x 177 = 25,488), portfolio after (f 0, m 8,640).
+    const pm = await source.dailyCounts({ window: parseWindow('28d'), at, scope: { group: 'project_management' } });
+    assert.ok(close(sum(pm.data[0]!.components)[1], 25_488) && close(sum(pm.data[27]!.components)[1], 8_640));
+    assert.ok(close(sum(pm.data[13]!.components)[0], 720) && close(sum(pm.data[14]!.components)[0], 0));
+
+    // Endpoints of knowledge over 28 d: E#team_planning only its last 14 days (f 14 x 720 = 10,080,
+    // m 14 x 16,848 = 235,872), E#wiki all 28 (f 4,032, m 4,032 x 239 = 963,648); by failures.
+    const eps = await source.endpointCounts({ window: parseWindow('28d'), at, scope: { group: 'knowledge' } });
+    assert.deepEqual(eps.data.map((r) => r.endpointId), ['E#team_planning', 'E#wiki']);
+    assert.ok(close(fm(eps.data[0]!.counts)[0], 10_080) && close(fm(eps.data[0]!.counts)[1], 235_872), JSON.stringify(eps.data[0]!.counts));
+    assert.ok(close(fm(eps.data[1]!.counts)[0], 4_032) && close(fm(eps.data[1]!.counts)[1], 963_648));
+    assert.match(eps.meta.provenance.queries.join('\n'), /\[14d\] offset 14d/);
+    // Their sum is knowledge's group figure (f 14,112, m 1,199,520), as in the split group counts above.
+    assert.ok(close(fm(eps.data[0]!.counts)[0] + fm(eps.data[1]!.counts)[0], 14_112));
+    const pmEps = await source.endpointCounts({ window: parseWindow('28d'), at, scope: { group: 'project_management' }, limit: 1 });
+    // project_management's top endpoint: E#team_planning's first 14 days (f 10,080, m 14 x 144 x 117 = 235,872).
+    assert.deepEqual(pmEps.data.map((r) => r.endpointId), ['E#team_planning']);
+    assert.ok(close(fm(pmEps.data[0]!.counts)[0], 10_080));
+  });
+
   test('recording_rules mode keeps using the recorded stage_group: the same figures, no split queries', async () => {
     const source = createPrometheusSource({ url: server.url, selectors: SEL, catalog: today, history });
     const service = new BudgetService(source, today, { catalogHistory: history });

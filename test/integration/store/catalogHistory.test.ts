@@ -115,6 +115,65 @@ describe('catalog history: the store attributes each hour to the group that owne
     }
   });
 
+  test('a group\'s daily series and top endpoints take each part\'s categories (issue 15 item 1: no retroactive attribution)', async () => {
+    const source = openStoreSource({ path: store, catalog: today, history, readonly: true });
+    try {
+      // knowledge by day: 11-01..11-14 wiki alone (f 0, m 20); 11-15..11-28 wiki + team_planning
+      // (f 2, m 20 + 18 = 38). Today's catalog for every day would add team_planning's f 1, m 19 before.
+      const daily = await source.dailyCounts({ window: parseWindow('28d'), at: AT, scope: { group: 'knowledge' } });
+      assert.equal(daily.data.length, 28);
+      assert.deepEqual(daily.data.map((d) => fm(d.components)), [...Array(14).fill([0, 20]), ...Array(14).fill([2, 38])]);
+      // project_management: team_planning + portfolio before (f 1, m 39), portfolio alone after (m 20).
+      const pmDaily = await source.dailyCounts({ window: parseWindow('28d'), at: AT, scope: { group: 'project_management' } });
+      assert.deepEqual(pmDaily.data.map((d) => fm(d.components)), [...Array(14).fill([1, 39]), ...Array(14).fill([0, 20])]);
+      // The renamed group: code_review_ui's days before the 15th are empty (they count for code_review).
+      const crDaily = await source.dailyCounts({ window: parseWindow('28d'), at: AT, scope: { group: 'code_review_ui' } });
+      assert.deepEqual(crDaily.data.map((d) => fm(d.components)), [...Array(14).fill([0, 0]), ...Array(14).fill([1, 19])]);
+      // The days add up to the group's 28-day counts (f 28, m 812).
+      assert.deepEqual(daily.data.reduce<[number, number]>(([f, m], d) => [f + fm(d.components)[0], m + fm(d.components)[1]], [0, 0]), [28, 812]);
+      // A category's series is the category's, whoever owned it: team_planning f 1 then 2 a day.
+      const tp = await source.dailyCounts({ window: parseWindow('28d'), at: AT, scope: { category: 'team_planning' } });
+      assert.deepEqual(tp.data.map((d) => fm(d.components)[0]), [...Array(14).fill(1), ...Array(14).fill(2)]);
+
+      // knowledge's endpoints over 28 d: the issues page only from the 15th (14 days x f 2, m 18 =
+      // f 28, m 252), the wiki throughout (f 0, m 560); ranked by failures.
+      const eps = await source.endpointCounts({ window: parseWindow('28d'), at: AT, scope: { group: 'knowledge' } });
+      assert.deepEqual(eps.data.map((r) => [r.endpointId, r.category, failuresOf(r.counts), measurementsOf(r.counts)]), [
+        ['Projects::IssuesController#index', 'team_planning', 28, 252],
+        ['Projects::WikisController#show', 'wiki', 0, 560],
+      ]);
+      assert.match(eps.meta.provenance.queries[0]!, /"firstDay":20758,"endDay":20772[\s\S]*"firstDay":20772,"endDay":20786/);
+      // The limit applies after the parts are summed.
+      const top1 = await source.endpointCounts({ window: parseWindow('28d'), at: AT, scope: { group: 'knowledge' }, limit: 1 });
+      assert.deepEqual(top1.data.map((r) => r.endpointId), ['Projects::IssuesController#index']);
+      // project_management: the issues page for its first 14 days (14 x f 1, m 19 = f 14, m 266).
+      const pm = await source.endpointCounts({ window: parseWindow('28d'), at: AT, scope: { group: 'project_management' } });
+      assert.deepEqual(pm.data.map((r) => [r.endpointId, failuresOf(r.counts), measurementsOf(r.counts)]), [
+        ['Projects::IssuesController#index', 14, 266],
+        ['Groups::EpicsController#index', 0, 560],
+      ]);
+
+      // BudgetService's top endpoints: ranked against knowledge's f 28, m 812: the issues page spent
+      // 28 x 40,320 / 812 = 1,390.34 min, 100 % of the group's spend (F7, F8).
+      const service = new BudgetService(source, today, { catalogHistory: history });
+      const top = await service.topEndpoints({ group: 'knowledge' }, { window: '28d', at: AT });
+      assert.deepEqual([top.data.total.failures, top.data.total.measurements], [28, 812]);
+      const first = top.data.endpoints[0]!;
+      assert.equal(first.endpointId, 'Projects::IssuesController#index');
+      assert.ok(Math.abs(first.spentMinutes - 40_320 / 29) < 1e-9, String(first.spentMinutes));
+    } finally {
+      await source.close();
+    }
+    // Without the history (today's catalog for every day): the issues page's whole 28 days in knowledge.
+    const retro = openStoreSource({ path: store, catalog: today, readonly: true });
+    try {
+      const eps = await retro.endpointCounts({ window: parseWindow('28d'), at: AT, scope: { group: 'knowledge' } });
+      assert.deepEqual(eps.data.map((r) => [r.endpointId, failuresOf(r.counts), measurementsOf(r.counts)])[0], ['Projects::IssuesController#index', 42, 518]);
+    } finally {
+      await retro.close();
+    }
+  });
+
   test('without a history, today\'s catalog for every day (the retroactive figures the history avoids)', async () => {
     const source = openStoreSource({ path: store, catalog: today, readonly: true });
     try {
