@@ -341,8 +341,9 @@ const reportGroupRowSchema = object(
     contractApplies: bool,
     action: { enum: ['understand_spend', 'reliability_first', 'escalate', 'not_applicable', 'no_data'] },
     monthsOverBudgetInRow: num,
+    inCatalog: object({ from: str, until: str }, ['from', 'until']),
   },
-  ['customTarget', 'adjusted'],
+  ['customTarget', 'adjusted', 'inCatalog'],
 );
 
 export const monthlyReportSchema = object(
@@ -365,8 +366,9 @@ export const monthlyReportSchema = object(
     },
     objectives: { type: 'array', items: reportObjectiveRowSchema },
     adjustments: { type: 'array', items: appliedAdjustmentSchema },
+    catalogChanges: { type: 'array', items: catalogChangeSchema },
   },
-  ['objectives', 'adjustments'],
+  ['objectives', 'adjustments', 'catalogChanges'],
 );
 
 export const errorBodySchema = object({

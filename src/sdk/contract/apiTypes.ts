@@ -5,7 +5,7 @@
  * OpenAPI document describes exactly these shapes.
  */
 import type { Adjustment, BudgetFigures, Component, CustomTarget, ExceptionExpiry, SliCounts } from './budgetTypes';
-import type { ResultMeta, Scope } from './budgetSource';
+import type { CatalogChange, ResultMeta, Scope } from './budgetSource';
 import type { ObjectiveBudget, ObjectiveDetail, ObjectiveMethodFigures } from './objectiveTypes';
 
 export interface ApiResult<T> {
@@ -223,6 +223,12 @@ export interface ReportGroupRow extends GroupBudget {
   action: ContractAction;
   /** Consecutive months over budget ending with this one. */
   monthsOverBudgetInRow: number;
+  /**
+   * The group was in the catalog for part of the month only (catalog history, issue 15 item 1):
+   * `from` the instant it came in (absent: before the month), `until` the instant it left (absent:
+   * after the month). Absent when it was there all month or no history is known.
+   */
+  inCatalog?: { from?: string; until?: string };
 }
 
 /** One month of a category over its allocation (CategoryOverAllocation). */
@@ -289,6 +295,8 @@ export interface MonthlyReport {
    * none); the groups it touched carry `adjusted` figures. The rows' action and runs stay as measured.
    */
   adjustments?: AppliedAdjustment[];
+  /** The catalog changes inside the month, oldest first (absent when none or no history is known). */
+  catalogChanges?: CatalogChange[];
 }
 
 export interface BudgetApi {

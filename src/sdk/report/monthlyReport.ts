@@ -5,6 +5,7 @@
  * fetched so far (usually zero to three extra queries).
  */
 import type { Catalog, GroupInfo } from '../catalog/types';
+import type { CatalogHistory } from '../catalog/catalogHistory';
 import { buildMonthlyReportFromCounts } from './monthlyReportBuilder';
 import type { MonthCounts } from './monthlyReportBuilder';
 import { monthWindow, previousMonthOf } from './reportWindow';
@@ -25,6 +26,8 @@ export interface ReportInputs {
   fetch: MonthCountsFetcher;
   /** Counts per category of a month: the report month and the two before (the category rule). */
   fetchCategories: CategoryMonthCountsFetcher;
+  /** The catalog in force over time: each month's targets, owners and groups (monthlyReportBuilder.ts). */
+  catalogHistory?: CatalogHistory;
 }
 
 function fetchMonth<T>(fetch: (w: { month: string; start: Date; end: Date; minutes: number; label: string }) => Promise<T>, month: string): Promise<T> {
@@ -57,6 +60,7 @@ export async function buildMonthlyReport(inputs: ReportInputs): Promise<ApiResul
       history,
       defaultTarget: inputs.defaultTarget,
       categoryMonths: categories,
+      ...(inputs.catalogHistory ? { catalogHistory: inputs.catalogHistory } : {}),
     });
   let report = build();
   for (let back = 1; back <= inputs.lookbackMonths; back++) {

@@ -9,6 +9,7 @@ import { compareStageKeys } from './monthlyReportBuilder';
 import type { ContractAction, MonthlyReport, ReportGroupRow, ReportObjectiveRow } from '../contract/apiTypes';
 import { budgetLeftText, sliCountsText, targetPercentText } from '../objectives/figuresText';
 import { scopeText } from '../budget/adjustments';
+import { describeCatalogChange } from '../catalog/catalogHistory';
 
 export interface ReportMarkdownOptions {
   /** ISO time the figures were computed; default the report's window end. */
@@ -67,9 +68,18 @@ function statusText(row: ReportGroupRow): string {
   return row.warnings.length > 0 ? `${status} (data warning)` : status;
 }
 
-function groupRow(row: ReportGroupRow): string {
+/** ` (in the catalog from 2026-11-15 00:00 UTC)`: a group the catalog had for part of the month only. */
+function inCatalogText(row: ReportGroupRow, monthEnd: string): string {
+  const c = row.inCatalog;
+  if (c === undefined) return '';
+  if (c.from !== undefined && Date.parse(c.from) >= Date.parse(monthEnd)) return ` (in the catalog from ${humanTime(c.from)})`;
+  const parts = [c.from !== undefined ? `from ${humanTime(c.from)}` : '', c.until !== undefined ? `until ${humanTime(c.until)}` : ''].filter((x) => x);
+  return ` (in the catalog ${parts.join(' ')})`;
+}
+
+function groupRow(row: ReportGroupRow, monthEnd: string): string {
   const cells = [
-    `${row.name} (\`${row.group}\`)`,
+    `${row.name} (\`${row.group}\`)${inCatalogText(row, monthEnd)}`,
     targetText(row),
     formatAvailability(row.availability),
     `${formatMinutes(row.spentMinutes)} / ${formatMinutes(row.budgetMinutes)}${row.adjusted ? ` (adjusted ${formatMinutes(row.adjusted.spentMinutes)})` : ''}`,
@@ -118,6 +128,14 @@ export function renderReportMarkdown(report: MonthlyReport, opts: ReportMarkdown
 
   lines.push(...adjustmentsSection(report));
 
+  if (report.catalogChanges !== undefined && report.catalogChanges.length > 0) {
+    // Catalog history (issue 15 item 1): attribution is never retroactive, so a group's figures
+    // below count only the hours it owned a category; these changes say which.
+    lines.push('## Catalog changes in the month', '', 'Each hour counts for the group that owned its category then.', '');
+    for (const c of report.catalogChanges) lines.push(`- ${cell(describeCatalogChange(c))}`);
+    lines.push('');
+  }
+
   if (report.categoriesOverAllocation.length > 0) {
     // The handbook's category rule, next to the groups' months over budget: the agenda of the
     // Engineering Allocation meeting. Spent / budget of each month, the category on its own.
@@ -162,7 +180,7 @@ export function renderReportMarkdown(report: MonthlyReport, opts: ReportMarkdown
     const rows = all.filter((g) => g.status !== 'no_data').sort(byUrgency);
     silent.push(...all.filter((g) => g.status === 'no_data'));
     if (rows.length === 0) continue;
-    lines.push(`## ${cell(opts.stageNames?.get(stage) ?? stage)}`, '', ...TABLE_HEADER, ...rows.map(groupRow), '');
+    lines.push(`## ${cell(opts.stageNames?.get(stage) ?? stage)}`, '', ...TABLE_HEADER, ...rows.map((r) => groupRow(r, report.end)), '');
   }
   if (report.objectives !== undefined && report.objectives.length > 0) lines.push(...objectivesSection(report.objectives));
   if (silent.length > 0) {

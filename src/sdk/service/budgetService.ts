@@ -392,6 +392,7 @@ export class BudgetService implements BudgetApi {
       groups,
       defaultTarget: defaultTargetOf(this.catalog),
       lookbackMonths: this.opts.reportLookbackMonths ?? 12,
+      ...(this.opts.catalogHistory ? { catalogHistory: this.opts.catalogHistory } : {}),
       fetch: async (w) => {
         const r = await this.call(q.signal, () => this.source.groupCounts({ window: { label: w.label, minutes: w.minutes }, at: w.end, signal: q.signal }));
         if (w.month === range.month) monthCounts = r.data;

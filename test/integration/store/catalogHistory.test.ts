@@ -38,6 +38,7 @@ import type { ComponentCounts } from '../../../src/sdk/contract/budgetTypes';
 import { HISTORY_FIXTURES, fixtureHistory } from '../../support/catalogHistoryFixtures';
 import { captureIo } from '../../support/cliIo';
 import { main } from '../../../src/cli/main';
+import { renderReportMarkdown } from '../../../src/sdk/report/reportMarkdown';
 
 const AT = new Date('2026-11-29T00:00:00Z');
 const CHANGE = Date.parse('2026-11-15T00:00:00Z');
@@ -217,6 +218,50 @@ describe('catalog history: the store attributes each hour to the group that owne
       const cats = await service.categories(['team_planning'], { window: '28d', at: AT });
       assert.deepEqual([cats.data[0]!.failures, cats.data[0]!.measurements], [42, 518]);
       assert.equal(cats.meta.catalogChanges?.length, 2);
+    } finally {
+      await source.close();
+    }
+  });
+
+  test('the monthly report of November: a group in the catalog for part of the month gets its row, the changes are listed', async () => {
+    const source = openStoreSource({ path: store, catalog: today, history, readonly: true });
+    try {
+      const service = new BudgetService(source, today, { catalogHistory: history });
+      const { data: report } = await service.report('2026-11');
+      const row = (key: string) => report.groups.find((g) => g.group === key)!;
+      // The calendar month: 30 days = 43,200 min, budget 0.0005 x 43,200 = 21.6 min. The logs end on
+      // the 28th, so the counts are the 28-day ones above.
+      // knowledge: f 28, m 812: spent 28 x 43,200 / 812 = 1,489.66 min (43,200 / 29), over budget.
+      assert.deepEqual([row('knowledge').failures, row('knowledge').measurements], [28, 812]);
+      assert.ok(Math.abs(row('knowledge').spentMinutes! - 43_200 / 29) < 1e-9);
+      assert.equal(row('knowledge').action, 'reliability_first');
+      assert.equal(row('knowledge').inCatalog, undefined);
+      // project_management: f 14, m 826 (team_planning's first 14 days), spent 14 x 43,200 / 826 = 732.20.
+      assert.deepEqual([row('project_management').failures, row('project_management').measurements], [14, 826]);
+      // The renamed group: code_review until the 15th (f 0, m 280, within budget), code_review_ui from it
+      // (f 14, m 266); code_review is no longer in today's catalog but has its row in its stage, not "not in catalog".
+      assert.deepEqual([row('code_review').failures, row('code_review').measurements, row('code_review').stage], [0, 280, 'create']);
+      assert.deepEqual(row('code_review').inCatalog, { until: '2026-11-15T00:00:00.000Z' });
+      assert.equal(row('code_review').action, 'understand_spend');
+      assert.deepEqual([row('code_review_ui').failures, row('code_review_ui').measurements], [14, 266]);
+      assert.deepEqual(row('code_review_ui').inCatalog, { from: '2026-11-15T00:00:00.000Z' });
+      assert.deepEqual(report.catalogChanges, [
+        { at: '2026-11-15T00:00:00.000Z', kind: 'group_renamed', from: 'code_review', to: 'code_review_ui' },
+        { at: '2026-11-15T00:00:00.000Z', kind: 'category_moved', category: 'team_planning', from: 'project_management', to: 'knowledge' },
+      ]);
+      const md = renderReportMarkdown(report);
+      const lines = md.split('\n');
+      assert.ok(lines.includes('## Catalog changes in the month'), md);
+      assert.ok(lines.includes('- 2026-11-15T00:00:00.000Z: team_planning moved from project_management to knowledge'), md);
+      assert.ok(lines.includes('- 2026-11-15T00:00:00.000Z: group code_review renamed to code_review_ui'), md);
+      assert.ok(lines.some((l) => l.startsWith('| Code Review (`code_review`) (in the catalog until 2026-11-15 00:00 UTC) |')), md);
+      assert.ok(lines.some((l) => l.startsWith('| Code Review UI (`code_review_ui`) (in the catalog from 2026-11-15 00:00 UTC) |')), md);
+      // October (before any change, no data): no changes, no partial groups but today's code_review_ui,
+      // which the catalog had only from November 15.
+      const { data: october } = await service.report('2026-10');
+      assert.equal(october.catalogChanges, undefined);
+      assert.deepEqual(october.groups.find((g) => g.group === 'code_review_ui')!.inCatalog, { from: '2026-11-15T00:00:00.000Z' });
+      assert.equal(october.groups.find((g) => g.group === 'code_review')!.inCatalog, undefined);
     } finally {
       await source.close();
     }
