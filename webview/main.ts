@@ -125,7 +125,14 @@ function objectiveSection(d: PanelData): HTMLElement[] {
 
 function renderData(d: PanelData): HTMLElement[] {
   const g = d.group;
-  const head: HTMLElement[] = [el('h1', { id: 'title' }, g.name), el('div', { class: 'muted' }, `${g.key} · stage ${g.stage} · target ${g.targetText} · traffic share ${g.trafficShareText}`)];
+  const head: HTMLElement[] = [
+    el('h1', { id: 'title' }, g.name),
+    el('div', { class: 'muted' }, `${g.key} · stage ${g.stage} · target ${g.targetText} · traffic share ${g.trafficShareText}`),
+    // Catalog history (issue 15 item 1): what moved inside the window, one text line each.
+    ...(d.catalogChanges && d.catalogChanges.length > 0
+      ? [el('div', { class: 'catalog-changes', id: 'catalog-changes', title: 'Each hour counts for the group that owned its category then.' }, ...d.catalogChanges.map((c) => el('div', { class: 'catalog-change' }, c)))]
+      : []),
+  ];
   // A group measured only by its objectives (no request or job data for its categories, as in a
   // workspace with OpenSLO files and no GitLab logs): the objectives lead, the empty availability
   // figures shrink to one line, and the categories follow.

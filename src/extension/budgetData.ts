@@ -275,7 +275,7 @@ export class BudgetData extends Disposable {
   }
 
   /** The meta of the answer a category's, an endpoint's or a group's top endpoints came in (window, provenance); undefined until one came. */
-  meta(kind: 'category' | 'endpoint' | 'groupTop', key: string): ResultMeta | undefined {
+  meta(kind: 'category' | 'endpoint' | 'groupTop' | 'group', key: string): ResultMeta | undefined {
     return this.caches.metas.get(`${kind}:${key}`)?.value;
   }
 

@@ -222,6 +222,9 @@ export class BudgetPanel extends Disposable {
       },
       // A part that failed with nothing to show, and no request on its way: why, not "Loading…".
       failures: e.loading ? {} : { daily: e.daily.failure, burnRates: e.burnRates.failure, endpoints: e.topEndpoints.failure },
+      // Catalog history (issue 15 item 1): what moved inside the group's window, with the local catalog's names.
+      catalogChanges: this.budget.meta('group', key)?.catalogChanges ?? [],
+      groupName: (k) => localCatalog(this.indexer)?.group(k)?.name,
     });
     // The group's objectives (issue 13): a tile each, with its burn-down once that has come.
     const objectives = groupObjectives(localObjectives(this.indexer), key, known).map((o) => ({ name: o.name, entry: this.budget.objective(o.name), detail: this.budget.objectiveDetail(o.name) }));

@@ -9,7 +9,7 @@
  * context key set here) says what to do. A server that needs no token is never asked for one.
  */
 import * as vscode from 'vscode';
-import type { BudgetFigures, EndpointRow } from '../sdk';
+import type { BudgetFigures, EndpointRow, GroupBudget } from '../sdk';
 import type { BudgetState } from '@shared/protocol';
 import type { BudgetData } from './budgetData';
 import type { BudgetSession } from './budgetSession';
@@ -20,7 +20,7 @@ import { Disposable } from './disposable';
 import { affects } from './settings';
 import type { CacheEntry, Failure } from './budgetCache';
 import { failingReasonText, failureSummary, noDataLensText, staleReasonText, statusBarBudgetTooltip } from './text/budgetText';
-import { budgetState, categoryTooltip, endpointBelowTarget, endpointDescription, endpointTooltip, figuresDescription } from './text/panelText';
+import { budgetState, catalogChangeText, categoryTooltip, endpointBelowTarget, endpointDescription, endpointTooltip, figuresDescription } from './text/panelText';
 import { oneLine } from './text/safeText';
 import type { WorkspaceIndexer } from './workspaceIndexer';
 
@@ -209,7 +209,9 @@ export class GroupTreeProvider extends Disposable implements vscode.TreeDataProv
     const item = new vscode.TreeItem(name, vscode.TreeItemCollapsibleState.Expanded);
     item.id = `group:${key}`;
     item.contextValue = 'group';
-    const look = entryLook(entry, 'organization', statusBarBudgetTooltip);
+    // The group's tooltip says what moved in its window (catalog history, issue 15 item 1).
+    const changes = (this.budget.meta('group', key)?.catalogChanges ?? []).map((c) => catalogChangeText(c, (k) => localCatalog(this.indexer)?.group(k)?.name));
+    const look = entryLook(entry, 'organization', (v: GroupBudget, f, at) => statusBarBudgetTooltip(v, f, at, changes));
     item.description = look.description;
     item.iconPath = look.icon;
     item.tooltip = look.tooltip ?? `${name} (${oneLine(key)})`;

@@ -36,6 +36,7 @@ const CSS = `
   h1 { font-size: 1.5em; font-weight: 600; margin: 16px 0 4px; }
   h2 { font-size: 1.1em; font-weight: 600; margin: 22px 0 8px; }
   .muted { color: var(--vscode-descriptionForeground); }
+  .catalog-changes { margin: 6px 0; padding: 4px 8px; border-left: 3px solid var(--vscode-editorInfo-foreground, #3794ff); }
   .below-target { color: var(--vscode-editorWarning-foreground); }
   .toolbar { display: flex; gap: 8px; align-items: center; margin: 12px 0; flex-wrap: wrap; }
   .banner { border: 1px solid var(--vscode-inputValidation-warningBorder); background: var(--vscode-inputValidation-warningBackground);

@@ -164,6 +164,12 @@ export interface PanelData {
   /** The objectives attached to the group or its categories (issue 13); absent when the project has none. */
   objectives?: PanelObjective[];
   /**
+   * The catalog changes inside the group's window (issue 15 item 1, the answer's `meta.catalogChanges`),
+   * worded: `team_planning moved from Project Management to Knowledge on 2026-11-15`. Shown as text
+   * under the header; absent when nothing moved.
+   */
+  catalogChanges?: string[];
+  /**
    * Why a part that has never loaded is missing (its request failed): shown instead of
    * "Loading…", which would never end. Parts with data, or still on their way, have none.
    */

@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { newNonce, panelHtml } from '../../src/extension/panelHtml';
+import { catalogChangeText } from '../../src/extension/text/panelText';
 import type { HostToWebview, PanelData, PanelStale, WebviewToHost } from '../../src/shared/protocol';
 
 const REPO = join(__dirname, '..', '..');
@@ -333,6 +334,40 @@ describe('budget panel webview in Chromium', { timeout: 60_000 }, () => {
     await page.locator('#measured-figures').waitFor();
     assert.equal(await page.locator('#adjustments').count(), 0);
     assert.equal(await page.locator('#measured-figures .figure .label').first().textContent(), 'budget-min spent');
+    await page.close();
+  });
+
+  test('catalog changes in the window: a line each under the header, worded by the host, as text', async () => {
+    const { page, dialogs } = await openPanel('dark');
+    // Worded as the host words meta.catalogChanges (panelText.ts catalogChangeText) with the local
+    // catalog's names; the last one carries a hostile category and group name from the backend.
+    const names: Record<string, string> = { project_management: 'Project Management', knowledge: 'Knowledge' };
+    const catalogChanges = [
+      catalogChangeText({ at: '2026-11-15T00:00:00.000Z', kind: 'category_moved', category: 'team_planning', from: 'project_management', to: 'knowledge' }, (k) => names[k]),
+      catalogChangeText({ at: '2026-11-15T09:30:00.000Z', kind: 'group_renamed', from: 'code_review', to: 'code_review_ui' }, (k) => names[k]),
+      catalogChangeText({ at: '2026-11-20T00:00:00.000Z', kind: 'category_added', category: `duo_chat ${XSS}`, to: `x<script>alert(2)</script>` }, (k) => names[k]),
+    ];
+    await send(page, { type: 'state', view: { kind: 'ready', data: { ...data(), catalogChanges } } });
+    await page.locator('#catalog-changes').waitFor();
+    assert.deepEqual(await page.locator('#catalog-changes .catalog-change').allTextContents(), [
+      'team_planning moved from Project Management to Knowledge on 2026-11-15',
+      'code_review was renamed code_review_ui on 2026-11-15 09:30 UTC',
+      `duo_chat ${XSS} was added to x<script>alert(2)</script> on 2026-11-20`,
+    ]);
+    // Right under the header line, before the figures.
+    const order = await page.evaluate(`[...document.querySelectorAll('#title, #catalog-changes, #measured-figures')].map((e) => e.id)`);
+    assert.deepEqual(order, ['title', 'catalog-changes', 'measured-figures']);
+    assert.equal(await page.locator('img').count(), 0, 'no <img> element was created');
+    assert.equal(await page.locator('#catalog-changes script').count(), 0);
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: join(SHOTS, 'panel-catalog-changes.png'), clip: { x: 0, y: 0, width: 1100, height: 420 } });
+    await page.waitForTimeout(200);
+    assert.deepEqual(dialogs, [], 'no alert() ran');
+    assert.deepEqual((await record(page)).violations, []);
+    // Nothing moved: no line.
+    await send(page, { type: 'state', view: { kind: 'ready', data: data() } });
+    await page.locator('#measured-figures').waitFor();
+    assert.equal(await page.locator('#catalog-changes').count(), 0);
     await page.close();
   });
 

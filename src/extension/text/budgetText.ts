@@ -184,7 +184,7 @@ export const CATEGORY_NOT_ADDITIVE = "measured on this category's own traffic: c
 export const GROUP_NOT_ADDITIVE = "from the group's pooled failures over all its measurements, not the sum of its categories' minutes";
 
 /** Status bar tooltip lines: the group's figures, and the stale reason when there is one. */
-export function statusBarBudgetTooltip(group: GroupBudget, failure: Failure | undefined, lastGoodAt: number | undefined): string {
+export function statusBarBudgetTooltip(group: GroupBudget, failure: Failure | undefined, lastGoodAt: number | undefined, catalogChanges: readonly string[] = []): string {
   const lines = [
     oneLine(`${group.name} (${group.group}, stage ${group.stage}) · target ${group.target} % over ${windowText(group.window.label)}`),
     `availability ${formatAvailability(group.availability)}`,
@@ -194,6 +194,8 @@ export function statusBarBudgetTooltip(group: GroupBudget, failure: Failure | un
   if (group.measurements > 0) lines.push(GROUP_NOT_ADDITIVE);
   if (isExhausted(group)) lines.push('The budget is exhausted: reliability work comes first.');
   lines.push(...adjustedTooltipLines(group));
+  // Catalog history (issue 15 item 1): the lines come worded (panelText.ts catalogChangeText), one line each.
+  if (catalogChanges.length > 0) lines.push('The catalog changed in the window: each hour counts for the group that owned its category then.', ...catalogChanges.map((c) => `  ${oneLine(c)}`));
   if (failure) lines.push('', staleReasonText(failure, lastGoodAt));
   return lines.join('\n');
 }

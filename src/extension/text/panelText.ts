@@ -5,7 +5,7 @@
  * Rounding goes through the SDK's formatters (display only; the figures arrive exact).
  */
 import { endpointSpentMinutes, exceptionExpiryText, scopeText, exceptionUntilText, formatAvailability, formatFactor, formatMinutes, formatPercent, isBelowTarget, NO_DATA_TEXT } from '../../sdk';
-import type { AdjustedFigures, BudgetFigures, BurnRateRow, CategoryBudget, CommitsTouching, DailySeries, EndpointRow, GroupBudget } from '../../sdk';
+import type { AdjustedFigures, BudgetFigures, BurnRateRow, CatalogChange, CategoryBudget, CommitsTouching, DailySeries, EndpointRow, GroupBudget } from '../../sdk';
 import type { BudgetState, PanelAdjusted, PanelBurnRate, PanelCategory, PanelChanged, PanelData, PanelEndpoint, PanelFigures, PanelGroup, PanelStale } from '@shared/protocol';
 import type { Failure } from '../budgetCache';
 import type { SpendRiseText } from './budgetText';
@@ -203,6 +203,39 @@ export interface PanelInput {
   changed?(e: EndpointRow): { commits: CommitsTouching; rise?: SpendRiseText } | undefined;
   /** The last failure of each part, when no request for it is on its way (parts with data ignore theirs). */
   failures?: { daily?: Failure; burnRates?: Failure; endpoints?: Failure };
+  /** The group answer's `meta.catalogChanges` (issue 15 item 1), and the display names to word them with. */
+  catalogChanges?: readonly CatalogChange[];
+  groupName?(key: string): string | undefined;
+}
+
+/** `2026-11-15` for a midnight UTC, else `2026-11-15 09:30 UTC`; the text itself when it is no instant. */
+function changeDayText(at: string): string {
+  const ms = Date.parse(at);
+  if (!Number.isFinite(ms)) return at;
+  const iso = new Date(ms).toISOString();
+  return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/**
+ * One catalog change of `meta.catalogChanges` (issue 15 item 1), plain text on one line:
+ * `team_planning moved from Project Management to Knowledge on 2026-11-15`. `nameOf` gives a group's
+ * display name (the local catalog's), else its key (a group renamed away is in no catalog of today).
+ */
+export function catalogChangeText(c: CatalogChange, nameOf: (key: string) => string | undefined = () => undefined): string {
+  const name = (key: string | undefined): string => (key === undefined ? '?' : (nameOf(key) ?? key));
+  const on = `on ${changeDayText(c.at)}`;
+  switch (c.kind) {
+    case 'category_moved':
+      return oneLine(`${c.category ?? '?'} moved from ${name(c.from)} to ${name(c.to)} ${on}`);
+    case 'group_renamed':
+      return oneLine(`${name(c.from)} was renamed ${name(c.to)} ${on}`);
+    case 'category_added':
+      return oneLine(`${c.category ?? '?'} was added to ${name(c.to)} ${on}`);
+    case 'category_removed':
+      return oneLine(`${c.category ?? '?'} was removed from ${name(c.from)} ${on}`);
+    default:
+      return oneLine(`the catalog changed ${on}`);
+  }
 }
 
 /** Why a part never loaded: `The daily series did not load: HTTP 503 — <message>.` */
@@ -227,6 +260,7 @@ export function panelData(input: PanelInput): PanelData {
         return changed ? { ...row, changed } : row;
       }),
     categories: input.categories.map(panelCategory),
+    ...(input.catalogChanges && input.catalogChanges.length > 0 ? { catalogChanges: input.catalogChanges.map((c) => catalogChangeText(c, input.groupName)) } : {}),
     ...unavailable(input),
   };
 }
