@@ -2,7 +2,8 @@
  * `catalog.history` of `.budgetlens.yml` (issue 15 item 1, docs/config.md "Catalog history"): the
  * catalogs in force over time, either `git` (the git history of `catalog.stages` and
  * `catalog.featureCategories`, project/catalogGitHistory.ts) or a list of
- * `{ from, stages, featureCategories? }`, each in force from `from` until the next one's. Refused at
+ * `{ from, stages, featureCategories?, groups? }`, each in force from `from` until the next one's (`groups`:
+ * the per-group settings in force from then on, custom targets included; else the top-level ones). Refused at
  * the entry's file:line:col: a `from` that is neither a date (YYYY-MM-DD, midnight UTC) nor an ISO
  * instant with a zone, dates out of order or repeated, a file that does not exist, `git` without
  * `catalog.stages`; unknown keys are the schema's.
@@ -13,6 +14,7 @@ import { InputError } from '../contract/errors';
 import { parseAdjustmentInstant } from '../budget/adjustments';
 import { reviewDateProblem } from '../budget/policy';
 import type { CatalogHistoryEntry, CatalogHistorySetting } from './types';
+import { readGroupSettings } from './groupSettings';
 import { formatPath, locatePath } from '../yaml/yamlSource';
 import type { YamlPath, YamlSource } from '../yaml/yamlSource';
 
@@ -74,7 +76,17 @@ export function readCatalogHistory(src: YamlSource, at: YamlPath, value: unknown
     const featureCategoriesPath = file('featureCategories');
     if ('ms' in from) {
       if (previous === undefined || from.ms > previous.ms) previous = { ms: from.ms, line: location.line, text: fromText };
-      if (stagesPath !== undefined) entries.push({ from: new Date(from.ms).toISOString(), stagesPath, ...(featureCategoriesPath ? { featureCategoriesPath } : {}), location });
+      // The group settings in force from this entry on (custom targets with their history).
+      const groups = e.groups === undefined ? undefined : readGroupSettings(src, [...p, 'groups'], e.groups, errors);
+      if (stagesPath !== undefined) {
+        entries.push({
+          from: new Date(from.ms).toISOString(),
+          stagesPath,
+          ...(featureCategoriesPath ? { featureCategoriesPath } : {}),
+          ...(groups ? { groups: groups.groups, groupLocations: groups.locations } : {}),
+          location,
+        });
+      }
     }
   });
   return errors.length > 0 ? { errors } : { history: { kind: 'list', entries }, errors: [] };

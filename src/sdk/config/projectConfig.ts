@@ -7,29 +7,28 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { isPair, isScalar, visit } from 'yaml';
-import type { BudgetWindow, CustomTarget } from '../contract/budgetTypes';
+import type { BudgetWindow } from '../contract/budgetTypes';
 import { InputError } from '../contract/errors';
 import { BudgetInputError } from '../budget/budgetInputError';
 import { parseWindow } from '../budget/window';
-import { reviewDateProblem } from '../budget/policy';
 import { projectConfigSchema } from './projectConfigSchema';
 import { validateYamlSource } from '../yaml/schemaErrors';
 import { readNativeObjectives } from '../objectives/native';
 import { readAdjustments } from './adjustments';
 import { readCatalogHistory } from './catalogHistoryConfig';
+import { readGroupSettings, targetAt } from './groupSettings';
 import {
   DEFAULT_GRAPE_MOUNT_PREFIX,
   DEFAULT_TARGET,
   DEFAULT_WINDOW,
   TOKEN_ENV_VAR,
 } from './types';
-import type { BackendConfig, GroupSettings, ObjectivePathRule, PathRule, ProjectConfig } from './types';
-import { locatePath, parseYamlSource, scalarSource, formatPath } from '../yaml/yamlSource';
+import type { BackendConfig, ObjectivePathRule, PathRule, ProjectConfig } from './types';
+import { locatePath, parseYamlSource } from '../yaml/yamlSource';
 import type { YamlPath, YamlSource } from '../yaml/yamlSource';
 
 /** Keys that would hold a credential. Matched case-insensitively, anywhere in the file. */
 const SECRET_KEY = /^(token|api[_-]?token|access[_-]?token|auth[_-]?token|bearer|authorization|password|passwd|secret|api[_-]?key)$/i;
-const TARGET_TEXT = /^[0-9]{1,2}(\.[0-9]+)?$/;
 
 /** Minutes in a window label such as "28d" (m, h, d, w). */
 export function parseWindowLabel(label: string): BudgetWindow | undefined {
@@ -62,16 +61,6 @@ function secretKeyErrors(src: YamlSource): InputError[] {
 }
 
 /** A target written as a YAML number keeps its source text ("99.80"), then is checked as a decimal. */
-function targetAt(src: YamlSource, p: YamlPath, errors: InputError[]): string | undefined {
-  const text = scalarSource(src, p);
-  if (text === undefined) return undefined;
-  if (!TARGET_TEXT.test(text)) {
-    errors.push(new InputError(`${formatPath(p)}: "${text}" is not valid: a percentage below 100 written as a decimal, e.g. "99.95"`, locatePath(src, p)));
-    return undefined;
-  }
-  return text;
-}
-
 type Raw = Record<string, unknown>;
 const obj = (v: unknown): Raw => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Raw) : {});
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -146,29 +135,7 @@ function buildConfig(src: YamlSource, raw: Raw): ConfigCheck {
   const windowLabel = str(raw.window) ?? DEFAULT_WINDOW;
   const window = parseWindowLabel(windowLabel);
 
-  const groups: Record<string, GroupSettings> = {};
-  const groupLocations: ProjectConfig['locations']['groups'] = {};
-  for (const [key, g] of Object.entries(obj(raw.groups))) {
-    const settings: GroupSettings = { ignoredComponents: strList(obj(g).ignoredComponents) };
-    const ct = obj(g).customTarget;
-    if (ct !== undefined) {
-      const target = targetAt(src, ['groups', key, 'customTarget', 'target'], errors);
-      const reviewDate = String(obj(ct).reviewDate);
-      if (reviewDateProblem(reviewDate) !== null) {
-        const p = ['groups', key, 'customTarget', 'reviewDate'];
-        errors.push(new InputError(`${formatPath(p)}: "${reviewDate}" is not a calendar date (YYYY-MM-DD)`, locatePath(src, p)));
-      }
-      const expiresWhen = obj(ct).expiresWhen;
-      const shareAbove = expiresWhen === undefined ? undefined : targetAt(src, ['groups', key, 'customTarget', 'expiresWhen', 'trafficShareAbove'], errors);
-      if (target !== undefined) {
-        const custom: CustomTarget = { target, reason: String(obj(ct).reason), reviewDate };
-        if (shareAbove !== undefined) custom.expiresWhen = { trafficShareAbove: shareAbove };
-        settings.customTarget = custom;
-      }
-    }
-    groups[key] = settings;
-    groupLocations[key] = locatePath(src, ['groups', key], true);
-  }
+  const { groups, locations: groupLocations } = readGroupSettings(src, ['groups'], raw.groups, errors);
 
   const mapping = obj(raw.mapping);
   const rules = Array.isArray(mapping.pathRules) ? mapping.pathRules : [];

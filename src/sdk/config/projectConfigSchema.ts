@@ -43,6 +43,52 @@ export const adjustmentSchema = {
 /** A file of adjustments (`adjustments: { file: path }`): the same list at its top level. */
 export const adjustmentsFileSchema = { type: 'array', items: adjustmentSchema } as const;
 
+/** `groups:` at the top level (today's settings) and in a catalog.history entry (the settings in force from it on). */
+const GROUPS_SCHEMA = {
+  description: 'Per-group settings, keyed by group key (e.g. project_management).',
+  type: 'object',
+  additionalProperties: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      ignoredComponents: {
+        description: 'SLI components that do not count toward this group\'s budget.',
+        type: 'array',
+        uniqueItems: true,
+        items: { type: 'string', pattern: '^[a-z][a-z0-9_]*$', description: 'a component name such as graphql_query' },
+      },
+      customTarget: {
+        description: 'A temporary exception to the default target.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['target', 'reason', 'reviewDate'],
+        properties: {
+          target: { description: TARGET_DESCRIPTION, type: ['string', 'number'], pattern: TARGET_PATTERN },
+          reason: { ...nonEmptyString, description: 'Why the exception exists.' },
+          reviewDate: {
+            description: 'an ISO date YYYY-MM-DD after which the exception is flagged',
+            type: 'string',
+            pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$',
+          },
+          expiresWhen: {
+            description: 'A second condition that ends the exception before its review date.',
+            type: 'object',
+            additionalProperties: false,
+            required: ['trafficShareAbove'],
+            properties: {
+              trafficShareAbove: {
+                description: `the group's share of all measurements, in percent, above which the exception is flagged as expired: ${TARGET_DESCRIPTION.replace('e.g. "99.95"', 'e.g. "5"')}`,
+                type: ['string', 'number'],
+                pattern: TARGET_PATTERN,
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+};
+
 export const projectConfigSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'https://budget-lens.dev/schemas/budgetlens.schema.json',
@@ -72,6 +118,7 @@ export const projectConfigSchema = {
               from: { type: 'string', description: 'the date (YYYY-MM-DD, midnight UTC) or ISO instant with a zone this catalog came in force' },
               stages: { ...nonEmptyString, description: 'Path of the stages.yml in force from then on.' },
               featureCategories: { ...nonEmptyString, description: 'Path of the feature_categories.yml in force from then on.' },
+              groups: { ...GROUPS_SCHEMA, description: 'The per-group settings (custom targets, ignored components) in force from then on; without it, the top-level groups.' },
             },
           },
         },
@@ -89,50 +136,7 @@ export const projectConfigSchema = {
       pattern: '^[1-9][0-9]{0,5}[mhdw]$',
       default: '28d',
     },
-    groups: {
-      description: 'Per-group settings, keyed by group key (e.g. project_management).',
-      type: 'object',
-      additionalProperties: {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-          ignoredComponents: {
-            description: 'SLI components that do not count toward this group\'s budget.',
-            type: 'array',
-            uniqueItems: true,
-            items: { type: 'string', pattern: '^[a-z][a-z0-9_]*$', description: 'a component name such as graphql_query' },
-          },
-          customTarget: {
-            description: 'A temporary exception to the default target.',
-            type: 'object',
-            additionalProperties: false,
-            required: ['target', 'reason', 'reviewDate'],
-            properties: {
-              target: { description: TARGET_DESCRIPTION, type: ['string', 'number'], pattern: TARGET_PATTERN },
-              reason: { ...nonEmptyString, description: 'Why the exception exists.' },
-              reviewDate: {
-                description: 'an ISO date YYYY-MM-DD after which the exception is flagged',
-                type: 'string',
-                pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$',
-              },
-              expiresWhen: {
-                description: 'A second condition that ends the exception before its review date.',
-                type: 'object',
-                additionalProperties: false,
-                required: ['trafficShareAbove'],
-                properties: {
-                  trafficShareAbove: {
-                    description: `the group's share of all measurements, in percent, above which the exception is flagged as expired: ${TARGET_DESCRIPTION.replace('e.g. "99.95"', 'e.g. "5"')}`,
-                    type: ['string', 'number'],
-                    pattern: TARGET_PATTERN,
-                  },
-                },
-              },
-            },
-          },
-        },
-      },
-    },
+    groups: GROUPS_SCHEMA,
     mapping: {
       type: 'object',
       additionalProperties: false,

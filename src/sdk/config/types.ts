@@ -33,6 +33,12 @@ export interface CatalogHistoryEntry {
   /** Absolute paths. */
   stagesPath: string;
   featureCategoriesPath?: string;
+  /**
+   * The per-group settings in force from `from` on (issue 15 item 2: custom targets with their
+   * history), each key with where it was written; absent: the top-level `groups`.
+   */
+  groups?: Record<string, GroupSettings>;
+  groupLocations?: Record<string, SourceLocation>;
   /** The entry in `.budgetlens.yml`. */
   location: SourceLocation;
 }

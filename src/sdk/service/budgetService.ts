@@ -179,7 +179,7 @@ export class BudgetService implements BudgetApi {
     const figures = new Map<string, ReturnType<typeof computeBudget>>();
     for (const key of new Set([...this.catalog.groups.keys(), ...byGroup.keys()])) {
       const f = computeBudget(byGroup.get(key) ?? [], {
-        target: this.catalog.targetOf(key),
+        target: this.targetAt(key, ev.at),
         window: ev.window,
         ignoredComponents: ignored.get(key) ?? [],
       });
@@ -226,7 +226,7 @@ export class BudgetService implements BudgetApi {
     const byCategory = new Map(counts.data.map((c) => [c.category, c.components]));
     const data = wanted.map((category): CategoryBudget => {
       const group = this.catalog.groupOf(category);
-      const opts = { target: this.catalog.targetOf(group.key), window: ev.window, ignoredComponents: ignored.get(group.key) ?? [] };
+      const opts = { target: this.targetAt(group.key, ev.at), window: ev.window, ignoredComponents: ignored.get(group.key) ?? [] };
       const f = computeBudget(byCategory.get(category) ?? [], opts);
       const adjusted = adjustedFigures(byCategory.get(category) ?? [], removals.byScope.get(category), opts);
       return { ...f, category, group: group.key, stage: this.catalog.stageOf(category), ...(adjusted ? { adjusted } : {}) };
@@ -246,7 +246,7 @@ export class BudgetService implements BudgetApi {
         this.source.endpointCounts({ window: ev.window, at: ev.at, signal: ev.signal, scope, ...(ignored.length ? {} : { limit }) }),
       ),
     ]);
-    const figures = computeBudget(total.components, { target: this.catalog.targetOf(group.key), window: ev.window, ignoredComponents: ignored });
+    const figures = computeBudget(total.components, { target: this.targetAt(group.key, ev.at), window: ev.window, ignoredComponents: ignored });
     const rows = rankEndpoints(endpoints.data, { failures: figures.failures, measurements: figures.measurements, window: ev.window }, { limit, ignoredComponents: ignored });
     return { meta: mergeMeta(total.meta, endpoints.meta), data: { scope, total: figures, endpoints: rows } };
   }
@@ -276,7 +276,7 @@ export class BudgetService implements BudgetApi {
     categories.forEach((category, i) => {
       const group = this.catalog.groupOf(category);
       const ignoredComponents = ignored.get(group.key) ?? [];
-      const target = this.catalog.targetOf(group.key);
+      const target = this.targetAt(group.key, ev.at);
       const f = computeBudget(totals?.data.find((c) => c.category === category)?.components ?? [], { target, window: ev.window, ignoredComponents });
       contexts.set(category, { failures: f.failures, measurements: f.measurements, group: group.key, target, ignoredComponents, endpoints: perCategory[i]?.data ?? [] });
     });
@@ -312,7 +312,7 @@ export class BudgetService implements BudgetApi {
     });
     return {
       meta: series.meta,
-      data: { scope, budgetMinutes: budgetMinutes(this.catalog.targetOf(group.key), ev.window), days },
+      data: { scope, budgetMinutes: budgetMinutes(this.targetAt(group.key, ev.at), ev.window), days },
     };
   }
 
@@ -325,7 +325,7 @@ export class BudgetService implements BudgetApi {
     const period = WINDOW_28D;
     const ev = this.evaluation({ ...q, window: period.label });
     const group = this.scopeGroup(scope);
-    const target = this.catalog.targetOf(group.key);
+    const target = this.targetAt(group.key, ev.at);
     const ignored = (await this.ignoredByGroup(ev)).get(group.key) ?? [];
     // One query per distinct window: the policy's 1h and 6h are also the alert's long windows.
     const labels = [...new Set([...DEFAULT_BURN_POLICIES.map((p) => p.window), ...BURN_ALERT_WINDOWS])];
@@ -706,8 +706,23 @@ export class BudgetService implements BudgetApi {
       ignoredComponents: ignored,
       trafficShare: share,
     };
-    if (info.customTarget) g.customTarget = customTargetState(info.customTarget, at, { measurements: Math.max(0, f.measurements), totalMeasurements });
+    const customTarget = this.groupThen(info.key, at)?.customTarget ?? (this.opts.catalogHistory ? undefined : info.customTarget);
+    if (customTarget) g.customTarget = customTargetState(customTarget, at, { measurements: Math.max(0, f.measurements), totalMeasurements });
     return g;
+  }
+
+  /**
+   * The group as the catalog in force at the window's end has it (catalog history: its custom target
+   * then, issue 15 item 2); undefined without a history or when that catalog lacks the group.
+   */
+  private groupThen(key: string, at: Date): GroupInfo | undefined {
+    return this.opts.catalogHistory?.catalogAt(at.getTime() - 1).groups.get(key);
+  }
+
+  /** The target a window ending at `at` is judged against: the one in force at its end (today's without a history). */
+  private targetAt(key: string, at: Date): string {
+    const then = this.opts.catalogHistory?.catalogAt(at.getTime() - 1);
+    return then !== undefined && then.groups.has(key) ? then.targetOf(key) : this.catalog.targetOf(key);
   }
 
   /** Catalog + config + the source's own list (Prometheus: gitlab:ignored_component:stage_group). */

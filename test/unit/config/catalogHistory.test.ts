@@ -99,3 +99,54 @@ describe('catalog.history in .budgetlens.yml', () => {
     await assert.rejects(loadCatalogHistory(h.entries), (e: unknown) => InputError.is(e) && e.location.file === join(dir, 'broken.yml') && e.location.line === 5);
   });
 });
+
+describe('catalog.history entries with groups: the settings in force from then on (issue 15 item 2)', () => {
+  let dir: string;
+  let file: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'budget-lens-history-groups-'));
+    file = join(dir, '.budgetlens.yml');
+    copyFileSync(join(HISTORY_FIXTURES, 'stages-2026-11-15.yml'), join(dir, 'stages.yml'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('an entry\'s groups give its catalog\'s custom targets; an entry without them takes the top-level ones', async () => {
+    const config = parseProjectConfig(
+      [
+        'catalog:',
+        '  stages: stages.yml',
+        '  history:',
+        '    - from: 2026-10-01',
+        '      stages: stages.yml',
+        '      groups:',
+        '        knowledge: { customTarget: { target: "99.80", reason: r, reviewDate: 2026-12-31, expiresWhen: { trafficShareAbove: 5 } } }',
+        '    - { from: 2026-11-15, stages: stages.yml }',
+        'groups:',
+        '  knowledge: { customTarget: { target: "99.90", reason: today, reviewDate: 2027-03-31 } }',
+        '',
+      ].join('\n'),
+      file,
+    );
+    const h = config.catalog.history;
+    assert.ok(h && h.kind === 'list');
+    assert.deepEqual(h.entries[0]!.groups, { knowledge: { ignoredComponents: [], customTarget: { target: '99.80', reason: 'r', reviewDate: '2026-12-31', expiresWhen: { trafficShareAbove: '5' } } } });
+    assert.equal(h.entries[0]!.groupLocations?.['knowledge']?.line, 7);
+    assert.equal(h.entries[1]!.groups, undefined);
+    const history = await loadCatalogHistory(h.entries, config);
+    assert.equal(history.catalogAt(Date.parse('2026-10-20T00:00:00Z')).targetOf('knowledge'), '99.80');
+    assert.equal(history.catalogAt(Date.parse('2026-11-20T00:00:00Z')).targetOf('knowledge'), '99.90');
+  });
+
+  test('a bad target or review date in an entry\'s groups is refused at its file:line:col', () => {
+    const errorsOf = (customTarget: string): string[] =>
+      checkProjectConfig(
+        ['catalog:', '  stages: stages.yml', '  history:', '    - from: 2026-10-01', '      stages: stages.yml', '      groups:', `        knowledge: { customTarget: ${customTarget} }`, ''].join('\n'),
+        file,
+      ).errors.map((e) => e.message);
+    const target = errorsOf('{ target: "100.5", reason: r, reviewDate: 2026-12-31 }');
+    // `        knowledge: { customTarget: { target: ` is 45 characters: the value at column 46.
+    assert.ok(target.some((m) => m.includes('.budgetlens.yml:7:46: catalog.history[0].groups.knowledge.customTarget.target')), target.join('\n'));
+    const date = errorsOf('{ target: "99.80", reason: r, reviewDate: 2026-02-30 }');
+    assert.ok(date.some((m) => m.includes('.budgetlens.yml:7:') && m.includes('catalog.history[0].groups.knowledge.customTarget.reviewDate: "2026-02-30" is not a calendar date')), date.join('\n'));
+  });
+});
