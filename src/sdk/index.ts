@@ -210,7 +210,7 @@ export type { PathRuleMatch } from './mapping/pathRules';
 export { WorkspaceIndex, categoryAtLine, primaryCategory } from './mapping/index/workspaceIndex';
 export type { BuildStats, IndexChangeEvent, IndexListener, UpdateStats, WorkspaceIndexOptions } from './mapping/index/workspaceIndex';
 // A project (config + catalog + their findings) opens without the index; openWorkspace adds the index.
-export { MissingCatalogError, configFindings, findWorkspaceRoot, openProject, toWorkspacePath } from './project/openProject';
+export { MissingCatalogError, configFindings, exceptionTrafficFindings, findWorkspaceRoot, openProject, toWorkspacePath } from './project/openProject';
 export type { OpenProjectOptions, OpenedProject } from './project/openProject';
 // What changed? (issue 14 item 5): the commits that touched an endpoint's code in a window, the day its spend rose
 export { commitText, commitsTouching, definitionLines, parseGitLog, spendRiseDay, wholeDays } from './project/gitHistory';

@@ -5,7 +5,9 @@
  * The objectives' findings (OpenSLO files and `objectives:`, docs/objectives.md) are included.
  * Exit 1 when any finding is an error, so CI can gate on it.
  */
-import { configFindings, openProjectObjectives } from '../../sdk';
+import { configFindings, exceptionTrafficFindings, openProjectObjectives } from '../../sdk';
+import type { GroupBudget } from '../../sdk';
+import { openBackend } from '../backend';
 import type { CliIo } from '../io';
 import {
   COMMON_OPTIONS,
@@ -23,16 +25,28 @@ import {
 export const summary = 'Check feature category declarations; exit 1 on errors';
 
 const USAGE = `usage: budget-lens lint [paths…] [--json] [--root dir] [--catalog dir]
+                        [--store path | --prometheus url | --api url]
 
   paths          files or directories to check (default: the whole workspace)
   --root dir     workspace root (default: the nearest directory with .budgetlens.yml)
   --catalog dir  directory with stages.yml and feature_categories.yml (default: catalog: in
                  .budgetlens.yml, else the bundled GitLab snapshot)
+  --store path, --prometheus url, --api url
+                 figures to judge the custom targets' traffic-share conditions with
+                 (expiresWhen: { trafficShareAbove }); without one they are noted as not checked.
+                 Token for Prometheus or the API: BUDGET_LENS_TOKEN.
   --json         machine-readable output
 `;
 
+const LINT_OPTIONS = {
+  ...COMMON_OPTIONS,
+  store: { type: 'string' },
+  prometheus: { type: 'string' },
+  api: { type: 'string' },
+} as const;
+
 export async function run(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, COMMON_OPTIONS, true);
+  const { values, positionals } = parseCommandArgs(args, LINT_OPTIONS, true);
   if (values.help) {
     io.stdout.write(USAGE);
     return 0;
@@ -49,7 +63,31 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   } catch (e) {
     return reportInputError(io, 'lint', e);
   }
-  const findings = [...configFindings(ws), ...objectiveFindings, ...ws.index.findings()]
+  // The traffic-share conditions need figures: the given backend's group answers.
+  let traffic: Map<string, GroupBudget | Error> | undefined;
+  let backendName: string | undefined;
+  const conditional = Object.entries(ws.config?.groups ?? {}).filter(([, g]) => g.customTarget?.expiresWhen !== undefined).map(([key]) => key);
+  if (conditional.length > 0 && (values.store !== undefined || values.prometheus !== undefined || values.api !== undefined)) {
+    try {
+      const backend = await openBackend(io, { store: values.store, prometheus: values.prometheus, api: values.api, catalog: values.catalog, ...(ws.config ? { config: ws.config.file } : {}) });
+      backendName = backend.description;
+      traffic = new Map();
+      try {
+        for (const key of conditional) {
+          try {
+            traffic.set(key, (await backend.api.group(key)).data);
+          } catch (e) {
+            traffic.set(key, e instanceof Error ? e : new Error(String(e)));
+          }
+        }
+      } finally {
+        await backend.close();
+      }
+    } catch (e) {
+      return reportInputError(io, 'lint', e);
+    }
+  }
+  const findings = [...configFindings(ws), ...exceptionTrafficFindings(ws, traffic, backendName), ...objectiveFindings, ...ws.index.findings()]
     .filter((f) => isInFilters(f.file, ws.filters))
     .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column);
   const errors = findings.filter((f) => f.severity === 'error').length;

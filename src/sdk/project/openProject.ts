@@ -13,6 +13,8 @@ import { loadProjectConfig } from '../config/projectConfig';
 import { CONFIG_FILE_NAME } from '../config/types';
 import type { ProjectConfig } from '../config/types';
 import type { Finding } from '../mapping/types';
+import type { GroupBudget } from '../contract/apiTypes';
+import { formatPercent } from '../budget/format';
 import { configIssues, expiredCustomTargetMessage } from './configLint';
 
 /** Thrown when no catalog can be found; the CLI turns it into a usage error. */
@@ -82,6 +84,46 @@ export async function openProject(root: string, options: OpenProjectOptions = {}
  * (a warning at the group key). `budget-lens lint` prints them; the editor's Problems view shows
  * them on the config's lines.
  */
+/**
+ * The traffic-share conditions of the config's custom targets (`expiresWhen: { trafficShareAbove }`),
+ * judged on a backend's group answers (`budget-lens lint --store|--prometheus|--api`): an exception
+ * the backend says expired by traffic share is an `expired_custom_target` warning at its group's
+ * config line, with the share measured; without answers (no backend given), a note at the same
+ * line that the condition was not checked. `answers` holds the answer per group key, or the error
+ * asking for it.
+ */
+export function exceptionTrafficFindings(
+  project: Pick<OpenedProject, 'root' | 'config'>,
+  answers: ReadonlyMap<string, GroupBudget | Error> | undefined,
+  backend?: string,
+): Finding[] {
+  const config = project.config;
+  if (!config) return [];
+  const file = toWorkspacePath(project.root, config.file);
+  const out: Finding[] = [];
+  for (const [key, settings] of Object.entries(config.groups)) {
+    const above = settings.customTarget?.expiresWhen?.trafficShareAbove;
+    if (above === undefined || settings.customTarget === undefined) continue;
+    const loc = config.locations.groups[key] ?? { file: config.file, line: 1, column: 1 };
+    const at = { file, line: loc.line, column: loc.column };
+    const ct = settings.customTarget;
+    const answer = answers?.get(key);
+    if (answers === undefined) {
+      out.push({ code: 'expired_custom_target', severity: 'info', message: `custom target ${ct.target} % for group "${key}" expires when its traffic share is above ${above} %: not checked without figures (lint with --store, --prometheus or --api)`, ...at });
+    } else if (answer instanceof Error || answer === undefined) {
+      out.push({ code: 'expired_custom_target', severity: 'info', message: `custom target ${ct.target} % for group "${key}": its traffic-share condition (above ${above} %) could not be checked: ${answer?.message ?? 'no answer'}`, ...at });
+    } else if (answer.customTarget?.expired && answer.customTarget.expiredBecause === 'traffic_share') {
+      out.push({
+        code: 'expired_custom_target',
+        severity: 'warning',
+        message: `custom target ${ct.target} % for group "${key}" expired: its traffic share is ${formatPercent(answer.trafficShare)} over ${answer.window.label}, above ${above} %${backend ? ` (${backend})` : ''}: review it, or remove it to return to ${config.defaultTarget} %`,
+        ...at,
+      });
+    }
+  }
+  return out;
+}
+
 export function configFindings(project: Pick<OpenedProject, 'root' | 'config' | 'catalog'>, asOf: Date = new Date()): Finding[] {
   const config = project.config;
   if (!config) return [];
