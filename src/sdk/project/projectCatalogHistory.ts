@@ -17,7 +17,7 @@ export async function projectCatalogHistory(config: ProjectConfig | undefined): 
   if (setting.kind === 'list') return { history: await loadCatalogHistory(setting.entries, config), notes: [] };
   const stagesPath = config.catalog.stagesPath;
   if (stagesPath === undefined) return { reason: 'catalog.history: git needs catalog.stages' };
-  const r = await catalogGitHistory({ stagesPath, ...(config.catalog.featureCategoriesPath ? { featureCategoriesPath: config.catalog.featureCategoriesPath } : {}), config });
+  const r = await catalogGitHistory({ stagesPath, ...(config.catalog.featureCategoriesPath ? { featureCategoriesPath: config.catalog.featureCategoriesPath } : {}), config, configPath: config.file });
   if ('reason' in r) return { reason: `catalog.history: git: ${r.reason}` };
   return { history: r.history, notes: r.skipped.map((s) => `catalog.history: commit ${s.sha.slice(0, 12)} skipped: ${s.reason}`) };
 }

@@ -85,8 +85,48 @@ describe('catalog history from git', () => {
     writeFileSync(join(repo, 'catalog', 'other.yml'), 'stages: {}\n');
     const r = await catalogGitHistory({ stagesPath: join(repo, 'catalog', 'other.yml') });
     assert.ok('reason' in r);
-    assert.equal(r.reason, 'git has no commits of other.yml');
+    assert.equal(r.reason, 'git has no commits of catalog/other.yml');
     const missingGit = await catalogGitHistory({ stagesPath: join(repo, 'catalog', 'stages.yml'), git: '/nonexistent/git' });
     assert.deepEqual(missingGit, { reason: 'git is not on PATH' });
+  });
+
+  test("with the project's config: its commits are epochs too, each with the targets it held then", async () => {
+    // A repository of its own: the catalog on 11-01; .budgetlens.yml gives project_management
+    // 99.80 % on 11-05 and takes it back on 11-12 (targets with their history, issue 15 item 2).
+    const own = mkdtempSync(join(tmpdir(), 'budget-lens-config-git-'));
+    const run = (args: string[], date?: string): string =>
+      execFileSync('git', ['-C', own, ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com', ...(date ? { GIT_COMMITTER_DATE: date } : {}) },
+      });
+    const config = (groups: string): string =>
+      `catalog:\n  stages: catalog/stages.yml\n  featureCategories: catalog/feature_categories.yml\n  history: git\n${groups}`;
+    try {
+      run(['init', '-q']);
+      mkdirSync(join(own, 'catalog'));
+      copyFileSync(join(HISTORY_FIXTURES, 'feature_categories.yml'), join(own, 'catalog', 'feature_categories.yml'));
+      copyFileSync(join(HISTORY_FIXTURES, 'stages-2026-11-01.yml'), join(own, 'catalog', 'stages.yml'));
+      run(['add', '-A']);
+      run(['commit', '-q', '-m', 'catalog'], '2026-11-01T00:00:00Z');
+      writeFileSync(join(own, '.budgetlens.yml'), config('groups:\n  project_management:\n    customTarget: { target: "99.80", reason: "new index", reviewDate: "2099-01-01" }\n'));
+      run(['add', '-A']);
+      run(['commit', '-q', '-m', 'an exception'], '2026-11-05T00:00:00Z');
+      writeFileSync(join(own, '.budgetlens.yml'), config(''));
+      run(['add', '-A']);
+      run(['commit', '-q', '-m', 'the exception ends'], '2026-11-12T00:00:00Z');
+      const r = await catalogGitHistory({
+        stagesPath: join(own, 'catalog', 'stages.yml'),
+        featureCategoriesPath: join(own, 'catalog', 'feature_categories.yml'),
+        configPath: join(own, '.budgetlens.yml'),
+      });
+      assert.ok('history' in r, 'reason' in r ? r.reason : '');
+      assert.equal(r.commits, 3);
+      assert.deepEqual(r.skipped, []);
+      const targetAt = (iso: string): string => r.history.catalogAt(Date.parse(iso)).targetOf('project_management');
+      // Before the config existed: the default; then the exception; then the default again.
+      assert.deepEqual([targetAt('2026-11-02T00:00:00Z'), targetAt('2026-11-06T00:00:00Z'), targetAt('2026-11-13T00:00:00Z')], ['99.95', '99.80', '99.95']);
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
   });
 });
