@@ -6,13 +6,15 @@
  * WorkspaceIndex as the extension does, and a store (the store's own aggregate writer) holding
  * those 200 endpoints and 100 others of the same categories, 28 days of hourly rows.
  *
- * 1. Server: BudgetServer + BudgetService + StoreSource in this process (its default response
- *    cache on; every data request carries a fresh `at=`, so each one is a miss and reads the
- *    store). One refresh of the 200 endpoints on screen is what BudgetData sends: one
+ * 1. Server: BudgetServer + BudgetService + StoreSource in a fresh child process per round (its
+ *    default response cache on; every data request carries a fresh `at=`, so each one is a miss
+ *    and reads the store). One refresh of the 200 endpoints on screen is what BudgetData sends: one
  *    `GET /api/v1/endpoints?ids=<200 ids>` through BudgetApiClient (the extension's client, schema
- *    checked). Figures: the first such request of the process (cold code, cold statements), then
- *    RUNS_SERVER more with fresh `at` values; server time from the request log's `ms`, wall time
- *    at the client. Baseline in the same run: `GET /api/v1/healthz` (first, then the same count).
+ *    checked). Figures: the first such request of the process, then RUNS_SERVER more with fresh
+ *    `at` values; server time from the request log's `ms`, wall time at the client. Rounds
+ *    alternate the server's start as `budget-lens serve` does it (BudgetService.warmUp before
+ *    listening, timed) and without it (every first use on the first request). Baseline in the same
+ *    process: `GET /api/v1/healthz` (first, then the same count).
  * 2. Lenses: the answer above fills a figures cache (Known<EndpointBudget> per id, as BudgetData
  *    holds it); one run computes every lens of the document with its title (text/lensText.ts's
  *    documentLensTitles: what provideCodeLenses then resolveCodeLens compute, endpoint lenses
@@ -22,7 +24,8 @@
  * Targets (issue 14): lens titles p95 < 2 ms with figures cached; one request for 200 endpoints,
  * server time < 20 ms cold.
  */
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -50,6 +53,7 @@ const OTHERS = 100;
 const DAYS = 28;
 const AT = new Date('2026-10-29T00:00:00Z');
 const RUNS_SERVER = 10;
+const ROUNDS_SERVER = 3;
 const WARMUP_LENS = 200;
 const RUNS_LENS = 2000;
 const RUNS_REFRESHED = 300;
@@ -102,6 +106,98 @@ function buildStore(path: string, endpoints: ReadonlyArray<{ id: string; categor
   }
 }
 
+interface ServerRound {
+  warm: boolean;
+  warmUpMs?: number;
+  first: { server: number; wall: number };
+  firstSql: Record<string, number>;
+  rest: number[];
+  restSql: Record<string, number>;
+  healthzFirst: number;
+  healthz: number[];
+  requests: number;
+  answered: number;
+}
+
+const split = (m: Record<string, number>, n = 1): string => Object.entries(m).map(([k, v]) => `${k} ${f2(v / n)}`).join(', ');
+
+/** One fresh process: this file with `--server <dir> [--warm]`, its result on stdout. */
+function serverRound(dir: string, warm: boolean): ServerRound {
+  const out = execFileSync(process.execPath, [...process.execArgv, __filename, '--server', dir, ...(warm ? ['--warm'] : [])], { encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').pop() as string) as ServerRound;
+}
+
+/** The child: the server part only, in a process that has run nothing else. */
+async function serverChild(dir: string, warm: boolean): Promise<void> {
+  const ids = JSON.parse(readFileSync(join(dir, 'ids.json'), 'utf8')) as string[];
+  const catalog = await loadCatalog({ stagesPath: join(CATALOG, 'stages.yml'), featureCategoriesPath: join(CATALOG, 'feature_categories.yml') });
+  const store = openStoreSource({ path: join(dir, 'store.sqlite'), catalog, readonly: true });
+  // Where a request's server time goes: each store read runs synchronously (better-sqlite3), so
+  // timing the source's methods splits the request's `ms` into SQL and the rest.
+  const sourceMs = new Map<string, number>();
+  const source = new Proxy(store, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof v !== 'function' || typeof prop !== 'string' || !/Counts/.test(prop)) return v;
+      return async (...args: unknown[]) => {
+        const t = performance.now();
+        const p = (v as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        sourceMs.set(prop, (sourceMs.get(prop) ?? 0) + performance.now() - t);
+        return p;
+      };
+    },
+  });
+  const log: Array<Record<string, unknown>> = [];
+  const api = new BudgetService(source, catalog, { now: () => AT });
+  let warmUpMs: number | undefined;
+  if (warm) {
+    // What `budget-lens serve` does over a store before it listens (src/cli/commands/serve.ts).
+    const t = performance.now();
+    await api.warmUp();
+    warmUpMs = performance.now() - t;
+    sourceMs.clear();
+  }
+  const server = new BudgetServer({ api, sourceKind: 'store', log: (entry) => log.push(entry), onClose: () => source.close() });
+  const url = await server.listen(0);
+  const client = new BudgetApiClient({ baseUrl: url, retries: 0 });
+  const lastRequest = (path: string): Record<string, unknown> => {
+    const entry = [...log].reverse().find((e) => e.msg === 'request' && typeof e.path === 'string' && e.path.endsWith(path));
+    if (!entry) throw new Error(`no request log entry for ${path}`);
+    return entry;
+  };
+  const healthz = async (): Promise<number> => {
+    const res = await fetch(`${url}/api/v1/healthz`);
+    await res.text();
+    return lastRequest('/healthz').ms as number;
+  };
+  const refresh = async (k: number): Promise<{ wall: number; server: number; requests: number; answered: number }> => {
+    const before = log.filter((e) => e.msg === 'request').length;
+    const t = performance.now();
+    // A fresh evaluation time: a miss in the server's response cache, so the store is read.
+    const answer = await client.endpoints(ids, { at: new Date(AT.getTime() - k * 60_000) });
+    const wall = performance.now() - t;
+    const entry = lastRequest('/endpoints');
+    if (entry.cache !== undefined && entry.cache !== 'miss') throw new Error(`expected a cache miss, got ${String(entry.cache)}`);
+    return { wall, server: entry.ms as number, requests: log.filter((e) => e.msg === 'request').length - before, answered: answer.data.endpoints.length };
+  };
+  const healthzFirst = await healthz();
+  const first = await refresh(0);
+  const firstSql = Object.fromEntries(sourceMs);
+  sourceMs.clear();
+  const rest: number[] = [];
+  const hs: number[] = [];
+  let requests = first.requests;
+  for (let k = 1; k <= RUNS_SERVER; k++) {
+    hs.push(await healthz());
+    const r = await refresh(k);
+    rest.push(r.server);
+    requests = Math.max(requests, r.requests);
+  }
+  await server.close();
+  const round: ServerRound = { warm, ...(warmUpMs !== undefined ? { warmUpMs } : {}), first: { server: first.server, wall: first.wall }, firstSql, rest, restSql: Object.fromEntries(sourceMs), healthzFirst, healthz: hs, requests, answered: first.answered };
+  process.stdout.write(`${JSON.stringify(round)}\n`);
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-extension-'));
   try {
@@ -124,81 +220,37 @@ async function main(): Promise<void> {
     const others = Array.from({ length: OTHERS }, (_, i) => ({ id: `Projects::OtherController#action_${i}`, category: CATEGORIES[i % CATEGORIES.length] as string }));
     const rows = buildStore(storePath, [...mapping.endpoints.map((e) => ({ id: e.id, category: e.category })), ...others]);
     console.log(`store: ${ACTIONS + OTHERS} endpoints x ${DAYS * 24} hours, ${rows.toLocaleString('en-US')} rows`);
+    writeFileSync(join(dir, 'ids.json'), JSON.stringify(ids));
+    // Fresh processes, alternating: the first request of a process is the figure.
+    const rounds: ServerRound[] = [];
+    for (let r = 0; r < ROUNDS_SERVER; r++) for (const warm of [true, false]) rounds.push(serverRound(dir, warm));
+    const show = (warm: boolean): void => {
+      const rs = rounds.filter((r) => r.warm === warm);
+      const firsts = rs.map((r) => r.first.server);
+      const rest = rs.flatMap((r) => r.rest);
+      const h = rs.flatMap((r) => r.healthz);
+      console.log(warm ? `started as \`budget-lens serve\` starts (warm-up before listening, ${rs.map((r) => f2(r.warmUpMs ?? 0)).join(' / ')} ms)` : 'started without the warm-up (every first use on the first request)');
+      console.log(`  first /endpoints of the process  server ${firsts.map(f2).join(' / ')} ms   wall ${rs.map((r) => f2(r.first.wall)).join(' / ')} ms`);
+      console.log(`    its store reads (ms): ${rs.map((r) => split(r.firstSql)).join(' | ')}`);
+      console.log(`  ${RUNS_SERVER} fresh at= per process    server median ${f2(pct(rest, 50))} ms   max ${f2(pct(rest, 100))} ms`);
+      console.log(`    store reads per request (ms, mean): ${rs.map((r) => split(r.restSql, RUNS_SERVER)).join(' | ')}`);
+      console.log(`  baseline /healthz               first ${rs.map((r) => f2(r.healthzFirst)).join(' / ')} ms   median ${f2(pct(h, 50))} ms`);
+      console.log(`  ratio first /endpoints / median /healthz: ${firsts.map((x) => `${(x / Math.max(pct(h, 50), 0.01)).toFixed(0)}x`).join(' / ')}; fresh at= medians: ${(pct(rest, 50) / Math.max(pct(h, 50), 0.01)).toFixed(0)}x`);
+    };
+    console.log('');
+    console.log(`GET /endpoints?ids=<${ids.length} ids>: ${Math.max(...rounds.map((r) => r.requests))} request per refresh; answer ${rounds[0]?.answered} endpoints; ${ROUNDS_SERVER} processes each way, alternating`);
+    show(true);
+    show(false);
+    const served = rounds.filter((r) => r.warm);
+    const coldOk = served.every((r) => r.first.server < TARGET_SERVER_COLD_MS && Math.max(...r.rest) < TARGET_SERVER_COLD_MS && r.requests === 1);
+    console.log(`target one request, server < ${TARGET_SERVER_COLD_MS} ms cold (first of the process, as serve starts): ${coldOk ? 'MET' : 'MISSED'}`);
+
+    // The answer the lenses below read (an untimed server in this process).
     const catalog = await loadCatalog({ stagesPath: join(CATALOG, 'stages.yml'), featureCategoriesPath: join(CATALOG, 'feature_categories.yml') });
     const store = openStoreSource({ path: storePath, catalog, readonly: true });
-    // Where a request's server time goes: each store read runs synchronously (better-sqlite3), so
-    // timing the source's methods splits the request's `ms` into SQL and the rest.
-    const sourceMs = new Map<string, number>();
-    const source = new Proxy(store, {
-      get(target, prop, receiver) {
-        const v = Reflect.get(target, prop, receiver) as unknown;
-        if (typeof v !== 'function' || typeof prop !== 'string' || !prop.endsWith('Counts') && prop !== 'endpointCountsById') return v;
-        return async (...args: unknown[]) => {
-          const t = performance.now();
-          const p = (v as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-          sourceMs.set(prop, (sourceMs.get(prop) ?? 0) + performance.now() - t);
-          return p;
-        };
-      },
-    });
-    const log: Array<Record<string, unknown>> = [];
-    const server = new BudgetServer({
-      api: new BudgetService(source, catalog, { now: () => AT }),
-      sourceKind: 'store',
-      log: (entry) => log.push(entry),
-      onClose: () => source.close(),
-    });
-    const url = await server.listen(0);
-    const client = new BudgetApiClient({ baseUrl: url, retries: 0 });
-    const lastRequest = (path: string): Record<string, unknown> => {
-      const entry = [...log].reverse().find((e) => e.msg === 'request' && typeof e.path === 'string' && e.path.endsWith(path));
-      if (!entry) throw new Error(`no request log entry for ${path}`);
-      return entry;
-    };
-
-    const healthz = async (): Promise<{ wall: number; server: number }> => {
-      const t = performance.now();
-      const res = await fetch(`${url}/api/v1/healthz`);
-      await res.text();
-      const wall = performance.now() - t;
-      return { wall, server: lastRequest('/healthz').ms as number };
-    };
-    const refresh = async (k: number): Promise<{ wall: number; server: number; requests: number; answer: EndpointBudget[] }> => {
-      const before = log.filter((e) => e.msg === 'request').length;
-      const t = performance.now();
-      // A fresh evaluation time: a miss in the server's response cache, so the store is read.
-      const answer = await client.endpoints(ids, { at: new Date(AT.getTime() - k * 60_000) });
-      const wall = performance.now() - t;
-      const entry = lastRequest('/endpoints');
-      if (entry.cache !== undefined && entry.cache !== 'miss') throw new Error(`expected a cache miss, got ${String(entry.cache)}`);
-      return { wall, server: entry.ms as number, requests: log.filter((e) => e.msg === 'request').length - before, answer: answer.data.endpoints };
-    };
-
-    const hFirst = await healthz();
-    const first = await refresh(0);
-    const firstSql = new Map(sourceMs);
-    sourceMs.clear();
-    const hRest: Array<{ wall: number; server: number }> = [];
-    const rest: Array<{ wall: number; server: number; requests: number }> = [];
-    for (let k = 1; k <= RUNS_SERVER; k++) {
-      hRest.push(await healthz());
-      rest.push(await refresh(k));
-    }
-    const requests = Math.max(first.requests, ...rest.map((r) => r.requests));
-    const restServer = rest.map((r) => r.server);
-    const hServer = hRest.map((r) => r.server);
-    console.log('');
-    console.log(`GET /endpoints?ids=<${ids.length} ids>: ${requests} request per refresh; answer ${first.answer.length} endpoints`);
-    console.log(`  first of the process   server ${f2(first.server)} ms   wall ${f2(first.wall)} ms`);
-    console.log(`  ${RUNS_SERVER} fresh at=         server median ${f2(pct(restServer, 50))} ms   max ${f2(pct(restServer, 100))} ms   wall median ${f2(pct(rest.map((r) => r.wall), 50))} ms`);
-    const split = (m: Map<string, number>, n: number): string => [...m].map(([k, v]) => `${k} ${f2(v / n)}`).join(', ');
-    console.log(`  store reads per request (ms): first ${split(firstSql, 1)}; fresh at= mean ${split(sourceMs, RUNS_SERVER)}`);
-    console.log(`baseline GET /healthz`);
-    console.log(`  first of the process   server ${f2(hFirst.server)} ms   wall ${f2(hFirst.wall)} ms`);
-    console.log(`  ${RUNS_SERVER} more              server median ${f2(pct(hServer, 50))} ms   wall median ${f2(pct(hRest.map((r) => r.wall), 50))} ms`);
-    console.log(`ratio endpoints / healthz (server, median of fresh at=): ${(pct(restServer, 50) / Math.max(pct(hServer, 50), 0.01)).toFixed(1)}x`);
-    const coldOk = first.server < TARGET_SERVER_COLD_MS && pct(restServer, 100) < TARGET_SERVER_COLD_MS && requests === 1;
-    console.log(`target one request, server < ${TARGET_SERVER_COLD_MS} ms cold: ${coldOk ? 'MET' : 'MISSED'}`);
+    const server = new BudgetServer({ api: new BudgetService(store, catalog, { now: () => AT }), sourceKind: 'store', log: () => undefined, onClose: () => store.close() });
+    const client = new BudgetApiClient({ baseUrl: await server.listen(0), retries: 0 });
+    const first = { answer: (await client.endpoints(ids, { at: AT })).data.endpoints };
     await server.close();
 
     // ---- the lenses, figures cached ----
@@ -246,7 +298,8 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: unknown) => {
+const serverAt = process.argv.indexOf('--server');
+(serverAt >= 0 ? serverChild(process.argv[serverAt + 1] as string, process.argv.includes('--warm')) : main()).catch((e: unknown) => {
   console.error(e);
   process.exitCode = 1;
 });

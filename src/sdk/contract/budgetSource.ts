@@ -113,6 +113,13 @@ export interface BudgetSource {
    * category and component, unranked; ids without traffic have no row.
    */
   endpointCountsById(opts: EvalOptions & { endpointIds: string[] }): Promise<Sourced<EndpointCounts[]>>;
+  /**
+   * Optional, one read for F15: every endpoint row (as endpointCounts returns them, unranked) of
+   * each category any of these ids has rows in, so the asked ids' own rows are among them. Sorted
+   * by endpoint id, category, component, urgency. A source without it is read by id, then per
+   * category (the store has it: the asked rows are a subset of their categories' rows, read once).
+   */
+  endpointCountsWithPeers?(opts: EvalOptions & { endpointIds: string[] }): Promise<Sourced<EndpointCounts[]>>;
   /** One row per UTC day of the window, oldest first, days without data included with zero counts. */
   dailyCounts(opts: EvalOptions & { scope: Scope }): Promise<Sourced<DailyCounts[]>>;
   /** Components a backend says a group ignores (Prometheus: gitlab:ignored_component:stage_group). */

@@ -22,7 +22,7 @@ import { instantRejection } from '../budget/saneTime';
 import type { Catalog, GroupInfo } from '../catalog/types';
 import { closestCategory } from '../catalog/closestCategory';
 import { NOT_OWNED_GROUP, UNKNOWN_CATEGORY } from '../catalog/types';
-import type { BudgetSource, GroupCounts, ResultMeta, Scope } from '../contract/budgetSource';
+import type { BudgetSource, CategoryCounts, EndpointCounts, GroupCounts, ResultMeta, Scope } from '../contract/budgetSource';
 import type {
   ApiResult,
   BudgetApi,
@@ -252,8 +252,8 @@ export class BudgetService implements BudgetApi {
   }
 
   /**
-   * F15 for each id: its own counts (one source read by id), then its categories' totals and
-   * endpoints (for the share, the minutes and the offenders' rank), the categories read together.
+   * F15 for each id: its own counts, its categories' totals and every endpoint of them (for the
+   * share, the minutes and the offenders' rank); see endpointsWithCategories for the reads.
    */
   async endpoints(ids: string[], q: QueryOptions = {}): Promise<ApiResult<EndpointBudgets>> {
     const ev = this.evaluation(q);
@@ -261,28 +261,74 @@ export class BudgetService implements BudgetApi {
     if (wanted.length === 0) throw new InvalidQueryError('ids', 'at least one endpoint id is required');
     if (wanted.length > MAX_ENDPOINT_IDS) throw new InvalidQueryError('ids', `at most ${MAX_ENDPOINT_IDS} endpoint ids, got ${wanted.length}`);
     const base = { window: ev.window, at: ev.at, signal: ev.signal };
-    const [own, ignored] = await Promise.all([
-      this.call(ev.signal, () => this.source.endpointCountsById({ ...base, endpointIds: wanted })),
-      this.ignoredByGroup(ev),
-    ]);
-    const categories = [...new Set(own.data.map((r) => r.category))].sort();
-    const [totals, ...perCategory] = categories.length
-      ? await Promise.all([
-          this.call(ev.signal, () => this.source.categoryCounts({ ...base, categories })),
-          ...categories.map((category) => this.call(ev.signal, () => this.source.endpointCounts({ ...base, scope: { category } }))),
-        ])
-      : [undefined];
+    const [read, ignored] = await Promise.all([this.endpointsWithCategories(wanted, base), this.ignoredByGroup(ev)]);
+    const { own, categories, totals, endpointsOf } = read;
     const contexts = new Map<string, EndpointCategoryContext>();
-    categories.forEach((category, i) => {
+    for (const category of categories) {
       const group = this.catalog.groupOf(category);
       const ignoredComponents = ignored.get(group.key) ?? [];
       const target = this.targetAt(group.key, ev.at);
-      const f = computeBudget(totals?.data.find((c) => c.category === category)?.components ?? [], { target, window: ev.window, ignoredComponents });
-      contexts.set(category, { failures: f.failures, measurements: f.measurements, group: group.key, target, ignoredComponents, endpoints: perCategory[i]?.data ?? [] });
-    });
-    const data = endpointBudgets(wanted, own.data, ev.window, (c) => contexts.get(c)!, defaultTargetOf(this.catalog));
-    const meta = totals ? mergeMeta(own.meta, totals.meta, ...perCategory.map((p) => p.meta)) : own.meta;
-    return { meta, data: { endpoints: data } };
+      const f = computeBudget(totals.find((c) => c.category === category)?.components ?? [], { target, window: ev.window, ignoredComponents });
+      contexts.set(category, { failures: f.failures, measurements: f.measurements, group: group.key, target, ignoredComponents, endpoints: endpointsOf(category) });
+    }
+    const data = endpointBudgets(wanted, own, ev.window, (c) => contexts.get(c)!, defaultTargetOf(this.catalog));
+    return { meta: read.meta, data: { endpoints: data } };
+  }
+
+  /**
+   * Runs the endpoint read once before the first request (`budget-lens serve` over a store calls it
+   * before it listens): the first use of the statements, of SQLite's page cache for the endpoints
+   * table, the category rollups and one category's rows, and of V8's compiled F15 path would
+   * otherwise fall on the first client. One category (the first with data, by name) and its top
+   * failing endpoint over the default window; the answer is discarded. Returns what it read.
+   */
+  async warmUp(): Promise<{ category: string | undefined; endpointId: string | undefined }> {
+    const ev = this.evaluation({});
+    const base = { window: ev.window, at: ev.at, signal: ev.signal };
+    const totals = await this.source.categoryCounts(base);
+    const category = totals.data.map((c) => c.category).sort()[0];
+    if (category === undefined) return { category, endpointId: undefined };
+    const top = await this.source.endpointCounts({ ...base, scope: { category }, limit: 1 });
+    const endpointId = top.data[0]?.endpointId;
+    if (endpointId !== undefined) await this.endpoints([endpointId], { at: ev.at });
+    return { category, endpointId };
+  }
+
+  /**
+   * The asked ids' own rows, their categories (those the rows are in, sorted), the categories'
+   * totals and every endpoint row of each: one endpoint read where the source has
+   * endpointCountsWithPeers (the store), else by id and then per category, the categories read
+   * together with their totals.
+   */
+  private async endpointsWithCategories(
+    ids: string[],
+    base: { window: BudgetWindow; at: Date; signal: AbortSignal | undefined },
+  ): Promise<{ own: EndpointCounts[]; categories: string[]; totals: CategoryCounts[]; endpointsOf: (category: string) => EndpointCounts[]; meta: ResultMeta }> {
+    const withPeers = this.source.endpointCountsWithPeers?.bind(this.source);
+    if (withPeers) {
+      const peers = await this.call(base.signal, () => withPeers({ ...base, endpointIds: ids }));
+      const asked = new Set(ids);
+      const own = peers.data.filter((r) => asked.has(r.endpointId));
+      const categories = [...new Set(own.map((r) => r.category))].sort();
+      const byCategory = new Map<string, EndpointCounts[]>();
+      for (const r of peers.data) {
+        const list = byCategory.get(r.category);
+        if (list) list.push(r);
+        else byCategory.set(r.category, [r]);
+      }
+      if (categories.length === 0) return { own, categories, totals: [], endpointsOf: () => [], meta: peers.meta };
+      const totals = await this.call(base.signal, () => this.source.categoryCounts({ ...base, categories }));
+      return { own, categories, totals: totals.data, endpointsOf: (c) => byCategory.get(c) ?? [], meta: mergeMeta(peers.meta, totals.meta) };
+    }
+    const own = await this.call(base.signal, () => this.source.endpointCountsById({ ...base, endpointIds: ids }));
+    const categories = [...new Set(own.data.map((r) => r.category))].sort();
+    if (categories.length === 0) return { own: own.data, categories, totals: [], endpointsOf: () => [], meta: own.meta };
+    const [totals, ...perCategory] = await Promise.all([
+      this.call(base.signal, () => this.source.categoryCounts({ ...base, categories })),
+      ...categories.map((category) => this.call(base.signal, () => this.source.endpointCounts({ ...base, scope: { category } }))),
+    ]);
+    const byCategory = new Map(categories.map((c, i) => [c, perCategory[i]?.data ?? []]));
+    return { own: own.data, categories, totals: totals.data, endpointsOf: (c) => byCategory.get(c) ?? [], meta: mergeMeta(own.meta, totals.meta, ...perCategory.map((p) => p.meta)) };
   }
 
   async daily(scope: Scope, q: QueryOptions = {}): Promise<ApiResult<DailySeries>> {

@@ -44,6 +44,7 @@ export interface StoreSourceOptions {
 export interface StoreSource extends BudgetSource {
   readonly kind: 'store';
   readonly path: string;
+  endpointCountsWithPeers(opts: EvalOptions & { endpointIds: string[] }): Promise<Sourced<EndpointCounts[]>>;
 }
 
 const IN_SCOPE = 'category IN (SELECT value FROM json_each(@categories))';
@@ -106,6 +107,32 @@ const ENDPOINT_COUNTS_BY_ID_SQL = `SELECT en.endpoint_id AS endpointId, en.compo
   JOIN endpoints en ON en.id = a.endpoint
   ORDER BY en.endpoint_id, en.category, en.component`;
 
+/** The categories any of @endpointIds has rows in (all time: the window's sums drop the others' empty rows). */
+const CATEGORIES_OF_IDS = 'SELECT DISTINCT category FROM endpoints WHERE endpoint_id IN (SELECT value FROM json_each(@endpointIds))';
+
+/** One range of one table, summed per endpoint row of the asked ids' categories (index order: no sort). */
+const PEER_SUMS = (table: (typeof AGGREGATE_TABLES)[number], range: string): string =>
+  `SELECT en.id AS id, en.endpoint_id AS endpointId, en.component AS component, en.category AS category, en.urgency AS urgency,
+      SUM(t.s) AS s, SUM(t.w) AS w, SUM(t.o) AS o, SUM(t.e) AS e, MAX(${rowChecksumSql(table, 't.')} <> t.ck) AS bad
+    FROM endpoints en JOIN ${table.table} t ON t.endpoint = en.id AND ${range}
+    WHERE en.category IN (${CATEGORIES_OF_IDS}) GROUP BY en.category, en.id`;
+
+/**
+ * F15 in one read: every endpoint of the asked ids' categories, summed over the window, so the
+ * asked rows (a subset) are not read twice. Each range is summed per endpoint as the index walks
+ * it, and only those few rows (at most three per endpoint) are added up and sorted. `bad`
+ * covers every row read, as endpointCounts' does.
+ */
+const ENDPOINT_COUNTS_WITH_PEERS_SQL = `SELECT endpointId, component, category, urgency,
+    SUM(s) AS s, SUM(w) AS w, SUM(o) AS o, SUM(e) AS e, MAX(bad) AS bad FROM (
+    ${PEER_SUMS(DAILY_ENDPOINT, 't.day >= @firstDay AND t.day < @endDay')}
+    UNION ALL
+    ${PEER_SUMS(HOURLY_ENDPOINT, 't.hour >= @headStart AND t.hour < @headEnd')}
+    UNION ALL
+    ${PEER_SUMS(HOURLY_ENDPOINT, 't.hour >= @tailStart AND t.hour < @tailEnd')}
+  ) GROUP BY id
+  ORDER BY endpointId, category, component, urgency`;
+
 const DATA_CATEGORIES_SQL = 'SELECT DISTINCT category FROM endpoints ORDER BY category';
 
 /**
@@ -151,6 +178,7 @@ class SqliteStoreSource implements StoreSource {
   private readonly dailyCountsStmt: Statement;
   private readonly endpointCountsStmt: Statement;
   private readonly endpointCountsByIdStmt: Statement;
+  private readonly endpointCountsWithPeersStmt: Statement;
   private readonly dataCategoriesStmt: Statement;
   private readonly coverageStmt: Statement;
 
@@ -165,6 +193,7 @@ class SqliteStoreSource implements StoreSource {
     this.dailyCountsStmt = this.db.prepare(DAILY_COUNTS_SQL);
     this.endpointCountsStmt = this.db.prepare(ENDPOINT_COUNTS_SQL);
     this.endpointCountsByIdStmt = this.db.prepare(ENDPOINT_COUNTS_BY_ID_SQL);
+    this.endpointCountsWithPeersStmt = this.db.prepare(ENDPOINT_COUNTS_WITH_PEERS_SQL);
     this.dataCategoriesStmt = this.db.prepare(DATA_CATEGORIES_SQL).pluck();
     this.coverageStmt = this.db.prepare(COVERAGE_SQL);
   }
@@ -365,6 +394,18 @@ class SqliteStoreSource implements StoreSource {
     this.verify(rows, b, [...new Set(rows.map((r) => r.category))]);
     const data = rows.map((r) => ({ endpointId: r.endpointId, component: r.component, category: r.category, urgency: r.urgency, counts: sli(r), hasErrorSli: true }));
     return { meta: this.meta(opts, b, ENDPOINT_COUNTS_BY_ID_SQL, params), data };
+  }
+
+  async endpointCountsWithPeers(opts: EvalOptions & { endpointIds: string[] }): Promise<Sourced<EndpointCounts[]>> {
+    throwIfAborted(opts.signal);
+    const b = windowBuckets(opts.window, opts.at ?? new Date());
+    const params = { ...this.params(b, []), endpointIds: JSON.stringify([...new Set(opts.endpointIds)]) };
+    delete (params as Record<string, unknown>)['categories'];
+    type Row = CountsRecord & { endpointId: string; component: string; category: string; urgency: string };
+    const rows = this.endpointCountsWithPeersStmt.all(params) as Row[];
+    this.verify(rows, b, [...new Set(rows.map((r) => r.category))]);
+    const data = rows.map((r) => ({ endpointId: r.endpointId, component: r.component, category: r.category, urgency: r.urgency, counts: sli(r), hasErrorSli: true }));
+    return { meta: this.meta(opts, b, ENDPOINT_COUNTS_WITH_PEERS_SQL, params), data };
   }
 
   async dailyCounts(opts: EvalOptions & { scope: Scope }): Promise<Sourced<DailyCounts[]>> {

@@ -183,6 +183,23 @@ describe('damaged counts are refused, never served', () => {
     assert.match(chk.out(), /damaged rows {2}1\n {4}hourly_category category wiki \(\S+\) 2024-03-04T05:00Z\.\.2024-03-04T06:00Z\nDAMAGED/);
   });
 
+  test('a damaged endpoint row refuses the one-read endpoint figures (F15) of every id in its category', async () => {
+    const store = await freshStore('raw-sql-endpoint');
+    const db = new Database(store);
+    // Behind the writer's back: the team_planning endpoint's hour 07:00 gets e = 1 + 1 = 2.
+    assert.equal(db.prepare("UPDATE hourly_endpoint SET e = e + 1 WHERE endpoint IN (SELECT id FROM endpoints WHERE category = 'team_planning')").run().changes, 1);
+    db.close();
+    const source = openStoreSource({ path: store, catalog, readonly: true });
+    try {
+      await assert.rejects(
+        source.endpointCountsWithPeers({ window: WINDOW, at: AT, endpointIds: ['WikisController#show'] }),
+        /is damaged: counts fail their checksum in hourly_endpoint/,
+      );
+    } finally {
+      await source.close();
+    }
+  });
+
   test('a byte flipped in the file (quick_check says ok) is refused, and store check finds it', async () => {
     const store = await freshStore('flip');
     const db = new Database(store, { readonly: true });

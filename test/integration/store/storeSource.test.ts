@@ -11,6 +11,7 @@ import { openStoreSource } from '../../../src/sdk/store/storeSource';
 import { StoreError } from '../../../src/sdk/store/storeSchema';
 import { fakeCatalog } from '../../unit/store/fakeCatalog';
 import { loadCatalog } from '../../../src/sdk/catalog/catalogParser';
+import { BudgetService } from '../../../src/sdk/service/budgetService';
 
 const catalog = fakeCatalog({ project_management: ['team_planning', 'wiki'], source_code: ['source_code_management'] });
 
@@ -182,6 +183,41 @@ describe('StoreSource over a real SQLite store', () => {
     assert.deepEqual(r.data[0], scoped.data.find((d) => d.endpointId === 'A#x'));
     assert.match(r.meta.provenance.queries[0]!, /endpoint_id IN \(SELECT value FROM json_each\(@endpointIds\)\)/);
     assert.match(r.meta.provenance.queries[0]!, /"endpointIds":"\[\\"W\\",\\"A#x\\"/);
+  });
+
+  test('endpointCountsWithPeers: every endpoint of the asked ids\' categories, by id, in one read', async () => {
+    const r = await source.endpointCountsWithPeers({ window: WINDOW, at: AT, endpointIds: ['A#x', 'Nobody#calls', 'graphql:getWiki'] });
+    // A#x is team_planning's (with B#y and W), graphql:getWiki wiki's only; no other category is read.
+    assert.deepEqual(
+      r.data.map((d) => [d.endpointId, d.component, d.category]),
+      [['A#x', 'rails_request', 'team_planning'], ['B#y', 'rails_request', 'team_planning'], ['W', 'sidekiq_execution', 'team_planning'], ['graphql:getWiki', 'graphql_query', 'wiki']],
+    );
+    // The same counts as the category's own read and the read by id.
+    const scoped = await source.endpointCounts({ window: WINDOW, at: AT, scope: { category: 'team_planning' } });
+    for (const row of scoped.data) assert.deepEqual(r.data.find((d) => d.endpointId === row.endpointId), row);
+    const byId = await source.endpointCountsById({ window: WINDOW, at: AT, endpointIds: ['A#x', 'graphql:getWiki'] });
+    assert.deepEqual(r.data.filter((d) => d.endpointId === 'A#x' || d.endpointId === 'graphql:getWiki'), byId.data);
+    assert.equal(r.meta.provenance.queries.length, 1);
+    const none = await source.endpointCountsWithPeers({ window: WINDOW, at: AT, endpointIds: ['Nobody#calls'] });
+    assert.deepEqual(none.data, []);
+  });
+
+  test('BudgetService.endpoints: the one read gives the figures of the read by id then per category', async () => {
+    // The same store, once with endpointCountsWithPeers hidden: the service then reads by id and per category.
+    const generic = new Proxy(source, { get: (t, p, r) => (p === 'endpointCountsWithPeers' ? undefined : (Reflect.get(t, p, r) as unknown)) });
+    assert.equal((generic as Partial<StoreSource>).endpointCountsWithPeers, undefined);
+    const ids = ['W', 'A#x', 'B#y', 'Nobody#calls', 'graphql:getWiki', 'M#m', 'U#u', 'GET /api/:version/projects/:id/repository/tags'];
+    for (const at of [AT, new Date('2024-03-05T00:00:00Z'), new Date('2024-03-06T12:00:00Z')]) {
+      const one = await new BudgetService(source, catalog).endpoints(ids, { at, window: '2d' });
+      const two = await new BudgetService(generic, catalog).endpoints(ids, { at, window: '2d' });
+      assert.deepEqual(one.data, two.data, at.toISOString());
+      assert.deepEqual(one.meta.window, two.meta.window);
+    }
+    // By hand at AT (2d): A#x has lines 2, 3 and 5: apdex s=1 of w=2 (2 fast, 5 slow; 3's 500 is outside
+    // apdex), ops o=3 with e=1 error (3).
+    const a = (await new BudgetService(source, catalog).endpoints(['A#x'], { at: AT, window: '2d' })).data.endpoints[0];
+    assert.equal(a?.category, 'team_planning');
+    assert.deepEqual(a?.counts, c(1, 2, 3, 1));
   });
 
   test('dailyCounts: one row per UTC day of the window, zero-filled', async () => {
