@@ -21,6 +21,8 @@
  *     #create 2.4609375 -> "2.46" (33.33 %), #show 1.23046875 -> "1.23" (16.67 %)
  *   The feature_category and stage_group series are the sums of those endpoint rates.
  *   service_desk (same group): no series -> "no data".
+ *   source_code_management (group source_code): lib/api/tags.rb's two GET routes, one below the
+ *   target in a category within its budget (worked in prometheusScenario.ts).
  *
  * An auth proxy (node:http, in this process) sits in front of Prometheus for the token tests: it
  * answers 401 unless `Authorization: Bearer <TOKEN>` arrives, as a Prometheus behind one would.
@@ -32,10 +34,11 @@ import * as vscode from 'vscode';
 import type { ReportOutcome } from '../../../src/extension/reportCommand';
 import type { TreeItemState } from '../../../src/extension/groupTree';
 import { startPrometheus, type MetricsServer } from '../../support/prometheusServer';
-import { PROMETHEUS_ISSUES_LENSES, recordedSeries, scenarioEnd } from './prometheusScenario';
+import { PROMETHEUS_ISSUES_LENSES, PROMETHEUS_TAGS_LENSES, recordedSeries, scenarioEnd } from './prometheusScenario';
 import { ISSUES, budgetKey, budgetState, eventually, hoverText, lastPanelData, lensTitles, lensesBecome, openFile, setSetting, testState, unescapeMarkdown } from './helpers';
 
 const TOKEN = 'budget-lens-prometheus-token';
+const TAGS = 'lib/api/tags.rb';
 // Deliberately changed with the endpoint lenses (issue 14): each endpoint's own figures, by hand in prometheusScenario.ts.
 const ISSUES_LENSES = PROMETHEUS_ISSUES_LENSES;
 
@@ -179,6 +182,26 @@ describe('budget figures from a real Prometheus', function () {
     assert.match(text, /- own availability 99\.975 % ≥ 99\.95 % \(30 failures in 122,880 measurements\)/);
     assert.match(text, /availability `\(s \+ o − e\) \/ \(w \+ o\) = \(61,440 \+ 61,440 − 30\) \/ \(61,440 \+ 61,440\)`/);
     assert.match(text, /application_sli_aggregation:rails_request:error:rate_1h\{[^`]*endpoint_id=~"[^"]*Projects::IssuesController#create/);
+  });
+
+  it('an endpoint below the target in a category within its budget: $(warning) on its lens, figures from its series', async () => {
+    // lib/api/tags.rb, by hand in prometheusScenario.ts: #tags f 105 of m 30,720 -> 99.658 % < 99.95 %,
+    // while source_code_management spends 8.11 of its 20.16 budget-min (f 105 of m 522,240).
+    await openFile(TAGS);
+    await lensesBecome(PROMETHEUS_TAGS_LENSES, 'the tags lenses with the figures from Prometheus', TAGS);
+    const text = unescapeMarkdown(
+      await eventually('the tags endpoint hover', async () => {
+        const t = await hoverText(TAGS, 16, 7);
+        return t.includes('How it is computed') ? t : undefined;
+      }),
+    );
+    // s = 15,285, w = o = 15,360, e = 30: (15,285 + 15,360 − 30) / (15,360 + 15,360) = 30,615 / 30,720.
+    assert.match(text, /- ⚠ own availability 99\.658 % < 99\.95 % — \*\*below the target\*\* \(105 failures in 30,720 measurements\)\n- 8\.11 budget-min, 100\.00 % of source_code_management's spend\n- #1 of 1 failing endpoints in source_code_management\n/);
+    assert.match(text, /availability `\(s \+ o − e\) \/ \(w \+ o\) = \(15,285 \+ 15,360 − 30\) \/ \(15,360 \+ 15,360\)`/);
+    // The status bar followed the file to Source Code (20.16 - 8.1066… = 12.05 left); back to IssuesController's group.
+    assert.equal((await testState()).statusBar.text, '$(organization) Source Code: 12.05 budget-min left');
+    await openFile(ISSUES);
+    await eventually('the status bar back on Project Management', async () => ((await testState()).statusBar.text.includes('Project Management') ? true : undefined));
   });
 
   it('status bar, group tree and monthly report read the same figures', async () => {

@@ -1,7 +1,7 @@
 /**
  * The Prometheus scenario of the header of prometheus.test.ts (its sums are worked there): GitLab's
- * recorded per-second rates for four IssuesController actions of team_planning, 64 samples one
- * minute apart. Shared with the installed-.vsix suite (test/extension/installed), which reads the
+ * recorded per-second rates for four IssuesController actions of team_planning and two tags routes
+ * of source_code_management (below), 64 samples one minute apart. Shared with the installed-.vsix suite (test/extension/installed), which reads the
  * same figures through the extension installed from the package.
  */
 import { sampledSeries, type Series } from '../../support/seriesBuilders';
@@ -30,6 +30,25 @@ export const PROMETHEUS_ISSUES_LENSES: Array<[number, string]> = [
   [55, 'service_desk · no traffic'],
 ];
 
+/**
+ * lib/api/tags.rb's lenses with these series: a category within its budget holding an endpoint
+ * below the target (the handbook's Endpoint B). source_code_management (group source_code):
+ *   GET .../repository/tags            w = o = 4 -> 15,360 each; s = 4 - 5/256 -> 15,285 (75 slow);
+ *                                      e = 2/256 -> 30: f = 75 + 30 = 105, m = 30,720
+ *   GET .../repository/tags/:tag_name  w = s = o = 64 -> 245,760 each, e = 0: f = 0, m = 491,520
+ *   category: f = 105, m = 30,720 + 491,520 = 522,240
+ *     spent (F4) 105 * 40320 / 522240 = 8.1066… -> "8.11"; of 20.16 that is 40.2 % -> "40 %"
+ *   #tags (line 16): 8.1066… min, 105 / 105 = 100.00 % of the category's spend, own
+ *     1 - 105/30720 = 0.99658203125 -> "99.658 %" < 99.95 %: below the target, $(warning); #1 of 1
+ *   #tag_name (line 22): no failures, 100.000 %; POST (line 29): no series -> no traffic
+ */
+export const PROMETHEUS_TAGS_LENSES: Array<[number, string]> = [
+  [4, 'source_code_management · 8.11 of 20.16 budget-min (40 %) · 28 d'],
+  [16, "$(warning) 105 failures · 8.11 budget-min (100.00 % of source_code_management's spend) · 99.658 % < 99.95 % · #1 of 1 in source_code_management"],
+  [22, 'no failures · 100.000 % ≥ 99.95 %'],
+  [29, 'source_code_management · no traffic'],
+];
+
 /** Per-second rates of one endpoint (all multiples of 1/256). */
 interface Rates {
   id: string;
@@ -47,20 +66,32 @@ export const ENDPOINTS: Rates[] = [
   { id: 'Projects::IssuesController#update', urgency: 'default', w: 8, s: 8, o: 8, e: 0 },
 ];
 
+/** lib/api/tags.rb's two GET routes (source_code_management), above. */
+export const TAGS_ENDPOINTS: Rates[] = [
+  { id: 'GET /api/:version/projects/:id/repository/tags', urgency: 'low', w: 4, s: 4 - 5 / 256, o: 4, e: 2 / 256 },
+  { id: 'GET /api/:version/projects/:id/repository/tags/:tag_name', urgency: 'low', w: 64, s: 64, o: 64, e: 0 },
+];
+
 /** The recorded series of the header: endpoint, feature_category and stage_group levels. */
 export function recordedSeries(endS: number): Series[] {
   const from = endS - 63 * 60;
   const gauge = (name: string, labels: Record<string, string>, value: number): Series => sampledSeries(name, labels, from, endS, 60, () => value);
-  const sum = (k: 'w' | 's' | 'o' | 'e'): number => ENDPOINTS.reduce((acc, ep) => acc + ep[k], 0);
   const out: Series[] = [];
   const endpointSuffix = { s: 'apdex:success:rate_1h', w: 'apdex:weight:rate_1h', o: 'ops:rate_1h', e: 'error:rate_1h' } as const;
   const levelSuffix = { s: 'apdex:success:rate_1h', w: 'apdex:weight:score_1h', o: 'ops:rate_1h', e: 'error:rate_1h' } as const;
-  for (const k of ['s', 'w', 'o', 'e'] as const) {
-    for (const ep of ENDPOINTS) {
-      out.push(gauge(`application_sli_aggregation:rails_request:${endpointSuffix[k]}`, { type: 'web', endpoint_id: ep.id, feature_category: 'team_planning', request_urgency: ep.urgency }, ep[k]));
+  const levels = [
+    { endpoints: ENDPOINTS, category: 'team_planning', group: 'project_management', stage: 'plan' },
+    { endpoints: TAGS_ENDPOINTS, category: 'source_code_management', group: 'source_code', stage: 'create' },
+  ];
+  for (const { endpoints, category, group, stage } of levels) {
+    const sum = (k: 'w' | 's' | 'o' | 'e'): number => endpoints.reduce((acc, ep) => acc + ep[k], 0);
+    for (const k of ['s', 'w', 'o', 'e'] as const) {
+      for (const ep of endpoints) {
+        out.push(gauge(`application_sli_aggregation:rails_request:${endpointSuffix[k]}`, { type: 'web', endpoint_id: ep.id, feature_category: category, request_urgency: ep.urgency }, ep[k]));
+      }
+      out.push(gauge(`gitlab:component:feature_category:execution:${levelSuffix[k]}`, { type: 'web', component: 'rails_request', feature_category: category }, sum(k)));
+      out.push(gauge(`gitlab:component:stage_group:execution:${levelSuffix[k]}`, { type: 'web', component: 'rails_request', stage_group: group, product_stage: stage }, sum(k)));
     }
-    out.push(gauge(`gitlab:component:feature_category:execution:${levelSuffix[k]}`, { type: 'web', component: 'rails_request', feature_category: 'team_planning' }, sum(k)));
-    out.push(gauge(`gitlab:component:stage_group:execution:${levelSuffix[k]}`, { type: 'web', component: 'rails_request', stage_group: 'project_management', product_stage: 'plan' }, sum(k)));
   }
   return out;
 }
