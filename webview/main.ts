@@ -57,7 +57,9 @@ function changedLine(endpointId: string, changed: PanelChanged): HTMLElement {
     parts.push(...(i > 0 ? ['; '] : []), link, ` ${c.text}`);
   });
   parts.push(changed.text);
-  return el('div', { class: 'changed muted' }, ...parts);
+  // One line, cut with an ellipsis in a narrow column (panelHtml.ts .changed): the whole of it in the tooltip.
+  const whole = `${changed.commits.length > 0 ? 'changed: ' : ''}${changed.commits.map((c) => `${c.shortSha} ${c.text}`).join('; ')}${changed.text}`;
+  return el('div', { class: 'changed muted', title: whole }, ...parts);
 }
 
 function stateBadge(state: BudgetState): HTMLElement {
@@ -186,7 +188,7 @@ function renderData(d: PanelData): HTMLElement[] {
       table(
         // The share names the category (F15: of its category's spend), so no category column.
         ['endpoint', 'failures', 'budget-min', 'share', 'own avail.', ''],
-        ['27%', '9%', '10%', '23%', '16%', '15%'],
+        ['28%', '11%', '11%', '20%', '14%', '16%'],
         d.endpoints.map((e) => [
           e.changed ? el('div', {}, el('span', { class: 'endpoint-id' }, e.endpointId), changedLine(e.endpointId, e.changed)) : el('span', { class: 'endpoint-id' }, e.endpointId),
           e.failuresText,

@@ -63,6 +63,12 @@ const CSS = `
   .policy { margin: 4px 0 0; }
   .chart { position: relative; height: 260px; max-width: 1100px; }
   vscode-table { max-width: 1100px; }
+  /* A cell wraps rather than clip with an ellipsis (vscode-table-cell's own style): at 1000×700
+     beside the side bar the endpoint ids, "5 failures" and "71.43 % of team_planning's spend" did. */
+  vscode-table-cell, vscode-table-header-cell { white-space: normal; overflow-wrap: break-word; text-overflow: clip; height: auto; }
+  vscode-table-cell { padding-top: 3px; padding-bottom: 3px; }
+  /* What changed stays one line under its endpoint (its sha link first); the title has the rest. */
+  .changed { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
   .loading { display: flex; gap: 10px; align-items: center; margin: 24px 0; }
   .exceeded { color: var(--vscode-charts-red); font-weight: 600; }
   .objective { border: 1px solid var(--vscode-panel-border, var(--vscode-editorGroup-border)); border-left: 4px solid var(--vscode-descriptionForeground);

@@ -393,8 +393,9 @@ if (process.exitCode !== 1 && want('panel')) {
 }
 
 // 7b. At 1000×700 with the side bar at its default width (issue 14 item 6): the tree's figures come
-//     first and fit; the panel beside it reflows (tree-narrow.png, panel-narrow.png). Not in the
-//     README: looked at to check the layout.
+//     first and fit; the panel beside it reflows (tree-narrow.png, panel-narrow.png, then scrolled to
+//     its burn rates, top endpoints and categories: panel-narrow-burn/-top/-categories.png). Not in
+//     the README: looked at to check the layout.
 if (process.exitCode !== 1 && only === 'narrow') {
   let api;
   let nwb;
@@ -422,6 +423,12 @@ if (process.exitCode !== 1 && only === 'narrow') {
     await frame.locator('vscode-table').first().waitFor();
     await page.waitForTimeout(800);
     await shot('panel-narrow.png');
+    // The rest of the page, a screenful at a time: the tables must fit the width too.
+    for (const [heading, name] of [['Burn rates', 'panel-narrow-burn.png'], ['Top failing endpoints', 'panel-narrow-top.png'], ['Categories', 'panel-narrow-categories.png']]) {
+      await frame.locator('h2', { hasText: heading }).first().evaluate((h) => h.scrollIntoView({ block: 'start' }));
+      await page.waitForTimeout(300);
+      await shot(name);
+    }
   } catch (e) {
     await page?.screenshot({ path: join(outDir, 'failure.png') }).catch(() => {});
     console.error(`✖ narrow: ${e instanceof Error ? e.message : String(e)} (see docs/screenshots/failure.png; do not commit it)`);
