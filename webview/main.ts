@@ -188,7 +188,7 @@ function renderData(d: PanelData): HTMLElement[] {
       table(
         // The share names the category (F15: of its category's spend), so no category column.
         ['endpoint', 'failures', 'budget-min', 'share', 'own avail.', ''],
-        ['28%', '11%', '11%', '20%', '14%', '16%'],
+        ['27%', '10%', '11%', '23%', '13%', '16%'],
         d.endpoints.map((e) => [
           e.changed ? el('div', {}, el('span', { class: 'endpoint-id' }, e.endpointId), changedLine(e.endpointId, e.changed)) : el('span', { class: 'endpoint-id' }, e.endpointId),
           e.failuresText,
