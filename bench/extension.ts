@@ -26,7 +26,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadCatalog } from '../src/sdk/catalog/catalogParser';
@@ -109,9 +109,14 @@ function buildStore(path: string, endpoints: ReadonlyArray<{ id: string; categor
 interface ServerRound {
   warm: boolean;
   warmUpMs?: number;
-  first: { server: number; wall: number };
+  warmUpCpu?: number;
+  /** server: the request log's ms; cpu: the service's CPU time for the answer (user + system). */
+  first: { server: number; wall: number; cpu: number };
   firstSql: Record<string, number>;
   rest: number[];
+  restCpu: number[];
+  /** The 1-minute load average when the round ended. */
+  load: number;
   restSql: Record<string, number>;
   healthzFirst: number;
   healthz: number[];
@@ -150,14 +155,37 @@ async function serverChild(dir: string, warm: boolean): Promise<void> {
   const log: Array<Record<string, unknown>> = [];
   const api = new BudgetService(source, catalog, { now: () => AT });
   let warmUpMs: number | undefined;
+  let warmUpCpu: number | undefined;
   if (warm) {
     // What `budget-lens serve` does over a store before it listens (src/cli/commands/serve.ts).
     const t = performance.now();
+    const c = process.cpuUsage();
     await api.warmUp();
     warmUpMs = performance.now() - t;
+    const d = process.cpuUsage(c);
+    warmUpCpu = (d.user + d.system) / 1000;
     sourceMs.clear();
   }
-  const server = new BudgetServer({ api, sourceKind: 'store', log: (entry) => log.push(entry), onClose: () => source.close() });
+  // CPU time of the service's answer (process.cpuUsage across api.endpoints: the client in this
+  // process only waits meanwhile), a figure the machine's other load does not inflate as it does `ms`.
+  let lastCpu = 0;
+  const timedApi = new Proxy(api, {
+    get(target, prop) {
+      const v = Reflect.get(target, prop, target) as unknown;
+      if (typeof v !== 'function') return v;
+      if (prop !== 'endpoints') return (v as (...a: unknown[]) => unknown).bind(target);
+      return async (...args: unknown[]) => {
+        const c = process.cpuUsage();
+        try {
+          return await (v as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        } finally {
+          const d = process.cpuUsage(c);
+          lastCpu = (d.user + d.system) / 1000;
+        }
+      };
+    },
+  });
+  const server = new BudgetServer({ api: timedApi, sourceKind: 'store', log: (entry) => log.push(entry), onClose: () => source.close() });
   const url = await server.listen(0);
   const client = new BudgetApiClient({ baseUrl: url, retries: 0 });
   const lastRequest = (path: string): Record<string, unknown> => {
@@ -170,7 +198,7 @@ async function serverChild(dir: string, warm: boolean): Promise<void> {
     await res.text();
     return lastRequest('/healthz').ms as number;
   };
-  const refresh = async (k: number): Promise<{ wall: number; server: number; requests: number; answered: number }> => {
+  const refresh = async (k: number): Promise<{ wall: number; server: number; cpu: number; requests: number; answered: number }> => {
     const before = log.filter((e) => e.msg === 'request').length;
     const t = performance.now();
     // A fresh evaluation time: a miss in the server's response cache, so the store is read.
@@ -178,23 +206,28 @@ async function serverChild(dir: string, warm: boolean): Promise<void> {
     const wall = performance.now() - t;
     const entry = lastRequest('/endpoints');
     if (entry.cache !== undefined && entry.cache !== 'miss') throw new Error(`expected a cache miss, got ${String(entry.cache)}`);
-    return { wall, server: entry.ms as number, requests: log.filter((e) => e.msg === 'request').length - before, answered: answer.data.endpoints.length };
+    return { wall, server: entry.ms as number, cpu: lastCpu, requests: log.filter((e) => e.msg === 'request').length - before, answered: answer.data.endpoints.length };
   };
   const healthzFirst = await healthz();
   const first = await refresh(0);
   const firstSql = Object.fromEntries(sourceMs);
   sourceMs.clear();
   const rest: number[] = [];
+  const restCpu: number[] = [];
   const hs: number[] = [];
   let requests = first.requests;
   for (let k = 1; k <= RUNS_SERVER; k++) {
     hs.push(await healthz());
     const r = await refresh(k);
     rest.push(r.server);
+    restCpu.push(r.cpu);
     requests = Math.max(requests, r.requests);
   }
   await server.close();
-  const round: ServerRound = { warm, ...(warmUpMs !== undefined ? { warmUpMs } : {}), first: { server: first.server, wall: first.wall }, firstSql, rest, restSql: Object.fromEntries(sourceMs), healthzFirst, healthz: hs, requests, answered: first.answered };
+  const round: ServerRound = {
+    warm, ...(warmUpMs !== undefined ? { warmUpMs, warmUpCpu } : {}), first: { server: first.server, wall: first.wall, cpu: first.cpu }, firstSql, rest, restCpu,
+    restSql: Object.fromEntries(sourceMs), healthzFirst, healthz: hs, requests, answered: first.answered, load: loadavg()[0] as number,
+  };
   process.stdout.write(`${JSON.stringify(round)}\n`);
 }
 
@@ -229,10 +262,10 @@ async function main(): Promise<void> {
       const firsts = rs.map((r) => r.first.server);
       const rest = rs.flatMap((r) => r.rest);
       const h = rs.flatMap((r) => r.healthz);
-      console.log(warm ? `started as \`budget-lens serve\` starts (warm-up before listening, ${rs.map((r) => f2(r.warmUpMs ?? 0)).join(' / ')} ms)` : 'started without the warm-up (every first use on the first request)');
-      console.log(`  first /endpoints of the process  server ${firsts.map(f2).join(' / ')} ms   wall ${rs.map((r) => f2(r.first.wall)).join(' / ')} ms`);
+      console.log(warm ? `started as \`budget-lens serve\` starts (warm-up before listening: ${rs.map((r) => `${f2(r.warmUpMs ?? 0)} ms, CPU ${f2(r.warmUpCpu ?? 0)}`).join(' / ')})` : 'started without the warm-up (every first use on the first request)');
+      console.log(`  first /endpoints of the process  server ${firsts.map(f2).join(' / ')} ms   service CPU ${rs.map((r) => f2(r.first.cpu)).join(' / ')} ms   wall ${rs.map((r) => f2(r.first.wall)).join(' / ')} ms   (load ${rs.map((r) => r.load.toFixed(1)).join(' / ')})`);
       console.log(`    its store reads (ms): ${rs.map((r) => split(r.firstSql)).join(' | ')}`);
-      console.log(`  ${RUNS_SERVER} fresh at= per process    server median ${f2(pct(rest, 50))} ms   max ${f2(pct(rest, 100))} ms`);
+      console.log(`  ${RUNS_SERVER} fresh at= per process    server median ${f2(pct(rest, 50))} ms   max ${f2(pct(rest, 100))} ms   service CPU median ${f2(pct(rs.flatMap((r) => r.restCpu), 50))} ms`);
       console.log(`    store reads per request (ms, mean): ${rs.map((r) => split(r.restSql, RUNS_SERVER)).join(' | ')}`);
       console.log(`  baseline /healthz               first ${rs.map((r) => f2(r.healthzFirst)).join(' / ')} ms   median ${f2(pct(h, 50))} ms`);
       console.log(`  ratio first /endpoints / median /healthz: ${firsts.map((x) => `${(x / Math.max(pct(h, 50), 0.01)).toFixed(0)}x`).join(' / ')}; fresh at= medians: ${(pct(rest, 50) / Math.max(pct(h, 50), 0.01)).toFixed(0)}x`);

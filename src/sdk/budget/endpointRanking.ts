@@ -143,10 +143,28 @@ function sumEndpoint(rows: readonly EndpointCounts[], ignored: readonly Componen
   return out;
 }
 
-/** `1 - f/m < T`, exactly: (m - f) * 100 < T * m; never with m = 0 (no traffic is not below anything). */
+/** A target `99.95` as the integer 9995 and its decimal places 2, parsed once per target text. */
+const TARGET_DIGITS = new Map<string, { digits: bigint; scale: bigint } | null>();
+function targetDigits(target: TargetPercent): { digits: bigint; scale: bigint } | null {
+  let t = TARGET_DIGITS.get(target);
+  if (t === undefined) {
+    const m = /^(\d+)(?:\.(\d+))?$/.exec(target);
+    t = m ? { digits: BigInt(`${m[1]}${m[2] ?? ''}`), scale: 10n ** BigInt((m[2] ?? '').length) } : null;
+    if (TARGET_DIGITS.size < 64) TARGET_DIGITS.set(target, t);
+  }
+  return t;
+}
+
+/**
+ * `1 - f/m < T`, exactly: (m - f) * 100 < T * m; never with m = 0 (no traffic is not below anything).
+ * Integer counts take exact integer arithmetic (T = digits / scale: (m - f) * 100 * scale < digits * m),
+ * fractional ones decimal.js: the same answer, without three decimals per endpoint.
+ */
 export function isBelowTarget(failures: number, measurements: number, target: TargetPercent): boolean {
   if (!(measurements > 0)) return false;
   const good = Math.max(0, measurements - Math.max(0, Math.min(failures, measurements)));
+  const t = Number.isSafeInteger(good) && Number.isSafeInteger(measurements) ? targetDigits(target) : null;
+  if (t) return BigInt(good) * 100n * t.scale < t.digits * BigInt(measurements);
   return dec(good).times(100).lt(dec(target).times(dec(measurements)));
 }
 
@@ -167,24 +185,33 @@ export function endpointBudgets(
   defaultTarget: TargetPercent,
 ): EndpointBudget[] {
   const byId = new Map<string, EndpointCounts[]>();
-  for (const r of rows) byId.set(r.endpointId, [...(byId.get(r.endpointId) ?? []), r]);
-  const rankings = new Map<string, Ranked[]>();
-  const rankingOf = (category: string, ctx: EndpointCategoryContext): Ranked[] => {
-    let ranked = rankings.get(category);
-    if (!ranked) {
+  for (const r of rows) {
+    const list = byId.get(r.endpointId);
+    if (list) list.push(r);
+    else byId.set(r.endpointId, [r]);
+  }
+  const rankings = new Map<string, { ranked: Ranked[]; placeOf: Map<string, number> }>();
+  const rankingOf = (category: string, ctx: EndpointCategoryContext): { ranked: Ranked[]; placeOf: Map<string, number> } => {
+    let ranking = rankings.get(category);
+    if (!ranking) {
       // Per endpoint id (its components summed), offenders only, F8 order.
       const perId = new Map<string, EndpointCounts[]>();
-      for (const r of ctx.endpoints) perId.set(r.endpointId, [...(perId.get(r.endpointId) ?? []), r]);
-      ranked = [...perId.values()]
+      for (const r of ctx.endpoints) {
+        const list = perId.get(r.endpointId);
+        if (list) list.push(r);
+        else perId.set(r.endpointId, [r]);
+      }
+      const ranked = [...perId.values()]
         .map((list) => {
           const s = sumEndpoint(list, ctx.ignoredComponents);
           return { source: list[0]!, apdexFailures: s.apdexFailures, errors: s.errors, failures: s.failures, measurements: s.measurements };
         })
         .filter((r) => r.failures > 0)
         .sort(byFailuresDesc);
-      rankings.set(category, ranked);
+      ranking = { ranked, placeOf: new Map(ranked.map((r, i) => [r.source.endpointId, i])) };
+      rankings.set(category, ranking);
     }
-    return ranked;
+    return ranking;
   };
   return [...new Set(ids)].map((endpointId): EndpointBudget => {
     const own = byId.get(endpointId) ?? [];
@@ -203,8 +230,8 @@ export function endpointBudgets(
     }
     const ctx = contextOf(category);
     const s = sumEndpoint(own, ctx.ignoredComponents);
-    const ranked = rankingOf(category, ctx);
-    const place = s.failures > 0 ? ranked.findIndex((r) => r.source.endpointId === endpointId) : -1;
+    const { ranked, placeOf } = rankingOf(category, ctx);
+    const place = s.failures > 0 ? (placeOf.get(endpointId) ?? -1) : -1;
     const clamped = s.measurements > 0 ? Math.min(Math.max(s.failures, 0), s.measurements) : 0;
     return {
       endpointId,

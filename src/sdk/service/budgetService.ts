@@ -276,22 +276,26 @@ export class BudgetService implements BudgetApi {
   }
 
   /**
-   * Runs the endpoint read once before the first request (`budget-lens serve` over a store calls it
-   * before it listens): the first use of the statements, of SQLite's page cache for the endpoints
-   * table, the category rollups and one category's rows, and of V8's compiled F15 path would
-   * otherwise fall on the first client. One category (the first with data, by name) and its top
-   * failing endpoint over the default window; the answer is discarded. Returns what it read.
+   * Runs the endpoint figures once before the first request (`budget-lens serve` over a store
+   * calls it before it listens), so the first client does not pay the first use of the
+   * statements, of SQLite's page cache for the window's rows and of V8's compiled F15 path: every
+   * category with data in the default window (its top failing endpoint, which reads the whole
+   * category), then F15 for those endpoints (at most MAX_ENDPOINT_IDS). The answers are
+   * discarded. Returns what it read.
    */
-  async warmUp(): Promise<{ category: string | undefined; endpointId: string | undefined }> {
+  async warmUp(): Promise<{ categories: number; endpoints: number }> {
     const ev = this.evaluation({});
     const base = { window: ev.window, at: ev.at, signal: ev.signal };
     const totals = await this.source.categoryCounts(base);
-    const category = totals.data.map((c) => c.category).sort()[0];
-    if (category === undefined) return { category, endpointId: undefined };
-    const top = await this.source.endpointCounts({ ...base, scope: { category }, limit: 1 });
-    const endpointId = top.data[0]?.endpointId;
-    if (endpointId !== undefined) await this.endpoints([endpointId], { at: ev.at });
-    return { category, endpointId };
+    const categories = totals.data.filter((c) => c.components.length > 0).map((c) => c.category).sort();
+    const ids: string[] = [];
+    for (const category of categories) {
+      const top = await this.source.endpointCounts({ ...base, scope: { category }, limit: 1 });
+      const id = top.data[0]?.endpointId;
+      if (id !== undefined && ids.length < MAX_ENDPOINT_IDS) ids.push(id);
+    }
+    if (ids.length > 0) await this.endpoints(ids, { at: ev.at });
+    return { categories: categories.length, endpoints: ids.length };
   }
 
   /**

@@ -1,7 +1,9 @@
 /** domain.md F7 (endpoint spend) and F8 (top failing endpoints). */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { costOfOneFailure, endpointSpentMinutes, rankEndpoints } from '../../../src/sdk/budget/endpointRanking';
+import Decimal from 'decimal.js';
+import { costOfOneFailure, endpointSpentMinutes, isBelowTarget, rankEndpoints } from '../../../src/sdk/budget/endpointRanking';
+import type { TargetPercent } from '../../../src/sdk/contract/budgetTypes';
 import { WINDOW_28D } from '../../../src/sdk/budget/window';
 import type { EndpointCounts } from '../../../src/sdk/contract/budgetSource';
 
@@ -71,5 +73,40 @@ describe('F8 top failing endpoints', () => {
     const [row] = rankEndpoints([endpoint('ok', 10, 10, 10, 0)], { failures: 0, measurements: 20, window: WINDOW_28D });
     assert.equal(row?.shareOfSpend, 0);
     assert.equal(row?.spentMinutes, 0);
+  });
+});
+
+describe('F15 below the target', () => {
+  // The integer path ((m - f) * 100 * scale < digits * m in BigInt) against decimal.js on the same question.
+  const byDecimals = (f: number, m: number, target: string): boolean => {
+    if (!(m > 0)) return false;
+    const good = Math.max(0, m - Math.max(0, Math.min(f, m)));
+    return new Decimal(good).times(100).lt(new Decimal(target).times(m));
+  };
+
+  test('on the boundary: 1 failure in 2,000 at 99.95 % is 99.95 %, not below; 2 in 2,000 is', () => {
+    // (2000 - 1) * 100 * 100 = 19,990,000 = 9995 * 2000: equal, not below.
+    assert.equal(isBelowTarget(1, 2000, '99.95' as TargetPercent), false);
+    assert.equal(isBelowTarget(2, 2000, '99.95' as TargetPercent), true);
+    assert.equal(isBelowTarget(0, 0, '99.95' as TargetPercent), false, 'no traffic is below nothing');
+    // 105 of 30,720 (the prometheus suite's tags route): 99.658… % < 99.95 %.
+    assert.equal(isBelowTarget(105, 30720, '99.95' as TargetPercent), true);
+  });
+
+  test('the same answer as decimal.js for integer and fractional counts and every target form', () => {
+    const targets = ['99.95', '99', '99.9', '99.99', '99.999', '95', '99.80', '0', '100'];
+    let x = 7;
+    const next = (n: number): number => {
+      x = (x * 48271) % 2147483647;
+      return x % n;
+    };
+    for (let i = 0; i < 5000; i++) {
+      const m = next(3) === 0 ? next(100) : next(2_000_000_000) + next(1000) * 2 ** 20;
+      const f = next(4) === 0 ? m - next(5) : next(Math.max(1, Math.floor(m / 500) + 3));
+      const target = targets[i % targets.length] as string;
+      assert.equal(isBelowTarget(f, m, target as TargetPercent), byDecimals(f, m, target), `f ${f} m ${m} T ${target}`);
+      const ff = f + 0.25;
+      assert.equal(isBelowTarget(ff, m + 0.5, target as TargetPercent), byDecimals(ff, m + 0.5, target), `f ${ff} m ${m + 0.5} T ${target}`);
+    }
   });
 });
