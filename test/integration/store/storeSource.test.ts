@@ -220,6 +220,15 @@ describe('StoreSource over a real SQLite store', () => {
     assert.deepEqual(a?.counts, c(1, 2, 3, 1));
   });
 
+  test('BudgetService.warmUp (serve, before listening): every category with data in the 28 d window, its top endpoint', async () => {
+    // 28 d ending AT holds every line but 6: categories team_planning, wiki, source_code_management,
+    // mystery (line 11) and unknown (line 12), one top endpoint each; then F15 for those 5 ids.
+    const read = await new BudgetService(source, catalog, { now: () => AT }).warmUp();
+    assert.deepEqual(read, { categories: 5, endpoints: 5 });
+    // Before any log: nothing to read, nothing asked.
+    assert.deepEqual(await new BudgetService(source, catalog, { now: () => new Date('2024-01-01T00:00:00Z') }).warmUp(), { categories: 0, endpoints: 0 });
+  });
+
   test('dailyCounts: one row per UTC day of the window, zero-filled', async () => {
     const r = await source.dailyCounts({ window: WINDOW, at: AT, scope: { category: 'team_planning' } });
     assert.deepEqual(
