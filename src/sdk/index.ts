@@ -325,6 +325,8 @@ export type { JsonSchema, ResponseSchemaName } from './contract/apiSchemas';
 export { BACKEND_LABELS, backendDescription, openBudgetBackend, openNetworkBackend } from './backend/openBackend';
 export type { BudgetBackendKind, BudgetBackendTarget, NetworkBackendTarget, OpenBudgetBackendOptions, OpenedBudgetBackend } from './backend/openBackend';
 export { BudgetServer, stderrLog } from './server/budgetServer';
+export { warmUpServer } from './server/warmUp';
+export type { WarmUpReport } from './server/warmUp';
 export type { BudgetServerOptions, LogSink } from './server/budgetServer';
 export { buildOpenApiDocument } from './server/openapi';
 export { API_PREFIX, routes } from './server/routes';

@@ -7,7 +7,7 @@ import type { CliIo } from '../io';
 import { UsageError } from '../io';
 import { BACKEND_OPTIONS, BACKEND_USAGE, openBackend } from '../backend';
 import { parseCommandArgs } from '../mappingOutput';
-import { API_PREFIX, BudgetServer, BudgetService } from '../../sdk';
+import { API_PREFIX, BudgetServer, BudgetService, warmUpServer } from '../../sdk';
 import type { LogSink } from '../../sdk';
 
 export const summary = 'serve the Budget API (JSON under /api/v1, OpenAPI at /api/v1/openapi.json)';
@@ -80,23 +80,21 @@ export async function startServe(args: string[], io: CliIo): Promise<RunningServ
     allowedHosts: values['allow-host'] ?? [],
     onClose: () => backend.close(),
   });
-  if (backend.kind === 'store' && backend.api instanceof BudgetService) {
-    // The first request's first-use costs (statements, page cache, compiled code) are paid here,
-    // before listening; a failure is the first request's to report, not a reason not to start.
-    const started = performance.now();
-    try {
-      const read = await backend.api.warmUp();
-      log({ level: 'info', msg: 'warmed up', ms: Math.round((performance.now() - started) * 100) / 100, ...read });
-    } catch (e) {
-      log({ level: 'warn', msg: 'warm-up failed', error: e instanceof Error ? e.message : String(e) });
-    }
-  }
   let url: string;
   try {
     url = await server.listen(port, values.host ?? '127.0.0.1');
   } catch (e) {
     await backend.close();
     throw new Error(`cannot listen on ${values.host ?? '127.0.0.1'}:${port}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (backend.kind === 'store' && backend.api instanceof BudgetService) {
+    // The first request's first-use costs (statements, page cache, compiled code) are paid here,
+    // before the URL is announced; a failure is the first request's to report, not a reason not to start.
+    try {
+      log({ level: 'info', msg: 'warmed up', ...(await warmUpServer(server, backend.api)) });
+    } catch (e) {
+      log({ level: 'warn', msg: 'warm-up failed', error: e instanceof Error ? e.message : String(e) });
+    }
   }
   io.stdout.write(`Budget API listening on ${url}${API_PREFIX} (${backend.description}${token ? ', bearer token required' : ''})\n`);
   io.stdout.write(`  try ${url}${API_PREFIX}/groups  ·  OpenAPI ${url}${API_PREFIX}/openapi.json\n`);

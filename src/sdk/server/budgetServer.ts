@@ -7,6 +7,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import type { BudgetApi } from '../contract/apiTypes';
 import { apiErrorAnswer } from '../service/apiErrors';
 import { BackendTimeoutError, InvalidQueryError } from '../contract/serviceErrors';
@@ -24,6 +25,9 @@ export type LogSink = (entry: Record<string, unknown>) => void;
 export const stderrLog: LogSink = (entry) => {
   process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
 };
+
+/** The header of the server's own warm-up request (BudgetServer.warmUp), with a value only it knows. */
+const WARM_UP_HEADER = 'x-budget-lens-warm-up';
 
 /** The largest request line + headers the server reads: 500 percent-encoded endpoint ids fit. */
 export const MAX_REQUEST_HEAD_BYTES = 64 * 1024;
@@ -74,6 +78,7 @@ export class BudgetServer {
   private readonly log: LogSink;
   private readonly openApiBody: Buffer;
   private closing: Promise<void> | undefined;
+  private readonly warmUpNonce = randomBytes(16).toString('hex');
 
   constructor(private readonly opts: BudgetServerOptions) {
     this.auth = opts.token ? new BearerAuth(opts.token) : undefined;
@@ -90,6 +95,20 @@ export class BudgetServer {
     // Slow or stalled clients must not hold sockets for Node's defaults (5 min per request).
     this.http.headersTimeout = 10_000;
     this.http.requestTimeout = 30_000;
+  }
+
+  /**
+   * One GET of `path` (under /api/v1) to itself over loopback, after listen: the first use of the
+   * request path (node:http, the query parsing, the cache, JSON and the ETag of a large answer)
+   * is then not the first client's. Logged as `warm-up request`, never as a client's `request`
+   * (a per-server random header value tells it apart). Returns the status.
+   */
+  async warmUp(path: string): Promise<number> {
+    const headers: Record<string, string> = { [WARM_UP_HEADER]: this.warmUpNonce };
+    if (this.opts.token) headers['authorization'] = `Bearer ${this.opts.token}`;
+    const res = await fetch(`${this.url}${API_PREFIX}${path}`, { headers });
+    await res.arrayBuffer();
+    return res.status;
   }
 
   /** Listens (127.0.0.1 unless told otherwise; port 0 picks a free one) and returns the base URL. */
@@ -183,7 +202,7 @@ export class BudgetServer {
     } finally {
       const entry: Record<string, unknown> = {
         level: res.statusCode >= 500 ? 'error' : 'info',
-        msg: 'request',
+        msg: req.headers[WARM_UP_HEADER] === this.warmUpNonce ? 'warm-up request' : 'request',
         method: req.method,
         path: url.pathname,
         query: loggedQuery(url.searchParams),

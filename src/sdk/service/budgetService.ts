@@ -281,9 +281,9 @@ export class BudgetService implements BudgetApi {
    * statements, of SQLite's page cache for the window's rows and of V8's compiled F15 path: every
    * category with data in the default window (its top failing endpoint, which reads the whole
    * category), then F15 for those endpoints (at most MAX_ENDPOINT_IDS). The answers are
-   * discarded. Returns what it read.
+   * discarded. Returns what it read (the ids and the time, for the server's own warm-up request).
    */
-  async warmUp(): Promise<{ categories: number; endpoints: number }> {
+  async warmUp(): Promise<{ categories: number; endpoints: number; ids: string[]; at: Date }> {
     const ev = this.evaluation({});
     const base = { window: ev.window, at: ev.at, signal: ev.signal };
     const totals = await this.source.categoryCounts(base);
@@ -295,7 +295,7 @@ export class BudgetService implements BudgetApi {
       if (id !== undefined && ids.length < MAX_ENDPOINT_IDS) ids.push(id);
     }
     if (ids.length > 0) await this.endpoints(ids, { at: ev.at });
-    return { categories: categories.length, endpoints: ids.length };
+    return { categories: categories.length, endpoints: ids.length, ids, at: ev.at };
   }
 
   /**

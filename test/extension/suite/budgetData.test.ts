@@ -136,8 +136,9 @@ describe('budget figures from a real Budget API', function () {
         .stderr()
         .split('\n')
         .filter((l) => l.startsWith('{'))
-        .map((l) => JSON.parse(l) as { path: string; query: string })
-        .filter((l) => l.path === '/api/v1/endpoints');
+        .map((l) => JSON.parse(l) as { msg: string; path: string; query: string })
+        // The client's requests (serve's own warm-up request is logged as `warm-up request`).
+        .filter((l) => l.msg === 'request' && l.path === '/api/v1/endpoints');
     const before = endpointRequests().length;
     await vscode.commands.executeCommand('budgetLens.refreshBudget');
     await eventually('the refresh on the server', () => (endpointRequests().length > before ? true : undefined));

@@ -74,7 +74,7 @@ describe('what changed: the commits that touched a top offender, from a real git
     dir = ingested.dir;
     api = await startBudgetApi({ repo, store: ingested.store, catalogDir: ingested.catalogDir, token: TOKEN, cwd: dir });
     // serve warmed the endpoint figures up before it listened: team_planning, its top endpoint #index.
-    assert.match(api.stderr(), /"msg":"warmed up","ms":[\d.]+,"categories":1,"endpoints":1\}/);
+    assert.match(api.stderr(), /"msg":"warmed up","ms":[\d.]+,"categories":1,"endpoints":1,"status":200\}/);
     await setSetting('group', undefined);
     await openFile(ISSUES);
     await setSetting('api.url', api.url);

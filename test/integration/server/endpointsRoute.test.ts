@@ -44,3 +44,23 @@ describe('GET /api/v1/endpoints', () => {
     await assert.rejects(client.endpoints([]), (e) => e instanceof InvalidRequestError && e.field === 'ids');
   });
 });
+
+describe('the server warms itself up (serve over a store, before it announces its URL)', () => {
+  test("its own request is answered and logged as `warm-up request`, never as a client's `request`", async () => {
+    const h = await startHarness();
+    try {
+      const requests = (): number => h.logs.filter((e) => e.msg === 'request').length;
+      const before = requests();
+      assert.equal(await h.server.warmUp(`/endpoints?ids=${encodeURIComponent(A)}`), 200);
+      assert.equal(requests(), before);
+      const warm = h.logs.filter((e) => e.msg === 'warm-up request');
+      assert.deepEqual(warm.map((e) => [e.path, e.status]), [['/api/v1/endpoints', 200]]);
+      // The header's value is the server's own secret: a client sending the header is logged as a request.
+      const r = await h.get(`/api/v1/endpoints?ids=${encodeURIComponent(A)}`, { 'x-budget-lens-warm-up': 'guess' });
+      assert.equal(r.status, 200);
+      assert.equal(requests(), before + 1);
+    } finally {
+      await h.server.close();
+    }
+  });
+});
