@@ -223,10 +223,14 @@ describe('StoreSource over a real SQLite store', () => {
   test('BudgetService.warmUp (serve, before listening): every category with data in the 28 d window, its top endpoint', async () => {
     // 28 d ending AT holds every line but 6: categories team_planning, wiki, source_code_management,
     // mystery (line 11) and unknown (line 12), one top endpoint each; then F15 for those 5 ids.
+    // Top endpoints: mystery M#m, source_code_management's tags route, team_planning A#x (f 2: lines 3 and 5;
+    // B#y and W have 1 each; line 6 is after AT),
+    // unknown U#u, wiki graphql:getWiki; in the categories' name order.
     const read = await new BudgetService(source, catalog, { now: () => AT }).warmUp();
-    assert.deepEqual(read, { categories: 5, endpoints: 5 });
+    assert.deepEqual(read, { categories: 5, endpoints: 5, ids: ['M#m', 'GET /api/:version/projects/:id/repository/tags', 'A#x', 'U#u', 'graphql:getWiki'], at: AT });
     // Before any log: nothing to read, nothing asked.
-    assert.deepEqual(await new BudgetService(source, catalog, { now: () => new Date('2024-01-01T00:00:00Z') }).warmUp(), { categories: 0, endpoints: 0 });
+    const early = new Date('2024-01-01T00:00:00Z');
+    assert.deepEqual(await new BudgetService(source, catalog, { now: () => early }).warmUp(), { categories: 0, endpoints: 0, ids: [], at: early });
   });
 
   test('dailyCounts: one row per UTC day of the window, zero-filled', async () => {
