@@ -111,7 +111,11 @@ interface ServerRound {
   warm: boolean;
   warmUpMs?: number;
   warmUpCpu?: number;
-  /** server: the request log's ms; service: api.endpoints' own ms (the rest of `server` is HTTP, the cache, JSON); cpu: its CPU time (user + system). */
+  /**
+   * server: the request log's ms; service: api.endpoints' own ms (the rest of `server` is HTTP, the
+   * cache, JSON); cpu: the process's CPU time meanwhile (user + system, every thread: V8's background
+   * compiler and collector count, so it can exceed `service`).
+   */
   first: { server: number; wall: number; cpu: number; service: number };
   firstSql: Record<string, number>;
   rest: number[];
@@ -155,7 +159,7 @@ async function serverChild(dir: string, warm: boolean): Promise<void> {
   });
   const log: Array<Record<string, unknown>> = [];
   const api = new BudgetService(source, catalog, { now: () => AT });
-  // CPU time of the service's answer (process.cpuUsage across api.endpoints: the client in this
+  // The process's CPU time across api.endpoints (process.cpuUsage: every thread; the client in this
   // process only waits meanwhile), a figure the machine's other load does not inflate as it does `ms`.
   let lastCpu = 0;
   let lastServiceMs = 0;
@@ -277,8 +281,12 @@ async function main(): Promise<void> {
     show(true);
     show(false);
     const served = rounds.filter((r) => r.warm);
-    const coldOk = served.every((r) => r.first.server < TARGET_SERVER_COLD_MS && Math.max(...r.rest) < TARGET_SERVER_COLD_MS && r.requests === 1);
-    console.log(`target one request, server < ${TARGET_SERVER_COLD_MS} ms cold (first of the process, as serve starts): ${coldOk ? 'MET' : 'MISSED'}`);
+    const oneRequest = rounds.every((r) => r.requests === 1);
+    const firstOk = served.every((r) => r.first.server < TARGET_SERVER_COLD_MS);
+    const later = served.flatMap((r) => r.rest);
+    console.log(`target one request per refresh: ${oneRequest ? 'MET' : 'MISSED'}`);
+    console.log(`target server < ${TARGET_SERVER_COLD_MS} ms cold, the first request of each process as serve starts (${served.length} processes): ${firstOk ? 'MET' : 'MISSED'} (max ${f2(Math.max(...served.map((r) => r.first.server)))} ms)`);
+    console.log(`  and every later request with a fresh at= (a response-cache miss, ${later.length}): ${Math.max(...later) < TARGET_SERVER_COLD_MS ? 'MET' : 'MISSED'} (median ${f2(pct(later, 50))}, max ${f2(Math.max(...later))} ms; the max is the machine's load as much as the code's)`);
 
     // The answer the lenses below read (an untimed server in this process).
     const catalog = await loadCatalog({ stagesPath: join(CATALOG, 'stages.yml'), featureCategoriesPath: join(CATALOG, 'feature_categories.yml') });
