@@ -20,7 +20,7 @@ import { Disposable } from './disposable';
 import { affects } from './settings';
 import type { CacheEntry, Failure } from './budgetCache';
 import { failingReasonText, failureSummary, noDataLensText, staleReasonText, statusBarBudgetTooltip } from './text/budgetText';
-import { budgetState, catalogChangeText, categoryTooltip, endpointBelowTarget, endpointDescription, endpointTooltip, figuresDescription } from './text/panelText';
+import { budgetState, catalogChangeText, categoryTooltip, endpointBelowTarget, endpointDescription, endpointRowLabels, endpointTooltip, figuresDescription } from './text/panelText';
 import { oneLine } from './text/safeText';
 import type { WorkspaceIndexer } from './workspaceIndexer';
 
@@ -31,7 +31,8 @@ export const NEEDS_TOKEN_CONTEXT_KEY = 'budgetLens.needsToken';
 type Node =
   | { kind: 'group'; key: string }
   | { kind: 'category'; name: string }
-  | { kind: 'endpoint'; row: EndpointRow; target: string | undefined }
+  /** `label`: the short id (endpointRowLabels), the full one in the tooltip. */
+  | { kind: 'endpoint'; row: EndpointRow; target: string | undefined; label: string }
   /** Every objective of the workspace (issue 13), under one node of its own. */
   | { kind: 'objectives' }
   | { kind: 'objective'; name: string; parent: string }
@@ -169,7 +170,11 @@ export class GroupTreeProvider extends Disposable implements vscode.TreeDataProv
       const failing = top.value.filter((e) => e.failures > 0);
       // The category's target decides which rows are below it (its figures are on the tree already).
       const target = this.budget.category(node.name)?.value?.target;
-      return failing.length > 0 ? failing.map((row) => ({ kind: 'endpoint', row, target })) : [{ kind: 'message', text: 'No failing endpoint in the window' }];
+      // Short ids, so the figures fit beside them at the side bar's default width (full ones where two would read alike).
+      const labels = endpointRowLabels(failing.map((row) => row.endpointId));
+      return failing.length > 0
+        ? failing.map((row) => ({ kind: 'endpoint', row, target, label: labels.get(row.endpointId) ?? row.endpointId }))
+        : [{ kind: 'message', text: 'No failing endpoint in the window' }];
     }
     return [];
   }
@@ -181,7 +186,7 @@ export class GroupTreeProvider extends Disposable implements vscode.TreeDataProv
       case 'category':
         return this.categoryItem(node.name);
       case 'endpoint':
-        return this.endpointItem(node.row, node.target);
+        return this.endpointItem(node.row, node.target, node.label);
       case 'objectives': {
         const item = new vscode.TreeItem('Objectives', vscode.TreeItemCollapsibleState.Expanded);
         item.id = 'objectives';
@@ -253,10 +258,10 @@ export class GroupTreeProvider extends Disposable implements vscode.TreeDataProv
     return item;
   }
 
-  private endpointItem(row: EndpointRow, target: string | undefined): vscode.TreeItem {
+  private endpointItem(row: EndpointRow, target: string | undefined, label: string): vscode.TreeItem {
     const below = target !== undefined && endpointBelowTarget(row, target);
     const inWorkspace = definesEndpoint(this.indexer, row.endpointId);
-    const item = new vscode.TreeItem(oneLine(row.endpointId), vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(oneLine(label), vscode.TreeItemCollapsibleState.None);
     item.id = `endpoint:${row.category}:${row.endpointId}`;
     item.description = endpointDescription(row);
     item.tooltip = endpointTooltip(row, inWorkspace, target);

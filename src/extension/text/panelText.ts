@@ -71,6 +71,34 @@ export function endpointDescription(e: EndpointRow): string {
   return oneLine(`${failuresText(e.failures)} · ${budgetMinutesText(e.spentMinutes)} budget-min · ${shareOfCategoryText(e.shareOfSpend, e.category)}`);
 }
 
+/**
+ * An endpoint id short enough for a tree row at the side bar's default width, the full id being in
+ * the tooltip: a Rails action or a worker without its modules (`Projects::IssuesController#index`
+ * -> `IssuesController#index`), an API route with only its last two path segments
+ * (`GET /api/:version/projects/:id/repository/tags` -> `GET …/repository/tags`); anything else as
+ * it is.
+ */
+export function shortEndpointId(id: string): string {
+  const route = /^([A-Z]+) (\/\S*)$/.exec(id);
+  if (route) {
+    const segments = route[2]!.split('/').filter(Boolean);
+    return segments.length <= 2 ? id : `${route[1]} …/${segments.slice(-2).join('/')}`;
+  }
+  if (/^[A-Z][\w]*(::[A-Z][\w]*)+(#\w+[?!]?)?$/.test(id)) return id.slice(id.lastIndexOf('::', id.includes('#') ? id.indexOf('#') : id.length) + 2);
+  return id;
+}
+
+/**
+ * The labels of a list of endpoint rows: each its short id (shortEndpointId), or its full id where
+ * two rows of the list would share a short one (`Projects::IssuesController#index` and
+ * `Groups::IssuesController#index` stay whole).
+ */
+export function endpointRowLabels(ids: readonly string[]): Map<string, string> {
+  const byShort = new Map<string, number>();
+  for (const id of new Set(ids)) byShort.set(shortEndpointId(id), (byShort.get(shortEndpointId(id)) ?? 0) + 1);
+  return new Map(ids.map((id) => [id, (byShort.get(shortEndpointId(id)) ?? 0) > 1 ? id : shortEndpointId(id)]));
+}
+
 /** True when the row's own availability (1 − f_i / m_i) is below the target, exactly; never without traffic. */
 export function endpointBelowTarget(e: Pick<EndpointRow, 'failures' | 'measurements'>, target: string): boolean {
   return isBelowTarget(e.failures, e.measurements, target);

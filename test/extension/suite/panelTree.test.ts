@@ -106,20 +106,24 @@ describe('group tree and budget panel from a real Budget API', function () {
     const want = [
       'Project Management | 38 % spent · 7.68 of 20.16 min | pass charts.green',
       '  team_planning | 30 % spent · 6.05 of 20.16 min | pass charts.green',
-      `    Projects::IssuesController#index | 3 failures · 3.02 budget-min · 50.00 % of team_planning's spend | symbol-method  -> budgetLens.goToEndpoint(["Projects::IssuesController#index"])`,
-      `    Projects::IssuesController#create | 2 failures · 2.02 budget-min · 33.33 % of team_planning's spend | symbol-method  -> budgetLens.goToEndpoint(["Projects::IssuesController#create"])`,
-      `    Projects::IssuesController#show | 1 failure · 1.01 budget-min · 16.67 % of team_planning's spend | symbol-method  -> budgetLens.goToEndpoint(["Projects::IssuesController#show"])`,
+      `    IssuesController#index | 3 failures · 3.02 budget-min · 50.00 % of team_planning's spend | symbol-method  -> budgetLens.goToEndpoint(["Projects::IssuesController#index"])`,
+      `    IssuesController#create | 2 failures · 2.02 budget-min · 33.33 % of team_planning's spend | symbol-method  -> budgetLens.goToEndpoint(["Projects::IssuesController#create"])`,
+      `    IssuesController#show | 1 failure · 1.01 budget-min · 16.67 % of team_planning's spend | symbol-method  -> budgetLens.goToEndpoint(["Projects::IssuesController#show"])`,
       '  service_desk | 200 % spent · 40.32 of 20.16 min | error charts.red',
-      `    ${GHOST} | 2 failures · 40.32 budget-min · 100.00 % of service_desk's spend | warning list.warningForeground`,
+      `    TicketsController#show | 2 failures · 40.32 budget-min · 100.00 % of service_desk's spend | warning list.warningForeground`,
     ];
     const tree = await treeBecomes('the tree with figures', (items) => JSON.stringify(items.map(line)) === JSON.stringify(want));
     assert.match(tree[6]?.tooltip ?? '', /Not defined in this workspace\.$/);
+    // Rows show the short id; the tooltip leads with the full one.
+    assert.equal(tree[6]?.tooltip?.split('\n')[0], GHOST);
+    assert.equal(tree[2]?.tooltip?.split('\n')[0], 'Projects::IssuesController#index');
     assert.match(tree[5]?.tooltip ?? '', /budget exhausted/);
   });
 
   it('an endpoint item jumps to its code (file:line through the index)', async () => {
     const tree = (await testState({ tree: true })).tree ?? [];
-    const create = tree.find((i) => i.label === 'Projects::IssuesController#create');
+    // The label is the short id (the full one leads the tooltip).
+    const create = tree.find((i) => i.label === 'IssuesController#create');
     assert.ok(create?.command, 'the #create item has a command');
     await openFile('app/controllers/projects/labels_controller.rb');
     const target = await vscode.commands.executeCommand<{ file: string; line: number }>(create.command.command, ...create.command.arguments);

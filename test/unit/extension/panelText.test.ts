@@ -18,6 +18,7 @@ import {
   categoryTooltip,
   endpointBelowTarget,
   endpointDescription,
+  endpointRowLabels,
   endpointTooltip,
   figuresDescription,
   panelBurnRate,
@@ -25,6 +26,7 @@ import {
   panelGroup,
   panelStale,
   policyText,
+  shortEndpointId,
 } from '../../../src/extension/text/panelText';
 import type { CategoryBudget, EndpointRow } from '../../../src/sdk/contract/apiTypes';
 import { isWebviewToHost } from '../../../src/shared/protocol';
@@ -157,6 +159,22 @@ describe('tree and panel wording', () => {
       lastGoodText: '2026-11-22 11:00:00 UTC',
     });
     assert.equal(panelStale(gone, undefined).lastGoodText, undefined);
+  });
+});
+
+describe('endpoint row labels (the tree at the side bar default width)', () => {
+  test('short ids: modules dropped from actions and workers, API routes to their last two segments', () => {
+    assert.equal(shortEndpointId('Projects::IssuesController#index'), 'IssuesController#index');
+    assert.equal(shortEndpointId('Projects::ServiceDesk::TicketsController#show'), 'TicketsController#show');
+    assert.equal(shortEndpointId('Ci::BuildFinishedWorker'), 'BuildFinishedWorker');
+    assert.equal(shortEndpointId('GET /api/:version/projects/:id/repository/tags'), 'GET …/repository/tags');
+    // Already short, or not a shape it knows: as it is.
+    for (const id of ['IssuesController#index', 'PipelineScheduleWorker', 'GET /api/:version', 'graphql:getIssue', 'POST /-/graphql', 'a <b>weird</b> id']) assert.equal(shortEndpointId(id), id);
+  });
+
+  test('two rows that would read alike keep their full ids', () => {
+    const labels = endpointRowLabels(['Projects::IssuesController#index', 'Groups::IssuesController#index', 'Projects::IssuesController#show']);
+    assert.deepEqual([...labels.values()], ['Projects::IssuesController#index', 'Groups::IssuesController#index', 'IssuesController#show']);
   });
 });
 
