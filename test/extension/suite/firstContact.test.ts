@@ -197,10 +197,11 @@ describe('first contact: a GitLab-style folder with no configuration at all', fu
       const want = [
         'Project Management | 30 % spent · 6.05 of 20.16 min',
         '  team_planning | 30 % spent · 6.05 of 20.16 min',
-        // The share says of what (F15, deliberately changed with issue 14's endpoint figures).
-        "    Projects::IssuesController#index | 3 failures · 3.02 budget-min · 50.00 % of team_planning's spend",
-        "    Projects::IssuesController#create | 2 failures · 2.02 budget-min · 33.33 % of team_planning's spend",
-        "    Projects::IssuesController#show | 1 failure · 1.01 budget-min · 16.67 % of team_planning's spend",
+        // The share says of what (F15, deliberately changed with issue 14's endpoint figures);
+        // endpoint rows show the short id (the full one leads the tooltip).
+        "    IssuesController#index | 3 failures · 3.02 budget-min · 50.00 % of team_planning's spend",
+        "    IssuesController#create | 2 failures · 2.02 budget-min · 33.33 % of team_planning's spend",
+        "    IssuesController#show | 1 failure · 1.01 budget-min · 16.67 % of team_planning's spend",
       ];
       let last: string[] = [];
       await eventually('the tree with figures', async () => {

@@ -220,7 +220,8 @@ describe('budget figures from a real Prometheus', function () {
       [
         ['Project Management', '37 % spent · 7.38 of 20.16 min'],
         ['team_planning', '37 % spent · 7.38 of 20.16 min'],
-        ['Projects::IssuesController#index', "45 failures · 3.69 budget-min · 50.00 % of team_planning's spend"],
+        // The endpoint row's short id (the full one leads its tooltip).
+        ['IssuesController#index', "45 failures · 3.69 budget-min · 50.00 % of team_planning's spend"],
       ],
     );
     // The samples' month holds all 64 of them: D days of D * 1440 minutes, spent
