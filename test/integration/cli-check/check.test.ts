@@ -24,7 +24,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -32,11 +32,12 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { main } from '../../../src/cli/main';
 import type { CheckResult } from '../../../src/cli/commands/check';
 import { ingestFiles } from '../../../src/sdk/store/logIngest';
 import { captureIo } from '../../support/cliIo';
+import { startServe } from '../../support/serveProcess';
+import type { ServeProcess } from '../../support/serveProcess';
 import { GITLAB_FIXTURES } from '../../support/builders';
 import { ISSUES_INDEX, PIPELINE_SCHEDULE_PLAY, REPOSITORY_TAGS } from '../../support/logEndpoints';
 
@@ -177,36 +178,16 @@ describe('budget-lens check on a hand-made store', () => {
   });
 
   describe('against a real `budget-lens serve` (child process, bearer token)', () => {
+    let serve: ServeProcess;
     let child: ChildProcess;
     let url: string;
-    let stderr = '';
     const token = 'check-token-7';
 
     before(async () => {
-      const tsx = pathToFileURL(join(REPO, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
-      child = spawn(process.execPath, ['--import', tsx, join(REPO, 'src/cli/main.ts'), 'serve', '--store', store, '--catalog', GITLAB_FIXTURES, '--port', '0'], {
-        cwd: dir,
-        env: { ...process.env, BUDGET_LENS_SERVE_TOKEN: token },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
-      url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        const timer = setTimeout(() => reject(new Error(`serve did not print its URL: ${out} ${stderr}`)), 30_000);
-        child.stdout?.on('data', (c: Buffer) => {
-          out += c.toString();
-          const m = /listening on (http:\/\/127\.0\.0\.1:\d+)\/api\/v1/.exec(out);
-          if (m?.[1]) {
-            clearTimeout(timer);
-            resolve(m[1]);
-          }
-        });
-        child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
-      });
+      serve = await startServe(['--store', store, '--catalog', GITLAB_FIXTURES], { cwd: dir, env: { BUDGET_LENS_SERVE_TOKEN: token } });
+      ({ child, url } = serve);
     });
-    after(() => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    });
+    after(() => serve.kill());
 
     const apiFlags = (): string[] => ['--api', url, '--at', AT];
     const auth = { BUDGET_LENS_TOKEN: token };

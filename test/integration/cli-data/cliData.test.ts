@@ -16,14 +16,14 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { main } from '../../../src/cli/main';
 import { captureIo } from '../../support/cliIo';
+import { startServe } from '../../support/serveProcess';
+import type { ServeProcess } from '../../support/serveProcess';
 import { BudgetApiClient } from '../../../src/sdk/client/budgetApiClient';
 import { UnauthorizedError } from '../../../src/sdk/client/clientErrors';
 import type { MonthlyReport } from '../../../src/sdk/contract/apiTypes';
@@ -242,37 +242,16 @@ describe('data commands on a real store', () => {
   });
 
   describe('serve as a child process', () => {
+    let serve: ServeProcess;
     let child: ChildProcess;
     let url: string;
-    let stderr = '';
     const token = 'serve-token-123';
 
     before(async () => {
-      // tsx resolved from the repo, since the child runs in the temporary directory.
-      const tsx = pathToFileURL(join(REPO, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
-      child = spawn(process.execPath, ['--import', tsx, join(REPO, 'src/cli/main.ts'), 'serve', ...backend(), '--port', '0'], {
-        cwd: dir,
-        env: { ...process.env, BUDGET_LENS_SERVE_TOKEN: token },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
-      url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        const timer = setTimeout(() => reject(new Error(`serve did not print its URL: ${out} ${stderr}`)), 30_000);
-        child.stdout?.on('data', (c: Buffer) => {
-          out += c.toString();
-          const m = /listening on (http:\/\/127\.0\.0\.1:\d+)\/api\/v1/.exec(out);
-          if (m?.[1]) {
-            clearTimeout(timer);
-            resolve(m[1]);
-          }
-        });
-        child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
-      });
+      serve = await startServe(backend(), { cwd: dir, env: { BUDGET_LENS_SERVE_TOKEN: token } });
+      ({ child, url } = serve);
     });
-    after(() => {
-      if (child.exitCode === null) child.kill('SIGKILL');
-    });
+    after(() => serve.kill());
 
     test('every API method over HTTP from the real store', async () => {
       const client = new BudgetApiClient({ baseUrl: url, token });
@@ -309,12 +288,12 @@ describe('data commands on a real store', () => {
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       child.kill('SIGTERM');
       assert.equal(await exited, 0);
-      const lines = stderr.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      const lines = serve.stderr().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
       const requests = lines.filter((l) => l['msg'] === 'request');
       assert.equal(requests.length, 11); // 8 client calls + 3 of `status --api`
       assert.ok(requests.every((l) => typeof l['status'] === 'number' && typeof l['ms'] === 'number' && l['method'] === 'GET'));
       assert.ok(lines.some((l) => l['msg'] === 'shutting down'));
-      assert.ok(!stderr.includes(token));
+      assert.ok(!serve.stderr().includes(token));
     });
   });
 });
