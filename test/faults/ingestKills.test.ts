@@ -19,6 +19,7 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { integrityCheck, storeSums } from '../support/storeSnapshot';
 import { seededRandom } from '../../src/sdk/store/seededRandom';
+import { numberedRequestLines } from '../support/logEndpoints';
 
 const REPO = resolve(__dirname, '../..');
 const CLI = join(REPO, 'dist', 'cli.js');
@@ -33,16 +34,6 @@ before(() => {
   dir = mkdtempSync(join(tmpdir(), 'bl-faults-'));
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Request lines `from` .. `from + n - 1`: each distinct, one successful request of one of 40 endpoints. */
-function lines(from: number, n: number): string {
-  let out = '';
-  for (let i = from; i < from + n; i++) {
-    const t = new Date(Date.UTC(2024, 2, 1) + i * 1000).toISOString();
-    out += `${JSON.stringify({ time: t, status: 200, duration_s: 0.1, correlation_id: `c${i}`, 'meta.caller_id': `Projects::X${i % 40}Controller#show`, 'meta.feature_category': 'wiki' })}\n`;
-  }
-  return out;
-}
 
 /** Runs `budget-lens ingest <dir> --store <store>`, SIGKILLed after `killAfterMs` (never, when undefined). */
 function ingest(logs: string, store: string, killAfterMs?: number): Promise<{ killed: boolean; code: number | null; stderr: string }> {
@@ -67,7 +58,7 @@ test(`ingest killed at random moments while logs grow and rotate: nothing lost, 
   let written = 0;
   const all: string[] = [];
   const write = (n: number): void => {
-    const text = lines(written, n);
+    const text = numberedRequestLines(written, n, 40);
     appendFileSync(live, text);
     all.push(text);
     written += n;
@@ -101,7 +92,7 @@ test(`ingest killed at random moments while logs grow and rotate: nothing lost, 
     }
     // A partial last line now and then: it must wait for its end, never be counted half.
     if (random() < 0.2) {
-      const next = lines(written, 1);
+      const next = numberedRequestLines(written, 1, 40);
       const cut = 1 + Math.floor(random() * (next.length - 2));
       appendFileSync(live, next.slice(0, cut));
       const res = await ingest(logs, store, killMs(random()));

@@ -38,3 +38,19 @@ export const PIPELINE_SCHEDULE_PLAY = {
   request_urgency: 'default',
   target_duration_s: 1,
 } as const;
+
+/**
+ * Request lines number `from` .. `from + n - 1` (a production_json.log excerpt), each distinct: its
+ * own second from 2024-03-01T00:00:00Z and its own correlation id, a successful (200, 0.1 s)
+ * request in `wiki`, so a store's operation count `o` is the number of lines counted. With
+ * `endpoints` > 1 the lines take turns over that many controllers (`Projects::X<i mod n>Controller#show`).
+ */
+export function numberedRequestLines(from: number, n: number, endpoints = 1): string {
+  let out = '';
+  for (let i = from; i < from + n; i++) {
+    const t = new Date(Date.UTC(2024, 2, 1) + i * 1000).toISOString();
+    const caller = endpoints === 1 ? 'Projects::X#show' : `Projects::X${i % endpoints}Controller#show`;
+    out += `${JSON.stringify({ time: t, status: 200, duration_s: 0.1, correlation_id: `c${i}`, 'meta.caller_id': caller, 'meta.feature_category': 'wiki' })}\n`;
+  }
+  return out;
+}

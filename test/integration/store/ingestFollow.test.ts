@@ -10,6 +10,7 @@ import { appendFileSync, copyFileSync, mkdtempSync, renameSync, rmSync, truncate
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { numberedRequestLines } from '../../support/logEndpoints';
 
 const REPO = resolve(__dirname, '../../..');
 let dir = '';
@@ -17,15 +18,6 @@ before(() => {
   dir = mkdtempSync(join(tmpdir(), 'bl-follow-'));
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-function lines(from: number, n: number): string {
-  let out = '';
-  for (let i = from; i < from + n; i++) {
-    const t = new Date(Date.UTC(2024, 2, 1) + i * 1000).toISOString();
-    out += `${JSON.stringify({ time: t, status: 200, duration_s: 0.1, correlation_id: `c${i}`, 'meta.caller_id': 'Projects::X#show', 'meta.feature_category': 'wiki' })}\n`;
-  }
-  return out;
-}
 
 function counted(store: string): number {
   const db = new Database(store, { readonly: true });
@@ -39,7 +31,7 @@ function counted(store: string): number {
 test('ingest --follow tails growth, rename + create and copytruncate, and stops cleanly on SIGINT', async () => {
   const live = join(dir, 'production_json.log');
   const store = join(dir, 'store.db');
-  writeFileSync(live, lines(0, 3));
+  writeFileSync(live, numberedRequestLines(0, 3));
   const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), 'ingest', live, '--store', store, '--follow', '--interval', '0.1'], { cwd: REPO });
   let out = '';
   let err = '';
@@ -57,21 +49,21 @@ test('ingest --follow tails growth, rename + create and copytruncate, and stops 
     // 3 lines at the start.
     await waitFor('(3 since start)');
     // Grows by 2: 5.
-    appendFileSync(live, lines(3, 2));
+    appendFileSync(live, numberedRequestLines(3, 2));
     await waitFor('(5 since start)');
     // rename + create: 1 more line in the old file before the rename, 2 in the new one: 8.
-    appendFileSync(live, lines(5, 1));
+    appendFileSync(live, numberedRequestLines(5, 1));
     renameSync(live, `${live}.1`);
-    writeFileSync(live, lines(100, 2));
+    writeFileSync(live, numberedRequestLines(100, 2));
     await waitFor('(8 since start)');
     // copytruncate: 1 more line, copied to .1, truncated, 2 new lines: 11.
-    appendFileSync(live, lines(102, 1));
+    appendFileSync(live, numberedRequestLines(102, 1));
     copyFileSync(live, `${live}.1`);
     truncateSync(live, 0);
-    appendFileSync(live, lines(200, 2));
+    appendFileSync(live, numberedRequestLines(200, 2));
     await waitFor('(11 since start)');
     // A partial line is not counted until it ends; then SIGINT.
-    appendFileSync(live, lines(202, 1).slice(0, 30));
+    appendFileSync(live, numberedRequestLines(202, 1).slice(0, 30));
     child.kill('SIGINT');
     assert.equal(await exited, 0, err);
   } finally {

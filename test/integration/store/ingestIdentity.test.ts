@@ -13,22 +13,13 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { ingestFiles } from '../../../src/sdk/store/logIngest';
+import { numberedRequestLines } from '../../support/logEndpoints';
 
 let dir = '';
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'bl-identity-'));
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Request lines number `from` .. `from + n - 1`, each distinct (its own second and correlation id). */
-function lines(from: number, n: number): string {
-  let out = '';
-  for (let i = from; i < from + n; i++) {
-    const t = new Date(Date.UTC(2024, 2, 1) + i * 1000).toISOString();
-    out += `${JSON.stringify({ time: t, status: 200, duration_s: 0.1, correlation_id: `c${i}`, 'meta.caller_id': 'Projects::X#show', 'meta.feature_category': 'wiki' })}\n`;
-  }
-  return out;
-}
 
 /** Operations counted in the store (hourly and daily tables must agree). */
 function counted(store: string): number {
@@ -53,15 +44,15 @@ function fresh(): { store: string; live: string } {
 describe('ingest identity: logrotate sequences count each line once', () => {
   test('a grown file ingested twice resumes at its offset', async () => {
     const { store, live } = fresh();
-    writeFileSync(live, lines(0, 3));
+    writeFileSync(live, numberedRequestLines(0, 3));
     await ingestFiles(store, [live]);
-    appendFileSync(live, lines(3, 2));
+    appendFileSync(live, numberedRequestLines(3, 2));
     const r = await ingestFiles(store, [live]);
     // 3 lines, then 2 appended: 5 (before: 3 + 5 = 8).
     assert.equal(counted(store), 5);
     assert.equal(r.files[0]?.status, 'ingested');
     assert.equal(r.files[0]?.lines, 2);
-    assert.equal(r.files[0]?.start, Buffer.byteLength(lines(0, 3)));
+    assert.equal(r.files[0]?.start, Buffer.byteLength(numberedRequestLines(0, 3)));
     assert.equal(r.files[0]?.resumed?.name, 'production_json.log');
     // Third time, nothing new: a duplicate.
     const again = await ingestFiles(store, [live]);
@@ -71,7 +62,7 @@ describe('ingest identity: logrotate sequences count each line once', () => {
 
   test('the .gz of an ingested file adds nothing', async () => {
     const { store, live } = fresh();
-    writeFileSync(live, lines(0, 4));
+    writeFileSync(live, numberedRequestLines(0, 4));
     await ingestFiles(store, [live]);
     const gz = `${live}.1.gz`;
     writeFileSync(gz, gzipSync(readFileSync(live)));
@@ -83,18 +74,18 @@ describe('ingest identity: logrotate sequences count each line once', () => {
 
   test('rename + create: the renamed file adds only its tail, the new file counts from its start', async () => {
     const { store, live } = fresh();
-    writeFileSync(live, lines(0, 3));
+    writeFileSync(live, numberedRequestLines(0, 3));
     await ingestFiles(store, [live]);
-    appendFileSync(live, lines(3, 1));
+    appendFileSync(live, numberedRequestLines(3, 1));
     renameSync(live, `${live}.1`);
-    writeFileSync(live, lines(100, 2));
+    writeFileSync(live, numberedRequestLines(100, 2));
     await ingestFiles(store, [`${live}.1`, live]);
     // 3 ingested, 1 more in the renamed file, 2 in the new one: 6 (before: 3 + 4 + 2 = 9).
     assert.equal(counted(store), 6);
     // A day later logrotate compresses .1 (delaycompress): .1.gz adds nothing, the live file grows by 1.
     writeFileSync(`${live}.1.gz`, gzipSync(readFileSync(`${live}.1`)));
     unlinkSync(`${live}.1`);
-    appendFileSync(live, lines(102, 1));
+    appendFileSync(live, numberedRequestLines(102, 1));
     const r = await ingestFiles(store, [`${live}.1.gz`, live]);
     assert.deepEqual(
       r.files.map((f) => [f.status, f.rowsWritten > 0 ? f.lines : 0]),
@@ -109,16 +100,16 @@ describe('ingest identity: logrotate sequences count each line once', () => {
 
   test('copytruncate: the copy adds its tail, the truncated file counts its new content once', async () => {
     const { store, live } = fresh();
-    writeFileSync(live, lines(0, 3));
+    writeFileSync(live, numberedRequestLines(0, 3));
     await ingestFiles(store, [live]);
-    appendFileSync(live, lines(3, 2));
+    appendFileSync(live, numberedRequestLines(3, 2));
     copyFileSync(live, `${live}.1`);
     truncateSync(live, 0);
-    appendFileSync(live, lines(200, 2));
+    appendFileSync(live, numberedRequestLines(200, 2));
     await ingestFiles(store, [`${live}.1`, live]);
     // 3 + 2 (the copy's tail) + 2 (after the truncation) = 7 (before: 3 + 5 + 2 = 10).
     assert.equal(counted(store), 7);
-    appendFileSync(live, lines(202, 3));
+    appendFileSync(live, numberedRequestLines(202, 3));
     await ingestFiles(store, [`${live}.1`, live]);
     // The copy adds nothing, the live file its 3 new lines: 10.
     assert.equal(counted(store), 10);
@@ -132,15 +123,15 @@ describe('ingest identity: logrotate sequences count each line once', () => {
 
   test('a file replaced with different content is a new source', async () => {
     const { store, live } = fresh();
-    writeFileSync(live, lines(0, 3));
+    writeFileSync(live, numberedRequestLines(0, 3));
     await ingestFiles(store, [live]);
     // Shorter, other content: 3 + 2 = 5.
-    writeFileSync(live, lines(300, 2));
+    writeFileSync(live, numberedRequestLines(300, 2));
     await ingestFiles(store, [live]);
     assert.equal(counted(store), 5);
     // Same first line as the first file, then different lines (its prefix does not hash the same):
     // all 3 of its lines count, 5 + 3 = 8.
-    writeFileSync(live, lines(0, 1) + lines(400, 2));
+    writeFileSync(live, numberedRequestLines(0, 1) + numberedRequestLines(400, 2));
     const r = await ingestFiles(store, [live]);
     assert.equal(r.files[0]?.start, 0);
     assert.equal(counted(store), 8);
@@ -148,8 +139,8 @@ describe('ingest identity: logrotate sequences count each line once', () => {
 
   test('a partial last line is counted once it is complete', async () => {
     const { store, live } = fresh();
-    const third = lines(2, 1);
-    writeFileSync(live, lines(0, 2) + third.slice(0, 40));
+    const third = numberedRequestLines(2, 1);
+    writeFileSync(live, numberedRequestLines(0, 2) + third.slice(0, 40));
     const first = await ingestFiles(store, [live]);
     // 2 complete lines; the 40 bytes of the third wait.
     assert.equal(counted(store), 2);
@@ -164,7 +155,7 @@ describe('ingest identity: logrotate sequences count each line once', () => {
 
   test('a file holding the same bytes twice in one call counts once (plain, gz, copy)', async () => {
     const { store, live } = fresh();
-    writeFileSync(live, lines(0, 5));
+    writeFileSync(live, numberedRequestLines(0, 5));
     writeFileSync(`${live}.gz`, gzipSync(readFileSync(live)));
     copyFileSync(live, `${live}.copy`);
     for (const writer of ['main', 'thread'] as const) {
@@ -178,7 +169,7 @@ describe('ingest identity: logrotate sequences count each line once', () => {
 describe('a store from before sources (schema 1)', () => {
   test('is migrated, and a file it ingested stays a duplicate', async () => {
     const { store, live } = fresh();
-    writeFileSync(live, lines(0, 4));
+    writeFileSync(live, numberedRequestLines(0, 4));
     await ingestFiles(store, [live]);
     // Turn it back into a version-1 store: no sources, ingested_files as version 1 wrote it (the
     // whole file's sha256, which for a plain file ending in a newline is its prefix hash).
