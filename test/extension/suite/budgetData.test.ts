@@ -35,13 +35,13 @@
  *   Its hover: F1 with its counts (s + o − e) / (w + o) = (9 + 10 − 0) / (10 + 10).
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { BudgetApiProcess } from './budgetApiProcess';
 import { ingestLogs, startBudgetApi } from './budgetApiProcess';
 import { grapeLines, issuesControllerLines } from './budgetLog';
-import { API_ISSUES_LENSES, ISSUES, budgetKey, budgetState, config, eventually, extensionPath, hoverText, lensTitles, lensesBecome, openFile, setSetting, startProxy, testState, unescapeMarkdown } from './helpers';
+import { API_ISSUES_LENSES, ISSUES, budgetKey, budgetState, eventually, extensionPath, hoverText, lensTitles, lensesBecome, openFile, setSetting, startProxy, testState, unescapeMarkdown, leaveBudgetApi } from './helpers';
 
 const TOKEN = 'budget-lens-test-token';
 /** The IssuesController lenses with figures: each endpoint's own (F15), computed above. */
@@ -69,12 +69,8 @@ describe('budget figures from a real Budget API', function () {
 
   after(async () => {
     // Leave the next suites an editor without budget figures, and no token behind.
-    if (config().get<string>('api.url')) await vscode.commands.executeCommand('budgetLens.clearApiToken');
-    await setSetting('api.url', undefined);
-    await setSetting('group', undefined);
-    await api?.stop();
     for (const e of extra) await e.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await leaveBudgetApi(api, { dir, settings: ['group'] });
   });
 
   it('without a token the server answers 401: no figures, and Set API Token is offered once', async () => {

@@ -13,12 +13,12 @@
  *     w = o = 10, s = 9 -> f = 1, m = 20, 0.05 / 0.0005 = 100x, but m = 20 < 695: low traffic, no alert
  */
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+
 import * as vscode from 'vscode';
 import type { BudgetApiProcess } from './budgetApiProcess';
 import { ingestLogs, startBudgetApi } from './budgetApiProcess';
 import { grapeLines, railsLines } from './budgetLog';
-import { ISSUES, budgetKey, budgetState, config, eventually, extensionPath, openFile, setSetting, testState } from './helpers';
+import { ISSUES, budgetKey, budgetState, eventually, extensionPath, openFile, setSetting, testState, leaveBudgetApi, useBudgetApi } from './helpers';
 
 const TOKEN = 'budget-lens-burn-token';
 const TAGS = 'lib/api/tags.rb';
@@ -51,18 +51,13 @@ describe('burn alerts from a real Budget API', function () {
   });
 
   after(async () => {
-    if (config().get<string>('api.url')) await vscode.commands.executeCommand('budgetLens.clearApiToken');
-    await setSetting('api.url', undefined);
-    await setSetting('burnAlerts.enabled', undefined);
-    await api?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await leaveBudgetApi(api, { dir, settings: ['burnAlerts.enabled'] });
   });
 
   it('one notification for one burn across ten refreshes, with its actions; the status bar shows the tier', async () => {
     await setSetting('group', undefined);
     await openFile(ISSUES);
-    await setSetting('api.url', api.url);
-    assert.equal(await vscode.commands.executeCommand('budgetLens.setApiToken', TOKEN), true);
+    await useBudgetApi(api.url, TOKEN);
     const first = await eventually('the burn notification', async () => {
       const s = (await testState()).burnAlerts;
       return s.notifications.length > 0 ? s : undefined;

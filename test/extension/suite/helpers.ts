@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { BudgetKeyState, TestState } from '../../../src/extension/testState';
@@ -115,6 +116,24 @@ export const API_ISSUES_LENSES: Array<[number, string]> = [
 export const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('budgetLens');
 /** A user setting of ours (`api.url`, `group`, ...); undefined removes it. */
 export const setSetting = (key: string, value: unknown): Thenable<void> => config().update(key, value, vscode.ConfigurationTarget.Global);
+
+/** Points the editor at a Budget API as a user does: the URL setting, then the token (SecretStorage). */
+export async function useBudgetApi(url: string, token: string): Promise<void> {
+  await setSetting('api.url', url);
+  assert.equal(await vscode.commands.executeCommand('budgetLens.setApiToken', token), true);
+}
+
+/**
+ * A suite's end: no token and no URL left behind, the `settings` it changed reset, the server
+ * stopped and its folder removed, so the next suite starts from an editor without budget figures.
+ */
+export async function leaveBudgetApi(api: { stop(): Promise<void> } | undefined, opts: { dir?: string; settings?: string[] } = {}): Promise<void> {
+  if (config().get<string>('api.url')) await vscode.commands.executeCommand('budgetLens.clearApiToken');
+  await setSetting('api.url', undefined);
+  for (const key of opts.settings ?? []) await setSetting(key, undefined);
+  await api?.stop();
+  if (opts.dir) rmSync(opts.dir, { recursive: true, force: true });
+}
 
 export async function budgetState(): Promise<TestState['budget']> {
   return (await testState()).budget;

@@ -11,13 +11,13 @@
  * workspace-keeps-working` on line 50 above checkLiveness (line 51).
  */
 import * as assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { TreeItemState } from '../../../src/extension/groupTree';
 import type { BudgetApiProcess } from './budgetApiProcess';
 import { ingestLogs, startBudgetApi } from './budgetApiProcess';
-import { config, eventually, extensionPath, hoverText, lastPanelData, lensTitles, openFile, setSetting, testState, unescapeMarkdown, workspaceRoot } from './helpers';
+import { eventually, extensionPath, hoverText, lastPanelData, lensTitles, openFile, testState, unescapeMarkdown, workspaceRoot, leaveBudgetApi, useBudgetApi } from './helpers';
 
 const MANAGER = 'components/ws-manager/src/workspaceManager.ts';
 
@@ -95,15 +95,11 @@ describe('objectives with figures from a real Budget API over the store', functi
     dir = ingested.dir;
     const example = workspaceRoot();
     api = await startBudgetApi({ repo, store: ingested.store, catalogDir: join(example, 'catalog'), token: TOKEN, cwd: example });
-    await setSetting('api.url', api.url);
-    assert.equal(await vscode.commands.executeCommand('budgetLens.setApiToken', TOKEN), true);
+    await useBudgetApi(api.url, TOKEN);
   });
 
   after(async () => {
-    if (config().get<string>('api.url')) await vscode.commands.executeCommand('budgetLens.clearApiToken');
-    await setSetting('api.url', undefined);
-    await api?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await leaveBudgetApi(api, { dir });
   });
 
   const keeps = 'SLO workspace-keeps-working · 100.00 % ≥ 99.8 % · 100 % left';

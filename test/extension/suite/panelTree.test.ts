@@ -19,7 +19,7 @@
  *   source_code (the tags API): f = 1, m = 20: spent 2016 of 20.16 -> "2016.00 of 20.16 budget-min (10000 %)".
  */
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+
 import type { Server } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -29,7 +29,7 @@ import type { PanelStale } from '../../../src/shared/protocol';
 import type { BudgetApiProcess } from './budgetApiProcess';
 import { ingestLogs, startBudgetApi } from './budgetApiProcess';
 import { grapeLines, issuesControllerLines, railsLines } from './budgetLog';
-import { ISSUES, config, eventually, extensionPath, hoverText, lastPanelData, lastPanelView, openFile, setSetting, startProxy, testState, unescapeMarkdown } from './helpers';
+import { ISSUES, eventually, extensionPath, hoverText, lastPanelData, lastPanelView, openFile, setSetting, startProxy, testState, unescapeMarkdown, leaveBudgetApi } from './helpers';
 
 const TOKEN = 'budget-lens-panel-token';
 const GHOST = 'Projects::ServiceDesk::TicketsController#show';
@@ -78,11 +78,7 @@ describe('group tree and budget panel from a real Budget API', function () {
 
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    if (config().get<string>('api.url')) await vscode.commands.executeCommand('budgetLens.clearApiToken');
-    await setSetting('api.url', undefined);
-    await setSetting('group', undefined);
-    await api?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await leaveBudgetApi(api, { dir, settings: ['group'] });
   });
 
   it('is empty (the welcome content shows) without a URL, and after the server answers 401; the panel says what is missing', async () => {

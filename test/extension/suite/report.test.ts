@@ -12,14 +12,14 @@
  * printed for that log and month).
  */
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+
 import * as vscode from 'vscode';
 import type { ReportOutcome } from '../../../src/extension/reportCommand';
 import { previousMonthOf } from '../../../src/sdk/report/reportWindow';
 import type { BudgetApiProcess } from './budgetApiProcess';
 import { ingestLogs, runCli, startBudgetApi } from './budgetApiProcess';
 import { issuesControllerLines } from './budgetLog';
-import { config, eventually, extensionPath, setSetting, testState } from './helpers';
+import { eventually, extensionPath, setSetting, testState, leaveBudgetApi } from './helpers';
 
 const TOKEN = 'budget-lens-report-token';
 
@@ -64,10 +64,7 @@ describe('monthly report from a real Budget API', function () {
       await vscode.window.showTextDocument(doc);
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     }
-    if (config().get<string>('api.url')) await vscode.commands.executeCommand('budgetLens.clearApiToken');
-    await setSetting('api.url', undefined);
-    await api?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await leaveBudgetApi(api, { dir });
   });
 
   it("opens the month's report beside as untitled Markdown, the CLI's text exactly", async () => {

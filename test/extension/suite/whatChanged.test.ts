@@ -15,13 +15,13 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { BudgetApiProcess } from './budgetApiProcess';
 import { ingestLogs, startBudgetApi } from './budgetApiProcess';
 import { issuesControllerLines } from './budgetLog';
-import { ISSUES, config, eventually, extensionPath, hoverText, openFile, setSetting, testState, unescapeMarkdown, workspaceRoot } from './helpers';
+import { ISSUES, eventually, extensionPath, hoverText, openFile, setSetting, testState, unescapeMarkdown, workspaceRoot, leaveBudgetApi, useBudgetApi } from './helpers';
 
 const TOKEN = 'budget-lens-what-changed-token';
 const DAY = 86_400_000;
@@ -77,15 +77,11 @@ describe('what changed: the commits that touched a top offender, from a real git
     assert.match(api.stderr(), /"msg":"warmed up","ms":[\d.]+,"categories":1,"endpoints":1,"status":200\}/);
     await setSetting('group', undefined);
     await openFile(ISSUES);
-    await setSetting('api.url', api.url);
-    assert.equal(await vscode.commands.executeCommand('budgetLens.setApiToken', TOKEN), true);
+    await useBudgetApi(api.url, TOKEN);
   });
 
   after(async () => {
-    if (config().get<string>('api.url')) await vscode.commands.executeCommand('budgetLens.clearApiToken');
-    await setSetting('api.url', undefined);
-    await api?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await leaveBudgetApi(api, { dir });
   });
 
   it('the category hover lists the commit that touched #index in the window, and no other', async () => {
