@@ -38,7 +38,7 @@ export class BudgetLensContext extends Disposable {
   // Owned in creation order and disposed in reverse: adapters go before the indexer they listen to.
   readonly log = this.own(vscode.window.createOutputChannel('Budget Lens'));
   readonly indexer = this.own(new WorkspaceIndexer(this.log));
-  readonly codeLens = this.own(new MappingCodeLensProvider(this.indexer));
+  readonly codeLens = this.own(new MappingCodeLensProvider(this.indexer, this.log));
   readonly session: BudgetSession;
   readonly budget: BudgetData;
   readonly burnAlerts: BurnAlertWatcher;
