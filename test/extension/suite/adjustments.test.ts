@@ -315,4 +315,38 @@ describe("manual adjustments from the workspace's own .budgetlens.yml, figures f
     }, 30_000);
     assert.equal(lens, 'team_planning · 17.23 of 20.16 budget-min (85 %) · 28 d');
   });
+
+  it('adjustments in a file of their own (`adjustments: { file }`): an edit to that file is followed, as one to the config', async () => {
+    const incidents = join(workspaceRoot(), 'incidents.yml');
+    const entry = (scope: string, reason: string): string =>
+      [`- from: ${new Date(from).toISOString()}`, `  to: ${new Date(to).toISOString()}`, `  ${scope}`, `  reason: ${JSON.stringify(reason)}`, ''].join('\n');
+    try {
+      writeFileSync(incidents, entry('scope: all', 'Redis failover'));
+      writeFileSync(configFile, [configText.trimEnd(), 'adjustments: { file: incidents.yml }', ''].join('\n'));
+      assert.equal(
+        await eventually('the lens marked adjusted', async () => {
+          const t = await categoryLens();
+          return t?.includes('adjusted') ? t : undefined;
+        }, 30_000),
+        'team_planning · 17.23 (adjusted 7.38) of 20.16 budget-min (85 %) · 28 d',
+      );
+      // Only the file changes: the adjustment now covers source_code alone, so team_planning's figures are as measured.
+      writeFileSync(incidents, entry('groups: [source_code]', 'Gitaly node restart'));
+      assert.equal(
+        await eventually('the lens without the mark', async () => {
+          const t = await categoryLens();
+          return t?.includes('budget-min') && !t.includes('adjusted') ? t : undefined;
+        }, 30_000),
+        'team_planning · 17.23 of 20.16 budget-min (85 %) · 28 d',
+      );
+      const bar = await eventually('the status bar without the mark', async () => {
+        const st = (await testState()).statusBar;
+        return st.text.includes('budget-min left') && !st.text.includes('adjusted') ? st : undefined;
+      }, 20_000);
+      assert.equal(bar.text, '$(organization) Project Management: 2.93 budget-min left');
+    } finally {
+      writeFileSync(configFile, configText);
+      rmSync(incidents, { force: true });
+    }
+  });
 });
