@@ -11,7 +11,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineConfig } from '@vscode/test-cli';
-import { prepareGitWorkspace } from './test/extension/gitWorkspace.mjs';
+import { COPY_WORKSPACES, prepareCopy } from './test/extension/exampleCopies.mjs';
 
 const root = import.meta.dirname;
 const out = join(root, 'out', 'test', 'extension');
@@ -22,8 +22,8 @@ const suites = readdirSync(join(root, 'test', 'extension', 'suite'))
 const WORKSPACES = {
   multiRoot: join(root, 'examples', 'multi-root', 'multi-root.code-workspace'),
   neverWaits: join(root, 'test', 'fixtures', 'never-waits', 'never-waits.code-workspace'),
-  // A copy of the example outside the repo, made a git repository by the suite (test/extension/gitWorkspace.mjs).
-  whatChanged: prepareGitWorkspace(root),
+  // Copies of the example outside the repo that the suites change (test/extension/exampleCopies.mjs).
+  ...Object.fromEntries(Object.keys(COPY_WORKSPACES).map((suite) => [suite, prepareCopy(root, suite)])),
 };
 /** Environment a suite's launch needs (as SUITE_ENV in scripts/test-extension.mjs). */
 const ENV = { neverWaits: { BUDGET_LENS_TEST_HOLD_BUILDS: '1' } };

@@ -25,7 +25,7 @@ import * as esbuild from 'esbuild';
 import { tmpdir } from 'node:os';
 import { REPO, installVsix, launchWorkbench } from '../test/extension/vscodeServer.mjs';
 import { writePackagedLayout } from './packaged-layout.mjs';
-import { GIT_WORKSPACE, prepareGitWorkspace } from '../test/extension/gitWorkspace.mjs';
+import { COPY_WORKSPACES, prepareCopy } from '../test/extension/exampleCopies.mjs';
 
 const args = process.argv.slice(2);
 const verbose = args.includes('--verbose');
@@ -158,12 +158,13 @@ if (vsix) {
 /** workspace -> suites to run there, in a stable order. */
 const launches = new Map();
 for (const suite of selected) {
-  const workspace = vsix && suite === 'defaultCatalog' ? NO_CONFIG_WORKSPACE : suite === 'whatChanged' ? GIT_WORKSPACE : join(REPO, SUITE_WORKSPACES[suite] ?? DEFAULT_WORKSPACE);
+  const workspace = vsix && suite === 'defaultCatalog' ? NO_CONFIG_WORKSPACE : suite in COPY_WORKSPACES ? COPY_WORKSPACES[suite] : join(REPO, SUITE_WORKSPACES[suite] ?? DEFAULT_WORKSPACE);
   launches.set(workspace, [...(launches.get(workspace) ?? []), suite]);
 }
 
-// whatChanged: a copy of the example outside the repo that the suite makes a git repository.
-if (launches.has(GIT_WORKSPACE)) prepareGitWorkspace(REPO);
+// whatChanged, adjustments: copies of the example outside the repo that the suites change
+// (a git repository of its own; adjustments in its .budgetlens.yml).
+for (const [suite, workspace] of Object.entries(COPY_WORKSPACES)) if (launches.has(workspace)) prepareCopy(REPO, suite);
 // The watcher suite writes into this folder and removes it; a killed run may have left it behind.
 rmSync(join(REPO, DEFAULT_WORKSPACE, 'app', 'workers', 'budget_lens_watch_test'), { recursive: true, force: true });
 

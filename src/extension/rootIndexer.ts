@@ -48,11 +48,14 @@ export interface MappingChange {
   full: boolean;
 }
 
-/** Files whose change means "start over": the config and the catalog it names. */
+/**
+ * Files whose change means "start over": the config, the catalog it names and the adjustments
+ * file it names (`adjustments: { file }`: the Prometheus backend applies what the opened config read).
+ */
 function isWorkspaceDefinition(root: string, ws: OpenedWorkspace | undefined, abs: string): boolean {
   // The catalog in use, whichever it is (a GitLab checkout's own config/feature_categories.yml too).
   const catalog = ws?.catalogOrigin;
-  return abs === join(root, CONFIG_FILE_NAME) || abs === catalog?.stagesPath || abs === catalog?.featureCategoriesPath;
+  return abs === join(root, CONFIG_FILE_NAME) || abs === catalog?.stagesPath || abs === catalog?.featureCategoriesPath || abs === ws?.config?.adjustmentsFile;
 }
 
 function isDirectory(abs: string): boolean {
@@ -410,7 +413,7 @@ export class RootIndexer implements vscode.Disposable {
     if (this.disposed) return;
     const ws = this.opened;
     if (!ws || batch.some(([abs, kind]) => kind !== 'buffer' && isWorkspaceDefinition(this.root, ws, abs))) {
-      this.hooks.log.appendLine(`config or catalog changed: re-indexing ${this.root}`);
+      this.hooks.log.appendLine(`config, catalog or adjustments changed: re-indexing ${this.root}`);
       const controller = new AbortController();
       this.build = controller;
       await this.runBuild(controller);

@@ -23,6 +23,8 @@ const obj = (v: unknown): Raw => (v && typeof v === 'object' && !Array.isArray(v
 export interface AdjustmentsRead {
   adjustments: ConfiguredAdjustment[];
   errors: InputError[];
+  /** Absolute path of the file `adjustments: { file }` names (undefined for a list in the config). */
+  file?: string;
 }
 
 /**
@@ -39,19 +41,19 @@ export function readAdjustments(src: YamlSource, at: YamlPath, value: unknown, r
     text = readFileSync(abs, 'utf8');
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
-    return { adjustments: [], errors: [new InputError(`${formatPath([...at, 'file'])}: cannot read the adjustments file: ${reason}`, locatePath(src, [...at, 'file']))] };
+    return { adjustments: [], errors: [new InputError(`${formatPath([...at, 'file'])}: cannot read the adjustments file: ${reason}`, locatePath(src, [...at, 'file']))], file: abs };
   }
   let fileSrc: YamlSource;
   try {
     fileSrc = parseYamlSource(text, abs);
   } catch (e) {
-    if (InputError.is(e)) return { adjustments: [], errors: [e] };
+    if (InputError.is(e)) return { adjustments: [], errors: [e], file: abs };
     throw e;
   }
   const list = fileSrc.value ?? [];
   const schemaErrors = validateYamlSource(fileSrc, adjustmentsFileSchema, list);
-  if (schemaErrors.length > 0) return { adjustments: [], errors: schemaErrors };
-  return buildAdjustments(fileSrc, [], list as unknown[]);
+  if (schemaErrors.length > 0) return { adjustments: [], errors: schemaErrors, file: abs };
+  return { ...buildAdjustments(fileSrc, [], list as unknown[]), file: abs };
 }
 
 function buildAdjustments(src: YamlSource, at: YamlPath, list: readonly unknown[]): AdjustmentsRead {

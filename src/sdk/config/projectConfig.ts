@@ -190,6 +190,7 @@ function buildConfig(src: YamlSource, raw: Raw): ConfigCheck {
     locations: { groups: groupLocations, pathRuleCategories },
     objectives: { files: objectiveFiles, list: native.objectives, pathRules: objectivePathRules },
     adjustments: adjustments.adjustments,
+    ...(adjustments.file !== undefined ? { adjustmentsFile: adjustments.file } : {}),
   };
   if (backendRaw) config.backend = buildBackend(backendRaw, root);
   return { config, errors: [] };

@@ -151,5 +151,7 @@ export interface ProjectConfig {
   objectives: ObjectivesConfig;
   /** Manual adjustments, in file order; empty without `adjustments:`. */
   adjustments: ConfiguredAdjustment[];
+  /** Absolute path of the file `adjustments: { file }` names (the editor re-opens the project when it changes). */
+  adjustmentsFile?: string;
   locations: ConfigLocations;
 }

@@ -55,9 +55,11 @@ export interface PrometheusSourceOptions {
    */
   catalog?: Catalog;
   /**
-   * The catalog in force over time (issue 15 item 1), for raw mode: a group's counts are summed per
-   * epoch (`increase(x[d] offset o)` for each part of the window, with that part's catalog). Recorded
-   * series carry the stage_group GitLab's rules recorded then, so recording_rules mode ignores it.
+   * The catalog in force over time (issue 15 item 1): a group's counts are summed per epoch
+   * (`increase(x[d] offset o)` for each part of the window, with that part's catalog) in raw mode.
+   * Recorded group series carry the stage_group GitLab's rules recorded then, so recording_rules
+   * mode keeps them for group counts and days; a group's endpoint rows are split per epoch in both
+   * modes (the endpoint series carry feature_category only).
    */
   history?: CatalogHistory;
   headers?: Record<string, string>;

@@ -27,6 +27,13 @@
  * code_review (before) f = 2,016 x 3 = 6,048, m = 2,016 x 118; code_review_ui (after) the same.
  * GitLab's dashboard query (domain.md section 4) over the recorded series gives the same ratios;
  * the test compares the two to 1e-9, and recorded mode (which keeps using stage_group) to both.
+ *
+ * GitLab's recorded endpoint series (application_sli_aggregation:rails_request:*:rate_1h, one endpoint
+ * E#<category> per category, labelled feature_category and no stage_group) are sampled with the
+ * group gauges, each sample the category's rate above. Recorded mode counts sum_over_time x 60, so
+ * per sample (600 s apart): f = (weight - success + errors) / 10, m = (weight + ops) / 10:
+ *   E#team_planning f 0.5, m 11.7; E#wiki f 0.1, m 23.9; E#portfolio_management f 0, m 6;
+ *   E#code_review_workflow f 0.3, m 11.8.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -38,14 +45,12 @@ import type { CatalogHistory } from '../../../src/sdk/catalog/catalogHistory';
 import type { Catalog } from '../../../src/sdk/catalog/types';
 import { startPrometheus, type MetricsServer } from '../../support/prometheusServer';
 import { sampledSeries, unix, type Series } from '../../support/seriesBuilders';
-import { fixtureHistory } from '../../support/catalogHistoryFixtures';
+import { dashboardQuery, fixtureHistory, KINDS, RAW, RECORDED, RECORDED_ENDPOINT, SEL, type Kind } from '../../support/catalogHistoryFixtures';
 
 const AT = unix('2026-11-29T00:00:00Z');
 const FROM = unix('2026-10-31T22:00:00Z');
 const STEP = 600;
-const SEL = { environment: 'gprd', stage: 'main', monitor: 'global' };
 
-type Kind = 'apdexSuccess' | 'apdexWeight' | 'ops' | 'errors';
 /** Per 600 s. */
 const PER_STEP: Record<string, Record<Kind, number>> = {
   team_planning: { ops: 60, errors: 3, apdexWeight: 57, apdexSuccess: 55 },
@@ -53,42 +58,15 @@ const PER_STEP: Record<string, Record<Kind, number>> = {
   wiki: { ops: 120, errors: 1, apdexWeight: 119, apdexSuccess: 119 },
   code_review_workflow: { ops: 60, errors: 2, apdexWeight: 58, apdexSuccess: 57 },
 };
-const RAW: Record<Kind, string> = {
-  apdexSuccess: 'gitlab_sli_rails_request_apdex_success_total',
-  apdexWeight: 'gitlab_sli_rails_request_apdex_total',
-  ops: 'gitlab_sli_rails_request_total',
-  errors: 'gitlab_sli_rails_request_error_total',
-};
-const RECORDED: Record<Kind, string> = {
-  apdexSuccess: 'gitlab:component:stage_group:execution:apdex:success:rate_1h',
-  apdexWeight: 'gitlab:component:stage_group:execution:apdex:weight:score_1h',
-  ops: 'gitlab:component:stage_group:execution:ops:rate_1h',
-  errors: 'gitlab:component:stage_group:execution:error:rate_1h',
-};
-const KINDS = Object.keys(RAW) as Kind[];
-
-/** GitLab's dashboard availability of one group over 28 d (docs/domain.md section 4). */
-function dashboardQuery(group: string): string {
-  const sel = `{environment="gprd",stage="main",monitor="global",stage_group="${group}"}`;
-  const sot = (k: Kind): string => `sum_over_time(${RECORDED[k]}${sel}[28d])`;
-  return `clamp_max(
-  sum(sum by (stage_group, component) (
-    label_replace(${sot('apdexSuccess')}, "sli_kind", "apdex", "", "")
-    or label_replace(${sot('ops')} - ${sot('errors')}, "sli_kind", "error", "", "")
-  ) unless on (stage_group, component) gitlab:ignored_component:stage_group)
-  /
-  sum(sum by (stage_group, component) (
-    label_replace(${sot('apdexWeight')}, "sli_kind", "apdex", "", "")
-    or label_replace(${sot('ops')} and ${sot('errors')}, "sli_kind", "error", "", "")
-  ) unless on (stage_group, component) gitlab:ignored_component:stage_group),
-1)`;
-}
 
 function series(history: CatalogHistory): Series[] {
   const out: Series[] = [];
   for (const [category, perStep] of Object.entries(PER_STEP)) {
     for (const k of KINDS) {
       out.push(sampledSeries(RAW[k], { ...SEL, feature_category: category, endpoint_id: `E#${category}`, type: 'web' }, FROM, AT + 1200, STEP, (t) => ((t - FROM) / STEP) * perStep[k]));
+      // GitLab's recorded endpoint rates: feature_category, no stage_group, at the group gauges' instants.
+      const labels = { ...SEL, type: 'web', endpoint_id: `E#${category}`, feature_category: category, request_urgency: 'default' };
+      out.push(sampledSeries(RECORDED_ENDPOINT[k], labels, FROM + 300, AT + 1200, STEP, () => perStep[k] / STEP));
     }
   }
   // Recorded: per group, the sum of the rates of the categories it owned when the sample was recorded.
@@ -213,5 +191,63 @@ describe('catalog history on a real Prometheus: a category moves mid-window', ()
     assert.doesNotMatch(queries, /offset/);
     assert.match(queries, /sum_over_time\(gitlab:component:stage_group:execution:ops:rate_1h\{[^}]*\}\[28d\]\)/);
     assert.equal(meta.catalogChanges?.length, 2);
+  });
+
+  test('recording_rules mode: a group\'s top endpoints take, in each part, the categories it owned then (recorded application_sli_aggregation, hand counts)', async () => {
+    const source = createPrometheusSource({ url: server.url, selectors: SEL, catalog: today, history });
+    const at = new Date(AT * 1000);
+    const window = parseWindow('28d');
+    const fm = (c: { apdexSuccess: number; apdexWeight: number; ops: number; errors: number }): [number, number] => [c.apdexWeight - c.apdexSuccess + c.errors, c.apdexWeight + c.ops];
+    const rows = (data: Array<{ endpointId: string; counts: { apdexSuccess: number; apdexWeight: number; ops: number; errors: number } }>): Array<[string, number, number]> =>
+      data.map((r) => [r.endpointId, ...fm(r.counts)]);
+    const same = (got: Array<[string, number, number]>, want: Array<[string, number, number]>, what: string): void => {
+      assert.deepEqual(got.map((r) => r[0]), want.map((r) => r[0]), what);
+      got.forEach((r, i) => assert.ok(close(r[1], want[i]![1]) && close(r[2], want[i]![2]), `${what} ${r.join(' ')} vs ${want[i]!.join(' ')}`));
+    };
+
+    // knowledge: wiki in both parts (14 d = 2,016 samples each), team_planning only in the second:
+    //   E#team_planning 2,016 x (0.5, 11.7) = f 1,008, m 23,587.2
+    //   E#wiki          4,032 x (0.1, 23.9) = f 403.2, m 96,364.8
+    const knowledge = await source.endpointCounts({ window, at, scope: { group: 'knowledge' } });
+    same(rows(knowledge.data), [['E#team_planning', 1_008, 23_587.2], ['E#wiki', 403.2, 96_364.8]], 'knowledge');
+    // One query per part per kind, each with that part's categories: wiki alone [14d] offset 14d, then team_planning|wiki [14d].
+    const q = knowledge.meta.provenance.queries.join('\n');
+    assert.match(q, /sum_over_time\(application_sli_aggregation:rails_request:ops:rate_1h\{[^}]*feature_category=~"wiki"\}\[14d\] offset 14d\)/);
+    assert.match(q, /sum_over_time\(application_sli_aggregation:rails_request:ops:rate_1h\{[^}]*feature_category=~"team_planning\|wiki"\}\[14d\]\)/);
+    assert.doesNotMatch(q, /stage_group/);
+
+    // project_management: team_planning only in the first part, portfolio_management in both:
+    //   E#team_planning          2,016 x (0.5, 11.7) = f 1,008, m 23,587.2
+    //   E#portfolio_management   4,032 x (0, 6)      = f 0,     m 24,192
+    const pm = await source.endpointCounts({ window, at, scope: { group: 'project_management' } });
+    same(rows(pm.data), [['E#team_planning', 1_008, 23_587.2], ['E#portfolio_management', 0, 24_192]], 'project_management');
+    const pmTop = await source.endpointCounts({ window, at, scope: { group: 'project_management' }, limit: 1 });
+    same(rows(pmTop.data), [['E#team_planning', 1_008, 23_587.2]], 'project_management, limit 1');
+
+    // The rename: code_review_ui has code_review_workflow's second part, the old key its first
+    // (2,016 x (0.3, 11.8) = f 604.8, m 23,788.8 each).
+    const ui = await source.endpointCounts({ window, at, scope: { group: 'code_review_ui' } });
+    same(rows(ui.data), [['E#code_review_workflow', 604.8, 23_788.8]], 'code_review_ui');
+    const old = await source.endpointCounts({ window, at, scope: { group: 'code_review' } });
+    same(rows(old.data), [['E#code_review_workflow', 604.8, 23_788.8]], 'code_review');
+
+    // The service's top endpoints of knowledge: the total is the recorded stage_group series
+    // (f 2,016 x 0.1 + 2,016 x 0.6 = 1,411.2, i.e. 14,112 / 10; m 2,016 x 23.9 + 2,016 x 35.6 = 119,952),
+    // and the split endpoints add up to it: shares 1,008 / 1,411.2 = 5/7 and 403.2 / 1,411.2 = 2/7.
+    const service = new BudgetService(source, today, { catalogHistory: history });
+    const top = await service.topEndpoints({ group: 'knowledge' }, { window: '28d', at });
+    assert.ok(close(top.data.total.failures, 1_411.2) && close(top.data.total.measurements, 119_952), `${top.data.total.failures} ${top.data.total.measurements}`);
+    assert.deepEqual(top.data.endpoints.map((e) => e.endpointId), ['E#team_planning', 'E#wiki']);
+    assert.ok(close(top.data.endpoints[0]!.shareOfSpend, 5 / 7) && close(top.data.endpoints[1]!.shareOfSpend, 2 / 7), top.data.endpoints.map((e) => e.shareOfSpend).join(' '));
+
+    // An endpoint's own figures (by id, F15) are what its events say: the whole window, not split
+    // (E#team_planning 4,032 x (0.5, 11.7) = f 2,016, m 47,174.4), and no offset query.
+    const byId = await source.endpointCountsById({ window, at, endpointIds: ['E#team_planning'] });
+    same(rows(byId.data), [['E#team_planning', 2_016, 47_174.4]], 'by id');
+    assert.doesNotMatch(byId.meta.provenance.queries.join('\n'), /offset/);
+
+    // Without the history, today's catalog for all 28 days: knowledge takes E#team_planning's whole window (f 2,016).
+    const retro = await createPrometheusSource({ url: server.url, selectors: SEL, catalog: today }).endpointCounts({ window, at, scope: { group: 'knowledge' } });
+    same(rows(retro.data), [['E#team_planning', 2_016, 47_174.4], ['E#wiki', 403.2, 96_364.8]], 'knowledge without history');
   });
 });

@@ -36,13 +36,12 @@ import type { Catalog } from '../../../src/sdk/catalog/types';
 import type { ComponentCounts } from '../../../src/sdk/contract/budgetTypes';
 import { startPrometheus, type MetricsServer } from '../../support/prometheusServer';
 import { sampledSeries, unix, type Series } from '../../support/seriesBuilders';
-import { fixtureHistory } from '../../support/catalogHistoryFixtures';
+import { dashboardQuery, fixtureHistory, KINDS, RAW, RECORDED, SEL } from '../../support/catalogHistoryFixtures';
 
 const HOUR = 3600;
 const START = unix('2026-11-01T00:00:00Z');
 const AT = unix('2026-11-29T00:00:00Z');
 const CHANGE = unix('2026-11-15T00:00:00Z');
-const SEL = { environment: 'gprd', stage: 'main', monitor: 'global' };
 const CATEGORIES = ['team_planning', 'portfolio_management', 'wiki', 'code_review_workflow'] as const;
 type Category = (typeof CATEGORIES)[number];
 
@@ -60,21 +59,6 @@ function hourCounts(category: Category, hourStart: number): { ops: number; error
   const measured = reqs.filter(([s]) => s < 500);
   return { ops: reqs.length, errors, apdexWeight: measured.length, apdexSuccess: measured.filter(([, d]) => d < 1).length };
 }
-
-type Kind = 'apdexSuccess' | 'apdexWeight' | 'ops' | 'errors';
-const KINDS: Kind[] = ['apdexSuccess', 'apdexWeight', 'ops', 'errors'];
-const RAW: Record<Kind, string> = {
-  apdexSuccess: 'gitlab_sli_rails_request_apdex_success_total',
-  apdexWeight: 'gitlab_sli_rails_request_apdex_total',
-  ops: 'gitlab_sli_rails_request_total',
-  errors: 'gitlab_sli_rails_request_error_total',
-};
-const RECORDED: Record<Kind, string> = {
-  apdexSuccess: 'gitlab:component:stage_group:execution:apdex:success:rate_1h',
-  apdexWeight: 'gitlab:component:stage_group:execution:apdex:weight:score_1h',
-  ops: 'gitlab:component:stage_group:execution:ops:rate_1h',
-  errors: 'gitlab:component:stage_group:execution:error:rate_1h',
-};
 
 function logs(): string {
   let out = '';
@@ -129,14 +113,6 @@ function series(history: CatalogHistory): Series[] {
     }
   }
   return out;
-}
-
-/** GitLab's dashboard availability of one group over 28 d (docs/domain.md section 4). */
-function dashboardQuery(group: string): string {
-  const sel = `{environment="gprd",stage="main",monitor="global",stage_group="${group}"}`;
-  const sot = (k: Kind): string => `sum_over_time(${RECORDED[k]}${sel}[28d])`;
-  return `clamp_max(sum(sum by (stage_group, component) (label_replace(${sot('apdexSuccess')}, "sli_kind", "apdex", "", "") or label_replace(${sot('ops')} - ${sot('errors')}, "sli_kind", "error", "", "")))
-  / sum(sum by (stage_group, component) (label_replace(${sot('apdexWeight')}, "sli_kind", "apdex", "", "") or label_replace(${sot('ops')} and ${sot('errors')}, "sli_kind", "error", "", ""))), 1)`;
 }
 
 const fm = (components: ComponentCounts[]): [number, number] => [

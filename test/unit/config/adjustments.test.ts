@@ -133,6 +133,9 @@ describe('adjustments in .budgetlens.yml', () => {
       writeFileSync(join(dir, 'adjustments.yml'), ['# incidents', '- from: 2026-03-10T10:00:00Z', '  to: 2026-03-10T12:00:00Z', '  scope: all', '  reason: db', ''].join('\n'));
       const config = parseProjectConfig('adjustments: { file: adjustments.yml }\n', join(dir, '.budgetlens.yml'));
       assert.deepEqual(config.adjustments.map((a) => [a.from, a.reason, a.location.file, a.location.line]), [['2026-03-10T10:00:00.000Z', 'db', join(dir, 'adjustments.yml'), 2]]);
+      // The file it read, absolute (the editor re-opens the project when it changes); none for a list in the config.
+      assert.equal(config.adjustmentsFile, join(dir, 'adjustments.yml'));
+      assert.equal(parseProjectConfig('adjustments: []\n', join(dir, '.budgetlens.yml')).adjustmentsFile, undefined);
 
       writeFileSync(join(dir, 'bad.yml'), ['- from: 2026-03-10T10:00:00Z', '  to: 2026-03-10T09:00:00Z', '  scope: all', '  reason: db', ''].join('\n'));
       assert.deepEqual(errorsOf(['adjustments: { file: bad.yml }'], join(dir, '.budgetlens.yml')), [
